@@ -1,0 +1,271 @@
+/*
+ * guildfile.h: a project's guild.yml as data.
+ *
+ * guildfile_load() reads guild.yml (all three top-level forms, include:
+ * items, $include, extends, params, operation-defaults) into the
+ * structures below. Errors are "FILE:LINE:COL: message"; unknown
+ * attributes are warnings (warnx_core) naming file, line and attribute.
+ *
+ * Everything is owned by the struct guildfile and freed with it. Arrays of
+ * pointers keep addresses stable; back pointers (opdef->model,
+ * modeldef->gf) are valid for the guildfile's lifetime.
+ */
+#ifndef GUILD_GUILDFILE_H
+#define GUILD_GUILDFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "strvec.h"
+#include "value.h"
+
+struct guildfile;
+struct modeldef;
+
+enum flag_type {
+	FLAG_TYPE_AUTO,		/* no type: decode as YAML, keep what comes */
+	FLAG_TYPE_STRING,
+	FLAG_TYPE_INT,
+	FLAG_TYPE_FLOAT,
+	FLAG_TYPE_NUMBER,
+	FLAG_TYPE_BOOLEAN,
+	FLAG_TYPE_PATH,
+	FLAG_TYPE_EXISTING_PATH,
+};
+
+struct flag_choice {
+	struct value	*value;
+	char		*description;
+	char		*alias;
+	struct value	*flags;		/* map of flag values the choice sets */
+};
+
+struct flagdef {
+	char		*name;
+	unsigned	 line;
+	struct value	*default_value;	/* NULL: no default */
+	char		*description;
+	enum flag_type	 type;
+	bool		 required;
+	char		*alias;
+	char		*arg_name;	/* NULL: the flag name */
+	bool		 arg_skip;
+	struct value	*arg_switch;	/* NULL: not a switch */
+	char		*arg_split;	/* NULL, "shlex" or a delimiter */
+	struct value	*arg_encoding;	/* map value -> text, or NULL */
+	struct value	*env_encoding;
+	char		*env_name;	/* NULL: FLAG_<NAME> */
+	struct flag_choice *choices;
+	size_t		 nchoices;
+	bool		 allow_other;
+	char		*null_label;
+	struct value	*min;
+	struct value	*max;
+	char		*distribution;
+};
+
+enum source_kind {
+	SOURCE_FILE,
+	SOURCE_URL,
+	SOURCE_MODULE,
+	SOURCE_CONFIG,
+	SOURCE_OPERATION,
+};
+
+struct source {
+	enum source_kind kind;
+	char		*uri;		/* the value of file:, url:, operation:, ... */
+	unsigned	 line;
+	char		*name;
+	char		*flag_name;
+	char		*sha256;
+	bool		 unpack;	/* default true */
+	char		*type;
+	struct strvec	 select;	/* patterns; empty: everything */
+	char		*select_min;
+	char		*select_max;
+	bool		 warn_if_empty;	/* default true */
+	bool		 optional;
+	bool		 fail_if_empty;
+	char		*rename_pattern;	/* "rename: PATTERN REPL" */
+	char		*rename_repl;
+	char		*help;
+	char		*post_process;
+	char		*target_path;	/* also "path" */
+	char		*target_type;	/* "link", "copy" or NULL */
+	bool		 replace_existing;
+	bool		 always_resolve;
+	bool		 preserve_path;
+	struct value	*params;
+};
+
+struct resdef {
+	char		*name;
+	unsigned	 line;
+	char		*description;
+	struct source	**sources;
+	size_t		 nsources;
+	char		*target_path;	/* also "path" */
+	char		*target_type;
+	bool		 default_unpack;	/* default true */
+	bool		 private_;
+	bool		 preserve_path;
+};
+
+/* One item of an operation's requires: a reference or an inline resource. */
+struct opdep {
+	char		*resource_ref;	/* "RES" or "MODEL:RES"; NULL when inline */
+	struct resdef	*inline_res;	/* owned; NULL for references */
+	unsigned	 line;
+};
+
+struct step {
+	char		*run;		/* "[MODEL:]OP [FLAG=VAL ...]" */
+	char		*name;		/* NULL: the operation name */
+	struct value	*flags;		/* map, or NULL */
+	bool		 isolate_runs;	/* default true */
+	struct value	*params;	/* other run params (label, tags, ...) */
+	unsigned	 line;
+};
+
+/* output-scalars / output-attrs */
+enum capture_mode {
+	CAPTURE_DEFAULT,	/* attribute absent: Guild's default patterns */
+	CAPTURE_NONE,		/* "no" */
+	CAPTURE_CUSTOM,
+};
+
+struct capture_spec {
+	char		*key;		/* map form: the key; NULL: from the groups */
+	char		*pattern;	/* the regex, aliases (\key ...) unexpanded */
+};
+
+struct capture {
+	enum capture_mode	 mode;
+	struct capture_spec	*specs;
+	size_t			 nspecs;
+};
+
+enum select_match {
+	SELECT_ANY,
+	SELECT_DIR,
+	SELECT_TEXT,
+	SELECT_BINARY,
+};
+
+struct select_rule {
+	bool		 include;	/* false: exclude */
+	enum select_match match;
+	struct strvec	 patterns;
+};
+
+struct sourcecode_spec {
+	bool		 set;		/* sourcecode: appeared in guild.yml */
+	bool		 disabled;	/* no or [] */
+	struct select_rule *rules;
+	size_t		 nrules;
+	char		*root;
+	char		*dest;
+	bool		 digest;	/* default true */
+};
+
+struct opdef {
+	struct modeldef	*model;
+	char		*name;
+	unsigned	 line;
+	char		*description;
+	bool		 default_;
+	char		*main;		/* "MODULE [ARGS]" */
+	char		*exec;		/* "COMMAND ${flag_args}" */
+	struct step	**steps;
+	size_t		 nsteps;
+	char		*notebook;
+	struct flagdef	**flags;	/* in guild.yml order */
+	size_t		 nflags;
+	char		*flags_dest;	/* NULL: decided at run time */
+	struct value	*flags_import;	/* yes/no/all/list, or NULL */
+	struct strvec	 flags_import_skip;
+	struct opdep	**requires;
+	size_t		 nrequires;
+	struct value	*env;		/* map name -> value, or NULL */
+	struct strvec	 env_secrets;
+	char		*python_requires;
+	struct strvec	 python_path;
+	bool		 stoppable;
+	char		*label;		/* label template */
+	struct strvec	 tags;
+	struct strvec	 compare;
+	bool		 handle_keyboard_interrupt;
+	char		*flag_encoder;
+	long		 default_max_trials;	/* 0: unset */
+	struct capture	 output_scalars;
+	struct capture	 output_attrs;
+	struct value	*objective;
+	struct value	*optimizers;	/* optimizer/optimizers */
+	struct value	*publish;
+	struct sourcecode_spec sourcecode;
+	bool		 delete_on_success;
+	bool		 can_stage_trials;
+	bool		 pip_freeze;
+	struct value	*run_attrs;
+	bool		 default_flag_arg_skip;
+};
+
+struct modeldef {
+	struct guildfile *gf;
+	char		*name;		/* "" for the anonymous model */
+	unsigned	 line;
+	char		*description;
+	bool		 default_;
+	struct opdef	**ops;		/* in guild.yml order */
+	size_t		 nops;
+	struct resdef	**resources;
+	size_t		 nresources;
+	struct sourcecode_spec sourcecode;
+	struct strvec	 extends;	/* as written */
+	struct value	*references;
+	struct value	*extra;
+	char		*python_requires;
+};
+
+struct guildfile {
+	char		*path;		/* absolute path of guild.yml */
+	char		*dir;		/* absolute project directory */
+	struct modeldef	**models;	/* models only, not config: items */
+	size_t		 nmodels;
+};
+
+/*
+ * Find guild.yml in dir (or the current directory when dir is NULL) and
+ * load it. A directory without guild.yml is an error naming it.
+ */
+struct guildfile	*guildfile_find(const char *dir, char **cause);
+struct guildfile	*guildfile_load(const char *path, char **cause);
+/* Load from memory (tests, fuzzing); name is used in messages. */
+struct guildfile	*guildfile_load_buf(const char *buf, size_t len,
+			    const char *name, const char *dir, char **cause);
+void			 guildfile_free(struct guildfile *);
+
+/* The default model: the only one, else the one marked default, or NULL. */
+struct modeldef		*guildfile_default_model(const struct guildfile *);
+struct modeldef		*guildfile_model(const struct guildfile *, const char *name);
+struct opdef		*modeldef_op(const struct modeldef *, const char *name);
+struct resdef		*modeldef_resource(const struct modeldef *, const char *name);
+struct flagdef		*opdef_flag(const struct opdef *, const char *name);
+/* The default op: marked default, else the only public one, or NULL. */
+struct opdef		*modeldef_default_op(const struct modeldef *);
+
+/*
+ * Resolve an operation spec: "OP", "MODEL:OP" or "" (the default op of
+ * the default model). Model names match exactly, else by substring when
+ * unique. Unknown or ambiguous specs are errors that list what exists.
+ */
+struct opdef		*opspec_resolve(const struct guildfile *, const char *spec,
+			    char **cause);
+
+/* "fashion:train", or "train" for the anonymous model. Caller frees. */
+char			*opdef_fullname(const struct opdef *);
+
+const char		*flag_type_name(enum flag_type);
+
+#endif

@@ -1,0 +1,321 @@
+/* util.c: file-system, time and text helpers. */
+#include "common.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "strbuf.h"
+#include "util.h"
+
+char *
+path_join(const char *a, const char *b)
+{
+	size_t	la = strlen(a);
+
+	if (*b == '/' || la == 0)
+		return xstrdup(b);
+	if (a[la - 1] == '/')
+		return xasprintf("%s%s", a, b);
+	return xasprintf("%s/%s", a, b);
+}
+
+char *
+path_absolute(const char *path)
+{
+	struct strbuf	 in = STRBUF_INIT, out = STRBUF_INIT;
+	char		*cwd, *p, *seg, *save;
+
+	if (*path != '/') {
+		if ((cwd = getcwd(NULL, 0)) == NULL)
+			cwd = xstrdup("/");
+		strbuf_addf(&in, "%s/%s", cwd, path);
+		free(cwd);
+	} else
+		strbuf_addstr(&in, path);
+	p = in.buf;
+	for (seg = strtok_r(p, "/", &save); seg != NULL;
+	    seg = strtok_r(NULL, "/", &save)) {
+		if (strcmp(seg, ".") == 0)
+			continue;
+		if (strcmp(seg, "..") == 0) {
+			char	*slash = strrchr(out.buf, '/');
+
+			if (slash != NULL)
+				strbuf_setlen(&out, (size_t)(slash - out.buf));
+			continue;
+		}
+		strbuf_addch(&out, '/');
+		strbuf_addstr(&out, seg);
+	}
+	if (out.len == 0)
+		strbuf_addch(&out, '/');
+	strbuf_release(&in);
+	return strbuf_detach(&out, NULL);
+}
+
+char *
+path_abbrev_home(const char *path)
+{
+	const char	*home = getenv("HOME");
+	size_t		 len;
+
+	if (home == NULL || *home == '\0' || strcmp(home, "/") == 0)
+		return xstrdup(path);
+	len = strlen(home);
+	while (len > 1 && home[len - 1] == '/')
+		len--;
+	if (strncmp(path, home, len) == 0 &&
+	    (path[len] == '/' || path[len] == '\0'))
+		return xasprintf("~%s", path + len);
+	return xstrdup(path);
+}
+
+bool
+path_exists(const char *path)
+{
+	struct stat	st;
+
+	return lstat(path, &st) == 0;
+}
+
+bool
+path_is_dir(const char *path)
+{
+	struct stat	st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool
+path_is_file(const char *path)
+{
+	struct stat	st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int
+mkdir_p(const char *path, unsigned mode, char **cause)
+{
+	char	*copy, *p;
+
+	if (path_is_dir(path))
+		return 0;
+	copy = xstrdup(path);
+	for (p = copy + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(copy, (mode_t)mode) == -1 && errno != EEXIST) {
+			set_cause(cause, "%s: %s", copy, strerror(errno));
+			free(copy);
+			return -1;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	free(copy);
+	if (!path_is_dir(path))
+		return set_cause(cause, "%s: not a directory", path);
+	return 0;
+}
+
+int
+rm_rf(const char *path, char **cause)
+{
+	struct stat	 st;
+	DIR		*d;
+	struct dirent	*de;
+	int		 rc = 0;
+
+	if (lstat(path, &st) == -1) {
+		if (errno == ENOENT)
+			return 0;
+		return set_cause(cause, "%s: %s", path, strerror(errno));
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		if (unlink(path) == -1 && errno != ENOENT)
+			return set_cause(cause, "%s: %s", path, strerror(errno));
+		return 0;
+	}
+	if ((d = opendir(path)) == NULL)
+		return set_cause(cause, "%s: %s", path, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		char	*sub;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		sub = path_join(path, de->d_name);
+		if (rm_rf(sub, cause) == -1)
+			rc = -1;
+		free(sub);
+	}
+	closedir(d);
+	if (rmdir(path) == -1 && errno != ENOENT)
+		return set_cause(cause, "%s: %s", path, strerror(errno));
+	return rc;
+}
+
+int
+write_file_atomic(const char *path, const void *data, size_t len, char **cause)
+{
+	char		*tmp;
+	int		 fd, saved;
+	const char	*p = data;
+	size_t		 left = len;
+
+	tmp = xasprintf("%s.tmp.XXXXXX", path);
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+		set_cause(cause, "%s: %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	while (left > 0) {
+		ssize_t	n = write(fd, p, left);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	if (fchmod(fd, 0644) == -1)
+		goto fail;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	free(tmp);
+	return 0;
+
+fail:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return set_cause(cause, "%s: %s", path, strerror(saved));
+}
+
+int64_t
+now_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+uint64_t
+mono_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+int
+natcmp(const char *a, const char *b)
+{
+	while (*a != '\0' && *b != '\0') {
+		if (isdigit((unsigned char)*a) && isdigit((unsigned char)*b)) {
+			const char	*sa, *sb;
+			size_t		 la, lb;
+			int		 c;
+
+			while (*a == '0' && isdigit((unsigned char)a[1]))
+				a++;
+			while (*b == '0' && isdigit((unsigned char)b[1]))
+				b++;
+			for (sa = a; isdigit((unsigned char)*a); a++)
+				;
+			for (sb = b; isdigit((unsigned char)*b); b++)
+				;
+			la = (size_t)(a - sa);
+			lb = (size_t)(b - sb);
+			if (la != lb)
+				return la < lb ? -1 : 1;
+			if ((c = memcmp(sa, sb, la)) != 0)
+				return c;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+size_t
+utf8_width(const char *s)
+{
+	mbstate_t	st;
+	size_t		w = 0, n, left = strlen(s);
+	wchar_t		wc;
+
+	memset(&st, 0, sizeof st);
+	while (left > 0) {
+		n = mbrtowc(&wc, s, left, &st);
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			memset(&st, 0, sizeof st);
+			w++;
+			s++;
+			left--;
+			continue;
+		}
+		if (n == 0)
+			break;
+		int cw = wcwidth(wc);
+		w += cw < 0 ? 1 : (size_t)cw;
+		s += n;
+		left -= n;
+	}
+	return w;
+}
+
+int
+term_columns(int fd)
+{
+	const char	*env = getenv("COLUMNS");
+	struct winsize	 ws;
+
+	if (env != NULL && atoi(env) > 0)
+		return atoi(env);
+	if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
+bool
+str_starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool
+str_ends_with(const char *s, const char *suffix)
+{
+	size_t	ls = strlen(s), lx = strlen(suffix);
+
+	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
+}

@@ -1,0 +1,52 @@
+/*
+ * util.h: small file-system, time and text helpers shared by the core.
+ */
+#ifndef GUILD_UTIL_H
+#define GUILD_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* "a" + "/" + "b", without doubling slashes. Caller frees. */
+char	*path_join(const char *a, const char *b);
+/* Absolute, normalised (., .., //) form of path relative to the cwd. */
+char	*path_absolute(const char *path);
+/* Replace a leading $HOME with "~". Caller frees. */
+char	*path_abbrev_home(const char *path);
+bool	 path_exists(const char *);
+bool	 path_is_dir(const char *);
+bool	 path_is_file(const char *);
+
+/* mkdir -p; -1 with cause. */
+int	 mkdir_p(const char *path, unsigned mode, char **cause);
+/* rm -rf (does not follow symlinks); -1 with cause. */
+int	 rm_rf(const char *path, char **cause);
+/*
+ * Write a whole file atomically: a temporary file in the same directory,
+ * fsync unless nosync, rename over path.
+ */
+int	 write_file_atomic(const char *path, const void *data, size_t len,
+	    char **cause);
+
+/* Microseconds and milliseconds since the epoch (wall clock). */
+int64_t	 now_us(void);
+/* Monotonic milliseconds. */
+uint64_t mono_ms(void);
+
+/*
+ * Natural ordering: digit runs compare by value ("run2" < "run10"),
+ * otherwise bytes.
+ */
+int	 natcmp(const char *, const char *);
+
+/* Display width of a UTF-8 string (wcwidth per character; invalid = 1). */
+size_t	 utf8_width(const char *);
+
+/* Columns of the terminal on fd (COLUMNS, then TIOCGWINSZ), or 0. */
+int	 term_columns(int fd);
+
+bool	 str_starts_with(const char *s, const char *prefix);
+bool	 str_ends_with(const char *s, const char *suffix);
+
+#endif

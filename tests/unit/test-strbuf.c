@@ -1,0 +1,69 @@
+/* test-strbuf.c: strbuf, strvec and util helpers. */
+#include "common.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+#include "strvec.h"
+#include "tap.h"
+#include "util.h"
+
+int
+main(void)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	struct strvec	 sv = STRVEC_INIT;
+	char		*p;
+	size_t		 len;
+	int		 i;
+
+	is_str(sb.buf, "", "empty strbuf is an empty string");
+	setlocale(LC_CTYPE, "C.UTF-8");
+	strbuf_addstr(&sb, "abc");
+	strbuf_addf(&sb, "-%d-", 42);
+	strbuf_addch(&sb, 'z');
+	is_str(sb.buf, "abc-42-z", "adds and formats");
+	for (i = 0; i < 1000; i++)
+		strbuf_addf(&sb, "%04d", i);
+	is_int((long long)sb.len, 8 + 4000, "grows past its first allocation");
+	strbuf_reset(&sb);
+	strbuf_addstr(&sb, "x  \n\t");
+	strbuf_rtrim(&sb);
+	is_str(sb.buf, "x", "rtrim");
+	p = strbuf_detach(&sb, &len);
+	is_int((long long)len, 1, "detach gives the length");
+	is_str(sb.buf, "", "detached buffer is reset");
+	free(p);
+
+	strvec_push(&sv, "b");
+	strvec_pushf(&sv, "%s", "a");
+	strvec_sort(&sv);
+	is_str(sv.v[0], "a", "strvec sorts");
+	ok(sv.v[2] == NULL, "strvec is NULL-terminated");
+	strvec_setenv(&sv, "K", "1");
+	strvec_setenv(&sv, "K", "2");
+	is_str(strvec_getenv(&sv, "K"), "2", "setenv replaces");
+	is_int((long long)sv.n, 3, "setenv does not duplicate");
+	strvec_clear(&sv);
+
+	ok(natcmp("run2", "run10") < 0, "natcmp orders numbers by value");
+	ok(natcmp("b", "a") > 0, "natcmp orders bytes");
+	ok(natcmp("x007", "x7") == 0, "natcmp ignores leading zeros");
+	p = path_join("/a/", "b");
+	is_str(p, "/a/b", "path_join avoids double slashes");
+	free(p);
+	p = path_absolute("/a/./b/../c//d");
+	is_str(p, "/a/c/d", "path_absolute normalises");
+	free(p);
+	setenv("HOME", "/home/u", 1);
+	p = path_abbrev_home("/home/u/.guild/runs");
+	is_str(p, "~/.guild/runs", "abbreviates HOME");
+	free(p);
+	p = path_abbrev_home("/home/user2/x");
+	is_str(p, "/home/user2/x", "only a whole HOME component");
+	free(p);
+	is_int((long long)utf8_width("h\xc3\xa9llo"), 5, "utf8 width");
+	return done_testing();
+}
