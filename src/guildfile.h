@@ -9,6 +9,12 @@
  * Everything is owned by the struct guildfile and freed with it. Arrays of
  * pointers keep addresses stable; back pointers (opdef->model,
  * modeldef->gf) are valid for the guildfile's lifetime.
+ *
+ * Conventions: descriptions of models, operations and flags are never NULL
+ * ("" when absent); other strings are NULL when absent; struct value
+ * fields are NULL when absent or null. Names are as written in guild.yml.
+ * Input is untrusted: the loader bounds what extends, $include and params
+ * may expand to, and never prints (warnings go through warnx_core).
  */
 #ifndef GUILD_GUILDFILE_H
 #define GUILD_GUILDFILE_H
@@ -52,7 +58,12 @@ struct flagdef {
 	bool		 arg_skip;
 	struct value	*arg_switch;	/* NULL: not a switch */
 	char		*arg_split;	/* NULL, "shlex" or a delimiter */
-	struct value	*arg_encoding;	/* map value -> text, or NULL */
+	/*
+	 * Maps value -> text, or NULL. Keys are normalised to the flag text
+	 * of the key's YAML value (value_format_flag: "yes", "1.0", "'x'"),
+	 * so a flag value is looked up by formatting it the same way.
+	 */
+	struct value	*arg_encoding;
 	struct value	*env_encoding;
 	char		*env_name;	/* NULL: FLAG_<NAME> */
 	struct flag_choice *choices;
@@ -76,10 +87,10 @@ struct source {
 	enum source_kind kind;
 	char		*uri;		/* the value of file:, url:, operation:, ... */
 	unsigned	 line;
-	char		*name;
+	char		*name;		/* default: "file:URI", "operation:URI", URL */
 	char		*flag_name;
 	char		*sha256;
-	bool		 unpack;	/* default true */
+	bool		 unpack;	/* default: the resource's default-unpack */
 	char		*type;
 	struct strvec	 select;	/* patterns; empty: everything */
 	char		*select_min;
@@ -100,7 +111,7 @@ struct source {
 };
 
 struct resdef {
-	char		*name;
+	char		*name;		/* NULL for an unnamed inline resource */
 	unsigned	 line;
 	char		*description;
 	struct source	**sources;
@@ -110,6 +121,8 @@ struct resdef {
 	bool		 default_unpack;	/* default true */
 	bool		 private_;
 	bool		 preserve_path;
+	char		*flag_name;
+	struct value	*references;
 };
 
 /* One item of an operation's requires: a reference or an inline resource. */
@@ -175,7 +188,7 @@ struct opdef {
 	unsigned	 line;
 	char		*description;
 	bool		 default_;
-	char		*main;		/* "MODULE [ARGS]" */
+	char		*main;		/* "MODULE [ARGS]"; NULL when not given */
 	char		*exec;		/* "COMMAND ${flag_args}" */
 	struct step	**steps;
 	size_t		 nsteps;
@@ -183,7 +196,8 @@ struct opdef {
 	struct flagdef	**flags;	/* in guild.yml order */
 	size_t		 nflags;
 	char		*flags_dest;	/* NULL: decided at run time */
-	struct value	*flags_import;	/* yes/no/all/list, or NULL */
+	/* true (yes/all), a list of names (no: empty), or NULL (absent) */
+	struct value	*flags_import;
 	struct strvec	 flags_import_skip;
 	struct opdep	**requires;
 	size_t		 nrequires;

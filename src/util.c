@@ -174,10 +174,19 @@ write_file_atomic(const char *path, const void *data, size_t len, char **cause)
 {
 	char		*tmp;
 	int		 fd, saved;
-	const char	*p = data;
+	const char	*p = data, *slash;
 	size_t		 left = len;
 
-	tmp = xasprintf("%s.tmp.XXXXXX", path);
+	/*
+	 * A hidden name, so that a crash between create and rename leaves
+	 * nothing that looks like an attribute to Guild AI or to us.
+	 */
+	slash = strrchr(path, '/');
+	if (slash != NULL)
+		tmp = xasprintf("%.*s/.%s.tmp.XXXXXX", (int)(slash - path), path,
+		    slash + 1);
+	else
+		tmp = xasprintf(".%s.tmp.XXXXXX", path);
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
 		set_cause(cause, "%s: %s", path, strerror(errno));
 		free(tmp);

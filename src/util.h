@@ -23,8 +23,10 @@ int	 mkdir_p(const char *path, unsigned mode, char **cause);
 /* rm -rf (does not follow symlinks); -1 with cause. */
 int	 rm_rf(const char *path, char **cause);
 /*
- * Write a whole file atomically: a temporary file in the same directory,
- * fsync unless nosync, rename over path.
+ * Write a whole file atomically: a hidden temporary file in the same
+ * directory, renamed over path, so readers see the old file or the new
+ * one, never a part. (No fsync: attrs are rewritten often, and a crash
+ * loses at most the newest value, never leaves a torn one.)
  */
 int	 write_file_atomic(const char *path, const void *data, size_t len,
 	    char **cause);

@@ -77,20 +77,36 @@ bool		 value_number(const struct value *, double *out);
 void		 format_double(struct strbuf *, double);
 
 /*
- * Guild's flag encoding for display and command lines: true/false become
- * yes/no, null is "null", floats as Python repr, strings as they are
- * unless they would read back as another type (then single-quoted),
- * lists and maps in YAML flow style.
+ * Python's repr() of a str: single quotes unless the text has some and no
+ * double quotes, backslash escapes for quotes, \\, \n, \r, \t and other
+ * control characters; other bytes as they are.
+ */
+void		 format_str_repr(struct strbuf *, const char *);
+
+/* strtod() in the C locale, whatever LC_NUMERIC says. */
+double		 value_strtod(const char *, char **end);
+
+/*
+ * Guild's flag encoding for display and command lines
+ * (flag_util.encode_flag_val): true/false become yes/no, null is "null",
+ * floats as PyYAML writes them (Python repr, but 1.0e-05 and .inf),
+ * strings as they are unless they would read back as another type (then
+ * single-quoted), lists and maps in YAML flow style. Always one line.
  */
 void		 value_format_flag(struct strbuf *, const struct value *);
 
 /*
  * YAML text as Guild writes attribute files (PyYAML safe_dump,
- * default_flow_style=False, indent=2), ending in a newline. Strings are
- * quoted exactly when PyYAML would quote them.
+ * default_flow_style=False, indent=2, keys sorted, Guild's strict y/n
+ * quoting), ending in one newline. Strings are quoted exactly when PyYAML
+ * would quote them. Unlike PyYAML, long lines are never folded at 80
+ * columns (the text reads back the same).
  */
 void		 value_encode_yaml(struct strbuf *, const struct value *);
-/* Single-line YAML flow style: [1, 2], {a: 1}, 'yes'. */
+/*
+ * Single-line YAML flow style: [1, 2], {a: 1}, 'yes'; no newline added.
+ * Multi-line strings are double-quoted so the text stays on one line.
+ */
 void		 value_encode_flow(struct strbuf *, const struct value *);
 
 /*

@@ -1,0 +1,621 @@
+/* cli.c: global options, dispatch over the command table, shared CLI helpers. */
+#include "common.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "guildfile.h"
+#include "home.h"
+#include "strbuf.h"
+#include "util.h"
+
+static const struct cmd_option global_options[] = {
+	{ 1, "C", NULL, "PATH", "Use PATH as current directory for a command." },
+	{ 2, "H", NULL, "PATH", "Use PATH as Guild home (default is $GUILD_HOME, then ~/.guild)." },
+	{ 3, NULL, "version", NULL, "Show the version and exit." },
+	{ 4, "h", "help", NULL, "Show this message and exit." },
+	{ 0 }
+};
+
+static const struct cmd_option help_option = {
+	-1, NULL, "help", NULL, "Show this message and exit."
+};
+
+int
+cli_error(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fflush(stdout);
+	fputs("guild: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int
+cli_error_cause(char *cause)
+{
+	cli_error("%s", cause != NULL ? cause : "unknown error");
+	free(cause);
+	return 1;
+}
+
+const char *
+cmd_arg_value(const struct cmd_args *a, int id)
+{
+	const struct strvec	*sv = &a->values[id];
+
+	return sv->n == 0 ? NULL : sv->v[sv->n - 1];
+}
+
+bool
+cmd_arg_has(const struct cmd_args *a, int id)
+{
+	return a->count[id] > 0;
+}
+
+static void
+cmd_args_clear(struct cmd_args *a)
+{
+	size_t	i;
+
+	for (i = 0; i < CMD_MAX_OPTIONS; i++)
+		strvec_clear(&a->values[i]);
+	strvec_clear(&a->pos);
+	memset(a, 0, sizeof *a);
+}
+
+/* Whether name is one of the '|'-separated names in list. */
+static bool
+name_in(const char *list, const char *name, size_t len)
+{
+	const char	*p = list, *bar;
+	size_t		 n;
+
+	if (list == NULL)
+		return false;
+	for (;;) {
+		bar = strchr(p, '|');
+		n = bar != NULL ? (size_t)(bar - p) : strlen(p);
+		if (n == len && strncmp(p, name, len) == 0)
+			return true;
+		if (bar == NULL)
+			return false;
+		p = bar + 1;
+	}
+}
+
+static const struct cmd_option *
+find_long(const struct cmd_option *opts, const char *name, size_t len)
+{
+	for (; opts != NULL && opts->id != 0; opts++)
+		if (name_in(opts->longs, name, len))
+			return opts;
+	return NULL;
+}
+
+static const struct cmd_option *
+find_short(const struct cmd_option *opts, const char *name, size_t len)
+{
+	for (; opts != NULL && opts->id != 0; opts++)
+		if (name_in(opts->shorts, name, len))
+			return opts;
+	return NULL;
+}
+
+static void
+print_option_names(struct strbuf *sb, const struct cmd_option *o)
+{
+	const char	*p;
+	bool		 first = true;
+
+	for (p = o->shorts; p != NULL && *p != '\0'; ) {
+		size_t	n = strcspn(p, "|");
+
+		strbuf_addf(sb, "%s-%.*s", first ? "" : ", ", (int)n, p);
+		first = false;
+		p += n + (p[n] == '|');
+	}
+	for (p = o->longs; p != NULL && *p != '\0'; ) {
+		size_t	n = strcspn(p, "|");
+
+		strbuf_addf(sb, "%s--%.*s", first ? "" : ", ", (int)n, p);
+		first = false;
+		p += n + (p[n] == '|');
+	}
+	if (o->arg != NULL)
+		strbuf_addf(sb, " %s", o->arg);
+}
+
+static void
+print_options(FILE *f, const struct cmd_option *opts)
+{
+	struct strbuf		 names[CMD_MAX_OPTIONS + 1];
+	const struct cmd_option	*list[CMD_MAX_OPTIONS + 1];
+	size_t			 n = 0, i, width = 0;
+
+	for (; opts != NULL && opts->id != 0 && n < CMD_MAX_OPTIONS; opts++) {
+		if (opts->hidden)
+			continue;
+		list[n++] = opts;
+	}
+	list[n++] = &help_option;
+	for (i = 0; i < n; i++) {
+		strbuf_init(&names[i]);
+		print_option_names(&names[i], list[i]);
+		if (names[i].len > width)
+			width = names[i].len;
+	}
+	fputs("Options:\n", f);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "  %-*s  %s\n", (int)width, names[i].buf, list[i]->help);
+		strbuf_release(&names[i]);
+	}
+}
+
+static void
+print_wrapped(FILE *f, const char *text, int indent)
+{
+	const char	*p = text;
+
+	/* Paragraphs are written pre-wrapped in the tables; indent each line. */
+	while (*p != '\0') {
+		size_t	n = strcspn(p, "\n");
+
+		if (n > 0)
+			fprintf(f, "%*s%.*s", indent, "", (int)n, p);
+		fputc('\n', f);
+		p += n;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+static void
+command_help(FILE *f, const char *path, const struct cmd_entry *e)
+{
+	const struct cmd_entry	*const *s;
+
+	fprintf(f, "Usage: guild %s [OPTIONS]%s%s\n\n", path,
+	    e->usage != NULL ? " " : "", e->usage != NULL ? e->usage : "");
+	print_wrapped(f, e->summary, 2);
+	if (e->description != NULL) {
+		fputc('\n', f);
+		print_wrapped(f, e->description, 2);
+	}
+	fputc('\n', f);
+	print_options(f, e->options);
+	if (e->subcommands != NULL) {
+		const char	*cells[2 * 64];
+		size_t		 rows = 0;
+
+		fputs("\nCommands:\n", f);
+		for (s = e->subcommands; *s != NULL && rows < 64; s++) {
+			char	*name;
+
+			name = (*s)->aliases != NULL ?
+			    xasprintf("  %s, %s", (*s)->name, (*s)->aliases) :
+			    xasprintf("  %s", (*s)->name);
+			for (char *bar = name; (bar = strchr(bar, '|')) != NULL; )
+				*bar = ',';
+			cells[2 * rows] = name;
+			cells[2 * rows + 1] = (*s)->summary;
+			rows++;
+		}
+		cli_table(f, cells, rows, 2);
+		for (size_t i = 0; i < rows; i++)
+			free((char *)cells[2 * i]);
+	}
+}
+
+static void
+main_help(FILE *f, const struct cmd_entry *const *table)
+{
+	const struct cmd_entry	*const *t, *e;
+	const char		*cells[2 * 128];
+	size_t			 rows = 0, i;
+
+	fputs("Usage: guild [OPTIONS] COMMAND [ARGS]...\n\n"
+	    "  Track, inspect and compare machine-learning experiments.\n\n"
+	    "  Describe models and operations in guild.yml, run them as tracked\n"
+	    "  experiments, and manage the runs from the command line.\n\n", f);
+	print_options(f, global_options);
+	fputs("\nCommands:\n", f);
+	for (t = table; *t != NULL && rows < 128; t++) {
+		char	*name;
+
+		e = *t;
+		name = e->aliases != NULL ?
+		    xasprintf("  %s, %s", e->name, e->aliases) :
+		    xasprintf("  %s", e->name);
+		for (char *bar = name; (bar = strchr(bar, '|')) != NULL; )
+			*bar = ',';
+		cells[2 * rows] = name;
+		cells[2 * rows + 1] = e->summary;
+		rows++;
+	}
+	cli_table(f, cells, rows, 2);
+	for (i = 0; i < rows; i++)
+		free((char *)cells[2 * i]);
+	fputs("\nRun 'guild COMMAND --help' for help on a command.\n", f);
+}
+
+static const struct cmd_entry *
+find_command(const struct cmd_entry *const *table, const char *name)
+{
+	for (; *table != NULL; table++)
+		if (strcmp((*table)->name, name) == 0 ||
+		    name_in((*table)->aliases, name, strlen(name)))
+			return *table;
+	return NULL;
+}
+
+enum parse_result { PARSE_OK, PARSE_HELP, PARSE_ERROR };
+
+/*
+ * Parse argv (after the command name) against opts. Options and
+ * positional arguments may be mixed, as click allows; "--" ends options.
+ * When stop_at_positional is set (commands with subcommands) the first
+ * positional argument stops parsing and the rest is left in a->pos.
+ */
+static enum parse_result
+parse_args(const char *path, const struct cmd_option *opts, int argc,
+    char **argv, bool stop_at_positional, struct cmd_args *a)
+{
+	const struct cmd_option	*o;
+	int			 i;
+	bool			 only_pos = false;
+
+	for (i = 0; i < argc; i++) {
+		const char	*arg = argv[i], *val = NULL, *eq;
+		size_t		 len;
+
+		if (only_pos || arg[0] != '-' || arg[1] == '\0') {
+			strvec_push(&a->pos, arg);
+			if (stop_at_positional)
+				only_pos = true;
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			only_pos = true;
+			continue;
+		}
+		if (arg[1] == '-') {
+			if ((eq = strchr(arg + 2, '=')) != NULL)
+				len = (size_t)(eq - arg - 2);
+			else
+				len = strlen(arg + 2);
+			if (len == 4 && strncmp(arg + 2, "help", 4) == 0 &&
+			    find_long(opts, "help", 4) == NULL)
+				return PARSE_HELP;
+			if ((o = find_long(opts, arg + 2, len)) == NULL) {
+				cli_error("no such option: --%.*s\n"
+				    "Try 'guild %s --help' for more information.",
+				    (int)len, arg + 2, path);
+				return PARSE_ERROR;
+			}
+			if (o->arg == NULL && eq != NULL) {
+				cli_error("option --%.*s does not take a value",
+				    (int)len, arg + 2);
+				return PARSE_ERROR;
+			}
+			if (o->arg != NULL) {
+				if (eq != NULL)
+					val = eq + 1;
+				else if (i + 1 < argc)
+					val = argv[++i];
+				else {
+					cli_error("option --%.*s requires an argument",
+					    (int)len, arg + 2);
+					return PARSE_ERROR;
+				}
+			}
+		} else {
+			/*
+			 * Guild has multi-letter short options (-Fo, -Sr):
+			 * try the whole word first, then a cluster of single
+			 * letters, the last of which may take a value.
+			 */
+			const char	*p = arg + 1;
+
+			if ((o = find_short(opts, p, strlen(p))) != NULL) {
+				if (o->arg != NULL) {
+					if (i + 1 >= argc) {
+						cli_error("option -%s requires an argument", p);
+						return PARSE_ERROR;
+					}
+					val = argv[++i];
+				}
+			} else {
+				for (; *p != '\0'; p++) {
+					o = find_short(opts, p, 1);
+					if (o == NULL && *p == 'h' &&
+					    find_long(opts, "help", 4) == NULL)
+						return PARSE_HELP;
+					if (o == NULL) {
+						cli_error("no such option: -%c\n"
+						    "Try 'guild %s --help' for more information.",
+						    *p, path);
+						return PARSE_ERROR;
+					}
+					if (o->arg != NULL)
+						break;
+					a->count[o->id]++;
+					strvec_push(&a->values[o->id], "");
+				}
+				if (*p == '\0')
+					continue;
+				if (p[1] != '\0')
+					val = p + 1;
+				else if (i + 1 < argc)
+					val = argv[++i];
+				else {
+					cli_error("option -%c requires an argument", *p);
+					return PARSE_ERROR;
+				}
+			}
+		}
+		a->count[o->id]++;
+		strvec_push(&a->values[o->id], val != NULL ? val : "");
+	}
+	return PARSE_OK;
+}
+
+static int
+dispatch(struct cmd_ctx *ctx, const char *path, const struct cmd_entry *e,
+    int argc, char **argv)
+{
+	struct cmd_args	 a;
+	int		 rc, i;
+
+	if (e->subcommands != NULL) {
+		const struct cmd_entry	*sub = NULL;
+		char			*subpath, **subargv;
+		int			 subargc = 0;
+
+		/*
+		 * The first word that is not an option names the subcommand
+		 * ("guild runs rm 1"); without one the default subcommand
+		 * gets every argument ("guild runs -a" is "guild runs list -a").
+		 */
+		for (i = 0; i < argc; i++) {
+			if (argv[i][0] == '-')
+				continue;
+			if ((sub = find_command(e->subcommands, argv[i])) == NULL &&
+			    e->default_sub == NULL) {
+				return cli_error("no such command '%s %s'\n"
+				    "Try 'guild %s --help' for a list of commands.",
+				    path, argv[i], path);
+			}
+			break;
+		}
+		if (sub == NULL) {
+			for (i = 0; i < argc; i++)
+				if (strcmp(argv[i], "--help") == 0 ||
+				    strcmp(argv[i], "-h") == 0) {
+					command_help(stdout, path, e);
+					return 0;
+				}
+			if (e->default_sub == NULL) {
+				command_help(stderr, path, e);
+				return 1;
+			}
+			sub = find_command(e->subcommands, e->default_sub);
+			i = argc;
+		}
+		subargv = xcalloc((size_t)argc + 1, sizeof *subargv);
+		for (int j = 0; j < argc; j++)
+			if (j != i)
+				subargv[subargc++] = argv[j];
+		subpath = xasprintf("%s %s", path, sub->name);
+		rc = dispatch(ctx, subpath, sub, subargc, subargv);
+		free(subpath);
+		free(subargv);
+		return rc;
+	}
+
+	memset(&a, 0, sizeof a);
+	switch (parse_args(path, e->options, argc, argv, false, &a)) {
+	case PARSE_HELP:
+		command_help(stdout, path, e);
+		cmd_args_clear(&a);
+		return 0;
+	case PARSE_ERROR:
+		cmd_args_clear(&a);
+		return 1;
+	case PARSE_OK:
+		break;
+	}
+	rc = e->exec(ctx, &a);
+	cmd_args_clear(&a);
+	return rc;
+}
+
+struct guild_home *
+cli_home(struct cmd_ctx *ctx)
+{
+	char	*cause = NULL;
+
+	if (ctx->home == NULL &&
+	    (ctx->home = home_new(ctx->home_override, &cause)) == NULL)
+		cli_error_cause(cause);
+	return ctx->home;
+}
+
+struct guildfile *
+cli_guildfile(struct cmd_ctx *ctx)
+{
+	char	*cause = NULL;
+
+	if (ctx->gf == NULL && (ctx->gf = guildfile_find(NULL, &cause)) == NULL)
+		cli_error_cause(cause);
+	return ctx->gf;
+}
+
+int
+cli_main(const struct cmd_entry *const *table, int argc, char **argv)
+{
+	struct cmd_ctx		 ctx;
+	struct cmd_args		 a;
+	const struct cmd_entry	*e;
+	const char		*dir;
+	int			 rc;
+
+	memset(&ctx, 0, sizeof ctx);
+	memset(&a, 0, sizeof a);
+	ctx.argv0 = argv[0];
+	ctx.out = stdout;
+	switch (parse_args("", global_options, argc - 1, argv + 1, true, &a)) {
+	case PARSE_HELP:
+		main_help(stdout, table);
+		cmd_args_clear(&a);
+		return 0;
+	case PARSE_ERROR:
+		cmd_args_clear(&a);
+		return 1;
+	case PARSE_OK:
+		break;
+	}
+	if (cmd_arg_has(&a, 4) || (a.pos.n == 0 && !cmd_arg_has(&a, 3))) {
+		main_help(stdout, table);
+		cmd_args_clear(&a);
+		return 0;
+	}
+	if (cmd_arg_has(&a, 3)) {
+		printf("guild %s\n", PACKAGE_VERSION);
+		cmd_args_clear(&a);
+		return 0;
+	}
+	if ((dir = cmd_arg_value(&a, 1)) != NULL && chdir(dir) == -1) {
+		rc = cli_error("-C %s: %s", dir, strerror(errno));
+		cmd_args_clear(&a);
+		return rc;
+	}
+	ctx.home_override = cmd_arg_value(&a, 2);
+	if ((e = find_command(table, a.pos.v[0])) == NULL) {
+		rc = cli_error("no such command '%s'\n"
+		    "Try 'guild --help' for a list of commands.", a.pos.v[0]);
+		cmd_args_clear(&a);
+		return rc;
+	}
+	/* a.pos holds the command and everything after it. */
+	rc = dispatch(&ctx, e->name, e, (int)a.pos.n - 1, a.pos.v + 1);
+	cmd_args_clear(&a);
+	guildfile_free(ctx.gf);
+	home_free(ctx.home);
+	return rc;
+}
+
+void
+cli_table(FILE *f, const char *const *cells, size_t rows, size_t ncols)
+{
+	size_t	*width, r, c;
+
+	if (rows == 0 || ncols == 0)
+		return;
+	width = xcalloc(ncols, sizeof *width);
+	for (r = 0; r < rows; r++)
+		for (c = 0; c + 1 < ncols; c++) {
+			size_t	w = utf8_width(cells[r * ncols + c]);
+
+			if (w > width[c])
+				width[c] = w;
+		}
+	for (r = 0; r < rows; r++) {
+		struct strbuf	line = STRBUF_INIT;
+
+		for (c = 0; c < ncols; c++) {
+			const char	*cell = cells[r * ncols + c];
+
+			strbuf_addstr(&line, cell != NULL ? cell : "");
+			if (c + 1 < ncols)
+				strbuf_addchars(&line, ' ',
+				    width[c] - utf8_width(cell) + 2);
+		}
+		strbuf_rtrim(&line);
+		fprintf(f, "%s\n", line.buf);
+		strbuf_release(&line);
+	}
+	free(width);
+}
+
+void
+cli_page(const char *text, bool allow_pager)
+{
+	const char	*pager;
+	int		 fds[2], status;
+	pid_t		 pid;
+	size_t		 left = strlen(text);
+	void		(*old)(int);
+
+	pager = getenv("PAGER");
+	if (pager == NULL || *pager == '\0')
+		pager = "less -FRX";
+	if (!allow_pager || !isatty(STDOUT_FILENO) || strcmp(pager, "cat") == 0 ||
+	    pipe(fds) == -1) {
+		fputs(text, stdout);
+		return;
+	}
+	fflush(stdout);
+	if ((pid = fork()) == -1) {
+		close(fds[0]);
+		close(fds[1]);
+		fputs(text, stdout);
+		return;
+	}
+	if (pid == 0) {
+		dup2(fds[0], STDIN_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		if (getenv("LESS") == NULL)
+			setenv("LESS", "FRX", 1);
+		execl("/bin/sh", "sh", "-c", pager, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[0]);
+	old = signal(SIGPIPE, SIG_IGN);
+	while (left > 0) {
+		ssize_t	n = write(fds[1], text, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		text += n;
+		left -= (size_t)n;
+	}
+	close(fds[1]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	signal(SIGPIPE, old);
+}
+
+bool
+cli_confirm(const char *question, bool default_yes)
+{
+	char	 buf[64];
+	size_t	 n;
+
+	fprintf(stderr, "%s %s ", question, default_yes ? "(Y/n)" : "(y/N)");
+	fflush(stderr);
+	if (fgets(buf, sizeof buf, stdin) == NULL) {
+		fputc('\n', stderr);
+		return false;
+	}
+	n = strcspn(buf, "\r\n");
+	buf[n] = '\0';
+	if (n == 0)
+		return default_yes;
+	return strcasecmp(buf, "y") == 0 || strcasecmp(buf, "yes") == 0;
+}

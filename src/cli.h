@@ -1,0 +1,92 @@
+/*
+ * cli.h: the command table and option parsing shared by every command.
+ *
+ * Commands are rows of a table (struct cmd_entry); each declares its
+ * options (struct cmd_option) once, and --help, the option parser and
+ * the man-page check are all driven by that declaration.
+ */
+#ifndef GUILD_CLI_H
+#define GUILD_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "strvec.h"
+
+struct guild_home;
+struct guildfile;
+
+#define CMD_MAX_OPTIONS	64
+
+struct cmd_option {
+	int		 id;		/* index into cmd_args values; 0 ends the table */
+	const char	*shorts;	/* "a" or "a|Fo": short names without '-' */
+	const char	*longs;		/* "all" or "all|everything" without "--" */
+	const char	*arg;		/* metavar, NULL for a switch */
+	const char	*help;
+	bool		 hidden;	/* accepted, not listed in --help */
+};
+
+struct cmd_args {
+	int		 count[CMD_MAX_OPTIONS];	/* times each option was given */
+	struct strvec	 values[CMD_MAX_OPTIONS];	/* values, in order */
+	struct strvec	 pos;				/* positional arguments */
+};
+
+struct cmd_ctx {
+	const char		*argv0;
+	const char		*home_override;	/* -H */
+	struct guild_home	*home;		/* resolved by cli_home() */
+	struct guildfile	*gf;		/* loaded by cli_guildfile() */
+	FILE			*out;
+};
+
+struct cmd_entry {
+	const char		*name;
+	const char		*aliases;	/* "ops" or NULL; '|'-separated */
+	const char		*usage;		/* after "guild NAME [OPTIONS]" */
+	const char		*summary;	/* one line for the command list */
+	const char		*description;	/* paragraphs for --help, or NULL */
+	const struct cmd_option	*options;
+	int			(*exec)(struct cmd_ctx *, struct cmd_args *);
+	const struct cmd_entry	*const *subcommands;	/* NULL-terminated, or NULL */
+	const char		*default_sub;	/* subcommand run when none given */
+};
+
+/* The last value of option id, or NULL. */
+const char	*cmd_arg_value(const struct cmd_args *, int id);
+/* Whether option id was given. */
+bool		 cmd_arg_has(const struct cmd_args *, int id);
+
+/* Run the program: parse global options and dispatch. Returns exit status. */
+int		 cli_main(const struct cmd_entry *const *table, int argc, char **argv);
+
+/* The Guild home (resolved once). NULL after printing an error. */
+struct guild_home *cli_home(struct cmd_ctx *);
+/* The project's guild.yml in the current directory; NULL after an error. */
+struct guildfile *cli_guildfile(struct cmd_ctx *);
+
+/* Print "guild: MSG" on stderr. Always returns 1 (the exit status). */
+int		 cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "guild: CAUSE" and free it; returns 1. */
+int		 cli_error_cause(char *cause);
+
+/*
+ * Print rows of columns aligned as Guild does: every column but the last
+ * padded to its widest cell plus two spaces. cells is rows*ncols strings.
+ */
+void		 cli_table(FILE *, const char *const *cells, size_t rows, size_t ncols);
+
+/*
+ * Write text through $PAGER (default "less -FRX") when out is a terminal
+ * and paging is allowed; otherwise print it.
+ */
+void		 cli_page(const char *text, bool allow_pager);
+
+/*
+ * Ask a yes/no question on stderr, reading an answer from stdin. Enter
+ * takes the default. EOF is "no".
+ */
+bool		 cli_confirm(const char *question, bool default_yes);
+
+#endif

@@ -1,0 +1,182 @@
+/* cmd-models.c: guild models, guild operations (ops). */
+#include "common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cmds.h"
+#include "guildfile.h"
+#include "strbuf.h"
+#include "util.h"
+
+enum {
+	OPT_ALL = 1,
+};
+
+static const struct cmd_option models_options[] = {
+	{ OPT_ALL, "a", "all", NULL, "Show all models, including private ones." },
+	{ 0 }
+};
+
+static const struct cmd_option ops_options[] = {
+	{ OPT_ALL, "a", "all", NULL, "Show all operations, including private ones." },
+	{ 0 }
+};
+
+/* The first line of a description, as listings show it. */
+static char *
+first_line(const char *s)
+{
+	if (s == NULL)
+		return xstrdup("");
+	while (*s == '\n' || *s == ' ')
+		s++;
+	return xstrndup(s, strcspn(s, "\n"));
+}
+
+static bool
+matches_filters(const char *name, const struct strvec *filters)
+{
+	size_t	i;
+
+	if (filters->n == 0)
+		return true;
+	for (i = 0; i < filters->n; i++)
+		if (strstr(name, filters->v[i]) != NULL)
+			return true;
+	return false;
+}
+
+static bool
+is_private(const char *name)
+{
+	return name[0] == '_';
+}
+
+struct row {
+	char	*name;
+	char	*desc;
+};
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	return natcmp(((const struct row *)a)->name, ((const struct row *)b)->name);
+}
+
+static void
+print_rows(struct row *rows, size_t n)
+{
+	const char	**cells;
+	size_t		  i;
+
+	qsort(rows, n, sizeof *rows, row_cmp);
+	cells = xcalloc(n * 2 + 1, sizeof *cells);
+	for (i = 0; i < n; i++) {
+		cells[2 * i] = rows[i].name;
+		cells[2 * i + 1] = rows[i].desc;
+	}
+	cli_table(stdout, cells, n, 2);
+	for (i = 0; i < n; i++) {
+		free(rows[i].name);
+		free(rows[i].desc);
+	}
+	free(cells);
+}
+
+static int
+cmd_models_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	struct guildfile	*gf;
+	struct row		*rows;
+	size_t			 n = 0, i;
+	bool			 all = cmd_arg_has(a, OPT_ALL);
+
+	if ((gf = cli_guildfile(ctx)) == NULL)
+		return 1;
+	rows = xcalloc(gf->nmodels + 1, sizeof *rows);
+	for (i = 0; i < gf->nmodels; i++) {
+		const struct modeldef	*m = gf->models[i];
+		char			*name;
+
+		/* The anonymous model has no name to show. */
+		if (*m->name == '\0' || (!all && is_private(m->name)))
+			continue;
+		name = xasprintf("./%s", m->name);
+		if (!matches_filters(name, &a->pos)) {
+			free(name);
+			continue;
+		}
+		rows[n].name = name;
+		rows[n].desc = first_line(m->description);
+		n++;
+	}
+	print_rows(rows, n);
+	free(rows);
+	return 0;
+}
+
+static int
+cmd_ops_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	struct guildfile	*gf;
+	struct row		*rows = NULL;
+	size_t			 n = 0, alloc = 0, i, j;
+	bool			 all = cmd_arg_has(a, OPT_ALL);
+
+	if ((gf = cli_guildfile(ctx)) == NULL)
+		return 1;
+	for (i = 0; i < gf->nmodels; i++) {
+		const struct modeldef	*m = gf->models[i];
+
+		if (!all && is_private(m->name))
+			continue;
+		for (j = 0; j < m->nops; j++) {
+			const struct opdef	*op = m->ops[j];
+			char			*full, *name;
+
+			if (!all && is_private(op->name))
+				continue;
+			full = opdef_fullname(op);
+			name = xasprintf("./%s", full);
+			free(full);
+			if (!matches_filters(name, &a->pos)) {
+				free(name);
+				continue;
+			}
+			XGROW(rows, alloc, n + 1);
+			rows[n].name = name;
+			rows[n].desc = first_line(op->description);
+			n++;
+		}
+	}
+	print_rows(rows, n);
+	free(rows);
+	return 0;
+}
+
+const struct cmd_entry cmd_models_entry = {
+	.name = "models",
+	.usage = "[FILTER]...",
+	.summary = "Show available models.",
+	.description =
+	    "Lists the models of the project in the current directory.\n"
+	    "FILTER limits the list to models whose name contains it.",
+	.options = models_options,
+	.exec = cmd_models_exec,
+};
+
+const struct cmd_entry cmd_ops_entry = {
+	.name = "operations",
+	.aliases = "ops",
+	.usage = "[FILTER]...",
+	.summary = "Show model operations.",
+	.description =
+	    "Lists the operations of the project in the current directory\n"
+	    "as MODEL:OPERATION with the first line of their description.\n"
+	    "FILTER limits the list to operations whose name contains it.",
+	.options = ops_options,
+	.exec = cmd_ops_exec,
+};

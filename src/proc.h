@@ -1,0 +1,116 @@
+/*
+ * proc.h: child processes in a pseudo-terminal (or with pipes), driven by
+ * the event loop.
+ *
+ *	const char *argv[] = { "/bin/sh", "-c", "echo hi; exit 3", NULL };
+ *	struct proc_spec spec = { .argv = argv, .rows = 24, .cols = 80 };
+ *	struct proc_hooks hooks = { .on_data = data, .on_exit = done };
+ *	struct proc *p = proc_spawn(loop, &spec, &hooks, arg, &cause);
+ *	loop_run(loop);
+ *
+ * The child is a session leader and process-group leader, so proc_kill()
+ * reaches everything it started that did not leave the group. In PTY mode
+ * its stdin, stdout and stderr are the slave side of a fresh terminal (its
+ * controlling terminal), so both output streams arrive merged as stream 0.
+ *
+ * Completion is two-phase: on_exit fires once the child has been reaped
+ * AND its output has reached end of file (EIO on the PTY master, or both
+ * pipes closed), so no byte written before exit is lost.
+ *
+ * In PTY mode the child is the terminal's controlling process, so when it
+ * exits the kernel sends SIGHUP to its process group, as when a terminal
+ * is closed: background jobs it left behind go with it, unless they ignore
+ * SIGHUP or moved to another group or session. Those, and in PROC_PIPES
+ * mode any descendant, may keep the output open: end of file then comes
+ * when the last of them closes it. So that a stray daemon cannot hang the
+ * caller, after the reap the proc waits at most PROC_GRACE_MS of silence
+ * (PROC_GRACE_MAX_MS in all, even if it keeps talking), then drains what
+ * is readable, closes its side and finishes anyway.
+ *
+ * A proc's hooks may call any proc function on it, proc_free() included.
+ */
+#ifndef GUILD_PROC_H
+#define GUILD_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct loop;
+struct proc;
+
+/* After the reap: idle output time, then overall cap, before giving up. */
+#define PROC_GRACE_MS		2000
+#define PROC_GRACE_MAX_MS	10000
+
+enum proc_mode {
+	PROC_PTY,	/* stdin/stdout/stderr on a new pseudo-terminal */
+	PROC_PIPES,	/* stdin /dev/null, stdout and stderr on two pipes */
+};
+
+struct proc_spec {
+	const char *const	*argv;	/* argv[0] is searched in env's PATH */
+	const char *const	*env;	/* whole child environment; NULL: ours */
+	const char		*cwd;	/* NULL: ours */
+	enum proc_mode		 mode;
+	unsigned short		 rows;	/* initial PTY size; 0: 24 x 80 */
+	unsigned short		 cols;
+	unsigned		 grace_ms;	/* 0: PROC_GRACE_MS */
+	unsigned		 grace_max_ms;	/* 0: PROC_GRACE_MAX_MS */
+};
+
+struct proc_hooks {
+	/*
+	 * A chunk of output as read: not split on lines, not NUL-terminated.
+	 * stream is 0 (the PTY, or stdout) or 1 (stderr in PROC_PIPES mode).
+	 */
+	void	(*on_data)(struct proc *, const char *buf, size_t len,
+		    int stream, void *arg);
+	/* After end of output and the reap; status as from waitpid(2). */
+	void	(*on_exit)(struct proc *, int status, void *arg);
+};
+
+/*
+ * Start argv[0] (a path, or a name searched in PATH from spec->env, or
+ * "/bin:/usr/bin" without one, as execvpe(3) does; a file without a #!
+ * line runs under /bin/sh) in spec->cwd with exactly spec->env. The child
+ * starts with every signal at its default disposition and unblocked and
+ * no descriptor open above 2. If exec fails (or chdir), the child writes
+ * "guild: CMD: strerror" to its stderr and exits with status 127. Errors
+ * the parent can see (no pty, no fork, cwd not a directory) return NULL
+ * with *cause set. Hooks may be NULL; they are copied.
+ */
+struct proc	*proc_spawn(struct loop *, const struct proc_spec *,
+		    const struct proc_hooks *, void *arg, char **cause);
+
+/*
+ * Send signo to the child's process group (to the child alone if it has
+ * not made its group yet). Allowed until on_exit; -1 with errno set
+ * (ESRCH once finished).
+ */
+int		 proc_kill(struct proc *, int signo);
+/* Set the PTY window size (TIOCSWINSZ: the child gets SIGWINCH). */
+int		 proc_resize(struct proc *, unsigned short rows,
+		    unsigned short cols);
+/*
+ * Queue bytes for the child's terminal (keys typed by the user): never
+ * blocks, flushed as the PTY accepts them. -1 with errno EPIPE once the
+ * terminal is closed or in PROC_PIPES mode (stdin is /dev/null).
+ */
+int		 proc_write(struct proc *, const void *, size_t);
+pid_t		 proc_pid(const struct proc *);
+/* Whether on_exit has been called. */
+bool		 proc_done(const struct proc *);
+/*
+ * Free the proc. If the child has not been reaped yet, its process group
+ * gets SIGTERM and its status will be discarded. NULL is allowed.
+ */
+void		 proc_free(struct proc *);
+
+/*
+ * Guild's exit_status for a wait status: the exit code, or minus the
+ * signal number that killed it.
+ */
+int		 proc_exit_code(int status);
+
+#endif

@@ -1,0 +1,3 @@
+# The guild package here holds only op_main, the launcher that guild (the
+# C program) uses to run an operation's Python main module, so that run
+# commands read "python -um guild.op_main MODULE -- FLAGS" as in Guild AI.

@@ -1,0 +1,914 @@
+/* run.c: one run directory in Guild AI 0.9's format. */
+#include "common.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "run.h"
+#include "strbuf.h"
+#include "strvec.h"
+#include "util.h"
+#include "value.h"
+#include "yamlnode.h"
+
+static const char *const run_status_names[RUN_STATUS_COUNT] = {
+	[RUN_STATUS_RUNNING] = "running",
+	[RUN_STATUS_COMPLETED] = "completed",
+	[RUN_STATUS_ERROR] = "error",
+	[RUN_STATUS_TERMINATED] = "terminated",
+	[RUN_STATUS_PENDING] = "pending",
+	[RUN_STATUS_STAGED] = "staged",
+};
+
+static const char *const run_marker_names[] = {
+	[RUN_MARKER_PENDING] = "PENDING",
+	[RUN_MARKER_STAGED] = "STAGED",
+};
+
+/* Read a small or large file whole; -1 with errno set. */
+static int
+read_all(const char *path, struct strbuf *sb)
+{
+	char	buf[8192];
+	ssize_t	n;
+	int	fd, saved;
+
+	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) == -1)
+		return -1;
+	for (;;) {
+		n = read(fd, buf, sizeof buf);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		strbuf_add(sb, buf, (size_t)n);
+	}
+	saved = errno;
+	close(fd);
+	if (n == -1) {
+		errno = saved;
+		return -1;
+	}
+	return 0;
+}
+
+/* A valid single path component: not empty, no '/', not . or .. */
+static bool
+valid_name(const char *name)
+{
+	return *name != '\0' && strchr(name, '/') == NULL &&
+	    strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+}
+
+char *
+run_new_id(char **cause)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	unsigned char		 b[16];
+	size_t			 got = 0;
+	ssize_t			 n;
+	char			*id;
+	int			 i;
+
+	while (got < sizeof b) {
+		n = getrandom(b + got, sizeof b - got, 0);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			set_cause(cause, "getrandom: %s", strerror(errno));
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	/* uuid4: version 4, RFC 4122 variant, as uuid.uuid4() sets them. */
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	id = xmalloc(RUN_ID_LEN + 1);
+	for (i = 0; i < 16; i++) {
+		id[2 * i] = hex[b[i] >> 4];
+		id[2 * i + 1] = hex[b[i] & 0xf];
+	}
+	id[RUN_ID_LEN] = '\0';
+	return id;
+}
+
+char *
+run_dir_path(const char *runs_dir, const char *id)
+{
+	return path_join(runs_dir, id);
+}
+
+char *
+run_short_id(const char *id)
+{
+	return xstrndup(id, RUN_SHORT_ID_LEN);
+}
+
+char *
+run_guild_path(const struct run *run, const char *name)
+{
+	return path_join(run->guild, name);
+}
+
+static struct run *
+run_new(const char *abspath)
+{
+	struct run	*run = xcalloc(1, sizeof *run);
+	const char	*slash = strrchr(abspath, '/');
+
+	run->path = xstrdup(abspath);
+	run->id = xstrdup(slash != NULL ? slash + 1 : abspath);
+	run->guild = path_join(abspath, ".guild");
+	return run;
+}
+
+void
+run_free(struct run *run)
+{
+	if (run == NULL)
+		return;
+	free(run->id);
+	free(run->path);
+	free(run->guild);
+	free(run);
+}
+
+int64_t
+run_now_us(void)
+{
+	static int64_t	last;
+	int64_t		now = now_us();
+
+	/* Two attrs written in one process never share a timestamp. */
+	if (now <= last)
+		now = last + 1;
+	last = now;
+	return now;
+}
+
+struct run *
+run_create(const char *runs_dir, const char *id, char **cause)
+{
+	struct run	*run;
+	struct value	*v;
+	char		*newid = NULL, *dir, *abs, *p;
+	bool		 existed;
+
+	if (id == NULL) {
+		if ((newid = run_new_id(cause)) == NULL)
+			return NULL;
+		id = newid;
+	} else if (!valid_name(id)) {
+		set_cause(cause, "invalid run id '%s'", id);
+		return NULL;
+	}
+	dir = run_dir_path(runs_dir, id);
+	abs = path_absolute(dir);
+	free(dir);
+	free(newid);
+
+	p = path_join(abs, ".guild/opref");
+	if (path_exists(p)) {
+		set_cause(cause, "run %s already exists", abs);
+		free(p);
+		free(abs);
+		return NULL;
+	}
+	free(p);
+	existed = path_exists(abs);
+
+	run = run_new(abs);
+	free(abs);
+	p = path_join(run->guild, "attrs");
+	if (mkdir_p(p, 0777, cause) == -1) {
+		free(p);
+		goto fail;
+	}
+	free(p);
+
+	v = value_string(run->id);
+	if (run_attr_write(run, "id", v, cause) == -1) {
+		value_free(v);
+		goto fail;
+	}
+	value_free(v);
+	v = value_int(run_now_us());
+	if (run_attr_write(run, "initialized", v, cause) == -1) {
+		value_free(v);
+		goto fail;
+	}
+	value_free(v);
+	if (run_marker_set(run, RUN_MARKER_PENDING, cause) == -1)
+		goto fail;
+	return run;
+
+fail:
+	if (!existed)
+		rm_rf(run->path, NULL);
+	run_free(run);
+	return NULL;
+}
+
+struct run *
+run_open(const char *path, char **cause)
+{
+	char		*abs, *p;
+	struct run	*run;
+
+	abs = path_absolute(path);
+	p = path_join(abs, ".guild/opref");
+	if (!path_exists(p)) {
+		set_cause(cause, "%s: not a run directory", path);
+		free(p);
+		free(abs);
+		return NULL;
+	}
+	free(p);
+	run = run_new(abs);
+	free(abs);
+	return run;
+}
+
+/* Attributes. */
+
+static char *
+attr_path(const struct run *run, const char *name, char **cause)
+{
+	if (!valid_name(name) || *name == '.') {
+		set_cause(cause, "invalid attribute name '%s'", name);
+		return NULL;
+	}
+	return xasprintf("%s/attrs/%s", run->guild, name);
+}
+
+int
+run_attr_write(const struct run *run, const char *name,
+    const struct value *v, char **cause)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*path, *dir;
+	int		 rc;
+
+	if ((path = attr_path(run, name, cause)) == NULL)
+		return -1;
+	dir = path_join(run->guild, "attrs");
+	rc = mkdir_p(dir, 0777, cause);
+	free(dir);
+	if (rc == 0) {
+		value_encode_yaml(&sb, v);
+		rc = write_file_atomic(path, sb.buf, sb.len, cause);
+	}
+	strbuf_release(&sb);
+	free(path);
+	return rc;
+}
+
+/*
+ * Plain decimal integers, the text PyYAML and Python's int() read alike
+ * (no sign but '-', no leading zero, no '_'): nearly every attr read in
+ * bulk (timestamps, exit_status) takes this path and skips libyaml.
+ */
+static bool
+parse_plain_int(const char *s, size_t len, long long *out)
+{
+	const char	*p, *end = s + len;
+	char		*ep;
+	char		 tmp[32];
+
+	while (s < end && isspace((unsigned char)*s))
+		s++;
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	p = s;
+	if (p < end && *p == '-')
+		p++;
+	if (p == end || (*p == '0' && end - p > 1))
+		return false;
+	for (; p < end; p++) {
+		if (!isdigit((unsigned char)*p))
+			return false;
+	}
+	if ((size_t)(end - s) >= sizeof tmp)
+		return false;
+	memcpy(tmp, s, (size_t)(end - s));
+	tmp[end - s] = '\0';
+	errno = 0;
+	*out = strtoll(tmp, &ep, 10);
+	return errno == 0 && *ep == '\0';
+}
+
+int
+run_attr_read(const struct run *run, const char *name, struct value **out,
+    char **cause)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*path, *c = NULL;
+	long long	 n;
+
+	*out = NULL;
+	if ((path = attr_path(run, name, cause)) == NULL)
+		return -1;
+	if (read_all(path, &sb) == -1) {
+		if (errno == ENOENT || errno == ENOTDIR) {
+			free(path);
+			strbuf_release(&sb);
+			return 0;
+		}
+		set_cause(cause, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (parse_plain_int(sb.buf, sb.len, &n))
+		*out = value_int(n);
+	else if ((*out = yaml_parse_value(sb.buf, sb.len, &c)) == NULL) {
+		set_cause(cause, "%s: %s", path, c != NULL ? c : "invalid YAML");
+		free(c);
+		goto fail;
+	}
+	free(path);
+	strbuf_release(&sb);
+	return 0;
+
+fail:
+	free(path);
+	strbuf_release(&sb);
+	return -1;
+}
+
+int
+run_attr_delete(const struct run *run, const char *name, char **cause)
+{
+	char	*path;
+
+	if ((path = attr_path(run, name, cause)) == NULL)
+		return -1;
+	if (unlink(path) == -1 && errno != ENOENT) {
+		set_cause(cause, "%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
+enum attr_int_result {
+	ATTR_INT_MISSING,	/* no file, unreadable, or null */
+	ATTR_INT_INT,
+	ATTR_INT_OTHER,		/* present but not an integer */
+};
+
+static enum attr_int_result
+attr_int(const struct run *run, const char *name, long long *out)
+{
+	struct strbuf		 sb = STRBUF_INIT;
+	struct value		*v;
+	char			*path;
+	enum attr_int_result	 r = ATTR_INT_MISSING;
+
+	if ((path = attr_path(run, name, NULL)) == NULL)
+		return ATTR_INT_MISSING;
+	if (read_all(path, &sb) == 0) {
+		if (parse_plain_int(sb.buf, sb.len, out))
+			r = ATTR_INT_INT;
+		else if ((v = yaml_parse_value(sb.buf, sb.len, NULL)) == NULL)
+			r = ATTR_INT_OTHER;
+		else {
+			if (v->type == VALUE_INT) {
+				*out = v->u.i;
+				r = ATTR_INT_INT;
+			} else if (v->type != VALUE_NULL)
+				r = ATTR_INT_OTHER;
+			value_free(v);
+		}
+	}
+	strbuf_release(&sb);
+	free(path);
+	return r;
+}
+
+bool
+run_attr_int(const struct run *run, const char *name, long long *out)
+{
+	return attr_int(run, name, out) == ATTR_INT_INT;
+}
+
+int64_t
+run_timestamp(const struct run *run)
+{
+	long long	t;
+
+	if (run_attr_int(run, "started", &t))
+		return t;
+	if (run_attr_int(run, "initialized", &t))
+		return t;
+	return 0;
+}
+
+/* Shell quoting and splitting. */
+
+static bool
+shlex_safe(unsigned char c)
+{
+	return isascii(c) && (isalnum(c) || strchr("_@%+=:,./-", c) != NULL);
+}
+
+void
+shlex_quote(struct strbuf *sb, const char *s)
+{
+	const char	*p;
+
+	if (*s == '\0') {
+		strbuf_addstr(sb, "''");
+		return;
+	}
+	for (p = s; *p != '\0'; p++) {
+		if (!shlex_safe((unsigned char)*p))
+			break;
+	}
+	if (*p == '\0') {
+		strbuf_addstr(sb, s);
+		return;
+	}
+	strbuf_addch(sb, '\'');
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\'')
+			strbuf_addstr(sb, "'\"'\"'");
+		else
+			strbuf_addch(sb, *p);
+	}
+	strbuf_addch(sb, '\'');
+}
+
+int
+shlex_split(const char *s, struct strvec *out, char **cause)
+{
+	struct strbuf	 word = STRBUF_INIT;
+	bool		 inword = false;
+	const char	*p = s;
+
+	for (;;) {
+		char	c = *p;
+
+		if (c == '\0' || c == ' ' || c == '\t' || c == '\n' ||
+		    c == '\r') {
+			if (inword) {
+				strvec_push(out, word.buf);
+				strbuf_reset(&word);
+				inword = false;
+			}
+			if (c == '\0')
+				break;
+			p++;
+			continue;
+		}
+		inword = true;
+		p++;
+		if (c == '\\') {
+			if (*p == '\0')
+				goto no_escaped;
+			strbuf_addch(&word, *p++);
+		} else if (c == '\'') {
+			while (*p != '\'') {
+				if (*p == '\0')
+					goto no_closing;
+				strbuf_addch(&word, *p++);
+			}
+			p++;
+		} else if (c == '"') {
+			while (*p != '"') {
+				if (*p == '\0')
+					goto no_closing;
+				if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+					p++;
+				else if (*p == '\\' && p[1] == '\0')
+					goto no_closing;
+				strbuf_addch(&word, *p++);
+			}
+			p++;
+		} else
+			strbuf_addch(&word, c);
+	}
+	strbuf_release(&word);
+	return 0;
+
+no_escaped:
+	strbuf_release(&word);
+	return set_cause(cause, "no escaped character");
+no_closing:
+	strbuf_release(&word);
+	return set_cause(cause, "no closing quotation");
+}
+
+/* opref. */
+
+int
+opref_parse(const char *encoded, struct opref *ref, char **cause)
+{
+	struct strvec	 parts = STRVEC_INIT;
+	char		*colon, *c = NULL;
+
+	memset(ref, 0, sizeof *ref);
+	if (shlex_split(encoded, &parts, &c) == -1) {
+		set_cause(cause, "invalid opref '%s': %s", encoded, c);
+		free(c);
+		strvec_clear(&parts);
+		return -1;
+	}
+	if (parts.n != 4 || (colon = strchr(parts.v[0], ':')) == NULL) {
+		strvec_clear(&parts);
+		return set_cause(cause, "invalid opref '%s'", encoded);
+	}
+	ref->pkg_type = xstrndup(parts.v[0], (size_t)(colon - parts.v[0]));
+	ref->pkg_name = xstrdup(colon + 1);
+	ref->pkg_version = xstrdup(parts.v[1]);
+	ref->model = xstrdup(parts.v[2]);
+	ref->op = xstrdup(parts.v[3]);
+	strvec_clear(&parts);
+	return 0;
+}
+
+char *
+opref_format(const struct opref *ref)
+{
+	struct strbuf	sb = STRBUF_INIT;
+
+#define S(x) ((x) != NULL ? (x) : "")
+	shlex_quote(&sb, S(ref->pkg_type));
+	strbuf_addch(&sb, ':');
+	shlex_quote(&sb, S(ref->pkg_name));
+	strbuf_addch(&sb, ' ');
+	shlex_quote(&sb, S(ref->pkg_version));
+	strbuf_addch(&sb, ' ');
+	shlex_quote(&sb, S(ref->model));
+	strbuf_addch(&sb, ' ');
+	shlex_quote(&sb, S(ref->op));
+#undef S
+	return strbuf_detach(&sb, NULL);
+}
+
+void
+opref_clear(struct opref *ref)
+{
+	free(ref->pkg_type);
+	free(ref->pkg_name);
+	free(ref->pkg_version);
+	free(ref->model);
+	free(ref->op);
+	memset(ref, 0, sizeof *ref);
+}
+
+int
+run_opref_write(const struct run *run, const struct opref *ref, char **cause)
+{
+	char	*path, *text;
+	int	 rc;
+
+	path = run_guild_path(run, "opref");
+	text = opref_format(ref);
+	rc = write_file_atomic(path, text, strlen(text), cause);
+	free(text);
+	free(path);
+	return rc;
+}
+
+int
+run_opref_read(const struct run *run, struct opref *ref, char **cause)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*path;
+	int		 rc;
+
+	memset(ref, 0, sizeof *ref);
+	path = run_guild_path(run, "opref");
+	if (read_all(path, &sb) == -1)
+		rc = set_cause(cause, "%s: %s", path, strerror(errno));
+	else if (memchr(sb.buf, '\0', sb.len) != NULL)
+		rc = set_cause(cause, "%s: invalid opref", path);
+	else
+		rc = opref_parse(sb.buf, ref, cause);
+	strbuf_release(&sb);
+	free(path);
+	return rc;
+}
+
+/* Markers. */
+
+int
+run_marker_set(const struct run *run, enum run_marker m, char **cause)
+{
+	char	*path = run_guild_path(run, run_marker_names[m]);
+	int	 fd;
+
+	fd = open(path, O_WRONLY|O_CREAT|O_CLOEXEC, 0644);
+	if (fd == -1) {
+		set_cause(cause, "%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	close(fd);
+	free(path);
+	return 0;
+}
+
+int
+run_marker_clear(const struct run *run, enum run_marker m, char **cause)
+{
+	char	*path = run_guild_path(run, run_marker_names[m]);
+
+	if (unlink(path) == -1 && errno != ENOENT) {
+		set_cause(cause, "%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	free(path);
+	return 0;
+}
+
+bool
+run_marker_exists(const struct run *run, enum run_marker m)
+{
+	char	*path = run_guild_path(run, run_marker_names[m]);
+	bool	 exists = path_exists(path);
+
+	free(path);
+	return exists;
+}
+
+/* The process lock. */
+
+/*
+ * Field 22 of /proc/PID/stat: start time in clock ticks after boot. The
+ * command name (field 2) may hold spaces and parentheses, so fields are
+ * counted from the last ')'.
+ */
+static bool
+proc_start_time(pid_t pid, unsigned long long *out)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*path, *p, *ep;
+	int		 field;
+	bool		 found = false;
+
+	path = xasprintf("/proc/%ld/stat", (long)pid);
+	if (read_all(path, &sb) == -1 || (p = strrchr(sb.buf, ')')) == NULL)
+		goto out;
+	p++;
+	/* p is before field 3; skip to field 22. */
+	for (field = 3; field <= 22; field++) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			goto out;
+		if (field == 22)
+			break;
+		while (*p != ' ' && *p != '\0')
+			p++;
+	}
+	errno = 0;
+	*out = strtoull(p, &ep, 10);
+	found = ep != p && errno == 0 && (*ep == ' ' || *ep == '\n' ||
+	    *ep == '\0');
+out:
+	free(path);
+	strbuf_release(&sb);
+	return found;
+}
+
+/* The kernel's boot id, or NULL when unavailable. Caller frees. */
+static char *
+boot_id(void)
+{
+	struct strbuf	sb = STRBUF_INIT;
+
+	if (read_all("/proc/sys/kernel/random/boot_id", &sb) == -1 ||
+	    sb.len == 0) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	strbuf_rtrim(&sb);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* A decimal pid, surrounded by whitespace at most; 0 when not. */
+static pid_t
+parse_pid(const char *s)
+{
+	long long	n;
+
+	if (!parse_plain_int(s, strlen(s), &n) || n <= 0 || n > INT_MAX)
+		return 0;
+	return (pid_t)n;
+}
+
+int
+run_lock_write(const struct run *run, pid_t pid, char **cause)
+{
+	unsigned long long	 start;
+	char			*path, *text, *boot;
+	bool			 have_start;
+	int			 rc = 0;
+
+	have_start = proc_start_time(pid, &start);
+	if (!have_start && access("/proc/self/stat", R_OK) == 0) {
+		/*
+		 * With procfs but no stat for pid, the process is already
+		 * gone: record start time 0, which no process has, so the
+		 * lock reads as dead rather than trusting the pid alone.
+		 */
+		start = 0;
+		have_start = true;
+	}
+	path = run_guild_path(run, "LOCK.start");
+	if (have_start) {
+		boot = boot_id();
+		text = xasprintf("%ld %llu %s\n", (long)pid, start,
+		    boot != NULL ? boot : "-");
+		rc = write_file_atomic(path, text, strlen(text), cause);
+		free(text);
+		free(boot);
+	} else if (unlink(path) == -1 && errno != ENOENT)
+		rc = set_cause(cause, "%s: %s", path, strerror(errno));
+	free(path);
+	if (rc == -1)
+		return -1;
+
+	path = run_guild_path(run, "LOCK");
+	text = xasprintf("%ld", (long)pid);
+	rc = write_file_atomic(path, text, strlen(text), cause);
+	free(text);
+	free(path);
+	return rc;
+}
+
+int
+run_lock_clear(const struct run *run, char **cause)
+{
+	static const char *const names[] = { "LOCK", "LOCK.start" };
+	char			*path;
+	size_t			 i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		path = run_guild_path(run, names[i]);
+		if (unlink(path) == -1 && errno != ENOENT) {
+			set_cause(cause, "%s: %s", path, strerror(errno));
+			free(path);
+			return -1;
+		}
+		free(path);
+	}
+	return 0;
+}
+
+pid_t
+run_lock_pid(const struct run *run)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*path = run_guild_path(run, "LOCK");
+	pid_t		 pid = 0;
+
+	if (read_all(path, &sb) == 0)
+		pid = parse_pid(sb.buf);
+	strbuf_release(&sb);
+	free(path);
+	return pid;
+}
+
+bool
+run_lock_alive(const struct run *run)
+{
+	struct strbuf		 sb = STRBUF_INIT;
+	unsigned long long	 want, now;
+	long			 lpid;
+	char			*path, *boot, *rboot;
+	pid_t			 pid;
+	int			 off = -1;
+	bool			 alive = true;
+
+	if ((pid = run_lock_pid(run)) == 0)
+		return false;
+	if (kill(pid, 0) == -1 && errno != EPERM)
+		return false;
+
+	path = run_guild_path(run, "LOCK.start");
+	if (read_all(path, &sb) == 0)
+		strbuf_rtrim(&sb);
+	if (sb.len > 0 &&
+	    sscanf(sb.buf, "%ld %llu %n", &lpid, &want, &off) == 2 &&
+	    off > 0 && lpid == (long)pid) {
+		rboot = sb.buf + off;
+		boot = boot_id();
+		if (boot != NULL && *rboot != '\0' && strcmp(rboot, "-") != 0 &&
+		    strcmp(boot, rboot) != 0)
+			alive = false;
+		else if (!proc_start_time(pid, &now) || now != want)
+			alive = false;
+		free(boot);
+	}
+	/* No (or a stale) LOCK.start: Guild AI's LOCK, trusted by pid. */
+	strbuf_release(&sb);
+	free(path);
+	return alive;
+}
+
+/* Status. */
+
+enum run_status
+run_get_status(const struct run *run)
+{
+	long long	 status;
+	char		*path;
+	bool		 remote;
+
+	path = run_guild_path(run, "LOCK.remote");
+	remote = path_exists(path);
+	free(path);
+	if (remote)
+		return RUN_STATUS_RUNNING;
+	if (run_marker_exists(run, RUN_MARKER_PENDING))
+		return RUN_STATUS_PENDING;
+	if (run_marker_exists(run, RUN_MARKER_STAGED))
+		return RUN_STATUS_STAGED;
+	switch (attr_int(run, "exit_status", &status)) {
+	case ATTR_INT_INT:
+		if (status == 0)
+			return RUN_STATUS_COMPLETED;
+		return status < 0 ? RUN_STATUS_TERMINATED : RUN_STATUS_ERROR;
+	case ATTR_INT_OTHER:
+		return RUN_STATUS_ERROR;
+	case ATTR_INT_MISSING:
+		break;
+	}
+	if (run_lock_alive(run))
+		return RUN_STATUS_RUNNING;
+	return RUN_STATUS_ERROR;
+}
+
+const char *
+run_status_name(enum run_status st)
+{
+	if ((unsigned)st >= RUN_STATUS_COUNT)
+		return "error";
+	return run_status_names[st];
+}
+
+int
+run_status_from_name(const char *name)
+{
+	int	i;
+
+	for (i = 0; i < RUN_STATUS_COUNT; i++) {
+		if (strcmp(run_status_names[i], name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/* Listing. */
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+run_list(const char *dir, struct strvec *ids, char **cause)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	char		*rel;
+	size_t		 first = ids->n;
+
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return set_cause(cause, "%s: %s", dir, strerror(errno));
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (de->d_type != DT_DIR && de->d_type != DT_LNK &&
+		    de->d_type != DT_UNKNOWN)
+			continue;
+		/* One stat per entry, relative to the open directory. */
+		rel = xasprintf("%s/.guild/opref", de->d_name);
+		if (fstatat(dirfd(d), rel, &st, 0) == 0)
+			strvec_push(ids, de->d_name);
+		free(rel);
+	}
+	closedir(d);
+	if (ids->n > first)
+		qsort(ids->v + first, ids->n - first, sizeof *ids->v, cmp_str);
+	return 0;
+}

@@ -1,0 +1,760 @@
+/* runner.c: run an operation end to end. */
+#include "common.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "flags.h"
+#include "guildfile.h"
+#include "home.h"
+#include "loop.h"
+#include "output.h"
+#include "proc.h"
+#include "run.h"
+#include "runner.h"
+#include "scalars.h"
+#include "sourcecode.h"
+#include "strbuf.h"
+#include "util.h"
+#include "value.h"
+
+extern char **environ;
+
+struct runner {
+	struct run		*run;
+	struct proc		*proc;
+	struct output		*output;
+	struct scalars		*scalars;
+	struct scalars_log	*slog;
+	struct runner_hooks	 hooks;
+	void			*arg;
+	bool			 log_failed;
+};
+
+/* Find name in PATH; NULL when it is not there. */
+static char *
+which(const char *name)
+{
+	const char	*path = getenv("PATH"), *p;
+
+	if (strchr(name, '/') != NULL)
+		return access(name, X_OK) == 0 ? path_absolute(name) : NULL;
+	if (path == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; ; ) {
+		size_t	 n = strcspn(p, ":");
+		char	*dir = n == 0 ? xstrdup(".") : xstrndup(p, n);
+		char	*full = path_join(dir, name);
+
+		free(dir);
+		if (access(full, X_OK) == 0 && path_is_file(full))
+			return full;
+		free(full);
+		if (p[n] == '\0')
+			return NULL;
+		p += n + 1;
+	}
+}
+
+char *
+runner_python_exe(void)
+{
+	const char	*env = getenv("GUILD_PYTHON_EXE");
+	char		*exe;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	if ((exe = which("python3")) != NULL || (exe = which("python")) != NULL)
+		return exe;
+	return xstrdup("python3");
+}
+
+/*
+ * Where guild's own Python launcher (guild/op_main.py) lives: the
+ * environment, the installed copy, else the source tree this binary was
+ * built from (so an uninstalled build works).
+ */
+static char *
+python_lib(void)
+{
+	const char	*env = getenv("GUILD_PYTHON_LIB");
+	char		*p;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	p = xstrdup(GUILD_PKGDATADIR "/python");
+	{
+		char	*probe = path_join(p, "guild/op_main.py");
+		bool	 ok = path_is_file(probe);
+
+		free(probe);
+		if (ok)
+			return p;
+	}
+	free(p);
+	return xstrdup(GUILD_SRCDIR "/src/python");
+}
+
+/*
+ * The main module's file in the project, to decide how flags reach it:
+ * "pkg.mod" or "pkg/mod" -> pkg/mod.py or pkg/mod/__main__.py.
+ */
+static char *
+find_module_file(const char *project_dir, const char *spec)
+{
+	char	*rel = xstrdup(spec), *p, *f;
+
+	if (strchr(rel, '/') == NULL)
+		for (p = rel; *p != '\0'; p++)
+			if (*p == '.')
+				*p = '/';
+	p = xasprintf("%s/%s.py", project_dir, rel);
+	if (path_is_file(p)) {
+		free(rel);
+		return p;
+	}
+	free(p);
+	f = xasprintf("%s/%s/__main__.py", project_dir, rel);
+	free(rel);
+	if (path_is_file(f))
+		return f;
+	free(f);
+	return NULL;
+}
+
+/* Guild's rule: argparse (or click) in the module means args, else globals. */
+static const char *
+detect_flags_dest(const char *path)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	const char	*dest = "globals";
+
+	if (path != NULL && strbuf_read_file(&sb, path, NULL) == 0 &&
+	    (strstr(sb.buf, "import argparse") != NULL ||
+	    strstr(sb.buf, "from argparse") != NULL ||
+	    strstr(sb.buf, "import click") != NULL ||
+	    strstr(sb.buf, "from click") != NULL))
+		dest = "args";
+	strbuf_release(&sb);
+	return dest;
+}
+
+/* Replace ${name} references in s: flags, then the given extra names. */
+static char *
+resolve_refs(const char *s, const struct opdef *op, const struct value *flags,
+    const char *const *extra)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	const char	*p = s, *end;
+
+	while ((end = strstr(p, "${")) != NULL) {
+		const char	*close = strchr(end, '}');
+		char		*name;
+		const struct value *v;
+		size_t		 i;
+		bool		 done = false;
+
+		if (close == NULL)
+			break;
+		strbuf_add(&sb, p, (size_t)(end - p));
+		name = xstrndup(end + 2, (size_t)(close - end - 2));
+		for (i = 0; extra != NULL && extra[i] != NULL; i += 2)
+			if (strcmp(extra[i], name) == 0) {
+				strbuf_addstr(&sb, extra[i + 1]);
+				done = true;
+				break;
+			}
+		if (!done && (v = value_map_get(flags, name)) != NULL) {
+			if (v->type != VALUE_NULL)
+				flag_encode_arg(&sb, opdef_flag(op, name), v);
+			done = true;
+		}
+		if (!done)
+			strbuf_add(&sb, end, (size_t)(close - end + 1));
+		free(name);
+		p = close + 1;
+	}
+	strbuf_addstr(&sb, p);
+	return strbuf_detach(&sb, NULL);
+}
+
+static int
+plan_command(const struct runner_spec *spec, struct run_plan *plan,
+    char **cause)
+{
+	const struct opdef	*op = spec->op;
+	const char		*project = op->model->gf->dir;
+	struct strvec		 words = STRVEC_INIT, flag_args = STRVEC_INIT;
+	char			*python = runner_python_exe();
+	const char		*extra[7];
+	size_t			 i;
+	int			 rc = -1;
+
+	extra[0] = "python_exe";
+	extra[1] = python;
+	extra[2] = "project_dir";
+	extra[3] = project;
+	extra[4] = "guild_python_exe";
+	extra[5] = python;
+	extra[6] = NULL;
+
+	if (op->exec != NULL) {
+		plan->flags_dest = xstrdup(op->flags_dest != NULL ?
+		    op->flags_dest : "args");
+		if (shlex_split(op->exec, &words, cause) == -1)
+			goto out;
+		if (words.n == 0) {
+			set_cause(cause, "operation %s has an empty exec", plan->opname);
+			goto out;
+		}
+		flags_args(op, spec->flags, flags_dest_parse(plan->flags_dest),
+		    NULL, &flag_args);
+		for (i = 0; i < words.n; i++) {
+			if (strcmp(words.v[i], "${flag_args}") == 0) {
+				strvec_pushv(&plan->argv,
+				    (const char *const *)flag_args.v);
+				continue;
+			}
+			strvec_push_nodup(&plan->argv,
+			    resolve_refs(words.v[i], op, spec->flags, extra));
+		}
+		rc = 0;
+		goto out;
+	}
+	if (op->nsteps > 0 && op->main == NULL) {
+		set_cause(cause, "operation %s runs steps, which this version "
+		    "of guild cannot run yet", plan->opname);
+		goto out;
+	}
+
+	/* main: MODULE [ARGS]; no main at all means a module named as the op. */
+	if (shlex_split(op->main != NULL ? op->main : op->name, &words, cause) == -1)
+		goto out;
+	if (words.n == 0) {
+		set_cause(cause, "operation %s has an empty main", plan->opname);
+		goto out;
+	}
+	if (op->flags_dest != NULL)
+		plan->flags_dest = xstrdup(op->flags_dest);
+	else {
+		char	*file = find_module_file(project, words.v[0]);
+
+		plan->flags_dest = xstrdup(detect_flags_dest(file));
+		free(file);
+	}
+	strvec_push(&plan->argv, python);
+	strvec_push(&plan->argv, "-um");
+	strvec_push(&plan->argv, "guild.op_main");
+	for (i = 0; i < words.n; i++)
+		strvec_push_nodup(&plan->argv,
+		    resolve_refs(words.v[i], op, spec->flags, extra));
+	flags_args(op, spec->flags, flags_dest_parse(plan->flags_dest),
+	    &plan->argv, &flag_args);
+	if (flag_args.n > 0) {
+		strvec_push(&plan->argv, "--");
+		strvec_pushv(&plan->argv, (const char *const *)flag_args.v);
+	}
+	rc = 0;
+out:
+	strvec_clear(&words);
+	strvec_clear(&flag_args);
+	free(python);
+	return rc;
+}
+
+static void
+op_setenv(struct run_plan *plan, const char *name, const char *value)
+{
+	strvec_setenv(&plan->op_env, name, value);
+	strvec_setenv(&plan->env, name, value);
+}
+
+static void
+plan_env(const struct runner_spec *spec, struct run_plan *plan)
+{
+	const struct opdef	*op = spec->op;
+	const char		*inherited;
+	char			**e, *cwd, *lib, *pp, *src;
+	struct strvec		 flag_env = STRVEC_INIT;
+	size_t			 i;
+
+	for (e = environ; *e != NULL; e++)
+		strvec_push(&plan->env, *e);
+	if (op->env != NULL && op->env->type == VALUE_MAP)
+		for (i = 0; i < op->env->u.map.n; i++) {
+			struct strbuf	 sb = STRBUF_INIT;
+			char		*v;
+
+			value_format_flag(&sb, op->env->u.map.v[i]);
+			v = resolve_refs(sb.buf, op, spec->flags, NULL);
+			op_setenv(plan, op->env->u.map.k[i], v);
+			free(v);
+			strbuf_release(&sb);
+		}
+	flags_env(op, spec->flags, &flag_env);
+	for (i = 0; i < flag_env.n; i++) {
+		char	*eq = strchr(flag_env.v[i], '=');
+
+		if (eq == NULL)
+			continue;
+		*eq = '\0';
+		op_setenv(plan, flag_env.v[i], eq + 1);
+	}
+	strvec_clear(&flag_env);
+	op_setenv(plan, "PROJECT_DIR", op->model->gf->dir);
+	op_setenv(plan, "FLAGS_DEST", plan->flags_dest);
+	src = path_join(plan->run_dir, plan->sourcecode_dest);
+	lib = python_lib();
+	inherited = getenv("PYTHONPATH");
+	if (inherited != NULL && *inherited != '\0')
+		pp = xasprintf("%s:%s:%s", src, lib, inherited);
+	else
+		pp = xasprintf("%s:%s", src, lib);
+	op_setenv(plan, "PYTHONPATH", pp);
+	free(pp);
+	free(lib);
+	free(src);
+	op_setenv(plan, "GUILD_OP", plan->opname);
+	op_setenv(plan, "GUILD_HOME", spec->home->path);
+	op_setenv(plan, "GUILD_SOURCECODE", plan->sourcecode_dest);
+	cwd = getcwd(NULL, 0);
+	op_setenv(plan, "CMD_DIR", cwd != NULL ? cwd : ".");
+	free(cwd);
+	op_setenv(plan, "RUN_DIR", plan->run_dir);
+	op_setenv(plan, "RUN_ID", plan->id);
+}
+
+int
+runner_plan(const struct runner_spec *spec, struct run_plan *plan, char **cause)
+{
+	const struct sourcecode_spec *sc = &spec->op->sourcecode;
+
+	memset(plan, 0, sizeof *plan);
+	if (spec->restart_id != NULL)
+		plan->id = xstrdup(spec->restart_id);
+	else if ((plan->id = run_new_id(cause)) == NULL)
+		return -1;
+	plan->run_dir = run_dir_path(spec->home->runs, plan->id);
+	plan->opname = opdef_fullname(spec->op);
+	if (!sc->set || sc->dest == NULL)
+		sc = &spec->op->model->sourcecode;
+	plan->sourcecode_dest = xstrdup(sc->set && sc->dest != NULL ?
+	    sc->dest : SOURCECODE_DEFAULT_DEST);
+	if (plan_command(spec, plan, cause) == -1) {
+		run_plan_clear(plan);
+		return -1;
+	}
+	plan_env(spec, plan);
+	if (spec->label != NULL)
+		plan->label = flags_label(spec->label, spec->flags);
+	else
+		plan->label = flags_label(spec->op->label, spec->flags);
+	return 0;
+}
+
+void
+run_plan_clear(struct run_plan *plan)
+{
+	free(plan->id);
+	free(plan->run_dir);
+	free(plan->opname);
+	free(plan->label);
+	free(plan->sourcecode_dest);
+	free(plan->flags_dest);
+	strvec_clear(&plan->argv);
+	strvec_clear(&plan->env);
+	strvec_clear(&plan->op_env);
+	memset(plan, 0, sizeof *plan);
+}
+
+static struct value *
+strings_value(const struct strvec *sv)
+{
+	struct value	*list = value_list();
+	size_t		 i;
+
+	for (i = 0; sv != NULL && i < sv->n; i++)
+		value_list_push(list, value_string(sv->v[i]));
+	return list;
+}
+
+/* Names of variables that must not be saved: Guild's rule. */
+static bool
+is_secret(const struct opdef *op, const char *name)
+{
+	char	*lower = xstrdup(name), *p;
+	bool	 secret;
+
+	for (p = lower; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	secret = strstr(lower, "password") != NULL ||
+	    strstr(lower, "token") != NULL || strstr(lower, "secret") != NULL ||
+	    strvec_find(&op->env_secrets, name) >= 0;
+	free(lower);
+	return secret;
+}
+
+static struct value *
+env_value(const struct opdef *op, const struct strvec *env)
+{
+	struct value	*map = value_map();
+	size_t		 i;
+
+	for (i = 0; i < env->n; i++) {
+		char	*eq = strchr(env->v[i], '='), *name;
+
+		if (eq == NULL)
+			continue;
+		name = xstrndup(env->v[i], (size_t)(eq - env->v[i]));
+		if (!is_secret(op, name))
+			value_map_set(map, name, value_string(eq + 1));
+		free(name);
+	}
+	return map;
+}
+
+static struct value *
+platform_value(void)
+{
+	struct value	*map = value_map();
+	struct utsname	 u;
+	long		 cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (uname(&u) == 0) {
+		char	*s = xasprintf("%s %s %s %s %s", u.sysname, u.nodename,
+		    u.release, u.version, u.machine);
+
+		value_map_set(map, "architecture", value_string(u.machine));
+		value_map_set(map, "uname", value_string(s));
+		free(s);
+	}
+	value_map_set(map, "cpus", value_int(cpus > 0 ? cpus : 1));
+	return map;
+}
+
+static struct value *
+op_value(const struct runner_spec *spec, const struct run_plan *plan)
+{
+	struct value	*op = value_map(), *cmd = value_map(), *env = value_map();
+	size_t		 i;
+
+	value_map_set(cmd, "cmd-args", strings_value(&plan->argv));
+	for (i = 0; i < plan->op_env.n; i++) {
+		char	*eq = strchr(plan->op_env.v[i], '='), *name;
+
+		if (eq == NULL)
+			continue;
+		name = xstrndup(plan->op_env.v[i], (size_t)(eq - plan->op_env.v[i]));
+		if (!is_secret(spec->op, name))
+			value_map_set(env, name, value_string(eq + 1));
+		free(name);
+	}
+	value_map_set(cmd, "cmd-env", env);
+	value_map_set(cmd, "flags-dest", value_string(plan->flags_dest));
+	value_map_set(op, "op-cmd", cmd);
+	if (spec->op->label != NULL)
+		value_map_set(op, "label-template", value_string(spec->op->label));
+	{
+		struct value	*sc = value_map();
+
+		value_map_set(sc, "dest", value_string(plan->sourcecode_dest));
+		value_map_set(sc, "root", value_string(spec->op->model->gf->dir));
+		value_map_set(op, "sourcecode", sc);
+	}
+	return op;
+}
+
+static int
+write_attr(struct run *run, const char *name, struct value *v, char **cause)
+{
+	int	rc = run_attr_write(run, name, v, cause);
+
+	value_free(v);
+	return rc;
+}
+
+struct run *
+runner_create(const struct runner_spec *spec, const struct run_plan *plan,
+    char **cause)
+{
+	const struct opdef	*op = spec->op;
+	struct run		*run;
+	struct opref		 ref;
+	struct strbuf		 gfbytes = STRBUF_INIT;
+	struct sourcecode_result sc;
+	struct passwd		*pw;
+	char			 host[HOST_NAME_MAX + 1];
+	char			*md5 = NULL;
+
+	if (spec->restart_id != NULL) {
+		if ((run = run_open(plan->run_dir, cause)) == NULL)
+			return NULL;
+		if (run_attr_delete(run, "exit_status", cause) == -1 ||
+		    run_attr_delete(run, "stopped", cause) == -1 ||
+		    run_lock_clear(run, cause) == -1 ||
+		    run_marker_clear(run, RUN_MARKER_STAGED, cause) == -1 ||
+		    run_marker_set(run, RUN_MARKER_PENDING, cause) == -1)
+			goto fail;
+	} else if ((run = run_create(spec->home->runs, plan->id, cause)) == NULL)
+		return NULL;
+
+	memset(&ref, 0, sizeof ref);
+	ref.pkg_type = (char *)"guildfile";
+	ref.pkg_name = op->model->gf->path;
+	if (strbuf_read_file(&gfbytes, op->model->gf->path, NULL) == 0)
+		md5 = digest_buf(DIGEST_MD5, gfbytes.buf, gfbytes.len);
+	strbuf_release(&gfbytes);
+	ref.pkg_version = md5 != NULL ? md5 : (char *)"unknown";
+	ref.model = op->model->name;
+	ref.op = op->name;
+	if (run_opref_write(run, &ref, cause) == -1) {
+		free(md5);
+		goto fail;
+	}
+	free(md5);
+
+	if (write_attr(run, "cmd", strings_value(&plan->argv), cause) == -1 ||
+	    write_attr(run, "flags", value_dup(spec->flags), cause) == -1 ||
+	    write_attr(run, "user_flags", spec->user_flags != NULL ?
+	    value_dup(spec->user_flags) : value_map(), cause) == -1 ||
+	    write_attr(run, "label", value_string(plan->label), cause) == -1 ||
+	    write_attr(run, "op", op_value(spec, plan), cause) == -1 ||
+	    write_attr(run, "env", env_value(op, &plan->env), cause) == -1 ||
+	    write_attr(run, "platform", platform_value(), cause) == -1)
+		goto fail;
+	if (spec->tags != NULL && spec->tags->n > 0 &&
+	    write_attr(run, "tags", strings_value(spec->tags), cause) == -1)
+		goto fail;
+	if (gethostname(host, sizeof host) == 0) {
+		host[sizeof host - 1] = '\0';
+		if (write_attr(run, "host", value_string(host), cause) == -1)
+			goto fail;
+	}
+	if ((pw = getpwuid(getuid())) != NULL &&
+	    write_attr(run, "user", value_string(pw->pw_name), cause) == -1)
+		goto fail;
+
+	if (spec->restart_id == NULL) {
+		memset(&sc, 0, sizeof sc);
+		if (sourcecode_snapshot(op->model->gf->dir, &op->model->sourcecode,
+		    &op->sourcecode, op->name, run->path, &sc, cause) == -1)
+			goto fail;
+		if (sc.digest != NULL &&
+		    write_attr(run, "sourcecode_digest", value_string(sc.digest),
+		    cause) == -1) {
+			sourcecode_result_clear(&sc);
+			goto fail;
+		}
+		sourcecode_result_clear(&sc);
+	}
+	if (spec->stage) {
+		if (run_marker_set(run, RUN_MARKER_STAGED, cause) == -1 ||
+		    write_attr(run, "started", value_int(run_now_us()), cause) == -1 ||
+		    run_marker_clear(run, RUN_MARKER_PENDING, cause) == -1)
+			goto fail;
+	}
+	return run;
+fail:
+	run_free(run);
+	return NULL;
+}
+
+int
+runner_fail(struct run *run, int exit_status, char **cause)
+{
+	struct value	*v;
+	int		 rc = 0;
+
+	v = value_int(exit_status);
+	if (run_attr_write(run, "exit_status", v, cause) == -1)
+		rc = -1;
+	value_free(v);
+	v = value_int(run_now_us());
+	if (run_attr_write(run, "stopped", v, cause) == -1)
+		rc = -1;
+	value_free(v);
+	if (run_lock_clear(run, cause) == -1 ||
+	    run_marker_clear(run, RUN_MARKER_PENDING, cause) == -1)
+		rc = -1;
+	return rc;
+}
+
+static void
+on_scalar(const char *key, double value, long long step, void *arg)
+{
+	struct runner	*r = arg;
+	char		*cause = NULL;
+
+	if (r->slog == NULL || r->log_failed)
+		return;
+	if (scalars_log_append(r->slog, key, value, step, &cause) == -1) {
+		warnx_core("%s", cause);
+		free(cause);
+		r->log_failed = true;
+	}
+}
+
+static void
+on_line(const struct output_line *line, void *arg)
+{
+	struct runner	*r = arg;
+
+	if (r->scalars != NULL)
+		scalars_feed_line(r->scalars, line->text, line->len, on_scalar, r);
+	if (r->hooks.on_line != NULL)
+		r->hooks.on_line(line, r->arg);
+}
+
+static void
+on_proc_data(struct proc *p, const char *buf, size_t len, int stream, void *arg)
+{
+	struct runner	*r = arg;
+	char		*cause = NULL;
+
+	if (r->hooks.on_data != NULL)
+		r->hooks.on_data(buf, len, r->arg);
+	if (r->output != NULL &&
+	    output_feed(r->output, buf, len, stream, &cause) == -1) {
+		warnx_core("%s", cause);
+		free(cause);
+	}
+}
+
+static void
+on_proc_exit(struct proc *p, int status, void *arg)
+{
+	struct runner	*r = arg;
+	char		*cause = NULL;
+	int		 code = proc_exit_code(status);
+
+	if (r->output != NULL) {
+		if (output_close(r->output, &cause) == -1) {
+			warnx_core("%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+		r->output = NULL;
+	}
+	if (r->slog != NULL) {
+		if (scalars_log_close(r->slog, &cause) == -1) {
+			warnx_core("%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+		r->slog = NULL;
+	}
+	if (runner_fail(r->run, code, &cause) == -1) {
+		warnx_core("%s", cause);
+		free(cause);
+	}
+	if (r->hooks.on_done != NULL)
+		r->hooks.on_done(code, r->arg);
+}
+
+struct runner *
+runner_start(struct loop *loop, const struct runner_spec *spec,
+    const struct run_plan *plan, struct run *run,
+    const struct runner_hooks *hooks, void *arg, unsigned short rows,
+    unsigned short cols, char **cause)
+{
+	struct runner		*r = xcalloc(1, sizeof *r);
+	struct proc_spec	 ps;
+	struct proc_hooks	 ph = { .on_data = on_proc_data, .on_exit = on_proc_exit };
+	const char		**names;
+	size_t			 i, n = 0;
+
+	r->run = run;
+	if (hooks != NULL)
+		r->hooks = *hooks;
+	r->arg = arg;
+	names = xcalloc(spec->flags != NULL && spec->flags->type == VALUE_MAP ?
+	    spec->flags->u.map.n + 1 : 1, sizeof *names);
+	if (spec->flags != NULL && spec->flags->type == VALUE_MAP)
+		for (i = 0; i < spec->flags->u.map.n; i++)
+			names[n++] = spec->flags->u.map.k[i];
+	r->scalars = scalars_new(&spec->op->output_scalars, names, cause);
+	free(names);
+	if (r->scalars == NULL)
+		goto fail;
+	if ((r->output = output_open(run->path, cause)) == NULL)
+		goto fail;
+	output_subscribe(r->output, on_line, r);
+	if (scalars_enabled(r->scalars) &&
+	    (r->slog = scalars_log_open(run->path, cause)) == NULL)
+		goto fail;
+
+	memset(&ps, 0, sizeof ps);
+	ps.argv = (const char *const *)plan->argv.v;
+	ps.env = (const char *const *)plan->env.v;
+	ps.cwd = run->path;
+	ps.mode = PROC_PTY;
+	ps.rows = rows;
+	ps.cols = cols;
+	{
+		struct value	*v = value_int(run_now_us());
+		int		 rc = run_attr_write(run, "started", v, cause);
+
+		value_free(v);
+		if (rc == -1)
+			goto fail;
+	}
+	if ((r->proc = proc_spawn(loop, &ps, &ph, r, cause)) == NULL)
+		goto fail;
+	if (run_lock_write(run, proc_pid(r->proc), cause) == -1 ||
+	    run_marker_clear(run, RUN_MARKER_PENDING, cause) == -1 ||
+	    run_marker_clear(run, RUN_MARKER_STAGED, cause) == -1) {
+		proc_kill(r->proc, SIGKILL);
+		goto fail;
+	}
+	return r;
+fail:
+	runner_free(r);
+	return NULL;
+}
+
+int
+runner_write(struct runner *r, const void *buf, size_t len)
+{
+	return r->proc != NULL ? proc_write(r->proc, buf, len) : -1;
+}
+
+int
+runner_resize(struct runner *r, unsigned short rows, unsigned short cols)
+{
+	return r->proc != NULL ? proc_resize(r->proc, rows, cols) : -1;
+}
+
+int
+runner_kill(struct runner *r, int signo)
+{
+	return r->proc != NULL ? proc_kill(r->proc, signo) : -1;
+}
+
+pid_t
+runner_pid(const struct runner *r)
+{
+	return r->proc != NULL ? proc_pid(r->proc) : 0;
+}
+
+void
+runner_free(struct runner *r)
+{
+	if (r == NULL)
+		return;
+	proc_free(r->proc);
+	if (r->output != NULL)
+		output_close(r->output, NULL);
+	if (r->slog != NULL)
+		scalars_log_close(r->slog, NULL);
+	scalars_free(r->scalars);
+	free(r);
+}

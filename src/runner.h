@@ -1,0 +1,99 @@
+/*
+ * runner.h: running an operation, end to end. The one place it happens:
+ * `guild run` in the foreground, its detached supervisor with
+ * --background, and later the view and batches all come through here.
+ *
+ *	runner_plan()	what would run: the run id and directory, the command,
+ *			the environment, the label (--print-cmd and
+ *			--print-env stop here; nothing is written)
+ *	runner_create()	the run directory: opref, attrs, source snapshot;
+ *			left PENDING (or STAGED with --stage)
+ *	runner_start()	the process in a pseudo-terminal, output to
+ *			.guild/output and the scalar log, LOCK while it runs;
+ *			on_done after both end of output and the reap, when
+ *			exit_status and stopped are written
+ */
+#ifndef GUILD_RUNNER_H
+#define GUILD_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "strvec.h"
+
+struct guild_home;
+struct loop;
+struct opdef;
+struct output_line;
+struct run;
+struct value;
+
+struct runner_spec {
+	const struct guild_home	*home;
+	const struct opdef	*op;
+	const struct value	*flags;		/* resolved (flags_resolve) */
+	const struct value	*user_flags;	/* as given on the command line */
+	const char		*label;		/* NULL: template or default */
+	const struct strvec	*tags;		/* may be NULL */
+	const char		*restart_id;	/* reuse this run, or NULL */
+	bool			 stage;
+};
+
+struct run_plan {
+	char		*id;
+	char		*run_dir;
+	char		*opname;	/* "fashion:train" */
+	char		*label;
+	char		*sourcecode_dest;	/* run-relative */
+	char		*flags_dest;	/* "args", "globals", ... */
+	struct strvec	 argv;		/* the command, argv[0] absolute */
+	struct strvec	 env;		/* the whole environment */
+	struct strvec	 op_env;	/* what guild adds (for --print-env) */
+};
+
+int	runner_plan(const struct runner_spec *, struct run_plan *, char **cause);
+void	run_plan_clear(struct run_plan *);
+
+/* Create (or, with restart_id, reset) the run directory. */
+struct run *runner_create(const struct runner_spec *, const struct run_plan *,
+	    char **cause);
+
+struct runner_hooks {
+	/* Raw bytes as the process wrote them (a terminal's view). */
+	void	(*on_data)(const char *buf, size_t len, void *arg);
+	/* Each cooked line. */
+	void	(*on_line)(const struct output_line *, void *arg);
+	/* After exit_status and stopped are written. */
+	void	(*on_done)(int exit_status, void *arg);
+};
+
+struct runner;
+
+/*
+ * Start the process of a created run. rows/cols: the initial terminal
+ * size (0: 24x80).
+ */
+struct runner	*runner_start(struct loop *, const struct runner_spec *,
+		    const struct run_plan *, struct run *,
+		    const struct runner_hooks *, void *arg,
+		    unsigned short rows, unsigned short cols, char **cause);
+/* Keys for the process's terminal. */
+int		 runner_write(struct runner *, const void *, size_t);
+int		 runner_resize(struct runner *, unsigned short rows,
+		    unsigned short cols);
+/* Signal the process group. */
+int		 runner_kill(struct runner *, int signo);
+pid_t		 runner_pid(const struct runner *);
+void		 runner_free(struct runner *);
+
+/*
+ * Finish a run whose process could not be started: exit_status (127 for
+ * a failed start), stopped, no LOCK.
+ */
+int		 runner_fail(struct run *, int exit_status, char **cause);
+
+/* The python interpreter guild uses: $GUILD_PYTHON_EXE, else python3 in PATH. */
+char		*runner_python_exe(void);
+
+#endif

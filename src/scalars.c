@@ -1,0 +1,956 @@
+/*
+ * scalars.c: output-scalar patterns (the only user of PCRE2) and the
+ * per-run scalar log (see scalars.h).
+ */
+#include "common.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "guildfile.h"
+#include "scalars.h"
+#include "strbuf.h"
+#include "strvec.h"
+#include "util.h"
+
+/* Guild's aliases (guild/summary.py), expanded in this order. */
+static const struct {
+	const char	*alias;
+	const char	*regex;
+} aliases[] = {
+	{ "\\key", "[_a-zA-Z]\\S*" },
+	{ "\\value", "(?:[-+]?[0-9]*\\.?(?:[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+	    "|[nN][aA][nN]|[-+]?[iI][nN][fF])" },
+	{ "\\step", "[0-9]+" },
+};
+
+/*
+ * DEFAULT_OUTPUT_SCALARS as in Guild 0.9. The first only finds the step
+ * of "key: value (step N)"; the second takes the key and value of it and
+ * of plain "key: value".
+ */
+static const char *const default_patterns[] = {
+	"\\key:\\s+\\value\\s+\\((?:step\\s+)?(?P<step>\\step)\\)$",
+	"^(\\key):\\s+(\\value)(?:\\s+\\(.*\\))?$",
+};
+
+#ifdef PCRE2_MATCH_INVALID_UTF
+#define COMPILE_OPTIONS	(PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF)
+#else
+#define COMPILE_OPTIONS	(PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK)
+#endif
+
+struct pattern_name {
+	char		*name;
+	uint32_t	 group;
+};
+
+struct pattern {
+	char			*key;		/* map form, or NULL */
+	pcre2_code		*code;
+	pcre2_match_data	*md;
+	uint32_t		 ngroups;
+	struct pattern_name	*names;
+	size_t			 nnames;
+	uint32_t		 key_group;	/* _key and _val; 0: none */
+	uint32_t		 val_group;
+};
+
+/* What one line gave: key -> value, last match wins. */
+struct line_val {
+	char	*key;
+	double	 value;
+};
+
+struct scalars {
+	struct pattern		*patterns;
+	size_t			 npatterns;
+	bool			 enabled;
+	struct strvec		 ignore;
+
+	bool			 has_step;	/* a step was captured */
+	long long		 step;
+	bool			 implied_started;
+	long long		 implied_step;
+	struct strvec		 implied_keys;
+
+	struct line_val		*vals;
+	size_t			 nvals;
+	size_t			 vals_alloc;
+};
+
+/* Replace every occurrence of each alias, as Guild's re.sub does. */
+static char *
+expand_aliases(const char *pattern)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*cur, *next;
+	const char	*p, *hit;
+	size_t		 i, alen;
+
+	cur = xstrdup(pattern);
+	for (i = 0; i < ARRAY_SIZE(aliases); i++) {
+		alen = strlen(aliases[i].alias);
+		strbuf_reset(&sb);
+		p = cur;
+		while ((hit = strstr(p, aliases[i].alias)) != NULL) {
+			strbuf_add(&sb, p, (size_t)(hit - p));
+			strbuf_addstr(&sb, aliases[i].regex);
+			p = hit + alen;
+		}
+		strbuf_addstr(&sb, p);
+		next = strbuf_detach(&sb, NULL);
+		free(cur);
+		cur = next;
+	}
+	strbuf_release(&sb);
+	return cur;
+}
+
+static void
+pattern_release(struct pattern *p)
+{
+	size_t	i;
+
+	free(p->key);
+	pcre2_match_data_free(p->md);
+	pcre2_code_free(p->code);
+	for (i = 0; i < p->nnames; i++)
+		free(p->names[i].name);
+	free(p->names);
+}
+
+static int
+pattern_error(char **cause, const char *pattern, const char *expanded,
+    const char *msg)
+{
+	if (strcmp(pattern, expanded) == 0)
+		return set_cause(cause, "output scalar pattern \"%s\": %s",
+		    pattern, msg);
+	return set_cause(cause, "output scalar pattern \"%s\" (\"%s\"): %s",
+	    pattern, expanded, msg);
+}
+
+static int
+pattern_compile(struct pattern *p, const char *key, const char *pattern,
+    char **cause)
+{
+	PCRE2_UCHAR	 msg[256];
+	PCRE2_SPTR	 table;
+	PCRE2_SIZE	 erroff;
+	uint32_t	 count, size, i;
+	char		*expanded, *text;
+	int		 errcode, rv = -1;
+
+	memset(p, 0, sizeof *p);
+	expanded = expand_aliases(pattern);
+	p->code = pcre2_compile((PCRE2_SPTR)expanded, PCRE2_ZERO_TERMINATED,
+	    COMPILE_OPTIONS, &errcode, &erroff, NULL);
+	if (p->code == NULL) {
+		pcre2_get_error_message(errcode, msg, sizeof msg);
+		text = xasprintf("%s at offset %zu", (const char *)msg,
+		    (size_t)erroff);
+		pattern_error(cause, pattern, expanded, text);
+		free(text);
+		goto out;
+	}
+	/* Without JIT (not built, no exec memory) it is just slower. */
+	(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+	p->md = pcre2_match_data_create_from_pattern(p->code, NULL);
+
+	pcre2_pattern_info(p->code, PCRE2_INFO_CAPTURECOUNT, &p->ngroups);
+	pcre2_pattern_info(p->code, PCRE2_INFO_NAMECOUNT, &count);
+	pcre2_pattern_info(p->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
+	pcre2_pattern_info(p->code, PCRE2_INFO_NAMETABLE, &table);
+	if (count > 0)
+		p->names = xcalloc(count, sizeof *p->names);
+	for (i = 0; i < count; i++) {
+		const unsigned char *e = table + (size_t)i * size;
+
+		p->names[i].group = (uint32_t)(e[0] << 8 | e[1]);
+		p->names[i].name = xstrdup((const char *)e + 2);
+		p->nnames++;
+		if (strcmp(p->names[i].name, "_key") == 0)
+			p->key_group = p->names[i].group;
+		else if (strcmp(p->names[i].name, "_val") == 0)
+			p->val_group = p->names[i].group;
+	}
+	if (p->key_group == 0 || p->val_group == 0)
+		p->key_group = p->val_group = 0;
+
+	if (p->nnames == 0 && p->ngroups == 1 && key == NULL) {
+		pattern_error(cause, pattern, expanded, "one group captures "
+		    "the value, but there is no key (use the form KEY: "
+		    "PATTERN, or two groups for key and value)");
+		goto out;
+	}
+	if (p->nnames == 0 && p->ngroups != 1 && p->ngroups != 2) {
+		text = xasprintf("%u groups: expected 1 (the value) or 2 "
+		    "(key and value), or named groups", p->ngroups);
+		pattern_error(cause, pattern, expanded, text);
+		free(text);
+		goto out;
+	}
+	if (key != NULL)
+		p->key = xstrdup(key);
+	rv = 0;
+out:
+	free(expanded);
+	if (rv != 0) {
+		pattern_release(p);
+		memset(p, 0, sizeof *p);
+	}
+	return rv;
+}
+
+static int
+scalars_add(struct scalars *s, const char *key, const char *pattern,
+    char **cause)
+{
+	struct pattern	p;
+
+	if (pattern_compile(&p, key, pattern, cause) != 0)
+		return -1;
+	s->patterns = xreallocarray(s->patterns, s->npatterns + 1,
+	    sizeof *s->patterns);
+	s->patterns[s->npatterns++] = p;
+	return 0;
+}
+
+struct scalars *
+scalars_new(const struct capture *cap, const char *const *flag_names,
+    char **cause)
+{
+	struct scalars	*s;
+	size_t		 i;
+
+	s = xcalloc(1, sizeof *s);
+	s->enabled = true;
+	if (cap == NULL || cap->mode == CAPTURE_DEFAULT) {
+		for (i = 0; i < ARRAY_SIZE(default_patterns); i++) {
+			if (scalars_add(s, NULL, default_patterns[i],
+			    cause) != 0)
+				goto fail;
+		}
+		if (flag_names != NULL)
+			strvec_pushv(&s->ignore, flag_names);
+	} else if (cap->mode == CAPTURE_NONE)
+		s->enabled = false;
+	else {
+		for (i = 0; i < cap->nspecs; i++) {
+			if (scalars_add(s, cap->specs[i].key,
+			    cap->specs[i].pattern, cause) != 0)
+				goto fail;
+		}
+	}
+	return s;
+
+fail:
+	scalars_free(s);
+	return NULL;
+}
+
+bool
+scalars_enabled(const struct scalars *s)
+{
+	return s->enabled;
+}
+
+void
+scalars_free(struct scalars *s)
+{
+	size_t	i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->npatterns; i++)
+		pattern_release(&s->patterns[i]);
+	free(s->patterns);
+	strvec_clear(&s->ignore);
+	strvec_clear(&s->implied_keys);
+	for (i = 0; i < s->nvals; i++)
+		free(s->vals[i].key);
+	free(s->vals);
+	free(s);
+}
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
+	    c == '\v' || c == '\f';
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Case-insensitive: does [p, end) spell word exactly? */
+static bool
+spells(const char *p, const char *end, const char *word)
+{
+	size_t	n = strlen(word), i;
+
+	if ((size_t)(end - p) != n)
+		return false;
+	for (i = 0; i < n; i++) {
+		if ((p[i] | 0x20) != word[i])
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A number as Python's float() reads it (without digit underscores):
+ * strtod alone would also take hex and "nan(...)", and follows the
+ * locale's decimal point.
+ */
+static bool
+parse_float(const char *s, size_t len, double *out)
+{
+	const char	*p = s, *end = s + len, *num;
+	struct lconv	*lc;
+	struct strbuf	 sb = STRBUF_INIT;
+	bool		 neg = false, digits = false;
+
+	while (p < end && is_space(*p))
+		p++;
+	while (end > p && is_space(end[-1]))
+		end--;
+	if (p < end && (*p == '+' || *p == '-'))
+		neg = *p++ == '-';
+	if (spells(p, end, "inf") || spells(p, end, "infinity")) {
+		*out = neg ? -INFINITY : INFINITY;
+		return true;
+	}
+	if (spells(p, end, "nan")) {
+		*out = NAN;
+		return true;
+	}
+	num = p;
+	while (p < end && is_digit(*p)) {
+		p++;
+		digits = true;
+	}
+	if (p < end && *p == '.') {
+		p++;
+		while (p < end && is_digit(*p)) {
+			p++;
+			digits = true;
+		}
+	}
+	if (!digits)
+		return false;
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p == end || !is_digit(*p))
+			return false;
+		while (p < end && is_digit(*p))
+			p++;
+	}
+	if (p != end)
+		return false;
+
+	if (neg)
+		strbuf_addch(&sb, '-');
+	lc = localeconv();
+	for (p = num; p < end; p++) {
+		if (*p == '.' && strcmp(lc->decimal_point, ".") != 0)
+			strbuf_addstr(&sb, lc->decimal_point);
+		else
+			strbuf_addch(&sb, *p);
+	}
+	*out = strtod(sb.buf, NULL);
+	strbuf_release(&sb);
+	/* Overflow gives inf and underflow 0, as float() does. */
+	return true;
+}
+
+/* Record key = text as a value of this line, if text is a number. */
+static void
+line_set(struct scalars *s, const char *key, size_t keylen, const char *text,
+    size_t textlen)
+{
+	double	v;
+	size_t	i;
+
+	if (!parse_float(text, textlen, &v))
+		return;
+	for (i = 0; i < s->nvals; i++) {
+		if (strlen(s->vals[i].key) == keylen &&
+		    memcmp(s->vals[i].key, key, keylen) == 0) {
+			s->vals[i].value = v;
+			return;
+		}
+	}
+	XGROW(s->vals, s->vals_alloc, s->nvals + 1);
+	s->vals[s->nvals].key = xstrndup(key, keylen);
+	s->vals[s->nvals].value = v;
+	s->nvals++;
+}
+
+/* Group n of the last match: false when it did not take part. */
+static bool
+group(const struct pattern *p, const char *line, uint32_t n,
+    const char **start, size_t *len)
+{
+	PCRE2_SIZE	*ov = pcre2_get_ovector_pointer(p->md);
+
+	if (n >= pcre2_get_ovector_count(p->md) || ov[2 * n] == PCRE2_UNSET)
+		return false;
+	*start = line + ov[2 * n];
+	*len = ov[2 * n + 1] - ov[2 * n];
+	return true;
+}
+
+static void
+apply_match(struct scalars *s, const struct pattern *p, const char *line)
+{
+	const char	*k, *v;
+	size_t		 klen, vlen, i;
+
+	if (p->key_group != 0) {
+		if (group(p, line, p->key_group, &k, &klen) &&
+		    group(p, line, p->val_group, &v, &vlen))
+			line_set(s, k, klen, v, vlen);
+		return;
+	}
+	if (p->nnames > 0) {
+		for (i = 0; i < p->nnames; i++) {
+			if (group(p, line, p->names[i].group, &v, &vlen))
+				line_set(s, p->names[i].name,
+				    strlen(p->names[i].name), v, vlen);
+		}
+		return;
+	}
+	if (p->ngroups == 1) {
+		if (group(p, line, 1, &v, &vlen))
+			line_set(s, p->key, strlen(p->key), v, vlen);
+		return;
+	}
+	if (group(p, line, 1, &k, &klen) && group(p, line, 2, &v, &vlen))
+		line_set(s, k, klen, v, vlen);
+}
+
+static int
+match_at(const struct pattern *p, const char *line, size_t len, size_t off,
+    uint32_t options)
+{
+	int	rc;
+
+	rc = pcre2_match(p->code, (PCRE2_SPTR)line, len, off, options, p->md,
+	    NULL);
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		rc = pcre2_match(p->code, (PCRE2_SPTR)line, len, off,
+		    options | PCRE2_NO_JIT, p->md, NULL);
+	return rc;
+}
+
+/* Every match of p in the line, as Python's finditer. */
+static void
+match_all(struct scalars *s, const struct pattern *p, const char *line,
+    size_t len)
+{
+	PCRE2_SIZE	*ov;
+	size_t		 off = 0, start, end;
+	uint32_t	 options = 0;
+	int		 rc;
+
+	while (off <= len) {
+		rc = match_at(p, line, len, off, options);
+		if (rc < 0) {
+			if (rc != PCRE2_ERROR_NOMATCH || options == 0)
+				return;
+			/*
+			 * No non-empty match where the empty one was: move
+			 * on by one character.
+			 */
+			off++;
+			while (off < len && (line[off] & 0xc0) == 0x80)
+				off++;
+			options = 0;
+			continue;
+		}
+		apply_match(s, p, line);
+		ov = pcre2_get_ovector_pointer(p->md);
+		start = ov[0];
+		end = ov[1];
+		off = end;
+		/* After an empty match, try a non-empty one there. */
+		options = end == start ?
+		    PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED : 0;
+		if (end == start && end >= len)
+			return;
+	}
+}
+
+static int
+val_cmp(const void *a, const void *b)
+{
+	const struct line_val	*x = a, *y = b;
+
+	return strcmp(x->key, y->key);
+}
+
+/* Guild's implied step: bumped when a key seen since the last bump recurs. */
+static long long
+implied_step(struct scalars *s)
+{
+	size_t	i;
+	bool	seen = false;
+
+	for (i = 0; i < s->nvals && !seen; i++)
+		seen = strvec_find(&s->implied_keys, s->vals[i].key) >= 0;
+	if (seen) {
+		s->implied_step++;
+		strvec_clear(&s->implied_keys);
+	} else if (!s->implied_started) {
+		s->implied_started = true;
+		s->implied_step = 0;
+	}
+	for (i = 0; i < s->nvals; i++) {
+		if (strvec_find(&s->implied_keys, s->vals[i].key) < 0)
+			strvec_push(&s->implied_keys, s->vals[i].key);
+	}
+	return s->implied_step;
+}
+
+int
+scalars_feed_line(struct scalars *s, const char *line, size_t len,
+    scalars_cb fn, void *arg)
+{
+	long long	step;
+	size_t		i, j;
+	int		n = 0;
+
+	if (!s->enabled)
+		return 0;
+	while (len > 0 && is_space(line[len - 1]))
+		len--;
+	for (i = 0; i < s->npatterns; i++)
+		match_all(s, &s->patterns[i], line, len);
+
+	for (i = 0; i < s->nvals; i++) {
+		if (strcmp(s->vals[i].key, "step") != 0)
+			continue;
+		/* Guild keeps it as a float and writes int(step). */
+		if (isfinite(s->vals[i].value) &&
+		    fabs(s->vals[i].value) < 9e18) {
+			s->step = (long long)s->vals[i].value;
+			s->has_step = true;
+		}
+		free(s->vals[i].key);
+		s->vals[i] = s->vals[--s->nvals];
+		break;
+	}
+	if (s->nvals == 0)
+		return 0;
+
+	/* Ignored keys still count for the implied step, as in Guild. */
+	step = s->has_step ? s->step : implied_step(s);
+	qsort(s->vals, s->nvals, sizeof *s->vals, val_cmp);
+	for (i = 0; i < s->nvals; i++) {
+		if (strvec_find(&s->ignore, s->vals[i].key) >= 0)
+			continue;
+		fn(s->vals[i].key, s->vals[i].value, step, arg);
+		n++;
+	}
+	for (j = 0; j < s->nvals; j++)
+		free(s->vals[j].key);
+	s->nvals = 0;
+	return n;
+}
+
+/*
+ * The log: a header line, then "STEP\tKEY\tVALUE\tTIME_MS\n" per scalar,
+ * KEY with \\, \t, \n and \r escaped, VALUE the shortest text that reads
+ * back exactly. A record without its LF (a crash mid-write) is ignored, and
+ * ended by the next open so that what follows is not glued to it.
+ */
+#define LOG_FILE	"scalars.tsv"
+#define LOG_HEADER	"# guild scalars 1\n"
+
+struct scalars_log {
+	char	*path;
+	int	 fd;
+};
+
+static char *
+log_path(const char *run_dir)
+{
+	return xasprintf("%s/.guild/%s", run_dir, LOG_FILE);
+}
+
+static int
+write_all(int fd, const void *buf, size_t len)
+{
+	const char	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+struct scalars_log *
+scalars_log_open(const char *run_dir, char **cause)
+{
+	struct scalars_log	*l;
+	off_t			 end;
+	char			 last;
+	int			 rv = 0;
+
+	l = xcalloc(1, sizeof *l);
+	l->path = log_path(run_dir);
+	l->fd = open(l->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (l->fd < 0) {
+		set_cause(cause, "open %s: %s", l->path, strerror(errno));
+		goto fail;
+	}
+	end = lseek(l->fd, 0, SEEK_END);
+	if (end == 0)
+		rv = write_all(l->fd, LOG_HEADER, strlen(LOG_HEADER));
+	else if (end > 0 && pread(l->fd, &last, 1, end - 1) == 1 &&
+	    last != '\n') {
+		/* End a torn record, so that it stays apart and is skipped. */
+		rv = write_all(l->fd, "\n", 1);
+	}
+	if (rv != 0) {
+		set_cause(cause, "write %s: %s", l->path, strerror(errno));
+		goto fail;
+	}
+	return l;
+
+fail:
+	if (l->fd >= 0)
+		close(l->fd);
+	free(l->path);
+	free(l);
+	return NULL;
+}
+
+/* Shortest "%.Ng" that reads back as v, with '.' whatever the locale. */
+static void
+format_value(struct strbuf *sb, double v)
+{
+	struct lconv	*lc = localeconv();
+	char		 buf[64], *dp;
+	size_t		 dplen = strlen(lc->decimal_point);
+	int		 prec;
+
+	if (isnan(v)) {
+		strbuf_addstr(sb, "nan");
+		return;
+	}
+	if (isinf(v)) {
+		strbuf_addstr(sb, v < 0 ? "-inf" : "inf");
+		return;
+	}
+	for (prec = 15; prec <= 17; prec++) {
+		snprintf(buf, sizeof buf, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	dp = dplen > 0 ? strstr(buf, lc->decimal_point) : NULL;
+	if (dp != NULL && strcmp(lc->decimal_point, ".") != 0) {
+		strbuf_add(sb, buf, (size_t)(dp - buf));
+		strbuf_addch(sb, '.');
+		strbuf_addstr(sb, dp + dplen);
+	} else
+		strbuf_addstr(sb, buf);
+}
+
+int
+scalars_log_append(struct scalars_log *l, const char *key, double value,
+    long long step, char **cause)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	const char	*p;
+	int		 rv = 0;
+
+	strbuf_addf(&sb, "%lld\t", step);
+	for (p = key; *p != '\0'; p++) {
+		switch (*p) {
+		case '\\':
+			strbuf_addstr(&sb, "\\\\");
+			break;
+		case '\t':
+			strbuf_addstr(&sb, "\\t");
+			break;
+		case '\n':
+			strbuf_addstr(&sb, "\\n");
+			break;
+		case '\r':
+			strbuf_addstr(&sb, "\\r");
+			break;
+		default:
+			strbuf_addch(&sb, *p);
+			break;
+		}
+	}
+	strbuf_addch(&sb, '\t');
+	format_value(&sb, value);
+	strbuf_addf(&sb, "\t%lld\n", (long long)(now_us() / 1000));
+	if (write_all(l->fd, sb.buf, sb.len) != 0)
+		rv = set_cause(cause, "write %s: %s", l->path, strerror(errno));
+	strbuf_release(&sb);
+	return rv;
+}
+
+int
+scalars_log_close(struct scalars_log *l, char **cause)
+{
+	int	rv = 0;
+
+	if (l == NULL)
+		return 0;
+	if (close(l->fd) != 0)
+		rv = set_cause(cause, "close %s: %s", l->path, strerror(errno));
+	free(l->path);
+	free(l);
+	return rv;
+}
+
+/* Summary: keys found through a small open-addressing hash. */
+struct summary_build {
+	struct scalars_summary	*out;
+	size_t			 alloc;
+	size_t			*slots;	/* index + 1, or 0 */
+	size_t			 nslots;
+	int			 flags;
+};
+
+static uint64_t
+hash_key(const char *s)
+{
+	uint64_t	h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void
+build_rehash(struct summary_build *b)
+{
+	size_t	i, j;
+
+	free(b->slots);
+	b->nslots = b->nslots == 0 ? 64 : b->nslots * 2;
+	b->slots = xcalloc(b->nslots, sizeof *b->slots);
+	for (i = 0; i < b->out->n; i++) {
+		j = hash_key(b->out->v[i].key) & (b->nslots - 1);
+		while (b->slots[j] != 0)
+			j = (j + 1) & (b->nslots - 1);
+		b->slots[j] = i + 1;
+	}
+}
+
+static struct scalar_stats *
+build_get(struct summary_build *b, const char *key, bool *fresh)
+{
+	struct scalar_stats	*st;
+	size_t			 j;
+
+	*fresh = false;
+	if ((b->out->n + 1) * 2 > b->nslots)
+		build_rehash(b);
+	j = hash_key(key) & (b->nslots - 1);
+	while (b->slots[j] != 0) {
+		st = &b->out->v[b->slots[j] - 1];
+		if (strcmp(st->key, key) == 0)
+			return st;
+		j = (j + 1) & (b->nslots - 1);
+	}
+	XGROW(b->out->v, b->alloc, b->out->n + 1);
+	b->slots[j] = b->out->n + 1;
+	st = &b->out->v[b->out->n++];
+	memset(st, 0, sizeof *st);
+	st->key = xstrdup(key);
+	st->min.value = st->max.value = NAN;
+	*fresh = true;
+	return st;
+}
+
+static void
+stats_add(struct summary_build *b, const char *key,
+    const struct scalar_point *pt)
+{
+	struct scalar_stats	*st;
+	size_t			 n;
+	bool			 fresh;
+
+	st = build_get(b, key, &fresh);
+	if (fresh) {
+		st->first = *pt;
+		st->last = *pt;
+	} else if (pt->step >= st->last.step)
+		st->last = *pt;
+	if (!isnan(pt->value)) {
+		if (isnan(st->min.value) || pt->value < st->min.value)
+			st->min = *pt;
+		if (isnan(st->max.value) || pt->value > st->max.value)
+			st->max = *pt;
+		st->total += pt->value;
+	}
+	st->count++;
+	if (b->flags & SCALARS_SERIES) {
+		/* The allocation doubles whenever nseries is a power of 2. */
+		n = st->nseries;
+		if ((n & (n - 1)) == 0)
+			st->series = xreallocarray(st->series,
+			    n == 0 ? 1 : n * 2, sizeof *st->series);
+		st->series[st->nseries++] = *pt;
+	}
+}
+
+/* Parse "STEP\tKEY\tVALUE\tTIME" in place; false if malformed. */
+static bool
+parse_record(char *line, char **key, struct scalar_point *pt)
+{
+	char	*f[4], *p, *q, *ep;
+	size_t	 n = 0;
+
+	f[n++] = line;
+	for (p = line; *p != '\0' && n < 4; p++) {
+		if (*p == '\t') {
+			*p = '\0';
+			f[n++] = p + 1;
+		}
+	}
+	/* A record cut short (a crash mid-write) lacks its time. */
+	if (n != 4)
+		return false;
+	errno = 0;
+	pt->step = strtoll(f[0], &ep, 10);
+	if (ep == f[0] || *ep != '\0' || errno != 0)
+		return false;
+	if (!parse_float(f[2], strlen(f[2]), &pt->value))
+		return false;
+	pt->time_ms = strtoll(f[3], &ep, 10);
+	if (ep == f[3] || *ep != '\0' || errno != 0)
+		return false;
+
+	/* Unescape the key in place. */
+	for (p = q = f[1]; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			p++;
+			*q++ = *p == 't' ? '\t' : *p == 'n' ? '\n' :
+			    *p == 'r' ? '\r' : *p;
+		} else
+			*q++ = *p;
+	}
+	*q = '\0';
+	*key = f[1];
+	return **key != '\0';
+}
+
+static int
+stats_cmp(const void *a, const void *b)
+{
+	const struct scalar_stats	*x = a, *y = b;
+
+	return strcmp(x->key, y->key);
+}
+
+int
+scalars_summary_read(const char *run_dir, int flags,
+    struct scalars_summary *out, char **cause)
+{
+	struct summary_build	 b;
+	struct scalar_point	 pt;
+	FILE			*f;
+	char			*path, *line = NULL, *key;
+	size_t			 size = 0;
+	ssize_t			 n;
+	int			 rv = 0;
+
+	out->v = NULL;
+	out->n = 0;
+	path = log_path(run_dir);
+	f = fopen(path, "re");
+	if (f == NULL) {
+		if (errno != ENOENT)
+			rv = set_cause(cause, "open %s: %s", path,
+			    strerror(errno));
+		free(path);
+		return rv;
+	}
+	memset(&b, 0, sizeof b);
+	b.out = out;
+	b.flags = flags;
+	while ((n = getline(&line, &size, f)) > 0) {
+		if (line[n - 1] != '\n' || line[0] == '#')
+			continue;
+		line[n - 1] = '\0';
+		if (parse_record(line, &key, &pt))
+			stats_add(&b, key, &pt);
+	}
+	if (ferror(f))
+		rv = set_cause(cause, "read %s: %s", path, strerror(errno));
+	fclose(f);
+	free(line);
+	free(path);
+	free(b.slots);
+	if (rv != 0) {
+		scalars_summary_release(out);
+		return rv;
+	}
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, stats_cmp);
+	return 0;
+}
+
+const struct scalar_stats *
+scalars_summary_find(const struct scalars_summary *sum, const char *key)
+{
+	size_t	lo = 0, hi = sum->n, mid;
+	int	cmp;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		cmp = strcmp(key, sum->v[mid].key);
+		if (cmp == 0)
+			return &sum->v[mid];
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+void
+scalars_summary_release(struct scalars_summary *sum)
+{
+	size_t	i;
+
+	for (i = 0; i < sum->n; i++) {
+		free(sum->v[i].key);
+		free(sum->v[i].series);
+	}
+	free(sum->v);
+	sum->v = NULL;
+	sum->n = 0;
+}

@@ -1,0 +1,79 @@
+#!/bin/sh
+# check-layering.sh: the core library (src/) and the unit tests never touch
+# curses. Only ui/ may, so that the core stays usable and testable without
+# a terminal.
+
+. "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
+: "${top_builddir:=.}"
+: "${NM:=nm}"
+
+# Symbols any curses program would need; one of them in the core means a
+# curses call slipped in.
+CURSES_SYMBOLS='initscr|newterm|endwin|set_term|delscreen|wgetch|getch|wrefresh|refresh|doupdate|wnoutrefresh|newwin|delwin|subwin|derwin|newpad|prefresh|waddstr|waddnstr|waddch|mvwaddstr|mvwaddnstr|mvwprintw|wprintw|wattron|wattroff|wattrset|wattr_on|wattr_off|wcolor_set|wbkgd|werase|wclear|wclrtoeol|wmove|wresize|mvwin|keypad|nodelay|cbreak|nocbreak|noecho|echo|raw|noraw|halfdelay|curs_set|set_escdelay|start_color|has_colors|init_pair|init_color|use_default_colors|resizeterm|resize_term|stdscr|curscr|LINES|COLS|COLOR_PAIRS|setupterm|tigetstr|tputs|new_panel|update_panels'
+
+# Angle brackets only: src/term.h is ours, <term.h> is terminfo's.
+hits=$(grep -rlE '^[[:space:]]*#[[:space:]]*include[[:space:]]*<(ncursesw/)?(n?curses|panel|term)\.h>' \
+    "$top_srcdir/src" 2>/dev/null)
+if [ -z "$hits" ]; then
+	pass "no file under src/ includes a curses header"
+else
+	fail "no file under src/ includes a curses header" $hits
+fi
+
+lib=$top_builddir/src/libguild.a
+if [ ! -f "$lib" ]; then
+	fail "src/libguild.a has no curses symbols" "$lib not built"
+elif ! undefined=$($NM -u "$lib" 2>&1); then
+	fail "src/libguild.a has no curses symbols" "$NM -u failed:" "$undefined"
+else
+	bad=$(printf '%s\n' "$undefined" |
+	    grep -E "^[[:space:]]*U[[:space:]]+($CURSES_SYMBOLS)\$" | sort -u)
+	if [ -z "$bad" ]; then
+		pass "src/libguild.a has no curses symbols"
+	else
+		fail "src/libguild.a has no curses symbols" "$bad"
+	fi
+fi
+
+# The unit tests link the core alone: if the core needed curses they would
+# fail to link, and if the build linked curses into them anyway this says so.
+if command -v objdump > /dev/null 2>&1; then
+	needed()
+	{
+		objdump -p "$1" | sed -n 's/^[[:space:]]*NEEDED[[:space:]]*//p'
+	}
+elif command -v readelf > /dev/null 2>&1; then
+	needed()
+	{
+		readelf -d "$1" | sed -n 's/.*Shared library: \[\(.*\)\].*/\1/p'
+	}
+else
+	needed()
+	{
+		return 1
+	}
+fi
+found=0
+for prog in "$top_builddir"/tests/unit/test-*; do
+	case $prog in
+	*.c|*.o|*.log|*.trs|*.h)
+		continue
+		;;
+	esac
+	[ -f "$prog" ] && [ -x "$prog" ] || continue
+	found=1
+	name="${prog#"$top_builddir"/}"
+	if ! libs=$(needed "$prog"); then
+		skip "$name links without curses" "neither objdump nor readelf"
+		continue
+	fi
+	bad=$(printf '%s\n' "$libs" | grep -E '(n?curses|panel|tinfo|form|menu)')
+	if [ -z "$bad" ]; then
+		pass "$name links without curses"
+	else
+		fail "$name links without curses" "$bad"
+	fi
+done
+[ "$found" -eq 1 ] || skip "unit tests link without curses" "no unit test built"
+
+done_testing

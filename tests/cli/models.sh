@@ -1,0 +1,125 @@
+#!/bin/sh
+# models.sh: guild models, guild ops and guild help on the walkthrough's
+# project at each of its steps, and the other guild.yml forms.
+
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+# Step 1 of the walkthrough: a model and its description.
+proj=$(make_project sample-project <<'EOF'
+model: fashion
+description: Basic fashion MNIST image classifier.
+EOF
+)
+cd "$proj" || exit 1
+expect_output "walkthrough: guild models" - -- guild models <<'EOF'
+./fashion  Basic fashion MNIST image classifier.
+EOF
+expect_output "no operations yet" - -- guild ops <<'EOF'
+EOF
+
+# Step 2: a train operation.
+cat > guild.yml <<'EOF'
+model: fashion
+description: Basic fashion MNIST image classifier.
+operations:
+  train:
+    description: Train classifier from scratch.
+    main: train
+EOF
+expect_output "walkthrough: guild ops" - -- guild ops <<'EOF'
+./fashion:train  Train classifier from scratch.
+EOF
+expect_output "operations is ops" - -- guild operations <<'EOF'
+./fashion:train  Train classifier from scratch.
+EOF
+
+# Step 3: predict and a resource; columns line up.
+cat > guild.yml <<'EOF'
+model: fashion
+description: Basic fashion MNIST image classifier.
+operations:
+  train:
+    description: Train classifier from scratch.
+    main: train
+  predict:
+    description: Use trained model to make predictions.
+    main: predict
+    requires: trained-model
+resources:
+  trained-model:
+    path: model
+    sources:
+      - operation: train
+EOF
+expect_output "walkthrough: two operations, sorted and aligned" - -- guild ops <<'EOF'
+./fashion:predict  Use trained model to make predictions.
+./fashion:train    Train classifier from scratch.
+EOF
+expect_output "ops FILTER" - -- guild ops pred <<'EOF'
+./fashion:predict  Use trained model to make predictions.
+EOF
+cd "$TEST_TMP" || exit 1
+expect_output "-C DIR from elsewhere" - -- guild -C "$proj" models <<'EOF'
+./fashion  Basic fashion MNIST image classifier.
+EOF
+
+# A list of models and configs; private operations; natural order.
+proj2=$(make_project multi <<'EOF'
+- config: base
+  operations:
+    _prepare:
+      description: Internal step.
+      main: prep
+- model: mnist-cnn-classifier
+  description: |
+    A longer model name.
+    Second line is not listed.
+  extends: base
+  operations:
+    train10:
+      description: Ten.
+    train2:
+      description: Two.
+- model: b
+  description: Short.
+EOF
+)
+cd "$proj2" || exit 1
+expect_output "list form: models aligned, configs hidden" - -- guild models <<'EOF'
+./b                     Short.
+./mnist-cnn-classifier  A longer model name.
+EOF
+expect_output "private operations hidden, natural order" - -- guild ops <<'EOF'
+./mnist-cnn-classifier:train2   Two.
+./mnist-cnn-classifier:train10  Ten.
+EOF
+expect_output "ops -a shows private operations" - -- guild ops -a <<'EOF'
+./mnist-cnn-classifier:_prepare  Internal step.
+./mnist-cnn-classifier:train2    Two.
+./mnist-cnn-classifier:train10   Ten.
+EOF
+
+# A map of operations: the anonymous model.
+proj3=$(make_project anon <<'EOF'
+train:
+  description: Train it.
+  main: train
+prepare: prepare_data
+EOF
+)
+cd "$proj3" || exit 1
+expect_output "anonymous model is not listed" - -- guild models <<'EOF'
+EOF
+expect_output "anonymous model operations" - -- guild ops <<'EOF'
+./prepare
+./train    Train it.
+EOF
+
+# No guild.yml.
+mkdir -p "$TEST_TMP/empty"
+cd "$TEST_TMP/empty" || exit 1
+expect_output "no guild.yml is a clear error" - 1 -- guild models <<'EOF'
+guild: no guild.yml in $TEST_TMP/empty (run guild inside a project directory or use -C DIR)
+EOF
+
+done_testing
