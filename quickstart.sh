@@ -129,7 +129,8 @@ check_python()
 {
 	if ! python3 -c 'import numpy, sklearn, matplotlib' > /dev/null 2>&1; then
 		warn "$(command -v python3 || echo python3) cannot import numpy, sklearn and matplotlib,"
-		warn "which the operations of $EXAMPLE need (Debian's /usr/bin/python3 can)."
+		warn "which the operations of $EXAMPLE need; Debian's can:"
+		warn "export GUILD_PYTHON_EXE=/usr/bin/python3"
 	fi
 }
 

@@ -139,16 +139,22 @@ print_option_names(struct strbuf *sb, const struct cmd_option *o)
 }
 
 static void
-print_options(FILE *f, const struct cmd_option *opts)
+print_options(FILE *f, const struct cmd_option *opts,
+    const struct cmd_option *opts2)
 {
-	struct strbuf		 names[CMD_MAX_OPTIONS + 1];
-	const struct cmd_option	*list[CMD_MAX_OPTIONS + 1];
+	struct strbuf		 names[2 * CMD_MAX_OPTIONS + 1];
+	const struct cmd_option	*list[2 * CMD_MAX_OPTIONS + 1];
 	size_t			 n = 0, i, width = 0;
 
 	for (; opts != NULL && opts->id != 0 && n < CMD_MAX_OPTIONS; opts++) {
 		if (opts->hidden)
 			continue;
 		list[n++] = opts;
+	}
+	for (; opts2 != NULL && opts2->id != 0 && n < 2 * CMD_MAX_OPTIONS; opts2++) {
+		if (opts2->hidden)
+			continue;
+		list[n++] = opts2;
 	}
 	list[n++] = &help_option;
 	for (i = 0; i < n; i++) {
@@ -195,7 +201,7 @@ command_help(FILE *f, const char *path, const struct cmd_entry *e)
 		print_wrapped(f, e->description, 2);
 	}
 	fputc('\n', f);
-	print_options(f, e->options);
+	print_options(f, e->options, e->filter_options);
 	if (e->subcommands != NULL) {
 		const char	*cells[2 * 64];
 		size_t		 rows = 0;
@@ -230,7 +236,7 @@ main_help(FILE *f, const struct cmd_entry *const *table)
 	    "  Track, inspect and compare machine-learning experiments.\n\n"
 	    "  Describe models and operations in guild.yml, run them as tracked\n"
 	    "  experiments, and manage the runs from the command line.\n\n", f);
-	print_options(f, global_options);
+	print_options(f, global_options, NULL);
 	fputs("\nCommands:\n", f);
 	for (t = table; *t != NULL && rows < 128; t++) {
 		char	*name;
@@ -270,8 +276,9 @@ enum parse_result { PARSE_OK, PARSE_HELP, PARSE_ERROR };
  * positional argument stops parsing and the rest is left in a->pos.
  */
 static enum parse_result
-parse_args(const char *path, const struct cmd_option *opts, int argc,
-    char **argv, bool stop_at_positional, struct cmd_args *a)
+parse_args(const char *path, const struct cmd_option *opts,
+    const struct cmd_option *opts2, int argc, char **argv,
+    bool stop_at_positional, struct cmd_args *a)
 {
 	const struct cmd_option	*o;
 	int			 i;
@@ -299,7 +306,9 @@ parse_args(const char *path, const struct cmd_option *opts, int argc,
 			if (len == 4 && strncmp(arg + 2, "help", 4) == 0 &&
 			    find_long(opts, "help", 4) == NULL)
 				return PARSE_HELP;
-			if ((o = find_long(opts, arg + 2, len)) == NULL) {
+			if ((o = find_long(opts, arg + 2, len)) == NULL)
+				o = find_long(opts2, arg + 2, len);
+			if (o == NULL) {
 				cli_error("no such option: --%.*s\n"
 				    "Try 'guild %s --help' for more information.",
 				    (int)len, arg + 2, path);
@@ -329,7 +338,8 @@ parse_args(const char *path, const struct cmd_option *opts, int argc,
 			 */
 			const char	*p = arg + 1;
 
-			if ((o = find_short(opts, p, strlen(p))) != NULL) {
+			if ((o = find_short(opts, p, strlen(p))) != NULL ||
+			    (o = find_short(opts2, p, strlen(p))) != NULL) {
 				if (o->arg != NULL) {
 					if (i + 1 >= argc) {
 						cli_error("option -%s requires an argument", p);
@@ -339,7 +349,8 @@ parse_args(const char *path, const struct cmd_option *opts, int argc,
 				}
 			} else {
 				for (; *p != '\0'; p++) {
-					o = find_short(opts, p, 1);
+					if ((o = find_short(opts, p, 1)) == NULL)
+						o = find_short(opts2, p, 1);
 					if (o == NULL && *p == 'h' &&
 					    find_long(opts, "help", 4) == NULL)
 						return PARSE_HELP;
@@ -426,7 +437,8 @@ dispatch(struct cmd_ctx *ctx, const char *path, const struct cmd_entry *e,
 	}
 
 	memset(&a, 0, sizeof a);
-	switch (parse_args(path, e->options, argc, argv, false, &a)) {
+	switch (parse_args(path, e->options, e->filter_options, argc, argv,
+	    false, &a)) {
 	case PARSE_HELP:
 		command_help(stdout, path, e);
 		cmd_args_clear(&a);
@@ -476,7 +488,7 @@ cli_main(const struct cmd_entry *const *table, int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	ctx.argv0 = argv[0];
 	ctx.out = stdout;
-	switch (parse_args("", global_options, argc - 1, argv + 1, true, &a)) {
+	switch (parse_args("", global_options, NULL, argc - 1, argv + 1, true, &a)) {
 	case PARSE_HELP:
 		main_help(stdout, table);
 		cmd_args_clear(&a);

@@ -48,10 +48,21 @@ struct cmd_entry {
 	const char		*summary;	/* one line for the command list */
 	const char		*description;	/* paragraphs for --help, or NULL */
 	const struct cmd_option	*options;
+	/* Run filters (runsel_options, ids 40..63), or NULL. */
+	const struct cmd_option	*filter_options;
 	int			(*exec)(struct cmd_ctx *, struct cmd_args *);
 	const struct cmd_entry	*const *subcommands;	/* NULL-terminated, or NULL */
 	const char		*default_sub;	/* subcommand run when none given */
 };
+
+/*
+ * Run filters shared by every command that takes runs (ids 40..63), and
+ * the struct run_filter (runsel.h) they give. src/cli-filter.c.
+ */
+struct run_filter;
+extern const struct cmd_option	run_filter_options[];
+int		 cli_run_filter(const struct cmd_args *, struct run_filter *,
+		    char **cause);
 
 /* The last value of option id, or NULL. */
 const char	*cmd_arg_value(const struct cmd_args *, int id);

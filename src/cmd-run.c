@@ -133,6 +133,8 @@ fg_winch(int signo, void *arg)
 	struct fg	*fg = arg;
 	unsigned short	 rows, cols;
 
+	if (fg->runner == NULL)
+		return;
 	if (term_get_size(STDIN_FILENO, &rows, &cols) == 0 ||
 	    term_get_size(STDOUT_FILENO, &rows, &cols) == 0)
 		runner_resize(fg->runner, rows, cols);
@@ -144,7 +146,8 @@ fg_signal(int signo, void *arg)
 	struct fg	*fg = arg;
 
 	/* Ctrl-C and friends go to the operation's whole process group. */
-	runner_kill(fg->runner, signo);
+	if (fg->runner != NULL)
+		runner_kill(fg->runner, signo);
 }
 
 /* Run in the foreground; returns the operation's exit status. */
@@ -164,6 +167,15 @@ run_foreground(const struct runner_spec *spec, const struct run_plan *plan,
 	if (term_get_size(STDOUT_FILENO, &rows, &cols) == -1)
 		term_get_size(STDIN_FILENO, &rows, &cols);
 	fflush(stdout);
+	/*
+	 * Signals first: the operation may print and be interrupted before
+	 * runner_start() returns. Until then fg.runner is NULL and they wait.
+	 */
+	loop_signal(fg.loop, SIGWINCH, fg_winch, &fg);
+	loop_signal(fg.loop, SIGINT, fg_signal, &fg);
+	loop_signal(fg.loop, SIGTERM, fg_signal, &fg);
+	loop_signal(fg.loop, SIGHUP, fg_signal, &fg);
+	loop_signal(fg.loop, SIGQUIT, fg_signal, &fg);
 	fg.runner = runner_start(fg.loop, spec, plan, run, &hooks, &fg, rows,
 	    cols, &cause);
 	if (fg.runner == NULL) {
@@ -177,11 +189,6 @@ run_foreground(const struct runner_spec *spec, const struct run_plan *plan,
 	if (isatty(STDIN_FILENO) && !quiet)
 		term_raw(&fg.ts, STDIN_FILENO, NULL);
 	fg.in = loop_io_add(fg.loop, STDIN_FILENO, LOOP_READ, fg_stdin, &fg);
-	loop_signal(fg.loop, SIGWINCH, fg_winch, &fg);
-	loop_signal(fg.loop, SIGINT, fg_signal, &fg);
-	loop_signal(fg.loop, SIGTERM, fg_signal, &fg);
-	loop_signal(fg.loop, SIGHUP, fg_signal, &fg);
-	loop_signal(fg.loop, SIGQUIT, fg_signal, &fg);
 	while (!fg.done && loop_run(fg.loop) == 0 && !fg.done)
 		;
 	term_restore(&fg.ts);
@@ -255,14 +262,21 @@ print_preview(const char *what, const struct value *flags)
 {
 	size_t	i;
 
+	struct value	*sorted;
+
 	fprintf(stderr, "You are about to %s\n", what);
-	for (i = 0; flags != NULL && flags->type == VALUE_MAP && i < flags->u.map.n; i++) {
+	if (flags == NULL || flags->type != VALUE_MAP)
+		return;
+	sorted = value_dup(flags);
+	value_map_sort(sorted);
+	for (i = 0; i < sorted->u.map.n; i++) {
 		struct strbuf	sb = STRBUF_INIT;
 
-		flag_format(&sb, flags->u.map.v[i], false);
-		fprintf(stderr, "  %s: %s\n", flags->u.map.k[i], sb.buf);
+		flag_format(&sb, sorted->u.map.v[i], false);
+		fprintf(stderr, "  %s: %s\n", sorted->u.map.k[i], sb.buf);
 		strbuf_release(&sb);
 	}
+	value_free(sorted);
 }
 
 static void
@@ -333,7 +347,9 @@ test_output_scalars(const struct opdef *op, const struct value *flags,
 static void
 help_op(const struct opdef *op, const char *opname)
 {
-	size_t	i;
+	const char	**cells;
+	char		**texts;
+	size_t		  i;
 
 	printf("Usage: guild run [OPTIONS] %s [FLAG=VAL]...\n\n", opname);
 	if (op->description != NULL && *op->description != '\0')
@@ -343,20 +359,30 @@ help_op(const struct opdef *op, const char *opname)
 		return;
 	}
 	printf("Flags:\n");
+	cells = xcalloc(op->nflags * 2, sizeof *cells);
+	texts = xcalloc(op->nflags * 2, sizeof *texts);
 	for (i = 0; i < op->nflags; i++) {
 		const struct flagdef	*f = op->flags[i];
 		struct strbuf		 sb = STRBUF_INIT;
 
-		if (f->default_value != NULL)
+		strbuf_addstr(&sb, f->description != NULL ? f->description : "");
+		if (f->required)
+			strbuf_addstr(&sb, sb.len > 0 ? " (required)" : "(required)");
+		else if (f->default_value != NULL) {
+			strbuf_addstr(&sb, sb.len > 0 ? " (default is " : "(default is ");
 			value_format_flag(&sb, f->default_value);
-		printf("  %-12s %s%s%s%s\n", f->name, f->description,
-		    f->required ? " (required)" : "",
-		    sb.len > 0 ? " (default is " : "", sb.len > 0 ? sb.buf : "");
-		if (sb.len > 0)
-			printf("\033[A\r  %-12s %s%s (default is %s)\n", f->name,
-			    f->description, f->required ? " (required)" : "", sb.buf);
-		strbuf_release(&sb);
+			strbuf_addch(&sb, ')');
+		}
+		texts[2 * i] = xasprintf("  %s", f->name);
+		texts[2 * i + 1] = strbuf_detach(&sb, NULL);
+		cells[2 * i] = texts[2 * i];
+		cells[2 * i + 1] = texts[2 * i + 1];
 	}
+	cli_table(stdout, cells, op->nflags, 2);
+	for (i = 0; i < op->nflags * 2; i++)
+		free(texts[i]);
+	free(texts);
+	free(cells);
 }
 
 /* User flags of a stored run, with the new assignments over them. */

@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <locale.h>
 #include <math.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -332,6 +333,26 @@ flag_is_function(const struct value *v)
 	    flag_function_parse(v->u.s, NULL, NULL);
 }
 
+/*
+ * printf() writes LC_NUMERIC's decimal point; Python never does. Put a
+ * '.' back in what was appended since start.
+ */
+static void
+c_decimal_point(struct strbuf *sb, size_t start)
+{
+	const char	*dp = localeconv()->decimal_point;
+	size_t		 dlen = strlen(dp);
+	char		*p;
+
+	if (dlen == 0 || strcmp(dp, ".") == 0)
+		return;
+	if ((p = strstr(sb->buf + start, dp)) == NULL)
+		return;
+	*p = '.';
+	memmove(p + 1, p + dlen, strlen(p + dlen) + 1);
+	strbuf_setlen(sb, sb->len - (dlen - 1));
+}
+
 /* numpy's values as Python numbers: floats above 1e-8 rounded to 8 places. */
 static struct value *
 seq_float(double x)
@@ -340,6 +361,7 @@ seq_float(double x)
 
 	if (x > 1e-8 && isfinite(x)) {
 		strbuf_addf(&sb, "%.8f", x);
+		c_decimal_point(&sb, 0);
 		x = value_strtod(sb.buf, NULL);
 		strbuf_release(&sb);
 	}
@@ -500,7 +522,7 @@ decode_function(const char *s)
 
 /* "[1, 2]*3": LIST_CONCAT_P = (\[.*\])\s*\*\s*([0-9]+)$ */
 static struct value *
-decode_repeat(const char *text, bool *stop)
+decode_repeat(const char *text)
 {
 	char		*s, *end, *p, *list_text;
 	struct value	*list, *out;
@@ -527,7 +549,7 @@ decode_repeat(const char *text, bool *stop)
 	list = decode_default(list_text, false);
 	free(list_text);
 	free(s);
-	*stop = true;
+	/* From here the text is a repetition: a string if not a list's. */
 	if (list->type != VALUE_LIST)
 		goto text;
 	if (list->u.list.n == 0)
@@ -569,7 +591,6 @@ decode_default(const char *s, bool nofix)
 	long long	 i;
 	double		 d;
 	struct value	*v;
-	bool		 stop = false;
 
 	if (*s == '\0')
 		return value_string("");
@@ -579,7 +600,7 @@ decode_default(const char *s, bool nofix)
 		return value_float(d);
 	if ((v = decode_function(s)) != NULL)
 		return v;
-	if ((v = decode_repeat(s, &stop)) != NULL || stop)
+	if ((v = decode_repeat(s)) != NULL)
 		return v;
 	if (!nofix && looks_like_run_id(s))
 		return value_string(s);
@@ -934,9 +955,10 @@ find_resdef(const struct opdef *op, const char *ref)
 }
 
 /*
- * Dependencies that take a flag (op_util._resource_flagdefs): a source
- * with flag-name, or an operation source (named after the resource). They
- * are strings, never passed as arguments.
+ * Dependencies that take a flag (op_util._resource_flagdefs): a resource
+ * or source with flag-name, or an operation source (named after the
+ * resource, or the operation when inline). They are strings without a
+ * default, never passed as arguments.
  */
 static void
 resource_flag_names(const struct opdef *op, struct strvec *names)
@@ -952,17 +974,17 @@ resource_flag_names(const struct opdef *op, struct strvec *names)
 			res = find_resdef(op, op->requires[i]->resource_ref);
 		if (res == NULL)
 			continue;
-		name = NULL;
+		name = res->flag_name;
 		for (j = 0; j < res->nsources && name == NULL; j++) {
 			src = res->sources[j];
 			if (src->flag_name != NULL)
 				name = src->flag_name;
 		}
+		/* An inline operation source is named by its operation. */
 		for (j = 0; j < res->nsources && name == NULL; j++) {
 			src = res->sources[j];
 			if (src->kind == SOURCE_OPERATION)
-				name = res->name != NULL ? res->name :
-				    src->name != NULL ? src->name : src->uri;
+				name = res->name != NULL ? res->name : src->uri;
 		}
 		if (name != NULL && strvec_find(names, name) < 0 &&
 		    find_flagdef(op, name, false) == NULL)
@@ -1572,6 +1594,7 @@ format_percent(struct strbuf *sb, const char *spec, const struct value *v)
 {
 	const char	*p = spec + 1;
 	char		*fmt, conv;
+	size_t		 start;
 	double		 d;
 	long long	 i;
 	struct strbuf	 s = STRBUF_INIT;
@@ -1610,7 +1633,9 @@ format_percent(struct strbuf *sb, const char *spec, const struct value *v)
 		else if (!value_number(v, &d))
 			return false;
 		fmt = xasprintf("%.*s%c", (int)(p - spec), spec, conv);
+		start = sb->len;
 		strbuf_addf(sb, fmt, d);
+		c_decimal_point(sb, start);
 	}
 	free(fmt);
 	return true;

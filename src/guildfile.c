@@ -30,13 +30,21 @@
 
 #define GF_NAME			"guild.yml"
 #define GF_MAX_NODES		4000000
-#define GF_MAX_BYTES		(256u * 1024 * 1024)
+#define GF_MAX_BYTES		(64u * 1024 * 1024)
 #define GF_MAX_NESTING		64	/* include:, extends, $include */
 #define GF_PARAM_ROUNDS		100
+#define GF_MAX_INCLUDES		1000	/* files read through include: */
 
 /* A string set and map-key index: open addressing on FNV-1a. */
 struct strset {
 	char	**slots;
+	size_t	  n, cap;
+};
+
+/* Names to indexes. */
+struct smap {
+	char	**keys;
+	size_t	 *vals;
 	size_t	  n, cap;
 };
 
@@ -52,9 +60,14 @@ struct gload {
 	size_t		  nroots, roots_alloc;
 	struct ynode	**items;	/* coerced top-level items */
 	size_t		  nitems, items_alloc;
-	struct strvec	  included;	/* absolute paths, outermost first */
+	struct strvec	  included;	/* real paths, outermost first */
 	struct strvec	  included_names;
+	size_t		  nincludes;
 	struct strset	  warned;
+	struct smap	  item_names;	/* model/config name -> first item */
+	struct smap	  memo;		/* name -> extended data in memo_data */
+	struct ynode	**memo_data;
+	size_t		  nmemo;
 	size_t		  nodes, bytes;
 	char		**cause;
 };
@@ -197,6 +210,77 @@ strset_clear(struct strset *set)
 		free(set->slots[i]);
 	free(set->slots);
 	memset(set, 0, sizeof *set);
+}
+
+static void
+smap_grow(struct smap *m)
+{
+	char	**keys = m->keys;
+	size_t	 *vals = m->vals, i, j, cap = m->cap;
+
+	m->cap = cap == 0 ? 16 : cap * 2;
+	m->keys = xcalloc(m->cap, sizeof *m->keys);
+	m->vals = xcalloc(m->cap, sizeof *m->vals);
+	for (i = 0; i < cap; i++) {
+		if (keys[i] == NULL)
+			continue;
+		j = hash_bytes(keys[i], strlen(keys[i])) & (m->cap - 1);
+		while (m->keys[j] != NULL)
+			j = (j + 1) & (m->cap - 1);
+		m->keys[j] = keys[i];
+		m->vals[j] = vals[i];
+	}
+	free(keys);
+	free(vals);
+}
+
+/* Add key -> val unless key is there already. */
+static void
+smap_add(struct smap *m, const char *key, size_t val)
+{
+	size_t	j;
+
+	if ((m->n + 1) * 2 > m->cap)
+		smap_grow(m);
+	j = hash_bytes(key, strlen(key)) & (m->cap - 1);
+	while (m->keys[j] != NULL) {
+		if (strcmp(m->keys[j], key) == 0)
+			return;
+		j = (j + 1) & (m->cap - 1);
+	}
+	m->keys[j] = xstrdup(key);
+	m->vals[j] = val;
+	m->n++;
+}
+
+static bool
+smap_get(const struct smap *m, const char *key, size_t *val)
+{
+	size_t	j;
+
+	if (m->cap == 0)
+		return false;
+	j = hash_bytes(key, strlen(key)) & (m->cap - 1);
+	while (m->keys[j] != NULL) {
+		if (strcmp(m->keys[j], key) == 0) {
+			*val = m->vals[j];
+			return true;
+		}
+		j = (j + 1) & (m->cap - 1);
+	}
+	return false;
+}
+
+static void
+smap_clear(struct smap *m)
+{
+	size_t	i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->keys[i]);
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof *m);
 }
 
 static void
@@ -529,10 +613,11 @@ node_bool(struct gload *g, const struct ynode *n, const char *attr, bool *out)
 
 	if (is_null(n))
 		return 0;
+	/* Guild takes Python's truth of the value; 0 and 1 are fine too. */
 	if (n->kind == YNODE_SCALAR && n->plain) {
 		v = value_from_plain_scalar(n->str, n->len);
-		if (v->type == VALUE_BOOL) {
-			*out = v->u.b;
+		if (v->type == VALUE_BOOL || v->type == VALUE_INT) {
+			*out = v->type == VALUE_BOOL ? v->u.b : v->u.i != 0;
 			value_free(v);
 			return 0;
 		}
@@ -836,28 +921,37 @@ include_file(struct gload *g, const struct ynode *at, const char *inc,
 {
 	struct strbuf	 cycle = STRBUF_INIT;
 	struct ynode	*root;
-	char		*full, *joined, *display, *fdir, *error = NULL;
+	char		*full, *joined, *display, *fdir, *error = NULL, *real;
 	size_t		 i;
 	int		 rc;
 
 	joined = path_join(dir, inc);
 	full = path_absolute(joined);
 	free(joined);
-	if (!path_is_file(full)) {
+	if (!path_is_file(full) || (real = realpath(full, NULL)) == NULL) {
 		free(full);
 		return gerror(g, at, "cannot find include '%s' (includes are "
 		    "relative to the including file)", inc);
 	}
-	if (strvec_find(&g->included, full) >= 0) {
+	if (++g->nincludes > GF_MAX_INCLUDES) {
+		free(real);
+		free(full);
+		return gerror(g, at, "too many includes (more than %u files)",
+		    GF_MAX_INCLUDES);
+	}
+	/* Real paths, so a symlink cannot hide a cycle. */
+	if (strvec_find(&g->included, real) >= 0) {
 		for (i = 0; i < g->included_names.n; i++)
 			strbuf_addf(&cycle, "%s -> ", g->included_names.v[i]);
 		strbuf_addstr(&cycle, inc);
 		gerror(g, at, "cycle in 'includes' (%s)", cycle.buf);
 		strbuf_release(&cycle);
+		free(real);
 		free(full);
 		return -1;
 	}
 	if (depth >= GF_MAX_NESTING) {
+		free(real);
 		free(full);
 		return gerror(g, at, "includes nested too deeply");
 	}
@@ -873,6 +967,7 @@ include_file(struct gload *g, const struct ynode *at, const char *inc,
 		set_cause(g->cause, "%s", error);
 		free(error);
 		free(display);
+		free(real);
 		free(full);
 		return -1;
 	}
@@ -880,10 +975,11 @@ include_file(struct gload *g, const struct ynode *at, const char *inc,
 	g->roots[g->nroots++] = root;
 	if (root != NULL && charge(g, root) != 0) {
 		free(display);
+		free(real);
 		free(full);
 		return -1;
 	}
-	strvec_push(&g->included, full);
+	strvec_push_nodup(&g->included, real);
 	strvec_push(&g->included_names, display);
 	fdir = dir_of(full);
 	rc = load_root(g, root, display, fdir, depth + 1);
@@ -967,14 +1063,11 @@ load_root(struct gload *g, struct ynode *root, const char *name,
 static const struct ynode *
 find_item(const struct gload *g, const char *name)
 {
-	const char	*n;
-	size_t		 i;
+	size_t	i;
 
-	for (i = 0; i < g->nitems; i++) {
-		if ((n = item_name(g->items[i])) != NULL && strcmp(n, name) == 0)
-			return g->items[i];
-	}
-	return NULL;
+	if (!smap_get(&g->item_names, name, &i))
+		return NULL;
+	return g->items[i];
 }
 
 /* ---------------------------------------------------------------- */
@@ -1047,14 +1140,60 @@ extends_list(struct gload *g, const struct ynode *item, struct ynode ***out,
 	return 0;
 }
 
+static struct ynode	*extended_data(struct gload *, const struct ynode *,
+			    struct strvec *);
+
+/*
+ * The extended data of a parent, computed once per load: a config that
+ * many others extend (or one extended twice) costs one copy, not one per
+ * path to it.
+ */
+static const struct ynode *
+parent_data(struct gload *g, const struct ynode *at, struct strvec *seen)
+{
+	struct strbuf		 sb = STRBUF_INIT;
+	const struct ynode	*pitem;
+	struct ynode		*data;
+	const char		*name = at->str;
+	size_t			 i;
+
+	if (smap_get(&g->memo, name, &i))
+		return g->memo_data[i];
+	if (strvec_find(seen, name) >= 0) {
+		for (i = 0; i < seen->n; i++)
+			strbuf_addf(&sb, "%s -> ", seen->v[i]);
+		strbuf_addstr(&sb, name);
+		gerror(g, at, "cycle in 'extends' (%s)", sb.buf);
+		strbuf_release(&sb);
+		return NULL;
+	}
+	if (seen->n >= GF_MAX_NESTING) {
+		gerror(g, at, "extends nested too deeply");
+		return NULL;
+	}
+	if ((pitem = find_item(g, name)) == NULL) {
+		gerror(g, at, "undefined model or config '%s'", name);
+		return NULL;
+	}
+	strvec_push(seen, name);
+	data = extended_data(g, pitem, seen);
+	strvec_pop(seen);
+	if (data == NULL)
+		return NULL;
+	g->memo_data = xreallocarray(g->memo_data, g->nmemo + 1,
+	    sizeof *g->memo_data);
+	g->memo_data[g->nmemo] = data;
+	smap_add(&g->memo, name, g->nmemo++);
+	return data;
+}
+
 /* A copy of item with its parents applied (seen: the extends chain). */
 static struct ynode *
 extended_data(struct gload *g, const struct ynode *item, struct strvec *seen)
 {
-	struct strbuf	  sb = STRBUF_INIT;
-	struct ynode	 *data, *parent, **ext;
-	const struct ynode *pitem;
-	size_t		  i, j, n;
+	struct ynode		 *data, **ext;
+	const struct ynode	 *parent;
+	size_t			  i, n;
 
 	if (extends_list(g, item, &ext, &n) != 0)
 		return NULL;
@@ -1063,42 +1202,15 @@ extended_data(struct gload *g, const struct ynode *item, struct strvec *seen)
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
-		const char	*name = ext[i]->str;
-
-		if (strvec_find(seen, name) >= 0) {
-			for (j = 0; j < seen->n; j++)
-				strbuf_addf(&sb, "%s -> ", seen->v[j]);
-			strbuf_addstr(&sb, name);
-			gerror(g, ext[i], "cycle in 'extends' (%s)", sb.buf);
-			strbuf_release(&sb);
-			goto fail;
+		if ((parent = parent_data(g, ext[i], seen)) == NULL ||
+		    apply_parent(g, parent, data, true) != 0) {
+			free(ext);
+			ynode_free(data);
+			return NULL;
 		}
-		if (seen->n >= GF_MAX_NESTING) {
-			gerror(g, ext[i], "extends nested too deeply");
-			goto fail;
-		}
-		if ((pitem = find_item(g, name)) == NULL) {
-			gerror(g, ext[i], "undefined model or config '%s'", name);
-			goto fail;
-		}
-		strvec_push(seen, name);
-		parent = extended_data(g, pitem, seen);
-		strvec_pop(seen);
-		if (parent == NULL)
-			goto fail;
-		if (apply_parent(g, parent, data, true) != 0) {
-			ynode_free(parent);
-			goto fail;
-		}
-		ynode_free(parent);
 	}
 	free(ext);
 	return data;
-
-fail:
-	free(ext);
-	ynode_free(data);
-	return NULL;
 }
 
 static struct ynode *
@@ -2861,9 +2973,14 @@ read_models(struct gload *g)
 {
 	const struct ynode	*item, *name;
 	struct strset		 names = { NULL, 0, 0 };
+	const char		*n;
 	size_t			 i;
 	int			 rc = 0;
 
+	for (i = 0; i < g->nitems; i++) {
+		if ((n = item_name(g->items[i])) != NULL)
+			smap_add(&g->item_names, n, i);
+	}
 	for (i = 0; rc == 0 && i < g->nitems; i++) {
 		item = g->items[i];
 		if ((name = ynode_get(item, "model")) == NULL)
@@ -2885,12 +3002,14 @@ load(struct ynode *root, const char *name, const char *path, char **cause)
 {
 	struct gload	 g;
 	struct guildfile *gf;
+	char		*real;
 	size_t		 i;
 	int		 rc;
 
 	gf = xcalloc(1, sizeof *gf);
 	gf->path = path_absolute(path);
 	gf->dir = dir_of(gf->path);
+	real = realpath(gf->path, NULL);
 
 	memset(&g, 0, sizeof g);
 	g.gf = gf;
@@ -2898,7 +3017,8 @@ load(struct ynode *root, const char *name, const char *path, char **cause)
 	g.roots = xmalloc(sizeof *g.roots);
 	g.roots[0] = root;
 	g.nroots = g.roots_alloc = 1;
-	strvec_push(&g.included, gf->path);
+	strvec_push(&g.included, real != NULL ? real : gf->path);
+	free(real);
 	strvec_push(&g.included_names, name);
 
 	rc = root != NULL ? charge(&g, root) : 0;
@@ -2914,6 +3034,11 @@ load(struct ynode *root, const char *name, const char *path, char **cause)
 	strvec_clear(&g.included);
 	strvec_clear(&g.included_names);
 	strset_clear(&g.warned);
+	smap_clear(&g.item_names);
+	smap_clear(&g.memo);
+	for (i = 0; i < g.nmemo; i++)
+		ynode_free(g.memo_data[i]);
+	free(g.memo_data);
 	if (rc != 0) {
 		guildfile_free(gf);
 		return NULL;

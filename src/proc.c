@@ -239,7 +239,7 @@ proc_candidates(struct strvec *cands, const char *name, char *const *envp)
 
 /* Give the new terminal tmux's touches: UTF-8 aware erase, DEL as erase. */
 static void
-proc_pty_setup(int slave)
+proc_pty_setup(int slave, bool keep_lf)
 {
 	struct termios	tio;
 
@@ -248,6 +248,8 @@ proc_pty_setup(int slave)
 #ifdef IUTF8
 	tio.c_iflag |= IUTF8;
 #endif
+	if (keep_lf)
+		tio.c_oflag &= ~(tcflag_t)ONLCR;
 	tio.c_cc[VERASE] = '\177';
 	tcsetattr(slave, TCSANOW, &tio);
 }
@@ -480,7 +482,7 @@ proc_spawn(struct loop *loop, const struct proc_spec *spec,
 			    strerror(errno));
 			goto fail;
 		}
-		proc_pty_setup(slave);
+		proc_pty_setup(slave, spec->keep_lf);
 		pc.in = pc.out = pc.err = pc.ctty = slave;
 	} else {
 		if (pipe2(out, O_CLOEXEC) == -1 || pipe2(err, O_CLOEXEC) == -1) {

@@ -55,6 +55,12 @@ struct proc_spec {
 	enum proc_mode		 mode;
 	unsigned short		 rows;	/* initial PTY size; 0: 24 x 80 */
 	unsigned short		 cols;
+	/*
+	 * PTY mode: no ONLCR, so "\n" stays "\n" in what the child writes
+	 * (the run's output file keeps Guild's line ends; a terminal showing
+	 * it adds the "\r" itself).
+	 */
+	bool			 keep_lf;
 	unsigned		 grace_ms;	/* 0: PROC_GRACE_MS */
 	unsigned		 grace_max_ms;	/* 0: PROC_GRACE_MAX_MS */
 };

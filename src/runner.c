@@ -697,6 +697,7 @@ runner_start(struct loop *loop, const struct runner_spec *spec,
 	ps.env = (const char *const *)plan->env.v;
 	ps.cwd = run->path;
 	ps.mode = PROC_PTY;
+	ps.keep_lf = true;
 	ps.rows = rows;
 	ps.cols = cols;
 	{

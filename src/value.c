@@ -364,28 +364,32 @@ value_strtod(const char *s, char **end)
 /*
  * The shortest decimal digits that read back as d (d finite, > 0), and
  * the decimal exponent of the first digit (d = 0.DIGITS * 10^decpt).
+ * printf's decimal point follows LC_NUMERIC, so only its digits and
+ * exponent are used and the candidate is rebuilt for value_strtod().
  */
 static void
 shortest_digits(double d, char *digits, size_t size, int *decpt)
 {
-	char	 buf[64], *p, *e;
-	int	 prec;
+	char	 buf[64], cand[64], *p, *e;
+	int	 prec, exp10 = 0;
 	size_t	 n;
 
-	for (prec = 0; prec < 17; prec++) {
+	for (prec = 0; prec <= 17; prec++) {
 		snprintf(buf, sizeof buf, "%.*e", prec, d);
-		if (value_strtod(buf, NULL) == d)
+		e = strchr(buf, 'e');
+		exp10 = atoi(e + 1);
+		n = 0;
+		for (p = buf; p < e && n + 1 < size; p++) {
+			if (*p >= '0' && *p <= '9')
+				digits[n++] = *p;
+		}
+		digits[n] = '\0';
+		snprintf(cand, sizeof cand, "%c.%se%d", digits[0], digits + 1,
+		    exp10);
+		if (value_strtod(cand, NULL) == d)
 			break;
 	}
-	if (prec == 17)
-		snprintf(buf, sizeof buf, "%.*e", prec, d);
-	e = strchr(buf, 'e');
-	*decpt = atoi(e + 1) + 1;
-	n = 0;
-	for (p = buf; p < e && n + 1 < size; p++) {
-		if (*p >= '0' && *p <= '9')
-			digits[n++] = *p;
-	}
+	*decpt = exp10 + 1;
 	while (n > 1 && digits[n - 1] == '0')
 		n--;
 	digits[n] = '\0';
@@ -1181,24 +1185,36 @@ is_empty_collection(const struct value *v)
 	    (v->type == VALUE_MAP && v->u.map.n == 0);
 }
 
+struct key_index {
+	const char	*k;
+	size_t		 i;
+};
+
+static int
+key_index_cmp(const void *a, const void *b)
+{
+	const struct key_index	*x = a, *y = b;
+
+	return strcmp(x->k, y->k);
+}
+
 /* Map indexes in key order, as safe_dump's sort_keys=True. */
 static size_t *
 sorted_keys(const struct value *map)
 {
-	size_t	*idx, i, j, t;
+	struct key_index	*ki;
+	size_t			*idx, i, n = map->u.map.n;
 
-	idx = xreallocarray(NULL, map->u.map.n + 1, sizeof *idx);
-	for (i = 0; i < map->u.map.n; i++)
-		idx[i] = i;
-	/* Insertion sort: maps are small and it keeps this allocation-free. */
-	for (i = 1; i < map->u.map.n; i++) {
-		for (j = i; j > 0 && strcmp(map->u.map.k[idx[j - 1]],
-		    map->u.map.k[idx[j]]) > 0; j--) {
-			t = idx[j];
-			idx[j] = idx[j - 1];
-			idx[j - 1] = t;
-		}
+	ki = xreallocarray(NULL, n + 1, sizeof *ki);
+	for (i = 0; i < n; i++) {
+		ki[i].k = map->u.map.k[i];
+		ki[i].i = i;
 	}
+	qsort(ki, n, sizeof *ki, key_index_cmp);
+	idx = xreallocarray(NULL, n + 1, sizeof *idx);
+	for (i = 0; i < n; i++)
+		idx[i] = ki[i].i;
+	free(ki);
 	return idx;
 }
 

@@ -111,9 +111,11 @@ void		 value_encode_flow(struct strbuf *, const struct value *);
 
 /*
  * Resolve a plain (unquoted) YAML scalar as PyYAML's SafeLoader would,
- * with Guild's float patch: null/~/"", yes/no/true/false/on/off, ints
- * (decimal, 0x, 0o, 0b, old octal, underscores), floats (.5, 1e3, .inf,
- * .nan), else a string.
+ * with Guild's float patch: null/~/"", yes/no/true/false/on/off (in the
+ * three spellings YAML 1.1 allows), ints (decimal, 0x, 0b, old octal 017,
+ * underscores, sexagesimal 1:30 = 90), floats (.5, 1., 1e3, 1:30.5, .inf,
+ * .nan), else a string. As in PyYAML, 0o17 and timestamps stay strings;
+ * ints beyond long long become the nearest double.
  */
 struct value	*value_from_plain_scalar(const char *text, size_t len);
 

@@ -571,6 +571,9 @@ on_alias(struct builder *b, yaml_event_t *ev)
 		    "expand to more than %u bytes)", YNODE_MAX_ALIAS_BYTES);
 	b->alias_bytes += bytes;
 	copy = dup_node(a->node, b->file, b->file);
+	/* The copy's root is where the alias is; inside, the anchor's text. */
+	copy->line = line;
+	copy->col = col;
 	return attach(b, copy, a->height);
 }
 
@@ -886,6 +889,7 @@ ynode_to_value(const struct ynode *n)
 {
 	struct value	*v;
 	size_t		 i;
+	bool		 nul;
 
 	if (n == NULL)
 		return value_null();
@@ -901,9 +905,20 @@ ynode_to_value(const struct ynode *n)
 		return v;
 	case YNODE_MAP:
 		v = value_map();
-		for (i = 0; i < n->n; i++)
-			map_append(v, n->keys[i]->str,
-			    ynode_to_value(n->items[i]));
+		/* Keys cut at a NUL may collide: then let value.c fold them. */
+		for (i = 0; i < n->n; i++) {
+			if (strlen(n->keys[i]->str) != n->keys[i]->len)
+				break;
+		}
+		nul = i < n->n;
+		for (i = 0; i < n->n; i++) {
+			if (nul)
+				value_map_set(v, n->keys[i]->str,
+				    ynode_to_value(n->items[i]));
+			else
+				map_append(v, n->keys[i]->str,
+				    ynode_to_value(n->items[i]));
+		}
 		return v;
 	}
 	return value_null();

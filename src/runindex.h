@@ -1,0 +1,98 @@
+/*
+ * runindex.h: the run index, the only user of sqlite3.
+ *
+ * A cache of what listing and selecting runs needs (opref, timestamps,
+ * status, label, tags, marked, flags, scalar summaries), kept in
+ * $GUILD_HOME/cache/runs.db. The run directories are the truth: the index
+ * can be deleted at any time and is rebuilt from them; it is rebuilt too
+ * when it is corrupt or its schema version is not ours.
+ *
+ * It notices what other processes (another guild, Guild AI, rm -rf) did:
+ * runs added or removed (the runs directory changed), runs whose files
+ * changed (each row keeps the stamps it was read from and rows handed to
+ * callers are checked against them), and runs that are not finished
+ * (pending, staged, running) are re-read and checked for liveness on
+ * every query, so a dead run never shows "running".
+ *
+ * WAL mode and a busy timeout: many guild processes may write and read
+ * at once.
+ */
+#ifndef GUILD_RUNINDEX_H
+#define GUILD_RUNINDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "run.h"
+#include "strvec.h"
+
+struct guild_home;
+struct value;
+struct scalars_summary;
+
+/* What to load into rows besides the core fields. */
+#define RUNINDEX_FLAGS		0x1	/* row->flags */
+#define RUNINDEX_SCALARS	0x2	/* row->scalars (summary, no series) */
+#define RUNINDEX_ATTRS		0x4	/* row->attrs: every attr, as values */
+
+struct run_row {
+	char			*id;
+	char			*dir;		/* absolute run directory */
+	bool			 deleted;	/* in the trash */
+	char			*opref;		/* encoded */
+	char			*pkg_name;	/* guildfile path, script dir, ... */
+	char			*model;		/* "" for the anonymous model */
+	char			*op;
+	char			*op_desc;	/* "fashion:train", "train" */
+	int64_t			 initialized;	/* µs; 0: unknown */
+	int64_t			 started;
+	int64_t			 stopped;
+	bool			 has_exit_status;
+	int			 exit_status;
+	enum run_status		 status;
+	pid_t			 pid;		/* from LOCK; 0: none */
+	char			*label;		/* "" when none */
+	struct strvec		 tags;
+	bool			 marked;
+	char			*sourcecode_digest;	/* or NULL */
+	struct value		*flags;		/* RUNINDEX_FLAGS: map */
+	struct scalars_summary	*scalars;	/* RUNINDEX_SCALARS */
+	struct value		*attrs;		/* RUNINDEX_ATTRS: map */
+};
+
+struct run_rows {
+	struct run_row	**v;
+	size_t		  n, alloc;
+};
+
+#define RUN_ROWS_INIT	{ NULL, 0, 0 }
+
+struct runindex;
+
+/* Open (creating, migrating or rebuilding as needed) the home's index. */
+struct runindex	*runindex_open(const struct guild_home *, char **cause);
+void		 runindex_close(struct runindex *);
+
+/*
+ * Every run (of the trash when deleted), newest first (started, else
+ * initialized; then id), brought up to date with the directories first.
+ */
+int		 runindex_rows(struct runindex *, bool deleted, unsigned what,
+		    struct run_rows *, char **cause);
+/*
+ * Re-read one run from its directory into the index (after a command
+ * changed it), or drop it when the directory is gone. row may be NULL;
+ * otherwise it is updated in place.
+ */
+int		 runindex_update(struct runindex *, const char *id, bool deleted,
+		    struct run_row *row, char **cause);
+/* Forget a run (moved or removed by us). */
+int		 runindex_forget(struct runindex *, const char *id, char **cause);
+
+void		 run_row_free(struct run_row *);
+void		 run_rows_push(struct run_rows *, struct run_row *);
+void		 run_rows_release(struct run_rows *);
+
+#endif

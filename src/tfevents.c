@@ -1,0 +1,456 @@
+/* tfevents.c: TFRecord event files: a scalar writer and a reader. */
+#include "common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "strbuf.h"
+#include "tfevents.h"
+
+/* A record longer than this is taken for corruption, not read into memory. */
+#define TFEVENTS_RECORD_MAX	(256u * 1024 * 1024)
+
+static uint32_t	crc_table[256];
+static bool	crc_ready;
+
+static void
+crc_init(void)
+{
+	uint32_t	c;
+	int		i, k;
+
+	/* Reflected Castagnoli polynomial. */
+	for (i = 0; i < 256; i++) {
+		c = (uint32_t)i;
+		for (k = 0; k < 8; k++)
+			c = (c & 1) ? (c >> 1) ^ 0x82f63b78u : c >> 1;
+		crc_table[i] = c;
+	}
+	crc_ready = true;
+}
+
+uint32_t
+tfevents_crc32c(const void *buf, size_t len)
+{
+	const unsigned char	*p = buf;
+	uint32_t		 c = 0xffffffffu;
+
+	if (!crc_ready)
+		crc_init();
+	while (len-- > 0)
+		c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
+	return c ^ 0xffffffffu;
+}
+
+uint32_t
+tfevents_mask_crc(uint32_t crc)
+{
+	return ((crc >> 15) | (crc << 17)) + 0xa282ead8u;
+}
+
+char *
+tfevents_file_name(double wall_time, const char *suffix)
+{
+	return xasprintf("events.out.tfevents.%010lld.%s",
+	    (long long)wall_time, suffix);
+}
+
+/* Protocol buffer encoding: just what an Event needs. */
+
+static void
+pb_varint(struct strbuf *sb, uint64_t v)
+{
+	while (v >= 0x80) {
+		strbuf_addch(sb, (int)((v & 0x7f) | 0x80));
+		v >>= 7;
+	}
+	strbuf_addch(sb, (int)v);
+}
+
+static void
+pb_key(struct strbuf *sb, unsigned field, unsigned wire)
+{
+	pb_varint(sb, ((uint64_t)field << 3) | wire);
+}
+
+static void
+pb_fixed(struct strbuf *sb, uint64_t v, int bytes)
+{
+	int	i;
+
+	for (i = 0; i < bytes; i++)
+		strbuf_addch(sb, (int)((v >> (8 * i)) & 0xff));
+}
+
+static void
+pb_bytes(struct strbuf *sb, unsigned field, const void *p, size_t len)
+{
+	pb_key(sb, field, 2);
+	pb_varint(sb, len);
+	strbuf_add(sb, p, len);
+}
+
+static void
+pb_double(struct strbuf *sb, unsigned field, double d)
+{
+	uint64_t	bits;
+
+	memcpy(&bits, &d, sizeof bits);
+	pb_key(sb, field, 1);
+	pb_fixed(sb, bits, 8);
+}
+
+static void
+put_le(unsigned char *p, uint64_t v, int bytes)
+{
+	int	i;
+
+	for (i = 0; i < bytes; i++)
+		p[i] = (unsigned char)((v >> (8 * i)) & 0xff);
+}
+
+static uint64_t
+get_le(const unsigned char *p, int bytes)
+{
+	uint64_t	v = 0;
+	int		i;
+
+	for (i = bytes - 1; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+struct tfevents {
+	int	 fd;
+	char	*path;
+	char	*error;		/* the first failed write */
+};
+
+/* Frame a payload as a TFRecord and write it in one go. */
+static int
+write_record(struct tfevents *tf, const struct strbuf *payload, char **cause)
+{
+	struct strbuf	 rec = STRBUF_INIT;
+	unsigned char	 head[12], tail[4];
+	const char	*p;
+	size_t		 left;
+	ssize_t		 n;
+
+	if (tf->error != NULL)
+		return set_cause(cause, "%s", tf->error);
+	put_le(head, payload->len, 8);
+	put_le(head + 8, tfevents_mask_crc(tfevents_crc32c(head, 8)), 4);
+	put_le(tail, tfevents_mask_crc(tfevents_crc32c(payload->buf,
+	    payload->len)), 4);
+	strbuf_add(&rec, head, sizeof head);
+	strbuf_add(&rec, payload->buf, payload->len);
+	strbuf_add(&rec, tail, sizeof tail);
+	p = rec.buf;
+	left = rec.len;
+	while (left > 0) {
+		n = write(tf->fd, p, left);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			tf->error = xasprintf("%s: %s", tf->path,
+			    n == 0 ? "short write" : strerror(errno));
+			strbuf_release(&rec);
+			return set_cause(cause, "%s", tf->error);
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	strbuf_release(&rec);
+	return 0;
+}
+
+struct tfevents *
+tfevents_create(const char *path, double wall_time, char **cause)
+{
+	struct tfevents	*tf;
+	struct strbuf	 ev = STRBUF_INIT;
+	int		 fd;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1) {
+		set_cause(cause, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	tf = xcalloc(1, sizeof *tf);
+	tf->fd = fd;
+	tf->path = xstrdup(path);
+	pb_double(&ev, 1, wall_time);
+	pb_bytes(&ev, 3, TFEVENTS_FILE_VERSION, strlen(TFEVENTS_FILE_VERSION));
+	if (write_record(tf, &ev, cause) == -1) {
+		strbuf_release(&ev);
+		tfevents_close(tf, NULL);
+		return NULL;
+	}
+	strbuf_release(&ev);
+	return tf;
+}
+
+int
+tfevents_add_scalar(struct tfevents *tf, double wall_time, long long step,
+    const char *tag, float value, char **cause)
+{
+	struct strbuf	 val = STRBUF_INIT, sum = STRBUF_INIT, ev = STRBUF_INIT;
+	uint32_t	 bits;
+	int		 rc;
+
+	memcpy(&bits, &value, sizeof bits);
+	pb_bytes(&val, 1, tag, strlen(tag));
+	pb_key(&val, 2, 5);
+	pb_fixed(&val, bits, 4);
+	pb_bytes(&sum, 1, val.buf, val.len);
+	pb_double(&ev, 1, wall_time);
+	pb_key(&ev, 2, 0);
+	pb_varint(&ev, (uint64_t)step);	/* int64: two's complement */
+	pb_bytes(&ev, 5, sum.buf, sum.len);
+	rc = write_record(tf, &ev, cause);
+	strbuf_release(&val);
+	strbuf_release(&sum);
+	strbuf_release(&ev);
+	return rc;
+}
+
+int
+tfevents_close(struct tfevents *tf, char **cause)
+{
+	int	rc = 0;
+
+	if (tf == NULL)
+		return 0;
+	if (close(tf->fd) == -1 && tf->error == NULL)
+		tf->error = xasprintf("%s: %s", tf->path, strerror(errno));
+	if (tf->error != NULL)
+		rc = set_cause(cause, "%s", tf->error);
+	free(tf->error);
+	free(tf->path);
+	free(tf);
+	return rc;
+}
+
+/* Protocol buffer decoding. */
+
+struct pb {
+	const unsigned char	*p, *end;
+};
+
+static int
+pb_read_varint(struct pb *b, uint64_t *out)
+{
+	uint64_t	v = 0;
+	int		shift;
+
+	for (shift = 0; shift < 64; shift += 7) {
+		if (b->p >= b->end)
+			return -1;
+		v |= (uint64_t)(*b->p & 0x7f) << shift;
+		if ((*b->p++ & 0x80) == 0) {
+			*out = v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The next field: its number and wire type, and for length-delimited
+ * fields the bytes (sub), for fixed ones the raw value in *num.
+ */
+static int
+pb_next(struct pb *b, unsigned *field, unsigned *wire, uint64_t *num,
+    struct pb *sub)
+{
+	uint64_t	key, len;
+
+	if (pb_read_varint(b, &key) == -1 || (key >> 3) == 0 ||
+	    (key >> 3) > 0x1fffffff)
+		return -1;
+	*field = (unsigned)(key >> 3);
+	*wire = (unsigned)(key & 7);
+	switch (*wire) {
+	case 0:
+		return pb_read_varint(b, num);
+	case 1:
+		if (b->end - b->p < 8)
+			return -1;
+		*num = get_le(b->p, 8);
+		b->p += 8;
+		return 0;
+	case 5:
+		if (b->end - b->p < 4)
+			return -1;
+		*num = get_le(b->p, 4);
+		b->p += 4;
+		return 0;
+	case 2:
+		if (pb_read_varint(b, &len) == -1 ||
+		    len > (uint64_t)(b->end - b->p))
+			return -1;
+		sub->p = b->p;
+		sub->end = b->p + len;
+		b->p += len;
+		return 0;
+	default:
+		/* Groups (3, 4) are not used by Event. */
+		return -1;
+	}
+}
+
+struct decoded {
+	struct strvec	 tags;
+	float		*values;
+	size_t		 n, alloc;
+	char		*file_version;
+};
+
+static int
+decode_value(struct pb b, struct decoded *d)
+{
+	struct pb	 sub;
+	unsigned	 field, wire;
+	uint64_t	 num;
+	char		*tag = NULL;
+	bool		 simple = false;
+	float		 f = 0;
+	uint32_t	 bits;
+
+	while (b.p < b.end) {
+		if (pb_next(&b, &field, &wire, &num, &sub) == -1) {
+			free(tag);
+			return -1;
+		}
+		if (field == 1 && wire == 2) {
+			free(tag);
+			tag = xstrndup((const char *)sub.p,
+			    (size_t)(sub.end - sub.p));
+		} else if (field == 2 && wire == 5) {
+			bits = (uint32_t)num;
+			memcpy(&f, &bits, sizeof f);
+			simple = true;
+		}
+	}
+	if (simple && tag != NULL) {
+		XGROW(d->values, d->alloc, d->n + 1);
+		d->values[d->n++] = f;
+		strvec_push_nodup(&d->tags, tag);
+	} else
+		free(tag);
+	return 0;
+}
+
+static int
+decode_event(const unsigned char *buf, size_t len, struct tfevents_event *ev,
+    struct decoded *d)
+{
+	struct pb	 b = { buf, buf + len }, sub, sb;
+	unsigned	 field, wire, f2, w2;
+	uint64_t	 num, n2;
+
+	memset(ev, 0, sizeof *ev);
+	while (b.p < b.end) {
+		if (pb_next(&b, &field, &wire, &num, &sub) == -1)
+			return -1;
+		if (field == 1 && wire == 1)
+			memcpy(&ev->wall_time, &num, sizeof ev->wall_time);
+		else if (field == 2 && wire == 0)
+			ev->step = (long long)num;
+		else if (field == 3 && wire == 2) {
+			free(d->file_version);
+			d->file_version = xstrndup((const char *)sub.p,
+			    (size_t)(sub.end - sub.p));
+		} else if (field == 5 && wire == 2) {
+			while (sub.p < sub.end) {
+				if (pb_next(&sub, &f2, &w2, &n2, &sb) == -1)
+					return -1;
+				if (f2 == 1 && w2 == 2 &&
+				    decode_value(sb, d) == -1)
+					return -1;
+			}
+		}
+	}
+	ev->file_version = d->file_version;
+	ev->nvalues = d->n;
+	ev->tags = (const char *const *)d->tags.v;
+	ev->values = d->values;
+	return 0;
+}
+
+static void
+decoded_reset(struct decoded *d)
+{
+	strvec_clear(&d->tags);
+	d->n = 0;
+	free(d->file_version);
+	d->file_version = NULL;
+}
+
+long long
+tfevents_read(const char *path, tfevents_cb cb, void *arg, char **cause)
+{
+	FILE			*f;
+	unsigned char		 head[12], tail[4], *buf = NULL;
+	uint64_t		 len;
+	long long		 count = 0, rc = -1;
+	struct tfevents_event	 ev;
+	struct decoded		 d;
+
+	if ((f = fopen(path, "rb")) == NULL) {
+		set_cause(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	memset(&d, 0, sizeof d);
+	for (;;) {
+		if (fread(head, 1, sizeof head, f) != sizeof head) {
+			/* End of file, or a record still being written. */
+			rc = ferror(f) ? set_cause(cause, "%s: %s", path,
+			    strerror(errno)) : count;
+			break;
+		}
+		if (get_le(head + 8, 4) !=
+		    tfevents_mask_crc(tfevents_crc32c(head, 8))) {
+			set_cause(cause, "%s: bad record length checksum "
+			    "(record %lld)", path, count + 1);
+			break;
+		}
+		len = get_le(head, 8);
+		if (len > TFEVENTS_RECORD_MAX) {
+			set_cause(cause, "%s: record %lld is too large", path,
+			    count + 1);
+			break;
+		}
+		free(buf);
+		buf = xmalloc(len + 1);
+		if (fread(buf, 1, len, f) != len ||
+		    fread(tail, 1, sizeof tail, f) != sizeof tail) {
+			rc = count;
+			break;
+		}
+		if (get_le(tail, 4) !=
+		    tfevents_mask_crc(tfevents_crc32c(buf, len))) {
+			set_cause(cause, "%s: bad record checksum (record %lld)",
+			    path, count + 1);
+			break;
+		}
+		decoded_reset(&d);
+		if (decode_event(buf, len, &ev, &d) == -1) {
+			set_cause(cause, "%s: malformed event (record %lld)",
+			    path, count + 1);
+			break;
+		}
+		count++;
+		if (cb != NULL && cb(&ev, arg) == -1)
+			break;
+	}
+	decoded_reset(&d);
+	free(d.values);
+	free(buf);
+	fclose(f);
+	return rc;
+}

@@ -1,0 +1,115 @@
+#!/bin/sh
+# run-signals.sh: background runs followed by guild watch, Ctrl-C, a
+# killed supervisor, and a real terminal driven through tmux.
+
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+export GUILD
+
+proj=$(make_project signals <<'EOF'
+slow:
+  exec: sh -c 'for i in 1 2 3 4 5; do echo "line $i"; sleep 0.3; done'
+sleeper:
+  exec: sh -c 'echo started; sleep 30; echo never'
+EOF
+)
+cd "$proj" || exit 1
+runs=$GUILD_HOME/runs
+
+# wait_for SECONDS COMMAND...: poll until COMMAND succeeds.
+wait_for()
+{
+	_wf_n=$(($1 * 10))
+	shift
+	while [ "$_wf_n" -gt 0 ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.1
+		_wf_n=$((_wf_n - 1))
+	done
+	return 1
+}
+
+guild run -y -b slow > "$TEST_TMP/bg" 2>&1
+ok "--background returns at once" test $? -eq 0
+id=$(sed -n 's/^slow started in background as \([0-9a-f]\{32\}\)$/\1/p' "$TEST_TMP/bg")
+ok "--background names the run" test -n "$id"
+expect_output "watch follows a background run live to its end" - -- guild watch <<'EOF'
+line 1
+line 2
+line 3
+line 4
+line 5
+Run <id> stopped with a status of 'completed'
+EOF
+expect_output "watch with nothing running" - 1 -- guild watch <<'EOF'
+guild: nothing to watch: no run is running
+EOF
+
+# SIGINT to a guild run without a terminal reaches the operation's group.
+"$GUILD" run -y sleeper > "$TEST_TMP/int" 2>&1 &
+gpid=$!
+wait_for 10 grep -q started "$TEST_TMP/int"
+kill -INT "$gpid"
+wait "$gpid"
+ok "interrupted run: guild exits 128+SIGINT" test $? -eq 130
+id=$(ls -t "$runs" | head -n 1)
+expect_output "interrupted run: exit_status is -SIGINT" - -- cat "$runs/$id/.guild/attrs/exit_status" <<'EOF'
+-2
+EOF
+expect_output "interrupted run: terminated" - -- sh -c "\"\$GUILD\" watch $id | tail -n 1" <<'EOF'
+Run <id> stopped with a status of 'terminated'
+EOF
+
+# A killed supervisor: the operation loses its terminal and the run ends
+# as an error, never running forever.
+guild run -y -b sleeper > "$TEST_TMP/bg" 2>&1
+id=$(sed -n 's/^sleeper started in background as \([0-9a-f]\{32\}\)$/\1/p' "$TEST_TMP/bg")
+wait_for 10 test -s "$runs/$id/.guild/LOCK"
+op_pid=$(cat "$runs/$id/.guild/LOCK")
+sup_pid=$(ps -o ppid= -p "$op_pid" | tr -d ' ')
+ok "the supervisor is the operation's parent" test -n "$sup_pid"
+kill -KILL "$sup_pid"
+wait_for 10 sh -c "! kill -0 $op_pid 2>/dev/null"
+ok "the operation ends with its supervisor" sh -c "! kill -0 $op_pid 2>/dev/null"
+expect_output "killed supervisor: status error" - -- sh -c "\"\$GUILD\" watch $id | tail -n 1" <<'EOF'
+Run <id> stopped with a status of 'error'
+EOF
+ok "killed supervisor: no exit_status was written" test ! -e "$runs/$id/.guild/attrs/exit_status"
+
+# A real terminal: Ctrl-C, and the terminal is left as it was.
+if ! command -v tmux > /dev/null 2>&1; then
+	skip "Ctrl-C in a terminal" "tmux is not installed"
+	done_testing
+fi
+sock=$TEST_TMP/tmux.sock
+tm()
+{
+	tmux -S "$sock" "$@"
+}
+screen_has()
+{
+	tm capture-pane -p -t t | grep -q "$1"
+}
+tm -f /dev/null new-session -d -s t -x 80 -y 24 "env PS1='$ ' sh"
+trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+tm send-keys -t t "cd '$proj' && \"\$GUILD\" run sleeper; echo EXIT=\$?" Enter
+wait_for 10 screen_has 'Continue? (Y/n)'
+tm send-keys -t t Enter
+wait_for 10 screen_has '^started'
+ok "the operation's output reaches the terminal" screen_has '^started'
+tm send-keys -t t C-c
+wait_for 10 screen_has 'EXIT='
+ok "Ctrl-C stops the run: exit 130" screen_has 'EXIT=130'
+tm send-keys -t t "stty -a | tr ' ' '\n' | grep -x -e echo -e icanon | tr '\n' ' '; echo" Enter
+wait_for 5 screen_has '^icanon echo'
+ok "the terminal is restored (icanon, echo)" screen_has '^icanon echo'
+id=$(ls -t "$runs" | head -n 1)
+expect_output "Ctrl-C: the run is terminated" - -- cat "$runs/$id/.guild/attrs/exit_status" <<'EOF'
+-2
+EOF
+tm send-keys -t t "\"\$GUILD\" run -y sleeper" Enter
+wait_for 10 screen_has '^started'
+tm resize-window -t t -x 100 -y 30 2>/dev/null || tm resize-pane -t t -x 100 -y 30
+sleep 0.3
+tm send-keys -t t C-c
+tm kill-server
+done_testing
