@@ -156,7 +156,11 @@ print_options(FILE *f, const struct cmd_option *opts,
 			continue;
 		list[n++] = opts2;
 	}
-	list[n++] = &help_option;
+	for (i = 0; i < n; i++)
+		if (name_in(list[i]->longs, "help", 4))
+			break;
+	if (i == n)
+		list[n++] = &help_option;
 	for (i = 0; i < n; i++) {
 		strbuf_init(&names[i]);
 		print_option_names(&names[i], list[i]);

@@ -74,13 +74,15 @@ add_flags(struct strbuf *sb, const struct opdef *op)
 		size_t			 c;
 
 		strbuf_addf(&line, "            %-*s  ", (int)width, f->name);
-		if (f->description != NULL)
+		bool has_desc = f->description != NULL && *f->description != '\0';
+
+		if (has_desc)
 			strbuf_add(&line, f->description, strcspn(f->description, "\n"));
 		if (f->required)
-			strbuf_addstr(&line, f->description ? " (required)" : "(required)");
+			strbuf_addstr(&line, has_desc ? " (required)" : "(required)");
 		else if (f->default_value != NULL &&
 		    f->default_value->type != VALUE_NULL) {
-			strbuf_addstr(&line, f->description ? " (default is " : "(default is ");
+			strbuf_addstr(&line, has_desc ? " (default is " : "(default is ");
 			value_format_flag(&line, f->default_value);
 			strbuf_addch(&line, ')');
 		}
@@ -106,7 +108,7 @@ add_model(struct strbuf *sb, const struct modeldef *m)
 	size_t		  i, shown = 0;
 
 	strbuf_addf(sb, "\n    %s\n", *m->name != '\0' ? m->name : "(anonymous)");
-	if (m->description != NULL) {
+	if (m->description != NULL && *m->description != '\0') {
 		strbuf_addch(sb, '\n');
 		add_indented(sb, 6, m->description);
 	}
@@ -118,7 +120,7 @@ add_model(struct strbuf *sb, const struct modeldef *m)
 			if (ops[i]->name[0] == '_')
 				continue;
 			strbuf_addf(sb, "\n        %s\n", ops[i]->name);
-			if (ops[i]->description != NULL)
+			if (ops[i]->description != NULL && *ops[i]->description != '\0')
 				add_indented(sb, 10, ops[i]->description);
 			add_flags(sb, ops[i]);
 			shown++;
@@ -131,7 +133,7 @@ add_model(struct strbuf *sb, const struct modeldef *m)
 			const struct resdef	*r = m->resources[i];
 
 			strbuf_addf(sb, "        %s", r->name);
-			if (r->description != NULL)
+			if (r->description != NULL && *r->description != '\0')
 				strbuf_addf(sb, "  %.*s", (int)strcspn(r->description, "\n"),
 				    r->description);
 			strbuf_addch(sb, '\n');

@@ -51,6 +51,8 @@ struct builder {
 	size_t		 depth, stack_alloc;
 	struct anchor	*anchors;
 	size_t		 nanchors, anchors_alloc;
+	size_t		*anchor_slots;
+	size_t		 anchor_cap;
 	struct ynode	*root;
 	struct ynode	**graveyard;
 	size_t		 ngraveyard, graveyard_alloc;
@@ -452,23 +454,48 @@ map_merge_keys(struct builder *b, struct ynode *map)
 	return 0;
 }
 
+/*
+ * Anchors are found through a hash table of their names (slots hold an
+ * index + 1 into b->anchors): a document may hold many of them.
+ */
+static size_t
+anchor_hash(const char *s)
+{
+	size_t	h = 5381;
+
+	while (*s != '\0')
+		h = h * 33 + (unsigned char)*s++;
+	return h;
+}
+
+static size_t *
+anchor_slot(struct builder *b, const char *name)
+{
+	size_t	j, mask = b->anchor_cap - 1;
+
+	j = anchor_hash(name) & mask;
+	while (b->anchor_slots[j] != 0 &&
+	    strcmp(b->anchors[b->anchor_slots[j] - 1].name, name) != 0)
+		j = (j + 1) & mask;
+	return &b->anchor_slots[j];
+}
+
 static struct anchor *
 anchor_find(struct builder *b, const char *name)
 {
-	size_t	i;
+	size_t	*slot;
 
-	/* The latest definition of a name wins. */
-	for (i = b->nanchors; i > 0; i--) {
-		if (strcmp(b->anchors[i - 1].name, name) == 0)
-			return &b->anchors[i - 1];
-	}
-	return NULL;
+	if (b->anchor_cap == 0)
+		return NULL;
+	slot = anchor_slot(b, name);
+	return *slot != 0 ? &b->anchors[*slot - 1] : NULL;
 }
 
 static size_t
 anchor_add(struct builder *b, const char *name, struct ynode *node)
 {
 	struct anchor	*a;
+	size_t		 i;
 
 	XGROW(b->anchors, b->anchors_alloc, b->nanchors + 1);
 	a = &b->anchors[b->nanchors++];
@@ -476,6 +503,16 @@ anchor_add(struct builder *b, const char *name, struct ynode *node)
 	a->node = node;
 	a->height = 0;
 	a->complete = false;
+	if (b->nanchors * 2 > b->anchor_cap) {
+		free(b->anchor_slots);
+		b->anchor_cap = b->anchor_cap == 0 ? 64 : b->anchor_cap * 2;
+		b->anchor_slots = xcalloc(b->anchor_cap,
+		    sizeof *b->anchor_slots);
+		/* Later definitions of a name replace earlier ones. */
+		for (i = 0; i < b->nanchors; i++)
+			*anchor_slot(b, b->anchors[i].name) = i + 1;
+	} else
+		*anchor_slot(b, name) = b->nanchors;
 	return b->nanchors;
 }
 
@@ -706,6 +743,7 @@ builder_clear(struct builder *b)
 	for (i = 0; i < b->nanchors; i++)
 		free(b->anchors[i].name);
 	free(b->anchors);
+	free(b->anchor_slots);
 	for (i = 0; i < b->ngraveyard; i++)
 		ynode_free_tree(b->graveyard[i]);
 	free(b->graveyard);

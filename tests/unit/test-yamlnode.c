@@ -256,6 +256,24 @@ test_aliases(void)
 	    "an alias may not nest too deeply: %s", cause ? cause : "");
 	strbuf_release(&sb);
 
+	n = parse("a: &x 1\nb: &x 2\nc: *x\n", &cause);
+	is_str(ynode_get(n, "c")->str, "2", "a redefined anchor: the latest");
+	ynode_free(n);
+
+	/* Many anchors and aliases: found by hash, not by a scan. */
+	strbuf_addstr(&sb, "a:\n");
+	for (i = 0; i < 100000; i++)
+		strbuf_addf(&sb, "- &a%d %d\n", i, i);
+	strbuf_addstr(&sb, "b:\n");
+	for (i = 0; i < 100000; i++)
+		strbuf_addf(&sb, "- *a%d\n", i);
+	n = parse(sb.buf, &cause);
+	ok(n != NULL && ynode_get(n, "b")->n == 100000 &&
+	    strcmp(ynode_get(n, "b")->items[99999]->str, "99999") == 0,
+	    "100000 anchors and aliases");
+	ynode_free(n);
+	strbuf_release(&sb);
+
 	/* Anchors on values dropped by duplicate keys stay usable. */
 	n = parse("- {a: &x [1], a: 2}\n- *x\n- {<<: &y {k: v}}\n- *y\n",
 	    &cause);

@@ -1,0 +1,77 @@
+/*
+ * runarchive.h: archives of run directories (tar, gzipped tar, zip), the
+ * only user of libarchive. (Not "archive.h": with -I src that name would
+ * hide libarchive's own <archive.h>.)
+ *
+ * An archive holds top-level directories (runs, named by their ids) and
+ * everything under them: directories, regular files and symbolic links,
+ * with their permission bits and modification times.
+ *
+ * Extraction treats the archive as hostile. The whole archive is refused,
+ * with a message naming the entry, when an entry has an absolute path, a
+ * ".." component, or a name that is not UTF-8-clean text; when it is a
+ * device, a FIFO or a socket; when a path appears twice; when a symbolic
+ * link is absolute, climbs with ".." anywhere but at its start, or
+ * resolves outside the top-level directory it is in; when a hard link
+ * names a path outside its own top-level directory; when a top-level
+ * entry is not a directory (except a ".guild-nocopy" marker, which Guild
+ * writes into exports); or when the limits (entries, bytes) are passed.
+ * Because links may only climb before they descend, and may never climb
+ * out of their top-level directory, no chain of links leads out of it.
+ * Nothing is written outside dest (libarchive's secure-extraction checks
+ * are on as well), and set-id bits and owners are never restored.
+ */
+#ifndef GUILD_RUNARCHIVE_H
+#define GUILD_RUNARCHIVE_H
+
+#include <stdint.h>
+
+#include "strvec.h"
+
+enum runarchive_format {
+	RUNARCHIVE_NONE,	/* not an archive name: a directory */
+	RUNARCHIVE_TAR,		/* .tar */
+	RUNARCHIVE_TGZ,		/* .tar.gz, .tgz */
+	RUNARCHIVE_ZIP,		/* .zip */
+};
+
+/* The format a file name asks for, by extension (any case). */
+enum runarchive_format	runarchive_format_for(const char *path);
+
+/*
+ * Write an archive of base/names[i] for each name, stored as names[i]/...
+ * in the given format. It is written to a temporary file beside path and
+ * renamed into place when complete, so there is never a partial archive;
+ * path must not exist. Symbolic links that extraction would refuse (see
+ * above) are left out, each with a warning (warnx_core): they point to
+ * files outside the run, which the archive could not carry anyway.
+ */
+int	runarchive_create(const char *path, enum runarchive_format,
+	    const char *base, const struct strvec *names, char **cause);
+
+struct runarchive_limits {
+	uint64_t	max_entries;	/* 0: RUNARCHIVE_MAX_ENTRIES */
+	uint64_t	max_bytes;	/* file data written; 0: no limit */
+};
+
+#define RUNARCHIVE_MAX_ENTRIES	1000000
+#define RUNARCHIVE_MAX_PATH	4096	/* bytes in an entry's path */
+
+/*
+ * Extract the archive at path (tar, optionally gzip-, bzip2- or
+ * xz-compressed, or zip, recognised by content) into dest, an existing
+ * empty directory. The top-level names found are added to top (sorted,
+ * ".guild-nocopy" left out). On error, dest may hold part of the archive:
+ * the caller removes it.
+ */
+int	runarchive_extract(const char *path, const char *dest,
+	    const struct runarchive_limits *, struct strvec *top,
+	    char **cause);
+
+/*
+ * Whether a symbolic link at entry path `path` (relative, inside a
+ * top-level directory) with target `target` passes the rules above.
+ */
+int	runarchive_link_ok(const char *path, const char *target);
+
+#endif
