@@ -9,7 +9,7 @@
  *
  * Extraction treats the archive as hostile. The whole archive is refused,
  * with a message naming the entry, when an entry has an absolute path, a
- * ".." component, or a name that is not UTF-8-clean text; when it is a
+ * ".." component, or control characters in its name; when it is a
  * device, a FIFO or a socket; when a path appears twice; when a symbolic
  * link is absolute, climbs with ".." anywhere but at its start, or
  * resolves outside the top-level directory it is in; when a hard link
