@@ -128,15 +128,23 @@ add_model(struct strbuf *sb, const struct modeldef *m)
 		free(ops);
 	}
 	if (m->nresources > 0) {
+		size_t	width = 0;
+
+		for (i = 0; i < m->nresources; i++)
+			if (strlen(m->resources[i]->name) > width)
+				width = strlen(m->resources[i]->name);
 		strbuf_addstr(sb, "\n      Resources:\n");
 		for (i = 0; i < m->nresources; i++) {
 			const struct resdef	*r = m->resources[i];
+			struct strbuf		 line = STRBUF_INIT;
 
-			strbuf_addf(sb, "        %s", r->name);
+			strbuf_addf(&line, "        %-*s  ", (int)width, r->name);
 			if (r->description != NULL && *r->description != '\0')
-				strbuf_addf(sb, "  %.*s", (int)strcspn(r->description, "\n"),
-				    r->description);
-			strbuf_addch(sb, '\n');
+				strbuf_add(&line, r->description,
+				    strcspn(r->description, "\n"));
+			strbuf_rtrim(&line);
+			strbuf_addf(sb, "%s\n", line.buf);
+			strbuf_release(&line);
 		}
 	}
 }

@@ -72,6 +72,8 @@ print_rows(struct row *rows, size_t n)
 	const char	**cells;
 	size_t		  i;
 
+	if (n == 0)
+		return;
 	qsort(rows, n, sizeof *rows, row_cmp);
 	cells = xcalloc(n * 2 + 1, sizeof *cells);
 	for (i = 0; i < n; i++) {

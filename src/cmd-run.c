@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "cli.h"
 #include "cmds.h"
+#include "deps.h"
 #include "flags.h"
 #include "guildfile.h"
 #include "home.h"
@@ -22,6 +25,7 @@
 #include "runner.h"
 #include "runsel.h"
 #include "scalars.h"
+#include "steps.h"
 #include "strbuf.h"
 #include "term.h"
 #include "util.h"
@@ -41,6 +45,16 @@ enum {
 	OPT_RESTART,
 	OPT_TEST_SCALARS,
 	OPT_HELP_OP,
+	OPT_FORCE_DEPS,
+	OPT_OPTIMIZER,
+	OPT_MAX_TRIALS,
+	OPT_RANDOM_SEED,
+	OPT_PRINT_TRIALS,
+	OPT_PARALLEL,
+	OPT_NEEDED,
+	OPT_FAIL_ON_TRIAL_ERROR,
+	OPT_RUN_ID,
+	OPT_RUN_STEPS,
 };
 
 static const struct cmd_option run_options[] = {
@@ -57,6 +71,16 @@ static const struct cmd_option run_options[] = {
 	{ OPT_RESTART, NULL, "restart", "RUN", "Restart a run in its run directory." },
 	{ OPT_TEST_SCALARS, NULL, "test-output-scalars", "OUTPUT", "Show the output scalars found in OUTPUT ('-' for stdin) and exit." },
 	{ OPT_HELP_OP, NULL, "help-op", NULL, "Show the operation's help and exit." },
+	{ OPT_FORCE_DEPS, NULL, "force-deps", NULL, "Run even when a dependency cannot be met." },
+	{ OPT_OPTIMIZER, "o", "optimizer", "ALGORITHM", "Run a batch with ALGORITHM: random, or + (grid)." },
+	{ OPT_MAX_TRIALS, "m", "max-trials|trials", "N", "Run at most N trials (random search: default 20)." },
+	{ OPT_RANDOM_SEED, NULL, "random-seed", "N", "Seed for random searches and trial sampling." },
+	{ OPT_PRINT_TRIALS, NULL, "print-trials", NULL, "Show the trials of a batch and exit." },
+	{ OPT_PARALLEL, NULL, "parallel", "N", "Run up to N trials of a batch at once (default 1)." },
+	{ OPT_NEEDED, NULL, "needed", NULL, "Skip runs and trials whose flags match a completed or terminated run." },
+	{ OPT_FAIL_ON_TRIAL_ERROR, NULL, "fail-on-trial-error", NULL, "Stop a batch when a trial fails." },
+	{ OPT_RUN_ID, NULL, "run-id", "ID", "Use ID as the new run's id.", true },
+	{ OPT_RUN_STEPS, NULL, "run-steps", "RUN_DIR", "Run a pipeline's steps (its own process).", true },
 	{ 0 }
 };
 
@@ -398,6 +422,381 @@ merge_flags(const struct value *base, const struct value *over)
 	return m;
 }
 
+static void
+log_stderr(const char *line, void *arg)
+{
+	fprintf(stderr, "%s\n", line);
+}
+
+/* --run-steps: the process of a pipeline run. */
+static int
+run_steps(const char *run_dir)
+{
+	char	*exe = runner_guild_exe(), *cause = NULL;
+	int	 rc;
+
+	rc = steps_run(run_dir, exe, log_stderr, NULL, &cause);
+	free(exe);
+	if (cause != NULL)
+		return cli_error_cause(cause);
+	if (rc < 0) {
+		/* Die of the step's signal: the pipeline is terminated too. */
+		fflush(NULL);
+		signal(-rc, SIG_DFL);
+		raise(-rc);
+		return 128 - rc;
+	}
+	return rc;
+}
+
+/* A non-negative integer option; -1 after an error. */
+static long
+int_option(const struct cmd_args *a, int id, const char *name, long dflt)
+{
+	const char	*v = cmd_arg_value(a, id);
+	char		*end;
+	long		 n;
+
+	if (v == NULL)
+		return dflt;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*v == '\0' || *end != '\0' || n < 0 || errno != 0) {
+		cli_error("invalid value for --%s: '%s' (expected a number)",
+		    name, v);
+		return -1;
+	}
+	return n;
+}
+
+static uint64_t
+random_seed(void)
+{
+	uint64_t	seed = 0;
+	int		fd;
+
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) != -1) {
+		if (read(fd, &seed, sizeof seed) != (ssize_t)sizeof seed)
+			seed = 0;
+		close(fd);
+	}
+	if (seed == 0)
+		seed = (uint64_t)now_us() ^ ((uint64_t)getpid() << 32);
+	/* Guild keeps seeds that Python's random.seed() takes. */
+	return seed & 0xffffffffULL;
+}
+
+/* The --print-trials table: "#  lr  epochs" / "1  0.1  2". */
+static void
+print_trials(const struct opdef *op, const struct value *resolved)
+{
+	struct strvec	  names = STRVEC_INIT, dep = STRVEC_INIT;
+	const char	**cells;
+	char		**texts;
+	size_t		  i, k, ncols, nrows = resolved->u.list.n + 1, n = 0;
+
+	deps_flag_names(op, &dep);
+	for (i = 0; i < resolved->u.list.n; i++) {
+		const struct value	*t = resolved->u.list.v[i];
+
+		for (k = 0; k < t->u.map.n; k++)
+			if (strvec_find(&names, t->u.map.k[k]) < 0 &&
+			    strvec_find(&dep, t->u.map.k[k]) < 0)
+				strvec_push(&names, t->u.map.k[k]);
+	}
+	strvec_sort(&names);
+	ncols = names.n + 1;
+	cells = xcalloc(nrows * ncols, sizeof *cells);
+	texts = xcalloc(nrows * ncols, sizeof *texts);
+	texts[n++] = xstrdup("#");
+	for (k = 0; k < names.n; k++)
+		texts[n++] = xstrdup(names.v[k]);
+	for (i = 0; i < resolved->u.list.n; i++) {
+		texts[n++] = xasprintf("%zu", i + 1);
+		for (k = 0; k < names.n; k++) {
+			const struct value	*v;
+			struct strbuf		 sb = STRBUF_INIT;
+
+			v = value_map_get(resolved->u.list.v[i], names.v[k]);
+			if (v != NULL && v->type != VALUE_NULL)
+				value_format_flag(&sb, v);
+			texts[n++] = strbuf_detach(&sb, NULL);
+		}
+	}
+	for (i = 0; i < n; i++)
+		cells[i] = texts[i];
+	cli_table(stdout, cells, nrows, ncols);
+	for (i = 0; i < n; i++)
+		free(texts[i]);
+	free(texts);
+	free(cells);
+	strvec_clear(&names);
+	strvec_clear(&dep);
+}
+
+struct fgb {
+	struct loop	*loop;
+	struct batch	*batch;
+	bool		 quiet;
+	bool		 parallel;
+	bool		 color;
+	bool		 done;
+	int		 code;
+};
+
+static void
+fgb_log(const char *line, void *arg)
+{
+	fprintf(stderr, "%s\n", line);
+}
+
+static void
+fgb_data(const char *id, const char *buf, size_t len, void *arg)
+{
+	struct fgb	*f = arg;
+
+	/* One trial at a time: its output as a terminal shows it. */
+	if (!f->quiet && !f->parallel)
+		write_all(STDOUT_FILENO, buf, len);
+}
+
+static void
+fgb_line(const char *id, const struct output_line *line, void *arg)
+{
+	struct fgb	*f = arg;
+	struct strbuf	 sb = STRBUF_INIT;
+
+	/* Trials at once: whole lines, each marked with its trial. */
+	if (f->quiet || !f->parallel)
+		return;
+	strbuf_addf(&sb, "[%.8s] ", id);
+	if (f->color)
+		output_line_render(line, &sb);
+	else
+		strbuf_add(&sb, line->text, line->len);
+	strbuf_addch(&sb, '\n');
+	write_all(STDOUT_FILENO, sb.buf, sb.len);
+	strbuf_release(&sb);
+}
+
+static void
+fgb_done(int code, void *arg)
+{
+	struct fgb	*f = arg;
+
+	f->done = true;
+	f->code = code;
+	loop_break(f->loop);
+}
+
+static void
+fgb_signal(int signo, void *arg)
+{
+	struct fgb	*f = arg;
+
+	if (f->batch != NULL)
+		batch_stop(f->batch, signo);
+}
+
+/* Run a batch in this process's loop; returns the batch's exit status. */
+static int
+batch_loop(const struct batch_spec *bs, struct run *brun, bool quiet,
+    bool background)
+{
+	struct fgb		 f;
+	struct batch_hooks	 hooks = { .on_log = fgb_log, .on_data = fgb_data,
+				    .on_line = fgb_line, .on_done = fgb_done };
+	char			*cause = NULL;
+
+	memset(&f, 0, sizeof f);
+	f.loop = loop_new();
+	f.quiet = quiet;
+	f.parallel = bs->parallel > 1;
+	f.color = !background && isatty(STDOUT_FILENO);
+	loop_signal(f.loop, SIGINT, fgb_signal, &f);
+	loop_signal(f.loop, SIGTERM, fgb_signal, &f);
+	loop_signal(f.loop, SIGHUP, fgb_signal, &f);
+	if (background) {
+		memset(&hooks, 0, sizeof hooks);
+		hooks.on_done = fgb_done;
+	}
+	f.batch = batch_start(f.loop, bs, brun, &hooks, &f, &cause);
+	if (f.batch == NULL) {
+		runner_fail(brun, 1, NULL);
+		loop_free(f.loop);
+		return cli_error_cause(cause);
+	}
+	while (!f.done && loop_run(f.loop) == 0 && !f.done)
+		;
+	batch_free(f.batch);
+	loop_free(f.loop);
+	return f.code;
+}
+
+static int
+run_batch(struct cmd_args *a, const struct guild_home *home,
+    const struct opdef *op, const struct value *user_flags,
+    const struct strvec *files, enum batch_kind kind)
+{
+	struct batch_spec	 bs;
+	struct value		*rows = value_list(), *trials = NULL;
+	struct value		*resolved = value_list(), *shown = NULL;
+	struct run		*brun;
+	char			*cause = NULL, *name, *what;
+	long			 max_trials, parallel, seedopt;
+	uint64_t		 seed;
+	size_t			 i, k;
+	int			 rc = 1;
+
+	if ((max_trials = int_option(a, OPT_MAX_TRIALS, "max-trials", 0)) < 0 ||
+	    (parallel = int_option(a, OPT_PARALLEL, "parallel", 1)) < 0 ||
+	    (seedopt = int_option(a, OPT_RANDOM_SEED, "random-seed", -2)) == -1)
+		goto out;
+	seed = seedopt >= 0 ? (uint64_t)seedopt : random_seed();
+	if (cmd_arg_has(a, OPT_STAGE)) {
+		rc = cli_error("a batch cannot be staged");
+		goto out;
+	}
+	for (i = 0; i < files->n; i++) {
+		struct value	*r;
+
+		if (batch_read_file(files->v[i], &r, &cause) == -1) {
+			rc = cli_error_cause(cause);
+			goto out;
+		}
+		for (k = 0; k < r->u.list.n; k++) {
+			value_list_push(rows, r->u.list.v[k]);
+			r->u.list.v[k] = NULL;
+		}
+		r->u.list.n = 0;
+		value_free(r);
+	}
+	if (batch_trials(op, user_flags, rows, kind, max_trials, seed, &trials,
+	    &cause) == -1) {
+		rc = cli_error_cause(cause);
+		goto out;
+	}
+	/* Every trial's flags are checked before anything is created. */
+	for (i = 0; i < trials->u.list.n; i++) {
+		struct value	*f;
+
+		if (flags_apply(op, trials->u.list.v[i],
+		    cmd_arg_has(a, OPT_FORCE_FLAGS), &f, &cause) == -1) {
+			cli_error_cause(cause);
+			name = opdef_fullname(op);
+			fprintf(stderr, "Try 'guild run %s --help-op' for a list "
+			    "of flags or use --force-flags to skip this check.\n",
+			    name);
+			free(name);
+			goto out;
+		}
+		value_list_push(resolved, f);
+	}
+	if (cmd_arg_has(a, OPT_PRINT_TRIALS)) {
+		print_trials(op, resolved);
+		rc = 0;
+		goto out;
+	}
+	if (trials->u.list.n == 0) {
+		rc = cli_error("the batch has no trials");
+		goto out;
+	}
+	name = opdef_fullname(op);
+	if (!cmd_arg_has(a, OPT_YES)) {
+		if (kind == BATCH_RANDOM)
+			what = xasprintf("run %s with random search (max %zu "
+			    "trials)", name, trials->u.list.n);
+		else
+			what = xasprintf("run %s as a batch (%zu trial%s)", name,
+			    trials->u.list.n, trials->u.list.n == 1 ? "" : "s");
+		flags_apply(op, user_flags, true, &shown, NULL);
+		print_preview(what, shown);
+		free(what);
+		if (!cli_confirm("Continue?", true)) {
+			free(name);
+			rc = 0;
+			goto out;
+		}
+	}
+	if ((brun = batch_create(home, op, kind, user_flags, seed, max_trials,
+	    &cause)) == NULL) {
+		free(name);
+		rc = cli_error_cause(cause);
+		goto out;
+	}
+	memset(&bs, 0, sizeof bs);
+	bs.home = home;
+	bs.op = op;
+	bs.trials = trials;
+	bs.label = cmd_arg_value(a, OPT_LABEL);
+	bs.tags = &a->values[OPT_TAG];
+	bs.parallel = parallel > 0 ? (unsigned)parallel : 1;
+	bs.force_flags = cmd_arg_has(a, OPT_FORCE_FLAGS);
+	bs.force_deps = cmd_arg_has(a, OPT_FORCE_DEPS);
+	bs.needed = cmd_arg_has(a, OPT_NEEDED);
+	bs.fail_on_trial_error = cmd_arg_has(a, OPT_FAIL_ON_TRIAL_ERROR);
+	if (term_get_size(STDOUT_FILENO, &bs.rows, &bs.cols) == -1)
+		term_get_size(STDIN_FILENO, &bs.rows, &bs.cols);
+
+	if (cmd_arg_has(a, OPT_BACKGROUND)) {
+		pid_t	pid;
+		int	fd;
+
+		fflush(NULL);
+		if ((pid = fork()) == -1) {
+			rc = cli_error("fork: %s", strerror(errno));
+		} else if (pid == 0) {
+			setsid();
+			if ((pid = fork()) != 0)
+				_exit(pid == -1 ? 1 : 0);
+			if ((fd = open("/dev/null", O_RDWR)) != -1) {
+				dup2(fd, STDIN_FILENO);
+				dup2(fd, STDOUT_FILENO);
+				dup2(fd, STDERR_FILENO);
+				if (fd > 2)
+					close(fd);
+			}
+			batch_loop(&bs, brun, true, true);
+			_exit(0);
+		} else {
+			while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+				;
+			if (!cmd_arg_has(a, OPT_QUIET))
+				printf("%s+%s started in background as %s\n",
+				    name, kind == BATCH_RANDOM ? "random" : "",
+				    brun->id);
+			rc = 0;
+		}
+	} else {
+		rc = batch_loop(&bs, brun, cmd_arg_has(a, OPT_QUIET), false);
+		if (rc < 0)
+			rc = 128 - rc;
+	}
+	free(name);
+	run_free(brun);
+out:
+	value_free(rows);
+	value_free(trials);
+	value_free(resolved);
+	value_free(shown);
+	return rc;
+}
+
+/* Write a message to a run's output, so that it stays with the run. */
+static void
+output_message(const struct run *run, const char *msg)
+{
+	struct output	*o = output_open(run->path, NULL);
+	char		*line;
+
+	if (o == NULL)
+		return;
+	line = xasprintf("guild: %s\n", msg);
+	output_feed(o, line, strlen(line), 0, NULL);
+	output_close(o, NULL);
+	free(line);
+}
+
 static int
 cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -406,13 +805,19 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	const struct opdef	*op;
 	struct runner_spec	 spec;
 	struct run_plan		 plan;
-	struct value		*flags = NULL, *user_flags = NULL;
+	struct deps_plan	 dplan;
+	struct value		*flags = NULL, *user_flags = NULL, *prior = NULL;
 	struct run		*run = NULL, *old = NULL;
+	struct strvec		 assigns = STRVEC_INIT, files = STRVEC_INIT;
 	const char		*opspec = NULL, *restart;
 	char			*cause = NULL, *id = NULL, *what;
-	size_t			 nassign = a->pos.n, first = 0;
+	size_t			 first = 0, i;
+	bool			 printing;
+	enum batch_kind		 kind;
 	int			 rc = 1;
 
+	if (cmd_arg_has(a, OPT_RUN_STEPS))
+		return run_steps(cmd_arg_value(a, OPT_RUN_STEPS));
 	if ((home = cli_home(ctx)) == NULL)
 		return 1;
 	if ((gf = cli_guildfile(ctx)) == NULL)
@@ -421,11 +826,11 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (restart == NULL)
 		restart = cmd_arg_value(a, OPT_START);
 	if (restart == NULL) {
-		/* The operation is the first argument without '='. */
-		if (a->pos.n > 0 && strchr(a->pos.v[0], '=') == NULL) {
+		/* The operation is the first argument without '=' or '@'. */
+		if (a->pos.n > 0 && strchr(a->pos.v[0], '=') == NULL &&
+		    a->pos.v[0][0] != '@') {
 			opspec = a->pos.v[0];
 			first = 1;
-			nassign--;
 		}
 		if ((op = opspec_resolve(gf, opspec != NULL ? opspec : "", &cause)) == NULL)
 			return cli_error_cause(cause);
@@ -477,8 +882,15 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return 0;
 	}
 
-	if (flags_parse_assigns(op, (const char *const *)a->pos.v + first,
-	    nassign, &user_flags, &cause) == -1)
+	/* @FILE arguments are batch files; the rest are assignments. */
+	for (i = first; i < a->pos.n; i++) {
+		if (a->pos.v[i][0] == '@')
+			strvec_push(&files, a->pos.v[i] + 1);
+		else
+			strvec_push(&assigns, a->pos.v[i]);
+	}
+	if (flags_parse_assigns(op, (const char *const *)assigns.v, assigns.n,
+	    &user_flags, &cause) == -1)
 		goto flag_error;
 	if (old != NULL) {
 		struct value	*stored = NULL, *merged;
@@ -488,7 +900,27 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		value_free(stored);
 		value_free(user_flags);
 		user_flags = merged;
+		run_attr_read(old, "deps", &prior, NULL);
 	}
+
+	if (batch_kind(op, user_flags, files.n, cmd_arg_value(a, OPT_OPTIMIZER),
+	    &kind, &cause) == -1) {
+		rc = cli_error_cause(cause);
+		goto out;
+	}
+	if (kind != BATCH_NONE) {
+		if (old != NULL) {
+			rc = cli_error("a run cannot be restarted as a batch");
+			goto out;
+		}
+		rc = run_batch(a, home, op, user_flags, &files, kind);
+		goto out;
+	}
+	if (cmd_arg_has(a, OPT_PRINT_TRIALS)) {
+		rc = cli_error("not a batch: nothing to print for --print-trials");
+		goto out;
+	}
+
 	if (flags_apply(op, user_flags, cmd_arg_has(a, OPT_FORCE_FLAGS),
 	    &flags, &cause) == -1)
 		goto flag_error;
@@ -496,6 +928,31 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (cmd_arg_has(a, OPT_TEST_SCALARS)) {
 		rc = test_output_scalars(op, flags,
 		    cmd_arg_value(a, OPT_TEST_SCALARS));
+		goto out;
+	}
+
+	if (cmd_arg_has(a, OPT_NEEDED) && old == NULL) {
+		char	*match = batch_find_same(home, op, flags);
+
+		if (match != NULL) {
+			char	*name = opdef_fullname(op);
+
+			printf("Skipping because the following runs match this "
+			    "operation (--needed specified):\n  [%.8s]  %s\n",
+			    match, name);
+			free(name);
+			free(match);
+			rc = 0;
+			goto out;
+		}
+	}
+
+	/* Upstream runs are chosen now, so that the preview names them. */
+	printing = cmd_arg_has(a, OPT_PRINT_CMD) || cmd_arg_has(a, OPT_PRINT_ENV);
+	memset(&dplan, 0, sizeof dplan);
+	if (!printing && deps_plan(home, op, flags, prior,
+	    cmd_arg_has(a, OPT_FORCE_DEPS), &dplan, &cause) == -1) {
+		rc = cli_error_cause(cause);
 		goto out;
 	}
 
@@ -507,15 +964,16 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	spec.label = cmd_arg_value(a, OPT_LABEL);
 	spec.tags = &a->values[OPT_TAG];
 	spec.restart_id = id;
+	spec.run_id = cmd_arg_value(a, OPT_RUN_ID);
 	spec.stage = cmd_arg_has(a, OPT_STAGE);
 	if (runner_plan(&spec, &plan, &cause) == -1) {
+		deps_plan_clear(&dplan);
 		rc = cli_error_cause(cause);
 		goto out;
 	}
-	if (cmd_arg_has(a, OPT_PRINT_CMD) || cmd_arg_has(a, OPT_PRINT_ENV)) {
+	if (printing) {
 		if (cmd_arg_has(a, OPT_PRINT_CMD)) {
 			struct strbuf	sb = STRBUF_INIT;
-			size_t		i;
 
 			for (i = 0; i < plan.argv.n; i++) {
 				if (i > 0)
@@ -527,7 +985,6 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		}
 		if (cmd_arg_has(a, OPT_PRINT_ENV)) {
 			struct strvec	env = STRVEC_INIT;
-			size_t		i;
 
 			strvec_pushv(&env, (const char *const *)plan.env.v);
 			strvec_sort(&env);
@@ -552,6 +1009,7 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		free(what);
 		if (!cli_confirm("Continue?", true)) {
 			run_plan_clear(&plan);
+			deps_plan_clear(&dplan);
 			rc = 0;
 			goto out;
 		}
@@ -559,9 +1017,21 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	if ((run = runner_create(&spec, &plan, &cause)) == NULL) {
 		run_plan_clear(&plan);
+		deps_plan_clear(&dplan);
 		rc = cli_error_cause(cause);
 		goto out;
 	}
+	/* Still PENDING: a dependency not met ends the run before it starts. */
+	if (deps_resolve(home, op, &dplan, run, log_stderr, NULL, &cause) == -1) {
+		output_message(run, cause);
+		runner_fail(run, 1, NULL);
+		run_marker_clear(run, RUN_MARKER_STAGED, NULL);
+		run_plan_clear(&plan);
+		deps_plan_clear(&dplan);
+		rc = cli_error_cause(cause);
+		goto out;
+	}
+	deps_plan_clear(&dplan);
 	if (spec.stage) {
 		printf("%s staged as %s\n"
 		    "To start the operation, use 'guild run --start %s'\n",
@@ -587,6 +1057,9 @@ flag_error:
 out:
 	value_free(flags);
 	value_free(user_flags);
+	value_free(prior);
+	strvec_clear(&assigns);
+	strvec_clear(&files);
 	run_free(run);
 	run_free(old);
 	free(id);
@@ -595,13 +1068,18 @@ out:
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
-	.usage = "[[MODEL:]OPERATION] [FLAG=VAL]...",
+	.usage = "[[MODEL:]OPERATION] [FLAG=VAL | @BATCH_FILE]...",
 	.summary = "Run an operation.",
 	.description =
 	    "Runs the operation in a new run directory under $GUILD_HOME/runs,\n"
 	    "in a pseudo-terminal: its output reaches this terminal as it comes,\n"
 	    "keys typed reach the operation, and everything it prints is kept\n"
-	    "in the run. FLAG=VAL arguments set the operation's flags.",
+	    "in the run. FLAG=VAL arguments set the operation's flags.\n"
+	    "\n"
+	    "Dependencies (requires:) are resolved before the operation starts.\n"
+	    "A list value (lr=[0.1,0.01]), range[], linspace[], logspace[] or a\n"
+	    "batch file (@trials.csv, .json, .yml) runs a grid of trials;\n"
+	    "uniform[a:b] and loguniform[a:b] run a random search.",
 	.options = run_options,
 	.exec = cmd_run_exec,
 };

@@ -74,12 +74,16 @@ struct gload {
 
 struct param {
 	const char	*name;
-	struct ynode	*value;		/* resolved */
+	struct ynode	*value;
+	char		*text;		/* str() of value, made when needed */
+	size_t		 len;
 };
 
 struct params {
 	struct param	*v;
 	size_t		 n;
+	struct smap	 index;		/* name -> v[] */
+	bool		 owned;		/* values are ours to free */
 };
 
 static const char *const all_types[] = { "config", "include", "model",
@@ -1213,17 +1217,17 @@ extended_data(struct gload *g, const struct ynode *item, struct strvec *seen)
 	return data;
 }
 
-static struct ynode *
+static struct param *
 param_find(const struct params *p, const char *name, size_t len)
 {
-	size_t	i;
+	char	*key;
+	size_t	 i;
+	bool	 found;
 
-	for (i = 0; i < p->n; i++) {
-		if (strlen(p->v[i].name) == len &&
-		    memcmp(p->v[i].name, name, len) == 0)
-			return p->v[i].value;
-	}
-	return NULL;
+	key = xstrndup(name, len);
+	found = smap_get(&p->index, key, &i);
+	free(key);
+	return found ? &p->v[i] : NULL;
 }
 
 static bool
@@ -1266,21 +1270,35 @@ py_str(struct strbuf *sb, const struct ynode *n)
 	value_free(v);
 }
 
+static void
+param_text(struct param *p, const char **text, size_t *len)
+{
+	struct strbuf	sb = STRBUF_INIT;
+
+	if (p->text == NULL) {
+		py_str(&sb, p->value);
+		p->text = strbuf_detach(&sb, &p->len);
+	}
+	*text = p->text;
+	*len = p->len;
+}
+
 /*
  * Substitute {{ name }} references in a string (PARAM_P = "({{.*?}})":
  * a reference does not span lines). A string that is exactly one known
  * reference becomes that parameter's value, with its type: *whole is set
  * to it. Otherwise the text is joined into out; *changed tells whether
- * anything was substituted.
+ * anything was substituted. Fails when out would pass the budget.
  */
-static void
-subst_text(const char *s, size_t len, const struct params *p,
-    struct strbuf *out, const struct ynode **whole, bool *changed)
+static int
+subst_text(struct gload *g, const struct ynode *at, const char *s,
+    size_t len, const struct params *p, struct strbuf *out,
+    const struct ynode **whole, bool *changed)
 {
-	const struct ynode	*val;
-	const char		*name, *end;
-	size_t			 i = 0, start, j, nlen, parts = 0;
-	bool			 matched;
+	struct param		*val;
+	const char		*name, *end, *text;
+	size_t			 i = 0, start, j, nlen, tlen, parts = 0;
+	size_t			 limit = GF_MAX_BYTES - g->bytes;
 
 	*whole = NULL;
 	*changed = false;
@@ -1290,15 +1308,13 @@ subst_text(const char *s, size_t len, const struct params *p,
 			i++;
 			continue;
 		}
-		matched = false;
 		for (j = i + 2; j + 1 < len && s[j] != '\n'; j++) {
-			if (s[j] == '}' && s[j + 1] == '}') {
-				matched = true;
+			if (s[j] == '}' && s[j + 1] == '}')
 				break;
-			}
 		}
-		if (!matched) {
-			i++;
+		if (j + 1 >= len || s[j] == '\n') {
+			/* No reference starts before j either. */
+			i = j + 1;
 			continue;
 		}
 		/* Text before the reference, then the reference. */
@@ -1316,18 +1332,24 @@ subst_text(const char *s, size_t len, const struct params *p,
 		if ((val = param_find(p, name, nlen)) != NULL) {
 			*changed = true;
 			if (i == 0 && j + 2 == len)
-				*whole = val;
-			else
-				py_str(out, val);
+				*whole = val->value;
+			else {
+				param_text(val, &text, &tlen);
+				strbuf_add(out, text, tlen);
+			}
 		} else
 			strbuf_add(out, s + i, j + 2 - i);
 		i = start = j + 2;
+		if (out->len > limit)
+			return gerror(g, at, "too much data after expanding "
+			    "params (more than %u bytes)", GF_MAX_BYTES);
 	}
 	if (len > start)
 		parts++;
 	strbuf_add(out, s + start, len - start);
 	if (parts != 1)
 		*whole = NULL;
+	return 0;
 }
 
 /* Replace references in every string of the tree at *slot. */
@@ -1349,7 +1371,10 @@ subst_tree(struct gload *g, struct ynode **slot, const struct params *p)
 	}
 	if (memmem(n->str, n->len, "{{", 2) == NULL || !is_string(n))
 		return 0;
-	subst_text(n->str, n->len, p, &sb, &whole, &changed);
+	if (subst_text(g, n, n->str, n->len, p, &sb, &whole, &changed) != 0) {
+		strbuf_release(&sb);
+		return -1;
+	}
 	if (!changed) {
 		strbuf_release(&sb);
 		return 0;
@@ -1374,15 +1399,33 @@ subst_tree(struct gload *g, struct ynode **slot, const struct params *p)
 }
 
 static void
+params_init(struct params *p, const struct ynode *pm, bool owned)
+{
+	size_t	i;
+
+	p->v = xcalloc(pm->n, sizeof *p->v);
+	p->n = pm->n;
+	p->owned = owned;
+	memset(&p->index, 0, sizeof p->index);
+	for (i = 0; i < pm->n; i++) {
+		p->v[i].name = pm->keys[i]->str;
+		p->v[i].value = owned ? NULL : pm->items[i];
+		smap_add(&p->index, pm->keys[i]->str, i);
+	}
+}
+
+static void
 params_free(struct params *p)
 {
 	size_t	i;
 
-	for (i = 0; i < p->n; i++)
-		ynode_free(p->v[i].value);
+	for (i = 0; i < p->n; i++) {
+		if (p->owned)
+			ynode_free(p->v[i].value);
+		free(p->v[i].text);
+	}
 	free(p->v);
-	p->v = NULL;
-	p->n = 0;
+	smap_clear(&p->index);
 }
 
 /*
@@ -1392,7 +1435,7 @@ params_free(struct params *p)
 static int
 apply_params(struct gload *g, struct ynode *data)
 {
-	struct params		 raw = { NULL, 0 }, res = { NULL, 0 };
+	struct params		 raw, res;
 	struct strbuf		 sb = STRBUF_INIT;
 	struct strvec		 seen = STRVEC_INIT;
 	const struct ynode	*pm, *whole;
@@ -1408,16 +1451,9 @@ apply_params(struct gload *g, struct ynode *data)
 		return type_error(g, pm, "params", "a mapping");
 	if (pm->n == 0)
 		return 0;
-	raw.v = xcalloc(pm->n, sizeof *raw.v);
-	res.v = xcalloc(pm->n, sizeof *res.v);
+	params_init(&raw, pm, false);
+	params_init(&res, pm, true);
 	for (i = 0; i < pm->n; i++) {
-		raw.v[i].name = pm->keys[i]->str;
-		raw.v[i].value = pm->items[i];
-	}
-	raw.n = pm->n;
-	for (i = 0; i < pm->n; i++) {
-		res.v[i].name = pm->keys[i]->str;
-		res.n = i + 1;
 		if ((cur = gdup(g, pm->items[i])) == NULL)
 			goto out;
 		res.v[i].value = cur;
@@ -1432,8 +1468,9 @@ apply_params(struct gload *g, struct ynode *data)
 			}
 			strvec_push(&seen, cur->str);
 			strbuf_reset(&sb);
-			subst_text(cur->str, cur->len, &raw, &sb, &whole,
-			    &changed);
+			if (subst_text(g, cur, cur->str, cur->len, &raw, &sb,
+			    &whole, &changed) != 0)
+				goto out;
 			if (!changed)
 				break;
 			if (whole != NULL)
@@ -1457,7 +1494,7 @@ apply_params(struct gload *g, struct ynode *data)
 out:
 	strvec_clear(&seen);
 	strbuf_release(&sb);
-	free(raw.v);
+	params_free(&raw);
 	params_free(&res);
 	return rc;
 }

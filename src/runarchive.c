@@ -228,6 +228,23 @@ type_name(unsigned type)
 	}
 }
 
+/*
+ * A name for a message: archives are untrusted, so control characters are
+ * written as \xNN instead of reaching the terminal.
+ */
+static const char *
+esc(struct strbuf *sb, const char *s)
+{
+	strbuf_reset(sb);
+	for (; s != NULL && *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			strbuf_addf(sb, "\\x%02x", (unsigned char)*s);
+		else
+			strbuf_addch(sb, *s);
+	}
+	return sb->buf;
+}
+
 /* Length of the first component of a normalised path. */
 static size_t
 top_len(const char *path)
@@ -245,6 +262,7 @@ runarchive_extract(const char *path, const char *dest,
 	struct pathset		 tops = { NULL, NULL, 0, 0 };
 	struct strbuf		 rel = STRBUF_INIT, target = STRBUF_INIT;
 	struct strbuf		 full = STRBUF_INIT;
+	struct strbuf		 e1 = STRBUF_INIT;
 	struct strvec		 names = STRVEC_INIT;
 	const char		*name, *why, *link;
 	const void		*buf;
@@ -300,7 +318,8 @@ runarchive_extract(const char *path, const char *dest,
 			goto out;
 		}
 		if ((ncomp = norm_path(name, &rel, &why)) == -1) {
-			set_cause(cause, "%s: entry '%s': %s", path, name, why);
+			set_cause(cause, "%s: entry '%s': %s", path,
+			    esc(&e1, name), why);
 			goto out;
 		}
 		type = archive_entry_filetype(entry);
@@ -338,7 +357,7 @@ runarchive_extract(const char *path, const char *dest,
 			if (to == NULL || !runarchive_link_ok(rel.buf, to)) {
 				set_cause(cause, "%s: symbolic link '%s' -> '%s' "
 				    "points outside its run", path, rel.buf,
-				    to != NULL ? to : "");
+				    esc(&e1, to));
 				goto out;
 			}
 		}
@@ -348,7 +367,8 @@ runarchive_extract(const char *path, const char *dest,
 			    strncmp(target.buf, rel.buf, top_len(rel.buf)) != 0 ||
 			    pathset_get(&seen, target.buf) != AE_IFREG) {
 				set_cause(cause, "%s: hard link '%s' -> '%s' "
-				    "points outside its run", path, rel.buf, link);
+				    "points outside its run", path, rel.buf,
+				    esc(&e1, link));
 				goto out;
 			}
 			strbuf_reset(&full);
@@ -423,6 +443,7 @@ out:
 	strbuf_release(&rel);
 	strbuf_release(&target);
 	strbuf_release(&full);
+	strbuf_release(&e1);
 	strvec_clear(&names);
 	free(root);
 	return rc;

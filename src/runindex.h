@@ -60,6 +60,9 @@ struct run_row {
 	struct value		*flags;		/* RUNINDEX_FLAGS: map */
 	struct scalars_summary	*scalars;	/* RUNINDEX_SCALARS */
 	struct value		*attrs;		/* RUNINDEX_ATTRS: map */
+	long			 index;		/* position among the filtered
+						   runs, newest 0; -1: unknown */
+	int64_t			 rowid;		/* the index's own key */
 };
 
 struct run_rows {
@@ -90,6 +93,42 @@ int		 runindex_update(struct runindex *, const char *id, bool deleted,
 		    struct run_row *row, char **cause);
 /* Forget a run (moved or removed by us). */
 int		 runindex_forget(struct runindex *, const char *id, char **cause);
+
+/*
+ * Selection primitives, for runsel.c. A filter (NULL: every run) is
+ * compiled once (parsing its expression and time range), then counted,
+ * paged or searched by id prefix. The rows handed out are checked
+ * against their run directories first and re-read when something
+ * changed; *changed then tells that positions may have moved, and a
+ * caller that needs exact positions selects again.
+ */
+struct run_filter;
+struct runindex_filter;
+
+struct runindex_filter *runindex_filter_new(const struct run_filter *,
+		    int64_t now_s, char **cause);
+void		 runindex_filter_free(struct runindex_filter *);
+int		 runindex_count(struct runindex *, bool deleted,
+		    struct runindex_filter *, size_t *count, char **cause);
+/* Rows [offset, offset + limit) of the filtered runs; limit 0: all. */
+int		 runindex_page(struct runindex *, bool deleted,
+		    struct runindex_filter *, size_t offset, size_t limit,
+		    unsigned what, struct run_rows *, bool *changed,
+		    char **cause);
+/*
+ * The filtered runs whose id starts with prefix, newest first: at most
+ * 11 (enough to show that a prefix is ambiguous), and with a position
+ * only when there is exactly one.
+ */
+int		 runindex_prefix(struct runindex *, bool deleted,
+		    struct runindex_filter *, const char *prefix, unsigned what,
+		    struct run_rows *, bool *changed, char **cause);
+
+/*
+ * The project directory of a run's operation (the guild.yml's directory,
+ * a script's directory), or NULL (packages). Caller frees.
+ */
+char		*run_row_project_dir(const struct run_row *);
 
 void		 run_row_free(struct run_row *);
 void		 run_rows_push(struct run_rows *, struct run_row *);

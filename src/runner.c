@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "deps.h"
 #include "digest.h"
 #include "flags.h"
 #include "guildfile.h"
@@ -37,6 +38,7 @@ struct runner {
 	struct runner_hooks	 hooks;
 	void			*arg;
 	bool			 log_failed;
+	int			 stop_signo;	/* runner_stop() */
 };
 
 /* Find name in PATH; NULL when it is not there. */
@@ -75,6 +77,32 @@ runner_python_exe(void)
 	if ((exe = which("python3")) != NULL || (exe = which("python")) != NULL)
 		return exe;
 	return xstrdup("python3");
+}
+
+char *
+runner_guild_exe(void)
+{
+	const char	*env = getenv("GUILD_EXE");
+	char		*buf;
+	ssize_t		 n;
+	size_t		 size = 256;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	for (;;) {
+		buf = xmalloc(size);
+		n = readlink("/proc/self/exe", buf, size);
+		if (n < 0) {
+			free(buf);
+			return xstrdup("guild");
+		}
+		if ((size_t)n < size) {
+			buf[n] = '\0';
+			return buf;
+		}
+		free(buf);
+		size *= 2;
+	}
 }
 
 /*
@@ -230,8 +258,15 @@ plan_command(const struct runner_spec *spec, struct run_plan *plan,
 		goto out;
 	}
 	if (op->nsteps > 0 && op->main == NULL) {
-		set_cause(cause, "operation %s runs steps, which this version "
-		    "of guild cannot run yet", plan->opname);
+		/* A pipeline: guild runs the steps, each as a run of its own. */
+		plan->flags_dest = xstrdup("none");
+		strvec_push_nodup(&plan->argv, runner_guild_exe());
+		strvec_push(&plan->argv, "-C");
+		strvec_push(&plan->argv, project);
+		strvec_push(&plan->argv, "run");
+		strvec_push(&plan->argv, "--run-steps");
+		strvec_push(&plan->argv, plan->run_dir);
+		rc = 0;
 		goto out;
 	}
 
@@ -340,7 +375,13 @@ runner_plan(const struct runner_spec *spec, struct run_plan *plan, char **cause)
 	memset(plan, 0, sizeof *plan);
 	if (spec->restart_id != NULL)
 		plan->id = xstrdup(spec->restart_id);
-	else if ((plan->id = run_new_id(cause)) == NULL)
+	else if (spec->run_id != NULL) {
+		if (*spec->run_id == '\0' || *spec->run_id == '.' ||
+		    strchr(spec->run_id, '/') != NULL)
+			return set_cause(cause, "invalid run id '%s'",
+			    spec->run_id);
+		plan->id = xstrdup(spec->run_id);
+	} else if ((plan->id = run_new_id(cause)) == NULL)
 		return -1;
 	plan->run_dir = run_dir_path(spec->home->runs, plan->id);
 	plan->opname = opdef_fullname(spec->op);
@@ -353,10 +394,20 @@ runner_plan(const struct runner_spec *spec, struct run_plan *plan, char **cause)
 		return -1;
 	}
 	plan_env(spec, plan);
-	if (spec->label != NULL)
-		plan->label = flags_label(spec->label, spec->flags);
-	else
-		plan->label = flags_label(spec->op->label, spec->flags);
+	{
+		/* Dependency flags hold run ids: noise in a label. */
+		struct strvec	 depflags = STRVEC_INIT;
+		struct value	*lflags = value_dup(spec->flags);
+		size_t		 i;
+
+		deps_flag_names(spec->op, &depflags);
+		for (i = 0; lflags != NULL && i < depflags.n; i++)
+			value_map_del(lflags, depflags.v[i]);
+		strvec_clear(&depflags);
+		plan->label = flags_label(spec->label != NULL ? spec->label :
+		    spec->op->label, lflags);
+		value_free(lflags);
+	}
 	return 0;
 }
 
@@ -473,6 +524,30 @@ op_value(const struct runner_spec *spec, const struct run_plan *plan)
 	return op;
 }
 
+/* The steps attr: each step as a map, as Guild keeps them. */
+static struct value *
+steps_value(const struct opdef *op)
+{
+	struct value	*list = value_list();
+	size_t		 i;
+
+	for (i = 0; i < op->nsteps; i++) {
+		const struct step	*st = op->steps[i];
+		struct value		*m = value_map();
+
+		value_map_set(m, "run", value_string(st->run != NULL ?
+		    st->run : ""));
+		if (st->name != NULL)
+			value_map_set(m, "name", value_string(st->name));
+		if (st->flags != NULL)
+			value_map_set(m, "flags", value_dup(st->flags));
+		if (!st->isolate_runs)
+			value_map_set(m, "isolate-runs", value_bool(false));
+		value_list_push(list, m);
+	}
+	return list;
+}
+
 static int
 write_attr(struct run *run, const char *name, struct value *v, char **cause)
 {
@@ -482,18 +557,38 @@ write_attr(struct run *run, const char *name, struct value *v, char **cause)
 	return rc;
 }
 
+int
+runner_write_opref(const struct run *run, const struct opdef *op,
+    char **cause)
+{
+	struct opref	 ref;
+	struct strbuf	 gfbytes = STRBUF_INIT;
+	char		*md5 = NULL;
+	int		 rc;
+
+	memset(&ref, 0, sizeof ref);
+	ref.pkg_type = (char *)"guildfile";
+	ref.pkg_name = op->model->gf->path;
+	if (strbuf_read_file(&gfbytes, op->model->gf->path, NULL) == 0)
+		md5 = digest_buf(DIGEST_MD5, gfbytes.buf, gfbytes.len);
+	strbuf_release(&gfbytes);
+	ref.pkg_version = md5 != NULL ? md5 : (char *)"unknown";
+	ref.model = op->model->name;
+	ref.op = op->name;
+	rc = run_opref_write(run, &ref, cause);
+	free(md5);
+	return rc;
+}
+
 struct run *
 runner_create(const struct runner_spec *spec, const struct run_plan *plan,
     char **cause)
 {
 	const struct opdef	*op = spec->op;
 	struct run		*run;
-	struct opref		 ref;
-	struct strbuf		 gfbytes = STRBUF_INIT;
 	struct sourcecode_result sc;
 	struct passwd		*pw;
 	char			 host[HOST_NAME_MAX + 1];
-	char			*md5 = NULL;
 
 	if (spec->restart_id != NULL) {
 		if ((run = run_open(plan->run_dir, cause)) == NULL)
@@ -507,20 +602,8 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	} else if ((run = run_create(spec->home->runs, plan->id, cause)) == NULL)
 		return NULL;
 
-	memset(&ref, 0, sizeof ref);
-	ref.pkg_type = (char *)"guildfile";
-	ref.pkg_name = op->model->gf->path;
-	if (strbuf_read_file(&gfbytes, op->model->gf->path, NULL) == 0)
-		md5 = digest_buf(DIGEST_MD5, gfbytes.buf, gfbytes.len);
-	strbuf_release(&gfbytes);
-	ref.pkg_version = md5 != NULL ? md5 : (char *)"unknown";
-	ref.model = op->model->name;
-	ref.op = op->name;
-	if (run_opref_write(run, &ref, cause) == -1) {
-		free(md5);
+	if (runner_write_opref(run, op, cause) == -1)
 		goto fail;
-	}
-	free(md5);
 
 	if (write_attr(run, "cmd", strings_value(&plan->argv), cause) == -1 ||
 	    write_attr(run, "flags", value_dup(spec->flags), cause) == -1 ||
@@ -543,7 +626,12 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	    write_attr(run, "user", value_string(pw->pw_name), cause) == -1)
 		goto fail;
 
-	if (spec->restart_id == NULL) {
+	if (op->nsteps > 0 && op->main == NULL && op->exec == NULL &&
+	    write_attr(run, "steps", steps_value(op), cause) == -1)
+		goto fail;
+	/* A pipeline's steps snapshot their own source code. */
+	if (spec->restart_id == NULL &&
+	    !(op->nsteps > 0 && op->main == NULL && op->exec == NULL)) {
 		memset(&sc, 0, sizeof sc);
 		if (sourcecode_snapshot(op->model->gf->dir, &op->model->sourcecode,
 		    &op->sourcecode, op->name, run->path, &sc, cause) == -1)
@@ -635,6 +723,9 @@ on_proc_exit(struct proc *p, int status, void *arg)
 	struct runner	*r = arg;
 	char		*cause = NULL;
 	int		 code = proc_exit_code(status);
+
+	if (r->stop_signo != 0 && code > 0)
+		code = -r->stop_signo;
 
 	if (r->output != NULL) {
 		if (output_close(r->output, &cause) == -1) {
@@ -738,6 +829,16 @@ int
 runner_kill(struct runner *r, int signo)
 {
 	return r->proc != NULL ? proc_kill(r->proc, signo) : -1;
+}
+
+int
+runner_stop(struct runner *r, int signo)
+{
+	if (r->proc == NULL)
+		return -1;
+	if (r->stop_signo == 0)
+		r->stop_signo = signo;
+	return proc_kill(r->proc, signo);
 }
 
 pid_t

@@ -12,6 +12,13 @@
  *			.guild/output and the scalar log, LOCK while it runs;
  *			on_done after both end of output and the reap, when
  *			exit_status and stopped are written
+ *
+ * Dependencies (deps.h) are planned before runner_plan() (the resource
+ * flags get the upstream run ids) and resolved between runner_create()
+ * and runner_start(), while the run is still PENDING. An operation with
+ * steps: and neither main: nor exec: runs guild itself as
+ * `guild -C PROJECT run --run-steps RUN_DIR` (see steps.h), with the
+ * steps in the run's steps attr.
  */
 #ifndef GUILD_RUNNER_H
 #define GUILD_RUNNER_H
@@ -37,6 +44,7 @@ struct runner_spec {
 	const char		*label;		/* NULL: template or default */
 	const struct strvec	*tags;		/* may be NULL */
 	const char		*restart_id;	/* reuse this run, or NULL */
+	const char		*run_id;	/* a new run with this id, or NULL */
 	bool			 stage;
 };
 
@@ -54,6 +62,10 @@ struct run_plan {
 
 int	runner_plan(const struct runner_spec *, struct run_plan *, char **cause);
 void	run_plan_clear(struct run_plan *);
+
+/* Write the opref of a run of op (guild.yml's path and MD5, model, op). */
+int	runner_write_opref(const struct run *, const struct opdef *,
+	    char **cause);
 
 /* Create (or, with restart_id, reset) the run directory. */
 struct run *runner_create(const struct runner_spec *, const struct run_plan *,
@@ -84,6 +96,12 @@ int		 runner_resize(struct runner *, unsigned short rows,
 		    unsigned short cols);
 /* Signal the process group. */
 int		 runner_kill(struct runner *, int signo);
+/*
+ * Stop the run: signal the process group, and record the run as
+ * terminated (exit_status -signo) even if the operation handles the
+ * signal and exits with an error status.
+ */
+int		 runner_stop(struct runner *, int signo);
 pid_t		 runner_pid(const struct runner *);
 void		 runner_free(struct runner *);
 
@@ -95,5 +113,7 @@ int		 runner_fail(struct run *, int exit_status, char **cause);
 
 /* The python interpreter guild uses: $GUILD_PYTHON_EXE, else python3 in PATH. */
 char		*runner_python_exe(void);
+/* This guild program, for pipelines: $GUILD_EXE, else /proc/self/exe. */
+char		*runner_guild_exe(void);
 
 #endif

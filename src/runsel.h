@@ -57,6 +57,17 @@ int	runsel_select(struct runindex *, const struct run_filter *,
 	    unsigned what, struct run_rows *out, char **cause);
 
 /*
+ * The same selection, but only rows [offset, offset + limit) of it are
+ * loaded (limit 0: all), and *total (when not NULL) gets the size of the
+ * whole selection. "guild runs" uses this to show 20 of 100,000 runs
+ * without loading the others.
+ */
+int	runsel_select_page(struct runindex *, const struct run_filter *,
+	    const struct strvec *specs, const char *default_spec, bool deleted,
+	    unsigned what, size_t offset, size_t limit, struct run_rows *out,
+	    size_t *total, char **cause);
+
+/*
  * Without the index (for the run engine): ids of the runs in runs_dir,
  * newest first, and the id one spec names among them.
  */

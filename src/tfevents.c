@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "strbuf.h"
+#include "strvec.h"
 #include "tfevents.h"
 
 /* A record longer than this is taken for corruption, not read into memory. */

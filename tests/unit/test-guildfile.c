@@ -723,6 +723,26 @@ test_budget(void)
 	free(cause);
 	cause = NULL;
 
+	/* A param that refers to itself twice (found by fuzzing). */
+	strbuf_addstr(&sb, "- model: m\n  params:\n    p: \"x{{p}}y{{p}}\"\n");
+	gf = guildfile_load_buf(sb.buf, sb.len, "guild.yml", NULL, &cause);
+	ok(gf == NULL && cause != NULL && strstr(cause, "too much data"),
+	    "a self-referencing param stops: %s", cause ? cause : "");
+	strbuf_reset(&sb);
+	free(cause);
+	cause = NULL;
+
+	/* Many "{{" and no "}}": one pass, not one per brace. */
+	strbuf_addstr(&sb, "train:\n  main: \"");
+	for (i = 0; i < 200000; i++)
+		strbuf_addstr(&sb, "{{");
+	strbuf_addstr(&sb, "\"\n");
+	gf = guildfile_load_buf(sb.buf, sb.len, "guild.yml", NULL, &cause);
+	ok(gf != NULL && strlen(gf->models[0]->ops[0]->main) == 400000,
+	    "unclosed references are text");
+	guildfile_free(gf);
+	strbuf_release(&sb);
+
 	gf = guildfile_load_buf("train: train\n", 13, "guild.yml", NULL,
 	    &cause);
 	ok(gf != NULL, "load_buf");

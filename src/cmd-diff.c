@@ -1,0 +1,556 @@
+/*
+ * cmd-diff.c: guild diff [RUN1 RUN2]: what differs between two runs,
+ * shown by an external diff program.
+ *
+ * For each run a small tree is built in a temporary directory, named by
+ * the run's short id, and the diff command is run there on the two trees
+ * (or on the two files, when only one thing is compared), so its output
+ * reads "diff -ru 1451e20c/flags 19c67a72/flags":
+ *
+ *	flags		"name: value" per flag, sorted
+ *	attrs/		the run's attributes, except those that differ for
+ *			every run (id, initialized, started, stopped) and env
+ *	output		the output, cooked: no escape sequences from the run
+ *			reach the terminal through the diff
+ *	sourcecode	the source code snapshot
+ *	files/		what else is in the run directory
+ *
+ * Everything but flags and output is a symbolic link into the run, which
+ * diff follows, so nothing big is copied.
+ */
+#include "common.h"
+
+#include <errno.h>
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmds.h"
+#include "home.h"
+#include "output.h"
+#include "run.h"
+#include "runindex.h"
+#include "strbuf.h"
+#include "util.h"
+#include "value.h"
+#include "yamlnode.h"
+
+#define DEFAULT_DIFF_CMD	"diff -ru"
+
+enum {
+	O_OUTPUT = 1,
+	O_SOURCECODE,
+	O_ENV,
+	O_FLAGS,
+	O_ATTRS,
+	O_PATH,
+	O_CMD,
+};
+
+static const struct cmd_option diff_options[] = {
+	{ O_OUTPUT, "O", "output", NULL, "Diff the runs' output (cooked)." },
+	{ O_SOURCECODE, "s", "sourcecode", NULL,
+	  "Diff the runs' source code." },
+	{ O_ENV, "e", "env", NULL, "Diff the runs' environments." },
+	{ O_FLAGS, "f", "flags", NULL, "Diff the runs' flags." },
+	{ O_ATTRS, "a", "attrs", NULL, "Diff all the runs' attributes." },
+	{ O_PATH, "p", "path", "PATH",
+	  "Diff PATH, relative to the run directories (repeatable)." },
+	{ O_CMD, "c", "cmd", "CMD",
+	  "Diff with CMD (default: the user config's diff command, else "
+	  "'diff -ru')." },
+	{ 0 }
+};
+
+/* Attributes left out of the default comparison: they always differ. */
+static const char *const noisy_attrs[] = {
+	"id", "initialized", "started", "stopped", "env", NULL
+};
+
+struct side {
+	struct run_row	*row;
+	char		*label;		/* directory name in the tree */
+	char		*dir;		/* tmp/label */
+};
+
+static int
+link_into(const char *target, const char *dir, const char *name,
+    char **cause)
+{
+	char	*path = path_join(dir, name), *slash;
+	int	 rc = 0;
+
+	if ((slash = strrchr(path, '/')) != NULL) {
+		*slash = '\0';
+		rc = mkdir_p(path, 0700, cause);
+		*slash = '/';
+	}
+	if (rc == 0 && symlink(target, path) == -1)
+		rc = set_cause(cause, "%s: %s", path, strerror(errno));
+	free(path);
+	return rc;
+}
+
+static int
+write_flags(const struct side *s, char **cause)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	struct strvec	 names = STRVEC_INIT;
+	const struct value *flags = s->row->flags;
+	char		*path;
+	size_t		 i, j;
+	int		 rc;
+
+	for (i = 0; flags != NULL && flags->type == VALUE_MAP &&
+	    i < flags->u.map.n; i++)
+		strvec_push(&names, flags->u.map.k[i]);
+	/* Natural order, as guild runs info lists flags. */
+	for (i = 1; i < names.n; i++)
+		for (j = i; j > 0 && natcmp(names.v[j - 1], names.v[j]) > 0;
+		    j--) {
+			char	*tmp = names.v[j - 1];
+
+			names.v[j - 1] = names.v[j];
+			names.v[j] = tmp;
+		}
+	for (i = 0; i < names.n; i++) {
+		strbuf_addf(&sb, "%s: ", names.v[i]);
+		value_format_flag(&sb, value_map_get(flags, names.v[i]));
+		strbuf_addch(&sb, '\n');
+	}
+	strvec_clear(&names);
+	path = path_join(s->dir, "flags");
+	rc = write_file_atomic(path, sb.buf, sb.len, cause);
+	free(path);
+	strbuf_release(&sb);
+	return rc;
+}
+
+static void
+output_line(const struct output_line *line, void *arg)
+{
+	struct strbuf	*sb = arg;
+
+	strbuf_add(sb, line->text, line->len);
+	strbuf_addch(sb, '\n');
+}
+
+static int
+write_output(const struct side *s, char **cause)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*path;
+	int		 rc;
+
+	if (output_read(s->row->dir, output_line, &sb, cause) == -1) {
+		strbuf_release(&sb);
+		return -1;
+	}
+	path = path_join(s->dir, "output");
+	rc = write_file_atomic(path, sb.buf, sb.len, cause);
+	free(path);
+	strbuf_release(&sb);
+	return rc;
+}
+
+/* Links to the entries of run_sub (a directory of the run) except skip. */
+static int
+link_entries(const struct side *s, const char *run_sub, const char *name,
+    const char *const *skip, char **cause)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		*from = path_join(s->row->dir, run_sub);
+	char		*to = path_join(s->dir, name), *target, *sub;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (mkdir_p(to, 0700, cause) == -1) {
+		free(from);
+		free(to);
+		return -1;
+	}
+	if ((d = opendir(from)) == NULL) {
+		/* A run without attrs or files: an empty directory. */
+		free(from);
+		free(to);
+		return 0;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		for (i = 0; skip != NULL && skip[i] != NULL; i++)
+			if (strcmp(skip[i], de->d_name) == 0)
+				break;
+		if (skip != NULL && skip[i] != NULL)
+			continue;
+		target = path_join(from, de->d_name);
+		sub = path_join(name, de->d_name);
+		rc = link_into(target, s->dir, sub, cause);
+		free(target);
+		free(sub);
+	}
+	closedir(d);
+	free(from);
+	free(to);
+	return rc;
+}
+
+static int
+link_run_path(const struct side *s, const char *rel, const char *name,
+    char **cause)
+{
+	char	*target = path_join(s->row->dir, rel);
+	int	 rc = 0;
+
+	/* A missing path shows as "Only in" rather than a dangling link. */
+	if (path_exists(target))
+		rc = link_into(target, s->dir, name, cause);
+	free(target);
+	return rc;
+}
+
+/* Refuse paths that climb out of the run ("-p ../other"). */
+static int
+check_rel_path(const char *rel, char **cause)
+{
+	const char	*p = rel;
+	size_t		 n;
+
+	if (*rel == '/' || *rel == '\0')
+		return set_cause(cause, "invalid path '%s': must be relative "
+		    "to the run directory", rel);
+	while (*p != '\0') {
+		n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return set_cause(cause, "invalid path '%s': must stay "
+			    "in the run directory", rel);
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return 0;
+}
+
+/* The items to compare; each adds one entry to a tree. */
+struct items {
+	bool		 flags, attrs, all_attrs, env, output, sourcecode, files;
+	const struct strvec *paths;
+	size_t		 count;
+	const char	*single;	/* the entry name when count == 1 */
+};
+
+static int
+build_tree(const struct side *s, const struct items *it, char **cause)
+{
+	static const char *const skip_guild[] = { ".guild", NULL };
+	size_t	i;
+
+	if (mkdir(s->dir, 0700) == -1)
+		return set_cause(cause, "%s: %s", s->dir, strerror(errno));
+	if (it->flags && write_flags(s, cause) == -1)
+		return -1;
+	if (it->attrs && link_entries(s, ".guild/attrs", "attrs",
+	    it->all_attrs ? NULL : noisy_attrs, cause) == -1)
+		return -1;
+	if (it->env && link_run_path(s, ".guild/attrs/env", "env", cause) == -1)
+		return -1;
+	if (it->output && write_output(s, cause) == -1)
+		return -1;
+	if (it->sourcecode && link_run_path(s, ".guild/sourcecode",
+	    "sourcecode", cause) == -1)
+		return -1;
+	if (it->files && link_entries(s, ".", "files", skip_guild, cause) == -1)
+		return -1;
+	for (i = 0; it->paths != NULL && i < it->paths->n; i++)
+		if (link_run_path(s, it->paths->v[i], it->paths->v[i],
+		    cause) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * The diff command of the user config (Guild's diff: command: ...):
+ * $GUILD_CONFIG, else config.yml in the Guild home, else ~/.guild.
+ */
+static char *
+config_diff_cmd(const struct guild_home *home)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	struct value	*cfg, *d, *c;
+	const char	*env = getenv("GUILD_CONFIG"), *h;
+	char		*path = NULL, *cmd = NULL, *cause = NULL;
+
+	if (env != NULL && *env != '\0')
+		path = xstrdup(env);
+	else {
+		path = path_join(home->path, "config.yml");
+		if (!path_is_file(path) && (h = getenv("HOME")) != NULL) {
+			free(path);
+			path = xasprintf("%s/.guild/config.yml", h);
+		}
+	}
+	if (!path_is_file(path)) {
+		free(path);
+		return NULL;
+	}
+	if (strbuf_read_file(&sb, path, &cause) == -1 ||
+	    (cfg = yaml_parse_value(sb.buf, sb.len, &cause)) == NULL) {
+		warnx_core("ignoring %s: %s", path, cause);
+		free(cause);
+		free(path);
+		strbuf_release(&sb);
+		return NULL;
+	}
+	if ((d = value_map_get(cfg, "diff")) != NULL &&
+	    (c = value_map_get(d, "command")) != NULL &&
+	    c->type == VALUE_STRING && *c->u.s != '\0')
+		cmd = xstrdup(c->u.s);
+	value_free(cfg);
+	free(path);
+	strbuf_release(&sb);
+	return cmd;
+}
+
+/* Run argv in dir with the terminal; returns its exit status, or -1. */
+static int
+run_command(char *const *argv, const char *dir, char **cause)
+{
+	struct sigaction	 ign, old_int, old_quit;
+	pid_t			 pid;
+	int			 status;
+
+	fflush(stdout);
+	fflush(stderr);
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	/* Ctrl-C is for the diff program (a pager, meld); we clean up after. */
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	if ((pid = fork()) == -1) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		return set_cause(cause, "fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		if (chdir(dir) == -1) {
+			fprintf(stderr, "guild: %s: %s\n", dir, strerror(errno));
+			_exit(127);
+		}
+		execvp(argv[0], argv);
+		fprintf(stderr, "guild: cannot run '%s': %s\n", argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	if (status == -1)
+		return set_cause(cause, "waitpid: %s", strerror(errno));
+	if (WIFSIGNALED(status))
+		return set_cause(cause, "'%s' was killed by signal %d",
+		    argv[0], WTERMSIG(status));
+	return WEXITSTATUS(status);
+}
+
+static int
+select_side(struct cmd_ctx *ctx, struct cmd_args *a, const char *spec,
+    struct run_row **row)
+{
+	struct strvec	 specs = STRVEC_INIT;
+	struct run_rows	 rows = RUN_ROWS_INIT;
+	struct runindex	*idx;
+	int		 rc;
+
+	strvec_push(&specs, spec);
+	rc = cmd_runs_select(ctx, a, &specs, NULL, false, RUNINDEX_FLAGS, &idx,
+	    &rows);
+	strvec_clear(&specs);
+	if (rc != 0)
+		return rc;
+	runindex_close(idx);
+	if (rows.n != 1) {
+		if (rows.n == 0)
+			rc = cli_error("could not find a run matching '%s'", spec);
+		else
+			rc = cli_error("'%s' matches %zu runs: diff compares "
+			    "one run with another", spec, rows.n);
+		run_rows_release(&rows);
+		return rc;
+	}
+	*row = rows.v[0];
+	rows.v[0] = NULL;
+	rows.n = 0;
+	run_rows_release(&rows);
+	return 0;
+}
+
+static int
+cmd_diff_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	struct guild_home	*home;
+	struct side		 s[2];
+	struct items		 it;
+	struct strvec		 argv = STRVEC_INIT;
+	const char		*spec[2], *cmdv;
+	char			*cmd = NULL, *cause = NULL, *tmp = NULL;
+	char			 tmpl[] = "guild-diff-XXXXXX";
+	const char		*tmpdir;
+	size_t			 i;
+	int			 rc = 1, st;
+
+	memset(s, 0, sizeof s);
+	if (a->pos.n == 1)
+		return cli_error("diff requires two runs\n"
+		    "Try specifying a second run or 'guild diff --help' for "
+		    "more information.");
+	if (a->pos.n > 2)
+		return cli_error("cannot compare more than two runs\n"
+		    "Try specifying just two runs or 'guild diff --help' for "
+		    "more information.");
+	/* Guild diffs its runs 2 and 1: our 1 and 0, older first. */
+	spec[0] = a->pos.n == 2 ? a->pos.v[0] : "1";
+	spec[1] = a->pos.n == 2 ? a->pos.v[1] : "0";
+	for (i = 0; i < a->values[O_PATH].n; i++)
+		if (check_rel_path(a->values[O_PATH].v[i], &cause) == -1)
+			return cli_error_cause(cause);
+
+	memset(&it, 0, sizeof it);
+	it.flags = cmd_arg_has(a, O_FLAGS);
+	it.attrs = it.all_attrs = cmd_arg_has(a, O_ATTRS);
+	it.env = cmd_arg_has(a, O_ENV) && !it.attrs;
+	it.output = cmd_arg_has(a, O_OUTPUT);
+	it.sourcecode = cmd_arg_has(a, O_SOURCECODE);
+	it.paths = &a->values[O_PATH];
+	it.count = it.flags + it.attrs + it.env + it.output + it.sourcecode +
+	    it.paths->n;
+	if (it.count == 0) {
+		it.flags = it.attrs = it.output = it.sourcecode = true;
+		it.files = true;
+		it.count = 5;
+	}
+	if (it.count == 1)
+		it.single = it.flags ? "flags" : it.attrs ? "attrs" :
+		    it.env ? "env" : it.output ? "output" :
+		    it.sourcecode ? "sourcecode" : it.paths->v[0];
+	if (cmd_arg_has(a, O_ENV) && it.attrs)
+		warnx_core("ignoring --env (already included in --attrs)");
+
+	if ((home = cli_home(ctx)) == NULL)
+		return 1;
+	for (i = 0; i < 2; i++)
+		if ((rc = select_side(ctx, a, spec[i], &s[i].row)) != 0)
+			goto out;
+	rc = 1;
+
+	s[0].label = xasprintf("%.8s", s[0].row->id);
+	s[1].label = xasprintf("%.8s", s[1].row->id);
+	if (strcmp(s[0].row->id, s[1].row->id) == 0) {
+		free(s[1].label);
+		s[1].label = xasprintf("%.8s.2", s[1].row->id);
+	} else if (strcmp(s[0].label, s[1].label) == 0) {
+		free(s[0].label);
+		free(s[1].label);
+		s[0].label = xstrdup(s[0].row->id);
+		s[1].label = xstrdup(s[1].row->id);
+	}
+
+	if ((tmpdir = getenv("TMPDIR")) == NULL || *tmpdir == '\0')
+		tmpdir = "/tmp";
+	tmp = path_join(tmpdir, tmpl);
+	if (mkdtemp(tmp) == NULL) {
+		cli_error("%s: %s", tmp, strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	for (i = 0; i < 2; i++) {
+		s[i].dir = path_join(tmp, s[i].label);
+		if (build_tree(&s[i], &it, &cause) == -1) {
+			cli_error_cause(cause);
+			goto out;
+		}
+	}
+
+	if ((cmdv = cmd_arg_value(a, O_CMD)) != NULL)
+		cmd = xstrdup(cmdv);
+	else if ((cmd = config_diff_cmd(home)) == NULL)
+		cmd = xstrdup(DEFAULT_DIFF_CMD);
+	if (shlex_split(cmd, &argv, &cause) == -1 || argv.n == 0) {
+		if (cause == NULL)
+			cause = xstrdup("empty diff command");
+		cli_error("invalid diff command '%s': %s", cmd, cause);
+		free(cause);
+		goto out;
+	}
+	/*
+	 * One thing compared: the two files themselves, unless one run
+	 * lacks it (diff would fail; on the trees it says "Only in").
+	 */
+	for (i = 0; it.single != NULL && i < 2; i++) {
+		char	*p = path_join(s[i].dir, it.single);
+
+		if (!path_exists(p))
+			it.single = NULL;
+		free(p);
+	}
+	for (i = 0; i < 2; i++) {
+		if (it.single != NULL)
+			strvec_pushf(&argv, "%s/%s", s[i].label, it.single);
+		else
+			strvec_push(&argv, s[i].label);
+	}
+	st = run_command(argv.v, tmp, &cause);
+	if (st == -1)
+		cli_error_cause(cause);
+	else if (st == 127)
+		;	/* the child said why */
+	else if (st > 1)
+		cli_error("'%s' exited with status %d", cmd, st);
+	else
+		rc = 0;
+out:
+	if (tmp != NULL) {
+		rm_rf(tmp, NULL);
+		free(tmp);
+	}
+	for (i = 0; i < 2; i++) {
+		run_row_free(s[i].row);
+		free(s[i].label);
+		free(s[i].dir);
+	}
+	strvec_clear(&argv);
+	free(cmd);
+	return rc;
+}
+
+const struct cmd_entry cmd_diff_entry = {
+	.name = "diff",
+	.usage = "[RUN1 RUN2]",
+	.summary = "Diff two runs.",
+	.description =
+	    "Compares two runs with an external diff program: by default\n"
+	    "their flags, attributes (but id, times and environment), cooked\n"
+	    "output, source code and files, or only what the options name.\n"
+	    "Without RUN arguments the two newest runs are compared (1, then\n"
+	    "0). The command is --cmd, else 'diff: command:' in the user\n"
+	    "config, else 'diff -ru'; it runs in a temporary directory where\n"
+	    "each run appears under its short id.",
+	.options = diff_options,
+	.filter_options = run_filter_options,
+	.exec = cmd_diff_exec,
+};

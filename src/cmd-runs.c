@@ -1,0 +1,2357 @@
+/*
+ * cmd-runs.c: guild runs (list, info, delete, restore, purge, label, tag,
+ * mark, comment, stop) and the top-level label, tag, mark, comment and
+ * stop, which are the same entries.
+ *
+ * Every command here selects runs the same way (cmd_runs_select: the
+ * filter options, then the specs, through the run index) and writes what
+ * it changes to the run directory first (attrs are written atomically by
+ * run_attr_write), then tells the index. Messages, previews and questions
+ * are Guild 0.9's, on stderr; listings go to stdout.
+ */
+#include "common.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmds.h"
+#include "flags.h"
+#include "home.h"
+#include "output.h"
+#include "run.h"
+#include "runindex.h"
+#include "runops.h"
+#include "runsel.h"
+#include "scalars.h"
+#include "strbuf.h"
+#include "util.h"
+#include "value.h"
+
+/* Runs shown by "guild runs" without -a, -n or -m (Guild's RUNS_PER_GROUP). */
+#define RUNS_PER_GROUP		20
+/* How long "runs rm" waits for a running run it stops before KILL. */
+#define DELETE_STOP_TIMEOUT_MS	10000
+/* For the supervisor of a stopped run to record its exit status. */
+#define SUPERVISOR_WAIT_MS	2000
+
+/*
+ * Shared helpers.
+ */
+
+char *
+cmd_runs_format_time(int64_t us)
+{
+	struct tm	 tm;
+	time_t		 t;
+	char		 buf[64];
+
+	if (us <= 0)
+		return xstrdup("");
+	t = (time_t)(us / 1000000);
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		return xstrdup("");
+	return xstrdup(buf);
+}
+
+/*
+ * Whether dir is the current directory. Rows share a handful of project
+ * directories, so the last answer is kept: a listing of 100,000 runs
+ * does not call realpath() 100,000 times.
+ */
+static bool
+is_cwd(const char *dir)
+{
+	static char	*cwd, *cwd_real, *last_dir;
+	static bool	 last_answer;
+	char		*real;
+
+	if (cwd == NULL) {
+		if ((cwd = getcwd(NULL, 0)) == NULL)
+			cwd = xstrdup("");
+		if ((cwd_real = realpath(cwd, NULL)) == NULL)
+			cwd_real = xstrdup(cwd);
+	}
+	if (last_dir != NULL && strcmp(last_dir, dir) == 0)
+		return last_answer;
+	free(last_dir);
+	last_dir = xstrdup(dir);
+	if (strcmp(dir, cwd) == 0 || strcmp(dir, cwd_real) == 0)
+		last_answer = true;
+	else if ((real = realpath(dir, NULL)) != NULL) {
+		last_answer = strcmp(real, cwd_real) == 0;
+		free(real);
+	} else
+		last_answer = false;
+	return last_answer;
+}
+
+char *
+cmd_runs_op_desc(const struct run_row *row)
+{
+	const char	*desc = row->op_desc != NULL ? row->op_desc : "";
+	char		*dir, *abbrev, *s;
+
+	/*
+	 * The walkthrough's form: "./fashion:train" for the project in the
+	 * current directory; others name their project, as Guild 0.9 does.
+	 */
+	if ((dir = run_row_project_dir(row)) == NULL)
+		return xstrdup(desc);
+	if (is_cwd(dir))
+		s = xasprintf("./%s", desc);
+	else {
+		abbrev = path_abbrev_home(dir);
+		s = xasprintf("%s (%s)", desc, abbrev);
+		free(abbrev);
+	}
+	free(dir);
+	return s;
+}
+
+/* JSON, for --json. NaN and infinities have no JSON form: null. */
+static void
+json_string(struct strbuf *sb, const char *s)
+{
+	const unsigned char	*p;
+
+	strbuf_addch(sb, '"');
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		switch (*p) {
+		case '"':
+			strbuf_addstr(sb, "\\\"");
+			break;
+		case '\\':
+			strbuf_addstr(sb, "\\\\");
+			break;
+		case '\n':
+			strbuf_addstr(sb, "\\n");
+			break;
+		case '\r':
+			strbuf_addstr(sb, "\\r");
+			break;
+		case '\t':
+			strbuf_addstr(sb, "\\t");
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				strbuf_addf(sb, "\\u%04x", *p);
+			else
+				strbuf_addch(sb, *p);
+		}
+	}
+	strbuf_addch(sb, '"');
+}
+
+static void
+json_double(struct strbuf *sb, double d)
+{
+	if (isnan(d) || isinf(d))
+		strbuf_addstr(sb, "null");
+	else
+		format_double(sb, d);
+}
+
+static void
+json_value(struct strbuf *sb, const struct value *v)
+{
+	size_t	i;
+
+	if (v == NULL) {
+		strbuf_addstr(sb, "null");
+		return;
+	}
+	switch (v->type) {
+	case VALUE_NULL:
+		strbuf_addstr(sb, "null");
+		break;
+	case VALUE_BOOL:
+		strbuf_addstr(sb, v->u.b ? "true" : "false");
+		break;
+	case VALUE_INT:
+		strbuf_addf(sb, "%lld", v->u.i);
+		break;
+	case VALUE_FLOAT:
+		json_double(sb, v->u.f);
+		break;
+	case VALUE_STRING:
+		json_string(sb, v->u.s);
+		break;
+	case VALUE_LIST:
+		strbuf_addch(sb, '[');
+		for (i = 0; i < v->u.list.n; i++) {
+			if (i > 0)
+				strbuf_addstr(sb, ", ");
+			json_value(sb, v->u.list.v[i]);
+		}
+		strbuf_addch(sb, ']');
+		break;
+	case VALUE_MAP:
+		strbuf_addch(sb, '{');
+		for (i = 0; i < v->u.map.n; i++) {
+			if (i > 0)
+				strbuf_addstr(sb, ", ");
+			json_string(sb, v->u.map.k[i]);
+			strbuf_addstr(sb, ": ");
+			json_value(sb, v->u.map.v[i]);
+		}
+		strbuf_addch(sb, '}');
+		break;
+	}
+}
+
+static struct value *
+value_string_or_null(const char *s)
+{
+	return s != NULL ? value_string(s) : value_null();
+}
+
+/* A run attr straight from the run directory; NULL when missing. */
+static struct value *
+row_attr(const struct run_row *row, const char *name)
+{
+	struct run	*run;
+	struct value	*v = NULL;
+
+	if ((run = run_open(row->dir, NULL)) == NULL)
+		return NULL;
+	if (run_attr_read(run, name, &v, NULL) == -1)
+		v = NULL;
+	run_free(run);
+	return v;
+}
+
+/* Open the home's index (creating the home's directories). */
+static int
+open_index(struct cmd_ctx *ctx, struct runindex **idxp)
+{
+	struct guild_home	*home;
+	char			*cause = NULL;
+
+	*idxp = NULL;
+	if ((home = cli_home(ctx)) == NULL)
+		return 1;
+	if (home_ensure(home, &cause) == -1 ||
+	    (*idxp = runindex_open(home, &cause)) == NULL)
+		return cli_error_cause(cause);
+	return 0;
+}
+
+/*
+ * Select with a filter: specs (duplicates dropped), else default_spec.
+ * limit > 0 loads only the first limit rows of the selection (total, when
+ * not NULL, gets its size). Prints errors; returns 0 or the exit status.
+ */
+static int
+select_rows(struct runindex *idx, const struct run_filter *f,
+    const struct strvec *specs, const char *default_spec, bool deleted,
+    unsigned what, size_t limit, struct run_rows *rows, size_t *total)
+{
+	struct strvec	 uniq = STRVEC_INIT;
+	char		*cause = NULL;
+	size_t		 i;
+	int		 rc;
+
+	/* "guild runs rm 1 1" deletes one run (Guild drops duplicate specs). */
+	for (i = 0; specs != NULL && i < specs->n; i++)
+		if (strvec_find(&uniq, specs->v[i]) == -1)
+			strvec_push(&uniq, specs->v[i]);
+	/*
+	 * The newest run by default: the first row of the filtered runs, so
+	 * that no runs at all is "nothing to do", not a failed look-up of
+	 * run 0, and only one row is loaded.
+	 */
+	if (uniq.n == 0 && default_spec != NULL &&
+	    strcmp(default_spec, "0") == 0) {
+		default_spec = NULL;
+		limit = 1;
+	}
+	rc = runsel_select_page(idx, f, &uniq, default_spec, deleted, what, 0,
+	    limit, rows, total, &cause);
+	strvec_clear(&uniq);
+	if (rc == -1)
+		return cli_error_cause(cause);
+	return 0;
+}
+
+static int
+select_page(struct cmd_ctx *ctx, struct cmd_args *a,
+    const struct strvec *specs, const char *default_spec, bool deleted,
+    unsigned what, size_t limit, struct runindex **idxp,
+    struct run_rows *rows, size_t *total)
+{
+	struct run_filter	 f;
+	char			*cause = NULL;
+	int			 rc;
+
+	*idxp = NULL;
+	if (cli_run_filter(a, &f, &cause) == -1) {
+		runsel_filter_release(&f);
+		return cli_error_cause(cause);
+	}
+	if ((rc = open_index(ctx, idxp)) == 0)
+		rc = select_rows(*idxp, &f, specs != NULL ? specs : &a->pos,
+		    default_spec, deleted, what, limit, rows, total);
+	runsel_filter_release(&f);
+	if (rc != 0 && *idxp != NULL) {
+		runindex_close(*idxp);
+		*idxp = NULL;
+	}
+	return rc;
+}
+
+int
+cmd_runs_select(struct cmd_ctx *ctx, struct cmd_args *a,
+    const struct strvec *specs, const char *default_spec, bool deleted,
+    unsigned what, struct runindex **idxp, struct run_rows *rows)
+{
+	return select_page(ctx, a, specs, default_spec, deleted, what, 0,
+	    idxp, rows, NULL);
+}
+
+/*
+ * The table cells of a run: index ("[0:19c67a72]", or "[19c67a72]" when
+ * index < 0), operation, started, status, label.
+ */
+#define ROW_NCOLS	5
+
+static void
+row_cells(const struct run_row *row, long index, bool marked_suffix,
+    char **cells)
+{
+	char	*desc;
+
+	if (index >= 0)
+		cells[0] = xasprintf("[%ld:%.8s]", index, row->id);
+	else
+		cells[0] = xasprintf("[%.8s]", row->id);
+	desc = cmd_runs_op_desc(row);
+	if (marked_suffix && row->marked) {
+		cells[1] = xasprintf("%s [marked]", desc);
+		free(desc);
+	} else
+		cells[1] = desc;
+	cells[2] = cmd_runs_format_time(row->started);
+	cells[3] = xstrdup(run_status_name(row->status));
+	cells[4] = xstrdup(row->label != NULL ? row->label : "");
+}
+
+static void
+cells_free(char **cells, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		free(cells[i]);
+	free(cells);
+}
+
+/* The preview Guild shows before changing runs, on stderr. */
+static void
+preview_runs(const char *intro, const struct run_rows *rows)
+{
+	char	**cells;
+	size_t	  i;
+
+	fflush(stdout);
+	fprintf(stderr, "%s\n", intro);
+	cells = xcalloc(rows->n * ROW_NCOLS + 1, sizeof *cells);
+	for (i = 0; i < rows->n; i++) {
+		char	*c0;
+
+		row_cells(rows->v[i], -1, true, cells + i * ROW_NCOLS);
+		c0 = xasprintf("  %s", cells[i * ROW_NCOLS]);
+		free(cells[i * ROW_NCOLS]);
+		cells[i * ROW_NCOLS] = c0;
+	}
+	cli_table(stderr, (const char *const *)cells, rows->n, ROW_NCOLS);
+	cells_free(cells, rows->n * ROW_NCOLS);
+}
+
+bool
+cmd_runs_confirm(const struct run_rows *rows, const char *intro,
+    const char *question, bool default_yes)
+{
+	preview_runs(intro, rows);
+	return cli_confirm(question, default_yes);
+}
+
+/*
+ * What a command that changes runs does around its work: nothing
+ * selected is a note (exit 0), then the preview and question unless -y.
+ * Returns true to go ahead.
+ */
+struct runs_op {
+	const char	*nothing;	/* "Nothing to delete." */
+	bool		 default_yes;
+};
+
+static bool
+runs_op_start(const struct runs_op *op, const struct run_rows *rows,
+    bool yes, const char *intro, const char *question)
+{
+	if (rows->n == 0) {
+		fflush(stdout);
+		fprintf(stderr, "%s\n", op->nothing != NULL ? op->nothing :
+		    "No matching runs\nTry 'guild runs list' to list available runs.");
+		return false;
+	}
+	if (yes)
+		return true;
+	return cmd_runs_confirm(rows, intro, question, op->default_yes);
+}
+
+static void
+note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Guild prints what it did on stderr, so stdout stays the listing. */
+static void
+note(const char *fmt, ...)
+{
+	va_list	ap;
+
+	fflush(stdout);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* The index follows the directories anyway; tell it now so it is quick. */
+static void
+index_sync(struct runindex *idx, const char *id, bool deleted)
+{
+	char	*cause = NULL;
+
+	if (runindex_update(idx, id, deleted, NULL, &cause) == -1) {
+		warnx_core("run index: %s", cause);
+		free(cause);
+	}
+}
+
+static void
+index_forget(struct runindex *idx, const char *id)
+{
+	char	*cause = NULL;
+
+	if (runindex_forget(idx, id, &cause) == -1) {
+		warnx_core("run index: %s", cause);
+		free(cause);
+	}
+}
+
+/*
+ * Details of a run, as "runs info" and "runs list -v" show them: the
+ * walkthrough's fields in Guild's order; marked and label only when set.
+ */
+static void
+command_text(struct strbuf *sb, const struct value *cmd)
+{
+	size_t	i;
+
+	if (cmd == NULL || cmd->type != VALUE_LIST)
+		return;
+	for (i = 0; i < cmd->u.list.n; i++) {
+		const struct value	*arg = cmd->u.list.v[i];
+		struct strbuf		 one = STRBUF_INIT;
+
+		if (i > 0)
+			strbuf_addch(sb, ' ');
+		if (arg->type == VALUE_STRING)
+			strbuf_addstr(&one, arg->u.s);
+		else
+			value_format_flag(&one, arg);
+		if (strchr(one.buf, ' ') != NULL)
+			strbuf_addf(sb, "\"%s\"", one.buf);
+		else
+			strbuf_addstr(sb, one.buf);
+		strbuf_release(&one);
+	}
+}
+
+static void
+run_details(const struct run_row *row, struct strvec *keys,
+    struct strvec *vals)
+{
+	struct value	*cmd;
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*s;
+
+	strvec_push(keys, "id");
+	strvec_push(vals, row->id);
+	strvec_push(keys, "operation");
+	strvec_push_nodup(vals, cmd_runs_op_desc(row));
+	strvec_push(keys, "status");
+	strvec_push(vals, run_status_name(row->status));
+	strvec_push(keys, "started");
+	strvec_push_nodup(vals, cmd_runs_format_time(row->started));
+	strvec_push(keys, "stopped");
+	strvec_push_nodup(vals, cmd_runs_format_time(row->stopped));
+	if (row->marked) {
+		strvec_push(keys, "marked");
+		strvec_push(vals, "yes");
+	}
+	if (row->label != NULL && *row->label != '\0') {
+		strvec_push(keys, "label");
+		strvec_push(vals, row->label);
+	}
+	strvec_push(keys, "run_dir");
+	strvec_push_nodup(vals, path_abbrev_home(row->dir));
+	cmd = row_attr(row, "cmd");
+	command_text(&sb, cmd);
+	value_free(cmd);
+	strvec_push(keys, "command");
+	strvec_push_nodup(vals, strbuf_detach(&sb, NULL));
+	strvec_push(keys, "exit_status");
+	if (row->has_exit_status)
+		strvec_pushf(vals, "%d", row->exit_status);
+	else
+		strvec_push(vals, "");
+	strvec_push(keys, "pid");
+	if (row->status == RUN_STATUS_RUNNING && row->pid > 0)
+		s = xasprintf("%ld", (long)row->pid);
+	else
+		s = xstrdup("");
+	strvec_push_nodup(vals, s);
+}
+
+static void
+print_kv(FILE *f, const char *indent, const char *key, const char *val)
+{
+	if (*val == '\0')
+		fprintf(f, "%s%s:\n", indent, key);
+	else
+		fprintf(f, "%s%s: %s\n", indent, key, val);
+}
+
+/* Comments, as "comment --list", "runs -c" and "runs info -c" show them. */
+static void
+print_comments(FILE *f, const struct value *comments, bool numbered)
+{
+	size_t	i;
+
+	if (comments == NULL || comments->type != VALUE_LIST ||
+	    comments->u.list.n == 0) {
+		if (numbered)
+			fprintf(f, "  <no comments>\n");
+		return;
+	}
+	for (i = 0; i < comments->u.list.n; i++) {
+		const struct value	*c = comments->u.list.v[i];
+		const struct value	*user, *host, *body, *time;
+		const char		*p;
+		char			*when;
+		double			 t = 0;
+
+		user = value_map_get(c, "user");
+		host = value_map_get(c, "host");
+		body = value_map_get(c, "body");
+		time = value_map_get(c, "time");
+		value_number(time, &t);
+		when = cmd_runs_format_time((int64_t)t);
+		fprintf(f, "  ");
+		if (numbered)
+			fprintf(f, "[%zu] ", i + 1);
+		fprintf(f, "%s", user != NULL && user->type == VALUE_STRING ?
+		    user->u.s : "");
+		if (host != NULL && host->type == VALUE_STRING && *host->u.s != '\0')
+			fprintf(f, "@%s", host->u.s);
+		fprintf(f, " %s\n", when);
+		free(when);
+		if (body == NULL || body->type != VALUE_STRING)
+			continue;
+		for (p = body->u.s; *p != '\0'; ) {
+			size_t	n = strcspn(p, "\n");
+
+			fprintf(f, "    %.*s\n", (int)n, p);
+			p += n + (p[n] == '\n');
+		}
+	}
+}
+
+/*
+ * guild runs list
+ */
+
+enum {
+	LIST_ALL = 1,
+	LIST_MORE,
+	LIST_LIMIT,
+	LIST_DELETED,
+	LIST_VERBOSE,
+	LIST_JSON,
+	LIST_COMMENTS,
+	LIST_SIMPLIFIED,
+};
+
+static const struct cmd_option list_options[] = {
+	{ LIST_ALL, "a", "all", NULL, "Show all runs (default is 20)." },
+	{ LIST_MORE, "m", "more", NULL, "Show 20 more runs (may be repeated)." },
+	{ LIST_LIMIT, "n", "limit", "N", "Show the first N runs." },
+	{ LIST_DELETED, "d", "deleted", NULL, "Show deleted runs (the trash)." },
+	{ LIST_VERBOSE, "v", "verbose", NULL, "Show run details under each run." },
+	{ LIST_JSON, NULL, "json", NULL, "Show runs as JSON (all of them unless -n)." },
+	{ LIST_COMMENTS, "c", "comments", NULL, "Show comments under each run." },
+	{ LIST_SIMPLIFIED, "s", "simplified", NULL, "Show index, operation, status and label only." },
+	{ 0 }
+};
+
+static int
+parse_count(const char *s, const char *what, long *out)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || n < 0)
+		return cli_error("invalid value for %s: '%s' is not a valid "
+		    "count", what, s);
+	*out = n;
+	return 0;
+}
+
+static void
+list_json(const struct run_rows *rows, size_t n)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	size_t		 i;
+
+	strbuf_addch(&sb, '[');
+	for (i = 0; i < n; i++) {
+		const struct run_row	*row = rows->v[i];
+		struct value		*o = value_map(), *tags;
+		const struct value	*attrs = row->attrs;
+		size_t			 j;
+
+		value_map_set(o, "id", value_string(row->id));
+		value_map_set(o, "run_dir", value_string(row->dir));
+		value_map_set(o, "opref", value_string(row->opref != NULL ?
+		    row->opref : ""));
+		value_map_set(o, "operation",
+		    value_string_or_null(row->op_desc));
+		value_map_set(o, "exit_status", row->has_exit_status ?
+		    value_int(row->exit_status) : value_null());
+		value_map_set(o, "cmd", value_map_get(attrs, "cmd") != NULL ?
+		    value_dup(value_map_get(attrs, "cmd")) : value_null());
+		value_map_set(o, "comments",
+		    value_map_get(attrs, "comments") != NULL ?
+		    value_dup(value_map_get(attrs, "comments")) : value_null());
+		value_map_set(o, "marked", value_bool(row->marked));
+		value_map_set(o, "label", value_string(row->label != NULL ?
+		    row->label : ""));
+		value_map_set(o, "started", row->started > 0 ?
+		    value_int(row->started) : value_null());
+		value_map_set(o, "status",
+		    value_string(run_status_name(row->status)));
+		value_map_set(o, "stopped", row->stopped > 0 ?
+		    value_int(row->stopped) : value_null());
+		tags = value_list();
+		for (j = 0; j < row->tags.n; j++)
+			value_list_push(tags, value_string(row->tags.v[j]));
+		value_map_set(o, "tags", tags);
+		if (i > 0)
+			strbuf_addstr(&sb, ", ");
+		json_value(&sb, o);
+		value_free(o);
+	}
+	strbuf_addstr(&sb, "]\n");
+	fwrite(sb.buf, 1, sb.len, stdout);
+	strbuf_release(&sb);
+}
+
+/* The table as text, so that details can go under each of its lines. */
+static char *
+table_text(char **cells, size_t rows, size_t ncols)
+{
+	char	*buf = NULL;
+	size_t	 len = 0;
+	FILE	*f;
+
+	if ((f = open_memstream(&buf, &len)) == NULL)
+		return xstrdup("");
+	cli_table(f, (const char *const *)cells, rows, ncols);
+	fclose(f);
+	return buf != NULL ? buf : xstrdup("");
+}
+
+static int
+cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	struct runindex		*idx;
+	struct run_rows		 rows = RUN_ROWS_INIT;
+	struct strvec		 none = STRVEC_INIT;
+	bool			 deleted = cmd_arg_has(a, LIST_DELETED);
+	bool			 json = cmd_arg_has(a, LIST_JSON);
+	bool			 verbose = cmd_arg_has(a, LIST_VERBOSE);
+	bool			 comments = cmd_arg_has(a, LIST_COMMENTS);
+	bool			 simple = cmd_arg_has(a, LIST_SIMPLIFIED);
+	long			 limit = -1;
+	size_t			 n, i, ncols, want, total = 0;
+	char			**cells, *text, *line;
+	int			 rc;
+
+	if (a->pos.n > 0)
+		return cli_error("unexpected argument '%s'\n"
+		    "Try 'guild runs list --help' for more information.",
+		    a->pos.v[0]);
+	if (cmd_arg_has(a, LIST_LIMIT) &&
+	    parse_count(cmd_arg_value(a, LIST_LIMIT), "--limit", &limit) != 0)
+		return 1;
+	if ((json && (verbose || comments)) || (verbose && comments))
+		return cli_error("--json, --verbose and --comments cannot be "
+		    "used together");
+	if (cmd_arg_has(a, LIST_ALL) && limit >= 0)
+		return cli_error("--all and --limit cannot both be used");
+	/*
+	 * Only the rows shown are loaded: "guild runs" reads 20 rows of the
+	 * index however many runs there are. --json lists every run unless
+	 * -n is given.
+	 */
+	if (limit >= 0)
+		want = (size_t)limit;
+	else if (json || cmd_arg_has(a, LIST_ALL))
+		want = 0;
+	else
+		want = RUNS_PER_GROUP * ((size_t)a->count[LIST_MORE] + 1);
+	if (limit == 0) {
+		/* -n 0 shows nothing; the index still says how many. */
+		want = 1;
+	}
+	if ((rc = select_page(ctx, a, &none, NULL, deleted,
+	    json ? RUNINDEX_ATTRS : 0, want, &idx, &rows, &total)) != 0)
+		return rc;
+	n = limit == 0 ? 0 : rows.n;
+	if (limit < 0 && !json && !cmd_arg_has(a, LIST_ALL) && n < total)
+		note("Showing the first %zu runs (%zu total) - use --all "
+		    "to show all or -m to show more", n, total);
+	if (json) {
+		list_json(&rows, n);
+		goto out;
+	}
+
+	ncols = simple ? 4 : ROW_NCOLS;
+	cells = xcalloc(n * ROW_NCOLS + 1, sizeof *cells);
+	for (i = 0; i < n; i++) {
+		char	**c = cells + i * ncols, *tmp[ROW_NCOLS];
+
+		row_cells(rows.v[i], (long)i, true, tmp);
+		if (simple) {
+			/* [N]  operation  status  label */
+			free(tmp[0]);
+			free(tmp[2]);
+			c[0] = xasprintf("[%zu]", i);
+			c[1] = tmp[1];
+			c[2] = tmp[3];
+			c[3] = tmp[4];
+		} else
+			memcpy(c, tmp, sizeof tmp);
+	}
+	if (!verbose && !comments) {
+		cli_table(stdout, (const char *const *)cells, n, ncols);
+		cells_free(cells, n * ncols);
+		goto out;
+	}
+	text = table_text(cells, n, ncols);
+	cells_free(cells, n * ncols);
+	line = text;
+	for (i = 0; i < n; i++) {
+		size_t	len = strcspn(line, "\n");
+
+		printf("%.*s\n", (int)len, line);
+		line += len + (line[len] == '\n');
+		if (verbose) {
+			struct strvec	keys = STRVEC_INIT, vals = STRVEC_INIT;
+			size_t		j;
+
+			run_details(rows.v[i], &keys, &vals);
+			for (j = 0; j < keys.n; j++)
+				print_kv(stdout, "  ", keys.v[j], vals.v[j]);
+			strvec_clear(&keys);
+			strvec_clear(&vals);
+		} else {
+			struct value	*c = row_attr(rows.v[i], "comments");
+
+			print_comments(stdout, c, false);
+			value_free(c);
+		}
+	}
+	free(text);
+out:
+	run_rows_release(&rows);
+	runindex_close(idx);
+	return 0;
+}
+
+const struct cmd_entry cmd_runs_list_entry = {
+	.name = "list",
+	.aliases = "ls",
+	.summary = "List runs.",
+	.description =
+	    "Runs are listed newest first and numbered from 0: use the numbers\n"
+	    "(or id prefixes) to name runs in other commands. Filters apply\n"
+	    "before the numbering.",
+	.options = list_options,
+	.filter_options = run_filter_options,
+	.exec = cmd_runs_list_exec,
+};
+
+/*
+ * guild runs info
+ */
+
+enum {
+	INFO_OUTPUT = 1,
+	INFO_JSON,
+	INFO_COMMENTS,
+	INFO_ALL_SCALARS,
+	INFO_DELETED,
+};
+
+static const struct cmd_option info_options[] = {
+	{ INFO_OUTPUT, "O", "output", NULL, "Show the run's output." },
+	{ INFO_COMMENTS, "c", "comments", NULL, "Show the run's comments." },
+	{ INFO_ALL_SCALARS, "s", "all-scalars", NULL,
+	  "Show first, last, min, max, avg and total of every scalar." },
+	{ INFO_JSON, NULL, "json", NULL, "Show the information as JSON." },
+	{ INFO_DELETED, "d", "deleted", NULL, "Show a deleted run." },
+	{ 0 }
+};
+
+int
+cmd_runs_select_one(struct cmd_ctx *ctx, struct cmd_args *a, bool deleted,
+    unsigned what, struct runindex **idxp, struct run_row **rowp)
+{
+	struct run_rows	 rows = RUN_ROWS_INIT;
+	int		 rc;
+
+	*rowp = NULL;
+	if (a->pos.n > 1)
+		return cli_error("only one RUN may be given (got %zu)", a->pos.n);
+	if ((rc = cmd_runs_select(ctx, a, NULL, "0", deleted, what, idxp,
+	    &rows)) != 0)
+		return rc;
+	if (rows.n == 0)
+		rc = cli_error("no matching runs\n"
+		    "Try 'guild runs list' to list available runs.");
+	else if (rows.n > 1)
+		rc = cli_error("'%s' matches %zu runs: specify one run",
+		    a->pos.v[0], rows.n);
+	else {
+		*rowp = rows.v[0];
+		rows.n = 0;
+	}
+	run_rows_release(&rows);
+	if (rc != 0) {
+		runindex_close(*idxp);
+		*idxp = NULL;
+	}
+	return rc;
+}
+
+static int
+key_natcmp(const void *a, const void *b)
+{
+	return natcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+scalar_text(struct strbuf *sb, const struct scalar_point *p)
+{
+	if (isnan(p->value))
+		strbuf_addstr(sb, "nan");
+	else
+		strbuf_addf(sb, "%.6f", p->value);
+	strbuf_addf(sb, " (step %lld)", p->step);
+}
+
+struct info_output {
+	struct strbuf	*sb;
+	struct value	*lines;		/* JSON: a list */
+	bool		 colour;
+};
+
+static void
+info_output_line(const struct output_line *line, void *arg)
+{
+	struct info_output	*io = arg;
+
+	if (io->lines != NULL) {
+		value_list_push(io->lines, value_string_n(line->text, line->len));
+		return;
+	}
+	strbuf_addstr(io->sb, "  ");
+	/* Cooked text: the run's own escape sequences never get through. */
+	if (io->colour)
+		output_line_render(line, io->sb);
+	else
+		strbuf_add(io->sb, line->text, line->len);
+	strbuf_addch(io->sb, '\n');
+}
+
+static struct value *
+scalar_point_json(const struct scalar_point *p)
+{
+	struct value	*l = value_list();
+
+	value_list_push(l, isnan(p->value) ? value_null() : value_float(p->value));
+	value_list_push(l, value_int(p->step));
+	return l;
+}
+
+static int
+info_print(const struct run_row *row, struct cmd_args *a)
+{
+	struct strvec		 keys = STRVEC_INIT, vals = STRVEC_INIT;
+	struct scalars_summary	 sum = SCALARS_SUMMARY_INIT;
+	struct strbuf		 sb = STRBUF_INIT;
+	struct value		*flags, *comments = NULL, *json = NULL, *v;
+	bool			 all_scalars = cmd_arg_has(a, INFO_ALL_SCALARS);
+	char			*cause = NULL, **names;
+	size_t			 i, n;
+
+	if (cmd_arg_has(a, INFO_JSON))
+		json = value_map();
+	run_details(row, &keys, &vals);
+	for (i = 0; i < keys.n; i++) {
+		if (json == NULL) {
+			print_kv(stdout, "", keys.v[i], vals.v[i]);
+			continue;
+		}
+		if (strcmp(keys.v[i], "marked") == 0)
+			v = value_bool(true);
+		else if ((strcmp(keys.v[i], "exit_status") == 0 ||
+		    strcmp(keys.v[i], "pid") == 0))
+			v = *vals.v[i] == '\0' ? value_null() :
+			    value_int(strtoll(vals.v[i], NULL, 10));
+		else
+			v = value_string(vals.v[i]);
+		value_map_set(json, keys.v[i], v);
+	}
+	if (json != NULL && !row->marked)
+		value_map_set(json, "marked", value_bool(false));
+	strvec_clear(&keys);
+	strvec_clear(&vals);
+
+	/* Tags, flags and scalars, in Guild's order, when there are any. */
+	if (json != NULL) {
+		v = value_list();
+		for (i = 0; i < row->tags.n; i++)
+			value_list_push(v, value_string(row->tags.v[i]));
+		value_map_set(json, "tags", v);
+	} else if (row->tags.n > 0) {
+		printf("tags:\n");
+		for (i = 0; i < row->tags.n; i++)
+			printf("  - %s\n", row->tags.v[i]);
+	}
+
+	flags = row_attr(row, "flags");
+	if (flags != NULL && flags->type == VALUE_MAP) {
+		n = flags->u.map.n;
+		names = xcalloc(n + 1, sizeof *names);
+		if (n > 0) {
+			memcpy(names, flags->u.map.k, n * sizeof *names);
+			qsort(names, n, sizeof *names, key_natcmp);
+		}
+		if (json != NULL)
+			value_map_set(json, "flags", value_dup(flags));
+		else if (n > 0)
+			printf("flags:\n");
+		for (i = 0; json == NULL && i < n; i++) {
+			strbuf_reset(&sb);
+			value_format_flag(&sb, value_map_get(flags, names[i]));
+			printf("  %s: %s\n", names[i], sb.buf);
+		}
+		free(names);
+	} else if (json != NULL)
+		value_map_set(json, "flags", value_map());
+	value_free(flags);
+
+	if (scalars_summary_read(row->dir, 0, &sum, &cause) == -1) {
+		/* Unreadable scalars do not hide the rest of the run. */
+		warnx_core("%s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	v = json != NULL ? value_map() : NULL;
+	for (i = 0, n = 0; i < sum.n; i++) {
+		const struct scalar_stats	*s = &sum.v[i];
+
+		if (!all_scalars && str_starts_with(s->key, "sys/"))
+			continue;
+		if (v != NULL) {
+			struct value	*sv;
+
+			if (all_scalars) {
+				struct scalar_point avg = s->last, total = s->last;
+
+				avg.value = s->count > 0 ?
+				    s->total / (double)s->count : NAN;
+				avg.step = (long long)s->count;
+				total.value = s->total;
+				total.step = (long long)s->count;
+				sv = value_map();
+				value_map_set(sv, "first", scalar_point_json(&s->first));
+				value_map_set(sv, "last", scalar_point_json(&s->last));
+				value_map_set(sv, "min", scalar_point_json(&s->min));
+				value_map_set(sv, "max", scalar_point_json(&s->max));
+				value_map_set(sv, "avg", scalar_point_json(&avg));
+				value_map_set(sv, "total", scalar_point_json(&total));
+			} else
+				sv = scalar_point_json(&s->last);
+			value_map_set(v, s->key, sv);
+			continue;
+		}
+		if (n++ == 0)
+			printf("scalars:\n");
+		if (!all_scalars) {
+			strbuf_reset(&sb);
+			scalar_text(&sb, &s->last);
+			printf("  %s: %s\n", s->key, sb.buf);
+			continue;
+		}
+		printf("  %s:\n", s->key);
+		strbuf_reset(&sb);
+		scalar_text(&sb, &s->first);
+		printf("    first: %s\n", sb.buf);
+		strbuf_reset(&sb);
+		scalar_text(&sb, &s->last);
+		printf("    last: %s\n", sb.buf);
+		strbuf_reset(&sb);
+		scalar_text(&sb, &s->min);
+		printf("    min: %s\n", sb.buf);
+		strbuf_reset(&sb);
+		scalar_text(&sb, &s->max);
+		printf("    max: %s\n", sb.buf);
+		printf("    avg: %.6f (count %zu)\n", s->count > 0 ?
+		    s->total / (double)s->count : NAN, s->count);
+		printf("    total: %.6f (count %zu)\n", s->total, s->count);
+	}
+	if (v != NULL)
+		value_map_set(json, "scalars", v);
+	scalars_summary_release(&sum);
+
+	if (cmd_arg_has(a, INFO_COMMENTS)) {
+		comments = row_attr(row, "comments");
+		if (json != NULL)
+			value_map_set(json, "comments", comments != NULL ?
+			    value_dup(comments) : value_list());
+		else {
+			printf("comments:\n");
+			print_comments(stdout, comments, true);
+		}
+		value_free(comments);
+	}
+
+	if (cmd_arg_has(a, INFO_OUTPUT)) {
+		struct info_output	io = { .sb = &sb };
+
+		strbuf_reset(&sb);
+		if (json != NULL)
+			io.lines = value_list();
+		else
+			io.colour = isatty(STDOUT_FILENO) &&
+			    getenv("NO_COLOR") == NULL;
+		if (output_read(row->dir, info_output_line, &io, &cause) == -1) {
+			value_free(io.lines);
+			value_free(json);
+			strbuf_release(&sb);
+			return cli_error_cause(cause);
+		}
+		if (json != NULL)
+			value_map_set(json, "output", io.lines);
+		else {
+			printf("output:\n");
+			fwrite(sb.buf, 1, sb.len, stdout);
+		}
+	}
+	if (json != NULL) {
+		strbuf_reset(&sb);
+		json_value(&sb, json);
+		printf("%s\n", sb.buf);
+		value_free(json);
+	}
+	strbuf_release(&sb);
+	return 0;
+}
+
+int
+cmd_runs_info_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	struct runindex	*idx;
+	struct run_row	*row;
+	int		 rc;
+
+	if ((rc = cmd_runs_select_one(ctx, a, cmd_arg_has(a, INFO_DELETED), 0,
+	    &idx, &row)) != 0)
+		return rc;
+	rc = info_print(row, a);
+	run_row_free(row);
+	runindex_close(idx);
+	return rc;
+}
+
+const struct cmd_entry cmd_runs_info_entry = {
+	.name = "info",
+	.usage = "[RUN]",
+	.summary = "Show run information.",
+	.description =
+	    "RUN is a run index (0 is the newest run) or an id prefix; it\n"
+	    "defaults to the newest run that the filters select.",
+	.options = info_options,
+	.filter_options = run_filter_options,
+	.exec = cmd_runs_info_exec,
+};
+
+/*
+ * Stopping runs (runops.c: TERM to the operation's process group, KILL
+ * when forced), then a moment for the supervisor to record the exit
+ * status, so that what follows (a listing, the move to the trash) sees
+ * the run's final status. A run whose supervisor died never gets one.
+ */
+static void
+wait_supervisor(const struct run *run)
+{
+	const struct timespec	 tick = { 0, 20 * 1000 * 1000 };
+	uint64_t		 start = mono_ms();
+	long long		 status;
+	char			*lock = run_guild_path(run, "LOCK");
+
+	while (path_exists(lock) && !run_attr_int(run, "exit_status", &status) &&
+	    mono_ms() - start < SUPERVISOR_WAIT_MS)
+		nanosleep(&tick, NULL);
+	free(lock);
+}
+
+/*
+ * Stop one run. Returns 0, or -1 when it is still alive after everything
+ * (its pid appended to alive).
+ */
+static int
+stop_one(const struct run_row *row, bool wait, unsigned timeout_ms,
+    bool force, struct strvec *alive)
+{
+	struct run	*run;
+	pid_t		 pid;
+	char		*cause = NULL;
+	int		 rc = 0;
+
+	if ((run = run_open(row->dir, &cause)) == NULL) {
+		warnx_core("%s", cause);
+		free(cause);
+		return 0;
+	}
+	pid = run_lock_pid(run);
+	if (pid <= 0 || !run_lock_alive(run)) {
+		printf("Run %s is not running\n", row->id);
+		run_free(run);
+		return 0;
+	}
+	note("Stopping %s (pid %ld)", row->id, (long)pid);
+	if (!wait)
+		rc = run_signal(run, SIGTERM, &cause);
+	else if ((rc = run_stop(run, timeout_ms, force, &cause)) == 0)
+		wait_supervisor(run);
+	if (rc == -1) {
+		/* Gone in the meantime is what was asked for. */
+		if (run_lock_alive(run))
+			strvec_pushf(alive, "%ld", (long)pid);
+		else
+			rc = 0;
+		free(cause);
+	}
+	run_free(run);
+	return rc;
+}
+
+/*
+ * guild runs delete / rm, restore, purge
+ */
+
+enum {
+	RM_YES = 1,
+	RM_PERMANENT,
+};
+
+static const struct cmd_option delete_options[] = {
+	{ RM_YES, "y", "yes", NULL, "Do not prompt." },
+	{ RM_PERMANENT, "p", "permanent", NULL,
+	  "Delete permanently instead of moving runs to the trash." },
+	{ 0 }
+};
+
+static const struct cmd_option yes_options[] = {
+	{ RM_YES, "y", "yes", NULL, "Do not prompt." },
+	{ 0 }
+};
+
+static int
+cmd_runs_delete_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	static const struct runs_op	 op = { "Nothing to delete.", true };
+	static const struct runs_op	 op_p = { "Nothing to delete.", false };
+	struct runindex			*idx;
+	struct run_rows			 rows = RUN_ROWS_INIT;
+	struct strvec			 alive = STRVEC_INIT;
+	bool				 permanent = cmd_arg_has(a, RM_PERMANENT);
+	bool				 yes = cmd_arg_has(a, RM_YES);
+	bool				 running = false;
+	size_t				 i, done = 0;
+	char				*q, *cause = NULL;
+	int				 rc;
+
+	if ((rc = cmd_runs_select(ctx, a, NULL, ":", false, 0, &idx,
+	    &rows)) != 0)
+		return rc;
+	q = xasprintf("%s %zu run(s)?", permanent ? "Permanently delete" :
+	    "Delete", rows.n);
+	if (!runs_op_start(permanent ? &op_p : &op, &rows, yes, permanent ?
+	    "WARNING: You are about to permanently delete the following runs:" :
+	    "You are about to delete the following runs:", q))
+		goto out;
+	for (i = 0; i < rows.n; i++)
+		if (rows.v[i]->status == RUN_STATUS_RUNNING)
+			running = true;
+	if (running && !yes) {
+		note("WARNING: One or more runs are still running and will be "
+		    "stopped before being deleted.");
+		if (!cli_confirm("Really delete these runs?", false))
+			goto out;
+	}
+	for (i = 0; i < rows.n; i++) {
+		const struct run_row	*row = rows.v[i];
+
+		if (row->status == RUN_STATUS_RUNNING)
+			stop_one(row, true, DELETE_STOP_TIMEOUT_MS, true, &alive);
+		if (permanent)
+			rc = run_remove(ctx->home, row->id, &cause);
+		else
+			rc = run_trash(ctx->home, row->id, &cause);
+		if (rc == -1) {
+			cli_error_cause(cause);
+			cause = NULL;
+			continue;
+		}
+		done++;
+		index_forget(idx, row->id);
+		if (!permanent)
+			index_sync(idx, row->id, true);
+	}
+	rc = done == rows.n ? 0 : 1;
+	note("%s %zu run(s)", permanent ? "Permanently deleted" : "Deleted",
+	    done);
+out:
+	free(q);
+	strvec_clear(&alive);
+	run_rows_release(&rows);
+	runindex_close(idx);
+	return rc;
+}
+
+const struct cmd_entry cmd_runs_delete_entry = {
+	.name = "delete",
+	.aliases = "rm",
+	.usage = "[RUN...]",
+	.summary = "Delete one or more runs.",
+	.description =
+	    "Deleted runs go to the trash, from where 'guild runs restore' brings\n"
+	    "them back and 'guild runs purge' removes them for good. Without RUN,\n"
+	    "every run the filters select is deleted (after the question).\n"
+	    "Running runs are stopped first.",
+	.options = delete_options,
+	.filter_options = run_filter_options,
+	.exec = cmd_runs_delete_exec,
+};
+
+static int
+cmd_runs_restore_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	static const struct runs_op	 op = { "Nothing to restore.", true };
+	struct runindex			*idx;
+	struct run_rows			 rows = RUN_ROWS_INIT;
+	size_t				 i, done = 0;
+	char				*q, *cause = NULL;
+	int				 rc;
+
+	if ((rc = cmd_runs_select(ctx, a, NULL, ":", true, 0, &idx,
+	    &rows)) != 0)
+		return rc;
+	q = xasprintf("Restore %zu run(s)?", rows.n);
+	if (!runs_op_start(&op, &rows, cmd_arg_has(a, RM_YES),
+	    "You are about to restore the following runs:", q))
+		goto out;
+	for (i = 0; i < rows.n; i++) {
+		const struct run_row	*row = rows.v[i];
+
+		if (run_restore(ctx->home, row->id, &cause) == -1) {
+			cli_error_cause(cause);
+			cause = NULL;
+			continue;
+		}
+		done++;
+		index_forget(idx, row->id);
+		index_sync(idx, row->id, false);
+	}
+	rc = done == rows.n ? 0 : 1;
+	note("Restored %zu run(s)", done);
+out:
+	free(q);
+	run_rows_release(&rows);
+	runindex_close(idx);
+	return rc;
+}
+
+const struct cmd_entry cmd_runs_restore_entry = {
+	.name = "restore",
+	.usage = "[RUN...]",
+	.summary = "Restore deleted runs.",
+	.description =
+	    "RUN indexes and ids refer to the deleted runs, as 'guild runs -d'\n"
+	    "lists them. Without RUN, every deleted run the filters select is\n"
+	    "restored (after the question).",
+	.options = yes_options,
+	.filter_options = run_filter_options,
+	.exec = cmd_runs_restore_exec,
+};
+
+static int
+cmd_runs_purge_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	static const struct runs_op	 op = { "Nothing to purge.", false };
+	struct runindex			*idx;
+	struct run_rows			 rows = RUN_ROWS_INIT;
+	size_t				 i, done = 0;
+	char				*q, *cause = NULL;
+	int				 rc;
+
+	if ((rc = cmd_runs_select(ctx, a, NULL, ":", true, 0, &idx,
+	    &rows)) != 0)
+		return rc;
+	q = xasprintf("Permanently delete %zu run(s)?", rows.n);
+	if (!runs_op_start(&op, &rows, cmd_arg_has(a, RM_YES),
+	    "WARNING: You are about to permanently delete the following runs:",
+	    q))
+		goto out;
+	for (i = 0; i < rows.n; i++) {
+		if (run_purge(ctx->home, rows.v[i]->id, &cause) == -1) {
+			cli_error_cause(cause);
+			cause = NULL;
+			continue;
+		}
+		done++;
+		index_forget(idx, rows.v[i]->id);
+	}
+	rc = done == rows.n ? 0 : 1;
+	note("Permanently deleted %zu run(s)", done);
+out:
+	free(q);
+	run_rows_release(&rows);
+	runindex_close(idx);
+	return rc;
+}
+
+const struct cmd_entry cmd_runs_purge_entry = {
+	.name = "purge",
+	.usage = "[RUN...]",
+	.summary = "Permanently delete runs from the trash.",
+	.description =
+	    "RUN indexes and ids refer to the deleted runs, as 'guild runs -d'\n"
+	    "lists them. Without RUN, every deleted run the filters select is\n"
+	    "purged (after the question).",
+	.options = yes_options,
+	.filter_options = run_filter_options,
+	.exec = cmd_runs_purge_exec,
+};
+
+/*
+ * Changing attrs of the selected runs: label, tag, mark, comment. Each
+ * run is changed by fn; the index is told afterwards.
+ */
+typedef int (*change_fn)(struct run *, const struct run_row *, void *arg,
+    char **cause);
+
+static int
+change_runs(struct runindex *idx, const struct run_rows *rows, change_fn fn,
+    void *arg, size_t *done)
+{
+	size_t	 i;
+	int	 rc = 0;
+
+	*done = 0;
+	for (i = 0; i < rows->n; i++) {
+		struct run	*run;
+		char		*cause = NULL;
+
+		if ((run = run_open(rows->v[i]->dir, &cause)) == NULL ||
+		    fn(run, rows->v[i], arg, &cause) == -1) {
+			cli_error_cause(cause);
+			run_free(run);
+			rc = 1;
+			continue;
+		}
+		run_free(run);
+		index_sync(idx, rows->v[i]->id, rows->v[i]->deleted);
+		(*done)++;
+	}
+	return rc;
+}
+
+/* Words of s, split on white space. */
+static void
+split_words(const char *s, struct strvec *out)
+{
+	const char	*p = s;
+
+	for (;;) {
+		size_t	n;
+
+		p += strspn(p, " \t\r\n");
+		if (*p == '\0')
+			break;
+		n = strcspn(p, " \t\r\n");
+		strvec_push_nodup(out, xstrndup(p, n));
+		p += n;
+	}
+}
+
+/* Join words with single spaces. */
+static char *
+join_words(const struct strvec *words)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	size_t		i;
+
+	for (i = 0; i < words->n; i++) {
+		if (i > 0)
+			strbuf_addch(&sb, ' ');
+		strbuf_addstr(&sb, words->v[i]);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+static bool
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/*
+ * Remove every occurrence of part that stands between white space (or
+ * the ends) from label; what is left is joined by single spaces.
+ */
+static char *
+label_remove(const char *label, const char *part)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	struct strvec	 words = STRVEC_INIT;
+	size_t		 plen = strlen(part);
+	const char	*p = label, *hit;
+	char		*out;
+
+	if (plen == 0)
+		return xstrdup(label);
+	while ((hit = strstr(p, part)) != NULL) {
+		bool	before = hit == label || is_space(hit[-1]);
+		bool	after = hit[plen] == '\0' || is_space(hit[plen]);
+
+		if (before && after) {
+			strbuf_add(&sb, p, (size_t)(hit - p));
+			strbuf_addch(&sb, ' ');
+		} else
+			strbuf_add(&sb, p, (size_t)(hit - p) + plen);
+		p = hit + plen;
+	}
+	strbuf_addstr(&sb, p);
+	split_words(sb.buf, &words);
+	out = join_words(&words);
+	strvec_clear(&words);
+	strbuf_release(&sb);
+	return out;
+}
+
+/* Trim white space at both ends. */
+static char *
+trim(const char *s)
+{
+	size_t	n;
+
+	while (is_space(*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && is_space(s[n - 1]))
+		n--;
+	return xstrndup(s, n);
+}
+
+/*
+ * guild label
+ */
+
+enum {
+	LABEL_SET = 1,
+	LABEL_PREPEND,
+	LABEL_APPEND,
+	LABEL_REMOVE,
+	LABEL_CLEAR,
+	LABEL_YES,
+};
+
+static const struct cmd_option label_options[] = {
+	{ LABEL_SET, "s", "set", "VAL",
+	  "Set the label (${flag} inserts a flag value)." },
+	{ LABEL_PREPEND, "p", "prepend", "VAL", "Prepend VAL to the label." },
+	{ LABEL_APPEND, "a", "append", "VAL", "Append VAL to the label." },
+	{ LABEL_REMOVE, "rm", "remove", "VAL",
+	  "Remove VAL from the label (may be repeated)." },
+	{ LABEL_CLEAR, "c", "clear", NULL, "Clear the label." },
+	{ LABEL_YES, "y", "yes", NULL, "Do not prompt." },
+	{ 0 }
+};
+
+/* A label template over the run's flags, ${label} being the old label. */
+static char *
+label_render(struct run *run, const char *tmpl, const char *old)
+{
+	struct value	*flags = NULL, *vals;
+	char		*s, *t;
+
+	if (run_attr_read(run, "flags", &flags, NULL) == -1 || flags == NULL ||
+	    flags->type != VALUE_MAP) {
+		value_free(flags);
+		vals = value_map();
+	} else
+		vals = flags;
+	value_map_set(vals, "label", value_string(old));
+	s = flags_label(tmpl, vals);
+	value_free(vals);
+	t = trim(s);
+	free(s);
+	return t;
+}
+
+static int
+label_change(struct run *run, const struct run_row *row, void *arg,
+    char **cause)
+{
+	struct cmd_args	*a = arg;
+	const char	*old = row->label != NULL ? row->label : "";
+	char		*label, *part, *next;
+	size_t		 i;
+	int		 rc;
+
+	if (cmd_arg_has(a, LABEL_CLEAR))
+		return run_set_label(run, NULL, cause);
+	if (cmd_arg_has(a, LABEL_SET))
+		label = label_render(run, cmd_arg_value(a, LABEL_SET), old);
+	else if (cmd_arg_has(a, LABEL_PREPEND)) {
+		part = label_render(run, cmd_arg_value(a, LABEL_PREPEND), old);
+		next = xasprintf("%s %s", part, old);
+		label = trim(next);
+		free(next);
+		free(part);
+	} else if (cmd_arg_has(a, LABEL_APPEND)) {
+		part = label_render(run, cmd_arg_value(a, LABEL_APPEND), old);
+		next = xasprintf("%s %s", old, part);
+		label = trim(next);
+		free(next);
+		free(part);
+	} else {
+		label = xstrdup(old);
+		for (i = 0; i < a->values[LABEL_REMOVE].n; i++) {
+			next = label_remove(label, a->values[LABEL_REMOVE].v[i]);
+			free(label);
+			label = next;
+		}
+	}
+	rc = run_set_label(run, label, cause);
+	free(label);
+	return rc;
+}
+
+static int
+cmd_label_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	static const struct runs_op	 op = { "No runs to modify.", true };
+	static const int		 ids[] = { LABEL_SET, LABEL_PREPEND,
+	    LABEL_APPEND, LABEL_REMOVE, LABEL_CLEAR };
+	static const char *const	 names[] = { "--set", "--prepend",
+	    "--append", "--remove", "--clear" };
+	struct runindex			*idx;
+	struct run_rows			 rows = RUN_ROWS_INIT;
+	char				*intro, *removed;
+	size_t				 i, done;
+	int				 rc, first = -1;
+
+	/* Exactly one way of changing the label (--remove may repeat). */
+	for (i = 0; i < ARRAY_SIZE(ids); i++) {
+		if (!cmd_arg_has(a, ids[i]))
+			continue;
+		if (first != -1)
+			return cli_error("%s and %s cannot both be used",
+			    names[first], names[i]);
+		first = (int)i;
+	}
+	if (first == -1)
+		return cli_error("specify one of --set, --prepend, --append, "
+		    "--remove or --clear\n"
+		    "Try 'guild label --help' for more information.");
+	if ((rc = cmd_runs_select(ctx, a, NULL, "0", false, 0, &idx,
+	    &rows)) != 0)
+		return rc;
+	switch (ids[first]) {
+	case LABEL_SET:
+		intro = xasprintf("You are about to label the following runs "
+		    "with '%s':", cmd_arg_value(a, LABEL_SET));
+		break;
+	case LABEL_PREPEND:
+		intro = xasprintf("You are about to prepend '%s' to the label "
+		    "of the following runs:", cmd_arg_value(a, LABEL_PREPEND));
+		break;
+	case LABEL_APPEND:
+		intro = xasprintf("You are about to append '%s' to the label "
+		    "of the following runs:", cmd_arg_value(a, LABEL_APPEND));
+		break;
+	case LABEL_REMOVE:
+		removed = join_words(&a->values[LABEL_REMOVE]);
+		intro = xasprintf("You are about to remove '%s' from the label "
+		    "of the following runs:", removed);
+		free(removed);
+		break;
+	default:
+		intro = xstrdup("You are about to clear the label of the "
+		    "following runs:");
+		break;
+	}
+	if (runs_op_start(&op, &rows, cmd_arg_has(a, LABEL_YES), intro,
+	    "Continue?")) {
+		rc = change_runs(idx, &rows, label_change, a, &done);
+		if (ids[first] == LABEL_CLEAR)
+			note("Cleared label for %zu run(s)", done);
+		else
+			note("Labeled %zu run(s)", done);
+	}
+	free(intro);
+	run_rows_release(&rows);
+	runindex_close(idx);
+	return rc;
+}
+
+const struct cmd_entry cmd_label_entry = {
+	.name = "label",
+	.usage = "[RUN...]",
+	.summary = "Set run labels.",
+	.description =
+	    "Exactly one of --set, --prepend, --append, --remove or --clear.\n"
+	    "RUN defaults to the newest run. VAL may use ${flag} to insert a\n"
+	    "flag value of each run, and ${label} for its current label.",
+	.options = label_options,
+	.filter_options = run_filter_options,
+	.exec = cmd_label_exec,
+};
+
+/*
+ * guild tag
+ */
+
+enum {
+	TAG_ADD = 1,
+	TAG_DELETE,
+	TAG_CLEAR,
+	TAG_SYNC,
+	TAG_LIST_ALL,
+	TAG_YES,
+};
+
+static const struct cmd_option tag_options[] = {
+	{ TAG_ADD, "a", "add", "TAG", "Add TAG (may be repeated)." },
+	{ TAG_DELETE, "d", "delete", "TAG", "Delete TAG (may be repeated)." },
+	{ TAG_CLEAR, "c", "clear", NULL, "Delete every tag first." },
+	{ TAG_SYNC, "s", "sync-labels", NULL,
+	  "Update labels too: added tags are prepended, deleted ones removed." },
+	{ TAG_LIST_ALL, NULL, "list-all", NULL,
+	  "List the tags of the selected runs (default: all runs)." },
+	{ TAG_YES, "y", "yes", NULL, "Do not prompt." },
+	{ 0 }
+};
+
+static int
+tag_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+tag_change(struct run *run, const struct run_row *row, void *arg,
+    char **cause)
+{
+	struct cmd_args	*a = arg;
+	struct strvec	 tags = STRVEC_INIT, removed = STRVEC_INIT;
+	size_t		 i;
+	int		 rc;
+
+	if (cmd_arg_has(a, TAG_CLEAR))
+		strvec_pushv(&removed, (const char *const *)row->tags.v);
+	else
+		for (i = 0; i < a->values[TAG_DELETE].n; i++)
+			strvec_push(&removed, a->values[TAG_DELETE].v[i]);
+	for (i = 0; i < row->tags.n; i++)
+		if (strvec_find(&removed, row->tags.v[i]) == -1 &&
+		    strvec_find(&tags, row->tags.v[i]) == -1)
+			strvec_push(&tags, row->tags.v[i]);
+	for (i = 0; i < a->values[TAG_ADD].n; i++)
+		if (strvec_find(&tags, a->values[TAG_ADD].v[i]) == -1)
+			strvec_push(&tags, a->values[TAG_ADD].v[i]);
+	if (tags.n > 0)
+		qsort(tags.v, tags.n, sizeof *tags.v, tag_cmp);
+	rc = run_set_tags(run, &tags, cause);
+
+	if (rc == 0 && cmd_arg_has(a, TAG_SYNC)) {
+		struct strvec	 words = STRVEC_INIT, front = STRVEC_INIT;
+		char		*label = xstrdup(row->label != NULL ?
+		    row->label : ""), *next, *prefix;
+
+		for (i = 0; i < removed.n; i++) {
+			next = label_remove(label, removed.v[i]);
+			free(label);
+			label = next;
+		}
+		split_words(row->label != NULL ? row->label : "", &words);
+		for (i = 0; i < a->values[TAG_ADD].n; i++) {
+			const char	*t = a->values[TAG_ADD].v[i];
+
+			if (strvec_find(&words, t) == -1 &&
+			    strvec_find(&front, t) == -1)
+				strvec_push(&front, t);
+		}
+		if (front.n > 0) {
+			prefix = join_words(&front);
+			next = xasprintf("%s %s", prefix, label);
+			free(label);
+			label = trim(next);
+			free(next);
+			free(prefix);
+		}
+		rc = run_set_label(run, label, cause);
+		free(label);
+		strvec_clear(&words);
+		strvec_clear(&front);
+	}
+	strvec_clear(&tags);
+	strvec_clear(&removed);
+	return rc;
+}
+
+static int
+cmd_tag_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	static const struct runs_op	 op = { "No runs to modify.", true };
+	struct runindex			*idx;
+	struct run_rows			 rows = RUN_ROWS_INIT;
+	struct strvec			 all = STRVEC_INIT;
+	size_t				 i, j, done;
+	bool				 list = cmd_arg_has(a, TAG_LIST_ALL);
+	int				 rc;
+
+	if (!list && !cmd_arg_has(a, TAG_ADD) && !cmd_arg_has(a, TAG_DELETE) &&
+	    !cmd_arg_has(a, TAG_CLEAR))
+		return cli_error("specify one of --add, --delete, --clear or "
+		    "--list-all\nTry 'guild tag --help' for more information.");
+	if (list && (cmd_arg_has(a, TAG_ADD) || cmd_arg_has(a, TAG_DELETE) ||
+	    cmd_arg_has(a, TAG_CLEAR)))
+		return cli_error("--list-all cannot be used with --add, "
+		    "--delete or --clear");
+	if ((rc = cmd_runs_select(ctx, a, NULL, list ? ":" : "0", false, 0,
+	    &idx, &rows)) != 0)
+		return rc;
+	if (list) {
+		for (i = 0; i < rows.n; i++)
+			for (j = 0; j < rows.v[i]->tags.n; j++)
+				if (strvec_find(&all, rows.v[i]->tags.v[j]) == -1)
+					strvec_push(&all, rows.v[i]->tags.v[j]);
+		strvec_sort(&all);
+		for (i = 0; i < all.n; i++)
+			printf("%s\n", all.v[i]);
+		strvec_clear(&all);
+	} else if (runs_op_start(&op, &rows, cmd_arg_has(a, TAG_YES),
+	    cmd_arg_has(a, TAG_SYNC) ?
+	    "You are about to modify tags for the following runs:\n"
+	    "Labels are updated to reflect the latest tags." :
+	    "You are about to modify tags for the following runs:\n"
+	    "Labels are not updated - use --sync-labels to apply changes run "
+	    "labels.", "Continue?")) {
+		rc = change_runs(idx, &rows, tag_change, a, &done);
+		note("Modified tags for %zu run(s)", done);
+	}
+	run_rows_release(&rows);
+	runindex_close(idx);
+	return rc;
+}
+
+const struct cmd_entry cmd_tag_entry = {
+	.name = "tag",
+	.usage = "[RUN...]",
+	.summary = "Add or remove run tags.",
+	.description =
+	    "RUN defaults to the newest run. Tags are kept sorted; --clear\n"
+	    "removes every tag before --add adds new ones.",
+	.options = tag_options,
+	.filter_options = run_filter_options,
+	.exec = cmd_tag_exec,
+};
+
+/*
+ * guild mark
+ */
+
+enum {
+	MARK_CLEAR = 1,
+	MARK_YES,
+};
+
+static const struct cmd_option mark_options[] = {
+	{ MARK_CLEAR, "c", "clear", NULL, "Unmark the runs." },
+	{ MARK_YES, "y", "yes", NULL, "Do not prompt." },
+	{ 0 }
+};
+
+static int
+mark_change(struct run *run, const struct run_row *row UNUSED, void *arg,
+    char **cause)
+{
+	return run_set_marked(run, arg == NULL, cause);
+}
+
+static int
+cmd_mark_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	static const struct runs_op	 op_mark = { "No runs to mark.", true };
+	static const struct runs_op	 op_clear = { "No runs to unmark.", true };
+	struct run_filter		 f;
+	struct runindex			*idx;
+	struct run_rows			 rows = RUN_ROWS_INIT;
+	bool				 clear = cmd_arg_has(a, MARK_CLEAR);
+	char				*cause = NULL;
+	size_t				 done;
+	int				 rc;
+
+	if (cli_run_filter(a, &f, &cause) == -1) {
+		runsel_filter_release(&f);
+		return cli_error_cause(cause);
+	}
+	/* Without RUN, --clear unmarks every marked run (Guild). */
+	if (clear && a->pos.n == 0)
+		f.marked = true;
+	if ((rc = open_index(ctx, &idx)) == 0)
+		rc = select_rows(idx, &f, &a->pos, clear ? ":" : "0", false, 0,
+		    0, &rows, NULL);
+	runsel_filter_release(&f);
+	if (rc != 0)
+		goto out;
+	if (runs_op_start(clear ? &op_clear : &op_mark, &rows,
+	    cmd_arg_has(a, MARK_YES), clear ?
+	    "You are about to unmark the following runs:" :
+	    "You are about to mark the following runs:", "Continue?")) {
+		rc = change_runs(idx, &rows, mark_change, clear ? a : NULL,
+		    &done);
+		note("%s %zu run(s)", clear ? "Unmarked" : "Marked", done);
+	}
+out:
+	run_rows_release(&rows);
+	if (idx != NULL)
+		runindex_close(idx);
+	return rc;
+}
+
+const struct cmd_entry cmd_mark_entry = {
+	.name = "mark",
+	.usage = "[RUN...]",
+	.summary = "Mark a run.",
+	.description =
+	    "Marked runs are shown with [marked] and are preferred when a\n"
+	    "later operation needs one of their files. RUN defaults to the\n"
+	    "newest run; with --clear, to every marked run.",
+	.options = mark_options,
+	.filter_options = run_filter_options,
+	.exec = cmd_mark_exec,
+};
+
+/*
+ * guild comment
+ */
+
+enum {
+	COMMENT_LIST = 1,
+	COMMENT_ADD,
+	COMMENT_EDIT,
+	COMMENT_DELETE,
+	COMMENT_CLEAR,
+	COMMENT_USER,
+	COMMENT_YES,
+};
+
+static const struct cmd_option comment_options[] = {
+	{ COMMENT_LIST, "l", "list", NULL, "List the runs' comments." },
+	{ COMMENT_ADD, "a", "add", "TEXT", "Add a comment." },
+	{ COMMENT_EDIT, "e", "edit", NULL,
+	  "Write the comment in an editor ($VISUAL, $EDITOR, else vi)." },
+	{ COMMENT_DELETE, "d", "delete", "INDEX",
+	  "Delete comment INDEX (1 is the first, as --list numbers them)." },
+	{ COMMENT_CLEAR, "c", "clear", NULL, "Delete every comment." },
+	{ COMMENT_USER, "u", "user", "USER[@HOST]",
+	  "Comment as USER (default: the current user and host)." },
+	{ COMMENT_YES, "y", "yes", NULL, "Do not prompt." },
+	{ 0 }
+};
+
+struct comment_change {
+	const char	*body;
+	const char	*user;
+	const char	*host;
+	long		 delete_index;	/* 1-based; 0: not deleting */
+	bool		 clear;
+	int64_t		 time;
+};
+
+static int
+comment_change(struct run *run, const struct run_row *row UNUSED, void *arg,
+    char **cause)
+{
+	struct comment_change	*cc = arg;
+	struct value		*comments = NULL, *c;
+	int			 rc;
+
+	if (cc->clear)
+		return run_attr_delete(run, "comments", cause);
+	if (run_attr_read(run, "comments", &comments, cause) == -1)
+		return -1;
+	if (comments == NULL || comments->type != VALUE_LIST) {
+		value_free(comments);
+		comments = value_list();
+	}
+	if (cc->delete_index > 0) {
+		size_t	i = (size_t)cc->delete_index - 1;
+
+		/* A missing index is not an error (Guild). */
+		if (i < comments->u.list.n) {
+			value_free(comments->u.list.v[i]);
+			memmove(comments->u.list.v + i, comments->u.list.v + i + 1,
+			    (comments->u.list.n - i - 1) * sizeof *comments->u.list.v);
+			comments->u.list.n--;
+		}
+	} else {
+		c = value_map();
+		value_map_set(c, "body", value_string(cc->body));
+		value_map_set(c, "host", value_string(cc->host));
+		value_map_set(c, "time", value_int(cc->time));
+		value_map_set(c, "user", value_string(cc->user));
+		value_list_push(comments, c);
+	}
+	rc = run_attr_write(run, "comments", comments, cause);
+	value_free(comments);
+	return rc;
+}
+
+static char *
+current_user(void)
+{
+	const char	*u = getenv("USER");
+	struct passwd	*pw;
+
+	if (u != NULL && *u != '\0')
+		return xstrdup(u);
+	if ((pw = getpwuid(getuid())) != NULL)
+		return xstrdup(pw->pw_name);
+	return xstrdup("");
+}
+
+static char *
+current_host(void)
+{
+	char	buf[256];
+
+	if (gethostname(buf, sizeof buf) == -1)
+		return xstrdup("");
+	buf[sizeof buf - 1] = '\0';
+	return xstrdup(buf);
+}
+
+/*
+ * The comment from an editor: the text of a temporary file after
+ * $VISUAL/$EDITOR (else vi) ran on it, without '#' lines.
+ */
+static int
+comment_from_editor(const char *initial, const struct run_rows *rows,
+    char **out)
+{
+	const char	*editor, *tmpdir = getenv("TMPDIR");
+	struct strbuf	 sb = STRBUF_INIT, text = STRBUF_INIT;
+	char		*path, *cause = NULL, *cmd, **cells, *table;
+	const char	*p;
+	size_t		 i;
+	int		 fd, status;
+	pid_t		 pid;
+
+	*out = NULL;
+	if ((editor = getenv("VISUAL")) == NULL || *editor == '\0')
+		if ((editor = getenv("EDITOR")) == NULL || *editor == '\0')
+			editor = "vi";
+	path = xasprintf("%s/guild-comment-XXXXXX",
+	    tmpdir != NULL && *tmpdir != '\0' ? tmpdir : "/tmp");
+	if ((fd = mkstemp(path)) == -1) {
+		cli_error("cannot create a temporary file: %s", strerror(errno));
+		free(path);
+		return 1;
+	}
+	strbuf_addf(&sb, "%s\n"
+	    "# Type a comment for the runs below. Lines starting with '#' are\n"
+	    "# ignored. An empty comment aborts the command.\n#\n# Runs:\n",
+	    initial != NULL ? initial : "");
+	cells = xcalloc(rows->n * ROW_NCOLS + 1, sizeof *cells);
+	for (i = 0; i < rows->n; i++)
+		row_cells(rows->v[i], -1, true, cells + i * ROW_NCOLS);
+	table = table_text(cells, rows->n, ROW_NCOLS);
+	cells_free(cells, rows->n * ROW_NCOLS);
+	for (p = table; *p != '\0'; ) {
+		size_t	n = strcspn(p, "\n");
+
+		strbuf_addf(&sb, "#   %.*s\n", (int)n, p);
+		p += n + (p[n] == '\n');
+	}
+	free(table);
+	if (write(fd, sb.buf, sb.len) != (ssize_t)sb.len) {
+		close(fd);
+		unlink(path);
+		free(path);
+		strbuf_release(&sb);
+		return cli_error("cannot write a temporary file");
+	}
+	close(fd);
+	strbuf_release(&sb);
+
+	cmd = xasprintf("%s \"$1\"", editor);
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
+		_exit(127);
+	}
+	free(cmd);
+	while (pid > 0 && waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (pid == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		unlink(path);
+		free(path);
+		return cli_error("the editor (%s) failed", editor);
+	}
+	if (strbuf_read_file(&sb, path, &cause) == -1) {
+		unlink(path);
+		free(path);
+		return cli_error_cause(cause);
+	}
+	unlink(path);
+	free(path);
+	for (p = sb.buf; *p != '\0'; ) {
+		size_t	n = strcspn(p, "\n");
+
+		if (*p != '#') {
+			strbuf_add(&text, p, n);
+			strbuf_addch(&text, '\n');
+		}
+		p += n + (p[n] == '\n');
+	}
+	strbuf_release(&sb);
+	*out = trim(text.buf);
+	strbuf_release(&text);
+	return 0;
+}
+
+static int
+comment_list(const struct run_rows *rows)
+{
+	char	**cells, *text, *line;
+	size_t	  i;
+
+	cells = xcalloc(rows->n * ROW_NCOLS + 1, sizeof *cells);
+	for (i = 0; i < rows->n; i++)
+		row_cells(rows->v[i], -1, true, cells + i * ROW_NCOLS);
+	text = table_text(cells, rows->n, ROW_NCOLS);
+	cells_free(cells, rows->n * ROW_NCOLS);
+	line = text;
+	for (i = 0; i < rows->n; i++) {
+		size_t		 len = strcspn(line, "\n");
+		struct value	*c = row_attr(rows->v[i], "comments");
+
+		printf("%.*s\n", (int)len, line);
+		line += len + (line[len] == '\n');
+		print_comments(stdout, c, true);
+		value_free(c);
+	}
+	free(text);
+	return 0;
+}
+
+static int
+cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	static const struct runs_op	 op = { "No runs to modify.", true };
+	static const struct runs_op	 op_clear = { "No runs to modify.", false };
+	struct comment_change		 cc;
+	struct runindex			*idx;
+	struct run_rows			 rows = RUN_ROWS_INIT;
+	char				*body = NULL, *user = NULL, *host = NULL;
+	char				*intro = NULL;
+	const char			*at;
+	int				 rc, actions;
+	size_t				 done;
+	bool				 yes = cmd_arg_has(a, COMMENT_YES);
+
+	memset(&cc, 0, sizeof cc);
+	actions = cmd_arg_has(a, COMMENT_LIST) + cmd_arg_has(a, COMMENT_ADD) +
+	    cmd_arg_has(a, COMMENT_DELETE) + cmd_arg_has(a, COMMENT_CLEAR);
+	if (actions > 1 || (cmd_arg_has(a, COMMENT_EDIT) &&
+	    (cmd_arg_has(a, COMMENT_LIST) || cmd_arg_has(a, COMMENT_DELETE) ||
+	    cmd_arg_has(a, COMMENT_CLEAR))))
+		return cli_error("use only one of --list, --add/--edit, "
+		    "--delete and --clear");
+	if (cmd_arg_has(a, COMMENT_DELETE)) {
+		long	n;
+
+		if (parse_count(cmd_arg_value(a, COMMENT_DELETE), "--delete",
+		    &n) != 0)
+			return 1;
+		if (n < 1)
+			return cli_error("invalid value for --delete: comments "
+			    "are numbered from 1");
+		cc.delete_index = n;
+	}
+	if ((rc = cmd_runs_select(ctx, a, NULL, "0", false, 0, &idx,
+	    &rows)) != 0)
+		return rc;
+
+	if (cmd_arg_has(a, COMMENT_LIST)) {
+		if (rows.n == 0)
+			note("No matching runs\n"
+			    "Try 'guild runs list' to list available runs.");
+		else
+			comment_list(&rows);
+		goto out;
+	}
+	if (cmd_arg_has(a, COMMENT_CLEAR)) {
+		cc.clear = true;
+		if (runs_op_start(&op_clear, &rows, yes, "WARNING: You are about "
+		    "to delete ALL comments from the following runs:",
+		    "Continue?")) {
+			rc = change_runs(idx, &rows, comment_change, &cc, &done);
+			note("Deleted all comments for %zu run(s)", done);
+		}
+		goto out;
+	}
+	if (cc.delete_index > 0) {
+		intro = xasprintf("You are about to delete comment %ld from the "
+		    "following runs:", cc.delete_index);
+		if (runs_op_start(&op, &rows, yes, intro, "Continue?")) {
+			rc = change_runs(idx, &rows, comment_change, &cc, &done);
+			note("Deleted comment for %zu run(s)", done);
+		}
+		goto out;
+	}
+
+	/* Adding: -a TEXT, else (or with -e) an editor, as Guild does. */
+	if (rows.n == 0) {
+		runs_op_start(&op, &rows, yes, NULL, NULL);
+		goto out;
+	}
+	if (cmd_arg_has(a, COMMENT_ADD) && !cmd_arg_has(a, COMMENT_EDIT))
+		body = trim(cmd_arg_value(a, COMMENT_ADD));
+	else if (!isatty(STDIN_FILENO) && !cmd_arg_has(a, COMMENT_EDIT)) {
+		rc = cli_error("specify a comment with --add TEXT (without it "
+		    "the comment is written in an editor, which needs a "
+		    "terminal)");
+		goto out;
+	} else if ((rc = comment_from_editor(cmd_arg_value(a, COMMENT_ADD),
+	    &rows, &body)) != 0)
+		goto out;
+	if (*body == '\0') {
+		note("Aborting due to an empty comment.");
+		rc = 1;
+		goto out;
+	}
+	if (cmd_arg_has(a, COMMENT_USER)) {
+		const char	*u = cmd_arg_value(a, COMMENT_USER);
+
+		if ((at = strchr(u, '@')) != NULL) {
+			user = xstrndup(u, (size_t)(at - u));
+			host = xstrdup(at + 1);
+		} else {
+			user = xstrdup(u);
+			host = current_host();
+		}
+	} else {
+		user = current_user();
+		host = current_host();
+	}
+	cc.body = body;
+	cc.user = user;
+	cc.host = host;
+	cc.time = now_us();
+	/* The editor was the question already. */
+	if (cmd_arg_has(a, COMMENT_ADD) && !cmd_arg_has(a, COMMENT_EDIT) &&
+	    !runs_op_start(&op, &rows, yes,
+	    "You are about to add a comment to the following runs:",
+	    "Continue?"))
+		goto out;
+	rc = change_runs(idx, &rows, comment_change, &cc, &done);
+	note("Added comment to %zu run(s)", done);
+out:
+	free(intro);
+	free(body);
+	free(user);
+	free(host);
+	run_rows_release(&rows);
+	runindex_close(idx);
+	return rc;
+}
+
+const struct cmd_entry cmd_comment_entry = {
+	.name = "comment",
+	.usage = "[RUN...]",
+	.summary = "Add or remove run comments.",
+	.description =
+	    "RUN defaults to the newest run. Without an option, the comment is\n"
+	    "written in an editor.",
+	.options = comment_options,
+	.filter_options = run_filter_options,
+	.exec = cmd_comment_exec,
+};
+
+/*
+ * guild stop
+ */
+
+enum {
+	STOP_YES = 1,
+	STOP_NO_WAIT,
+	STOP_FORCE,
+	STOP_TIMEOUT,
+};
+
+static const struct cmd_option stop_options[] = {
+	{ STOP_YES, "y", "yes", NULL, "Do not prompt." },
+	{ STOP_NO_WAIT, "n", "no-wait", NULL,
+	  "Do not wait for the runs to stop." },
+	{ STOP_FORCE, NULL, "force", NULL,
+	  "Kill runs that did not stop within the timeout." },
+	{ STOP_TIMEOUT, NULL, "timeout", "N",
+	  "Seconds to wait for each run to stop (default is 30)." },
+	{ 0 }
+};
+
+static int
+cmd_stop_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	static const struct runs_op	 op = { "Nothing to stop.", false };
+	struct run_filter		 f;
+	struct runindex			*idx = NULL;
+	struct run_rows			 rows = RUN_ROWS_INIT;
+	struct strvec			 alive = STRVEC_INIT;
+	char				*cause = NULL, *q, *pids;
+	long				 timeout = 30;
+	size_t				 i;
+	int				 rc;
+
+	if (cmd_arg_has(a, STOP_TIMEOUT) && parse_count(cmd_arg_value(a,
+	    STOP_TIMEOUT), "--timeout", &timeout) != 0)
+		return 1;
+	if (cli_run_filter(a, &f, &cause) == -1) {
+		runsel_filter_release(&f);
+		return cli_error_cause(cause);
+	}
+	/* Without RUN, every running run (Guild). */
+	if (a->pos.n == 0)
+		f.status |= 1u << RUN_STATUS_RUNNING;
+	if ((rc = open_index(ctx, &idx)) == 0)
+		rc = select_rows(idx, &f, &a->pos, ":", false, 0, 0, &rows,
+		    NULL);
+	runsel_filter_release(&f);
+	if (rc != 0)
+		goto out;
+	q = xasprintf("Stop %zu run(s)?", rows.n);
+	if (runs_op_start(&op, &rows, cmd_arg_has(a, STOP_YES),
+	    "WARNING: You are about to stop the following runs:", q)) {
+		for (i = 0; i < rows.n; i++)
+			stop_one(rows.v[i], !cmd_arg_has(a, STOP_NO_WAIT),
+			    (unsigned)(timeout > 86400 ? 86400 : timeout) * 1000,
+			    cmd_arg_has(a, STOP_FORCE), &alive);
+		for (i = 0; i < rows.n; i++)
+			index_sync(idx, rows.v[i]->id, false);
+		if (alive.n > 0) {
+			pids = join_words(&alive);
+			for (char *p = pids; (p = strchr(p, ' ')) != NULL; p++)
+				*p = ',';
+			printf("The following processes did not stop as "
+			    "expected: %s\n", pids);
+			free(pids);
+			rc = 1;
+		}
+	}
+	free(q);
+out:
+	strvec_clear(&alive);
+	run_rows_release(&rows);
+	if (idx != NULL)
+		runindex_close(idx);
+	return rc;
+}
+
+const struct cmd_entry cmd_stop_entry = {
+	.name = "stop",
+	.usage = "[RUN...]",
+	.summary = "Stop one or more runs.",
+	.description =
+	    "Sends SIGTERM to each run's operation (its whole process group) and\n"
+	    "waits for it to end. Without RUN, every running run is stopped.",
+	.options = stop_options,
+	.filter_options = run_filter_options,
+	.exec = cmd_stop_exec,
+};
+
+/*
+ * The group.
+ */
+
+static const struct cmd_entry *const runs_subcommands[] = {
+	&cmd_runs_list_entry,
+	&cmd_runs_info_entry,
+	&cmd_runs_delete_entry,
+	&cmd_runs_restore_entry,
+	&cmd_runs_purge_entry,
+	&cmd_label_entry,
+	&cmd_tag_entry,
+	&cmd_mark_entry,
+	&cmd_comment_entry,
+	&cmd_stop_entry,
+	&cmd_export_entry,
+	&cmd_import_entry,
+	NULL
+};
+
+const struct cmd_entry cmd_runs_entry = {
+	.name = "runs",
+	.usage = "[COMMAND] [ARGS]...",
+	.summary = "Show or manage runs.",
+	.description =
+	    "Without a command, lists runs: 'guild runs' is 'guild runs list'.",
+	.options = list_options,
+	.filter_options = run_filter_options,
+	.subcommands = runs_subcommands,
+	.default_sub = "list",
+};

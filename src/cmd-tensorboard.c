@@ -1,0 +1,504 @@
+/*
+ * cmd-tensorboard.c: guild tensorboard [RUN...]: TensorBoard over runs.
+ *
+ * TensorBoard reads a log directory; guild builds one in a temporary
+ * directory, with a subdirectory per run named "<short id> <operation>
+ * <started>" holding
+ *	- an event file of the scalars guild logged from the run's output
+ *	  (RUN/.guild/scalars.tsv is ours; TensorBoard reads event files),
+ *	- links to the event files the run wrote itself (a Keras TensorBoard
+ *	  callback, Guild AI's .guild/events.out.tfevents.*), in the same
+ *	  places relative to the run.
+ * While TensorBoard runs, the directory is refreshed every few seconds:
+ * new runs appear, new scalars are appended, new event files linked. The
+ * directory is removed when TensorBoard exits.
+ */
+#include "common.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cmds.h"
+#include "home.h"
+#include "runindex.h"
+#include "scalars.h"
+#include "strbuf.h"
+#include "tfevents.h"
+#include "util.h"
+
+enum {
+	O_HOST = 1,
+	O_PORT,
+	O_NO_OPEN,
+	O_REFRESH,
+	O_KEEP_LOGDIR,
+};
+
+static const struct cmd_option tensorboard_options[] = {
+	{ O_HOST, "h", "host", "HOST",
+	  "Name of the host to listen on (TensorBoard's default: localhost)." },
+	{ O_PORT, "p", "port", "PORT",
+	  "Port to listen on (TensorBoard's default: 6006)." },
+	{ O_NO_OPEN, "n", "no-open", NULL,
+	  "Do not open a browser (guild never does; accepted for Guild)." },
+	{ O_REFRESH, NULL, "refresh-interval", "SECONDS",
+	  "How often to refresh the runs (default 5)." },
+	{ O_KEEP_LOGDIR, NULL, "keep-logdir", NULL,
+	  "Keep the log directory guild built, and say where it is." },
+	{ 0 }
+};
+
+/* Bounds on the walk for a run's own event files. */
+#define WALK_MAX_DEPTH		8
+#define WALK_MAX_ENTRIES	20000
+
+struct tb_key {
+	char	*key;
+	size_t	 written;	/* points already in the event file */
+};
+
+struct tb_run {
+	char		*id;
+	char		*dir;		/* the run directory */
+	char		*subdir;	/* logdir/<name> */
+	struct tfevents	*tf;
+	struct tb_key	*keys;
+	size_t		 nkeys, alloc;
+};
+
+struct tb {
+	char		*logdir;
+	struct tb_run	*runs;
+	size_t		 nruns, alloc;
+};
+
+/* "19c67a72 fashion:train 2018-10-16 15:57:32", without slashes. */
+static char *
+run_name(const struct run_row *row)
+{
+	char	*started = cmd_runs_format_time(row->started), *name, *p;
+
+	name = *started != '\0' ?
+	    xasprintf("%.8s %s %s", row->id, row->op_desc, started) :
+	    xasprintf("%.8s %s", row->id, row->op_desc);
+	free(started);
+	for (p = name; *p != '\0'; p++)
+		if (*p == '/' || (unsigned char)*p < 0x20)
+			*p = '_';
+	return name;
+}
+
+static struct tb_run *
+tb_find(struct tb *tb, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < tb->nruns; i++)
+		if (strcmp(tb->runs[i].id, id) == 0)
+			return &tb->runs[i];
+	return NULL;
+}
+
+static struct tb_key *
+run_key(struct tb_run *r, const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < r->nkeys; i++)
+		if (strcmp(r->keys[i].key, key) == 0)
+			return &r->keys[i];
+	XGROW(r->keys, r->alloc, r->nkeys + 1);
+	r->keys[r->nkeys].key = xstrdup(key);
+	r->keys[r->nkeys].written = 0;
+	return &r->keys[r->nkeys++];
+}
+
+/* Append the scalars logged since the last time. */
+static int
+write_scalars(struct tb_run *r, char **cause)
+{
+	struct scalars_summary	 sum = SCALARS_SUMMARY_INIT;
+	struct tb_key		*k;
+	size_t			 i, j;
+	char			*name, *path;
+	int			 rc = 0;
+
+	if (scalars_summary_read(r->dir, SCALARS_SERIES, &sum, cause) == -1)
+		return -1;
+	for (i = 0; i < sum.n && rc == 0; i++) {
+		const struct scalar_stats	*s = &sum.v[i];
+
+		k = run_key(r, s->key);
+		for (j = k->written; j < s->nseries && rc == 0; j++) {
+			const struct scalar_point	*pt = &s->series[j];
+
+			if (r->tf == NULL) {
+				name = tfevents_file_name((double)now_us() / 1e6,
+				    "guild");
+				path = path_join(r->subdir, name);
+				r->tf = tfevents_create(path,
+				    (double)now_us() / 1e6, cause);
+				free(name);
+				free(path);
+				if (r->tf == NULL) {
+					rc = -1;
+					break;
+				}
+			}
+			rc = tfevents_add_scalar(r->tf, (double)pt->time_ms / 1e3,
+			    pt->step, s->key, (float)pt->value, cause);
+		}
+		if (rc == 0)
+			k->written = s->nseries;
+	}
+	scalars_summary_release(&sum);
+	return rc;
+}
+
+/*
+ * Link the event files under dir (relative path rel) into the run's
+ * subdirectory. Symbolic links are not followed: a linked dataset
+ * directory would make this walk, and TensorBoard's, endless.
+ */
+static void
+link_events(struct tb_run *r, const char *dir, const char *rel, int depth,
+    size_t *budget)
+{
+	DIR		*d;
+	struct dirent	*de;
+	struct stat	 st;
+	char		*path, *sub, *dest, *slash;
+
+	if (depth > WALK_MAX_DEPTH || (d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL && *budget > 0) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		(*budget)--;
+		path = path_join(dir, de->d_name);
+		sub = *rel != '\0' ? xasprintf("%s/%s", rel, de->d_name) :
+		    xstrdup(de->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (strcmp(sub, ".guild/sourcecode") != 0)
+				link_events(r, path, sub, depth + 1, budget);
+		} else if (S_ISREG(st.st_mode) &&
+		    strstr(de->d_name, "tfevents") != NULL) {
+			dest = path_join(r->subdir, sub);
+			if (access(dest, F_OK) == -1) {
+				slash = strrchr(dest, '/');
+				*slash = '\0';
+				mkdir_p(dest, 0700, NULL);
+				*slash = '/';
+				if (symlink(path, dest) == -1)
+					warnx_core("%s: %s", dest,
+					    strerror(errno));
+			}
+			free(dest);
+		}
+		free(path);
+		free(sub);
+	}
+	closedir(d);
+}
+
+/* Bring the log directory up to date with the selected runs. */
+static int
+tb_refresh(struct tb *tb, const struct run_rows *rows)
+{
+	struct tb_run	*r;
+	char		*name, *cause = NULL;
+	size_t		 i, budget;
+
+	for (i = 0; i < rows->n; i++) {
+		const struct run_row	*row = rows->v[i];
+
+		if ((r = tb_find(tb, row->id)) == NULL) {
+			XGROW(tb->runs, tb->alloc, tb->nruns + 1);
+			r = &tb->runs[tb->nruns];
+			memset(r, 0, sizeof *r);
+			name = run_name(row);
+			r->subdir = path_join(tb->logdir, name);
+			free(name);
+			if (mkdir(r->subdir, 0700) == -1 && errno != EEXIST) {
+				cli_error("%s: %s", r->subdir, strerror(errno));
+				free(r->subdir);
+				return -1;
+			}
+			r->id = xstrdup(row->id);
+			r->dir = xstrdup(row->dir);
+			tb->nruns++;
+		}
+		if (write_scalars(r, &cause) == -1) {
+			/* One unreadable run must not stop the others. */
+			warnx_core("run %.8s: %s", r->id, cause);
+			free(cause);
+			cause = NULL;
+		}
+		budget = WALK_MAX_ENTRIES;
+		link_events(r, r->dir, "", 0, &budget);
+	}
+	return 0;
+}
+
+static void
+tb_free(struct tb *tb)
+{
+	size_t	i, j;
+
+	for (i = 0; i < tb->nruns; i++) {
+		struct tb_run	*r = &tb->runs[i];
+
+		tfevents_close(r->tf, NULL);
+		for (j = 0; j < r->nkeys; j++)
+			free(r->keys[j].key);
+		free(r->keys);
+		free(r->id);
+		free(r->dir);
+		free(r->subdir);
+	}
+	free(tb->runs);
+	free(tb->logdir);
+}
+
+/* An executable named name on PATH, or NULL. */
+static char *
+find_in_path(const char *name)
+{
+	const char	*path = getenv("PATH"), *p;
+	char		*dir, *file;
+	size_t		 n;
+
+	if (path == NULL || *path == '\0')
+		return NULL;
+	for (p = path; ; p += n + 1) {
+		n = strcspn(p, ":");
+		dir = n == 0 ? xstrdup(".") : xstrndup(p, n);
+		file = path_join(dir, name);
+		free(dir);
+		if (path_is_file(file) && access(file, X_OK) == 0)
+			return file;
+		free(file);
+		if (p[n] == '\0')
+			return NULL;
+	}
+}
+
+/* Whether "python3 -c 'import tensorboard'" works, quietly. */
+static bool
+python_has_tensorboard(const char *python)
+{
+	pid_t	pid;
+	int	status, fd;
+
+	if ((pid = fork()) == -1)
+		return false;
+	if (pid == 0) {
+		if ((fd = open("/dev/null", O_RDWR)) != -1) {
+			dup2(fd, STDIN_FILENO);
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		execl(python, python, "-c", "import tensorboard.main", (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			return false;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* argv to start TensorBoard with, or false when it is not installed. */
+static bool
+tensorboard_argv(struct strvec *argv)
+{
+	char	*exe;
+
+	if ((exe = find_in_path("tensorboard")) != NULL) {
+		strvec_push_nodup(argv, exe);
+		return true;
+	}
+	if ((exe = find_in_path("python3")) != NULL &&
+	    python_has_tensorboard(exe)) {
+		strvec_push_nodup(argv, exe);
+		strvec_push(argv, "-m");
+		strvec_push(argv, "tensorboard.main");
+		return true;
+	}
+	free(exe);
+	return false;
+}
+
+static volatile sig_atomic_t	child_pid;
+
+static void
+forward_signal(int sig)
+{
+	if (child_pid > 0)
+		kill((pid_t)child_pid, sig);
+}
+
+static int
+select_runs(struct cmd_ctx *ctx, struct cmd_args *a, struct run_rows *rows)
+{
+	struct runindex	*idx;
+	int		 rc;
+
+	rc = cmd_runs_select(ctx, a, NULL, NULL, false, 0, &idx, rows);
+	if (rc == 0)
+		runindex_close(idx);
+	return rc;
+}
+
+static int
+cmd_tensorboard_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	struct tb		 tb;
+	struct run_rows		 rows = RUN_ROWS_INIT;
+	struct strvec		 argv = STRVEC_INIT;
+	struct sigaction	 sa, old_int, old_term, old_hup;
+	const struct timespec	 tick = { 0, 200 * 1000 * 1000 };
+	const char		*v, *tmpdir;
+	char			*end;
+	unsigned long		 refresh = 5;
+	uint64_t		 last;
+	pid_t			 pid;
+	int			 rc, status = 0;
+
+	memset(&tb, 0, sizeof tb);
+	if ((v = cmd_arg_value(a, O_REFRESH)) != NULL) {
+		errno = 0;
+		refresh = strtoul(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || errno != 0 || refresh == 0)
+			return cli_error("invalid value for --refresh-interval: "
+			    "'%s' is not a positive integer", v);
+	}
+	if ((v = cmd_arg_value(a, O_PORT)) != NULL &&
+	    (strspn(v, "0123456789") != strlen(v) || *v == '\0' ||
+	    strlen(v) > 5 || strtoul(v, NULL, 10) > 65535))
+		return cli_error("invalid value for --port: '%s' is not a port "
+		    "number", v);
+	if (!tensorboard_argv(&argv))
+		return cli_error("tensorboard is not installed\n"
+		    "Install it with 'pip install tensorboard' (Debian and "
+		    "Ubuntu have no package for it), then run this command "
+		    "again.");
+	if ((rc = select_runs(ctx, a, &rows)) != 0) {
+		strvec_clear(&argv);
+		return rc;
+	}
+
+	if ((tmpdir = getenv("TMPDIR")) == NULL || *tmpdir == '\0')
+		tmpdir = "/tmp";
+	tb.logdir = xasprintf("%s/guild-tensorboard-XXXXXX", tmpdir);
+	if (mkdtemp(tb.logdir) == NULL) {
+		rc = cli_error("%s: %s", tb.logdir, strerror(errno));
+		goto out;
+	}
+	if (tb_refresh(&tb, &rows) == -1) {
+		rc = 1;
+		goto out;
+	}
+	run_rows_release(&rows);
+
+	strvec_push(&argv, "--logdir");
+	strvec_push(&argv, tb.logdir);
+	if ((v = cmd_arg_value(a, O_HOST)) != NULL) {
+		strvec_push(&argv, "--host");
+		strvec_push(&argv, v);
+	}
+	if ((v = cmd_arg_value(a, O_PORT)) != NULL) {
+		strvec_push(&argv, "--port");
+		strvec_push(&argv, v);
+	}
+	if (cmd_arg_has(a, O_KEEP_LOGDIR)) {
+		fflush(stdout);
+		fprintf(stderr, "Log directory: %s\n", tb.logdir);
+	}
+
+	fflush(stdout);
+	fflush(stderr);
+	/*
+	 * Ctrl-C reaches TensorBoard from the terminal; we wait for it to
+	 * exit and clean up. A TERM or HUP sent to us alone is passed on.
+	 */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_IGN;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sa.sa_handler = forward_signal;
+	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	if ((pid = fork()) == -1) {
+		rc = cli_error("fork: %s", strerror(errno));
+		goto restore;
+	}
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		execv(argv.v[0], argv.v);
+		fprintf(stderr, "guild: cannot run %s: %s\n", argv.v[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	child_pid = pid;
+	last = mono_ms();
+	for (;;) {
+		pid_t	w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid || (w == -1 && errno != EINTR))
+			break;
+		if (w == 0) {
+			nanosleep(&tick, NULL);
+			if (mono_ms() - last < refresh * 1000)
+				continue;
+			last = mono_ms();
+			if (select_runs(ctx, a, &rows) == 0)
+				tb_refresh(&tb, &rows);
+			run_rows_release(&rows);
+		}
+	}
+	child_pid = 0;
+	if (WIFEXITED(status))
+		rc = WEXITSTATUS(status) == 0 ? 0 : 1;
+	else
+		rc = WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM ?
+		    0 : 1;
+restore:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+out:
+	run_rows_release(&rows);
+	strvec_clear(&argv);
+	if (tb.logdir != NULL && !cmd_arg_has(a, O_KEEP_LOGDIR))
+		rm_rf(tb.logdir, NULL);
+	tb_free(&tb);
+	return rc;
+}
+
+const struct cmd_entry cmd_tensorboard_entry = {
+	.name = "tensorboard",
+	.usage = "[RUN...]",
+	.summary = "Visualize runs with TensorBoard.",
+	.description =
+	    "Starts TensorBoard over the runs (all runs without RUN\n"
+	    "arguments): the scalars guild logged from their output and the\n"
+	    "TensorFlow event files they wrote. TensorBoard must be installed\n"
+	    "('pip install tensorboard'): as 'tensorboard' on PATH, or as a\n"
+	    "module of python3.",
+	.options = tensorboard_options,
+	.filter_options = run_filter_options,
+	.exec = cmd_tensorboard_exec,
+};

@@ -1,0 +1,290 @@
+/* runops.c: delete, restore, purge, stop, label, tag and mark runs. */
+#include "common.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "home.h"
+#include "run.h"
+#include "runops.h"
+#include "strbuf.h"
+#include "strvec.h"
+#include "util.h"
+#include "value.h"
+
+/* An id names one directory entry: no path tricks through it. */
+static int
+check_id(const char *id, char **cause)
+{
+	if (*id == '\0' || strchr(id, '/') != NULL || strcmp(id, ".") == 0 ||
+	    strcmp(id, "..") == 0)
+		return set_cause(cause, "invalid run id '%s'", id);
+	return 0;
+}
+
+/* Move from -> to; to must not exist. */
+static int
+move_dir(const char *from, const char *to, char **cause)
+{
+	struct stat	st;
+
+	if (lstat(to, &st) == 0)
+		return set_cause(cause, "%s already exists", to);
+	if (rename(from, to) == -1)
+		return set_cause(cause, "cannot move %s to %s: %s", from, to,
+		    strerror(errno));
+	return 0;
+}
+
+/* A free name beside path: path_XXXXXX. Caller frees. */
+static char *
+aside_name(const char *path)
+{
+	static const char	 chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	struct stat		 st;
+	unsigned		 seed = (unsigned)now_us() ^ (unsigned)getpid();
+	char			 suffix[7];
+	char			*name;
+	size_t			 i;
+
+	for (;;) {
+		for (i = 0; i < 6; i++) {
+			seed = seed * 1103515245u + 12345u;
+			suffix[i] = chars[(seed >> 16) % (sizeof chars - 1)];
+		}
+		suffix[6] = '\0';
+		name = xasprintf("%s_%s", path, suffix);
+		if (lstat(name, &st) == -1 && errno == ENOENT)
+			return name;
+		free(name);
+	}
+}
+
+int
+run_trash(const struct guild_home *home, const char *id, char **cause)
+{
+	struct stat	 st;
+	char		*from, *to, *aside;
+	int		 rc = -1;
+
+	if (check_id(id, cause) == -1)
+		return -1;
+	if (mkdir_p(home->trash, 0777, cause) == -1)
+		return -1;
+	from = path_join(home->runs, id);
+	to = path_join(home->trash, id);
+	if (lstat(from, &st) == -1) {
+		set_cause(cause, "cannot delete run %s: %s", id,
+		    strerror(errno));
+		goto out;
+	}
+	if (lstat(to, &st) == 0) {
+		aside = aside_name(to);
+		rc = move_dir(to, aside, cause);
+		free(aside);
+		if (rc == -1)
+			goto out;
+	}
+	rc = move_dir(from, to, cause);
+out:
+	free(from);
+	free(to);
+	return rc;
+}
+
+int
+run_restore(const struct guild_home *home, const char *id, char **cause)
+{
+	struct stat	 st;
+	char		*from, *to;
+	int		 rc = -1;
+
+	if (check_id(id, cause) == -1)
+		return -1;
+	if (mkdir_p(home->runs, 0777, cause) == -1)
+		return -1;
+	from = path_join(home->trash, id);
+	to = path_join(home->runs, id);
+	if (lstat(from, &st) == -1)
+		set_cause(cause, "cannot restore run %s: %s", id,
+		    strerror(errno));
+	else if (lstat(to, &st) == 0)
+		set_cause(cause, "cannot restore run %s: a run with that id "
+		    "exists", id);
+	else
+		rc = move_dir(from, to, cause);
+	free(from);
+	free(to);
+	return rc;
+}
+
+static int
+remove_in(const char *dir, const char *id, char **cause)
+{
+	struct stat	 st;
+	char		*path;
+	int		 rc;
+
+	if (check_id(id, cause) == -1)
+		return -1;
+	path = path_join(dir, id);
+	if (lstat(path, &st) == -1) {
+		rc = set_cause(cause, "cannot remove run %s: %s", id,
+		    strerror(errno));
+	} else
+		rc = rm_rf(path, cause);
+	free(path);
+	return rc;
+}
+
+int
+run_purge(const struct guild_home *home, const char *id, char **cause)
+{
+	return remove_in(home->trash, id, cause);
+}
+
+int
+run_remove(const struct guild_home *home, const char *id, char **cause)
+{
+	return remove_in(home->runs, id, cause);
+}
+
+int
+run_signal(const struct run *run, int signo, char **cause)
+{
+	pid_t	pid;
+
+	pid = run_lock_pid(run);
+	if (pid <= 1 || !run_lock_alive(run))
+		return set_cause(cause, "run %.8s is not running", run->id);
+	/*
+	 * guild starts operations in their own session, so the pid leads
+	 * a group that holds whatever the operation started. Guild AI's
+	 * runs do not: signal the process alone then.
+	 */
+	if (getpgid(pid) == pid) {
+		if (kill(-pid, signo) == 0)
+			return 0;
+	}
+	if (kill(pid, signo) == -1) {
+		if (errno == ESRCH)
+			return set_cause(cause, "run %.8s is not running",
+			    run->id);
+		return set_cause(cause, "cannot signal run %.8s (pid %ld): %s",
+		    run->id, (long)pid, strerror(errno));
+	}
+	return 0;
+}
+
+/* Wait up to ms for the run's process to go; true when it has. */
+static bool
+wait_gone(const struct run *run, unsigned ms)
+{
+	const struct timespec	 tick = { 0, 20 * 1000 * 1000 };
+	uint64_t		 end = mono_ms() + ms;
+
+	for (;;) {
+		if (!run_lock_alive(run))
+			return true;
+		if (mono_ms() >= end)
+			return false;
+		nanosleep(&tick, NULL);
+	}
+}
+
+int
+run_stop(const struct run *run, unsigned timeout_ms, bool force,
+    char **cause)
+{
+	if (run_signal(run, SIGTERM, cause) == -1)
+		return -1;
+	if (wait_gone(run, timeout_ms))
+		return 0;
+	if (!force)
+		return set_cause(cause, "run %.8s did not stop within %u "
+		    "seconds", run->id, (timeout_ms + 999) / 1000);
+	if (run_signal(run, SIGKILL, NULL) == 0 && !wait_gone(run, 5000))
+		return set_cause(cause, "run %.8s did not stop after SIGKILL",
+		    run->id);
+	return 0;
+}
+
+int
+run_set_label(const struct run *run, const char *label, char **cause)
+{
+	struct value	*v;
+	int		 rc;
+
+	if (label == NULL || *label == '\0')
+		return run_attr_delete(run, "label", cause);
+	v = value_string(label);
+	rc = run_attr_write(run, "label", v, cause);
+	value_free(v);
+	return rc;
+}
+
+int
+run_set_tags(const struct run *run, const struct strvec *tags, char **cause)
+{
+	struct value	*v;
+	size_t		 i;
+	int		 rc;
+
+	if (tags->n == 0)
+		return run_attr_delete(run, "tags", cause);
+	v = value_list();
+	for (i = 0; i < tags->n; i++)
+		value_list_push(v, value_string(tags->v[i]));
+	rc = run_attr_write(run, "tags", v, cause);
+	value_free(v);
+	return rc;
+}
+
+int
+run_get_tags(const struct run *run, struct strvec *tags, char **cause)
+{
+	struct value	*v = NULL;
+	size_t		 i;
+
+	if (run_attr_read(run, "tags", &v, cause) == -1)
+		return -1;
+	if (v == NULL)
+		return 0;
+	if (v->type == VALUE_LIST) {
+		for (i = 0; i < v->u.list.n; i++) {
+			const struct value	*item = v->u.list.v[i];
+			struct strbuf		 sb = STRBUF_INIT;
+
+			if (item->type == VALUE_STRING)
+				strvec_push(tags, item->u.s);
+			else if (item->type != VALUE_NULL) {
+				value_format_flag(&sb, item);
+				strvec_push(tags, sb.buf);
+			}
+			strbuf_release(&sb);
+		}
+	} else if (v->type == VALUE_STRING)
+		strvec_push(tags, v->u.s);
+	value_free(v);
+	return 0;
+}
+
+int
+run_set_marked(const struct run *run, bool marked, char **cause)
+{
+	struct value	*v;
+	int		 rc;
+
+	if (!marked)
+		return run_attr_delete(run, "marked", cause);
+	v = value_bool(true);
+	rc = run_attr_write(run, "marked", v, cause);
+	value_free(v);
+	return rc;
+}

@@ -1,0 +1,44 @@
+/*
+ * steps.h: pipelines. An operation with steps: runs each step as a run
+ * of its own, in order, as Guild AI's steps_main does.
+ *
+ * The pipeline's run is an ordinary run whose process is guild itself
+ * (`guild -C PROJECT run --run-steps RUN_DIR`, see runner.h), so it has
+ * a terminal, an output file and a status like any run, and stopping it
+ * stops the step that is running. steps_run() is that process's work:
+ *
+ *	for each step of the run's steps attr:
+ *		${flag} in the step's run: string and flags: values is
+ *		replaced by the pipeline's flag value;
+ *		the link RUN_DIR/<step name> -> ../<step run id> names the
+ *		step's run (a name used twice becomes name_2, name_3, ...);
+ *		`guild run -y --run-id ID OP FLAG=VAL...` runs it in this
+ *		terminal, with GUILD_RUNS_PARENT=<pipeline run id> unless the
+ *		step says isolate-runs: no, so that its dependencies resolve
+ *		to its sibling steps' runs;
+ *		a step that fails ends the pipeline with its status.
+ *
+ * When the pipeline is restarted, steps that have a link to a run are
+ * restarted in that run (`guild run -y --restart ID FLAG=VAL...`).
+ * Progress lines ("INFO: [guild] running train: fashion:train lr=0.1")
+ * go to the log callback.
+ */
+#ifndef GUILD_STEPS_H
+#define GUILD_STEPS_H
+
+typedef void (*steps_log_fn)(const char *line, void *arg);
+
+/*
+ * Run the steps of the pipeline run in run_dir with the guild program
+ * guild_exe, waiting for each (blocking: this is the pipeline's own
+ * process). Returns what the pipeline's exit status should be: 0, the
+ * failed step's exit status, or -SIGNO when a step was ended by a signal
+ * (the caller then dies of that signal, so the pipeline is terminated
+ * too). When the pipeline cannot run at all (no steps attr, a step that
+ * is not "OP [FLAG=VAL...]", a step link in the way) *cause is set and
+ * the result is 1.
+ */
+int	steps_run(const char *run_dir, const char *guild_exe, steps_log_fn,
+	    void *arg, char **cause);
+
+#endif

@@ -1,0 +1,125 @@
+#!/bin/sh
+# runs-index.sh: the run index is a cache: deleted or corrupted between
+# commands it is rebuilt, and what other processes do to run directories
+# (add, change, remove, a process that dies) shows in the next command.
+
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/cli/runs-lib.sh"
+
+proj=$(make_project sample-project <<'EOF'
+model: fashion
+operations:
+  train:
+    main: train
+EOF
+)
+RUNS_PROJECT=$proj
+cd "$proj" || exit 1
+cache=$GUILD_HOME/cache
+
+mkwalkthrough
+expect_exact "two runs" - -- guild runs <<'EOF'
+[0:19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed
+[1:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error
+EOF
+ok "the index is in the cache" test -n "$(ls -A "$cache" 2>/dev/null)"
+
+rm -rf "$cache"
+expect_exact "index deleted: the same runs" - -- guild runs <<'EOF'
+[0:19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed
+[1:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error
+EOF
+
+for f in "$cache"/*; do
+	[ -f "$f" ] && printf 'this is not a database\n%0500d\n' 0 > "$f"
+done
+runs_to_file()
+{
+	guild runs > "$TEST_TMP/out" 2>&1
+}
+ok "index corrupted: no error" runs_to_file
+expect_exact "index corrupted: the same runs" - -- cat "$TEST_TMP/out" <<'EOF'
+[0:19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed
+[1:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error
+EOF
+for f in "$cache"/*; do
+	[ -f "$f" ] && : > "$f"
+done
+expect_exact "index emptied: the same runs" - -- guild runs <<'EOF'
+[0:19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed
+[1:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error
+EOF
+expect_exact "info after a rebuild" - -- guild runs info 1 <<'EOF'
+id: 1451e20cd18611e88f52d017c2ab916f
+operation: ./fashion:train
+status: error
+started: 2018-10-16 15:57:23
+stopped: 2018-10-16 15:57:23
+run_dir: ~/.guild/runs/1451e20cd18611e88f52d017c2ab916f
+command: /usr/bin/python -um guild.op_main train
+exit_status: 1
+pid:
+EOF
+
+# Others change run directories between our commands.
+mkrun 2e5a3b1c000000000000000000000001 train 1539706000 -
+expect_exact "a run added by another process" - -- guild runs <<'EOF'
+[0:2e5a3b1c]  ./fashion:train  2018-10-16 16:06:40  error
+[1:19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed
+[2:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error
+EOF
+setattr 2e5a3b1c000000000000000000000001 exit_status 0
+setattr 2e5a3b1c000000000000000000000001 label 'written by hand'
+expect_exact "its status and label changed by another process" - -- guild runs -n 1 <<'EOF'
+[0:2e5a3b1c]  ./fashion:train  2018-10-16 16:06:40  completed  written by hand
+EOF
+setattr $WT_OK tags '- hand'
+expect_exact "tags changed by another process" - -- guild runs -Ft hand <<'EOF'
+[0:19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed
+EOF
+rm -rf "$GUILD_HOME/runs/2e5a3b1c000000000000000000000001"
+expect_exact "a run removed by rm -rf" - -- guild runs <<'EOF'
+[0:19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed
+[1:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error
+EOF
+expect_exact "and it cannot be selected" - 1 -- guild runs info 2e5a <<'EOF'
+guild: could not find a run matching '2e5a'
+Try 'guild runs list' for a list.
+EOF
+mkdir -p "$GUILD_HOME/trash/runs"
+mv "$GUILD_HOME/runs/$WT_ERR" "$GUILD_HOME/trash/runs/"
+expect_exact "a run moved to the trash by hand" - -- guild runs -d <<'EOF'
+[0:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error
+EOF
+expect_exact "is not listed with the runs" - -- guild runs <<'EOF'
+[0:19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed
+EOF
+mv "$GUILD_HOME/trash/runs/$WT_ERR" "$GUILD_HOME/runs/"
+
+# Liveness: a run whose process is alive is running; once it died, error.
+sleep 60 &
+live=$!
+mkrun 3f6b4c2d000000000000000000000002 train 1539707000 -
+printf '%s' "$live" > "$GUILD_HOME/runs/3f6b4c2d000000000000000000000002/.guild/LOCK"
+expect_exact "a Guild AI run with a live LOCK pid is running" - -- guild runs -n 1 <<'EOF'
+[0:3f6b4c2d]  ./fashion:train  2018-10-16 16:23:20  running
+EOF
+expect_exact "its pid is shown" - -- sh -c "\"\$GUILD\" runs info | grep '^pid:'" <<EOF
+pid: $live
+EOF
+kill "$live"
+wait "$live" 2>/dev/null
+expect_exact "once the process died, error" - -- guild runs -n 1 <<'EOF'
+[0:3f6b4c2d]  ./fashion:train  2018-10-16 16:23:20  error
+EOF
+expect_exact "-Sr: nothing is running" - -- guild runs -Sr <<'EOF'
+EOF
+
+# A PENDING run, as Guild AI leaves one that crashed while resolving.
+mkrun 4a7c5d3e000000000000000000000003 train 1539708000 -
+: > "$GUILD_HOME/runs/4a7c5d3e000000000000000000000003/.guild/PENDING"
+expect_exact "pending" - -- guild runs -n 1 <<'EOF'
+[0:4a7c5d3e]  ./fashion:train  2018-10-16 16:40:00  pending
+EOF
+
+done_testing

@@ -1,0 +1,228 @@
+#!/bin/sh
+# tensorboard.sh: guild tensorboard: the message when TensorBoard is not
+# installed, and the log directory it gets (checked by a fake tensorboard
+# on PATH): a subdirectory per run, an event file of the logged scalars,
+# links to the runs' own event files, refreshes, and the cleanup.
+
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/cli/runs-lib.sh"
+
+proj=$(make_project sample-project <<'EOF'
+model: fashion
+operations:
+  train:
+    main: train
+  fit:
+    exec: sh .guild/sourcecode/fit.sh
+EOF
+)
+printf 'printf "loss: 0.5\\nacc: 0.25\\nloss: 0.125\\n"\n' > "$proj/fit.sh"
+RUNS_PROJECT=$proj
+cd "$proj" || exit 1
+runs=$GUILD_HOME/runs
+
+expect_exact "not installed" - 1 -- env PATH=/nonexistent "$GUILD" tensorboard <<'EOF'
+guild: tensorboard is not installed
+Install it with 'pip install tensorboard' (Debian and Ubuntu have no package for it), then run this command again.
+EOF
+
+if ! command -v python3 > /dev/null 2>&1; then
+	skip_all "python3 is needed to read event files"
+fi
+
+# A fake TensorBoard: prints its arguments and the log directory, with
+# the scalars of each event file decoded; with WAIT_FOR, waits (up to 10
+# s) for a path matching it to appear in the log directory first.
+mkdir -p "$TEST_TMP/bin"
+cat > "$TEST_TMP/bin/tensorboard" <<'EOF'
+#!/bin/sh
+logdir=
+for a in "$@"; do
+	[ "$prev" = --logdir ] && logdir=$a
+	prev=$a
+done
+printf 'args:'
+printf ' %s' "$@" | sed "s|$logdir|LOGDIR|"
+printf '\n'
+echo "$logdir" > "$TEST_TMP/logdir"
+if [ -n "$WAIT_FOR" ]; then
+	n=100
+	while [ $n -gt 0 ] && ! (cd "$logdir" && find . | grep -q -- "$WAIT_FOR"); do
+		sleep 0.1
+		n=$((n - 1))
+	done
+fi
+cd "$logdir" || exit 1
+find . -mindepth 1 | LC_ALL=C sort | while read -r p; do
+	if [ -L "$p" ]; then
+		printf '%s -> %s\n' "$p" "$(readlink "$p" | sed "s|$GUILD_HOME|GUILD_HOME|")"
+	elif [ -d "$p" ]; then
+		printf '%s/\n' "$p"
+	else
+		printf '%s\n' "$p"
+		case $p in
+		*events.out.tfevents*.guild) python3 "$TEST_TMP/bin/readevents" "$p";;
+		esac
+	fi
+done | sed 's/tfevents\.[0-9]\{10\}\./tfevents.TS./'
+exit ${EXIT:-0}
+EOF
+chmod +x "$TEST_TMP/bin/tensorboard"
+# An independent reader of TFRecord event files (CRCs checked).
+cat > "$TEST_TMP/bin/readevents" <<'EOF'
+import struct, sys
+
+def crc32c(data):
+    crc = 0xffffffff
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82f63b78 if crc & 1 else 0)
+    return crc ^ 0xffffffff
+
+def masked(crc):
+    return (((crc >> 15) | (crc << 17)) + 0xa282ead8) & 0xffffffff
+
+def varint(b, i):
+    v = s = 0
+    while True:
+        c = b[i]; i += 1
+        v |= (c & 0x7f) << s; s += 7
+        if not c & 0x80:
+            return v, i
+
+def fields(b):
+    i = 0
+    while i < len(b):
+        key, i = varint(b, i)
+        f, w = key >> 3, key & 7
+        if w == 0:
+            v, i = varint(b, i)
+        elif w == 1:
+            v = b[i:i + 8]; i += 8
+        elif w == 5:
+            v = b[i:i + 4]; i += 4
+        elif w == 2:
+            n, i = varint(b, i)
+            v = b[i:i + n]; i += n
+        yield f, w, v
+
+data = open(sys.argv[1], "rb").read()
+i = 0
+while i < len(data):
+    head = data[i:i + 8]
+    n, = struct.unpack("<Q", head)
+    assert struct.unpack("<I", data[i + 8:i + 12])[0] == masked(crc32c(head))
+    payload = data[i + 12:i + 12 + n]
+    assert struct.unpack("<I", data[i + 12 + n:i + 16 + n])[0] == masked(crc32c(payload))
+    i += 16 + n
+    step, out = 0, []
+    for f, w, v in fields(payload):
+        if f == 2:
+            step = v
+        elif f == 3:
+            out.append("file_version=%s" % v.decode())
+        elif f == 5:
+            for f2, w2, val in fields(v):
+                tag, x = None, None
+                for f3, w3, v3 in fields(val):
+                    if f3 == 1:
+                        tag = v3.decode()
+                    elif f3 == 2:
+                        x, = struct.unpack("<f", v3)
+                out.append("%s=%g step=%d" % (tag, x, step))
+    print("  " + " ".join(out))
+EOF
+PATH=$TEST_TMP/bin:$PATH
+export PATH TEST_TMP
+
+mkwalkthrough
+mkdir -p "$runs/$WT_OK/logs/train"
+printf 'x' > "$runs/$WT_OK/logs/train/events.out.tfevents.1539705452.host"
+printf 'y' > "$runs/$WT_OK/.guild/events.out.tfevents.1539705453.host"
+mkdir -p "$runs/$WT_OK/.guild/sourcecode"
+printf 'z' > "$runs/$WT_OK/.guild/sourcecode/events.out.tfevents.1.src"
+ln -s /tmp "$runs/$WT_OK/linked"
+
+expect_exact "a log directory with a subdirectory per run" - -- guild tensorboard <<'EOF'
+args: --logdir LOGDIR
+./1451e20c fashion:train 2018-10-16 15:57:23/
+./19c67a72 fashion:train 2018-10-16 15:57:32/
+./19c67a72 fashion:train 2018-10-16 15:57:32/.guild/
+./19c67a72 fashion:train 2018-10-16 15:57:32/.guild/events.out.tfevents.1539705453.host -> GUILD_HOME/runs/19c67a72d18611e88f52d017c2ab916f/.guild/events.out.tfevents.1539705453.host
+./19c67a72 fashion:train 2018-10-16 15:57:32/logs/
+./19c67a72 fashion:train 2018-10-16 15:57:32/logs/train/
+./19c67a72 fashion:train 2018-10-16 15:57:32/logs/train/events.out.tfevents.1539705452.host -> GUILD_HOME/runs/19c67a72d18611e88f52d017c2ab916f/logs/train/events.out.tfevents.1539705452.host
+EOF
+ok "the log directory is removed" test ! -e "$(cat "$TEST_TMP/logdir")"
+expect_exact "host, port and selection" - -- guild tensorboard -h 0.0.0.0 -p 8080 -n 1 <<'EOF'
+args: --logdir LOGDIR --host 0.0.0.0 --port 8080
+./1451e20c fashion:train 2018-10-16 15:57:23/
+EOF
+expect_exact "filters" - -- guild tensorboard -E <<'EOF'
+args: --logdir LOGDIR
+./1451e20c fashion:train 2018-10-16 15:57:23/
+EOF
+expect_exact "a bad port" - 1 -- guild tensorboard -p 99999 <<'EOF'
+guild: invalid value for --port: '99999' is not a port number
+EOF
+expect_exact "a bad refresh interval" - 1 -- guild tensorboard --refresh-interval 0 <<'EOF'
+guild: invalid value for --refresh-interval: '0' is not a positive integer
+EOF
+expect_exact "TensorBoard failing is an error" - 1 -- env EXIT=3 "$GUILD" tensorboard 1 <<'EOF'
+args: --logdir LOGDIR
+./1451e20c fashion:train 2018-10-16 15:57:23/
+EOF
+guild tensorboard --keep-logdir 1 > "$TEST_TMP/keep" 2>&1
+logdir=$(cat "$TEST_TMP/logdir")
+ok "--keep-logdir says where" grep -q "^Log directory: $logdir\$" "$TEST_TMP/keep"
+ok "--keep-logdir keeps it" test -d "$logdir/1451e20c fashion:train 2018-10-16 15:57:23"
+rm -rf "$logdir"
+
+# Scalars logged by guild become an event file.
+rm -rf "$runs"/*
+guild run -y fit > /dev/null 2>&1
+id=$(ls "$runs")
+short=$(printf '%.8s' "$id")
+expect_output "scalars as an event file" - -- sh -c '"$GUILD" tensorboard | sed "s/$1/SHORT/"' sh "$short" <<'EOF'
+args: --logdir LOGDIR
+./SHORT fashion:fit <time>/
+./SHORT fashion:fit <time>/events.out.tfevents.TS.guild
+  file_version=brain.Event:2
+  loss=0.5 step=0
+  acc=0.25 step=0
+  loss=0.125 step=1
+EOF
+
+# Runs that appear while TensorBoard runs are added at the next refresh.
+new=ab000000000000000000000000000000
+WAIT_FOR=ab000000 "$GUILD" tensorboard --refresh-interval 1 > "$TEST_TMP/refresh" 2>&1 &
+pid=$!
+sleep 0.5
+RUNS_PROJECT=$proj
+mkrun $new train 1539705460 0
+wait $pid
+ok "a new run appears at the next refresh" grep -q '^./ab000000 fashion:train 2018-10-16 15:57:40/$' "$TEST_TMP/refresh"
+
+# Signals: TERM to guild reaches TensorBoard, and the directory goes.
+cat > "$TEST_TMP/bin/tensorboard" <<'EOF'
+#!/bin/sh
+for a in "$@"; do
+	[ "$prev" = --logdir ] && echo "$a" > "$TEST_TMP/logdir"
+	prev=$a
+done
+trap 'echo got TERM; exit 0' TERM
+while :; do sleep 0.1; done
+EOF
+rm -f "$TEST_TMP/logdir"
+"$GUILD" tensorboard > "$TEST_TMP/term" 2>&1 &
+pid=$!
+wait_for 10 test -s "$TEST_TMP/logdir"
+kill -TERM $pid
+wait $pid
+rc=$?
+ok "TERM is passed on to TensorBoard" grep -q 'got TERM' "$TEST_TMP/term"
+ok "guild exits 0 after it" test "$rc" -eq 0
+ok "and removes the log directory" test ! -e "$(cat "$TEST_TMP/logdir")"
+
+done_testing

@@ -1,0 +1,132 @@
+/*
+ * pane-models.c: the models of the project in the current directory.
+ * Moving here changes the operations pane (and, with filter-op, the
+ * runs shown).
+ */
+#include "common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "guildfile.h"
+#include "strbuf.h"
+#include "ui.h"
+
+static size_t
+models_count(struct pane *p)
+{
+	struct view	*v = p->view;
+
+	return v->gf != NULL ? v->gf->nmodels : 0;
+}
+
+const struct modeldef *
+models_selected(struct view *v)
+{
+	if (v->gf == NULL || v->gf->nmodels == 0)
+		return NULL;
+	if (v->models->cursor >= v->gf->nmodels)
+		return v->gf->models[0];
+	return v->gf->models[v->models->cursor];
+}
+
+static void
+models_title(struct pane *p, struct strbuf *left, struct strbuf *right)
+{
+	strbuf_addstr(left, "Models");
+	if (models_count(p) > 0)
+		strbuf_addf(right, "%zu", models_count(p));
+}
+
+static void
+models_draw_line(struct pane *p, size_t idx, int y, int x, int w,
+    bool cursor)
+{
+	const struct modeldef	*m = p->view->gf->models[idx];
+	struct style		 st = theme_style(ROLE_DEFAULT);
+
+	if (cursor)
+		st = theme_style(p->focused ? ROLE_CURSOR : ROLE_CURSOR_BLUR);
+	draw_fill(y, x, w, st);
+	if (*m->name == '\0')
+		draw_str(y, x + 1, w - 2, "(anonymous)", st);
+	else
+		draw_str(y, x + 1, w - 2, m->name, st);
+}
+
+static void
+models_draw(struct pane *p, int y, int x, int h, int w)
+{
+	struct view	*v = p->view;
+	struct style	 dim = theme_style(ROLE_DIM);
+	struct style	 err = theme_style(ROLE_ERROR);
+	size_t		 i, n = models_count(p);
+	int		 row;
+
+	if (v->gf == NULL) {
+		if (v->gf_error != NULL) {
+			/* guild.yml errors are long: as many lines as fit. */
+			const char	*s = v->gf_error;
+
+			for (row = 0; row < h && *s != '\0'; row++) {
+				size_t	fit = text_fit(s, strlen(s), w - 2);
+				const char *nl = memchr(s, '\n', fit);
+
+				if (nl != NULL)
+					fit = (size_t)(nl - s);
+				if (fit == 0 && *s != '\n')
+					break;
+				draw_text(y + row, x + 1, w - 2, 0, s, fit,
+				    row == 0 ? err : dim);
+				s += fit;
+				while (*s == '\n' || *s == ' ')
+					s++;
+			}
+		} else
+			draw_str(y, x + 1, w - 2, "no guild.yml here", dim);
+		return;
+	}
+	pane_scroll_to_cursor(p);
+	for (row = 0; row < h; row++) {
+		i = p->top + (size_t)row;
+		if (i >= n)
+			break;
+		models_draw_line(p, i, y + row, x, w, i == p->cursor);
+	}
+}
+
+static void
+models_moved(struct pane *p)
+{
+	struct view	*v = p->view;
+
+	v->ops->cursor = v->ops->top = 0;
+	view_sync_op_filter(v);
+}
+
+static bool
+models_action(struct pane *p, enum action act)
+{
+	struct view	*v = p->view;
+
+	if (act == ACT_ENTER) {
+		/* Into the model's operations. */
+		v->focus = 1;
+		view_dirty(v);
+		return true;
+	}
+	return false;
+}
+
+const struct pane_ops pane_models_ops = {
+	.name = "models",
+	.keymap = KEYMAP_MODELS,
+	.cursor = true,
+	.hints = "Enter operations  Tab next pane  ? help",
+	.title = models_title,
+	.count = models_count,
+	.draw_line = models_draw_line,
+	.draw = models_draw,
+	.moved = models_moved,
+	.action = models_action,
+};

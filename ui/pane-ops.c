@@ -1,0 +1,95 @@
+/*
+ * pane-ops.c: the operations of the selected model. Enter (or the run
+ * key anywhere) opens the run form for the selected one.
+ */
+#include "common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "guildfile.h"
+#include "runlist.h"
+#include "strbuf.h"
+#include "ui.h"
+
+static size_t
+ops_count(struct pane *p)
+{
+	const struct modeldef	*m = models_selected(p->view);
+
+	return m != NULL ? m->nops : 0;
+}
+
+const struct opdef *
+ops_selected(struct view *v)
+{
+	const struct modeldef	*m = models_selected(v);
+
+	if (m == NULL || m->nops == 0)
+		return NULL;
+	if (v->ops->cursor >= m->nops)
+		return m->ops[0];
+	return m->ops[v->ops->cursor];
+}
+
+static void
+ops_title(struct pane *p, struct strbuf *left, struct strbuf *right)
+{
+	const struct modeldef	*m = models_selected(p->view);
+
+	strbuf_addstr(left, "Operations");
+	if (m != NULL && *m->name != '\0' && p->view->gf->nmodels > 1)
+		strbuf_addf(right, "%s", m->name);
+}
+
+static void
+ops_draw_line(struct pane *p, size_t idx, int y, int x, int w, bool cursor)
+{
+	const struct modeldef	*m = models_selected(p->view);
+	const struct opdef	*op = m->ops[idx];
+	struct style		 st = theme_style(ROLE_DEFAULT);
+	struct style		 dim = theme_style(ROLE_DIM);
+	int			 n;
+
+	if (cursor)
+		st = dim = theme_style(p->focused ? ROLE_CURSOR :
+		    ROLE_CURSOR_BLUR);
+	draw_fill(y, x, w, st);
+	n = draw_str(y, x + 1, w - 2, op->name, st);
+	/* The description when there is room: it says what the op does. */
+	if (*op->description != '\0' && n + 4 < w - 2) {
+		const char	*d = op->description;
+		const char	*nl = strchr(d, '\n');
+
+		draw_text(y, x + 3 + n, w - 4 - n, 0, d,
+		    nl != NULL ? (size_t)(nl - d) : strlen(d), dim);
+	}
+}
+
+static void
+ops_moved(struct pane *p)
+{
+	view_sync_op_filter(p->view);
+}
+
+static bool
+ops_action(struct pane *p, enum action act)
+{
+	if (act == ACT_ENTER) {
+		view_action(p->view, ACT_RUN_OP);
+		return true;
+	}
+	return false;
+}
+
+const struct pane_ops pane_ops_ops = {
+	.name = "ops",
+	.keymap = KEYMAP_OPS,
+	.cursor = true,
+	.hints = "Enter run  o show its runs  Tab next pane  ? help",
+	.title = ops_title,
+	.count = ops_count,
+	.draw_line = ops_draw_line,
+	.moved = ops_moved,
+	.action = ops_action,
+};

@@ -1,0 +1,314 @@
+/*
+ * theme.c: colour roles and the styles they give; colours of cooked
+ * output mapped to what the terminal has.
+ *
+ * Without colours (NO_COLOR, a monochrome terminal) every role falls
+ * back to its attributes: the table's monochrome ones plus those the
+ * configuration gives.
+ */
+#include "common.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "output.h"
+#include "run.h"
+#include "ui.h"
+
+struct role_def {
+	const char	*name;
+	attr_t		 mono;
+	short		 fg, bg;
+	attr_t		 attr;
+	struct style	 style;
+};
+
+static struct role_def roles[ROLE_COUNT] = {
+#define ROLE_ROW(id, n, m) [ROLE_##id] = { n, m, -1, -1, 0, { 0, 0 } },
+	ROLE_LIST(ROLE_ROW)
+#undef ROLE_ROW
+};
+
+static bool	have_colour;
+
+/* Pairs for output colours, found by a small open-addressing table. */
+#define PAIR_SLOTS 1024
+static struct {
+	int	fg, bg;
+	int	pair;	/* 0: empty */
+} pair_cache[PAIR_SLOTS];
+static int	next_pair = 1;
+
+static const char *const colour_names[] = {
+	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"
+};
+
+const char *
+role_name(enum role r)
+{
+	return roles[r].name;
+}
+
+int
+role_find(const char *name)
+{
+	int	i;
+
+	for (i = 0; i < ROLE_COUNT; i++)
+		if (strcmp(roles[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int
+colour_parse(const char *s, short *out)
+{
+	const char	*p = s;
+	char		*end;
+	long		 n;
+	size_t		 i;
+	int		 bright = 0;
+
+	if (strcasecmp(s, "default") == 0 || strcmp(s, "-1") == 0) {
+		*out = -1;
+		return 0;
+	}
+	if (strncasecmp(p, "bright-", 7) == 0) {
+		bright = 8;
+		p += 7;
+	} else if (strncasecmp(p, "bright", 6) == 0) {
+		bright = 8;
+		p += 6;
+	}
+	for (i = 0; i < ARRAY_SIZE(colour_names); i++) {
+		if (strcasecmp(p, colour_names[i]) == 0) {
+			*out = (short)(i + (size_t)bright);
+			return 0;
+		}
+	}
+	if (bright == 0 && (strcasecmp(p, "grey") == 0 ||
+	    strcasecmp(p, "gray") == 0)) {
+		*out = 8;
+		return 0;
+	}
+	if (bright != 0)
+		return -1;
+	if (strncasecmp(p, "colour", 6) == 0)
+		p += 6;
+	else if (strncasecmp(p, "color", 5) == 0)
+		p += 5;
+	if (*p < '0' || *p > '9')
+		return -1;
+	n = strtol(p, &end, 10);
+	if (*end != '\0' || n < 0 || n > 255)
+		return -1;
+	*out = (short)n;
+	return 0;
+}
+
+int
+attr_parse(const char *s, attr_t *out)
+{
+	static const struct {
+		const char	*name;
+		attr_t		 attr;
+	} names[] = {
+		{ "normal", A_NORMAL },
+		{ "bold", A_BOLD },
+		{ "dim", A_DIM },
+		{ "reverse", A_REVERSE },
+		{ "underline", A_UNDERLINE },
+		{ "italic", A_ITALIC },
+		{ "blink", A_BLINK },
+		{ "standout", A_STANDOUT },
+	};
+	size_t	i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (strcasecmp(s, names[i].name) == 0) {
+			*out = names[i].attr;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+void
+theme_set(enum role r, short fg, short bg, attr_t attr)
+{
+	roles[r].fg = fg;
+	roles[r].bg = bg;
+	roles[r].attr = attr;
+}
+
+/* Fit a 256-colour index into the terminal's colours. */
+static short
+fit_colour(int c, attr_t *extra)
+{
+	static const unsigned char	cube[6] = { 0, 95, 135, 175, 215, 255 };
+	int				r, g, b, best, i;
+	long				bestd;
+
+	if (c < 0 || c < COLORS)
+		return (short)c;
+	if (c < 16) {
+		/* Bright colours on 8-colour terminals: bold. */
+		*extra |= A_BOLD;
+		return (short)(c - 8);
+	}
+	if (c < 232) {
+		r = cube[(c - 16) / 36];
+		g = cube[((c - 16) / 6) % 6];
+		b = cube[(c - 16) % 6];
+	} else
+		r = g = b = 8 + (c - 232) * 10;
+	/* The nearest of the eight basic colours. */
+	best = 0;
+	bestd = -1;
+	for (i = 0; i < 8; i++) {
+		int	cr = (i & 1) ? 205 : 0;
+		int	cg = (i & 2) ? 205 : 0;
+		int	cb = (i & 4) ? 205 : 0;
+		long	d = (long)(r - cr) * (r - cr) + (long)(g - cg) * (g - cg) +
+			    (long)(b - cb) * (b - cb);
+
+		if (bestd < 0 || d < bestd) {
+			bestd = d;
+			best = i;
+		}
+	}
+	return (short)best;
+}
+
+/* An RGB colour as the nearest xterm 256-colour index. */
+static int
+rgb_index(int32_t rgb)
+{
+	int	r = (rgb >> 16) & 0xff, g = (rgb >> 8) & 0xff, b = rgb & 0xff;
+	int	ri = r < 48 ? 0 : r < 115 ? 1 : (r - 35) / 40;
+	int	gi = g < 48 ? 0 : g < 115 ? 1 : (g - 35) / 40;
+	int	bi = b < 48 ? 0 : b < 115 ? 1 : (b - 35) / 40;
+
+	if (r == g && g == b) {
+		if (r < 8)
+			return 16;
+		if (r > 238)
+			return 231;
+		return 232 + (r - 8) / 10;
+	}
+	return 16 + ri * 36 + gi * 6 + bi;
+}
+
+static int
+pair_for(int fg, int bg)
+{
+	unsigned	h = ((unsigned)(fg + 2) * 257u + (unsigned)(bg + 2)) %
+			    PAIR_SLOTS;
+	unsigned	i;
+	int		pair;
+
+	if (fg == -1 && bg == -1)
+		return 0;
+	for (i = 0; i < PAIR_SLOTS; i++) {
+		unsigned	slot = (h + i) % PAIR_SLOTS;
+
+		if (pair_cache[slot].pair == 0) {
+			if (next_pair >= COLOR_PAIRS || next_pair > 32767)
+				return 0;
+			pair = next_pair++;
+			if (init_pair((short)pair, (short)fg, (short)bg) == ERR)
+				return 0;
+			pair_cache[slot].fg = fg;
+			pair_cache[slot].bg = bg;
+			pair_cache[slot].pair = pair;
+			return pair;
+		}
+		if (pair_cache[slot].fg == fg && pair_cache[slot].bg == bg)
+			return pair_cache[slot].pair;
+	}
+	return 0;
+}
+
+void
+theme_init(bool colour)
+{
+	int	i;
+
+	have_colour = colour;
+	memset(pair_cache, 0, sizeof pair_cache);
+	next_pair = 1;
+	for (i = 0; i < ROLE_COUNT; i++) {
+		struct role_def	*r = &roles[i];
+		attr_t		 extra = 0;
+
+		if (!colour) {
+			r->style.attr = r->mono | r->attr;
+			r->style.pair = 0;
+			continue;
+		}
+		r->style.attr = r->attr;
+		r->style.pair = pair_for(fit_colour(r->fg, &extra),
+		    fit_colour(r->bg, &extra));
+		r->style.attr |= extra;
+	}
+}
+
+struct style
+theme_style(enum role r)
+{
+	return roles[r].style;
+}
+
+bool
+theme_has_colour(void)
+{
+	return have_colour;
+}
+
+struct style
+theme_output_style(const struct output_style *os)
+{
+	struct style	st = { 0, 0 };
+	attr_t		extra = 0;
+	int		fg = os->fg, bg = os->bg;
+
+	if (os->attrs & OUTPUT_BOLD)
+		st.attr |= A_BOLD;
+	if (os->attrs & OUTPUT_DIM)
+		st.attr |= A_DIM;
+	if (os->attrs & OUTPUT_ITALIC)
+		st.attr |= A_ITALIC;
+	if (os->attrs & OUTPUT_UNDERLINE)
+		st.attr |= A_UNDERLINE;
+	if (os->attrs & OUTPUT_REVERSE)
+		st.attr |= A_REVERSE;
+	if (!have_colour)
+		return st;
+	if (fg != OUTPUT_COLOUR_DEFAULT && (fg & OUTPUT_COLOUR_RGB))
+		fg = rgb_index(fg & 0xffffff);
+	if (bg != OUTPUT_COLOUR_DEFAULT && (bg & OUTPUT_COLOUR_RGB))
+		bg = rgb_index(bg & 0xffffff);
+	fg = fit_colour(fg, &extra);
+	bg = fit_colour(bg, &extra);
+	st.pair = pair_for(fg, bg);
+	st.attr |= extra;
+	return st;
+}
+
+enum role
+theme_status_role(int status)
+{
+	switch (status) {
+	case RUN_STATUS_RUNNING:
+		return ROLE_RUNNING;
+	case RUN_STATUS_COMPLETED:
+		return ROLE_COMPLETED;
+	case RUN_STATUS_ERROR:
+		return ROLE_FAILED;
+	case RUN_STATUS_TERMINATED:
+		return ROLE_TERMINATED;
+	default:
+		return ROLE_PENDING;
+	}
+}

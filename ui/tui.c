@@ -1,0 +1,1601 @@
+/*
+ * tui.c: guild view's main: the terminal, the event loop, the layout,
+ * drawing, keys and the actions that are not a pane's own.
+ *
+ * One poll(2) loop (src/loop.c) drives everything: the terminal fd
+ * (drained with wget_wch until ERR, since curses buffers escape
+ * sequences), a redraw timer armed only when something is dirty, the
+ * runs refresh (1 s), output polling while a live run is followed, and
+ * signals: SIGWINCH is ours (installed before newterm, so curses leaves
+ * it alone), SIGINT/SIGTERM/SIGHUP quit cleanly, SIGTSTP and SIGCONT
+ * leave and restore the screen. endwin() runs on every way out,
+ * including exit() (atexit) and fatal signals (the saved terminal
+ * modes and the terminal's own exit sequences, written directly).
+ */
+#include "common.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "guildfile.h"
+#include "home.h"
+#include "loop.h"
+#include "output.h"
+#include "regex.h"
+#include "run.h"
+#include "runindex.h"
+#include "runlist.h"
+#include "runops.h"
+#include "strbuf.h"
+#include "term.h"
+#include "ui.h"
+#include "util.h"
+#include "value.h"
+#include "view.h"
+
+#define MIN_COLS	40
+#define MIN_ROWS	10
+#define MSG_MS		6000
+#define SPAWN_OUTPUT_MAX (1024 * 1024)
+
+/* For the exit paths that have no view at hand. */
+static bool		curses_active;
+static struct termios	saved_tio;
+static bool		saved_tio_ok;
+static char		*exit_seq;
+static size_t		exit_seq_len;
+
+static void	view_draw(struct view *);
+static void	handle_key(struct view *, int key);
+
+/* Restore the terminal from a fatal signal: async-signal-safe only. */
+static void
+fatal_signal(int sig)
+{
+	if (curses_active) {
+		if (exit_seq != NULL)
+			(void)!write(STDOUT_FILENO, exit_seq, exit_seq_len);
+		if (saved_tio_ok)
+			tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tio);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+view_atexit(void)
+{
+	if (curses_active) {
+		endwin();
+		curses_active = false;
+	}
+}
+
+/* The terminal's own "leave full screen" sequences, for fatal_signal. */
+static void
+build_exit_seq(bool mouse)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	const char	*caps[] = { "sgr0", "cnorm", "rmkx", "rmcup" };
+	char		*s;
+	size_t		 i;
+
+	if (mouse)
+		strbuf_addstr(&sb, "\033[?1000l\033[?1002l\033[?1006l");
+	for (i = 0; i < ARRAY_SIZE(caps); i++) {
+		s = tigetstr(caps[i]);
+		if (s != NULL && s != (char *)-1)
+			strbuf_addstr(&sb, s);
+	}
+	strbuf_addstr(&sb, "\r\n");
+	free(exit_seq);
+	exit_seq = strbuf_detach(&sb, &exit_seq_len);
+}
+
+struct pane *
+view_focus(struct view *v)
+{
+	if (v->nstack > 0)
+		return v->stack[v->nstack - 1];
+	return v->main[v->focus];
+}
+
+static void
+redraw_cb(struct loop_timer *t, void *arg)
+{
+	struct view	*v = arg;
+
+	if (v->dirty)
+		view_draw(v);
+}
+
+void
+view_dirty(struct view *v)
+{
+	v->dirty = true;
+	if (v->redraw_timer != NULL && !loop_timer_armed(v->redraw_timer))
+		loop_timer_set(v->redraw_timer,
+		    (unsigned)view_settings.redraw_ms, 0);
+}
+
+static void
+msg_cb(struct loop_timer *t, void *arg)
+{
+	struct view	*v = arg;
+
+	free(v->msg);
+	v->msg = NULL;
+	view_dirty(v);
+}
+
+static void
+set_message(struct view *v, bool error, const char *fmt, va_list ap)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	char		*nl;
+
+	strbuf_vaddf(&sb, fmt, ap);
+	/* One line: the first of a multi-line cause. */
+	if ((nl = strchr(sb.buf, '\n')) != NULL)
+		strbuf_setlen(&sb, (size_t)(nl - sb.buf));
+	free(v->msg);
+	v->msg = strbuf_detach(&sb, NULL);
+	v->msg_error = error;
+	if (v->msg_timer != NULL)
+		loop_timer_set(v->msg_timer, error ? 2 * MSG_MS : MSG_MS, 0);
+	view_dirty(v);
+}
+
+void
+view_message(struct view *v, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	set_message(v, false, fmt, ap);
+	va_end(ap);
+}
+
+void
+view_error(struct view *v, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	set_message(v, true, fmt, ap);
+	va_end(ap);
+}
+
+void
+view_error_cause(struct view *v, char *cause)
+{
+	view_error(v, "%s", cause != NULL ? cause : "unknown error");
+	free(cause);
+}
+
+struct pane *
+view_push(struct view *v, const struct pane_ops *ops, void *arg)
+{
+	struct pane	*p;
+
+	if (v->nstack == ARRAY_SIZE(v->stack)) {
+		view_error(v, "Too many views open: close some with q");
+		return NULL;
+	}
+	p = pane_new(v, ops, arg);
+	if (v->nstack > 0)
+		v->stack[v->nstack - 1]->focused = false;
+	v->stack[v->nstack++] = p;
+	p->focused = true;
+	view_dirty(v);
+	return p;
+}
+
+void
+view_pop(struct view *v)
+{
+	if (v->nstack == 0)
+		return;
+	pane_free(v->stack[--v->nstack]);
+	if (v->nstack > 0)
+		v->stack[v->nstack - 1]->focused = true;
+	curs_set(0);
+	view_dirty(v);
+}
+
+/* The id under the runs pane's cursor, to keep it across reloads. */
+static char *
+runs_cursor_id(struct view *v)
+{
+	const struct run_row	*row = runlist_row(v->runs, v->runs_pane->cursor);
+
+	return row != NULL ? xstrdup(row->id) : NULL;
+}
+
+/* After the runs list changed: the cursor stays on its run. */
+static void
+runs_changed(struct view *v, const char *prev)
+{
+	long	i = -1;
+	size_t	j;
+
+	if (v->select_id != NULL &&
+	    (i = runlist_find(v->runs, v->select_id)) >= 0) {
+		free(v->select_id);
+		v->select_id = NULL;
+		v->focus = 2;
+	} else if (prev != NULL)
+		i = runlist_find(v->runs, prev);
+	if (i >= 0)
+		v->runs_pane->cursor = (size_t)i;
+	pane_scroll_to_cursor(v->runs_pane);
+	output_follow_run(v->output, runlist_row(v->runs,
+	    v->runs_pane->cursor));
+	for (j = 0; j < v->nstack; j++)
+		if (v->stack[j]->ops->tick != NULL)
+			v->stack[j]->ops->tick(v->stack[j]);
+	view_dirty(v);
+}
+
+void
+view_reload_runs(struct view *v)
+{
+	char	*prev = runs_cursor_id(v), *cause = NULL;
+
+	if (runlist_load(v->runs, &cause) == -1)
+		view_error_cause(v, cause);
+	runs_changed(v, prev);
+	free(prev);
+}
+
+static void
+refresh_cb(struct loop_timer *t, void *arg)
+{
+	struct view	*v = arg;
+	char		*prev = runs_cursor_id(v), *cause = NULL;
+	size_t		 i;
+
+	if (v->external) {
+		free(prev);
+		return;
+	}
+	if (runlist_poll(v->runs, &cause))
+		runs_changed(v, prev);
+	else if (cause != NULL)
+		view_error_cause(v, cause);
+	else {
+		for (i = 0; i < 4; i++)
+			if (v->main[i]->ops->tick != NULL)
+				v->main[i]->ops->tick(v->main[i]);
+		for (i = 0; i < v->nstack; i++)
+			if (v->stack[i]->ops->tick != NULL)
+				v->stack[i]->ops->tick(v->stack[i]);
+	}
+	free(prev);
+}
+
+void
+view_sync_op_filter(struct view *v)
+{
+	struct runlist		*rl = v->runs;
+	const struct modeldef	*m;
+	const struct opdef	*op;
+	char			*prev;
+
+	if (rl->model == NULL)
+		return;
+	prev = runs_cursor_id(v);
+	m = models_selected(v);
+	op = v->focus == 0 ? NULL : ops_selected(v);
+	free(rl->model);
+	free(rl->op);
+	free(rl->project);
+	rl->model = xstrdup(m != NULL ? m->name : "");
+	rl->op = op != NULL ? xstrdup(op->name) : NULL;
+	rl->project = v->gf != NULL ? xstrdup(v->gf->path) : NULL;
+	runlist_apply(rl);
+	runs_changed(v, prev);
+	free(prev);
+}
+
+/* Load (or reload) guild.yml of the current directory. */
+static void
+load_project(struct view *v)
+{
+	struct guildfile	*gf;
+	char			*cause = NULL, *path;
+
+	path = path_join(v->cwd, "guild.yml");
+	free(v->gf_error);
+	v->gf_error = NULL;
+	if (!path_exists(path)) {
+		guildfile_free(v->gf);
+		v->gf = NULL;
+		free(path);
+		return;
+	}
+	if ((gf = guildfile_load(path, &cause)) == NULL) {
+		v->gf_error = cause;
+		guildfile_free(v->gf);
+		v->gf = NULL;
+	} else {
+		guildfile_free(v->gf);
+		v->gf = gf;
+	}
+	free(path);
+	v->models->cursor = v->models->top = 0;
+	v->ops->cursor = v->ops->top = 0;
+}
+
+/* Warnings from the core go to the status line, never to the screen. */
+static void
+warn_to_view(const char *msg, void *arg)
+{
+	struct view	*v = arg;
+
+	view_error(v, "warning: %s", msg);
+}
+
+/*
+ * Layout: the left column (models over operations) and the right one
+ * (runs over output), or the focused pane alone when zoomed.
+ */
+static void
+layout(struct view *v)
+{
+	int	top = 1, h = v->rows - 2, lw, mh, rh, i;
+
+	v->too_small = v->cols < MIN_COLS || v->rows < MIN_ROWS;
+	for (i = 0; i < 4; i++)
+		v->main[i]->focused = v->nstack == 0 && i == v->focus;
+	if (v->too_small)
+		return;
+	for (i = 0; i < (int)v->nstack; i++)
+		pane_place(v->stack[i], top, 0, h, v->cols);
+	if (v->zoom) {
+		for (i = 0; i < 4; i++)
+			pane_place(v->main[i], 0, 0, 0, 0);
+		pane_place(v->main[v->focus], top, 0, h, v->cols);
+		return;
+	}
+	lw = v->cols / 5;
+	if (lw < 16)
+		lw = 16;
+	if (lw > 32)
+		lw = 32;
+	mh = v->gf != NULL ? (int)v->gf->nmodels + 1 : 3;
+	if (mh < 2)
+		mh = 2;
+	if (mh > h / 3)
+		mh = h / 3;
+	pane_place(v->models, top, 0, mh, lw);
+	pane_place(v->ops, top + mh, 0, h - mh, lw);
+	rh = h * 9 / 20;
+	if (rh < 4)
+		rh = 4;
+	pane_place(v->runs_pane, top, lw + 1, rh, v->cols - lw - 1);
+	pane_place(v->output, top + rh, lw + 1, h - rh, v->cols - lw - 1);
+}
+
+static void
+draw_title(struct view *v)
+{
+	struct style	 st = theme_style(ROLE_TITLE);
+	struct strbuf	 left = STRBUF_INIT, right = STRBUF_INIT;
+	char		*home = path_abbrev_home(v->home->path);
+	char		*cwd = path_abbrev_home(v->cwd);
+	int		 rw;
+
+	draw_fill(0, 0, v->cols, st);
+	strbuf_addstr(&left, "guild view");
+	if (v->gf != NULL)
+		strbuf_addf(&left, "  %s", cwd);
+	strbuf_addf(&right, "%zu runs", v->runs->rows.n);
+	if (v->runs->running > 0)
+		strbuf_addf(&right, ", %zu running", v->runs->running);
+	strbuf_addf(&right, "  %s", home);
+	rw = text_width(right.buf, right.len);
+	if (rw > v->cols / 2)
+		rw = 0;
+	draw_text(0, 1, v->cols - rw - 3, 0, left.buf, left.len, st);
+	if (rw > 0)
+		draw_text(0, v->cols - rw - 1, rw, 0, right.buf, right.len, st);
+	strbuf_release(&left);
+	strbuf_release(&right);
+	free(home);
+	free(cwd);
+}
+
+static void
+draw_status(struct view *v)
+{
+	struct pane	*p = view_focus(v);
+	int		 y = v->rows - 1, n;
+
+	if (v->prompt != NULL) {
+		prompt_draw(v, y, v->cols);
+		return;
+	}
+	draw_fill(y, 0, v->cols, theme_style(ROLE_STATUS));
+	if (v->msg != NULL) {
+		draw_str(y, 0, v->cols, v->msg, theme_style(v->msg_error ?
+		    ROLE_ERROR : ROLE_STATUS));
+		return;
+	}
+	n = draw_str(y, 0, v->cols - 8, p->ops->hints != NULL ?
+	    p->ops->hints : "", theme_style(ROLE_HINT));
+	(void)n;
+	draw_str(y, v->cols - 7, 7, "? help", theme_style(ROLE_HINT));
+}
+
+static void
+draw_too_small(struct view *v)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	int		w;
+
+	strbuf_addf(&sb, "Terminal too small (%dx%d)", v->cols, v->rows);
+	w = text_width(sb.buf, sb.len);
+	draw_str(v->rows / 2 - (v->rows > 1 ? 1 : 0), w < v->cols ?
+	    (v->cols - w) / 2 : 0, v->cols, sb.buf, theme_style(ROLE_ERROR));
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "need %dx%d", MIN_COLS, MIN_ROWS);
+	w = text_width(sb.buf, sb.len);
+	if (v->rows > 1)
+		draw_str(v->rows / 2, w < v->cols ? (v->cols - w) / 2 : 0,
+		    v->cols, sb.buf, theme_style(ROLE_DEFAULT));
+	strbuf_release(&sb);
+}
+
+static void
+draw_main(struct view *v)
+{
+	struct style	border = theme_style(ROLE_BORDER);
+	int		i;
+
+	if (v->zoom) {
+		pane_draw(v->main[v->focus]);
+		return;
+	}
+	for (i = 0; i < 4; i++)
+		pane_draw(v->main[i]);
+	draw_vline(1, v->models->w, v->rows - 2, border);
+}
+
+static void
+view_draw(struct view *v)
+{
+	struct pane	*p;
+	size_t		 i, first = 0;
+	int		 cy, cx, bh, bw;
+	bool		 cursor = false;
+
+	if (v->external)
+		return;
+	v->dirty = false;
+	layout(v);
+	erase();
+	if (v->too_small) {
+		draw_too_small(v);
+		curs_set(0);
+		refresh();
+		v->draws++;
+		return;
+	}
+	draw_title(v);
+	/* From the last full-screen view up; boxes show what is below. */
+	for (i = v->nstack; i > 0; i--) {
+		if (!v->stack[i - 1]->ops->box) {
+			first = i;
+			break;
+		}
+	}
+	if (first == 0)
+		draw_main(v);
+	for (i = first > 0 ? first - 1 : 0; i < v->nstack; i++) {
+		p = v->stack[i];
+		if (p->ops->box) {
+			bh = v->rows - 4;
+			bw = v->cols - 4;
+			if (p->ops->box_size != NULL)
+				p->ops->box_size(p, &bh, &bw);
+			if (bh > v->rows - 2)
+				bh = v->rows - 2;
+			if (bw > v->cols)
+				bw = v->cols;
+			draw_box((v->rows - bh) / 2, (v->cols - bw) / 2, bh, bw,
+			    theme_style(ROLE_BORDER));
+			pane_place(p, (v->rows - bh) / 2 + 1,
+			    (v->cols - bw) / 2 + 1, bh - 2, bw - 2);
+		}
+		pane_draw(p);
+	}
+	p = view_focus(v);
+	if (v->prompt == NULL && p->ops->cursor_pos != NULL &&
+	    p->ops->cursor_pos(p, &cy, &cx))
+		cursor = true;
+	draw_status(v);
+	if (cursor) {
+		move(cy, cx);
+		curs_set(1);
+	} else if (v->prompt == NULL)
+		curs_set(0);
+	refresh();
+	v->draws++;
+}
+
+static void
+resize(struct view *v)
+{
+	unsigned short	rows, cols;
+
+	if (term_get_size(STDOUT_FILENO, &rows, &cols) == 0)
+		resizeterm(rows, cols);
+	v->rows = LINES;
+	v->cols = COLS;
+	layout(v);
+	clearok(curscr, TRUE);
+	view_dirty(v);
+}
+
+static void
+on_winch(int signo, void *arg)
+{
+	struct view	*v = arg;
+
+	if (v->external)
+		return;
+	resize(v);
+	view_draw(v);
+}
+
+static void
+on_quit_signal(int signo, void *arg)
+{
+	struct view	*v = arg;
+
+	/* Ctrl-C in a shell started from here is the shell's. */
+	if (v->external && signo == SIGINT)
+		return;
+	v->quit = true;
+	loop_break(v->loop);
+}
+
+static void
+suspend(struct view *v)
+{
+	endwin();
+	kill(getpid(), SIGSTOP);
+	/* Continued: SIGCONT redraws everything. */
+	refresh();
+	resize(v);
+}
+
+static void
+on_tstp(int signo, void *arg)
+{
+	struct view	*v = arg;
+
+	if (!v->external)
+		suspend(v);
+}
+
+static void
+on_cont(int signo, void *arg)
+{
+	struct view	*v = arg;
+
+	if (v->external)
+		return;
+	clearok(curscr, TRUE);
+	resize(v);
+	view_draw(v);
+}
+
+/* Mouse: a click focuses the pane and row under it; the wheel scrolls. */
+static void
+handle_mouse(struct view *v)
+{
+	MEVENT		 ev;
+	struct pane	*p = NULL;
+	size_t		 i;
+	int		 k;
+
+	if (getmouse(&ev) != OK || v->too_small)
+		return;
+	if (v->nstack > 0)
+		p = v->stack[v->nstack - 1];
+	else {
+		for (i = 0; i < 4; i++) {
+			struct pane	*q = v->main[i];
+
+			if (q->h > 0 && ev.y >= q->y && ev.y < q->y + q->h &&
+			    ev.x >= q->x && ev.x < q->x + q->w) {
+				p = q;
+				if (ev.bstate & (BUTTON1_PRESSED |
+				    BUTTON1_CLICKED))
+					v->focus = (int)i;
+				break;
+			}
+		}
+	}
+	if (p == NULL)
+		return;
+	if (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))
+		pane_click(p, ev.y, ev.x);
+#ifdef BUTTON5_PRESSED
+	else if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		for (k = 0; k < 3; k++) {
+			enum action	act = (ev.bstate & BUTTON4_PRESSED) ?
+				    ACT_MOVE_UP : ACT_MOVE_DOWN;
+
+			if (p->ops->action == NULL || !p->ops->action(p, act))
+				pane_move(p, act);
+		}
+	}
+#endif
+	(void)k;
+	view_dirty(v);
+}
+
+static void
+on_input(struct loop_io *io, int fd, short revents, void *arg)
+{
+	struct view	*v = arg;
+	static int	 empty;
+	wint_t		 wch;
+	int		 rc, key, got = 0;
+
+	for (;;) {
+		rc = wget_wch(stdscr, &wch);
+		if (rc == ERR)
+			break;
+		got++;
+		key = rc == KEY_CODE_YES ? KEY_SPECIAL + (int)wch : (int)wch;
+		if (key == '\r' || key == KEY_SPECIAL + KEY_ENTER)
+			key = '\n';
+		else if (key == 0x7f || key == 0x08)
+			key = KEY_SPECIAL + KEY_BACKSPACE;
+		if (key == KEY_SPECIAL + KEY_RESIZE) {
+			resize(v);
+			continue;
+		}
+		if (key == KEY_SPECIAL + KEY_MOUSE) {
+			handle_mouse(v);
+			continue;
+		}
+		handle_key(v, key);
+		if (v->quit)
+			break;
+	}
+	/* A terminal that went away reads as endless nothing. */
+	if (got == 0 && (revents & (POLLHUP | POLLERR | POLLNVAL) ||
+	    ++empty > 100)) {
+		v->quit = true;
+		loop_break(v->loop);
+		return;
+	}
+	if (got > 0)
+		empty = 0;
+	if (v->quit) {
+		loop_break(v->loop);
+		return;
+	}
+	/* A key is answered at once; data-driven redraws wait. */
+	view_draw(v);
+}
+
+static void
+dispatch(struct view *v, struct pane *p, enum action act)
+{
+	if (p->ops->action != NULL && p->ops->action(p, act))
+		return;
+	switch (act) {
+	case ACT_MOVE_UP:
+	case ACT_MOVE_DOWN:
+	case ACT_PAGE_UP:
+	case ACT_PAGE_DOWN:
+	case ACT_MOVE_FIRST:
+	case ACT_MOVE_LAST:
+	case ACT_SCROLL_LEFT:
+	case ACT_SCROLL_RIGHT:
+		pane_move(p, act);
+		return;
+	default:
+		view_action(v, act);
+	}
+}
+
+static void
+handle_key(struct view *v, int key)
+{
+	struct pane	*p;
+	struct strbuf	 sb = STRBUF_INIT;
+	enum action	 act;
+
+	if (prompt_key(v, key))
+		return;
+	if (v->msg != NULL && !v->msg_error) {
+		free(v->msg);
+		v->msg = NULL;
+	}
+	p = view_focus(v);
+	if (p->ops->key != NULL && p->ops->key(p, key)) {
+		view_dirty(v);
+		return;
+	}
+	act = keymap_lookup(v->km, p->ops->keymap, key);
+	if (act == ACT_NONE) {
+		key_name(&sb, key);
+		view_message(v, "%s is not bound to anything (? lists the "
+		    "keys)", sb.buf);
+		strbuf_release(&sb);
+		return;
+	}
+	dispatch(v, p, act);
+}
+
+/* Runs an action on runs applies to. */
+bool
+view_targets(struct view *v, struct pane *p, struct strvec *ids)
+{
+	struct runlist		*rl = NULL;
+	const struct run_row	*row = NULL;
+	size_t			 i;
+
+	if (p->ops->runlist != NULL)
+		rl = p->ops->runlist(p);
+	else if (v->nstack == 0)
+		rl = v->runs;
+	if (rl != NULL && rl->selected.n > 0) {
+		for (i = 0; i < rl->selected.n; i++)
+			strvec_push(ids, rl->selected.v[i]);
+		return true;
+	}
+	if (p->ops->current_run != NULL)
+		row = p->ops->current_run(p);
+	else if (v->nstack == 0)
+		row = runlist_row(v->runs, v->runs_pane->cursor);
+	if (row == NULL)
+		return false;
+	strvec_push(ids, row->id);
+	return true;
+}
+
+static bool
+targets_deleted(struct view *v, struct pane *p)
+{
+	struct runlist	*rl = p->ops->runlist != NULL ? p->ops->runlist(p) :
+			    NULL;
+
+	return rl != NULL && rl->deleted;
+}
+
+static char *
+run_dir_of(struct view *v, const char *id, bool deleted)
+{
+	return path_join(deleted ? v->home->trash : v->home->runs, id);
+}
+
+static struct run *
+open_run(struct view *v, const char *id, bool deleted, char **cause)
+{
+	char		*dir = run_dir_of(v, id, deleted);
+	struct run	*run = run_open(dir, cause);
+
+	free(dir);
+	return run;
+}
+
+/* Tell the index what we changed, so every guild sees it at once. */
+static void
+index_touch(struct view *v, const char *id, bool deleted)
+{
+	runindex_update(v->idx, id, deleted, NULL, NULL);
+}
+
+struct ids_arg {
+	struct strvec	ids;
+	bool		deleted;
+	struct pane	*pane;
+};
+
+static struct ids_arg *
+ids_arg_new(struct strvec *ids, bool deleted, struct pane *p)
+{
+	struct ids_arg	*a = xcalloc(1, sizeof *a);
+
+	a->ids = *ids;
+	memset(ids, 0, sizeof *ids);
+	a->deleted = deleted;
+	a->pane = p;
+	return a;
+}
+
+static void
+ids_arg_free(void *arg)
+{
+	struct ids_arg	*a = arg;
+
+	strvec_clear(&a->ids);
+	free(a);
+}
+
+static const char *
+plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* Reload what shows runs after an action changed them. */
+static void
+after_change(struct view *v, struct pane *p)
+{
+	size_t	i;
+
+	runlist_clear_selection(v->runs);
+	view_reload_runs(v);
+	for (i = 0; i < v->nstack; i++) {
+		struct pane	*q = v->stack[i];
+		struct runlist	*rl = q->ops->runlist != NULL ?
+				    q->ops->runlist(q) : NULL;
+
+		if (rl != NULL && rl != v->runs) {
+			char	*cause = NULL;
+
+			runlist_clear_selection(rl);
+			if (runlist_load(rl, &cause) == -1)
+				view_error_cause(v, cause);
+			pane_scroll_to_cursor(q);
+		}
+	}
+	(void)p;
+}
+
+static void
+do_delete(struct view *v, const char *text, void *arg)
+{
+	struct ids_arg	*a = arg;
+	size_t		 i, done = 0;
+	char		*cause = NULL;
+
+	for (i = 0; i < a->ids.n; i++) {
+		if (run_trash(v->home, a->ids.v[i], &cause) == -1) {
+			view_error_cause(v, cause);
+			cause = NULL;
+			continue;
+		}
+		runindex_forget(v->idx, a->ids.v[i], NULL);
+		index_touch(v, a->ids.v[i], true);
+		done++;
+	}
+	after_change(v, a->pane);
+	if (done == a->ids.n)
+		view_message(v, "Deleted %zu run%s (T shows the trash)", done,
+		    plural(done));
+}
+
+static void
+do_restore(struct view *v, const char *text, void *arg)
+{
+	struct ids_arg	*a = arg;
+	size_t		 i, done = 0;
+	char		*cause = NULL;
+
+	for (i = 0; i < a->ids.n; i++) {
+		if (run_restore(v->home, a->ids.v[i], &cause) == -1) {
+			view_error_cause(v, cause);
+			cause = NULL;
+			continue;
+		}
+		runindex_forget(v->idx, a->ids.v[i], NULL);
+		index_touch(v, a->ids.v[i], false);
+		done++;
+	}
+	after_change(v, a->pane);
+	if (done == a->ids.n)
+		view_message(v, "Restored %zu run%s", done, plural(done));
+}
+
+static void
+do_purge(struct view *v, const char *text, void *arg)
+{
+	struct ids_arg	*a = arg;
+	size_t		 i, done = 0;
+	char		*cause = NULL;
+
+	for (i = 0; i < a->ids.n; i++) {
+		if (run_purge(v->home, a->ids.v[i], &cause) == -1) {
+			view_error_cause(v, cause);
+			cause = NULL;
+			continue;
+		}
+		runindex_forget(v->idx, a->ids.v[i], NULL);
+		done++;
+	}
+	after_change(v, a->pane);
+	if (done == a->ids.n)
+		view_message(v, "Permanently deleted %zu run%s", done,
+		    plural(done));
+}
+
+/* Runs told to stop, so that stopping again kills. */
+static struct {
+	char		*id;
+	uint64_t	 when;
+} stopping[64];
+
+static bool
+recently_stopped(const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < ARRAY_SIZE(stopping); i++)
+		if (stopping[i].id != NULL && strcmp(stopping[i].id, id) == 0 &&
+		    mono_ms() - stopping[i].when < 60000)
+			return true;
+	return false;
+}
+
+static void
+remember_stop(const char *id)
+{
+	size_t	i, oldest = 0;
+
+	for (i = 0; i < ARRAY_SIZE(stopping); i++) {
+		if (stopping[i].id == NULL) {
+			oldest = i;
+			break;
+		}
+		if (stopping[i].when < stopping[oldest].when)
+			oldest = i;
+	}
+	free(stopping[oldest].id);
+	stopping[oldest].id = xstrdup(id);
+	stopping[oldest].when = mono_ms();
+}
+
+static void
+do_stop(struct view *v, const char *text, void *arg)
+{
+	struct ids_arg	*a = arg;
+	struct run	*run;
+	size_t		 i, done = 0, killed = 0;
+	char		*cause = NULL;
+
+	for (i = 0; i < a->ids.n; i++) {
+		bool	kill_it = recently_stopped(a->ids.v[i]);
+
+		if ((run = open_run(v, a->ids.v[i], false, &cause)) == NULL ||
+		    run_signal(run, kill_it ? SIGKILL : SIGTERM, &cause) == -1) {
+			view_error_cause(v, cause);
+			cause = NULL;
+			run_free(run);
+			continue;
+		}
+		run_free(run);
+		remember_stop(a->ids.v[i]);
+		if (kill_it)
+			killed++;
+		else
+			done++;
+	}
+	if (done + killed > 0) {
+		if (killed > 0)
+			view_message(v, "Killed %zu run%s", killed,
+			    plural(killed));
+		else
+			view_message(v, "Stopping %zu run%s (S again kills)",
+			    done, plural(done));
+	}
+	view_reload_runs(v);
+}
+
+static void
+do_label(struct view *v, const char *text, void *arg)
+{
+	struct ids_arg	*a = arg;
+	struct run	*run;
+	size_t		 i, done = 0;
+	char		*cause = NULL;
+
+	if (text == NULL)
+		return;
+	for (i = 0; i < a->ids.n; i++) {
+		if ((run = open_run(v, a->ids.v[i], a->deleted, &cause)) ==
+		    NULL || run_set_label(run, text, &cause) == -1) {
+			view_error_cause(v, cause);
+			cause = NULL;
+			run_free(run);
+			continue;
+		}
+		run_free(run);
+		index_touch(v, a->ids.v[i], a->deleted);
+		done++;
+	}
+	after_change(v, a->pane);
+	if (done == a->ids.n)
+		view_message(v, *text == '\0' ? "Cleared the label of %zu "
+		    "run%s" : "Labelled %zu run%s", done, plural(done));
+}
+
+static void
+do_tag(struct view *v, const char *text, void *arg)
+{
+	struct ids_arg	*a = arg;
+	struct strvec	 words = STRVEC_INIT;
+	struct run	*run;
+	size_t		 i, j, done = 0;
+	char		*cause = NULL;
+	bool		 edit = true;
+
+	if (text == NULL)
+		return;
+	if (shlex_split(text, &words, &cause) == -1) {
+		view_error_cause(v, cause);
+		return;
+	}
+	/* "+a -b" adds and removes; plain words set the tags. */
+	for (j = 0; j < words.n; j++)
+		if (words.v[j][0] != '+' && words.v[j][0] != '-')
+			edit = false;
+	if (words.n == 0)
+		edit = false;
+	for (i = 0; i < a->ids.n; i++) {
+		struct strvec	tags = STRVEC_INIT;
+
+		if ((run = open_run(v, a->ids.v[i], a->deleted, &cause)) ==
+		    NULL || (edit && run_get_tags(run, &tags, &cause) == -1)) {
+			view_error_cause(v, cause);
+			cause = NULL;
+			run_free(run);
+			strvec_clear(&tags);
+			continue;
+		}
+		for (j = 0; j < words.n; j++) {
+			const char	*w = edit ? words.v[j] + 1 : words.v[j];
+			long		 at = strvec_find(&tags, w);
+
+			if (edit && words.v[j][0] == '-') {
+				if (at >= 0) {
+					free(tags.v[at]);
+					memmove(&tags.v[at], &tags.v[at + 1],
+					    (tags.n - (size_t)at) *
+					    sizeof (char *));
+					tags.n--;
+				}
+			} else if (at < 0 && *w != '\0')
+				strvec_push(&tags, w);
+		}
+		if (run_set_tags(run, &tags, &cause) == -1) {
+			view_error_cause(v, cause);
+			cause = NULL;
+		} else {
+			index_touch(v, a->ids.v[i], a->deleted);
+			done++;
+		}
+		strvec_clear(&tags);
+		run_free(run);
+	}
+	strvec_clear(&words);
+	after_change(v, a->pane);
+	if (done == a->ids.n)
+		view_message(v, "Tagged %zu run%s", done, plural(done));
+}
+
+static const struct run_row *
+find_row(struct view *v, struct pane *p, const char *id)
+{
+	struct runlist	*rl = p->ops->runlist != NULL ? p->ops->runlist(p) :
+			    v->runs;
+	size_t		 i;
+
+	for (i = 0; i < rl->rows.n; i++)
+		if (strcmp(rl->rows.v[i]->id, id) == 0)
+			return rl->rows.v[i];
+	return NULL;
+}
+
+static void
+do_mark(struct view *v, struct pane *p, struct strvec *ids, bool deleted)
+{
+	const struct run_row	*row;
+	struct run		*run;
+	size_t			 i, done = 0;
+	bool			 all = true;
+	char			*cause = NULL;
+
+	for (i = 0; i < ids->n; i++) {
+		row = find_row(v, p, ids->v[i]);
+		if (row == NULL || !row->marked)
+			all = false;
+	}
+	for (i = 0; i < ids->n; i++) {
+		if ((run = open_run(v, ids->v[i], deleted, &cause)) == NULL ||
+		    run_set_marked(run, !all, &cause) == -1) {
+			view_error_cause(v, cause);
+			cause = NULL;
+			run_free(run);
+			continue;
+		}
+		run_free(run);
+		index_touch(v, ids->v[i], deleted);
+		done++;
+	}
+	after_change(v, p);
+	if (done == ids->n)
+		view_message(v, "%s %zu run%s", all ? "Unmarked" : "Marked",
+		    done, plural(done));
+}
+
+static void
+run_shell(struct view *v, const char *id, bool deleted)
+{
+	const char	*shell = getenv("SHELL");
+	const char	*argv[2];
+	char		*dir = run_dir_of(v, id, deleted);
+
+	if (shell == NULL || *shell == '\0')
+		shell = "/bin/sh";
+	argv[0] = shell;
+	argv[1] = NULL;
+	view_external(v, dir, argv, false);
+	free(dir);
+}
+
+/* Apply an action to the target runs, asking first when it is big. */
+static void
+runs_action(struct view *v, struct pane *p, enum action act)
+{
+	struct strvec		 ids = STRVEC_INIT;
+	const struct run_row	*row;
+	struct strbuf		 sb = STRBUF_INIT;
+	bool			 deleted = targets_deleted(v, p);
+	size_t			 i, running = 0;
+
+	if (!view_targets(v, p, &ids)) {
+		view_error(v, "No run selected");
+		return;
+	}
+	switch (act) {
+	case ACT_DELETE:
+		if (deleted) {
+			view_error(v, "Already deleted: d in the trash purges");
+			break;
+		}
+		for (i = 0; i < ids.n; i++) {
+			row = find_row(v, p, ids.v[i]);
+			if (row != NULL && row->status == RUN_STATUS_RUNNING)
+				running++;
+		}
+		if (running > 0) {
+			view_error(v, "%zu of the run%s %s running: stop %s "
+			    "first (S)", running, plural(ids.n),
+			    running == 1 ? "is" : "are",
+			    running == 1 ? "it" : "them");
+			break;
+		}
+		if (ids.n == 1)
+			strbuf_addf(&sb, "Delete run %.8s?", ids.v[0]);
+		else
+			strbuf_addf(&sb, "Delete %zu runs?", ids.n);
+		prompt_confirm(v, sb.buf, true, do_delete,
+		    ids_arg_new(&ids, deleted, p), ids_arg_free);
+		break;
+	case ACT_STOP:
+		if (deleted) {
+			view_error(v, "Deleted runs do not run");
+			break;
+		}
+		for (i = 0; i < ids.n; i++) {
+			row = find_row(v, p, ids.v[i]);
+			if (row != NULL && (row->status == RUN_STATUS_RUNNING))
+				running++;
+		}
+		if (running == 0) {
+			view_error(v, ids.n == 1 ? "Run %.8s is not running" :
+			    "None of the %zu runs is running", ids.n == 1 ?
+			    ids.v[0] : "", ids.n);
+			break;
+		}
+		if (ids.n == 1)
+			strbuf_addf(&sb, "Stop run %.8s?", ids.v[0]);
+		else
+			strbuf_addf(&sb, "Stop %zu runs?", ids.n);
+		prompt_confirm(v, sb.buf, true, do_stop,
+		    ids_arg_new(&ids, deleted, p), ids_arg_free);
+		break;
+	case ACT_LABEL:
+		row = ids.n == 1 ? find_row(v, p, ids.v[0]) : NULL;
+		if (ids.n == 1)
+			strbuf_addf(&sb, "Label of %.8s: ", ids.v[0]);
+		else
+			strbuf_addf(&sb, "Label of %zu runs: ", ids.n);
+		prompt_open(v, sb.buf, row != NULL ? row->label : "", do_label,
+		    NULL, ids_arg_new(&ids, deleted, p), ids_arg_free);
+		break;
+	case ACT_TAG:
+		row = ids.n == 1 ? find_row(v, p, ids.v[0]) : NULL;
+		if (row != NULL) {
+			for (i = 0; i < row->tags.n; i++) {
+				if (i > 0)
+					strbuf_addch(&sb, ' ');
+				shlex_quote(&sb, row->tags.v[i]);
+			}
+		}
+		prompt_open(v, ids.n == 1 ? "Tags (+add -remove, or the "
+		    "list): " : "Tags of the runs (+add -remove): ", sb.buf,
+		    do_tag, NULL, ids_arg_new(&ids, deleted, p), ids_arg_free);
+		break;
+	case ACT_MARK:
+		do_mark(v, p, &ids, deleted);
+		break;
+	case ACT_RESTORE:
+		if (!deleted) {
+			view_error(v, "Restore works in the trash view (T)");
+			break;
+		}
+		if (ids.n == 1)
+			strbuf_addf(&sb, "Restore run %.8s?", ids.v[0]);
+		else
+			strbuf_addf(&sb, "Restore %zu runs?", ids.n);
+		prompt_confirm(v, sb.buf, true, do_restore,
+		    ids_arg_new(&ids, deleted, p), ids_arg_free);
+		break;
+	case ACT_PURGE:
+		if (!deleted) {
+			view_error(v, "Purge works in the trash view (T)");
+			break;
+		}
+		if (ids.n == 1)
+			strbuf_addf(&sb, "Permanently delete run %.8s? This "
+			    "cannot be undone.", ids.v[0]);
+		else
+			strbuf_addf(&sb, "Permanently delete %zu runs? This "
+			    "cannot be undone.", ids.n);
+		prompt_confirm(v, sb.buf, false, do_purge,
+		    ids_arg_new(&ids, deleted, p), ids_arg_free);
+		break;
+	case ACT_SHELL:
+		run_shell(v, ids.v[ids.n - 1], deleted);
+		break;
+	default:
+		break;
+	}
+	strvec_clear(&ids);
+	strbuf_release(&sb);
+}
+
+struct filter_arg {
+	struct pane	*pane;
+	char		*old;
+};
+
+static void
+filter_change(struct view *v, const char *text, void *arg)
+{
+	struct filter_arg	*fa = arg;
+	struct runlist		*rl = fa->pane->ops->runlist(fa->pane);
+	char			*cause = NULL;
+
+	/* While typing, a half-written pattern just keeps the last one. */
+	if (runlist_set_pattern(rl, text, &cause) == -1)
+		free(cause);
+	else
+		pane_set_cursor(fa->pane, 0);
+	view_dirty(v);
+}
+
+static void
+filter_arg_free(void *arg)
+{
+	struct filter_arg	*fa = arg;
+
+	free(fa->old);
+	free(fa);
+}
+
+static void
+filter_done(struct view *v, const char *text, void *arg)
+{
+	struct filter_arg	*fa = arg;
+	struct runlist		*rl = fa->pane->ops->runlist(fa->pane);
+	char			*cause = NULL;
+
+	if (text == NULL)
+		text = fa->old;
+	if (runlist_set_pattern(rl, text, &cause) == -1) {
+		view_error(v, "Bad pattern: %s", cause);
+		free(cause);
+		runlist_set_pattern(rl, fa->old, NULL);
+	}
+	pane_scroll_to_cursor(fa->pane);
+	if (fa->pane == v->runs_pane)
+		output_follow_run(v->output, runlist_row(rl, fa->pane->cursor));
+}
+
+static void
+expr_done(struct view *v, const char *text, void *arg)
+{
+	struct pane	*p = arg;
+	struct runlist	*rl = p->ops->runlist(p);
+	char		*cause = NULL, *prev;
+
+	if (text == NULL)
+		return;
+	prev = runs_cursor_id(v);
+	if (runlist_set_expr(rl, text, &cause) == -1)
+		view_error_cause(v, cause);
+	else if (*text == '\0')
+		view_message(v, "Expression filter cleared");
+	if (rl == v->runs)
+		runs_changed(v, prev);
+	else
+		pane_scroll_to_cursor(p);
+	free(prev);
+}
+
+/* The pane whose runs a filter applies to. */
+static struct pane *
+runs_pane_for(struct view *v)
+{
+	struct pane	*p = view_focus(v);
+
+	if (p->ops->runlist != NULL)
+		return p;
+	if (v->nstack == 0)
+		return v->runs_pane;
+	return NULL;
+}
+
+static void
+toggle_op_filter(struct view *v)
+{
+	struct runlist	*rl = v->runs;
+	char		*prev;
+
+	if (rl->model != NULL) {
+		prev = runs_cursor_id(v);
+		free(rl->model);
+		free(rl->op);
+		free(rl->project);
+		rl->model = rl->op = rl->project = NULL;
+		runlist_apply(rl);
+		runs_changed(v, prev);
+		free(prev);
+		view_message(v, "Showing the runs of every operation");
+		return;
+	}
+	if (models_selected(v) == NULL) {
+		view_error(v, "No project here: nothing to filter by");
+		return;
+	}
+	rl->model = xstrdup("");
+	view_sync_op_filter(v);
+	view_message(v, "Showing the runs of the selected %s (o again shows "
+	    "all)", v->focus == 0 ? "model" : "operation");
+}
+
+static void
+open_info(struct view *v, struct pane *p)
+{
+	struct strvec	ids = STRVEC_INIT;
+	const char	*args[2];
+
+	if (!view_targets(v, p, &ids) && ids.n == 0) {
+		view_error(v, "No run selected");
+		return;
+	}
+	/* With several selected, the one under the cursor. */
+	if (p->ops->current_run != NULL && p->ops->current_run(p) != NULL)
+		args[0] = p->ops->current_run(p)->id;
+	else
+		args[0] = ids.v[0];
+	args[1] = targets_deleted(v, p) ? "deleted" : NULL;
+	view_push(v, &pane_info_ops, (void *)args);
+	strvec_clear(&ids);
+}
+
+void
+view_action(struct view *v, enum action act)
+{
+	struct pane	*p = view_focus(v);
+	struct pane	*rp;
+	struct strvec	 ids = STRVEC_INIT;
+
+	switch (act) {
+	case ACT_QUIT:
+		if (v->nstack > 0)
+			view_pop(v);
+		else {
+			v->quit = true;
+			loop_break(v->loop);
+		}
+		return;
+	case ACT_QUIT_NOW:
+		v->quit = true;
+		loop_break(v->loop);
+		return;
+	case ACT_CLOSE:
+		if (v->nstack > 0) {
+			view_pop(v);
+			return;
+		}
+		if (v->runs->selected.n > 0) {
+			runlist_clear_selection(v->runs);
+			view_message(v, "Selection cleared");
+		} else if (v->runs->re != NULL) {
+			runlist_set_pattern(v->runs, NULL, NULL);
+			runs_changed(v, NULL);
+			view_message(v, "Filter cleared");
+		} else if (v->zoom)
+			v->zoom = false;
+		view_dirty(v);
+		return;
+	case ACT_HELP:
+		view_push(v, &pane_help_ops, p);
+		return;
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		resize(v);
+		return;
+	case ACT_REFRESH:
+		load_project(v);
+		view_reload_runs(v);
+		view_message(v, "Reloaded");
+		return;
+	case ACT_SUSPEND:
+		suspend(v);
+		return;
+	case ACT_NEXT_PANE:
+	case ACT_PREV_PANE:
+		if (v->nstack > 0)
+			return;
+		v->focus = (v->focus + (act == ACT_NEXT_PANE ? 1 : 3)) % 4;
+		view_dirty(v);
+		return;
+	case ACT_ZOOM:
+		if (v->nstack > 0)
+			return;
+		v->zoom = !v->zoom;
+		view_dirty(v);
+		return;
+	case ACT_RUN_OP:
+		view_run_form(v, p);
+		return;
+	case ACT_STOP:
+	case ACT_DELETE:
+	case ACT_LABEL:
+	case ACT_TAG:
+	case ACT_MARK:
+	case ACT_RESTORE:
+	case ACT_PURGE:
+	case ACT_SHELL:
+		runs_action(v, p, act);
+		return;
+	case ACT_TRASH:
+		view_push(v, &pane_trash_ops, NULL);
+		return;
+	case ACT_SELECT:
+	case ACT_SELECT_ALL:
+		if ((rp = runs_pane_for(v)) == NULL) {
+			view_error(v, "No runs here to select");
+			return;
+		}
+		if (act == ACT_SELECT) {
+			const struct run_row	*row = rp->ops->current_run(rp);
+
+			if (row != NULL) {
+				runlist_toggle(rp->ops->runlist(rp), row->id);
+				pane_move(rp, ACT_MOVE_DOWN);
+			}
+		} else {
+			struct runlist	*rl = rp->ops->runlist(rp);
+
+			if (rl->selected.n > 0 && rl->selected.n >= rl->nvis) {
+				runlist_clear_selection(rl);
+				view_message(v, "Selection cleared");
+			} else {
+				runlist_select_all(rl);
+				view_message(v, "Selected %zu run%s",
+				    rl->selected.n, plural(rl->selected.n));
+			}
+		}
+		view_dirty(v);
+		return;
+	case ACT_DIFF:
+		view_diff(v, p);
+		return;
+	case ACT_FILES:
+		if (!view_targets(v, p, &ids)) {
+			view_error(v, "No run selected");
+			return;
+		}
+		{
+			const char	*args[2];
+			const struct run_row *row = p->ops->current_run != NULL ?
+			    p->ops->current_run(p) : NULL;
+
+			args[0] = row != NULL ? row->id : ids.v[0];
+			args[1] = targets_deleted(v, p) ? "deleted" : NULL;
+			view_push(v, &pane_files_ops, (void *)args);
+		}
+		strvec_clear(&ids);
+		return;
+	case ACT_INFO:
+		open_info(v, p);
+		return;
+	case ACT_COMPARE:
+		rp = runs_pane_for(v);
+		view_push(v, &pane_compare_ops, rp != NULL ?
+		    rp->ops->runlist(rp) : v->runs);
+		return;
+	case ACT_PLOT:
+		if (!view_targets(v, p, &ids)) {
+			view_error(v, "No run selected");
+			return;
+		}
+		view_push(v, &pane_plot_ops, &ids);
+		strvec_clear(&ids);
+		return;
+	case ACT_FILTER:
+		if ((rp = runs_pane_for(v)) == NULL) {
+			view_error(v, "Nothing to filter here");
+			return;
+		}
+		{
+			struct filter_arg	*fa = xcalloc(1, sizeof *fa);
+			struct runlist		*rl = rp->ops->runlist(rp);
+
+			fa->pane = rp;
+			fa->old = rl->re != NULL ?
+			    xstrdup(regex_pattern(rl->re)) : NULL;
+			prompt_open(v, "Filter runs: /", fa->old, filter_done,
+			    filter_change, fa, filter_arg_free);
+		}
+		return;
+	case ACT_FILTER_EXPR:
+		if ((rp = runs_pane_for(v)) == NULL) {
+			view_error(v, "Nothing to filter here");
+			return;
+		}
+		prompt_open(v, "Filter expression: ", rp->ops->runlist(rp)->expr,
+		    expr_done, NULL, rp, NULL);
+		return;
+	case ACT_FILTER_OP:
+		if (v->nstack > 0) {
+			view_error(v, "The operation filter is for the main "
+			    "screen");
+			return;
+		}
+		toggle_op_filter(v);
+		return;
+	case ACT_FOLLOW:
+	case ACT_WRAP:
+	case ACT_SEARCH:
+	case ACT_SEARCH_NEXT:
+	case ACT_SEARCH_PREV:
+		/* The output pane's, from anywhere on the main screen. */
+		if (v->nstack == 0 && p != v->output &&
+		    v->output->ops->action(v->output, act))
+			return;
+		view_error(v, "Nothing to search here");
+		return;
+	case ACT_ENTER:
+		return;
+	default:
+		view_error(v, "%s does not apply here", action_name(act));
+		return;
+	}
+}
