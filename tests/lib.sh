@@ -79,6 +79,7 @@ ok()
 		pass "$_ok_name"
 	else
 		fail "$_ok_name" "failed: $*"
+		return 1
 	fi
 }
 

@@ -92,13 +92,14 @@ screen_has()
 tm -f /dev/null new-session -d -s t -x 80 -y 24 "env PS1='$ ' sh"
 trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
 tm send-keys -t t "cd '$proj' && \"\$GUILD\" run sleeper; echo EXIT=\$?" Enter
-wait_for 10 screen_has 'Continue? (Y/n)'
+wait_for 30 screen_has 'Continue? (Y/n)'
 tm send-keys -t t Enter
-wait_for 10 screen_has '^started'
+wait_for 30 screen_has '^started'
 ok "the operation's output reaches the terminal" screen_has '^started'
 tm send-keys -t t C-c
-wait_for 10 screen_has 'EXIT='
-ok "Ctrl-C stops the run: exit 130" screen_has 'EXIT=130'
+wait_for 30 screen_has 'EXIT=[0-9]'
+ok "Ctrl-C stops the run: exit 130" screen_has 'EXIT=130' ||
+    tm capture-pane -p -t t | sed 's/^/# /'
 tm send-keys -t t "stty -a | tr ' ' '\n' | grep -x -e echo -e icanon | tr '\n' ' '; echo" Enter
 wait_for 5 screen_has '^icanon echo'
 ok "the terminal is restored (icanon, echo)" screen_has '^icanon echo'
@@ -107,7 +108,7 @@ expect_output "Ctrl-C: the run is terminated" - -- cat "$runs/$id/.guild/attrs/e
 -2
 EOF
 tm send-keys -t t "\"\$GUILD\" run -y sleeper" Enter
-wait_for 10 screen_has '^started'
+wait_for 30 screen_has '^started'
 tm resize-window -t t -x 100 -y 30 2>/dev/null || tm resize-pane -t t -x 100 -y 30
 sleep 0.3
 tm send-keys -t t C-c
