@@ -588,13 +588,13 @@ write_attr(const struct run *run, const char *name, struct value *v,
 struct run *
 batch_create(const struct guild_home *home, const struct opdef *op,
     enum batch_kind kind, const struct value *user, uint64_t seed,
-    long max_trials, char **cause)
+    long max_trials, const char *id, char **cause)
 {
 	struct run	*run, *proto = NULL;
 	struct opref	 ref;
 	struct value	*flags = NULL;
 
-	if ((run = run_create(home->runs, NULL, cause)) == NULL)
+	if ((run = run_create(home->runs, id, cause)) == NULL)
 		return NULL;
 	memset(&ref, 0, sizeof ref);
 	ref.pkg_type = (char *)"builtin";

@@ -96,13 +96,14 @@ int	batch_trials(const struct opdef *, const struct value *user_flags,
 	    uint64_t seed, struct value **trials, char **cause);
 
 /*
- * Create the batch run (PENDING until batch_start): opref, flags,
- * random_seed and max_trials attrs, and the prototype of the operation
- * with the user's flags in .guild/proto/.
+ * Create the batch run (PENDING until batch_start), with id (NULL: a new
+ * random one): opref, flags, random_seed and max_trials attrs, and the
+ * prototype of the operation with the user's flags in .guild/proto/.
  */
 struct run	*batch_create(const struct guild_home *, const struct opdef *,
 		    enum batch_kind, const struct value *user_flags,
-		    uint64_t seed, long max_trials, char **cause);
+		    uint64_t seed, long max_trials, const char *id,
+		    char **cause);
 
 struct batch_spec {
 	const struct guild_home	*home;

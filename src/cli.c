@@ -271,6 +271,35 @@ find_command(const struct cmd_entry *const *table, const char *name)
 	return NULL;
 }
 
+/* Whether arg ("-n", "--limit", not "--limit=5") takes the next word. */
+static bool
+option_takes_value(const struct cmd_entry *e, const char *arg)
+{
+	const struct cmd_option	*o;
+	const char		*name = arg + 1;
+
+	if (strchr(arg, '=') != NULL || strcmp(arg, "--") == 0)
+		return false;
+	if (*name == '-') {
+		name++;
+		o = find_long(e->options, name, strlen(name));
+		if (o == NULL)
+			o = find_long(e->filter_options, name, strlen(name));
+	} else {
+		o = find_short(e->options, name, strlen(name));
+		if (o == NULL)
+			o = find_short(e->filter_options, name, strlen(name));
+		/* A cluster: the last letter decides. */
+		if (o == NULL && strlen(name) > 1) {
+			o = find_short(e->options, name + strlen(name) - 1, 1);
+			if (o == NULL)
+				o = find_short(e->filter_options,
+				    name + strlen(name) - 1, 1);
+		}
+	}
+	return o != NULL && o->arg != NULL;
+}
+
 enum parse_result { PARSE_OK, PARSE_HELP, PARSE_ERROR };
 
 /*
@@ -404,9 +433,17 @@ dispatch(struct cmd_ctx *ctx, const char *path, const struct cmd_entry *e,
 		 * ("guild runs rm 1"); without one the default subcommand
 		 * gets every argument ("guild runs -a" is "guild runs list -a").
 		 */
+		const struct cmd_entry	*def = e->default_sub != NULL ?
+		    find_command(e->subcommands, e->default_sub) : NULL;
+
 		for (i = 0; i < argc; i++) {
-			if (argv[i][0] == '-')
+			if (argv[i][0] == '-') {
+				/* Skip the value of an option of the default subcommand. */
+				if (def != NULL && i + 1 < argc &&
+				    option_takes_value(def, argv[i]))
+					i++;
 				continue;
+			}
 			if ((sub = find_command(e->subcommands, argv[i])) == NULL &&
 			    e->default_sub == NULL) {
 				return cli_error("no such command '%s %s'\n"
@@ -440,6 +477,17 @@ dispatch(struct cmd_ctx *ctx, const char *path, const struct cmd_entry *e,
 		return rc;
 	}
 
+	if (e->route != NULL && argc > 0) {
+		const struct cmd_entry	*other = e->route(ctx, argc, argv);
+
+		if (other != NULL) {
+			char	*subpath = xasprintf("%s %s", path, argv[0]);
+
+			rc = dispatch(ctx, subpath, other, argc - 1, argv + 1);
+			free(subpath);
+			return rc;
+		}
+	}
 	memset(&a, 0, sizeof a);
 	switch (parse_args(path, e->options, e->filter_options, argc, argv,
 	    false, &a)) {

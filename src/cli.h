@@ -52,6 +52,12 @@ struct cmd_entry {
 	const struct cmd_option	*filter_options;
 	int			(*exec)(struct cmd_ctx *, struct cmd_args *);
 	const struct cmd_entry	*const *subcommands;	/* NULL-terminated, or NULL */
+	/*
+	 * Before parsing: another entry that should handle these arguments
+	 * (without argv[0]), or NULL. "guild run info" is "guild runs info"
+	 * unless the project has an operation named info.
+	 */
+	const struct cmd_entry	*(*route)(struct cmd_ctx *, int argc, char **argv);
 	const char		*default_sub;	/* subcommand run when none given */
 };
 

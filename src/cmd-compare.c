@@ -49,8 +49,7 @@ enum {
 
 static const struct cmd_option compare_options[] = {
 	{ O_COLS, "c", "cols", "COLS",
-	  "Add columns: '=FLAG', '.ATTR', '[QUALIFIER] SCALAR [step]', "
-	  "each with 'as HEADING', comma separated." },
+	  "Add columns, e.g. '=lr,.exit_status,min loss as best'." },
 	{ O_STRICT_COLS, "cc", "strict-cols", "COLS",
 	  "Show only the run column and COLS." },
 	{ O_MIN, NULL, "min", "COL", "Sort by COL, lowest first." },
@@ -184,8 +183,10 @@ parse_col(const char *text, struct col *c, char **cause)
 	int		 q;
 
 	memset(c, 0, sizeof *c);
-	if (col_words(text, &w, cause) == -1)
+	if (col_words(text, &w, cause) == -1) {
+		strvec_clear(&w);
 		return -1;
+	}
 	n = w.n;
 	/* "... as HEADING" */
 	if (n >= 3 && strcmp(w.v[n - 2], "as") == 0) {
@@ -700,111 +701,186 @@ value_order(const struct value *a, const struct value *b)
 	return c;
 }
 
+/* Order of two cells: missing values last whichever the direction. */
+static int
+cell_order(const struct value *a, const struct value *b, bool desc)
+{
+	bool	an = a == NULL || a->type == VALUE_NULL;
+	bool	bn = b == NULL || b->type == VALUE_NULL;
+	int	c;
+
+	if (an || bn)
+		return an - bn;
+	c = value_order(a, b);
+	return desc ? -c : c;
+}
+
+/* A stable merge sort of the row order: equal rows keep newest first. */
+static void
+merge_sort(size_t *v, size_t *tmp, size_t n, struct value **vals, bool desc)
+{
+	size_t	mid = n / 2, i = 0, j = mid, k = 0;
+
+	if (n < 2)
+		return;
+	merge_sort(v, tmp, mid, vals, desc);
+	merge_sort(v + mid, tmp, n - mid, vals, desc);
+	while (i < mid && j < n) {
+		if (cell_order(vals[v[j]], vals[v[i]], desc) < 0)
+			tmp[k++] = v[j++];
+		else
+			tmp[k++] = v[i++];
+	}
+	while (i < mid)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof *v);
+}
+
 static void
 sort_rows(struct table *t, size_t hi, bool desc)
 {
-	struct value	**vals = t->h[hi].vals;
-	size_t		 i, j, tmp;
-	int		 c;
+	size_t	*tmp = xcalloc(t->rows.n + 1, sizeof *tmp);
 
-	/* Insertion sort: stable, and run counts here are modest. */
-	for (i = 1; i < t->rows.n; i++) {
-		for (j = i; j > 0; j--) {
-			const struct value	*a = vals[t->order[j - 1]];
-			const struct value	*b = vals[t->order[j]];
-			bool			 an, bn;
+	merge_sort(t->order, tmp, t->rows.n, t->h[hi].vals, desc);
+	free(tmp);
+}
 
-			an = a == NULL || a->type == VALUE_NULL;
-			bn = b == NULL || b->type == VALUE_NULL;
-			if (an || bn)
-				c = an && !bn ? 1 : 0;
-			else {
-				c = value_order(a, b);
-				if (desc)
-					c = -c;
-			}
-			if (c <= 0)
-				break;
-			tmp = t->order[j - 1];
-			t->order[j - 1] = t->order[j];
-			t->order[j] = tmp;
-		}
-	}
+/* The columns asked for, parsed before the runs are read. */
+struct plan {
+	struct cols	 core, user;
+	struct cols	 sortcol;	/* --min/--max as a spec, when it is one */
+	char		*sort_error;	/* why it is not */
+	const char	*sortname;
+	bool		 skip_op, all_scalars, desc;
+};
+
+static void
+plan_release(struct plan *p)
+{
+	cols_release(&p->core);
+	cols_release(&p->user);
+	cols_release(&p->sortcol);
+	free(p->sort_error);
 }
 
 static int
-build_table(struct table *t, struct cmd_args *a, char **cause)
+plan_init(struct plan *p, struct cmd_args *a, char **cause)
 {
-	struct cols	 core = { 0 }, user = { 0 }, sortcol = { 0 }, own;
-	const char	*spec, *sortname;
-	size_t		 r, hi, i;
+	const char	*spec;
+	size_t		 i;
 	bool		 strict = cmd_arg_has(a, O_STRICT_COLS);
-	bool		 skip_op = strict || cmd_arg_has(a, O_SKIP_OP);
-	bool		 all_scalars = cmd_arg_has(a, O_ALL_SCALARS);
-	char		*why = NULL;
-	int		 rc = -1;
+	int		 id = strict ? O_STRICT_COLS : O_COLS;
+	struct col	 c;
 
+	memset(p, 0, sizeof *p);
 	if (strict && cmd_arg_has(a, O_COLS))
 		return set_cause(cause, "--cols cannot be used with --strict-cols");
+	p->skip_op = strict || cmd_arg_has(a, O_SKIP_OP);
+	p->all_scalars = cmd_arg_has(a, O_ALL_SCALARS);
 	if (strict || cmd_arg_has(a, O_SKIP_CORE))
 		spec = MIN_COLS;
 	else if (cmd_arg_has(a, O_EXTRA))
 		spec = BASE_COLS "," EXTRA_COLS;
 	else
 		spec = BASE_COLS;
-	if (parse_colspec(spec, &core, cause) == -1)
-		goto out;
-	for (i = 0; i < a->values[strict ? O_STRICT_COLS : O_COLS].n; i++)
-		if (parse_colspec(a->values[strict ? O_STRICT_COLS :
-		    O_COLS].v[i], &user, cause) == -1)
-			goto out;
+	if (parse_colspec(spec, &p->core, cause) == -1)
+		return -1;
+	for (i = 0; i < a->values[id].n; i++)
+		if (parse_colspec(a->values[id].v[i], &p->user, cause) == -1)
+			return -1;
+	p->desc = (p->sortname = cmd_arg_value(a, O_MIN)) == NULL;
+	if (p->sortname == NULL)
+		p->sortname = cmd_arg_value(a, O_MAX);
+	/* A heading, or else a column of its own ("min loss"). */
+	if (p->sortname != NULL &&
+	    parse_col(p->sortname, &c, &p->sort_error) == 0) {
+		XGROW(p->sortcol.v, p->sortcol.alloc, 1);
+		p->sortcol.v[p->sortcol.n++] = c;
+	}
+	return 0;
+}
+
+/* Attributes that rows carry without RUNINDEX_ATTRS (see attr_value). */
+static bool
+core_attr(const char *name)
+{
+	static const char *const names[] = {
+		"run", "short_id", "id", "operation", "started", "stopped",
+		"time", "status", "label", "sourcecode", "marked",
+		"exit_status", "pid", "from", NULL
+	};
+	size_t	i;
+
+	for (i = 0; names[i] != NULL; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* What the index must load: attribute files only when a column needs one. */
+static unsigned
+plan_what(const struct plan *p)
+{
+	const struct cols	*sets[] = { &p->user, &p->sortcol };
+	unsigned		 what = 0;
+	size_t			 i, j;
+
+	if (!p->skip_op)
+		what |= RUNINDEX_FLAGS | RUNINDEX_SCALARS;
+	for (i = 0; i < ARRAY_SIZE(sets); i++)
+		for (j = 0; j < sets[i]->n; j++) {
+			const struct col	*c = &sets[i]->v[j];
+
+			if (c->kind == COL_FLAG)
+				what |= RUNINDEX_FLAGS;
+			else if (c->kind == COL_SCALAR)
+				what |= RUNINDEX_SCALARS;
+			else if (!core_attr(c->name))
+				what |= RUNINDEX_ATTRS;
+		}
+	return what;
+}
+
+static int
+build_table(struct table *t, struct plan *p, char **cause)
+{
+	struct cols	 own;
+	size_t		 r, hi;
 
 	for (r = 0; r < t->rows.n; r++)
-		add_section(t, r, &core, false);
-	if (!skip_op)
+		add_section(t, r, &p->core, false);
+	if (!p->skip_op)
 		for (r = 0; r < t->rows.n; r++) {
 			memset(&own, 0, sizeof own);
-			op_cols(t->rows.v[r], all_scalars, &own);
+			op_cols(t->rows.v[r], p->all_scalars, &own);
 			add_section(t, r, &own, false);
 			cols_release(&own);
 		}
 	for (r = 0; r < t->rows.n; r++)
-		add_section(t, r, &user, false);
+		add_section(t, r, &p->user, false);
 
 	t->order = xcalloc(t->rows.n + 1, sizeof *t->order);
 	for (r = 0; r < t->rows.n; r++)
 		t->order[r] = r;
-	sortname = cmd_arg_value(a, O_MIN);
-	if (sortname == NULL)
-		sortname = cmd_arg_value(a, O_MAX);
-	if (sortname != NULL) {
-		for (hi = 0; hi < t->nh; hi++)
-			if (strcmp(t->h[hi].name, sortname) == 0)
-				break;
-		if (hi == t->nh) {
-			/* Not shown: a column spec of its own ("min loss"). */
-			if (parse_colspec(sortname, &sortcol, &why) == -1 ||
-			    sortcol.n != 1) {
-				set_cause(cause, "invalid sort column '%s'%s%s",
-				    sortname, why != NULL ? ": " : "",
-				    why != NULL ? why : "");
-				free(why);
-				goto out;
-			}
-			free(sortcol.v[0].header);
-			sortcol.v[0].header = xasprintf("\n%s", sortname);
-			for (r = 0; r < t->rows.n; r++)
-				add_section(t, r, &sortcol, true);
-			hi = t->nh - 1;
-		}
-		sort_rows(t, hi, cmd_arg_value(a, O_MIN) == NULL);
+	if (p->sortname == NULL)
+		return 0;
+	for (hi = 0; hi < t->nh; hi++)
+		if (strcmp(t->h[hi].name, p->sortname) == 0)
+			break;
+	if (hi == t->nh) {
+		if (p->sortcol.n != 1)
+			return set_cause(cause, "invalid sort column '%s': %s",
+			    p->sortname, p->sort_error);
+		free(p->sortcol.v[0].header);
+		p->sortcol.v[0].header = xasprintf("\n%s", p->sortname);
+		for (r = 0; r < t->rows.n; r++)
+			add_section(t, r, &p->sortcol, true);
+		hi = t->nh - 1;
 	}
-	rc = 0;
-out:
-	cols_release(&core);
-	cols_release(&user);
-	cols_release(&sortcol);
-	return rc;
+	sort_rows(t, hi, p->desc);
+	return 0;
 }
 
 /* Which headings to show: not hidden, and with -u not constant. */
@@ -970,9 +1046,11 @@ cmd_compare_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	struct runindex		*idx;
 	struct table		 t;
+	struct plan		 plan;
 	const char		*v, *csv;
 	char			*cause = NULL, *end;
 	unsigned long		 top = 0;
+	unsigned		 what;
 	size_t			 nrows;
 	bool			*shown;
 	int			 rc;
@@ -989,18 +1067,28 @@ cmd_compare_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			return cli_error("invalid value for --top: '%s' is not "
 			    "a valid integer", v);
 	}
-	if ((rc = cmd_runs_select(ctx, a, NULL, NULL, false,
-	    RUNINDEX_FLAGS | RUNINDEX_SCALARS | RUNINDEX_ATTRS, &idx,
-	    &t.rows)) != 0)
+	if (plan_init(&plan, a, &cause) == -1) {
+		plan_release(&plan);
+		return cli_error_cause(cause);
+	}
+	what = cmd_arg_has(a, O_PRINT_SCALARS) ? RUNINDEX_SCALARS :
+	    plan_what(&plan);
+	if ((rc = cmd_runs_select(ctx, a, NULL, NULL, false, what, &idx,
+	    &t.rows)) != 0) {
+		plan_release(&plan);
 		return rc;
+	}
 	runindex_close(idx);
 
 	if (cmd_arg_has(a, O_PRINT_SCALARS)) {
 		print_scalars(&t.rows);
 		run_rows_release(&t.rows);
+		plan_release(&plan);
 		return 0;
 	}
-	if (build_table(&t, a, &cause) == -1) {
+	rc = build_table(&t, &plan, &cause);
+	plan_release(&plan);
+	if (rc == -1) {
 		table_release(&t);
 		return cli_error_cause(cause);
 	}
@@ -1008,7 +1096,6 @@ cmd_compare_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (cmd_arg_has(a, O_TOP) && top < nrows)
 		nrows = top;
 	shown = shown_headers(&t, nrows, cmd_arg_has(a, O_SKIP_UNCHANGED));
-	rc = 0;
 	if ((csv = cmd_arg_value(a, O_CSV)) != NULL)
 		rc = write_csv(&t, nrows, shown, csv);
 	else

@@ -91,8 +91,11 @@ copy_file(const char *src, const char *dst, const struct stat *st,
 	size_t		 off;
 	int		 in, out, rc = 0;
 
-	if ((in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+	if ((in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return 0;	/* gone since it was listed */
 		return set_cause(cause, "%s: %s", src, strerror(errno));
+	}
 	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0600)) == -1) {
 		close(in);
@@ -132,8 +135,21 @@ copy_file(const char *src, const char *dst, const struct stat *st,
 	return rc;
 }
 
+static int	copy_tree_at(const char *, const char *, bool, char **);
+
 static int
 copy_tree(const char *src, const char *dst, char **cause)
+{
+	return copy_tree_at(src, dst, true, cause);
+}
+
+/*
+ * A running run's files come and go (attributes are replaced through
+ * temporary files): below the top, one gone since its directory was read
+ * is left out.
+ */
+static int
+copy_tree_at(const char *src, const char *dst, bool top, char **cause)
 {
 	struct stat	 st;
 	struct timespec	 ts[2];
@@ -144,8 +160,11 @@ copy_tree(const char *src, const char *dst, char **cause)
 	size_t		 cap = 256;
 	int		 rc = 0;
 
-	if (lstat(src, &st) == -1)
+	if (lstat(src, &st) == -1) {
+		if (errno == ENOENT && !top)
+			return 0;
 		return set_cause(cause, "%s: %s", src, strerror(errno));
+	}
 	if (S_ISREG(st.st_mode))
 		return copy_file(src, dst, &st, cause);
 	if (S_ISLNK(st.st_mode)) {
@@ -172,15 +191,18 @@ copy_tree(const char *src, const char *dst, char **cause)
 	}
 	if (mkdir(dst, 0700) == -1)
 		return set_cause(cause, "%s: %s", dst, strerror(errno));
-	if ((d = opendir(src)) == NULL)
+	if ((d = opendir(src)) == NULL) {
+		if (errno == ENOENT && !top)
+			return 0;
 		return set_cause(cause, "%s: %s", src, strerror(errno));
+	}
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
 		s = path_join(src, de->d_name);
 		t = path_join(dst, de->d_name);
-		rc = copy_tree(s, t, cause);
+		rc = copy_tree_at(s, t, false, cause);
 		free(s);
 		free(t);
 	}
@@ -538,6 +560,33 @@ check_extracted(const char *tmp, const struct strvec *top, char **cause)
 	return 0;
 }
 
+/*
+ * Where runs wait before they are moved into place: tmp/x, with tmp a
+ * new directory in the runs directory (the same file system, so a run is
+ * renamed into place whole). Runs sit a level deeper than tmp, so that
+ * tmp itself never looks like a run to a listing running meanwhile.
+ */
+static char *
+make_staging(const struct guild_home *home, char **tmp)
+{
+	char	*stage;
+
+	*tmp = xasprintf("%s/.import-XXXXXX", home->runs);
+	if (mkdtemp(*tmp) == NULL) {
+		cli_error("%s: %s", *tmp, strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	stage = path_join(*tmp, "x");
+	if (mkdir(stage, 0700) == -1) {
+		cli_error("%s: %s", stage, strerror(errno));
+		free(stage);
+		return NULL;
+	}
+	return stage;
+}
+
 static int
 cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -548,7 +597,8 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	struct strvec			 top = STRVEC_INIT, ids = STRVEC_INIT;
 	struct strvec			 specs = STRVEC_INIT, chosen = STRVEC_INIT;
 	const char			*src, *from;
-	char				*tmp = NULL, *cause = NULL, *intro;
+	char				*tmp = NULL, *stage = NULL, *cause = NULL;
+	char				*intro;
 	char				*dest, *trashed, *path;
 	bool				 is_dir, move = cmd_arg_has(a, O_MOVE);
 	size_t				 i, count = 0;
@@ -578,27 +628,22 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		}
 		from = src;
 	} else {
-		tmp = xasprintf("%s/.import-XXXXXX", home->runs);
-		if (mkdtemp(tmp) == NULL) {
-			cli_error("%s: %s", tmp, strerror(errno));
-			free(tmp);
-			tmp = NULL;
+		if ((stage = make_staging(home, &tmp)) == NULL)
 			goto out;
-		}
 		memset(&lim, 0, sizeof lim);
 		lim.max_bytes = import_byte_limit(home->runs);
-		if (runarchive_extract(src, tmp, &lim, &top, &cause) == -1 ||
-		    check_extracted(tmp, &top, &cause) == -1) {
+		if (runarchive_extract(src, stage, &lim, &top, &cause) == -1 ||
+		    check_extracted(stage, &top, &cause) == -1) {
 			cli_error("cannot import %s: %s\nNothing was imported.",
 			    src, cause);
 			free(cause);
 			goto out;
 		}
-		if (runsel_list(tmp, &ids, &cause) == -1) {
+		if (runsel_list(stage, &ids, &cause) == -1) {
 			cli_error_cause(cause);
 			goto out;
 		}
-		from = tmp;
+		from = stage;
 	}
 	if (select_ids(&ids, &specs, &chosen, &cause) == -1) {
 		cli_error_cause(cause);
@@ -625,16 +670,9 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		free(intro);
 	}
 
-	if (is_dir && !move) {
-		/* Copies are staged first, like an archive's runs. */
-		tmp = xasprintf("%s/.import-XXXXXX", home->runs);
-		if (mkdtemp(tmp) == NULL) {
-			cli_error("%s: %s", tmp, strerror(errno));
-			free(tmp);
-			tmp = NULL;
-			goto out;
-		}
-	}
+	/* Copies are staged first, like an archive's runs. */
+	if (is_dir && !move && (stage = make_staging(home, &tmp)) == NULL)
+		goto out;
 	idx = runindex_open(home, NULL);
 	rc = 0;
 	for (i = 0; i < rows.n; i++) {
@@ -654,7 +692,7 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			else
 				count++;
 		} else {
-			path = path_join(tmp, id);
+			path = path_join(stage, id);
 			if (is_dir && copy_tree(rows.v[i]->dir, path,
 			    &cause) == -1)
 				rc = cli_error_cause(cause);
@@ -679,6 +717,7 @@ out:
 		rm_rf(tmp, NULL);
 		free(tmp);
 	}
+	free(stage);
 	run_rows_release(&rows);
 	strvec_clear(&top);
 	strvec_clear(&ids);

@@ -868,6 +868,7 @@ cmd_select_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	const char	*col = cmd_arg_value(a, SELECT_MIN);
 	bool		 max = false, all = cmd_arg_has(a, SELECT_ALL);
 	size_t		 i, best = 0;
+	unsigned	 what;
 	double		 bestv = 0, v;
 	bool		 found = false;
 	int		 rc = 0;
@@ -894,8 +895,14 @@ cmd_select_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		runindex_close(idx);
 		return rc;
 	}
-	if ((rc = cmd_runs_select(ctx, a, NULL, ":", false,
-	    col != NULL ? RUNINDEX_FLAGS | RUNINDEX_SCALARS : 0, &idx,
+	/* Load only what the column needs. */
+	if (col == NULL || *col == '.')
+		what = 0;
+	else if (*col == '=')
+		what = RUNINDEX_FLAGS;
+	else
+		what = RUNINDEX_SCALARS;
+	if ((rc = cmd_runs_select(ctx, a, NULL, ":", false, what, &idx,
 	    &rows)) != 0)
 		return rc;
 	if (rows.n == 0)

@@ -719,7 +719,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 		}
 	}
 	if ((brun = batch_create(home, op, kind, user_flags, seed, max_trials,
-	    &cause)) == NULL) {
+	    cmd_arg_value(a, OPT_RUN_ID), &cause)) == NULL) {
 		free(name);
 		rc = cli_error_cause(cause);
 		goto out;

@@ -816,6 +816,7 @@ enum {
 	INFO_COMMENTS,
 	INFO_ALL_SCALARS,
 	INFO_DELETED,
+	INFO_DEPS,
 };
 
 static const struct cmd_option info_options[] = {
@@ -825,6 +826,7 @@ static const struct cmd_option info_options[] = {
 	  "Show first, last, min, max, avg and total of every scalar." },
 	{ INFO_JSON, NULL, "json", NULL, "Show the information as JSON." },
 	{ INFO_DELETED, "d", "deleted", NULL, "Show a deleted run." },
+	{ INFO_DEPS, NULL, "deps", NULL, "Show the run's resolved dependencies." },
 	{ 0 }
 };
 
@@ -1053,6 +1055,30 @@ info_print(const struct run_row *row, struct cmd_args *a)
 		value_free(comments);
 	}
 
+	if (cmd_arg_has(a, INFO_DEPS)) {
+		/* The deps attr (deps.h): resource -> source -> paths. */
+		struct value	*deps = row_attr(row, "deps");
+
+		if (json != NULL)
+			value_map_set(json, "dependencies", deps != NULL ?
+			    value_dup(deps) : value_map());
+		else {
+			const char	*p, *nl;
+
+			printf("dependencies:\n");
+			strbuf_reset(&sb);
+			if (deps != NULL && deps->type == VALUE_MAP &&
+			    deps->u.map.n > 0)
+				value_encode_yaml(&sb, deps);
+			for (p = sb.buf; *p != '\0'; p = nl + 1) {
+				if ((nl = strchr(p, '\n')) == NULL)
+					break;
+				printf("  %.*s\n", (int)(nl - p), p);
+			}
+		}
+		value_free(deps);
+	}
+
 	if (cmd_arg_has(a, INFO_OUTPUT)) {
 		struct info_output	io = { .sb = &sb };
 
@@ -1124,11 +1150,10 @@ wait_supervisor(const struct run *run)
 {
 	const struct timespec	 tick = { 0, 20 * 1000 * 1000 };
 	uint64_t		 start = mono_ms();
-	long long		 status;
 	char			*lock = run_guild_path(run, "LOCK");
 
-	while (path_exists(lock) && !run_attr_int(run, "exit_status", &status) &&
-	    mono_ms() - start < SUPERVISOR_WAIT_MS)
+	/* It writes exit_status and stopped, then removes LOCK. */
+	while (path_exists(lock) && mono_ms() - start < SUPERVISOR_WAIT_MS)
 		nanosleep(&tick, NULL);
 	free(lock);
 }

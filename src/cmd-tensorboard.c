@@ -30,6 +30,7 @@
 #include "cli.h"
 #include "cmds.h"
 #include "home.h"
+#include "run.h"
 #include "runindex.h"
 #include "scalars.h"
 #include "strbuf.h"
@@ -74,6 +75,7 @@ struct tb_run {
 	struct tfevents	*tf;
 	struct tb_key	*keys;
 	size_t		 nkeys, alloc;
+	bool		 done;		/* finished when last looked at */
 };
 
 struct tb {
@@ -238,7 +240,12 @@ tb_refresh(struct tb *tb, const struct run_rows *rows)
 			r->id = xstrdup(row->id);
 			r->dir = xstrdup(row->dir);
 			tb->nruns++;
-		}
+		} else if (r->done)
+			continue;
+		/* A finished run is read a last time, then left alone. */
+		r->done = row->status != RUN_STATUS_RUNNING &&
+		    row->status != RUN_STATUS_PENDING &&
+		    row->status != RUN_STATUS_STAGED;
 		if (write_scalars(r, &cause) == -1) {
 			/* One unreadable run must not stop the others. */
 			warnx_core("run %.8s: %s", r->id, cause);

@@ -476,8 +476,11 @@ add_dir_children(struct creator *c, const char *disk, const char *rel,
 	size_t		 i;
 	int		 rc = 0;
 
-	if ((d = opendir(disk)) == NULL)
+	if ((d = opendir(disk)) == NULL) {
+		if (errno == ENOENT && strchr(rel, '/') != NULL)
+			return 0;
 		return set_cause(cause, "%s: %s", disk, strerror(errno));
+	}
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
@@ -501,36 +504,27 @@ add_dir_children(struct creator *c, const char *disk, const char *rel,
 }
 
 static int
-add_file_data(struct creator *c, const char *disk, off_t size, char **cause)
+add_file_data(struct creator *c, int fd, const char *disk, off_t size,
+    char **cause)
 {
-	int	fd;
 	ssize_t	n;
 	off_t	left = size;
 
-	if ((fd = open(disk, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
-		return set_cause(cause, "%s: %s", disk, strerror(errno));
 	/* A file still growing (a running run) is cut at its listed size. */
 	while (left > 0) {
 		n = read(fd, c->buf, left < (off_t)sizeof c->buf ?
 		    (size_t)left : sizeof c->buf);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1) {
-			set_cause(cause, "%s: %s", disk, strerror(errno));
-			close(fd);
-			return -1;
-		}
+		if (n == -1)
+			return set_cause(cause, "%s: %s", disk, strerror(errno));
 		if (n == 0)
 			break;
-		if (archive_write_data(c->a, c->buf, (size_t)n) < 0) {
-			set_cause(cause, "%s: %s", c->archive_path,
+		if (archive_write_data(c->a, c->buf, (size_t)n) < 0)
+			return set_cause(cause, "%s: %s", c->archive_path,
 			    archive_error_string(c->a));
-			close(fd);
-			return -1;
-		}
 		left -= n;
 	}
-	close(fd);
 	return 0;
 }
 
@@ -539,20 +533,42 @@ add_tree(struct creator *c, const char *disk, const char *rel, char **cause)
 {
 	struct archive_entry	*e;
 	struct stat		 st;
+	struct strbuf		 e1 = STRBUF_INIT, e2 = STRBUF_INIT;
 	char			*to = NULL;
 	ssize_t			 n;
 	size_t			 cap = 256;
-	int			 rc = 0;
+	int			 fd = -1, rc = 0;
 
-	if (lstat(disk, &st) == -1)
+	/*
+	 * A running run's files come and go (attributes are replaced
+	 * through temporary files): one gone since its directory was read
+	 * is left out. Only the run directory itself must be there.
+	 */
+	if (lstat(disk, &st) == -1) {
+		if (errno == ENOENT && strchr(rel, '/') != NULL)
+			return 0;
 		return set_cause(cause, "%s: %s", disk, strerror(errno));
+	}
 	if (strlen(rel) > RUNARCHIVE_MAX_PATH)
 		return set_cause(cause, "%s: path too long", disk);
-	if (S_ISLNK(st.st_mode)) {
+	if (S_ISREG(st.st_mode)) {
+		if ((fd = open(disk, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+			if (errno == ENOENT)
+				return 0;
+			return set_cause(cause, "%s: %s", disk, strerror(errno));
+		}
+		if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			return set_cause(cause, "%s: changed while being read",
+			    disk);
+		}
+	} else if (S_ISLNK(st.st_mode)) {
 		for (;;) {
 			to = xrealloc(to, cap);
 			if ((n = readlink(disk, to, cap)) == -1) {
 				free(to);
+				if (errno == ENOENT)
+					return 0;
 				return set_cause(cause, "%s: %s", disk,
 				    strerror(errno));
 			}
@@ -563,12 +579,16 @@ add_tree(struct creator *c, const char *disk, const char *rel, char **cause)
 		to[n] = '\0';
 		if (!runarchive_link_ok(rel, to)) {
 			warnx_core("leaving out %s: it links to '%s', outside "
-			    "the run", rel, to);
+			    "the run", esc(&e1, rel), esc(&e2, to));
+			strbuf_release(&e1);
+			strbuf_release(&e2);
 			free(to);
 			return 0;
 		}
-	} else if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
-		warnx_core("leaving out %s: not a file, directory or link", rel);
+	} else if (!S_ISDIR(st.st_mode)) {
+		warnx_core("leaving out %s: not a file, directory or link",
+		    esc(&e1, rel));
+		strbuf_release(&e1);
 		return 0;
 	}
 	e = archive_entry_new();
@@ -580,18 +600,16 @@ add_tree(struct creator *c, const char *disk, const char *rel, char **cause)
 	if (!S_ISREG(st.st_mode))
 		archive_entry_set_size(e, 0);
 	if (archive_write_header(c->a, e) != ARCHIVE_OK) {
-		set_cause(cause, "%s: %s: %s", c->archive_path, rel,
+		rc = set_cause(cause, "%s: %s: %s", c->archive_path, rel,
 		    archive_error_string(c->a));
-		archive_entry_free(e);
-		free(to);
-		return -1;
-	}
-	archive_entry_free(e);
-	free(to);
-	if (S_ISREG(st.st_mode))
-		rc = add_file_data(c, disk, st.st_size, cause);
+	} else if (fd != -1)
+		rc = add_file_data(c, fd, disk, st.st_size, cause);
 	else if (S_ISDIR(st.st_mode))
 		rc = add_dir_children(c, disk, rel, cause);
+	archive_entry_free(e);
+	if (fd != -1)
+		close(fd);
+	free(to);
 	return rc;
 }
 

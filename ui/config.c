@@ -6,6 +6,7 @@
 #include "common.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,14 +184,17 @@ split_words(char *line, char **words, int max)
 	return n;
 }
 
-static void
+static void __attribute__((format(printf, 4, 5)))
 add_error(struct strvec *errors, const char *file, unsigned line,
-    const char *fmt, const char *arg)
+    const char *fmt, ...)
 {
+	va_list		ap;
 	struct strbuf	sb = STRBUF_INIT;
 
 	strbuf_addf(&sb, "%s:%u: ", file, line);
-	strbuf_addf(&sb, fmt, arg);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
 	strvec_push(errors, sb.buf);
 	strbuf_release(&sb);
 }

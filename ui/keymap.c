@@ -176,7 +176,7 @@ out:
 }
 
 void
-key_name(struct strbuf *sb, int key)
+key_format(struct strbuf *sb, int key)
 {
 	size_t	i;
 
@@ -322,6 +322,6 @@ keymap_describe(const struct keymap *km, enum keymap_id id, enum action act,
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			strbuf_addch(sb, ' ');
-		key_name(sb, keys[i]);
+		key_format(sb, keys[i]);
 	}
 }

@@ -125,7 +125,7 @@ int		 keymap_find(const char *name);	/* -1 when unknown */
  */
 int		 key_parse(const char *);
 /* The canonical name of a key, appended to sb. */
-void		 key_name(struct strbuf *, int key);
+void		 key_format(struct strbuf *, int key);
 
 struct keymap;
 

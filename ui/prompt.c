@@ -139,7 +139,7 @@ lineedit_key(struct lineedit *le, int key)
 	if (key >= 0x20 && key < KEY_SPECIAL && key != 0x7f) {
 		struct strbuf	ch = STRBUF_INIT;
 
-		key_name(&ch, key);
+		key_format(&ch, key);
 		/* key_name writes names for a few keys: only chars here. */
 		if (key == ' ') {
 			strbuf_reset(&ch);
@@ -188,15 +188,6 @@ prompt_free(struct prompt *pr)
 	lineedit_release(&pr->le);
 	free(pr->label);
 	free(pr);
-}
-
-static void
-prompt_close(struct view *v)
-{
-	prompt_free(v->prompt);
-	v->prompt = NULL;
-	curs_set(0);
-	view_dirty(v);
 }
 
 void

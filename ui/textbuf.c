@@ -76,6 +76,8 @@ textbuf_push(struct textbuf *tb, const char *text, size_t len,
 	l->nspans = nspans;
 	l->lineno = lineno;
 	l->role = ROLE_DEFAULT;
+	l->key_len = 0;
+	l->key_role = ROLE_KEY;
 	tb->n++;
 	tb->bytes += cost;
 	return l;

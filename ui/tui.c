@@ -51,6 +51,7 @@
 
 /* For the exit paths that have no view at hand. */
 static bool		curses_active;
+static SCREEN		*screen;
 static struct termios	saved_tio;
 static bool		saved_tio_ok;
 static char		*exit_seq;
@@ -243,8 +244,8 @@ runs_changed(struct view *v, const char *prev)
 	output_follow_run(v->output, runlist_row(v->runs,
 	    v->runs_pane->cursor));
 	for (j = 0; j < v->nstack; j++)
-		if (v->stack[j]->ops->tick != NULL)
-			v->stack[j]->ops->tick(v->stack[j]);
+		if (v->stack[j]->ops->reload != NULL)
+			v->stack[j]->ops->reload(v->stack[j], false);
 	view_dirty(v);
 }
 
@@ -566,7 +567,8 @@ on_quit_signal(int signo, void *arg)
 	struct view	*v = arg;
 
 	/* Ctrl-C in a shell started from here is the shell's. */
-	if (v->external && signo == SIGINT)
+	if (signo == SIGINT && (v->external ||
+	    mono_ms() - v->external_end < 500))
 		return;
 	v->quit = true;
 	loop_break(v->loop);
@@ -737,7 +739,7 @@ handle_key(struct view *v, int key)
 	}
 	act = keymap_lookup(v->km, p->ops->keymap, key);
 	if (act == ACT_NONE) {
-		key_name(&sb, key);
+		key_format(&sb, key);
 		view_message(v, "%s is not bound to anything (? lists the "
 		    "keys)", sb.buf);
 		strbuf_release(&sb);
@@ -844,23 +846,37 @@ after_change(struct view *v, struct pane *p)
 {
 	size_t	i;
 
-	runlist_clear_selection(v->runs);
+	struct runlist	*rl = p->ops->runlist != NULL ? p->ops->runlist(p) :
+			    NULL;
+
+	if (rl != NULL)
+		runlist_clear_selection(rl);
+	else
+		runlist_clear_selection(v->runs);
 	view_reload_runs(v);
-	for (i = 0; i < v->nstack; i++) {
+	for (i = 0; i < v->nstack; i++)
+		if (v->stack[i]->ops->reload != NULL)
+			v->stack[i]->ops->reload(v->stack[i], true);
+}
+
+const struct run_row *
+view_find_run(struct view *v, const char *id, bool deleted)
+{
+	struct runlist	*rl = deleted ? NULL : v->runs;
+	size_t		 i;
+
+	for (i = 0; rl == NULL && i < v->nstack; i++) {
 		struct pane	*q = v->stack[i];
-		struct runlist	*rl = q->ops->runlist != NULL ?
-				    q->ops->runlist(q) : NULL;
 
-		if (rl != NULL && rl != v->runs) {
-			char	*cause = NULL;
-
-			runlist_clear_selection(rl);
-			if (runlist_load(rl, &cause) == -1)
-				view_error_cause(v, cause);
-			pane_scroll_to_cursor(q);
-		}
+		if (q->ops->runlist != NULL && q->ops->runlist(q)->deleted)
+			rl = q->ops->runlist(q);
 	}
-	(void)p;
+	if (rl == NULL)
+		return NULL;
+	for (i = 0; i < rl->rows.n; i++)
+		if (strcmp(rl->rows.v[i]->id, id) == 0)
+			return rl->rows.v[i];
+	return NULL;
 }
 
 static void
@@ -1204,9 +1220,12 @@ runs_action(struct view *v, struct pane *p, enum action act)
 				running++;
 		}
 		if (running == 0) {
-			view_error(v, ids.n == 1 ? "Run %.8s is not running" :
-			    "None of the %zu runs is running", ids.n == 1 ?
-			    ids.v[0] : "", ids.n);
+			if (ids.n == 1)
+				view_error(v, "Run %.8s is not running",
+				    ids.v[0]);
+			else
+				view_error(v, "None of the %zu runs is running",
+				    ids.n);
 			break;
 		}
 		if (ids.n == 1)
@@ -1598,4 +1617,484 @@ view_action(struct view *v, enum action act)
 		view_error(v, "%s does not apply here", action_name(act));
 		return;
 	}
+}
+
+/* Children: default signals, the mask cleared, no inherited fds. */
+static void
+child_setup(void)
+{
+	sigset_t	set;
+	int		sig, fd;
+
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigprocmask(SIG_SETMASK, &set, NULL);
+	for (fd = 3; fd < 1024; fd++)
+		close(fd);
+}
+
+struct external {
+	struct view	*v;
+	bool		 wait_key;
+};
+
+static void
+external_done(pid_t pid, int status, void *arg)
+{
+	struct external	*ext = arg;
+	struct view	*v = ext->v;
+	char		 c;
+
+	if (ext->wait_key) {
+		fputs("\n[Press Enter to return to guild view]", stdout);
+		fflush(stdout);
+		while (read(STDIN_FILENO, &c, 1) == 1 && c != '\n')
+			;
+	}
+	free(ext);
+	reset_prog_mode();
+	v->external = false;
+	v->external_end = mono_ms();
+	loop_io_set(v->in_io, LOOP_READ);
+	flushinp();
+	clearok(curscr, TRUE);
+	resize(v);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		view_error(v, "Could not start the program (exit status 127)");
+	view_draw(v);
+}
+
+void
+view_external(struct view *v, const char *dir, const char *const *argv,
+    bool wait_key)
+{
+	struct external	*ext;
+	sigset_t	 all, old;
+	pid_t		 pid;
+
+	def_prog_mode();
+	endwin();
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	if ((pid = fork()) == -1) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		reset_prog_mode();
+		view_error(v, "fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		child_setup();
+		if (dir != NULL && chdir(dir) == -1) {
+			fprintf(stderr, "guild: %s: %s\n", dir, strerror(errno));
+			_exit(127);
+		}
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "guild: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	ext = xcalloc(1, sizeof *ext);
+	ext->v = v;
+	ext->wait_key = wait_key;
+	v->external = true;
+	loop_io_set(v->in_io, 0);
+	if (loop_child_add(v->loop, pid, external_done, ext) == NULL) {
+		/* Without the loop's reaping there is only waiting here. */
+		int	status = 0;
+
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+		external_done(pid, status, ext);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+struct spawn {
+	struct view	*v;
+	int		 fd;
+	struct loop_io	*io;
+	struct strbuf	 out;
+	bool		 eof, exited;
+	int		 status;
+	void		(*done)(struct view *, int, const char *, void *);
+	void		*arg;
+};
+
+static void
+cooked_to_strbuf(const struct output_line *line, void *arg)
+{
+	struct strbuf	*sb = arg;
+
+	strbuf_add(sb, line->text, line->len);
+	strbuf_addch(sb, '\n');
+}
+
+static void
+spawn_finish(struct spawn *s)
+{
+	struct output_cooker	*ck;
+	struct strbuf		 text = STRBUF_INIT;
+
+	if (!s->eof || !s->exited)
+		return;
+	/* Even our own messages pass through the cooker. */
+	ck = output_cooker_new(cooked_to_strbuf, &text);
+	output_cooker_feed(ck, s->out.buf, s->out.len);
+	output_cooker_finish(ck);
+	output_cooker_free(ck);
+	s->done(s->v, s->status, text.buf, s->arg);
+	strbuf_release(&text);
+	strbuf_release(&s->out);
+	free(s);
+}
+
+static void
+spawn_read(struct loop_io *io, int fd, short revents, void *arg)
+{
+	struct spawn	*s = arg;
+	char		 buf[16384];
+	ssize_t		 n;
+
+	n = read(fd, buf, sizeof buf);
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n > 0) {
+		if (s->out.len < SPAWN_OUTPUT_MAX)
+			strbuf_add(&s->out, buf, (size_t)n);
+		return;
+	}
+	loop_io_del(s->io);
+	s->io = NULL;
+	close(s->fd);
+	s->eof = true;
+	spawn_finish(s);
+}
+
+static void
+spawn_exited(pid_t pid, int status, void *arg)
+{
+	struct spawn	*s = arg;
+
+	s->exited = true;
+	s->status = WIFEXITED(status) ? WEXITSTATUS(status) :
+	    128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	spawn_finish(s);
+}
+
+void
+view_spawn_guild(struct view *v, const char *const *args, spawn_done_cb done,
+    void *arg)
+{
+	struct strvec	argv = STRVEC_INIT;
+
+	strvec_push(&argv, v->self_exe);
+	strvec_pushv(&argv, args);
+	view_spawn(v, (const char *const *)argv.v, done, arg);
+	strvec_clear(&argv);
+}
+
+void
+view_spawn(struct view *v, const char *const *argv, spawn_done_cb done,
+    void *arg)
+{
+	struct spawn	*s;
+	sigset_t	 all, old;
+	pid_t		 pid;
+	int		 fds[2], null;
+
+	if (pipe2(fds, O_CLOEXEC) == -1) {
+		view_error(v, "pipe: %s", strerror(errno));
+		return;
+	}
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	if ((pid = fork()) == -1) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		view_error(v, "fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return;
+	}
+	if (pid == 0) {
+		if ((null = open("/dev/null", O_RDWR)) != -1)
+			dup2(null, STDIN_FILENO);
+		dup2(fds[1], STDOUT_FILENO);
+		dup2(fds[1], STDERR_FILENO);
+		child_setup();
+		execvp(argv[0], (char *const *)argv);
+		fprintf(stderr, "guild: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	s = xcalloc(1, sizeof *s);
+	s->v = v;
+	s->fd = fds[0];
+	strbuf_init(&s->out);
+	s->done = done;
+	s->arg = arg;
+	s->io = loop_io_add(v->loop, fds[0], LOOP_READ, spawn_read, s);
+	if (loop_child_add(v->loop, pid, spawn_exited, s) == NULL) {
+		int	status = 0;
+
+		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+			;
+		spawn_exited(pid, status, s);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static char *
+self_exe(const char *argv0)
+{
+	char	buf[4096];
+	ssize_t	n;
+
+	n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		return xstrdup(buf);
+	}
+	return path_absolute(argv0);
+}
+
+static int
+setup_terminal(struct view *v)
+{
+	SCREEN		*scr;
+	const char	*no_colour = getenv("NO_COLOR");
+	mmask_t		 mask;
+
+	if (tcgetattr(STDIN_FILENO, &saved_tio) == 0)
+		saved_tio_ok = true;
+	if ((scr = newterm(NULL, stdout, stdin)) == NULL)
+		return -1;
+	set_term(scr);
+	screen = scr;
+	curses_active = true;
+	atexit(view_atexit);
+	signal(SIGSEGV, fatal_signal);
+	signal(SIGBUS, fatal_signal);
+	signal(SIGFPE, fatal_signal);
+	signal(SIGILL, fatal_signal);
+	signal(SIGABRT, fatal_signal);
+	set_escdelay(25);
+	raw();
+	noecho();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	display_utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	v->colour = has_colors() && (no_colour == NULL || *no_colour == '\0');
+	if (v->colour) {
+		start_color();
+		use_default_colors();
+	}
+	theme_init(v->colour);
+	if (view_settings.mouse) {
+		mask = BUTTON1_PRESSED | BUTTON1_CLICKED;
+#ifdef BUTTON5_PRESSED
+		mask |= BUTTON4_PRESSED | BUTTON5_PRESSED;
+#endif
+		mousemask(mask, NULL);
+		mouseinterval(0);
+	}
+	build_exit_seq(view_settings.mouse);
+	v->rows = LINES;
+	v->cols = COLS;
+	return 0;
+}
+
+static void
+load_config(struct view *v)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*path = config_user_path(v->home), *cause = NULL;
+
+	config_parse(v->km, view_default_config, "(defaults)",
+	    &v->config_errors);
+	if (path_exists(path)) {
+		if (strbuf_read_file(&sb, path, &cause) == -1) {
+			strvec_push(&v->config_errors, cause);
+			free(cause);
+		} else
+			config_parse(v->km, sb.buf, path, &v->config_errors);
+	}
+	strbuf_release(&sb);
+	free(path);
+}
+
+static double
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec	t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Time key presses: move down the runs and redraw, N times. */
+static void
+bench_keys(struct view *v, int n, double *avg, double *max)
+{
+	struct timespec	t0;
+	double		ms, total = 0;
+	int		i;
+
+	*max = 0;
+	v->focus = 2;
+	for (i = 0; i < n; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		handle_key(v, i % 50 == 49 ? KEY_SPECIAL + KEY_HOME : 'j');
+		view_draw(v);
+		ms = elapsed_ms(&t0);
+		total += ms;
+		if (ms > *max)
+			*max = ms;
+	}
+	*avg = n > 0 ? total / n : 0;
+}
+
+static void
+view_free(struct view *v)
+{
+	size_t	i;
+
+	while (v->nstack > 0)
+		pane_free(v->stack[--v->nstack]);
+	for (i = 0; i < 4; i++)
+		pane_free(v->main[i]);
+	prompt_free(v->prompt);
+	if (v->runs != NULL) {
+		runlist_release(v->runs);
+		free(v->runs);
+	}
+	guildfile_free(v->gf);
+	free(v->gf_error);
+	free(v->cwd);
+	free(v->self_exe);
+	free(v->msg);
+	free(v->select_id);
+	strvec_clear(&v->config_errors);
+	keymap_free(v->km);
+	if (v->idx != NULL)
+		runindex_close(v->idx);
+	if (v->loop != NULL)
+		loop_free(v->loop);
+	for (i = 0; i < ARRAY_SIZE(stopping); i++) {
+		free(stopping[i].id);
+		stopping[i].id = NULL;
+	}
+}
+
+int
+view_main(struct cmd_ctx *ctx, const struct view_options *opts)
+{
+	struct view	 v;
+	struct timespec	 t0;
+	char		*cause = NULL;
+	double		 first_ms = 0, avg = 0, max = 0;
+	size_t		 i;
+	int		 rc = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return cli_error("view needs a terminal");
+	memset(&v, 0, sizeof v);
+	v.ctx = ctx;
+	v.opts = opts;
+	if ((v.home = cli_home(ctx)) == NULL)
+		return 1;
+	if (home_ensure(v.home, &cause) == -1)
+		return cli_error_cause(cause);
+	if ((v.idx = runindex_open(v.home, &cause)) == NULL)
+		return cli_error_cause(cause);
+	v.cwd = path_absolute(".");
+	v.self_exe = self_exe(ctx->argv0 != NULL ? ctx->argv0 : "guild");
+	v.km = keymap_new();
+	load_config(&v);
+	v.loop = loop_new();
+	/* Ours before newterm(), so curses installs no handlers of its own. */
+	loop_signal(v.loop, SIGWINCH, on_winch, &v);
+	loop_signal(v.loop, SIGINT, on_quit_signal, &v);
+	loop_signal(v.loop, SIGTERM, on_quit_signal, &v);
+	loop_signal(v.loop, SIGHUP, on_quit_signal, &v);
+	loop_signal(v.loop, SIGTSTP, on_tstp, &v);
+	loop_signal(v.loop, SIGCONT, on_cont, &v);
+	signal(SIGPIPE, SIG_IGN);
+	warn_set_sink(warn_to_view, &v);
+
+	v.runs = xcalloc(1, sizeof *v.runs);
+	runlist_init(v.runs, v.idx, v.home->runs, false);
+	v.models = v.main[0] = pane_new(&v, &pane_models_ops, NULL);
+	v.ops = v.main[1] = pane_new(&v, &pane_ops_ops, NULL);
+	v.runs_pane = v.main[2] = pane_new(&v, &pane_runs_ops, NULL);
+	v.output = v.main[3] = pane_new(&v, &pane_output_ops, NULL);
+	v.focus = 2;
+
+	if (setup_terminal(&v) == -1) {
+		const char	*term = getenv("TERM");
+
+		warn_set_sink(NULL, NULL);
+		view_free(&v);
+		return cli_error("cannot use the terminal '%s'",
+		    term != NULL ? term : "");
+	}
+	v.redraw_timer = loop_timer_add(v.loop, 1000, 0, redraw_cb, &v);
+	loop_timer_stop(v.redraw_timer);
+	v.msg_timer = loop_timer_add(v.loop, MSG_MS, 0, msg_cb, &v);
+	loop_timer_stop(v.msg_timer);
+	load_project(&v);
+	if (v.gf == NULL && v.gf_error == NULL)
+		v.focus = 2;
+	if (runlist_load(v.runs, &cause) == -1)
+		view_error_cause(&v, cause);
+	if (opts->run_ids != NULL && opts->run_ids->n > 0) {
+		if (opts->start == VIEW_START_COMPARE) {
+			for (i = 0; i < opts->run_ids->n; i++)
+				runlist_toggle(v.runs, opts->run_ids->v[i]);
+		} else
+			v.select_id = xstrdup(opts->run_ids->v[0]);
+	}
+	runs_changed(&v, NULL);
+	if (opts->start == VIEW_START_COMPARE)
+		view_push(&v, &pane_compare_ops, v.runs);
+	if (v.config_errors.n > 0)
+		view_error(&v, "%s%s", v.config_errors.v[0],
+		    v.config_errors.n > 1 ? " (and more)" : "");
+	v.in_io = loop_io_add(v.loop, STDIN_FILENO, LOOP_READ, on_input, &v);
+	v.refresh_timer = loop_timer_add(v.loop,
+	    (unsigned)view_settings.refresh_ms, 1, refresh_cb, &v);
+	view_draw(&v);
+	first_ms = elapsed_ms(&t0);
+	if (opts->bench_keys > 0)
+		bench_keys(&v, opts->bench_keys, &avg, &max);
+	if (!opts->exit_after_draw && opts->bench_keys <= 0) {
+		while (!v.quit) {
+			if (loop_run(v.loop) == -1 && errno != EINTR) {
+				rc = 1;
+				break;
+			}
+		}
+	}
+	endwin();
+	curses_active = false;
+	warn_set_sink(NULL, NULL);
+	if (opts->exit_after_draw || opts->bench_keys > 0) {
+		fprintf(stderr, "first screen: %.1f ms (%zu runs)\n", first_ms,
+		    v.runs->rows.n);
+		if (opts->bench_keys > 0)
+			fprintf(stderr, "key to redraw: %.2f ms average, %.2f ms "
+			    "max (%d keys)\n", avg, max, opts->bench_keys);
+	}
+	/* Configuration errors deserve to outlive the screen. */
+	for (i = 0; i < v.config_errors.n; i++)
+		fprintf(stderr, "guild: %s\n", v.config_errors.v[i]);
+	view_free(&v);
+	if (screen != NULL) {
+		delscreen(screen);
+		screen = NULL;
+	}
+	return rc;
 }

@@ -186,6 +186,8 @@ struct tline {
 	size_t			 nspans;
 	uint64_t		 lineno;
 	enum role		 role;	/* ROLE_DEFAULT, or diff colours, ... */
+	size_t			 key_len;	/* leading bytes drawn as a key */
+	enum role		 key_role;
 };
 
 /*
@@ -245,8 +247,13 @@ struct pane_ops {
 	bool		(*key)(struct pane *, int key);
 	/* The cursor moved (the cascade models -> ops -> runs -> output). */
 	void		(*moved)(struct pane *);
-	/* Every refresh (1 s) and after the runs list changed. */
+	/* Every refresh (1 s). */
 	void		(*tick)(struct pane *);
+	/*
+	 * The runs changed: by an action of ours (action), or found by a
+	 * refresh.
+	 */
+	void		(*reload)(struct pane *, bool action);
 	/* The run under the cursor, for actions on runs; NULL: none. */
 	const struct run_row *(*current_run)(struct pane *);
 	/* The run list the pane shows (its selection, its rows). */
@@ -299,11 +306,29 @@ extern const struct pane_ops	pane_files_ops;
 extern const struct pane_ops	pane_text_ops;
 extern const struct pane_ops	pane_form_ops;
 
-/* Arguments of pane types that take one. */
+/*
+ * pane-text.c: a scrolling text with search, for the text-like panes
+ * (help, run details, file and diff viewers).
+ */
+struct textview {
+	struct textbuf	 buf;
+	struct regex	*search;
+};
+void		 textview_init(struct textview *);
+void		 textview_release(struct textview *);
+void		 textview_draw(struct pane *, struct textview *, int y, int x,
+		    int h, int w);
+/* Search, scrolling; true when handled. */
+bool		 textview_action(struct pane *, struct textview *,
+		    enum action);
+/* A line "key: value" with the key in the key colour. */
+struct tline	*textview_kv(struct textview *, int indent, const char *key,
+		    const char *value, enum role);
+
+/* Arguments of the text viewer. */
 struct text_args {
 	char		*title;		/* taken */
 	struct textbuf	 buf;		/* taken */
-	bool		 diff;		/* colour +/- lines */
 };
 
 /* pane-runs.c: the runs list, shared with the trash view. */
@@ -351,6 +376,8 @@ struct view {
 	struct prompt		*prompt;
 	struct strvec		 config_errors;
 
+	struct loop_io		*in_io;
+	uint64_t		 external_end;
 	struct loop_timer	*redraw_timer;
 	struct loop_timer	*refresh_timer;
 	struct loop_timer	*msg_timer;
@@ -388,18 +415,25 @@ void		 view_reload_runs(struct view *);
 void		 view_external(struct view *, const char *dir,
 		    const char *const *argv, bool wait_key);
 /*
- * Run our own binary with args, in the background, collecting its
- * output; done() gets the exit status and the cooked output.
+ * Run a program (argv[0] found in PATH) in the background, collecting
+ * its output; done() gets the exit status and the cooked output.
  */
+typedef void	(*spawn_done_cb)(struct view *, int status, const char *out,
+		    void *arg);
+void		 view_spawn(struct view *, const char *const *argv,
+		    spawn_done_cb, void *arg);
+/* The same with our own binary: args after "guild". */
 void		 view_spawn_guild(struct view *, const char *const *args,
-		    void (*done)(struct view *, int status, const char *out,
-		    void *arg), void *arg);
+		    spawn_done_cb, void *arg);
 /* Run an action that is not a pane's own. */
 void		 view_action(struct view *, enum action);
 /* The run form (pane-form.c): for the selected op, or to run again. */
 void		 view_run_form(struct view *, struct pane *);
 /* Diff two runs (pane-text.c). */
 void		 view_diff(struct view *, struct pane *);
+/* A run of the runs list (or, deleted, of an open trash view). */
+const struct run_row *view_find_run(struct view *, const char *id,
+		    bool deleted);
 /* The runs an action on runs applies to (ids); false when none. */
 bool		 view_targets(struct view *, struct pane *, struct strvec *ids);
 

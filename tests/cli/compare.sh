@@ -86,6 +86,14 @@ run       epochs  lr
 19c67a72  5       0.1
 1451e20c  2       0.1
 EOF
+expect_exact "--min on a heading made with 'as'" - -- guild compare -t -r -p -cc '=epochs as "n e"' --min 'n e' <<'EOF'
+run       n e
+1451e20c  2
+19c67a72  5
+EOF
+expect_exact "an invalid sort column" - 1 -- guild compare -t --min 'x y z' <<'EOF'
+guild: invalid sort column 'x y z': unexpected 'y'
+EOF
 expect_exact "-n: the top runs after sorting" - -- guild compare -t -r --min epochs -n 1 <<'EOF'
 run       epochs  lr
 1451e20c  2       0.1

@@ -11,8 +11,20 @@ model: fashion
 operations:
   train:
     main: train
+  churn:
+    exec: sh .guild/sourcecode/churn.sh
 EOF
 )
+# Files that come and go while the run is exported.
+cat > "$proj/churn.sh" <<'EOF'
+i=0
+while [ $i -lt 40 ]; do
+	echo $i > f$i
+	rm -f f$((i - 1))
+	i=$((i + 1))
+	sleep 0.05
+done
+EOF
 RUNS_PROJECT=$proj
 cd "$proj" || exit 1
 runs=$GUILD_HOME/runs
@@ -210,6 +222,21 @@ expect_exact "export --move to a directory" - -- guild export -y -m "$out/moved"
 Exported 1 run(s) to $TEST_TMP/out/moved
 EOF
 ok "that run is gone, the other stays" test ! -e "$runs/$WT_OK" -a -d "$runs/$WT_ERR"
+
+# A running run can be copied, not moved.
+reset_home
+guild run -y churn < /dev/null > /dev/null 2>&1 &
+runpid=$!
+wait_for 10 sh -c 'ls "$1"/*/f3 > /dev/null 2>&1' sh "$runs"
+ok "export a running run to an archive" sh -c '"$GUILD" export -y "$1" > /dev/null 2>&1' sh "$out/live.tar.gz"
+ok "export a running run to a directory" sh -c '"$GUILD" export -y "$1" > /dev/null 2>&1' sh "$out/live"
+live=$(ls "$runs")
+expect_exact "a running run cannot be moved" - 1 -- guild export -y -m "$out/live2" <<EOF
+guild: cannot move run $live: it is running
+Stop it first with 'guild stop $(printf %.8s "$live")'.
+EOF
+wait $runpid
+ok "the run is still there" test -d "$runs/$live"
 
 # Hostile archives: refused whole, with a clear error, nothing imported.
 reset_home

@@ -84,8 +84,8 @@ ok "a full id" test "$(stdout_of guild runs info $WT_OK | head -n 1)" = "id: $WT
 mkrun 1451aaaa000000000000000000000000 train 1539700000 0
 expect_exact "an ambiguous prefix lists the runs" - 1 -- guild runs info 1451 <<'EOF'
 guild: '1451' matches multiple runs:
-  1451e20c
-  1451aaaa
+  1451e20c  fashion:train  error
+  1451aaaa  fashion:train  completed
 EOF
 rm -rf "$GUILD_HOME/runs/1451aaaa000000000000000000000000"
 expect_exact "no such run" - 1 -- guild runs info ffff <<'EOF'
@@ -219,7 +219,7 @@ output:
 EOF
 
 # Scalars of a real run: the last value and its step; sys/ with -s only.
-ok "a run with scalars" guild run -y scalars > /dev/null
+ok "a run with scalars" quiet guild run -y scalars
 expect_output "scalars and flags of a real run" - -- guild runs info <<'EOF'
 id: <id>
 operation: ./fashion:scalars

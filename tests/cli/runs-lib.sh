@@ -127,3 +127,9 @@ normed()
 	    -e 's/expected: [0-9][0-9]*$/expected: <pid>/' "$TEST_TMP/normed"
 	return $_nd_rc
 }
+
+# quiet COMMAND...: run COMMAND without its output (for ok).
+quiet()
+{
+	"$@" > /dev/null 2>&1
+}

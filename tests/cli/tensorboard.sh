@@ -14,9 +14,12 @@ operations:
     main: train
   fit:
     exec: sh .guild/sourcecode/fit.sh
+  slow:
+    exec: sh .guild/sourcecode/slow.sh
 EOF
 )
 printf 'printf "loss: 0.5\\nacc: 0.25\\nloss: 0.125\\n"\n' > "$proj/fit.sh"
+printf 'echo "loss: 1"; sleep 2; echo "loss: 2"\n' > "$proj/slow.sh"
 RUNS_PROJECT=$proj
 cd "$proj" || exit 1
 runs=$GUILD_HOME/runs
@@ -31,8 +34,9 @@ if ! command -v python3 > /dev/null 2>&1; then
 fi
 
 # A fake TensorBoard: prints its arguments and the log directory, with
-# the scalars of each event file decoded; with WAIT_FOR, waits (up to 10
-# s) for a path matching it to appear in the log directory first.
+# the scalars of each event file decoded (key by key), and the first time
+# stamp in file names as TS; with SLEEP, sleeps first; with WAIT_FOR, waits
+# (up to 10 s) for a path matching it to appear in the log directory.
 mkdir -p "$TEST_TMP/bin"
 cat > "$TEST_TMP/bin/tensorboard" <<'EOF'
 #!/bin/sh
@@ -45,6 +49,7 @@ printf 'args:'
 printf ' %s' "$@" | sed "s|$logdir|LOGDIR|"
 printf '\n'
 echo "$logdir" > "$TEST_TMP/logdir"
+[ -z "$SLEEP" ] || sleep "$SLEEP"
 if [ -n "$WAIT_FOR" ]; then
 	n=100
 	while [ $n -gt 0 ] && ! (cd "$logdir" && find . | grep -q -- "$WAIT_FOR"); do
@@ -149,10 +154,10 @@ args: --logdir LOGDIR
 ./1451e20c fashion:train 2018-10-16 15:57:23/
 ./19c67a72 fashion:train 2018-10-16 15:57:32/
 ./19c67a72 fashion:train 2018-10-16 15:57:32/.guild/
-./19c67a72 fashion:train 2018-10-16 15:57:32/.guild/events.out.tfevents.1539705453.host -> GUILD_HOME/runs/19c67a72d18611e88f52d017c2ab916f/.guild/events.out.tfevents.1539705453.host
+./19c67a72 fashion:train 2018-10-16 15:57:32/.guild/events.out.tfevents.TS.host -> GUILD_HOME/runs/19c67a72d18611e88f52d017c2ab916f/.guild/events.out.tfevents.1539705453.host
 ./19c67a72 fashion:train 2018-10-16 15:57:32/logs/
 ./19c67a72 fashion:train 2018-10-16 15:57:32/logs/train/
-./19c67a72 fashion:train 2018-10-16 15:57:32/logs/train/events.out.tfevents.1539705452.host -> GUILD_HOME/runs/19c67a72d18611e88f52d017c2ab916f/logs/train/events.out.tfevents.1539705452.host
+./19c67a72 fashion:train 2018-10-16 15:57:32/logs/train/events.out.tfevents.TS.host -> GUILD_HOME/runs/19c67a72d18611e88f52d017c2ab916f/logs/train/events.out.tfevents.1539705452.host
 EOF
 ok "the log directory is removed" test ! -e "$(cat "$TEST_TMP/logdir")"
 expect_exact "host, port and selection" - -- guild tensorboard -h 0.0.0.0 -p 8080 -n 1 <<'EOF'
@@ -189,8 +194,8 @@ args: --logdir LOGDIR
 ./SHORT fashion:fit <time>/
 ./SHORT fashion:fit <time>/events.out.tfevents.TS.guild
   file_version=brain.Event:2
-  loss=0.5 step=0
   acc=0.25 step=0
+  loss=0.5 step=0
   loss=0.125 step=1
 EOF
 
@@ -203,6 +208,20 @@ RUNS_PROJECT=$proj
 mkrun $new train 1539705460 0
 wait $pid
 ok "a new run appears at the next refresh" grep -q '^./ab000000 fashion:train 2018-10-16 15:57:40/$' "$TEST_TMP/refresh"
+
+# Scalars of a running run are appended as they come.
+rm -rf "$runs"/*
+guild run -y slow < /dev/null > /dev/null 2>&1 &
+runpid=$!
+wait_for 10 sh -c 'grep -q loss "$1"/*/.guild/scalars.tsv 2>/dev/null' sh "$runs"
+SLEEP=4 "$GUILD" tensorboard --refresh-interval 1 > "$TEST_TMP/live" 2>&1
+wait $runpid
+expect_output "a running run's new scalars are appended" - -- sh -c 'sed -n "/tfevents/,\$p" "$1" | sed "s/^\.\/[0-9a-f]\{8\} /SHORT /"' sh "$TEST_TMP/live" <<'EOF'
+SHORT fashion:slow <time>/events.out.tfevents.TS.guild
+  file_version=brain.Event:2
+  loss=1 step=0
+  loss=2 step=1
+EOF
 
 # Signals: TERM to guild reaches TensorBoard, and the directory goes.
 cat > "$TEST_TMP/bin/tensorboard" <<'EOF'

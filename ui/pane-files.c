@@ -1,0 +1,273 @@
+/*
+ * pane-files.c: the files of a run, as guild ls lists them (relative
+ * paths, directories with a trailing /, .guild hidden unless asked),
+ * with sizes. Enter shows a file in the text viewer; its bytes are
+ * cooked like output, so a file cannot drive the terminal either.
+ */
+#include "common.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "home.h"
+#include "strbuf.h"
+#include "ui.h"
+#include "util.h"
+
+#define FILES_MAX	20000
+#define FILE_VIEW_MAX	(16 * 1024 * 1024)
+
+struct file_entry {
+	char		*rel;
+	long long	 size;
+	bool		 dir;
+	bool		 link;
+};
+
+struct filespane {
+	char			*id;
+	char			*dir;
+	bool			 all;	/* .guild and hidden files too */
+	struct file_entry	*v;
+	size_t			 n, alloc;
+	bool			 truncated;
+};
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct file_entry	*x = a, *y = b;
+
+	return natcmp(x->rel, y->rel);
+}
+
+static void
+walk(struct filespane *f, const char *dir, const char *rel, int depth)
+{
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	char		*path, *r;
+
+	if (depth > 32 || (d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (!f->all && de->d_name[0] == '.')
+			continue;
+		if (f->n >= FILES_MAX) {
+			f->truncated = true;
+			break;
+		}
+		path = path_join(dir, de->d_name);
+		r = *rel ? xasprintf("%s/%s", rel, de->d_name) :
+		    xstrdup(de->d_name);
+		XGROW(f->v, f->alloc, f->n + 1);
+		memset(&f->v[f->n], 0, sizeof f->v[f->n]);
+		f->v[f->n].rel = r;
+		if (lstat(path, &st) == 0) {
+			f->v[f->n].link = S_ISLNK(st.st_mode);
+			/* Links to directories are followed, as guild ls -L. */
+			if (f->v[f->n].link && stat(path, &st) == -1)
+				st.st_mode = 0;
+			f->v[f->n].dir = S_ISDIR(st.st_mode);
+			f->v[f->n].size = (long long)st.st_size;
+		}
+		f->n++;
+		if (f->v[f->n - 1].dir)
+			walk(f, path, r, depth + 1);
+		free(path);
+	}
+	closedir(d);
+}
+
+static void
+files_load(struct pane *p)
+{
+	struct filespane	*f = p->priv;
+	size_t			 i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->v[i].rel);
+	f->n = 0;
+	f->truncated = false;
+	walk(f, f->dir, "", 0);
+	qsort(f->v, f->n, sizeof *f->v, entry_cmp);
+	pane_scroll_to_cursor(p);
+}
+
+static void
+files_init(struct pane *p, void *arg)
+{
+	struct filespane	*f = p->priv;
+	struct view		*v = p->view;
+	const char		**args = arg;
+
+	f->id = xstrdup(args[0]);
+	f->dir = path_join(args[1] != NULL ? v->home->trash : v->home->runs,
+	    args[0]);
+	files_load(p);
+}
+
+static void
+files_release(struct pane *p)
+{
+	struct filespane	*f = p->priv;
+	size_t			 i;
+
+	for (i = 0; i < f->n; i++)
+		free(f->v[i].rel);
+	free(f->v);
+	free(f->id);
+	free(f->dir);
+}
+
+static void
+files_title(struct pane *p, struct strbuf *left, struct strbuf *right)
+{
+	struct filespane	*f = p->priv;
+	char			*d = path_abbrev_home(f->dir);
+
+	strbuf_addf(left, "Files  %s", d);
+	strbuf_addf(right, "%zu%s%s", f->n, f->truncated ? "+" : "",
+	    f->all ? "  all" : "");
+	free(d);
+}
+
+static size_t
+files_count(struct pane *p)
+{
+	struct filespane	*f = p->priv;
+
+	return f->n;
+}
+
+static void
+files_draw_line(struct pane *p, size_t idx, int y, int x, int w,
+    bool cursor)
+{
+	struct filespane	*f = p->priv;
+	struct file_entry	*e = &f->v[idx];
+	struct style		 st = theme_style(ROLE_DEFAULT);
+	struct style		 dim = theme_style(ROLE_DIM);
+	struct strbuf		 sb = STRBUF_INIT;
+	int			 n;
+
+	if (cursor)
+		st = dim = theme_style(ROLE_CURSOR);
+	draw_fill(y, x, w, st);
+	if (e->dir)
+		strbuf_addstr(&sb, "dir");
+	else if (e->size < 1024)
+		strbuf_addf(&sb, "%lld B", e->size);
+	else if (e->size < 1024 * 1024)
+		strbuf_addf(&sb, "%.1f KB", (double)e->size / 1024.0);
+	else
+		strbuf_addf(&sb, "%.1f MB", (double)e->size / 1048576.0);
+	if (e->link)
+		strbuf_addstr(&sb, " link");
+	draw_str(y, x + 1, 12, sb.buf, dim);
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s%s", e->rel, e->dir ? "/" : "");
+	n = draw_str(y, x + 14, w - 15, sb.buf, st);
+	(void)n;
+	strbuf_release(&sb);
+}
+
+/* Show a file: cooked text, or a note for what is not text. */
+static void
+open_file(struct pane *p, struct file_entry *e)
+{
+	struct filespane	*f = p->priv;
+	struct text_args	 ta;
+	struct strbuf		 sb = STRBUF_INIT;
+	char			*path = path_join(f->dir, e->rel), buf[65536];
+	ssize_t			 n;
+	int			 fd;
+	bool			 binary = false;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
+		view_error(p->view, "%s: %s", e->rel, strerror(errno));
+		free(path);
+		return;
+	}
+	while (sb.len < FILE_VIEW_MAX &&
+	    (n = read(fd, buf, sizeof buf)) > 0) {
+		if (sb.len == 0 && memchr(buf, '\0', (size_t)n) != NULL)
+			binary = true;
+		strbuf_add(&sb, buf, (size_t)n);
+		if (binary)
+			break;
+	}
+	close(fd);
+	textbuf_init(&ta.buf, 2000000, 64 * 1024 * 1024);
+	if (binary)
+		textbuf_addf(&ta.buf, ROLE_DIM, "(a binary file of %lld bytes: "
+		    "! opens a shell in the run directory)", e->size);
+	else {
+		textbuf_add_cooked(&ta.buf, sb.buf, sb.len);
+		if (e->size > FILE_VIEW_MAX)
+			textbuf_addf(&ta.buf, ROLE_DIM, "(the first %d MB of "
+			    "%lld bytes)", FILE_VIEW_MAX / 1048576, e->size);
+	}
+	ta.title = xasprintf("%.8s  %s", f->id, e->rel);
+	view_push(p->view, &pane_text_ops, &ta);
+	strbuf_release(&sb);
+	free(path);
+}
+
+static bool
+files_action(struct pane *p, enum action act)
+{
+	struct filespane	*f = p->priv;
+
+	switch (act) {
+	case ACT_ENTER:
+		if (p->cursor < f->n && !f->v[p->cursor].dir)
+			open_file(p, &f->v[p->cursor]);
+		return true;
+	case ACT_FILES:
+		/* f again: show hidden files and .guild too, or not. */
+		f->all = !f->all;
+		files_load(p);
+		view_message(p->view, f->all ? "Showing hidden files and "
+		    ".guild" : "Hiding hidden files and .guild");
+		return true;
+	case ACT_REFRESH:
+		files_load(p);
+		view_dirty(p->view);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static const struct run_row *
+files_current(struct pane *p)
+{
+	struct filespane	*f = p->priv;
+
+	return view_find_run(p->view, f->id, false);
+}
+
+const struct pane_ops pane_files_ops = {
+	.name = "files",
+	.keymap = KEYMAP_FILES,
+	.priv_size = sizeof (struct filespane),
+	.cursor = true,
+	.hints = "Enter view  f hidden files too  ! shell  q close",
+	.init = files_init,
+	.release = files_release,
+	.title = files_title,
+	.count = files_count,
+	.draw_line = files_draw_line,
+	.action = files_action,
+	.current_run = files_current,
+};

@@ -1,0 +1,658 @@
+/*
+ * pane-form.c: the run form. One field per flag of the operation,
+ * filled with its default (or, to run a run again, with that run's
+ * flags), then label and tags. Enter checks every value as guild run
+ * would (types, choices, ranges, required flags: the reason shows at
+ * the field), then previews; Enter again starts the run as a detached
+ * `guild run --background`, so it goes on after the view is closed, and
+ * the view selects it and follows its output.
+ */
+#include "common.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "flags.h"
+#include "guildfile.h"
+#include "home.h"
+#include "run.h"
+#include "runindex.h"
+#include "runlist.h"
+#include "strbuf.h"
+#include "ui.h"
+#include "util.h"
+#include "value.h"
+
+enum field_kind {
+	FIELD_FLAG,
+	FIELD_LABEL,
+	FIELD_TAGS,
+};
+
+struct field {
+	enum field_kind		 kind;
+	const struct flagdef	*fd;
+	char			*name;
+	char			*initial;
+	struct lineedit		 le;
+	char			*error;
+};
+
+struct formpane {
+	const struct opdef	*op;
+	char			*opname;
+	struct field		*fields;
+	size_t			 n;
+	size_t			 cur;
+	size_t			 top;
+	bool			 preview;
+	struct textbuf		 pv;		/* the preview */
+	char			*error;
+	int			 cx, cy;	/* the text cursor */
+	bool			 has_cursor;
+};
+
+struct form_args {
+	const struct opdef	*op;
+	const struct value	*flags;		/* to run again, or NULL */
+	const char		*label;
+	const struct strvec	*tags;
+};
+
+static void
+form_init(struct pane *p, void *arg)
+{
+	struct formpane		*f = p->priv;
+	struct form_args	*a = arg;
+	const struct opdef	*op = a->op;
+	struct strbuf		 sb = STRBUF_INIT;
+	size_t			 i;
+
+	f->op = op;
+	f->opname = opdef_fullname(op);
+	f->fields = xcalloc(op->nflags + 2, sizeof *f->fields);
+	for (i = 0; i < op->nflags; i++) {
+		const struct flagdef	*fd = op->flags[i];
+		const struct value	*dv = fd->default_value;
+		struct field		*fl = &f->fields[f->n++];
+
+		if (a->flags != NULL && value_map_get(a->flags, fd->name))
+			dv = value_map_get(a->flags, fd->name);
+		strbuf_reset(&sb);
+		if (dv != NULL && dv->type != VALUE_NULL)
+			flag_format(&sb, dv, false);
+		fl->kind = FIELD_FLAG;
+		fl->fd = fd;
+		fl->name = xstrdup(fd->name);
+		/* The default, so an unchanged field stays a default. */
+		strbuf_reset(&sb);
+		if (fd->default_value != NULL &&
+		    fd->default_value->type != VALUE_NULL)
+			flag_format(&sb, fd->default_value, false);
+		fl->initial = xstrdup(sb.buf);
+		strbuf_reset(&sb);
+		if (dv != NULL && dv->type != VALUE_NULL)
+			flag_format(&sb, dv, false);
+		lineedit_init(&fl->le, sb.buf);
+	}
+	f->fields[f->n].kind = FIELD_LABEL;
+	f->fields[f->n].name = xstrdup("label");
+	f->fields[f->n].initial = xstrdup("");
+	lineedit_init(&f->fields[f->n].le, a->label != NULL ? a->label : "");
+	f->n++;
+	strbuf_reset(&sb);
+	for (i = 0; a->tags != NULL && i < a->tags->n; i++) {
+		if (i > 0)
+			strbuf_addch(&sb, ' ');
+		shlex_quote(&sb, a->tags->v[i]);
+	}
+	f->fields[f->n].kind = FIELD_TAGS;
+	f->fields[f->n].name = xstrdup("tags");
+	f->fields[f->n].initial = xstrdup("");
+	lineedit_init(&f->fields[f->n].le, sb.buf);
+	f->n++;
+	textbuf_init(&f->pv, 1000, 1024 * 1024);
+	strbuf_release(&sb);
+}
+
+static void
+form_release(struct pane *p)
+{
+	struct formpane	*f = p->priv;
+	size_t		 i;
+
+	for (i = 0; i < f->n; i++) {
+		free(f->fields[i].name);
+		free(f->fields[i].initial);
+		free(f->fields[i].error);
+		lineedit_release(&f->fields[i].le);
+	}
+	free(f->fields);
+	free(f->opname);
+	free(f->error);
+	textbuf_release(&f->pv);
+}
+
+static void
+form_box_size(struct pane *p, int *h, int *w)
+{
+	struct formpane	*f = p->priv;
+	int		 want = (int)f->n + 8;
+
+	if (f->preview)
+		want = (int)f->pv.n + 5;
+	*w = p->view->cols - 4 > 84 ? 84 : p->view->cols - 4;
+	*h = want < p->view->rows - 2 ? want : p->view->rows - 2;
+}
+
+static void
+form_title(struct pane *p, struct strbuf *left, struct strbuf *right)
+{
+	struct formpane	*f = p->priv;
+
+	strbuf_addf(left, "%s %s", f->preview ? "Start" : "Run", f->opname);
+	strbuf_addstr(right, f->preview ? "Enter starts  Esc back" :
+	    "Enter check and preview  Esc cancel");
+}
+
+/* What a field accepts, for the hint beside it. */
+static void
+field_hint(struct strbuf *sb, const struct field *fl)
+{
+	const struct flagdef	*fd = fl->fd;
+	size_t			 i;
+
+	if (fl->kind == FIELD_LABEL) {
+		strbuf_addstr(sb, "empty: the default label");
+		return;
+	}
+	if (fl->kind == FIELD_TAGS) {
+		strbuf_addstr(sb, "separated by spaces");
+		return;
+	}
+	if (fd->type != FLAG_TYPE_AUTO)
+		strbuf_addf(sb, "%s ", flag_type_name(fd->type));
+	if (fd->required)
+		strbuf_addstr(sb, "required ");
+	if (fd->nchoices > 0) {
+		strbuf_addstr(sb, "<> ");
+		for (i = 0; i < fd->nchoices; i++) {
+			if (i > 0)
+				strbuf_addch(sb, '|');
+			flag_format(sb, fd->choices[i].value, false);
+		}
+		strbuf_addch(sb, ' ');
+	}
+	if (*fd->description != '\0')
+		strbuf_addstr(sb, fd->description);
+}
+
+static void
+form_draw(struct pane *p, int y, int x, int h, int w)
+{
+	struct formpane	*f = p->priv;
+	struct style	 plain = theme_style(ROLE_DEFAULT);
+	struct style	 dim = theme_style(ROLE_DIM);
+	struct style	 key = theme_style(ROLE_KEY);
+	struct style	 err = theme_style(ROLE_ERROR);
+	struct style	 edit = theme_style(ROLE_CURSOR_BLUR);
+	struct strbuf	 sb = STRBUF_INIT;
+	size_t		 i, namew = 6;
+	int		 row = 0, rows, vw, cx;
+
+	f->has_cursor = false;
+	if (f->preview) {
+		for (i = 0; i < f->pv.n && row < h; i++, row++) {
+			struct tline	*l = textbuf_get(&f->pv, i);
+
+			draw_text(y + row, x + 1, w - 2, 0, l->text, l->len,
+			    theme_style(l->role));
+		}
+		return;
+	}
+	if (*f->op->description != '\0' && row < h) {
+		const char	*d = f->op->description;
+		const char	*nl = strchr(d, '\n');
+
+		draw_text(y + row++, x + 1, w - 2, 0, d, nl != NULL ?
+		    (size_t)(nl - d) : strlen(d), dim);
+	}
+	if (f->op->nflags == 0 && row < h)
+		draw_str(y + row++, x + 1, w - 2, "This operation has no "
+		    "flags.", dim);
+	row++;
+	for (i = 0; i < f->n; i++)
+		if (strlen(f->fields[i].name) > namew)
+			namew = strlen(f->fields[i].name);
+	if (namew > 20)
+		namew = 20;
+	vw = (w - (int)namew - 4) / 2;
+	if (vw < 10)
+		vw = w - (int)namew - 4;
+	rows = h - row - 3;
+	if (rows < 1)
+		rows = 1;
+	if (f->cur < f->top)
+		f->top = f->cur;
+	if (f->cur >= f->top + (size_t)rows)
+		f->top = f->cur - (size_t)rows + 1;
+	for (i = f->top; i < f->n && row < h - 3; i++, row++) {
+		struct field	*fl = &f->fields[i];
+
+		draw_str(y + row, x + 1, (int)namew, fl->name,
+		    i == f->cur ? key : plain);
+		cx = lineedit_draw(&fl->le, y + row, x + 2 + (int)namew, vw,
+		    i == f->cur ? edit : plain);
+		if (i == f->cur) {
+			f->cx = cx;
+			f->cy = y + row;
+			f->has_cursor = true;
+		}
+		strbuf_reset(&sb);
+		if (fl->error != NULL)
+			draw_str(y + row, x + 3 + (int)namew + vw,
+			    w - 4 - (int)namew - vw, fl->error, err);
+		else {
+			field_hint(&sb, fl);
+			draw_str(y + row, x + 3 + (int)namew + vw,
+			    w - 4 - (int)namew - vw, sb.buf, dim);
+		}
+	}
+	row = h - 2;
+	if (f->error != NULL)
+		draw_str(y + row, x + 1, w - 2, f->error, err);
+	draw_str(y + h - 1, x + 1, w - 2, "Up/Down fields  Left/Right choices "
+	    " Enter preview  Esc cancel", dim);
+	strbuf_release(&sb);
+}
+
+static bool
+form_cursor_pos(struct pane *p, int *y, int *x)
+{
+	struct formpane	*f = p->priv;
+
+	if (!f->has_cursor || f->preview)
+		return false;
+	*y = f->cy;
+	*x = f->cx;
+	return true;
+}
+
+/* The assignments the form makes: fields changed from the default. */
+static void
+form_assigns(struct formpane *f, struct strvec *assigns)
+{
+	size_t	i;
+
+	for (i = 0; i < f->n; i++) {
+		struct field	*fl = &f->fields[i];
+
+		if (fl->kind != FIELD_FLAG)
+			continue;
+		if (strcmp(lineedit_text(&fl->le), fl->initial) == 0)
+			continue;
+		strvec_pushf(assigns, "%s=%s", fl->name,
+		    lineedit_text(&fl->le));
+	}
+}
+
+/* Check each field alone, so the reason shows where it belongs. */
+static bool
+check_fields(struct formpane *f)
+{
+	struct value	*v, *c;
+	char		*cause;
+	size_t		 i;
+	bool		 ok = true;
+
+	for (i = 0; i < f->n; i++) {
+		struct field	*fl = &f->fields[i];
+		const char	*text = lineedit_text(&fl->le);
+
+		free(fl->error);
+		fl->error = NULL;
+		if (fl->kind != FIELD_FLAG)
+			continue;
+		if (*text == '\0') {
+			if (fl->fd->required) {
+				fl->error = xstrdup("required");
+				ok = false;
+			}
+			continue;
+		}
+		cause = NULL;
+		v = flag_decode(text, fl->fd->type);
+		c = flag_coerce(fl->fd, v, &cause);
+		if (c == NULL) {
+			fl->error = cause != NULL ? cause : xstrdup("invalid");
+			if (ok)
+				f->cur = i;
+			ok = false;
+		}
+		value_free(v);
+		value_free(c);
+	}
+	return ok;
+}
+
+static struct field *
+field_of(struct formpane *f, enum field_kind kind)
+{
+	size_t	i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->fields[i].kind == kind)
+			return &f->fields[i];
+	return NULL;
+}
+
+/* Check everything as guild run would, then show what will run. */
+static void
+form_preview(struct pane *p)
+{
+	struct formpane	*f = p->priv;
+	struct strvec	 assigns = STRVEC_INIT, tags = STRVEC_INIT;
+	struct value	*flags = NULL, *user = NULL, *sorted;
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*cause = NULL;
+	size_t		 i;
+
+	free(f->error);
+	f->error = NULL;
+	if (!check_fields(f)) {
+		f->error = xstrdup("Some values are not valid: see the fields "
+		    "in red.");
+		return;
+	}
+	if (shlex_split(lineedit_text(&field_of(f, FIELD_TAGS)->le), &tags,
+	    &cause) == -1) {
+		f->error = cause;
+		return;
+	}
+	form_assigns(f, &assigns);
+	if (flags_resolve(f->op, (const char *const *)assigns.v, assigns.n,
+	    false, &flags, &user, &cause) == -1) {
+		f->error = cause;
+		/* Point at the field the message names, if it names one. */
+		for (i = 0; i < f->n; i++)
+			if (f->fields[i].kind == FIELD_FLAG &&
+			    strstr(cause, f->fields[i].name) != NULL) {
+				f->cur = i;
+				break;
+			}
+		strvec_clear(&assigns);
+		strvec_clear(&tags);
+		return;
+	}
+	textbuf_clear(&f->pv);
+	textbuf_addf(&f->pv, ROLE_DEFAULT, "You are about to run %s",
+	    f->opname);
+	sorted = value_dup(flags);
+	if (sorted != NULL && sorted->type == VALUE_MAP) {
+		value_map_sort(sorted);
+		for (i = 0; i < sorted->u.map.n; i++) {
+			strbuf_reset(&sb);
+			flag_format(&sb, sorted->u.map.v[i], false);
+			textbuf_addf(&f->pv, ROLE_DEFAULT, "  %s: %s",
+			    sorted->u.map.k[i], sb.buf);
+		}
+	}
+	value_free(sorted);
+	if (*lineedit_text(&field_of(f, FIELD_LABEL)->le) != '\0')
+		textbuf_addf(&f->pv, ROLE_LABEL, "label: %s",
+		    lineedit_text(&field_of(f, FIELD_LABEL)->le));
+	if (tags.n > 0)
+		textbuf_addf(&f->pv, ROLE_TAG, "tags: %s",
+		    lineedit_text(&field_of(f, FIELD_TAGS)->le));
+	textbuf_addf(&f->pv, ROLE_DEFAULT, "%s", "");
+	textbuf_addf(&f->pv, ROLE_DIM, "%s", "It runs in the background and "
+	    "goes on when the view is closed.");
+	textbuf_addf(&f->pv, ROLE_PROMPT, "%s", "Enter starts it, Esc goes "
+	    "back.");
+	f->preview = true;
+	value_free(flags);
+	value_free(user);
+	strvec_clear(&assigns);
+	strvec_clear(&tags);
+	strbuf_release(&sb);
+}
+
+struct start_arg {
+	char	*opname;
+};
+
+static void
+started(struct view *v, int status, const char *out, void *arg)
+{
+	struct start_arg	*sa = arg;
+	const char		*p;
+	char			 id[RUN_ID_LEN + 1];
+	size_t			 n;
+
+	p = strstr(out, "started in background as ");
+	if (status == 0 && p != NULL) {
+		p += strlen("started in background as ");
+		n = strspn(p, "0123456789abcdef");
+		if (n > RUN_ID_LEN)
+			n = RUN_ID_LEN;
+		memcpy(id, p, n);
+		id[n] = '\0';
+		free(v->select_id);
+		v->select_id = xstrdup(id);
+		view_reload_runs(v);
+		view_message(v, "Started %s as %.8s", sa->opname, id);
+	} else if (*out != '\0') {
+		struct text_args	ta;
+
+		/* The whole story in a viewer, the gist on the status line. */
+		textbuf_init(&ta.buf, 10000, 1024 * 1024);
+		textbuf_add_cooked(&ta.buf, out, strlen(out));
+		ta.title = xasprintf("guild run %s failed", sa->opname);
+		view_push(v, &pane_text_ops, &ta);
+		view_error(v, "%s", out);
+	} else
+		view_error(v, "guild run %s failed (exit status %d)",
+		    sa->opname, status);
+	free(sa->opname);
+	free(sa);
+}
+
+static void
+form_start(struct pane *p)
+{
+	struct formpane		*f = p->priv;
+	struct view		*v = p->view;
+	struct strvec		 args = STRVEC_INIT, assigns = STRVEC_INIT;
+	struct strvec		 tags = STRVEC_INIT;
+	struct start_arg	*sa;
+	const char		*label;
+	size_t			 i;
+
+	form_assigns(f, &assigns);
+	shlex_split(lineedit_text(&field_of(f, FIELD_TAGS)->le), &tags, NULL);
+	label = lineedit_text(&field_of(f, FIELD_LABEL)->le);
+	strvec_push(&args, "-H");
+	strvec_push(&args, v->home->path);
+	strvec_push(&args, "run");
+	strvec_push(&args, "-y");
+	strvec_push(&args, "-b");
+	if (*label != '\0') {
+		strvec_push(&args, "-l");
+		strvec_push(&args, label);
+	}
+	for (i = 0; i < tags.n; i++) {
+		strvec_push(&args, "-t");
+		strvec_push(&args, tags.v[i]);
+	}
+	strvec_push(&args, f->opname);
+	for (i = 0; i < assigns.n; i++)
+		strvec_push(&args, assigns.v[i]);
+	sa = xcalloc(1, sizeof *sa);
+	sa->opname = xstrdup(f->opname);
+	view_message(v, "Starting %s...", f->opname);
+	view_spawn_guild(v, (const char *const *)args.v, started, sa);
+	strvec_clear(&args);
+	strvec_clear(&assigns);
+	strvec_clear(&tags);
+	/* The form goes; the new run is selected when it shows. */
+	view_pop(v);
+	v->focus = 2;
+}
+
+/* Left and Right step through choices (and yes/no) when there are some. */
+static bool
+cycle_choice(struct field *fl, int dir)
+{
+	const struct flagdef	*fd = fl->fd;
+	struct strbuf		 sb = STRBUF_INIT;
+	const char		*text = lineedit_text(&fl->le);
+	size_t			 i, n;
+	long			 at = -1;
+
+	if (fl->kind != FIELD_FLAG)
+		return false;
+	if (fd->type == FLAG_TYPE_BOOLEAN && fd->nchoices == 0) {
+		lineedit_set(&fl->le, strcmp(text, "yes") == 0 ||
+		    strcmp(text, "true") == 0 ? "no" : "yes");
+		return true;
+	}
+	if (fd->nchoices == 0)
+		return false;
+	n = fd->nchoices;
+	for (i = 0; i < n; i++) {
+		strbuf_reset(&sb);
+		flag_format(&sb, fd->choices[i].value, false);
+		if (strcmp(sb.buf, text) == 0)
+			at = (long)i;
+	}
+	if (at < 0)
+		at = dir > 0 ? -1 : (long)n;
+	at = (at + dir + (long)n) % (long)n;
+	strbuf_reset(&sb);
+	flag_format(&sb, fd->choices[at].value, false);
+	lineedit_set(&fl->le, sb.buf);
+	strbuf_release(&sb);
+	return true;
+}
+
+static bool
+form_key(struct pane *p, int key)
+{
+	struct formpane	*f = p->priv;
+	struct view	*v = p->view;
+	struct field	*fl = &f->fields[f->cur];
+
+	if (f->preview) {
+		if (key == '\n')
+			form_start(p);
+		else if (key == 27 || key == KEY_SPECIAL + KEY_BACKSPACE)
+			f->preview = false;
+		else if (key == KEY_CTRL('c') || key == 'q')
+			view_pop(v);
+		view_dirty(v);
+		return true;
+	}
+	switch (key) {
+	case 27:
+	case KEY_CTRL('c'):
+		view_pop(v);
+		return true;
+	case '\n':
+		form_preview(p);
+		return true;
+	case KEY_SPECIAL + KEY_UP:
+	case KEY_SPECIAL + KEY_BTAB:
+	case KEY_CTRL('p'):
+		if (f->cur > 0)
+			f->cur--;
+		return true;
+	case KEY_SPECIAL + KEY_DOWN:
+	case '\t':
+	case KEY_CTRL('n'):
+		if (f->cur + 1 < f->n)
+			f->cur++;
+		return true;
+	case KEY_SPECIAL + KEY_LEFT:
+	case KEY_SPECIAL + KEY_RIGHT:
+		if (cycle_choice(fl, key == KEY_SPECIAL + KEY_LEFT ? -1 : 1)) {
+			free(fl->error);
+			fl->error = NULL;
+			return true;
+		}
+		break;
+	}
+	if (lineedit_key(&fl->le, key)) {
+		free(fl->error);
+		fl->error = NULL;
+	}
+	/* Every other key belongs to the form, not to the actions. */
+	return true;
+}
+
+static void
+form_args_from_run(struct view *v, const struct run_row *row,
+    struct form_args *a, struct value **flags)
+{
+	struct run	*run = run_open(row->dir, NULL);
+
+	if (run != NULL)
+		run_attr_read(run, "flags", flags, NULL);
+	run_free(run);
+	a->flags = *flags;
+	a->label = NULL;
+	a->tags = &row->tags;
+}
+
+void
+view_run_form(struct view *v, struct pane *p)
+{
+	struct form_args	 a;
+	const struct run_row	*row = NULL;
+	const struct opdef	*op = NULL;
+	struct value		*flags = NULL;
+
+	memset(&a, 0, sizeof a);
+	/* From a run: the same operation with the same flags. */
+	if (p != v->models && p != v->ops && p->ops->current_run != NULL)
+		row = p->ops->current_run(p);
+	if (row != NULL) {
+		const struct modeldef	*m;
+
+		if (v->gf == NULL || row->pkg_name == NULL ||
+		    strcmp(row->pkg_name, v->gf->path) != 0) {
+			view_error(v, "Run %.8s is not of the project here: "
+			    "cannot run it again from this directory", row->id);
+			return;
+		}
+		if ((m = guildfile_model(v->gf, row->model)) == NULL ||
+		    (op = modeldef_op(m, row->op)) == NULL) {
+			view_error(v, "%s is no longer in guild.yml",
+			    row->op_desc);
+			return;
+		}
+		form_args_from_run(v, row, &a, &flags);
+	} else if ((op = ops_selected(v)) == NULL) {
+		view_error(v, v->gf_error != NULL ? "guild.yml has errors: "
+		    "see the models pane" : "No operation: there is no "
+		    "guild.yml in this directory");
+		return;
+	}
+	a.op = op;
+	view_push(v, &pane_form_ops, &a);
+	value_free(flags);
+}
+
+const struct pane_ops pane_form_ops = {
+	.name = "form",
+	.keymap = KEYMAP_GENERIC,
+	.priv_size = sizeof (struct formpane),
+	.box = true,
+	.hints = "Enter preview, then Enter starts  Esc cancels",
+	.init = form_init,
+	.release = form_release,
+	.title = form_title,
+	.draw = form_draw,
+	.key = form_key,
+	.box_size = form_box_size,
+	.cursor_pos = form_cursor_pos,
+};

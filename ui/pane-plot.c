@@ -1,0 +1,460 @@
+/*
+ * pane-plot.c: one scalar of one or more runs against its step. Drawn
+ * with braille dots (2x4 per cell) on UTF-8 terminals, half blocks, or
+ * ASCII; each run in its own colour (or symbol, without colour). Live
+ * runs are re-read every refresh.
+ */
+#include "common.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "home.h"
+#include "run.h"
+#include "runindex.h"
+#include "runlist.h"
+#include "scalars.h"
+#include "strbuf.h"
+#include "ui.h"
+#include "util.h"
+
+#define PLOT_MAX_RUNS	12
+
+enum plot_style {
+	PLOT_BRAILLE,
+	PLOT_BLOCKS,
+	PLOT_ASCII,
+};
+
+struct plotrun {
+	char			*id;
+	char			*dir;
+	bool			 live;
+	struct scalars_summary	 sum;
+};
+
+struct plotpane {
+	struct plotrun	*runs;
+	size_t		 nruns;
+	size_t		 more;		/* runs left out */
+	struct strvec	 keys;
+	size_t		 key;
+	enum plot_style	 style;
+};
+
+/* A cell of the canvas: sub-cell dots and the run that drew last. */
+struct pcell {
+	unsigned char	bits;
+	signed char	series;
+};
+
+struct canvas {
+	struct pcell	*cells;
+	int		 w, h;		/* cells */
+	int		 sx, sy;	/* dots per cell */
+};
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return natcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void
+plot_load(struct pane *p)
+{
+	struct plotpane	*pp = p->priv;
+	struct run	*run;
+	size_t		 i, j;
+	char		*current = pp->keys.n > 0 ?
+			    xstrdup(pp->keys.v[pp->key]) : NULL;
+	enum run_status	 st;
+
+	strvec_clear(&pp->keys);
+	for (i = 0; i < pp->nruns; i++) {
+		struct plotrun	*r = &pp->runs[i];
+
+		scalars_summary_release(&r->sum);
+		scalars_summary_read(r->dir, SCALARS_SERIES, &r->sum, NULL);
+		if ((run = run_open(r->dir, NULL)) != NULL) {
+			st = run_get_status(run);
+			r->live = st == RUN_STATUS_RUNNING ||
+			    st == RUN_STATUS_PENDING;
+			run_free(run);
+		}
+		for (j = 0; j < r->sum.n; j++)
+			if (strncmp(r->sum.v[j].key, "sys/", 4) != 0 &&
+			    strvec_find(&pp->keys, r->sum.v[j].key) < 0)
+				strvec_push(&pp->keys, r->sum.v[j].key);
+	}
+	if (pp->keys.n > 1)
+		qsort(pp->keys.v, pp->keys.n, sizeof (char *), str_cmp);
+	pp->key = 0;
+	if (current != NULL) {
+		long	k = strvec_find(&pp->keys, current);
+
+		if (k >= 0)
+			pp->key = (size_t)k;
+	} else {
+		/* Loss first: what people look at. */
+		long	k = strvec_find(&pp->keys, "loss");
+
+		if (k >= 0)
+			pp->key = (size_t)k;
+	}
+	free(current);
+}
+
+static void
+plot_init(struct pane *p, void *arg)
+{
+	struct plotpane		*pp = p->priv;
+	struct strvec		*ids = arg;
+	struct view		*v = p->view;
+	const struct run_row	*row;
+	size_t			 i;
+
+	pp->runs = xcalloc(ids->n + 1, sizeof *pp->runs);
+	for (i = 0; i < ids->n; i++) {
+		if (pp->nruns == PLOT_MAX_RUNS) {
+			pp->more++;
+			continue;
+		}
+		row = view_find_run(v, ids->v[i], false);
+		pp->runs[pp->nruns].id = xstrdup(ids->v[i]);
+		pp->runs[pp->nruns].dir = row != NULL ? xstrdup(row->dir) :
+		    path_join(v->home->runs, ids->v[i]);
+		pp->nruns++;
+	}
+	if (view_settings.plot_style >= 0)
+		pp->style = (enum plot_style)view_settings.plot_style;
+	else
+		pp->style = display_utf8 ? PLOT_BRAILLE : PLOT_ASCII;
+	plot_load(p);
+}
+
+static void
+plot_release(struct pane *p)
+{
+	struct plotpane	*pp = p->priv;
+	size_t		 i;
+
+	for (i = 0; i < pp->nruns; i++) {
+		free(pp->runs[i].id);
+		free(pp->runs[i].dir);
+		scalars_summary_release(&pp->runs[i].sum);
+	}
+	free(pp->runs);
+	strvec_clear(&pp->keys);
+}
+
+static void
+plot_title(struct pane *p, struct strbuf *left, struct strbuf *right)
+{
+	struct plotpane	*pp = p->priv;
+	static const char *const names[] = { "braille", "blocks", "ascii" };
+
+	strbuf_addstr(left, "Plot");
+	if (pp->keys.n > 0)
+		strbuf_addf(left, "  %s  (%zu/%zu, Left/Right for others)",
+		    pp->keys.v[pp->key], pp->key + 1, pp->keys.n);
+	strbuf_addf(right, "%s", names[pp->style]);
+}
+
+static void
+canvas_set(struct canvas *cv, int dx, int dy, int series)
+{
+	static const unsigned char	braille[4][2] = {
+		{ 0x01, 0x08 }, { 0x02, 0x10 }, { 0x04, 0x20 }, { 0x40, 0x80 },
+	};
+	struct pcell			*c;
+	int				 cx = dx / cv->sx, cy = dy / cv->sy;
+
+	if (dx < 0 || dy < 0 || cx >= cv->w || cy >= cv->h)
+		return;
+	c = &cv->cells[cy * cv->w + cx];
+	if (cv->sx == 2)
+		c->bits |= braille[dy % 4][dx % 2];
+	else if (cv->sy == 2)
+		c->bits |= (dy % 2) == 0 ? 1 : 2;
+	else
+		c->bits = 1;
+	c->series = (signed char)series;
+}
+
+static void
+canvas_line(struct canvas *cv, int x0, int y0, int x1, int y1, int series)
+{
+	int	dx = abs(x1 - x0), dy = -abs(y1 - y0);
+	int	sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1;
+	int	err = dx + dy, e2, guard = 0;
+
+	for (;;) {
+		canvas_set(cv, x0, y0, series);
+		if ((x0 == x1 && y0 == y1) || ++guard > 100000)
+			break;
+		e2 = 2 * err;
+		if (e2 >= dy) {
+			err += dy;
+			x0 += sx;
+		}
+		if (e2 <= dx) {
+			err += dx;
+			y0 += sy;
+		}
+	}
+}
+
+static const struct scalar_stats *
+run_key(const struct plotrun *r, const char *key)
+{
+	return scalars_summary_find(&r->sum, key);
+}
+
+static void
+fmt_axis(struct strbuf *sb, double v)
+{
+	fmt_scalar(sb, v);
+	if (sb->len > 10) {
+		strbuf_reset(sb);
+		strbuf_addf(sb, "%.3g", v);
+	}
+}
+
+static void
+plot_draw(struct pane *p, int y, int x, int h, int w)
+{
+	static const char	symbols[] = "*+ox#@";
+	struct plotpane		*pp = p->priv;
+	struct style		 axis = theme_style(ROLE_AXIS);
+	struct strbuf		 sb = STRBUF_INIT;
+	struct canvas		 cv;
+	const char		*key;
+	double			 xmin = INFINITY, xmax = -INFINITY;
+	double			 ymin = INFINITY, ymax = -INFINITY;
+	size_t			 i, j;
+	int			 labw = 0, pw, ph, col, row, legend;
+
+	if (pp->keys.n == 0) {
+		draw_str(y, x + 1, w - 1, pp->nruns == 1 ? "This run has no "
+		    "scalars (yet)." : "These runs have no scalars (yet).",
+		    theme_style(ROLE_DIM));
+		return;
+	}
+	key = pp->keys.v[pp->key];
+	for (i = 0; i < pp->nruns; i++) {
+		const struct scalar_stats	*s = run_key(&pp->runs[i], key);
+
+		for (j = 0; s != NULL && j < s->nseries; j++) {
+			double	sv = s->series[j].value;
+			double	st = (double)s->series[j].step;
+
+			if (isnan(sv) || isinf(sv))
+				continue;
+			if (st < xmin)
+				xmin = st;
+			if (st > xmax)
+				xmax = st;
+			if (sv < ymin)
+				ymin = sv;
+			if (sv > ymax)
+				ymax = sv;
+		}
+	}
+	/* Legend: a line per run, up to a third of the pane. */
+	legend = (int)pp->nruns + (pp->more > 0 ? 1 : 0);
+	if (legend > h / 3)
+		legend = h / 3;
+	for (i = 0, row = 0; i < pp->nruns && row < legend; i++, row++) {
+		const struct scalar_stats	*s = run_key(&pp->runs[i], key);
+		struct style			 st = theme_style((enum role)
+						    (ROLE_SERIES1 + (int)(i %
+						    SERIES_COUNT)));
+
+		strbuf_reset(&sb);
+		if (theme_has_colour() && display_utf8)
+			strbuf_addstr(&sb, "\xe2\x97\x8f ");
+		else
+			strbuf_addf(&sb, "%c ", symbols[i % 6]);
+		strbuf_addf(&sb, "%.8s", pp->runs[i].id);
+		col = draw_str(y + row, x + 1, w - 1, sb.buf, st);
+		strbuf_reset(&sb);
+		if (s != NULL) {
+			strbuf_addf(&sb, "  last ");
+			fmt_scalar(&sb, s->last.value);
+			strbuf_addf(&sb, " (step %lld)  min ", s->last.step);
+			fmt_scalar(&sb, s->min.value);
+			strbuf_addstr(&sb, "  max ");
+			fmt_scalar(&sb, s->max.value);
+			if (pp->runs[i].live)
+				strbuf_addstr(&sb, "  live");
+		} else
+			strbuf_addstr(&sb, "  (no such scalar)");
+		draw_str(y + row, x + 1 + col, w - 1 - col, sb.buf,
+		    theme_style(ROLE_DEFAULT));
+	}
+	if (pp->more > 0 && row < legend)
+		draw_printf(y + row++, x + 1, w - 1, theme_style(ROLE_DIM),
+		    "(%zu more runs not plotted)", pp->more);
+	y += legend + 1;
+	h -= legend + 1;
+	if (xmin > xmax || h < 3) {
+		draw_str(y, x + 1, w - 1, "No values to plot.",
+		    theme_style(ROLE_DIM));
+		strbuf_release(&sb);
+		return;
+	}
+	if (ymin == ymax) {
+		double	d = fabs(ymin) > 0 ? fabs(ymin) * 0.1 : 1;
+
+		ymin -= d;
+		ymax += d;
+	}
+	if (xmin == xmax)
+		xmax = xmin + 1;
+	/* The y axis: labels at top, middle, bottom. */
+	for (i = 0; i < 3; i++) {
+		strbuf_reset(&sb);
+		fmt_axis(&sb, i == 0 ? ymax : i == 1 ? (ymin + ymax) / 2 : ymin);
+		if ((int)sb.len > labw)
+			labw = (int)sb.len;
+	}
+	ph = h - 2;
+	pw = w - labw - 3;
+	if (pw < 10 || ph < 2) {
+		strbuf_release(&sb);
+		return;
+	}
+	for (i = 0; i < 3; i++) {
+		int	ly = i == 0 ? 0 : i == 1 ? ph / 2 : ph - 1;
+
+		strbuf_reset(&sb);
+		fmt_axis(&sb, i == 0 ? ymax : i == 1 ? (ymin + ymax) / 2 : ymin);
+		draw_str(y + ly, x + 1 + labw - (int)sb.len, (int)sb.len,
+		    sb.buf, axis);
+	}
+	draw_vline(y, x + labw + 2, ph, axis);
+	draw_hline(y + ph, x + labw + 2, pw + 1, axis);
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%.0f", xmin);
+	draw_str(y + ph + 1, x + labw + 3, pw, sb.buf, axis);
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "step %.0f", xmax);
+	draw_str(y + ph + 1, x + labw + 3 + pw - (int)sb.len, (int)sb.len,
+	    sb.buf, axis);
+
+	cv.w = pw;
+	cv.h = ph;
+	cv.sx = pp->style == PLOT_BRAILLE ? 2 : 1;
+	cv.sy = pp->style == PLOT_BRAILLE ? 4 : pp->style == PLOT_BLOCKS ?
+	    2 : 1;
+	cv.cells = xcalloc((size_t)pw * (size_t)ph, sizeof *cv.cells);
+	for (i = 0; i < pp->nruns; i++) {
+		const struct scalar_stats	*s = run_key(&pp->runs[i], key);
+		int				 px = -1, py = -1;
+
+		for (j = 0; s != NULL && j < s->nseries; j++) {
+			double	sv = s->series[j].value;
+			int	dx, dy;
+
+			if (isnan(sv) || isinf(sv))
+				continue;
+			dx = (int)(((double)s->series[j].step - xmin) /
+			    (xmax - xmin) * (cv.w * cv.sx - 1) + 0.5);
+			dy = (int)((ymax - sv) / (ymax - ymin) *
+			    (cv.h * cv.sy - 1) + 0.5);
+			if (px >= 0)
+				canvas_line(&cv, px, py, dx, dy, (int)i);
+			else
+				canvas_set(&cv, dx, dy, (int)i);
+			px = dx;
+			py = dy;
+		}
+	}
+	for (row = 0; row < ph; row++) {
+		for (col = 0; col < pw; col++) {
+			struct pcell	*c = &cv.cells[row * pw + col];
+			struct style	 st;
+			int		 cp;
+
+			if (c->bits == 0)
+				continue;
+			st = theme_style((enum role)(ROLE_SERIES1 +
+			    c->series % SERIES_COUNT));
+			if (pp->style == PLOT_BRAILLE)
+				cp = 0x2800 + c->bits;
+			else if (pp->style == PLOT_BLOCKS)
+				cp = c->bits == 1 ? 0x2580 : c->bits == 2 ?
+				    0x2584 : 0x2588;
+			else
+				cp = symbols[c->series % 6];
+			draw_cp(y + row, x + labw + 3 + col, cp, st);
+		}
+	}
+	free(cv.cells);
+	strbuf_release(&sb);
+}
+
+static bool
+plot_action(struct pane *p, enum action act)
+{
+	struct plotpane	*pp = p->priv;
+
+	switch (act) {
+	case ACT_NEXT_SCALAR:
+	case ACT_MOVE_DOWN:
+		if (pp->keys.n > 0)
+			pp->key = (pp->key + 1) % pp->keys.n;
+		view_dirty(p->view);
+		return true;
+	case ACT_PREV_SCALAR:
+	case ACT_MOVE_UP:
+		if (pp->keys.n > 0)
+			pp->key = (pp->key + pp->keys.n - 1) % pp->keys.n;
+		view_dirty(p->view);
+		return true;
+	case ACT_PLOT_STYLE:
+		pp->style = (enum plot_style)((pp->style + 1) % 3);
+		if (pp->style != PLOT_ASCII && !display_utf8)
+			pp->style = PLOT_ASCII;
+		view_dirty(p->view);
+		return true;
+	case ACT_REFRESH:
+		plot_load(p);
+		view_dirty(p->view);
+		return true;
+	case ACT_PLOT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void
+plot_tick(struct pane *p)
+{
+	struct plotpane	*pp = p->priv;
+	size_t		 i;
+
+	for (i = 0; i < pp->nruns; i++) {
+		if (pp->runs[i].live) {
+			plot_load(p);
+			view_dirty(p->view);
+			return;
+		}
+	}
+}
+
+const struct pane_ops pane_plot_ops = {
+	.name = "plot",
+	.keymap = KEYMAP_PLOT,
+	.priv_size = sizeof (struct plotpane),
+	.hints = "Left/Right scalar  s style  R reload  q close",
+	.init = plot_init,
+	.release = plot_release,
+	.title = plot_title,
+	.draw = plot_draw,
+	.action = plot_action,
+	.tick = plot_tick,
+};
