@@ -800,8 +800,8 @@ batch_find_same(const struct guild_home *home, const struct opdef *op,
 	return found;
 }
 
-/* Start trial i; false when it could not start (counted as failed). */
-static bool
+/* Start trial i; a trial that cannot start is logged and counted failed. */
+static void
 trial_start(struct batch *b, size_t i)
 {
 	const struct batch_spec	*s = b->spec;
@@ -824,7 +824,7 @@ trial_start(struct batch *b, size_t i)
 		free(desc);
 		free(match);
 		trial_free(t);
-		return true;
+		return;
 	}
 	if (deps_plan(s->home, s->op, t->flags, NULL, s->force_deps, &dp,
 	    &cause) == -1) {
@@ -878,12 +878,11 @@ trial_start(struct batch *b, size_t i)
 	runner_write(t->runner, "\004", 1);
 	XGROW(b->running, b->runalloc, b->nrunning + 1);
 	b->running[b->nrunning++] = t;
-	return true;
+	return;
 fail:
 	free(cause);
 	trial_free(t);
 	b->failed++;
-	return false;
 }
 
 static void
@@ -946,14 +945,17 @@ batch_tick(struct loop_timer *timer, void *arg)
 		    (b->nrunning - i - 1) * sizeof *b->running);
 		b->nrunning--;
 	}
-	if (b->spec->fail_on_trial_error && b->failed > 0 &&
-	    b->stop_signo == 0 && b->next < n) {
-		batch_log(b, "INFO: [guild] Stopping batch because a trial "
-		    "failed (--fail-on-trial-error)");
-		b->next = n;
-	}
-	while (b->stop_signo == 0 && b->nrunning < parallel && b->next < n)
+	for (;;) {
+		if (b->spec->fail_on_trial_error && b->failed > 0 &&
+		    b->stop_signo == 0 && b->next < n) {
+			batch_log(b, "INFO: [guild] Stopping batch because a "
+			    "trial failed (--fail-on-trial-error)");
+			b->next = n;
+		}
+		if (b->stop_signo != 0 || b->nrunning >= parallel || b->next >= n)
+			break;
 		trial_start(b, b->next++);
+	}
 	if (b->nrunning == 0 && (b->next >= n || b->stop_signo != 0))
 		batch_finish(b);
 }

@@ -42,7 +42,10 @@ runs_title_for(struct runlist *rl, const char *name, struct strbuf *left,
     struct strbuf *right)
 {
 	strbuf_addstr(left, name);
-	if (rl->nvis != rl->rows.n)
+	if (rl->loading)
+		strbuf_addf(left, "  %zu of %zu (reading)", rl->rows.n,
+		    rl->total);
+	else if (rl->nvis != rl->rows.n)
 		strbuf_addf(left, "  %zu of %zu", rl->nvis, rl->rows.n);
 	else
 		strbuf_addf(left, "  %zu", rl->rows.n);

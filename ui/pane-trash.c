@@ -27,6 +27,8 @@ trash_init(struct pane *p, void *arg)
 	runlist_init(&t->rl, v->idx, v->home->trash, true);
 	if (runlist_load(&t->rl, &cause) == -1)
 		view_error_cause(v, cause);
+	while (t->rl.loading && runlist_load_more(&t->rl, NULL) == 0)
+		;
 }
 
 static void
@@ -127,6 +129,8 @@ trash_tick(struct pane *p)
 	char		*cause = NULL;
 
 	if (runlist_poll(rl, &cause)) {
+		while (rl->loading && runlist_load_more(rl, NULL) == 0)
+			;
 		pane_scroll_to_cursor(p);
 		view_dirty(p->view);
 	} else
@@ -143,6 +147,8 @@ trash_reload(struct pane *p, bool action)
 		return;
 	if (runlist_load(rl, &cause) == -1)
 		view_error_cause(p->view, cause);
+	while (rl->loading && runlist_load_more(rl, NULL) == 0)
+		;
 	pane_scroll_to_cursor(p);
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "regex.h"
 #include "run.h"
@@ -28,6 +29,7 @@ runlist_release(struct runlist *rl)
 {
 	run_rows_release(&rl->rows);
 	free(rl->vis);
+	drop_filter(rl);
 	regex_free(rl->re);
 	free(rl->expr);
 	free(rl->model);
@@ -57,25 +59,130 @@ dir_stamp(const char *dir, struct timespec *ts)
 		ts->tv_sec = ts->tv_nsec = 0;
 }
 
+/* Rows read for the first screen, and per chunk after it. */
+#define FIRST_PAGE	256
+#define CHUNK		8192
+/* New runs at the top are merged when there are at most this many. */
+#define PEEK		128
+
+static void
+drop_filter(struct runlist *rl)
+{
+	runindex_filter_free(rl->rf);
+	rl->rf = NULL;
+}
+
+static int
+compile_filter(struct runlist *rl, char **cause)
+{
+	struct run_filter	f;
+
+	drop_filter(rl);
+	memset(&f, 0, sizeof f);
+	f.expr = rl->expr;
+	rl->rf = runindex_filter_new(&f, (int64_t)time(NULL), cause);
+	return rl->rf != NULL ? 0 : -1;
+}
+
+static void
+reset_rows(struct runlist *rl)
+{
+	run_rows_release(&rl->rows);
+	rl->nvis = rl->applied = rl->running = rl->op_width = 0;
+}
+
 int
 runlist_load(struct runlist *rl, char **cause)
 {
-	struct run_filter	 f;
-	struct run_rows		 rows = RUN_ROWS_INIT;
-	int			 rc;
+	struct run_rows	 rows = RUN_ROWS_INIT;
+	size_t		 total = 0;
 
 	/* Stamp first: a change while we read is seen next time. */
 	dir_stamp(rl->dir, &rl->dir_mtime);
-	memset(&f, 0, sizeof f);
-	f.expr = rl->expr;
-	rc = runsel_select(rl->idx, &f, NULL, NULL, rl->deleted, 0, &rows,
-	    cause);
-	if (rc == -1) {
+	if (rl->rf == NULL && compile_filter(rl, cause) == -1)
+		return -1;
+	if (runindex_count(rl->idx, rl->deleted, rl->rf, &total,
+	    cause) == -1 ||
+	    runindex_page(rl->idx, rl->deleted, rl->rf, 0, FIRST_PAGE, 0,
+	    &rows, NULL, cause) == -1) {
 		run_rows_release(&rows);
 		return -1;
 	}
-	run_rows_release(&rl->rows);
+	reset_rows(rl);
 	rl->rows = rows;
+	rl->total = total > rows.n ? total : rows.n;
+	rl->loading = rows.n < rl->total && rows.n == FIRST_PAGE;
+	rl->generation++;
+	runlist_apply(rl);
+	return 0;
+}
+
+int
+runlist_load_more(struct runlist *rl, char **cause)
+{
+	struct run_rows	 rows = RUN_ROWS_INIT;
+	size_t		 i;
+
+	if (!rl->loading)
+		return 0;
+	if (runindex_page(rl->idx, rl->deleted, rl->rf, rl->rows.n, CHUNK, 0,
+	    &rows, NULL, cause) == -1) {
+		run_rows_release(&rows);
+		rl->loading = false;
+		return -1;
+	}
+	for (i = 0; i < rows.n; i++)
+		run_rows_push(&rl->rows, rows.v[i]);
+	free(rows.v);
+	if (rows.n < CHUNK || rl->rows.n >= rl->total) {
+		rl->loading = false;
+		rl->total = rl->rows.n;
+	}
+	rl->generation++;
+	runlist_apply_more(rl);
+	return 0;
+}
+
+/*
+ * The runs directory changed. Mostly new runs were started: they are the
+ * newest, so they go on top without reading everything again.
+ */
+static int
+merge_new(struct runlist *rl, char **cause)
+{
+	struct run_rows	 fresh = RUN_ROWS_INIT;
+	size_t		 total = 0, k, i;
+
+	if (rl->loading || rl->rows.n == 0)
+		return runlist_load(rl, cause);
+	dir_stamp(rl->dir, &rl->dir_mtime);
+	if (runindex_count(rl->idx, rl->deleted, rl->rf, &total,
+	    cause) == -1 ||
+	    runindex_page(rl->idx, rl->deleted, rl->rf, 0, PEEK, 0, &fresh,
+	    NULL, cause) == -1) {
+		run_rows_release(&fresh);
+		return -1;
+	}
+	for (k = 0; k < fresh.n; k++)
+		if (strcmp(fresh.v[k]->id, rl->rows.v[0]->id) == 0)
+			break;
+	/* Anything but runs added on top: read everything. */
+	if (k == fresh.n || total != rl->total + k) {
+		run_rows_release(&fresh);
+		return runlist_load(rl, cause);
+	}
+	if (k > 0) {
+		XGROW(rl->rows.v, rl->rows.alloc, rl->rows.n + k + 1);
+		memmove(rl->rows.v + k, rl->rows.v,
+		    rl->rows.n * sizeof *rl->rows.v);
+		for (i = 0; i < k; i++)
+			rl->rows.v[i] = fresh.v[i];
+		rl->rows.n += k;
+		rl->total = total;
+	}
+	for (i = k; i < fresh.n; i++)
+		run_row_free(fresh.v[i]);
+	free(fresh.v);
 	rl->generation++;
 	runlist_apply(rl);
 	return 0;
@@ -90,11 +197,8 @@ runlist_poll(struct runlist *rl, char **cause)
 
 	dir_stamp(rl->dir, &ts);
 	if (ts.tv_sec != rl->dir_mtime.tv_sec ||
-	    ts.tv_nsec != rl->dir_mtime.tv_nsec) {
-		if (runlist_load(rl, cause) == -1)
-			return false;
-		return true;
-	}
+	    ts.tv_nsec != rl->dir_mtime.tv_nsec)
+		return merge_new(rl, cause) == 0;
 	for (i = 0; i < rl->rows.n; i++) {
 		struct run_row	*row = rl->rows.v[i];
 		enum run_status	 st = row->status;
@@ -153,16 +257,12 @@ row_shown(struct runlist *rl, const struct run_row *row)
 }
 
 void
-runlist_apply(struct runlist *rl)
+runlist_apply_more(struct runlist *rl)
 {
 	size_t	i, w;
 
-	free(rl->vis);
-	rl->vis = xcalloc(rl->rows.n + 1, sizeof *rl->vis);
-	rl->nvis = 0;
-	rl->running = 0;
-	rl->op_width = 0;
-	for (i = 0; i < rl->rows.n; i++) {
+	XGROW(rl->vis, rl->visalloc, rl->rows.n + 1);
+	for (i = rl->applied; i < rl->rows.n; i++) {
 		const struct run_row	*row = rl->rows.v[i];
 
 		if (unfinished(row))
@@ -175,6 +275,14 @@ runlist_apply(struct runlist *rl)
 		if (w > rl->op_width)
 			rl->op_width = w;
 	}
+	rl->applied = rl->rows.n;
+}
+
+void
+runlist_apply(struct runlist *rl)
+{
+	rl->nvis = rl->applied = rl->running = rl->op_width = 0;
+	runlist_apply_more(rl);
 }
 
 int
@@ -195,20 +303,13 @@ runlist_set_pattern(struct runlist *rl, const char *pattern, char **cause)
 int
 runlist_set_expr(struct runlist *rl, const char *expr, char **cause)
 {
-	struct run_filter	 f;
-	char			*old = rl->expr;
+	char	*old = rl->expr;
 
-	if (expr != NULL && *expr != '\0') {
-		memset(&f, 0, sizeof f);
-		f.expr = (char *)expr;
-		if (runsel_filter_check(&f, cause) == -1)
-			return -1;
-		rl->expr = xstrdup(expr);
-	} else
-		rl->expr = NULL;
-	if (runlist_load(rl, cause) == -1) {
+	rl->expr = expr != NULL && *expr != '\0' ? xstrdup(expr) : NULL;
+	if (compile_filter(rl, cause) == -1 || runlist_load(rl, cause) == -1) {
 		free(rl->expr);
 		rl->expr = old;
+		compile_filter(rl, NULL);
 		return -1;
 	}
 	free(old);

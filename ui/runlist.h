@@ -29,6 +29,11 @@ struct runlist {
 	struct run_rows	 rows;		/* newest first; after the expression */
 	size_t		*vis;		/* rows shown: indexes into rows */
 	size_t		 nvis;
+	size_t		 visalloc;
+	size_t		 applied;	/* rows the filters have seen */
+	size_t		 total;		/* rows the index has */
+	bool		 loading;	/* rows < total: more to read */
+	struct runindex_filter *rf;	/* the expression, compiled */
 
 	struct regex	*re;		/* the pattern filter, or NULL */
 	char		*expr;		/* the -F expression, or NULL */
@@ -46,8 +51,13 @@ struct runlist {
 void		 runlist_init(struct runlist *, struct runindex *,
 		    const char *dir, bool deleted);
 void		 runlist_release(struct runlist *);
-/* Read every row again. */
+/*
+ * Read the rows again: the first page now (so the first screen is
+ * quick with 100,000 runs), the others with runlist_load_more().
+ */
 int		 runlist_load(struct runlist *, char **cause);
+/* Read the next chunk of rows; -1 on error. loading tells if more. */
+int		 runlist_load_more(struct runlist *, char **cause);
 /*
  * The cheap check of every refresh: reload when the directory changed,
  * re-read unfinished runs otherwise. true when anything changed.
@@ -55,6 +65,8 @@ int		 runlist_load(struct runlist *, char **cause);
 bool		 runlist_poll(struct runlist *, char **cause);
 /* Recompute the rows shown after a filter changed. */
 void		 runlist_apply(struct runlist *);
+/* Only for rows added at the end since. */
+void		 runlist_apply_more(struct runlist *);
 /* Set the pattern filter (NULL or "": none); -1 with cause when bad. */
 int		 runlist_set_pattern(struct runlist *, const char *,
 		    char **cause);

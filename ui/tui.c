@@ -241,6 +241,10 @@ runs_changed(struct view *v, const char *prev)
 	if (i >= 0)
 		v->runs_pane->cursor = (size_t)i;
 	pane_scroll_to_cursor(v->runs_pane);
+	/* The rest of 100,000 runs comes in chunks, between keys. */
+	if (v->runs->loading && v->load_timer != NULL &&
+	    !loop_timer_armed(v->load_timer))
+		loop_timer_set(v->load_timer, 1, 1);
 	output_follow_run(v->output, runlist_row(v->runs,
 	    v->runs_pane->cursor));
 	for (j = 0; j < v->nstack; j++)
@@ -261,13 +265,27 @@ view_reload_runs(struct view *v)
 }
 
 static void
+load_cb(struct loop_timer *t, void *arg)
+{
+	struct view	*v = arg;
+	char		*prev = runs_cursor_id(v), *cause = NULL;
+
+	if (runlist_load_more(v->runs, &cause) == -1)
+		view_error_cause(v, cause);
+	if (!v->runs->loading)
+		loop_timer_stop(t);
+	runs_changed(v, prev);
+	free(prev);
+}
+
+static void
 refresh_cb(struct loop_timer *t, void *arg)
 {
 	struct view	*v = arg;
 	char		*prev = runs_cursor_id(v), *cause = NULL;
 	size_t		 i;
 
-	if (v->external) {
+	if (v->external || v->runs->loading) {
 		free(prev);
 		return;
 	}
@@ -2045,6 +2063,8 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	loop_timer_stop(v.redraw_timer);
 	v.msg_timer = loop_timer_add(v.loop, MSG_MS, 0, msg_cb, &v);
 	loop_timer_stop(v.msg_timer);
+	v.load_timer = loop_timer_add(v.loop, 1, 1, load_cb, &v);
+	loop_timer_stop(v.load_timer);
 	load_project(&v);
 	if (v.gf == NULL && v.gf_error == NULL)
 		v.focus = 2;

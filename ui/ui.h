@@ -381,6 +381,7 @@ struct view {
 	struct loop_timer	*redraw_timer;
 	struct loop_timer	*refresh_timer;
 	struct loop_timer	*msg_timer;
+	struct loop_timer	*load_timer;
 	bool			 dirty;
 	bool			 quit;
 	bool			 external;	/* a program has the terminal */

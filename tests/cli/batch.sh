@@ -256,4 +256,43 @@ expect_output "an unsupported optimizer" - 1 -- guild run -y say -o gp <<'EOF'
 guild: unsupported optimizer 'gp' (guild runs grid searches and random searches: --optimizer random)
 EOF
 
+# A real terminal: Ctrl-C.
+wait_for()
+{
+	_wf_n=$(($1 * 10))
+	shift
+	while [ "$_wf_n" -gt 0 ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.1
+		_wf_n=$((_wf_n - 1))
+	done
+	return 1
+}
+if ! command -v tmux > /dev/null 2>&1; then
+	skip "Ctrl-C in a terminal" "tmux is not installed"
+	done_testing
+fi
+sock=$TEST_TMP/tmux.sock
+tm()
+{
+	tmux -S "$sock" "$@"
+}
+screen_has()
+{
+	tm capture-pane -p -t t | grep -q "$1"
+}
+tm -f /dev/null new-session -d -s t -x 80 -y 24 "env PS1='$ ' sh"
+trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+tm send-keys -t t "cd '$proj' && \"\$GUILD\" run -y sleepy n='[30, 30, 30]'; echo EXIT=\$?" Enter
+wait_for 30 screen_has '^start 30'
+tm send-keys -t t C-c
+wait_for 30 screen_has 'EXIT=[0-9]'
+ok "Ctrl-C in a terminal stops the batch: exit 130" screen_has 'EXIT=130' ||
+    tm capture-pane -p -t t | sed 's/^/# /'
+batch=$(batch 1)
+expect_output "Ctrl-C: the batch and its trial are terminated" - -- sh -c "cat '$runs/$batch/.guild/attrs/exit_status'; cd '$runs/$batch' && for t in *; do cat ../\$t/.guild/attrs/exit_status; done" <<'EOF'
+-2
+-15
+EOF
+tm kill-server
 done_testing

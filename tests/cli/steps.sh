@@ -172,4 +172,47 @@ EOF
 ok "stopped pipeline: the last step never ran" test ! -e "$runs/$parent/prepare_2"
 ok "stopped pipeline: nothing is left running" sh -c "! grep -q never '$TEST_TMP/stop'"
 
+# A real terminal: Ctrl-C.
+wait_for()
+{
+	_wf_n=$(($1 * 10))
+	shift
+	while [ "$_wf_n" -gt 0 ]; do
+		"$@" 2>/dev/null && return 0
+		sleep 0.1
+		_wf_n=$((_wf_n - 1))
+	done
+	return 1
+}
+if ! command -v tmux > /dev/null 2>&1; then
+	skip "Ctrl-C in a terminal" "tmux is not installed"
+	done_testing
+fi
+sock=$TEST_TMP/tmux.sock
+tm()
+{
+	tmux -S "$sock" "$@"
+}
+screen_has()
+{
+	tm capture-pane -p -t t | grep -q "$1"
+}
+tm -f /dev/null new-session -d -s t -x 80 -y 24 "env PS1='$ ' sh"
+trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+tm send-keys -t t "cd '$proj' && \"\$GUILD\" run -y stoppable; echo EXIT=\$?" Enter
+wait_for 30 screen_has '^started'
+tm send-keys -t t C-c
+wait_for 30 screen_has 'EXIT=[0-9]'
+ok "Ctrl-C in a terminal stops the pipeline: exit 130" screen_has 'EXIT=130' ||
+    tm capture-pane -p -t t | sed 's/^/# /'
+parent=$(newest_of stoppable)
+sleeper=$(run_of "$runs/$parent/sleeper")
+expect_output "Ctrl-C: pipeline and step terminated" - -- cat "$runs/$parent/.guild/attrs/exit_status" "$runs/$sleeper/.guild/attrs/exit_status" <<'EOF'
+-2
+-2
+EOF
+tm send-keys -t t "stty -a | tr ' ' '\n' | grep -x -e echo -e icanon | tr '\n' ' '; echo" Enter
+wait_for 5 screen_has '^icanon echo'
+ok "the terminal is restored (icanon, echo)" screen_has '^icanon echo'
+tm kill-server
 done_testing
