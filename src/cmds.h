@@ -34,6 +34,8 @@ extern const struct cmd_entry	cmd_diff_entry;
 extern const struct cmd_entry	cmd_export_entry;
 extern const struct cmd_entry	cmd_import_entry;
 extern const struct cmd_entry	cmd_tensorboard_entry;
+/* ui/cmd-view.c */
+extern const struct cmd_entry	cmd_view_entry;
 
 /*
  * Helpers of cmd-runs.c for every command that takes runs.

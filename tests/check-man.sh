@@ -81,10 +81,24 @@ check_options()
 }
 
 # The most specific page for a command: guild-CMD-SUB.1, guild-CMD.1 or guild.1.
+# The page whose NAME section names guild-NAME (a page may document
+# several commands: guild-export.1 names guild-import too).
+page_naming()
+{
+	for p in "$man"/guild-*.1; do
+		if sed -n '/^\.Sh NAME/,/^\.Sh /p' "$p" |
+		    grep -Eq "^\.Nm guild-$1( ,)?\$"; then
+			printf '%s\n' "$p"
+			return
+		fi
+	done
+}
+
 page_for()
 {
-	for p in "$man/guild-$1-$2.1" "$man/guild-$1.1" "$man/guild.1"; do
-		if [ -f "$p" ]; then
+	for p in "$man/guild-$1-$2.1" "$man/guild-$1.1" "$(page_naming "$1")" \
+	    "$man/guild.1"; do
+		if [ -n "$p" ] && [ -f "$p" ]; then
 			printf '%s\n' "$p"
 			return
 		fi
@@ -108,7 +122,8 @@ printf '%s\n' "$commands" > "$TEST_TMP/commands"
 while IFS= read -r row; do
 	cmd=${row%%,*}
 	for name in $(printf '%s\n' "$row" | tr ',' ' '); do
-		if [ -f "$man/guild-$name.1" ] || grep -Eq "(^|[[:space:].])Cm $name([[:space:]]|\$)" "$man/guild.1"; then
+		if [ -f "$man/guild-$name.1" ] || [ -n "$(page_naming "$name")" ] ||
+		    grep -Eq "(^|[[:space:].])Cm $name([[:space:]]|\$)" "$man/guild.1"; then
 			pass "command $name is documented"
 		else
 			fail "command $name is documented" \

@@ -325,3 +325,17 @@ keymap_describe(const struct keymap *km, enum keymap_id id, enum action act,
 		key_format(sb, keys[i]);
 	}
 }
+
+int
+keymap_first_key(const struct keymap *km, enum keymap_id id, enum action act)
+{
+	int	keys[1];
+
+	if (keymap_keys(km, id, act, keys, 1) == 1)
+		return keys[0];
+	if (id != KEYMAP_GENERIC &&
+	    keymap_keys(km, KEYMAP_GENERIC, act, keys, 1) == 1 &&
+	    find(km, id, keys[0]) == NULL)
+		return keys[0];
+	return -1;
+}

@@ -142,6 +142,9 @@ enum action	 keymap_lookup(const struct keymap *, enum keymap_id, int key);
  */
 size_t		 keymap_keys(const struct keymap *, enum keymap_id,
 		    enum action, int *keys, size_t max);
+/* The first key of an action in km (else generic), or -1. */
+int		 keymap_first_key(const struct keymap *, enum keymap_id,
+		    enum action);
 /* "j <Down>": the keys of an action (the keymap's, else generic's). */
 void		 keymap_describe(const struct keymap *, enum keymap_id,
 		    enum action, struct strbuf *);

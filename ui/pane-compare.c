@@ -689,13 +689,25 @@ compare_click(struct pane *p, int row, int col)
 		pane_set_cursor(p, r);
 }
 
+static const struct hint compare_hints[] = {
+	{ ACT_SORT_ASC, "sort" },
+	{ ACT_SORT_DESC, "sort desc" },
+	{ ACT_HIDE_COLUMN, "hide" },
+	{ ACT_SHOW_COLUMNS, "show all" },
+	{ ACT_COLUMN_LEFT, "move left" },
+	{ ACT_COLUMN_RIGHT, "move right" },
+	{ ACT_SKIP_UNCHANGED, "skip unchanged" },
+	{ ACT_ENTER, "info" },
+	{ ACT_QUIT, "close" },
+	{ ACT_NONE, NULL }
+};
+
 const struct pane_ops pane_compare_ops = {
 	.name = "compare",
 	.keymap = KEYMAP_COMPARE,
 	.priv_size = sizeof (struct comparepane),
 	.cursor = true,
-	.hints = "arrows move  s/S sort  x hide  X show  </> move  "
-	    "u skip unchanged  Enter info  q close",
+	.hints = compare_hints,
 	.init = compare_init,
 	.release = compare_release,
 	.title = compare_title,

@@ -257,12 +257,20 @@ files_current(struct pane *p)
 	return view_find_run(p->view, f->id, false);
 }
 
+static const struct hint files_hints[] = {
+	{ ACT_ENTER, "view" },
+	{ ACT_FILES, "hidden files" },
+	{ ACT_SHELL, "shell" },
+	{ ACT_QUIT, "close" },
+	{ ACT_NONE, NULL }
+};
+
 const struct pane_ops pane_files_ops = {
 	.name = "files",
 	.keymap = KEYMAP_FILES,
 	.priv_size = sizeof (struct filespane),
 	.cursor = true,
-	.hints = "Enter view  f hidden files too  ! shell  q close",
+	.hints = files_hints,
 	.init = files_init,
 	.release = files_release,
 	.title = files_title,

@@ -647,7 +647,6 @@ const struct pane_ops pane_form_ops = {
 	.keymap = KEYMAP_GENERIC,
 	.priv_size = sizeof (struct formpane),
 	.box = true,
-	.hints = "Enter preview, then Enter starts  Esc cancels",
 	.init = form_init,
 	.release = form_release,
 	.title = form_title,

@@ -164,11 +164,18 @@ help_action(struct pane *p, enum action act)
 	return textview_action(p, &h->tv, act);
 }
 
+static const struct hint help_hints[] = {
+	{ ACT_SEARCH, "search" },
+	{ ACT_SEARCH_NEXT, "next" },
+	{ ACT_QUIT, "close" },
+	{ ACT_NONE, NULL }
+};
+
 const struct pane_ops pane_help_ops = {
 	.name = "help",
 	.keymap = KEYMAP_HELP,
 	.priv_size = sizeof (struct helppane),
-	.hints = "arrows scroll  / search  q close",
+	.hints = help_hints,
 	.init = help_init,
 	.release = help_release,
 	.title = help_title,

@@ -395,12 +395,23 @@ info_action(struct pane *p, enum action act)
 	}
 }
 
+static const struct hint info_hints[] = {
+	{ ACT_LABEL, "label" },
+	{ ACT_TAG, "tag" },
+	{ ACT_MARK, "mark" },
+	{ ACT_STOP, "stop" },
+	{ ACT_DELETE, "delete" },
+	{ ACT_FILES, "files" },
+	{ ACT_PLOT, "plot" },
+	{ ACT_QUIT, "close" },
+	{ ACT_NONE, NULL }
+};
+
 const struct pane_ops pane_info_ops = {
 	.name = "info",
 	.keymap = KEYMAP_INFO,
 	.priv_size = sizeof (struct infopane),
-	.hints = "L label  t tag  m mark  S stop  d delete  f files  "
-	    "p plot  q close",
+	.hints = info_hints,
 	.init = info_init,
 	.release = info_release,
 	.title = info_title,

@@ -118,11 +118,18 @@ models_action(struct pane *p, enum action act)
 	return false;
 }
 
+static const struct hint models_hints[] = {
+	{ ACT_ENTER, "operations" },
+	{ ACT_NEXT_PANE, "next pane" },
+	{ ACT_FILTER_OP, "its runs" },
+	{ ACT_NONE, NULL }
+};
+
 const struct pane_ops pane_models_ops = {
 	.name = "models",
 	.keymap = KEYMAP_MODELS,
 	.cursor = true,
-	.hints = "Enter operations  Tab next pane  ? help",
+	.hints = models_hints,
 	.title = models_title,
 	.count = models_count,
 	.draw_line = models_draw_line,

@@ -82,11 +82,18 @@ ops_action(struct pane *p, enum action act)
 	return false;
 }
 
+static const struct hint ops_hints[] = {
+	{ ACT_ENTER, "run" },
+	{ ACT_FILTER_OP, "its runs" },
+	{ ACT_NEXT_PANE, "next pane" },
+	{ ACT_NONE, NULL }
+};
+
 const struct pane_ops pane_ops_ops = {
 	.name = "ops",
 	.keymap = KEYMAP_OPS,
 	.cursor = true,
-	.hints = "Enter run  o show its runs  Tab next pane  ? help",
+	.hints = ops_hints,
 	.title = ops_title,
 	.count = ops_count,
 	.draw_line = ops_draw_line,

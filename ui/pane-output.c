@@ -418,11 +418,13 @@ out_draw(struct pane *p, int y, int x, int h, int w)
 		for (row = 0; row < h && p->top + (size_t)row < n; row++) {
 			if (!out_line(p, p->top + (size_t)row, &l))
 				break;
-			draw_one(p, &l, y + row, x, w, p->hscroll);
+			draw_one(p, &l, y + row, x + 1, w - 1, p->hscroll);
 		}
 		return;
 	}
 	/* Wrapped: when following, start where the last lines just fit. */
+	x++;
+	w--;
 	if (o->follow) {
 		used = 0;
 		i = n;
@@ -614,12 +616,21 @@ out_current(struct pane *p)
 	return v->runs_pane->ops->current_run(v->runs_pane);
 }
 
+static const struct hint output_hints[] = {
+	{ ACT_FOLLOW, "follow" },
+	{ ACT_SEARCH, "search" },
+	{ ACT_SEARCH_NEXT, "next" },
+	{ ACT_WRAP, "wrap" },
+	{ ACT_ZOOM, "zoom" },
+	{ ACT_NONE, NULL }
+};
+
 const struct pane_ops pane_output_ops = {
 	.name = "output",
 	.keymap = KEYMAP_OUTPUT,
 	.priv_size = sizeof (struct outpane),
 	.cursor = false,
-	.hints = "F follow  / search  n next  w wrap  z zoom  ? help",
+	.hints = output_hints,
 	.init = out_init,
 	.release = out_release,
 	.title = out_title,

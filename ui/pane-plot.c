@@ -446,11 +446,19 @@ plot_tick(struct pane *p)
 	}
 }
 
+static const struct hint plot_hints[] = {
+	{ ACT_NEXT_SCALAR, "next scalar" },
+	{ ACT_PREV_SCALAR, "previous" },
+	{ ACT_PLOT_STYLE, "style" },
+	{ ACT_QUIT, "close" },
+	{ ACT_NONE, NULL }
+};
+
 const struct pane_ops pane_plot_ops = {
 	.name = "plot",
 	.keymap = KEYMAP_PLOT,
 	.priv_size = sizeof (struct plotpane),
-	.hints = "Left/Right scalar  s style  R reload  q close",
+	.hints = plot_hints,
 	.init = plot_init,
 	.release = plot_release,
 	.title = plot_title,

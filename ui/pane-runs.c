@@ -81,7 +81,7 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
 	struct strbuf		 sb = STRBUF_INIT;
 	struct style		 base, st;
 	bool			 sel = runlist_is_selected(rl, row->id);
-	bool			 narrow = w < 76;
+	bool			 narrow = w < 90;
 	int			 col = x, end = x + w, n, opw, numw;
 	size_t			 i;
 
@@ -98,7 +98,7 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
 	col += 2;
 
 	strbuf_addf(&sb, "%zu", rl->rows.n > 0 ? rl->rows.n - 1 : 0);
-	numw = (int)sb.len + 12;
+	numw = (int)sb.len + 13;
 	strbuf_reset(&sb);
 	strbuf_addf(&sb, "[%zu:%.8s]", runlist_number(rl, idx), row->id);
 	draw_str(y, col, end - col, sb.buf, FIELD(ROLE_ID));
@@ -225,12 +225,24 @@ runs_click(struct pane *p, int row, int col)
 		pane_set_cursor(p, i);
 }
 
+static const struct hint runs_hints[] = {
+	{ ACT_ENTER, "info" },
+	{ ACT_SELECT, "select" },
+	{ ACT_RUN_OP, "run again" },
+	{ ACT_STOP, "stop" },
+	{ ACT_DELETE, "delete" },
+	{ ACT_LABEL, "label" },
+	{ ACT_COMPARE, "compare" },
+	{ ACT_PLOT, "plot" },
+	{ ACT_FILTER, "filter" },
+	{ ACT_NONE, NULL }
+};
+
 const struct pane_ops pane_runs_ops = {
 	.name = "runs",
 	.keymap = KEYMAP_RUNS,
 	.cursor = true,
-	.hints = "Enter info  Space select  d delete  S stop  L label  "
-	    "c compare  p plot  / filter  ? help",
+	.hints = runs_hints,
 	.title = runs_title,
 	.count = runs_count,
 	.draw_line = runs_draw_line,

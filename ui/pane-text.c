@@ -249,11 +249,18 @@ text_action(struct pane *p, enum action act)
 	return textview_action(p, &t->tv, act);
 }
 
+static const struct hint text_hints[] = {
+	{ ACT_SEARCH, "search" },
+	{ ACT_SEARCH_NEXT, "next" },
+	{ ACT_QUIT, "close" },
+	{ ACT_NONE, NULL }
+};
+
 const struct pane_ops pane_text_ops = {
 	.name = "text",
 	.keymap = KEYMAP_TEXT,
 	.priv_size = sizeof (struct textpane),
-	.hints = "/ search  n next  arrows scroll  q close",
+	.hints = text_hints,
 	.init = text_init,
 	.release = text_release,
 	.title = text_title,

@@ -152,12 +152,21 @@ trash_reload(struct pane *p, bool action)
 	pane_scroll_to_cursor(p);
 }
 
+static const struct hint trash_hints[] = {
+	{ ACT_RESTORE, "restore" },
+	{ ACT_PURGE, "purge" },
+	{ ACT_SELECT, "select" },
+	{ ACT_ENTER, "info" },
+	{ ACT_QUIT, "close" },
+	{ ACT_NONE, NULL }
+};
+
 const struct pane_ops pane_trash_ops = {
 	.name = "trash",
 	.keymap = KEYMAP_TRASH,
 	.priv_size = sizeof (struct trashpane),
 	.cursor = true,
-	.hints = "u restore  d purge  Space select  Enter info  q close",
+	.hints = trash_hints,
 	.init = trash_init,
 	.release = trash_release,
 	.title = trash_title,

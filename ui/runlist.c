@@ -14,6 +14,13 @@
 #include "strbuf.h"
 #include "util.h"
 
+static void
+drop_filter(struct runlist *rl)
+{
+	runindex_filter_free(rl->rf);
+	rl->rf = NULL;
+}
+
 void
 runlist_init(struct runlist *rl, struct runindex *idx, const char *dir,
     bool deleted)
@@ -64,13 +71,6 @@ dir_stamp(const char *dir, struct timespec *ts)
 #define CHUNK		8192
 /* New runs at the top are merged when there are at most this many. */
 #define PEEK		128
-
-static void
-drop_filter(struct runlist *rl)
-{
-	runindex_filter_free(rl->rf);
-	rl->rf = NULL;
-}
 
 static int
 compile_filter(struct runlist *rl, char **cause)

@@ -439,8 +439,10 @@ draw_title(struct view *v)
 static void
 draw_status(struct view *v)
 {
-	struct pane	*p = view_focus(v);
-	int		 y = v->rows - 1, n;
+	struct pane		*p = view_focus(v);
+	struct strbuf		 sb = STRBUF_INIT;
+	const struct hint	*h;
+	int			 y = v->rows - 1, key;
 
 	if (v->prompt != NULL) {
 		prompt_draw(v, y, v->cols);
@@ -452,10 +454,25 @@ draw_status(struct view *v)
 		    ROLE_ERROR : ROLE_STATUS));
 		return;
 	}
-	n = draw_str(y, 0, v->cols - 8, p->ops->hints != NULL ?
-	    p->ops->hints : "", theme_style(ROLE_HINT));
-	(void)n;
-	draw_str(y, v->cols - 7, 7, "? help", theme_style(ROLE_HINT));
+	/* Hints name the keys bound now, so they follow view.conf. */
+	for (h = p->ops->hints; h != NULL && h->act != ACT_NONE; h++) {
+		if ((key = keymap_first_key(v->km, p->ops->keymap,
+		    h->act)) == -1)
+			continue;
+		if (sb.len > 0)
+			strbuf_addstr(&sb, "  ");
+		key_format(&sb, key);
+		strbuf_addf(&sb, " %s", h->label);
+	}
+	draw_str(y, 0, v->cols - 8, sb.buf, theme_style(ROLE_HINT));
+	strbuf_reset(&sb);
+	if ((key = keymap_first_key(v->km, p->ops->keymap, ACT_HELP)) != -1) {
+		key_format(&sb, key);
+		strbuf_addstr(&sb, " help");
+		draw_str(y, v->cols - (int)sb.len - 1, (int)sb.len, sb.buf,
+		    theme_style(ROLE_HINT));
+	}
+	strbuf_release(&sb);
 }
 
 static void

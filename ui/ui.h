@@ -223,13 +223,19 @@ struct tline	*textbuf_addf(struct textbuf *, enum role, const char *fmt,
 struct pane;
 struct view;
 
+/* A key hint of the status line: the action's key, then the label. */
+struct hint {
+	enum action	 act;
+	const char	*label;
+};
+
 struct pane_ops {
 	const char	*name;
 	enum keymap_id	 keymap;
 	size_t		 priv_size;
 	bool		 cursor;	/* a list with a cursor (else text) */
 	bool		 box;		/* a box over what is below */
-	const char	*hints;		/* status line when focused */
+	const struct hint *hints;	/* status line when focused */
 
 	void		(*init)(struct pane *, void *arg);
 	void		(*release)(struct pane *);
