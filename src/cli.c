@@ -25,6 +25,9 @@ static const struct cmd_option global_options[] = {
 	{ 0 }
 };
 
+/* The table cli_main() runs, for cli_commands(). */
+static const struct cmd_entry *const *cli_table_cmds;
+
 static const struct cmd_option help_option = {
 	-1, NULL, "help", NULL, "Show this message and exit."
 };
@@ -506,6 +509,32 @@ dispatch(struct cmd_ctx *ctx, const char *path, const struct cmd_entry *e,
 	return rc;
 }
 
+const struct cmd_entry *const *
+cli_commands(void)
+{
+	return cli_table_cmds;
+}
+
+const struct cmd_option *
+cli_global_options(void)
+{
+	return global_options;
+}
+
+const struct cmd_entry *
+cli_lookup(const char *const *path, size_t n)
+{
+	const struct cmd_entry	*const *table = cli_table_cmds, *e = NULL;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		if (table == NULL || (e = find_command(table, path[i])) == NULL)
+			return NULL;
+		table = e->subcommands;
+	}
+	return e;
+}
+
 struct guild_home *
 cli_home(struct cmd_ctx *ctx)
 {
@@ -536,6 +565,7 @@ cli_main(const struct cmd_entry *const *table, int argc, char **argv)
 	const char		*dir;
 	int			 rc;
 
+	cli_table_cmds = table;
 	memset(&ctx, 0, sizeof ctx);
 	memset(&a, 0, sizeof a);
 	ctx.argv0 = argv[0];

@@ -78,6 +78,16 @@ bool		 cmd_arg_has(const struct cmd_args *, int id);
 /* Run the program: parse global options and dispatch. Returns exit status. */
 int		 cli_main(const struct cmd_entry *const *table, int argc, char **argv);
 
+/*
+ * For commands that describe the others (guild completion): the table
+ * given to cli_main() (NULL before), the global options, and the entry
+ * at path ("runs", "runs rm": names or aliases, each word a subcommand
+ * of the one before), or NULL when there is none.
+ */
+const struct cmd_entry *const *cli_commands(void);
+const struct cmd_option *cli_global_options(void);
+const struct cmd_entry *cli_lookup(const char *const *path, size_t n);
+
 /* The Guild home (resolved once). NULL after printing an error. */
 struct guild_home *cli_home(struct cmd_ctx *);
 /* The project's guild.yml in the current directory; NULL after an error. */

@@ -30,6 +30,7 @@
 #include "strbuf.h"
 #include "util.h"
 #include "value.h"
+#include "../ui/view.h"
 
 enum {
 	O_COLS = 1,
@@ -1041,6 +1042,29 @@ print_scalars(const struct run_rows *rows)
 	}
 }
 
+/* guild view on its compare table, of these runs (all: of every run). */
+static int
+view_compare(struct cmd_ctx *ctx, struct cmd_args *a,
+    const struct run_rows *rows)
+{
+	struct view_options	opts;
+	struct strvec		ids = STRVEC_INIT;
+	size_t			i;
+	bool			some = a->pos.n > 0;
+	int			rc;
+
+	for (i = 40; i < CMD_MAX_OPTIONS && !some; i++)
+		some = a->count[i] > 0;
+	memset(&opts, 0, sizeof opts);
+	opts.start = VIEW_START_COMPARE;
+	for (i = 0; some && i < rows->n; i++)
+		strvec_push(&ids, rows->v[i]->id);
+	opts.run_ids = some ? &ids : NULL;
+	rc = view_main(ctx, &opts);
+	strvec_clear(&ids);
+	return rc;
+}
+
 static int
 cmd_compare_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -1079,6 +1103,16 @@ cmd_compare_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return rc;
 	}
 	runindex_close(idx);
+
+	/* On a terminal, without --table or --csv: the view's compare. */
+	if (!cmd_arg_has(a, O_TABLE) && !cmd_arg_has(a, O_CSV) &&
+	    !cmd_arg_has(a, O_PRINT_SCALARS) && isatty(STDIN_FILENO) &&
+	    isatty(STDOUT_FILENO)) {
+		plan_release(&plan);
+		rc = view_compare(ctx, a, &t.rows);
+		run_rows_release(&t.rows);
+		return rc;
+	}
 
 	if (cmd_arg_has(a, O_PRINT_SCALARS)) {
 		print_scalars(&t.rows);

@@ -86,6 +86,7 @@ struct node {
 	bool			 negate;
 	enum filterexpr_source	 src;
 	char			*name;
+	char			*needle;	/* contains: str(term), lowercase */
 };
 
 struct filterexpr {
@@ -319,6 +320,7 @@ node_free(struct node *n)
 	node_free(n->b);
 	value_free(n->term);
 	free(n->name);
+	free(n->needle);
 	free(n);
 }
 
@@ -332,6 +334,8 @@ node_new(enum node_type type)
 }
 
 static struct value	*parse_term(struct parser *);
+static void		 pystr(struct strbuf *, const struct value *, bool);
+static void		 lower(char *);
 
 static struct value *
 parse_list(struct parser *p)
@@ -488,6 +492,13 @@ parse_test(struct parser *p)
 		if (n->term == NULL) {
 			node_free(n);
 			return NULL;
+		}
+		if (n->type == N_CONTAINS) {
+			struct strbuf	sb = STRBUF_INIT;
+
+			pystr(&sb, n->term, false);
+			lower(sb.buf);
+			n->needle = strbuf_detach(&sb, NULL);
 		}
 		return n;
 	default:
@@ -850,9 +861,9 @@ list_has(const struct value *list, const struct value *item)
 }
 
 static bool
-contains(const struct value *v, const struct value *t)
+contains(const struct value *v, const struct value *t, const char *needle)
 {
-	struct strbuf	a = STRBUF_INIT, b = STRBUF_INIT;
+	struct strbuf	a = STRBUF_INIT;
 	size_t		i;
 	bool		r;
 
@@ -866,21 +877,22 @@ contains(const struct value *v, const struct value *t)
 		}
 		return list_has(v, t);
 	}
+	/* The common case, a string, needs no copy. */
+	if (v->type == VALUE_STRING)
+		return strcasestr(v->u.s, needle) != NULL;
 	pystr(&a, v, false);
-	pystr(&b, t, false);
 	lower(a.buf);
-	lower(b.buf);
-	r = strstr(a.buf, b.buf) != NULL;
+	r = strstr(a.buf, needle) != NULL;
 	strbuf_release(&a);
-	strbuf_release(&b);
 	return r;
 }
 
 static bool
 eval(const struct node *n, filterexpr_lookup_fn fn, void *arg)
 {
-	struct value	*v;
-	bool		 r;
+	const struct value	*v;
+	struct value		*owned = NULL;
+	bool			 r;
 
 	switch (n->type) {
 	case N_TERM:
@@ -894,7 +906,7 @@ eval(const struct node *n, filterexpr_lookup_fn fn, void *arg)
 	default:
 		break;
 	}
-	v = fn(n->src, n->name, arg);
+	v = fn(n->src, n->name, arg, &owned);
 	switch (n->type) {
 	case N_CMP:
 		if (n->cmp == CMP_EQ)
@@ -910,7 +922,7 @@ eval(const struct node *n, filterexpr_lookup_fn fn, void *arg)
 			r = !r;
 		break;
 	case N_CONTAINS:
-		r = filterexpr_truth(v) && contains(v, n->term);
+		r = filterexpr_truth(v) && contains(v, n->term, n->needle);
 		if (n->negate)
 			r = !r;
 		break;
@@ -918,7 +930,7 @@ eval(const struct node *n, filterexpr_lookup_fn fn, void *arg)
 		r = false;
 		break;
 	}
-	value_free(v);
+	value_free(owned);
 	return r;
 }
 

@@ -37,10 +37,13 @@ enum filterexpr_source {
 
 /*
  * The value of a name for the run being tested, or NULL when undefined.
- * The evaluator frees what it gets.
+ * A value made for the call is also stored in *owned, and the evaluator
+ * frees it; anything else must stay valid until the next call. name is
+ * the expression's own string, the same pointer filterexpr_names() gave
+ * (so a callback may recognise it by address).
  */
-typedef struct value *(*filterexpr_lookup_fn)(enum filterexpr_source,
-	    const char *name, void *arg);
+typedef const struct value *(*filterexpr_lookup_fn)(enum filterexpr_source,
+	    const char *name, void *arg, struct value **owned);
 
 struct filterexpr;
 

@@ -91,24 +91,87 @@ regex_pattern(const struct regex *re)
 	return re->pattern;
 }
 
+unsigned
+regex_ngroups(const struct regex *re)
+{
+	uint32_t	n = 0;
+
+	pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &n);
+	return n;
+}
+
+size_t
+regex_nnames(const struct regex *re)
+{
+	uint32_t	n = 0;
+
+	pcre2_pattern_info(re->code, PCRE2_INFO_NAMECOUNT, &n);
+	return n;
+}
+
+const char *
+regex_name(const struct regex *re, size_t i, unsigned *group)
+{
+	PCRE2_SPTR		 table;
+	uint32_t		 size;
+	const unsigned char	*e;
+
+	if (i >= regex_nnames(re))
+		return NULL;
+	pcre2_pattern_info(re->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
+	pcre2_pattern_info(re->code, PCRE2_INFO_NAMETABLE, &table);
+	e = table + i * size;
+	if (group != NULL)
+		*group = (unsigned)(e[0] << 8 | e[1]);
+	return (const char *)e + 2;
+}
+
+int
+regex_exec(struct regex *re, const char *text, size_t len, size_t from,
+    int eflags)
+{
+	uint32_t	options = 0;
+	int		rc;
+
+	if (from > len)
+		return 0;
+	if (eflags & REGEX_NOTEMPTY_HERE)
+		options |= PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED;
+	rc = pcre2_match(re->code, (PCRE2_SPTR)text, len, from, options,
+	    re->md, NULL);
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		rc = pcre2_match(re->code, (PCRE2_SPTR)text, len, from,
+		    options | PCRE2_NO_JIT, re->md, NULL);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	return rc < 0 ? -1 : 1;
+}
+
+bool
+regex_group(const struct regex *re, unsigned n, size_t *start, size_t *end)
+{
+	PCRE2_SIZE	*ov = pcre2_get_ovector_pointer(re->md);
+
+	if (n >= pcre2_get_ovector_count(re->md) || ov[2 * n] == PCRE2_UNSET)
+		return false;
+	*start = ov[2 * n];
+	*end = ov[2 * n + 1] < ov[2 * n] ? ov[2 * n] : ov[2 * n + 1];
+	return true;
+}
+
 bool
 regex_search(struct regex *re, const char *text, size_t len, size_t from,
     size_t *start, size_t *end)
 {
-	PCRE2_SIZE	*ov;
-	int		 rc;
+	size_t	s = 0, e = 0;
 
-	if (from > len)
+	if (regex_exec(re, text, len, from, 0) != 1)
 		return false;
-	rc = pcre2_match(re->code, (PCRE2_SPTR)text, len, from, 0,
-	    re->md, NULL);
-	if (rc < 0)
-		return false;
-	ov = pcre2_get_ovector_pointer(re->md);
+	regex_group(re, 0, &s, &e);
 	if (start != NULL)
-		*start = ov[0];
+		*start = s;
 	if (end != NULL)
-		*end = ov[1] < ov[0] ? ov[0] : ov[1];
+		*end = e;
 	return true;
 }
 

@@ -46,6 +46,7 @@
 #include <fnmatch.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +70,9 @@
 #include "value.h"
 #include "yamlnode.h"
 
-#define SCHEMA_VERSION	1
+#define SCHEMA_VERSION	4
+#define STR(x)		#x
+#define XSTR(x)		STR(x)
 #define BUSY_TIMEOUT_MS	30000
 #define WRITE_BATCH	200
 /*
@@ -105,12 +108,12 @@ static const char schema_sql[] =
 	" pkg_type TEXT NOT NULL,"
 	" pkg_name TEXT NOT NULL,"
 	" opref TEXT NOT NULL,"
-	" label TEXT NOT NULL,"
-	" marked INTEGER NOT NULL,"
-	" tags TEXT NOT NULL,"
+	" label TEXT,"			/* NULL: no such attr, and so on */
+	" marked INTEGER,"
+	" tags TEXT,"
 	" comments TEXT NOT NULL,"
 	" digest TEXT,"
-	" initialized INTEGER NOT NULL,"
+	" initialized INTEGER,"
 	" started INTEGER NOT NULL,"
 	" stopped INTEGER NOT NULL,"
 	" exit_status INTEGER,"
@@ -119,21 +122,33 @@ static const char schema_sql[] =
 	" flags_loaded INTEGER NOT NULL DEFAULT 0,"
 	" scalars_stamp INTEGER,"
 	" UNIQUE (deleted, id));"
-	"CREATE INDEX IF NOT EXISTS runs_order ON runs (deleted, ts DESC, id);"
+	/*
+	 * In listing order, and covering what filters test, so that counting
+	 * and filtering 100,000 runs reads this narrow index, not the rows.
+	 */
+	"CREATE INDEX IF NOT EXISTS runs_order ON runs (deleted, ts DESC, id,"
+	" status, marked, model, op, op_desc, pkg_type, label, tags, comments,"
+	" started, stopped, exit_status);"
+	"CREATE INDEX IF NOT EXISTS runs_noflags ON runs (deleted)"
+	" WHERE flags_loaded = 0;"
+	"CREATE INDEX IF NOT EXISTS runs_noscalars ON runs (deleted)"
+	" WHERE scalars_stamp IS NULL;"
 	"CREATE INDEX IF NOT EXISTS runs_check ON runs (deleted)"
 	" WHERE check_ != 0;"
 	"CREATE TABLE IF NOT EXISTS flags ("
 	" rid INTEGER NOT NULL, name TEXT NOT NULL, type INTEGER NOT NULL,"
 	" val, PRIMARY KEY (rid, name)) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS flags_name ON flags (name);"
+	"CREATE INDEX IF NOT EXISTS flags_name ON flags (name, rid, type, val);"
 	"CREATE TABLE IF NOT EXISTS scalars ("
 	" rid INTEGER NOT NULL, key TEXT NOT NULL,"
 	" first_v, first_step, first_t, last_v, last_step, last_t,"
 	" min_v, min_step, min_t, max_v, max_step, max_t, total, count,"
 	" PRIMARY KEY (rid, key)) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS scalars_key ON scalars (key);"
+	"CREATE INDEX IF NOT EXISTS scalars_key ON scalars (key, rid, last_v);"
 	"CREATE TABLE IF NOT EXISTS dirs ("
 	" deleted INTEGER PRIMARY KEY, stamp INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS attrnames ("
+	" name TEXT PRIMARY KEY) WITHOUT ROWID;"
 	"CREATE TABLE IF NOT EXISTS pending ("
 	" deleted INTEGER NOT NULL, name TEXT NOT NULL,"
 	" PRIMARY KEY (deleted, name)) WITHOUT ROWID;"
@@ -180,17 +195,32 @@ struct meta {
 	uint64_t	scalars_stamp;
 };
 
-/* rid -> value, for the flags and scalars a filter expression uses. */
-struct ridmap {
-	int64_t		 *keys;
-	struct value	**vals;
-	size_t		  cap, n;
+/*
+ * rid -> value, for the flags and scalars a filter expression uses: an
+ * array indexed by rid (rids are small and dense: sqlite gives the next
+ * one to each new run), so a lookup is one load.
+ */
+struct valmap {
+	const struct value	**v;
+	size_t			  n;		/* max rid + 1 */
+	struct value		 *slab;		/* one allocation for them all */
+	struct value		**owned;	/* lists and maps, to free */
+	char			**strs;		/* strings in the slab */
+	size_t			  nowned, aowned, nstrs, astrs;
 };
 
 struct preload {
 	char			*name;
 	enum filterexpr_source	 src;		/* FLAG or SCALAR */
-	struct ridmap		 map;
+	struct valmap		 map;
+};
+
+/* What the expression's names are, by the address of its strings. */
+struct exname {
+	const char		*ptr;
+	int			 core;		/* core_attrs[], or -1 */
+	bool			 attr;		/* some run has such an attr */
+	int			 flag, scalar;	/* preload[], or -1 */
 };
 
 struct op_pat {
@@ -204,6 +234,7 @@ struct runindex_filter {
 	struct filterexpr	*expr;
 	char			*cond;		/* SQL, "" for none */
 	struct strvec		 params;	/* ?10, ?11, ... */
+	char			*expr_call;	/* guild_expr(...), by preload() */
 	unsigned long		 serial;	/* never reused, unlike addresses */
 };
 
@@ -225,12 +256,15 @@ struct runindex {
 	bool			 cur_deleted;
 	struct preload		*pre;
 	size_t			 npre;
+	struct exname		*names;
+	size_t			 nnames;
 	unsigned long		 pre_for;	/* filter serial, 0: none */
 	int			 pre_deleted;
 	unsigned		 pre_gen;
 	unsigned		 gen;		/* flags/scalars writes */
-	time_t			 now_s;
 };
+
+static void	split_col(struct strvec *, const char *);
 
 /* Stamps. */
 
@@ -306,31 +340,113 @@ stamp_path(struct stamper *s, int dfd, const char *rel)
 	return 0;
 }
 
-/* What verification recomputes: .guild, attrs, the editable attrs. */
+/*
+ * What verification recomputes: .guild, attrs, the editable attrs. Hot
+ * (once per row handed out): paths are built on the stack when they fit.
+ */
 static uint64_t
 row_stamp(int dfd, const char *id, unsigned editable, int64_t now)
 {
 	struct stamper	 s = { 0xcbf29ce484222325ULL, 0 };
-	char		*rel;
-	size_t		 i;
+	char		 buf[256], *rel;
+	size_t		 i, len = strlen(id);
 
-	rel = xasprintf("%s/.guild", id);
+	if (len + sizeof "/.guild/attrs/comments" > sizeof buf)
+		rel = xmalloc(len + sizeof "/.guild/attrs/comments");
+	else
+		rel = buf;
+	memcpy(rel, id, len);
+	memcpy(rel + len, "/.guild", sizeof "/.guild");
 	if (stamp_path(&s, dfd, rel) == -1) {
-		free(rel);
+		if (rel != buf)
+			free(rel);
 		return 0;
 	}
-	free(rel);
-	rel = xasprintf("%s/.guild/attrs", id);
+	memcpy(rel + len, "/.guild/attrs", sizeof "/.guild/attrs");
 	stamp_path(&s, dfd, rel);
-	free(rel);
 	for (i = 0; i < ARRAY_SIZE(editable_attrs); i++) {
 		if (~editable & (1U << i))
 			continue;
-		rel = xasprintf("%s/.guild/attrs/%s", id, editable_attrs[i]);
+		rel[len + sizeof "/.guild/attrs" - 1] = '/';
+		memcpy(rel + len + sizeof "/.guild/attrs", editable_attrs[i],
+		    strlen(editable_attrs[i]) + 1);
 		stamp_path(&s, dfd, rel);
-		free(rel);
 	}
+	if (rel != buf)
+		free(rel);
 	return stamp_final(&s, now);
+}
+
+/* Stamps of many rows at once: the stat calls are most of "runs -a". */
+struct stamp_job {
+	int			 dfd;
+	struct run_row *const	*rows;
+	const unsigned		*editable;
+	uint64_t		*out;
+	size_t			 n;
+	int64_t			 now;
+};
+
+static void *
+stamp_worker(void *arg)
+{
+	struct stamp_job	*job = arg;
+	size_t			 i;
+
+	for (i = 0; i < job->n; i++)
+		job->out[i] = row_stamp(job->dfd, job->rows[i]->id,
+		    job->editable[i], job->now);
+	return NULL;
+}
+
+/*
+ * out[i] = row_stamp() of rows[i], on a few threads when there are many
+ * (path lookups scale with cores; everything else stays single-threaded).
+ */
+static void
+row_stamps(int dfd, struct run_row *const *rows, const unsigned *editable,
+    size_t n, int64_t now, uint64_t *out)
+{
+	enum { MAX_THREADS = 4, PER_THREAD = 2000 };
+	struct stamp_job	 jobs[MAX_THREADS];
+	pthread_t		 tids[MAX_THREADS];
+	bool			 started[MAX_THREADS];
+	long			 cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t			 nt, i, chunk;
+
+	nt = n / PER_THREAD;
+	if (cpus > 0 && nt > (size_t)cpus)
+		nt = (size_t)cpus;
+	if (nt > MAX_THREADS)
+		nt = MAX_THREADS;
+	if (nt < 2) {
+		struct stamp_job	job = { dfd, rows, editable, out, n, now };
+
+		stamp_worker(&job);
+		return;
+	}
+	chunk = (n + nt - 1) / nt;
+	for (i = 0; i < nt; i++) {
+		size_t	from = i * chunk;
+
+		jobs[i].dfd = dfd;
+		jobs[i].rows = rows + from;
+		jobs[i].editable = editable + from;
+		jobs[i].out = out + from;
+		jobs[i].n = from + chunk > n ? n - from : chunk;
+		jobs[i].now = now;
+		/* The first chunk is ours; a failed thread's too. */
+		started[i] = i > 0 && pthread_create(&tids[i], NULL,
+		    stamp_worker, &jobs[i]) == 0;
+	}
+	for (i = 0; i < nt; i++) {
+		if (!started[i])
+			stamp_worker(&jobs[i]);
+	}
+	for (i = 1; i < nt; i++) {
+		if (started[i])
+			pthread_join(tids[i], NULL);
+	}
 }
 
 /* Reading run directories. */
@@ -940,7 +1056,9 @@ db_open(struct runindex *ri, bool memory, char **cause)
 		if (exec(ri, "PRAGMA synchronous=NORMAL", cause) == -1)
 			return -1;
 	}
-	if (exec(ri, "PRAGMA cache_size=-16000", cause) == -1 ||
+	/* Scans read pages through the mapping, not a read() each. */
+	if (exec(ri, "PRAGMA mmap_size=1073741824", cause) == -1 ||
+	    exec(ri, "PRAGMA cache_size=-16000", cause) == -1 ||
 	    exec(ri, "PRAGMA temp_store=MEMORY", cause) == -1)
 		return -1;
 	if (version == SCHEMA_VERSION)
@@ -952,7 +1070,8 @@ db_open(struct runindex *ri, bool memory, char **cause)
 		goto fail;
 	if (version == 0) {
 		if (exec(ri, schema_sql, cause) == -1 ||
-		    exec(ri, "PRAGMA user_version = " "1", cause) == -1)
+		    exec(ri, "PRAGMA user_version = " XSTR(SCHEMA_VERSION),
+		    cause) == -1)
 			goto fail;
 	} else if (version != SCHEMA_VERSION) {
 		ri->sqlerr = SQLITE_SCHEMA;
@@ -1002,10 +1121,6 @@ recover(struct runindex *ri)
 	free(c);
 	return false;
 }
-
-#if SCHEMA_VERSION != 1
-#error "schema_sql sets user_version 1"
-#endif
 
 static void
 give_cause(char **cause, char *c)
@@ -1115,12 +1230,19 @@ write_rec(struct runindex *ri, struct rec *r, char **cause)
 	bind_text(st, 11, type);
 	bind_text(st, 12, r->row.pkg_name);
 	bind_text(st, 13, r->row.opref);
-	bind_text(st, 14, r->row.label);
-	sqlite3_bind_int(st, 15, r->row.marked);
-	bind_text(st, 16, r->tags_col);
+	/* Attrs that are missing are NULL, so -F can tell "undefined". */
+	bind_text(st, 14, r->editable & 1U ? r->row.label : NULL);
+	if (r->editable & 4U)
+		sqlite3_bind_int(st, 15, r->row.marked);
+	else
+		sqlite3_bind_null(st, 15);
+	bind_text(st, 16, r->editable & 2U ? r->tags_col : NULL);
 	bind_text(st, 17, r->comments);
 	bind_text(st, 18, r->row.sourcecode_digest);
-	sqlite3_bind_int64(st, 19, r->row.initialized);
+	if (r->row.initialized != 0)
+		sqlite3_bind_int64(st, 19, r->row.initialized);
+	else
+		sqlite3_bind_null(st, 19);
 	sqlite3_bind_int64(st, 20, r->row.started);
 	sqlite3_bind_int64(st, 21, r->row.stopped);
 	if (r->row.has_exit_status)
@@ -1145,6 +1267,45 @@ write_rec(struct runindex *ri, struct rec *r, char **cause)
 
 static const char sql_del_id[] =
 	"DELETE FROM runs WHERE deleted = ?1 AND id = ?2";
+static const char sql_attrname[] =
+	"INSERT OR IGNORE INTO attrnames (name) VALUES (?1)";
+
+/*
+ * Every attr name any run ever had (a superset: never removed), so that
+ * a filter expression knows when a name cannot be an attr of any run and
+ * skips looking for one.
+ */
+static int
+write_attrnames(struct runindex *ri, struct rec *const *v, size_t n,
+    char **cause)
+{
+	struct strvec	 names = STRVEC_INIT;
+	sqlite3_stmt	*st;
+	size_t		 i;
+	int		 rc = 0;
+
+	for (i = 0; i < n; i++) {
+		struct strvec	one = STRVEC_INIT;
+		size_t		j;
+
+		split_col(&one, v[i]->attr_names);
+		for (j = 0; j < one.n; j++) {
+			if (strvec_find(&names, one.v[j]) == -1)
+				strvec_push(&names, one.v[j]);
+		}
+		strvec_clear(&one);
+	}
+	for (i = 0; i < names.n && rc == 0; i++) {
+		if ((st = stmt(ri, sql_attrname, cause)) == NULL)
+			rc = -1;
+		else {
+			bind_text(st, 1, names.v[i]);
+			rc = step_done(ri, st, cause);
+		}
+	}
+	strvec_clear(&names);
+	return rc;
+}
 
 /* Apply records (upserts) and removals (ids) in short transactions. */
 static int
@@ -1161,6 +1322,8 @@ write_batch(struct runindex *ri, bool deleted, struct recs *rs,
 			if (write_rec(ri, rs->v[i], cause) == -1)
 				goto fail;
 		}
+		if (write_attrnames(ri, rs->v + i - k, k, cause) == -1)
+			goto fail;
 		for (; k < WRITE_BATCH && gone != NULL && j < gone->n; k++,
 		    j++) {
 			if ((st = stmt(ri, sql_del_id, cause)) == NULL)
@@ -1578,6 +1741,38 @@ row_from_stmt(const struct runindex *ri, sqlite3_stmt *st, struct meta *m)
 	return row;
 }
 
+static bool
+str_differs(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a != b;
+	return strcmp(a, b) != 0;
+}
+
+/* Whether a fresh record differs from a row in what filters look at. */
+static bool
+row_differs(const struct run_row *row, const struct rec *r)
+{
+	size_t	i;
+
+	if (row->started != r->row.started ||
+	    row->initialized != r->row.initialized ||
+	    row->stopped != r->row.stopped || row->status != r->row.status ||
+	    row->has_exit_status != r->row.has_exit_status ||
+	    row->exit_status != r->row.exit_status ||
+	    row->marked != r->row.marked || row->tags.n != r->row.tags.n ||
+	    str_differs(row->label, r->row.label) ||
+	    str_differs(row->opref, r->row.opref) ||
+	    str_differs(row->sourcecode_digest, r->row.sourcecode_digest))
+		return true;
+	for (i = 0; i < row->tags.n; i++) {
+		if (strcmp(row->tags.v[i], r->row.tags.v[i]) != 0)
+			return true;
+	}
+	/* Comments are not in rows: with some, assume they changed. */
+	return (r->editable & 1U << 3) != 0;
+}
+
 /* Replace a row's core fields with a fresh record's (keeping extras). */
 static void
 row_take(struct run_row *row, struct rec *r)
@@ -1875,14 +2070,16 @@ bind_point(sqlite3_stmt *st, int i, const struct scalar_point *p)
 	sqlite3_bind_int64(st, i + 2, p->time_ms);
 }
 
+/* In a transaction (own, unless the caller has one open). */
 static int
 write_scalars(struct runindex *ri, int64_t rid, uint64_t stamp,
     const struct scalars_summary *sum, char **cause)
 {
 	sqlite3_stmt	*st;
 	size_t		 i;
+	bool		 own = sqlite3_get_autocommit(ri->db) != 0;
 
-	if (begin(ri, cause) == -1)
+	if (own && begin(ri, cause) == -1)
 		return -1;
 	if ((st = stmt(ri, sql_scalars_del, cause)) == NULL)
 		goto fail;
@@ -1915,9 +2112,10 @@ write_scalars(struct runindex *ri, int64_t rid, uint64_t stamp,
 	if (step_done(ri, st, cause) == -1)
 		goto fail;
 	ri->gen++;
-	return commit(ri, cause);
+	return own ? commit(ri, cause) : 0;
 fail:
-	rollback(ri);
+	if (own)
+		rollback(ri);
 	return -1;
 }
 
@@ -2002,7 +2200,9 @@ row_scalars(struct runindex *ri, struct run_row *row, const struct meta *m,
 
 static const char sql_unloaded_scalars[] =
 	"SELECT rid, id, scalars_stamp FROM runs WHERE deleted = ?1"
-	" AND (scalars_stamp IS NULL OR check_ != 0)";
+	" AND scalars_stamp IS NULL"
+	" UNION ALL SELECT rid, id, scalars_stamp FROM runs WHERE deleted = ?1"
+	" AND check_ != 0 AND scalars_stamp IS NOT NULL";
 
 /* Scalars of every run that has none cached, or may have new ones. */
 static int
@@ -2036,12 +2236,20 @@ ensure_all_scalars(struct runindex *ri, bool deleted, int64_t now,
 		rc = sqlfail(ri, cause);
 	else
 		rc = 0;
+	/* Many runs: a transaction per batch, not per run. */
 	for (i = 0; i < n; i++) {
+		if (rc == 0 && i % WRITE_BATCH == 0 && n > 1)
+			rc = begin(ri, cause);
 		if (rc == 0)
 			rc = refresh_scalars(ri, t[i].rid, t[i].dir, t[i].has,
 			    t[i].stamp, now, cause);
+		if (rc == 0 && (i % WRITE_BATCH == WRITE_BATCH - 1 ||
+		    i == n - 1) && n > 1)
+			rc = commit(ri, cause);
 		free(t[i].dir);
 	}
+	if (rc == -1)
+		rollback(ri);
 	free(t);
 	return rc;
 }
@@ -2094,32 +2302,45 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 	struct strvec	 gone = STRVEC_INIT;
 	int64_t		 now = real_ns();
 	struct rec	*r;
+	uint64_t	*cur;
+	unsigned	*editable;
 	size_t		 i, k;
 	int		 dfd, rc = 0;
 
 	dfd = open_base(ri, deleted);
+	cur = xcalloc(rows->n - from + 1, sizeof *cur);
+	editable = xcalloc(rows->n - from + 1, sizeof *editable);
+	for (i = from; i < rows->n; i++)
+		editable[i - from] = meta[i - from].editable;
+	if (dfd != -1)
+		row_stamps(dfd, rows->v + from, editable, rows->n - from, now,
+		    cur);
 	for (i = from; i < rows->n; i++) {
 		struct run_row	*row = rows->v[i];
 		struct meta	*m = &meta[i - from];
 
-		if (dfd != -1 && m->stamp != 0 &&
-		    row_stamp(dfd, row->id, m->editable, now) == m->stamp &&
+		if (dfd != -1 && m->stamp != 0 && cur[i - from] == m->stamp &&
 		    still_current(ri, deleted, row->id, row->status,
 		    row->has_exit_status))
 			continue;
-		*changed = true;
 		r = dfd == -1 ? NULL : read_run(base_dir(ri, deleted), dfd,
 		    row->id, deleted, now);
 		if (r == NULL) {
+			*changed = true;
 			strvec_push(&gone, row->id);
 			continue;
 		}
+		/* Only what selection uses moves positions. */
+		if (row_differs(row, r))
+			*changed = true;
 		XGROW(rs.v, rs.alloc, rs.n + 1);
 		rs.v[rs.n++] = r;
 		m->flags_loaded = false;
 	}
 	if (dfd != -1)
 		close(dfd);
+	free(cur);
+	free(editable);
 	if (rs.n > 0 || gone.n > 0) {
 		rc = write_batch(ri, deleted, &rs, &gone, cause);
 		/* Swap the fresh records in; drop the rows that are gone. */
@@ -2236,16 +2457,85 @@ sql_ops(sqlite3_context *ctx, int argc UNUSED, sqlite3_value **argv)
 	sqlite3_result_int(ctx, 0);
 }
 
-/* The -F expression: its arguments, in this order. */
-#define EXPR_ARGS \
-	"rid, id, status, op_desc, model, op, pkg_type, pkg_name, label," \
-	" marked, tags, digest, initialized, started, stopped, exit_status," \
-	" attr_names"
+/*
+ * The -F expression's arguments, in this order; the columns a given
+ * expression does not use are passed as NULL (decoding every column of
+ * every row would cost more than the test).
+ */
+static const char *const expr_cols[] = {
+	"rid", "id", "status", "op_desc", "model", "op", "pkg_type",
+	"pkg_name", "label", "marked", "tags", "digest", "initialized",
+	"started", "stopped", "exit_status", "attr_names",
+};
 enum {
 	E_RID, E_ID, E_STATUS, E_OP_DESC, E_MODEL, E_OP, E_PKG_TYPE,
 	E_PKG_NAME, E_LABEL, E_MARKED, E_TAGS, E_DIGEST, E_INITIALIZED,
 	E_STARTED, E_STOPPED, E_EXIT_STATUS, E_ATTR_NAMES, E_COUNT,
 };
+
+/* Guild's core attrs (never attr files) and the columns they need. */
+enum core_attr {
+	A_ID, A_RUN, A_SHORT_ID, A_OPERATION, A_OP, A_OP_MODEL, A_FROM,
+	A_SOURCECODE, A_STARTED, A_STOPPED, A_STATUS, A_TIME,
+};
+static const struct {
+	const char	*name;
+	unsigned	 cols;
+} core_attrs[] = {
+	[A_ID] = { "id", 1U << E_ID },
+	[A_RUN] = { "run", 1U << E_ID },
+	[A_SHORT_ID] = { "short_id", 1U << E_ID },
+	[A_OPERATION] = { "operation", 1U << E_OP_DESC },
+	[A_OP] = { "op", 1U << E_OP },
+	[A_OP_MODEL] = { "op_model", 1U << E_MODEL },
+	[A_FROM] = { "from", 1U << E_PKG_NAME },
+	[A_SOURCECODE] = { "sourcecode", 1U << E_DIGEST },
+	[A_STARTED] = { "started", 1U << E_STARTED },
+	[A_STOPPED] = { "stopped", 1U << E_STOPPED },
+	[A_STATUS] = { "status", 1U << E_STATUS },
+	[A_TIME] = { "time", 1U << E_STARTED | 1U << E_STOPPED |
+	    1U << E_STATUS },
+};
+
+/* Attr files the index has a column for. */
+static const struct {
+	const char	*name;
+	int		 col;
+} column_attrs[] = {
+	{ "label", E_LABEL },
+	{ "marked", E_MARKED },
+	{ "sourcecode_digest", E_DIGEST },
+	{ "initialized", E_INITIALIZED },
+	{ "exit_status", E_EXIT_STATUS },
+	{ "tags", E_TAGS },
+};
+
+static bool
+is_core_attr(const char *name, unsigned *cols)
+{
+	size_t	i;
+
+	for (i = 0; i < ARRAY_SIZE(core_attrs); i++) {
+		if (strcmp(core_attrs[i].name, name) == 0) {
+			*cols = core_attrs[i].cols;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The columns an attr file needs: its own, or the id to read it. */
+static unsigned
+attr_file_cols(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < ARRAY_SIZE(column_attrs); i++) {
+		if (strcmp(column_attrs[i].name, name) == 0)
+			return 1U << column_attrs[i].col;
+	}
+	return 1U << E_ID | 1U << E_ATTR_NAMES;
+}
 
 struct expr_row {
 	struct runindex	 *ri;
@@ -2313,6 +2603,40 @@ short_value(sqlite3_value *v)
 	return value_string_n(t, strnlen(t, RUN_SHORT_ID_LEN));
 }
 
+static struct value *
+core_value(const struct expr_row *er, enum core_attr which)
+{
+	sqlite3_value	**a = er->argv;
+
+	switch (which) {
+	case A_ID:
+		return value_string(arg_text(a[E_ID]));
+	case A_RUN:
+	case A_SHORT_ID:
+		return short_value(a[E_ID]);
+	case A_OPERATION:
+		return value_string(arg_text(a[E_OP_DESC]));
+	case A_OP:
+		return value_string(arg_text(a[E_OP]));
+	case A_OP_MODEL:
+		return value_string(arg_text(a[E_MODEL]));
+	case A_FROM:
+		return value_string(arg_text(a[E_PKG_NAME]));
+	case A_SOURCECODE:
+		return short_value(a[E_DIGEST]);
+	case A_STARTED:
+		return time_value(a[E_STARTED]);
+	case A_STOPPED:
+		return time_value(a[E_STOPPED]);
+	case A_STATUS:
+		return value_string(run_status_name(
+		    (enum run_status)sqlite3_value_int(a[E_STATUS])));
+	case A_TIME:
+		return duration_value(er);
+	}
+	return NULL;
+}
+
 /* Run attributes: Guild's core ones, then the run's attr files. */
 static struct value *
 attr_value(const struct expr_row *er, const char *name)
@@ -2324,30 +2648,17 @@ attr_value(const struct expr_row *er, const char *name)
 	char		 *dir;
 	size_t		  i;
 
-	if (strcmp(name, "id") == 0)
-		return value_string(arg_text(a[E_ID]));
-	if (strcmp(name, "run") == 0 || strcmp(name, "short_id") == 0)
-		return short_value(a[E_ID]);
-	if (strcmp(name, "operation") == 0)
-		return value_string(arg_text(a[E_OP_DESC]));
-	if (strcmp(name, "op") == 0)
-		return value_string(arg_text(a[E_OP]));
-	if (strcmp(name, "op_model") == 0)
-		return value_string(arg_text(a[E_MODEL]));
-	if (strcmp(name, "from") == 0)
-		return value_string(arg_text(a[E_PKG_NAME]));
-	if (strcmp(name, "sourcecode") == 0)
-		return short_value(a[E_DIGEST]);
-	if (strcmp(name, "started") == 0)
-		return time_value(a[E_STARTED]);
-	if (strcmp(name, "stopped") == 0)
-		return time_value(a[E_STOPPED]);
-	if (strcmp(name, "status") == 0)
-		return value_string(run_status_name(
-		    (enum run_status)sqlite3_value_int(a[E_STATUS])));
-	if (strcmp(name, "time") == 0)
-		return duration_value(er);
-	if (!has_attr(er, name))
+	for (i = 0; i < ARRAY_SIZE(core_attrs); i++) {
+		if (strcmp(core_attrs[i].name, name) == 0)
+			return core_value(er, (enum core_attr)i);
+	}
+	/* Attrs with a column: NULL there when the run has none. */
+	for (i = 0; i < ARRAY_SIZE(column_attrs); i++) {
+		if (strcmp(column_attrs[i].name, name) == 0)
+			break;
+	}
+	if (i < ARRAY_SIZE(column_attrs) &&
+	    sqlite3_value_type(a[column_attrs[i].col]) == SQLITE_NULL)
 		return NULL;
 	if (strcmp(name, "label") == 0)
 		return value_string(arg_text(a[E_LABEL]));
@@ -2357,8 +2668,7 @@ attr_value(const struct expr_row *er, const char *name)
 		return value_string(arg_text(a[E_DIGEST]));
 	if (strcmp(name, "initialized") == 0)
 		return value_int(sqlite3_value_int64(a[E_INITIALIZED]));
-	if (strcmp(name, "exit_status") == 0 &&
-	    sqlite3_value_type(a[E_EXIT_STATUS]) != SQLITE_NULL)
+	if (strcmp(name, "exit_status") == 0)
 		return value_int(sqlite3_value_int64(a[E_EXIT_STATUS]));
 	if (strcmp(name, "tags") == 0) {
 		v = value_list();
@@ -2369,6 +2679,8 @@ attr_value(const struct expr_row *er, const char *name)
 		return v;
 	}
 	/* Anything else is read from the run. */
+	if (!has_attr(er, name))
+		return NULL;
 	dir = path_join(base_dir(er->ri, er->ri->cur_deleted),
 	    arg_text(a[E_ID]));
 	run.id = (char *)arg_text(a[E_ID]);
@@ -2381,32 +2693,48 @@ attr_value(const struct expr_row *er, const char *name)
 	return v;
 }
 
-static struct value *
-preload_value(const struct runindex *ri, enum filterexpr_source src,
-    const char *name, int64_t rid);
+static const struct exname *exname_find(struct runindex *, const char *);
 
-static struct value *
-expr_lookup(enum filterexpr_source src, const char *name, void *arg)
+static const struct value *
+map_get(const struct runindex *ri, int i, int64_t rid)
 {
-	struct expr_row	*er = arg;
-	int64_t		 rid = sqlite3_value_int64(er->argv[E_RID]);
-	struct value	*v;
+	const struct valmap	*m;
+
+	if (i < 0)
+		return NULL;
+	m = &ri->pre[i].map;
+	return rid >= 0 && (uint64_t)rid < m->n ? m->v[rid] : NULL;
+}
+
+static const struct value *
+expr_lookup(enum filterexpr_source src, const char *name, void *arg,
+    struct value **owned)
+{
+	struct expr_row		*er = arg;
+	const struct exname	*x = exname_find(er->ri, name);
+	int64_t			 rid = sqlite3_value_int64(er->argv[E_RID]);
+	const struct value	*v;
 
 	if (src == FILTEREXPR_ANY || src == FILTEREXPR_ATTR) {
-		v = attr_value(er, name);
-		if (src == FILTEREXPR_ATTR || (v != NULL &&
-		    v->type != VALUE_NULL))
-			return v;
-		value_free(v);
+		if (x != NULL && x->core >= 0)
+			*owned = core_value(er, (enum core_attr)x->core);
+		else if (x == NULL || x->attr)
+			*owned = attr_value(er, name);
+		if (src == FILTEREXPR_ATTR || (*owned != NULL &&
+		    (*owned)->type != VALUE_NULL))
+			return *owned;
+		value_free(*owned);
+		*owned = NULL;
 	}
+	if (x == NULL)
+		return NULL;
 	if (src == FILTEREXPR_ANY || src == FILTEREXPR_FLAG) {
-		v = preload_value(er->ri, FILTEREXPR_FLAG, name, rid);
+		v = map_get(er->ri, x->flag, rid);
 		if (src == FILTEREXPR_FLAG || (v != NULL &&
 		    v->type != VALUE_NULL))
 			return v;
-		value_free(v);
 	}
-	return preload_value(er->ri, FILTEREXPR_SCALAR, name, rid);
+	return map_get(er->ri, x->scalar, rid);
 }
 
 static void
@@ -2416,6 +2744,7 @@ sql_expr(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	struct runindex	*ri = sqlite3_user_data(ctx);
 
 	if (ri->cur == NULL || ri->cur->expr == NULL || argc != E_COUNT) {
+		/* Not ours to decide: keep the row. */
 		sqlite3_result_int(ctx, 1);
 		return;
 	}
@@ -2427,72 +2756,19 @@ sql_expr(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* Preloaded flags and scalars for the names an expression uses. */
 
-static size_t
-ridmap_slot(const struct ridmap *m, int64_t rid)
-{
-	uint64_t	h = (uint64_t)rid * 0x9e3779b97f4a7c15ULL;
-
-	return (size_t)(h >> 20) & (m->cap - 1);
-}
-
 static void
-ridmap_put(struct ridmap *m, int64_t rid, struct value *v)
+valmap_clear(struct valmap *m)
 {
 	size_t	i;
 
-	if ((m->n + 1) * 2 > m->cap) {
-		struct ridmap	old = *m;
-
-		m->cap = m->cap == 0 ? 1024 : m->cap * 2;
-		m->keys = xcalloc(m->cap, sizeof *m->keys);
-		m->vals = xcalloc(m->cap, sizeof *m->vals);
-		m->n = 0;
-		for (i = 0; i < old.cap; i++) {
-			if (old.keys[i] != 0)
-				ridmap_put(m, old.keys[i], old.vals[i]);
-		}
-		free(old.keys);
-		free(old.vals);
-	}
-	for (i = ridmap_slot(m, rid); m->keys[i] != 0; i = (i + 1) &
-	    (m->cap - 1)) {
-		if (m->keys[i] == rid) {
-			value_free(m->vals[i]);
-			m->vals[i] = v;
-			return;
-		}
-	}
-	m->keys[i] = rid;
-	m->vals[i] = v;
-	m->n++;
-}
-
-static const struct value *
-ridmap_get(const struct ridmap *m, int64_t rid)
-{
-	size_t	i;
-
-	if (m->cap == 0)
-		return NULL;
-	for (i = ridmap_slot(m, rid); m->keys[i] != 0; i = (i + 1) &
-	    (m->cap - 1)) {
-		if (m->keys[i] == rid)
-			return m->vals[i];
-	}
-	return NULL;
-}
-
-static void
-ridmap_clear(struct ridmap *m)
-{
-	size_t	i;
-
-	for (i = 0; i < m->cap; i++) {
-		if (m->keys[i] != 0)
-			value_free(m->vals[i]);
-	}
-	free(m->keys);
-	free(m->vals);
+	for (i = 0; i < m->nowned; i++)
+		value_free(m->owned[i]);
+	for (i = 0; i < m->nstrs; i++)
+		free(m->strs[i]);
+	free(m->owned);
+	free(m->strs);
+	free(m->slab);
+	free(m->v);
 	memset(m, 0, sizeof *m);
 }
 
@@ -2503,64 +2779,220 @@ preload_clear(struct runindex *ri)
 
 	for (i = 0; i < ri->npre; i++) {
 		free(ri->pre[i].name);
-		ridmap_clear(&ri->pre[i].map);
+		valmap_clear(&ri->pre[i].map);
 	}
 	free(ri->pre);
+	free(ri->names);
 	ri->pre = NULL;
 	ri->npre = 0;
+	ri->names = NULL;
+	ri->nnames = 0;
 	ri->pre_for = 0;
 	ri->pre_deleted = -1;
 }
 
-static struct value *
-preload_value(const struct runindex *ri, enum filterexpr_source src,
-    const char *name, int64_t rid)
-{
-	const struct value	*v;
-	size_t			 i;
-
-	for (i = 0; i < ri->npre; i++) {
-		if (ri->pre[i].src == src && strcmp(ri->pre[i].name, name) == 0) {
-			v = ridmap_get(&ri->pre[i].map, rid);
-			return v != NULL ? value_dup(v) : NULL;
-		}
-	}
-	return NULL;
-}
-
-static void
+static int
 preload_add(struct runindex *ri, enum filterexpr_source src, const char *name)
 {
 	size_t	i;
 
 	for (i = 0; i < ri->npre; i++) {
 		if (ri->pre[i].src == src && strcmp(ri->pre[i].name, name) == 0)
-			return;
+			return (int)i;
 	}
 	ri->pre = xreallocarray(ri->pre, ri->npre + 1, sizeof *ri->pre);
 	memset(&ri->pre[ri->npre], 0, sizeof *ri->pre);
 	ri->pre[ri->npre].name = xstrdup(name);
 	ri->pre[ri->npre].src = src;
-	ri->npre++;
+	return (int)ri->npre++;
+}
+
+static const struct exname *
+exname_find(struct runindex *ri, const char *name)
+{
+	size_t	i;
+
+	/* The expression's own strings: by address, then (safely) by text. */
+	for (i = 0; i < ri->nnames; i++) {
+		if (ri->names[i].ptr == name)
+			return &ri->names[i];
+	}
+	for (i = 0; i < ri->nnames; i++) {
+		if (strcmp(ri->names[i].ptr, name) == 0)
+			return &ri->names[i];
+	}
+	return NULL;
 }
 
 static void
 preload_name(enum filterexpr_source src, const char *name, void *arg)
 {
 	struct runindex	*ri = arg;
+	struct exname	*x;
+	unsigned	 cols;
+	size_t		 i;
 
+	for (i = 0; i < ri->nnames; i++) {
+		if (ri->names[i].ptr == name)
+			return;
+	}
+	ri->names = xreallocarray(ri->names, ri->nnames + 1,
+	    sizeof *ri->names);
+	x = &ri->names[ri->nnames++];
+	x->ptr = name;
+	x->core = -1;
+	x->attr = false;
+	x->flag = x->scalar = -1;
+	if (src == FILTEREXPR_ANY || src == FILTEREXPR_ATTR) {
+		if (is_core_attr(name, &cols)) {
+			for (i = 0; i < ARRAY_SIZE(core_attrs); i++) {
+				if (strcmp(core_attrs[i].name, name) == 0)
+					x->core = (int)i;
+			}
+		} else
+			x->attr = true;		/* until attr_entries() */
+	}
 	if (src == FILTEREXPR_ANY || src == FILTEREXPR_FLAG)
-		preload_add(ri, FILTEREXPR_FLAG, name);
+		x->flag = preload_add(ri, FILTEREXPR_FLAG, name);
 	if (src == FILTEREXPR_ANY || src == FILTEREXPR_SCALAR)
-		preload_add(ri, FILTEREXPR_SCALAR, name);
+		x->scalar = preload_add(ri, FILTEREXPR_SCALAR, name);
 }
 
+static const char sql_attrname_get[] =
+	"SELECT 1 FROM attrnames WHERE name = ?1";
+
+/*
+ * Names no run has (or had) an attr file of are never looked for in
+ * attrs; the columns the others need.
+ */
+static int
+attr_entries(struct runindex *ri, unsigned *cols, char **cause)
+{
+	sqlite3_stmt	*st;
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < ri->nnames; i++) {
+		struct exname	*x = &ri->names[i];
+
+		if (x->core >= 0)
+			*cols |= core_attrs[x->core].cols;
+		if (!x->attr)
+			continue;
+		if ((st = stmt(ri, sql_attrname_get, cause)) == NULL)
+			return -1;
+		bind_text(st, 1, x->ptr);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return sqlfail(ri, cause);
+		x->attr = rc == SQLITE_ROW;
+		if (x->attr)
+			*cols |= attr_file_cols(x->ptr);
+	}
+	return 0;
+}
+
+/* "guild_expr(rid, NULL, status, ...)": the columns it needs. */
+static char *
+expr_call(unsigned cols)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	size_t		i;
+
+	strbuf_addstr(&sb, "guild_expr(");
+	for (i = 0; i < ARRAY_SIZE(expr_cols); i++) {
+		if (i > 0)
+			strbuf_addstr(&sb, ", ");
+		strbuf_addstr(&sb, (cols & (1U << i)) ? expr_cols[i] : "NULL");
+	}
+	strbuf_addch(&sb, ')');
+	return strbuf_detach(&sb, NULL);
+}
+
+/* Of runs and trash alike: rows are looked up by rid. */
 static const char sql_pre_flags[] =
-	"SELECT f.rid, f.type, f.val FROM flags f JOIN runs r"
-	" ON r.rid = f.rid WHERE f.name = ?1 AND r.deleted = ?2";
+	"SELECT rid, type, val FROM flags WHERE name = ?1";
 static const char sql_pre_scalars[] =
-	"SELECT s.rid, s.last_v FROM scalars s JOIN runs r"
-	" ON r.rid = s.rid WHERE s.key = ?1 AND r.deleted = ?2";
+	"SELECT rid, last_v FROM scalars WHERE key = ?1";
+static const char sql_pre_count_scalars[] =
+	"SELECT count(*) FROM scalars WHERE key = ?1";
+static const char sql_pre_count_flags[] =
+	"SELECT count(*) FROM flags WHERE name = ?1";
+static const char sql_max_rid[] = "SELECT max(rid) FROM runs";
+
+static int
+fill_map(struct runindex *ri, struct preload *p, size_t nrids, char **cause)
+{
+	struct valmap	*m = &p->map;
+	struct value	*v;
+	sqlite3_stmt	*st;
+	size_t		 nslab = 0, used = 0;
+	int64_t		 rid;
+	int		 rc, type;
+	bool		 flag = p->src == FILTEREXPR_FLAG;
+
+	/*
+	 * One allocation for all the values (100,000 runs, 100,000 values):
+	 * plain values live in the slab, strings beside it.
+	 */
+	st = stmt(ri, flag ? sql_pre_count_flags : sql_pre_count_scalars,
+	    cause);
+	if (st == NULL)
+		return -1;
+	bind_text(st, 1, p->name);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		nslab = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	m->n = nrids;
+	m->v = xcalloc(nrids + 1, sizeof *m->v);
+	m->slab = xcalloc(nslab + 1, sizeof *m->slab);
+	if ((st = stmt(ri, flag ? sql_pre_flags : sql_pre_scalars,
+	    cause)) == NULL)
+		return -1;
+	bind_text(st, 1, p->name);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && used < nslab) {
+		rid = sqlite3_column_int64(st, 0);
+		if (rid < 0 || (uint64_t)rid >= nrids)
+			continue;
+		v = &m->slab[used++];
+		type = flag ? sqlite3_column_int(st, 1) : VALUE_FLOAT;
+		switch (type) {
+		case VALUE_BOOL:
+			v->type = VALUE_BOOL;
+			v->u.b = sqlite3_column_int(st, 2) != 0;
+			break;
+		case VALUE_INT:
+			v->type = VALUE_INT;
+			v->u.i = sqlite3_column_int64(st, 2);
+			break;
+		case VALUE_FLOAT:
+			v->type = VALUE_FLOAT;
+			v->u.f = col_double(st, flag ? 2 : 1);
+			break;
+		case VALUE_STRING:
+			v->type = VALUE_STRING;
+			v->u.s = col_dup(st, 2);
+			XGROW(m->strs, m->astrs, m->nstrs + 1);
+			m->strs[m->nstrs++] = v->u.s;
+			break;
+		case VALUE_LIST:
+		case VALUE_MAP:
+			v = value_from_sql(type, sqlite3_column_value(st, 2));
+			XGROW(m->owned, m->aowned, m->nowned + 1);
+			m->owned[m->nowned++] = v;
+			break;
+		default:
+			v->type = VALUE_NULL;
+			break;
+		}
+		m->v[rid] = v;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return sqlfail(ri, cause);
+	return 0;
+}
 
 static int
 preload(struct runindex *ri, bool deleted, struct runindex_filter *f,
@@ -2568,14 +3000,18 @@ preload(struct runindex *ri, bool deleted, struct runindex_filter *f,
 {
 	sqlite3_stmt	*st;
 	bool		 scalars = false, flags = false;
-	size_t		 i;
-	int		 rc;
+	unsigned	 cols = 1U << E_RID;
+	size_t		 i, nrids = 0;
 
 	if (f->expr == NULL || (ri->pre_for == f->serial &&
 	    ri->pre_deleted == (int)deleted && ri->pre_gen == ri->gen))
 		return 0;
 	preload_clear(ri);
 	filterexpr_names(f->expr, preload_name, ri);
+	if (attr_entries(ri, &cols, cause) == -1)
+		return -1;
+	free(f->expr_call);
+	f->expr_call = expr_call(cols);
 	for (i = 0; i < ri->npre; i++) {
 		if (ri->pre[i].src == FILTEREXPR_FLAG)
 			flags = true;
@@ -2586,34 +3022,25 @@ preload(struct runindex *ri, bool deleted, struct runindex_filter *f,
 		return -1;
 	if (scalars && ensure_all_scalars(ri, deleted, real_ns(), cause) == -1)
 		return -1;
+	if ((st = stmt(ri, sql_max_rid, cause)) == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		nrids = (size_t)sqlite3_column_int64(st, 0) + 1;
+	sqlite3_reset(st);
 	for (i = 0; i < ri->npre; i++) {
-		struct preload	*p = &ri->pre[i];
-
-		st = stmt(ri, p->src == FILTEREXPR_FLAG ? sql_pre_flags :
-		    sql_pre_scalars, cause);
-		if (st == NULL)
+		if (fill_map(ri, &ri->pre[i], nrids, cause) == -1)
 			return -1;
-		bind_text(st, 1, p->name);
-		sqlite3_bind_int(st, 2, deleted);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			struct value	*v;
-
-			if (p->src == FILTEREXPR_FLAG)
-				v = value_from_sql(sqlite3_column_int(st, 1),
-				    sqlite3_column_value(st, 2));
-			else
-				v = value_float(col_double(st, 1));
-			ridmap_put(&p->map, sqlite3_column_int64(st, 0), v);
-		}
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return sqlfail(ri, cause);
 	}
 	ri->pre_for = f->serial;
 	ri->pre_deleted = deleted;
 	ri->pre_gen = ri->gen;
 	return 0;
 }
+
+/* Guild strips labels; trim() only what may need it (it is slow). */
+static const char unlabeled_sql[] =
+	"label IS NULL OR label = '' OR (label GLOB '[ \t\n\r]*' AND"
+	" trim(label, ' \t\n\r') = '')";
 
 static void
 cond_add(struct strbuf *sb, const char *fmt, ...) PRINTFLIKE(2, 3);
@@ -2718,12 +3145,12 @@ runindex_filter_new(const struct run_filter *f, int64_t now_s, char **cause)
 	if (f->marked)
 		cond_add(&sb, "marked != 0");
 	if (f->unmarked)
-		cond_add(&sb, "marked = 0");
+		cond_add(&sb, "marked IS NOT 1");
 	if (f->unlabeled)
-		cond_add(&sb, "trim(label) = ''");
+		cond_add(&sb, "%s", unlabeled_sql);
 	if (f->labels.n > 0)
-		any_of(rf, &sb, &f->labels, "trim(label) = ''",
-		    "instr(trim(label), @) > 0", false, false);
+		any_of(rf, &sb, &f->labels, unlabeled_sql,
+		    "instr(label, @) > 0", false, false);
 	if (f->tags.n > 0)
 		any_of(rf, &sb, &f->tags, NULL, "instr(tags, @) > 0", false,
 		    true);
@@ -2758,8 +3185,6 @@ runindex_filter_new(const struct run_filter *f, int64_t now_s, char **cause)
 		cond_add(&sb, "guild_ops(pkg_type, pkg_name, model, op, "
 		    "op_desc)");
 	}
-	if (rf->expr != NULL)
-		cond_add(&sb, "guild_expr(" EXPR_ARGS ")");
 	rf->cond = strbuf_detach(&sb, NULL);
 	return rf;
 fail:
@@ -2783,6 +3208,7 @@ runindex_filter_free(struct runindex_filter *rf)
 	}
 	free(rf->ops);
 	filterexpr_free(rf->expr);
+	free(rf->expr_call);
 	free(rf->cond);
 	strvec_clear(&rf->params);
 	free(rf);
@@ -2804,6 +3230,8 @@ filtered(struct runindex *ri, bool deleted, struct runindex_filter *rf,
 	strbuf_addf(&sb, "SELECT %s FROM runs WHERE deleted = ?1", what);
 	if (rf != NULL && *rf->cond != '\0')
 		strbuf_addf(&sb, " AND %s", rf->cond);
+	if (rf != NULL && rf->expr != NULL)
+		strbuf_addf(&sb, " AND %s", rf->expr_call);
 	if (extra != NULL)
 		strbuf_addf(&sb, " AND %s", extra);
 	if (tail != NULL)
@@ -3094,6 +3522,36 @@ runindex_update(struct runindex *ri, const char *id, bool deleted,
 
 	ri->sqlerr = 0;
 	while (update_once(ri, id, deleted, row, &c) == -1) {
+		if (!retry(ri, &c)) {
+			give_cause(cause, c);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char sql_ids_ordered[] =
+	"SELECT id FROM runs WHERE deleted = ?1 ORDER BY ts DESC, id";
+
+static int
+ids_once(struct runindex *ri, bool deleted, struct strvec *ids, char **cause)
+{
+	if (index_sync(ri, deleted, cause) == -1)
+		return -1;
+	return ids_query(ri, sql_ids_ordered, deleted, ids, cause);
+}
+
+int
+runindex_ids(struct runindex *ri, bool deleted, struct strvec *ids,
+    char **cause)
+{
+	size_t	n0 = ids->n;
+	char	*c = NULL;
+
+	ri->sqlerr = 0;
+	while (ids_once(ri, deleted, ids, &c) == -1) {
+		while (ids->n > n0)
+			strvec_pop(ids);
 		if (!retry(ri, &c)) {
 			give_cause(cause, c);
 			return -1;

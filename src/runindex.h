@@ -15,7 +15,12 @@
  * every query, so a dead run never shows "running".
  *
  * WAL mode and a busy timeout: many guild processes may write and read
- * at once.
+ * at once. A cache that cannot be used (unwritable, locked for longer than
+ * the timeout) is never an error: the index is then built in memory from
+ * the directories.
+ *
+ * Stamps younger than two seconds are not trusted (file times are coarse);
+ * GUILD_INDEX_RACY_MS changes that window (the tests set 0).
  */
 #ifndef GUILD_RUNINDEX_H
 #define GUILD_RUNINDEX_H
@@ -84,6 +89,9 @@ void		 runindex_close(struct runindex *);
  */
 int		 runindex_rows(struct runindex *, bool deleted, unsigned what,
 		    struct run_rows *, char **cause);
+/* Just the ids, in the same order (no row is checked or loaded). */
+int		 runindex_ids(struct runindex *, bool deleted, struct strvec *,
+		    char **cause);
 /*
  * Re-read one run from its directory into the index (after a command
  * changed it), or drop it when the directory is gone. row may be NULL;

@@ -68,8 +68,9 @@ int	runsel_select_page(struct runindex *, const struct run_filter *,
 	    size_t *total, char **cause);
 
 /*
- * Without the index (for the run engine): ids of the runs in runs_dir,
- * newest first, and the id one spec names among them.
+ * For the run engine: ids of the runs in runs_dir, newest first (from
+ * the home's index when runs_dir is HOME/runs, else read from the
+ * directories), and the id one spec names among them.
  */
 int	 runsel_list(const char *runs_dir, struct strvec *ids, char **cause);
 char	*runsel_one(const struct strvec *ids, const char *spec, char **cause);

@@ -1,11 +1,8 @@
 /*
- * scalars.c: output-scalar patterns (the only user of PCRE2) and the
+ * scalars.c: output-scalar patterns (PCRE2 through regex.h) and the
  * per-run scalar log (see scalars.h).
  */
 #include "common.h"
-
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +14,7 @@
 #include <unistd.h>
 
 #include "guildfile.h"
+#include "regex.h"
 #include "scalars.h"
 #include "strbuf.h"
 #include "strvec.h"
@@ -43,11 +41,6 @@ static const char *const default_patterns[] = {
 	"^(\\key):\\s+(\\value)(?:\\s+\\(.*\\))?$",
 };
 
-#ifdef PCRE2_MATCH_INVALID_UTF
-#define COMPILE_OPTIONS	(PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF)
-#else
-#define COMPILE_OPTIONS	(PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK)
-#endif
 
 struct pattern_name {
 	char		*name;
@@ -56,8 +49,7 @@ struct pattern_name {
 
 struct pattern {
 	char			*key;		/* map form, or NULL */
-	pcre2_code		*code;
-	pcre2_match_data	*md;
+	struct regex		*re;
 	uint32_t		 ngroups;
 	struct pattern_name	*names;
 	size_t			 nnames;
@@ -122,8 +114,7 @@ pattern_release(struct pattern *p)
 	size_t	i;
 
 	free(p->key);
-	pcre2_match_data_free(p->md);
-	pcre2_code_free(p->code);
+	regex_free(p->re);
 	for (i = 0; i < p->nnames; i++)
 		free(p->names[i].name);
 	free(p->names);
@@ -144,40 +135,27 @@ static int
 pattern_compile(struct pattern *p, const char *key, const char *pattern,
     char **cause)
 {
-	PCRE2_UCHAR	 msg[256];
-	PCRE2_SPTR	 table;
-	PCRE2_SIZE	 erroff;
-	uint32_t	 count, size, i;
-	char		*expanded, *text;
-	int		 errcode, rv = -1;
+	uint32_t	 count, i;
+	char		*expanded, *text, *msg = NULL;
+	int		 rv = -1;
 
 	memset(p, 0, sizeof *p);
 	expanded = expand_aliases(pattern);
-	p->code = pcre2_compile((PCRE2_SPTR)expanded, PCRE2_ZERO_TERMINATED,
-	    COMPILE_OPTIONS, &errcode, &erroff, NULL);
-	if (p->code == NULL) {
-		pcre2_get_error_message(errcode, msg, sizeof msg);
-		text = xasprintf("%s at offset %zu", (const char *)msg,
-		    (size_t)erroff);
-		pattern_error(cause, pattern, expanded, text);
-		free(text);
+	if ((p->re = regex_new(expanded, 0, &msg)) == NULL) {
+		pattern_error(cause, pattern, expanded, msg);
+		free(msg);
 		goto out;
 	}
-	/* Without JIT (not built, no exec memory) it is just slower. */
-	(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
-	p->md = pcre2_match_data_create_from_pattern(p->code, NULL);
-
-	pcre2_pattern_info(p->code, PCRE2_INFO_CAPTURECOUNT, &p->ngroups);
-	pcre2_pattern_info(p->code, PCRE2_INFO_NAMECOUNT, &count);
-	pcre2_pattern_info(p->code, PCRE2_INFO_NAMEENTRYSIZE, &size);
-	pcre2_pattern_info(p->code, PCRE2_INFO_NAMETABLE, &table);
+	p->ngroups = regex_ngroups(p->re);
+	count = (uint32_t)regex_nnames(p->re);
 	if (count > 0)
 		p->names = xcalloc(count, sizeof *p->names);
 	for (i = 0; i < count; i++) {
-		const unsigned char *e = table + (size_t)i * size;
+		unsigned	 group;
+		const char	*name = regex_name(p->re, i, &group);
 
-		p->names[i].group = (uint32_t)(e[0] << 8 | e[1]);
-		p->names[i].name = xstrdup((const char *)e + 2);
+		p->names[i].group = group;
+		p->names[i].name = xstrdup(name);
 		p->nnames++;
 		if (strcmp(p->names[i].name, "_key") == 0)
 			p->key_group = p->names[i].group;
@@ -407,12 +385,12 @@ static bool
 group(const struct pattern *p, const char *line, uint32_t n,
     const char **start, size_t *len)
 {
-	PCRE2_SIZE	*ov = pcre2_get_ovector_pointer(p->md);
+	size_t	s, e;
 
-	if (n >= pcre2_get_ovector_count(p->md) || ov[2 * n] == PCRE2_UNSET)
+	if (!regex_group(p->re, n, &s, &e))
 		return false;
-	*start = line + ov[2 * n];
-	*len = ov[2 * n + 1] - ov[2 * n];
+	*start = line + s;
+	*len = e - s;
 	return true;
 }
 
@@ -445,34 +423,20 @@ apply_match(struct scalars *s, const struct pattern *p, const char *line)
 		line_set(s, k, klen, v, vlen);
 }
 
-static int
-match_at(const struct pattern *p, const char *line, size_t len, size_t off,
-    uint32_t options)
-{
-	int	rc;
-
-	rc = pcre2_match(p->code, (PCRE2_SPTR)line, len, off, options, p->md,
-	    NULL);
-	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
-		rc = pcre2_match(p->code, (PCRE2_SPTR)line, len, off,
-		    options | PCRE2_NO_JIT, p->md, NULL);
-	return rc;
-}
-
 /* Every match of p in the line, as Python's finditer. */
 static void
 match_all(struct scalars *s, const struct pattern *p, const char *line,
     size_t len)
 {
-	PCRE2_SIZE	*ov;
-	size_t		 off = 0, start, end;
-	uint32_t	 options = 0;
-	int		 rc;
+	size_t	off = 0, start, end;
+	int	eflags = 0, rc;
 
 	while (off <= len) {
-		rc = match_at(p, line, len, off, options);
-		if (rc < 0) {
-			if (rc != PCRE2_ERROR_NOMATCH || options == 0)
+		rc = regex_exec(p->re, line, len, off, eflags);
+		if (rc < 0)
+			return;
+		if (rc == 0) {
+			if (eflags == 0)
 				return;
 			/*
 			 * No non-empty match where the empty one was: move
@@ -481,17 +445,14 @@ match_all(struct scalars *s, const struct pattern *p, const char *line,
 			off++;
 			while (off < len && (line[off] & 0xc0) == 0x80)
 				off++;
-			options = 0;
+			eflags = 0;
 			continue;
 		}
 		apply_match(s, p, line);
-		ov = pcre2_get_ovector_pointer(p->md);
-		start = ov[0];
-		end = ov[1];
+		regex_group(p->re, 0, &start, &end);
 		off = end;
 		/* After an empty match, try a non-empty one there. */
-		options = end == start ?
-		    PCRE2_NOTEMPTY_ATSTART | PCRE2_ANCHORED : 0;
+		eflags = end == start ? REGEX_NOTEMPTY_HERE : 0;
 		if (end == start && end >= len)
 			return;
 	}

@@ -20,6 +20,25 @@ else
 	fail "no file under src/ includes a curses header" $hits
 fi
 
+# Each library is wrapped by exactly one file: its types never leave it.
+only_in()
+{
+	_oi_header=$1
+	_oi_file=$2
+	_oi_hits=$(grep -rlE "^[[:space:]]*#[[:space:]]*include[[:space:]]*<$_oi_header>" \
+	    "$top_srcdir/src" "$top_srcdir/ui" 2>/dev/null |
+	    sed "s|^$top_srcdir/||" | sort)
+	if [ "$_oi_hits" = "$_oi_file" ]; then
+		pass "only $_oi_file includes <$_oi_header>"
+	else
+		fail "only $_oi_file includes <$_oi_header>" $_oi_hits
+	fi
+}
+only_in yaml.h src/yamlnode.c
+only_in sqlite3.h src/runindex.c
+only_in pcre2.h src/regex.c
+only_in archive.h src/runarchive.c
+
 lib=$top_builddir/src/libguild.a
 if [ ! -f "$lib" ]; then
 	fail "src/libguild.a has no curses symbols" "$lib not built"

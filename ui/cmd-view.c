@@ -4,6 +4,7 @@
  */
 #include "common.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,17 +18,23 @@
 
 enum {
 	OPT_COMPARE = 1,
+	OPT_PRINT_CONFIG,
 	OPT_EXIT_AFTER_DRAW,
 	OPT_BENCH_KEYS,
+	OPT_BENCH_FOLLOW,
 };
 
 static const struct cmd_option view_options[] = {
 	{ OPT_COMPARE, NULL, "compare", NULL,
 	  "Open on the compare table of the runs (or of RUN...)." },
+	{ OPT_PRINT_CONFIG, NULL, "print-config", NULL,
+	  "Print the default key bindings, colours and settings and exit." },
 	{ OPT_EXIT_AFTER_DRAW, NULL, "exit-after-draw", NULL,
 	  "Draw the first screen, print how long it took and exit.", true },
 	{ OPT_BENCH_KEYS, NULL, "bench-keys", "N",
 	  "Time N key presses after the first screen and exit.", true },
+	{ OPT_BENCH_FOLLOW, NULL, "bench-follow", "SECONDS",
+	  "Follow the newest run for SECONDS, then report the lag.", true },
 	{ 0 }
 };
 
@@ -42,12 +49,18 @@ cmd_view_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	size_t			 i;
 	int			 rc;
 
+	if (cmd_arg_has(a, OPT_PRINT_CONFIG)) {
+		fputs(view_default_config_text(), stdout);
+		return 0;
+	}
 	memset(&opts, 0, sizeof opts);
 	opts.start = cmd_arg_has(a, OPT_COMPARE) ? VIEW_START_COMPARE :
 	    VIEW_START_MAIN;
 	opts.exit_after_draw = cmd_arg_has(a, OPT_EXIT_AFTER_DRAW);
 	if ((n = cmd_arg_value(a, OPT_BENCH_KEYS)) != NULL)
 		opts.bench_keys = atoi(n);
+	if ((n = cmd_arg_value(a, OPT_BENCH_FOLLOW)) != NULL)
+		opts.bench_follow = atoi(n);
 	if (a->pos.n > 0) {
 		if ((home = cli_home(ctx)) == NULL)
 			return 1;

@@ -15,6 +15,7 @@
 #include "strbuf.h"
 #include "ui.h"
 #include "util.h"
+#include "view.h"
 
 struct view_settings view_settings = {
 	.refresh_ms = 1000,
@@ -138,7 +139,20 @@ const char view_default_config[] =
 	"color series-3 cyan default\n"
 	"color series-4 magenta default\n"
 	"color series-5 red default\n"
-	"color series-6 blue default\n";
+	"color series-6 blue default\n"
+	"# Settings: set NAME VALUE\n"
+	"set refresh-ms 1000\n"
+	"set follow-ms 100\n"
+	"set redraw-ms 50\n"
+	"set output-lines 10000\n"
+	"set plot-style auto\n"
+	"set mouse yes\n";
+
+const char *
+view_default_config_text(void)
+{
+	return view_default_config;
+}
 
 char *
 config_user_path(const struct guild_home *home)

@@ -339,3 +339,16 @@ keymap_first_key(const struct keymap *km, enum keymap_id id, enum action act)
 		return keys[0];
 	return -1;
 }
+
+void
+key_format_short(struct strbuf *sb, int key)
+{
+	struct strbuf	name = STRBUF_INIT;
+
+	key_format(&name, key);
+	if (name.len > 2 && name.buf[0] == '<' && name.buf[name.len - 1] == '>')
+		strbuf_add(sb, name.buf + 1, name.len - 2);
+	else
+		strbuf_add(sb, name.buf, name.len);
+	strbuf_release(&name);
+}

@@ -37,7 +37,7 @@ struct strbuf;
 	X(PREV_PANE, "prev-pane", "Focus the previous pane") \
 	X(ENTER, "enter", "Open the selected item") \
 	X(ZOOM, "zoom", "Zoom the pane to the full screen and back") \
-	X(RUN_OP, "run", "Run an operation: the flags form") \
+	X(RUN_OP, "run", "Run the operation (from a run: again, with its flags)") \
 	X(STOP, "stop", "Stop the selected runs") \
 	X(DELETE, "delete", "Delete the selected runs (to the trash)") \
 	X(TRASH, "trash", "Show deleted runs") \
@@ -126,6 +126,8 @@ int		 keymap_find(const char *name);	/* -1 when unknown */
 int		 key_parse(const char *);
 /* The canonical name of a key, appended to sb. */
 void		 key_format(struct strbuf *, int key);
+/* The same without the brackets ("Enter", "C-c"), for key hints. */
+void		 key_format_short(struct strbuf *, int key);
 
 struct keymap;
 

@@ -99,7 +99,8 @@ files_load(struct pane *p)
 	f->n = 0;
 	f->truncated = false;
 	walk(f, f->dir, "", 0);
-	qsort(f->v, f->n, sizeof *f->v, entry_cmp);
+	if (f->n > 1)
+		qsort(f->v, f->n, sizeof *f->v, entry_cmp);
 	pane_scroll_to_cursor(p);
 }
 

@@ -304,6 +304,19 @@ out_line(struct pane *p, size_t i, struct output_line *out)
 	return o->tail != NULL && output_tail_partial(o->tail, out);
 }
 
+bool
+output_last_line(struct pane *p, const char **text, size_t *len)
+{
+	struct output_line	l;
+	size_t			n = out_count(p);
+
+	if (n == 0 || !out_line(p, n - 1, &l))
+		return false;
+	*text = l.text;
+	*len = l.len;
+	return true;
+}
+
 static void
 out_title(struct pane *p, struct strbuf *left, struct strbuf *right)
 {

@@ -276,6 +276,7 @@ const struct pane_ops pane_text_ops = {
  */
 struct diff_job {
 	char	*a, *b;		/* summary files */
+	char	*label_a, *label_b;
 	char	*title;
 	char	*tmpdir;
 	char	*dir_a, *dir_b;
@@ -340,6 +341,8 @@ diff_job_free(struct diff_job *j)
 		rm_rf(j->tmpdir, NULL);
 	free(j->a);
 	free(j->b);
+	free(j->label_a);
+	free(j->label_b);
 	free(j->title);
 	free(j->tmpdir);
 	free(j->dir_a);
@@ -381,7 +384,7 @@ static void
 diff_next(struct view *v, int status, const char *out, void *arg)
 {
 	struct diff_job	*j = arg;
-	const char	*args[8];
+	const char	*args[10];
 
 	if (out != NULL) {
 		if (status > 1) {
@@ -405,9 +408,13 @@ diff_next(struct view *v, int status, const char *out, void *arg)
 	args[0] = "diff";
 	if (j->step == 1) {
 		args[1] = "-u";
-		args[2] = j->a;
-		args[3] = j->b;
-		args[4] = NULL;
+		args[2] = "--label";
+		args[3] = j->label_a;
+		args[4] = "--label";
+		args[5] = j->label_b;
+		args[6] = j->a;
+		args[7] = j->b;
+		args[8] = NULL;
 	} else {
 		args[1] = "-rq";
 		args[2] = "--exclude=.guild";
@@ -467,6 +474,8 @@ view_diff(struct view *v, struct pane *p)
 	j->tmpdir = xstrdup(tmpl);
 	j->a = xasprintf("%s/%.8s", tmpl, ra->id);
 	j->b = xasprintf("%s/%.8s", tmpl, rb->id);
+	j->label_a = xasprintf("%.8s", ra->id);
+	j->label_b = xasprintf("%.8s", rb->id);
 	j->dir_a = xstrdup(ra->dir);
 	j->dir_b = xstrdup(rb->dir);
 	j->title = xasprintf("Diff  %.8s -> %.8s", ra->id, rb->id);

@@ -390,6 +390,27 @@ runlist_select_all(struct runlist *rl)
 }
 
 void
+runlist_select_ids(struct runlist *rl, const struct strvec *ids)
+{
+	size_t	i, j;
+
+	for (i = 0; i < ids->n; i++)
+		strvec_push(&rl->selected, ids->v[i]);
+	strvec_sort(&rl->selected);
+	/* Duplicates go: the list is kept sorted and unique. */
+	for (i = j = 0; i < rl->selected.n; i++) {
+		if (j > 0 && strcmp(rl->selected.v[j - 1],
+		    rl->selected.v[i]) == 0) {
+			free(rl->selected.v[i]);
+			continue;
+		}
+		rl->selected.v[j++] = rl->selected.v[i];
+	}
+	rl->selected.n = j;
+	rl->selected.v[j] = NULL;
+}
+
+void
 runlist_clear_selection(struct runlist *rl)
 {
 	strvec_clear(&rl->selected);

@@ -82,6 +82,8 @@ long		 runlist_find(const struct runlist *, const char *id);
 bool		 runlist_is_selected(const struct runlist *, const char *id);
 void		 runlist_toggle(struct runlist *, const char *id);
 void		 runlist_select_all(struct runlist *);
+/* Select these ids (others stay as they are). */
+void		 runlist_select_ids(struct runlist *, const struct strvec *);
 void		 runlist_clear_selection(struct runlist *);
 
 #endif

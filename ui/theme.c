@@ -242,8 +242,9 @@ theme_init(bool colour)
 		struct role_def	*r = &roles[i];
 		attr_t		 extra = 0;
 
+		/* Without colours, configured attributes would blur roles. */
 		if (!colour) {
-			r->style.attr = r->mono | r->attr;
+			r->style.attr = r->mono;
 			r->style.pair = 0;
 			continue;
 		}

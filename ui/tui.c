@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -461,13 +462,13 @@ draw_status(struct view *v)
 			continue;
 		if (sb.len > 0)
 			strbuf_addstr(&sb, "  ");
-		key_format(&sb, key);
+		key_format_short(&sb, key);
 		strbuf_addf(&sb, " %s", h->label);
 	}
 	draw_str(y, 0, v->cols - 8, sb.buf, theme_style(ROLE_HINT));
 	strbuf_reset(&sb);
 	if ((key = keymap_first_key(v->km, p->ops->keymap, ACT_HELP)) != -1) {
-		key_format(&sb, key);
+		key_format_short(&sb, key);
 		strbuf_addstr(&sb, " help");
 		draw_str(y, v->cols - (int)sb.len - 1, (int)sb.len, sb.buf,
 		    theme_style(ROLE_HINT));
@@ -704,8 +705,14 @@ on_input(struct loop_io *io, int fd, short revents, void *arg)
 			key = '\n';
 		else if (key == 0x7f || key == 0x08)
 			key = KEY_SPECIAL + KEY_BACKSPACE;
+		/*
+		 * resizeterm() queues KEY_RESIZE after our SIGWINCH: the
+		 * size is known by then, only the layout follows.
+		 */
 		if (key == KEY_SPECIAL + KEY_RESIZE) {
-			resize(v);
+			v->rows = LINES;
+			v->cols = COLS;
+			view_dirty(v);
 			continue;
 		}
 		if (key == KEY_SPECIAL + KEY_MOUSE) {
@@ -1470,7 +1477,11 @@ view_action(struct view *v, enum action act)
 
 	switch (act) {
 	case ACT_QUIT:
-		if (v->nstack > 0)
+		/* guild compare: q leaves, as it came to compare. */
+		if (v->nstack == 1 && v->opts->start == VIEW_START_COMPARE) {
+			v->quit = true;
+			loop_break(v->loop);
+		} else if (v->nstack > 0)
 			view_pop(v);
 		else {
 			v->quit = true;
@@ -1991,6 +2002,38 @@ bench_keys(struct view *v, int n, double *avg, double *max)
 	*avg = n > 0 ? total / n : 0;
 }
 
+/* --bench-follow: how far behind the run the screen is, sampled. */
+static void
+bench_sample_cb(struct loop_timer *t, void *arg)
+{
+	struct view	*v = arg;
+	const char	*text;
+	size_t		 len;
+	double		 stamp, lag;
+	char		*end;
+
+	/* The benchmark's lines start with the time they were written. */
+	if (!output_last_line(v->output, &text, &len) || len == 0)
+		return;
+	stamp = strtod(text, &end);
+	if (end == text || stamp < 1e9)
+		return;
+	lag = (double)now_us() / 1000.0 - stamp * 1000.0;
+	if (lag > v->bench_lag_max)
+		v->bench_lag_max = lag;
+	v->bench_lag_sum += lag;
+	v->bench_samples++;
+}
+
+static void
+bench_stop_cb(struct loop_timer *t, void *arg)
+{
+	struct view	*v = arg;
+
+	v->quit = true;
+	loop_break(v->loop);
+}
+
 static void
 view_free(struct view *v)
 {
@@ -2029,7 +2072,8 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	struct view	 v;
 	struct timespec	 t0;
 	char		*cause = NULL;
-	double		 first_ms = 0, avg = 0, max = 0;
+	double		 first_ms = 0, avg = 0, max = 0, load_ms = 0;
+	size_t		 first_rows = 0;
 	size_t		 i;
 	int		 rc = 0;
 
@@ -2088,10 +2132,9 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	if (runlist_load(v.runs, &cause) == -1)
 		view_error_cause(&v, cause);
 	if (opts->run_ids != NULL && opts->run_ids->n > 0) {
-		if (opts->start == VIEW_START_COMPARE) {
-			for (i = 0; i < opts->run_ids->n; i++)
-				runlist_toggle(v.runs, opts->run_ids->v[i]);
-		} else
+		if (opts->start == VIEW_START_COMPARE)
+			runlist_select_ids(v.runs, opts->run_ids);
+		else
 			v.select_id = xstrdup(opts->run_ids->v[0]);
 	}
 	runs_changed(&v, NULL);
@@ -2105,8 +2148,23 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	    (unsigned)view_settings.refresh_ms, 1, refresh_cb, &v);
 	view_draw(&v);
 	first_ms = elapsed_ms(&t0);
-	if (opts->bench_keys > 0)
+	first_rows = v.runs->rows.n;
+	if (opts->bench_keys > 0) {
+		struct timespec	t1;
+
+		/* Every run read first, as a user would have it by then. */
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		while (v.runs->loading && runlist_load_more(v.runs, NULL) == 0)
+			;
+		runs_changed(&v, NULL);
+		load_ms = elapsed_ms(&t1);
 		bench_keys(&v, opts->bench_keys, &avg, &max);
+	}
+	if (opts->bench_follow > 0) {
+		loop_timer_add(v.loop, (unsigned)opts->bench_follow * 1000, 0,
+		    bench_stop_cb, &v);
+		loop_timer_add(v.loop, 100, 1, bench_sample_cb, &v);
+	}
 	if (!opts->exit_after_draw && opts->bench_keys <= 0) {
 		while (!v.quit) {
 			if (loop_run(v.loop) == -1 && errno != EINTR) {
@@ -2118,12 +2176,26 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	endwin();
 	curses_active = false;
 	warn_set_sink(NULL, NULL);
-	if (opts->exit_after_draw || opts->bench_keys > 0) {
-		fprintf(stderr, "first screen: %.1f ms (%zu runs)\n", first_ms,
-		    v.runs->rows.n);
-		if (opts->bench_keys > 0)
+	if (opts->exit_after_draw || opts->bench_keys > 0 ||
+	    opts->bench_follow > 0) {
+		struct rusage	ru;
+
+		fprintf(stderr, "first screen: %.1f ms (%zu of %zu runs read)\n",
+		    first_ms, first_rows, v.runs->total);
+		if (opts->bench_keys > 0) {
+			fprintf(stderr, "all runs read: %.1f ms more\n", load_ms);
 			fprintf(stderr, "key to redraw: %.2f ms average, %.2f ms "
 			    "max (%d keys)\n", avg, max, opts->bench_keys);
+		}
+		if (opts->bench_follow > 0)
+			fprintf(stderr, "follow lag: %.1f ms average, %.1f ms "
+			    "max (%u samples), %llu redraws\n",
+			    v.bench_samples > 0 ? v.bench_lag_sum /
+			    v.bench_samples : 0.0, v.bench_lag_max,
+			    v.bench_samples, (unsigned long long)v.draws);
+		if (getrusage(RUSAGE_SELF, &ru) == 0)
+			fprintf(stderr, "max resident memory: %.1f MB\n",
+			    (double)ru.ru_maxrss / 1024.0);
 	}
 	/* Configuration errors deserve to outlive the screen. */
 	for (i = 0; i < v.config_errors.n; i++)

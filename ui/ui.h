@@ -350,6 +350,8 @@ const struct opdef	*ops_selected(struct view *);
 void		 view_sync_op_filter(struct view *);
 /* The output pane: which run it follows (NULL: none). */
 void		 output_follow_run(struct pane *, const struct run_row *);
+/* The last line it shows (benchmarks); false when none. */
+bool		 output_last_line(struct pane *, const char **text, size_t *len);
 
 /* tui.c: the view. */
 struct view {
@@ -395,6 +397,9 @@ struct view {
 
 	const struct view_options *opts;
 	uint64_t		 draws;
+	double			 bench_lag_max;	/* ms, --bench-follow */
+	double			 bench_lag_sum;
+	unsigned		 bench_samples;
 };
 
 /* The focused pane: the top of the stack, else the focused main pane. */

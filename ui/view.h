@@ -26,7 +26,11 @@ struct view_options {
 	/* Benchmarks and tests: see guild-view(1), hidden options. */
 	bool			 exit_after_draw;	/* time the first screen */
 	int			 bench_keys;		/* time N key presses */
+	int			 bench_follow;		/* follow run 0 for N s */
 };
+
+/* The built-in configuration: a view.conf of the defaults. */
+const char	*view_default_config_text(void);
 
 /*
  * Run the view on the controlling terminal until the user quits. Prints

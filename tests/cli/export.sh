@@ -17,8 +17,9 @@ EOF
 )
 # Files that come and go while the run is exported.
 cat > "$proj/churn.sh" <<'EOF'
+# Until the test says stop (at most a minute): export must meet it running.
 i=0
-while [ $i -lt 40 ]; do
+while [ $i -lt 1200 ] && [ ! -e "$CHURN_STOP" ]; do
 	echo $i > f$i
 	rm -f f$((i - 1))
 	i=$((i + 1))
@@ -225,6 +226,8 @@ ok "that run is gone, the other stays" test ! -e "$runs/$WT_OK" -a -d "$runs/$WT
 
 # A running run can be copied, not moved.
 reset_home
+CHURN_STOP=$TEST_TMP/churn-stop
+export CHURN_STOP
 guild run -y churn < /dev/null > /dev/null 2>&1 &
 runpid=$!
 wait_for 10 sh -c 'ls "$1"/*/f3 > /dev/null 2>&1' sh "$runs"
@@ -235,6 +238,7 @@ expect_exact "a running run cannot be moved" - 1 -- guild export -y -m "$out/liv
 guild: cannot move run $live: it is running
 Stop it first with 'guild stop $(printf %.8s "$live")'.
 EOF
+touch "$CHURN_STOP"
 wait $runpid
 ok "the run is still there" test -d "$runs/$live"
 

@@ -116,7 +116,7 @@ scalar(const char *id, const char *key, double v)
  *	7 util:test      completed           tags [red]
  *	6 train (anon.)  terminated          digest abc123
  *	5 fashion:eval   completed  best x   comments "Nice"  loss 0.1
- *	4 fashion:train  pending
+ *	4 fashion:train  pending    label "  " (blank: unlabeled)
  *	3 fashion:train  staged     lr=0.3   flags lr 0.3
  *	2 fashion:train  completed  (2 started long ago, 2019-05-01)
  *	1 fashion:train  completed  id 1aaa... shares a prefix with 1bbb...
@@ -150,7 +150,7 @@ setup(void)
 	scalar(id, "loss", 0.1);
 	fx_run(home->runs, &(struct fx){ .id = ID('4',
 	    "0000000000000000000000000000004"), .started = base - 5 * 3600,
-	    .exit = FX_NO_EXIT, .pending = 1 });
+	    .exit = FX_NO_EXIT, .pending = 1, .label = "'  '" });
 	fx_run(home->runs, &(struct fx){ .id = ID('3',
 	    "0000000000000000000000000000003"), .started = base - 6 * 3600,
 	    .exit = FX_NO_EXIT, .staged = 1, .label = "lr=0.3",
@@ -304,8 +304,9 @@ test_filters(void)
 
 	/* Started ranges (local time; the runs are hours apart). */
 	f = filt();
-	f->started = xstrdup("last 3 hours");
-	check(f, NULL, NULL, "0:9 1:8", "-Fs last 3 hours");
+	/* Half an hour from the nearest run: setup may take a while. */
+	f->started = xstrdup("last 210 minutes");
+	check(f, NULL, NULL, "0:9 1:8", "-Fs last 210 minutes");
 	f = filt();
 	f->started = xstrdup("before 2019-05-02");
 	check(f, NULL, NULL, "0:2 1:1", "-Fs before a date");
@@ -360,6 +361,24 @@ test_filters(void)
 	f = filt();
 	f->expr = xstrdup("cmd is undefined and id is not undefined");
 	check(f, "0", NULL, "0:9", "-F any attr file");
+	f = filt();
+	f->expr = xstrdup("label is undefined");
+	check(f, NULL, NULL, "0:7 1:6 2:2 3:1", "-F a missing attr");
+	f = filt();
+	f->expr = xstrdup("label = '  '");
+	check(f, NULL, NULL, "0:4", "-F a blank label is a label");
+	f = filt();
+	f->expr = xstrdup("marked is undefined and exit_status is undefined");
+	check(f, NULL, NULL, "0:4 1:3", "-F marked, exit_status undefined");
+	f = filt();
+	f->expr = xstrdup("tags is not undefined or sourcecode_digest = abc123");
+	check(f, NULL, NULL, "0:7 1:6", "-F tags, digest");
+	f = filt();
+	f->expr = xstrdup("status = running or time is undefined");
+	check(f, NULL, NULL, "0:4 1:3", "-F time: no stop, no time");
+	f = filt();
+	f->expr = xstrdup("time = '0:00:10' and operation = 'util:test'");
+	check(f, NULL, NULL, "0:7", "-F time and operation");
 }
 
 static void
@@ -429,7 +448,7 @@ static void
 test_no_index(void)
 {
 	struct strvec	 ids = STRVEC_INIT;
-	char		*cause = NULL, *id;
+	char		*cause = NULL, *id, *other, *p;
 
 	ok(runsel_list(home->runs, &ids, &cause) == 0, "runsel_list");
 	is_int((long long)ids.n, 10, "ten ids");
@@ -448,7 +467,25 @@ test_no_index(void)
 	is_str(cause, "could not find a run matching 'x'\n"
 	    "Try 'guild runs list' for a list.", "message");
 	free(cause);
+	cause = NULL;
 	strvec_clear(&ids);
+
+	/* Not a home's runs: read from the directories, same order. */
+	other = xasprintf("%s/elsewhere", home->path);
+	mkdir_p(other, 0777, NULL);
+	fx_run(other, &(struct fx){ .id = "b", .started = 2000, .exit = 0 });
+	fx_run(other, &(struct fx){ .id = "a", .started = 3000, .exit = 0 });
+	fx_run(other, &(struct fx){ .id = "c", .started = 1000, .exit = 0 });
+	ok(runsel_list(other, &ids, &cause) == 0, "runsel_list elsewhere");
+	is_int((long long)ids.n, 3, "three ids");
+	ok(ids.n == 3 && strcmp(ids.v[0], "a") == 0 &&
+	    strcmp(ids.v[1], "b") == 0 && strcmp(ids.v[2], "c") == 0,
+	    "newest first, from the attrs");
+	strvec_clear(&ids);
+	free(other);
+	p = xasprintf("%s/elsewhere/cache", home->path);
+	ok(!path_exists(p), "no index made there");
+	free(p);
 }
 
 int
