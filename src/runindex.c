@@ -70,7 +70,7 @@
 #include "value.h"
 #include "yamlnode.h"
 
-#define SCHEMA_VERSION	4
+#define SCHEMA_VERSION	5
 #define STR(x)		#x
 #define XSTR(x)		STR(x)
 #define BUSY_TIMEOUT_MS	30000
@@ -694,13 +694,38 @@ read_run(const char *base, int dfd, const char *id, bool deleted,
 	r->row.opref = xstrdup(sb.buf);
 	if (memchr(sb.buf, '\0', sb.len) == NULL &&
 	    opref_parse(sb.buf, &ref, NULL) == 0) {
-		r->row.pkg_name = xstrdup(ref.pkg_name);
+		struct opref	 proto;
+		struct strbuf	 psb = STRBUF_INIT;
+		struct stat	 pst;
+
 		r->row.model = xstrdup(ref.model);
 		r->row.op = xstrdup(ref.op);
-		if (strcmp(ref.pkg_type, "guildfile") == 0 && *ref.model != '\0')
-			r->row.op_desc = xasprintf("%s:%s", ref.model, ref.op);
-		else
-			r->row.op_desc = xstrdup(ref.op);
+		/*
+		 * A batch (builtin "+", "random", ...) is shown by its
+		 * prototype's operation, as Guild does: "train+",
+		 * "fashion:train+random"; its project is the prototype's.
+		 */
+		rel = xasprintf("%s/.guild/proto/.guild/opref", id);
+		if (strcmp(ref.pkg_type, "builtin") == 0 &&
+		    read_small(dfd, rel, &psb, &pst) == 0 &&
+		    memchr(psb.buf, '\0', psb.len) == NULL &&
+		    opref_parse(psb.buf, &proto, NULL) == 0) {
+			r->row.pkg_name = xstrdup(proto.pkg_name);
+			r->row.op_desc = xasprintf("%s%s%s+%s", proto.model,
+			    *proto.model != '\0' ? ":" : "", proto.op,
+			    strcmp(ref.op, "+") == 0 ? "" : ref.op);
+			opref_clear(&proto);
+		} else {
+			r->row.pkg_name = xstrdup(ref.pkg_name);
+			if (strcmp(ref.pkg_type, "guildfile") == 0 &&
+			    *ref.model != '\0')
+				r->row.op_desc = xasprintf("%s:%s", ref.model,
+				    ref.op);
+			else
+				r->row.op_desc = xstrdup(ref.op);
+		}
+		free(rel);
+		strbuf_release(&psb);
 		opref_clear(&ref);
 	} else {
 		r->row.pkg_name = xstrdup("");
@@ -3613,7 +3638,9 @@ run_row_project_dir(const struct run_row *row)
 		return NULL;
 	if (str_starts_with(row->opref, "script:"))
 		return xstrdup(row->pkg_name);
-	if (!str_starts_with(row->opref, "guildfile:"))
+	/* A batch (builtin) carries its prototype's guild.yml as pkg_name. */
+	if (!str_starts_with(row->opref, "guildfile:") &&
+	    !str_starts_with(row->opref, "builtin:"))
 		return NULL;
 	slash = strrchr(row->pkg_name, '/');
 	if (slash == row->pkg_name)

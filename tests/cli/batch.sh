@@ -75,6 +75,11 @@ expect_output "the batch run's opref: op +" - -- sh -c "cat '$runs/$batch/.guild
 builtin:guild '' '' +
 EOF
 ok "the batch keeps the prototype" test -f "$runs/$batch/.guild/proto/.guild/opref"
+expect_output "guild runs shows the batch as the prototype's op and +" - -- guild runs <<'EOF'
+[0:<id>]  ./say   <time>  completed  loud=no msg=ho
+[1:<id>]  ./say   <time>  completed  loud=no msg=hi
+[2:<id>]  ./say+  <time>  completed
+EOF
 expect_output "the prototype has the user's flags" - -- cat "$runs/$batch/.guild/proto/.guild/attrs/user_flags" <<'EOF'
 msg:
 - hi
