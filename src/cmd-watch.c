@@ -12,6 +12,7 @@
 #include "home.h"
 #include "output.h"
 #include "run.h"
+#include "runindex.h"
 #include "runsel.h"
 #include "strbuf.h"
 #include "util.h"
@@ -41,31 +42,45 @@ print_line(const struct output_line *line, void *arg)
 	strbuf_release(&sb);
 }
 
-/* The newest running run, or NULL. */
+/*
+ * The run a spec names, or without one the newest running run, through
+ * the index (so a home of 100,000 runs is not walked).
+ */
 static char *
-latest_running(const char *runs_dir, const struct strvec *ids)
+pick_run(struct guild_home *home, const char *spec, char **cause)
 {
-	size_t	i;
+	struct runindex		*idx;
+	struct run_filter	 f;
+	struct run_rows		 rows = RUN_ROWS_INIT;
+	struct strvec		 specs = STRVEC_INIT;
+	char			*id = NULL;
 
-	for (i = 0; i < ids->n; i++) {
-		char		*path = path_join(runs_dir, ids->v[i]);
-		struct run	*run = run_open(path, NULL);
-		bool		 running = run != NULL &&
-		    run_get_status(run) == RUN_STATUS_RUNNING;
-
-		run_free(run);
-		free(path);
-		if (running)
-			return xstrdup(ids->v[i]);
+	if ((idx = runindex_open(home, cause)) == NULL)
+		return NULL;
+	memset(&f, 0, sizeof f);
+	if (spec != NULL)
+		strvec_push(&specs, spec);
+	else
+		f.status = 1U << RUN_STATUS_RUNNING;
+	if (runsel_select_page(idx, &f, &specs, NULL, false, 0, 0, 1, &rows,
+	    NULL, cause) == 0) {
+		if (rows.n > 0)
+			id = xstrdup(rows.v[0]->id);
+		else if (spec == NULL)
+			set_cause(cause, "nothing to watch: no run is running");
+		else
+			set_cause(cause, "could not find a run matching '%s'", spec);
 	}
-	return NULL;
+	run_rows_release(&rows);
+	strvec_clear(&specs);
+	runindex_close(idx);
+	return id;
 }
 
 static int
 cmd_watch_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	struct guild_home	*home;
-	struct strvec		 ids = STRVEC_INIT;
 	struct output_tail	*tail;
 	struct output_tail_hooks hooks = { .on_line = print_line };
 	struct watch		 w;
@@ -78,14 +93,8 @@ cmd_watch_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return 1;
 	if (a->pos.n > 1)
 		return cli_error("watch takes at most one RUN");
-	if (runsel_list(home->runs, &ids, &cause) == -1)
-		return cli_error_cause(cause);
-	if (a->pos.n == 1)
-		id = runsel_one(&ids, a->pos.v[0], &cause);
-	else if ((id = latest_running(home->runs, &ids)) == NULL)
-		cause = xstrdup("nothing to watch: no run is running");
-	strvec_clear(&ids);
-	if (id == NULL)
+	if ((id = pick_run(home, a->pos.n == 1 ? a->pos.v[0] : NULL,
+	    &cause)) == NULL)
 		return cli_error_cause(cause);
 	path = run_dir_path(home->runs, id);
 	run = run_open(path, &cause);
