@@ -359,3 +359,38 @@ draw_box(int y, int x, int h, int w, struct style st)
 	draw_cp(y + h - 1, x, display_utf8 ? 0x2514 : '+', st);
 	draw_cp(y + h - 1, x + w - 1, display_utf8 ? 0x2518 : '+', st);
 }
+
+int
+draw_wrapped(int y, int x, int h, int w, const char *s, struct style first,
+    struct style rest)
+{
+	const char	*line, *end, *brk;
+	size_t		 len, fit;
+	int		 row = 0;
+
+	if (w <= 0)
+		return 0;
+	while (row < h && *s != '\0') {
+		line = s;
+		end = strchr(s, '\n');
+		len = end != NULL ? (size_t)(end - s) : strlen(s);
+		fit = text_fit(line, len, w);
+		if (fit < len) {
+			/* Break at the last space that fits, if any. */
+			for (brk = line + fit; brk > line && *brk != ' '; brk--)
+				;
+			if (brk > line)
+				fit = (size_t)(brk - line);
+			else if (fit == 0)
+				fit = 1;
+		}
+		draw_text(y + row, x, w, 0, line, fit, row == 0 ? first : rest);
+		row++;
+		s = line + fit;
+		while (*s == ' ')
+			s++;
+		if (fit == len && *s == '\n')
+			s++;
+	}
+	return row;
+}

@@ -133,6 +133,46 @@ str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+struct crun;
+static int	crun_cmp(const void *, const void *);
+
+/* What compare needs of a run, copied: list rows do not stay. */
+struct crun {
+	char		*id;
+	char		*dir;
+	char		*op;
+	char		*label;
+	int64_t		 started, stopped;
+	enum run_status	 status;
+};
+
+static int
+crun_cmp(const void *a, const void *b)
+{
+	const struct crun	*x = a, *y = b;
+
+	if (x->started != y->started)
+		return x->started > y->started ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+static void
+crun_take(struct crun *cr, struct view *v, const struct run_row *row)
+{
+	struct strbuf	sb = STRBUF_INIT;
+
+	fmt_op(&sb, v, row);
+	if (row->marked)
+		strbuf_addstr(&sb, " [marked]");
+	cr->id = xstrdup(row->id);
+	cr->dir = xstrdup(row->dir);
+	cr->op = strbuf_detach(&sb, NULL);
+	cr->label = xstrdup(row->label != NULL ? row->label : "");
+	cr->started = row->started;
+	cr->stopped = row->stopped;
+	cr->status = row->status;
+}
+
 /* Read every run's flags and scalars; columns are their union. */
 static void
 load(struct pane *p)
@@ -142,32 +182,36 @@ load(struct pane *p)
 	struct runlist		*rl = c->rl;
 	struct strvec		 flagnames = STRVEC_INIT, keys = STRVEC_INIT;
 	struct strbuf		 sb = STRBUF_INIT;
-	const struct run_row	**rows;
+	const struct run_row	*row;
+	struct crun		*runs;
 	struct value		**flags;
 	struct scalars_summary	*sums;
 	struct run		*run;
-	size_t			 n = 0, i, j, k, col;
+	size_t			 n = 0, i, j, k, col, total;
 	bool			 sel = rl->selected.n > 0;
 
 	free_data(c);
-	rows = xcalloc(rl->nvis + 1, sizeof *rows);
-	for (i = 0; i < rl->nvis; i++) {
-		const struct run_row	*row = runlist_row(rl, i);
-
-		if (sel && !runlist_is_selected(rl, row->id))
-			continue;
-		rows[n++] = row;
+	total = sel ? rl->selected.n : runlist_count(rl);
+	c->total = total;
+	if (total > COMPARE_MAX_RUNS)
+		total = COMPARE_MAX_RUNS;
+	runs = xcalloc(total + 1, sizeof *runs);
+	for (i = 0; i < total; i++) {
+		row = sel ? runlist_get(rl, rl->selected.v[i]) :
+		    runlist_row(rl, i);
+		if (row != NULL)
+			crun_take(&runs[n++], v, row);
 	}
-	c->total = n;
-	if (n > COMPARE_MAX_RUNS)
-		n = COMPARE_MAX_RUNS;
+	/* Selected runs in list order: newest first. */
+	if (sel && n > 1)
+		qsort(runs, n, sizeof *runs, crun_cmp);
 	flags = xcalloc(n + 1, sizeof *flags);
 	sums = xcalloc(n + 1, sizeof *sums);
 	for (i = 0; i < n; i++) {
-		if ((run = run_open(rows[i]->dir, NULL)) != NULL)
+		if ((run = run_open(runs[i].dir, NULL)) != NULL)
 			run_attr_read(run, "flags", &flags[i], NULL);
 		run_free(run);
-		scalars_summary_read(rows[i]->dir, 0, &sums[i], NULL);
+		scalars_summary_read(runs[i].dir, 0, &sums[i], NULL);
 		if (flags[i] != NULL && flags[i]->type == VALUE_MAP) {
 			for (j = 0; j < flags[i]->u.map.n; j++)
 				if (strvec_find(&flagnames,
@@ -201,35 +245,30 @@ load(struct pane *p)
 
 	c->rows = xcalloc(n + 1, sizeof *c->rows);
 	for (i = 0; i < n; i++) {
-		const struct run_row	*row = rows[i];
+		const struct crun	*cr = &runs[i];
 		struct crow		*r = &c->rows[i];
 
-		r->id = xstrdup(row->id);
-		r->status = row->status;
+		r->id = xstrdup(cr->id);
+		r->status = cr->status;
 		r->order = i;
 		r->cells = xcalloc(c->ncols, sizeof *r->cells);
 		for (j = 0; j < c->ncols; j++)
 			set_cell(r, j, "", false, 0);
 		strbuf_reset(&sb);
-		strbuf_addf(&sb, "%.8s", row->id);
+		strbuf_addf(&sb, "%.8s", cr->id);
 		set_cell(r, COL_RUN, sb.buf, false, 0);
+		set_cell(r, COL_OP, cr->op, false, 0);
 		strbuf_reset(&sb);
-		fmt_op(&sb, v, row);
-		if (row->marked)
-			strbuf_addstr(&sb, " [marked]");
-		set_cell(r, COL_OP, sb.buf, false, 0);
+		fmt_time(&sb, cr->started, false);
+		set_cell(r, COL_STARTED, sb.buf, true, (double)cr->started);
 		strbuf_reset(&sb);
-		fmt_time(&sb, row->started, false);
-		set_cell(r, COL_STARTED, sb.buf, true, (double)row->started);
-		strbuf_reset(&sb);
-		if (row->started > 0 && row->stopped >= row->started) {
-			fmt_duration(&sb, row->stopped - row->started);
+		if (cr->started > 0 && cr->stopped >= cr->started) {
+			fmt_duration(&sb, cr->stopped - cr->started);
 			set_cell(r, COL_TIME, sb.buf, true,
-			    (double)(row->stopped - row->started));
+			    (double)(cr->stopped - cr->started));
 		}
-		set_cell(r, COL_STATUS, run_status_name(row->status), false, 0);
-		set_cell(r, COL_LABEL, row->label != NULL ? row->label : "",
-		    false, 0);
+		set_cell(r, COL_STATUS, run_status_name(cr->status), false, 0);
+		set_cell(r, COL_LABEL, cr->label, false, 0);
 		if (flags[i] != NULL && flags[i]->type == VALUE_MAP) {
 			for (j = 0; j < flags[i]->u.map.n; j++) {
 				const struct value	*fv = flags[i]->u.map.v[j];
@@ -245,20 +284,20 @@ load(struct pane *p)
 			}
 		}
 		for (j = 0; j < sums[i].n; j++) {
-			const struct scalar_stats	*s = &sums[i].v[j];
+			const struct scalar_stats	*st = &sums[i].v[j];
 
-			if (strncmp(s->key, "sys/", 4) == 0)
+			if (strncmp(st->key, "sys/", 4) == 0)
 				continue;
 			for (k = 0; k < c->ncols; k++)
 				if (c->cols[k].kind == COL_SCALAR &&
-				    strcmp(c->cols[k].key, s->key) == 0)
+				    strcmp(c->cols[k].key, st->key) == 0)
 					break;
 			if (k == c->ncols)
 				continue;
 			strbuf_reset(&sb);
-			fmt_scalar(&sb, s->last.value);
-			set_cell(r, k, sb.buf, !isnan(s->last.value),
-			    s->last.value);
+			fmt_scalar(&sb, st->last.value);
+			set_cell(r, k, sb.buf, !isnan(st->last.value),
+			    st->last.value);
 		}
 	}
 	c->nrows = n;
@@ -289,10 +328,14 @@ load(struct pane *p)
 	for (i = 0; i < n; i++) {
 		value_free(flags[i]);
 		scalars_summary_release(&sums[i]);
+		free(runs[i].id);
+		free(runs[i].dir);
+		free(runs[i].op);
+		free(runs[i].label);
 	}
 	free(flags);
 	free(sums);
-	free(rows);
+	free(runs);
 	strvec_clear(&flagnames);
 	strvec_clear(&keys);
 	strbuf_release(&sb);

@@ -58,32 +58,17 @@ static void
 models_draw(struct pane *p, int y, int x, int h, int w)
 {
 	struct view	*v = p->view;
-	struct style	 dim = theme_style(ROLE_DIM);
-	struct style	 err = theme_style(ROLE_ERROR);
 	size_t		 i, n = models_count(p);
 	int		 row;
 
 	if (v->gf == NULL) {
-		if (v->gf_error != NULL) {
-			/* guild.yml errors are long: as many lines as fit. */
-			const char	*s = v->gf_error;
-
-			for (row = 0; row < h && *s != '\0'; row++) {
-				size_t	fit = text_fit(s, strlen(s), w - 2);
-				const char *nl = memchr(s, '\n', fit);
-
-				if (nl != NULL)
-					fit = (size_t)(nl - s);
-				if (fit == 0 && *s != '\n')
-					break;
-				draw_text(y + row, x + 1, w - 2, 0, s, fit,
-				    row == 0 ? err : dim);
-				s += fit;
-				while (*s == '\n' || *s == ' ')
-					s++;
-			}
-		} else
-			draw_str(y, x + 1, w - 2, "no guild.yml here", dim);
+		/* The operations pane has room for the error itself. */
+		if (v->gf_error != NULL)
+			draw_str(y, x + 1, w - 2, "bad guild.yml",
+			    theme_style(ROLE_ERROR));
+		else
+			draw_str(y, x + 1, w - 2, "no guild.yml",
+			    theme_style(ROLE_DIM));
 		return;
 	}
 	pane_scroll_to_cursor(p);

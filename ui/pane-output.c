@@ -54,6 +54,7 @@ struct outpane {
 };
 
 static void	out_poll(struct pane *);
+static void	out_read_scalars(struct pane *);
 
 static void
 out_on_line(const struct output_line *line, void *arg)
@@ -128,6 +129,7 @@ out_open(struct pane *p, size_t last_lines)
 		return;
 	}
 	out_poll(p);
+	out_read_scalars(p);
 }
 
 static void
@@ -198,10 +200,10 @@ out_poll(struct pane *p)
 		    (unsigned)view_settings.follow_ms, 1, out_timer_cb, p);
 	if (live != o->live) {
 		o->live = live;
-		/* The runs list learns it on its own tick; hurry it. */
-		view_reload_runs(p->view);
+		out_read_scalars(p);
+		/* The runs list would see it within a second; hurry it. */
+		view_refresh_soon(p->view);
 	}
-	out_read_scalars(p);
 	view_dirty(p->view);
 }
 
@@ -223,11 +225,19 @@ output_follow_run(struct pane *p, const struct run_row *row)
 		return;
 	}
 	if (o->id != NULL && strcmp(o->id, row->id) == 0) {
-		/* The same run: it may have started since. */
+		/*
+		 * The same run: it may have started since (the run itself
+		 * says so: the list may be a moment behind).
+		 */
 		if (!o->live && status_live(row->status) && o->follow) {
-			o->live = true;
-			o->status = row->status;
-			out_open(p, o->loaded);
+			struct run	*run = run_open(o->dir, NULL);
+
+			if (run != NULL && status_live(run_get_status(run))) {
+				o->live = true;
+				o->status = run_get_status(run);
+				out_open(p, o->loaded);
+			}
+			run_free(run);
 		}
 		return;
 	}

@@ -22,7 +22,7 @@
 static size_t
 runs_count(struct pane *p)
 {
-	return p->view->runs->nvis;
+	return runlist_count(p->view->runs);
 }
 
 static const struct run_row *
@@ -42,13 +42,11 @@ runs_title_for(struct runlist *rl, const char *name, struct strbuf *left,
     struct strbuf *right)
 {
 	strbuf_addstr(left, name);
-	if (rl->loading)
-		strbuf_addf(left, "  %zu of %zu (reading)", rl->rows.n,
-		    rl->total);
-	else if (rl->nvis != rl->rows.n)
-		strbuf_addf(left, "  %zu of %zu", rl->nvis, rl->rows.n);
+	if (runlist_filtered(rl))
+		strbuf_addf(left, "  %zu of %zu", runlist_count(rl),
+		    runlist_total(rl));
 	else
-		strbuf_addf(left, "  %zu", rl->rows.n);
+		strbuf_addf(left, "  %zu", runlist_total(rl));
 	if (rl->re != NULL)
 		strbuf_addf(left, "  /%s/", regex_pattern(rl->re));
 	if (rl->expr != NULL)
@@ -61,9 +59,9 @@ runs_title_for(struct runlist *rl, const char *name, struct strbuf *left,
 	}
 	if (rl->selected.n > 0)
 		strbuf_addf(right, "%zu selected", rl->selected.n);
-	if (rl->running > 0 && !rl->deleted)
+	if (runlist_running(rl) > 0 && !rl->deleted)
 		strbuf_addf(right, "%s%zu running", right->len ? "  " : "",
-		    rl->running);
+		    runlist_running(rl));
 }
 
 static void
@@ -80,7 +78,7 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
 	struct view		*v = p->view;
 	struct strbuf		 sb = STRBUF_INIT;
 	struct style		 base, st;
-	bool			 sel = runlist_is_selected(rl, row->id);
+	bool			 sel;
 	bool			 narrow = w < 90;
 	int			 col = x, end = x + w, n, opw, numw;
 	size_t			 i;
@@ -89,6 +87,9 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
 	if (cursor)
 		base = theme_style(p->focused ? ROLE_CURSOR : ROLE_CURSOR_BLUR);
 	draw_fill(y, x, w, base);
+	if (row == NULL)
+		return;
+	sel = runlist_is_selected(rl, row->id);
 #define FIELD(role) (cursor ? base : theme_style(role))
 
 	/* The selection gutter. */
@@ -97,7 +98,8 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
 		    cursor ? base : theme_style(ROLE_SELECTED));
 	col += 2;
 
-	strbuf_addf(&sb, "%zu", rl->rows.n > 0 ? rl->rows.n - 1 : 0);
+	strbuf_addf(&sb, "%zu", runlist_total(rl) > 0 ?
+	    runlist_total(rl) - 1 : 0);
 	numw = (int)sb.len + 13;
 	strbuf_reset(&sb);
 	strbuf_addf(&sb, "[%zu:%.8s]", runlist_number(rl, idx), row->id);
@@ -106,7 +108,7 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
 
 	strbuf_reset(&sb);
 	fmt_op(&sb, v, row);
-	opw = (int)rl->op_width;
+	opw = (int)runlist_op_width(rl);
 	if (opw > w / 3)
 		opw = w / 3;
 	if (opw < 8)
@@ -162,8 +164,8 @@ runs_draw(struct pane *p, int y, int x, int h, int w)
 	size_t		 i;
 	int		 row;
 
-	if (rl->nvis == 0) {
-		if (rl->rows.n == 0)
+	if (runlist_count(rl) == 0) {
+		if (runlist_total(rl) == 0)
 			draw_str(y, x + 2, w - 2, "No runs yet: select an "
 			    "operation and press Enter (or r) to start one.",
 			    dim);
@@ -175,7 +177,7 @@ runs_draw(struct pane *p, int y, int x, int h, int w)
 	pane_scroll_to_cursor(p);
 	for (row = 0; row < h; row++) {
 		i = p->top + (size_t)row;
-		if (i >= rl->nvis)
+		if (i >= runlist_count(rl))
 			break;
 		runs_draw_line(p, i, y + row, x, w, i == p->cursor);
 	}

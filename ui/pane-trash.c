@@ -27,8 +27,6 @@ trash_init(struct pane *p, void *arg)
 	runlist_init(&t->rl, v->idx, v->home->trash, true);
 	if (runlist_load(&t->rl, &cause) == -1)
 		view_error_cause(v, cause);
-	while (t->rl.loading && runlist_load_more(&t->rl, NULL) == 0)
-		;
 }
 
 static void
@@ -50,7 +48,7 @@ trash_runlist(struct pane *p)
 static size_t
 trash_count(struct pane *p)
 {
-	return trash_runlist(p)->nvis;
+	return runlist_count(trash_runlist(p));
 }
 
 static void
@@ -73,7 +71,7 @@ trash_draw(struct pane *p, int y, int x, int h, int w)
 	int	row;
 
 	if (n == 0) {
-		draw_str(y, x + 2, w - 2, trash_runlist(p)->rows.n == 0 ?
+		draw_str(y, x + 2, w - 2, runlist_total(trash_runlist(p)) == 0 ?
 		    "The trash is empty." : "No deleted runs match the filter.",
 		    theme_style(ROLE_DIM));
 		return;
@@ -129,8 +127,6 @@ trash_tick(struct pane *p)
 	char		*cause = NULL;
 
 	if (runlist_poll(rl, &cause)) {
-		while (rl->loading && runlist_load_more(rl, NULL) == 0)
-			;
 		pane_scroll_to_cursor(p);
 		view_dirty(p->view);
 	} else
@@ -147,8 +143,6 @@ trash_reload(struct pane *p, bool action)
 		return;
 	if (runlist_load(rl, &cause) == -1)
 		view_error_cause(p->view, cause);
-	while (rl->loading && runlist_load_more(rl, NULL) == 0)
-		;
 	pane_scroll_to_cursor(p);
 }
 

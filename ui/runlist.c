@@ -1,4 +1,4 @@
-/* runlist.c: the runs a pane shows (see runlist.h). */
+/* runlist.c: the runs a pane shows, a page at a time (see runlist.h). */
 #include "common.h"
 
 #include <stdlib.h>
@@ -14,46 +14,24 @@
 #include "strbuf.h"
 #include "util.h"
 
-static void
-drop_filter(struct runlist *rl)
-{
-	runindex_filter_free(rl->rf);
-	rl->rf = NULL;
-}
+/* Rows per page, and pages kept: at most 16,384 rows in memory. */
+#define PAGE_ROWS	256
+#define MAX_PAGES	64
+/* Rows per query when every run is read (few queries: OFFSET is linear). */
+#define SCAN_ROWS	8192
 
-void
-runlist_init(struct runlist *rl, struct runindex *idx, const char *dir,
-    bool deleted)
-{
-	memset(rl, 0, sizeof *rl);
-	rl->idx = idx;
-	rl->dir = xstrdup(dir);
-	rl->deleted = deleted;
-}
+struct rpage {
+	struct run_rows	rows;
+	uint64_t	used;
+};
 
-void
-runlist_release(struct runlist *rl)
-{
-	run_rows_release(&rl->rows);
-	free(rl->vis);
-	drop_filter(rl);
-	regex_free(rl->re);
-	free(rl->expr);
-	free(rl->model);
-	free(rl->op);
-	free(rl->project);
-	free(rl->dir);
-	strvec_clear(&rl->selected);
-	memset(rl, 0, sizeof *rl);
-}
-
-static bool
-unfinished(const struct run_row *row)
-{
-	return row->status == RUN_STATUS_RUNNING ||
-	    row->status == RUN_STATUS_PENDING ||
-	    row->status == RUN_STATUS_STAGED;
-}
+/* What the view's filters look at, for every run. */
+struct rmeta {
+	const char	*pkg;		/* interned */
+	const char	*model;
+	const char	*op;
+	char		*text;		/* operation, label and tags */
+};
 
 static void
 dir_stamp(const char *dir, struct timespec *ts)
@@ -66,223 +44,444 @@ dir_stamp(const char *dir, struct timespec *ts)
 		ts->tv_sec = ts->tv_nsec = 0;
 }
 
-/* Rows read for the first screen, and per chunk after it. */
-#define FIRST_PAGE	256
-#define CHUNK		8192
-/* New runs at the top are merged when there are at most this many. */
-#define PEEK		128
-
-static int
-compile_filter(struct runlist *rl, char **cause)
+void
+runlist_init(struct runlist *rl, struct runindex *idx, const char *dir,
+    bool deleted)
 {
-	struct run_filter	f;
-
-	drop_filter(rl);
-	memset(&f, 0, sizeof f);
-	f.expr = rl->expr;
-	rl->rf = runindex_filter_new(&f, (int64_t)time(NULL), cause);
-	return rl->rf != NULL ? 0 : -1;
+	memset(rl, 0, sizeof *rl);
+	rl->idx = idx;
+	rl->dir = xstrdup(dir);
+	rl->deleted = deleted;
 }
 
 static void
-reset_rows(struct runlist *rl)
+drop_pages(struct runlist *rl)
 {
-	run_rows_release(&rl->rows);
-	rl->nvis = rl->applied = rl->running = rl->op_width = 0;
+	size_t	i;
+
+	for (i = 0; i < rl->npages; i++) {
+		if (rl->pages[i] == NULL)
+			continue;
+		run_rows_release(&rl->pages[i]->rows);
+		free(rl->pages[i]);
+		rl->pages[i] = NULL;
+	}
+	rl->nloaded = 0;
+}
+
+static void
+drop_meta(struct runlist *rl)
+{
+	size_t	i;
+
+	for (i = 0; i < rl->nmeta; i++)
+		free(rl->meta[i].text);
+	free(rl->meta);
+	rl->meta = NULL;
+	rl->nmeta = 0;
+}
+
+void
+runlist_release(struct runlist *rl)
+{
+	drop_pages(rl);
+	free(rl->pages);
+	drop_meta(rl);
+	free(rl->vis);
+	runindex_filter_free(rl->rf);
+	runindex_filter_free(rl->rf_live);
+	regex_free(rl->re);
+	free(rl->expr);
+	free(rl->model);
+	free(rl->op);
+	free(rl->project);
+	free(rl->dir);
+	strvec_clear(&rl->selected);
+	strvec_clear(&rl->interned);
+	strvec_clear(&rl->live);
+	memset(rl, 0, sizeof *rl);
+}
+
+/* The few distinct projects, models and operations, stored once. */
+static const char *
+intern(struct runlist *rl, const char *s)
+{
+	long	i;
+
+	if (s == NULL)
+		s = "";
+	if ((i = strvec_find(&rl->interned, s)) >= 0)
+		return rl->interned.v[i];
+	strvec_push(&rl->interned, s);
+	return rl->interned.v[rl->interned.n - 1];
+}
+
+static int
+compile_filters(struct runlist *rl, char **cause)
+{
+	struct run_filter	f;
+
+	runindex_filter_free(rl->rf);
+	rl->rf = NULL;
+	memset(&f, 0, sizeof f);
+	f.expr = rl->expr;
+	if ((rl->rf = runindex_filter_new(&f, (int64_t)time(NULL),
+	    cause)) == NULL)
+		return -1;
+	if (rl->rf_live == NULL) {
+		memset(&f, 0, sizeof f);
+		f.status = 1u << RUN_STATUS_RUNNING | 1u << RUN_STATUS_PENDING |
+		    1u << RUN_STATUS_STAGED;
+		if ((rl->rf_live = runindex_filter_new(&f, (int64_t)time(NULL),
+		    cause)) == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+evict(struct runlist *rl)
+{
+	size_t	i, lru = rl->npages;
+
+	for (i = 0; i < rl->npages; i++) {
+		if (rl->pages[i] == NULL)
+			continue;
+		if (lru == rl->npages || rl->pages[i]->used <
+		    rl->pages[lru]->used)
+			lru = i;
+	}
+	if (lru == rl->npages)
+		return;
+	run_rows_release(&rl->pages[lru]->rows);
+	free(rl->pages[lru]);
+	rl->pages[lru] = NULL;
+	rl->nloaded--;
+}
+
+static struct rpage *
+load_page(struct runlist *rl, size_t pg)
+{
+	struct rpage	*p;
+	size_t		 i, w;
+
+	if (rl->nloaded >= MAX_PAGES)
+		evict(rl);
+	p = xcalloc(1, sizeof *p);
+	if (runindex_page(rl->idx, rl->deleted, rl->rf, pg * PAGE_ROWS,
+	    PAGE_ROWS, 0, &p->rows, NULL, NULL) == -1) {
+		run_rows_release(&p->rows);
+		free(p);
+		return NULL;
+	}
+	for (i = 0; i < p->rows.n; i++) {
+		/* The view adds "./" for the current project: room for it. */
+		w = utf8_width(p->rows.v[i]->op_desc != NULL ?
+		    p->rows.v[i]->op_desc : "") + 2;
+		if (w > rl->op_width)
+			rl->op_width = w;
+	}
+	rl->pages[pg] = p;
+	rl->nloaded++;
+	return p;
+}
+
+/* Row abs of the index's selection. */
+static struct run_row *
+row_abs(struct runlist *rl, size_t abs)
+{
+	struct rpage	*p;
+	size_t		 pg = abs / PAGE_ROWS;
+
+	if (abs >= rl->total || pg >= rl->npages)
+		return NULL;
+	if ((p = rl->pages[pg]) == NULL && (p = load_page(rl, pg)) == NULL)
+		return NULL;
+	p->used = ++rl->clock;
+	if (abs % PAGE_ROWS >= p->rows.n)
+		return NULL;
+	return p->rows.v[abs % PAGE_ROWS];
+}
+
+bool
+runlist_filtered(const struct runlist *rl)
+{
+	return rl->re != NULL || rl->model != NULL || rl->project != NULL;
+}
+
+/*
+ * Call fn for every run of the selection, in order, a big chunk at a
+ * time (the chunk is freed after): for what needs every run once.
+ */
+static void
+scan_all(struct runlist *rl, void (*fn)(struct runlist *, size_t,
+    const struct run_row *, void *), void *arg)
+{
+	struct run_rows	rows = RUN_ROWS_INIT;
+	size_t		off = 0, i;
+
+	for (;;) {
+		if (runindex_page(rl->idx, rl->deleted, rl->rf, off, SCAN_ROWS,
+		    0, &rows, NULL, NULL) == -1 || rows.n == 0) {
+			run_rows_release(&rows);
+			return;
+		}
+		for (i = 0; i < rows.n; i++)
+			fn(rl, off + i, rows.v[i], arg);
+		off += rows.n;
+		i = rows.n;
+		run_rows_release(&rows);
+		if (i < SCAN_ROWS)
+			return;
+	}
+}
+
+static void
+meta_add(struct runlist *rl, size_t i, const struct run_row *row, void *arg)
+{
+	struct strbuf	*sb = arg;
+	size_t		 j;
+
+	if (i >= rl->total)
+		return;
+	strbuf_reset(sb);
+	strbuf_addstr(sb, row->op_desc != NULL ? row->op_desc : "");
+	strbuf_addch(sb, ' ');
+	strbuf_addstr(sb, row->label != NULL ? row->label : "");
+	for (j = 0; j < row->tags.n; j++) {
+		strbuf_addch(sb, ' ');
+		strbuf_addstr(sb, row->tags.v[j]);
+	}
+	rl->meta[i].pkg = intern(rl, row->pkg_name);
+	rl->meta[i].model = intern(rl, row->model);
+	rl->meta[i].op = intern(rl, row->op);
+	rl->meta[i].text = xstrdup(sb->buf);
+	if (i + 1 > rl->nmeta)
+		rl->nmeta = i + 1;
+}
+
+/* Read what the view's filters need of every run, once. */
+static void
+build_meta(struct runlist *rl)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	size_t		i;
+
+	drop_meta(rl);
+	rl->meta = xcalloc(rl->total + 1, sizeof *rl->meta);
+	scan_all(rl, meta_add, &sb);
+	/* Runs the index lost meanwhile: empty entries match nothing. */
+	for (i = 0; i < rl->nmeta; i++)
+		if (rl->meta[i].text == NULL) {
+			rl->meta[i].pkg = rl->meta[i].model = rl->meta[i].op =
+			    intern(rl, "");
+			rl->meta[i].text = xstrdup("");
+		}
+	strbuf_release(&sb);
+}
+
+static bool
+meta_shown(struct runlist *rl, const struct rmeta *m)
+{
+	if (rl->project != NULL && strcmp(m->pkg, rl->project) != 0)
+		return false;
+	if (rl->model != NULL && strcmp(m->model, rl->model) != 0)
+		return false;
+	if (rl->op != NULL && strcmp(m->op, rl->op) != 0)
+		return false;
+	if (rl->re != NULL && !regex_match(rl->re, m->text, strlen(m->text)))
+		return false;
+	return true;
+}
+
+/* The rows shown, after the view's filters. */
+static void
+apply(struct runlist *rl)
+{
+	size_t	i;
+
+	free(rl->vis);
+	rl->vis = NULL;
+	rl->nvis = 0;
+	if (!runlist_filtered(rl))
+		return;
+	if (rl->nmeta == 0 && rl->total > 0)
+		build_meta(rl);
+	rl->vis = xcalloc(rl->nmeta + 1, sizeof *rl->vis);
+	for (i = 0; i < rl->nmeta; i++)
+		if (meta_shown(rl, &rl->meta[i]))
+			rl->vis[rl->nvis++] = i;
+}
+
+/* The unfinished runs: their count, and whether any changed. */
+static bool
+poll_live(struct runlist *rl, char **cause)
+{
+	struct run_rows	 rows = RUN_ROWS_INIT;
+	struct strvec	 now = STRVEC_INIT;
+	size_t		 i;
+	bool		 changed;
+
+	if (runindex_page(rl->idx, rl->deleted, rl->rf_live, 0, 0, 0, &rows,
+	    NULL, cause) == -1) {
+		run_rows_release(&rows);
+		return false;
+	}
+	for (i = 0; i < rows.n; i++)
+		strvec_pushf(&now, "%s %d %lld", rows.v[i]->id,
+		    (int)rows.v[i]->status, (long long)rows.v[i]->started);
+	strvec_sort(&now);
+	changed = now.n != rl->live.n;
+	for (i = 0; !changed && i < now.n; i++)
+		changed = strcmp(now.v[i], rl->live.v[i]) != 0;
+	strvec_clear(&rl->live);
+	rl->live = now;
+	rl->running = rows.n;
+	run_rows_release(&rows);
+	return changed;
 }
 
 int
 runlist_load(struct runlist *rl, char **cause)
 {
-	struct run_rows	 rows = RUN_ROWS_INIT;
-	size_t		 total = 0;
+	size_t	total = 0;
 
 	/* Stamp first: a change while we read is seen next time. */
 	dir_stamp(rl->dir, &rl->dir_mtime);
-	if (rl->rf == NULL && compile_filter(rl, cause) == -1)
+	if (rl->rf == NULL && compile_filters(rl, cause) == -1)
 		return -1;
-	if (runindex_count(rl->idx, rl->deleted, rl->rf, &total,
-	    cause) == -1 ||
-	    runindex_page(rl->idx, rl->deleted, rl->rf, 0, FIRST_PAGE, 0,
-	    &rows, NULL, cause) == -1) {
-		run_rows_release(&rows);
+	if (runindex_count(rl->idx, rl->deleted, rl->rf, &total, cause) == -1)
 		return -1;
-	}
-	reset_rows(rl);
-	rl->rows = rows;
-	rl->total = total > rows.n ? total : rows.n;
-	rl->loading = rows.n < rl->total && rows.n == FIRST_PAGE;
+	drop_pages(rl);
+	drop_meta(rl);
+	rl->total = total;
+	rl->npages = (total + PAGE_ROWS - 1) / PAGE_ROWS;
+	free(rl->pages);
+	rl->pages = xcalloc(rl->npages + 1, sizeof *rl->pages);
+	rl->op_width = 0;
+	poll_live(rl, NULL);
+	apply(rl);
 	rl->generation++;
-	runlist_apply(rl);
-	return 0;
-}
-
-int
-runlist_load_more(struct runlist *rl, char **cause)
-{
-	struct run_rows	 rows = RUN_ROWS_INIT;
-	size_t		 i;
-
-	if (!rl->loading)
-		return 0;
-	if (runindex_page(rl->idx, rl->deleted, rl->rf, rl->rows.n, CHUNK, 0,
-	    &rows, NULL, cause) == -1) {
-		run_rows_release(&rows);
-		rl->loading = false;
-		return -1;
-	}
-	for (i = 0; i < rows.n; i++)
-		run_rows_push(&rl->rows, rows.v[i]);
-	free(rows.v);
-	if (rows.n < CHUNK || rl->rows.n >= rl->total) {
-		rl->loading = false;
-		rl->total = rl->rows.n;
-	}
-	rl->generation++;
-	runlist_apply_more(rl);
-	return 0;
-}
-
-/*
- * The runs directory changed. Mostly new runs were started: they are the
- * newest, so they go on top without reading everything again.
- */
-static int
-merge_new(struct runlist *rl, char **cause)
-{
-	struct run_rows	 fresh = RUN_ROWS_INIT;
-	size_t		 total = 0, k, i;
-
-	if (rl->loading || rl->rows.n == 0)
-		return runlist_load(rl, cause);
-	dir_stamp(rl->dir, &rl->dir_mtime);
-	if (runindex_count(rl->idx, rl->deleted, rl->rf, &total,
-	    cause) == -1 ||
-	    runindex_page(rl->idx, rl->deleted, rl->rf, 0, PEEK, 0, &fresh,
-	    NULL, cause) == -1) {
-		run_rows_release(&fresh);
-		return -1;
-	}
-	for (k = 0; k < fresh.n; k++)
-		if (strcmp(fresh.v[k]->id, rl->rows.v[0]->id) == 0)
-			break;
-	/* Anything but runs added on top: read everything. */
-	if (k == fresh.n || total != rl->total + k) {
-		run_rows_release(&fresh);
-		return runlist_load(rl, cause);
-	}
-	if (k > 0) {
-		XGROW(rl->rows.v, rl->rows.alloc, rl->rows.n + k + 1);
-		memmove(rl->rows.v + k, rl->rows.v,
-		    rl->rows.n * sizeof *rl->rows.v);
-		for (i = 0; i < k; i++)
-			rl->rows.v[i] = fresh.v[i];
-		rl->rows.n += k;
-		rl->total = total;
-	}
-	for (i = k; i < fresh.n; i++)
-		run_row_free(fresh.v[i]);
-	free(fresh.v);
-	rl->generation++;
-	runlist_apply(rl);
 	return 0;
 }
 
 bool
 runlist_poll(struct runlist *rl, char **cause)
 {
-	struct timespec	 ts;
-	bool		 changed = false;
-	size_t		 i;
+	struct timespec	ts;
 
 	dir_stamp(rl->dir, &ts);
 	if (ts.tv_sec != rl->dir_mtime.tv_sec ||
 	    ts.tv_nsec != rl->dir_mtime.tv_nsec)
-		return merge_new(rl, cause) == 0;
-	for (i = 0; i < rl->rows.n; i++) {
-		struct run_row	*row = rl->rows.v[i];
-		enum run_status	 st = row->status;
-		int64_t		 started = row->started;
-
-		if (!unfinished(row))
-			continue;
-		if (runindex_update(rl->idx, row->id, rl->deleted, row,
-		    NULL) == -1)
-			continue;
-		if (row->status != st || row->started != started)
-			changed = true;
+		return runlist_load(rl, cause) == 0;
+	if (rl->rf == NULL || !poll_live(rl, cause))
+		return false;
+	/* Statuses and start times moved: read rows again as needed. */
+	drop_pages(rl);
+	if (runlist_filtered(rl)) {
+		drop_meta(rl);
+		apply(rl);
 	}
-	if (changed) {
-		rl->generation++;
-		runlist_apply(rl);
-	}
-	return changed;
-}
-
-/* The text the pattern filter searches: operation, label, tags. */
-static bool
-pattern_matches(struct runlist *rl, const struct run_row *row)
-{
-	struct strbuf	 sb = STRBUF_INIT;
-	size_t		 i;
-	bool		 m;
-
-	strbuf_addstr(&sb, row->op_desc != NULL ? row->op_desc : "");
-	strbuf_addch(&sb, ' ');
-	strbuf_addstr(&sb, row->label != NULL ? row->label : "");
-	for (i = 0; i < row->tags.n; i++) {
-		strbuf_addch(&sb, ' ');
-		strbuf_addstr(&sb, row->tags.v[i]);
-	}
-	m = regex_match(rl->re, sb.buf, sb.len);
-	strbuf_release(&sb);
-	return m;
-}
-
-static bool
-row_shown(struct runlist *rl, const struct run_row *row)
-{
-	if (rl->project != NULL &&
-	    (row->pkg_name == NULL || strcmp(row->pkg_name, rl->project) != 0))
-		return false;
-	if (rl->model != NULL &&
-	    (row->model == NULL || strcmp(row->model, rl->model) != 0))
-		return false;
-	if (rl->op != NULL &&
-	    (row->op == NULL || strcmp(row->op, rl->op) != 0))
-		return false;
-	if (rl->re != NULL && !pattern_matches(rl, row))
-		return false;
+	rl->generation++;
 	return true;
 }
 
-void
-runlist_apply_more(struct runlist *rl)
+size_t
+runlist_count(const struct runlist *rl)
 {
-	size_t	i, w;
-
-	XGROW(rl->vis, rl->visalloc, rl->rows.n + 1);
-	for (i = rl->applied; i < rl->rows.n; i++) {
-		const struct run_row	*row = rl->rows.v[i];
-
-		if (unfinished(row))
-			rl->running++;
-		if (!row_shown(rl, row))
-			continue;
-		rl->vis[rl->nvis++] = i;
-		/* The view adds "./" for the current project: room for it. */
-		w = utf8_width(row->op_desc != NULL ? row->op_desc : "") + 2;
-		if (w > rl->op_width)
-			rl->op_width = w;
-	}
-	rl->applied = rl->rows.n;
+	return runlist_filtered(rl) ? rl->nvis : rl->total;
 }
 
-void
-runlist_apply(struct runlist *rl)
+size_t
+runlist_total(const struct runlist *rl)
 {
-	rl->nvis = rl->applied = rl->running = rl->op_width = 0;
-	runlist_apply_more(rl);
+	return rl->total;
+}
+
+size_t
+runlist_running(const struct runlist *rl)
+{
+	return rl->running;
+}
+
+size_t
+runlist_op_width(const struct runlist *rl)
+{
+	return rl->op_width;
+}
+
+size_t
+runlist_number(const struct runlist *rl, size_t i)
+{
+	if (!runlist_filtered(rl))
+		return i;
+	return i < rl->nvis ? rl->vis[i] : 0;
+}
+
+struct run_row *
+runlist_row(struct runlist *rl, size_t i)
+{
+	if (i >= runlist_count(rl))
+		return NULL;
+	return row_abs(rl, runlist_number(rl, i));
+}
+
+/* The position of a run in the index's selection, or -1. */
+static long
+find_abs(struct runlist *rl, const char *id)
+{
+	struct run_rows	 rows = RUN_ROWS_INIT;
+	size_t		 pg, i, len = strlen(id);
+	long		 abs = -1;
+
+	if (len == 0 || rl->rf == NULL)
+		return -1;
+	/* What is in memory first: the rows around the screen. */
+	for (pg = 0; pg < rl->npages; pg++) {
+		struct rpage	*p = rl->pages[pg];
+
+		for (i = 0; p != NULL && i < p->rows.n; i++)
+			if (strcmp(p->rows.v[i]->id, id) == 0)
+				return (long)(pg * PAGE_ROWS + i);
+	}
+	if (runindex_prefix(rl->idx, rl->deleted, rl->rf, id, 0, &rows, NULL,
+	    NULL) == 0 && rows.n == 1 && rows.v[0]->index >= 0)
+		abs = rows.v[0]->index;
+	run_rows_release(&rows);
+	return abs;
+}
+
+static int
+size_cmp(const void *a, const void *b)
+{
+	size_t	x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+long
+runlist_find(struct runlist *rl, const char *id)
+{
+	long	 abs = find_abs(rl, id);
+	size_t	 key, *at;
+
+	if (abs < 0 || !runlist_filtered(rl))
+		return abs;
+	key = (size_t)abs;
+	at = bsearch(&key, rl->vis, rl->nvis, sizeof *rl->vis, size_cmp);
+	return at != NULL ? (long)(at - rl->vis) : -1;
+}
+
+struct run_row *
+runlist_get(struct runlist *rl, const char *id)
+{
+	long		 abs = find_abs(rl, id);
+	struct run_row	*row;
+
+	if (abs < 0 || (row = row_abs(rl, (size_t)abs)) == NULL)
+		return NULL;
+	/* A prefix finds the run, but only the whole id is the run. */
+	return strcmp(row->id, id) == 0 ? row : NULL;
 }
 
 int
@@ -296,7 +495,8 @@ runlist_set_pattern(struct runlist *rl, const char *pattern, char **cause)
 	}
 	regex_free(rl->re);
 	rl->re = re;
-	runlist_apply(rl);
+	apply(rl);
+	rl->generation++;
 	return 0;
 }
 
@@ -306,45 +506,33 @@ runlist_set_expr(struct runlist *rl, const char *expr, char **cause)
 	char	*old = rl->expr;
 
 	rl->expr = expr != NULL && *expr != '\0' ? xstrdup(expr) : NULL;
-	if (compile_filter(rl, cause) == -1 || runlist_load(rl, cause) == -1) {
+	if (compile_filters(rl, cause) == -1 || runlist_load(rl, cause) == -1) {
 		free(rl->expr);
 		rl->expr = old;
-		compile_filter(rl, NULL);
+		compile_filters(rl, NULL);
+		runlist_load(rl, NULL);
 		return -1;
 	}
 	free(old);
 	return 0;
 }
 
-struct run_row *
-runlist_row(const struct runlist *rl, size_t i)
+static void
+set_str(char **dst, const char *s)
 {
-	return i < rl->nvis ? rl->rows.v[rl->vis[i]] : NULL;
+	free(*dst);
+	*dst = s != NULL ? xstrdup(s) : NULL;
 }
 
-size_t
-runlist_number(const struct runlist *rl, size_t i)
+void
+runlist_set_op(struct runlist *rl, const char *project, const char *model,
+    const char *op)
 {
-	return i < rl->nvis ? rl->vis[i] : 0;
-}
-
-long
-runlist_find(const struct runlist *rl, const char *id)
-{
-	size_t	i, len = strlen(id);
-	long	found = -1;
-
-	if (len == 0)
-		return -1;
-	for (i = 0; i < rl->nvis; i++) {
-		const struct run_row	*row = rl->rows.v[rl->vis[i]];
-
-		if (strcmp(row->id, id) == 0)
-			return (long)i;
-		if (strncmp(row->id, id, len) == 0)
-			found = found == -1 ? (long)i : -2;
-	}
-	return found < 0 ? -1 : found;
+	set_str(&rl->project, model != NULL ? project : NULL);
+	set_str(&rl->model, model);
+	set_str(&rl->op, model != NULL ? op : NULL);
+	apply(rl);
+	rl->generation++;
 }
 
 static int
@@ -365,12 +553,15 @@ runlist_is_selected(const struct runlist *rl, const char *id)
 void
 runlist_toggle(struct runlist *rl, const char *id)
 {
-	long	i = strvec_find(&rl->selected, id);
+	char	**at;
+	size_t	  i;
 
-	if (i >= 0) {
+	if (rl->selected.n > 0 && (at = bsearch(&id, rl->selected.v,
+	    rl->selected.n, sizeof (char *), id_cmp)) != NULL) {
+		i = (size_t)(at - rl->selected.v);
 		free(rl->selected.v[i]);
 		memmove(&rl->selected.v[i], &rl->selected.v[i + 1],
-		    (rl->selected.n - (size_t)i) * sizeof (char *));
+		    (rl->selected.n - i) * sizeof (char *));
 		rl->selected.n--;
 		return;
 	}
@@ -378,14 +569,27 @@ runlist_toggle(struct runlist *rl, const char *id)
 	strvec_sort(&rl->selected);
 }
 
+static void
+select_add(struct runlist *rl, size_t i, const struct run_row *row,
+    void *arg)
+{
+	strvec_push(&rl->selected, row->id);
+}
+
 void
 runlist_select_all(struct runlist *rl)
 {
-	size_t	i;
+	struct run_row	*row;
+	size_t		 i, n = runlist_count(rl);
 
 	strvec_clear(&rl->selected);
-	for (i = 0; i < rl->nvis; i++)
-		strvec_push(&rl->selected, rl->rows.v[rl->vis[i]]->id);
+	if (!runlist_filtered(rl))
+		scan_all(rl, select_add, NULL);
+	else {
+		for (i = 0; i < n; i++)
+			if ((row = runlist_row(rl, i)) != NULL)
+				strvec_push(&rl->selected, row->id);
+	}
 	strvec_sort(&rl->selected);
 }
 
@@ -407,7 +611,8 @@ runlist_select_ids(struct runlist *rl, const struct strvec *ids)
 		rl->selected.v[j++] = rl->selected.v[i];
 	}
 	rl->selected.n = j;
-	rl->selected.v[j] = NULL;
+	if (rl->selected.v != NULL)
+		rl->selected.v[j] = NULL;
 }
 
 void

@@ -1,12 +1,16 @@
 /*
- * runlist.h: the runs a pane shows: rows from the index (optionally
- * through a -F expression), then the view's own filters (a pattern over
- * operation, label and tags; a model or operation), and the runs the user
- * selected for actions on several runs. No curses here.
+ * runlist.h: the runs a pane shows, read from the run index a page at a
+ * time, so the first screen and the memory do not grow with the number
+ * of runs: rows are fetched when they are drawn or asked for, and pages
+ * not used lately are dropped. No curses here.
  *
- * Rows are reloaded when the runs directory changes (runs added or
- * removed by anyone) and unfinished runs are re-read on every poll, so
- * status changes show without a reload of everything.
+ * Over the index's own selection (optionally a -F expression), the view
+ * filters by a pattern over operation, label and tags and by model or
+ * operation; for those a compact digest of every run is read once and
+ * kept. The runs selected for actions on several runs are kept by id.
+ *
+ * Changes made by anyone show on the next poll: runs added or removed
+ * (the runs directory changed), and unfinished runs that changed status.
  */
 #ifndef GUILD_UI_RUNLIST_H
 #define GUILD_UI_RUNLIST_H
@@ -20,64 +24,84 @@
 #include "strvec.h"
 
 struct regex;
+struct rpage;
+struct rmeta;
 
 struct runlist {
 	struct runindex	*idx;		/* borrowed */
 	char		*dir;		/* runs or trash directory */
 	bool		 deleted;
 
-	struct run_rows	 rows;		/* newest first; after the expression */
-	size_t		*vis;		/* rows shown: indexes into rows */
-	size_t		 nvis;
-	size_t		 visalloc;
-	size_t		 applied;	/* rows the filters have seen */
-	size_t		 total;		/* rows the index has */
-	bool		 loading;	/* rows < total: more to read */
-	struct runindex_filter *rf;	/* the expression, compiled */
-
+	/* Read only, outside runlist.c. */
 	struct regex	*re;		/* the pattern filter, or NULL */
 	char		*expr;		/* the -F expression, or NULL */
 	char		*model;		/* only this model's runs, or NULL */
 	char		*op;		/* and this operation, or NULL */
 	char		*project;	/* of this guild.yml, or NULL */
-
 	struct strvec	 selected;	/* ids, sorted */
-	struct timespec	 dir_mtime;
 	uint64_t	 generation;	/* bumped when rows change */
-	size_t		 running;	/* unfinished runs */
-	size_t		 op_width;	/* widest op column shown */
+
+	/* Private. */
+	struct runindex_filter *rf;	/* the expression, compiled */
+	struct runindex_filter *rf_live;	/* unfinished runs */
+	size_t		 total;
+	size_t		 running;
+	struct rpage	**pages;
+	size_t		 npages;
+	size_t		 nloaded;
+	uint64_t	 clock;
+	size_t		 op_width;
+	struct rmeta	*meta;		/* per run, for the view's filters */
+	size_t		 nmeta;
+	struct strvec	 interned;
+	size_t		*vis;		/* shown, when a view filter is on */
+	size_t		 nvis;
+	struct strvec	 live;		/* "id status started" of unfinished */
+	struct timespec	 dir_mtime;
 };
 
 void		 runlist_init(struct runlist *, struct runindex *,
 		    const char *dir, bool deleted);
 void		 runlist_release(struct runlist *);
-/*
- * Read the rows again: the first page now (so the first screen is
- * quick with 100,000 runs), the others with runlist_load_more().
- */
+/* Count the runs again and forget what was read. */
 int		 runlist_load(struct runlist *, char **cause);
-/* Read the next chunk of rows; -1 on error. loading tells if more. */
-int		 runlist_load_more(struct runlist *, char **cause);
 /*
- * The cheap check of every refresh: reload when the directory changed,
- * re-read unfinished runs otherwise. true when anything changed.
+ * The cheap check of every refresh: reload when the directory changed;
+ * otherwise, when unfinished runs changed, forget what was read. true
+ * when anything changed.
  */
 bool		 runlist_poll(struct runlist *, char **cause);
-/* Recompute the rows shown after a filter changed. */
-void		 runlist_apply(struct runlist *);
-/* Only for rows added at the end since. */
-void		 runlist_apply_more(struct runlist *);
+
+/* Runs shown (after the view's filters), and in the index's selection. */
+size_t		 runlist_count(const struct runlist *);
+size_t		 runlist_total(const struct runlist *);
+/* Unfinished runs (running, pending, staged) of the whole list. */
+size_t		 runlist_running(const struct runlist *);
+/* Whether a view filter (pattern, model, op) is on. */
+bool		 runlist_filtered(const struct runlist *);
+
+/*
+ * Row i of those shown, read when needed; NULL when out of range or
+ * unreadable. Valid until rows of another page are asked for.
+ */
+struct run_row	*runlist_row(struct runlist *, size_t i);
+/* The run's number in guild runs terms: its place in the selection. */
+size_t		 runlist_number(const struct runlist *, size_t i);
+/* Index among those shown of a run id (or a unique prefix); -1. */
+long		 runlist_find(struct runlist *, const char *id);
+/* A run by id, shown or not; NULL when not in the list. */
+struct run_row	*runlist_get(struct runlist *, const char *id);
+/* The widest operation column of the rows read so far. */
+size_t		 runlist_op_width(const struct runlist *);
+
 /* Set the pattern filter (NULL or "": none); -1 with cause when bad. */
 int		 runlist_set_pattern(struct runlist *, const char *,
 		    char **cause);
-/* Set the expression (NULL or "": none); reloads; -1 with cause. */
+/* Set the expression (NULL or "": none); -1 with cause. */
 int		 runlist_set_expr(struct runlist *, const char *, char **cause);
-/* Row i of those shown. */
-struct run_row	*runlist_row(const struct runlist *, size_t i);
-/* The run's number in guild runs terms: its place in rows. */
-size_t		 runlist_number(const struct runlist *, size_t i);
-/* Index among those shown of a run id (or a unique prefix); -1. */
-long		 runlist_find(const struct runlist *, const char *id);
+/* Only the runs of project's model (and op); model NULL: all. */
+void		 runlist_set_op(struct runlist *, const char *project,
+		    const char *model, const char *op);
 
 bool		 runlist_is_selected(const struct runlist *, const char *id);
 void		 runlist_toggle(struct runlist *, const char *id);

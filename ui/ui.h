@@ -170,6 +170,9 @@ int		 draw_rich(int y, int x, int w, int skip, const char *s,
 		    size_t len, const struct output_span *, size_t nspans,
 		    struct style base, const struct mark *, size_t nmarks,
 		    struct style mark);
+/* Text wrapped at spaces into at most h rows; returns the rows used. */
+int		 draw_wrapped(int y, int x, int h, int w, const char *s,
+		    struct style first, struct style rest);
 /* One cell with a code point (box drawing, plots). */
 void		 draw_cp(int y, int x, int cp, struct style);
 /* A horizontal or vertical line: UTF-8 box drawing, else ASCII. */
@@ -389,7 +392,7 @@ struct view {
 	struct loop_timer	*redraw_timer;
 	struct loop_timer	*refresh_timer;
 	struct loop_timer	*msg_timer;
-	struct loop_timer	*load_timer;
+	struct loop_timer	*kick_timer;
 	bool			 dirty;
 	bool			 quit;
 	bool			 external;	/* a program has the terminal */
@@ -419,6 +422,8 @@ struct pane	*view_push(struct view *, const struct pane_ops *, void *arg);
 void		 view_pop(struct view *);
 /* Re-read the runs now (after an action changed them). */
 void		 view_reload_runs(struct view *);
+/* Check the runs for changes soon (a run ended), not in a second. */
+void		 view_refresh_soon(struct view *);
 /*
  * Run argv (argv[0] a path) with the terminal, outside curses: the
  * screen is left and restored afterwards. wait_key: ask for a key
@@ -437,6 +442,18 @@ void		 view_spawn(struct view *, const char *const *argv,
 /* The same with our own binary: args after "guild". */
 void		 view_spawn_guild(struct view *, const char *const *args,
 		    spawn_done_cb, void *arg);
+/* The id under the runs pane's cursor (to keep it); caller frees. */
+char		*view_cursor_id(struct view *);
+/* After the runs list changed: the cursor stays on its run (prev). */
+void		 view_runs_changed(struct view *, const char *prev);
+/* Load guild.yml of the current directory again. */
+void		 view_load_project(struct view *);
+/* Leave the screen, stop; restore it when continued. */
+void		 view_suspend(struct view *);
+/* Follow the terminal's size. */
+void		 view_resize(struct view *);
+/* actions.c: forget what it remembers, at exit. */
+void		 actions_cleanup(void);
 /* Run an action that is not a pane's own. */
 void		 view_action(struct view *, enum action);
 /* The run form (pane-form.c): for the selected op, or to run again. */

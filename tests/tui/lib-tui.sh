@@ -20,11 +20,12 @@ command -v tmux > /dev/null 2>&1 || skip_all "tmux is not installed"
 _tui_n=0
 TUI_SOCK=guild-tui-$$-0
 TUI_SOCKS=
-TUI_TIMEOUT=${TUI_TIMEOUT:-15}
+TUI_TIMEOUT=${TUI_TIMEOUT:-30}
 _tui_cleanup()
 {
 	for _s in $TUI_SOCKS; do
 		tmux -L "$_s" kill-server > /dev/null 2>&1
+		rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$_s"
 	done
 	rm -rf "$TEST_TMP"
 }
@@ -44,7 +45,8 @@ _tui()
 }
 
 # tui_start [COLS ROWS [ENV=VAL...] [-- ARGS...]]: start guild view in
-# the current directory in a new terminal of COLS x ROWS (80x24).
+# the current directory in a new terminal of COLS x ROWS (80x24). The
+# command is "guild view ARGS", or "guild $TUI_CMD ARGS" when set.
 tui_start()
 {
 	_cols=${1:-80}
@@ -64,10 +66,10 @@ tui_start()
 	TUI_SOCKS="$TUI_SOCKS $TUI_SOCK"
 	# The pane stays after guild exits, so its last screen can be read.
 	_tui new-session -d -x "$_cols" -y "$_rows" -s t \
-	    "cd '$PWD' && stty -g > '$TEST_TMP/tui-stty-before'; env TERM=xterm-256color LANG=$TUI_LOCALE LC_ALL=$TUI_LOCALE HOME='$HOME' GUILD_HOME='$GUILD_HOME' TZ=UTC $_env '$GUILD' view $* 2> '$TEST_TMP/tui-stderr'; echo \$? > '$TEST_TMP/tui-exit.tmp'; stty -g > '$TEST_TMP/tui-stty-after'; mv '$TEST_TMP/tui-exit.tmp' '$TEST_TMP/tui-exit'; sleep 3600"
+	    "cd '$PWD' && stty -g > '$TEST_TMP/tui-stty-before'; env TERM=xterm-256color LANG=$TUI_LOCALE LC_ALL=$TUI_LOCALE HOME='$HOME' GUILD_HOME='$GUILD_HOME' TZ=UTC $_env '$GUILD' ${TUI_CMD:-view} $* 2> '$TEST_TMP/tui-stderr'; echo \$? > '$TEST_TMP/tui-exit.tmp'; stty -g > '$TEST_TMP/tui-stty-after'; mv '$TEST_TMP/tui-exit.tmp' '$TEST_TMP/tui-exit'; sleep 3600"
 	_tui set-option -t t status off > /dev/null
 	tui_wait_for "guild view" || tui_wait_for "Terminal too small" ||
-	    diag "guild view did not start"
+	    diag "guild ${TUI_CMD:-view} did not start"
 }
 
 # tui_keys KEY...: keys as tmux send-keys names them (j, Enter, C-c, ...).

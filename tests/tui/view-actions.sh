@@ -45,6 +45,14 @@ tui_expect "with its flags" "optimizer: sgd"
 tui_expect "its scalars with a sparkline" "loss    0.6"
 tui_keys q
 
+# i shows the details too; o shows the runs of the selected operation.
+tui_keys i
+tui_expect "i shows the details" "sourcecode_digest"
+tui_keys q o
+tui_expect "o: the runs of the operation" "op: fashion:train"
+tui_keys o
+tui_expect "o again: every run" "Showing the runs of every operation"
+
 # Filters: a pattern over operation, label and tags; an expression.
 tui_keys /
 tui_type "best"
@@ -82,6 +90,10 @@ tui_expect "compare" "Compare  3 runs"
 tui_expect "flags are columns" "=epochs"
 tui_keys l l l l l l S
 tui_expect "sort by a column" "sorted by =epochs desc"
+tui_keys '>'
+tui_expect "move a column right" "=lr   =epochs"
+tui_keys '<'
+tui_expect "and back" "=epochs  =lr"
 tui_keys u
 tui_expect "skip unchanged columns" "unchanged skipped"
 tui_keys x
@@ -154,5 +166,25 @@ tui_expect "purged" "The trash is empty."
 ok "gone from the disk" test ! -e "$GUILD_HOME/trash/runs/$run0"
 tui_keys q q
 tui_expect_exit "q quits" 0
+
+# Wide characters line up: a label in CJK, the columns after it.
+guild label --set '学习率 0.1' -y 0 > /dev/null 2>&1
+tui_start 100 30
+tui_expect "a wide label" "completed   学习率 0.1"
+tui_keys z
+tui_expect "zoomed, the label is whole" "学习率 0.1"
+tui_keys q
+tui_exited > /dev/null
+
+# guild compare on a terminal opens the view on its compare table.
+TUI_CMD=compare tui_start 100 30 -- 0:1
+tui_expect "guild compare opens the compare view" "Compare  2 runs selected"
+tui_keys q
+tui_expect_exit "q leaves guild compare" 0
+TUI_CMD=
+expect_output "guild compare --table is still a table" - -- \
+    sh -c "'$GUILD' compare --table 0 | head -n 1 | cut -c1-3" <<'OUT'
+run
+OUT
 
 done_testing

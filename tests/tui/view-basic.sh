@@ -10,6 +10,22 @@ cd "$proj" || exit 1
 guild run -y train > /dev/null 2>&1
 guild run -y train epochs=3 lr=0.01 > /dev/null 2>&1
 
+# The man page documents every action, keymap, colour role and setting
+# of the built-in configuration.
+man=$top_srcdir/man/guild-view.1
+missing=
+for word in $(guild view --print-config | awk '
+	$1 == "bind" { print $2; print $NF }
+	$1 == "color" { print $2 }
+	$1 == "set" { print $2 }' | sort -u); do
+	grep -q -- "$word" "$man" || missing="$missing $word"
+done
+if [ -z "$missing" ]; then
+	pass "guild-view(1) documents the defaults"
+else
+	fail "guild-view(1) documents the defaults" "missing:$missing"
+fi
+
 # Outside a terminal: a clear error, not a broken screen.
 expect_output "view needs a terminal" - 1 -- guild view <<'OUT'
 guild: view needs a terminal
@@ -40,7 +56,7 @@ tui_expect_screen "the first screen at 80x24" <<'OUT'
                 │ [progress 100%]
                 │ loss: 0.6 (step 3)
                 │ acc: 0.83
-Enter info  Space select  r run again  S stop  d delete  L label  c comp ? help
+Enter info  Space select  r run again  S stop  d delete  L label         ? help
 OUT
 
 # Moving down shows the other run's output.
@@ -62,6 +78,31 @@ tui_expect_not "zoom hides the other panes" "Operations"
 tui_expect "the zoomed pane has room for labels" "completed   epochs=2 lr=0.1 optim"
 tui_keys z
 tui_expect "zoom again restores the panes" "Operations"
+
+# Home/End/PgUp/PgDn, redraw and refresh.
+# (Home and End as xterm sends them, whatever tmux would.)
+tui_type "$(printf '\033OF')"
+tui_expect "End: the oldest run" "acc 0.82  loss 0.7"
+tui_type "$(printf '\033OH')"
+tui_expect "Home: the newest" "acc 0.83  loss 0.6"
+tui_keys PgDn
+tui_expect "PgDn" "acc 0.82  loss 0.7"
+tui_keys PgUp C-l
+tui_expect "PgUp and C-l (redraw)" "acc 0.83  loss 0.6"
+tui_keys R
+tui_expect "R reloads" "Reloaded"
+
+# Suspend (C-z) and continue.
+tui_keys C-z
+_pid=$(pgrep -P "$(_tui display -p -t t '#{pane_pid}')" -x guild | head -n 1)
+_deadline=$(( $(date +%s) + TUI_TIMEOUT ))
+while [ "$(ps -o stat= -p "$_pid" 2>/dev/null | cut -c1)" != T ] &&
+    [ "$(date +%s)" -lt "$_deadline" ]; do
+	sleep 0.1
+done
+ok "C-z stops guild view" test "$(ps -o stat= -p "$_pid" | cut -c1)" = T
+kill -CONT "$_pid"
+tui_expect "continued, the screen comes back" "Operations"
 
 # Help is generated from the bindings.
 tui_keys '?'
@@ -132,6 +173,37 @@ ok "NO_COLOR: the cursor still shows (reverse)" sh -c "tmux -L '$TUI_SOCK' \
     capture-pane -p -e -t t | grep -q '\[[0-9;]*7m'"
 tui_keys q
 tui_exited > /dev/null
+
+# A broken guild.yml: the error in the models pane, the runs still there.
+cp guild.yml guild.yml.good
+printf 'model: fashion\noperations:\n  train: [\n' > guild.yml
+tui_start 80 24
+tui_expect "the guild.yml error shows" "guild.yml:4"
+tui_expect "the runs still show" "Runs  2"
+tui_keys Tab Tab Tab r
+tui_expect "running needs a good guild.yml" "guild.yml has errors"
+tui_keys q
+tui_exited > /dev/null
+mv guild.yml.good guild.yml
+
+# No guild.yml: runs only.
+mkdir "$TEST_TMP/empty"
+cd "$TEST_TMP/empty" || exit 1
+tui_start 80 24
+tui_expect "no project: says so" "no guild.yml"
+tui_keys Tab Tab Tab r
+tui_expect "and running says why" "there is no guild.yml in this directory"
+tui_keys q
+tui_exited > /dev/null
+cd "$proj" || exit 1
+
+# A terminal without colours (and fewer capabilities).
+tui_start 80 24 TERM=vt100
+tui_expect "vt100: the view works" "Operations"
+ok "vt100: no colours" sh -c "! tmux -L '$TUI_SOCK' capture-pane -p -e \
+    -t t | grep -q '\[3[0-7]m'"
+tui_keys q
+tui_expect_exit "vt100: q quits" 0
 
 # Mouse: a click focuses a pane and selects a row.
 tui_start 80 24

@@ -1,0 +1,899 @@
+/*
+ * actions.c: the actions that are not a pane's own: on runs (stop,
+ * delete, restore, purge, label, tag, mark, shell), filters, panes and
+ * views. Actions on runs apply to the runs selected in the focused list,
+ * else to the run under the cursor; the destructive ones ask first.
+ */
+#include "common.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "guildfile.h"
+#include "home.h"
+#include "loop.h"
+#include "regex.h"
+#include "run.h"
+#include "runindex.h"
+#include "runlist.h"
+#include "runops.h"
+#include "strbuf.h"
+#include "ui.h"
+#include "util.h"
+#include "view.h"
+
+/* Runs an action on runs applies to. */
+bool
+view_targets(struct view *v, struct pane *p, struct strvec *ids)
+{
+	struct runlist		*rl = NULL;
+	const struct run_row	*row = NULL;
+	size_t			 i;
+
+	if (p->ops->runlist != NULL)
+		rl = p->ops->runlist(p);
+	else if (v->nstack == 0)
+		rl = v->runs;
+	if (rl != NULL && rl->selected.n > 0) {
+		for (i = 0; i < rl->selected.n; i++)
+			strvec_push(ids, rl->selected.v[i]);
+		return true;
+	}
+	if (p->ops->current_run != NULL)
+		row = p->ops->current_run(p);
+	else if (v->nstack == 0)
+		row = runlist_row(v->runs, v->runs_pane->cursor);
+	if (row == NULL)
+		return false;
+	strvec_push(ids, row->id);
+	return true;
+}
+
+static bool
+targets_deleted(struct view *v, struct pane *p)
+{
+	struct runlist	*rl = p->ops->runlist != NULL ? p->ops->runlist(p) :
+			    NULL;
+
+	return rl != NULL && rl->deleted;
+}
+
+static char *
+run_dir_of(struct view *v, const char *id, bool deleted)
+{
+	return path_join(deleted ? v->home->trash : v->home->runs, id);
+}
+
+static struct run *
+open_run(struct view *v, const char *id, bool deleted, char **cause)
+{
+	char		*dir = run_dir_of(v, id, deleted);
+	struct run	*run = run_open(dir, cause);
+
+	free(dir);
+	return run;
+}
+
+/* Tell the index what we changed, so every guild sees it at once. */
+static void
+index_touch(struct view *v, const char *id, bool deleted)
+{
+	runindex_update(v->idx, id, deleted, NULL, NULL);
+}
+
+struct ids_arg {
+	struct strvec	ids;
+	bool		deleted;
+	struct pane	*pane;
+};
+
+static struct ids_arg *
+ids_arg_new(struct strvec *ids, bool deleted, struct pane *p)
+{
+	struct ids_arg	*a = xcalloc(1, sizeof *a);
+
+	a->ids = *ids;
+	memset(ids, 0, sizeof *ids);
+	a->deleted = deleted;
+	a->pane = p;
+	return a;
+}
+
+static void
+ids_arg_free(void *arg)
+{
+	struct ids_arg	*a = arg;
+
+	strvec_clear(&a->ids);
+	free(a);
+}
+
+static const char *
+plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/* Reload what shows runs after an action changed them. */
+static void
+after_change(struct view *v, struct pane *p)
+{
+	size_t	i;
+
+	struct runlist	*rl = p->ops->runlist != NULL ? p->ops->runlist(p) :
+			    NULL;
+
+	if (rl != NULL)
+		runlist_clear_selection(rl);
+	else
+		runlist_clear_selection(v->runs);
+	view_reload_runs(v);
+	for (i = 0; i < v->nstack; i++)
+		if (v->stack[i]->ops->reload != NULL)
+			v->stack[i]->ops->reload(v->stack[i], true);
+}
+
+const struct run_row *
+view_find_run(struct view *v, const char *id, bool deleted)
+{
+	struct runlist	*rl = deleted ? NULL : v->runs;
+	size_t		 i;
+
+	for (i = 0; rl == NULL && i < v->nstack; i++) {
+		struct pane	*q = v->stack[i];
+
+		if (q->ops->runlist != NULL && q->ops->runlist(q)->deleted)
+			rl = q->ops->runlist(q);
+	}
+	return rl != NULL ? runlist_get(rl, id) : NULL;
+}
+
+static void
+do_delete(struct view *v, const char *text, void *arg)
+{
+	struct ids_arg	*a = arg;
+	size_t		 i, done = 0;
+	char		*cause = NULL;
+
+	for (i = 0; i < a->ids.n; i++) {
+		if (run_trash(v->home, a->ids.v[i], &cause) == -1) {
+			view_error_cause(v, cause);
+			cause = NULL;
+			continue;
+		}
+		runindex_forget(v->idx, a->ids.v[i], NULL);
+		index_touch(v, a->ids.v[i], true);
+		done++;
+	}
+	after_change(v, a->pane);
+	if (done == a->ids.n)
+		view_message(v, "Deleted %zu run%s (T shows the trash)", done,
+		    plural(done));
+}
+
+static void
+do_restore(struct view *v, const char *text, void *arg)
+{
+	struct ids_arg	*a = arg;
+	size_t		 i, done = 0;
+	char		*cause = NULL;
+
+	for (i = 0; i < a->ids.n; i++) {
+		if (run_restore(v->home, a->ids.v[i], &cause) == -1) {
+			view_error_cause(v, cause);
+			cause = NULL;
+			continue;
+		}
+		runindex_forget(v->idx, a->ids.v[i], NULL);
+		index_touch(v, a->ids.v[i], false);
+		done++;
+	}
+	after_change(v, a->pane);
+	if (done == a->ids.n)
+		view_message(v, "Restored %zu run%s", done, plural(done));
+}
+
+static void
+do_purge(struct view *v, const char *text, void *arg)
+{
+	struct ids_arg	*a = arg;
+	size_t		 i, done = 0;
+	char		*cause = NULL;
+
+	for (i = 0; i < a->ids.n; i++) {
+		if (run_purge(v->home, a->ids.v[i], &cause) == -1) {
+			view_error_cause(v, cause);
+			cause = NULL;
+			continue;
+		}
+		runindex_forget(v->idx, a->ids.v[i], NULL);
+		done++;
+	}
+	after_change(v, a->pane);
+	if (done == a->ids.n)
+		view_message(v, "Permanently deleted %zu run%s", done,
+		    plural(done));
+}
+
+/* Runs told to stop, so that stopping again kills. */
+static struct {
+	char		*id;
+	uint64_t	 when;
+} stopping[64];
+
+static bool
+recently_stopped(const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < ARRAY_SIZE(stopping); i++)
+		if (stopping[i].id != NULL && strcmp(stopping[i].id, id) == 0 &&
+		    mono_ms() - stopping[i].when < 60000)
+			return true;
+	return false;
+}
+
+static void
+remember_stop(const char *id)
+{
+	size_t	i, oldest = 0;
+
+	for (i = 0; i < ARRAY_SIZE(stopping); i++) {
+		if (stopping[i].id == NULL) {
+			oldest = i;
+			break;
+		}
+		if (stopping[i].when < stopping[oldest].when)
+			oldest = i;
+	}
+	free(stopping[oldest].id);
+	stopping[oldest].id = xstrdup(id);
+	stopping[oldest].when = mono_ms();
+}
+
+static void
+do_stop(struct view *v, const char *text, void *arg)
+{
+	struct ids_arg	*a = arg;
+	struct run	*run;
+	size_t		 i, done = 0, killed = 0;
+	char		*cause = NULL;
+
+	for (i = 0; i < a->ids.n; i++) {
+		bool	kill_it = recently_stopped(a->ids.v[i]);
+
+		if ((run = open_run(v, a->ids.v[i], false, &cause)) == NULL ||
+		    run_signal(run, kill_it ? SIGKILL : SIGTERM, &cause) == -1) {
+			view_error_cause(v, cause);
+			cause = NULL;
+			run_free(run);
+			continue;
+		}
+		run_free(run);
+		remember_stop(a->ids.v[i]);
+		if (kill_it)
+			killed++;
+		else
+			done++;
+	}
+	if (done + killed > 0) {
+		if (killed > 0)
+			view_message(v, "Killed %zu run%s", killed,
+			    plural(killed));
+		else
+			view_message(v, "Stopping %zu run%s (S again kills)",
+			    done, plural(done));
+	}
+	view_reload_runs(v);
+}
+
+static void
+do_label(struct view *v, const char *text, void *arg)
+{
+	struct ids_arg	*a = arg;
+	struct run	*run;
+	size_t		 i, done = 0;
+	char		*cause = NULL;
+
+	if (text == NULL)
+		return;
+	for (i = 0; i < a->ids.n; i++) {
+		if ((run = open_run(v, a->ids.v[i], a->deleted, &cause)) ==
+		    NULL || run_set_label(run, text, &cause) == -1) {
+			view_error_cause(v, cause);
+			cause = NULL;
+			run_free(run);
+			continue;
+		}
+		run_free(run);
+		index_touch(v, a->ids.v[i], a->deleted);
+		done++;
+	}
+	after_change(v, a->pane);
+	if (done == a->ids.n)
+		view_message(v, *text == '\0' ? "Cleared the label of %zu "
+		    "run%s" : "Labelled %zu run%s", done, plural(done));
+}
+
+static void
+do_tag(struct view *v, const char *text, void *arg)
+{
+	struct ids_arg	*a = arg;
+	struct strvec	 words = STRVEC_INIT;
+	struct run	*run;
+	size_t		 i, j, done = 0;
+	char		*cause = NULL;
+	bool		 edit = true;
+
+	if (text == NULL)
+		return;
+	if (shlex_split(text, &words, &cause) == -1) {
+		view_error_cause(v, cause);
+		return;
+	}
+	/* "+a -b" adds and removes; plain words set the tags. */
+	for (j = 0; j < words.n; j++)
+		if (words.v[j][0] != '+' && words.v[j][0] != '-')
+			edit = false;
+	if (words.n == 0)
+		edit = false;
+	for (i = 0; i < a->ids.n; i++) {
+		struct strvec	tags = STRVEC_INIT;
+
+		if ((run = open_run(v, a->ids.v[i], a->deleted, &cause)) ==
+		    NULL || (edit && run_get_tags(run, &tags, &cause) == -1)) {
+			view_error_cause(v, cause);
+			cause = NULL;
+			run_free(run);
+			strvec_clear(&tags);
+			continue;
+		}
+		for (j = 0; j < words.n; j++) {
+			const char	*w = edit ? words.v[j] + 1 : words.v[j];
+			long		 at = strvec_find(&tags, w);
+
+			if (edit && words.v[j][0] == '-') {
+				if (at >= 0) {
+					free(tags.v[at]);
+					memmove(&tags.v[at], &tags.v[at + 1],
+					    (tags.n - (size_t)at) *
+					    sizeof (char *));
+					tags.n--;
+				}
+			} else if (at < 0 && *w != '\0')
+				strvec_push(&tags, w);
+		}
+		if (run_set_tags(run, &tags, &cause) == -1) {
+			view_error_cause(v, cause);
+			cause = NULL;
+		} else {
+			index_touch(v, a->ids.v[i], a->deleted);
+			done++;
+		}
+		strvec_clear(&tags);
+		run_free(run);
+	}
+	strvec_clear(&words);
+	after_change(v, a->pane);
+	if (done == a->ids.n)
+		view_message(v, "Tagged %zu run%s", done, plural(done));
+}
+
+static const struct run_row *
+find_row(struct view *v, struct pane *p, const char *id)
+{
+	struct runlist	*rl = p->ops->runlist != NULL ? p->ops->runlist(p) :
+			    v->runs;
+
+	return runlist_get(rl, id);
+}
+
+static void
+do_mark(struct view *v, struct pane *p, struct strvec *ids, bool deleted)
+{
+	const struct run_row	*row;
+	struct run		*run;
+	size_t			 i, done = 0;
+	bool			 all = true;
+	char			*cause = NULL;
+
+	for (i = 0; i < ids->n; i++) {
+		row = find_row(v, p, ids->v[i]);
+		if (row == NULL || !row->marked)
+			all = false;
+	}
+	for (i = 0; i < ids->n; i++) {
+		if ((run = open_run(v, ids->v[i], deleted, &cause)) == NULL ||
+		    run_set_marked(run, !all, &cause) == -1) {
+			view_error_cause(v, cause);
+			cause = NULL;
+			run_free(run);
+			continue;
+		}
+		run_free(run);
+		index_touch(v, ids->v[i], deleted);
+		done++;
+	}
+	after_change(v, p);
+	if (done == ids->n)
+		view_message(v, "%s %zu run%s", all ? "Unmarked" : "Marked",
+		    done, plural(done));
+}
+
+static void
+run_shell(struct view *v, const char *id, bool deleted)
+{
+	const char	*shell = getenv("SHELL");
+	const char	*argv[2];
+	char		*dir = run_dir_of(v, id, deleted);
+
+	if (shell == NULL || *shell == '\0')
+		shell = "/bin/sh";
+	argv[0] = shell;
+	argv[1] = NULL;
+	view_external(v, dir, argv, false);
+	free(dir);
+}
+
+/* Apply an action to the target runs, asking first when it is big. */
+static void
+runs_action(struct view *v, struct pane *p, enum action act)
+{
+	struct strvec		 ids = STRVEC_INIT;
+	const struct run_row	*row;
+	struct strbuf		 sb = STRBUF_INIT;
+	bool			 deleted = targets_deleted(v, p);
+	size_t			 i, running = 0;
+
+	if (!view_targets(v, p, &ids)) {
+		view_error(v, "No run selected");
+		return;
+	}
+	switch (act) {
+	case ACT_DELETE:
+		if (deleted) {
+			view_error(v, "Already deleted: d in the trash purges");
+			break;
+		}
+		for (i = 0; i < ids.n; i++) {
+			row = find_row(v, p, ids.v[i]);
+			if (row != NULL && row->status == RUN_STATUS_RUNNING)
+				running++;
+		}
+		if (running > 0) {
+			view_error(v, "%zu of the run%s %s running: stop %s "
+			    "first (S)", running, plural(ids.n),
+			    running == 1 ? "is" : "are",
+			    running == 1 ? "it" : "them");
+			break;
+		}
+		if (ids.n == 1)
+			strbuf_addf(&sb, "Delete run %.8s?", ids.v[0]);
+		else
+			strbuf_addf(&sb, "Delete %zu runs?", ids.n);
+		prompt_confirm(v, sb.buf, true, do_delete,
+		    ids_arg_new(&ids, deleted, p), ids_arg_free);
+		break;
+	case ACT_STOP:
+		if (deleted) {
+			view_error(v, "Deleted runs do not run");
+			break;
+		}
+		for (i = 0; i < ids.n; i++) {
+			row = find_row(v, p, ids.v[i]);
+			if (row != NULL && (row->status == RUN_STATUS_RUNNING))
+				running++;
+		}
+		if (running == 0) {
+			if (ids.n == 1)
+				view_error(v, "Run %.8s is not running",
+				    ids.v[0]);
+			else
+				view_error(v, "None of the %zu runs is running",
+				    ids.n);
+			break;
+		}
+		if (ids.n == 1)
+			strbuf_addf(&sb, "Stop run %.8s?", ids.v[0]);
+		else
+			strbuf_addf(&sb, "Stop %zu runs?", ids.n);
+		prompt_confirm(v, sb.buf, true, do_stop,
+		    ids_arg_new(&ids, deleted, p), ids_arg_free);
+		break;
+	case ACT_LABEL:
+		row = ids.n == 1 ? find_row(v, p, ids.v[0]) : NULL;
+		if (ids.n == 1)
+			strbuf_addf(&sb, "Label of %.8s: ", ids.v[0]);
+		else
+			strbuf_addf(&sb, "Label of %zu runs: ", ids.n);
+		prompt_open(v, sb.buf, row != NULL ? row->label : "", do_label,
+		    NULL, ids_arg_new(&ids, deleted, p), ids_arg_free);
+		break;
+	case ACT_TAG:
+		row = ids.n == 1 ? find_row(v, p, ids.v[0]) : NULL;
+		if (row != NULL) {
+			for (i = 0; i < row->tags.n; i++) {
+				if (i > 0)
+					strbuf_addch(&sb, ' ');
+				shlex_quote(&sb, row->tags.v[i]);
+			}
+		}
+		prompt_open(v, ids.n == 1 ? "Tags (+add -remove, or the "
+		    "list): " : "Tags of the runs (+add -remove): ", sb.buf,
+		    do_tag, NULL, ids_arg_new(&ids, deleted, p), ids_arg_free);
+		break;
+	case ACT_MARK:
+		do_mark(v, p, &ids, deleted);
+		break;
+	case ACT_RESTORE:
+		if (!deleted) {
+			view_error(v, "Restore works in the trash view (T)");
+			break;
+		}
+		if (ids.n == 1)
+			strbuf_addf(&sb, "Restore run %.8s?", ids.v[0]);
+		else
+			strbuf_addf(&sb, "Restore %zu runs?", ids.n);
+		prompt_confirm(v, sb.buf, true, do_restore,
+		    ids_arg_new(&ids, deleted, p), ids_arg_free);
+		break;
+	case ACT_PURGE:
+		if (!deleted) {
+			view_error(v, "Purge works in the trash view (T)");
+			break;
+		}
+		if (ids.n == 1)
+			strbuf_addf(&sb, "Permanently delete run %.8s? This "
+			    "cannot be undone.", ids.v[0]);
+		else
+			strbuf_addf(&sb, "Permanently delete %zu runs? This "
+			    "cannot be undone.", ids.n);
+		prompt_confirm(v, sb.buf, false, do_purge,
+		    ids_arg_new(&ids, deleted, p), ids_arg_free);
+		break;
+	case ACT_SHELL:
+		run_shell(v, ids.v[ids.n - 1], deleted);
+		break;
+	default:
+		break;
+	}
+	strvec_clear(&ids);
+	strbuf_release(&sb);
+}
+
+struct filter_arg {
+	struct pane	*pane;
+	char		*old;
+};
+
+static void
+filter_change(struct view *v, const char *text, void *arg)
+{
+	struct filter_arg	*fa = arg;
+	struct runlist		*rl = fa->pane->ops->runlist(fa->pane);
+	char			*cause = NULL;
+
+	/* While typing, a half-written pattern just keeps the last one. */
+	if (runlist_set_pattern(rl, text, &cause) == -1)
+		free(cause);
+	else
+		pane_set_cursor(fa->pane, 0);
+	view_dirty(v);
+}
+
+static void
+filter_arg_free(void *arg)
+{
+	struct filter_arg	*fa = arg;
+
+	free(fa->old);
+	free(fa);
+}
+
+static void
+filter_done(struct view *v, const char *text, void *arg)
+{
+	struct filter_arg	*fa = arg;
+	struct runlist		*rl = fa->pane->ops->runlist(fa->pane);
+	char			*cause = NULL;
+
+	if (text == NULL)
+		text = fa->old;
+	if (runlist_set_pattern(rl, text, &cause) == -1) {
+		view_error(v, "Bad pattern: %s", cause);
+		free(cause);
+		runlist_set_pattern(rl, fa->old, NULL);
+	}
+	pane_scroll_to_cursor(fa->pane);
+	if (fa->pane == v->runs_pane)
+		output_follow_run(v->output, runlist_row(rl, fa->pane->cursor));
+}
+
+static void
+expr_done(struct view *v, const char *text, void *arg)
+{
+	struct pane	*p = arg;
+	struct runlist	*rl = p->ops->runlist(p);
+	char		*cause = NULL, *prev;
+
+	if (text == NULL)
+		return;
+	prev = view_cursor_id(v);
+	if (runlist_set_expr(rl, text, &cause) == -1)
+		view_error_cause(v, cause);
+	else if (*text == '\0')
+		view_message(v, "Expression filter cleared");
+	if (rl == v->runs)
+		view_runs_changed(v, prev);
+	else
+		pane_scroll_to_cursor(p);
+	free(prev);
+}
+
+/* The pane whose runs a filter applies to. */
+static struct pane *
+runs_pane_for(struct view *v)
+{
+	struct pane	*p = view_focus(v);
+
+	if (p->ops->runlist != NULL)
+		return p;
+	if (v->nstack == 0)
+		return v->runs_pane;
+	return NULL;
+}
+
+static void
+toggle_op_filter(struct view *v)
+{
+	char	*prev;
+
+	if (v->runs->model != NULL) {
+		prev = view_cursor_id(v);
+		runlist_set_op(v->runs, NULL, NULL, NULL);
+		view_runs_changed(v, prev);
+		free(prev);
+		view_message(v, "Showing the runs of every operation");
+		return;
+	}
+	if (models_selected(v) == NULL) {
+		view_error(v, "No project here: nothing to filter by");
+		return;
+	}
+	runlist_set_op(v->runs, NULL, "", NULL);
+	view_sync_op_filter(v);
+	view_message(v, "Showing the runs of the selected %s (o again shows "
+	    "all)", v->focus == 0 ? "model" : "operation");
+}
+
+static void
+open_info(struct view *v, struct pane *p)
+{
+	struct strvec	ids = STRVEC_INIT;
+	const char	*args[2];
+
+	if (!view_targets(v, p, &ids) && ids.n == 0) {
+		view_error(v, "No run selected");
+		return;
+	}
+	/* With several selected, the one under the cursor. */
+	if (p->ops->current_run != NULL && p->ops->current_run(p) != NULL)
+		args[0] = p->ops->current_run(p)->id;
+	else
+		args[0] = ids.v[0];
+	args[1] = targets_deleted(v, p) ? "deleted" : NULL;
+	view_push(v, &pane_info_ops, (void *)args);
+	strvec_clear(&ids);
+}
+
+void
+view_action(struct view *v, enum action act)
+{
+	struct pane	*p = view_focus(v);
+	struct pane	*rp;
+	struct strvec	 ids = STRVEC_INIT;
+
+	switch (act) {
+	case ACT_QUIT:
+		/* guild compare: q leaves, as it came to compare. */
+		if (v->nstack == 1 && v->opts->start == VIEW_START_COMPARE) {
+			v->quit = true;
+			loop_break(v->loop);
+		} else if (v->nstack > 0)
+			view_pop(v);
+		else {
+			v->quit = true;
+			loop_break(v->loop);
+		}
+		return;
+	case ACT_QUIT_NOW:
+		v->quit = true;
+		loop_break(v->loop);
+		return;
+	case ACT_CLOSE:
+		if (v->nstack > 0) {
+			view_pop(v);
+			return;
+		}
+		if (v->runs->selected.n > 0) {
+			runlist_clear_selection(v->runs);
+			view_message(v, "Selection cleared");
+		} else if (v->runs->re != NULL) {
+			runlist_set_pattern(v->runs, NULL, NULL);
+			view_runs_changed(v, NULL);
+			view_message(v, "Filter cleared");
+		} else if (v->zoom)
+			v->zoom = false;
+		view_dirty(v);
+		return;
+	case ACT_HELP:
+		view_push(v, &pane_help_ops, p);
+		return;
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		view_resize(v);
+		return;
+	case ACT_REFRESH:
+		view_load_project(v);
+		view_reload_runs(v);
+		view_message(v, "Reloaded");
+		return;
+	case ACT_SUSPEND:
+		view_suspend(v);
+		return;
+	case ACT_NEXT_PANE:
+	case ACT_PREV_PANE:
+		if (v->nstack > 0)
+			return;
+		v->focus = (v->focus + (act == ACT_NEXT_PANE ? 1 : 3)) % 4;
+		view_dirty(v);
+		return;
+	case ACT_ZOOM:
+		if (v->nstack > 0)
+			return;
+		v->zoom = !v->zoom;
+		view_dirty(v);
+		return;
+	case ACT_RUN_OP:
+		view_run_form(v, p);
+		return;
+	case ACT_STOP:
+	case ACT_DELETE:
+	case ACT_LABEL:
+	case ACT_TAG:
+	case ACT_MARK:
+	case ACT_RESTORE:
+	case ACT_PURGE:
+	case ACT_SHELL:
+		runs_action(v, p, act);
+		return;
+	case ACT_TRASH:
+		view_push(v, &pane_trash_ops, NULL);
+		return;
+	case ACT_SELECT:
+	case ACT_SELECT_ALL:
+		if ((rp = runs_pane_for(v)) == NULL) {
+			view_error(v, "No runs here to select");
+			return;
+		}
+		if (act == ACT_SELECT) {
+			const struct run_row	*row = rp->ops->current_run(rp);
+
+			if (row != NULL) {
+				runlist_toggle(rp->ops->runlist(rp), row->id);
+				pane_move(rp, ACT_MOVE_DOWN);
+			}
+		} else {
+			struct runlist	*rl = rp->ops->runlist(rp);
+
+			if (rl->selected.n > 0 &&
+			    rl->selected.n >= runlist_count(rl)) {
+				runlist_clear_selection(rl);
+				view_message(v, "Selection cleared");
+			} else {
+				runlist_select_all(rl);
+				view_message(v, "Selected %zu run%s",
+				    rl->selected.n, plural(rl->selected.n));
+			}
+		}
+		view_dirty(v);
+		return;
+	case ACT_DIFF:
+		view_diff(v, p);
+		return;
+	case ACT_FILES:
+		if (!view_targets(v, p, &ids)) {
+			view_error(v, "No run selected");
+			return;
+		}
+		{
+			const char	*args[2];
+			const struct run_row *row = p->ops->current_run != NULL ?
+			    p->ops->current_run(p) : NULL;
+
+			args[0] = row != NULL ? row->id : ids.v[0];
+			args[1] = targets_deleted(v, p) ? "deleted" : NULL;
+			view_push(v, &pane_files_ops, (void *)args);
+		}
+		strvec_clear(&ids);
+		return;
+	case ACT_INFO:
+		open_info(v, p);
+		return;
+	case ACT_COMPARE:
+		rp = runs_pane_for(v);
+		view_push(v, &pane_compare_ops, rp != NULL ?
+		    rp->ops->runlist(rp) : v->runs);
+		return;
+	case ACT_PLOT:
+		if (!view_targets(v, p, &ids)) {
+			view_error(v, "No run selected");
+			return;
+		}
+		view_push(v, &pane_plot_ops, &ids);
+		strvec_clear(&ids);
+		return;
+	case ACT_FILTER:
+		if ((rp = runs_pane_for(v)) == NULL) {
+			view_error(v, "Nothing to filter here");
+			return;
+		}
+		{
+			struct filter_arg	*fa = xcalloc(1, sizeof *fa);
+			struct runlist		*rl = rp->ops->runlist(rp);
+
+			fa->pane = rp;
+			fa->old = rl->re != NULL ?
+			    xstrdup(regex_pattern(rl->re)) : NULL;
+			prompt_open(v, "Filter runs: /", fa->old, filter_done,
+			    filter_change, fa, filter_arg_free);
+		}
+		return;
+	case ACT_FILTER_EXPR:
+		if ((rp = runs_pane_for(v)) == NULL) {
+			view_error(v, "Nothing to filter here");
+			return;
+		}
+		prompt_open(v, "Filter expression: ", rp->ops->runlist(rp)->expr,
+		    expr_done, NULL, rp, NULL);
+		return;
+	case ACT_FILTER_OP:
+		if (v->nstack > 0) {
+			view_error(v, "The operation filter is for the main "
+			    "screen");
+			return;
+		}
+		toggle_op_filter(v);
+		return;
+	case ACT_FOLLOW:
+	case ACT_WRAP:
+	case ACT_SEARCH:
+	case ACT_SEARCH_NEXT:
+	case ACT_SEARCH_PREV:
+		/* The output pane's, from anywhere on the main screen. */
+		if (v->nstack == 0 && p != v->output &&
+		    v->output->ops->action(v->output, act))
+			return;
+		view_error(v, "Nothing to search here");
+		return;
+	case ACT_ENTER:
+		return;
+	default:
+		view_error(v, "%s does not apply here", action_name(act));
+		return;
+	}
+}
+
+
+void
+actions_cleanup(void)
+{
+	size_t	i;
+
+	for (i = 0; i < ARRAY_SIZE(stopping); i++) {
+		free(stopping[i].id);
+		stopping[i].id = NULL;
+	}
+}
