@@ -2,7 +2,8 @@
 # quickstart.sh: set up a Debian 12 machine, build guild, and then either
 # start it on the example project or run every test.
 #
-#	sh quickstart.sh		set up, build, start guild on examples/digits
+#	sh quickstart.sh		set up, build, run the example's operations
+#					once, open guild view on examples/digits
 #	sh quickstart.sh check		set up, build, run the whole test suite
 #
 # Both are safe to rerun: packages are installed only when missing,
@@ -127,10 +128,17 @@ make_in()
 # virtualenv or pyenv shadowing Debian's /usr/bin/python3, say).
 check_python()
 {
+	[ -n "${GUILD_PYTHON_EXE:-}" ] && return 0
 	if ! python3 -c 'import numpy, sklearn, matplotlib' > /dev/null 2>&1; then
-		warn "$(command -v python3 || echo python3) cannot import numpy, sklearn and matplotlib,"
-		warn "which the operations of $EXAMPLE need; Debian's can:"
-		warn "export GUILD_PYTHON_EXE=/usr/bin/python3"
+		if /usr/bin/python3 -c 'import numpy, sklearn, matplotlib' > /dev/null 2>&1; then
+			warn "$(command -v python3 || echo python3) cannot import numpy, sklearn and"
+			warn "matplotlib; using /usr/bin/python3 (export GUILD_PYTHON_EXE to choose)"
+			GUILD_PYTHON_EXE=/usr/bin/python3
+			export GUILD_PYTHON_EXE
+		else
+			warn "python3 cannot import numpy, sklearn and matplotlib,"
+			warn "which the operations of $EXAMPLE need"
+		fi
 	fi
 }
 
@@ -177,16 +185,36 @@ count()
 	failed=$((failed + f))
 }
 
+# Make the example's first runs, by running its operations for real, so
+# that the view has something to show; only when the Guild home has no
+# run of the example yet.
+example_runs()
+{
+	if [ -n "$(build/guild -C "$EXAMPLE" runs -o digits -n 1 2>/dev/null)" ]; then
+		echo "The example already has runs."
+		return 0
+	fi
+	for op in prepare-data train predict; do
+		echo "guild run -y $op"
+		build/guild -C "$EXAMPLE" run -y -q "$op" || return 1
+	done
+}
+
 start()
 {
 	setup || exit 1
 	phase "Building in build/"
 	configure_dir build "$BUILD_FLAGS" && make_in build || exit 1
 	check_python
-	phase "Starting guild on $EXAMPLE"
-	# When "guild view" is available this becomes:
-	#	exec build/guild -C "$EXAMPLE" view
-	build/guild -C "$EXAMPLE" ops && build/guild -C "$EXAMPLE" help
+	phase "Running the example's operations"
+	example_runs || exit 1
+	phase "Starting guild view on $EXAMPLE"
+	if [ ! -t 0 ] || [ ! -t 1 ]; then
+		build/guild -C "$EXAMPLE" runs
+		echo "Not a terminal: run 'build/guild -C $EXAMPLE view' in one."
+		exit 0
+	fi
+	exec build/guild -C "$EXAMPLE" view
 }
 
 check()
