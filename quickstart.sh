@@ -190,7 +190,7 @@ count()
 # run of the example yet.
 example_runs()
 {
-	if [ -n "$(build/guild -C "$EXAMPLE" runs -o digits -n 1 2>/dev/null)" ]; then
+	if [ -n "$(build/guild -C "$EXAMPLE" runs -o '^digits:' -n 1 2>/dev/null)" ]; then
 		echo "The example already has runs."
 		return 0
 	fi
