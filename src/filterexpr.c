@@ -334,7 +334,6 @@ node_new(enum node_type type)
 }
 
 static struct value	*parse_term(struct parser *);
-static void		 pystr(struct strbuf *, const struct value *, bool);
 static void		 lower(char *);
 
 static struct value *
@@ -496,7 +495,7 @@ parse_test(struct parser *p)
 		if (n->type == N_CONTAINS) {
 			struct strbuf	sb = STRBUF_INIT;
 
-			pystr(&sb, n->term, false);
+			value_format_py(&sb, n->term, false);
 			lower(sb.buf);
 			n->needle = strbuf_detach(&sb, NULL);
 		}
@@ -789,58 +788,6 @@ ordered(const struct value *a, const struct value *b, enum cmp op)
 	}
 }
 
-/* Python's str(). */
-static void
-pystr(struct strbuf *sb, const struct value *v, bool repr)
-{
-	size_t	i;
-
-	if (v == NULL) {
-		strbuf_addstr(sb, "None");
-		return;
-	}
-	switch (v->type) {
-	case VALUE_NULL:
-		strbuf_addstr(sb, "None");
-		break;
-	case VALUE_BOOL:
-		strbuf_addstr(sb, v->u.b ? "True" : "False");
-		break;
-	case VALUE_INT:
-		strbuf_addf(sb, "%lld", v->u.i);
-		break;
-	case VALUE_FLOAT:
-		format_double(sb, v->u.f);
-		break;
-	case VALUE_STRING:
-		if (repr)
-			format_str_repr(sb, v->u.s);
-		else
-			strbuf_addstr(sb, v->u.s);
-		break;
-	case VALUE_LIST:
-		strbuf_addch(sb, '[');
-		for (i = 0; i < v->u.list.n; i++) {
-			if (i > 0)
-				strbuf_addstr(sb, ", ");
-			pystr(sb, v->u.list.v[i], true);
-		}
-		strbuf_addch(sb, ']');
-		break;
-	case VALUE_MAP:
-		strbuf_addch(sb, '{');
-		for (i = 0; i < v->u.map.n; i++) {
-			if (i > 0)
-				strbuf_addstr(sb, ", ");
-			format_str_repr(sb, v->u.map.k[i]);
-			strbuf_addstr(sb, ": ");
-			pystr(sb, v->u.map.v[i], true);
-		}
-		strbuf_addch(sb, '}');
-		break;
-	}
-}
-
 static void
 lower(char *s)
 {
@@ -880,7 +827,7 @@ contains(const struct value *v, const struct value *t, const char *needle)
 	/* The common case, a string, needs no copy. */
 	if (v->type == VALUE_STRING)
 		return strcasestr(v->u.s, needle) != NULL;
-	pystr(&a, v, false);
+	value_format_py(&a, v, false);
 	lower(a.buf);
 	r = strstr(a.buf, needle) != NULL;
 	strbuf_release(&a);

@@ -677,30 +677,14 @@ flag_decode(const char *text, enum flag_type type)
 
 /* Coercion. */
 
-/* Python's str() of a scalar. */
+/* Python's str() of a scalar; lists and maps in flag form. */
 static void
 py_str(struct strbuf *sb, const struct value *v)
 {
-	switch (v->type) {
-	case VALUE_NULL:
-		strbuf_addstr(sb, "None");
-		break;
-	case VALUE_BOOL:
-		strbuf_addstr(sb, v->u.b ? "True" : "False");
-		break;
-	case VALUE_INT:
-		strbuf_addf(sb, "%lld", v->u.i);
-		break;
-	case VALUE_FLOAT:
-		format_double(sb, v->u.f);
-		break;
-	case VALUE_STRING:
-		strbuf_addstr(sb, v->u.s);
-		break;
-	default:
+	if (v->type == VALUE_LIST || v->type == VALUE_MAP)
 		value_format_flag(sb, v);
-		break;
-	}
+	else
+		value_format_py(sb, v, false);
 }
 
 /* os.path.expanduser() */

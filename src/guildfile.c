@@ -1247,26 +1247,10 @@ py_str(struct strbuf *sb, const struct ynode *n)
 		return;
 	}
 	v = ynode_to_value(n);
-	switch (v->type) {
-	case VALUE_NULL:
-		strbuf_addstr(sb, "None");
-		break;
-	case VALUE_BOOL:
-		strbuf_addstr(sb, v->u.b ? "True" : "False");
-		break;
-	case VALUE_INT:
-		strbuf_addf(sb, "%lld", v->u.i);
-		break;
-	case VALUE_FLOAT:
-		format_double(sb, v->u.f);
-		break;
-	case VALUE_STRING:
-		strbuf_addstr(sb, v->u.s);
-		break;
-	default:
+	if (v->type == VALUE_LIST || v->type == VALUE_MAP)
 		value_encode_flow(sb, v);
-		break;
-	}
+	else
+		value_format_py(sb, v, false);
 	value_free(v);
 }
 

@@ -1464,3 +1464,54 @@ value_format_flag(struct strbuf *sb, const struct value *v)
 	}
 	strbuf_release(&item);
 }
+
+void
+value_format_py(struct strbuf *sb, const struct value *v, bool repr)
+{
+	size_t	i;
+
+	if (v == NULL) {
+		strbuf_addstr(sb, "None");
+		return;
+	}
+	switch (v->type) {
+	case VALUE_NULL:
+		strbuf_addstr(sb, "None");
+		break;
+	case VALUE_BOOL:
+		strbuf_addstr(sb, v->u.b ? "True" : "False");
+		break;
+	case VALUE_INT:
+		strbuf_addf(sb, "%lld", v->u.i);
+		break;
+	case VALUE_FLOAT:
+		format_double(sb, v->u.f);
+		break;
+	case VALUE_STRING:
+		if (repr)
+			format_str_repr(sb, v->u.s);
+		else
+			strbuf_addstr(sb, v->u.s);
+		break;
+	case VALUE_LIST:
+		strbuf_addch(sb, '[');
+		for (i = 0; i < v->u.list.n; i++) {
+			if (i > 0)
+				strbuf_addstr(sb, ", ");
+			value_format_py(sb, v->u.list.v[i], true);
+		}
+		strbuf_addch(sb, ']');
+		break;
+	case VALUE_MAP:
+		strbuf_addch(sb, '{');
+		for (i = 0; i < v->u.map.n; i++) {
+			if (i > 0)
+				strbuf_addstr(sb, ", ");
+			format_str_repr(sb, v->u.map.k[i]);
+			strbuf_addstr(sb, ": ");
+			value_format_py(sb, v->u.map.v[i], true);
+		}
+		strbuf_addch(sb, '}');
+		break;
+	}
+}

@@ -82,6 +82,11 @@ void		 format_double(struct strbuf *, double);
  * control characters; other bytes as they are.
  */
 void		 format_str_repr(struct strbuf *, const char *);
+/*
+ * Python's str() of a value (repr() when repr is set): None, True,
+ * False, floats as repr, lists and maps with their items as repr().
+ */
+void		 value_format_py(struct strbuf *, const struct value *, bool repr);
 
 /* strtod() in the C locale, whatever LC_NUMERIC says. */
 double		 value_strtod(const char *, char **end);
