@@ -1809,11 +1809,10 @@ cmd_tag_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		strvec_clear(&all);
 	} else if (runs_op_start(&op, &rows, cmd_arg_has(a, TAG_YES),
 	    cmd_arg_has(a, TAG_SYNC) ?
-	    "You are about to modify tags for the following runs:\n"
-	    "Labels are updated to reflect the latest tags." :
-	    "You are about to modify tags for the following runs:\n"
-	    "Labels are not updated - use --sync-labels to apply changes run "
-	    "labels.", "Continue?")) {
+	    "You are about to modify tags and labels for the following runs:" :
+	    "You are about to modify tags for the following runs\n"
+	    "(their labels stay as they are: --sync-labels updates them too):",
+	    "Continue?")) {
 		rc = change_runs(idx, &rows, tag_change, a, &done);
 		note("Modified tags for %zu run(s)", done);
 	}

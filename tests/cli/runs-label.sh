@@ -77,8 +77,8 @@ guild: specify one of --add, --delete, --clear or --list-all
 Try 'guild tag --help' for more information.
 EOF
 EXPECT_STDIN=$TEST_TMP/enter expect_exact "tag --add, question" - -- guild tag -a v1 -a best <<'EOF'
-You are about to modify tags for the following runs:
-Labels are not updated - use --sync-labels to apply changes run labels.
+You are about to modify tags for the following runs
+(their labels stay as they are: --sync-labels updates them too):
   [19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed  x
 Continue? (Y/n) Modified tags for 1 run(s)
 EOF
