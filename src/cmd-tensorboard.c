@@ -195,7 +195,12 @@ link_events(struct tb_run *r, const char *dir, const char *rel, int depth,
 			if (strcmp(sub, ".guild/sourcecode") != 0)
 				link_events(r, path, sub, depth + 1, budget);
 		} else if (S_ISREG(st.st_mode) &&
-		    strstr(de->d_name, "tfevents") != NULL) {
+		    strstr(de->d_name, "tfevents") != NULL &&
+		    !str_ends_with(de->d_name, ".guild")) {
+			/*
+			 * (Event files ending in ".guild" are guild's copy of
+			 * scalars.tsv, which the logdir has already.)
+			 */
 			dest = path_join(r->subdir, sub);
 			if (access(dest, F_OK) == -1) {
 				slash = strrchr(dest, '/');

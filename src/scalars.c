@@ -4,6 +4,7 @@
  */
 #include "common.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
@@ -16,6 +17,7 @@
 #include "guildfile.h"
 #include "regex.h"
 #include "scalars.h"
+#include "tfevents.h"
 #include "strbuf.h"
 #include "strvec.h"
 #include "util.h"
@@ -545,8 +547,11 @@ scalars_feed_line(struct scalars *s, const char *line, size_t len,
 #define LOG_HEADER	"# guild scalars 1\n"
 
 struct scalars_log {
-	char	*path;
-	int	 fd;
+	char		*path;
+	int		 fd;
+	char		*run_dir;
+	struct tfevents	*tf;		/* Guild AI's format, made on first use */
+	bool		 tf_failed;
 };
 
 static char *
@@ -583,6 +588,7 @@ scalars_log_open(const char *run_dir, char **cause)
 	int			 rv = 0;
 
 	l = xcalloc(1, sizeof *l);
+	l->run_dir = xstrdup(run_dir);
 	l->path = log_path(run_dir);
 	l->fd = open(l->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 	if (l->fd < 0) {
@@ -607,8 +613,48 @@ fail:
 	if (l->fd >= 0)
 		close(l->fd);
 	free(l->path);
+	free(l->run_dir);
 	free(l);
 	return NULL;
+}
+
+/*
+ * The same scalar in a TensorBoard event file in .guild/, where Guild AI
+ * writes its output scalars, so Guild AI (and TensorBoard) read ours. Its
+ * name ends in ".guild": guild itself reads scalars.tsv, and only falls
+ * back to event files for runs without one (runs of Guild AI).
+ */
+static int
+log_event(struct scalars_log *l, const char *key, double value,
+    long long step, char **cause)
+{
+	double	 now = (double)now_us() / 1e6;
+	char	 host[256], *name, *path, *suffix;
+
+	if (l->tf_failed)
+		return 0;
+	if (l->tf == NULL) {
+		if (gethostname(host, sizeof host) != 0)
+			strcpy(host, "localhost");
+		host[sizeof host - 1] = '\0';
+		suffix = xasprintf("%s.%ld.guild", host, (long)getpid());
+		name = tfevents_file_name(now, suffix);
+		path = xasprintf("%s/.guild/%s", l->run_dir, name);
+		l->tf = tfevents_create(path, now, cause);
+		free(suffix);
+		free(name);
+		free(path);
+		if (l->tf == NULL) {
+			l->tf_failed = true;
+			return -1;
+		}
+	}
+	if (tfevents_add_scalar(l->tf, now, step, key, (float)value,
+	    cause) == -1) {
+		l->tf_failed = true;
+		return -1;
+	}
+	return 0;
 }
 
 /* Shortest "%.Ng" that reads back as v, with '.' whatever the locale. */
@@ -675,6 +721,8 @@ scalars_log_append(struct scalars_log *l, const char *key, double value,
 	strbuf_addf(&sb, "\t%lld\n", (long long)(now_us() / 1000));
 	if (write_all(l->fd, sb.buf, sb.len) != 0)
 		rv = set_cause(cause, "write %s: %s", l->path, strerror(errno));
+	else
+		rv = log_event(l, key, value, step, cause);
 	strbuf_release(&sb);
 	return rv;
 }
@@ -688,7 +736,10 @@ scalars_log_close(struct scalars_log *l, char **cause)
 		return 0;
 	if (close(l->fd) != 0)
 		rv = set_cause(cause, "close %s: %s", l->path, strerror(errno));
+	if (l->tf != NULL && tfevents_close(l->tf, rv == 0 ? cause : NULL) == -1)
+		rv = -1;
 	free(l->path);
+	free(l->run_dir);
 	free(l);
 	return rv;
 }
@@ -835,6 +886,57 @@ stats_cmp(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
+static int
+event_cb(const struct tfevents_event *ev, void *arg)
+{
+	struct summary_build	*b = arg;
+	struct scalar_point	 pt;
+	size_t			 i;
+
+	for (i = 0; i < ev->nvalues; i++) {
+		pt.step = ev->step;
+		pt.value = ev->values[i];
+		pt.time_ms = (int64_t)(ev->wall_time * 1000);
+		stats_add(b, ev->tags[i], &pt);
+	}
+	return 0;
+}
+
+/*
+ * A run without scalars.tsv (one of Guild AI's): its output scalars are
+ * in TensorBoard event files in .guild/ (Guild's summary writer), read in
+ * name order. Unreadable or damaged files count for what they hold.
+ */
+static void
+read_events(const char *run_dir, struct summary_build *b)
+{
+	struct strvec	 names = STRVEC_INIT;
+	struct dirent	*de;
+	DIR		*d;
+	char		*dir, *path;
+	size_t		 i;
+
+	dir = xasprintf("%s/.guild", run_dir);
+	if ((d = opendir(dir)) == NULL) {
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (str_starts_with(de->d_name, "events.out.tfevents.") &&
+		    !str_ends_with(de->d_name, ".attrs"))
+			strvec_push(&names, de->d_name);
+	closedir(d);
+	strvec_sort(&names);
+	for (i = 0; i < names.n; i++) {
+		path = path_join(dir, names.v[i]);
+		if (tfevents_read(path, event_cb, b, NULL) < 0)
+			warnx_core("%s: damaged event file", path);
+		free(path);
+	}
+	strvec_clear(&names);
+	free(dir);
+}
+
 int
 scalars_summary_read(const char *run_dir, int flags,
     struct scalars_summary *out, char **cause)
@@ -849,18 +951,25 @@ scalars_summary_read(const char *run_dir, int flags,
 
 	out->v = NULL;
 	out->n = 0;
+	memset(&b, 0, sizeof b);
+	b.out = out;
+	b.flags = flags;
 	path = log_path(run_dir);
 	f = fopen(path, "re");
 	if (f == NULL) {
 		if (errno != ENOENT)
 			rv = set_cause(cause, "open %s: %s", path,
 			    strerror(errno));
+		else
+			read_events(run_dir, &b);
 		free(path);
+		free(b.slots);
+		if (rv != 0)
+			scalars_summary_release(out);
+		else if (out->n > 1)
+			qsort(out->v, out->n, sizeof *out->v, stats_cmp);
 		return rv;
 	}
-	memset(&b, 0, sizeof b);
-	b.out = out;
-	b.flags = flags;
 	while ((n = getline(&line, &size, f)) > 0) {
 		if (line[n - 1] != '\n' || line[0] == '#')
 			continue;

@@ -1,6 +1,7 @@
 /* test-scalars.c: output-scalar patterns, steps, the scalar log. */
 #include "common.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "scalars.h"
 #include "strbuf.h"
 #include "tap.h"
+#include "tfevents.h"
 #include "util.h"
 
 /* Scalars as "key=value@step" joined by spaces. */
@@ -407,6 +409,78 @@ test_pipeline(void)
 	free(dir);
 }
 
+static int
+count_event(const struct tfevents_event *ev, void *arg)
+{
+	(void)ev;
+	(void)arg;
+	return 0;
+}
+
+/* Guild AI's runs: event files in .guild/, no scalars.tsv. And ours. */
+static void
+test_events(void)
+{
+	struct scalars_summary	 sum = SCALARS_SUMMARY_INIT;
+	const struct scalar_stats *st;
+	struct scalars_log	*log;
+	struct tfevents		*tf;
+	char			*dir, *path, *cause = NULL;
+	int			 n = 0;
+
+	dir = xstrdup("/tmp/guild-test-events.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return;
+	path = xasprintf("%s/.guild", dir);
+	mkdir_p(path, 0755, NULL);
+	free(path);
+	path = xasprintf("%s/.guild/events.out.tfevents.1700000000.host.1.0",
+	    dir);
+	tf = tfevents_create(path, 1700000000.0, &cause);
+	ok(tf != NULL, "a Guild AI event file");
+	tfevents_add_scalar(tf, 1700000001.0, 1, "loss", 0.5f, NULL);
+	tfevents_add_scalar(tf, 1700000002.0, 2, "loss", 0.25f, NULL);
+	tfevents_close(tf, NULL);
+	free(path);
+	is_int(scalars_summary_read(dir, 0, &sum, &cause), 0,
+	    "event files are read without scalars.tsv");
+	st = scalars_summary_find(&sum, "loss");
+	ok(st != NULL && st->count == 2 && st->last.step == 2 &&
+	    st->last.value == 0.25, "their scalars: last loss 0.25 at step 2");
+	scalars_summary_release(&sum);
+	rm_rf(dir, NULL);
+
+	/* Our log writes an event file too, so Guild AI reads our scalars. */
+	mkdir_p(dir, 0755, NULL);
+	path = xasprintf("%s/.guild", dir);
+	mkdir_p(path, 0755, NULL);
+	log = scalars_log_open(dir, NULL);
+	scalars_log_append(log, "acc", 0.75, 3, NULL);
+	scalars_log_close(log, NULL);
+	{
+		struct strbuf	 cmd = STRBUF_INIT;
+		DIR		*d = opendir(path);
+		struct dirent	*de;
+
+		while (d != NULL && (de = readdir(d)) != NULL)
+			if (str_starts_with(de->d_name, "events.out.tfevents.") &&
+			    str_ends_with(de->d_name, ".guild")) {
+				strbuf_addf(&cmd, "%s/%s", path, de->d_name);
+				n++;
+			}
+		if (d != NULL)
+			closedir(d);
+		is_int(n, 1, "the log writes one event file (.guild suffix)");
+		if (n == 1)
+			is_int(tfevents_read(cmd.buf, count_event, NULL, NULL), 2,
+			    "with the version event and the scalar");
+		strbuf_release(&cmd);
+	}
+	free(path);
+	rm_rf(dir, NULL);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -416,5 +490,6 @@ main(void)
 	test_errors();
 	test_log();
 	test_pipeline();
+	test_events();
 	return done_testing();
 }
