@@ -1298,42 +1298,71 @@ const struct cmd_entry cmd_runs_delete_entry = {
 	.exec = cmd_runs_delete_exec,
 };
 
+/*
+ * restore and purge: the same steps over the trash, with a different
+ * action and words.
+ */
+struct trash_op {
+	struct runs_op	  op;
+	const char	 *intro;
+	const char	 *verb;		/* "Restore": "Restore N run(s)?" */
+	const char	 *done;		/* "Restored": "Restored N run(s)" */
+	int		(*action)(const struct guild_home *, const char *id,
+			    char **cause);
+	bool		  back_to_runs;	/* the run is in runs/ afterwards */
+};
+
 static int
-cmd_runs_restore_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+trash_op_exec(struct cmd_ctx *ctx, struct cmd_args *a,
+    const struct trash_op *t)
 {
-	static const struct runs_op	 op = { "Nothing to restore.", true };
-	struct runindex			*idx;
-	struct run_rows			 rows = RUN_ROWS_INIT;
-	size_t				 i, done = 0;
-	char				*q, *cause = NULL;
-	int				 rc;
+	struct runindex	*idx;
+	struct run_rows	 rows = RUN_ROWS_INIT;
+	size_t		 i, done = 0;
+	char		*q, *cause = NULL;
+	int		 rc;
 
 	if ((rc = cmd_runs_select(ctx, a, NULL, ":", true, 0, &idx,
 	    &rows)) != 0)
 		return rc;
-	q = xasprintf("Restore %zu run(s)?", rows.n);
-	if (!runs_op_start(&op, &rows, cmd_arg_has(a, RM_YES),
-	    "You are about to restore the following runs:", q))
+	q = xasprintf("%s %zu run(s)?", t->verb, rows.n);
+	if (!runs_op_start(&t->op, &rows, cmd_arg_has(a, RM_YES), t->intro, q))
 		goto out;
 	for (i = 0; i < rows.n; i++) {
 		const struct run_row	*row = rows.v[i];
 
-		if (run_restore(ctx->home, row->id, &cause) == -1) {
+		if (t->action(ctx->home, row->id, &cause) == -1) {
 			cli_error_cause(cause);
 			cause = NULL;
 			continue;
 		}
 		done++;
 		index_forget(idx, row->id);
-		index_sync(idx, row->id, false);
+		if (t->back_to_runs)
+			index_sync(idx, row->id, false);
 	}
 	rc = done == rows.n ? 0 : 1;
-	note("Restored %zu run(s)", done);
+	note("%s %zu run(s)", t->done, done);
 out:
 	free(q);
 	run_rows_release(&rows);
 	runindex_close(idx);
 	return rc;
+}
+
+static int
+cmd_runs_restore_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	static const struct trash_op	t = {
+		.op = { "Nothing to restore.", true },
+		.intro = "You are about to restore the following runs:",
+		.verb = "Restore",
+		.done = "Restored",
+		.action = run_restore,
+		.back_to_runs = true,
+	};
+
+	return trash_op_exec(ctx, a, &t);
 }
 
 const struct cmd_entry cmd_runs_restore_entry = {
@@ -1352,37 +1381,16 @@ const struct cmd_entry cmd_runs_restore_entry = {
 static int
 cmd_runs_purge_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
-	static const struct runs_op	 op = { "Nothing to purge.", false };
-	struct runindex			*idx;
-	struct run_rows			 rows = RUN_ROWS_INIT;
-	size_t				 i, done = 0;
-	char				*q, *cause = NULL;
-	int				 rc;
+	static const struct trash_op	t = {
+		.op = { "Nothing to purge.", false },
+		.intro = "WARNING: You are about to permanently delete the "
+		    "following runs:",
+		.verb = "Permanently delete",
+		.done = "Permanently deleted",
+		.action = run_purge,
+	};
 
-	if ((rc = cmd_runs_select(ctx, a, NULL, ":", true, 0, &idx,
-	    &rows)) != 0)
-		return rc;
-	q = xasprintf("Permanently delete %zu run(s)?", rows.n);
-	if (!runs_op_start(&op, &rows, cmd_arg_has(a, RM_YES),
-	    "WARNING: You are about to permanently delete the following runs:",
-	    q))
-		goto out;
-	for (i = 0; i < rows.n; i++) {
-		if (run_purge(ctx->home, rows.v[i]->id, &cause) == -1) {
-			cli_error_cause(cause);
-			cause = NULL;
-			continue;
-		}
-		done++;
-		index_forget(idx, rows.v[i]->id);
-	}
-	rc = done == rows.n ? 0 : 1;
-	note("Permanently deleted %zu run(s)", done);
-out:
-	free(q);
-	run_rows_release(&rows);
-	runindex_close(idx);
-	return rc;
+	return trash_op_exec(ctx, a, &t);
 }
 
 const struct cmd_entry cmd_runs_purge_entry = {
