@@ -51,7 +51,7 @@ wait_for 10 grep -q started "$TEST_TMP/int"
 kill -INT "$gpid"
 wait "$gpid"
 ok "interrupted run: guild exits 128+SIGINT" test $? -eq 130
-id=$(ls -t "$runs" | head -n 1)
+id=$("$GUILD" select)
 expect_output "interrupted run: exit_status is -SIGINT" - -- cat "$runs/$id/.guild/attrs/exit_status" <<'EOF'
 -2
 EOF
@@ -103,7 +103,7 @@ ok "Ctrl-C stops the run: exit 130" screen_has 'EXIT=130' ||
 tm send-keys -t t "stty -a | tr ' ' '\n' | grep -x -e echo -e icanon | tr '\n' ' '; echo" Enter
 wait_for 5 screen_has '^icanon echo'
 ok "the terminal is restored (icanon, echo)" screen_has '^icanon echo'
-id=$(ls -t "$runs" | head -n 1)
+id=$("$GUILD" select)
 expect_output "Ctrl-C: the run is terminated" - -- cat "$runs/$id/.guild/attrs/exit_status" <<'EOF'
 -2
 EOF

@@ -17,10 +17,10 @@ EOF
 cd "$proj" || exit 1
 runs=$GUILD_HOME/runs
 
-# The newest run directory.
+# The newest run, by start time as guild orders runs.
 newest()
 {
-	ls -t "$runs" | head -n 1
+	"$GUILD" select 2>/dev/null
 }
 
 # The walkthrough: the first run fails, Enter confirms.
