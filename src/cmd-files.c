@@ -593,30 +593,6 @@ static const struct cmd_option open_options[] = {
 	{ 0 }
 };
 
-/* Whether name is an executable in $PATH. */
-static bool
-in_path(const char *name)
-{
-	const char	*path = getenv("PATH"), *p;
-	bool		 found = false;
-
-	if (path == NULL || *path == '\0')
-		path = "/usr/bin:/bin";
-	for (p = path; !found; ) {
-		size_t	 n = strcspn(p, ":");
-		char	*dir = n > 0 ? xstrndup(p, n) : xstrdup(".");
-		char	*full = path_join(dir, name);
-
-		found = access(full, X_OK) == 0 && !path_is_dir(full);
-		free(full);
-		free(dir);
-		if (p[n] == '\0')
-			break;
-		p += n + 1;
-	}
-	return found;
-}
-
 /* Run argv (in dir when not NULL) and wait; its exit status. */
 static int
 run_child(char *const *argv, const char *dir)
@@ -664,10 +640,16 @@ cmd_open_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return cli_error("--path and --output cannot both be used");
 	if (shell && cmd != NULL)
 		return cli_error("--cmd and --shell cannot both be used");
-	if (!shell && cmd == NULL && !in_path("xdg-open"))
-		return cli_error("xdg-open is not installed: use --cmd CMD to "
-		    "open the run with a program (guild open -c 'ls -l'), or "
-		    "--shell to start a shell in the run directory");
+	if (!shell && cmd == NULL) {
+		char	*xdg = path_which("xdg-open");
+
+		if (xdg == NULL)
+			return cli_error("xdg-open is not installed: use "
+			    "--cmd CMD to open the run with a program (guild "
+			    "open -c 'ls -l'), or --shell to start a shell in "
+			    "the run directory");
+		free(xdg);
+	}
 	if ((rc = cmd_runs_select_one(ctx, a, false, 0, &idx, &row)) != 0)
 		return rc;
 	base = cmd_arg_has(a, OPEN_SOURCECODE) ?

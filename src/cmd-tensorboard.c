@@ -283,29 +283,6 @@ tb_free(struct tb *tb)
 	free(tb->logdir);
 }
 
-/* An executable named name on PATH, or NULL. */
-static char *
-find_in_path(const char *name)
-{
-	const char	*path = getenv("PATH"), *p;
-	char		*dir, *file;
-	size_t		 n;
-
-	if (path == NULL || *path == '\0')
-		return NULL;
-	for (p = path; ; p += n + 1) {
-		n = strcspn(p, ":");
-		dir = n == 0 ? xstrdup(".") : xstrndup(p, n);
-		file = path_join(dir, name);
-		free(dir);
-		if (path_is_file(file) && access(file, X_OK) == 0)
-			return file;
-		free(file);
-		if (p[n] == '\0')
-			return NULL;
-	}
-}
-
 /* Whether "python3 -c 'import tensorboard'" works, quietly. */
 static bool
 python_has_tensorboard(const char *python)
@@ -336,11 +313,11 @@ tensorboard_argv(struct strvec *argv)
 {
 	char	*exe;
 
-	if ((exe = find_in_path("tensorboard")) != NULL) {
+	if ((exe = path_which("tensorboard")) != NULL) {
 		strvec_push_nodup(argv, exe);
 		return true;
 	}
-	if ((exe = find_in_path("python3")) != NULL &&
+	if ((exe = path_which("python3")) != NULL &&
 	    python_has_tensorboard(exe)) {
 		strvec_push_nodup(argv, exe);
 		strvec_push(argv, "-m");

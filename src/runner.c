@@ -41,31 +41,6 @@ struct runner {
 	int			 stop_signo;	/* runner_stop() */
 };
 
-/* Find name in PATH; NULL when it is not there. */
-static char *
-which(const char *name)
-{
-	const char	*path = getenv("PATH"), *p;
-
-	if (strchr(name, '/') != NULL)
-		return access(name, X_OK) == 0 ? path_absolute(name) : NULL;
-	if (path == NULL)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (p = path; ; ) {
-		size_t	 n = strcspn(p, ":");
-		char	*dir = n == 0 ? xstrdup(".") : xstrndup(p, n);
-		char	*full = path_join(dir, name);
-
-		free(dir);
-		if (access(full, X_OK) == 0 && path_is_file(full))
-			return full;
-		free(full);
-		if (p[n] == '\0')
-			return NULL;
-		p += n + 1;
-	}
-}
-
 char *
 runner_python_exe(void)
 {
@@ -74,7 +49,8 @@ runner_python_exe(void)
 
 	if (env != NULL && *env != '\0')
 		return xstrdup(env);
-	if ((exe = which("python3")) != NULL || (exe = which("python")) != NULL)
+	if ((exe = path_which("python3")) != NULL ||
+	    (exe = path_which("python")) != NULL)
 		return exe;
 	return xstrdup("python3");
 }

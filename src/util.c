@@ -81,6 +81,31 @@ path_abbrev_home(const char *path)
 	return xstrdup(path);
 }
 
+char *
+path_which(const char *name)
+{
+	const char	*path = getenv("PATH"), *p;
+
+	if (strchr(name, '/') != NULL)
+		return access(name, X_OK) == 0 && path_is_file(name) ?
+		    path_absolute(name) : NULL;
+	if (path == NULL || *path == '\0')
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; ; ) {
+		size_t	 n = strcspn(p, ":");
+		char	*dir = n == 0 ? xstrdup(".") : xstrndup(p, n);
+		char	*full = path_join(dir, name);
+
+		free(dir);
+		if (access(full, X_OK) == 0 && path_is_file(full))
+			return full;
+		free(full);
+		if (p[n] == '\0')
+			return NULL;
+		p += n + 1;
+	}
+}
+
 bool
 path_exists(const char *path)
 {

@@ -14,6 +14,11 @@ char	*path_join(const char *a, const char *b);
 char	*path_absolute(const char *path);
 /* Replace a leading $HOME with "~". Caller frees. */
 char	*path_abbrev_home(const char *path);
+/*
+ * An executable regular file named name in $PATH (a name with a '/' is
+ * taken as it is; an empty $PATH entry is "."), or NULL. Caller frees.
+ */
+char	*path_which(const char *name);
 bool	 path_exists(const char *);
 bool	 path_is_dir(const char *);
 bool	 path_is_file(const char *);

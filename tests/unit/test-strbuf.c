@@ -65,5 +65,13 @@ main(void)
 	is_str(p, "/home/user2/x", "only a whole HOME component");
 	free(p);
 	is_int((long long)utf8_width("h\xc3\xa9llo"), 5, "utf8 width");
+	setenv("PATH", "/nonexistent:/bin:/usr/bin", 1);
+	p = path_which("sh");
+	ok(p != NULL && p[0] == '/' && str_ends_with(p, "/sh"),
+	    "path_which finds sh in PATH");
+	free(p);
+	ok(path_which("no-such-program-guild") == NULL,
+	    "path_which: a missing program is NULL");
+	ok(path_which("/etc") == NULL, "path_which: a directory is not a program");
 	return done_testing();
 }
