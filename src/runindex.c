@@ -12,10 +12,15 @@
  *   is remembered and looked at again on every query.
  * - Each row keeps a stamp of what it was read from: RUN/.guild,
  *   RUN/.guild/attrs and the attrs that are rewritten in place after a
- *   run ended (label, tags, marked, comments: Guild AI does not rename
- *   over them, so their directory does not change). Rows handed out are
- *   checked against it (three stat calls for a typical run) and re-read
- *   when it differs.
+ *   run ended (label, tags, marked, comments, exit_status: Guild AI does
+ *   not rename over them, so their directory does not change). Rows
+ *   handed out are checked against it (three stat calls for a typical
+ *   run) and re-read when it differs.
+ * - A filter that tests anything that may change in place (everything
+ *   but the operation) runs in SQL over the cached columns, so every row
+ *   is verified first, not only those handed out: a run tagged by
+ *   another process a moment or a month ago matches from the next query
+ *   on. The stamps are taken on a few threads.
  * - Rows that may change without any of that (running: their process may
  *   die; pending, staged; an error without exit status, which is also
  *   what a run looks like for a moment before its LOCK is written) and
@@ -70,7 +75,7 @@
 #include "value.h"
 #include "yamlnode.h"
 
-#define SCHEMA_VERSION	5
+#define SCHEMA_VERSION	6
 #define STR(x)		#x
 #define XSTR(x)		STR(x)
 #define BUSY_TIMEOUT_MS	30000
@@ -83,14 +88,22 @@
  */
 #define RACY_NS		(2LL * 1000 * 1000 * 1000)
 static int64_t		racy_ns = RACY_NS;
+/* How long a pass of sync_all() serves later queries of the same handle. */
+#define VERIFY_REUSE_MS	500
 #define SEP		'\x1f'
 #define PREFIX_MAX_S	"11"	/* runindex_prefix: matches returned */
 #define SEP_S		"\x1f"
 
-/* Attrs rewritten in place by Guild AI, stamped one by one. */
+/*
+ * Attrs rewritten in place (Guild AI does not rename over them, a person
+ * may edit them), so their directory's stamp does not change: each is
+ * stamped on its own. The order gives the bits of "editable".
+ */
 static const char *const editable_attrs[] = {
-	"label", "tags", "marked", "comments",
+	"label", "tags", "marked", "comments", "exit_status",
 };
+/* The longest of them, for path buffers. */
+#define EDITABLE_REL_MAX	sizeof "/.guild/attrs/exit_status"
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS runs ("
@@ -236,6 +249,12 @@ struct runindex_filter {
 	struct strvec		 params;	/* ?10, ?11, ... */
 	char			*expr_call;	/* guild_expr(...), by preload() */
 	unsigned long		 serial;	/* never reused, unlike addresses */
+	/*
+	 * It tests what may change in place (labels, tags, status, times,
+	 * flags...): every row must be verified before it is applied, not
+	 * only the rows it hands out. Operations never change in place.
+	 */
+	bool			 verify_all;
 };
 
 struct runindex {
@@ -262,6 +281,15 @@ struct runindex {
 	int			 pre_deleted;
 	unsigned		 pre_gen;
 	unsigned		 gen;		/* flags/scalars writes */
+	/*
+	 * Every row (of runs, of the trash) was checked against its
+	 * directory for this query, by sync_all() at verified_ms (monotonic;
+	 * 0: never). One command asks several queries in a row (count, then
+	 * page), and the view asks again each second: a pass younger than
+	 * VERIFY_REUSE_MS serves them all.
+	 */
+	bool			 verified[2];
+	uint64_t		 verified_ms[2];
 };
 
 static void	split_col(struct strvec *, const char *);
@@ -351,8 +379,8 @@ row_stamp(int dfd, const char *id, unsigned editable, int64_t now)
 	char		 buf[256], *rel;
 	size_t		 i, len = strlen(id);
 
-	if (len + sizeof "/.guild/attrs/comments" > sizeof buf)
-		rel = xmalloc(len + sizeof "/.guild/attrs/comments");
+	if (len + EDITABLE_REL_MAX > sizeof buf)
+		rel = xmalloc(len + EDITABLE_REL_MAX);
 	else
 		rel = buf;
 	memcpy(rel, id, len);
@@ -380,7 +408,7 @@ row_stamp(int dfd, const char *id, unsigned editable, int64_t now)
 /* Stamps of many rows at once: the stat calls are most of "runs -a". */
 struct stamp_job {
 	int			 dfd;
-	struct run_row *const	*rows;
+	const char *const	*ids;
 	const unsigned		*editable;
 	uint64_t		*out;
 	size_t			 n;
@@ -394,17 +422,17 @@ stamp_worker(void *arg)
 	size_t			 i;
 
 	for (i = 0; i < job->n; i++)
-		job->out[i] = row_stamp(job->dfd, job->rows[i]->id,
+		job->out[i] = row_stamp(job->dfd, job->ids[i],
 		    job->editable[i], job->now);
 	return NULL;
 }
 
 /*
- * out[i] = row_stamp() of rows[i], on a few threads when there are many
+ * out[i] = row_stamp() of ids[i], on a few threads when there are many
  * (path lookups scale with cores; everything else stays single-threaded).
  */
 static void
-row_stamps(int dfd, struct run_row *const *rows, const unsigned *editable,
+row_stamps(int dfd, const char *const *ids, const unsigned *editable,
     size_t n, int64_t now, uint64_t *out)
 {
 	enum { MAX_THREADS = 4, PER_THREAD = 2000 };
@@ -420,7 +448,7 @@ row_stamps(int dfd, struct run_row *const *rows, const unsigned *editable,
 	if (nt > MAX_THREADS)
 		nt = MAX_THREADS;
 	if (nt < 2) {
-		struct stamp_job	job = { dfd, rows, editable, out, n, now };
+		struct stamp_job	job = { dfd, ids, editable, out, n, now };
 
 		stamp_worker(&job);
 		return;
@@ -430,7 +458,7 @@ row_stamps(int dfd, struct run_row *const *rows, const unsigned *editable,
 		size_t	from = i * chunk;
 
 		jobs[i].dfd = dfd;
-		jobs[i].rows = rows + from;
+		jobs[i].ids = ids + from;
 		jobs[i].editable = editable + from;
 		jobs[i].out = out + from;
 		jobs[i].n = from + chunk > n ? n - from : chunk;
@@ -1685,12 +1713,82 @@ sync_check(struct runindex *ri, bool deleted, int dfd, int64_t now,
 	return rc;
 }
 
+static const char sql_all_rows[] =
+	"SELECT id, stamp, editable FROM runs WHERE deleted = ?1 AND check_ = 0";
+
+/*
+ * Verify every row against its directory (the rows sync_check() does
+ * not already look at), re-reading those that changed, so that a filter
+ * over the index sees what the directories hold now, however recently
+ * or long ago they changed. The stamps are taken on a few threads.
+ */
 static int
-index_sync(struct runindex *ri, bool deleted, char **cause)
+sync_all(struct runindex *ri, bool deleted, int dfd, int64_t now,
+    char **cause)
+{
+	struct recs	 rs = { NULL, 0, 0 };
+	struct strvec	 ids = STRVEC_INIT, gone = STRVEC_INIT;
+	sqlite3_stmt	*st;
+	uint64_t	*stored = NULL, *cur;
+	unsigned	*editable = NULL;
+	size_t		 alloc = 0, ealloc = 0, i;
+	struct rec	*r;
+	int		 rc;
+
+	if (dfd == -1)
+		return 0;	/* sync_dir() has dropped every row */
+	if ((st = stmt(ri, sql_all_rows, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, deleted);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		XGROW(stored, alloc, ids.n + 1);
+		XGROW(editable, ealloc, ids.n + 1);
+		stored[ids.n] = (uint64_t)sqlite3_column_int64(st, 1);
+		editable[ids.n] = (unsigned)sqlite3_column_int(st, 2);
+		strvec_push(&ids, (const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		free(stored);
+		free(editable);
+		strvec_clear(&ids);
+		return sqlfail(ri, cause);
+	}
+	cur = xcalloc(ids.n + 1, sizeof *cur);
+	row_stamps(dfd, (const char *const *)ids.v, editable, ids.n, now, cur);
+	for (i = 0; i < ids.n; i++) {
+		if (stored[i] != 0 && cur[i] == stored[i])
+			continue;
+		r = read_run(base_dir(ri, deleted), dfd, ids.v[i], deleted,
+		    now);
+		if (r == NULL)
+			strvec_push(&gone, ids.v[i]);
+		else {
+			XGROW(rs.v, rs.alloc, rs.n + 1);
+			rs.v[rs.n++] = r;
+		}
+	}
+	rc = write_batch(ri, deleted, &rs, &gone, cause);
+	recs_clear(&rs);
+	strvec_clear(&gone);
+	strvec_clear(&ids);
+	free(stored);
+	free(editable);
+	free(cur);
+	return rc;
+}
+
+/*
+ * Bring the index up to date for a query: runs added and removed, rows
+ * that must always be looked at, and every row when verify_all.
+ */
+static int
+index_sync(struct runindex *ri, bool deleted, bool verify_all, char **cause)
 {
 	int64_t	now = real_ns();
 	int	dfd, rc;
 
+	ri->verified[deleted] = false;
 	if ((dfd = open_base(ri, deleted)) == -1 && errno != ENOENT &&
 	    errno != ENOTDIR)
 		return set_cause(cause, "%s: %s", base_dir(ri, deleted),
@@ -1700,6 +1798,16 @@ index_sync(struct runindex *ri, bool deleted, char **cause)
 		rc = sync_pending(ri, deleted, dfd, now, cause);
 	if (rc == 0)
 		rc = sync_check(ri, deleted, dfd, now, cause);
+	if (rc == 0 && verify_all) {
+		uint64_t	ms = mono_ms();
+
+		if (ri->verified_ms[deleted] == 0 ||
+		    ms - ri->verified_ms[deleted] >= VERIFY_REUSE_MS) {
+			rc = sync_all(ri, deleted, dfd, now, cause);
+			ri->verified_ms[deleted] = rc == 0 ? mono_ms() : 0;
+		}
+		ri->verified[deleted] = rc == 0;
+	}
 	if (dfd != -1)
 		close(dfd);
 	return rc;
@@ -2329,22 +2437,27 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 	struct rec	*r;
 	uint64_t	*cur;
 	unsigned	*editable;
+	const char	**ids;
 	size_t		 i, k;
 	int		 dfd, rc = 0;
 
 	dfd = open_base(ri, deleted);
 	cur = xcalloc(rows->n - from + 1, sizeof *cur);
 	editable = xcalloc(rows->n - from + 1, sizeof *editable);
-	for (i = from; i < rows->n; i++)
+	ids = xcalloc(rows->n - from + 1, sizeof *ids);
+	for (i = from; i < rows->n; i++) {
 		editable[i - from] = meta[i - from].editable;
-	if (dfd != -1)
-		row_stamps(dfd, rows->v + from, editable, rows->n - from, now,
-		    cur);
+		ids[i - from] = rows->v[i]->id;
+	}
+	/* Rows that sync_all() has just verified need no second look. */
+	if (dfd != -1 && !ri->verified[deleted])
+		row_stamps(dfd, ids, editable, rows->n - from, now, cur);
 	for (i = from; i < rows->n; i++) {
 		struct run_row	*row = rows->v[i];
 		struct meta	*m = &meta[i - from];
 
-		if (dfd != -1 && m->stamp != 0 && cur[i - from] == m->stamp &&
+		if (dfd != -1 && m->stamp != 0 && (ri->verified[deleted] ||
+		    cur[i - from] == m->stamp) &&
 		    still_current(ri, deleted, row->id, row->status,
 		    row->has_exit_status))
 			continue;
@@ -2366,6 +2479,7 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 		close(dfd);
 	free(cur);
 	free(editable);
+	free(ids);
 	if (rs.n > 0 || gone.n > 0) {
 		rc = write_batch(ri, deleted, &rs, &gone, cause);
 		/* Swap the fresh records in; drop the rows that are gone. */
@@ -3210,6 +3324,10 @@ runindex_filter_new(const struct run_filter *f, int64_t now_s, char **cause)
 		cond_add(&sb, "guild_ops(pkg_type, pkg_name, model, op, "
 		    "op_desc)");
 	}
+	rf->verify_all = rf->expr != NULL || f->started != NULL ||
+	    (f->status != 0 && (f->status & all) != all) || f->marked ||
+	    f->unmarked || f->unlabeled || f->labels.n > 0 ||
+	    f->tags.n > 0 || f->comments.n > 0 || f->digest != NULL;
 	rf->cond = strbuf_detach(&sb, NULL);
 	return rf;
 fail:
@@ -3238,6 +3356,9 @@ runindex_filter_free(struct runindex_filter *rf)
 	strvec_clear(&rf->params);
 	free(rf);
 }
+
+/* Whether a query with filter rf must verify every row first. */
+#define VERIFY_ALL(rf)	((rf) != NULL && (rf)->verify_all)
 
 /* A statement for the filtered runs: "SELECT what ... WHERE ... tail". */
 static sqlite3_stmt *
@@ -3303,7 +3424,7 @@ count_once(struct runindex *ri, bool deleted, struct runindex_filter *rf,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (index_sync(ri, deleted, cause) == -1)
+	if (index_sync(ri, deleted, VERIFY_ALL(rf), cause) == -1)
 		return -1;
 	if ((st = filtered(ri, deleted, rf, "count(*)", NULL, NULL,
 	    cause)) == NULL)
@@ -3375,7 +3496,7 @@ page_once(struct runindex *ri, bool deleted, struct runindex_filter *rf,
 	sqlite3_stmt	*st;
 	char		*tail;
 
-	if (index_sync(ri, deleted, cause) == -1)
+	if (index_sync(ri, deleted, VERIFY_ALL(rf), cause) == -1)
 		return -1;
 	tail = xasprintf("ORDER BY ts DESC, id LIMIT %lld OFFSET %zu",
 	    limit == 0 ? -1LL : (long long)limit, offset);
@@ -3443,7 +3564,7 @@ prefix_once(struct runindex *ri, bool deleted, struct runindex_filter *rf,
 	size_t		 from = rows->n, i;
 	int		 rc;
 
-	if (index_sync(ri, deleted, cause) == -1)
+	if (index_sync(ri, deleted, VERIFY_ALL(rf), cause) == -1)
 		return -1;
 	st = filtered(ri, deleted, rf, ROW_COLS, "id >= ?5 AND id < ?6",
 	    "ORDER BY ts DESC, id LIMIT " PREFIX_MAX_S, cause);
@@ -3561,7 +3682,7 @@ static const char sql_ids_ordered[] =
 static int
 ids_once(struct runindex *ri, bool deleted, struct strvec *ids, char **cause)
 {
-	if (index_sync(ri, deleted, cause) == -1)
+	if (index_sync(ri, deleted, false, cause) == -1)
 		return -1;
 	return ids_query(ri, sql_ids_ordered, deleted, ids, cause);
 }

@@ -10,7 +10,8 @@
  * It notices what other processes (another guild, Guild AI, rm -rf) did:
  * runs added or removed (the runs directory changed), runs whose files
  * changed (each row keeps the stamps it was read from and rows handed to
- * callers are checked against them), and runs that are not finished
+ * callers are checked against them; a filter on anything but the
+ * operation checks every row first), and runs that are not finished
  * (pending, staged, running) are re-read and checked for liveness on
  * every query, so a dead run never shows "running".
  *

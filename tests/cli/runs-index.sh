@@ -96,6 +96,75 @@ expect_exact "is not listed with the runs" - -- guild runs <<'EOF'
 EOF
 mv "$GUILD_HOME/trash/runs/$WT_ERR" "$GUILD_HOME/runs/"
 
+# However long after a listing another process rewrites an attr in place
+# (as Guild AI does), every filter sees it from the next command on, not
+# only the rows a listing happens to show. GUILD_INDEX_RACY_MS=0 makes the
+# index trust its stamps at once, as it does for a change of long ago;
+# each value below differs in size from the last, so the stamp must move
+# even when the clock that stamps files has not.
+GUILD_INDEX_RACY_MS=0
+export GUILD_INDEX_RACY_MS
+expect_exact "stamps trusted: both runs listed" - -- guild runs <<'EOF'
+[0:19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed
+[1:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error
+EOF
+expect_exact "stamps trusted: no run tagged v1" - -- guild runs -Ft v1 <<'EOF'
+EOF
+setattr $WT_ERR tags '- v1'
+expect_exact "-Ft: a tag written in place after a filtered listing" - -- guild runs -Ft v1 <<'EOF'
+[0:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error
+EOF
+setattr $WT_ERR tags '- other'
+expect_exact "-Ft: a tag removed in place" - -- guild runs -Ft v1 <<'EOF'
+EOF
+expect_exact "-Fl: no such label yet" - -- guild runs -Fl nightly <<'EOF'
+EOF
+setattr $WT_ERR label 'nightly build'
+expect_exact "-Fl: a label written in place" - -- guild runs -Fl nightly <<'EOF'
+[0:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error  nightly build
+EOF
+expect_exact "-F: an expression over the label" - -- guild runs -F "label = 'nightly build'" <<'EOF'
+[0:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error  nightly build
+EOF
+expect_exact "-M: nothing marked" - -- guild runs -M <<'EOF'
+EOF
+setattr $WT_ERR marked 'true'
+expect_exact "-M: marked in place" - -- guild runs -M <<'EOF'
+[0:1451e20c]  ./fashion:train [marked]  2018-10-16 15:57:23  error  nightly build
+EOF
+setattr $WT_ERR marked 'no'
+expect_exact "-Fn: unmarked in place" - -- guild runs -Fn <<'EOF'
+[0:19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed
+[1:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error      nightly build
+EOF
+expect_exact "-Fc: no comment yet" - -- guild runs -Fc great <<'EOF'
+EOF
+setattr $WT_ERR comments '- body: a great run
+  host: h
+  time: 1539705452000000
+  user: u'
+expect_exact "-Fc: a comment written in place" - -- guild runs -Fc great <<'EOF'
+[0:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error  nightly build
+EOF
+expect_exact "-Sc: one completed run" - -- guild runs -Sc <<'EOF'
+[0:19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed
+EOF
+setattr $WT_ERR exit_status 0
+expect_exact "-Sc: an exit status rewritten in place" - -- guild runs -Sc <<'EOF'
+[0:19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed
+[1:1451e20c]  ./fashion:train  2018-10-16 15:57:23  completed  nightly build
+EOF
+setattr $WT_ERR exit_status 12
+expect_exact "-Se: and back to an error" - -- guild runs -Se <<'EOF'
+[0:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error  nightly build
+EOF
+rm -f "$GUILD_HOME/runs/$WT_ERR/.guild/attrs/label" \
+    "$GUILD_HOME/runs/$WT_ERR/.guild/attrs/tags" \
+    "$GUILD_HOME/runs/$WT_ERR/.guild/attrs/marked" \
+    "$GUILD_HOME/runs/$WT_ERR/.guild/attrs/comments"
+setattr $WT_ERR exit_status 1
+unset GUILD_INDEX_RACY_MS
+
 # Liveness: a run whose process is alive is running; once it died, error.
 sleep 60 &
 live=$!
