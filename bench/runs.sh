@@ -23,6 +23,11 @@
 #
 # 100,000 runs take about 1 GB of disk (files shared by every run are hard
 # links) and a few minutes to create; the home is removed at the end.
+#
+# GUILD_BASELINE=OTHER_GUILD measures another build (an older commit, say)
+# on the same runs, with its own index (its home's runs directory is a link
+# to the same runs), and adds its figure and the ratio new/baseline to each
+# line: "ratio" above 1 is slower than the baseline.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,6 +35,10 @@ guild=${1:-$here/../build/guild}
 [ $# -gt 0 ] && shift
 sizes=${*:-10000 100000}
 guild=$(cd "$(dirname "$guild")" && pwd)/$(basename "$guild")
+baseline=${GUILD_BASELINE:-}
+if [ -n "$baseline" ]; then
+	baseline=$(cd "$(dirname "$baseline")" && pwd)/$(basename "$baseline")
+fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/guild-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
@@ -91,15 +100,57 @@ once()
 	awk -v d=$((_t1 - _t0)) 'BEGIN { printf "%.1f\n", d / 1e6 }'
 }
 
-# report NAME MS TARGET_MS (0: no target, just the figure)
+# report NAME MS TARGET_MS [BASELINE_MS] (target 0: none)
 report()
 {
 	if [ "$3" -gt 0 ]; then
-		printf '  %-44s %9s ms  target %5s ms  ratio %s\n' "$1" "$2" \
+		printf '  %-44s %9s ms  target %5s ms  ratio %s' "$1" "$2" \
 		    "$3" "$(awk -v a="$2" -v b="$3" \
 		    'BEGIN { printf "%.2f", a / b }')"
 	else
-		printf '  %-44s %9s ms\n' "$1" "$2"
+		printf '  %-44s %9s ms' "$1" "$2"
+	fi
+	if [ $# -ge 4 ]; then
+		printf '  baseline %9s ms  ratio %s' "$4" "$(awk -v a="$2" \
+		    -v b="$4" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')"
+	fi
+	printf '\n'
+}
+
+# bench NAME RUNS TARGET ARGS: time "guild ARGS" (RUNS times; 1: once,
+# cold) and report it, with the baseline's figure when there is one. In
+# ARGS, @HOME@ is the Guild home of the build being measured.
+bench()
+{
+	_b_name=$1
+	_b_runs=$2
+	_b_target=$3
+	_b_args=$4
+	_b_prep=
+	case $_b_args in
+	"@REBUILD@ "*)
+		_b_args=${_b_args#@REBUILD@ }
+		_b_prep="rm -rf @HOME@/cache"
+		;;
+	esac
+	set -- "$(bench_one "$guild" "$home")"
+	if [ -n "$baseline" ]; then
+		report "$_b_name" "$1" "$_b_target" \
+		    "$(bench_one "$baseline" "$bhome")"
+	else
+		report "$_b_name" "$1" "$_b_target"
+	fi
+}
+
+# bench_one GUILD HOME: one figure of the current bench().
+bench_one()
+{
+	_bo_cmd="$1 -H $2 $(echo "$_b_args" | sed "s|@HOME@|$2|g")"
+	_bo_prep=$(echo "$_b_prep" | sed "s|@HOME@|$2|g")
+	if [ "$_b_runs" -eq 1 ]; then
+		once "$_bo_cmd"
+	else
+		measure "$_b_runs" "$_bo_prep" "$_bo_cmd"
 	fi
 }
 
@@ -139,37 +190,35 @@ EOF
 	t1=$(now_ns)
 	echo "$n runs (created in $(((t1 - t0) / 1000000)) ms):"
 
+	bhome=$tmp/home-baseline-$n
+	if [ -n "$baseline" ]; then
+		mkdir -p "$bhome"
+		ln -s "$home/runs" "$bhome/runs"
+	fi
 	big=false
 	[ "$n" -ge 50000 ] && big=true
-	report "first listing, index deleted (rebuild)" \
-	    "$(measure 3 "rm -rf $home/cache" "$guild runs")" 0
+	t=20
+	$big && t=50
+	bench "first listing, index deleted (rebuild)" 3 0 "@REBUILD@ runs"
+	bench "guild runs" 20 $t "runs"
 	if $big; then
-		target=50
+		bench "guild runs -a > /dev/null" 5 1000 "runs -a"
 	else
-		target=20
-	fi
-	report "guild runs" "$(measure 20 "" "$guild runs")" $target
-	if $big; then
-		report "guild runs -a > /dev/null" \
-		    "$(measure 5 "" "$guild runs -a")" 1000
-	else
-		report "guild runs -a > /dev/null" \
-		    "$(measure 5 "" "$guild runs -a")" 0
+		bench "guild runs -a > /dev/null" 5 0 "runs -a"
 	fi
 	t=0
 	$big && t=50
-	report "guild runs info" "$(measure 20 "" "$guild runs info")" $t
-	report "guild ls" "$(measure 20 "" "$guild ls")" $t
-	report "guild runs -o eval (filtered)" \
-	    "$(measure 20 "" "$guild runs -o eval")" $t
-	report "guild runs -Fl 'lr=0.05' -Sc (filtered)" \
-	    "$(measure 20 "" "$guild runs -Fl lr=0.05 -Sc")" $t
-	report "first guild runs -F (loads every scalar)" \
-	    "$(once "$guild runs -F 'loss < 0.05'")" 0
-	report "guild runs -F 'loss < 0.05' (filtered)" \
-	    "$(measure 10 "" "$guild runs -F 'loss < 0.05'")" $t
-	report "guild runs info 5000 (far back)" \
-	    "$(measure 20 "" "$guild runs info 5000")" $t
+	bench "guild runs info" 20 $t "runs info"
+	bench "guild ls" 20 $t "ls"
+	bench "guild runs -o eval (filtered)" 20 $t "runs -o eval"
+	bench "guild runs -Fl 'lr=0.05' -Sc (filtered)" 20 $t \
+	    "runs -Fl lr=0.05 -Sc"
+	bench "guild runs -Ft best (filtered)" 20 $t "runs -Ft best"
+	bench "first guild runs -F (loads every scalar)" 1 0 \
+	    "runs -F 'loss < 0.05'"
+	bench "guild runs -F 'loss < 0.05' (filtered)" 10 $t \
+	    "runs -F 'loss < 0.05'"
+	bench "guild runs info 5000 (far back)" 20 $t "runs info 5000"
 	cd "$tmp"
-	rm -rf "$home" "$proj" "$tmp/templates-$n"
+	rm -rf "$home" "$bhome" "$proj" "$tmp/templates-$n"
 done

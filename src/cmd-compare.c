@@ -874,6 +874,9 @@ build_table(struct table *t, struct plan *p, char **cause)
 		if (p->sortcol.n != 1)
 			return set_cause(cause, "invalid sort column '%s': %s",
 			    p->sortname, p->sort_error);
+		/* No run, no heading to sort by (and nothing to sort). */
+		if (t->rows.n == 0)
+			return 0;
 		free(p->sortcol.v[0].header);
 		p->sortcol.v[0].header = xasprintf("\n%s", p->sortname);
 		for (r = 0; r < t->rows.n; r++)

@@ -33,6 +33,20 @@ expect_exact "no runs: an empty CSV" - -- guild compare --csv "$TEST_TMP/none.cs
 Wrote 0 row(s) to $TEST_TMP/none.csv
 EOF
 ok "no runs: the CSV file is empty" test -f "$TEST_TMP/none.csv" -a ! -s "$TEST_TMP/none.csv"
+# A column to sort by that no heading has: with no run, nothing to sort.
+for sortopt in --min --max; do
+	for col in x 'min loss' =lr .exit_status; do
+		expect_exact "no runs: $sortopt '$col'" - -- guild compare -t $sortopt "$col" <<'EOF'
+EOF
+	done
+	expect_exact "no runs: $sortopt to CSV" - -- guild compare --csv - $sortopt x <<'EOF'
+EOF
+	expect_exact "no runs: $sortopt with -u and -n" - -- guild compare -t -u -n 1 $sortopt x <<'EOF'
+EOF
+	expect_exact "no runs: $sortopt of a bad column is still an error" - 1 -- guild compare -t $sortopt 'x y' <<'EOF'
+guild: invalid sort column 'x y': unexpected 'y'
+EOF
+done
 
 # Hand-written runs in Guild's format: core columns and flags.
 mkwalkthrough
