@@ -112,7 +112,7 @@ report()
 	fi
 	if [ $# -ge 4 ]; then
 		printf '  baseline %9s ms  ratio %s' "$4" "$(awk -v a="$2" \
-		    -v b="$4" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')"
+		    -v b="$4" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
 	fi
 	printf '\n'
 }
