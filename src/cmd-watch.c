@@ -124,7 +124,8 @@ cmd_watch_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	output_tail_finish(tail);
 	output_tail_free(tail);
-	printf("Run %s stopped with a status of '%s'\n", id, run_status_name(st));
+	printf("Run %s stopped with a status of '%s'\n", cli_field(stdout, id),
+	    run_status_name(st));
 	run_free(run);
 	free(id);
 	return 0;
