@@ -572,7 +572,7 @@ cmd_cat_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			rc = copy_file(file, "output", true);
 		free(file);
 	} else if (output) {
-		co.colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+		co.colour = cli_tty(stdout) && getenv("NO_COLOR") == NULL;
 		if (output_read(row->dir, cat_output_line, &co, &cause) == -1)
 			rc = cli_error_cause(cause);
 	} else {

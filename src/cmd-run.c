@@ -615,7 +615,7 @@ batch_loop(const struct batch_spec *bs, struct run *brun, bool quiet,
 	f.loop = loop_new();
 	f.quiet = quiet;
 	f.parallel = bs->parallel > 1;
-	f.color = !background && isatty(STDOUT_FILENO);
+	f.color = !background && cli_tty(stdout);
 	loop_signal(f.loop, SIGINT, fgb_signal, &f);
 	loop_signal(f.loop, SIGTERM, fgb_signal, &f);
 	loop_signal(f.loop, SIGHUP, fgb_signal, &f);

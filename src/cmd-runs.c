@@ -1087,7 +1087,7 @@ info_print(const struct run_row *row, struct cmd_args *a)
 		if (json != NULL)
 			io.lines = value_list();
 		else
-			io.colour = isatty(STDOUT_FILENO) &&
+			io.colour = cli_tty(stdout) &&
 			    getenv("NO_COLOR") == NULL;
 		if (output_read(row->dir, info_output_line, &io, &cause) == -1) {
 			value_free(io.lines);
