@@ -57,6 +57,9 @@ printf 'other\n' > "$RB/f${ESC}[2Jname"
 printf 'n\n' > "$RA/n${C1}${FF}x"
 printf 'bin\000ary\033]0;B\a' > "$RA/b.bin"
 setoutput $A 'out\033]0;O\a\n'
+# A run directory's name is its id, whatever its bytes.
+C="i${ESC}]0;I${BEL}xxxxxxxxxxxxxxxxxxxxxxxxx"
+mkrun "$C" train 1539704000 0
 
 # on_tty CMD: run guild with the arguments CMD (shell words) in $proj,
 # its stdout and stderr on a pseudo-terminal; the output in $TEST_TMP/tty
@@ -115,6 +118,9 @@ piped_has "runs piped: byte-exact" \
     "L${ESC}]0;TITLE${BEL} ${ESC}]52;c;aGk=${BEL}" guild runs
 piped_has "runs piped: operation byte-exact" "tr${ESC}[2J${C1}${FF}ain" \
     guild runs
+tty_shows "runs: a run id" 'runs' '[2:i\e]0;I\ax]'
+tty_shows "select: a run id" 'select 2' 'i\e]0;I\axxxx'
+piped_has "select piped: byte-exact" "$C" guild select 2
 tty_shows "runs -v" 'runs -v' "$LABEL_SHOWN" "$OP_SHOWN"
 tty_shows "runs info: label, tags, flags, scalar keys" 'runs info' \
     "label: $LABEL_SHOWN" '  - t\e]0;x\a' '  k\a: 1' "  $KEY_SHOWN: 0.5"
@@ -159,6 +165,15 @@ tty_shows "completion --flags" \
     "completion --flags 'm${ESC}]0;T${BEL}:tr${ESC}[2Jain'" 'lr\e[31m='
 tty_shows "export: the message names the directory" \
     "export -y 'ex${ESC}[2Jdir' $A" 'Exported 1 run(s) to ex\e[2Jdir'
+
+# A warning quotes guild.yml.
+mkdir -p "$TEST_TMP/warn"
+printf 'train:\n  exec: "true"\n  "bogus\\e]0;W\\a": 1\n' \
+    > "$TEST_TMP/warn/guild.yml"
+tty_shows "a warning quoting guild.yml" "-C '$TEST_TMP/warn' ops" \
+    "guild: warning: guild.yml:3: unknown operation attribute 'bogus\\e]0;W\\a'"
+piped_has "a warning piped: byte-exact" "'bogus${ESC}]0;W${BEL}'" \
+    guild -C "$TEST_TMP/warn" ops
 
 # guild cat: a text file shown, a binary file named, --raw as it is.
 tty_shows "cat -p: a text file's controls shown" "cat -p 'f${ESC}[2Jname'" \
