@@ -72,6 +72,11 @@ termsafe_span(const void *buf, size_t len, unsigned flags)
 	size_t			 i = 0, n;
 
 	while (i < len) {
+		/* Printable ASCII, most of any text, in a tight loop. */
+		while (i < len && p[i] >= 0x20 && p[i] < 0x7f)
+			i++;
+		if (i == len)
+			break;
 		n = utf8_seq(p + i, len - i);
 		if (n == 0 || n == SEQ_CUT || !passes(p + i, n, flags))
 			break;
