@@ -1031,7 +1031,8 @@ print_scalars(const struct run_rows *rows)
 		char			*op = cmd_runs_op_desc(row);
 		char			*id8 = xstrndup(row->id, 8);
 
-		printf("[%s] %s\n", cli_field(stdout, id8), cli_field(stdout, op));
+		printf("[%s] %s\n", cli_field(stdout, id8),
+		    cli_field(stdout, op));
 		free(id8);
 		free(op);
 		for (i = 0; row->scalars != NULL && i < row->scalars->n; i++) {
@@ -1039,8 +1040,8 @@ print_scalars(const struct run_rows *rows)
 
 			if (s->count == 0)
 				continue;
-			printf("  %s: %f (step %lld)\n", cli_field(stdout, s->key),
-			    s->last.value,
+			printf("  %s: %f (step %lld)\n",
+			    cli_field(stdout, s->key), s->last.value,
 			    s->last.step);
 		}
 	}

@@ -766,7 +766,8 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 				;
 			if (!cmd_arg_has(a, OPT_QUIET))
 				printf("%s+%s started in background as %s\n",
-				    cli_field(stdout, name), kind == BATCH_RANDOM ? "random" : "",
+				    cli_field(stdout, name),
+				    kind == BATCH_RANDOM ? "random" : "",
 				    brun->id);
 			rc = 0;
 		}

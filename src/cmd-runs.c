@@ -1249,8 +1249,8 @@ cmd_runs_delete_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		if (rows.v[i]->status == RUN_STATUS_RUNNING)
 			running = true;
 	if (running && !yes) {
-		cli_note("WARNING: One or more runs are still running and will be "
-		    "stopped before being deleted.");
+		cli_note("WARNING: One or more runs are still running and "
+		    "will be stopped before being deleted.");
 		if (!cli_confirm("Really delete these runs?", false))
 			goto out;
 	}
