@@ -15,6 +15,7 @@
 #include "guildfile.h"
 #include "home.h"
 #include "strbuf.h"
+#include "termsafe.h"
 #include "util.h"
 
 static const struct cmd_option global_options[] = {
@@ -32,18 +33,116 @@ static const struct cmd_option help_option = {
 	-1, NULL, "help", NULL, "Show this message and exit."
 };
 
+/* Whether stdout and stderr are terminals (-1: not decided yet). */
+static int		tty_out = -1, tty_err = -1;
+/* The shown copies cli_field() and cli_text() handed out. */
+static struct strvec	shown_copies;
+
+static void
+tty_decide(void)
+{
+	if (tty_out == -1)
+		tty_out = isatty(STDOUT_FILENO);
+	if (tty_err == -1)
+		tty_err = isatty(STDERR_FILENO);
+}
+
+bool
+cli_tty(FILE *f)
+{
+	tty_decide();
+	if (f == stdout)
+		return tty_out;
+	if (f == stderr)
+		return tty_err;
+	return false;	/* a file a command writes: bytes as they are */
+}
+
+static const char *
+shown(FILE *f, const char *s, unsigned flags)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	size_t		len;
+
+	if (s == NULL || !cli_tty(f))
+		return s;
+	len = strlen(s);
+	if (termsafe_span(s, len, flags) == len)
+		return s;
+	termsafe_add(&sb, s, len, flags);
+	strvec_push_nodup(&shown_copies, strbuf_detach(&sb, NULL));
+	return shown_copies.v[shown_copies.n - 1];
+}
+
+const char *
+cli_field(FILE *f, const char *s)
+{
+	return shown(f, s, TERMSAFE_SINGLE_LINE);
+}
+
+const char *
+cli_text(FILE *f, const char *s)
+{
+	return shown(f, s, 0);
+}
+
+void
+cli_write_text(FILE *f, const void *buf, size_t len)
+{
+	struct strbuf	sb = STRBUF_INIT;
+
+	if (!cli_tty(f) || termsafe_span(buf, len, 0) == len) {
+		fwrite(buf, 1, len, f);
+		return;
+	}
+	termsafe_add(&sb, buf, len, 0);
+	fwrite(sb.buf, 1, sb.len, f);
+	strbuf_release(&sb);
+}
+
+/* Core warnings, shown as cli_text too: they quote paths and names. */
+static void
+cli_warning(const char *msg, void *arg)
+{
+	struct strbuf	sb = STRBUF_INIT;
+
+	(void)arg;
+	fflush(stdout);
+	strbuf_addf(&sb, "guild: warning: %s\n", msg);
+	cli_write_text(stderr, sb.buf, sb.len);
+	strbuf_release(&sb);
+}
+
 int
 cli_error(const char *fmt, ...)
 {
-	va_list	ap;
+	struct strbuf	sb = STRBUF_INIT;
+	va_list		ap;
 
 	fflush(stdout);
-	fputs("guild: ", stderr);
+	strbuf_addstr(&sb, "guild: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	strbuf_addch(&sb, '\n');
+	cli_write_text(stderr, sb.buf, sb.len);
+	strbuf_release(&sb);
 	return 1;
+}
+
+void
+cli_note(const char *fmt, ...)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	va_list		ap;
+
+	fflush(stdout);
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	strbuf_addch(&sb, '\n');
+	cli_write_text(stderr, sb.buf, sb.len);
+	strbuf_release(&sb);
 }
 
 int
@@ -566,6 +665,8 @@ cli_main(const struct cmd_entry *const *table, int argc, char **argv)
 	int			 rc;
 
 	cli_table_cmds = table;
+	tty_decide();
+	warn_set_sink(cli_warning, NULL);
 	memset(&ctx, 0, sizeof ctx);
 	memset(&a, 0, sizeof a);
 	ctx.argv0 = argv[0];
@@ -605,6 +706,8 @@ cli_main(const struct cmd_entry *const *table, int argc, char **argv)
 	}
 	/* a.pos holds the command and everything after it. */
 	rc = dispatch(&ctx, e->name, e, (int)a.pos.n - 1, a.pos.v + 1);
+	fflush(stdout);
+	strvec_clear(&shown_copies);
 	cmd_args_clear(&a);
 	guildfile_free(ctx.gf);
 	home_free(ctx.home);
@@ -614,11 +717,16 @@ cli_main(const struct cmd_entry *const *table, int argc, char **argv)
 void
 cli_table(FILE *f, const char *const *cells, size_t rows, size_t ncols)
 {
-	size_t	*width, r, c;
+	const char	**shown_cells;
+	size_t		 *width, r, c;
 
 	if (rows == 0 || ncols == 0)
 		return;
 	width = xcalloc(ncols, sizeof *width);
+	shown_cells = xcalloc(rows * ncols, sizeof *shown_cells);
+	for (r = 0; r < rows * ncols; r++)
+		shown_cells[r] = cli_field(f, cells[r]);
+	cells = shown_cells;
 	for (r = 0; r < rows; r++)
 		for (c = 0; c + 1 < ncols; c++) {
 			size_t	w = utf8_width(cells[r * ncols + c]);
@@ -641,6 +749,7 @@ cli_table(FILE *f, const char *const *cells, size_t rows, size_t ncols)
 		fprintf(f, "%s\n", line.buf);
 		strbuf_release(&line);
 	}
+	free(shown_cells);
 	free(width);
 }
 
@@ -653,6 +762,7 @@ cli_page(const char *text, bool allow_pager)
 	size_t		 left = strlen(text);
 	void		(*old)(int);
 
+	text = cli_text(stdout, text);
 	pager = getenv("PAGER");
 	if (pager == NULL || *pager == '\0')
 		pager = "less -FRX";
@@ -701,7 +811,8 @@ cli_confirm(const char *question, bool default_yes)
 	char	 buf[64];
 	size_t	 n;
 
-	fprintf(stderr, "%s %s ", question, default_yes ? "(Y/n)" : "(y/N)");
+	fprintf(stderr, "%s %s ", cli_text(stderr, question),
+	    default_yes ? "(Y/n)" : "(y/N)");
 	fflush(stderr);
 	if (fgets(buf, sizeof buf, stdin) == NULL) {
 		fputc('\n', stderr);

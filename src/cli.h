@@ -93,8 +93,35 @@ struct guild_home *cli_home(struct cmd_ctx *);
 /* The project's guild.yml in the current directory; NULL after an error. */
 struct guildfile *cli_guildfile(struct cmd_ctx *);
 
-/* Print "guild: MSG" on stderr. Always returns 1 (the exit status). */
+/*
+ * Untrusted text: anything from a run, a project (guild.yml), a file or
+ * the command line. Whether stdout and stderr are terminals is decided
+ * once; on a terminal such text is printed as cli_field() or cli_text()
+ * return it, with every control byte and invalid UTF-8 shown visibly
+ * (termsafe.h), and elsewhere (a pipe, a file) byte for byte.
+ *
+ * cli_field() is for a one-line field (a label, a tag, a name, a table
+ * cell: tabs and newlines are shown too), cli_text() for text with lines
+ * (a comment, a description). Each returns s itself when it can be
+ * printed as it is, else a copy that lives until cli_main() returns.
+ * NULL stays NULL.
+ */
+bool		 cli_tty(FILE *);
+const char	*cli_field(FILE *, const char *s);
+const char	*cli_text(FILE *, const char *s);
+/* Write len bytes of untrusted text with lines to f (cli_text). */
+void		 cli_write_text(FILE *, const void *buf, size_t len);
+
+/*
+ * Print "guild: MSG" on stderr (shown as cli_text: a message may quote
+ * user input). Always returns 1 (the exit status).
+ */
 int		 cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Print what a command did or found on stderr (so that stdout stays the
+ * listing), shown as cli_text.
+ */
+void		 cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "guild: CAUSE" and free it; returns 1. */
 int		 cli_error_cause(char *cause);
 

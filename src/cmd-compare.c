@@ -999,7 +999,7 @@ write_csv(const struct table *t, size_t nrows, const bool *shown,
 	}
 	strbuf_release(&cell);
 	if (strcmp(path, "-") == 0) {
-		fwrite(out.buf, 1, out.len, stdout);
+		cli_write_text(stdout, out.buf, out.len);
 		strbuf_release(&out);
 		return 0;
 	}
@@ -1019,7 +1019,8 @@ write_csv(const struct table *t, size_t nrows, const bool *shown,
 	}
 	strbuf_release(&out);
 	fflush(stdout);
-	fprintf(stderr, "Wrote %zu row(s) to %s\n", nrows, path);
+	fprintf(stderr, "Wrote %zu row(s) to %s\n", nrows,
+	    cli_field(stderr, path));
 	return 0;
 }
 
@@ -1031,15 +1032,19 @@ print_scalars(const struct run_rows *rows)
 	for (r = 0; r < rows->n; r++) {
 		const struct run_row	*row = rows->v[r];
 		char			*op = cmd_runs_op_desc(row);
+		char			*id8 = xstrndup(row->id, 8);
 
-		printf("[%.8s] %s\n", row->id, op);
+		printf("[%s] %s\n", cli_field(stdout, id8),
+		    cli_field(stdout, op));
+		free(id8);
 		free(op);
 		for (i = 0; row->scalars != NULL && i < row->scalars->n; i++) {
 			const struct scalar_stats *s = &row->scalars->v[i];
 
 			if (s->count == 0)
 				continue;
-			printf("  %s: %f (step %lld)\n", s->key, s->last.value,
+			printf("  %s: %f (step %lld)\n",
+			    cli_field(stdout, s->key), s->last.value,
 			    s->last.step);
 		}
 	}

@@ -132,7 +132,7 @@ print_unique(const struct strvec *sv)
 			if (strcmp(sv->v[i], sv->v[j]) == 0)
 				break;
 		if (j == i)
-			printf("%s\n", sv->v[i]);
+			printf("%s\n", cli_field(stdout, sv->v[i]));
 	}
 }
 
@@ -448,6 +448,7 @@ complete_flags(const char *spec)
 	const struct opdef	*op;
 	const struct flagdef	*f;
 	struct strbuf		 sb = STRBUF_INIT;
+	const char		*name;
 	size_t			 i, c;
 
 	if ((gf = guildfile_find(NULL, NULL)) == NULL)
@@ -458,14 +459,15 @@ complete_flags(const char *spec)
 	}
 	for (i = 0; i < op->nflags; i++) {
 		f = op->flags[i];
-		printf("%s=\n", f->name);
+		name = cli_field(stdout, f->name);
+		printf("%s=\n", name);
 		for (c = 0; c < f->nchoices; c++) {
 			strbuf_reset(&sb);
 			value_format_flag(&sb, f->choices[c].value);
-			printf("%s=%s\n", f->name, sb.buf);
+			printf("%s=%s\n", name, cli_field(stdout, sb.buf));
 		}
 		if (f->nchoices == 0 && f->type == FLAG_TYPE_BOOLEAN)
-			printf("%s=yes\n%s=no\n", f->name, f->name);
+			printf("%s=yes\n%s=no\n", name, name);
 	}
 	strbuf_release(&sb);
 	guildfile_free(gf);
@@ -506,8 +508,12 @@ complete_runs(struct cmd_ctx *ctx, bool deleted, const char *prefix)
 		    NULL, NULL);
 	if (rc == 0) {
 		for (i = 0; i < rows.n; i++)
-			if (strncmp(rows.v[i]->id, prefix, len) == 0)
-				printf("%.8s\n", rows.v[i]->id);
+			if (strncmp(rows.v[i]->id, prefix, len) == 0) {
+				char	*id8 = xstrndup(rows.v[i]->id, 8);
+
+				printf("%s\n", cli_field(stdout, id8));
+				free(id8);
+			}
 	}
 	run_rows_release(&rows);
 	runindex_close(idx);
@@ -549,7 +555,8 @@ install_script(void)
 	}
 	shown = path_abbrev_home(path);
 	printf("Installed bash completion in %s\n"
-	    "It is loaded by bash-completion in new shells.\n", shown);
+	    "It is loaded by bash-completion in new shells.\n",
+	    cli_field(stdout, shown));
 	free(shown);
 	free(path);
 	free(dir);

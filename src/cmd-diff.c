@@ -33,10 +33,13 @@
 #include "cli.h"
 #include "cmds.h"
 #include "home.h"
+#include "loop.h"
 #include "output.h"
+#include "proc.h"
 #include "run.h"
 #include "runindex.h"
 #include "strbuf.h"
+#include "termsafe.h"
 #include "util.h"
 #include "value.h"
 #include "yamlnode.h"
@@ -344,12 +347,13 @@ run_command(char *const *argv, const char *dir, char **cause)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGQUIT, SIG_DFL);
 		if (chdir(dir) == -1) {
-			fprintf(stderr, "guild: %s: %s\n", dir, strerror(errno));
+			fprintf(stderr, "guild: %s: %s\n", cli_field(stderr, dir),
+			    strerror(errno));
 			_exit(127);
 		}
 		execvp(argv[0], argv);
-		fprintf(stderr, "guild: cannot run '%s': %s\n", argv[0],
-		    strerror(errno));
+		fprintf(stderr, "guild: cannot run '%s': %s\n",
+		    cli_field(stderr, argv[0]), strerror(errno));
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) == -1)
@@ -365,6 +369,103 @@ run_command(char *const *argv, const char *dir, char **cause)
 		return set_cause(cause, "'%s' was killed by signal %d",
 		    argv[0], WTERMSIG(status));
 	return WEXITSTATUS(status);
+}
+
+/*
+ * Run argv in dir with its output read back and shown through cli_text
+ * (a diff quotes run files, labels and output: on a terminal their control
+ * bytes are shown, not obeyed). Ctrl-C stops it; we clean up after. Its
+ * exit status, or -1.
+ */
+struct shown_child {
+	struct proc	*proc;
+	struct strbuf	 pend[2];	/* a UTF-8 character cut by a read */
+	int		 status;
+};
+
+static void
+shown_child_data(struct proc *p, const char *buf, size_t len, int stream,
+    void *arg)
+{
+	struct shown_child	*sc = arg;
+	struct strbuf		*pend = &sc->pend[stream != 0];
+	struct strbuf		 out = STRBUF_INIT;
+	FILE			*f = stream != 0 ? stderr : stdout;
+	size_t			 used;
+
+	(void)p;
+	strbuf_add(pend, buf, len);
+	used = termsafe_add(&out, pend->buf, pend->len, TERMSAFE_PARTIAL);
+	memmove(pend->buf, pend->buf + used, pend->len - used);
+	strbuf_setlen(pend, pend->len - used);
+	fwrite(out.buf, 1, out.len, f);
+	fflush(f);
+	strbuf_release(&out);
+}
+
+static void
+shown_child_exit(struct proc *p, int status, void *arg)
+{
+	struct shown_child	*sc = arg;
+
+	(void)p;
+	sc->status = status;
+}
+
+static void
+shown_child_signal(int signo, void *arg)
+{
+	struct shown_child	*sc = arg;
+
+	if (sc->proc != NULL && !proc_done(sc->proc))
+		proc_kill(sc->proc, signo);
+}
+
+static int
+run_shown(char *const *argv, const char *dir, char **cause)
+{
+	struct shown_child	 sc;
+	struct proc_spec	 spec = {
+		.argv = (const char *const *)argv,
+		.cwd = dir,
+		.mode = PROC_PIPES,
+	};
+	struct proc_hooks	 hooks = {
+		.on_data = shown_child_data,
+		.on_exit = shown_child_exit,
+	};
+	struct strbuf		 out = STRBUF_INIT;
+	struct loop		*loop;
+	int			 i;
+
+	memset(&sc, 0, sizeof sc);
+	strbuf_init(&sc.pend[0]);
+	strbuf_init(&sc.pend[1]);
+	sc.status = -1;
+	fflush(stdout);
+	fflush(stderr);
+	loop = loop_new();
+	loop_signal(loop, SIGINT, shown_child_signal, &sc);
+	loop_signal(loop, SIGQUIT, shown_child_signal, &sc);
+	if ((sc.proc = proc_spawn(loop, &spec, &hooks, &sc, cause)) != NULL)
+		loop_run(loop);
+	for (i = 0; i < 2; i++) {
+		termsafe_add(&out, sc.pend[i].buf, sc.pend[i].len, 0);
+		fwrite(out.buf, 1, out.len, i == 0 ? stdout : stderr);
+		strbuf_reset(&out);
+		strbuf_release(&sc.pend[i]);
+	}
+	strbuf_release(&out);
+	if (sc.proc == NULL) {
+		loop_free(loop);
+		return -1;
+	}
+	proc_free(sc.proc);
+	loop_free(loop);
+	if (WIFSIGNALED(sc.status))
+		return set_cause(cause, "'%s' was killed by signal %d",
+		    argv[0], WTERMSIG(sc.status));
+	return WEXITSTATUS(sc.status);
 }
 
 static int
@@ -412,6 +513,7 @@ cmd_diff_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	const char		*tmpdir;
 	size_t			 i;
 	int			 rc = 1, st;
+	bool			 shown = false;
 
 	memset(s, 0, sizeof s);
 	if (a->pos.n == 1)
@@ -488,8 +590,14 @@ cmd_diff_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	if ((cmdv = cmd_arg_value(a, O_CMD)) != NULL)
 		cmd = xstrdup(cmdv);
-	else if ((cmd = config_diff_cmd(home)) == NULL)
+	else if ((cmd = config_diff_cmd(home)) == NULL) {
 		cmd = xstrdup(DEFAULT_DIFF_CMD);
+		/*
+		 * Our diff's output is shown safely on a terminal; a program
+		 * the user names (meld, vimdiff) gets the terminal itself.
+		 */
+		shown = cli_tty(stdout);
+	}
 	if (shlex_split(cmd, &argv, &cause) == -1 || argv.n == 0) {
 		if (cause == NULL)
 			cause = xstrdup("empty diff command");
@@ -514,7 +622,8 @@ cmd_diff_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		else
 			strvec_push(&argv, s[i].label);
 	}
-	st = run_command(argv.v, tmp, &cause);
+	st = shown ? run_shown(argv.v, tmp, &cause) :
+	    run_command(argv.v, tmp, &cause);
 	if (st == -1)
 		cli_error_cause(cause);
 	else if (st == 127)

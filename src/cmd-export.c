@@ -61,21 +61,6 @@ static const struct cmd_option import_options[] = {
 	{ 0 }
 };
 
-static void
-note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void
-note(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fflush(stdout);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 /*
  * Copy a tree: directories, regular files and symbolic links (as links),
  * with permission bits and modification times. Other file types are left
@@ -378,7 +363,7 @@ cmd_export_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (rc != 0)
 		return rc;
 	if (rows.n == 0) {
-		note("No runs to export.");
+		cli_note("No runs to export.");
 		goto out;
 	}
 	if (move)
@@ -417,7 +402,7 @@ cmd_export_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			index_forget(idx, rows.v[i]->id);
 		}
 	if (count > 0 || rc == 0)
-		note("Exported %zu run(s) to %s", count, loc);
+		cli_note("Exported %zu run(s) to %s", count, loc);
 out:
 	free(done);
 	run_rows_release(&rows);
@@ -650,7 +635,7 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		goto out;
 	}
 	if (chosen.n == 0) {
-		note("No runs to import.");
+		cli_note("No runs to import.");
 		rc = 0;
 		goto out;
 	}
@@ -711,7 +696,7 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			break;
 	}
 	runindex_close(idx);
-	note("Imported %zu run(s) from %s", count, src);
+	cli_note("Imported %zu run(s) from %s", count, src);
 out:
 	if (tmp != NULL) {
 		rm_rf(tmp, NULL);

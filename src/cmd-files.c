@@ -30,6 +30,7 @@
 #include "runindex.h"
 #include "scalars.h"
 #include "strbuf.h"
+#include "termsafe.h"
 #include "util.h"
 #include "value.h"
 
@@ -400,16 +401,18 @@ cmd_ls_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	if (!full && !plain) {
 		header = path_abbrev_home(root);
-		printf("%s:\n", header);
+		printf("%s:\n", cli_field(stdout, header));
 		free(header);
 	}
 	for (i = 0; i < ls.n; i++) {
 		const char	*slash = ls.v[i].dir ? "/" : "";
 
 		if (full)
-			printf("%s/%s%s\n", root, ls.v[i].rel, slash);
+			printf("%s/%s%s\n", cli_field(stdout, root),
+			    cli_field(stdout, ls.v[i].rel), slash);
 		else
-			printf("%s%s%s\n", plain ? "" : "  ", ls.v[i].rel, slash);
+			printf("%s%s%s\n", plain ? "" : "  ",
+			    cli_field(stdout, ls.v[i].rel), slash);
 		free(ls.v[i].rel);
 	}
 	free(ls.v);
@@ -454,35 +457,74 @@ static const struct cmd_option cat_options[] = {
 	  "PATH is relative to the source code snapshot." },
 	{ CAT_OUTPUT, "O", "output", NULL, "Print the run's output." },
 	{ CAT_RAW, NULL, "raw", NULL,
-	  "Print the output's bytes as written, escape sequences included." },
+	  "Print the bytes as written, escape sequences included: the "
+	  "output's, or with --path the file's." },
 	{ 0 }
 };
 
+/*
+ * Print the file at path (shown to the user as name). On a terminal,
+ * unless raw, a text file is shown with its control bytes made visible
+ * (cli_text) and a binary file only named; elsewhere it is copied byte
+ * for byte.
+ */
 static int
-copy_file(const char *path)
+copy_file(const char *path, const char *name, bool raw)
 {
-	char	 buf[65536];
-	ssize_t	 n;
-	int	 fd;
+	struct strbuf	 shown = STRBUF_INIT, pend = STRBUF_INIT;
+	struct stat	 st;
+	char		 buf[65536];
+	ssize_t		 n;
+	size_t		 used;
+	bool		 first = true;
+	int		 fd, rc = 0;
 
 	if ((fd = open(path, O_RDONLY)) == -1)
-		return cli_error("%s: %s", path, strerror(errno));
+		return cli_error("%s: %s", name, strerror(errno));
+	if (!cli_tty(stdout))
+		raw = true;
 	fflush(stdout);
 	for (;;) {
 		n = read(fd, buf, sizeof buf);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			close(fd);
-			return cli_error("%s: %s", path, strerror(errno));
+			rc = cli_error("%s: %s", name, strerror(errno));
+			break;
 		}
 		if (n == 0)
 			break;
-		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
+		if (raw) {
+			if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
+				break;
+			continue;
+		}
+		if (first && termsafe_binary(buf, (size_t)n)) {
+			rc = cli_error("%s is a binary file (%lld bytes): use "
+			    "--raw or redirect", name, fstat(fd, &st) == 0 ?
+			    (long long)st.st_size : (long long)n);
+			break;
+		}
+		first = false;
+		/* A UTF-8 character cut by the read waits for its rest. */
+		strbuf_add(&pend, buf, (size_t)n);
+		strbuf_reset(&shown);
+		used = termsafe_add(&shown, pend.buf, pend.len,
+		    TERMSAFE_PARTIAL);
+		memmove(pend.buf, pend.buf + used, pend.len - used);
+		strbuf_setlen(&pend, pend.len - used);
+		if (fwrite(shown.buf, 1, shown.len, stdout) != shown.len)
 			break;
 	}
+	if (rc == 0 && pend.len > 0) {
+		strbuf_reset(&shown);
+		termsafe_add(&shown, pend.buf, pend.len, 0);
+		fwrite(shown.buf, 1, shown.len, stdout);
+	}
+	strbuf_release(&shown);
+	strbuf_release(&pend);
 	close(fd);
-	return 0;
+	return rc;
 }
 
 struct cat_output {
@@ -516,7 +558,7 @@ cmd_cat_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	char			*base, *file, *cause = NULL;
 	int			 rc;
 
-	if ((path != NULL) + (output || raw) != 1)
+	if ((path != NULL) + output != 1 && !(path == NULL && raw))
 		return cli_error("specify a file with --path PATH or the "
 		    "output with --output\n"
 		    "Try 'guild cat --help' for more information.");
@@ -524,13 +566,13 @@ cmd_cat_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return 1;
 	if ((rc = cmd_runs_select_one(ctx, a, false, 0, &idx, &row)) != 0)
 		return rc;
-	if (raw) {
+	if (raw && path == NULL) {
 		file = path_join(row->dir, ".guild/output");
 		if (path_exists(file))
-			rc = copy_file(file);
+			rc = copy_file(file, "output", true);
 		free(file);
 	} else if (output) {
-		co.colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+		co.colour = cli_tty(stdout) && getenv("NO_COLOR") == NULL;
 		if (output_read(row->dir, cat_output_line, &co, &cause) == -1)
 			rc = cli_error_cause(cause);
 	} else {
@@ -543,7 +585,7 @@ cmd_cat_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			rc = cli_error("%s does not exist in run %.8s", path,
 			    row->id);
 		else
-			rc = copy_file(file);
+			rc = copy_file(file, path, raw);
 		free(file);
 		free(base);
 	}
@@ -560,7 +602,9 @@ const struct cmd_entry cmd_cat_entry = {
 	.description =
 	    "RUN defaults to the newest run. The output is shown as a terminal\n"
 	    "would show it (progress bars collapsed, colours kept on a terminal,\n"
-	    "other escape sequences removed) unless --raw is given.",
+	    "other escape sequences removed) unless --raw is given. A file\n"
+	    "shown on a terminal has its control bytes made visible, and a\n"
+	    "binary file is only named, unless --raw is given.",
 	.options = cat_options,
 	.filter_options = run_filter_options,
 	.exec = cmd_cat_exec,
@@ -605,12 +649,13 @@ run_child(char *const *argv, const char *dir)
 		return cli_error("fork: %s", strerror(errno));
 	if (pid == 0) {
 		if (dir != NULL && chdir(dir) == -1) {
-			fprintf(stderr, "guild: %s: %s\n", dir, strerror(errno));
+			fprintf(stderr, "guild: %s: %s\n", cli_field(stderr, dir),
+			    strerror(errno));
 			_exit(127);
 		}
 		execvp(argv[0], argv);
-		fprintf(stderr, "guild: cannot run '%s': %s\n", argv[0],
-		    strerror(errno));
+		fprintf(stderr, "guild: cannot run '%s': %s\n",
+		    cli_field(stderr, argv[0]), strerror(errno));
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) == -1)
@@ -791,11 +836,12 @@ print_select(const struct run_row *row, struct cmd_args *a)
 
 	if (attr == NULL) {
 		if (cmd_arg_has(a, SELECT_SHORT))
-			printf("%.8s\n", row->id);
-		else if (cmd_arg_has(a, SELECT_PATH))
-			printf("%s\n", row->dir);
+			s = xstrndup(row->id, RUN_SHORT_ID_LEN);
 		else
-			printf("%s\n", row->id);
+			s = xstrdup(cmd_arg_has(a, SELECT_PATH) ? row->dir :
+			    row->id);
+		printf("%s\n", cli_field(stdout, s));
+		free(s);
 		return 0;
 	}
 	/* The formatted fields first, as Guild does, then raw attrs. */
@@ -816,7 +862,7 @@ print_select(const struct run_row *row, struct cmd_args *a)
 	else if (strcmp(attr, "label") == 0)
 		s = xstrdup(row->label != NULL ? row->label : "");
 	if (s != NULL) {
-		printf("%s\n", s);
+		printf("%s\n", cli_field(stdout, s));
 		free(s);
 		return 0;
 	}
@@ -830,11 +876,11 @@ print_select(const struct run_row *row, struct cmd_args *a)
 	if (v == NULL)
 		return cli_error("no such run attribute '%s'", attr);
 	if (v->type == VALUE_STRING)
-		printf("%s\n", v->u.s);
+		printf("%s\n", cli_text(stdout, v->u.s));
 	else {
 		value_encode_yaml(&sb, v);
 		strbuf_rtrim(&sb);
-		printf("%s\n", sb.buf);
+		printf("%s\n", cli_text(stdout, sb.buf));
 	}
 	strbuf_release(&sb);
 	value_free(v);

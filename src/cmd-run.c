@@ -277,7 +277,8 @@ run_background(const struct runner_spec *spec, const struct run_plan *plan,
 	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 		;
 	if (!quiet)
-		printf("%s started in background as %s\n", plan->opname, plan->id);
+		printf("%s started in background as %s\n",
+		    cli_field(stdout, plan->opname), plan->id);
 	return 0;
 }
 
@@ -288,7 +289,7 @@ print_preview(const char *what, const struct value *flags)
 
 	struct value	*sorted;
 
-	fprintf(stderr, "You are about to %s\n", what);
+	fprintf(stderr, "You are about to %s\n", cli_text(stderr, what));
 	if (flags == NULL || flags->type != VALUE_MAP)
 		return;
 	sorted = value_dup(flags);
@@ -297,7 +298,8 @@ print_preview(const char *what, const struct value *flags)
 		struct strbuf	sb = STRBUF_INIT;
 
 		flag_format(&sb, sorted->u.map.v[i], false);
-		fprintf(stderr, "  %s: %s\n", sorted->u.map.k[i], sb.buf);
+		fprintf(stderr, "  %s: %s\n", cli_field(stderr,
+		    sorted->u.map.k[i]), cli_field(stderr, sb.buf));
 		strbuf_release(&sb);
 	}
 	value_free(sorted);
@@ -309,7 +311,7 @@ test_scalar(const char *key, double value, long long step, void *arg)
 	struct strbuf	sb = STRBUF_INIT;
 
 	format_double(&sb, value);
-	printf("  %s: %s (step %lld)\n", key, sb.buf, step);
+	printf("  %s: %s (step %lld)\n", cli_field(stdout, key), sb.buf, step);
 	strbuf_release(&sb);
 }
 
@@ -375,9 +377,10 @@ help_op(const struct opdef *op, const char *opname)
 	char		**texts;
 	size_t		  i;
 
-	printf("Usage: guild run [OPTIONS] %s [FLAG=VAL]...\n\n", opname);
+	printf("Usage: guild run [OPTIONS] %s [FLAG=VAL]...\n\n",
+	    cli_field(stdout, opname));
 	if (op->description != NULL && *op->description != '\0')
-		printf("%s\n\n", op->description);
+		printf("%s\n\n", cli_text(stdout, op->description));
 	if (op->nflags == 0) {
 		printf("This operation has no flags.\n");
 		return;
@@ -425,7 +428,7 @@ merge_flags(const struct value *base, const struct value *over)
 static void
 log_stderr(const char *line, void *arg)
 {
-	fprintf(stderr, "%s\n", line);
+	fprintf(stderr, "%s\n", cli_text(stderr, line));
 }
 
 /* --run-steps: the process of a pipeline run. */
@@ -547,7 +550,7 @@ struct fgb {
 static void
 fgb_log(const char *line, void *arg)
 {
-	fprintf(stderr, "%s\n", line);
+	fprintf(stderr, "%s\n", cli_text(stderr, line));
 }
 
 static void
@@ -612,7 +615,7 @@ batch_loop(const struct batch_spec *bs, struct run *brun, bool quiet,
 	f.loop = loop_new();
 	f.quiet = quiet;
 	f.parallel = bs->parallel > 1;
-	f.color = !background && isatty(STDOUT_FILENO);
+	f.color = !background && cli_tty(stdout);
 	loop_signal(f.loop, SIGINT, fgb_signal, &f);
 	loop_signal(f.loop, SIGTERM, fgb_signal, &f);
 	loop_signal(f.loop, SIGHUP, fgb_signal, &f);
@@ -686,7 +689,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 			name = opdef_fullname(op);
 			fprintf(stderr, "Try 'guild run %s --help-op' for a list "
 			    "of flags or use --force-flags to skip this check.\n",
-			    name);
+			    cli_field(stderr, name));
 			free(name);
 			goto out;
 		}
@@ -763,7 +766,8 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 				;
 			if (!cmd_arg_has(a, OPT_QUIET))
 				printf("%s+%s started in background as %s\n",
-				    name, kind == BATCH_RANDOM ? "random" : "",
+				    cli_field(stdout, name),
+				    kind == BATCH_RANDOM ? "random" : "",
 				    brun->id);
 			rc = 0;
 		}
@@ -939,7 +943,7 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 			printf("Skipping because the following runs match this "
 			    "operation (--needed specified):\n  [%.8s]  %s\n",
-			    match, name);
+			    match, cli_field(stdout, name));
 			free(name);
 			free(match);
 			rc = 0;
@@ -980,7 +984,7 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 					strbuf_addch(&sb, ' ');
 				shlex_quote(&sb, plan.argv.v[i]);
 			}
-			printf("%s\n", sb.buf);
+			printf("%s\n", cli_field(stdout, sb.buf));
 			strbuf_release(&sb);
 		}
 		if (cmd_arg_has(a, OPT_PRINT_ENV)) {
@@ -989,7 +993,7 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			strvec_pushv(&env, (const char *const *)plan.env.v);
 			strvec_sort(&env);
 			for (i = 0; i < env.n; i++)
-				printf("%s\n", env.v[i]);
+				printf("%s\n", cli_field(stdout, env.v[i]));
 			strvec_clear(&env);
 		}
 		run_plan_clear(&plan);
@@ -1035,7 +1039,7 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (spec.stage) {
 		printf("%s staged as %s\n"
 		    "To start the operation, use 'guild run --start %s'\n",
-		    plan.opname, plan.id, plan.id);
+		    cli_field(stdout, plan.opname), plan.id, plan.id);
 		rc = 0;
 	} else if (cmd_arg_has(a, OPT_BACKGROUND))
 		rc = run_background(&spec, &plan, run, cmd_arg_has(a, OPT_QUIET));
@@ -1050,7 +1054,8 @@ flag_error:
 		char	*name = opdef_fullname(op);
 
 		fprintf(stderr, "Try 'guild run %s --help-op' for a list of flags "
-		    "or use --force-flags to skip this check.\n", name);
+		    "or use --force-flags to skip this check.\n",
+		    cli_field(stderr, name));
 		free(name);
 	}
 	rc = 1;

@@ -364,7 +364,7 @@ preview_runs(const char *intro, const struct run_rows *rows)
 	size_t	  i;
 
 	fflush(stdout);
-	fprintf(stderr, "%s\n", intro);
+	fprintf(stderr, "%s\n", cli_text(stderr, intro));
 	cells = xcalloc(rows->n * ROW_NCOLS + 1, sizeof *cells);
 	for (i = 0; i < rows->n; i++) {
 		char	*c0;
@@ -409,22 +409,6 @@ runs_op_start(const struct runs_op *op, const struct run_rows *rows,
 	if (yes)
 		return true;
 	return cmd_runs_confirm(rows, intro, question, op->default_yes);
-}
-
-static void
-note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* Guild prints what it did on stderr, so stdout stays the listing. */
-static void
-note(const char *fmt, ...)
-{
-	va_list	ap;
-
-	fflush(stdout);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* The index follows the directories anyway; tell it now so it is quick. */
@@ -529,9 +513,10 @@ static void
 print_kv(FILE *f, const char *indent, const char *key, const char *val)
 {
 	if (*val == '\0')
-		fprintf(f, "%s%s:\n", indent, key);
+		fprintf(f, "%s%s:\n", indent, cli_field(f, key));
 	else
-		fprintf(f, "%s%s: %s\n", indent, key, val);
+		fprintf(f, "%s%s: %s\n", indent, cli_field(f, key),
+		    cli_field(f, val));
 }
 
 /* Comments, as "comment --list", "runs -c" and "runs info -c" show them. */
@@ -563,9 +548,9 @@ print_comments(FILE *f, const struct value *comments, bool numbered)
 		if (numbered)
 			fprintf(f, "[%zu] ", i + 1);
 		fprintf(f, "%s", user != NULL && user->type == VALUE_STRING ?
-		    user->u.s : "");
+		    cli_field(f, user->u.s) : "");
 		if (host != NULL && host->type == VALUE_STRING && *host->u.s != '\0')
-			fprintf(f, "@%s", host->u.s);
+			fprintf(f, "@%s", cli_field(f, host->u.s));
 		fprintf(f, " %s\n", when);
 		free(when);
 		if (body == NULL || body->type != VALUE_STRING)
@@ -573,7 +558,9 @@ print_comments(FILE *f, const struct value *comments, bool numbered)
 		for (p = body->u.s; *p != '\0'; ) {
 			size_t	n = strcspn(p, "\n");
 
-			fprintf(f, "    %.*s\n", (int)n, p);
+			fputs("    ", f);
+			cli_write_text(f, p, n);
+			fputc('\n', f);
 			p += n + (p[n] == '\n');
 		}
 	}
@@ -666,21 +653,31 @@ list_json(const struct run_rows *rows, size_t n)
 		value_free(o);
 	}
 	strbuf_addstr(&sb, "]\n");
-	fwrite(sb.buf, 1, sb.len, stdout);
+	/* JSON escapes C0; a terminal is also kept from C1 and bad bytes. */
+	cli_write_text(stdout, sb.buf, sb.len);
 	strbuf_release(&sb);
 }
 
-/* The table as text, so that details can go under each of its lines. */
+/*
+ * The table as text for stdout, so that details can go under each of
+ * its lines.
+ */
 static char *
 table_text(char **cells, size_t rows, size_t ncols)
 {
-	char	*buf = NULL;
-	size_t	 len = 0;
-	FILE	*f;
+	const char	**shown;
+	char		 *buf = NULL;
+	size_t		  len = 0, i;
+	FILE		 *f;
 
 	if ((f = open_memstream(&buf, &len)) == NULL)
 		return xstrdup("");
-	cli_table(f, (const char *const *)cells, rows, ncols);
+	/* cli_table cannot tell that f is going to stdout. */
+	shown = xcalloc(rows * ncols + 1, sizeof *shown);
+	for (i = 0; i < rows * ncols; i++)
+		shown[i] = cli_field(stdout, cells[i]);
+	cli_table(f, shown, rows, ncols);
+	free(shown);
 	fclose(f);
 	return buf != NULL ? buf : xstrdup("");
 }
@@ -733,7 +730,7 @@ cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return rc;
 	n = limit == 0 ? 0 : rows.n;
 	if (limit < 0 && !json && !cmd_arg_has(a, LIST_ALL) && n < total)
-		note("Showing the first %zu runs (%zu total) - use --all "
+		cli_note("Showing the first %zu runs (%zu total) - use --all "
 		    "to show all or -m to show more", n, total);
 	if (json) {
 		list_json(&rows, n);
@@ -954,7 +951,7 @@ info_print(const struct run_row *row, struct cmd_args *a)
 	} else if (row->tags.n > 0) {
 		printf("tags:\n");
 		for (i = 0; i < row->tags.n; i++)
-			printf("  - %s\n", row->tags.v[i]);
+			printf("  - %s\n", cli_field(stdout, row->tags.v[i]));
 	}
 
 	flags = row_attr(row, "flags");
@@ -972,7 +969,8 @@ info_print(const struct run_row *row, struct cmd_args *a)
 		for (i = 0; json == NULL && i < n; i++) {
 			strbuf_reset(&sb);
 			value_format_flag(&sb, value_map_get(flags, names[i]));
-			printf("  %s: %s\n", names[i], sb.buf);
+			printf("  %s: %s\n", cli_field(stdout, names[i]),
+			    cli_field(stdout, sb.buf));
 		}
 		free(names);
 	} else if (json != NULL)
@@ -1019,10 +1017,11 @@ info_print(const struct run_row *row, struct cmd_args *a)
 		if (!all_scalars) {
 			strbuf_reset(&sb);
 			scalar_text(&sb, &s->last);
-			printf("  %s: %s\n", s->key, sb.buf);
+			printf("  %s: %s\n", cli_field(stdout, s->key),
+			    sb.buf);
 			continue;
 		}
-		printf("  %s:\n", s->key);
+		printf("  %s:\n", cli_field(stdout, s->key));
 		strbuf_reset(&sb);
 		scalar_text(&sb, &s->first);
 		printf("    first: %s\n", sb.buf);
@@ -1073,7 +1072,9 @@ info_print(const struct run_row *row, struct cmd_args *a)
 			for (p = sb.buf; *p != '\0'; p = nl + 1) {
 				if ((nl = strchr(p, '\n')) == NULL)
 					break;
-				printf("  %.*s\n", (int)(nl - p), p);
+				fputs("  ", stdout);
+				cli_write_text(stdout, p, (size_t)(nl - p));
+				fputc('\n', stdout);
 			}
 		}
 		value_free(deps);
@@ -1086,7 +1087,7 @@ info_print(const struct run_row *row, struct cmd_args *a)
 		if (json != NULL)
 			io.lines = value_list();
 		else
-			io.colour = isatty(STDOUT_FILENO) &&
+			io.colour = cli_tty(stdout) &&
 			    getenv("NO_COLOR") == NULL;
 		if (output_read(row->dir, info_output_line, &io, &cause) == -1) {
 			value_free(io.lines);
@@ -1104,7 +1105,7 @@ info_print(const struct run_row *row, struct cmd_args *a)
 	if (json != NULL) {
 		strbuf_reset(&sb);
 		json_value(&sb, json);
-		printf("%s\n", sb.buf);
+		printf("%s\n", cli_text(stdout, sb.buf));
 		value_free(json);
 	}
 	strbuf_release(&sb);
@@ -1178,11 +1179,11 @@ stop_one(const struct run_row *row, bool wait, unsigned timeout_ms,
 	}
 	pid = run_lock_pid(run);
 	if (pid <= 0 || !run_lock_alive(run)) {
-		printf("Run %s is not running\n", row->id);
+		printf("Run %s is not running\n", cli_field(stdout, row->id));
 		run_free(run);
 		return 0;
 	}
-	note("Stopping %s (pid %ld)", row->id, (long)pid);
+	cli_note("Stopping %s (pid %ld)", row->id, (long)pid);
 	if (!wait)
 		rc = run_signal(run, SIGTERM, &cause);
 	else if ((rc = run_stop(run, timeout_ms, force, &cause)) == 0)
@@ -1248,8 +1249,8 @@ cmd_runs_delete_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		if (rows.v[i]->status == RUN_STATUS_RUNNING)
 			running = true;
 	if (running && !yes) {
-		note("WARNING: One or more runs are still running and will be "
-		    "stopped before being deleted.");
+		cli_note("WARNING: One or more runs are still running and "
+		    "will be stopped before being deleted.");
 		if (!cli_confirm("Really delete these runs?", false))
 			goto out;
 	}
@@ -1273,7 +1274,7 @@ cmd_runs_delete_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			index_sync(idx, row->id, true);
 	}
 	rc = done == rows.n ? 0 : 1;
-	note("%s %zu run(s)", permanent ? "Permanently deleted" : "Deleted",
+	cli_note("%s %zu run(s)", permanent ? "Permanently deleted" : "Deleted",
 	    done);
 out:
 	free(q);
@@ -1342,7 +1343,7 @@ trash_op_exec(struct cmd_ctx *ctx, struct cmd_args *a,
 			index_sync(idx, row->id, false);
 	}
 	rc = done == rows.n ? 0 : 1;
-	note("%s %zu run(s)", t->done, done);
+	cli_note("%s %zu run(s)", t->done, done);
 out:
 	free(q);
 	run_rows_release(&rows);
@@ -1669,9 +1670,9 @@ cmd_label_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	    "Continue?")) {
 		rc = change_runs(idx, &rows, label_change, a, &done);
 		if (ids[first] == LABEL_CLEAR)
-			note("Cleared label for %zu run(s)", done);
+			cli_note("Cleared label for %zu run(s)", done);
 		else
-			note("Labeled %zu run(s)", done);
+			cli_note("Labeled %zu run(s)", done);
 	}
 	free(intro);
 	run_rows_release(&rows);
@@ -1813,7 +1814,7 @@ cmd_tag_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 					strvec_push(&all, rows.v[i]->tags.v[j]);
 		strvec_sort(&all);
 		for (i = 0; i < all.n; i++)
-			printf("%s\n", all.v[i]);
+			printf("%s\n", cli_field(stdout, all.v[i]));
 		strvec_clear(&all);
 	} else if (runs_op_start(&op, &rows, cmd_arg_has(a, TAG_YES),
 	    cmd_arg_has(a, TAG_SYNC) ?
@@ -1822,7 +1823,7 @@ cmd_tag_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	    "(their labels stay as they are: --sync-labels updates them too):",
 	    "Continue?")) {
 		rc = change_runs(idx, &rows, tag_change, a, &done);
-		note("Modified tags for %zu run(s)", done);
+		cli_note("Modified tags for %zu run(s)", done);
 	}
 	run_rows_release(&rows);
 	runindex_close(idx);
@@ -1895,7 +1896,7 @@ cmd_mark_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	    "You are about to mark the following runs:", "Continue?")) {
 		rc = change_runs(idx, &rows, mark_change, clear ? a : NULL,
 		    &done);
-		note("%s %zu run(s)", clear ? "Unmarked" : "Marked", done);
+		cli_note("%s %zu run(s)", clear ? "Unmarked" : "Marked", done);
 	}
 out:
 	run_rows_release(&rows);
@@ -2171,7 +2172,7 @@ cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	if (cmd_arg_has(a, COMMENT_LIST)) {
 		if (rows.n == 0)
-			note("No matching runs\n"
+			cli_note("No matching runs\n"
 			    "Try 'guild runs list' to list available runs.");
 		else
 			comment_list(&rows);
@@ -2183,7 +2184,7 @@ cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		    "to delete ALL comments from the following runs:",
 		    "Continue?")) {
 			rc = change_runs(idx, &rows, comment_change, &cc, &done);
-			note("Deleted all comments for %zu run(s)", done);
+			cli_note("Deleted all comments for %zu run(s)", done);
 		}
 		goto out;
 	}
@@ -2192,7 +2193,7 @@ cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		    "following runs:", cc.delete_index);
 		if (runs_op_start(&op, &rows, yes, intro, "Continue?")) {
 			rc = change_runs(idx, &rows, comment_change, &cc, &done);
-			note("Deleted comment for %zu run(s)", done);
+			cli_note("Deleted comment for %zu run(s)", done);
 		}
 		goto out;
 	}
@@ -2213,7 +2214,7 @@ cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	    &rows, &body)) != 0)
 		goto out;
 	if (*body == '\0') {
-		note("Aborting due to an empty comment.");
+		cli_note("Aborting due to an empty comment.");
 		rc = 1;
 		goto out;
 	}
@@ -2242,7 +2243,7 @@ cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	    "Continue?"))
 		goto out;
 	rc = change_runs(idx, &rows, comment_change, &cc, &done);
-	note("Added comment to %zu run(s)", done);
+	cli_note("Added comment to %zu run(s)", done);
 out:
 	free(intro);
 	free(body);

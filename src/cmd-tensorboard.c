@@ -412,7 +412,8 @@ cmd_tensorboard_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	if (cmd_arg_has(a, O_KEEP_LOGDIR)) {
 		fflush(stdout);
-		fprintf(stderr, "Log directory: %s\n", tb.logdir);
+		fprintf(stderr, "Log directory: %s\n",
+		    cli_field(stderr, tb.logdir));
 	}
 
 	fflush(stdout);
@@ -437,8 +438,8 @@ cmd_tensorboard_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		execv(argv.v[0], argv.v);
-		fprintf(stderr, "guild: cannot run %s: %s\n", argv.v[0],
-		    strerror(errno));
+		fprintf(stderr, "guild: cannot run %s: %s\n",
+		    cli_field(stderr, argv.v[0]), strerror(errno));
 		_exit(127);
 	}
 	child_pid = pid;

@@ -103,7 +103,7 @@ cmd_watch_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		free(id);
 		return cli_error_cause(cause);
 	}
-	w.colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	w.colour = cli_tty(stdout) && getenv("NO_COLOR") == NULL;
 	if ((tail = output_tail_open(run->path, OUTPUT_TAIL_ALL, &hooks, &w,
 	    &cause)) == NULL) {
 		run_free(run);
@@ -124,7 +124,8 @@ cmd_watch_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	output_tail_finish(tail);
 	output_tail_free(tail);
-	printf("Run %s stopped with a status of '%s'\n", id, run_status_name(st));
+	printf("Run %s stopped with a status of '%s'\n", cli_field(stdout, id),
+	    run_status_name(st));
 	run_free(run);
 	free(id);
 	return 0;
