@@ -321,7 +321,8 @@ read_manifest(const char *run_dir, struct ls *ls)
 	char		*path = path_join(run_dir, ".guild/manifest");
 	const char	*p;
 
-	if (strbuf_read_file(&sb, path, NULL) == 0) {
+	if (file_read_regular(AT_FDCWD, path, FILE_NOFOLLOW, FILE_MANIFEST_MAX,
+	    &sb, NULL, NULL) == 0) {
 		for (p = sb.buf; *p != '\0'; ) {
 			size_t		 n = strcspn(p, "\n");
 			char		*line = xstrndup(p, n);
@@ -458,15 +459,19 @@ static const struct cmd_option cat_options[] = {
 	{ 0 }
 };
 
+/* Print a run file (name: as the user gave it) that is regular. */
 static int
-copy_file(const char *path)
+copy_file(const char *path, const char *name, unsigned flags)
 {
 	char	 buf[65536];
 	ssize_t	 n;
 	int	 fd;
 
-	if ((fd = open(path, O_RDONLY)) == -1)
-		return cli_error("%s: %s", path, strerror(errno));
+	if ((fd = file_open_regular(AT_FDCWD, path, flags, NULL, NULL)) == -1) {
+		if (errno == EINVAL)
+			return cli_error("%s: not a regular file", name);
+		return cli_error("%s: %s", name, strerror(errno));
+	}
 	fflush(stdout);
 	for (;;) {
 		n = read(fd, buf, sizeof buf);
@@ -474,7 +479,7 @@ copy_file(const char *path)
 			continue;
 		if (n < 0) {
 			close(fd);
-			return cli_error("%s: %s", path, strerror(errno));
+			return cli_error("%s: %s", name, strerror(errno));
 		}
 		if (n == 0)
 			break;
@@ -483,6 +488,58 @@ copy_file(const char *path)
 	}
 	close(fd);
 	return 0;
+}
+
+/* Whether path is root or below it (both resolved). */
+static bool
+path_under(const char *path, const char *root)
+{
+	size_t	len = strlen(root);
+
+	if (strcmp(root, "/") == 0)
+		return true;
+	return strncmp(path, root, len) == 0 &&
+	    (path[len] == '/' || path[len] == '\0');
+}
+
+/*
+ * guild cat -p PATH: PATH (relative to base, in the run) may pass through
+ * links, as dependencies link to the files of upstream runs, but where it
+ * leads must be in the run or in another run beside it: never out of the
+ * Guild home (a link to /etc/shadow planted by an operation).
+ */
+static int
+cat_run_file(const struct run_row *row, const char *base, const char *path)
+{
+	char	*file = path_join(base, path), *real, *runs, *rreal, *rruns;
+	int	 rc;
+
+	if ((real = realpath(file, NULL)) == NULL) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			rc = cli_error("%s does not exist in run %.8s", path,
+			    row->id);
+		else
+			rc = cli_error("%s: %s", path, strerror(errno));
+		free(file);
+		return rc;
+	}
+	free(file);
+	runs = path_join(row->dir, "..");
+	rreal = realpath(row->dir, NULL);
+	rruns = realpath(runs, NULL);
+	if ((rreal == NULL || !path_under(real, rreal)) &&
+	    (rruns == NULL || !path_under(real, rruns)))
+		rc = cli_error("PATH may not leave the run directory: '%s'",
+		    path);
+	else if (path_is_dir(real))
+		rc = cli_error("%s is a directory", path);
+	else
+		rc = copy_file(real, path, FILE_NOFOLLOW);
+	free(runs);
+	free(rreal);
+	free(rruns);
+	free(real);
+	return rc;
 }
 
 struct cat_output {
@@ -527,7 +584,7 @@ cmd_cat_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (raw) {
 		file = path_join(row->dir, ".guild/output");
 		if (path_exists(file))
-			rc = copy_file(file);
+			rc = copy_file(file, ".guild/output", FILE_NOFOLLOW);
 		free(file);
 	} else if (output) {
 		co.colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
@@ -536,15 +593,7 @@ cmd_cat_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	} else {
 		base = cmd_arg_has(a, CAT_SOURCECODE) ?
 		    sourcecode_root(row->dir) : xstrdup(row->dir);
-		file = path_join(base, path);
-		if (path_is_dir(file))
-			rc = cli_error("%s is a directory", path);
-		else if (!path_exists(file))
-			rc = cli_error("%s does not exist in run %.8s", path,
-			    row->id);
-		else
-			rc = copy_file(file);
-		free(file);
+		rc = cat_run_file(row, base, path);
 		free(base);
 	}
 	fflush(stdout);

@@ -42,6 +42,8 @@ bool	 path_is_file(const char *);
 #define FILE_NOFOLLOW		0x1
 /* Attrs, opref, LOCK: one value each; generous for flags with many values. */
 #define FILE_ATTR_MAX		(1024 * 1024)
+/* A manifest: a line per source file and dependency. */
+#define FILE_MANIFEST_MAX	(64 * 1024 * 1024)
 struct stat;
 struct strbuf;
 int	 file_open_regular(int dfd, const char *path, unsigned flags,
