@@ -908,8 +908,8 @@ run_list(const char *dir, struct strvec *ids, char **cause)
 		return set_cause(cause, "%s: %s", dir, strerror(errno));
 	}
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
+		/* Hidden: ., .., and runs being purged. */
+		if (de->d_name[0] == '.')
 			continue;
 		if (de->d_type != DT_DIR && de->d_type != DT_LNK &&
 		    de->d_type != DT_UNKNOWN)
