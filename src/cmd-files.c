@@ -161,6 +161,9 @@ struct ls {
 	dev_t			*devs;		/* directories being walked, */
 	ino_t			*inos;		/* against link cycles */
 	size_t			 depth, dalloc;
+
+	/* Where links may lead (resolved): the run, the runs beside it. */
+	char			*run_real, *runs_real;
 };
 
 static bool
@@ -244,6 +247,25 @@ ls_match(const struct ls *ls, const char *rel, const struct strvec *parts)
 	return (ls->types & type) != 0;
 }
 
+static bool	path_under(const char *, const char *);
+
+/*
+ * Whether a link to a directory leads into the run or another run beside
+ * it (dependencies): links out of the Guild home are listed, not entered.
+ */
+static bool
+link_inside(const struct ls *ls, const char *path)
+{
+	char	*real = realpath(path, NULL);
+	bool	 in;
+
+	in = real != NULL && ((ls->run_real != NULL &&
+	    path_under(real, ls->run_real)) || (ls->runs_real != NULL &&
+	    path_under(real, ls->runs_real)));
+	free(real);
+	return in;
+}
+
 static void
 ls_walk(struct ls *ls, const char *dir, const char *rel)
 {
@@ -294,7 +316,7 @@ ls_walk(struct ls *ls, const char *dir, const char *rel)
 			ls->n++;
 		}
 		if (is_dir && (matched || !base_prune(ls, de->d_name, &parts)) &&
-		    (!is_link || ls->follow))
+		    (!is_link || (ls->follow && link_inside(ls, full))))
 			ls_walk(ls, full, child);
 		strvec_clear(&parts);
 		free(full);
@@ -351,7 +373,7 @@ cmd_ls_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	const char	*path = cmd_arg_value(a, LS_PATH);
 	bool		 full = cmd_arg_has(a, LS_FULL);
 	bool		 plain = cmd_arg_has(a, LS_NO_FORMAT);
-	char		*root, *header;
+	char		*root, *header, *tmp;
 	size_t		 i;
 	int		 rc;
 
@@ -375,6 +397,10 @@ cmd_ls_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		    LS_FILTER_PATH;
 	}
 
+	ls.run_real = realpath(row->dir, NULL);
+	tmp = path_join(row->dir, "..");
+	ls.runs_real = realpath(tmp, NULL);
+	free(tmp);
 	root = xstrdup(row->dir);
 	if (ls.types == LS_TYPE_S) {
 		char	*snap = path_join(row->dir, SOURCECODE_DIR);
@@ -419,6 +445,8 @@ cmd_ls_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	strvec_clear(&ls.pattern);
 	strvec_clear(&ls.man_paths);
 	strvec_clear(&ls.man_types);
+	free(ls.run_real);
+	free(ls.runs_real);
 	free(root);
 	run_row_free(row);
 	runindex_close(idx);

@@ -621,7 +621,8 @@ run_marker_set(const struct run *run, enum run_marker m, char **cause)
 	char	*path = run_guild_path(run, run_marker_names[m]);
 	int	 fd;
 
-	fd = open(path, O_WRONLY|O_CREAT|O_CLOEXEC, 0644);
+	/* Never waiting on a FIFO someone left in the run's place. */
+	fd = open(path, O_WRONLY|O_CREAT|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC, 0644);
 	if (fd == -1) {
 		set_cause(cause, "%s: %s", path, strerror(errno));
 		free(path);

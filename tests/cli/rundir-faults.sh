@@ -134,6 +134,14 @@ EOF
 expect_exact "cat -p of a relative link out of the home" - 1 -- $T cat -p rel-leak 7a7a <<'EOF'
 guild: PATH may not leave the run directory: 'rel-leak'
 EOF
+expect_exact "ls follows links into runs, not out of the home" - -- $T ls 7a7a <<'EOF'
+~/.guild/runs/7a7a7a7a000000000000000000000003:
+  leak
+  model/
+  model/data.csv
+  rel-leak
+  tmpdir/
+EOF
 ln -s nowhere "$pr/dangling"
 expect_exact "cat -p of a dangling link" - 1 -- $T cat -p dangling 7a7a <<'EOF'
 guild: dangling does not exist in run 7a7a7a7a
