@@ -803,9 +803,8 @@ output_on_line(const struct output_line *cooked, void *arg)
 static int
 output_open_file(const char *path, char **cause)
 {
-	int	fd;
-
 	struct stat	st;
+	int		fd;
 
 	/* Appending to a restarted run: its files may be anything. */
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
