@@ -76,11 +76,10 @@ copy_file(const char *src, const char *dst, const struct stat *st,
 	size_t		 off;
 	int		 in, out, rc = 0;
 
-	if ((in = open(src, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-		if (errno == ENOENT)
-			return 0;	/* gone since it was listed */
-		return set_cause(cause, "%s: %s", src, strerror(errno));
-	}
+	/* Never blocking, even on a FIFO swapped in since it was listed. */
+	if ((in = file_open_regular(AT_FDCWD, src, FILE_NOFOLLOW, NULL,
+	    cause)) == -1)
+		return errno == ENOENT ? 0 : -1;	/* gone since listed */
 	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0600)) == -1) {
 		close(in);

@@ -162,6 +162,9 @@ struct ls {
 	dev_t			*devs;		/* directories being walked, */
 	ino_t			*inos;		/* against link cycles */
 	size_t			 depth, dalloc;
+
+	/* Where links may lead (resolved): the run, the runs beside it. */
+	char			*run_real, *runs_real;
 };
 
 static bool
@@ -245,6 +248,25 @@ ls_match(const struct ls *ls, const char *rel, const struct strvec *parts)
 	return (ls->types & type) != 0;
 }
 
+static bool	path_under(const char *, const char *);
+
+/*
+ * Whether a link to a directory leads into the run or another run beside
+ * it (dependencies): links out of the Guild home are listed, not entered.
+ */
+static bool
+link_inside(const struct ls *ls, const char *path)
+{
+	char	*real = realpath(path, NULL);
+	bool	 in;
+
+	in = real != NULL && ((ls->run_real != NULL &&
+	    path_under(real, ls->run_real)) || (ls->runs_real != NULL &&
+	    path_under(real, ls->runs_real)));
+	free(real);
+	return in;
+}
+
 static void
 ls_walk(struct ls *ls, const char *dir, const char *rel)
 {
@@ -295,7 +317,7 @@ ls_walk(struct ls *ls, const char *dir, const char *rel)
 			ls->n++;
 		}
 		if (is_dir && (matched || !base_prune(ls, de->d_name, &parts)) &&
-		    (!is_link || ls->follow))
+		    (!is_link || (ls->follow && link_inside(ls, full))))
 			ls_walk(ls, full, child);
 		strvec_clear(&parts);
 		free(full);
@@ -322,7 +344,8 @@ read_manifest(const char *run_dir, struct ls *ls)
 	char		*path = path_join(run_dir, ".guild/manifest");
 	const char	*p;
 
-	if (strbuf_read_file(&sb, path, NULL) == 0) {
+	if (file_read_regular(AT_FDCWD, path, FILE_NOFOLLOW, FILE_MANIFEST_MAX,
+	    &sb, NULL, NULL) == 0) {
 		for (p = sb.buf; *p != '\0'; ) {
 			size_t		 n = strcspn(p, "\n");
 			char		*line = xstrndup(p, n);
@@ -351,7 +374,7 @@ cmd_ls_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	const char	*path = cmd_arg_value(a, LS_PATH);
 	bool		 full = cmd_arg_has(a, LS_FULL);
 	bool		 plain = cmd_arg_has(a, LS_NO_FORMAT);
-	char		*root, *header;
+	char		*root, *header, *tmp;
 	size_t		 i;
 	int		 rc;
 
@@ -375,6 +398,10 @@ cmd_ls_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		    LS_FILTER_PATH;
 	}
 
+	ls.run_real = realpath(row->dir, NULL);
+	tmp = path_join(row->dir, "..");
+	ls.runs_real = realpath(tmp, NULL);
+	free(tmp);
 	root = xstrdup(row->dir);
 	if (ls.types == LS_TYPE_S) {
 		char	*snap = path_join(row->dir, SOURCECODE_DIR);
@@ -421,6 +448,8 @@ cmd_ls_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	strvec_clear(&ls.pattern);
 	strvec_clear(&ls.man_paths);
 	strvec_clear(&ls.man_types);
+	free(ls.run_real);
+	free(ls.runs_real);
 	free(root);
 	run_row_free(row);
 	runindex_close(idx);
@@ -463,13 +492,13 @@ static const struct cmd_option cat_options[] = {
 };
 
 /*
- * Print the file at path (shown to the user as name). On a terminal,
- * unless raw, a text file is shown with its control bytes made visible
- * (cli_text) and a binary file only named; elsewhere it is copied byte
- * for byte.
+ * Print a run file (name: as the user gave it) that is regular (flags:
+ * file_open_regular()'s). On a terminal, unless raw, a text file is shown
+ * with its control bytes made visible (cli_text) and a binary file only
+ * named; elsewhere it is copied byte for byte.
  */
 static int
-copy_file(const char *path, const char *name, bool raw)
+copy_file(const char *path, const char *name, unsigned flags, bool raw)
 {
 	struct strbuf	 shown = STRBUF_INIT, pend = STRBUF_INIT;
 	struct stat	 st;
@@ -479,8 +508,11 @@ copy_file(const char *path, const char *name, bool raw)
 	bool		 first = true;
 	int		 fd, rc = 0;
 
-	if ((fd = open(path, O_RDONLY)) == -1)
+	if ((fd = file_open_regular(AT_FDCWD, path, flags, NULL, NULL)) == -1) {
+		if (errno == EINVAL)
+			return cli_error("%s: not a regular file", name);
 		return cli_error("%s: %s", name, strerror(errno));
+	}
 	if (!cli_tty(stdout))
 		raw = true;
 	fflush(stdout);
@@ -527,6 +559,59 @@ copy_file(const char *path, const char *name, bool raw)
 	return rc;
 }
 
+/* Whether path is root or below it (both resolved). */
+static bool
+path_under(const char *path, const char *root)
+{
+	size_t	len = strlen(root);
+
+	if (strcmp(root, "/") == 0)
+		return true;
+	return strncmp(path, root, len) == 0 &&
+	    (path[len] == '/' || path[len] == '\0');
+}
+
+/*
+ * guild cat -p PATH: PATH (relative to base, in the run) may pass through
+ * links, as dependencies link to the files of upstream runs, but where it
+ * leads must be in the run or in another run beside it: never out of the
+ * Guild home (a link to /etc/shadow planted by an operation).
+ */
+static int
+cat_run_file(const struct run_row *row, const char *base, const char *path,
+    bool raw)
+{
+	char	*file = path_join(base, path), *real, *runs, *rreal, *rruns;
+	int	 rc;
+
+	if ((real = realpath(file, NULL)) == NULL) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			rc = cli_error("%s does not exist in run %.8s", path,
+			    row->id);
+		else
+			rc = cli_error("%s: %s", path, strerror(errno));
+		free(file);
+		return rc;
+	}
+	free(file);
+	runs = path_join(row->dir, "..");
+	rreal = realpath(row->dir, NULL);
+	rruns = realpath(runs, NULL);
+	if ((rreal == NULL || !path_under(real, rreal)) &&
+	    (rruns == NULL || !path_under(real, rruns)))
+		rc = cli_error("PATH may not leave the run directory: '%s'",
+		    path);
+	else if (path_is_dir(real))
+		rc = cli_error("%s is a directory", path);
+	else
+		rc = copy_file(real, path, FILE_NOFOLLOW, raw);
+	free(runs);
+	free(rreal);
+	free(rruns);
+	free(real);
+	return rc;
+}
+
 struct cat_output {
 	bool	colour;
 };
@@ -569,7 +654,8 @@ cmd_cat_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (raw && path == NULL) {
 		file = path_join(row->dir, ".guild/output");
 		if (path_exists(file))
-			rc = copy_file(file, "output", true);
+			rc = copy_file(file, ".guild/output", FILE_NOFOLLOW,
+			    true);
 		free(file);
 	} else if (output) {
 		co.colour = cli_tty(stdout) && getenv("NO_COLOR") == NULL;
@@ -578,15 +664,7 @@ cmd_cat_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	} else {
 		base = cmd_arg_has(a, CAT_SOURCECODE) ?
 		    sourcecode_root(row->dir) : xstrdup(row->dir);
-		file = path_join(base, path);
-		if (path_is_dir(file))
-			rc = cli_error("%s is a directory", path);
-		else if (!path_exists(file))
-			rc = cli_error("%s does not exist in run %.8s", path,
-			    row->id);
-		else
-			rc = copy_file(file, path, raw);
-		free(file);
+		rc = cat_run_file(row, base, path, raw);
 		free(base);
 	}
 	fflush(stdout);

@@ -411,6 +411,22 @@ runs_op_start(const struct runs_op *op, const struct run_rows *rows,
 	return cmd_runs_confirm(rows, intro, question, op->default_yes);
 }
 
+/*
+ * A bad run (a file of it is a FIFO, a device, a link or too large):
+ * listed anyway, with a warning naming the file. After stdout's lines.
+ */
+static void
+warn_bad(const struct run_row *const *rows, size_t n)
+{
+	size_t	i;
+
+	fflush(stdout);
+	for (i = 0; i < n; i++) {
+		if (rows[i]->problem != NULL)
+			warnx_core("%s/%s", rows[i]->dir, rows[i]->problem);
+	}
+}
+
 /* The index follows the directories anyway; tell it now so it is quick. */
 static void
 index_sync(struct runindex *idx, const char *id, bool deleted)
@@ -785,6 +801,7 @@ cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	free(text);
 out:
+	warn_bad((const struct run_row *const *)rows.v, n);
 	run_rows_release(&rows);
 	runindex_close(idx);
 	return 0;
@@ -1123,6 +1140,7 @@ cmd_runs_info_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	    &idx, &row)) != 0)
 		return rc;
 	rc = info_print(row, a);
+	warn_bad((const struct run_row *const *)&row, 1);
 	run_row_free(row);
 	runindex_close(idx);
 	return rc;

@@ -772,7 +772,8 @@ manifest_paths(const char *run_dir, struct strvec *out)
 	char		*path = path_join(run_dir, ".guild/manifest");
 	char		*line, *save;
 
-	if (strbuf_read_file(&sb, path, NULL) == 0) {
+	if (file_read_regular(AT_FDCWD, path, FILE_NOFOLLOW, FILE_MANIFEST_MAX,
+	    &sb, NULL, NULL) == 0) {
 		for (line = strtok_r(sb.buf, "\n", &save); line != NULL;
 		    line = strtok_r(NULL, "\n", &save)) {
 			struct strvec	w = STRVEC_INIT;
@@ -851,8 +852,8 @@ copy_file(const char *src, const char *dst, mode_t mode, char **why)
 	int		 in, out;
 	ssize_t		 n;
 
-	if ((in = open(src, O_RDONLY | O_CLOEXEC)) == -1) {
-		*why = xasprintf("%s: %s", src, strerror(errno));
+	/* Upstream runs' files are untrusted: a FIFO must not hang us. */
+	if ((in = file_open_regular(AT_FDCWD, src, 0, NULL, why)) == -1) {
 		free(tmp);
 		return -1;
 	}
@@ -1404,7 +1405,8 @@ deps_resolve(const struct guild_home *home, const struct opdef *op,
 		deps = value_map();
 	}
 	mpath = path_join(run->guild, "manifest");
-	strbuf_read_file(&manifest, mpath, NULL);
+	file_read_regular(AT_FDCWD, mpath, FILE_NOFOLLOW, FILE_MANIFEST_MAX,
+	    &manifest, NULL, NULL);
 	if (manifest.len > 0 && manifest.buf[manifest.len - 1] != '\n')
 		strbuf_addch(&manifest, '\n');
 

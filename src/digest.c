@@ -12,6 +12,7 @@
 #include <sha2.h>
 
 #include "digest.h"
+#include "util.h"
 
 struct digest {
 	enum digest_algo	 algo;
@@ -67,8 +68,9 @@ digest_update_file(struct digest *d, const char *path, char **cause)
 	ssize_t	 n;
 	int	 fd, saved;
 
-	if ((fd = open(path, O_RDONLY|O_CLOEXEC)) == -1)
-		return set_cause(cause, "%s: %s", path, strerror(errno));
+	/* Files of runs (dependencies' sources): regular, never blocking. */
+	if ((fd = file_open_regular(AT_FDCWD, path, 0, NULL, cause)) == -1)
+		return -1;
 	buf = xmalloc(65536);
 	for (;;) {
 		n = read(fd, buf, 65536);

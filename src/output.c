@@ -803,11 +803,19 @@ output_on_line(const struct output_line *cooked, void *arg)
 static int
 output_open_file(const char *path, char **cause)
 {
-	int	fd;
+	struct stat	st;
+	int		fd;
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	/* Appending to a restarted run: its files may be anything. */
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC, 0644);
 	if (fd < 0)
 		set_cause(cause, "open %s: %s", path, strerror(errno));
+	else if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		set_cause(cause, "%s: not a regular file", path);
+		close(fd);
+		fd = -1;
+	}
 	return fd;
 }
 
@@ -1015,10 +1023,14 @@ index_reader_get(struct index_reader *ir, uint64_t n, int64_t *ms,
 	return true;
 }
 
+/*
+ * A run's output or index: streamed, so no size limit, but a FIFO or a
+ * device there must not block or flood us. -1 with errno and cause.
+ */
 static int
-open_read(const char *path)
+open_read(const char *path, char **cause)
 {
-	return open(path, O_RDONLY | O_CLOEXEC);
+	return file_open_regular(AT_FDCWD, path, FILE_NOFOLLOW, NULL, cause);
 }
 
 /* Reader. */
@@ -1049,23 +1061,26 @@ output_read(const char *run_dir, output_line_cb cb, void *arg, char **cause)
 {
 	struct output_reader	 r;
 	struct output_cooker	*c;
-	char			*path, *ipath, *buf;
+	char			*path, *ipath, *buf, *c0 = NULL;
 	ssize_t			 n;
 	int			 fd;
 
 	path = xasprintf("%s/.guild/%s", run_dir, OUTPUT_FILE);
-	fd = open_read(path);
+	fd = open_read(path, &c0);
 	if (fd < 0) {
-		if (errno == ENOENT) {
-			free(path);
+		int	err = errno;
+
+		free(path);
+		if (err == ENOENT) {
+			free(c0);
 			return 0;
 		}
-		set_cause(cause, "open %s: %s", path, strerror(errno));
-		free(path);
+		set_cause(cause, "%s", c0);
+		free(c0);
 		return -1;
 	}
 	ipath = xasprintf("%s/.guild/%s", run_dir, OUTPUT_INDEX_FILE);
-	index_reader_init(&r.ir, open_read(ipath));
+	index_reader_init(&r.ir, open_read(ipath, NULL));
 	free(ipath);
 	r.cb = cb;
 	r.arg = arg;
@@ -1122,7 +1137,7 @@ tail_on_line(const struct output_line *cooked, void *arg)
 
 	l.lineno = t->base + cooked->lineno;
 	if (t->ir.fd < 0)
-		index_reader_init(&t->ir, open_read(t->index_path));
+		index_reader_init(&t->ir, open_read(t->index_path, NULL));
 	if (!index_reader_get(&t->ir, l.lineno, &l.time_ms, &l.stream)) {
 		l.time_ms = 0;
 		l.stream = 0;
@@ -1195,7 +1210,7 @@ tail_line_number(struct output_tail *t, off_t start)
 	}
 	/* One record per complete line, if the index kept up. */
 	if (t->ir.fd < 0)
-		index_reader_init(&t->ir, open_read(t->index_path));
+		index_reader_init(&t->ir, open_read(t->index_path, NULL));
 	if (t->ir.fd < 0 || fstat(t->ir.fd, &st) != 0)
 		return 0;
 	records = (uint64_t)st.st_size / INDEX_RECORD;
@@ -1231,14 +1246,18 @@ tail_start(struct output_tail *t, off_t size, char **cause)
 static int
 tail_try_open(struct output_tail *t, char **cause)
 {
-	struct stat	st;
+	struct stat	 st;
+	char		*c = NULL;
 
-	t->fd = open_read(t->path);
+	t->fd = open_read(t->path, &c);
 	if (t->fd < 0) {
-		if (errno == ENOENT)
+		if (errno == ENOENT) {
+			free(c);
 			return 0;
-		return set_cause(cause, "open %s: %s", t->path,
-		    strerror(errno));
+		}
+		set_cause(cause, "%s", c);
+		free(c);
+		return -1;
 	}
 	if (fstat(t->fd, &st) != 0) {
 		set_cause(cause, "stat %s: %s", t->path, strerror(errno));

@@ -35,7 +35,18 @@ static const char *const run_marker_names[] = {
 	[RUN_MARKER_STAGED] = "STAGED",
 };
 
-/* Read a small or large file whole; -1 with errno set. */
+/*
+ * An attr, the opref, a LOCK: small files of the run, read only when
+ * regular and at most FILE_ATTR_MAX bytes; -1 with errno and cause.
+ */
+static int
+read_attr_file(const char *path, struct strbuf *sb, char **cause)
+{
+	return file_read_regular(AT_FDCWD, path, FILE_NOFOLLOW, FILE_ATTR_MAX,
+	    sb, NULL, cause);
+}
+
+/* A /proc file, whole (they stat as empty); -1 with errno set. */
 static int
 read_all(const char *path, struct strbuf *sb)
 {
@@ -318,13 +329,15 @@ run_attr_read(const struct run *run, const char *name, struct value **out,
 	*out = NULL;
 	if ((path = attr_path(run, name, cause)) == NULL)
 		return -1;
-	if (read_all(path, &sb) == -1) {
+	if (read_attr_file(path, &sb, &c) == -1) {
 		if (errno == ENOENT || errno == ENOTDIR) {
+			free(c);
 			free(path);
 			strbuf_release(&sb);
 			return 0;
 		}
-		set_cause(cause, "%s: %s", path, strerror(errno));
+		set_cause(cause, "%s", c);
+		free(c);
 		goto fail;
 	}
 	if (parse_plain_int(sb.buf, sb.len, &n))
@@ -376,7 +389,7 @@ attr_int(const struct run *run, const char *name, long long *out)
 
 	if ((path = attr_path(run, name, NULL)) == NULL)
 		return ATTR_INT_MISSING;
-	if (read_all(path, &sb) == 0) {
+	if (read_attr_file(path, &sb, NULL) == 0) {
 		if (parse_plain_int(sb.buf, sb.len, out))
 			r = ATTR_INT_INT;
 		else if ((v = yaml_parse_value(sb.buf, sb.len, NULL)) == NULL)
@@ -589,8 +602,8 @@ run_opref_read(const struct run *run, struct opref *ref, char **cause)
 
 	memset(ref, 0, sizeof *ref);
 	path = run_guild_path(run, "opref");
-	if (read_all(path, &sb) == -1)
-		rc = set_cause(cause, "%s: %s", path, strerror(errno));
+	if (read_attr_file(path, &sb, cause) == -1)
+		rc = -1;
 	else if (memchr(sb.buf, '\0', sb.len) != NULL)
 		rc = set_cause(cause, "%s: invalid opref", path);
 	else
@@ -608,7 +621,8 @@ run_marker_set(const struct run *run, enum run_marker m, char **cause)
 	char	*path = run_guild_path(run, run_marker_names[m]);
 	int	 fd;
 
-	fd = open(path, O_WRONLY|O_CREAT|O_CLOEXEC, 0644);
+	/* Never waiting on a FIFO someone left in the run's place. */
+	fd = open(path, O_WRONLY|O_CREAT|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC, 0644);
 	if (fd == -1) {
 		set_cause(cause, "%s: %s", path, strerror(errno));
 		free(path);
@@ -775,7 +789,7 @@ run_lock_pid(const struct run *run)
 	char		*path = run_guild_path(run, "LOCK");
 	pid_t		 pid = 0;
 
-	if (read_all(path, &sb) == 0)
+	if (read_attr_file(path, &sb, NULL) == 0)
 		pid = parse_pid(sb.buf);
 	strbuf_release(&sb);
 	free(path);
@@ -799,7 +813,7 @@ run_lock_alive(const struct run *run)
 		return false;
 
 	path = run_guild_path(run, "LOCK.start");
-	if (read_all(path, &sb) == 0)
+	if (read_attr_file(path, &sb, NULL) == 0)
 		strbuf_rtrim(&sb);
 	if (sb.len > 0 &&
 	    sscanf(sb.buf, "%ld %llu %n", &lpid, &want, &off) == 2 &&
@@ -895,8 +909,8 @@ run_list(const char *dir, struct strvec *ids, char **cause)
 		return set_cause(cause, "%s: %s", dir, strerror(errno));
 	}
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
+		/* Hidden: ., .., and runs being purged. */
+		if (de->d_name[0] == '.')
 			continue;
 		if (de->d_type != DT_DIR && de->d_type != DT_LNK &&
 		    de->d_type != DT_UNKNOWN)

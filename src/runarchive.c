@@ -552,7 +552,8 @@ add_tree(struct creator *c, const char *disk, const char *rel, char **cause)
 	if (strlen(rel) > RUNARCHIVE_MAX_PATH)
 		return set_cause(cause, "%s: path too long", disk);
 	if (S_ISREG(st.st_mode)) {
-		if ((fd = open(disk, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1) {
+		if ((fd = open(disk, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+		    O_NONBLOCK)) == -1) {
 			if (errno == ENOENT)
 				return 0;
 			return set_cause(cause, "%s: %s", disk, strerror(errno));

@@ -75,7 +75,7 @@
 #include "value.h"
 #include "yamlnode.h"
 
-#define SCHEMA_VERSION	6
+#define SCHEMA_VERSION	7
 #define STR(x)		#x
 #define XSTR(x)		STR(x)
 #define BUSY_TIMEOUT_MS	30000
@@ -134,6 +134,7 @@ static const char schema_sql[] =
 	" attr_names TEXT NOT NULL,"
 	" flags_loaded INTEGER NOT NULL DEFAULT 0,"
 	" scalars_stamp INTEGER,"
+	" problem TEXT,"		/* run_row.problem */
 	" UNIQUE (deleted, id));"
 	/*
 	 * In listing order, and covering what filters test, so that counting
@@ -174,12 +175,13 @@ static const char schema_sql[] =
 #define ROW_COLS \
 	"rid, id, deleted, status, op_desc, model, op, pkg_type, pkg_name," \
 	" opref, label, marked, tags, digest, initialized, started, stopped," \
-	" exit_status, pid, stamp, editable, flags_loaded, scalars_stamp"
+	" exit_status, pid, stamp, editable, flags_loaded, scalars_stamp," \
+	" problem"
 enum {
 	C_RID, C_ID, C_DELETED, C_STATUS, C_OP_DESC, C_MODEL, C_OP,
 	C_PKG_TYPE, C_PKG_NAME, C_OPREF, C_LABEL, C_MARKED, C_TAGS, C_DIGEST,
 	C_INITIALIZED, C_STARTED, C_STOPPED, C_EXIT_STATUS, C_PID, C_STAMP,
-	C_EDITABLE, C_FLAGS_LOADED, C_SCALARS_STAMP,
+	C_EDITABLE, C_FLAGS_LOADED, C_SCALARS_STAMP, C_PROBLEM,
 };
 
 /* What a run directory holds, ready to be written. */
@@ -480,43 +482,34 @@ row_stamps(int dfd, const char *const *ids, const unsigned *editable,
 /* Reading run directories. */
 
 /*
- * A small file, with its stat (for stamps). One read when the size is
- * right, which it is unless the file is being written.
+ * A small file of a run (an attr, the opref), with its stat (for stamps):
+ * regular and at most FILE_ATTR_MAX bytes, or -1 with errno and cause.
  */
 static int
-read_small(int dfd, const char *rel, struct strbuf *sb, struct stat *st)
+read_small(int dfd, const char *rel, struct strbuf *sb, struct stat *st,
+    char **cause)
 {
-	ssize_t	n;
-	size_t	want;
-	int	fd, saved;
+	return file_read_regular(dfd, rel, FILE_NOFOLLOW, FILE_ATTR_MAX, sb, st,
+	    cause);
+}
 
-	if ((fd = openat(dfd, rel, O_RDONLY|O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(fd, st) == -1)
-		goto fail;
-	want = st->st_size > 0 ? (size_t)st->st_size + 1 : 256;
-	for (;;) {
-		strbuf_grow(sb, want);
-		n = read(fd, sb->buf + sb->len, want);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			goto fail;
-		if (n == 0)
-			break;
-		strbuf_setlen(sb, sb->len + (size_t)n);
-		if ((size_t)n < want && S_ISREG(st->st_mode) &&
-		    sb->len >= (size_t)st->st_size)
-			break;
-		want = 4096;
+/*
+ * Keep the first reason run id is bad (cause, about "id/..."), relative
+ * to its directory. A missing file is no problem. Frees cause.
+ */
+static void
+note_problem(struct rec *r, const char *id, int err, char *cause)
+{
+	size_t	len = strlen(id);
+
+	if (err != ENOENT && err != ENOTDIR && r->row.problem == NULL &&
+	    cause != NULL) {
+		if (strncmp(cause, id, len) == 0 && cause[len] == '/')
+			r->row.problem = xstrdup(cause + len + 1);
+		else
+			r->row.problem = xstrdup(cause);
 	}
-	close(fd);
-	return 0;
-fail:
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return -1;
+	free(cause);
 }
 
 /* Plain decimal integer text (what Guild writes for ints). */
@@ -611,6 +604,7 @@ rec_free(struct rec *r)
 	free(r->row.label);
 	strvec_clear(&r->row.tags);
 	free(r->row.sourcecode_digest);
+	free(r->row.problem);
 	free(r->tags_col);
 	free(r->comments);
 	free(r->attr_names);
@@ -663,7 +657,7 @@ read_run(const char *base, int dfd, const char *id, bool deleted,
 	struct run	 run;
 	DIR		*d;
 	struct dirent	*de;
-	char		*rel;
+	char		*rel, *why = NULL;
 	long long	 n;
 	size_t		 i;
 	int		 afd;
@@ -692,8 +686,30 @@ read_run(const char *base, int dfd, const char *id, bool deleted,
 		stamp_missing(&s);
 	if (afd != -1 && (d = fdopendir(afd)) != NULL) {
 		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] != '.')
-				strvec_push(&attrs, de->d_name);
+			if (de->d_name[0] == '.')
+				continue;
+			strvec_push(&attrs, de->d_name);
+			/*
+			 * Every attr is checked by type (free here), the ones
+			 * read below by size too, and flags (read in bulk when
+			 * filtering) by size now.
+			 */
+			if (r->row.problem == NULL &&
+			    de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
+				r->row.problem = xasprintf(".guild/attrs/%s: "
+				    "not a regular file", de->d_name);
+			else if (r->row.problem == NULL &&
+			    strcmp(de->d_name, "flags") == 0 &&
+			    fstatat(dirfd(d), "flags", &st,
+			    AT_SYMLINK_NOFOLLOW) == 0) {
+				if (!S_ISREG(st.st_mode))
+					r->row.problem = xstrdup(".guild/attrs/"
+					    "flags: not a regular file");
+				else if (st.st_size > FILE_ATTR_MAX)
+					r->row.problem = xasprintf(
+					    ".guild/attrs/flags: larger than "
+					    "%d bytes", FILE_ATTR_MAX);
+			}
 		}
 		closedir(d);
 		afd = -1;
@@ -711,14 +727,25 @@ read_run(const char *base, int dfd, const char *id, bool deleted,
 
 	/* The opref makes it a run. */
 	rel = xasprintf("%s/.guild/opref", id);
-	if (read_small(dfd, rel, &sb, &st) == -1) {
+	if (read_small(dfd, rel, &sb, &st, &why) == -1) {
+		int	err = errno;
+
 		free(rel);
-		strvec_clear(&attrs);
-		strbuf_release(&sb);
-		rec_free(r);
-		return NULL;
-	}
-	free(rel);
+		if (err == ENOENT || err == ENOTDIR) {
+			free(why);
+			strvec_clear(&attrs);
+			strbuf_release(&sb);
+			rec_free(r);
+			return NULL;
+		}
+		/* There but unreadable: a bad run, not no run. */
+		free(r->row.problem);
+		r->row.problem = NULL;
+		note_problem(r, id, err, why);
+		why = NULL;
+		strbuf_reset(&sb);
+	} else
+		free(rel);
 	r->row.opref = xstrdup(sb.buf);
 	if (memchr(sb.buf, '\0', sb.len) == NULL &&
 	    opref_parse(sb.buf, &ref, NULL) == 0) {
@@ -735,7 +762,7 @@ read_run(const char *base, int dfd, const char *id, bool deleted,
 		 */
 		rel = xasprintf("%s/.guild/proto/.guild/opref", id);
 		if (strcmp(ref.pkg_type, "builtin") == 0 &&
-		    read_small(dfd, rel, &psb, &pst) == 0 &&
+		    read_small(dfd, rel, &psb, &pst, NULL) == 0 &&
 		    memchr(psb.buf, '\0', psb.len) == NULL &&
 		    opref_parse(psb.buf, &proto, NULL) == 0) {
 			r->row.pkg_name = xstrdup(proto.pkg_name);
@@ -783,8 +810,12 @@ read_run(const char *base, int dfd, const char *id, bool deleted,
 			continue;
 		rel = xasprintf("%s/.guild/attrs/%s", id, name);
 		strbuf_reset(&sb);
-		if (read_small(dfd, rel, &sb, &st) == -1) {
+		if (read_small(dfd, rel, &sb, &st, &why) == -1) {
+			int	err = errno;
+
 			free(rel);
+			note_problem(r, id, err, why);
+			why = NULL;
 			continue;
 		}
 		free(rel);
@@ -890,6 +921,10 @@ read_run(const char *base, int dfd, const char *id, bool deleted,
 	else if (run_lock_alive(&run))
 		r->row.status = RUN_STATUS_RUNNING;
 	else
+		r->row.status = RUN_STATUS_ERROR;
+	/* A finished run with a file that cannot be read is broken. */
+	if (r->row.problem != NULL && (r->row.status == RUN_STATUS_COMPLETED ||
+	    r->row.status == RUN_STATUS_TERMINATED))
 		r->row.status = RUN_STATUS_ERROR;
 	if (r->row.status == RUN_STATUS_RUNNING && !remote)
 		r->row.pid = run_lock_pid(&run);
@@ -1232,9 +1267,9 @@ static const char sql_upsert[] =
 	"INSERT INTO runs (id, deleted, ts, status, check_, stamp, editable,"
 	" op_desc, model, op, pkg_type, pkg_name, opref, label, marked, tags,"
 	" comments, digest, initialized, started, stopped, exit_status, pid,"
-	" attr_names, flags_loaded)"
+	" attr_names, problem, flags_loaded)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, 0)"
+	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 0)"
 	" ON CONFLICT (deleted, id) DO UPDATE SET ts = excluded.ts,"
 	" status = excluded.status, check_ = excluded.check_,"
 	" stamp = excluded.stamp, editable = excluded.editable,"
@@ -1246,7 +1281,7 @@ static const char sql_upsert[] =
 	" initialized = excluded.initialized, started = excluded.started,"
 	" stopped = excluded.stopped, exit_status = excluded.exit_status,"
 	" pid = excluded.pid, attr_names = excluded.attr_names,"
-	" flags_loaded = 0"
+	" problem = excluded.problem, flags_loaded = 0"
 	" RETURNING rid";
 static const char sql_flags_del[] = "DELETE FROM flags WHERE rid = ?1";
 
@@ -1304,6 +1339,7 @@ write_rec(struct runindex *ri, struct rec *r, char **cause)
 		sqlite3_bind_null(st, 22);
 	sqlite3_bind_int64(st, 23, r->row.pid);
 	bind_text(st, 24, r->attr_names);
+	bind_text(st, 25, r->row.problem);
 	free(type);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -1861,6 +1897,8 @@ row_from_stmt(const struct runindex *ri, sqlite3_stmt *st, struct meta *m)
 		row->exit_status = sqlite3_column_int(st, C_EXIT_STATUS);
 	}
 	row->pid = (pid_t)sqlite3_column_int64(st, C_PID);
+	if (sqlite3_column_type(st, C_PROBLEM) != SQLITE_NULL)
+		row->problem = col_dup(st, C_PROBLEM);
 	row->index = -1;
 	if (m != NULL) {
 		m->stamp = (uint64_t)sqlite3_column_int64(st, C_STAMP);
@@ -1896,7 +1934,8 @@ row_differs(const struct run_row *row, const struct rec *r)
 	    row->marked != r->row.marked || row->tags.n != r->row.tags.n ||
 	    str_differs(row->label, r->row.label) ||
 	    str_differs(row->opref, r->row.opref) ||
-	    str_differs(row->sourcecode_digest, r->row.sourcecode_digest))
+	    str_differs(row->sourcecode_digest, r->row.sourcecode_digest) ||
+	    str_differs(row->problem, r->row.problem))
 		return true;
 	for (i = 0; i < row->tags.n; i++) {
 		if (strcmp(row->tags.v[i], r->row.tags.v[i]) != 0)
@@ -1922,6 +1961,7 @@ row_take(struct run_row *row, struct rec *r)
 	free(row->label);
 	strvec_clear(&row->tags);
 	free(row->sourcecode_digest);
+	free(row->problem);
 	row->id = xstrdup(r->row.id);
 	row->dir = xstrdup(r->row.dir);
 	row->deleted = r->row.deleted;
@@ -1942,6 +1982,8 @@ row_take(struct run_row *row, struct rec *r)
 	row->marked = r->row.marked;
 	row->sourcecode_digest = r->row.sourcecode_digest != NULL ?
 	    xstrdup(r->row.sourcecode_digest) : NULL;
+	row->problem = r->row.problem != NULL ? xstrdup(r->row.problem) :
+	    NULL;
 	row->rowid = r->row.rowid;
 	row->index = index;
 }
@@ -2034,7 +2076,8 @@ read_flags_attr(const char *dir)
 	struct value	*v = NULL;
 	char		*path = path_join(dir, ".guild/attrs/flags");
 
-	if (read_small(AT_FDCWD, path, &sb, &st) == 0)
+	/* Unreadable flags are none; read_run() tells why. */
+	if (read_small(AT_FDCWD, path, &sb, &st, NULL) == 0)
 		v = yaml_parse_value(sb.buf, sb.len, NULL);
 	if (v != NULL && v->type != VALUE_MAP) {
 		value_free(v);
@@ -3784,6 +3827,7 @@ run_row_free(struct run_row *row)
 	free(row->label);
 	strvec_clear(&row->tags);
 	free(row->sourcecode_digest);
+	free(row->problem);
 	value_free(row->flags);
 	if (row->scalars != NULL) {
 		scalars_summary_release(row->scalars);

@@ -63,6 +63,13 @@ struct run_row {
 	struct strvec		 tags;
 	bool			 marked;
 	char			*sourcecode_digest;	/* or NULL */
+	/*
+	 * A bad run: the first file of it that could not be read, relative
+	 * to dir, with why (".guild/attrs/label: not a regular file"); NULL
+	 * when none. That file is taken as missing, and a finished run
+	 * with a problem has status error.
+	 */
+	char			*problem;
 	struct value		*flags;		/* RUNINDEX_FLAGS: map */
 	struct scalars_summary	*scalars;	/* RUNINDEX_SCALARS */
 	struct value		*attrs;		/* RUNINDEX_ATTRS: map */

@@ -124,21 +124,45 @@ run_restore(const struct guild_home *home, const char *id, char **cause)
 	return rc;
 }
 
+/*
+ * Remove run id of dir for good. It is first renamed to a hidden name in
+ * the same directory (which no listing shows), then removed: a restore
+ * or a delete racing with it either moved the run before (and the purge
+ * fails, the run whole where it went) or finds it gone, never a run half
+ * removed that both report as done. A crash leaves only the hidden name.
+ */
 static int
 remove_in(const char *dir, const char *id, char **cause)
 {
-	struct stat	 st;
-	char		*path;
-	int		 rc;
+	char	*path, *tmp;
+	int	 rc = -1;
 
 	if (check_id(id, cause) == -1)
 		return -1;
 	path = path_join(dir, id);
-	if (lstat(path, &st) == -1) {
-		rc = set_cause(cause, "cannot remove run %s: %s", id,
+	tmp = xasprintf("%s/.purge-%s-XXXXXX", dir, id);
+	/* A fresh empty directory: rename replaces it atomically. */
+	if (mkdtemp(tmp) == NULL) {
+		set_cause(cause, "cannot remove run %s: %s", id,
 		    strerror(errno));
-	} else
-		rc = rm_rf(path, cause);
+		goto out;
+	}
+	if (rename(path, tmp) == -1) {
+		int	err = errno;
+
+		/* A link or a file where the run was: not onto a dir. */
+		if ((err == ENOTDIR || err == EISDIR) && rmdir(tmp) == 0 &&
+		    rename(path, tmp) == 0)
+			goto moved;
+		rmdir(tmp);
+		set_cause(cause, "cannot remove run %s: %s", id,
+		    strerror(err));
+		goto out;
+	}
+moved:
+	rc = rm_rf(tmp, cause);
+out:
+	free(tmp);
 	free(path);
 	return rc;
 }

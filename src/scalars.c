@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "guildfile.h"
@@ -583,6 +584,7 @@ struct scalars_log *
 scalars_log_open(const char *run_dir, char **cause)
 {
 	struct scalars_log	*l;
+	struct stat		 st;
 	off_t			 end;
 	char			 last;
 	int			 rv = 0;
@@ -590,9 +592,15 @@ scalars_log_open(const char *run_dir, char **cause)
 	l = xcalloc(1, sizeof *l);
 	l->run_dir = xstrdup(run_dir);
 	l->path = log_path(run_dir);
-	l->fd = open(l->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	l->fd = open(l->path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW |
+	    O_NONBLOCK | O_CLOEXEC, 0644);
 	if (l->fd < 0) {
 		set_cause(cause, "open %s: %s", l->path, strerror(errno));
+		goto fail;
+	}
+	/* A restarted run's directory may hold anything there. */
+	if (fstat(l->fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		set_cause(cause, "%s: not a regular file", l->path);
 		goto fail;
 	}
 	end = lseek(l->fd, 0, SEEK_END);
@@ -944,10 +952,10 @@ scalars_summary_read(const char *run_dir, int flags,
 	struct summary_build	 b;
 	struct scalar_point	 pt;
 	FILE			*f;
-	char			*path, *line = NULL, *key;
+	char			*path, *line = NULL, *key, *c = NULL;
 	size_t			 size = 0;
 	ssize_t			 n;
-	int			 rv = 0;
+	int			 rv = 0, fd, err = 0;
 
 	out->v = NULL;
 	out->n = 0;
@@ -955,13 +963,22 @@ scalars_summary_read(const char *run_dir, int flags,
 	b.out = out;
 	b.flags = flags;
 	path = log_path(run_dir);
-	f = fopen(path, "re");
+	/* A run's file: a FIFO or a device there must not hang us. */
+	if ((fd = file_open_regular(AT_FDCWD, path, FILE_NOFOLLOW, NULL,
+	    &c)) == -1) {
+		err = errno;
+		f = NULL;
+	} else if ((f = fdopen(fd, "r")) == NULL) {
+		err = errno;
+		c = xasprintf("%s: %s", path, strerror(err));
+		close(fd);
+	}
 	if (f == NULL) {
-		if (errno != ENOENT)
-			rv = set_cause(cause, "open %s: %s", path,
-			    strerror(errno));
+		if (err != ENOENT)
+			rv = set_cause(cause, "%s", c);
 		else
 			read_events(run_dir, &b);
+		free(c);
 		free(path);
 		free(b.slots);
 		if (rv != 0)

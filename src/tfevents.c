@@ -11,6 +11,7 @@
 #include "strbuf.h"
 #include "strvec.h"
 #include "tfevents.h"
+#include "util.h"
 
 /* A record longer than this is taken for corruption, not read into memory. */
 #define TFEVENTS_RECORD_MAX	(256u * 1024 * 1024)
@@ -401,9 +402,14 @@ tfevents_read(const char *path, tfevents_cb cb, void *arg, char **cause)
 	long long		 count = 0, rc = -1;
 	struct tfevents_event	 ev;
 	struct decoded		 d;
+	int			 fd;
 
-	if ((f = fopen(path, "rb")) == NULL) {
+	/* Event files are found in run directories: regular ones only. */
+	if ((fd = file_open_regular(AT_FDCWD, path, 0, NULL, cause)) == -1)
+		return -1;
+	if ((f = fdopen(fd, "rb")) == NULL) {
 		set_cause(cause, "%s: %s", path, strerror(errno));
+		close(fd);
 		return -1;
 	}
 	memset(&d, 0, sizeof d);

@@ -159,39 +159,182 @@ mkdir_p(const char *path, unsigned mode, char **cause)
 }
 
 int
-rm_rf(const char *path, char **cause)
+file_open_regular(int dfd, const char *path, unsigned flags, struct stat *st,
+    char **cause)
 {
-	struct stat	 st;
+	struct stat	 sb;
+	int		 fd, oflags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+
+	if (st == NULL)
+		st = &sb;
+	if (flags & FILE_NOFOLLOW)
+		oflags |= O_NOFOLLOW;
+	/*
+	 * O_NONBLOCK: opening a FIFO without a writer would wait forever.
+	 * (Reads of a regular file ignore it.)
+	 */
+	if ((fd = openat(dfd, path, oflags)) == -1) {
+		if (errno == ELOOP && (flags & FILE_NOFOLLOW)) {
+			errno = EINVAL;
+			return set_cause(cause, "%s: not a regular file", path);
+		}
+		return set_cause(cause, "%s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, st) == -1) {
+		int	saved = errno;
+
+		close(fd);
+		errno = saved;
+		return set_cause(cause, "%s: %s", path, strerror(saved));
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return set_cause(cause, "%s: not a regular file", path);
+	}
+	return fd;
+}
+
+int
+file_read_regular(int dfd, const char *path, unsigned flags, size_t max,
+    struct strbuf *sb, struct stat *st, char **cause)
+{
+	struct stat	 sbuf;
+	size_t		 start = sb->len, want, got;
+	ssize_t		 n;
+	int		 fd, saved;
+
+	if (st == NULL)
+		st = &sbuf;
+	if ((fd = file_open_regular(dfd, path, flags, st, cause)) == -1)
+		return -1;
+	if (max != 0 && st->st_size > 0 && (uintmax_t)st->st_size > max)
+		goto too_big;
+	/* One read when the size is right, as it is unless being written. */
+	want = st->st_size > 0 ? (size_t)st->st_size + 1 : 256;
+	for (;;) {
+		got = sb->len - start;
+		if (max != 0 && got + want > max + 1)
+			want = max + 1 - got;
+		strbuf_grow(sb, want);
+		n = read(fd, sb->buf + sb->len, want);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			saved = errno;
+			close(fd);
+			strbuf_setlen(sb, start);
+			errno = saved;
+			return set_cause(cause, "%s: %s", path,
+			    strerror(saved));
+		}
+		if (n == 0)
+			break;
+		strbuf_setlen(sb, sb->len + (size_t)n);
+		got = sb->len - start;
+		if (max != 0 && got > max)
+			goto too_big;
+		if ((size_t)n < want && got >= (size_t)st->st_size)
+			break;
+		want = 8192;
+	}
+	close(fd);
+	return 0;
+
+too_big:
+	close(fd);
+	strbuf_setlen(sb, start);
+	errno = EFBIG;
+	return set_cause(cause, "%s: larger than %zu bytes", path, max);
+}
+
+/*
+ * Empty the directory open as fd (closed here), at depth. Entries are
+ * named relative to it and nothing is opened without O_NOFOLLOW, so an
+ * entry swapped for a symbolic link is removed as a link, never entered.
+ */
+static int
+rm_contents(int fd, const char *path, unsigned depth, char **cause)
+{
 	DIR		*d;
 	struct dirent	*de;
-	int		 rc = 0;
+	int		 sub, rc = 0;
 
-	if (lstat(path, &st) == -1) {
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return set_cause(cause, "%s: %s", path, strerror(errno));
+	}
+	while ((errno = 0, de = readdir(d)) != NULL) {
+		const char	*name = de->d_name;
+		char		*subpath;
+
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			continue;
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) {
+			if (unlinkat(dirfd(d), name, 0) == 0 || errno == ENOENT)
+				continue;
+			if (errno != EISDIR && errno != EPERM) {
+				rc = set_cause(cause, "%s/%s: %s", path, name,
+				    strerror(errno));
+				continue;
+			}
+			/* Replaced by a directory since readdir. */
+		}
+		sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+		if (sub == -1) {
+			/* Not a directory (any more): a file or a link. */
+			if ((errno == ENOTDIR || errno == ELOOP) &&
+			    unlinkat(dirfd(d), name, 0) == 0)
+				continue;
+			if (errno == ENOENT)
+				continue;
+			rc = set_cause(cause, "%s/%s: %s", path, name,
+			    strerror(errno));
+			continue;
+		}
+		subpath = path_join(path, name);
+		if (depth + 1 >= RM_RF_MAX_DEPTH) {
+			close(sub);
+			rc = set_cause(cause, "%s: more than %d levels deep",
+			    subpath, RM_RF_MAX_DEPTH);
+		} else if (rm_contents(sub, subpath, depth + 1, cause) == -1)
+			rc = -1;
+		else if (unlinkat(dirfd(d), name, AT_REMOVEDIR) == -1 &&
+		    errno != ENOENT)
+			rc = set_cause(cause, "%s: %s", subpath,
+			    strerror(errno));
+		free(subpath);
+	}
+	if (errno != 0 && de == NULL)
+		rc = set_cause(cause, "%s: %s", path, strerror(errno));
+	closedir(d);
+	return rc;
+}
+
+int
+rm_rf(const char *path, char **cause)
+{
+	int	fd;
+
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1) {
 		if (errno == ENOENT)
 			return 0;
-		return set_cause(cause, "%s: %s", path, strerror(errno));
-	}
-	if (!S_ISDIR(st.st_mode)) {
+		if (errno != ENOTDIR && errno != ELOOP)
+			return set_cause(cause, "%s: %s", path,
+			    strerror(errno));
+		/* A file, or a link (to a directory or not): itself only. */
 		if (unlink(path) == -1 && errno != ENOENT)
-			return set_cause(cause, "%s: %s", path, strerror(errno));
+			return set_cause(cause, "%s: %s", path,
+			    strerror(errno));
 		return 0;
 	}
-	if ((d = opendir(path)) == NULL)
-		return set_cause(cause, "%s: %s", path, strerror(errno));
-	while ((de = readdir(d)) != NULL) {
-		char	*sub;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		sub = path_join(path, de->d_name);
-		if (rm_rf(sub, cause) == -1)
-			rc = -1;
-		free(sub);
-	}
-	closedir(d);
+	if (rm_contents(fd, path, 0, cause) == -1)
+		return -1;
 	if (rmdir(path) == -1 && errno != ENOENT)
 		return set_cause(cause, "%s: %s", path, strerror(errno));
-	return rc;
+	return 0;
 }
 
 int

@@ -23,9 +23,44 @@ bool	 path_exists(const char *);
 bool	 path_is_dir(const char *);
 bool	 path_is_file(const char *);
 
+/*
+ * Files of a run directory are untrusted input: an operation, an archive
+ * or another user can leave a FIFO, a device, a symbolic link or a huge
+ * file where an attr or a log is expected. Every reader of a run file
+ * goes through these two, which never block and read only regular files.
+ *
+ * file_open_regular opens path (relative to dfd, or AT_FDCWD) read-only
+ * with O_NONBLOCK and O_NOCTTY, and with FILE_NOFOLLOW refuses a symbolic
+ * link as the last component. Anything but a regular file is refused
+ * ("PATH: not a regular file", errno EINVAL). st (may be NULL) receives
+ * its stat. -1 with errno (ENOENT when missing) and cause "PATH: ...".
+ *
+ * file_read_regular appends the whole file to sb, refusing one of more
+ * than max bytes (0: no limit) with "PATH: larger than MAX bytes" (errno
+ * EFBIG) before reading it; sb is unchanged on failure.
+ */
+#define FILE_NOFOLLOW		0x1
+/* Attrs, opref, LOCK: one value each; generous for flags with many values. */
+#define FILE_ATTR_MAX		(1024 * 1024)
+/* A manifest: a line per source file and dependency. */
+#define FILE_MANIFEST_MAX	(64 * 1024 * 1024)
+struct stat;
+struct strbuf;
+int	 file_open_regular(int dfd, const char *path, unsigned flags,
+	    struct stat *st, char **cause);
+int	 file_read_regular(int dfd, const char *path, unsigned flags,
+	    size_t max, struct strbuf *sb, struct stat *st, char **cause);
+
 /* mkdir -p; -1 with cause. */
 int	 mkdir_p(const char *path, unsigned mode, char **cause);
-/* rm -rf (does not follow symlinks); -1 with cause. */
+/*
+ * rm -rf. Never follows a symbolic link, even one swapped in for a
+ * directory while it runs: the tree is walked through directory
+ * descriptors (openat O_NOFOLLOW|O_DIRECTORY, unlinkat), so nothing
+ * outside path is ever removed. Trees deeper than RM_RF_MAX_DEPTH are
+ * refused (one descriptor per level). -1 with cause.
+ */
+#define RM_RF_MAX_DEPTH		256
 int	 rm_rf(const char *path, char **cause);
 /*
  * Write a whole file atomically: a hidden temporary file in the same

@@ -194,8 +194,10 @@ open_file(struct pane *p, struct file_entry *e)
 	int			 fd;
 	bool			 binary = false;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
-		view_error(p->view, "%s: %s", e->rel, strerror(errno));
+	/* A FIFO or a device in a run must not hang or flood the view. */
+	if ((fd = file_open_regular(AT_FDCWD, path, 0, NULL, NULL)) == -1) {
+		view_error(p->view, "%s: %s", e->rel, errno == EINVAL ?
+		    "not a regular file" : strerror(errno));
 		free(path);
 		return;
 	}
