@@ -50,6 +50,11 @@ label:
     v: x
   steps:
     - echo -l ${v} v=1
+deps:
+  exec: "true"
+  requires:
+    - file: setuid.sh
+      target-type: copy
 EOF
 )
 cd "$proj" || exit 1
@@ -126,6 +131,10 @@ for mask in 077 022; do
 	    test "$(mode "$src/setuid.sh")" = $want_setuid
 	ok "umask $mask: a setgid file is copied $want_setgid, without the bit" \
 	    test "$(mode "$src/setgid.txt")" = $want_setgid
+	next_id
+	(umask $mask && guild run -y --run-id "$id" deps > "$TEST_TMP/out" 2>&1)
+	ok "umask $mask: a setuid dependency is copied $want_setuid, without the bit" \
+	    test "$(mode "$runs/$id/setuid.sh")" = $want_setuid
 done
 
 # --- Steps: a value is one argument ----------------------------------
