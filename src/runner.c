@@ -161,11 +161,14 @@ detect_flags_dest(const char *path)
  *	echo ${v}	'...' with ' as '\''
  *	echo '${v}'	' as '\'' (the value closes and reopens the quote)
  *	echo "${v}"	\ " $ ` escaped with a backslash
- *	echo $'${v}'	\ ' escaped with a backslash (bash's $'...')
+ *	echo $'${v}'	' and \ as octal escapes (bash's $'...')
  *	$( ... )	as at the top level: the shell reads it afresh
  *
  * Inside backquotes and here-documents a value is refused instead: each
- * rereads the text once more, and no one quoting holds there.
+ * rereads the text once more, and no one quoting holds there. So is a
+ * value in a comment (a newline in it would end the comment), after a
+ * backslash (which would take the quote the value starts with) and after
+ * a $ (which would make $'...' or $(...) of the value).
  */
 enum sh_ctx {
 	SH_PLAIN = 'p',
@@ -174,11 +177,14 @@ enum sh_ctx {
 	SH_ANSI = 'a',		/* $'...' */
 	SH_PAREN = '(',		/* $( ... ) or ( ... ) */
 	SH_BQ = '`',		/* `...` */
+	SH_COMMENT = '#',	/* # to the end of the line */
 };
 
 struct sh_lex {
-	struct strbuf	stack;	/* enum sh_ctx, innermost last */
-	bool		heredoc;
+	struct strbuf	 stack;		/* enum sh_ctx, innermost last */
+	bool		 heredoc;	/* a << was seen */
+	bool		 escaped;	/* the text ended in a backslash */
+	char		 last;		/* the last character read, or '\0' */
 };
 
 static enum sh_ctx
@@ -202,22 +208,29 @@ sh_scan(struct sh_lex *l, const char *p, const char *end)
 	for (; p < end; p++) {
 		enum sh_ctx	top = sh_top(l);
 		char		c = *p, next = p + 1 < end ? p[1] : '\0';
+		char		last = l->last;
 
+		l->last = c;
+		l->escaped = false;
+		if (c == '\\' && top != SH_SQ && top != SH_COMMENT) {
+			/* The next character is taken as it is. */
+			if (++p == end)
+				l->escaped = true;
+			l->last = '\0';
+			continue;
+		}
 		switch (top) {
 		case SH_SQ:
+		case SH_ANSI:
 			if (c == '\'')
 				sh_pop(l);
 			break;
-		case SH_ANSI:
-			if (c == '\\')
-				p++;
-			else if (c == '\'')
+		case SH_COMMENT:
+			if (c == '\n')
 				sh_pop(l);
 			break;
 		case SH_DQ:
-			if (c == '\\')
-				p++;
-			else if (c == '"')
+			if (c == '"')
 				sh_pop(l);
 			else if (c == '$' && next == '(') {
 				strbuf_addch(&l->stack, SH_PAREN);
@@ -226,9 +239,7 @@ sh_scan(struct sh_lex *l, const char *p, const char *end)
 				strbuf_addch(&l->stack, SH_BQ);
 			break;
 		default:
-			if (c == '\\')
-				p++;
-			else if (c == '\'')
+			if (c == '\'')
 				strbuf_addch(&l->stack, SH_SQ);
 			else if (c == '"')
 				strbuf_addch(&l->stack, SH_DQ);
@@ -249,20 +260,37 @@ sh_scan(struct sh_lex *l, const char *p, const char *end)
 					strbuf_addch(&l->stack, SH_BQ);
 			} else if (c == '<' && next == '<')
 				l->heredoc = true;
+			else if (c == '#' && (last == '\0' ||
+			    strchr(" \t\n;&|()", last) != NULL))
+				strbuf_addch(&l->stack, SH_COMMENT);
 			break;
 		}
 	}
 }
 
-/* Add value to sb quoted for where the lexer stands; -1 if it cannot be. */
-static int
-sh_quote(const struct sh_lex *l, struct strbuf *sb, const char *v)
+/*
+ * Add value to sb quoted for where the lexer stands; NULL, or why it
+ * cannot be.
+ */
+static const char *
+sh_quote(struct sh_lex *l, struct strbuf *sb, const char *v)
 {
+	enum sh_ctx	 top = sh_top(l);
 	const char	*p;
 
-	if (l->heredoc || memchr(l->stack.buf, SH_BQ, l->stack.len) != NULL)
-		return -1;
-	switch (sh_top(l)) {
+	if (l->heredoc)
+		return "inside a here-document";
+	if (memchr(l->stack.buf, SH_BQ, l->stack.len) != NULL)
+		return "inside backquotes";
+	if (top == SH_COMMENT)
+		return "inside a comment";
+	if (l->escaped)
+		return "after a backslash";
+	/* $'...' or $(...) would be made of the $ and the value. */
+	if (l->last == '$' && top != SH_SQ && top != SH_ANSI)
+		return "after a $";
+	l->last = 'x';
+	switch (top) {
 	case SH_SQ:
 		for (p = v; *p != '\0'; p++) {
 			if (*p == '\'')
@@ -272,12 +300,24 @@ sh_quote(const struct sh_lex *l, struct strbuf *sb, const char *v)
 		}
 		break;
 	case SH_DQ:
-	case SH_ANSI:
 		for (p = v; *p != '\0'; p++) {
-			if (*p == '\\' || (sh_top(l) == SH_DQ ?
-			    strchr("\"$`", *p) != NULL : *p == '\''))
+			if (strchr("\\\"$`", *p) != NULL)
 				strbuf_addch(sb, '\\');
 			strbuf_addch(sb, *p);
+		}
+		break;
+	case SH_ANSI:
+		/*
+		 * Octal escapes rather than \' and \\: a shell without $'...'
+		 * (dash) reads '...' there, and must still see no quote.
+		 */
+		for (p = v; *p != '\0'; p++) {
+			if (*p == '\'')
+				strbuf_addstr(sb, "\\047");
+			else if (*p == '\\')
+				strbuf_addstr(sb, "\\134");
+			else
+				strbuf_addch(sb, *p);
 		}
 		break;
 	default:
@@ -291,7 +331,7 @@ sh_quote(const struct sh_lex *l, struct strbuf *sb, const char *v)
 		strbuf_addch(sb, '\'');
 		break;
 	}
-	return 0;
+	return NULL;
 }
 
 /*
@@ -305,8 +345,8 @@ resolve_refs(const char *s, const struct opdef *op, const struct value *flags,
     const char *const *extra, bool shell, char **cause)
 {
 	struct strbuf	 sb = STRBUF_INIT, val = STRBUF_INIT;
-	struct sh_lex	 lex = { STRBUF_INIT, false };
-	const char	*p = s, *end;
+	struct sh_lex	 lex = { STRBUF_INIT, false, false, '\0' };
+	const char	*p = s, *end, *why;
 
 	while ((end = strstr(p, "${")) != NULL) {
 		const char	*close = strchr(end, '}');
@@ -339,10 +379,9 @@ resolve_refs(const char *s, const struct opdef *op, const struct value *flags,
 				sh_scan(&lex, end, close + 1);
 		} else if (!shell || val.len == 0)
 			strbuf_add(&sb, val.buf, val.len);
-		else if (sh_quote(&lex, &sb, val.buf) == -1) {
-			set_cause(cause, "${%s} stands inside %s in a shell "
-			    "command, where its value cannot be quoted", name,
-			    lex.heredoc ? "a here-document" : "backquotes");
+		else if ((why = sh_quote(&lex, &sb, val.buf)) != NULL) {
+			set_cause(cause, "${%s} stands %s in a shell command, "
+			    "where its value cannot be quoted", name, why);
 			free(name);
 			strbuf_release(&sb);
 			strbuf_release(&val);

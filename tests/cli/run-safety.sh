@@ -31,6 +31,28 @@ heredoc:
   exec: "sh -c 'cat <<END\n${v}\nEND'"
   flags:
     v: x
+comment:
+  exec: |-
+    sh -c "# it's a comment, its quote is no quote
+    echo c= ${v}"
+  flags:
+    v: x
+dashansi:
+  exec: sh -c 'echo $'"'a=${v}'"
+  flags:
+    v: x
+afterdollar:
+  exec: sh -c 'echo $${v}'
+  flags:
+    v: x
+backslash:
+  exec: sh -c 'echo \${v}'
+  flags:
+    v: x
+incomment:
+  exec: "sh -c 'echo x # ${v}'"
+  flags:
+    v: x
 notshell:
   exec: printf '<%s>\n' 'echo ${v}'
   flags:
@@ -190,6 +212,11 @@ EOF
 	guild run -y bash v="$v" > "$TEST_TMP/out" 2>&1
 	ok "exec bash \$'...': $v arrives as it is" \
 	    test "$(cat "$TEST_TMP/out")" = "ansi=$v"
+	guild run -y comment v="$v" > "$TEST_TMP/out" 2>&1
+	ok "exec shell after a comment with a quote: $v arrives as it is" \
+	    test "$(cat "$TEST_TMP/out")" = "c= $v"
+	guild run -y dashansi v="$v" > "$TEST_TMP/out" 2>&1
+	ok "exec sh with \$'...': $v runs nothing" test $? -eq 0
 done
 ok "exec shells: nothing was run" no_pwned
 expect_output "exec shell: --print-cmd shows the quoted value" - -- \
@@ -197,14 +224,16 @@ expect_output "exec shell: --print-cmd shows the quoted value" - -- \
 sh -c 'echo "plain=" '"'"'a'"'"'\'"'"''"'"'b'"'"'; echo "dq=a'"'"'b"; echo '"'"'sq=a'"'"'\'"'"''"'"'b'"'"'; echo "$(echo sub= '"'"'a'"'"'\'"'"''"'"'b'"'"')"; echo "n=$#"' sh
 EOF
 before=$(ls "$runs" | wc -l)
-expect_output "exec shell: a value inside backquotes is refused" - 1 -- \
-    guild run -y backquotes 'v=$(touch PWNED)' <<'EOF'
-guild: operation backquotes: exec: ${v} stands inside backquotes in a shell command, where its value cannot be quoted
+for case in "backquotes:inside backquotes" "heredoc:inside a here-document" \
+    "incomment:inside a comment" "backslash:after a backslash" \
+    "afterdollar:after a \$"; do
+	op=${case%%:*}
+	where=${case#*:}
+	expect_output "exec shell: a value $where is refused" - 1 -- \
+	    guild run -y "$op" 'v=$(touch PWNED)' <<EOF
+guild: operation $op: exec: \${v} stands $where in a shell command, where its value cannot be quoted
 EOF
-expect_output "exec shell: a value in a here-document is refused" - 1 -- \
-    guild run -y heredoc 'v=$(touch PWNED)' <<'EOF'
-guild: operation heredoc: exec: ${v} stands inside a here-document in a shell command, where its value cannot be quoted
-EOF
+done
 ok "exec shell: the refused runs were not created" test "$(ls "$runs" | wc -l)" -eq "$before"
 expect_output "exec without a shell: values are not quoted" - -- \
     guild run -y notshell "v=it's" <<'EOF'
