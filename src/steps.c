@@ -1,6 +1,7 @@
 /* steps.c: run a pipeline's steps, each as a run of its own. */
 #include "common.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -90,8 +91,7 @@ resolve_refs(const char *s, const struct value *flags, bool *lead)
  * The words of a step's run: split first, then each word's references
  * replaced, so that a value is one argument whatever it holds. A word
  * that a value begins may not begin with '@' (guild run would read a
- * batch file) nor with '-' (an option), unless it follows an option,
- * whose value it then is.
+ * batch file) nor with '-' (an option), unless it is a negative number.
  */
 static int
 step_words(size_t step, const char *run, const struct value *flags,
@@ -106,9 +106,9 @@ step_words(size_t step, const char *run, const struct value *flags,
 		return -1;
 	for (j = 0; j < raw.n; j++) {
 		w = resolve_refs(raw.v[j], flags, &lead);
-		if (lead && (w[0] == '@' || (w[0] == '-' && (j == 0 ||
-		    raw.v[j - 1][0] != '-' ||
-		    strchr(raw.v[j - 1], '=') != NULL)))) {
+		if (lead && (w[0] == '@' || (w[0] == '-' &&
+		    !isdigit((unsigned char)w[1]) && !(w[1] == '.' &&
+		    isdigit((unsigned char)w[2]))))) {
 			set_cause(cause, "step %zu: %s gives '%s': a flag "
 			    "value cannot make %s", step, raw.v[j], w,
 			    w[0] == '@' ? "a batch file argument" :

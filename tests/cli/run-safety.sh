@@ -187,10 +187,14 @@ INFO: [guild] running echo: echo '@/etc/passwd'
 guild: invalid argument ''@/etc/passwd'': expected NAME=VAL
 Try 'guild run echo --help-op' for a list of flags or use --force-flags to skip this check.
 EOF
-expect_output "steps: after an option, a value may start with '-'" - -- \
-    guild run -y label v=-x <<'EOF'
-INFO: [guild] running echo: echo -l -x v=1
+expect_output "steps: a negative number may start a word" - -- \
+    guild run -y label v=-1.5 <<'EOF'
+INFO: [guild] running echo: echo -l -1.5 v=1
 <1>
+EOF
+expect_output "steps: a value that looks like an option is refused, even after one" - 1 -- \
+    guild run -y label v=--background <<'EOF'
+guild: step 1: ${v} gives '--background': a flag value cannot make an option
 EOF
 ok "steps: nothing was injected" no_pwned
 
