@@ -407,9 +407,11 @@ base_name(const char *path)
 
 /*
  * The index of the exec word that a shell runs as its command string
- * (`sh -c STRING`, `bash -lc STRING`, `env X=1 bash -c STRING`), or 0.
- * The shell must be the program, or follow env or nohup (with their
- * options and NAME=VALUE words).
+ * (`sh -c STRING`, `bash -lc STRING`, `env -u X bash -c STRING`,
+ * `timeout 60 sh -c STRING`), or 0. The shell is the first word that
+ * names one, wherever it stands: a wrapper that runs it (env, nice,
+ * timeout, srun, docker run...) changes nothing about how the shell reads
+ * its string, and a shell missed here would get its values unquoted.
  */
 static size_t
 shell_command_word(const struct strvec *words)
@@ -417,22 +419,16 @@ shell_command_word(const struct strvec *words)
 	static const char *const shells[] = { "sh", "bash", "dash", "zsh",
 	    "ksh", "ksh93", "mksh", "ash", "yash", "posh", "busybox" };
 	const char	*w;
-	size_t		 i = 0, k;
+	size_t		 i, k;
 	bool		 is_shell = false, c = false;
 
-	while (i < words->n && (strcmp(base_name(words->v[i]), "env") == 0 ||
-	    strcmp(base_name(words->v[i]), "nohup") == 0)) {
-		for (i++; i < words->n && (words->v[i][0] == '-' ||
-		    strchr(words->v[i], '=') != NULL); i++)
-			;
-	}
-	if (i >= words->n)
-		return 0;
-	for (k = 0; k < sizeof shells / sizeof *shells; k++)
-		if (strcmp(base_name(words->v[i]), shells[k]) == 0)
-			is_shell = true;
+	for (i = 0; i < words->n && !is_shell; i++)
+		for (k = 0; k < sizeof shells / sizeof *shells; k++)
+			if (strcmp(base_name(words->v[i]), shells[k]) == 0)
+				is_shell = true;
 	if (!is_shell)
 		return 0;
+	i--;
 	/* busybox sh -c ... */
 	if (strcmp(base_name(words->v[i]), "busybox") == 0 &&
 	    ++i < words->n && strcmp(words->v[i], "sh") != 0 &&
@@ -446,6 +442,10 @@ shell_command_word(const struct strvec *words)
 		}
 		if (w[0] != '-' && w[0] != '+')
 			break;
+		if (strcmp(w, "--rcfile") == 0 || strcmp(w, "--init-file") == 0) {
+			i++;		/* bash's options with a value */
+			continue;
+		}
 		if (w[1] == '-')
 			continue;	/* --login, --norc */
 		if (strcmp(w + 1, "o") == 0 || strcmp(w + 1, "O") == 0) {

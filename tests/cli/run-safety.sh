@@ -23,6 +23,10 @@ bash:
   exec: env A=1 bash -ec 'echo $'"'ansi=${v}'"
   flags:
     v: x
+bashopts:
+  exec: env -u UNSET_ME bash --norc --rcfile /dev/null -o pipefail -e -c 'echo opts= ${v}' name
+  flags:
+    v: x
 backquotes:
   exec: sh -c 'echo `echo ${v}`'
   flags:
@@ -216,6 +220,9 @@ EOF
 	guild run -y bash v="$v" > "$TEST_TMP/out" 2>&1
 	ok "exec bash \$'...': $v arrives as it is" \
 	    test "$(cat "$TEST_TMP/out")" = "ansi=$v"
+	guild run -y bashopts v="$v" > "$TEST_TMP/out" 2>&1
+	ok "exec bash with options: $v arrives as it is" \
+	    test "$(cat "$TEST_TMP/out")" = "opts= $v"
 	guild run -y comment v="$v" > "$TEST_TMP/out" 2>&1
 	ok "exec shell after a comment with a quote: $v arrives as it is" \
 	    test "$(cat "$TEST_TMP/out")" = "c= $v"
