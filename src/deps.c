@@ -857,8 +857,13 @@ copy_file(const char *src, const char *dst, mode_t mode, char **why)
 		free(tmp);
 		return -1;
 	}
+	/*
+	 * The kernel takes the umask off; setuid and setgid are never
+	 * given to a copy, which is data for the run, not a program to run
+	 * with its owner's rights.
+	 */
 	if ((out = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    mode & 07777)) == -1) {
+	    mode & 0777)) == -1) {
 		*why = xasprintf("%s: %s", dst, strerror(errno));
 		close(in);
 		free(tmp);

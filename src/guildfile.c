@@ -1412,6 +1412,131 @@ params_free(struct params *p)
 	smap_clear(&p->index);
 }
 
+struct refs {
+	size_t	*v, n, cap;
+};
+
+static void
+refs_push(struct refs *r, size_t i)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->v = xreallocarray(r->v, r->cap, sizeof *r->v);
+	}
+	r->v[r->n++] = i;
+}
+
+/* The params that s names in {{ }} references, as subst_text finds them. */
+static void
+param_refs(const char *s, size_t len, const struct params *p,
+    struct refs *out)
+{
+	const char	*name, *end;
+	size_t		 i = 0, j;
+	struct param	*val;
+
+	while (i + 1 < len) {
+		if (s[i] != '{' || s[i + 1] != '{') {
+			i++;
+			continue;
+		}
+		for (j = i + 2; j + 1 < len && s[j] != '\n'; j++)
+			if (s[j] == '}' && s[j + 1] == '}')
+				break;
+		if (j + 1 >= len || s[j] == '\n') {
+			i = j + 1;
+			continue;
+		}
+		name = s + i + 2;
+		end = s + j;
+		while (name < end && py_space(*name))
+			name++;
+		while (end > name && py_space(end[-1]))
+			end--;
+		if ((val = param_find(p, name, (size_t)(end - name))) != NULL)
+			refs_push(out, (size_t)(val - p->v));
+		i = j + 2;
+	}
+}
+
+/*
+ * A param that refers to itself, directly or through others, would be
+ * expanded again and again (to the size limit, when it doubles each
+ * time): an error before anything is expanded. The params that refer to
+ * nothing unresolved are peeled off; what is left each refers to one
+ * more that is left, so a walk from any of them ends on a cycle, named
+ * by its first param in the file.
+ */
+static int
+check_param_cycles(struct gload *g, const struct ynode *pm,
+    const struct params *raw)
+{
+	struct refs	 to = { NULL, 0, 0 }, from = { NULL, 0, 0 };
+	struct refs	 queue = { NULL, 0, 0 };
+	size_t		*off, *roff, *rfill, *left, i, k, cur, first, n = pm->n;
+	int		 rc = 0;
+
+	/* Edges i -> j (i refers to j), by source and by target. */
+	off = xcalloc(n + 1, sizeof *off);
+	for (i = 0; i < n; i++) {
+		off[i] = to.n;
+		if (is_string(pm->items[i]))
+			param_refs(pm->items[i]->str, pm->items[i]->len, raw,
+			    &to);
+	}
+	off[n] = to.n;
+	roff = xcalloc(n + 1, sizeof *roff);
+	for (k = 0; k < to.n; k++)
+		roff[to.v[k] + 1]++;
+	for (i = 0; i < n; i++)
+		roff[i + 1] += roff[i];
+	rfill = xcalloc(n, sizeof *rfill);
+	from.v = xcalloc(to.n + 1, sizeof *from.v);
+	for (i = 0; i < n; i++)
+		for (k = off[i]; k < off[i + 1]; k++)
+			from.v[roff[to.v[k]] + rfill[to.v[k]]++] = i;
+
+	left = xcalloc(n, sizeof *left);
+	for (i = 0; i < n; i++)
+		if ((left[i] = off[i + 1] - off[i]) == 0)
+			refs_push(&queue, i);
+	for (k = 0; k < queue.n; k++) {
+		cur = queue.v[k];
+		for (i = roff[cur]; i < roff[cur + 1]; i++)
+			if (--left[from.v[i]] == 0)
+				refs_push(&queue, from.v[i]);
+	}
+	if (queue.n < n) {
+		for (cur = 0; left[cur] == 0; cur++)
+			;
+		/* n steps along edges that stay among the left: on a cycle. */
+		for (i = 0; i < n; i++) {
+			for (k = off[cur]; left[to.v[k]] == 0; k++)
+				;
+			cur = to.v[k];
+		}
+		first = cur;
+		i = cur;
+		do {
+			for (k = off[i]; left[to.v[k]] == 0; k++)
+				;
+			i = to.v[k];
+			if (i < first)
+				first = i;
+		} while (i != cur);
+		rc = gerror(g, pm->keys[first], "param '%s' refers to itself",
+		    pm->keys[first]->str);
+	}
+	free(off);
+	free(roff);
+	free(rfill);
+	free(left);
+	free(to.v);
+	free(from.v);
+	free(queue.v);
+	return rc;
+}
+
 /*
  * Resolve each string parameter against the others until it stops
  * changing (Guild's _resolve_param), then substitute in data.
@@ -1437,6 +1562,8 @@ apply_params(struct gload *g, struct ynode *data)
 		return 0;
 	params_init(&raw, pm, false);
 	params_init(&res, pm, true);
+	if (check_param_cycles(g, pm, &raw) != 0)
+		goto out;
 	for (i = 0; i < pm->n; i++) {
 		if ((cur = gdup(g, pm->items[i])) == NULL)
 			goto out;

@@ -614,15 +614,6 @@ add_tree(struct creator *c, const char *disk, const char *rel, char **cause)
 	return rc;
 }
 
-static mode_t
-current_umask(void)
-{
-	mode_t	m = umask(022);
-
-	umask(m);
-	return m;
-}
-
 int
 runarchive_create(const char *path, enum runarchive_format format,
     const char *base, const struct strvec *names, char **cause)
@@ -681,7 +672,7 @@ runarchive_create(const char *path, enum runarchive_format format,
 	}
 	fd = -1;
 	/* mkstemp makes it 0600; an archive is an ordinary file. */
-	chmod(tmp, 0666 & ~current_umask());
+	chmod(tmp, 0666 & ~process_umask());
 	if (rename(tmp, path) == -1) {
 		set_cause(cause, "%s: %s", path, strerror(errno));
 		goto out;

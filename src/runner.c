@@ -151,13 +151,202 @@ detect_flags_dest(const char *path)
 	return dest;
 }
 
-/* Replace ${name} references in s: flags, then the given extra names. */
+/*
+ * Quoting of values put into a shell's command string (sh -c '...').
+ * The command string is lexed as the shell will read it, far enough to
+ * know the quoting in force where a ${name} stands, and the value is
+ * quoted for that place, so that it reaches the shell as data (one word
+ * where the reference was a word), never as code:
+ *
+ *	echo ${v}	'...' with ' as '\''
+ *	echo '${v}'	' as '\'' (the value closes and reopens the quote)
+ *	echo "${v}"	\ " $ ` escaped with a backslash
+ *	echo $'${v}'	' and \ as octal escapes (bash's $'...')
+ *	$( ... )	as at the top level: the shell reads it afresh
+ *
+ * Inside backquotes and here-documents a value is refused instead: each
+ * rereads the text once more, and no one quoting holds there. So is a
+ * value in a comment (a newline in it would end the comment), after a
+ * backslash (which would take the quote the value starts with) and after
+ * a $ (which would make $'...' or $(...) of the value).
+ */
+enum sh_ctx {
+	SH_PLAIN = 'p',
+	SH_SQ = 's',		/* '...' */
+	SH_DQ = 'd',		/* "..." */
+	SH_ANSI = 'a',		/* $'...' */
+	SH_PAREN = '(',		/* $( ... ) or ( ... ) */
+	SH_BQ = '`',		/* `...` */
+	SH_COMMENT = '#',	/* # to the end of the line */
+};
+
+struct sh_lex {
+	struct strbuf	 stack;		/* enum sh_ctx, innermost last */
+	bool		 heredoc;	/* a << was seen */
+	bool		 escaped;	/* the text ended in a backslash */
+	char		 last;		/* the last character read, or '\0' */
+};
+
+static enum sh_ctx
+sh_top(const struct sh_lex *l)
+{
+	return l->stack.len == 0 ? SH_PLAIN :
+	    (enum sh_ctx)l->stack.buf[l->stack.len - 1];
+}
+
+static void
+sh_pop(struct sh_lex *l)
+{
+	if (l->stack.len > 0)
+		l->stack.buf[--l->stack.len] = '\0';
+}
+
+/* Follow the shell's quoting over the template text [p, end). */
+static void
+sh_scan(struct sh_lex *l, const char *p, const char *end)
+{
+	for (; p < end; p++) {
+		enum sh_ctx	top = sh_top(l);
+		char		c = *p, next = p + 1 < end ? p[1] : '\0';
+		char		last = l->last;
+
+		l->last = c;
+		l->escaped = false;
+		if (c == '\\' && top != SH_SQ && top != SH_COMMENT) {
+			/* The next character is taken as it is. */
+			if (++p == end)
+				l->escaped = true;
+			l->last = '\0';
+			continue;
+		}
+		switch (top) {
+		case SH_SQ:
+		case SH_ANSI:
+			if (c == '\'')
+				sh_pop(l);
+			break;
+		case SH_COMMENT:
+			if (c == '\n')
+				sh_pop(l);
+			break;
+		case SH_DQ:
+			if (c == '"')
+				sh_pop(l);
+			else if (c == '$' && next == '(') {
+				strbuf_addch(&l->stack, SH_PAREN);
+				p++;
+			} else if (c == '`')
+				strbuf_addch(&l->stack, SH_BQ);
+			break;
+		default:
+			if (c == '\'')
+				strbuf_addch(&l->stack, SH_SQ);
+			else if (c == '"')
+				strbuf_addch(&l->stack, SH_DQ);
+			else if (c == '$' && next == '\'') {
+				strbuf_addch(&l->stack, SH_ANSI);
+				p++;
+			} else if (c == '$' && next == '(') {
+				strbuf_addch(&l->stack, SH_PAREN);
+				p++;
+			} else if (c == '(')
+				strbuf_addch(&l->stack, SH_PAREN);
+			else if (c == ')' && top == SH_PAREN)
+				sh_pop(l);
+			else if (c == '`') {
+				if (top == SH_BQ)
+					sh_pop(l);
+				else
+					strbuf_addch(&l->stack, SH_BQ);
+			} else if (c == '<' && next == '<')
+				l->heredoc = true;
+			else if (c == '#' && (last == '\0' ||
+			    strchr(" \t\n;&|()", last) != NULL))
+				strbuf_addch(&l->stack, SH_COMMENT);
+			break;
+		}
+	}
+}
+
+/*
+ * Add value to sb quoted for where the lexer stands; NULL, or why it
+ * cannot be.
+ */
+static const char *
+sh_quote(struct sh_lex *l, struct strbuf *sb, const char *v)
+{
+	enum sh_ctx	 top = sh_top(l);
+	const char	*p;
+
+	if (l->heredoc)
+		return "inside a here-document";
+	if (memchr(l->stack.buf, SH_BQ, l->stack.len) != NULL)
+		return "inside backquotes";
+	if (top == SH_COMMENT)
+		return "inside a comment";
+	if (l->escaped)
+		return "after a backslash";
+	/* $'...' or $(...) would be made of the $ and the value. */
+	if (l->last == '$' && top != SH_SQ && top != SH_ANSI)
+		return "after a $";
+	l->last = 'x';
+	switch (top) {
+	case SH_SQ:
+		for (p = v; *p != '\0'; p++) {
+			if (*p == '\'')
+				strbuf_addstr(sb, "'\\''");
+			else
+				strbuf_addch(sb, *p);
+		}
+		break;
+	case SH_DQ:
+		for (p = v; *p != '\0'; p++) {
+			if (strchr("\\\"$`", *p) != NULL)
+				strbuf_addch(sb, '\\');
+			strbuf_addch(sb, *p);
+		}
+		break;
+	case SH_ANSI:
+		/*
+		 * Octal escapes rather than \' and \\: a shell without $'...'
+		 * (dash) reads '...' there, and must still see no quote.
+		 */
+		for (p = v; *p != '\0'; p++) {
+			if (*p == '\'')
+				strbuf_addstr(sb, "\\047");
+			else if (*p == '\\')
+				strbuf_addstr(sb, "\\134");
+			else
+				strbuf_addch(sb, *p);
+		}
+		break;
+	default:
+		strbuf_addch(sb, '\'');
+		for (p = v; *p != '\0'; p++) {
+			if (*p == '\'')
+				strbuf_addstr(sb, "'\\''");
+			else
+				strbuf_addch(sb, *p);
+		}
+		strbuf_addch(sb, '\'');
+		break;
+	}
+	return NULL;
+}
+
+/*
+ * Replace ${name} references in s: flags, then the given extra names.
+ * With shell set, s is a shell's command string and every value is
+ * quoted for the shell (see above). NULL, with cause, when a value
+ * stands where it cannot be quoted.
+ */
 static char *
 resolve_refs(const char *s, const struct opdef *op, const struct value *flags,
-    const char *const *extra)
+    const char *const *extra, bool shell, char **cause)
 {
-	struct strbuf	 sb = STRBUF_INIT;
-	const char	*p = s, *end;
+	struct strbuf	 sb = STRBUF_INIT, val = STRBUF_INIT;
+	struct sh_lex	 lex = { STRBUF_INIT, false, false, '\0' };
+	const char	*p = s, *end, *why;
 
 	while ((end = strstr(p, "${")) != NULL) {
 		const char	*close = strchr(end, '}');
@@ -169,25 +358,104 @@ resolve_refs(const char *s, const struct opdef *op, const struct value *flags,
 		if (close == NULL)
 			break;
 		strbuf_add(&sb, p, (size_t)(end - p));
+		if (shell)
+			sh_scan(&lex, p, end);
 		name = xstrndup(end + 2, (size_t)(close - end - 2));
+		strbuf_reset(&val);
 		for (i = 0; extra != NULL && extra[i] != NULL; i += 2)
 			if (strcmp(extra[i], name) == 0) {
-				strbuf_addstr(&sb, extra[i + 1]);
+				strbuf_addstr(&val, extra[i + 1]);
 				done = true;
 				break;
 			}
 		if (!done && (v = value_map_get(flags, name)) != NULL) {
 			if (v->type != VALUE_NULL)
-				flag_encode_arg(&sb, opdef_flag(op, name), v);
+				flag_encode_arg(&val, opdef_flag(op, name), v);
 			done = true;
 		}
-		if (!done)
+		if (!done) {
 			strbuf_add(&sb, end, (size_t)(close - end + 1));
+			if (shell)
+				sh_scan(&lex, end, close + 1);
+		} else if (!shell || val.len == 0)
+			strbuf_add(&sb, val.buf, val.len);
+		else if ((why = sh_quote(&lex, &sb, val.buf)) != NULL) {
+			set_cause(cause, "${%s} stands %s in a shell command, "
+			    "where its value cannot be quoted", name, why);
+			free(name);
+			strbuf_release(&sb);
+			strbuf_release(&val);
+			strbuf_release(&lex.stack);
+			return NULL;
+		}
 		free(name);
 		p = close + 1;
 	}
 	strbuf_addstr(&sb, p);
+	strbuf_release(&val);
+	strbuf_release(&lex.stack);
 	return strbuf_detach(&sb, NULL);
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
+/*
+ * The index of the exec word that a shell runs as its command string
+ * (`sh -c STRING`, `bash -lc STRING`, `env -u X bash -c STRING`,
+ * `timeout 60 sh -c STRING`), or 0. The shell is the first word that
+ * names one, wherever it stands: a wrapper that runs it (env, nice,
+ * timeout, srun, docker run...) changes nothing about how the shell reads
+ * its string, and a shell missed here would get its values unquoted.
+ */
+static size_t
+shell_command_word(const struct strvec *words)
+{
+	static const char *const shells[] = { "sh", "bash", "dash", "zsh",
+	    "ksh", "ksh93", "mksh", "ash", "yash", "posh", "busybox" };
+	const char	*w;
+	size_t		 i, k;
+	bool		 is_shell = false, c = false;
+
+	for (i = 0; i < words->n && !is_shell; i++)
+		for (k = 0; k < sizeof shells / sizeof *shells; k++)
+			if (strcmp(base_name(words->v[i]), shells[k]) == 0)
+				is_shell = true;
+	if (!is_shell)
+		return 0;
+	i--;
+	/* busybox sh -c ... */
+	if (strcmp(base_name(words->v[i]), "busybox") == 0 &&
+	    ++i < words->n && strcmp(words->v[i], "sh") != 0 &&
+	    strcmp(words->v[i], "ash") != 0)
+		return 0;
+	for (i++; i < words->n; i++) {
+		w = words->v[i];
+		if (strcmp(w, "--") == 0 || strcmp(w, "-") == 0) {
+			i++;
+			break;
+		}
+		if (w[0] != '-' && w[0] != '+')
+			break;
+		if (strcmp(w, "--rcfile") == 0 || strcmp(w, "--init-file") == 0) {
+			i++;		/* bash's options with a value */
+			continue;
+		}
+		if (w[1] == '-')
+			continue;	/* --login, --norc */
+		if (strcmp(w + 1, "o") == 0 || strcmp(w + 1, "O") == 0) {
+			i++;		/* -o pipefail */
+			continue;
+		}
+		if (w[0] == '-' && strchr(w, 'c') != NULL)
+			c = true;
+	}
+	return c && i < words->n ? i : 0;
 }
 
 static int
@@ -199,7 +467,8 @@ plan_command(const struct runner_spec *spec, struct run_plan *plan,
 	struct strvec		 words = STRVEC_INIT, flag_args = STRVEC_INIT;
 	char			*python = runner_python_exe();
 	const char		*extra[7];
-	size_t			 i;
+	char			*err = NULL;
+	size_t			 i, shell;
 	int			 rc = -1;
 
 	extra[0] = "python_exe";
@@ -221,14 +490,24 @@ plan_command(const struct runner_spec *spec, struct run_plan *plan,
 		}
 		flags_args(op, spec->flags, flags_dest_parse(plan->flags_dest),
 		    NULL, &flag_args);
+		shell = shell_command_word(&words);
 		for (i = 0; i < words.n; i++) {
+			char	*w;
+
 			if (strcmp(words.v[i], "${flag_args}") == 0) {
 				strvec_pushv(&plan->argv,
 				    (const char *const *)flag_args.v);
 				continue;
 			}
-			strvec_push_nodup(&plan->argv,
-			    resolve_refs(words.v[i], op, spec->flags, extra));
+			w = resolve_refs(words.v[i], op, spec->flags, extra,
+			    shell != 0 && i == shell, &err);
+			if (w == NULL) {
+				set_cause(cause, "operation %s: exec: %s",
+				    plan->opname, err);
+				free(err);
+				goto out;
+			}
+			strvec_push_nodup(&plan->argv, w);
 		}
 		rc = 0;
 		goto out;
@@ -266,7 +545,8 @@ plan_command(const struct runner_spec *spec, struct run_plan *plan,
 	strvec_push(&plan->argv, "guild.op_main");
 	for (i = 0; i < words.n; i++)
 		strvec_push_nodup(&plan->argv,
-		    resolve_refs(words.v[i], op, spec->flags, extra));
+		    resolve_refs(words.v[i], op, spec->flags, extra, false,
+		    NULL));
 	flags_args(op, spec->flags, flags_dest_parse(plan->flags_dest),
 	    &plan->argv, &flag_args);
 	if (flag_args.n > 0) {
@@ -305,7 +585,8 @@ plan_env(const struct runner_spec *spec, struct run_plan *plan)
 			char		*v;
 
 			value_format_flag(&sb, op->env->u.map.v[i]);
-			v = resolve_refs(sb.buf, op, spec->flags, NULL);
+			v = resolve_refs(sb.buf, op, spec->flags, NULL, false,
+			    NULL);
 			op_setenv(plan, op->env->u.map.k[i], v);
 			free(v);
 			strbuf_release(&sb);
@@ -413,21 +694,86 @@ strings_value(const struct strvec *sv)
 	return list;
 }
 
-/* Names of variables that must not be saved: Guild's rule. */
+/*
+ * Words that, as a whole component of a variable's name, mark it as
+ * holding a secret: OPENAI_API_KEY, MYSQL_PWD, SSH_PASS... but not
+ * KEYBOARD_LAYOUT or PASSTHROUGH.
+ */
+static const char *const secret_words[] = {
+	"apikey", "auth", "cred", "creds", "credential", "credentials",
+	"key", "keys", "pass", "passphrase", "passwd", "private", "privkey",
+	"pw", "pwd",
+};
+
 static bool
-is_secret(const struct opdef *op, const char *name)
+secret_word(const char *w, size_t len)
 {
-	char	*lower = xstrdup(name), *p;
+	size_t	i;
+
+	for (i = 0; i < sizeof secret_words / sizeof *secret_words; i++)
+		if (strlen(secret_words[i]) == len &&
+		    strncmp(secret_words[i], w, len) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * "scheme://user:password@host...": a URL that carries a password. A '/'
+ * does not end the user part, so that a password with an unescaped '/'
+ * is still found (at worst a URL is left out that had no password).
+ */
+static bool
+url_has_password(const char *v)
+{
+	const char	*p = v, *auth, *end, *at, *colon;
+
+	while ((p = strstr(p, "://")) != NULL) {
+		auth = p + 3;
+		end = auth + strcspn(auth, " \t\n,;");
+		at = NULL;
+		for (colon = auth; colon < end; colon++)
+			if (*colon == '@')
+				at = colon;
+		if (at != NULL) {
+			colon = memchr(auth, ':', (size_t)(at - auth));
+			if (colon != NULL && colon + 1 < at)
+				return true;
+		}
+		p = auth;
+	}
+	return false;
+}
+
+bool
+runner_env_secret(const char *name, const char *value)
+{
+	char	*lower = xstrdup(name), *p, *w;
 	bool	 secret;
 
 	for (p = lower; *p != '\0'; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
+	/* Guild's rule first: these anywhere in the name. */
 	secret = strstr(lower, "password") != NULL ||
-	    strstr(lower, "token") != NULL || strstr(lower, "secret") != NULL ||
-	    strvec_find(&op->env_secrets, name) >= 0;
+	    strstr(lower, "token") != NULL || strstr(lower, "secret") != NULL;
+	/* PWD alone is the shell's working directory, not a password. */
+	for (w = p = lower; !secret && strcmp(lower, "pwd") != 0; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+			continue;
+		secret = secret_word(w, (size_t)(p - w));
+		if (*p == '\0')
+			break;
+		w = p + 1;
+	}
 	free(lower);
-	return secret;
+	return secret || (value != NULL && url_has_password(value));
+}
+
+static bool
+is_secret(const struct opdef *op, const char *name, const char *value)
+{
+	return runner_env_secret(name, value) ||
+	    strvec_find(&op->env_secrets, name) >= 0;
 }
 
 static struct value *
@@ -442,7 +788,7 @@ env_value(const struct opdef *op, const struct strvec *env)
 		if (eq == NULL)
 			continue;
 		name = xstrndup(env->v[i], (size_t)(eq - env->v[i]));
-		if (!is_secret(op, name))
+		if (!is_secret(op, name, eq + 1))
 			value_map_set(map, name, value_string(eq + 1));
 		free(name);
 	}
@@ -481,7 +827,7 @@ op_value(const struct runner_spec *spec, const struct run_plan *plan)
 		if (eq == NULL)
 			continue;
 		name = xstrndup(plan->op_env.v[i], (size_t)(eq - plan->op_env.v[i]));
-		if (!is_secret(spec->op, name))
+		if (!is_secret(spec->op, name, eq + 1))
 			value_map_set(env, name, value_string(eq + 1));
 		free(name);
 	}

@@ -111,6 +111,16 @@ void		 runner_free(struct runner *);
  */
 int		 runner_fail(struct run *, int exit_status, char **cause);
 
+/*
+ * Whether an environment variable must not be recorded in the run's env
+ * attr: a name with PASSWORD, TOKEN or SECRET in it (Guild's rule), or
+ * with a component (split at anything but letters and digits) KEY, KEYS,
+ * APIKEY, PRIVKEY, PWD (not PWD alone), PW, PASS, PASSWD, PASSPHRASE,
+ * AUTH, CRED, CREDS, CREDENTIAL(S) or PRIVATE, in any case; or a value
+ * with a URL that carries a password (scheme://user:password@host).
+ */
+bool		 runner_env_secret(const char *name, const char *value);
+
 /* The python interpreter guild uses: $GUILD_PYTHON_EXE, else python3 in PATH. */
 char		*runner_python_exe(void);
 /* This guild program, for pipelines: $GUILD_EXE, else /proc/self/exe. */

@@ -458,7 +458,13 @@ copy_file(struct walk *w, const char *src, const char *rel, mode_t mode,
 		}
 		digest_update(sha1, buf, (size_t)n);
 	}
-	if (fchmod(dfd, mode & 07777) == -1 || close(dfd) == -1) {
+	/*
+	 * The project file's permission bits, less the umask, as cp(1)
+	 * does; never setuid or setgid: the copy is a record, not a
+	 * program to be run with its owner's rights.
+	 */
+	if (fchmod(dfd, mode & 0777 & ~process_umask()) == -1 ||
+	    close(dfd) == -1) {
 		dfd = -1;
 		set_cause(cause, "%s: %s", dst, strerror(errno));
 		goto out;

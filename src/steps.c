@@ -1,6 +1,7 @@
 /* steps.c: run a pipeline's steps, each as a run of its own. */
 #include "common.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -53,13 +54,19 @@ logf_(steps_log_fn log, void *arg, const char *fmt, ...)
 	free(s);
 }
 
-/* ${name} -> the pipeline's flag value; other text as it is. */
+/*
+ * ${name} -> the pipeline's flag value; other text as it is. *lead is set
+ * when s starts with a reference that was replaced, so that the value
+ * decides how the word begins.
+ */
 static char *
-resolve_refs(const char *s, const struct value *flags)
+resolve_refs(const char *s, const struct value *flags, bool *lead)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	const char	*p = s, *open, *close;
 
+	if (lead != NULL)
+		*lead = false;
 	while ((open = strstr(p, "${")) != NULL &&
 	    (close = strchr(open, '}')) != NULL) {
 		char			*name;
@@ -67,15 +74,53 @@ resolve_refs(const char *s, const struct value *flags)
 
 		strbuf_add(&sb, p, (size_t)(open - p));
 		name = xstrndup(open + 2, (size_t)(close - open - 2));
-		if ((v = value_map_get(flags, name)) != NULL)
+		if ((v = value_map_get(flags, name)) != NULL) {
 			value_format_flag(&sb, v);
-		else
+			if (lead != NULL && open == s)
+				*lead = true;
+		} else
 			strbuf_add(&sb, open, (size_t)(close - open + 1));
 		free(name);
 		p = close + 1;
 	}
 	strbuf_addstr(&sb, p);
 	return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * The words of a step's run: split first, then each word's references
+ * replaced, so that a value is one argument whatever it holds. A word
+ * that a value begins may not begin with '@' (guild run would read a
+ * batch file) nor with '-' (an option), unless it is a negative number.
+ */
+static int
+step_words(size_t step, const char *run, const struct value *flags,
+    struct strvec *words, char **cause)
+{
+	struct strvec	 raw = STRVEC_INIT;
+	size_t		 j;
+	bool		 lead;
+	char		*w;
+
+	if (shlex_split(run, &raw, cause) == -1)
+		return -1;
+	for (j = 0; j < raw.n; j++) {
+		w = resolve_refs(raw.v[j], flags, &lead);
+		if (lead && (w[0] == '@' || (w[0] == '-' &&
+		    !isdigit((unsigned char)w[1]) && !(w[1] == '.' &&
+		    isdigit((unsigned char)w[2]))))) {
+			set_cause(cause, "step %zu: %s gives '%s': a flag "
+			    "value cannot make %s", step, raw.v[j], w,
+			    w[0] == '@' ? "a batch file argument" :
+			    "an option");
+			free(w);
+			strvec_clear(&raw);
+			return -1;
+		}
+		strvec_push_nodup(words, w);
+	}
+	strvec_clear(&raw);
+	return 0;
 }
 
 /* The run a step link names, or NULL; -1 when something else is there. */
@@ -260,7 +305,7 @@ steps_run(const char *run_dir, const char *guild_exe, steps_log_fn log,
 		struct strvec		 assigns = STRVEC_INIT;
 		struct strbuf		 desc = STRBUF_INIT;
 		struct opdef		*op;
-		char			*text, *name, *link, *id = NULL, *opname;
+		char			*name, *link, *id = NULL, *opname;
 		const char		*base;
 		bool			 isolate = true, restart;
 		int			 n;
@@ -273,9 +318,7 @@ steps_run(const char *run_dir, const char *guild_exe, steps_log_fn log,
 			set_cause(cause, "step %zu: missing run", i + 1);
 			goto out;
 		}
-		text = resolve_refs(runv->u.s, flags);
-		n = shlex_split(text, &words, cause);
-		free(text);
+		n = step_words(i + 1, runv->u.s, flags, &words, cause);
 		if (n == -1 || words.n == 0) {
 			if (n != -1)
 				set_cause(cause, "step %zu: empty run", i + 1);
@@ -289,7 +332,7 @@ steps_run(const char *run_dir, const char *guild_exe, steps_log_fn log,
 			const struct value *fv = sflags->u.map.v[j];
 
 			if (fv->type == VALUE_STRING) {
-				char	*r = resolve_refs(fv->u.s, flags);
+				char	*r = resolve_refs(fv->u.s, flags, NULL);
 
 				strbuf_addstr(&v, r);
 				free(r);

@@ -337,6 +337,44 @@ rm_rf(const char *path, char **cause)
 	return 0;
 }
 
+/*
+ * The umask, read without changing it: umask(2) can only be read by
+ * setting it, and a second thread (the index scan has some) creating a
+ * file in between would get the wrong mode. Linux shows it in
+ * /proc/self/status since 4.7; elsewhere the set-and-restore pair is the
+ * only way, done once. guild never changes its umask, so once is enough.
+ */
+mode_t
+process_umask(void)
+{
+	static int	 known;
+	static mode_t	 mask;
+	FILE		*f;
+	char		*line = NULL;
+	size_t		 cap = 0;
+	unsigned	 m;
+
+	if (known)
+		return mask;
+	if ((f = fopen("/proc/self/status", "re")) != NULL) {
+		while (getline(&line, &cap, f) != -1) {
+			if (sscanf(line, "Umask: %o", &m) == 1) {
+				mask = (mode_t)(m & 0777);
+				known = 1;
+				break;
+			}
+		}
+		free(line);
+		fclose(f);
+	}
+	if (!known) {
+		mask = umask(022);
+		umask(mask);
+		known = 1;
+	}
+	return mask;
+}
+
 int
 write_file_atomic(const char *path, const void *data, size_t len, char **cause)
 {
@@ -371,7 +409,8 @@ write_file_atomic(const char *path, const void *data, size_t len, char **cause)
 		p += n;
 		left -= (size_t)n;
 	}
-	if (fchmod(fd, 0644) == -1)
+	/* mkostemp makes it 0600; an attr is an ordinary file. */
+	if (fchmod(fd, 0666 & ~process_umask()) == -1)
 		goto fail;
 	if (close(fd) == -1) {
 		fd = -1;

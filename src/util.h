@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* "a" + "/" + "b", without doubling slashes. Caller frees. */
 char	*path_join(const char *a, const char *b);
@@ -51,6 +52,13 @@ int	 file_open_regular(int dfd, const char *path, unsigned flags,
 int	 file_read_regular(int dfd, const char *path, unsigned flags,
 	    size_t max, struct strbuf *sb, struct stat *st, char **cause);
 
+/*
+ * The process's umask (read once, without changing it where the system
+ * allows), for files that are created 0600 and then given the mode an
+ * ordinary new file would have.
+ */
+mode_t	 process_umask(void);
+
 /* mkdir -p; -1 with cause. */
 int	 mkdir_p(const char *path, unsigned mode, char **cause);
 /*
@@ -65,7 +73,8 @@ int	 rm_rf(const char *path, char **cause);
 /*
  * Write a whole file atomically: a hidden temporary file in the same
  * directory, renamed over path, so readers see the old file or the new
- * one, never a part. (No fsync: attrs are rewritten often, and a crash
+ * one, never a part. Its mode is 0666 less the umask, as for any new
+ * file. (No fsync: attrs are rewritten often, and a crash
  * loses at most the newest value, never leaves a torn one.)
  */
 int	 write_file_atomic(const char *path, const void *data, size_t len,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "runner.h"
 #include "strbuf.h"
 #include "strvec.h"
 #include "tap.h"
@@ -221,6 +222,57 @@ test_attrs(struct run *run)
 		ok(strstr(cause, "attrs/bad") != NULL, "error names the file: %s",
 		    cause);
 	free(cause);
+}
+
+/* What the env attr leaves out (runner_env_secret). */
+static void
+test_env_secret(void)
+{
+	static const struct {
+		const char	*name, *value;
+		bool		 secret;
+	} cases[] = {
+		/* Guild's rule: anywhere in the name. */
+		{ "DB_PASSWORD", "x", true },
+		{ "GITHUB_TOKEN", "x", true },
+		{ "mysecretthing", "x", true },
+		/* Whole components, any case. */
+		{ "OPENAI_API_KEY", "x", true },
+		{ "AWS_ACCESS_KEY_ID", "x", true },
+		{ "MYSQL_PWD", "x", true },
+		{ "PRIVATE_KEY", "x", true },
+		{ "CREDENTIALS", "x", true },
+		{ "GOOGLE_APPLICATION_CREDENTIALS", "x", true },
+		{ "SSH_PASS", "x", true },
+		{ "http_auth", "x", true },
+		{ "api-key", "x", true },
+		{ "my.apikey", "x", true },
+		{ "KEY", "x", true },
+		/* Not a component: kept. */
+		{ "KEYBOARD_LAYOUT", "us", false },
+		{ "MONKEY", "x", false },
+		{ "PASSTHROUGH", "1", false },
+		{ "AUTHOR", "me", false },
+		{ "PATH", "/bin", false },
+		{ "LANG", "C", false },
+		/* The working directory is no password. */
+		{ "PWD", "/tmp", false },
+		{ "OLDPWD", "/tmp", false },
+		/* URLs with a password, whatever the name. */
+		{ "DATABASE_URL", "postgres://u:pw@h:5432/db", true },
+		{ "PIP_EXTRA", "x https://u:p/w@h/simple", true },
+		{ "PROXY", "http://h:3128,http://u:p@h2", true },
+		{ "PLAIN_URL", "https://alice@h/x", false },
+		{ "BLANK_URL", "https://alice:@h/x", false },
+		{ "NO_AT", "https://h:8080/x", false },
+		{ "MAILTO", "mailto:a@b", false },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof cases / sizeof *cases; i++)
+		ok(runner_env_secret(cases[i].name, cases[i].value) ==
+		    cases[i].secret, "env %s=%s is %s", cases[i].name,
+		    cases[i].value, cases[i].secret ? "secret" : "kept");
 }
 
 static void
@@ -577,6 +629,7 @@ main(void)
 
 	test_ids();
 	test_shlex();
+	test_env_secret();
 
 	run = run_create(runs, NULL, &cause);
 	ok(run != NULL, "create a run");

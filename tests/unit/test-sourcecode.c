@@ -289,8 +289,8 @@ test_default(const char *proj)
 		diag("warning: %s", warnings.v[i]);
 
 	p = xasprintf("%s/.guild/sourcecode/sub/deeper/z.sh", run);
-	ok(stat(p, &st) == 0 && (st.st_mode & 07777) == 0755,
-	    "mode preserved");
+	ok(stat(p, &st) == 0 && (st.st_mode & 07777) == 0750,
+	    "mode preserved, less the umask (027)");
 	s = slurp(p);
 	is_str(s, "echo z\n", "content copied");
 	free(s);
@@ -626,11 +626,53 @@ test_unreadable(void)
 	free(proj);
 }
 
+/* Copies keep the permission bits less the umask, never setuid/setgid. */
+static void
+test_modes(void)
+{
+	struct sourcecode_result res;
+	struct stat	 st;
+	char		*proj = xasprintf("%s/modes", tmp), *run, *files, *p;
+	static const struct {
+		const char	*name;
+		mode_t		 mode, want;
+	} f[] = {
+		{ "setuid.sh", 04755, 0750 },
+		{ "setgid.py", 02775, 0750 },
+		{ "both.sh", 06777, 0750 },
+		{ "plain.txt", 0666, 0640 },
+		{ "private.txt", 0600, 0600 },
+	};
+	size_t		 i;
+
+	for (i = 0; i < sizeof f / sizeof *f; i++)
+		write_bytes(proj, f[i].name, "x\n", 2, f[i].mode);
+	files = snap(proj, NULL, NULL, &res, &run);
+	is_str(files, "both.sh plain.txt private.txt setgid.py setuid.sh",
+	    "modes: all copied");
+	for (i = 0; i < sizeof f / sizeof *f; i++) {
+		p = xasprintf("%s/.guild/sourcecode/%s", run, f[i].name);
+		if (stat(p, &st) == -1)
+			st.st_mode = 0;
+		ok((st.st_mode & 07777) == f[i].want,
+		    "%s %04o is copied %04o (got %04o)", f[i].name,
+		    (unsigned)f[i].mode, (unsigned)f[i].want,
+		    (unsigned)(st.st_mode & 07777));
+		free(p);
+	}
+	sourcecode_result_clear(&res);
+	free(files);
+	free(run);
+	free(proj);
+}
+
 int
 main(void)
 {
 	char	*proj;
 
+	/* Before anything reads it: the copies' modes are checked under it. */
+	umask(027);
 	tmp = xstrdup("/tmp/test-sourcecode-XXXXXX");
 	if (mkdtemp(tmp) == NULL) {
 		perror("mkdtemp");
@@ -646,6 +688,7 @@ main(void)
 	test_limit();
 	test_digest_value();
 	test_unreadable();
+	test_modes();
 
 	strvec_clear(&warnings);
 	rm_rf(tmp, NULL);
