@@ -84,6 +84,9 @@ static const struct cmd_option run_options[] = {
 	{ 0 }
 };
 
+/* Trials a preview (--print-trials, --print-cmd, --print-env) shows. */
+#define PREVIEW_MAX_TRIALS	1000
+
 struct fg {
 	struct loop		*loop;
 	struct runner		*runner;
@@ -486,6 +489,65 @@ random_seed(void)
 	return seed & 0xffffffffULL;
 }
 
+/* --print-cmd and --print-env of a planned run. */
+static void
+print_plan(const struct cmd_args *a, const struct run_plan *plan)
+{
+	size_t	i;
+
+	if (cmd_arg_has(a, OPT_PRINT_CMD)) {
+		struct strbuf	sb = STRBUF_INIT;
+
+		for (i = 0; i < plan->argv.n; i++) {
+			if (i > 0)
+				strbuf_addch(&sb, ' ');
+			shlex_quote(&sb, plan->argv.v[i]);
+		}
+		printf("%s\n", sb.buf);
+		strbuf_release(&sb);
+	}
+	if (cmd_arg_has(a, OPT_PRINT_ENV)) {
+		struct strvec	env = STRVEC_INIT;
+
+		strvec_pushv(&env, (const char *const *)plan->env.v);
+		strvec_sort(&env);
+		for (i = 0; i < env.n; i++)
+			printf("%s\n", env.v[i]);
+		strvec_clear(&env);
+	}
+}
+
+/*
+ * --print-cmd and --print-env of a batch: each trial's, in order (with
+ * --print-env, a blank line between trials). Nothing is created.
+ */
+static int
+print_trial_plans(const struct cmd_args *a, const struct guild_home *home,
+    const struct opdef *op, const struct value *resolved)
+{
+	struct runner_spec	 spec;
+	struct run_plan		 plan;
+	char			*cause = NULL;
+	size_t			 i;
+
+	for (i = 0; i < resolved->u.list.n; i++) {
+		memset(&spec, 0, sizeof spec);
+		spec.home = home;
+		spec.op = op;
+		spec.flags = resolved->u.list.v[i];
+		spec.label = cmd_arg_value(a, OPT_LABEL);
+		if (runner_plan(&spec, &plan, &cause) == -1) {
+			cli_error_cause(cause);
+			return -1;
+		}
+		if (i > 0 && cmd_arg_has(a, OPT_PRINT_ENV))
+			printf("\n");
+		print_plan(a, &plan);
+		run_plan_clear(&plan);
+	}
+	return 0;
+}
+
 /* The --print-trials table: "#  lr  epochs" / "1  0.1  2". */
 static void
 print_trials(const struct opdef *op, const struct value *resolved)
@@ -639,13 +701,14 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
     const struct strvec *files, enum batch_kind kind)
 {
 	struct batch_spec	 bs;
-	struct value		*rows = value_list(), *trials = NULL;
+	struct batch_gen	*gen = NULL;
+	struct value		*rows = value_list();
 	struct value		*resolved = value_list(), *shown = NULL;
 	struct run		*brun;
 	char			*cause = NULL, *name, *what;
 	long			 max_trials, parallel, seedopt;
 	uint64_t		 seed;
-	size_t			 i, k;
+	size_t			 i, k, ntrials, ncheck;
 	int			 rc = 1;
 
 	if ((max_trials = int_option(a, OPT_MAX_TRIALS, "max-trials", 0)) < 0 ||
@@ -671,17 +734,32 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 		r->u.list.n = 0;
 		value_free(r);
 	}
-	if (batch_trials(op, user_flags, rows, kind, max_trials, seed, &trials,
-	    &cause) == -1) {
+	if ((gen = batch_gen_new(op, user_flags, rows, kind, max_trials, seed,
+	    &cause)) == NULL) {
 		rc = cli_error_cause(cause);
 		goto out;
 	}
-	/* Every trial's flags are checked before anything is created. */
-	for (i = 0; i < trials->u.list.n; i++) {
-		struct value	*f;
+	ntrials = batch_gen_count(gen);
+	/*
+	 * Flags are checked before anything is created: every trial of a
+	 * grid (made whole anyway), the first of a random search (the rest
+	 * as they start: a search may have millions). Previews keep the
+	 * first PREVIEW_MAX_TRIALS.
+	 */
+	ncheck = kind == BATCH_RANDOM && ntrials > PREVIEW_MAX_TRIALS ?
+	    PREVIEW_MAX_TRIALS : ntrials;
+	for (i = 0; i < ncheck; i++) {
+		struct value	*t, *f;
+		int		 r;
 
-		if (flags_apply(op, trials->u.list.v[i],
-		    cmd_arg_has(a, OPT_FORCE_FLAGS), &f, &cause) == -1) {
+		if ((t = batch_gen_next(gen, &cause)) == NULL) {
+			rc = cli_error_cause(cause);
+			goto out;
+		}
+		r = flags_apply(op, t, cmd_arg_has(a, OPT_FORCE_FLAGS), &f,
+		    &cause);
+		value_free(t);
+		if (r == -1) {
 			cli_error_cause(cause);
 			name = opdef_fullname(op);
 			fprintf(stderr, "Try 'guild run %s --help-op' for a list "
@@ -690,14 +768,26 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 			free(name);
 			goto out;
 		}
-		value_list_push(resolved, f);
+		if (i < PREVIEW_MAX_TRIALS)
+			value_list_push(resolved, f);
+		else
+			value_free(f);
 	}
-	if (cmd_arg_has(a, OPT_PRINT_TRIALS)) {
-		print_trials(op, resolved);
+	batch_gen_rewind(gen);
+	if (cmd_arg_has(a, OPT_PRINT_TRIALS) || cmd_arg_has(a, OPT_PRINT_CMD) ||
+	    cmd_arg_has(a, OPT_PRINT_ENV)) {
+		if (cmd_arg_has(a, OPT_PRINT_TRIALS))
+			print_trials(op, resolved);
+		else if (print_trial_plans(a, home, op, resolved) == -1)
+			goto out;
+		if (ntrials > resolved->u.list.n)
+			printf("... and %zu more trial%s\n",
+			    ntrials - resolved->u.list.n,
+			    ntrials - resolved->u.list.n == 1 ? "" : "s");
 		rc = 0;
 		goto out;
 	}
-	if (trials->u.list.n == 0) {
+	if (ntrials == 0) {
 		rc = cli_error("the batch has no trials");
 		goto out;
 	}
@@ -705,10 +795,10 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	if (!cmd_arg_has(a, OPT_YES)) {
 		if (kind == BATCH_RANDOM)
 			what = xasprintf("run %s with random search (max %zu "
-			    "trials)", name, trials->u.list.n);
+			    "trials)", name, ntrials);
 		else
 			what = xasprintf("run %s as a batch (%zu trial%s)", name,
-			    trials->u.list.n, trials->u.list.n == 1 ? "" : "s");
+			    ntrials, ntrials == 1 ? "" : "s");
 		flags_apply(op, user_flags, true, &shown, NULL);
 		print_preview(what, shown);
 		free(what);
@@ -727,7 +817,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	memset(&bs, 0, sizeof bs);
 	bs.home = home;
 	bs.op = op;
-	bs.trials = trials;
+	bs.trials = gen;
 	bs.label = cmd_arg_value(a, OPT_LABEL);
 	bs.tags = &a->values[OPT_TAG];
 	bs.parallel = parallel > 0 ? (unsigned)parallel : 1;
@@ -776,7 +866,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	run_free(brun);
 out:
 	value_free(rows);
-	value_free(trials);
+	batch_gen_free(gen);
 	value_free(resolved);
 	value_free(shown);
 	return rc;
@@ -913,6 +1003,15 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			rc = cli_error("a run cannot be restarted as a batch");
 			goto out;
 		}
+		if (cmd_arg_has(a, OPT_TEST_SCALARS)) {
+			/* The same patterns for every trial: one test. */
+			if (flags_apply(op, user_flags, true, &flags, NULL) == -1)
+				flags = user_flags != NULL ?
+				    value_dup(user_flags) : value_map();
+			rc = test_output_scalars(op, flags,
+			    cmd_arg_value(a, OPT_TEST_SCALARS));
+			goto out;
+		}
 		rc = run_batch(a, home, op, user_flags, &files, kind);
 		goto out;
 	}
@@ -972,26 +1071,7 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		goto out;
 	}
 	if (printing) {
-		if (cmd_arg_has(a, OPT_PRINT_CMD)) {
-			struct strbuf	sb = STRBUF_INIT;
-
-			for (i = 0; i < plan.argv.n; i++) {
-				if (i > 0)
-					strbuf_addch(&sb, ' ');
-				shlex_quote(&sb, plan.argv.v[i]);
-			}
-			printf("%s\n", sb.buf);
-			strbuf_release(&sb);
-		}
-		if (cmd_arg_has(a, OPT_PRINT_ENV)) {
-			struct strvec	env = STRVEC_INIT;
-
-			strvec_pushv(&env, (const char *const *)plan.env.v);
-			strvec_sort(&env);
-			for (i = 0; i < env.n; i++)
-				printf("%s\n", env.v[i]);
-			strvec_clear(&env);
-		}
+		print_plan(a, &plan);
 		run_plan_clear(&plan);
 		rc = 0;
 		goto out;
