@@ -699,7 +699,14 @@ batch_create(const struct guild_home *home, const struct opdef *op,
 	struct run	*run, *proto = NULL;
 	struct opref	 ref;
 	struct value	*flags = NULL;
+	char		*dir;
+	bool		 fresh = true;
 
+	if (id != NULL) {
+		dir = run_dir_path(home->runs, id);
+		fresh = !path_exists(dir);
+		free(dir);
+	}
 	if ((run = run_create(home->runs, id, cause)) == NULL)
 		return NULL;
 	memset(&ref, 0, sizeof ref);
@@ -733,7 +740,10 @@ batch_create(const struct guild_home *home, const struct opdef *op,
 	run_free(proto);
 	return run;
 fail:
+	/* Not half a batch run left behind (a full disk). */
 	run_free(proto);
+	if (fresh)
+		rm_rf(run->path, NULL);
 	run_free(run);
 	return NULL;
 }

@@ -236,24 +236,32 @@ bg_done(int code, void *arg)
 }
 
 /*
- * Detach a supervisor that owns the run's terminal: the run goes on
- * after this terminal closes, and is followed with `guild watch`.
+ * Fork a detached supervisor: its own session, never a terminal again,
+ * standard streams on /dev/null. Returns 0 in the supervisor, which
+ * calls detach_ready(*ready) once it has taken the run over (its PENDING
+ * names the supervisor: this process is about to exit); 1 in the
+ * caller, after that; -1 after an error (printed).
  */
 static int
-run_background(const struct runner_spec *spec, const struct run_plan *plan,
-    struct run *run, bool quiet)
+detach(int *ready)
 {
 	pid_t	pid;
-	int	fd;
+	int	p[2], fd;
+	char	c;
 
 	fflush(NULL);
-	if ((pid = fork()) == -1)
-		return cli_error("fork: %s", strerror(errno));
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		cli_error("pipe: %s", strerror(errno));
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		close(p[0]);
+		close(p[1]);
+		cli_error("fork: %s", strerror(errno));
+		return -1;
+	}
 	if (pid == 0) {
-		struct loop		*loop;
-		struct runner		*r;
-		struct runner_hooks	 hooks = { .on_done = bg_done };
-
+		close(p[0]);
 		setsid();
 		/* Again, so the supervisor can never regain a terminal. */
 		if ((pid = fork()) != 0)
@@ -266,8 +274,46 @@ run_background(const struct runner_spec *spec, const struct run_plan *plan,
 				close(fd);
 		}
 		signal(SIGHUP, SIG_IGN);
+		*ready = p[1];
+		return 0;
+	}
+	close(p[1]);
+	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+		;
+	/* End of file: the supervisor is ready, or gone. */
+	while (read(p[0], &c, 1) == -1 && errno == EINTR)
+		;
+	close(p[0]);
+	return 1;
+}
+
+static void
+detach_ready(const struct run *run, int ready)
+{
+	run_marker_set(run, RUN_MARKER_PENDING, NULL);
+	close(ready);
+}
+
+/*
+ * Detach a supervisor that owns the run's terminal: the run goes on
+ * after this terminal closes, and is followed with `guild watch`.
+ */
+static int
+run_background(const struct runner_spec *spec, const struct run_plan *plan,
+    struct run *run, bool quiet)
+{
+	int	ready;
+
+	switch (detach(&ready)) {
+	case -1:
+		return 1;
+	case 0: {
+		struct loop		*loop;
+		struct runner		*r;
+		struct runner_hooks	 hooks = { .on_done = bg_done };
+
+		detach_ready(run, ready);
 		loop = loop_new();
-		hooks.on_done = bg_done;
 		r = runner_start(loop, spec, plan, run, &hooks, loop, 0, 0, NULL);
 		if (r == NULL)
 			runner_fail(run, 127, NULL);
@@ -277,8 +323,7 @@ run_background(const struct runner_spec *spec, const struct run_plan *plan,
 		loop_free(loop);
 		_exit(0);
 	}
-	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
-		;
+	}
 	if (!quiet)
 		printf("%s started in background as %s\n", plan->opname, plan->id);
 	return 0;
@@ -829,33 +874,23 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 		term_get_size(STDIN_FILENO, &bs.rows, &bs.cols);
 
 	if (cmd_arg_has(a, OPT_BACKGROUND)) {
-		pid_t	pid;
-		int	fd;
+		int	ready;
 
-		fflush(NULL);
-		if ((pid = fork()) == -1) {
-			rc = cli_error("fork: %s", strerror(errno));
-		} else if (pid == 0) {
-			setsid();
-			if ((pid = fork()) != 0)
-				_exit(pid == -1 ? 1 : 0);
-			if ((fd = open("/dev/null", O_RDWR)) != -1) {
-				dup2(fd, STDIN_FILENO);
-				dup2(fd, STDOUT_FILENO);
-				dup2(fd, STDERR_FILENO);
-				if (fd > 2)
-					close(fd);
-			}
+		switch (detach(&ready)) {
+		case -1:
+			rc = 1;
+			break;
+		case 0:
+			detach_ready(brun, ready);
 			batch_loop(&bs, brun, true, true);
 			_exit(0);
-		} else {
-			while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
-				;
+		default:
 			if (!cmd_arg_has(a, OPT_QUIET))
 				printf("%s+%s started in background as %s\n",
 				    name, kind == BATCH_RANDOM ? "random" : "",
 				    brun->id);
 			rc = 0;
+			break;
 		}
 	} else {
 		rc = batch_loop(&bs, brun, cmd_arg_has(a, OPT_QUIET), false);
@@ -890,9 +925,10 @@ output_message(const struct run *run, const char *msg)
 static int
 cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
-	struct guildfile	*gf;
+	struct guildfile	*gf, *own_gf = NULL;
 	struct guild_home	*home;
 	const struct opdef	*op;
+	enum run_status		 st;
 	struct runner_spec	 spec;
 	struct run_plan		 plan;
 	struct deps_plan	 dplan;
@@ -910,12 +946,12 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return run_steps(cmd_arg_value(a, OPT_RUN_STEPS));
 	if ((home = cli_home(ctx)) == NULL)
 		return 1;
-	if ((gf = cli_guildfile(ctx)) == NULL)
-		return 1;
 	restart = cmd_arg_value(a, OPT_RESTART);
 	if (restart == NULL)
 		restart = cmd_arg_value(a, OPT_START);
 	if (restart == NULL) {
+		if ((gf = cli_guildfile(ctx)) == NULL)
+			return 1;
 		/* The operation is the first argument without '=' or '@'. */
 		if (a->pos.n > 0 && strchr(a->pos.v[0], '=') == NULL &&
 		    a->pos.v[0][0] != '@') {
@@ -943,23 +979,46 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			free(id);
 			return cli_error_cause(cause);
 		}
-		m = guildfile_model(gf, ref.model);
+		/*
+		 * The run's own operation, from the project it was run in,
+		 * whatever the current directory holds.
+		 */
+		gf = NULL;
+		if (strcmp(ref.pkg_type, "guildfile") != 0)
+			cause = xasprintf("run %.8s is a run of %s:%s %s, not of "
+			    "a guild.yml operation", id, ref.pkg_type,
+			    ref.pkg_name, ref.op);
+		else if (ctx->gf != NULL &&
+		    strcmp(ctx->gf->path, ref.pkg_name) == 0)
+			gf = ctx->gf;
+		else if ((own_gf = guildfile_load(ref.pkg_name, &cause)) != NULL)
+			gf = own_gf;
+		m = gf != NULL ? guildfile_model(gf, ref.model) : NULL;
 		op = m != NULL ? modeldef_op(m, ref.op) : NULL;
-		if (op == NULL) {
-			rc = cli_error("cannot find operation %s%s%s of run %.8s in %s",
-			    ref.model, *ref.model ? ":" : "", ref.op, id, gf->path);
-			opref_clear(&ref);
-			run_free(old);
-			free(id);
-			return rc;
-		}
+		if (op == NULL && gf != NULL)
+			cause = xasprintf("cannot find operation %s%s%s of run "
+			    "%.8s in %s", ref.model, *ref.model ? ":" : "",
+			    ref.op, id, gf->path);
 		opref_clear(&ref);
-		if (cmd_arg_has(a, OPT_START) &&
-		    run_get_status(old) != RUN_STATUS_STAGED) {
+		if (op == NULL) {
 			run_free(old);
-			rc = cli_error("run %.8s is not staged: use --restart", id);
 			free(id);
-			return rc;
+			guildfile_free(own_gf);
+			return cli_error_cause(cause);
+		}
+		st = run_get_status(old);
+		if (st == RUN_STATUS_RUNNING || st == RUN_STATUS_PENDING)
+			cause = xasprintf("run %.8s is %s: wait for it to end "
+			    "or stop it with 'guild stop %.8s'", id,
+			    run_status_name(st), id);
+		else if (cmd_arg_has(a, OPT_START) && st != RUN_STATUS_STAGED)
+			cause = xasprintf("run %.8s is not staged: use "
+			    "--restart", id);
+		if (cause != NULL) {
+			run_free(old);
+			free(id);
+			guildfile_free(own_gf);
+			return cli_error_cause(cause);
 		}
 	}
 	if (cmd_arg_has(a, OPT_HELP_OP)) {
@@ -969,6 +1028,7 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		free(name);
 		run_free(old);
 		free(id);
+		guildfile_free(own_gf);
 		return 0;
 	}
 
@@ -1143,6 +1203,7 @@ out:
 	run_free(run);
 	run_free(old);
 	free(id);
+	guildfile_free(own_gf);
 	return rc;
 }
 

@@ -565,18 +565,26 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	struct sourcecode_result sc;
 	struct passwd		*pw;
 	char			 host[HOST_NAME_MAX + 1];
+	bool			 fresh = false;
 
 	if (spec->restart_id != NULL) {
 		if ((run = run_open(plan->run_dir, cause)) == NULL)
 			return NULL;
+		/* One process per run: a running run is not restarted. */
+		if (run_pending_claim(run, cause) == -1) {
+			run_free(run);
+			return NULL;
+		}
 		if (run_attr_delete(run, "exit_status", cause) == -1 ||
 		    run_attr_delete(run, "stopped", cause) == -1 ||
 		    run_lock_clear(run, cause) == -1 ||
-		    run_marker_clear(run, RUN_MARKER_STAGED, cause) == -1 ||
-		    run_marker_set(run, RUN_MARKER_PENDING, cause) == -1)
+		    run_marker_clear(run, RUN_MARKER_STAGED, cause) == -1)
 			goto fail;
-	} else if ((run = run_create(spec->home->runs, plan->id, cause)) == NULL)
-		return NULL;
+	} else {
+		fresh = !path_exists(plan->run_dir);
+		if ((run = run_create(spec->home->runs, plan->id, cause)) == NULL)
+			return NULL;
+	}
 
 	if (runner_write_opref(run, op, cause) == -1)
 		goto fail;
@@ -628,6 +636,15 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	}
 	return run;
 fail:
+	/*
+	 * A new run that could not be written whole (a full disk) is not
+	 * left behind, half a run forever pending; a restarted one keeps
+	 * its files and is finished as an error by the caller.
+	 */
+	if (fresh)
+		rm_rf(run->path, NULL);
+	else if (spec->restart_id != NULL)
+		run_marker_clear(run, RUN_MARKER_PENDING, NULL);
 	run_free(run);
 	return NULL;
 }
