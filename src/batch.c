@@ -1058,6 +1058,10 @@ batch_tick(struct loop_timer *timer, void *arg)
 			b->failed++;
 			batch_log(b, "ERROR: [guild] Trial %s exited with an "
 			    "error (%d) - see log for details", t->id, t->code);
+		} else if (runner_error(t->runner) != NULL) {
+			b->failed++;
+			batch_log(b, "ERROR: [guild] Trial %s: %s", t->id,
+			    runner_error(t->runner));
 		}
 		trial_free(t);
 		memmove(&b->running[i], &b->running[i + 1],

@@ -219,6 +219,12 @@ run_foreground(const struct runner_spec *spec, const struct run_plan *plan,
 	while (!fg.done && loop_run(fg.loop) == 0 && !fg.done)
 		;
 	term_restore(&fg.ts);
+	if (runner_error(fg.runner) != NULL) {
+		/* The run is not what it should be: not a success. */
+		cli_error("run %.8s: %s", plan->id, runner_error(fg.runner));
+		if (fg.code == 0)
+			fg.code = 1;
+	}
 	runner_free(fg.runner);
 	loop_free(fg.loop);
 	if (fg.code == 0)

@@ -39,7 +39,32 @@ struct runner {
 	void			*arg;
 	bool			 log_failed;
 	int			 stop_signo;	/* runner_stop() */
+	char			*error;		/* the first write failure */
 };
+
+/*
+ * Keep the first failure to write the run (a full disk), for
+ * runner_error(): "output not fully written: No space left on device".
+ * cause is "write PATH: REASON"; the reason is what the user can act on.
+ */
+static void
+runner_write_failed(struct runner *r, const char *what, const char *cause)
+{
+	const char	*reason = cause != NULL ? strrchr(cause, ':') : NULL;
+
+	warnx_core("%s", cause != NULL ? cause : what);
+	if (r->error != NULL)
+		return;
+	reason = reason != NULL && reason[1] == ' ' ? reason + 2 : cause;
+	r->error = xasprintf("%s: %s", what, reason != NULL ? reason :
+	    "write failed");
+}
+
+const char *
+runner_error(const struct runner *r)
+{
+	return r->error;
+}
 
 char *
 runner_python_exe(void)
@@ -678,7 +703,7 @@ on_scalar(const char *key, double value, long long step, void *arg)
 	if (r->slog == NULL || r->log_failed)
 		return;
 	if (scalars_log_append(r->slog, key, value, step, &cause) == -1) {
-		warnx_core("%s", cause);
+		runner_write_failed(r, "scalars not fully written", cause);
 		free(cause);
 		r->log_failed = true;
 	}
@@ -705,7 +730,7 @@ on_proc_data(struct proc *p, const char *buf, size_t len, int stream, void *arg)
 		r->hooks.on_data(buf, len, r->arg);
 	if (r->output != NULL &&
 	    output_feed(r->output, buf, len, stream, &cause) == -1) {
-		warnx_core("%s", cause);
+		runner_write_failed(r, "output not fully written", cause);
 		free(cause);
 	}
 }
@@ -722,7 +747,8 @@ on_proc_exit(struct proc *p, int status, void *arg)
 
 	if (r->output != NULL) {
 		if (output_close(r->output, &cause) == -1) {
-			warnx_core("%s", cause);
+			runner_write_failed(r, "output not fully written",
+			    cause);
 			free(cause);
 			cause = NULL;
 		}
@@ -730,14 +756,15 @@ on_proc_exit(struct proc *p, int status, void *arg)
 	}
 	if (r->slog != NULL) {
 		if (scalars_log_close(r->slog, &cause) == -1) {
-			warnx_core("%s", cause);
+			runner_write_failed(r, "scalars not fully written",
+			    cause);
 			free(cause);
 			cause = NULL;
 		}
 		r->slog = NULL;
 	}
 	if (runner_fail(r->run, code, &cause) == -1) {
-		warnx_core("%s", cause);
+		runner_write_failed(r, "status not recorded", cause);
 		free(cause);
 	}
 	if (r->hooks.on_done != NULL)
@@ -851,5 +878,6 @@ runner_free(struct runner *r)
 	if (r->slog != NULL)
 		scalars_log_close(r->slog, NULL);
 	scalars_free(r->scalars);
+	free(r->error);
 	free(r);
 }
