@@ -908,6 +908,15 @@ run_pending_claim(const struct run *run, char **cause)
 			rc = 0;
 			break;
 		}
+		/* No hard links here: the check above has to do. */
+		if ((errno == EPERM || errno == ENOTSUP || errno == ENOSYS) &&
+		    !run_pending_live(run)) {
+			if (rename(tmp, path) == 0)
+				rc = 0;
+			else
+				set_cause(cause, "%s: %s", path, strerror(errno));
+			break;
+		}
 		if (errno != EEXIST) {
 			set_cause(cause, "%s: %s", path, strerror(errno));
 			break;
