@@ -446,66 +446,62 @@ out:
 	return out;
 }
 
-static int
-random_trials(const struct opdef *op, const struct value *user, size_t n,
-    struct batch_rng *rng, struct value *trials, char **cause)
+/* One trial of a random search: user's flags with every function sampled. */
+static struct value *
+random_trial(const struct opdef *op, const struct value *user, bool first,
+    struct batch_rng *rng, char **cause)
 {
-	size_t	i, k;
+	struct value	*t = value_map();
+	size_t		 k;
 
-	for (i = 0; i < n; i++) {
-		struct value	*t = value_map();
+	for (k = 0; user != NULL && k < user->u.map.n; k++) {
+		const char		*name = user->u.map.k[k];
+		const struct value	*v = user->u.map.v[k];
+		struct value		*x;
 
-		for (k = 0; user != NULL && k < user->u.map.n; k++) {
-			const char		*name = user->u.map.k[k];
-			const struct value	*v = user->u.map.v[k];
-			struct value		*x;
-
-			if (flag_is_function(v)) {
-				if ((x = sample_function(name, v->u.s, i == 0,
-				    rng, cause)) == NULL) {
-					value_free(t);
-					return -1;
-				}
-			} else if (is_dimension(op, name, v) && v->u.list.n > 0)
-				x = value_dup(v->u.list.v[batch_rng_below(rng,
-				    v->u.list.n)]);
-			else
-				x = value_dup(v);
-			value_map_set(t, name, x);
-		}
-		value_list_push(trials, t);
+		if (flag_is_function(v)) {
+			if ((x = sample_function(name, v->u.s, first, rng,
+			    cause)) == NULL) {
+				value_free(t);
+				return NULL;
+			}
+		} else if (is_dimension(op, name, v) && v->u.list.n > 0)
+			x = value_dup(v->u.list.v[batch_rng_below(rng,
+			    v->u.list.n)]);
+		else
+			x = value_dup(v);
+		value_map_set(t, name, x);
 	}
-	return 0;
+	return t;
 }
 
-int
-batch_trials(const struct opdef *op, const struct value *user,
-    const struct value *rows, enum batch_kind kind, long max_trials,
-    uint64_t seed, struct value **out, char **cause)
+/*
+ * A random search makes its trials as they are asked for, from the
+ * generator's state (trial i follows trial i - 1 in one stream), so a
+ * search of ten million trials takes no more memory than one of two. A
+ * grid is bounded (a million trials) and sampled as a whole, so it is
+ * made up front.
+ */
+struct batch_gen {
+	enum batch_kind		 kind;
+	size_t			 n, next;
+	struct value		*grid;		/* BATCH_GRID: every trial */
+	struct value		*user;		/* BATCH_RANDOM */
+	const struct opdef	*op;
+	uint64_t		 seed;
+	struct batch_rng	 rng;
+};
+
+static int
+grid_trials(const struct opdef *op, const struct value *user,
+    const struct value *rows, long max_trials, uint64_t seed,
+    struct value *trials, char **cause)
 {
-	struct value	*trials = value_list(), *empty = value_map();
 	struct batch_rng rng;
 	size_t		 i, k;
-	int		 rc = -1;
+	int		 rc;
 
-	if (user == NULL)
-		user = empty;
 	batch_rng_seed(&rng, seed);
-	if (kind == BATCH_RANDOM) {
-		long	n = max_trials > 0 ? max_trials :
-		    op != NULL && op->default_max_trials > 0 ?
-		    op->default_max_trials : BATCH_DEFAULT_MAX_TRIALS;
-
-		if (rows != NULL && rows->u.list.n > 0) {
-			set_cause(cause, "batch files cannot be used in a "
-			    "random search");
-			goto out;
-		}
-		if (random_trials(op, user, (size_t)n, &rng, trials, cause) == -1)
-			goto out;
-		rc = 0;
-		goto out;
-	}
 	if (rows == NULL || rows->u.list.n == 0) {
 		struct strvec	 dims = STRVEC_INIT;
 		struct value	*base = value_dup(user);
@@ -536,12 +532,122 @@ batch_trials(const struct opdef *op, const struct value *user,
 	}
 	if (rc == 0 && max_trials > 0)
 		sample_trials(trials, (size_t)max_trials, &rng);
-out:
-	value_free(empty);
-	if (rc == -1) {
-		value_free(trials);
-		return -1;
+	return rc;
+}
+
+struct batch_gen *
+batch_gen_new(const struct opdef *op, const struct value *user,
+    const struct value *rows, enum batch_kind kind, long max_trials,
+    uint64_t seed, char **cause)
+{
+	struct batch_gen	*g = xcalloc(1, sizeof *g);
+
+	g->kind = kind;
+	g->op = op;
+	g->seed = seed;
+	g->user = user != NULL ? value_dup(user) : value_map();
+	if (kind == BATCH_RANDOM) {
+		struct batch_rng	 probe;
+		struct value		*t;
+		int			 i;
+
+		if (rows != NULL && rows->u.list.n > 0) {
+			set_cause(cause, "batch files cannot be used in a "
+			    "random search");
+			goto fail;
+		}
+		g->n = (size_t)(max_trials > 0 ? max_trials :
+		    op != NULL && op->default_max_trials > 0 ?
+		    op->default_max_trials : BATCH_DEFAULT_MAX_TRIALS);
+		/*
+		 * A bad flag function fails the same way in every trial but
+		 * the first (which may take a given start value): try both
+		 * now, so the search fails before anything is created.
+		 */
+		batch_rng_seed(&probe, seed);
+		for (i = 0; i < 2; i++) {
+			if ((t = random_trial(op, g->user, i == 0, &probe,
+			    cause)) == NULL)
+				goto fail;
+			value_free(t);
+		}
+	} else {
+		g->grid = value_list();
+		if (grid_trials(op, g->user, rows, max_trials, seed, g->grid,
+		    cause) == -1)
+			goto fail;
+		g->n = g->grid->u.list.n;
 	}
+	batch_gen_rewind(g);
+	return g;
+fail:
+	batch_gen_free(g);
+	return NULL;
+}
+
+size_t
+batch_gen_count(const struct batch_gen *g)
+{
+	return g->n;
+}
+
+void
+batch_gen_rewind(struct batch_gen *g)
+{
+	g->next = 0;
+	batch_rng_seed(&g->rng, g->seed);
+}
+
+struct value *
+batch_gen_next(struct batch_gen *g, char **cause)
+{
+	struct value	*t;
+
+	if (g->next >= g->n) {
+		set_cause(cause, "no more trials");
+		return NULL;
+	}
+	if (g->kind == BATCH_RANDOM)
+		t = random_trial(g->op, g->user, g->next == 0, &g->rng, cause);
+	else
+		t = value_dup(g->grid->u.list.v[g->next]);
+	if (t != NULL)
+		g->next++;
+	return t;
+}
+
+void
+batch_gen_free(struct batch_gen *g)
+{
+	if (g == NULL)
+		return;
+	value_free(g->grid);
+	value_free(g->user);
+	free(g);
+}
+
+int
+batch_trials(const struct opdef *op, const struct value *user,
+    const struct value *rows, enum batch_kind kind, long max_trials,
+    uint64_t seed, struct value **out, char **cause)
+{
+	struct batch_gen	*g;
+	struct value		*trials, *t;
+
+	*out = NULL;
+	if ((g = batch_gen_new(op, user, rows, kind, max_trials, seed,
+	    cause)) == NULL)
+		return -1;
+	trials = value_list();
+	while (g->next < g->n) {
+		if ((t = batch_gen_next(g, cause)) == NULL) {
+			value_free(trials);
+			batch_gen_free(g);
+			return -1;
+		}
+		value_list_push(trials, t);
+	}
+	batch_gen_free(g);
 	*out = trials;
 	return 0;
 }
@@ -593,7 +699,14 @@ batch_create(const struct guild_home *home, const struct opdef *op,
 	struct run	*run, *proto = NULL;
 	struct opref	 ref;
 	struct value	*flags = NULL;
+	char		*dir;
+	bool		 fresh = true;
 
+	if (id != NULL) {
+		dir = run_dir_path(home->runs, id);
+		fresh = !path_exists(dir);
+		free(dir);
+	}
 	if ((run = run_create(home->runs, id, cause)) == NULL)
 		return NULL;
 	memset(&ref, 0, sizeof ref);
@@ -627,7 +740,10 @@ batch_create(const struct guild_home *home, const struct opdef *op,
 	run_free(proto);
 	return run;
 fail:
+	/* Not half a batch run left behind (a full disk). */
 	run_free(proto);
+	if (fresh)
+		rm_rf(run->path, NULL);
 	run_free(run);
 	return NULL;
 }
@@ -812,7 +928,10 @@ trial_start(struct batch *b, size_t i)
 	char			*cause = NULL, *desc, *link, *target, *match;
 
 	t->b = b;
-	t->user = value_dup(s->trials->u.list.v[i]);
+	if ((t->user = batch_gen_next(s->trials, &cause)) == NULL) {
+		batch_log(b, "ERROR: [guild] Trial %zu: %s", i + 1, cause);
+		goto fail;
+	}
 	if (flags_apply(s->op, t->user, s->force_flags, &t->flags, &cause) == -1) {
 		batch_log(b, "ERROR: [guild] Trial %zu: %s", i + 1, cause);
 		goto fail;
@@ -924,7 +1043,7 @@ static void
 batch_tick(struct loop_timer *timer, void *arg)
 {
 	struct batch	*b = arg;
-	size_t		 i, n = b->spec->trials->u.list.n;
+	size_t		 i, n = batch_gen_count(b->spec->trials);
 	size_t		 parallel = b->spec->parallel > 0 ? b->spec->parallel : 1;
 
 	/* Reap finished trials. */
@@ -939,6 +1058,10 @@ batch_tick(struct loop_timer *timer, void *arg)
 			b->failed++;
 			batch_log(b, "ERROR: [guild] Trial %s exited with an "
 			    "error (%d) - see log for details", t->id, t->code);
+		} else if (runner_error(t->runner) != NULL) {
+			b->failed++;
+			batch_log(b, "ERROR: [guild] Trial %s: %s", t->id,
+			    runner_error(t->runner));
 		}
 		trial_free(t);
 		memmove(&b->running[i], &b->running[i + 1],
@@ -986,6 +1109,7 @@ batch_start(struct loop *loop, const struct batch_spec *spec,
 		b->hooks = *hooks;
 	b->arg = arg;
 	b->opname = opdef_fullname(spec->op);
+	batch_gen_rewind(spec->trials);
 	if ((b->output = output_open(run->path, cause)) == NULL)
 		goto fail;
 	v = value_int(run_now_us());

@@ -87,10 +87,26 @@ int	batch_kind(const struct opdef *, const struct value *user_flags,
 	    char **cause);
 
 /*
- * The trials: a list of maps, each user_flags with one value for every
- * dimension (rows: a list of maps from batch files, or NULL).
+ * The trials, one at a time: maps, each user_flags with one value for
+ * every dimension (rows: a list of maps from batch files, or NULL).
  * max_trials 0: no limit for grids, the default for random searches.
+ * A random search makes each trial when it is asked for (memory does
+ * not grow with max_trials); a grid is made whole (at most a million
+ * trials). batch_gen_new() fails on a bad flag function, so nothing
+ * later does. batch_gen_next() gives the next trial (caller frees);
+ * batch_gen_rewind() starts again with the same trials.
  */
+struct batch_gen;
+struct batch_gen *batch_gen_new(const struct opdef *,
+		    const struct value *user_flags, const struct value *rows,
+		    enum batch_kind, long max_trials, uint64_t seed,
+		    char **cause);
+size_t		 batch_gen_count(const struct batch_gen *);
+struct value	*batch_gen_next(struct batch_gen *, char **cause);
+void		 batch_gen_rewind(struct batch_gen *);
+void		 batch_gen_free(struct batch_gen *);
+
+/* Every trial at once, as a list of maps (for tests and small batches). */
 int	batch_trials(const struct opdef *, const struct value *user_flags,
 	    const struct value *rows, enum batch_kind, long max_trials,
 	    uint64_t seed, struct value **trials, char **cause);
@@ -108,7 +124,7 @@ struct run	*batch_create(const struct guild_home *, const struct opdef *,
 struct batch_spec {
 	const struct guild_home	*home;
 	const struct opdef	*op;
-	const struct value	*trials;	/* list of user flag maps */
+	struct batch_gen	*trials;	/* used from the start, in order */
 	const char		*label;		/* template, or NULL */
 	const struct strvec	*tags;		/* or NULL */
 	unsigned		 parallel;	/* trials at once; 0 is 1 */

@@ -84,6 +84,9 @@ static const struct cmd_option run_options[] = {
 	{ 0 }
 };
 
+/* Trials a preview (--print-trials, --print-cmd, --print-env) shows. */
+#define PREVIEW_MAX_TRIALS	1000
+
 struct fg {
 	struct loop		*loop;
 	struct runner		*runner;
@@ -216,6 +219,12 @@ run_foreground(const struct runner_spec *spec, const struct run_plan *plan,
 	while (!fg.done && loop_run(fg.loop) == 0 && !fg.done)
 		;
 	term_restore(&fg.ts);
+	if (runner_error(fg.runner) != NULL) {
+		/* The run is not what it should be: not a success. */
+		cli_error("run %.8s: %s", plan->id, runner_error(fg.runner));
+		if (fg.code == 0)
+			fg.code = 1;
+	}
 	runner_free(fg.runner);
 	loop_free(fg.loop);
 	if (fg.code == 0)
@@ -233,24 +242,32 @@ bg_done(int code, void *arg)
 }
 
 /*
- * Detach a supervisor that owns the run's terminal: the run goes on
- * after this terminal closes, and is followed with `guild watch`.
+ * Fork a detached supervisor: its own session, never a terminal again,
+ * standard streams on /dev/null. Returns 0 in the supervisor, which
+ * calls detach_ready(*ready) once it has taken the run over (its PENDING
+ * names the supervisor: this process is about to exit); 1 in the
+ * caller, after that; -1 after an error (printed).
  */
 static int
-run_background(const struct runner_spec *spec, const struct run_plan *plan,
-    struct run *run, bool quiet)
+detach(int *ready)
 {
 	pid_t	pid;
-	int	fd;
+	int	p[2], fd;
+	char	c;
 
 	fflush(NULL);
-	if ((pid = fork()) == -1)
-		return cli_error("fork: %s", strerror(errno));
+	if (pipe2(p, O_CLOEXEC) == -1) {
+		cli_error("pipe: %s", strerror(errno));
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		close(p[0]);
+		close(p[1]);
+		cli_error("fork: %s", strerror(errno));
+		return -1;
+	}
 	if (pid == 0) {
-		struct loop		*loop;
-		struct runner		*r;
-		struct runner_hooks	 hooks = { .on_done = bg_done };
-
+		close(p[0]);
 		setsid();
 		/* Again, so the supervisor can never regain a terminal. */
 		if ((pid = fork()) != 0)
@@ -263,8 +280,46 @@ run_background(const struct runner_spec *spec, const struct run_plan *plan,
 				close(fd);
 		}
 		signal(SIGHUP, SIG_IGN);
+		*ready = p[1];
+		return 0;
+	}
+	close(p[1]);
+	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+		;
+	/* End of file: the supervisor is ready, or gone. */
+	while (read(p[0], &c, 1) == -1 && errno == EINTR)
+		;
+	close(p[0]);
+	return 1;
+}
+
+static void
+detach_ready(const struct run *run, int ready)
+{
+	run_marker_set(run, RUN_MARKER_PENDING, NULL);
+	close(ready);
+}
+
+/*
+ * Detach a supervisor that owns the run's terminal: the run goes on
+ * after this terminal closes, and is followed with `guild watch`.
+ */
+static int
+run_background(const struct runner_spec *spec, const struct run_plan *plan,
+    struct run *run, bool quiet)
+{
+	int	ready;
+
+	switch (detach(&ready)) {
+	case -1:
+		return 1;
+	case 0: {
+		struct loop		*loop;
+		struct runner		*r;
+		struct runner_hooks	 hooks = { .on_done = bg_done };
+
+		detach_ready(run, ready);
 		loop = loop_new();
-		hooks.on_done = bg_done;
 		r = runner_start(loop, spec, plan, run, &hooks, loop, 0, 0, NULL);
 		if (r == NULL)
 			runner_fail(run, 127, NULL);
@@ -274,8 +329,7 @@ run_background(const struct runner_spec *spec, const struct run_plan *plan,
 		loop_free(loop);
 		_exit(0);
 	}
-	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
-		;
+	}
 	if (!quiet)
 		printf("%s started in background as %s\n",
 		    cli_field(stdout, plan->opname), plan->id);
@@ -489,6 +543,65 @@ random_seed(void)
 	return seed & 0xffffffffULL;
 }
 
+/* --print-cmd and --print-env of a planned run. */
+static void
+print_plan(const struct cmd_args *a, const struct run_plan *plan)
+{
+	size_t	i;
+
+	if (cmd_arg_has(a, OPT_PRINT_CMD)) {
+		struct strbuf	sb = STRBUF_INIT;
+
+		for (i = 0; i < plan->argv.n; i++) {
+			if (i > 0)
+				strbuf_addch(&sb, ' ');
+			shlex_quote(&sb, plan->argv.v[i]);
+		}
+		printf("%s\n", cli_field(stdout, sb.buf));
+		strbuf_release(&sb);
+	}
+	if (cmd_arg_has(a, OPT_PRINT_ENV)) {
+		struct strvec	env = STRVEC_INIT;
+
+		strvec_pushv(&env, (const char *const *)plan->env.v);
+		strvec_sort(&env);
+		for (i = 0; i < env.n; i++)
+			printf("%s\n", cli_field(stdout, env.v[i]));
+		strvec_clear(&env);
+	}
+}
+
+/*
+ * --print-cmd and --print-env of a batch: each trial's, in order (with
+ * --print-env, a blank line between trials). Nothing is created.
+ */
+static int
+print_trial_plans(const struct cmd_args *a, const struct guild_home *home,
+    const struct opdef *op, const struct value *resolved)
+{
+	struct runner_spec	 spec;
+	struct run_plan		 plan;
+	char			*cause = NULL;
+	size_t			 i;
+
+	for (i = 0; i < resolved->u.list.n; i++) {
+		memset(&spec, 0, sizeof spec);
+		spec.home = home;
+		spec.op = op;
+		spec.flags = resolved->u.list.v[i];
+		spec.label = cmd_arg_value(a, OPT_LABEL);
+		if (runner_plan(&spec, &plan, &cause) == -1) {
+			cli_error_cause(cause);
+			return -1;
+		}
+		if (i > 0 && cmd_arg_has(a, OPT_PRINT_ENV))
+			printf("\n");
+		print_plan(a, &plan);
+		run_plan_clear(&plan);
+	}
+	return 0;
+}
+
 /* The --print-trials table: "#  lr  epochs" / "1  0.1  2". */
 static void
 print_trials(const struct opdef *op, const struct value *resolved)
@@ -642,13 +755,14 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
     const struct strvec *files, enum batch_kind kind)
 {
 	struct batch_spec	 bs;
-	struct value		*rows = value_list(), *trials = NULL;
+	struct batch_gen	*gen = NULL;
+	struct value		*rows = value_list();
 	struct value		*resolved = value_list(), *shown = NULL;
 	struct run		*brun;
 	char			*cause = NULL, *name, *what;
 	long			 max_trials, parallel, seedopt;
 	uint64_t		 seed;
-	size_t			 i, k;
+	size_t			 i, k, ntrials, ncheck;
 	int			 rc = 1;
 
 	if ((max_trials = int_option(a, OPT_MAX_TRIALS, "max-trials", 0)) < 0 ||
@@ -674,17 +788,32 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 		r->u.list.n = 0;
 		value_free(r);
 	}
-	if (batch_trials(op, user_flags, rows, kind, max_trials, seed, &trials,
-	    &cause) == -1) {
+	if ((gen = batch_gen_new(op, user_flags, rows, kind, max_trials, seed,
+	    &cause)) == NULL) {
 		rc = cli_error_cause(cause);
 		goto out;
 	}
-	/* Every trial's flags are checked before anything is created. */
-	for (i = 0; i < trials->u.list.n; i++) {
-		struct value	*f;
+	ntrials = batch_gen_count(gen);
+	/*
+	 * Flags are checked before anything is created: every trial of a
+	 * grid (made whole anyway), the first of a random search (the rest
+	 * as they start: a search may have millions). Previews keep the
+	 * first PREVIEW_MAX_TRIALS.
+	 */
+	ncheck = kind == BATCH_RANDOM && ntrials > PREVIEW_MAX_TRIALS ?
+	    PREVIEW_MAX_TRIALS : ntrials;
+	for (i = 0; i < ncheck; i++) {
+		struct value	*t, *f;
+		int		 r;
 
-		if (flags_apply(op, trials->u.list.v[i],
-		    cmd_arg_has(a, OPT_FORCE_FLAGS), &f, &cause) == -1) {
+		if ((t = batch_gen_next(gen, &cause)) == NULL) {
+			rc = cli_error_cause(cause);
+			goto out;
+		}
+		r = flags_apply(op, t, cmd_arg_has(a, OPT_FORCE_FLAGS), &f,
+		    &cause);
+		value_free(t);
+		if (r == -1) {
 			cli_error_cause(cause);
 			name = opdef_fullname(op);
 			fprintf(stderr, "Try 'guild run %s --help-op' for a list "
@@ -693,14 +822,26 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 			free(name);
 			goto out;
 		}
-		value_list_push(resolved, f);
+		if (i < PREVIEW_MAX_TRIALS)
+			value_list_push(resolved, f);
+		else
+			value_free(f);
 	}
-	if (cmd_arg_has(a, OPT_PRINT_TRIALS)) {
-		print_trials(op, resolved);
+	batch_gen_rewind(gen);
+	if (cmd_arg_has(a, OPT_PRINT_TRIALS) || cmd_arg_has(a, OPT_PRINT_CMD) ||
+	    cmd_arg_has(a, OPT_PRINT_ENV)) {
+		if (cmd_arg_has(a, OPT_PRINT_TRIALS))
+			print_trials(op, resolved);
+		else if (print_trial_plans(a, home, op, resolved) == -1)
+			goto out;
+		if (ntrials > resolved->u.list.n)
+			printf("... and %zu more trial%s\n",
+			    ntrials - resolved->u.list.n,
+			    ntrials - resolved->u.list.n == 1 ? "" : "s");
 		rc = 0;
 		goto out;
 	}
-	if (trials->u.list.n == 0) {
+	if (ntrials == 0) {
 		rc = cli_error("the batch has no trials");
 		goto out;
 	}
@@ -708,10 +849,10 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	if (!cmd_arg_has(a, OPT_YES)) {
 		if (kind == BATCH_RANDOM)
 			what = xasprintf("run %s with random search (max %zu "
-			    "trials)", name, trials->u.list.n);
+			    "trials)", name, ntrials);
 		else
 			what = xasprintf("run %s as a batch (%zu trial%s)", name,
-			    trials->u.list.n, trials->u.list.n == 1 ? "" : "s");
+			    ntrials, ntrials == 1 ? "" : "s");
 		flags_apply(op, user_flags, true, &shown, NULL);
 		print_preview(what, shown);
 		free(what);
@@ -730,7 +871,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	memset(&bs, 0, sizeof bs);
 	bs.home = home;
 	bs.op = op;
-	bs.trials = trials;
+	bs.trials = gen;
 	bs.label = cmd_arg_value(a, OPT_LABEL);
 	bs.tags = &a->values[OPT_TAG];
 	bs.parallel = parallel > 0 ? (unsigned)parallel : 1;
@@ -742,34 +883,24 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 		term_get_size(STDIN_FILENO, &bs.rows, &bs.cols);
 
 	if (cmd_arg_has(a, OPT_BACKGROUND)) {
-		pid_t	pid;
-		int	fd;
+		int	ready;
 
-		fflush(NULL);
-		if ((pid = fork()) == -1) {
-			rc = cli_error("fork: %s", strerror(errno));
-		} else if (pid == 0) {
-			setsid();
-			if ((pid = fork()) != 0)
-				_exit(pid == -1 ? 1 : 0);
-			if ((fd = open("/dev/null", O_RDWR)) != -1) {
-				dup2(fd, STDIN_FILENO);
-				dup2(fd, STDOUT_FILENO);
-				dup2(fd, STDERR_FILENO);
-				if (fd > 2)
-					close(fd);
-			}
+		switch (detach(&ready)) {
+		case -1:
+			rc = 1;
+			break;
+		case 0:
+			detach_ready(brun, ready);
 			batch_loop(&bs, brun, true, true);
 			_exit(0);
-		} else {
-			while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
-				;
+		default:
 			if (!cmd_arg_has(a, OPT_QUIET))
 				printf("%s+%s started in background as %s\n",
 				    cli_field(stdout, name),
 				    kind == BATCH_RANDOM ? "random" : "",
 				    brun->id);
 			rc = 0;
+			break;
 		}
 	} else {
 		rc = batch_loop(&bs, brun, cmd_arg_has(a, OPT_QUIET), false);
@@ -780,7 +911,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	run_free(brun);
 out:
 	value_free(rows);
-	value_free(trials);
+	batch_gen_free(gen);
 	value_free(resolved);
 	value_free(shown);
 	return rc;
@@ -804,9 +935,10 @@ output_message(const struct run *run, const char *msg)
 static int
 cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
-	struct guildfile	*gf;
+	struct guildfile	*gf, *own_gf = NULL;
 	struct guild_home	*home;
 	const struct opdef	*op;
+	enum run_status		 st;
 	struct runner_spec	 spec;
 	struct run_plan		 plan;
 	struct deps_plan	 dplan;
@@ -824,12 +956,12 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return run_steps(cmd_arg_value(a, OPT_RUN_STEPS));
 	if ((home = cli_home(ctx)) == NULL)
 		return 1;
-	if ((gf = cli_guildfile(ctx)) == NULL)
-		return 1;
 	restart = cmd_arg_value(a, OPT_RESTART);
 	if (restart == NULL)
 		restart = cmd_arg_value(a, OPT_START);
 	if (restart == NULL) {
+		if ((gf = cli_guildfile(ctx)) == NULL)
+			return 1;
 		/* The operation is the first argument without '=' or '@'. */
 		if (a->pos.n > 0 && strchr(a->pos.v[0], '=') == NULL &&
 		    a->pos.v[0][0] != '@') {
@@ -857,23 +989,46 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			free(id);
 			return cli_error_cause(cause);
 		}
-		m = guildfile_model(gf, ref.model);
+		/*
+		 * The run's own operation, from the project it was run in,
+		 * whatever the current directory holds.
+		 */
+		gf = NULL;
+		if (strcmp(ref.pkg_type, "guildfile") != 0)
+			cause = xasprintf("run %.8s is a run of %s:%s %s, not of "
+			    "a guild.yml operation", id, ref.pkg_type,
+			    ref.pkg_name, ref.op);
+		else if (ctx->gf != NULL &&
+		    strcmp(ctx->gf->path, ref.pkg_name) == 0)
+			gf = ctx->gf;
+		else if ((own_gf = guildfile_load(ref.pkg_name, &cause)) != NULL)
+			gf = own_gf;
+		m = gf != NULL ? guildfile_model(gf, ref.model) : NULL;
 		op = m != NULL ? modeldef_op(m, ref.op) : NULL;
-		if (op == NULL) {
-			rc = cli_error("cannot find operation %s%s%s of run %.8s in %s",
-			    ref.model, *ref.model ? ":" : "", ref.op, id, gf->path);
-			opref_clear(&ref);
-			run_free(old);
-			free(id);
-			return rc;
-		}
+		if (op == NULL && gf != NULL)
+			cause = xasprintf("cannot find operation %s%s%s of run "
+			    "%.8s in %s", ref.model, *ref.model ? ":" : "",
+			    ref.op, id, gf->path);
 		opref_clear(&ref);
-		if (cmd_arg_has(a, OPT_START) &&
-		    run_get_status(old) != RUN_STATUS_STAGED) {
+		if (op == NULL) {
 			run_free(old);
-			rc = cli_error("run %.8s is not staged: use --restart", id);
 			free(id);
-			return rc;
+			guildfile_free(own_gf);
+			return cli_error_cause(cause);
+		}
+		st = run_get_status(old);
+		if (st == RUN_STATUS_RUNNING || st == RUN_STATUS_PENDING)
+			cause = xasprintf("run %.8s is %s: wait for it to end "
+			    "or stop it with 'guild stop %.8s'", id,
+			    run_status_name(st), id);
+		else if (cmd_arg_has(a, OPT_START) && st != RUN_STATUS_STAGED)
+			cause = xasprintf("run %.8s is not staged: use "
+			    "--restart", id);
+		if (cause != NULL) {
+			run_free(old);
+			free(id);
+			guildfile_free(own_gf);
+			return cli_error_cause(cause);
 		}
 	}
 	if (cmd_arg_has(a, OPT_HELP_OP)) {
@@ -883,6 +1038,7 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		free(name);
 		run_free(old);
 		free(id);
+		guildfile_free(own_gf);
 		return 0;
 	}
 
@@ -915,6 +1071,15 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (kind != BATCH_NONE) {
 		if (old != NULL) {
 			rc = cli_error("a run cannot be restarted as a batch");
+			goto out;
+		}
+		if (cmd_arg_has(a, OPT_TEST_SCALARS)) {
+			/* The same patterns for every trial: one test. */
+			if (flags_apply(op, user_flags, true, &flags, NULL) == -1)
+				flags = user_flags != NULL ?
+				    value_dup(user_flags) : value_map();
+			rc = test_output_scalars(op, flags,
+			    cmd_arg_value(a, OPT_TEST_SCALARS));
 			goto out;
 		}
 		rc = run_batch(a, home, op, user_flags, &files, kind);
@@ -976,26 +1141,7 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		goto out;
 	}
 	if (printing) {
-		if (cmd_arg_has(a, OPT_PRINT_CMD)) {
-			struct strbuf	sb = STRBUF_INIT;
-
-			for (i = 0; i < plan.argv.n; i++) {
-				if (i > 0)
-					strbuf_addch(&sb, ' ');
-				shlex_quote(&sb, plan.argv.v[i]);
-			}
-			printf("%s\n", cli_field(stdout, sb.buf));
-			strbuf_release(&sb);
-		}
-		if (cmd_arg_has(a, OPT_PRINT_ENV)) {
-			struct strvec	env = STRVEC_INIT;
-
-			strvec_pushv(&env, (const char *const *)plan.env.v);
-			strvec_sort(&env);
-			for (i = 0; i < env.n; i++)
-				printf("%s\n", cli_field(stdout, env.v[i]));
-			strvec_clear(&env);
-		}
+		print_plan(a, &plan);
 		run_plan_clear(&plan);
 		rc = 0;
 		goto out;
@@ -1068,6 +1214,7 @@ out:
 	run_free(run);
 	run_free(old);
 	free(id);
+	guildfile_free(own_gf);
 	return rc;
 }
 

@@ -231,7 +231,12 @@ row_attr(const struct run_row *row, const char *name)
 	return v;
 }
 
-/* Open the home's index (creating the home's directories). */
+/*
+ * Open the home's index, creating the home's directories when it can: a
+ * home that cannot be written (read-only, a full disk, Guild AI's
+ * without cache/) is still read, and a command that writes fails at
+ * its own write.
+ */
 static int
 open_index(struct cmd_ctx *ctx, struct runindex **idxp)
 {
@@ -241,8 +246,8 @@ open_index(struct cmd_ctx *ctx, struct runindex **idxp)
 	*idxp = NULL;
 	if ((home = cli_home(ctx)) == NULL)
 		return 1;
-	if (home_ensure(home, &cause) == -1 ||
-	    (*idxp = runindex_open(home, &cause)) == NULL)
+	home_ensure(home, NULL);
+	if ((*idxp = runindex_open(home, &cause)) == NULL)
 		return cli_error_cause(cause);
 	return 0;
 }

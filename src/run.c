@@ -615,12 +615,23 @@ run_opref_read(const struct run *run, struct opref *ref, char **cause)
 
 /* Markers. */
 
+static char	*proc_record(pid_t pid);
+
 int
 run_marker_set(const struct run *run, enum run_marker m, char **cause)
 {
-	char	*path = run_guild_path(run, run_marker_names[m]);
-	int	 fd;
+	char	*path = run_guild_path(run, run_marker_names[m]), *text;
+	int	 fd, rc;
 
+	if (m == RUN_MARKER_PENDING) {
+		/* Who is creating the run: see run_pending_live(). */
+		text = proc_record(getpid());
+		rc = write_file_atomic(path, text != NULL ? text : "",
+		    text != NULL ? strlen(text) : 0, cause);
+		free(text);
+		free(path);
+		return rc;
+	}
 	/* Never waiting on a FIFO someone left in the run's place. */
 	fd = open(path, O_WRONLY|O_CREAT|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC, 0644);
 	if (fd == -1) {
@@ -723,32 +734,72 @@ parse_pid(const char *s)
 	return (pid_t)n;
 }
 
-int
-run_lock_write(const struct run *run, pid_t pid, char **cause)
+/*
+ * "PID STARTTIME BOOTID\n" for pid (LOCK.start, PENDING), or NULL
+ * without procfs.
+ */
+static char *
+proc_record(pid_t pid)
 {
 	unsigned long long	 start;
-	char			*path, *text, *boot;
-	bool			 have_start;
-	int			 rc = 0;
+	char			*boot, *text;
 
-	have_start = proc_start_time(pid, &start);
-	if (!have_start && access("/proc/self/stat", R_OK) == 0) {
+	if (!proc_start_time(pid, &start)) {
+		if (access("/proc/self/stat", R_OK) != 0)
+			return NULL;
 		/*
 		 * With procfs but no stat for pid, the process is already
 		 * gone: record start time 0, which no process has, so the
-		 * lock reads as dead rather than trusting the pid alone.
+		 * record reads as dead rather than trusting the pid alone.
 		 */
 		start = 0;
-		have_start = true;
 	}
+	boot = boot_id();
+	text = xasprintf("%ld %llu %s\n", (long)pid, start,
+	    boot != NULL ? boot : "-");
+	free(boot);
+	return text;
+}
+
+/*
+ * Whether the process of a record (proc_record) is alive: 1 alive, 0
+ * gone, -1 when text is not a record. A record of another boot is gone.
+ */
+static int
+record_alive(const char *text, pid_t expect)
+{
+	unsigned long long	 want, now;
+	long			 lpid;
+	const char		*rboot;
+	char			*boot;
+	int			 off = -1, alive = 1;
+
+	if (sscanf(text, "%ld %llu %n", &lpid, &want, &off) != 2 || off <= 0 ||
+	    lpid <= 0 || lpid > INT_MAX || (expect != 0 && lpid != (long)expect))
+		return -1;
+	if (kill((pid_t)lpid, 0) == -1 && errno != EPERM)
+		return 0;
+	rboot = text + off;
+	boot = boot_id();
+	if (boot != NULL && *rboot != '\0' && strcmp(rboot, "-") != 0 &&
+	    strcmp(boot, rboot) != 0)
+		alive = 0;
+	else if (!proc_start_time((pid_t)lpid, &now) || now != want)
+		alive = 0;
+	free(boot);
+	return alive;
+}
+
+int
+run_lock_write(const struct run *run, pid_t pid, char **cause)
+{
+	char	*path, *text;
+	int	 rc = 0;
+
 	path = run_guild_path(run, "LOCK.start");
-	if (have_start) {
-		boot = boot_id();
-		text = xasprintf("%ld %llu %s\n", (long)pid, start,
-		    boot != NULL ? boot : "-");
+	if ((text = proc_record(pid)) != NULL) {
 		rc = write_file_atomic(path, text, strlen(text), cause);
 		free(text);
-		free(boot);
 	} else if (unlink(path) == -1 && errno != ENOENT)
 		rc = set_cause(cause, "%s: %s", path, strerror(errno));
 	free(path);
@@ -796,16 +847,34 @@ run_lock_pid(const struct run *run)
 	return pid;
 }
 
+/* The start of a small file: records are short, and the file untrusted. */
+static int
+read_head(const char *path, struct strbuf *sb)
+{
+	char	buf[256];
+	ssize_t	n;
+	int	fd;
+
+	if ((fd = file_open_regular(AT_FDCWD, path, FILE_NOFOLLOW, NULL,
+	    NULL)) == -1)
+		return -1;
+	while ((n = read(fd, buf, sizeof buf - 1)) == -1 && errno == EINTR)
+		;
+	close(fd);
+	if (n < 0)
+		return -1;
+	strbuf_add(sb, buf, (size_t)n);
+	strbuf_rtrim(sb);
+	return 0;
+}
+
 bool
 run_lock_alive(const struct run *run)
 {
-	struct strbuf		 sb = STRBUF_INIT;
-	unsigned long long	 want, now;
-	long			 lpid;
-	char			*path, *boot, *rboot;
-	pid_t			 pid;
-	int			 off = -1;
-	bool			 alive = true;
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*path;
+	pid_t		 pid;
+	bool		 alive = true;
 
 	if ((pid = run_lock_pid(run)) == 0)
 		return false;
@@ -813,24 +882,82 @@ run_lock_alive(const struct run *run)
 		return false;
 
 	path = run_guild_path(run, "LOCK.start");
-	if (read_attr_file(path, &sb, NULL) == 0)
-		strbuf_rtrim(&sb);
-	if (sb.len > 0 &&
-	    sscanf(sb.buf, "%ld %llu %n", &lpid, &want, &off) == 2 &&
-	    off > 0 && lpid == (long)pid) {
-		rboot = sb.buf + off;
-		boot = boot_id();
-		if (boot != NULL && *rboot != '\0' && strcmp(rboot, "-") != 0 &&
-		    strcmp(boot, rboot) != 0)
-			alive = false;
-		else if (!proc_start_time(pid, &now) || now != want)
-			alive = false;
-		free(boot);
-	}
 	/* No (or a stale) LOCK.start: Guild AI's LOCK, trusted by pid. */
+	if (read_head(path, &sb) == 0 && sb.len > 0 &&
+	    record_alive(sb.buf, pid) == 0)
+		alive = false;
 	strbuf_release(&sb);
 	free(path);
 	return alive;
+}
+
+bool
+run_pending_live(const struct run *run)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*path = run_guild_path(run, "PENDING");
+	bool		 live = false;
+
+	/* Guild AI's PENDING is empty: nothing to judge by, so pending. */
+	if (read_head(path, &sb) == 0)
+		live = sb.len == 0 || record_alive(sb.buf, 0) != 0;
+	strbuf_release(&sb);
+	free(path);
+	return live;
+}
+
+int
+run_pending_claim(const struct run *run, char **cause)
+{
+	char	*path = run_guild_path(run, "PENDING"), *tmp, *text;
+	int	 tries, rc = -1;
+
+	text = proc_record(getpid());
+	tmp = xasprintf("%s.%ld.claim", path, (long)getpid());
+	if (write_file_atomic(tmp, text != NULL ? text : "",
+	    text != NULL ? strlen(text) : 0, cause) == -1)
+		goto out;
+	/* link() fails when PENDING exists: one claimer wins. */
+	for (tries = 0; tries < 2; tries++) {
+		if (link(tmp, path) == 0) {
+			rc = 0;
+			break;
+		}
+		/* No hard links here: the check above has to do. */
+		if ((errno == EPERM || errno == ENOTSUP || errno == ENOSYS) &&
+		    !run_pending_live(run)) {
+			if (rename(tmp, path) == 0)
+				rc = 0;
+			else
+				set_cause(cause, "%s: %s", path, strerror(errno));
+			break;
+		}
+		if (errno != EEXIST) {
+			set_cause(cause, "%s: %s", path, strerror(errno));
+			break;
+		}
+		if (run_pending_live(run)) {
+			set_cause(cause, "run %.8s is being started by another "
+			    "guild process", run->id);
+			break;
+		}
+		/* Its creator is gone: the claim is free. */
+		if (unlink(path) == -1 && errno != ENOENT) {
+			set_cause(cause, "%s: %s", path, strerror(errno));
+			break;
+		}
+	}
+	unlink(tmp);
+	/* A starter writes LOCK before it clears PENDING. */
+	if (rc == 0 && run_lock_alive(run)) {
+		unlink(path);
+		rc = set_cause(cause, "run %.8s is running", run->id);
+	}
+out:
+	free(text);
+	free(tmp);
+	free(path);
+	return rc;
 }
 
 /* Status. */
@@ -847,7 +974,8 @@ run_get_status(const struct run *run)
 	free(path);
 	if (remote)
 		return RUN_STATUS_RUNNING;
-	if (run_marker_exists(run, RUN_MARKER_PENDING))
+	/* A PENDING whose creator died tells nothing: the rest decides. */
+	if (run_pending_live(run))
 		return RUN_STATUS_PENDING;
 	if (run_marker_exists(run, RUN_MARKER_STAGED))
 		return RUN_STATUS_STAGED;

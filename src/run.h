@@ -3,7 +3,9 @@
  *
  *	RUN/.guild/opref		"guildfile:/p/guild.yml <md5> MODEL OP"
  *	RUN/.guild/attrs/NAME		one YAML value per file
- *	RUN/.guild/PENDING, STAGED	empty marker files
+ *	RUN/.guild/PENDING, STAGED	marker files; Guild AI's are empty, our
+ *					PENDING holds its creator as LOCK.start
+ *					does the run's process
  *	RUN/.guild/LOCK			pid of the operation process, decimal,
  *					no newline (as Guild writes it)
  *	RUN/.guild/LOCK.start		ours: "PID STARTTIME BOOTID\n", the pid's
@@ -117,6 +119,21 @@ int		 run_marker_set(const struct run *, enum run_marker, char **cause);
 int		 run_marker_clear(const struct run *, enum run_marker,
 		    char **cause);
 bool		 run_marker_exists(const struct run *, enum run_marker);
+/*
+ * Whether the run is pending: PENDING exists and the process creating
+ * the run (recorded in it by run_marker_set) is alive. A PENDING of
+ * Guild AI (empty) is trusted; one whose creator is gone (killed while
+ * it created the run) is not pending, and the rest of the status rule
+ * decides (an error, unless the operation was started and still runs).
+ */
+bool		 run_pending_live(const struct run *);
+/*
+ * Claim a run for a restart: create PENDING for this process unless
+ * another live process has it (a dead one's is taken over), and give it
+ * back if the run's process is alive. One of two restarts at once wins;
+ * the other gets "run ID is running" or "... being started".
+ */
+int		 run_pending_claim(const struct run *, char **cause);
 
 /*
  * The process lock: LOCK (Guild's format) and LOCK.start (see above).
@@ -135,7 +152,8 @@ pid_t		 run_lock_pid(const struct run *);
 bool		 run_lock_alive(const struct run *);
 
 /*
- * Status, in Guild's order: LOCK.remote -> running, PENDING -> pending,
+ * Status, in Guild's order: LOCK.remote -> running, PENDING (of a live
+ * creator: run_pending_live) -> pending,
  * STAGED -> staged, exit_status 0 -> completed, < 0 -> terminated,
  * > 0 -> error, a live LOCK process -> running, else error.
  */

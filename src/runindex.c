@@ -905,7 +905,7 @@ read_run(const char *base, int dfd, const char *id, bool deleted,
 	remote = exists_at(dfd, id, "LOCK.remote");
 	if (remote)
 		r->row.status = RUN_STATUS_RUNNING;
-	else if (exists_at(dfd, id, "PENDING"))
+	else if (exists_at(dfd, id, "PENDING") && run_pending_live(&run))
 		r->row.status = RUN_STATUS_PENDING;
 	else if (exists_at(dfd, id, "STAGED"))
 		r->row.status = RUN_STATUS_STAGED;
@@ -1680,6 +1680,22 @@ lock_alive(const struct runindex *ri, bool deleted, const char *id)
 	return alive;
 }
 
+/* A pending row goes stale when its creator dies (the files stay). */
+static bool
+pending_live(const struct runindex *ri, bool deleted, const char *id)
+{
+	struct run	run;
+	bool		live;
+
+	run.id = (char *)id;
+	run.path = path_join(base_dir(ri, deleted), id);
+	run.guild = path_join(run.path, ".guild");
+	live = run_pending_live(&run);
+	free(run.path);
+	free(run.guild);
+	return live;
+}
+
 static const char sql_check[] =
 	"SELECT id, status, stamp, editable, exit_status IS NOT NULL FROM runs"
 	" WHERE deleted = ?1 AND check_ != 0";
@@ -1696,6 +1712,8 @@ still_current(const struct runindex *ri, bool deleted, const char *id,
 {
 	if (status == RUN_STATUS_RUNNING)
 		return lock_alive(ri, deleted, id);
+	if (status == RUN_STATUS_PENDING)
+		return pending_live(ri, deleted, id);
 	if (status == RUN_STATUS_ERROR && !has_exit_status)
 		return !lock_alive(ri, deleted, id);
 	return true;

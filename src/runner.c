@@ -39,7 +39,32 @@ struct runner {
 	void			*arg;
 	bool			 log_failed;
 	int			 stop_signo;	/* runner_stop() */
+	char			*error;		/* the first write failure */
 };
+
+/*
+ * Keep the first failure to write the run (a full disk), for
+ * runner_error(): "output not fully written: No space left on device".
+ * cause is "write PATH: REASON"; the reason is what the user can act on.
+ */
+static void
+runner_write_failed(struct runner *r, const char *what, const char *cause)
+{
+	const char	*reason = cause != NULL ? strrchr(cause, ':') : NULL;
+
+	warnx_core("%s", cause != NULL ? cause : what);
+	if (r->error != NULL)
+		return;
+	reason = reason != NULL && reason[1] == ' ' ? reason + 2 : cause;
+	r->error = xasprintf("%s: %s", what, reason != NULL ? reason :
+	    "write failed");
+}
+
+const char *
+runner_error(const struct runner *r)
+{
+	return r->error;
+}
 
 char *
 runner_python_exe(void)
@@ -911,18 +936,26 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	struct sourcecode_result sc;
 	struct passwd		*pw;
 	char			 host[HOST_NAME_MAX + 1];
+	bool			 fresh = false;
 
 	if (spec->restart_id != NULL) {
 		if ((run = run_open(plan->run_dir, cause)) == NULL)
 			return NULL;
+		/* One process per run: a running run is not restarted. */
+		if (run_pending_claim(run, cause) == -1) {
+			run_free(run);
+			return NULL;
+		}
 		if (run_attr_delete(run, "exit_status", cause) == -1 ||
 		    run_attr_delete(run, "stopped", cause) == -1 ||
 		    run_lock_clear(run, cause) == -1 ||
-		    run_marker_clear(run, RUN_MARKER_STAGED, cause) == -1 ||
-		    run_marker_set(run, RUN_MARKER_PENDING, cause) == -1)
+		    run_marker_clear(run, RUN_MARKER_STAGED, cause) == -1)
 			goto fail;
-	} else if ((run = run_create(spec->home->runs, plan->id, cause)) == NULL)
-		return NULL;
+	} else {
+		fresh = !path_exists(plan->run_dir);
+		if ((run = run_create(spec->home->runs, plan->id, cause)) == NULL)
+			return NULL;
+	}
 
 	if (runner_write_opref(run, op, cause) == -1)
 		goto fail;
@@ -974,6 +1007,15 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	}
 	return run;
 fail:
+	/*
+	 * A new run that could not be written whole (a full disk) is not
+	 * left behind, half a run forever pending; a restarted one keeps
+	 * its files and is finished as an error by the caller.
+	 */
+	if (fresh)
+		rm_rf(run->path, NULL);
+	else if (spec->restart_id != NULL)
+		run_marker_clear(run, RUN_MARKER_PENDING, NULL);
 	run_free(run);
 	return NULL;
 }
@@ -1007,7 +1049,7 @@ on_scalar(const char *key, double value, long long step, void *arg)
 	if (r->slog == NULL || r->log_failed)
 		return;
 	if (scalars_log_append(r->slog, key, value, step, &cause) == -1) {
-		warnx_core("%s", cause);
+		runner_write_failed(r, "scalars not fully written", cause);
 		free(cause);
 		r->log_failed = true;
 	}
@@ -1034,7 +1076,7 @@ on_proc_data(struct proc *p, const char *buf, size_t len, int stream, void *arg)
 		r->hooks.on_data(buf, len, r->arg);
 	if (r->output != NULL &&
 	    output_feed(r->output, buf, len, stream, &cause) == -1) {
-		warnx_core("%s", cause);
+		runner_write_failed(r, "output not fully written", cause);
 		free(cause);
 	}
 }
@@ -1051,7 +1093,8 @@ on_proc_exit(struct proc *p, int status, void *arg)
 
 	if (r->output != NULL) {
 		if (output_close(r->output, &cause) == -1) {
-			warnx_core("%s", cause);
+			runner_write_failed(r, "output not fully written",
+			    cause);
 			free(cause);
 			cause = NULL;
 		}
@@ -1059,14 +1102,15 @@ on_proc_exit(struct proc *p, int status, void *arg)
 	}
 	if (r->slog != NULL) {
 		if (scalars_log_close(r->slog, &cause) == -1) {
-			warnx_core("%s", cause);
+			runner_write_failed(r, "scalars not fully written",
+			    cause);
 			free(cause);
 			cause = NULL;
 		}
 		r->slog = NULL;
 	}
 	if (runner_fail(r->run, code, &cause) == -1) {
-		warnx_core("%s", cause);
+		runner_write_failed(r, "status not recorded", cause);
 		free(cause);
 	}
 	if (r->hooks.on_done != NULL)
@@ -1180,5 +1224,6 @@ runner_free(struct runner *r)
 	if (r->slog != NULL)
 		scalars_log_close(r->slog, NULL);
 	scalars_free(r->scalars);
+	free(r->error);
 	free(r);
 }

@@ -103,6 +103,12 @@ int		 runner_kill(struct runner *, int signo);
  */
 int		 runner_stop(struct runner *, int signo);
 pid_t		 runner_pid(const struct runner *);
+/*
+ * After on_done: NULL when the run was written whole, else the first
+ * failure ("output not fully written: No space left on device"); each
+ * failure is also a warning as it happens.
+ */
+const char	*runner_error(const struct runner *);
 void		 runner_free(struct runner *);
 
 /*

@@ -1232,8 +1232,8 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	v.opts = opts;
 	if ((v.home = cli_home(ctx)) == NULL)
 		return 1;
-	if (home_ensure(v.home, &cause) == -1)
-		return cli_error_cause(cause);
+	/* A home that cannot be written is still viewed. */
+	home_ensure(v.home, NULL);
 	if ((v.idx = runindex_open(v.home, &cause)) == NULL)
 		return cli_error_cause(cause);
 	v.cwd = path_absolute(".");

@@ -4,6 +4,7 @@
 # halfway.
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/cli/runs-lib.sh"
 export GUILD
 
 proj=$(make_project batch <<'EOF'
@@ -180,6 +181,52 @@ expect_output "grid trials beyond --max-trials are sampled, in order" - -- guild
 1  3       0.1
 2  4       0.1
 EOF
+
+# Previews of a batch show each trial and create nothing.
+n_before=$(ls "$runs" | wc -l)
+expect_output "--print-cmd: each trial's command" - -- guild run -y train lr='[0.1, 0.2]' epochs=2 --print-cmd <<'EOF'
+sh -c 'echo "lr=$1 epochs=$2"' sh 0.1 2
+sh -c 'echo "lr=$1 epochs=$2"' sh 0.2 2
+EOF
+expect_output "--print-cmd: a batch file's trials, --max-trials" - -- guild run say @trials.csv -m 1 --random-seed 1 --print-cmd <<'EOF'
+sh -c 'if [ "$2" = 1 ]; then echo "$1" | tr a-z A-Z; else echo "$1"; fi; [ "$1" != fail ]' sh 'hello 2' 1
+EOF
+guild run -y train lr='[0.1, 0.2, 0.3]' --print-env > "$TEST_TMP/env" 2>&1
+ok "--print-env: each trial's environment" test "$(grep -c '^RUN_ID=' "$TEST_TMP/env")" -eq 3
+printf 'loss: 0.5\n' > "$TEST_TMP/scalars.txt"
+expect_output "--test-output-scalars: once for a batch" - -- guild run train lr='[0.1, 0.2]' --test-output-scalars "$TEST_TMP/scalars.txt" <<'EOF'
+loss: 0.5
+  loss: 0.5 (step 0)
+EOF
+guild run train lr='uniform[0.01:0.1]' -m 1500 --print-cmd > "$TEST_TMP/cmds" 2>&1
+ok "--print-cmd: a long search shows its first 1000 trials" test "$(grep -c '^sh ' "$TEST_TMP/cmds")" -eq 1000
+expect_output "--print-cmd: and says how many more" - -- tail -n 1 "$TEST_TMP/cmds" <<'EOF'
+... and 500 more trials
+EOF
+ok "previews of a batch create no run" test "$(ls "$runs" | wc -l)" -eq "$n_before"
+
+# A random search makes its trials as it goes: ten million of them fit
+# in 300 MB (all at once took 8 GB). Not under ASan, which needs more.
+if (ulimit -v 300000 && "$GUILD" --version) > /dev/null 2>&1; then
+	expect_output "random: ten million trials, previewed in bounded memory" - -- sh -c 'ulimit -v 300000 && "$GUILD" run train lr="uniform[0.01:0.1]" -m 10000000 --random-seed 1 --print-trials | tail -n 1' <<'EOF'
+... and 9999000 more trials
+EOF
+	n_big=$(ls "$runs" | wc -l)
+	(ulimit -v 300000 && exec "$GUILD" run -y -q train lr='uniform[0.01:0.1]' -m 10000000) > "$TEST_TMP/big" 2>&1 &
+	big=$!
+	ntrials()
+	{
+		[ "$(ls "$runs" | wc -l)" -ge $((n_big + 3)) ]
+	}
+	ok "random: ten million trials run in bounded memory" wait_for 60 ntrials
+	kill -TERM $big
+	wait $big
+	rc=$?
+	ok "random: the big search stops on SIGTERM" test "$rc" -eq 143 ||
+	    diag "exit status $rc" "$(cat "$TEST_TMP/big")"
+else
+	skip "random: ten million trials in bounded memory" "ulimit -v is not usable here (ASan?)"
+fi
 
 # --needed skips trials already run with the same flags.
 expect_output "--needed" - -- sh -c '"$GUILD" run -y say msg="[hi, new]" --needed 2>&1 | sed "s/run [0-9a-f]\{8\} has/run <short> has/"' <<'EOF'

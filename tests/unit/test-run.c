@@ -504,6 +504,63 @@ test_status(struct run *run)
 	is_int(run_status_from_name("bogus"), -1, "unknown status name");
 }
 
+/* PENDING names its creator; a dead creator's run is not pending. */
+static void
+test_pending(struct run *run)
+{
+	unsigned long long	 start;
+	long			 pid;
+	char			*s, *p, *cause = NULL, boot[64];
+
+	p = gpath(run, "PENDING");
+	ok(run_marker_set(run, RUN_MARKER_PENDING, NULL) == 0, "set PENDING");
+	s = slurp(p);
+	ok(s != NULL && sscanf(s, "%ld %llu %63s", &pid, &start, boot) == 3 &&
+	    pid == (long)getpid() && start > 0, "PENDING names us: %s",
+	    s != NULL ? s : "(none)");
+	free(s);
+	check_status(run, RUN_STATUS_PENDING, "PENDING of a live creator");
+	s = xasprintf("%ld %llu %s\n", (long)dead_pid(), start, boot);
+	spit(p, s);
+	free(s);
+	ok(!run_pending_live(run), "a dead creator's PENDING is not live");
+	check_status(run, RUN_STATUS_ERROR, "PENDING of a dead creator");
+	put(run, "attrs/exit_status", "0\n");
+	check_status(run, RUN_STATUS_COMPLETED,
+	    "a dead creator's PENDING: the rest decides");
+	run_attr_delete(run, "exit_status", NULL);
+	s = xasprintf("%ld %llu %s\n", pid, start + 1, boot);
+	spit(p, s);
+	free(s);
+	check_status(run, RUN_STATUS_ERROR, "PENDING of a recycled pid");
+	spit(p, "");
+	check_status(run, RUN_STATUS_PENDING, "Guild AI's empty PENDING");
+	spit(p, "not a record\n");
+	check_status(run, RUN_STATUS_PENDING, "PENDING not ours: pending");
+
+	/* Claims: one process per run. */
+	unlink(p);
+	ok(run_pending_claim(run, &cause) == 0, "claim a run");
+	ok(run_pending_claim(run, &cause) == -1 && cause != NULL &&
+	    strstr(cause, "being started by another guild process") != NULL,
+	    "a second claim fails: %s", cause != NULL ? cause : "(none)");
+	free(cause);
+	cause = NULL;
+	s = xasprintf("%ld 1 %s\n", (long)dead_pid(), boot);
+	spit(p, s);
+	free(s);
+	ok(run_pending_claim(run, &cause) == 0,
+	    "a dead creator's claim is taken over");
+	unlink(p);
+	run_lock_write(run, getpid(), NULL);
+	ok(run_pending_claim(run, &cause) == -1 && cause != NULL &&
+	    strstr(cause, "is running") != NULL && !path_exists(p),
+	    "a running run is not claimed: %s", cause != NULL ? cause : "(none)");
+	free(cause);
+	run_lock_clear(run, NULL);
+	free(p);
+}
+
 /* A run directory as Guild AI 0.9 writes it, made by hand. */
 static void
 test_guild_run(const char *runs)
@@ -674,6 +731,7 @@ main(void)
 	cause = NULL;
 
 	test_status(run);
+	test_pending(run);
 	test_guild_run(runs);
 	test_list(runs, run->id);
 
