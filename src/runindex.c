@@ -2337,7 +2337,8 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 	editable = xcalloc(rows->n - from + 1, sizeof *editable);
 	for (i = from; i < rows->n; i++)
 		editable[i - from] = meta[i - from].editable;
-	if (dfd != -1)
+	/* rows->v is NULL when nothing was selected: no pointer to offset. */
+	if (dfd != -1 && rows->n > from)
 		row_stamps(dfd, rows->v + from, editable, rows->n - from, now,
 		    cur);
 	for (i = from; i < rows->n; i++) {
