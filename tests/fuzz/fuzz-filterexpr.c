@@ -111,11 +111,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The negation, parenthesised: a newline keeps a trailing word apart. */
 	strbuf_addf(&sb, "not (%s\n)", text);
 	nfx = filterexpr_parse(sb.buf, &cause);
-	if (nfx == NULL)
-		fprintf(stderr, "%s\n", cause);
-	FUZZ_ASSERT(nfx != NULL);
-	FUZZ_ASSERT(filterexpr_eval(nfx, lookup, &calls) == !r);
-	filterexpr_free(nfx);
+	if (nfx == NULL) {
+		/* Two more levels may pass the nesting limit, nothing else. */
+		if (strstr(cause, "nesting deeper than") == NULL)
+			fprintf(stderr, "%s\n", cause);
+		FUZZ_ASSERT(strstr(cause, "nesting deeper than") != NULL);
+		free(cause);
+	} else {
+		FUZZ_ASSERT(filterexpr_eval(nfx, lookup, &calls) == !r);
+		filterexpr_free(nfx);
+	}
 	strbuf_release(&sb);
 	filterexpr_free(fx);
 	free(text);
