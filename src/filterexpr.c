@@ -93,13 +93,23 @@ struct filterexpr {
 	struct node	*root;
 };
 
+/*
+ * Parentheses, "not" and lists nest at most this deep: the parser and the
+ * evaluator recurse, and a command-line argument (128 KiB) of "(((" would
+ * otherwise overflow the stack.
+ */
+#define FILTEREXPR_DEPTH_MAX	100
+
 struct parser {
 	const char	*text;
 	struct tok	*toks;
 	size_t		 ntoks, alloc, at;
 	char		**cause;
 	bool		 failed;
+	unsigned	 depth;
 };
+
+static bool	too_deep(struct parser *);
 
 /* Errors: the message, then the expression with a caret under pos. */
 static void
@@ -134,6 +144,19 @@ syntax_error(struct parser *p, size_t pos, const char *fmt, ...)
 	strbuf_addch(&sb, '^');
 	set_cause(p->cause, "%s", sb.buf);
 	strbuf_release(&sb);
+}
+
+/* Enter one more level of nesting; false (and an error) past the limit. */
+static bool
+too_deep(struct parser *p)
+{
+	if (p->depth >= FILTEREXPR_DEPTH_MAX) {
+		syntax_error(p, p->toks[p->at].pos, "nesting deeper than %d levels",
+		    FILTEREXPR_DEPTH_MAX);
+		return true;
+	}
+	p->depth++;
+	return false;
 }
 
 static void
@@ -341,10 +364,14 @@ parse_list(struct parser *p)
 {
 	struct tok	*open = advance(p), *t;
 	enum tok_type	 close = open->type == T_LPAREN ? T_RPAREN : T_RBRACKET;
-	struct value	*list = value_list(), *item;
+	struct value	*list, *item;
 
+	if (too_deep(p))
+		return NULL;
+	list = value_list();
 	if (peek(p)->type == close) {
 		advance(p);
+		p->depth--;
 		return list;
 	}
 	for (;;) {
@@ -352,8 +379,10 @@ parse_list(struct parser *p)
 			break;
 		value_list_push(list, item);
 		t = advance(p);
-		if (t->type == close)
+		if (t->type == close) {
+			p->depth--;
 			return list;
+		}
 		if (t->type != T_COMMA) {
 			unexpected(p, t);
 			break;
@@ -519,14 +548,19 @@ parse_primary(struct parser *p)
 	struct node	*n, *operand;
 
 	if (t->type == T_NOT) {
+		if (too_deep(p))
+			return NULL;
 		advance(p);
 		if ((operand = parse_primary(p)) == NULL)
 			return NULL;
+		p->depth--;
 		n = node_new(N_NOT);
 		n->a = operand;
 		return n;
 	}
 	if (t->type == T_LPAREN) {
+		if (too_deep(p))
+			return NULL;
 		advance(p);
 		if ((n = parse_or(p)) == NULL)
 			return NULL;
@@ -535,6 +569,7 @@ parse_primary(struct parser *p)
 			node_free(n);
 			return NULL;
 		}
+		p->depth--;
 		return n;
 	}
 	if (t->type == T_ID) {

@@ -1411,7 +1411,8 @@ write_batch(struct runindex *ri, bool deleted, struct recs *rs,
 			if (write_rec(ri, rs->v[i], cause) == -1)
 				goto fail;
 		}
-		if (write_attrnames(ri, rs->v + i - k, k, cause) == -1)
+		/* Only removals: rs->v may be NULL, no pointer to offset. */
+		if (k > 0 && write_attrnames(ri, rs->v + i - k, k, cause) == -1)
 			goto fail;
 		for (; k < WRITE_BATCH && gone != NULL && j < gone->n; k++,
 		    j++) {

@@ -894,6 +894,20 @@ stats_cmp(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
+/*
+ * An event's wall time (seconds, a double in the file) in ms; 0 (unknown)
+ * when it is NaN or too large for an int64_t, where a cast is undefined.
+ */
+static int64_t
+wall_time_ms(double wall_time)
+{
+	double	ms = wall_time * 1000;
+
+	if (!(ms > -9.2e18 && ms < 9.2e18))
+		return 0;
+	return (int64_t)ms;
+}
+
 static int
 event_cb(const struct tfevents_event *ev, void *arg)
 {
@@ -904,7 +918,7 @@ event_cb(const struct tfevents_event *ev, void *arg)
 	for (i = 0; i < ev->nvalues; i++) {
 		pt.step = ev->step;
 		pt.value = ev->values[i];
-		pt.time_ms = (int64_t)(ev->wall_time * 1000);
+		pt.time_ms = wall_time_ms(ev->wall_time);
 		stats_add(b, ev->tags[i], &pt);
 	}
 	return 0;

@@ -2,6 +2,8 @@
 #include "common.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -251,20 +253,33 @@ fail_at(struct parser *p, const struct tok *t)
 	return unexpected(p, t->pos, t->len);
 }
 
-static time_t
-tm_time(struct tm *tm)
+/*
+ * mktime, or -1 with a cause when the time is not one we can name: before
+ * year 1 (as Python's datetime, which Guild uses) or past what time_t
+ * holds.
+ */
+static int
+tm_time(struct parser *p, struct tm *tm, time_t *out)
 {
 	tm->tm_isdst = -1;
-	return mktime(tm);
+	errno = 0;
+	*out = mktime(tm);
+	if ((*out == (time_t)-1 && errno != 0) || tm->tm_year < 1 - 1900)
+		return set_cause(p->cause, "time out of range");
+	return 0;
 }
 
 /* The calendar unit containing the reference time, moved back n units. */
-static struct span
-unit_span(struct parser *p, enum unit u, long n)
+static int
+unit_span(struct parser *p, enum unit u, long n, struct span *sp)
 {
 	struct tm	tm = p->reftm, end;
-	struct span	sp = { 0, 0, false };
+	long		back = u == UNIT_WEEK ? 7 * n : n;
 
+	/* n has at most 9 digits (so 7 * n fits a long), tm fields are ints. */
+	if (back > INT_MAX / 2)
+		return set_cause(p->cause, "time out of range");
+	sp->point = false;
 	tm.tm_sec = 0;
 	if (u >= UNIT_HOUR)
 		tm.tm_min = 0;
@@ -278,25 +293,24 @@ unit_span(struct parser *p, enum unit u, long n)
 		tm.tm_mon = 0;
 	switch (u) {
 	case UNIT_MINUTE:
-		tm.tm_min -= (int)n;
+		tm.tm_min -= (int)back;
 		break;
 	case UNIT_HOUR:
-		tm.tm_hour -= (int)n;
+		tm.tm_hour -= (int)back;
 		break;
 	case UNIT_DAY:
-		tm.tm_mday -= (int)n;
-		break;
 	case UNIT_WEEK:
-		tm.tm_mday -= 7 * (int)n;
+		tm.tm_mday -= (int)back;
 		break;
 	case UNIT_MONTH:
-		tm.tm_mon -= (int)n;
+		tm.tm_mon -= (int)back;
 		break;
 	case UNIT_YEAR:
-		tm.tm_year -= (int)n;
+		tm.tm_year -= (int)back;
 		break;
 	}
-	sp.start = tm_time(&tm);
+	if (tm_time(p, &tm, &sp->start) == -1)
+		return -1;
 	end = tm;
 	switch (u) {
 	case UNIT_MINUTE:
@@ -318,8 +332,7 @@ unit_span(struct parser *p, enum unit u, long n)
 		end.tm_year++;
 		break;
 	}
-	sp.end = tm_time(&end);
-	return sp;
+	return tm_time(p, &end, &sp->end);
 }
 
 static int
@@ -377,8 +390,9 @@ datetime_span(struct parser *p, struct span *sp)
 		end.tm_min++;
 	else
 		end.tm_sec++;
-	sp->start = tm_time(&tm);
-	sp->end = tm_time(&end);
+	if (tm_time(p, &tm, &sp->start) == -1 ||
+	    tm_time(p, &end, &sp->end) == -1)
+		return -1;
 	sp->point = true;
 	return 0;
 }
@@ -392,26 +406,22 @@ operand(struct parser *p, struct span *sp)
 	switch (t->type) {
 	case T_TODAY:
 		next(p);
-		*sp = unit_span(p, UNIT_DAY, 0);
-		return 0;
+		return unit_span(p, UNIT_DAY, 0, sp);
 	case T_YESTERDAY:
 		next(p);
-		*sp = unit_span(p, UNIT_DAY, 1);
-		return 0;
+		return unit_span(p, UNIT_DAY, 1, sp);
 	case T_THIS:
 		next(p);
 		if ((u = next(p))->type != T_UNIT)
 			return fail_at(p, u);
-		*sp = unit_span(p, u->unit, 0);
-		return 0;
+		return unit_span(p, u->unit, 0, sp);
 	case T_NUMBER:
 		next(p);
 		if ((u = next(p))->type != T_UNIT)
 			return fail_at(p, u);
 		if ((ago = next(p))->type != T_AGO)
 			return fail_at(p, ago);
-		*sp = unit_span(p, u->unit, t->n);
-		return 0;
+		return unit_span(p, u->unit, t->n, sp);
 	case T_DATE:
 	case T_TIME:
 		return datetime_span(p, sp);
@@ -476,7 +486,8 @@ parse(struct parser *p, struct timerange *tr)
 			tr->has_start = true;
 			tr->start = p->ref - (time_t)n * unit_secs[u->unit];
 		} else {
-			a = unit_span(p, u->unit, 1);
+			if (unit_span(p, u->unit, 1, &a) == -1)
+				return -1;
 			tr->has_start = tr->has_end = true;
 			tr->start = a.start;
 			tr->end = a.end;

@@ -1,10 +1,9 @@
 /*
  * fuzz-guildfile.c: libFuzzer target for the guild.yml loader.
  *
- *	configure --enable-fuzzing CC=clang \
- *	    CFLAGS="-g -O1 -fsanitize=fuzzer-no-link,address,undefined"
+ *	CC=clang configure --enable-fuzzing
  *	make tests/fuzz/fuzz-guildfile
- *	tests/fuzz/fuzz-guildfile -max_len=4096 tests/fuzz/corpus
+ *	tests/fuzz/fuzz-guildfile -max_len=4096 tests/fuzz/corpus-guildfile
  *
  * Any input must give a guildfile or an error: no crash, leak, hang or
  * unbounded memory. Relative include: paths point nowhere, so a run does
@@ -15,18 +14,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "fuzz.h"
+
 #include "guildfile.h"
 #include "value.h"
 #include "yamlnode.h"
-
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-
-static void
-discard(const char *msg, void *arg)
-{
-	(void)msg;
-	(void)arg;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -38,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char			*cause = NULL, *name;
 	size_t			 i;
 
-	warn_set_sink(discard, NULL);
+	warn_set_sink(fuzz_discard, NULL);
 	gf = guildfile_load_buf((const char *)data, size, "guild.yml",
 	    "/nonexistent-fuzz-dir", &cause);
 	free(cause);

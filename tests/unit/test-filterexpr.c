@@ -97,6 +97,21 @@ syntax(const char *text, const char *want)
 	free(cause);
 }
 
+/* open n times, then mid, then close n times. */
+static char *
+nest(const char *open, size_t n, const char *mid, const char *close)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	size_t		i;
+
+	for (i = 0; i < n; i++)
+		strbuf_addstr(&sb, open);
+	strbuf_addstr(&sb, mid);
+	for (i = 0; i < n; i++)
+		strbuf_addstr(&sb, close);
+	return strbuf_detach(&sb, NULL);
+}
+
 static void
 collect(enum filterexpr_source src, const char *name, void *arg)
 {
@@ -108,7 +123,7 @@ main(void)
 {
 	struct filterexpr	*fx;
 	struct strvec		 names = STRVEC_INIT;
-	char			*cause = NULL;
+	char			*cause = NULL, *deep;
 	int			 calls = 0;
 
 	attrs = map_from_yaml("id: abcd1234\nstarted: 1661354455107621\n"
@@ -318,6 +333,37 @@ main(void)
 	    "character 'é'\n  é = 1 )\n  ^");
 	syntax("x = 'é' )", "syntax error in filter at column 9: unexpected "
 	    "')'\n  x = 'é' )\n          ^");
+
+	/*
+	 * Nesting is bounded (found by fuzzing: 130,000 "(" overflowed the
+	 * stack); the message points at the first level too many.
+	 */
+	deep = nest("(", 100, "1", ")");
+	T(deep);
+	free(deep);
+	deep = nest("(", 200000, "1", ")");
+	fx = filterexpr_parse(deep, &cause);
+	ok(fx == NULL && cause != NULL && strncmp(cause, "syntax error in "
+	    "filter at column 101: nesting deeper than 100 levels\n",
+	    strlen("syntax error in filter at column 101: nesting deeper "
+	    "than 100 levels\n")) == 0, "200,000 parentheses: an error");
+	free(cause);
+	cause = NULL;
+	free(deep);
+	deep = nest("not ", 101, "1", "");
+	fx = filterexpr_parse(deep, &cause);
+	ok(fx == NULL && strstr(cause, "nesting deeper than 100 levels") !=
+	    NULL, "101 nots: an error");
+	free(cause);
+	cause = NULL;
+	free(deep);
+	deep = nest("[", 101, "1", "]");
+	fx = filterexpr_parse(deep, &cause);
+	ok(fx == NULL && strstr(cause, "nesting deeper than 100 levels") !=
+	    NULL, "101 nested lists: an error");
+	free(cause);
+	cause = NULL;
+	free(deep);
 
 	value_free(attrs);
 	value_free(flags);

@@ -419,7 +419,7 @@ test_page(void)
 {
 	struct run_rows	 rows = RUN_ROWS_INIT;
 	size_t		 total = 0;
-	char		*cause = NULL;
+	char		*cause = NULL, *got;
 
 	ok(runsel_select_page(ri, NULL, NULL, NULL, false, 0, 0, 3, &rows,
 	    &total, &cause) == 0, "first page");
@@ -442,6 +442,18 @@ test_page(void)
 	    &total, &cause) == 0 && rows.n == 0 && total == 0,
 	    "the empty trash");
 	run_rows_release(&rows);
+	/*
+	 * A prefix that matches nothing leaves no rows to check (found by
+	 * fuzz-runspec: clang's UBSan saw NULL + 0 in runindex.c).
+	 */
+	got = sel(NULL, "0", NULL, true, &cause);
+	ok(got == NULL, "a spec in the empty trash fails");
+	is_str(cause, "could not find a run matching '0'\n"
+	    "Try 'guild runs list --deleted' for a list.",
+	    "a spec in the empty trash: message");
+	free(got);
+	free(cause);
+	cause = NULL;
 }
 
 static void

@@ -448,6 +448,27 @@ test_events(void)
 	ok(st != NULL && st->count == 2 && st->last.step == 2 &&
 	    st->last.value == 0.25, "their scalars: last loss 0.25 at step 2");
 	scalars_summary_release(&sum);
+
+	/*
+	 * Wall times no int64_t of ms can hold are unknown (0), not a cast
+	 * out of range (found by fuzz-tfevents).
+	 */
+	path = xasprintf("%s/.guild/events.out.tfevents.1700000000.host.1.0",
+	    dir);
+	tf = tfevents_create(path, 1700000000.0, &cause);
+	tfevents_add_scalar(tf, 2.5e263, 1, "t", 1.0f, NULL);
+	tfevents_add_scalar(tf, NAN, 2, "t", 2.0f, NULL);
+	tfevents_add_scalar(tf, -INFINITY, 3, "t", 3.0f, NULL);
+	tfevents_add_scalar(tf, 1700000001.5, 4, "t", 4.0f, NULL);
+	tfevents_close(tf, NULL);
+	free(path);
+	is_int(scalars_summary_read(dir, SCALARS_SERIES, &sum, &cause), 0,
+	    "event files with wild wall times");
+	st = scalars_summary_find(&sum, "t");
+	ok(st != NULL && st->nseries == 4 && st->series[0].time_ms == 0 &&
+	    st->series[1].time_ms == 0 && st->series[2].time_ms == 0 &&
+	    st->series[3].time_ms == 1700000001500, "wild wall times: 0 ms");
+	scalars_summary_release(&sum);
 	rm_rf(dir, NULL);
 
 	/* Our log writes an event file too, so Guild AI reads our scalars. */

@@ -189,6 +189,12 @@ main(void)
 	check_error("10:00:60", "second must be in 0..59");
 	check_error("5 minutes", "unexpected end of range");
 	check_error("after -1 day ago", "unexpected '-' at position 6");
+	/* Found by fuzz-timerange: 7 * N overflowed an int, mktime failed. */
+	check_error("999999999 weeks ago", "time out of range");
+	check_error("999999999 days ago", "time out of range");
+	check_error("after 3000 years ago", "time out of range");
+	check("999999999 minutes ago", ref,
+	    "118-01-03 03:56:00 / 118-01-03 03:57:00");
 
 	/* contains: start inclusive, end exclusive. */
 	ok(timerange_parse("today", ref, &tr, &cause) == 0, "today parses");
