@@ -113,36 +113,41 @@ cli_warning(const char *msg, void *arg)
 	strbuf_release(&sb);
 }
 
-int
-cli_error(const char *fmt, ...)
+static void	emit(const char *, const char *, va_list) PRINTFLIKE(2, 0);
+
+/* prefix + the message + "\n" on stderr, as untrusted text (cli_text). */
+static void
+emit(const char *prefix, const char *fmt, va_list ap)
 {
 	struct strbuf	sb = STRBUF_INIT;
-	va_list		ap;
 
 	fflush(stdout);
-	strbuf_addstr(&sb, "guild: ");
-	va_start(ap, fmt);
+	strbuf_addstr(&sb, prefix);
 	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
 	strbuf_addch(&sb, '\n');
 	cli_write_text(stderr, sb.buf, sb.len);
 	strbuf_release(&sb);
+}
+
+int
+cli_error(const char *fmt, ...)
+{
+	va_list		ap;
+
+	va_start(ap, fmt);
+	emit("guild: ", fmt, ap);
+	va_end(ap);
 	return 1;
 }
 
 void
 cli_note(const char *fmt, ...)
 {
-	struct strbuf	sb = STRBUF_INIT;
 	va_list		ap;
 
-	fflush(stdout);
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	emit("", fmt, ap);
 	va_end(ap);
-	strbuf_addch(&sb, '\n');
-	cli_write_text(stderr, sb.buf, sb.len);
-	strbuf_release(&sb);
 }
 
 int

@@ -1268,6 +1268,44 @@ param_text(struct param *p, const char **text, size_t *len)
 }
 
 /*
+ * The next "{{ NAME }}" in s from *i on (on one line): true with *i at its
+ * "{{" and *j at its "}}".
+ */
+static bool
+next_ref(const char *s, size_t len, size_t *i, size_t *j)
+{
+	while (*i + 1 < len) {
+		if (s[*i] != '{' || s[*i + 1] != '{') {
+			(*i)++;
+			continue;
+		}
+		for (*j = *i + 2; *j + 1 < len && s[*j] != '\n'; (*j)++) {
+			if (s[*j] == '}' && s[*j + 1] == '}')
+				break;
+		}
+		if (*j + 1 < len && s[*j] != '\n')
+			return true;
+		/* No reference starts before *j either. */
+		*i = *j + 1;
+	}
+	return false;
+}
+
+/* The name of the reference s[i..j+2), without its spaces. */
+static const char *
+ref_name(const char *s, size_t i, size_t j, size_t *nlen)
+{
+	const char	*name = s + i + 2, *end = s + j;
+
+	while (name < end && py_space(*name))
+		name++;
+	while (end > name && py_space(end[-1]))
+		end--;
+	*nlen = (size_t)(end - name);
+	return name;
+}
+
+/*
  * Substitute {{ name }} references in a string (PARAM_P = "({{.*?}})":
  * a reference does not span lines). A string that is exactly one known
  * reference becomes that parameter's value, with its type: *whole is set
@@ -1280,38 +1318,19 @@ subst_text(struct gload *g, const struct ynode *at, const char *s,
     const struct ynode **whole, bool *changed)
 {
 	struct param		*val;
-	const char		*name, *end, *text;
+	const char		*name, *text;
 	size_t			 i = 0, start, j, nlen, tlen, parts = 0;
 	size_t			 limit = GF_MAX_BYTES - g->bytes;
 
 	*whole = NULL;
 	*changed = false;
 	start = 0;
-	while (i + 1 < len) {
-		if (s[i] != '{' || s[i + 1] != '{') {
-			i++;
-			continue;
-		}
-		for (j = i + 2; j + 1 < len && s[j] != '\n'; j++) {
-			if (s[j] == '}' && s[j + 1] == '}')
-				break;
-		}
-		if (j + 1 >= len || s[j] == '\n') {
-			/* No reference starts before j either. */
-			i = j + 1;
-			continue;
-		}
+	while (next_ref(s, len, &i, &j)) {
 		/* Text before the reference, then the reference. */
 		if (i > start)
 			parts++;
 		strbuf_add(out, s + start, i - start);
-		name = s + i + 2;
-		end = s + j;
-		while (name < end && py_space(*name))
-			name++;
-		while (end > name && py_space(end[-1]))
-			end--;
-		nlen = (size_t)(end - name);
+		name = ref_name(s, i, j, &nlen);
 		parts++;
 		if ((val = param_find(p, name, nlen)) != NULL) {
 			*changed = true;
@@ -1419,10 +1438,7 @@ struct refs {
 static void
 refs_push(struct refs *r, size_t i)
 {
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 16;
-		r->v = xreallocarray(r->v, r->cap, sizeof *r->v);
-	}
+	XGROW(r->v, r->cap, r->n + 1);
 	r->v[r->n++] = i;
 }
 
@@ -1431,29 +1447,13 @@ static void
 param_refs(const char *s, size_t len, const struct params *p,
     struct refs *out)
 {
-	const char	*name, *end;
-	size_t		 i = 0, j;
+	const char	*name;
+	size_t		 i = 0, j, nlen;
 	struct param	*val;
 
-	while (i + 1 < len) {
-		if (s[i] != '{' || s[i + 1] != '{') {
-			i++;
-			continue;
-		}
-		for (j = i + 2; j + 1 < len && s[j] != '\n'; j++)
-			if (s[j] == '}' && s[j + 1] == '}')
-				break;
-		if (j + 1 >= len || s[j] == '\n') {
-			i = j + 1;
-			continue;
-		}
-		name = s + i + 2;
-		end = s + j;
-		while (name < end && py_space(*name))
-			name++;
-		while (end > name && py_space(end[-1]))
-			end--;
-		if ((val = param_find(p, name, (size_t)(end - name))) != NULL)
+	while (next_ref(s, len, &i, &j)) {
+		name = ref_name(s, i, j, &nlen);
+		if ((val = param_find(p, name, nlen)) != NULL)
 			refs_push(out, (size_t)(val - p->v));
 		i = j + 2;
 	}

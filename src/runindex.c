@@ -1666,35 +1666,25 @@ sync_pending(struct runindex *ri, bool deleted, int dfd, int64_t now,
 	return rc;
 }
 
+/*
+ * test(run) of the run id: whether its LOCK's process is alive
+ * (run_lock_alive), or a pending run's creator (run_pending_live, as a
+ * pending row goes stale when its creator dies and the files stay).
+ */
 static bool
-lock_alive(const struct runindex *ri, bool deleted, const char *id)
+run_test(const struct runindex *ri, bool deleted, const char *id,
+    bool (*test)(const struct run *))
 {
 	struct run	run;
-	bool		alive;
+	bool		yes;
 
 	run.id = (char *)id;
 	run.path = path_join(base_dir(ri, deleted), id);
 	run.guild = path_join(run.path, ".guild");
-	alive = run_lock_alive(&run);
+	yes = test(&run);
 	free(run.path);
 	free(run.guild);
-	return alive;
-}
-
-/* A pending row goes stale when its creator dies (the files stay). */
-static bool
-pending_live(const struct runindex *ri, bool deleted, const char *id)
-{
-	struct run	run;
-	bool		live;
-
-	run.id = (char *)id;
-	run.path = path_join(base_dir(ri, deleted), id);
-	run.guild = path_join(run.path, ".guild");
-	live = run_pending_live(&run);
-	free(run.path);
-	free(run.guild);
-	return live;
+	return yes;
 }
 
 static const char sql_check[] =
@@ -1712,11 +1702,11 @@ still_current(const struct runindex *ri, bool deleted, const char *id,
     enum run_status status, bool has_exit_status)
 {
 	if (status == RUN_STATUS_RUNNING)
-		return lock_alive(ri, deleted, id);
+		return run_test(ri, deleted, id, run_lock_alive);
 	if (status == RUN_STATUS_PENDING)
-		return pending_live(ri, deleted, id);
+		return run_test(ri, deleted, id, run_pending_live);
 	if (status == RUN_STATUS_ERROR && !has_exit_status)
-		return !lock_alive(ri, deleted, id);
+		return !run_test(ri, deleted, id, run_lock_alive);
 	return true;
 }
 
