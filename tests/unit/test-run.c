@@ -359,9 +359,9 @@ check_status(struct run *run, enum run_status want, const char *what)
 static void
 test_status(struct run *run)
 {
-	unsigned long long	 start;
-	long			 pid;
-	char			*s, *p, boot[64];
+	unsigned long long	 start = 0;
+	long			 pid = 0;
+	char			*s, *p, boot[64] = "";
 	int			 i;
 
 	/* run has PENDING from run_create. */
