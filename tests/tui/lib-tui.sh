@@ -20,7 +20,9 @@ command -v tmux > /dev/null 2>&1 || skip_all "tmux is not installed"
 _tui_n=0
 TUI_SOCK=guild-tui-$$-0
 TUI_SOCKS=
-TUI_TIMEOUT=${TUI_TIMEOUT:-30}
+# Generous: a wait costs nothing once its condition holds, and a loaded
+# machine can take many seconds to draw a screen.
+TUI_TIMEOUT=${TUI_TIMEOUT:-120}
 _tui_cleanup()
 {
 	for _s in $TUI_SOCKS; do
@@ -153,6 +155,21 @@ tui_expect_not()
 	else
 		_tui_fail_screen "$1" "still on the screen: $2"
 	fi
+}
+
+# tui_expect_raw NAME TEXT: the screen with its colours and attributes
+# (tui_screen_raw) shows TEXT (fixed string), waiting for it.
+tui_expect_raw()
+{
+	_deadline=$(( $(date +%s) + TUI_TIMEOUT ))
+	while ! tui_screen_raw | grep -qF -- "$2"; do
+		if [ "$(date +%s)" -ge "$_deadline" ]; then
+			_tui_fail_screen "$1" "not on the screen: $2"
+			return 1
+		fi
+		sleep 0.1
+	done
+	pass "$1"
 }
 
 # tui_expect_screen NAME: the whole screen equals standard input
