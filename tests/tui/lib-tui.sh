@@ -66,9 +66,10 @@ tui_start()
 	_tui_n=$((_tui_n + 1))
 	TUI_SOCK=guild-tui-$$-$_tui_n
 	TUI_SOCKS="$TUI_SOCKS $TUI_SOCK"
-	# The pane stays after guild exits, so its last screen can be read.
+	# The pane stays after guild exits (cat holds it until the server is
+	# killed), so its last screen can be read.
 	_tui new-session -d -x "$_cols" -y "$_rows" -s t \
-	    "cd '$PWD' && stty -g > '$TEST_TMP/tui-stty-before'; env TERM=xterm-256color LANG=$TUI_LOCALE LC_ALL=$TUI_LOCALE HOME='$HOME' GUILD_HOME='$GUILD_HOME' TZ=UTC $_env '$GUILD' ${TUI_CMD:-view} $* 2> '$TEST_TMP/tui-stderr'; echo \$? > '$TEST_TMP/tui-exit.tmp'; stty -g > '$TEST_TMP/tui-stty-after'; mv '$TEST_TMP/tui-exit.tmp' '$TEST_TMP/tui-exit'; sleep 3600"
+	    "cd '$PWD' && stty -g > '$TEST_TMP/tui-stty-before'; env TERM=xterm-256color LANG=$TUI_LOCALE LC_ALL=$TUI_LOCALE HOME='$HOME' GUILD_HOME='$GUILD_HOME' TZ=UTC $_env '$GUILD' ${TUI_CMD:-view} $* 2> '$TEST_TMP/tui-stderr'; echo \$? > '$TEST_TMP/tui-exit.tmp'; stty -g > '$TEST_TMP/tui-stty-after'; mv '$TEST_TMP/tui-exit.tmp' '$TEST_TMP/tui-exit'; exec cat > /dev/null"
 	_tui set-option -t t status off > /dev/null
 	tui_wait_for "guild view" || tui_wait_for "Terminal too small" ||
 	    diag "guild ${TUI_CMD:-view} did not start"
@@ -256,7 +257,8 @@ tui_wheel()
 }
 
 # A project whose operations are shell scripts: train prints progress
-# bars, colours and scalars; slow runs until its marker file goes.
+# bars, colours and scalars; slow ticks until it has done TICKS, or until
+# its run directory is gone (the test is over).
 tui_project()
 {
 	_p=$(make_project "${1:-proj}" <<'YML'
@@ -282,7 +284,7 @@ operations:
     description: Runs until told to stop.
     exec: sh .guild/sourcecode/slow.sh ${ticks}
     flags:
-      ticks: 600
+      ticks: 3000
 YML
 )
 	cat > "$_p/train.sh" <<'SH'
@@ -300,7 +302,7 @@ done
 SH
 	cat > "$_p/slow.sh" <<'SH'
 i=0
-while [ "$i" -lt "$1" ]; do
+while [ "$i" -lt "$1" ] && [ -d "$PWD" ]; do
 	echo "tick $i"
 	echo "loss: 0.$((500 - i))"
 	i=$((i + 1))
