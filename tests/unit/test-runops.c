@@ -154,6 +154,37 @@ test_attrs(const struct guild_home *home)
 	run_free(run);
 }
 
+/*
+ * A child in a process group of its own that waits for signals, ignoring
+ * SIGTERM when asked; returns once the child is ready (however long the
+ * machine takes to run it), so no signal reaches it half set up.
+ */
+static pid_t
+fork_waiter(bool ignore_term)
+{
+	pid_t	pid;
+	int	fds[2];
+	char	c;
+
+	if (pipe(fds) == -1)
+		return -1;
+	if ((pid = fork()) == 0) {
+		close(fds[0]);
+		setsid();
+		if (ignore_term)
+			signal(SIGTERM, SIG_IGN);
+		if (write(fds[1], "r", 1) != 1)
+			_exit(2);
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	if (pid == -1 || read(fds[0], &c, 1) != 1)
+		diag("fork_waiter: the child did not start");
+	close(fds[0]);
+	return pid;
+}
+
 static void
 test_stop(const struct guild_home *home)
 {
@@ -168,17 +199,16 @@ test_stop(const struct guild_home *home)
 	free(cause);
 	cause = NULL;
 
-	if ((pid = fork()) == 0) {
-		setsid();
-		pause();
-		_exit(0);
-	}
+	pid = fork_waiter(false);
 	run_lock_write(run, pid, NULL);
 	ok(run_lock_alive(run), "the process is alive");
-	/* run_stop waits for the lock process; reap it concurrently. */
+	/*
+	 * run_stop waits for the lock process; reap it concurrently. A
+	 * generous timeout: on a loaded machine the reaping can be slow.
+	 */
 	if (fork() == 0) {
 		char	*c = NULL;
-		int	 rc = run_stop(run, 3000, false, &c);
+		int	 rc = run_stop(run, 120000, false, &c);
 
 		_exit(rc == 0 ? 0 : 1);
 	}
@@ -190,13 +220,7 @@ test_stop(const struct guild_home *home)
 	    "run_stop saw it go");
 
 	/* A process that ignores TERM: force kills it. */
-	if ((pid = fork()) == 0) {
-		setsid();
-		signal(SIGTERM, SIG_IGN);
-		for (;;)
-			pause();
-	}
-	usleep(50000);
+	pid = fork_waiter(true);
 	run_lock_write(run, pid, NULL);
 	if (fork() == 0) {
 		char	*c = NULL;
