@@ -190,7 +190,7 @@ test_stop(const struct guild_home *home)
 {
 	struct run	*run = make_run(home, "dddd");
 	char		*cause = NULL;
-	pid_t		 pid;
+	pid_t		 pid, stopper;
 	int		 status;
 
 	is_int(run_signal(run, SIGTERM, &cause), -1, "not running");
@@ -203,21 +203,26 @@ test_stop(const struct guild_home *home)
 	run_lock_write(run, pid, NULL);
 	ok(run_lock_alive(run), "the process is alive");
 	/*
-	 * run_stop waits for the lock process; reap it concurrently. A
-	 * generous timeout: on a loaded machine the reaping can be slow.
+	 * run_stop waits for the lock process, and then for its parent (we
+	 * are its supervisor here) to record the end: it returns with LOCK
+	 * cleared. A generous timeout: on a loaded machine all this can be
+	 * slow.
 	 */
-	if (fork() == 0) {
+	if ((stopper = fork()) == 0) {
 		char	*c = NULL;
 		int	 rc = run_stop(run, 120000, false, &c);
 
-		_exit(rc == 0 ? 0 : 1);
+		_exit(rc == 0 && run_lock_pid(run) == 0 ? 0 : 1);
 	}
 	waitpid(pid, &status, 0);
 	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
 	    "stop sent SIGTERM to the process group");
-	wait(&status);
+	/* As a supervisor does, a while after the reap: the end recorded. */
+	usleep(200000);
+	run_lock_clear(run, NULL);
+	waitpid(stopper, &status, 0);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "run_stop saw it go");
+	    "run_stop saw it go, and its supervisor record the end");
 
 	/* A process that ignores TERM: force kills it. */
 	pid = fork_waiter(true);
@@ -240,6 +245,7 @@ test_stop(const struct guild_home *home)
 	waitpid(pid, &status, 0);
 	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
 	    "force sends SIGKILL");
+	run_lock_clear(run, NULL);
 	wait(&status);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "run_stop with force succeeds");
