@@ -8,10 +8,12 @@
 #
 # Both are safe to rerun: packages are installed only when missing,
 # ./autogen.sh runs only when configure is missing or out of date, and the
-# build directories (build/, build-asan/) are reused.
+# build directories (build/, build-asan/, build-clang/) are reused.
 #
 # "check" runs: make check (warnings are errors), make check again in an
-# AddressSanitizer + UndefinedBehaviorSanitizer build, and make distcheck.
+# AddressSanitizer + UndefinedBehaviorSanitizer build, a build with clang
+# (warnings are errors; the programs and the unit tests are compiled, the
+# suite is not run a third time), and make distcheck.
 # It needs no terminal and no input, and its last line is always
 # "N passed, N failed", summed over the test-suite.log of the plain and
 # the sanitizer runs. It exits non-zero if anything failed.
@@ -29,6 +31,9 @@ EXAMPLE=examples/digits
 # kept warning-free with Debian 12's compiler, which is what this script is for.
 BUILD_FLAGS="--enable-werror"
 ASAN_FLAGS="--enable-werror --enable-asan"
+# The code is kept warning-free under clang too, which warns about things
+# gcc does not (format strings passed through va_list, for one).
+CLANG_FLAGS="--enable-werror CC=clang"
 
 mode=${1:-start}
 case $mode in
@@ -243,6 +248,13 @@ check()
 			status=$?
 		fi
 		count "$status" build-asan/test-suite.log
+
+		phase "Building with clang in build-clang/ ($CLANG_FLAGS)"
+		# TESTS= builds the unit tests and runs nothing.
+		configure_dir build-clang "$CLANG_FLAGS" &&
+		    make_in build-clang all &&
+		    make_in build-clang check TESTS=
+		count $?
 
 		phase "Running make distcheck in build/"
 		if [ -f build/Makefile ]; then

@@ -206,18 +206,48 @@ run_signal(const struct run *run, int signo, char **cause)
 	return 0;
 }
 
-/* Wait up to ms for the run's process to go; true when it has. */
+/* The parent of pid (from /proc), or 0 when unknown. */
+static pid_t
+parent_of(pid_t pid)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*path, *p;
+	long		 ppid = 0;
+
+	path = xasprintf("/proc/%ld/stat", (long)pid);
+	/* "pid (comm) state ppid ...": comm may hold spaces and ')'. */
+	if (strbuf_read_file(&sb, path, NULL) == 0 &&
+	    (p = strrchr(sb.buf, ')')) != NULL &&
+	    sscanf(p + 1, " %*c %ld", &ppid) != 1)
+		ppid = 0;
+	free(path);
+	strbuf_release(&sb);
+	return ppid > 0 ? (pid_t)ppid : 0;
+}
+
+/*
+ * Wait up to ms for the run to stop; true when its process has gone.
+ * Then its supervisor (the process's parent: guild, or Guild AI's
+ * op_main) still has to write exit_status and clear LOCK, so while that
+ * parent lives and LOCK still names pid, wait for it too (within the same
+ * ms): what the caller reads next is the run's final status, never the
+ * "error" of a dead LOCK whose end is not recorded yet.
+ */
 static bool
-wait_gone(const struct run *run, unsigned ms)
+wait_gone(const struct run *run, pid_t pid, pid_t parent, unsigned ms)
 {
 	const struct timespec	 tick = { 0, 20 * 1000 * 1000 };
 	uint64_t		 end = mono_ms() + ms;
+	bool			 gone = false;
 
 	for (;;) {
-		if (!run_lock_alive(run))
+		if (!gone && !run_lock_alive(run))
+			gone = true;
+		if (gone && (parent <= 1 || run_lock_pid(run) != pid ||
+		    (kill(parent, 0) == -1 && errno == ESRCH)))
 			return true;
 		if (mono_ms() >= end)
-			return false;
+			return gone;
 		nanosleep(&tick, NULL);
 	}
 }
@@ -226,14 +256,17 @@ int
 run_stop(const struct run *run, unsigned timeout_ms, bool force,
     char **cause)
 {
+	pid_t	pid = run_lock_pid(run), parent = parent_of(pid);
+
 	if (run_signal(run, SIGTERM, cause) == -1)
 		return -1;
-	if (wait_gone(run, timeout_ms))
+	if (wait_gone(run, pid, parent, timeout_ms))
 		return 0;
 	if (!force)
 		return set_cause(cause, "run %.8s did not stop within %u "
 		    "seconds", run->id, (timeout_ms + 999) / 1000);
-	if (run_signal(run, SIGKILL, NULL) == 0 && !wait_gone(run, 5000))
+	if (run_signal(run, SIGKILL, NULL) == 0 &&
+	    !wait_gone(run, pid, parent, 5000))
 		return set_cause(cause, "run %.8s did not stop after SIGKILL",
 		    run->id);
 	return 0;

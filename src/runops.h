@@ -38,9 +38,11 @@ int	run_remove(const struct guild_home *, const char *id, char **cause);
 int	run_signal(const struct run *, int signo, char **cause);
 /*
  * Stop a run and wait: SIGTERM, then up to timeout_ms for the process to
- * go; still alive: with force, SIGKILL and up to 5 s more, else an error
- * "run X did not stop within N seconds". Blocks (the CLI's guild stop);
- * the view sends run_signal() and watches instead.
+ * go (and for its supervisor, the process's parent, to record the end, so
+ * the run reads terminated, not error, once this returns); still alive:
+ * with force, SIGKILL and up to 5 s more, else an error "run X did not
+ * stop within N seconds". Blocks (the CLI's guild stop); the view sends
+ * run_signal() and watches instead.
  */
 int	run_stop(const struct run *, unsigned timeout_ms, bool force,
 	    char **cause);

@@ -105,6 +105,22 @@ done_testing()
 	exit 0
 }
 
+# wait_for SECONDS COMMAND...: run COMMAND (standard error dropped) until
+# it succeeds, every 0.1 s, for at most SECONDS; exit status 0 when it did.
+# With tests/tui/lib-tui.sh's waits, the only place a test sleeps: a test
+# waits for a condition, never for a time, and its deadline is generous
+# (120 s), since the wait ends as soon as the condition holds and a loaded
+# machine can be very slow.
+wait_for()
+{
+	_wf_end=$(( $(date +%s) + $1 ))
+	shift
+	until "$@" 2>/dev/null; do
+		[ "$(date +%s)" -lt "$_wf_end" ] || return 1
+		sleep 0.1
+	done
+}
+
 # Escape a string for use as a literal in a sed regular expression.
 _sed_literal()
 {

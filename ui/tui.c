@@ -139,7 +139,7 @@ msg_cb(struct loop_timer *t, void *arg)
 	view_dirty(v);
 }
 
-static void
+static void PRINTFLIKE(3, 0)
 set_message(struct view *v, bool error, const char *fmt, va_list ap)
 {
 	struct strbuf	sb = STRBUF_INIT;

@@ -25,6 +25,10 @@ sleepy:
   exec: sh -c 'echo "start $1"; sleep $1; echo "end $1"' sh ${n}
   flags:
     n: 1
+meet:
+  exec: sh -c 'echo "start $1"; touch "$MEET/$1"; i=0; while [ "$(ls "$MEET" | wc -l)" -lt 3 ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done; if [ $i -lt 1200 ]; then echo "met $1"; else echo "alone $1"; fi' sh ${n}
+  flags:
+    n: 1
 EOF
 )
 cd "$proj" || exit 1
@@ -251,36 +255,40 @@ INFO: [guild] Stopping batch because a trial failed (--fail-on-trial-error)
 EOF
 
 # Trials in parallel: lines marked with their trial, outputs kept apart.
-guild run -y sleepy n='[0.5, 0.5, 0.5]' --parallel 3 > "$TEST_TMP/par" 2>&1
+# Each trial waits (up to two minutes) until all three have started, so
+# they meet only when they run at once, however slow the machine.
+MEET=$TEST_TMP/meet
+export MEET
+mkdir "$MEET"
+guild run -y meet n='[1, 2, 3]' --parallel 3 > "$TEST_TMP/par" 2>&1
 ok "--parallel: guild exits 0" test $? -eq 0
 expect_output "--parallel: every trial's lines, marked" - -- sh -c "grep -v INFO '$TEST_TMP/par' | sed 's/^\[[0-9a-f]\{8\}\]/[<short>]/' | sort" <<'EOF'
-[<short>] end 0.5
-[<short>] end 0.5
-[<short>] end 0.5
-[<short>] start 0.5
-[<short>] start 0.5
-[<short>] start 0.5
+[<short>] met 1
+[<short>] met 2
+[<short>] met 3
+[<short>] start 1
+[<short>] start 2
+[<short>] start 3
 EOF
+ok "--parallel: the trials ran at once" test "$(grep -c '^\[[0-9a-f]\{8\}\] met [123]$' "$TEST_TMP/par")" -eq 3
 batch=$(batch 1)
-started=$(for t in $(cd "$runs/$batch" && ls); do cat "$runs/$t/.guild/attrs/started"; done | sort -n)
-first=$(echo "$started" | head -n 1)
-last=$(echo "$started" | tail -n 1)
-ok "--parallel: the trials ran at once" test $((last - first)) -lt 400000
+# trial_output RUN: the trial's output, its own n replaced by N.
+trial_output()
+{
+	_to_n=$(sed -n 's/^start //p' "$runs/$1/.guild/output")
+	sed "s/ $_to_n\$/ N/" "$runs/$1/.guild/output"
+}
 for t in $(cd "$runs/$batch" && ls); do
-	expect_output "--parallel: trial output kept apart" - -- cat "$runs/$t/.guild/output" <<'EOF'
-start 0.5
-end 0.5
+	expect_output "--parallel: trial output kept apart" - -- trial_output "$t" <<'EOF'
+start N
+met N
 EOF
 done
 
 # A batch stopped halfway: its trials are stopped and all terminated.
-"$GUILD" run -y sleepy n='[30, 30, 30, 30]' --parallel 2 > "$TEST_TMP/stop" 2>&1 &
+"$GUILD" run -y sleepy n='[600, 600, 600, 600]' --parallel 2 > "$TEST_TMP/stop" 2>&1 &
 gpid=$!
-n=0
-while [ "$(grep -c 'start 30' "$TEST_TMP/stop" 2>/dev/null)" != 2 ] && [ $n -lt 100 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+wait_for 120 sh -c "[ \"\$(grep -c 'start 600' '$TEST_TMP/stop')\" = 2 ]"
 kill -TERM "$gpid"
 wait "$gpid"
 ok "stopped batch: guild exits 128+SIGTERM" test $? -eq 143
@@ -292,10 +300,10 @@ expect_output "stopped batch: two trials were started, both terminated" - -- sh 
 -15
 -15
 EOF
-ok "stopped batch: no trial is left running" sh -c "! grep -q 'end 30' '$TEST_TMP/stop'"
+ok "stopped batch: no trial is left running" sh -c "! grep -q 'end 600' '$TEST_TMP/stop'"
 expect_output "stopped batch: the log" - -- sh -c "grep INFO '$TEST_TMP/stop' | sed 's/proc [0-9]*/proc <pid>/'" <<'EOF'
-INFO: [guild] Running trial <id>: sleepy (n=30)
-INFO: [guild] Running trial <id>: sleepy (n=30)
+INFO: [guild] Running trial <id>: sleepy (n=600)
+INFO: [guild] Running trial <id>: sleepy (n=600)
 INFO: [guild] Stopping trial <id> (proc <pid>)
 INFO: [guild] Stopping trial <id> (proc <pid>)
 INFO: [guild] Stopping batch
@@ -309,17 +317,6 @@ guild: unsupported optimizer 'gp' (guild runs grid searches and random searches:
 EOF
 
 # A real terminal: Ctrl-C.
-wait_for()
-{
-	_wf_n=$(($1 * 10))
-	shift
-	while [ "$_wf_n" -gt 0 ]; do
-		"$@" 2>/dev/null && return 0
-		sleep 0.1
-		_wf_n=$((_wf_n - 1))
-	done
-	return 1
-}
 if ! command -v tmux > /dev/null 2>&1; then
 	skip "Ctrl-C in a terminal" "tmux is not installed"
 	done_testing
@@ -335,10 +332,10 @@ screen_has()
 }
 tm -f /dev/null new-session -d -s t -x 80 -y 24 "env PS1='$ ' sh"
 trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
-tm send-keys -t t "cd '$proj' && \"\$GUILD\" run -y sleepy n='[30, 30, 30]'; echo EXIT=\$?" Enter
-wait_for 30 screen_has '^start 30'
+tm send-keys -t t "cd '$proj' && \"\$GUILD\" run -y sleepy n='[600, 600, 600]'; echo EXIT=\$?" Enter
+wait_for 120 screen_has '^start 600'
 tm send-keys -t t C-c
-wait_for 30 screen_has 'EXIT=[0-9]'
+wait_for 120 screen_has 'EXIT=[0-9]'
 ok "Ctrl-C in a terminal stops the batch: exit 130" screen_has 'EXIT=130' ||
     tm capture-pane -p -t t | sed 's/^/# /'
 batch=$(batch 1)

@@ -180,8 +180,8 @@ EOF
 
 # Real runs, with scalars logged from their output.
 rm -rf "$runs"/*
+# One after the other: guild orders them by their start times (in µs).
 guild run -y fit a=0.5 b=0.1 c=0.25 > /dev/null 2>&1
-sleep 1
 guild run -y fit a=0.75 b=0.2 c=0.125456789 > /dev/null 2>&1
 n=$(ls "$runs" | wc -l)
 ok "two fit runs" test "$n" -eq 2

@@ -58,7 +58,6 @@ ok "no upstream run: no run was created" test ! -d "$runs" -o -z "$(ls "$runs" 2
 
 guild run -y train > /dev/null 2>&1
 train1=$(newest)
-sleep 0.01
 guild run -y train > /dev/null 2>&1
 train2=$(newest)
 
@@ -224,11 +223,7 @@ mkfifo "$TEST_TMP/fifo"
 "$GUILD" run predict < "$TEST_TMP/fifo" > "$TEST_TMP/race" 2>&1 &
 gpid=$!
 exec 3> "$TEST_TMP/fifo"
-n=0
-while ! grep -q 'Continue?' "$TEST_TMP/race" 2>/dev/null && [ $n -lt 100 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+wait_for 120 grep -q 'Continue?' "$TEST_TMP/race"
 chosen=$(sed -n 's/^  trained-model: //p' "$TEST_TMP/race")
 rm -rf "${runs:?}/$chosen"
 printf '\n' >&3

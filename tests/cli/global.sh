@@ -152,12 +152,8 @@ EOF
 	chmod +x "$TEST_TMP/pager"
 	sock=$TEST_TMP/tmux.sock
 	tmux -S "$sock" -f /dev/null new-session -d -s t -x 80 -y 24 \
-	    "cd '$proj' && PAGER='$TEST_TMP/pager' '$GUILD' help; sleep 5"
-	n=0
-	while [ $n -lt 50 ] && ! tmux -S "$sock" capture-pane -p -t t | grep -q 'PAGER GOT'; do
-		sleep 0.1
-		n=$((n + 1))
-	done
+	    "cd '$proj' && PAGER='$TEST_TMP/pager' '$GUILD' help; exec cat > /dev/null"
+	wait_for 120 sh -c "tmux -S '$sock' capture-pane -p -t t | grep -q 'PAGER GOT'"
 	tmux -S "$sock" capture-pane -p -t t > "$TEST_TMP/screen"
 	tmux -S "$sock" kill-server
 	ok "guild help on a terminal goes through \$PAGER" grep -q '^PAGER GOT [0-9]* LINES$' "$TEST_TMP/screen"

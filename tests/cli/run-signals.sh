@@ -7,32 +7,30 @@ export GUILD
 
 proj=$(make_project signals <<'EOF'
 slow:
-  exec: sh -c 'for i in 1 2 3 4 5; do echo "line $i"; sleep 0.3; done'
+  exec: sh -c 'echo "line 1"; i=0; while [ ! -e "$GO" ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done; for i in 2 3 4 5; do echo "line $i"; done'
 sleeper:
-  exec: sh -c 'echo started; sleep 30; echo never'
+  exec: sh -c 'echo started; sleep 600; echo never'
+winch:
+  exec: sh -c 'trap "stty size" WINCH; echo started; while :; do sleep 0.1; done'
 EOF
 )
 cd "$proj" || exit 1
 runs=$GUILD_HOME/runs
 
-# wait_for SECONDS COMMAND...: poll until COMMAND succeeds.
-wait_for()
-{
-	_wf_n=$(($1 * 10))
-	shift
-	while [ "$_wf_n" -gt 0 ]; do
-		"$@" 2>/dev/null && return 0
-		sleep 0.1
-		_wf_n=$((_wf_n - 1))
-	done
-	return 1
-}
-
+# slow prints its first line, then waits for $GO (two minutes at most):
+# the test starts guild watch, sees the first line, then lets it go on.
+GO=$TEST_TMP/go
+export GO
 guild run -y -b slow > "$TEST_TMP/bg" 2>&1
 ok "--background returns at once" test $? -eq 0
 id=$(sed -n 's/^slow started in background as \([0-9a-f]\{32\}\)$/\1/p' "$TEST_TMP/bg")
 ok "--background names the run" test -n "$id"
-expect_output "watch follows a background run live to its end" - -- guild watch <<'EOF'
+"$GUILD" watch > "$TEST_TMP/watch" 2>&1 &
+wpid=$!
+wait_for 120 grep -q '^line 1' "$TEST_TMP/watch"
+touch "$GO"
+wait "$wpid"
+expect_output "watch follows a background run live to its end" - -- cat "$TEST_TMP/watch" <<'EOF'
 line 1
 line 2
 line 3
@@ -47,7 +45,7 @@ EOF
 # SIGINT to a guild run without a terminal reaches the operation's group.
 "$GUILD" run -y sleeper > "$TEST_TMP/int" 2>&1 &
 gpid=$!
-wait_for 10 grep -q started "$TEST_TMP/int"
+wait_for 120 grep -q started "$TEST_TMP/int"
 kill -INT "$gpid"
 wait "$gpid"
 ok "interrupted run: guild exits 128+SIGINT" test $? -eq 130
@@ -63,12 +61,12 @@ EOF
 # as an error, never running forever.
 guild run -y -b sleeper > "$TEST_TMP/bg" 2>&1
 id=$(sed -n 's/^sleeper started in background as \([0-9a-f]\{32\}\)$/\1/p' "$TEST_TMP/bg")
-wait_for 10 test -s "$runs/$id/.guild/LOCK"
+wait_for 120 test -s "$runs/$id/.guild/LOCK"
 op_pid=$(cat "$runs/$id/.guild/LOCK")
 sup_pid=$(ps -o ppid= -p "$op_pid" | tr -d ' ')
 ok "the supervisor is the operation's parent" test -n "$sup_pid"
 kill -KILL "$sup_pid"
-wait_for 10 sh -c "! kill -0 $op_pid 2>/dev/null"
+wait_for 120 sh -c "! kill -0 $op_pid 2>/dev/null"
 ok "the operation ends with its supervisor" sh -c "! kill -0 $op_pid 2>/dev/null"
 expect_output "killed supervisor: status error" - -- sh -c "\"\$GUILD\" watch $id | tail -n 1" <<'EOF'
 Run <id> stopped with a status of 'error'
@@ -92,25 +90,31 @@ screen_has()
 tm -f /dev/null new-session -d -s t -x 80 -y 24 "env PS1='$ ' sh"
 trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
 tm send-keys -t t "cd '$proj' && \"\$GUILD\" run sleeper; echo EXIT=\$?" Enter
-wait_for 30 screen_has 'Continue? (Y/n)'
+wait_for 120 screen_has 'Continue? (Y/n)'
 tm send-keys -t t Enter
-wait_for 30 screen_has '^started'
+wait_for 120 screen_has '^started'
 ok "the operation's output reaches the terminal" screen_has '^started'
 tm send-keys -t t C-c
-wait_for 30 screen_has 'EXIT=[0-9]'
+wait_for 120 screen_has 'EXIT=[0-9]'
 ok "Ctrl-C stops the run: exit 130" screen_has 'EXIT=130' ||
     tm capture-pane -p -t t | sed 's/^/# /'
 tm send-keys -t t "stty -a | tr ' ' '\n' | grep -x -e echo -e icanon | tr '\n' ' '; echo" Enter
-wait_for 5 screen_has '^icanon echo'
+wait_for 120 screen_has '^icanon echo'
 ok "the terminal is restored (icanon, echo)" screen_has '^icanon echo'
 id=$("$GUILD" select)
 expect_output "Ctrl-C: the run is terminated" - -- cat "$runs/$id/.guild/attrs/exit_status" <<'EOF'
 -2
 EOF
-tm send-keys -t t "\"\$GUILD\" run -y sleeper" Enter
-wait_for 30 screen_has '^started'
+# The window size is passed through: the operation sees the new size.
+tm send-keys -t t "clear; \"\$GUILD\" run -y winch; echo EXIT=\$?" Enter
+wait_for 120 screen_has '^started'
 tm resize-window -t t -x 100 -y 30 2>/dev/null || tm resize-pane -t t -x 100 -y 30
-sleep 0.3
+wait_for 120 screen_has '^30 100$'
+ok "a resized terminal: the operation sees its new size" screen_has '^30 100$' ||
+    tm capture-pane -p -t t | sed 's/^/# /'
 tm send-keys -t t C-c
+wait_for 120 screen_has 'EXIT=[0-9]'
+ok "and Ctrl-C stops it: exit 130" screen_has 'EXIT=130' ||
+    tm capture-pane -p -t t | sed 's/^/# /'
 tm kill-server
 done_testing

@@ -101,19 +101,6 @@ stdout_of()
 	"$@" 2>/dev/null < /dev/null
 }
 
-# wait_for SECONDS COMMAND...: poll COMMAND every 0.1 s until it succeeds.
-wait_for()
-{
-	_wf_n=$(($1 * 10))
-	shift
-	while [ "$_wf_n" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		_wf_n=$((_wf_n - 1))
-	done
-	return 1
-}
-
 # normed COMMAND...: run COMMAND (standard error with standard output) and
 # also replace short ids in previews ("[19c67a72]") and pids in "(pid N)"
 # and "expected: N", which tests/lib.sh's normalize leaves; keeps the

@@ -10,9 +10,9 @@ proj=$(make_project sample-project <<'EOF'
 model: fashion
 operations:
   sleep:
-    exec: "sh -c 'echo started; sleep 60; echo slept'"
+    exec: "sh -c 'echo started; sleep 600; echo slept'"
   stubborn:
-    exec: "sh -c 'trap \"\" TERM; echo started; sleep 60'"
+    exec: "sh -c 'trap \"\" TERM; echo started; sleep 600'"
 EOF
 )
 cd "$proj" || exit 1
@@ -21,8 +21,8 @@ cd "$proj" || exit 1
 start()
 {
 	guild run -y -b "$1" > /dev/null 2>&1 &&
-	wait_for 10 running_has "$1" &&
-	wait_for 10 started
+	wait_for 120 running_has "$1" &&
+	wait_for 120 started
 }
 started()
 {
@@ -67,7 +67,7 @@ ok "another run" start sleep
 expect_output "stop -n: no wait" - -- normed guild runs stop -n -y <<'EOF'
 Stopping <id> (pid <pid>)
 EOF
-ok "it ends soon after" wait_for 10 sh -c '[ "$("$GUILD" runs -n 1 2>/dev/null | awk "{ print \$NF }")" = terminated ]'
+ok "it ends soon after" wait_for 120 sh -c '[ "$("$GUILD" runs -n 1 2>/dev/null | awk "{ print \$NF }")" = terminated ]'
 
 # A run that ignores SIGTERM: --timeout, then --force.
 ok "a stubborn run" start stubborn
@@ -110,7 +110,7 @@ pid=$(cat "$GUILD_HOME"/runs/*/.guild/LOCK 2>/dev/null | head -n 1)
 sup=$(ps -o ppid= -p "$pid" | tr -d ' ')
 ok "the supervisor is a guild process" sh -c "ps -o args= -p $sup | grep -q guild"
 kill -9 "$sup"
-ok "the operation ends" wait_for 10 sh -c "! kill -0 $pid 2>/dev/null"
+ok "the operation ends" wait_for 120 sh -c "! kill -0 $pid 2>/dev/null"
 expect_output "the run is an error" - -- guild runs -n 1 <<'EOF'
 [0:<id>]  ./fashion:sleep  <time>  error
 EOF

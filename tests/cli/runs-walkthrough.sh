@@ -27,7 +27,6 @@ printf '\n' > "$TEST_TMP/enter"
 guild run train < "$TEST_TMP/enter" > "$TEST_TMP/out1" 2>&1
 ok "walkthrough: the first run fails" test $? -ne 0
 ok "with the walkthrough's message" grep -q "guild: No module named train" "$TEST_TMP/out1"
-sleep 1
 
 # train.py writes what the walkthrough's guild ls shows.
 cat > train.py <<'EOF'

@@ -25,7 +25,7 @@ proj=$(make_project steps <<'EOF'
       flags:
         fail: yes
     sleeper:
-      exec: sh -c 'echo started; sleep 30; echo never'
+      exec: sh -c 'echo started; sleep 600; echo never'
     pipeline:
       flags:
         size: 5
@@ -65,14 +65,11 @@ run_of()
 	readlink "$1" | sed 's|^\.\./||'
 }
 
+# newest_of OP: the newest run of OP, as guild orders runs (by start time;
+# a directory's mtime moves whenever something is added to it).
 newest_of()
 {
-	for d in $(ls -t "$runs"); do
-		if grep -q " $1\$" "$runs/$d/.guild/opref" 2>/dev/null; then
-			echo "$d"
-			return
-		fi
-	done
+	"$GUILD" select -o "$1" 2>/dev/null
 }
 
 expect_output "a pipeline runs its steps, flags passed through" - -- guild run -y pipeline size=7 <<'EOF'
@@ -155,11 +152,7 @@ EOF
 # Stopping a pipeline stops the running step: both end terminated.
 "$GUILD" run -y stoppable > "$TEST_TMP/stop" 2>&1 &
 gpid=$!
-n=0
-while ! grep -q started "$TEST_TMP/stop" 2>/dev/null && [ $n -lt 100 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+wait_for 120 grep -q started "$TEST_TMP/stop"
 kill -TERM "$gpid"
 wait "$gpid"
 ok "stopped pipeline: guild exits 128+SIGTERM" test $? -eq 143
@@ -173,17 +166,6 @@ ok "stopped pipeline: the last step never ran" test ! -e "$runs/$parent/prepare_
 ok "stopped pipeline: nothing is left running" sh -c "! grep -q never '$TEST_TMP/stop'"
 
 # A real terminal: Ctrl-C.
-wait_for()
-{
-	_wf_n=$(($1 * 10))
-	shift
-	while [ "$_wf_n" -gt 0 ]; do
-		"$@" 2>/dev/null && return 0
-		sleep 0.1
-		_wf_n=$((_wf_n - 1))
-	done
-	return 1
-}
 if ! command -v tmux > /dev/null 2>&1; then
 	skip "Ctrl-C in a terminal" "tmux is not installed"
 	done_testing
@@ -200,9 +182,9 @@ screen_has()
 tm -f /dev/null new-session -d -s t -x 80 -y 24 "env PS1='$ ' sh"
 trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
 tm send-keys -t t "cd '$proj' && \"\$GUILD\" run -y stoppable; echo EXIT=\$?" Enter
-wait_for 30 screen_has '^started'
+wait_for 120 screen_has '^started'
 tm send-keys -t t C-c
-wait_for 30 screen_has 'EXIT=[0-9]'
+wait_for 120 screen_has 'EXIT=[0-9]'
 ok "Ctrl-C in a terminal stops the pipeline: exit 130" screen_has 'EXIT=130' ||
     tm capture-pane -p -t t | sed 's/^/# /'
 parent=$(newest_of stoppable)
@@ -212,7 +194,7 @@ expect_output "Ctrl-C: pipeline and step terminated" - -- cat "$runs/$parent/.gu
 -2
 EOF
 tm send-keys -t t "stty -a | tr ' ' '\n' | grep -x -e echo -e icanon | tr '\n' ' '; echo" Enter
-wait_for 5 screen_has '^icanon echo'
+wait_for 120 screen_has '^icanon echo'
 ok "the terminal is restored (icanon, echo)" screen_has '^icanon echo'
 tm kill-server
 done_testing

@@ -19,7 +19,16 @@ operations:
 EOF
 )
 printf 'printf "loss: 0.5\\nacc: 0.25\\nloss: 0.125\\n"\n' > "$proj/fit.sh"
-printf 'echo "loss: 1"; sleep 2; echo "loss: 2"\n' > "$proj/slow.sh"
+# slow logs a loss, waits for $SLOW_GO (two minutes at most), logs another.
+cat > "$proj/slow.sh" <<'EOF'
+echo "loss: 1"
+i=0
+while [ ! -e "$SLOW_GO" ] && [ $i -lt 1200 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+echo "loss: 2"
+EOF
 RUNS_PROJECT=$proj
 cd "$proj" || exit 1
 runs=$GUILD_HOME/runs
@@ -35,8 +44,10 @@ fi
 
 # A fake TensorBoard: prints its arguments and the log directory, with
 # the scalars of each event file decoded (key by key), and the first time
-# stamp in file names as TS; with SLEEP, sleeps first; with WAIT_FOR, waits
-# (up to 10 s) for a path matching it to appear in the log directory.
+# stamp in file names as TS. With TOUCH, it first creates that file; with
+# WAIT_FOR, it waits for a path matching it to appear in the log directory;
+# with WAIT_SCALAR, for an event file to hold that scalar (key=value); two
+# minutes at most.
 mkdir -p "$TEST_TMP/bin"
 cat > "$TEST_TMP/bin/tensorboard" <<'EOF'
 #!/bin/sh
@@ -49,14 +60,25 @@ printf 'args:'
 printf ' %s' "$@" | sed "s|$logdir|LOGDIR|"
 printf '\n'
 echo "$logdir" > "$TEST_TMP/logdir"
-[ -z "$SLEEP" ] || sleep "$SLEEP"
-if [ -n "$WAIT_FOR" ]; then
-	n=100
-	while [ $n -gt 0 ] && ! (cd "$logdir" && find . | grep -q -- "$WAIT_FOR"); do
-		sleep 0.1
-		n=$((n - 1))
+[ -z "$TOUCH" ] || touch "$TOUCH"
+scalars()
+{
+	find "$logdir" -name '*events.out.tfevents*.guild' | while read -r f; do
+		python3 "$TEST_TMP/bin/readevents" "$f" 2>/dev/null
 	done
-fi
+}
+n=1200
+while [ $n -gt 0 ]; do
+	if [ -n "$WAIT_FOR" ] && ! (cd "$logdir" && find . | grep -q -- "$WAIT_FOR"); then
+		:
+	elif [ -n "$WAIT_SCALAR" ] && ! scalars | grep -q -- "$WAIT_SCALAR"; then
+		:
+	else
+		break
+	fi
+	sleep 0.1
+	n=$((n - 1))
+done
 cd "$logdir" || exit 1
 find . -mindepth 1 | LC_ALL=C sort | while read -r p; do
 	if [ -L "$p" ]; then
@@ -201,9 +223,11 @@ EOF
 
 # Runs that appear while TensorBoard runs are added at the next refresh.
 new=ab000000000000000000000000000000
+rm -f "$TEST_TMP/logdir"
 WAIT_FOR=ab000000 "$GUILD" tensorboard --refresh-interval 1 > "$TEST_TMP/refresh" 2>&1 &
 pid=$!
-sleep 0.5
+# TensorBoard runs (it has its log directory): now the run appears.
+wait_for 120 test -s "$TEST_TMP/logdir"
 RUNS_PROJECT=$proj
 mkrun $new train 1539705460 0
 wait $pid
@@ -211,10 +235,14 @@ ok "a new run appears at the next refresh" grep -q '^./ab000000 fashion:train 20
 
 # Scalars of a running run are appended as they come.
 rm -rf "$runs"/*
+SLOW_GO=$TEST_TMP/slow-go
+export SLOW_GO
 guild run -y slow < /dev/null > /dev/null 2>&1 &
 runpid=$!
-wait_for 10 sh -c 'grep -q loss "$1"/*/.guild/scalars.tsv 2>/dev/null' sh "$runs"
-SLEEP=4 "$GUILD" tensorboard --refresh-interval 1 > "$TEST_TMP/live" 2>&1
+wait_for 120 sh -c 'grep -q loss "$1"/*/.guild/scalars.tsv 2>/dev/null' sh "$runs"
+# TensorBoard starts with the first loss, lets the run log the second, and
+# waits for it to be appended.
+TOUCH=$SLOW_GO WAIT_SCALAR=loss=2 "$GUILD" tensorboard --refresh-interval 1 > "$TEST_TMP/live" 2>&1
 wait $runpid
 expect_output "a running run's new scalars are appended" - -- sh -c 'sed -n "/tfevents/,\$p" "$1" | sed "s/^\.\/[0-9a-f]\{8\} /SHORT /"' sh "$TEST_TMP/live" <<'EOF'
 SHORT fashion:slow <time>/events.out.tfevents.TS.guild
@@ -236,7 +264,7 @@ EOF
 rm -f "$TEST_TMP/logdir"
 "$GUILD" tensorboard > "$TEST_TMP/term" 2>&1 &
 pid=$!
-wait_for 10 test -s "$TEST_TMP/logdir"
+wait_for 120 test -s "$TEST_TMP/logdir"
 kill -TERM $pid
 wait $pid
 rc=$?

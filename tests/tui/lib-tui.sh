@@ -20,7 +20,9 @@ command -v tmux > /dev/null 2>&1 || skip_all "tmux is not installed"
 _tui_n=0
 TUI_SOCK=guild-tui-$$-0
 TUI_SOCKS=
-TUI_TIMEOUT=${TUI_TIMEOUT:-30}
+# Generous: a wait costs nothing once its condition holds, and a loaded
+# machine can take many seconds to draw a screen.
+TUI_TIMEOUT=${TUI_TIMEOUT:-120}
 _tui_cleanup()
 {
 	for _s in $TUI_SOCKS; do
@@ -64,9 +66,10 @@ tui_start()
 	_tui_n=$((_tui_n + 1))
 	TUI_SOCK=guild-tui-$$-$_tui_n
 	TUI_SOCKS="$TUI_SOCKS $TUI_SOCK"
-	# The pane stays after guild exits, so its last screen can be read.
+	# The pane stays after guild exits (cat holds it until the server is
+	# killed), so its last screen can be read.
 	_tui new-session -d -x "$_cols" -y "$_rows" -s t \
-	    "cd '$PWD' && stty -g > '$TEST_TMP/tui-stty-before'; env TERM=xterm-256color LANG=$TUI_LOCALE LC_ALL=$TUI_LOCALE HOME='$HOME' GUILD_HOME='$GUILD_HOME' TZ=UTC $_env '$GUILD' ${TUI_CMD:-view} $* 2> '$TEST_TMP/tui-stderr'; echo \$? > '$TEST_TMP/tui-exit.tmp'; stty -g > '$TEST_TMP/tui-stty-after'; mv '$TEST_TMP/tui-exit.tmp' '$TEST_TMP/tui-exit'; sleep 3600"
+	    "cd '$PWD' && stty -g > '$TEST_TMP/tui-stty-before'; env TERM=xterm-256color LANG=$TUI_LOCALE LC_ALL=$TUI_LOCALE HOME='$HOME' GUILD_HOME='$GUILD_HOME' TZ=UTC $_env '$GUILD' ${TUI_CMD:-view} $* 2> '$TEST_TMP/tui-stderr'; echo \$? > '$TEST_TMP/tui-exit.tmp'; stty -g > '$TEST_TMP/tui-stty-after'; mv '$TEST_TMP/tui-exit.tmp' '$TEST_TMP/tui-exit'; exec cat > /dev/null"
 	_tui set-option -t t status off > /dev/null
 	tui_wait_for "guild view" || tui_wait_for "Terminal too small" ||
 	    diag "guild ${TUI_CMD:-view} did not start"
@@ -155,6 +158,21 @@ tui_expect_not()
 	fi
 }
 
+# tui_expect_raw NAME TEXT: the screen with its colours and attributes
+# (tui_screen_raw) shows TEXT (fixed string), waiting for it.
+tui_expect_raw()
+{
+	_deadline=$(( $(date +%s) + TUI_TIMEOUT ))
+	while ! tui_screen_raw | grep -qF -- "$2"; do
+		if [ "$(date +%s)" -ge "$_deadline" ]; then
+			_tui_fail_screen "$1" "not on the screen: $2"
+			return 1
+		fi
+		sleep 0.1
+	done
+	pass "$1"
+}
+
 # tui_expect_screen NAME: the whole screen equals standard input
 # (trailing blanks ignored), waiting until it does.
 tui_expect_screen()
@@ -239,7 +257,8 @@ tui_wheel()
 }
 
 # A project whose operations are shell scripts: train prints progress
-# bars, colours and scalars; slow runs until its marker file goes.
+# bars, colours and scalars; slow ticks until it has done TICKS, or until
+# its run directory is gone (the test is over).
 tui_project()
 {
 	_p=$(make_project "${1:-proj}" <<'YML'
@@ -265,7 +284,7 @@ operations:
     description: Runs until told to stop.
     exec: sh .guild/sourcecode/slow.sh ${ticks}
     flags:
-      ticks: 600
+      ticks: 3000
 YML
 )
 	cat > "$_p/train.sh" <<'SH'
@@ -283,7 +302,7 @@ done
 SH
 	cat > "$_p/slow.sh" <<'SH'
 i=0
-while [ "$i" -lt "$1" ]; do
+while [ "$i" -lt "$1" ] && [ -d "$PWD" ]; do
 	echo "tick $i"
 	echo "loss: 0.$((500 - i))"
 	i=$((i + 1))

@@ -95,11 +95,7 @@ tui_expect "R reloads" "Reloaded"
 # Suspend (C-z) and continue.
 tui_keys C-z
 _pid=$(pgrep -P "$(_tui display -p -t t '#{pane_pid}')" -x guild | head -n 1)
-_deadline=$(( $(date +%s) + TUI_TIMEOUT ))
-while [ "$(ps -o stat= -p "$_pid" 2>/dev/null | cut -c1)" != T ] &&
-    [ "$(date +%s)" -lt "$_deadline" ]; do
-	sleep 0.1
-done
+wait_for "$TUI_TIMEOUT" sh -c "ps -o stat= -p '$_pid' | grep -q '^T'"
 ok "C-z stops guild view" test "$(ps -o stat= -p "$_pid" | cut -c1)" = T
 kill -CONT "$_pid"
 tui_expect "continued, the screen comes back" "Operations"

@@ -75,7 +75,11 @@ tui_expect "slow runs" "running"
 tui_expect "and is followed" "tick 3"
 tui_keys q
 tui_expect_exit "the view quits" 0
-ok "the run is still running" sh -c "sleep 1; '$GUILD' runs | grep -q 'running'"
+ok "the run is still running" sh -c "'$GUILD' runs | grep -q 'running'"
+# Its output goes on: more ticks come than there were when the view quit.
+ticks=$(guild cat -O 2>/dev/null | grep -c '^tick')
+ok "and its output goes on" wait_for 120 sh -c \
+    "[ \$('$GUILD' cat -O | grep -c '^tick') -gt $ticks ]"
 
 # Stopping it from the view.
 tui_start 80 24

@@ -10,7 +10,7 @@
 static int	ntests;
 static int	nfailed;
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 report(bool pass, const char *fmt, va_list ap)
 {
 	ntests++;

@@ -365,7 +365,8 @@ main(void)
 	rm_rf(s, NULL);
 	mkdir(s, 0755);
 	rc = runarchive_extract(p, s, NULL, &top, &cause);
-	ok(rc == -1 && cause != NULL, "junk is an error (%s)",
+	ok(rc == -1 && cause != NULL && str_starts_with(cause, p) &&
+	    cause[strlen(p)] == ':', "junk is an error, naming it (%s)",
 	    cause != NULL ? cause : "");
 	free(cause);
 	free(p);

@@ -154,12 +154,43 @@ test_attrs(const struct guild_home *home)
 	run_free(run);
 }
 
+/*
+ * A child in a process group of its own that waits for signals, ignoring
+ * SIGTERM when asked; returns once the child is ready (however long the
+ * machine takes to run it), so no signal reaches it half set up.
+ */
+static pid_t
+fork_waiter(bool ignore_term)
+{
+	pid_t	pid;
+	int	fds[2];
+	char	c;
+
+	if (pipe(fds) == -1)
+		return -1;
+	if ((pid = fork()) == 0) {
+		close(fds[0]);
+		setsid();
+		if (ignore_term)
+			signal(SIGTERM, SIG_IGN);
+		if (write(fds[1], "r", 1) != 1)
+			_exit(2);
+		for (;;)
+			pause();
+	}
+	close(fds[1]);
+	if (pid == -1 || read(fds[0], &c, 1) != 1)
+		diag("fork_waiter: the child did not start");
+	close(fds[0]);
+	return pid;
+}
+
 static void
 test_stop(const struct guild_home *home)
 {
 	struct run	*run = make_run(home, "dddd");
 	char		*cause = NULL;
-	pid_t		 pid;
+	pid_t		 pid, stopper;
 	int		 status;
 
 	is_int(run_signal(run, SIGTERM, &cause), -1, "not running");
@@ -168,35 +199,33 @@ test_stop(const struct guild_home *home)
 	free(cause);
 	cause = NULL;
 
-	if ((pid = fork()) == 0) {
-		setsid();
-		pause();
-		_exit(0);
-	}
+	pid = fork_waiter(false);
 	run_lock_write(run, pid, NULL);
 	ok(run_lock_alive(run), "the process is alive");
-	/* run_stop waits for the lock process; reap it concurrently. */
-	if (fork() == 0) {
+	/*
+	 * run_stop waits for the lock process, and then for its parent (we
+	 * are its supervisor here) to record the end: it returns with LOCK
+	 * cleared. A generous timeout: on a loaded machine all this can be
+	 * slow.
+	 */
+	if ((stopper = fork()) == 0) {
 		char	*c = NULL;
-		int	 rc = run_stop(run, 3000, false, &c);
+		int	 rc = run_stop(run, 120000, false, &c);
 
-		_exit(rc == 0 ? 0 : 1);
+		_exit(rc == 0 && run_lock_pid(run) == 0 ? 0 : 1);
 	}
 	waitpid(pid, &status, 0);
 	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
 	    "stop sent SIGTERM to the process group");
-	wait(&status);
+	/* As a supervisor does, a while after the reap: the end recorded. */
+	usleep(200000);
+	run_lock_clear(run, NULL);
+	waitpid(stopper, &status, 0);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "run_stop saw it go");
+	    "run_stop saw it go, and its supervisor record the end");
 
 	/* A process that ignores TERM: force kills it. */
-	if ((pid = fork()) == 0) {
-		setsid();
-		signal(SIGTERM, SIG_IGN);
-		for (;;)
-			pause();
-	}
-	usleep(50000);
+	pid = fork_waiter(true);
 	run_lock_write(run, pid, NULL);
 	if (fork() == 0) {
 		char	*c = NULL;
@@ -216,6 +245,7 @@ test_stop(const struct guild_home *home)
 	waitpid(pid, &status, 0);
 	ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
 	    "force sends SIGKILL");
+	run_lock_clear(run, NULL);
 	wait(&status);
 	ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "run_stop with force succeeds");

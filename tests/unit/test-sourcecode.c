@@ -142,8 +142,10 @@ test_digest(void)
 	    "43b9680b193edd666835e97b06e730eb", "sha256 of a file");
 	free(h);
 	unlink(p);
-	ok(digest_file(DIGEST_MD5, p, &cause) == NULL && cause != NULL,
-	    "missing file: error");
+	if (!ok(digest_file(DIGEST_MD5, p, &cause) == NULL && cause != NULL &&
+	    str_ends_with(cause, ": No such file or directory"),
+	    "missing file: error"))
+		diag("cause: %s", cause != NULL ? cause : "(none)");
 	free(cause);
 	free(p);
 }

@@ -138,7 +138,9 @@ main(void)
 	    "the callback can stop reading");
 
 	n = tfevents_read("/nonexistent/x", collect, &s, &cause);
-	ok(n == -1 && cause != NULL, "a missing file is an error");
+	ok(n == -1 && cause != NULL &&
+	    strcmp(cause, "/nonexistent/x: No such file or directory") == 0,
+	    "a missing file is an error: %s", cause != NULL ? cause : "(none)");
 	free(cause);
 
 	strbuf_release(&data);
