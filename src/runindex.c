@@ -643,6 +643,9 @@ cmp_strp(const void *a, const void *b)
  * Read run base/id (dfd is base, open). NULL when it is not a run (no
  * opref, or gone). Best effort otherwise: unreadable attrs are missing.
  */
+/* Run directories read by read_run(): runindex_reads(). */
+static unsigned long	run_reads;
+
 static struct rec *
 read_run(const char *base, int dfd, const char *id, bool deleted,
     int64_t now)
@@ -650,7 +653,7 @@ read_run(const char *base, int dfd, const char *id, bool deleted,
 	struct stamper	 s = { 0xcbf29ce484222325ULL, 0 };
 	struct strbuf	 sb = STRBUF_INIT, names = STRBUF_INIT;
 	struct strvec	 attrs = STRVEC_INIT;
-	struct stat	 st;
+	struct stat	 st, est[ARRAY_SIZE(editable_attrs)];
 	struct rec	*r;
 	struct opref	 ref;
 	struct value	*v;
@@ -663,6 +666,7 @@ read_run(const char *base, int dfd, const char *id, bool deleted,
 	int		 afd;
 	bool		 bad_exit = false, remote;
 
+	run_reads++;
 	rel = xasprintf("%s/.guild", id);
 	if (fstatat(dfd, rel, &st, 0) == -1 || !S_ISDIR(st.st_mode)) {
 		free(rel);
@@ -891,11 +895,16 @@ read_run(const char *base, int dfd, const char *id, bool deleted,
 			r->comments = strbuf_detach(&text, NULL);
 		}
 		if (e < ARRAY_SIZE(editable_attrs))
-			stamp_stat(&s, &st);
+			est[e] = st;
 		value_free(v);
 	}
 	strbuf_release(&sb);
 	strvec_clear(&attrs);
+	/* In row_stamp()'s order (theirs, not the directory's). */
+	for (i = 0; i < ARRAY_SIZE(editable_attrs); i++) {
+		if (r->editable & (1U << i))
+			stamp_stat(&s, &est[i]);
+	}
 	r->ts = r->row.started > 0 ? r->row.started : r->row.initialized;
 
 	/* Status, as run_get_status() decides it. */
@@ -3664,6 +3673,12 @@ runindex_prefix(struct runindex *ri, bool deleted, struct runindex_filter *rf,
 		}
 	}
 	return 0;
+}
+
+unsigned long
+runindex_reads(void)
+{
+	return run_reads;
 }
 
 int

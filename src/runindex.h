@@ -141,6 +141,12 @@ int		 runindex_prefix(struct runindex *, bool deleted,
 		    struct run_rows *, bool *changed, char **cause);
 
 /*
+ * How many run directories this process has read into an index (a row
+ * whose stamps still match is not read again): for tests and benchmarks.
+ */
+unsigned long	 runindex_reads(void);
+
+/*
  * The project directory of a run's operation (the guild.yml's directory,
  * a script's directory), or NULL (packages). Caller frees.
  */

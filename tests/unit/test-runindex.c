@@ -640,6 +640,59 @@ test_racy_default(void)
 	free(id);
 }
 
+/*
+ * A row read once is not read again while its files stay as they were,
+ * whatever attrs it has: the stamp taken while reading the run and the
+ * one that verifies it later must agree (they once mixed the in-place
+ * attrs in different orders, so a run with a label and an exit status
+ * was read again on every listing and every filter).
+ */
+static void
+test_read_once(void)
+{
+	struct runindex	*ri;
+	struct run_rows	 rows = RUN_ROWS_INIT;
+	struct run_filter f;
+	struct runindex_filter *rf;
+	unsigned long	 before;
+	char		*id = fx_id(7), *cause = NULL;
+	size_t		 n = 0;
+
+	setenv("GUILD_INDEX_RACY_MS", "0", 1);
+	fx_run(home->runs, &(struct fx){ .id = id, .started = 1700000100,
+	    .exit = 1, .label = "every", .tags = "[read-once, y]", .marked = 1,
+	    .comments = "[{body: hi, host: h, time: 1, user: u}]" });
+	ri = open_index();
+	free(listing(ri, false, 0));
+	runindex_close(ri);
+
+	ri = open_index();
+	before = runindex_reads();
+	free(listing(ri, false, 0));
+	ok(runindex_reads() == before, "a listing reads no run again");
+	memset(&f, 0, sizeof f);
+	strvec_push(&f.tags, "read-once");
+	rf = runindex_filter_new(&f, 0, &cause);
+	ok(rf != NULL && runindex_count(ri, false, rf, &n, &cause) == 0 &&
+	    n == 1, "the filter counts the tagged run");
+	ok(runindex_reads() == before,
+	    "a filter verifies every run without reading one again");
+	in_place(id, ".guild/attrs/exit_status", "12\n");
+	/* A new handle, as the next command has (one pass serves 500 ms). */
+	runindex_close(ri);
+	ri = open_index();
+	ok(runindex_count(ri, false, rf, &n, &cause) == 0 && n == 1,
+	    "counted again");
+	ok(runindex_reads() == before + 1,
+	    "an exit status rewritten in place: that run is read again");
+	runindex_filter_free(rf);
+	strvec_clear(&f.tags);
+	run_rows_release(&rows);
+	runindex_close(ri);
+	free(cause);
+	free(id);
+}
+
 int
 main(void)
 {
@@ -660,6 +713,7 @@ main(void)
 	test_trash_update_forget();
 	test_scalars();
 	test_concurrency();
+	test_read_once();
 	test_racy_default();
 	rm_rf(root, NULL);
 	free(root);
