@@ -192,8 +192,13 @@ detect_flags_dest(const char *path)
  * Inside backquotes and here-documents a value is refused instead: each
  * rereads the text once more, and no one quoting holds there. So is a
  * value in a comment (a newline in it would end the comment), after a
- * backslash (which would take the quote the value starts with) and after
- * a $ (which would make $'...' or $(...) of the value).
+ * backslash (which would take the quote the value starts with), after
+ * a $ (which would make $'...' or $(...) of the value) and inside a
+ * ${...} expansion. Once the text has a case statement (whose patterns
+ * end in an unmatched ")"), or arithmetic (( )), $(( )), [[ ]] or let
+ * (bash evaluates a quoted value there, $(...) in array subscripts
+ * included), every later value is refused: the lexer can no longer be
+ * sure how the shell reads it.
  */
 enum sh_ctx {
 	SH_PLAIN = 'p',
@@ -203,10 +208,12 @@ enum sh_ctx {
 	SH_PAREN = '(',		/* $( ... ) or ( ... ) */
 	SH_BQ = '`',		/* `...` */
 	SH_COMMENT = '#',	/* # to the end of the line */
+	SH_BRACE = '{',		/* ${ ... } */
 };
 
 struct sh_lex {
 	struct strbuf	 stack;		/* enum sh_ctx, innermost last */
+	const char	*unsure;	/* why later values are refused */
 	bool		 heredoc;	/* a << was seen */
 	bool		 escaped;	/* the text ended in a backslash */
 	char		 last;		/* the last character read, or '\0' */
@@ -224,6 +231,36 @@ sh_pop(struct sh_lex *l)
 {
 	if (l->stack.len > 0)
 		l->stack.buf[--l->stack.len] = '\0';
+}
+
+/* A word of the shell's own at p (after last), ending there or at end. */
+static bool
+sh_word(const char *p, const char *end, char last, const char *word)
+{
+	size_t	n = strlen(word);
+
+	if (last != '\0' && strchr(" \t\n;&|()", last) == NULL)
+		return false;
+	if ((size_t)(end - p) < n || memcmp(p, word, n) != 0)
+		return false;
+	return p + n == end || strchr(" \t\n", p[n]) != NULL;
+}
+
+/* Text after which the lexer cannot follow the shell any more. */
+static void
+sh_doubt(struct sh_lex *l, const char *p, const char *end, char last)
+{
+	if (l->unsure != NULL)
+		return;
+	if (sh_word(p, end, last, "case"))
+		l->unsure = "after a case statement";
+	else if ((end - p >= 2 && p[0] == '(' && p[1] == '(') ||
+	    (end - p >= 3 && p[0] == '$' && p[1] == '(' && p[2] == '('))
+		l->unsure = "after arithmetic (( ))";
+	else if (sh_word(p, end, last, "[["))
+		l->unsure = "after a [[ ]] test";
+	else if (sh_word(p, end, last, "let"))
+		l->unsure = "after let";
 }
 
 /* Follow the shell's quoting over the template text [p, end). */
@@ -244,10 +281,17 @@ sh_scan(struct sh_lex *l, const char *p, const char *end)
 			l->last = '\0';
 			continue;
 		}
+		if (top != SH_SQ && top != SH_ANSI && top != SH_COMMENT &&
+		    top != SH_BRACE)
+			sh_doubt(l, p, end, last);
 		switch (top) {
 		case SH_SQ:
 		case SH_ANSI:
 			if (c == '\'')
+				sh_pop(l);
+			break;
+		case SH_BRACE:
+			if (c == '}')
 				sh_pop(l);
 			break;
 		case SH_COMMENT:
@@ -257,7 +301,10 @@ sh_scan(struct sh_lex *l, const char *p, const char *end)
 		case SH_DQ:
 			if (c == '"')
 				sh_pop(l);
-			else if (c == '$' && next == '(') {
+			else if (c == '$' && next == '{') {
+				strbuf_addch(&l->stack, SH_BRACE);
+				p++;
+			} else if (c == '$' && next == '(') {
 				strbuf_addch(&l->stack, SH_PAREN);
 				p++;
 			} else if (c == '`')
@@ -270,6 +317,9 @@ sh_scan(struct sh_lex *l, const char *p, const char *end)
 				strbuf_addch(&l->stack, SH_DQ);
 			else if (c == '$' && next == '\'') {
 				strbuf_addch(&l->stack, SH_ANSI);
+				p++;
+			} else if (c == '$' && next == '{') {
+				strbuf_addch(&l->stack, SH_BRACE);
 				p++;
 			} else if (c == '$' && next == '(') {
 				strbuf_addch(&l->stack, SH_PAREN);
@@ -290,6 +340,8 @@ sh_scan(struct sh_lex *l, const char *p, const char *end)
 				strbuf_addch(&l->stack, SH_COMMENT);
 			break;
 		}
+		/* The second character of "$(", "${", "$'" was read too. */
+		l->last = *p;
 	}
 }
 
@@ -305,6 +357,10 @@ sh_quote(struct sh_lex *l, struct strbuf *sb, const char *v)
 
 	if (l->heredoc)
 		return "inside a here-document";
+	if (l->unsure != NULL)
+		return l->unsure;
+	if (memchr(l->stack.buf, SH_BRACE, l->stack.len) != NULL)
+		return "inside ${...}";
 	if (memchr(l->stack.buf, SH_BQ, l->stack.len) != NULL)
 		return "inside backquotes";
 	if (top == SH_COMMENT)
@@ -370,7 +426,7 @@ resolve_refs(const char *s, const struct opdef *op, const struct value *flags,
     const char *const *extra, bool shell, char **cause)
 {
 	struct strbuf	 sb = STRBUF_INIT, val = STRBUF_INIT;
-	struct sh_lex	 lex = { STRBUF_INIT, false, false, '\0' };
+	struct sh_lex	 lex = { STRBUF_INIT, NULL, false, false, '\0' };
 	const char	*p = s, *end, *why;
 
 	while ((end = strstr(p, "${")) != NULL) {

@@ -61,6 +61,26 @@ notshell:
   exec: printf '<%s>\n' 'echo ${v}'
   flags:
     v: x
+incase:
+  exec: sh -c 'echo "$(case a in a) echo ${v};; esac)"'
+  flags:
+    v: x
+inarith:
+  exec: bash -c '[[ ${v} -eq 1 ]] && echo one'
+  flags:
+    v: x
+indollarparen:
+  exec: sh -c 'echo $(( ${v} + 1 ))'
+  flags:
+    v: x
+inbrace:
+  exec: sh -c 'x=a; echo "$(echo ${x%)} ${v})"'
+  flags:
+    v: x
+afterlet:
+  exec: bash -c 'let n=1; echo ${v}'
+  flags:
+    v: x
 pipe:
   flags:
     v: x
@@ -237,7 +257,9 @@ EOF
 before=$(ls "$runs" | wc -l)
 for case in "backquotes:inside backquotes" "heredoc:inside a here-document" \
     "incomment:inside a comment" "backslash:after a backslash" \
-    "afterdollar:after a \$"; do
+    "afterdollar:after a \$" "incase:after a case statement" \
+    "inarith:after a [[ ]] test" "indollarparen:after arithmetic (( ))" \
+    "afterlet:after let"; do
 	op=${case%%:*}
 	where=${case#*:}
 	expect_output "exec shell: a value $where is refused" - 1 -- \
@@ -246,6 +268,10 @@ guild: operation $op: exec: \${v} stands $where in a shell command, where its va
 EOF
 done
 ok "exec shell: the refused runs were not created" test "$(ls "$runs" | wc -l)" -eq "$before"
+expect_output "exec shell: a ) inside \${...} does not end \$(...)" - -- \
+    guild run -y inbrace 'v=$(touch PWNED)' <<'EOF'
+a $(touch PWNED)
+EOF
 expect_output "exec without a shell: values are not quoted" - -- \
     guild run -y notshell "v=it's" <<'EOF'
 <echo it's>
