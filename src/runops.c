@@ -1,7 +1,9 @@
 /* runops.c: delete, restore, purge, stop, label, tag and mark runs. */
 #include "common.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,11 +127,44 @@ run_restore(const struct guild_home *home, const char *id, char **cause)
 }
 
 /*
+ * rm -rf of a run directory, its .guild last: one that cannot be removed
+ * whole (too deep, a file that will not go) is still a run, listed and
+ * removable again once the cause is mended.
+ */
+static int
+rm_run(const char *path, char **cause)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		*sub;
+	int		 fd, rc = 0;
+
+	fd = open(path, O_RDONLY|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC);
+	if (fd == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return rm_rf(path, cause);	/* not a directory */
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0 ||
+		    strcmp(de->d_name, ".guild") == 0)
+			continue;
+		sub = path_join(path, de->d_name);
+		rc = rm_rf(sub, cause);
+		free(sub);
+	}
+	closedir(d);
+	return rc == 0 ? rm_rf(path, cause) : -1;
+}
+
+/*
  * Remove run id of dir for good. It is first renamed to a hidden name in
  * the same directory (which no listing shows), then removed: a restore
  * or a delete racing with it either moved the run before (and the purge
  * fails, the run whole where it went) or finds it gone, never a run half
- * removed that both report as done. A crash leaves only the hidden name.
+ * removed that both report as done. A run that cannot be removed whole
+ * is put back, what is left of it; a crash leaves the hidden name.
  */
 static int
 remove_in(const char *dir, const char *id, char **cause)
@@ -160,7 +195,13 @@ remove_in(const char *dir, const char *id, char **cause)
 		goto out;
 	}
 moved:
-	rc = rm_rf(tmp, cause);
+	/*
+	 * What could not be removed goes back where it was, so that the run
+	 * stays listed and the purge can be tried again (a hidden name is
+	 * never cleaned up).
+	 */
+	if ((rc = rm_run(tmp, cause)) == -1)
+		rename(tmp, path);
 out:
 	free(tmp);
 	free(path);

@@ -142,6 +142,28 @@ expect_exact "ls follows links into runs, not out of the home" - -- $T ls 7a7a <
   rel-leak
   tmpdir/
 EOF
+# A purge that cannot remove a run whole (too deep a tree) leaves it
+# listed in the trash, where a later purge can try again.
+deep=7d7d7d7d000000000000000000000004
+mkrun $deep train 1539709000 0
+d=$runs/$deep/deep
+i=0
+while [ $i -lt 300 ]; do
+	d=$d/a
+	i=$((i + 1))
+done
+mkdir -p "$d"
+expect_output "runs rm of a too deep run" - -- $T runs rm -y 7d7d <<'EOF'
+Deleted 1 run(s)
+EOF
+$T runs purge -y 7d7d > "$TEST_TMP/purge.out" 2>&1
+ok "runs purge of it fails" test $? -eq 1
+ok "and says why" grep -q '^guild: .*: more than 256 levels deep$' "$TEST_TMP/purge.out"
+expect_exact "the run is still listed in the trash" - -- $T runs -d <<'EOF'
+[0:7d7d7d7d]  ./fashion:train  2018-10-16 16:56:40  completed
+EOF
+ok "no hidden purge directory is left" sh -c "[ -z \"\$(ls -A '$GUILD_HOME/trash/runs' | grep '^\\.purge')\" ]"
+
 ln -s nowhere "$pr/dangling"
 expect_exact "cat -p of a dangling link" - 1 -- $T cat -p dangling 7a7a <<'EOF'
 guild: dangling does not exist in run 7a7a7a7a
