@@ -28,6 +28,7 @@
 #include "output.h"
 #include "run.h"
 #include "runindex.h"
+#include "runops.h"
 #include "scalars.h"
 #include "strbuf.h"
 #include "termsafe.h"
@@ -163,8 +164,9 @@ struct ls {
 	ino_t			*inos;		/* against link cycles */
 	size_t			 depth, dalloc;
 
-	/* Where links may lead (resolved): the run, the runs beside it. */
-	char			*run_real, *runs_real;
+	/* Where links may lead: the run, the runs of the home. */
+	const struct guild_home	*home;
+	const char		*run_dir;
 };
 
 static bool
@@ -248,8 +250,6 @@ ls_match(const struct ls *ls, const char *rel, const struct strvec *parts)
 	return (ls->types & type) != 0;
 }
 
-static bool	path_under(const char *, const char *);
-
 /*
  * Whether a link to a directory leads into the run or another run beside
  * it (dependencies): links out of the Guild home are listed, not entered.
@@ -257,12 +257,9 @@ static bool	path_under(const char *, const char *);
 static bool
 link_inside(const struct ls *ls, const char *path)
 {
-	char	*real = realpath(path, NULL);
-	bool	 in;
+	char	*real = run_file_resolve(ls->home, ls->run_dir, path);
+	bool	 in = real != NULL;
 
-	in = real != NULL && ((ls->run_real != NULL &&
-	    path_under(real, ls->run_real)) || (ls->runs_real != NULL &&
-	    path_under(real, ls->runs_real)));
 	free(real);
 	return in;
 }
@@ -374,7 +371,7 @@ cmd_ls_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	const char	*path = cmd_arg_value(a, LS_PATH);
 	bool		 full = cmd_arg_has(a, LS_FULL);
 	bool		 plain = cmd_arg_has(a, LS_NO_FORMAT);
-	char		*root, *header, *tmp;
+	char		*root, *header;
 	size_t		 i;
 	int		 rc;
 
@@ -398,10 +395,8 @@ cmd_ls_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		    LS_FILTER_PATH;
 	}
 
-	ls.run_real = realpath(row->dir, NULL);
-	tmp = path_join(row->dir, "..");
-	ls.runs_real = realpath(tmp, NULL);
-	free(tmp);
+	ls.home = cli_home(ctx);
+	ls.run_dir = row->dir;
 	root = xstrdup(row->dir);
 	if (ls.types == LS_TYPE_S) {
 		char	*snap = path_join(row->dir, SOURCECODE_DIR);
@@ -448,8 +443,6 @@ cmd_ls_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	strvec_clear(&ls.pattern);
 	strvec_clear(&ls.man_paths);
 	strvec_clear(&ls.man_types);
-	free(ls.run_real);
-	free(ls.runs_real);
 	free(root);
 	run_row_free(row);
 	runindex_close(idx);
@@ -559,18 +552,6 @@ copy_file(const char *path, const char *name, unsigned flags, bool raw)
 	return rc;
 }
 
-/* Whether path is root or below it (both resolved). */
-static bool
-path_under(const char *path, const char *root)
-{
-	size_t	len = strlen(root);
-
-	if (strcmp(root, "/") == 0)
-		return true;
-	return strncmp(path, root, len) == 0 &&
-	    (path[len] == '/' || path[len] == '\0');
-}
-
 /*
  * guild cat -p PATH: PATH (relative to base, in the run) may pass through
  * links, as dependencies link to the files of upstream runs, but where it
@@ -578,36 +559,26 @@ path_under(const char *path, const char *root)
  * Guild home (a link to /etc/shadow planted by an operation).
  */
 static int
-cat_run_file(const struct run_row *row, const char *base, const char *path,
-    bool raw)
+cat_run_file(const struct guild_home *home, const struct run_row *row,
+    const char *base, const char *path, bool raw)
 {
-	char	*file = path_join(base, path), *real, *runs, *rreal, *rruns;
+	char	*file = path_join(base, path), *real;
 	int	 rc;
 
-	if ((real = realpath(file, NULL)) == NULL) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			rc = cli_error("%s does not exist in run %.8s", path,
-			    row->id);
-		else
-			rc = cli_error("%s: %s", path, strerror(errno));
-		free(file);
-		return rc;
-	}
+	real = run_file_resolve(home, row->dir, file);
 	free(file);
-	runs = path_join(row->dir, "..");
-	rreal = realpath(row->dir, NULL);
-	rruns = realpath(runs, NULL);
-	if ((rreal == NULL || !path_under(real, rreal)) &&
-	    (rruns == NULL || !path_under(real, rruns)))
-		rc = cli_error("PATH may not leave the run directory: '%s'",
+	if (real == NULL && errno == EXDEV)
+		return cli_error("PATH may not leave the run directory: '%s'",
 		    path);
-	else if (path_is_dir(real))
+	if (real == NULL && (errno == ENOENT || errno == ENOTDIR))
+		return cli_error("%s does not exist in run %.8s", path,
+		    row->id);
+	if (real == NULL)
+		return cli_error("%s: %s", path, strerror(errno));
+	if (path_is_dir(real))
 		rc = cli_error("%s is a directory", path);
 	else
 		rc = copy_file(real, path, FILE_NOFOLLOW, raw);
-	free(runs);
-	free(rreal);
-	free(rruns);
 	free(real);
 	return rc;
 }
@@ -664,7 +635,7 @@ cmd_cat_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	} else {
 		base = cmd_arg_has(a, CAT_SOURCECODE) ?
 		    sourcecode_root(row->dir) : xstrdup(row->dir);
-		rc = cat_run_file(row, base, path, raw);
+		rc = cat_run_file(cli_home(ctx), row, base, path, raw);
 		free(base);
 	}
 	fflush(stdout);

@@ -208,6 +208,42 @@ out:
 	return rc;
 }
 
+/* Whether path is root or below it (both resolved). */
+static bool
+path_under(const char *path, const char *root)
+{
+	size_t	len = strlen(root);
+
+	if (strcmp(root, "/") == 0)
+		return true;
+	return strncmp(path, root, len) == 0 &&
+	    (path[len] == '/' || path[len] == '\0');
+}
+
+char *
+run_file_resolve(const struct guild_home *home, const char *run_dir,
+    const char *file)
+{
+	const char	*roots[] = { run_dir, home->runs, home->trash };
+	char		*real, *root;
+	size_t		 i;
+
+	if ((real = realpath(file, NULL)) == NULL)
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(roots); i++) {
+		if ((root = realpath(roots[i], NULL)) == NULL)
+			continue;
+		if (path_under(real, root)) {
+			free(root);
+			return real;
+		}
+		free(root);
+	}
+	free(real);
+	errno = EXDEV;
+	return NULL;
+}
+
 int
 run_purge(const struct guild_home *home, const char *id, char **cause)
 {

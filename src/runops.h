@@ -26,6 +26,15 @@ int	run_trash(const struct guild_home *, const char *id, char **cause);
 int	run_restore(const struct guild_home *, const char *id, char **cause);
 /* Remove trash/runs/ID for good. */
 int	run_purge(const struct guild_home *, const char *id, char **cause);
+/*
+ * The real path of file, a path in the run directory run_dir that may
+ * pass through links, when it leads into run_dir or into a run of the
+ * home (dependencies link to the files of upstream runs), never out of
+ * the home (a link to /etc/shadow planted by an operation). NULL with
+ * errno EXDEV when it leads out, else realpath()'s errno. Caller frees.
+ */
+char	*run_file_resolve(const struct guild_home *, const char *run_dir,
+	    const char *file);
 /* Remove runs/ID for good (delete --permanent). */
 int	run_remove(const struct guild_home *, const char *id, char **cause);
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "home.h"
+#include "runops.h"
 #include "strbuf.h"
 #include "ui.h"
 #include "util.h"
@@ -190,12 +191,24 @@ open_file(struct pane *p, struct file_entry *e)
 	struct text_args	 ta;
 	struct strbuf		 sb = STRBUF_INIT;
 	char			*path = path_join(f->dir, e->rel), buf[65536];
+	char			*real;
 	ssize_t			 n;
 	int			 fd;
 	bool			 binary = false;
 
-	/* A FIFO or a device in a run must not hang or flood the view. */
-	if ((fd = file_open_regular(AT_FDCWD, path, 0, NULL, NULL)) == -1) {
+	/*
+	 * Links lead into this run or another (dependencies), never out of
+	 * the home; a FIFO or a device must not hang or flood the view.
+	 */
+	if ((real = run_file_resolve(p->view->home, f->dir, path)) == NULL) {
+		view_error(p->view, "%s: %s", e->rel, errno == EXDEV ?
+		    "a link out of the Guild home" : strerror(errno));
+		free(path);
+		return;
+	}
+	fd = file_open_regular(AT_FDCWD, real, FILE_NOFOLLOW, NULL, NULL);
+	free(real);
+	if (fd == -1) {
 		view_error(p->view, "%s: %s", e->rel, errno == EINVAL ?
 		    "not a regular file" : strerror(errno));
 		free(path);

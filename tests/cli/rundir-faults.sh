@@ -164,6 +164,23 @@ expect_exact "the run is still listed in the trash" - -- $T runs -d <<'EOF'
 EOF
 ok "no hidden purge directory is left" sh -c "[ -z \"\$(ls -A '$GUILD_HOME/trash/runs' | grep '^\\.purge')\" ]"
 
+# A run whose directory is itself a link: its files may not lead beside
+# it, out of the home.
+lid=6c6c6c6c000000000000000000000005
+mkrun $lid train 1539710000 0
+mkdir -p "$TEST_TMP/elsewhere/secretdir"
+echo key > "$TEST_TMP/elsewhere/secretdir/key"
+mv "$runs/$lid" "$TEST_TMP/elsewhere/$lid"
+ln -s "$TEST_TMP/elsewhere/$lid" "$runs/$lid"
+ln -s ../secretdir "$TEST_TMP/elsewhere/$lid/link"
+echo fine > "$TEST_TMP/elsewhere/$lid/ok.txt"
+expect_exact "cat -p in a linked run directory, of its own file" - -- $T cat -p ok.txt 6c6c <<'EOF'
+fine
+EOF
+expect_exact "cat -p in a linked run directory, not beside it" - 1 -- $T cat -p link/key 6c6c <<'EOF'
+guild: PATH may not leave the run directory: 'link/key'
+EOF
+
 ln -s nowhere "$pr/dangling"
 expect_exact "cat -p of a dangling link" - 1 -- $T cat -p dangling 7a7a <<'EOF'
 guild: dangling does not exist in run 7a7a7a7a

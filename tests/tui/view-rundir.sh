@@ -1,7 +1,7 @@
 #!/bin/sh
 # view-rundir.sh: guild view on a bad run (a FIFO label, output and
 # scalars, a link to /dev/zero, a 200 MB flags attr, a FIFO among its
-# files) neither hangs nor floods: the runs list, the details, the output
+# files, a link out of the home) neither hangs, floods nor leaks: the runs list, the details, the output
 # and the files show, and q quits.
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
@@ -21,6 +21,9 @@ ln -s /dev/zero "$bad/.guild/attrs/tags"
 rm -f "$bad/.guild/attrs/flags"
 truncate -s 200M "$bad/.guild/attrs/flags"
 mkfifo "$bad/pipe"
+# A link out of the Guild home, planted beside them.
+echo "not for the view" > "$TEST_TMP/secret"
+ln -s "$TEST_TMP/secret" "$bad/pipd"
 
 tui_start 100 30
 tui_expect "the runs list, the bad run as error" "error"
@@ -35,6 +38,8 @@ tui_keys f
 tui_expect "its files" "pipe"
 tui_keys G Enter
 tui_expect "a FIFO is not opened" "not a regular file"
+tui_keys Up Enter
+tui_expect "a link out of the home is not opened" "a link out of the Guild home"
 tui_keys q q q
 tui_expect_exit "q quits" 0
 
