@@ -50,8 +50,9 @@ fixed_sleeps()
 	{
 		code = $0
 		sub(/^[ \t]*#.*/, "", code)
-		if (code ~ /(^|[^A-Za-z_0-9.-])sleep[ \t]+[0-9]/ &&
+		if (code ~ /(^|[^A-Za-z_0-9.-])sleep[ \t]+["'"'"']?[0-9$]/ &&
 		    code !~ /sleep[ \t]+[0-9.]+[ \t]*&[ \t]*$/ &&
+		    $0 !~ /# check-tests: allow/ &&
 		    !((name ":" fn) in ok))
 			printf "%s:%d: %s\n", name, NR, $0
 	}
@@ -93,10 +94,13 @@ wait_for()
 	sleep 0.1
 }
 guild run -b x; sleep 1
+sleep "0.$n"
+sleep "0.5" # check-tests: allow
 EOF
-ok "the check finds a fixed sleep (and only that one)" \
+ok "the check finds a fixed sleep (and only those)" \
     test "$(fixed_sleeps "$TEST_TMP/bad.sh" tests/lib.sh)" = \
-    "tests/lib.sh:9: guild run -b x; sleep 1"
+    "tests/lib.sh:9: guild run -b x; sleep 1
+tests/lib.sh:10: sleep \"0.\$n\""
 
 # Unit tests: a check that cannot fail checks nothing.
 consts=$(grep -nE '\<ok[ \t]*\([ \t]*(1|true)[ \t]*,' \

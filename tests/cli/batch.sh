@@ -222,7 +222,7 @@ EOF
 	{
 		[ "$(ls "$runs" | wc -l)" -ge $((n_big + 3)) ]
 	}
-	ok "random: ten million trials run in bounded memory" wait_for 60 ntrials
+	ok "random: ten million trials run in bounded memory" wait_for 120 ntrials
 	kill -TERM $big
 	wait $big
 	rc=$?

@@ -81,7 +81,7 @@ while [ $i -lt 30 ]; do
 	"$GUILD" run -y -q quick > /dev/null 2>&1 &
 	pid=$!
 	# A random delay of 0 to 60 ms injects the kill (not a wait).
-	sleep "0.0$(awk -v s=$i 'BEGIN { srand(s + 1); printf "%02d", int(rand() * 60) }')"
+	sleep "0.0$(awk -v s=$i 'BEGIN { srand(s + 1); printf "%02d", int(rand() * 60) }')" # check-tests: allow
 	kill -9 $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	i=$((i + 1))
@@ -91,7 +91,7 @@ settled()
 	! guild runs -a 2>/dev/null | grep -v "$(printf '%.8s' "$staged")" |
 	    grep -q -e ' pending' -e ' running'
 }
-ok "kill -9 of guild run: no run is left pending" wait_for 30 settled ||
+ok "kill -9 of guild run: no run is left pending" wait_for 120 settled ||
     diag "$(guild runs -a)"
 
 # A restart of a running run is refused.
@@ -102,7 +102,7 @@ is_running()
 {
 	guild runs info "$bg" 2>/dev/null | grep -q '^status: running'
 }
-wait_for 30 is_running
+ok "the background run is running" wait_for 120 is_running
 expect_output "--restart of a running run is refused" - 1 -- guild run -y --restart "$bg" <<EOF
 guild: run $bgshort is running: wait for it to end or stop it with 'guild stop $bgshort'
 EOF
