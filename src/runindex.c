@@ -639,13 +639,13 @@ cmp_strp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Run directories read by read_run(): runindex_reads(). */
+static unsigned long	run_reads;
+
 /*
  * Read run base/id (dfd is base, open). NULL when it is not a run (no
  * opref, or gone). Best effort otherwise: unreadable attrs are missing.
  */
-/* Run directories read by read_run(): runindex_reads(). */
-static unsigned long	run_reads;
-
 static struct rec *
 read_run(const char *base, int dfd, const char *id, bool deleted,
     int64_t now)
