@@ -518,9 +518,9 @@ test_status(struct run *run)
 static void
 test_pending(struct run *run)
 {
-	unsigned long long	 start;
-	long			 pid;
-	char			*s, *p, *cause = NULL, boot[64];
+	unsigned long long	 start = 0;
+	long			 pid = 0;
+	char			*s, *p, *cause = NULL, boot[64] = "";
 
 	p = gpath(run, "PENDING");
 	ok(run_marker_set(run, RUN_MARKER_PENDING, NULL) == 0, "set PENDING");
