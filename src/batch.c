@@ -1152,12 +1152,6 @@ batch_stop(struct batch *b, int signo)
 	loop_timer_set(b->tick, 0, 0);
 }
 
-size_t
-batch_failed(const struct batch *b)
-{
-	return b->failed;
-}
-
 void
 batch_free(struct batch *b)
 {

@@ -159,8 +159,6 @@ struct batch	*batch_start(struct loop *, const struct batch_spec *,
 		    void *arg, char **cause);
 /* Stop: signal running trials, start no more. */
 void		 batch_stop(struct batch *, int signo);
-/* Trials that failed (exit status > 0, or could not start). */
-size_t		 batch_failed(const struct batch *);
 void		 batch_free(struct batch *);
 
 /*

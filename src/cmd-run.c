@@ -98,21 +98,6 @@ struct fg {
 };
 
 static void
-write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t	n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		buf += n;
-		len -= (size_t)n;
-	}
-}
-
-static void
 fg_data(const char *buf, size_t len, void *arg)
 {
 	struct fg	*fg = arg;

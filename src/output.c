@@ -656,26 +656,6 @@ output_line_render(const struct output_line *l, struct strbuf *sb)
 		strbuf_add(sb, l->text + pos, l->len - pos);
 }
 
-/* write(2) all of buf; -1 with errno set. */
-static int
-write_all(int fd, const void *buf, size_t len)
-{
-	const char	*p = buf;
-	ssize_t		 n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* pread(2) up to len bytes, retrying short reads; -1 on error. */
 static ssize_t
 read_at(int fd, void *buf, size_t len, off_t off)

@@ -561,25 +561,6 @@ log_path(const char *run_dir)
 	return xasprintf("%s/.guild/%s", run_dir, LOG_FILE);
 }
 
-static int
-write_all(int fd, const void *buf, size_t len)
-{
-	const char	*p = buf;
-	ssize_t		 n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 struct scalars_log *
 scalars_log_open(const char *run_dir, char **cause)
 {

@@ -392,24 +392,6 @@ warn_suffix(const struct walk *w, struct strbuf *sb)
 		    "guild.yml.", w->opname);
 }
 
-static int
-write_all(int fd, const char *p, size_t len)
-{
-	ssize_t	n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* 0 copied, 1 skipped with a warning, -1 error (the run dir). */
 static int
 copy_file(struct walk *w, const char *src, const char *rel, mode_t mode,

@@ -510,15 +510,21 @@ utf8_width(const char *s)
 }
 
 int
-term_columns(int fd)
+write_all(int fd, const void *buf, size_t len)
 {
-	const char	*env = getenv("COLUMNS");
-	struct winsize	 ws;
+	const char	*p = buf;
+	ssize_t		 n;
 
-	if (env != NULL && atoi(env) > 0)
-		return atoi(env);
-	if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
 	return 0;
 }
 

@@ -59,6 +59,9 @@ int	 file_read_regular(int dfd, const char *path, unsigned flags,
  */
 mode_t	 process_umask(void);
 
+/* write(2) all of buf, again after EINTR; -1 with errno set. */
+int	 write_all(int fd, const void *buf, size_t len);
+
 /* mkdir -p; -1 with cause. */
 int	 mkdir_p(const char *path, unsigned mode, char **cause);
 /*
@@ -94,8 +97,6 @@ int	 natcmp(const char *, const char *);
 /* Display width of a UTF-8 string (wcwidth per character; invalid = 1). */
 size_t	 utf8_width(const char *);
 
-/* Columns of the terminal on fd (COLUMNS, then TIOCGWINSZ), or 0. */
-int	 term_columns(int fd);
 
 bool	 str_starts_with(const char *s, const char *prefix);
 bool	 str_ends_with(const char *s, const char *suffix);

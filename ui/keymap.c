@@ -85,12 +85,6 @@ action_find(const char *name)
 }
 
 const char *
-keymap_name(enum keymap_id id)
-{
-	return keymaps[id].name;
-}
-
-const char *
 keymap_title(enum keymap_id id)
 {
 	return keymaps[id].title;
@@ -299,31 +293,6 @@ keymap_keys(const struct keymap *km, enum keymap_id id, enum action act,
 		if (km->maps[id].v[i].act == act)
 			keys[n++] = km->maps[id].v[i].key;
 	return n;
-}
-
-void
-keymap_describe(const struct keymap *km, enum keymap_id id, enum action act,
-    struct strbuf *sb)
-{
-	int	keys[8];
-	size_t	n, i;
-
-	n = keymap_keys(km, id, act, keys, ARRAY_SIZE(keys));
-	/* Generic keys count only where the pane does not rebind them. */
-	if (n == 0 && id != KEYMAP_GENERIC) {
-		int	gkeys[8];
-		size_t	gn = keymap_keys(km, KEYMAP_GENERIC, act, gkeys,
-			    ARRAY_SIZE(gkeys));
-
-		for (i = 0; i < gn; i++)
-			if (find(km, id, gkeys[i]) == NULL)
-				keys[n++] = gkeys[i];
-	}
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			strbuf_addch(sb, ' ');
-		key_format(sb, keys[i]);
-	}
 }
 
 int

@@ -115,7 +115,6 @@ const char	*action_help(enum action);
 /* The action for a name, or ACT_NONE. */
 enum action	 action_find(const char *name);
 
-const char	*keymap_name(enum keymap_id);
 const char	*keymap_title(enum keymap_id);
 int		 keymap_find(const char *name);	/* -1 when unknown */
 
@@ -147,8 +146,5 @@ size_t		 keymap_keys(const struct keymap *, enum keymap_id,
 /* The first key of an action in km (else generic), or -1. */
 int		 keymap_first_key(const struct keymap *, enum keymap_id,
 		    enum action);
-/* "j <Down>": the keys of an action (the keymap's, else generic's). */
-void		 keymap_describe(const struct keymap *, enum keymap_id,
-		    enum action, struct strbuf *);
 
 #endif
