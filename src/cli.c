@@ -104,13 +104,8 @@ cli_write_text(FILE *f, const void *buf, size_t len)
 static void
 cli_warning(const char *msg, void *arg)
 {
-	struct strbuf	sb = STRBUF_INIT;
-
 	(void)arg;
-	fflush(stdout);
-	strbuf_addf(&sb, "guild: warning: %s\n", msg);
-	cli_write_text(stderr, sb.buf, sb.len);
-	strbuf_release(&sb);
+	cli_note("guild: warning: %s", msg);
 }
 
 static void	emit(const char *, const char *, va_list) PRINTFLIKE(2, 0);
