@@ -20,7 +20,11 @@
  *   but the operation) runs in SQL over the cached columns, so every row
  *   is verified first, not only those handed out: a run tagged by
  *   another process a moment or a month ago matches from the next query
- *   on. The stamps are taken on a few threads.
+ *   on. Each file of a row's stamp also has a stamp of its own, so a
+ *   filter on tags verifies a row with one stat: its tags, or its attrs
+ *   directory while it has none (creating them changes it). Filters on
+ *   the start time, the digest or an expression verify the whole stamp.
+ *   The stats run on a few threads.
  * - Rows that may change without any of that (running: their process may
  *   die; pending, staged; an error without exit status, which is also
  *   what a run looks like for a moment before its LOCK is written) and
@@ -75,7 +79,7 @@
 #include "value.h"
 #include "yamlnode.h"
 
-#define SCHEMA_VERSION	7
+#define SCHEMA_VERSION	8
 #define STR(x)		#x
 #define XSTR(x)		STR(x)
 #define BUSY_TIMEOUT_MS	30000
@@ -102,8 +106,33 @@ static int64_t		racy_ns = RACY_NS;
 static const char *const editable_attrs[] = {
 	"label", "tags", "marked", "comments", "exit_status",
 };
+enum {
+	EDITABLE_LABEL, EDITABLE_TAGS, EDITABLE_MARKED, EDITABLE_COMMENTS,
+	EDITABLE_EXIT
+};
 /* The longest of them, for path buffers. */
 #define EDITABLE_REL_MAX	sizeof "/.guild/attrs/exit_status"
+
+/*
+ * Each file of a row's stamp also has a stamp of its own (column
+ * fstamps, FST_N of them, 0: missing), so that a filter on one column
+ * verifies a row with one stat: the file that column comes from, or the
+ * attrs directory while that file does not exist (creating it changes
+ * the directory).
+ */
+enum {
+	FST_GUILD,		/* .guild: LOCK, PENDING, STAGED come and go */
+	FST_ATTRS,		/* .guild/attrs: attrs created or removed */
+	FST_ATTR0,		/* + i: editable_attrs[i] */
+	FST_N = FST_ATTR0 + ARRAY_SIZE(editable_attrs)
+};
+/*
+ * What a filter must verify before it runs: bits (1U << FST_x) of the
+ * files its columns come from, or WATCH_FULL (every file of the stamp,
+ * for filters on columns no one file gives, expressions included).
+ */
+#define WATCH_ATTR(i)	(1U << (FST_ATTR0 + (i)))
+#define WATCH_FULL	(1U << 31)
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS runs ("
@@ -135,6 +164,7 @@ static const char schema_sql[] =
 	" flags_loaded INTEGER NOT NULL DEFAULT 0,"
 	" scalars_stamp INTEGER,"
 	" problem TEXT,"		/* run_row.problem */
+	" fstamps BLOB,"		/* FST_N file stamps, native order */
 	" UNIQUE (deleted, id));"
 	/*
 	 * In listing order, and covering what filters test, so that counting
@@ -189,6 +219,7 @@ struct rec {
 	struct run_row	 row;
 	int64_t		 ts;
 	uint64_t	 stamp;		/* 0: racy, check again */
+	uint64_t	 fst[FST_N];	/* file stamps, 0: missing */
 	unsigned	 editable;	/* bits of editable_attrs present */
 	bool		 check;
 	char		*tags_col;	/* SEP tag SEP tag SEP, or "" */
@@ -256,7 +287,7 @@ struct runindex_filter {
 	 * flags...): every row must be verified before it is applied, not
 	 * only the rows it hands out. Operations never change in place.
 	 */
-	bool			 verify_all;
+	unsigned		 watch;		/* WATCH_*: verify first */
 };
 
 struct runindex {
@@ -290,7 +321,8 @@ struct runindex {
 	 * page), and the view asks again each second: a pass younger than
 	 * VERIFY_REUSE_MS serves them all.
 	 */
-	bool			 verified[2];
+	unsigned		 verified[2];	/* WATCH_*: this query */
+	unsigned		 verified_watch[2]; /* at verified_ms */
 	uint64_t		 verified_ms[2];
 };
 
@@ -356,6 +388,16 @@ stamp_final(const struct stamper *s, int64_t now)
 	return s->h != 0 ? s->h : 1;
 }
 
+/* One file's own stamp (FST_x), never 0 (0 is "missing"). */
+static uint64_t
+file_stamp(const struct stat *st)
+{
+	struct stamper	s = { 0xcbf29ce484222325ULL, 0 };
+
+	stamp_stat(&s, st);
+	return s.h != 0 ? s.h : 1;
+}
+
 /* dfd/rel: stat into the stamper (missing counts too); 0 or -1. */
 static int
 stamp_path(struct stamper *s, int dfd, const char *rel)
@@ -407,11 +449,69 @@ row_stamp(int dfd, const char *id, unsigned editable, int64_t now)
 	return stamp_final(&s, now);
 }
 
+/* Whether dfd/rel still has file stamp want (0: missing), and is old enough to trust. */
+static bool
+same_at(int dfd, const char *rel, uint64_t want, int64_t now)
+{
+	struct stat	st;
+
+	if (fstatat(dfd, rel, &st, 0) == -1)
+		return want == 0;
+	return want == file_stamp(&st) && ts_ns(&st.st_mtim) <= now - racy_ns &&
+	    ts_ns(&st.st_ctim) <= now - racy_ns;
+}
+
+/*
+ * Whether the files of watch (WATCH_* bits, not WATCH_FULL) still have
+ * the stamps in fst: one stat per watched column, of its attr if it
+ * existed, else of the attrs directory (creating the attr changes it).
+ */
+static bool
+row_watch_same(int dfd, const char *id, unsigned editable, unsigned watch,
+    const uint64_t *fst, int64_t now)
+{
+	char		 buf[256], *rel, *end;
+	size_t		 i, len = strlen(id);
+	bool		 same = true, dir = false;
+
+	if (len + EDITABLE_REL_MAX > sizeof buf)
+		rel = xmalloc(len + EDITABLE_REL_MAX);
+	else
+		rel = buf;
+	memcpy(rel, id, len);
+	end = rel + len;
+	if (watch & (1U << FST_GUILD)) {
+		memcpy(end, "/.guild", sizeof "/.guild");
+		same = same_at(dfd, rel, fst[FST_GUILD], now);
+	}
+	for (i = 0; i < ARRAY_SIZE(editable_attrs) && same; i++) {
+		if (~watch & WATCH_ATTR(i))
+			continue;
+		if (~editable & (1U << i)) {
+			dir = true;
+			continue;
+		}
+		memcpy(end, "/.guild/attrs/", sizeof "/.guild/attrs/" - 1);
+		memcpy(end + sizeof "/.guild/attrs/" - 1, editable_attrs[i],
+		    strlen(editable_attrs[i]) + 1);
+		same = same_at(dfd, rel, fst[FST_ATTR0 + i], now);
+	}
+	if (same && dir) {
+		memcpy(end, "/.guild/attrs", sizeof "/.guild/attrs");
+		same = same_at(dfd, rel, fst[FST_ATTRS], now);
+	}
+	if (rel != buf)
+		free(rel);
+	return same;
+}
+
 /* Stamps of many rows at once: the stat calls are most of "runs -a". */
 struct stamp_job {
 	int			 dfd;
 	const char *const	*ids;
 	const unsigned		*editable;
+	unsigned		 watch;
+	const uint64_t		*fst;	/* FST_N per row, or NULL */
 	uint64_t		*out;
 	size_t			 n;
 	int64_t			 now;
@@ -423,19 +523,28 @@ stamp_worker(void *arg)
 	struct stamp_job	*job = arg;
 	size_t			 i;
 
-	for (i = 0; i < job->n; i++)
-		job->out[i] = row_stamp(job->dfd, job->ids[i],
-		    job->editable[i], job->now);
+	for (i = 0; i < job->n; i++) {
+		if (job->watch & WATCH_FULL)
+			job->out[i] = row_stamp(job->dfd, job->ids[i],
+			    job->editable[i], job->now);
+		else
+			job->out[i] = row_watch_same(job->dfd, job->ids[i],
+			    job->editable[i], job->watch,
+			    job->fst + i * FST_N, job->now);
+	}
 	return NULL;
 }
 
 /*
- * out[i] = row_stamp() of ids[i], on a few threads when there are many
- * (path lookups scale with cores; everything else stays single-threaded).
+ * out[i] = row_stamp() of ids[i] (watch WATCH_FULL), or whether
+ * row_watch_same() with fst[i * FST_N...], on a few threads when there
+ * are many (path lookups scale with cores; everything else stays
+ * single-threaded).
  */
 static void
 row_stamps(int dfd, const char *const *ids, const unsigned *editable,
-    size_t n, int64_t now, uint64_t *out)
+    unsigned watch, const uint64_t *fst, size_t n, int64_t now,
+    uint64_t *out)
 {
 	enum { MAX_THREADS = 4, PER_THREAD = 2000 };
 	struct stamp_job	 jobs[MAX_THREADS];
@@ -450,7 +559,8 @@ row_stamps(int dfd, const char *const *ids, const unsigned *editable,
 	if (nt > MAX_THREADS)
 		nt = MAX_THREADS;
 	if (nt < 2) {
-		struct stamp_job	job = { dfd, ids, editable, out, n, now };
+		struct stamp_job	job = { dfd, ids, editable, watch, fst,
+					    out, n, now };
 
 		stamp_worker(&job);
 		return;
@@ -462,6 +572,8 @@ row_stamps(int dfd, const char *const *ids, const unsigned *editable,
 		jobs[i].dfd = dfd;
 		jobs[i].ids = ids + from;
 		jobs[i].editable = editable + from;
+		jobs[i].watch = watch;
+		jobs[i].fst = fst != NULL ? fst + from * FST_N : NULL;
 		jobs[i].out = out + from;
 		jobs[i].n = from + chunk > n ? n - from : chunk;
 		jobs[i].now = now;
@@ -676,6 +788,7 @@ read_run(const char *base, int dfd, const char *id, bool deleted,
 	stamp_stat(&s, &st);
 
 	r = xcalloc(1, sizeof *r);
+	r->fst[FST_GUILD] = file_stamp(&st);
 	r->row.id = xstrdup(id);
 	r->row.dir = path_join(base, id);
 	r->row.deleted = deleted;
@@ -684,9 +797,10 @@ read_run(const char *base, int dfd, const char *id, bool deleted,
 	rel = xasprintf("%s/.guild/attrs", id);
 	afd = openat(dfd, rel, O_RDONLY|O_DIRECTORY|O_CLOEXEC);
 	free(rel);
-	if (afd != -1 && fstat(afd, &st) == 0)
+	if (afd != -1 && fstat(afd, &st) == 0) {
 		stamp_stat(&s, &st);
-	else
+		r->fst[FST_ATTRS] = file_stamp(&st);
+	} else
 		stamp_missing(&s);
 	if (afd != -1 && (d = fdopendir(afd)) != NULL) {
 		while ((de = readdir(d)) != NULL) {
@@ -902,8 +1016,10 @@ read_run(const char *base, int dfd, const char *id, bool deleted,
 	strvec_clear(&attrs);
 	/* In row_stamp()'s order (theirs, not the directory's). */
 	for (i = 0; i < ARRAY_SIZE(editable_attrs); i++) {
-		if (r->editable & (1U << i))
+		if (r->editable & (1U << i)) {
 			stamp_stat(&s, &est[i]);
+			r->fst[FST_ATTR0 + i] = file_stamp(&est[i]);
+		}
 	}
 	r->ts = r->row.started > 0 ? r->row.started : r->row.initialized;
 
@@ -1276,9 +1392,9 @@ static const char sql_upsert[] =
 	"INSERT INTO runs (id, deleted, ts, status, check_, stamp, editable,"
 	" op_desc, model, op, pkg_type, pkg_name, opref, label, marked, tags,"
 	" comments, digest, initialized, started, stopped, exit_status, pid,"
-	" attr_names, problem, flags_loaded)"
+	" attr_names, problem, fstamps, flags_loaded)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 0)"
+	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, 0)"
 	" ON CONFLICT (deleted, id) DO UPDATE SET ts = excluded.ts,"
 	" status = excluded.status, check_ = excluded.check_,"
 	" stamp = excluded.stamp, editable = excluded.editable,"
@@ -1290,7 +1406,8 @@ static const char sql_upsert[] =
 	" initialized = excluded.initialized, started = excluded.started,"
 	" stopped = excluded.stopped, exit_status = excluded.exit_status,"
 	" pid = excluded.pid, attr_names = excluded.attr_names,"
-	" problem = excluded.problem, flags_loaded = 0"
+	" problem = excluded.problem, fstamps = excluded.fstamps,"
+	" flags_loaded = 0"
 	" RETURNING rid";
 static const char sql_flags_del[] = "DELETE FROM flags WHERE rid = ?1";
 
@@ -1349,6 +1466,7 @@ write_rec(struct runindex *ri, struct rec *r, char **cause)
 	sqlite3_bind_int64(st, 23, r->row.pid);
 	bind_text(st, 24, r->attr_names);
 	bind_text(st, 25, r->row.problem);
+	sqlite3_bind_blob(st, 26, r->fst, sizeof r->fst, SQLITE_STATIC);
 	free(type);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -1768,26 +1886,30 @@ sync_check(struct runindex *ri, bool deleted, int dfd, int64_t now,
 }
 
 static const char sql_all_rows[] =
-	"SELECT id, stamp, editable FROM runs WHERE deleted = ?1 AND check_ = 0";
+	"SELECT id, stamp, editable, fstamps FROM runs"
+	" WHERE deleted = ?1 AND check_ = 0";
 
 /*
  * Verify every row against its directory (the rows sync_check() does
  * not already look at), re-reading those that changed, so that a filter
  * over the index sees what the directories hold now, however recently
- * or long ago they changed. The stamps are taken on a few threads.
+ * or long ago they changed: all of the row's files (watch WATCH_FULL),
+ * or those the filter's columns come from. The stats run on a few
+ * threads.
  */
 static int
-sync_all(struct runindex *ri, bool deleted, int dfd, int64_t now,
-    char **cause)
+sync_all(struct runindex *ri, bool deleted, int dfd, unsigned watch,
+    int64_t now, char **cause)
 {
 	struct recs	 rs = { NULL, 0, 0 };
 	struct strvec	 ids = STRVEC_INIT, gone = STRVEC_INIT;
 	sqlite3_stmt	*st;
-	uint64_t	*stored = NULL, *cur;
+	uint64_t	*stored = NULL, *cur, *fst = NULL;
 	unsigned	*editable = NULL;
-	size_t		 alloc = 0, ealloc = 0, i;
+	size_t		 alloc = 0, ealloc = 0, falloc = 0, i;
 	struct rec	*r;
 	int		 rc;
+	bool		 same;
 
 	if (dfd == -1)
 		return 0;	/* sync_dir() has dropped every row */
@@ -1799,19 +1921,32 @@ sync_all(struct runindex *ri, bool deleted, int dfd, int64_t now,
 		XGROW(editable, ealloc, ids.n + 1);
 		stored[ids.n] = (uint64_t)sqlite3_column_int64(st, 1);
 		editable[ids.n] = (unsigned)sqlite3_column_int(st, 2);
+		if (~watch & WATCH_FULL) {
+			/* A row without them (fstamps NULL) is re-read. */
+			XGROW(fst, falloc, (ids.n + 1) * FST_N);
+			if (sqlite3_column_bytes(st, 3) == sizeof *fst * FST_N)
+				memcpy(fst + ids.n * FST_N,
+				    sqlite3_column_blob(st, 3),
+				    sizeof *fst * FST_N);
+			else
+				stored[ids.n] = 0;
+		}
 		strvec_push(&ids, (const char *)sqlite3_column_text(st, 0));
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		free(stored);
 		free(editable);
+		free(fst);
 		strvec_clear(&ids);
 		return sqlfail(ri, cause);
 	}
 	cur = xcalloc(ids.n + 1, sizeof *cur);
-	row_stamps(dfd, (const char *const *)ids.v, editable, ids.n, now, cur);
+	row_stamps(dfd, (const char *const *)ids.v, editable, watch,
+	    watch & WATCH_FULL ? NULL : fst, ids.n, now, cur);
 	for (i = 0; i < ids.n; i++) {
-		if (stored[i] != 0 && cur[i] == stored[i])
+		same = watch & WATCH_FULL ? cur[i] == stored[i] : cur[i] != 0;
+		if (stored[i] != 0 && same)
 			continue;
 		r = read_run(base_dir(ri, deleted), dfd, ids.v[i], deleted,
 		    now);
@@ -1828,21 +1963,30 @@ sync_all(struct runindex *ri, bool deleted, int dfd, int64_t now,
 	strvec_clear(&ids);
 	free(stored);
 	free(editable);
+	free(fst);
 	free(cur);
 	return rc;
 }
 
+/* Whether verifying a covers everything verifying b would. */
+static bool
+watch_covers(unsigned a, unsigned b)
+{
+	return (a & WATCH_FULL) || (~b & WATCH_FULL && (a & b) == b);
+}
+
 /*
  * Bring the index up to date for a query: runs added and removed, rows
- * that must always be looked at, and every row when verify_all.
+ * that must always be looked at, and every row's files of watch
+ * (WATCH_*; 0: none).
  */
 static int
-index_sync(struct runindex *ri, bool deleted, bool verify_all, char **cause)
+index_sync(struct runindex *ri, bool deleted, unsigned watch, char **cause)
 {
 	int64_t	now = real_ns();
 	int	dfd, rc;
 
-	ri->verified[deleted] = false;
+	ri->verified[deleted] = 0;
 	if ((dfd = open_base(ri, deleted)) == -1 && errno != ENOENT &&
 	    errno != ENOTDIR)
 		return set_cause(cause, "%s: %s", base_dir(ri, deleted),
@@ -1852,15 +1996,18 @@ index_sync(struct runindex *ri, bool deleted, bool verify_all, char **cause)
 		rc = sync_pending(ri, deleted, dfd, now, cause);
 	if (rc == 0)
 		rc = sync_check(ri, deleted, dfd, now, cause);
-	if (rc == 0 && verify_all) {
+	if (rc == 0 && watch != 0) {
 		uint64_t	ms = mono_ms();
 
 		if (ri->verified_ms[deleted] == 0 ||
-		    ms - ri->verified_ms[deleted] >= VERIFY_REUSE_MS) {
-			rc = sync_all(ri, deleted, dfd, now, cause);
+		    ms - ri->verified_ms[deleted] >= VERIFY_REUSE_MS ||
+		    !watch_covers(ri->verified_watch[deleted], watch)) {
+			rc = sync_all(ri, deleted, dfd, watch, now, cause);
 			ri->verified_ms[deleted] = rc == 0 ? mono_ms() : 0;
+			ri->verified_watch[deleted] = watch;
 		}
-		ri->verified[deleted] = rc == 0;
+		if (rc == 0)
+			ri->verified[deleted] = ri->verified_watch[deleted];
 	}
 	if (dfd != -1)
 		close(dfd);
@@ -2511,13 +2658,15 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 		ids[i - from] = rows->v[i]->id;
 	}
 	/* Rows that sync_all() has just verified need no second look. */
-	if (dfd != -1 && !ri->verified[deleted])
-		row_stamps(dfd, ids, editable, rows->n - from, now, cur);
+	if (dfd != -1 && !(ri->verified[deleted] & WATCH_FULL))
+		row_stamps(dfd, ids, editable, WATCH_FULL, NULL,
+		    rows->n - from, now, cur);
 	for (i = from; i < rows->n; i++) {
 		struct run_row	*row = rows->v[i];
 		struct meta	*m = &meta[i - from];
 
-		if (dfd != -1 && m->stamp != 0 && (ri->verified[deleted] ||
+		if (dfd != -1 && m->stamp != 0 &&
+		    ((ri->verified[deleted] & WATCH_FULL) ||
 		    cur[i - from] == m->stamp) &&
 		    still_current(ri, deleted, row->id, row->status,
 		    row->has_exit_status))
@@ -3385,10 +3534,19 @@ runindex_filter_new(const struct run_filter *f, int64_t now_s, char **cause)
 		cond_add(&sb, "guild_ops(pkg_type, pkg_name, model, op, "
 		    "op_desc)");
 	}
-	rf->verify_all = rf->expr != NULL || f->started != NULL ||
-	    (f->status != 0 && (f->status & all) != all) || f->marked ||
-	    f->unmarked || f->unlabeled || f->labels.n > 0 ||
-	    f->tags.n > 0 || f->comments.n > 0 || f->digest != NULL;
+	/* Columns that change in place: the files they come from. */
+	if (rf->expr != NULL || f->started != NULL || f->digest != NULL)
+		rf->watch = WATCH_FULL;
+	if (f->status != 0 && (f->status & all) != all)
+		rf->watch |= (1U << FST_GUILD) | WATCH_ATTR(EDITABLE_EXIT);
+	if (f->unlabeled || f->labels.n > 0)
+		rf->watch |= WATCH_ATTR(EDITABLE_LABEL);
+	if (f->tags.n > 0)
+		rf->watch |= WATCH_ATTR(EDITABLE_TAGS);
+	if (f->marked || f->unmarked)
+		rf->watch |= WATCH_ATTR(EDITABLE_MARKED);
+	if (f->comments.n > 0)
+		rf->watch |= WATCH_ATTR(EDITABLE_COMMENTS);
 	rf->cond = strbuf_detach(&sb, NULL);
 	return rf;
 fail:
@@ -3418,8 +3576,8 @@ runindex_filter_free(struct runindex_filter *rf)
 	free(rf);
 }
 
-/* Whether a query with filter rf must verify every row first. */
-#define VERIFY_ALL(rf)	((rf) != NULL && (rf)->verify_all)
+/* What a query with filter rf must verify first (WATCH_*). */
+#define VERIFY_ALL(rf)	((rf) != NULL ? (rf)->watch : 0U)
 
 /* A statement for the filtered runs: "SELECT what ... WHERE ... tail". */
 static sqlite3_stmt *

@@ -677,14 +677,51 @@ test_read_once(void)
 	    n == 1, "the filter counts the tagged run");
 	ok(runindex_reads() == before,
 	    "a filter verifies every run without reading one again");
-	in_place(id, ".guild/attrs/exit_status", "12\n");
+	in_place(id, ".guild/attrs/exit_status", "0\n");
 	/* A new handle, as the next command has (one pass serves 500 ms). */
 	runindex_close(ri);
 	ri = open_index();
 	ok(runindex_count(ri, false, rf, &n, &cause) == 0 && n == 1,
 	    "counted again");
+	ok(runindex_reads() == before,
+	    "a filter on tags looks at the tags, not the exit status");
+	runindex_filter_free(rf);
+
+	/* A filter on the status looks at the exit status (1, now 0). */
+	f.status = 1U << RUN_STATUS_COMPLETED;
+	rf = runindex_filter_new(&f, 0, &cause);
+	runindex_close(ri);
+	ri = open_index();
+	ok(rf != NULL && runindex_count(ri, false, rf, &n, &cause) == 0 &&
+	    n == 1, "the status filter counts the run, completed now");
 	ok(runindex_reads() == before + 1,
 	    "an exit status rewritten in place: that run is read again");
+	runindex_filter_free(rf);
+	f.status = 0;
+
+	/* Tags rewritten in place, then a tags file created from nothing. */
+	rf = runindex_filter_new(&f, 0, &cause);
+	in_place(id, ".guild/attrs/tags", "[y]\n");
+	runindex_close(ri);
+	ri = open_index();
+	ok(rf != NULL && runindex_count(ri, false, rf, &n, &cause) == 0 &&
+	    n == 0, "tags rewritten in place: the filter no longer counts it");
+	ok(runindex_reads() == before + 2, "that run is read again");
+	free(id);
+	id = fx_id(8);
+	fx_run(home->runs, &(struct fx){ .id = id, .started = 1700000200,
+	    .exit = 0 });
+	runindex_close(ri);
+	ri = open_index();
+	ok(runindex_count(ri, false, rf, &n, &cause) == 0 && n == 0,
+	    "a run without tags is not counted");
+	before = runindex_reads();
+	in_place(id, ".guild/attrs/tags", "[read-once]\n");
+	runindex_close(ri);
+	ri = open_index();
+	ok(runindex_count(ri, false, rf, &n, &cause) == 0 && n == 1,
+	    "a tags file created in place: the filter counts the run");
+	ok(runindex_reads() == before + 1, "only that run is read again");
 	runindex_filter_free(rf);
 	strvec_clear(&f.tags);
 	run_rows_release(&rows);
