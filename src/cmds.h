@@ -36,6 +36,8 @@ extern const struct cmd_entry	cmd_import_entry;
 extern const struct cmd_entry	cmd_tensorboard_entry;
 /* ui/cmd-view.c */
 extern const struct cmd_entry	cmd_view_entry;
+/* cmd-check.c */
+extern const struct cmd_entry	cmd_check_entry;
 /* cmd-completion.c */
 extern const struct cmd_entry	cmd_completion_entry;
 
