@@ -88,6 +88,16 @@ print_rows(struct row *rows, size_t n)
 	free(cells);
 }
 
+/*
+ * Outside a project there is nothing to list: Guild 0.9 prints nothing
+ * and succeeds (a guild.yml that cannot be read is still an error).
+ */
+static bool
+no_project(void)
+{
+	return !path_exists(GUILDFILE_NAME);
+}
+
 static int
 cmd_models_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -96,6 +106,8 @@ cmd_models_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	size_t			 n = 0, i;
 	bool			 all = cmd_arg_has(a, OPT_ALL);
 
+	if (no_project())
+		return 0;
 	if ((gf = cli_guildfile(ctx)) == NULL)
 		return 1;
 	rows = xcalloc(gf->nmodels + 1, sizeof *rows);
@@ -128,6 +140,8 @@ cmd_ops_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	size_t			 n = 0, alloc = 0, i, j;
 	bool			 all = cmd_arg_has(a, OPT_ALL);
 
+	if (no_project())
+		return 0;
 	if ((gf = cli_guildfile(ctx)) == NULL)
 		return 1;
 	for (i = 0; i < gf->nmodels; i++) {

@@ -28,7 +28,7 @@
 #include "value.h"
 #include "yamlnode.h"
 
-#define GF_NAME			"guild.yml"
+#define GF_NAME			GUILDFILE_NAME
 #define GF_MAX_NODES		4000000
 #define GF_MAX_BYTES		(64u * 1024 * 1024)
 #define GF_MAX_NESTING		64	/* include:, extends, $include */

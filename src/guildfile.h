@@ -25,6 +25,9 @@
 #include "strvec.h"
 #include "value.h"
 
+/* The project file guildfile_find() reads. */
+#define GUILDFILE_NAME	"guild.yml"
+
 struct guildfile;
 struct modeldef;
 

@@ -118,8 +118,22 @@ EOF
 # No guild.yml.
 mkdir -p "$TEST_TMP/empty"
 cd "$TEST_TMP/empty" || exit 1
-expect_output "no guild.yml is a clear error" - 1 -- guild models <<'EOF'
+# Guild 0.9 lists nothing there and succeeds; running still says why.
+expect_output "no guild.yml: models lists nothing" - -- guild models <<'EOF'
+EOF
+expect_output "no guild.yml: ops lists nothing" - -- guild ops -a <<'EOF'
+EOF
+expect_output "no guild.yml: -C DIR too" - -- guild -C "$TEST_TMP/empty" ops <<'EOF'
+EOF
+expect_output "no guild.yml: run is a clear error" - 1 -- guild run -y train <<'EOF'
 guild: no guild.yml in $TEST_TMP/empty (run guild inside a project directory or use -C DIR)
+EOF
+mkdir -p "$TEST_TMP/broken"
+printf 'model: [\n' > "$TEST_TMP/broken/guild.yml"
+cd "$TEST_TMP/broken" || exit 1
+expect_output "a guild.yml that is not YAML is still an error" - 1 -- \
+    guild models <<'EOF'
+guild: guild.yml:2:1: did not find expected node content
 EOF
 
 done_testing
