@@ -18,7 +18,7 @@
 #include "runsel.h"
 
 enum {
-	F_OPERATION = 40,
+	F_OPERATION = CMD_FILTER_BASE,
 	F_LABEL,
 	F_UNLABELED,
 	F_TAG,

@@ -156,15 +156,29 @@ cli_error_cause(char *cause)
 const char *
 cmd_arg_value(const struct cmd_args *a, int id)
 {
-	const struct strvec	*sv = &a->values[id];
+	const struct strvec	*sv;
 
+	if (id <= 0 || id >= CMD_MAX_OPTIONS)
+		return NULL;
+	sv = &a->values[id];
 	return sv->n == 0 ? NULL : sv->v[sv->n - 1];
 }
 
 bool
 cmd_arg_has(const struct cmd_args *a, int id)
 {
-	return a->count[id] > 0;
+	return id > 0 && id < CMD_MAX_OPTIONS && a->count[id] > 0;
+}
+
+bool
+cmd_arg_has_filter(const struct cmd_args *a)
+{
+	int	id;
+
+	for (id = CMD_FILTER_BASE; id < CMD_MAX_OPTIONS; id++)
+		if (a->count[id] > 0)
+			return true;
+	return false;
 }
 
 static void
@@ -405,6 +419,26 @@ option_takes_value(const struct cmd_entry *e, const char *arg)
 enum parse_result { PARSE_OK, PARSE_HELP, PARSE_ERROR };
 
 /*
+ * Whether every id in opts lies in [lo, hi) (cli.h): an id outside would
+ * count two options as one or write past struct cmd_args. A table that
+ * breaks this is a bug, refused before any argument is counted.
+ */
+static bool
+ids_in_range(const char *path, const struct cmd_option *opts, int lo, int hi)
+{
+	for (; opts != NULL && opts->id != 0; opts++) {
+		if (opts->id >= lo && opts->id < hi)
+			continue;
+		cli_error("internal error: option %s%s of 'guild%s%s' has id %d, "
+		    "outside %d..%d", opts->longs != NULL ? "--" : "-",
+		    opts->longs != NULL ? opts->longs : opts->shorts,
+		    *path != '\0' ? " " : "", path, opts->id, lo, hi - 1);
+		return false;
+	}
+	return true;
+}
+
+/*
  * Parse argv (after the command name) against opts. Options and
  * positional arguments may be mixed, as click allows; "--" ends options.
  * When stop_at_positional is set (commands with subcommands) the first
@@ -419,6 +453,9 @@ parse_args(const char *path, const struct cmd_option *opts,
 	int			 i;
 	bool			 only_pos = false;
 
+	if (!ids_in_range(path, opts, 1, CMD_FILTER_BASE) ||
+	    !ids_in_range(path, opts2, CMD_FILTER_BASE, CMD_MAX_OPTIONS))
+		return PARSE_ERROR;
 	for (i = 0; i < argc; i++) {
 		const char	*arg = argv[i], *val = NULL, *eq;
 		size_t		 len;

@@ -16,10 +16,18 @@
 struct guild_home;
 struct guildfile;
 
+/*
+ * Option ids index cmd_args. A command's own options take ids 1 to
+ * CMD_FILTER_BASE - 1 and the shared run filters (run_filter_options)
+ * CMD_FILTER_BASE to CMD_MAX_OPTIONS - 1, so the two never share a slot:
+ * the parser refuses an option outside its range, and tests/check-options
+ * walks every command table for ids out of range and repeated names.
+ */
+#define CMD_FILTER_BASE	40
 #define CMD_MAX_OPTIONS	64
 
 struct cmd_option {
-	int		 id;		/* index into cmd_args values; 0 ends the table */
+	int		 id;		/* index into cmd_args; 0 ends the table */
 	const char	*shorts;	/* "a" or "a|Fo": short names without '-' */
 	const char	*longs;		/* "all" or "all|everything" without "--" */
 	const char	*arg;		/* metavar, NULL for a switch */
@@ -48,7 +56,7 @@ struct cmd_entry {
 	const char		*summary;	/* one line for the command list */
 	const char		*description;	/* paragraphs for --help, or NULL */
 	const struct cmd_option	*options;
-	/* Run filters (runsel_options, ids 40..63), or NULL. */
+	/* Run filters (run_filter_options), or NULL. */
 	const struct cmd_option	*filter_options;
 	int			(*exec)(struct cmd_ctx *, struct cmd_args *);
 	const struct cmd_entry	*const *subcommands;	/* NULL-terminated, or NULL */
@@ -62,8 +70,9 @@ struct cmd_entry {
 };
 
 /*
- * Run filters shared by every command that takes runs (ids 40..63), and
- * the struct run_filter (runsel.h) they give. src/cli-filter.c.
+ * Run filters shared by every command that takes runs (ids from
+ * CMD_FILTER_BASE), and the struct run_filter (runsel.h) they give.
+ * src/cli-filter.c.
  */
 struct run_filter;
 extern const struct cmd_option	run_filter_options[];
@@ -74,6 +83,8 @@ int		 cli_run_filter(const struct cmd_args *, struct run_filter *,
 const char	*cmd_arg_value(const struct cmd_args *, int id);
 /* Whether option id was given. */
 bool		 cmd_arg_has(const struct cmd_args *, int id);
+/* Whether any run filter option was given. */
+bool		 cmd_arg_has_filter(const struct cmd_args *);
 
 /* Run the program: parse global options and dispatch. Returns exit status. */
 int		 cli_main(const struct cmd_entry *const *table, int argc, char **argv);

@@ -1058,11 +1058,9 @@ view_compare(struct cmd_ctx *ctx, struct cmd_args *a,
 	struct view_options	opts;
 	struct strvec		ids = STRVEC_INIT;
 	size_t			i;
-	bool			some = a->pos.n > 0;
+	bool			some = a->pos.n > 0 || cmd_arg_has_filter(a);
 	int			rc;
 
-	for (i = 40; i < CMD_MAX_OPTIONS && !some; i++)
-		some = a->count[i] > 0;
 	memset(&opts, 0, sizeof opts);
 	opts.start = VIEW_START_COMPARE;
 	for (i = 0; some && i < rows->n; i++)

@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1262,25 +1261,6 @@ out:
 /* ------------------------------------------------------------------ */
 /* Resolving */
 
-static void
-logf_(deps_log_fn log, void *arg, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-logf_(deps_log_fn log, void *arg, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*s;
-
-	if (log == NULL)
-		return;
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	log(s, arg);
-	free(s);
-}
-
 static bool
 already_resolved(const struct value *deps, const struct dep_source *d)
 {
@@ -1312,7 +1292,8 @@ resolve_one(const struct guild_home *home, const struct opdef *op,
 		link = ttype == NULL || strcmp(ttype, "copy") != 0;
 		if (resolve_operation(home, d, tpath, &pl, why) == -1)
 			goto out;
-		logf_(log, arg, "Using run %s for %s", d->run_id, d->src->name);
+		log_linef(log, arg, "Using run %s for %s", d->run_id,
+		    d->src->name);
 		break;
 	case SOURCE_FILE:
 		link = ttype != NULL && strcmp(ttype, "link") == 0;
@@ -1419,10 +1400,10 @@ deps_resolve(const struct guild_home *home, const struct opdef *op,
 		const struct dep_source	*d = &plan->v[i];
 
 		if (last_res == NULL || strcmp(last_res, d->res_name) != 0)
-			logf_(log, arg, "Resolving %s", d->res_name);
+			log_linef(log, arg, "Resolving %s", d->res_name);
 		last_res = d->res_name;
 		if (already_resolved(deps, d)) {
-			logf_(log, arg, "Skipping resolution of %s because "
+			log_linef(log, arg, "Skipping resolution of %s because "
 			    "it's already resolved", d->src->name);
 			continue;
 		}

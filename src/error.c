@@ -14,7 +14,9 @@ default_sink(const char *msg, void *arg)
 static warn_sink_fn	 sink = default_sink;
 static void		*sink_arg;
 
-int
+static int	set_causev(char **, const char *, va_list) PRINTFLIKE(2, 0);
+
+static int
 set_causev(char **cause, const char *fmt, va_list ap)
 {
 	if (cause != NULL) {

@@ -13,8 +13,6 @@
 /* Set *cause (if cause is not NULL) to a formatted message; returns -1. */
 int	set_cause(char **cause, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
-int	set_causev(char **cause, const char *fmt, va_list)
-	    __attribute__((format(printf, 2, 0)));
 
 /*
  * Warnings from the core (an unknown guild.yml attribute, an unreadable

@@ -565,7 +565,8 @@ output_cooker_partial(const struct output_cooker *c, struct output_line *l)
 	return true;
 }
 
-void
+/* Forget everything: line, colour state and line count. */
+static void
 output_cooker_reset(struct output_cooker *c)
 {
 	cook_clear_line(c);

@@ -102,8 +102,6 @@ void			 output_cooker_finish(struct output_cooker *);
  */
 bool			 output_cooker_partial(const struct output_cooker *,
 			    struct output_line *);
-/* Forget everything: line, colour state and line count. */
-void			 output_cooker_reset(struct output_cooker *);
 void			 output_cooker_free(struct output_cooker *);
 
 /*

@@ -66,7 +66,8 @@ runner_error(const struct runner *r)
 	return r->error;
 }
 
-char *
+/* The python interpreter guild uses: $GUILD_PYTHON_EXE, else python3 in PATH. */
+static char *
 runner_python_exe(void)
 {
 	const char	*env = getenv("GUILD_PYTHON_EXE");

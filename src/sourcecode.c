@@ -750,6 +750,8 @@ sourcecode_result_clear(struct sourcecode_result *res)
 	memset(res, 0, sizeof *res);
 }
 
+static char	*sourcecode_digest(const char *, const struct strvec *, char **);
+
 int
 sourcecode_snapshot(const char *project_dir,
     const struct sourcecode_spec *model, const struct sourcecode_spec *op,
@@ -857,7 +859,12 @@ out:
 	return rc;
 }
 
-char *
+/*
+ * Guild's sourcecode_digest: MD5 over the files (paths relative to dir) in
+ * byte order of their paths, each as path + NUL + contents + NUL. NULL
+ * with cause when a file cannot be read; NULL without cause for no files.
+ */
+static char *
 sourcecode_digest(const char *dir, const struct strvec *files, char **cause)
 {
 	struct strvec	 sorted = STRVEC_INIT;

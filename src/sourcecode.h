@@ -72,14 +72,6 @@ int	 sourcecode_snapshot(const char *project_dir,
 	    const char *run_dir, struct sourcecode_result *res, char **cause);
 void	 sourcecode_result_clear(struct sourcecode_result *);
 
-/*
- * Guild's sourcecode_digest: MD5 over the files (paths relative to dir) in
- * byte order of their paths, each as path + NUL + contents + NUL. NULL
- * with cause when a file cannot be read; NULL without cause for no files.
- */
-char	*sourcecode_digest(const char *dir, const struct strvec *files,
-	    char **cause);
-
 /* The text test above. */
 bool	 sourcecode_is_text_file(const char *path);
 

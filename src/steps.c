@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,25 +32,6 @@ forward_signal(int signo)
 
 	if (pid > 0)
 		kill(pid, signo);
-}
-
-static void
-logf_(steps_log_fn log, void *arg, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-logf_(steps_log_fn log, void *arg, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*s;
-
-	if (log == NULL)
-		return;
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	log(s, arg);
-	free(s);
 }
 
 /*
@@ -408,7 +388,7 @@ steps_run(const char *run_dir, const char *guild_exe, steps_log_fn log,
 		strbuf_addstr(&desc, restart ? id : opname);
 		for (j = 0; j < assigns.n; j++)
 			strbuf_addf(&desc, " %s", assigns.v[j]);
-		logf_(log, arg, "INFO: [guild] %s %s: %s",
+		log_linef(log, arg, "INFO: [guild] %s %s: %s",
 		    restart ? "restarting" : "running", name, desc.buf);
 		strbuf_release(&desc);
 		free(opname);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -540,4 +541,19 @@ str_ends_with(const char *s, const char *suffix)
 	size_t	ls = strlen(s), lx = strlen(suffix);
 
 	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
+}
+
+void
+log_linef(log_line_fn log, void *arg, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	if (log == NULL)
+		return;
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	log(s, arg);
+	free(s);
 }

@@ -101,4 +101,13 @@ size_t	 utf8_width(const char *);
 bool	 str_starts_with(const char *s, const char *prefix);
 bool	 str_ends_with(const char *s, const char *suffix);
 
+/*
+ * Progress lines for whoever started a long piece of work (deps and
+ * steps take one: "Resolving ..."): log gets the formatted line, or
+ * nothing happens when log is NULL.
+ */
+typedef void (*log_line_fn)(const char *line, void *arg);
+void	 log_linef(log_line_fn log, void *arg, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
 #endif

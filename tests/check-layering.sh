@@ -1,7 +1,8 @@
 #!/bin/sh
 # check-layering.sh: the core library (src/) and the unit tests never touch
 # curses. Only ui/ may, so that the core stays usable and testable without
-# a terminal.
+# a terminal. Each library is wrapped by one file, and what a library
+# exports is used outside the file that defines it.
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 : "${top_builddir:=.}"
@@ -51,6 +52,57 @@ else
 		pass "src/libguild.a has no curses symbols"
 	else
 		fail "src/libguild.a has no curses symbols" "$bad"
+	fi
+fi
+
+# Every symbol a library exports is used by another object or a test: one
+# used only in its own file is static (and one used nowhere is dead). The
+# users are the libraries' other members, main and every test object.
+libs="src/libguild.a src/libguildcli.a ui/libguildui.a"
+missing=
+for l in $libs; do
+	[ -f "$top_builddir/$l" ] || missing="$missing $l"
+done
+users=$(find "$top_builddir/src" "$top_builddir/tests" -name '*.o' \
+    -o -name '*.a' 2>/dev/null)
+if [ -n "$missing" ]; then
+	skip "every exported symbol is used outside its own file" \
+	    "not built:$missing"
+elif ! printf '%s\n' "$users" | grep -q '/tests/unit/'; then
+	skip "every exported symbol is used outside its own file" \
+	    "the unit tests are not built (make check builds them)"
+elif ! syms=$(cd "$top_builddir" && $NM -A -P -g $libs $users 2>&1); then
+	fail "every exported symbol is used outside its own file" \
+	    "$NM -A -P -g failed:" "$syms"
+else
+	# "lib.a[member.o]: name type ...": what is undefined anywhere is
+	# used; what a library defines (names the compiler made, "__...",
+	# aside) must be among them.
+	unused=$(printf '%s\n' "$syms" | awk -v libs="$libs" '
+	BEGIN {
+		n = split(libs, l, " ")
+		for (i = 1; i <= n; i++)
+			lib[l[i]] = 1
+	}
+	{
+		file = $1
+		sub(/[[(].*/, "", file)
+		sub(/:$/, "", file)
+		if ($3 == "U")
+			used[$2] = 1
+		else if ((file in lib) && $3 ~ /^[BCDGRSTVW]$/ && $2 !~ /^__/)
+			def[$2] = $1
+	}
+	END {
+		for (s in def)
+			if (!(s in used))
+				printf "%s %s\n", def[s], s
+	}' | sort)
+	if [ -z "$unused" ]; then
+		pass "every exported symbol is used outside its own file"
+	else
+		fail "every exported symbol is used outside its own file" \
+		    "make these static (or remove them):" "$unused"
 	fi
 fi
 

@@ -24,8 +24,8 @@
 #include "util.h"
 #include "view.h"
 
-/* Runs an action on runs applies to. */
-bool
+/* The runs an action on runs applies to (ids); false when none. */
+static bool
 view_targets(struct view *v, struct pane *p, struct strvec *ids)
 {
 	struct runlist		*rl = NULL;

@@ -61,7 +61,8 @@ bad:
 	return 1;
 }
 
-int
+/* Columns of one code point as drawn (controls and invalid: 1). */
+static int
 cp_width(int cp)
 {
 	int	w;
@@ -91,7 +92,8 @@ text_width(const char *s, size_t len)
 	return w;
 }
 
-size_t
+/* Bytes of s that fit in w columns. */
+static size_t
 text_fit(const char *s, size_t len, int w)
 {
 	size_t	i = 0, n;

@@ -603,6 +603,8 @@ form_args_from_run(struct view *v, const struct run_row *row,
 	a->tags = &row->tags;
 }
 
+static const struct pane_ops	pane_form_ops;
+
 void
 view_run_form(struct view *v, struct pane *p)
 {
@@ -642,7 +644,7 @@ view_run_form(struct view *v, struct pane *p)
 	value_free(flags);
 }
 
-const struct pane_ops pane_form_ops = {
+static const struct pane_ops pane_form_ops = {
 	.name = "form",
 	.keymap = KEYMAP_GENERIC,
 	.priv_size = sizeof (struct formpane),

@@ -47,13 +47,14 @@ pane_place(struct pane *p, int y, int x, int h, int w)
 		pane_scroll_to_cursor(p);
 }
 
-int
+/* Body height (without the header line). */
+static int
 pane_body_h(const struct pane *p)
 {
 	return p->h > 1 ? p->h - 1 : 0;
 }
 
-size_t
+static size_t
 pane_count(struct pane *p)
 {
 	return p->ops->count != NULL ? p->ops->count(p) : 0;

@@ -139,12 +139,8 @@ extern bool	display_utf8;	/* the terminal takes UTF-8 */
 
 /* Decode one UTF-8 character; invalid bytes give U+FFFD, one byte. */
 size_t		 utf8_decode(const char *s, size_t len, int *cp);
-/* Columns of one code point as drawn (controls and invalid: 1). */
-int		 cp_width(int cp);
 /* Columns of text as drawn. */
 int		 text_width(const char *s, size_t len);
-/* Bytes of s that fit in w columns. */
-size_t		 text_fit(const char *s, size_t len, int w);
 
 /*
  * Draw UTF-8 text at (y, x), at most w columns, after skipping the
@@ -290,9 +286,6 @@ struct pane	*pane_new(struct view *, const struct pane_ops *, void *arg);
 void		 pane_free(struct pane *);
 void		 pane_place(struct pane *, int y, int x, int h, int w);
 void		 pane_draw(struct pane *);
-/* Body height (without the header line). */
-int		 pane_body_h(const struct pane *);
-size_t		 pane_count(struct pane *);
 /* Move the cursor (clamped, scrolled into view); calls moved(). */
 void		 pane_set_cursor(struct pane *, size_t);
 /* Scroll so that the cursor is visible. */
@@ -313,7 +306,6 @@ extern const struct pane_ops	pane_plot_ops;
 extern const struct pane_ops	pane_trash_ops;
 extern const struct pane_ops	pane_files_ops;
 extern const struct pane_ops	pane_text_ops;
-extern const struct pane_ops	pane_form_ops;
 
 /*
  * pane-text.c: a scrolling text with search, for the text-like panes
@@ -463,8 +455,6 @@ void		 view_diff(struct view *, struct pane *);
 /* A run of the runs list (or, deleted, of an open trash view). */
 const struct run_row *view_find_run(struct view *, const char *id,
 		    bool deleted);
-/* The runs an action on runs applies to (ids); false when none. */
-bool		 view_targets(struct view *, struct pane *, struct strvec *ids);
 
 /* prompt.c: the status line editor and questions. */
 struct prompt;

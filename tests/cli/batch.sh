@@ -4,6 +4,7 @@
 # halfway.
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/tmux-lib.sh"
 . "$top_srcdir/tests/cli/runs-lib.sh"
 export GUILD
 
@@ -317,31 +318,17 @@ guild: unsupported optimizer 'gp' (guild runs grid searches and random searches:
 EOF
 
 # A real terminal: Ctrl-C.
-if ! command -v tmux > /dev/null 2>&1; then
-	skip "Ctrl-C in a terminal" "tmux is not installed"
-	done_testing
-fi
-sock=$TEST_TMP/tmux.sock
-tm()
-{
-	tmux -S "$sock" "$@"
-}
-screen_has()
-{
-	tm capture-pane -p -t t | grep -q "$1"
-}
-tm -f /dev/null new-session -d -s t -x 80 -y 24 "env PS1='$ ' sh"
-trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
-tm send-keys -t t "cd '$proj' && \"\$GUILD\" run -y sleepy n='[600, 600, 600]'; echo EXIT=\$?" Enter
-wait_for 120 screen_has '^start 600'
-tm send-keys -t t C-c
-wait_for 120 screen_has 'EXIT=[0-9]'
-ok "Ctrl-C in a terminal stops the batch: exit 130" screen_has 'EXIT=130' ||
-    tm capture-pane -p -t t | sed 's/^/# /'
+term_start "Ctrl-C in a terminal"
+term_keys "cd '$proj' && \"\$GUILD\" run -y sleepy n='[600, 600, 600]'; echo EXIT=\$?" Enter
+wait_for 120 term_has '^start 600'
+term_keys C-c
+wait_for 120 term_has 'EXIT=[0-9]'
+ok "Ctrl-C in a terminal stops the batch: exit 130" term_has 'EXIT=130' ||
+    term_dump
 batch=$(batch 1)
 expect_output "Ctrl-C: the batch and its trial are terminated" - -- sh -c "cat '$runs/$batch/.guild/attrs/exit_status'; cd '$runs/$batch' && for t in *; do cat ../\$t/.guild/attrs/exit_status; done" <<'EOF'
 -2
 -15
 EOF
-tm kill-server
+term_stop
 done_testing

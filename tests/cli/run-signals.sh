@@ -3,6 +3,7 @@
 # killed supervisor, and a real terminal driven through tmux.
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/tmux-lib.sh"
 export GUILD
 
 proj=$(make_project signals <<'EOF'
@@ -74,47 +75,31 @@ EOF
 ok "killed supervisor: no exit_status was written" test ! -e "$runs/$id/.guild/attrs/exit_status"
 
 # A real terminal: Ctrl-C, and the terminal is left as it was.
-if ! command -v tmux > /dev/null 2>&1; then
-	skip "Ctrl-C in a terminal" "tmux is not installed"
-	done_testing
-fi
-sock=$TEST_TMP/tmux.sock
-tm()
-{
-	tmux -S "$sock" "$@"
-}
-screen_has()
-{
-	tm capture-pane -p -t t | grep -q "$1"
-}
-tm -f /dev/null new-session -d -s t -x 80 -y 24 "env PS1='$ ' sh"
-trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
-tm send-keys -t t "cd '$proj' && \"\$GUILD\" run sleeper; echo EXIT=\$?" Enter
-wait_for 120 screen_has 'Continue? (Y/n)'
-tm send-keys -t t Enter
-wait_for 120 screen_has '^started'
-ok "the operation's output reaches the terminal" screen_has '^started'
-tm send-keys -t t C-c
-wait_for 120 screen_has 'EXIT=[0-9]'
-ok "Ctrl-C stops the run: exit 130" screen_has 'EXIT=130' ||
-    tm capture-pane -p -t t | sed 's/^/# /'
-tm send-keys -t t "stty -a | tr ' ' '\n' | grep -x -e echo -e icanon | tr '\n' ' '; echo" Enter
-wait_for 120 screen_has '^icanon echo'
-ok "the terminal is restored (icanon, echo)" screen_has '^icanon echo'
+term_start "Ctrl-C in a terminal"
+term_keys "cd '$proj' && \"\$GUILD\" run sleeper; echo EXIT=\$?" Enter
+wait_for 120 term_has 'Continue? (Y/n)'
+term_keys Enter
+wait_for 120 term_has '^started'
+ok "the operation's output reaches the terminal" term_has '^started'
+term_keys C-c
+wait_for 120 term_has 'EXIT=[0-9]'
+ok "Ctrl-C stops the run: exit 130" term_has 'EXIT=130' || term_dump
+term_keys "stty -a | tr ' ' '\n' | grep -x -e echo -e icanon | tr '\n' ' '; echo" Enter
+wait_for 120 term_has '^icanon echo'
+ok "the terminal is restored (icanon, echo)" term_has '^icanon echo'
 id=$("$GUILD" select)
 expect_output "Ctrl-C: the run is terminated" - -- cat "$runs/$id/.guild/attrs/exit_status" <<'EOF'
 -2
 EOF
 # The window size is passed through: the operation sees the new size.
-tm send-keys -t t "clear; \"\$GUILD\" run -y winch; echo EXIT=\$?" Enter
-wait_for 120 screen_has '^started'
-tm resize-window -t t -x 100 -y 30 2>/dev/null || tm resize-pane -t t -x 100 -y 30
-wait_for 120 screen_has '^30 100$'
-ok "a resized terminal: the operation sees its new size" screen_has '^30 100$' ||
-    tm capture-pane -p -t t | sed 's/^/# /'
-tm send-keys -t t C-c
-wait_for 120 screen_has 'EXIT=[0-9]'
-ok "and Ctrl-C stops it: exit 130" screen_has 'EXIT=130' ||
-    tm capture-pane -p -t t | sed 's/^/# /'
-tm kill-server
+term_keys "clear; \"\$GUILD\" run -y winch; echo EXIT=\$?" Enter
+wait_for 120 term_has '^started'
+term_resize 100 30
+wait_for 120 term_has '^30 100$'
+ok "a resized terminal: the operation sees its new size" term_has '^30 100$' ||
+    term_dump
+term_keys C-c
+wait_for 120 term_has 'EXIT=[0-9]'
+ok "and Ctrl-C stops it: exit 130" term_has 'EXIT=130' || term_dump
+term_stop
 done_testing

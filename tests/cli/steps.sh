@@ -4,6 +4,7 @@
 # stopped pipeline.
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+. "$top_srcdir/tests/tmux-lib.sh"
 export GUILD
 
 proj=$(make_project steps <<'EOF'
@@ -166,35 +167,21 @@ ok "stopped pipeline: the last step never ran" test ! -e "$runs/$parent/prepare_
 ok "stopped pipeline: nothing is left running" sh -c "! grep -q never '$TEST_TMP/stop'"
 
 # A real terminal: Ctrl-C.
-if ! command -v tmux > /dev/null 2>&1; then
-	skip "Ctrl-C in a terminal" "tmux is not installed"
-	done_testing
-fi
-sock=$TEST_TMP/tmux.sock
-tm()
-{
-	tmux -S "$sock" "$@"
-}
-screen_has()
-{
-	tm capture-pane -p -t t | grep -q "$1"
-}
-tm -f /dev/null new-session -d -s t -x 80 -y 24 "env PS1='$ ' sh"
-trap 'tm kill-server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
-tm send-keys -t t "cd '$proj' && \"\$GUILD\" run -y stoppable; echo EXIT=\$?" Enter
-wait_for 120 screen_has '^started'
-tm send-keys -t t C-c
-wait_for 120 screen_has 'EXIT=[0-9]'
-ok "Ctrl-C in a terminal stops the pipeline: exit 130" screen_has 'EXIT=130' ||
-    tm capture-pane -p -t t | sed 's/^/# /'
+term_start "Ctrl-C in a terminal"
+term_keys "cd '$proj' && \"\$GUILD\" run -y stoppable; echo EXIT=\$?" Enter
+wait_for 120 term_has '^started'
+term_keys C-c
+wait_for 120 term_has 'EXIT=[0-9]'
+ok "Ctrl-C in a terminal stops the pipeline: exit 130" term_has 'EXIT=130' ||
+    term_dump
 parent=$(newest_of stoppable)
 sleeper=$(run_of "$runs/$parent/sleeper")
 expect_output "Ctrl-C: pipeline and step terminated" - -- cat "$runs/$parent/.guild/attrs/exit_status" "$runs/$sleeper/.guild/attrs/exit_status" <<'EOF'
 -2
 -2
 EOF
-tm send-keys -t t "stty -a | tr ' ' '\n' | grep -x -e echo -e icanon | tr '\n' ' '; echo" Enter
-wait_for 120 screen_has '^icanon echo'
-ok "the terminal is restored (icanon, echo)" screen_has '^icanon echo'
-tm kill-server
+term_keys "stty -a | tr ' ' '\n' | grep -x -e echo -e icanon | tr '\n' ' '; echo" Enter
+wait_for 120 term_has '^icanon echo'
+ok "the terminal is restored (icanon, echo)" term_has '^icanon echo'
+term_stop
 done_testing
