@@ -66,8 +66,7 @@ runner_error(const struct runner *r)
 	return r->error;
 }
 
-/* The python interpreter guild uses: $GUILD_PYTHON_EXE, else python3 in PATH. */
-static char *
+char *
 runner_python_exe(void)
 {
 	const char	*env = getenv("GUILD_PYTHON_EXE");

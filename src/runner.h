@@ -126,6 +126,11 @@ int		 runner_fail(struct run *, int exit_status, char **cause);
  * with a URL that carries a password (scheme://user:password@host).
  */
 bool		 runner_env_secret(const char *name, const char *value);
+/*
+ * The python interpreter guild uses: $GUILD_PYTHON_EXE, else python3 or
+ * python in PATH (else "python3").
+ */
+char		*runner_python_exe(void);
 /* This guild program, for pipelines: $GUILD_EXE, else /proc/self/exe. */
 char		*runner_guild_exe(void);
 
