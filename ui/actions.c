@@ -11,16 +11,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "guildfile.h"
 #include "home.h"
 #include "loop.h"
+#include "pane-compare.h"
+#include "pane-files.h"
+#include "pane-form.h"
+#include "pane-help.h"
+#include "pane-info.h"
+#include "pane-models.h"
+#include "pane-output.h"
+#include "pane-plot.h"
+#include "pane-text.h"
+#include "pane-trash.h"
+#include "pane.h"
+#include "prompt.h"
 #include "regex.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "runops.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 #include "util.h"
 #include "view.h"
 
@@ -665,7 +678,7 @@ toggle_op_filter(struct view *v)
 	runlist_set_op(v->runs, NULL, "", NULL);
 	view_sync_op_filter(v);
 	view_message(v, "Showing the runs of the selected %s (o again shows "
-	    "all)", v->focus == 0 ? "model" : "operation");
+	    "all)", v->focus == MAIN_MODELS ? "model" : "operation");
 }
 
 static void
@@ -747,7 +760,8 @@ view_action(struct view *v, enum action act)
 	case ACT_PREV_PANE:
 		if (v->nstack > 0)
 			return;
-		v->focus = (v->focus + (act == ACT_NEXT_PANE ? 1 : 3)) % 4;
+		view_focus_main(v, main_pane_step(v->focus,
+		    act == ACT_NEXT_PANE ? 1 : -1));
 		view_dirty(v);
 		return;
 	case ACT_ZOOM:

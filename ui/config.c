@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "home.h"
 #include "keymap.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "strvec.h"
+#include "theme.h"
 #include "util.h"
 #include "view.h"
 

@@ -13,12 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "display.h"
+#include "format.h"
+#include "pane-compare.h"
+#include "pane.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "scalars.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 #include "util.h"
 #include "value.h"
 

@@ -12,14 +12,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "display.h"
 #include "flags.h"
 #include "guildfile.h"
 #include "home.h"
+#include "lineedit.h"
+#include "pane-form.h"
+#include "pane-ops.h"
+#include "pane-text.h"
+#include "pane.h"
+#include "prompt.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 #include "util.h"
 #include "value.h"
 
@@ -496,7 +503,7 @@ form_start(struct pane *p)
 	strvec_clear(&tags);
 	/* The form goes; the new run is selected when it shows. */
 	view_pop(v);
-	v->focus = 2;
+	v->focus = MAIN_RUNS;
 }
 
 /* Left and Right step through choices (and yes/no) when there are some. */

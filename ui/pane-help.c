@@ -9,9 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "home.h"
+#include "pane-help.h"
+#include "pane-text.h"
+#include "pane.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "theme.h"
+#include "tui.h"
+#include "utf8.h"
 
 struct helppane {
 	struct textview	tv;

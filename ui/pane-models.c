@@ -8,9 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "display.h"
 #include "guildfile.h"
+#include "pane-models.h"
+#include "pane.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 
 static size_t
 models_count(struct pane *p)
@@ -96,7 +99,7 @@ models_action(struct pane *p, enum action act)
 
 	if (act == ACT_ENTER) {
 		/* Into the model's operations. */
-		v->focus = 1;
+		v->focus = MAIN_OPS;
 		view_dirty(v);
 		return true;
 	}

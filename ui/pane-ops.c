@@ -7,10 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "display.h"
 #include "guildfile.h"
+#include "pane-models.h"
+#include "pane-ops.h"
+#include "pane.h"
 #include "runlist.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 
 static size_t
 ops_count(struct pane *p)

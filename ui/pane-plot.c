@@ -10,13 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "config.h"
+#include "display.h"
+#include "format.h"
 #include "home.h"
+#include "pane-plot.h"
+#include "pane.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "scalars.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 #include "util.h"
 
 #define PLOT_MAX_RUNS	12

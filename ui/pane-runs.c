@@ -12,12 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "display.h"
+#include "format.h"
+#include "pane-output.h"
+#include "pane-runs.h"
+#include "pane.h"
 #include "regex.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 
 static size_t
 runs_count(struct pane *p)

@@ -7,11 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "display.h"
 #include "home.h"
+#include "pane-runs.h"
+#include "pane-trash.h"
+#include "pane.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 
 struct trashpane {
 	struct runlist	rl;

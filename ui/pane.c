@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "display.h"
+#include "pane.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 
 struct pane *
 pane_new(struct view *v, const struct pane_ops *ops, void *arg)

@@ -7,7 +7,7 @@
 
 #include "output.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "textbuf.h"
 
 void
 textbuf_init(struct textbuf *tb, size_t max_lines, size_t max_bytes)

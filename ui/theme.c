@@ -14,7 +14,7 @@
 
 #include "output.h"
 #include "run.h"
-#include "ui.h"
+#include "theme.h"
 
 struct role_def {
 	const char	*name;

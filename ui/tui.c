@@ -29,17 +29,27 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "actions.h"
 #include "cli.h"
+#include "config.h"
+#include "display.h"
 #include "guildfile.h"
 #include "home.h"
 #include "loop.h"
 #include "output.h"
+#include "pane-compare.h"
+#include "pane-models.h"
+#include "pane-ops.h"
+#include "pane-output.h"
+#include "pane-runs.h"
+#include "pane.h"
+#include "prompt.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "strbuf.h"
 #include "term.h"
-#include "ui.h"
+#include "tui.h"
 #include "util.h"
 #include "view.h"
 
@@ -109,6 +119,21 @@ view_focus(struct view *v)
 	if (v->nstack > 0)
 		return v->stack[v->nstack - 1];
 	return v->main[v->focus];
+}
+
+enum main_pane
+main_pane_step(enum main_pane from, int step)
+{
+	int	n = ((int)from + step) % MAIN_COUNT;
+
+	return (enum main_pane)(n < 0 ? n + MAIN_COUNT : n);
+}
+
+void
+view_focus_main(struct view *v, enum main_pane which)
+{
+	v->focus = which;
+	view_dirty(v);
 }
 
 static void
@@ -234,7 +259,7 @@ view_runs_changed(struct view *v, const char *prev)
 	    (i = runlist_find(v->runs, v->select_id)) >= 0) {
 		free(v->select_id);
 		v->select_id = NULL;
-		v->focus = 2;
+		v->focus = MAIN_RUNS;
 	} else if (prev != NULL)
 		i = runlist_find(v->runs, prev);
 	if (i >= 0)
@@ -275,7 +300,7 @@ refresh_cb(struct loop_timer *t, void *arg)
 	else if (cause != NULL)
 		view_error_cause(v, cause);
 	else {
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < MAIN_COUNT; i++)
 			if (v->main[i]->ops->tick != NULL)
 				v->main[i]->ops->tick(v->main[i]);
 		for (i = 0; i < v->nstack; i++)
@@ -303,7 +328,7 @@ view_sync_op_filter(struct view *v)
 		return;
 	prev = view_cursor_id(v);
 	m = models_selected(v);
-	op = v->focus == 0 ? NULL : ops_selected(v);
+	op = v->focus == MAIN_MODELS ? NULL : ops_selected(v);
 	runlist_set_op(v->runs, v->gf != NULL ? v->gf->path : NULL,
 	    m != NULL ? m->name : "", op != NULL ? op->name : NULL);
 	view_runs_changed(v, prev);
@@ -367,14 +392,15 @@ layout(struct view *v)
 	int	top = 1, h = v->rows - 2, lw, mh, rh, i;
 
 	v->too_small = v->cols < MIN_COLS || v->rows < MIN_ROWS;
-	for (i = 0; i < 4; i++)
-		v->main[i]->focused = v->nstack == 0 && i == v->focus;
+	for (i = 0; i < MAIN_COUNT; i++)
+		v->main[i]->focused = v->nstack == 0 &&
+		    (enum main_pane)i == v->focus;
 	if (v->too_small)
 		return;
 	for (i = 0; i < (int)v->nstack; i++)
 		pane_place(v->stack[i], top, 0, h, v->cols);
 	if (v->zoom) {
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < MAIN_COUNT; i++)
 			pane_place(v->main[i], 0, 0, 0, 0);
 		pane_place(v->main[v->focus], top, 0, h, v->cols);
 		return;
@@ -506,7 +532,7 @@ draw_main(struct view *v)
 		pane_draw(v->main[v->focus]);
 		return;
 	}
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < MAIN_COUNT; i++)
 		pane_draw(v->main[i]);
 	draw_vline(1, v->models->w, v->rows - 2, border);
 }
@@ -656,7 +682,7 @@ handle_mouse(struct view *v)
 	if (v->nstack > 0)
 		p = v->stack[v->nstack - 1];
 	else {
-		for (i = 0; i < 4; i++) {
+		for (i = 0; i < MAIN_COUNT; i++) {
 			struct pane	*q = v->main[i];
 
 			if (q->h > 0 && ev.y >= q->y && ev.y < q->y + q->h &&
@@ -664,7 +690,7 @@ handle_mouse(struct view *v)
 				p = q;
 				if (ev.bstate & (BUTTON1_PRESSED |
 				    BUTTON1_CLICKED))
-					v->focus = (int)i;
+					v->focus = (enum main_pane)i;
 				break;
 			}
 		}
@@ -1115,7 +1141,7 @@ bench_keys(struct view *v, int n, double *avg, double *max)
 	int		i;
 
 	*max = 0;
-	v->focus = 2;
+	v->focus = MAIN_RUNS;
 	for (i = 0; i < n; i++) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		/* Mostly down, with pages and both ends of the list. */
@@ -1191,7 +1217,7 @@ view_free(struct view *v)
 
 	while (v->nstack > 0)
 		pane_free(v->stack[--v->nstack]);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < MAIN_COUNT; i++)
 		pane_free(v->main[i]);
 	prompt_free(v->prompt);
 	if (v->runs != NULL) {
@@ -1253,11 +1279,11 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 
 	v.runs = xcalloc(1, sizeof *v.runs);
 	runlist_init(v.runs, v.idx, v.home->runs, false);
-	v.models = v.main[0] = pane_new(&v, &pane_models_ops, NULL);
-	v.ops = v.main[1] = pane_new(&v, &pane_ops_ops, NULL);
-	v.runs_pane = v.main[2] = pane_new(&v, &pane_runs_ops, NULL);
-	v.output = v.main[3] = pane_new(&v, &pane_output_ops, NULL);
-	v.focus = 2;
+	v.models = v.main[MAIN_MODELS] = pane_new(&v, &pane_models_ops, NULL);
+	v.ops = v.main[MAIN_OPS] = pane_new(&v, &pane_ops_ops, NULL);
+	v.runs_pane = v.main[MAIN_RUNS] = pane_new(&v, &pane_runs_ops, NULL);
+	v.output = v.main[MAIN_OUTPUT] = pane_new(&v, &pane_output_ops, NULL);
+	v.focus = MAIN_RUNS;
 
 	if (setup_terminal(&v) == -1) {
 		const char	*term = getenv("TERM");
@@ -1275,7 +1301,7 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	loop_timer_stop(v.kick_timer);
 	view_load_project(&v);
 	if (v.gf == NULL && v.gf_error == NULL)
-		v.focus = 2;
+		v.focus = MAIN_RUNS;
 	if (runlist_load(v.runs, &cause) == -1)
 		view_error_cause(&v, cause);
 	if (opts->run_ids != NULL && opts->run_ids->n > 0) {
