@@ -220,6 +220,10 @@ pane_draw(struct pane *p)
 		return;
 	}
 	n = pane_count(p);
+	if (n == 0 && p->ops->empty != NULL) {
+		p->ops->empty(p, p->y + 1, p->x, bh, p->w);
+		return;
+	}
 	if (p->ops->cursor)
 		pane_scroll_to_cursor(p);
 	for (y = 0; y < bh; y++) {
