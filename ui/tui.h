@@ -3,7 +3,8 @@
  * focus, the stack of full-screen views, messages, redraws, refreshes
  * of the runs, and running programs (in the terminal or the
  * background). tui.c owns the application loop; layout.c draws the
- * screen; actions.c runs the actions that are not a pane's own.
+ * screen; actions.c runs the actions that are not a pane's own;
+ * bench.c holds the benchmark hooks.
  *
  * The screen:
  *
@@ -54,6 +55,16 @@ enum main_pane {
 
 #define VIEW_STACK_MAX 16
 
+/* What the benchmark hooks measure (bench.c); times in ms. */
+struct view_bench {
+	double		 first_ms;	/* to the first screen */
+	size_t		 first_rows;	/* runs read for it */
+	double		 filter_ms;	/* --bench-keys: the first filter */
+	double		 key_avg, key_max;	/* a key and its redraw */
+	double		 lag_max, lag_sum;	/* --bench-follow */
+	unsigned	 samples;
+};
+
 struct view {
 	struct cmd_ctx		*ctx;
 	struct guild_home	*home;
@@ -97,9 +108,7 @@ struct view {
 
 	const struct view_options *opts;
 	uint64_t		 draws;
-	double			 bench_lag_max;	/* ms, --bench-follow */
-	double			 bench_lag_sum;
-	unsigned		 bench_samples;
+	struct view_bench	 bench;
 };
 
 /* The focused pane: the top of the stack, else the focused main pane. */
@@ -151,6 +160,8 @@ char		*view_cursor_id(struct view *);
 void		 view_runs_changed(struct view *, const char *prev);
 /* Load guild.yml of the current directory again. */
 void		 view_load_project(struct view *);
+/* A key from the terminal: the prompt, the focused pane, the keymap. */
+void		 view_key(struct view *, int key);
 /* Leave the screen, stop; restore it when continued. */
 void		 view_suspend(struct view *);
 /* Follow the terminal's size. */
