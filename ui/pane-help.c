@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "viewconf.h"
 #include "home.h"
 #include "pane-help.h"
 #include "pane-text.h"

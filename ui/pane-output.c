@@ -18,7 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "config.h"
+#include "viewconf.h"
 #include "display.h"
 #include "format.h"
 #include "loop.h"

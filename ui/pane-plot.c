@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "actions.h"
-#include "config.h"
+#include "viewconf.h"
 #include "display.h"
 #include "format.h"
 #include "home.h"

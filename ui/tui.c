@@ -32,7 +32,7 @@
 #include "actions.h"
 #include "bench.h"
 #include "cli.h"
-#include "config.h"
+#include "viewconf.h"
 #include "display.h"
 #include "guildfile.h"
 #include "layout.h"

@@ -1,14 +1,14 @@
 /*
- * config.h: view.conf, the key bindings, colours and settings of guild
- * view. The defaults are a view.conf of their own (default-keys.conf,
+ * viewconf.h: view.conf, the key bindings, colours and settings of guild
+ * view. The defaults are a view.conf of their own (view-defaults.conf,
  * compiled in at build time), parsed by the same code as the user's
  * file, which is read after it and so overrides it line by line.
  *
  * The parser needs no screen: it fills a keymap, the theme's table and
  * view_settings, and collects errors instead of printing them.
  */
-#ifndef GUILD_UI_CONFIG_H
-#define GUILD_UI_CONFIG_H
+#ifndef GUILD_UI_VIEWCONF_H
+#define GUILD_UI_VIEWCONF_H
 
 #include <stdbool.h>
 
@@ -16,7 +16,7 @@ struct guild_home;
 struct keymap;
 struct strvec;
 
-/* The built-in defaults: default-keys.conf's text. */
+/* The built-in defaults: view-defaults.conf without its ## lines. */
 extern const char	view_default_config[];
 
 /*
