@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "viewconf.h"
+#include "colour.h"
 #include "home.h"
 #include "pane-help.h"
 #include "pane-text.h"
@@ -18,6 +18,7 @@
 #include "theme.h"
 #include "tui.h"
 #include "utf8.h"
+#include "viewconf.h"
 
 struct helppane {
 	struct textview	tv;

@@ -18,7 +18,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "viewconf.h"
 #include "display.h"
 #include "format.h"
 #include "loop.h"
@@ -33,6 +32,7 @@
 #include "strbuf.h"
 #include "textbuf.h"
 #include "tui.h"
+#include "viewconf.h"
 
 #define OUTPUT_MAX_BYTES	(16 * 1024 * 1024)
 /* Lines read when a run is first shown: enough to fill a big pane. */

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "actions.h"
-#include "viewconf.h"
 #include "display.h"
 #include "format.h"
 #include "home.h"
@@ -24,6 +23,7 @@
 #include "strbuf.h"
 #include "tui.h"
 #include "util.h"
+#include "viewconf.h"
 
 #define PLOT_MAX_RUNS	12
 

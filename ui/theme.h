@@ -1,7 +1,8 @@
 /*
  * theme.h: the style (curses attributes and colour pair) of each colour
- * role, set by "color" lines of view.conf and allocated once colours
- * are known; without colours every role falls back to attributes.
+ * role, made from what view.conf configured (colour.h) once the
+ * terminal's colours are known; without colours every role falls back
+ * to attributes. Also the styles of colours in run output.
  */
 #ifndef GUILD_UI_THEME_H
 #define GUILD_UI_THEME_H
@@ -19,13 +20,6 @@ struct style {
 	int	pair;
 };
 
-const char	*role_name(enum role);
-int		 role_find(const char *);	/* -1 when unknown */
-/* Colour names: default, black..white, bright-*, colorN, N (0-255). */
-int		 colour_parse(const char *, short *out);
-/* Attribute names: bold, dim, reverse, underline, italic, blink, normal. */
-int		 attr_parse(const char *, attr_t *out);
-void		 theme_set(enum role, short fg, short bg, attr_t);
 /* After start_color(): allocate pairs, or only attributes when !colour. */
 void		 theme_init(bool colour);
 struct style	 theme_style(enum role);

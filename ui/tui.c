@@ -32,11 +32,10 @@
 #include "actions.h"
 #include "bench.h"
 #include "cli.h"
-#include "viewconf.h"
 #include "display.h"
 #include "guildfile.h"
-#include "layout.h"
 #include "home.h"
+#include "layout.h"
 #include "loop.h"
 #include "output.h"
 #include "pane-compare.h"
@@ -54,6 +53,7 @@
 #include "tui.h"
 #include "util.h"
 #include "view.h"
+#include "viewconf.h"
 
 #define MSG_MS		6000
 #define SPAWN_OUTPUT_MAX (1024 * 1024)

@@ -11,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "viewconf.h"
+#include "colour.h"
 #include "home.h"
 #include "keymap.h"
 #include "strbuf.h"
 #include "strvec.h"
-#include "theme.h"
 #include "util.h"
 #include "view.h"
+#include "viewconf.h"
 
 struct view_settings view_settings = {
 	.refresh_ms = 1000,
@@ -158,7 +158,7 @@ parse_color(char **w, int n, const char *file, unsigned line,
 		}
 		attr |= a;
 	}
-	theme_set((enum role)role, fg, bg, attr);
+	role_set_colours((enum role)role, fg, bg, attr);
 }
 
 static int
