@@ -1,4 +1,4 @@
-/* textbuf.c: a ring of lines with colour spans (see ui.h). */
+/* textbuf.c: a ring of lines with colour spans (see textbuf.h). */
 #include "common.h"
 
 #include <stdarg.h>
