@@ -17,7 +17,7 @@ test_ring(void)
 {
 	struct textbuf	 tb;
 	struct tline	*l;
-	char		 text[16];
+	char		 text[32];
 	int		 i;
 
 	textbuf_init(&tb, 3, 0);
