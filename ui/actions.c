@@ -849,7 +849,6 @@ view_action(struct view *v, enum action act)
 			return;
 		view_focus_main(v, main_pane_step(v->focus,
 		    act == ACT_NEXT_PANE ? 1 : -1));
-		view_dirty(v);
 		return;
 	case ACT_ZOOM:
 		if (v->nstack > 0)

@@ -503,7 +503,7 @@ form_start(struct pane *p)
 	strvec_clear(&tags);
 	/* The form goes; the new run is selected when it shows. */
 	view_pop(v);
-	v->focus = MAIN_RUNS;
+	view_focus_main(v, MAIN_RUNS);
 }
 
 /* Left and Right step through choices (and yes/no) when there are some. */

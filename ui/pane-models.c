@@ -89,8 +89,7 @@ models_action(struct pane *p, enum action act)
 
 	if (act == ACT_ENTER) {
 		/* Into the model's operations. */
-		v->focus = MAIN_OPS;
-		view_dirty(v);
+		view_focus_main(v, MAIN_OPS);
 		return true;
 	}
 	return false;
