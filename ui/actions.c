@@ -11,16 +11,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
 #include "guildfile.h"
 #include "home.h"
 #include "loop.h"
+#include "pane-compare.h"
+#include "pane-files.h"
+#include "pane-form.h"
+#include "pane-help.h"
+#include "pane-info.h"
+#include "pane-models.h"
+#include "pane-output.h"
+#include "pane-plot.h"
+#include "pane-text.h"
+#include "pane-trash.h"
+#include "pane.h"
+#include "prompt.h"
 #include "regex.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "runops.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 #include "util.h"
 #include "view.h"
 
@@ -665,7 +678,7 @@ toggle_op_filter(struct view *v)
 	runlist_set_op(v->runs, NULL, "", NULL);
 	view_sync_op_filter(v);
 	view_message(v, "Showing the runs of the selected %s (o again shows "
-	    "all)", v->focus == 0 ? "model" : "operation");
+	    "all)", v->focus == MAIN_MODELS ? "model" : "operation");
 }
 
 static void
@@ -688,13 +701,10 @@ open_info(struct view *v, struct pane *p)
 	strvec_clear(&ids);
 }
 
-void
-view_action(struct view *v, enum action act)
+/* q, Q, Esc: close what is open, or quit. */
+static void
+quit_or_close(struct view *v, enum action act)
 {
-	struct pane	*p = view_focus(v);
-	struct pane	*rp;
-	struct strvec	 ids = STRVEC_INIT;
-
 	switch (act) {
 	case ACT_QUIT:
 		/* guild compare: q leaves, as it came to compare. */
@@ -712,21 +722,111 @@ view_action(struct view *v, enum action act)
 		v->quit = true;
 		loop_break(v->loop);
 		return;
-	case ACT_CLOSE:
-		if (v->nstack > 0) {
-			view_pop(v);
-			return;
+	default:
+		break;
+	}
+	if (v->nstack > 0) {
+		view_pop(v);
+		return;
+	}
+	if (v->runs->selected.n > 0) {
+		runlist_clear_selection(v->runs);
+		view_message(v, "Selection cleared");
+	} else if (v->runs->re != NULL) {
+		runlist_set_pattern(v->runs, NULL, NULL);
+		view_runs_changed(v, NULL);
+		view_message(v, "Filter cleared");
+	} else if (v->zoom)
+		v->zoom = false;
+	view_dirty(v);
+}
+
+/* Space and A: select the run under the cursor, or every run shown. */
+static void
+select_runs(struct view *v, enum action act)
+{
+	struct pane	*rp;
+	struct runlist	*rl;
+
+	if ((rp = runs_pane_for(v)) == NULL) {
+		view_error(v, "No runs here to select");
+		return;
+	}
+	rl = rp->ops->runlist(rp);
+	if (act == ACT_SELECT) {
+		const struct run_row	*row = rp->ops->current_run(rp);
+
+		if (row != NULL) {
+			runlist_toggle(rl, row->id);
+			pane_move(rp, ACT_MOVE_DOWN);
 		}
-		if (v->runs->selected.n > 0) {
-			runlist_clear_selection(v->runs);
-			view_message(v, "Selection cleared");
-		} else if (v->runs->re != NULL) {
-			runlist_set_pattern(v->runs, NULL, NULL);
-			view_runs_changed(v, NULL);
-			view_message(v, "Filter cleared");
-		} else if (v->zoom)
-			v->zoom = false;
-		view_dirty(v);
+	} else if (rl->selected.n > 0 && rl->selected.n >= runlist_count(rl)) {
+		runlist_clear_selection(rl);
+		view_message(v, "Selection cleared");
+	} else {
+		runlist_select_all(rl);
+		view_message(v, "Selected %zu run%s", rl->selected.n,
+		    plural(rl->selected.n));
+	}
+	view_dirty(v);
+}
+
+/* The files of the run under the cursor (else the first target). */
+static void
+open_files(struct view *v, struct pane *p)
+{
+	struct strvec		 ids = STRVEC_INIT;
+	const struct run_row	*row;
+	const char		*args[2];
+
+	if (!view_targets(v, p, &ids)) {
+		view_error(v, "No run selected");
+		return;
+	}
+	row = p->ops->current_run != NULL ? p->ops->current_run(p) : NULL;
+	args[0] = row != NULL ? row->id : ids.v[0];
+	args[1] = targets_deleted(v, p) ? "deleted" : NULL;
+	view_push(v, &pane_files_ops, (void *)args);
+	strvec_clear(&ids);
+}
+
+/* / and :, the pattern and the expression filters of a runs list. */
+static void
+open_filter(struct view *v, enum action act)
+{
+	struct pane		*rp;
+	struct filter_arg	*fa;
+	struct runlist		*rl;
+
+	if ((rp = runs_pane_for(v)) == NULL) {
+		view_error(v, "Nothing to filter here");
+		return;
+	}
+	rl = rp->ops->runlist(rp);
+	if (act == ACT_FILTER_EXPR) {
+		prompt_open(v, "Filter expression: ", rl->expr, expr_done, NULL,
+		    rp, NULL);
+		return;
+	}
+	fa = xcalloc(1, sizeof *fa);
+	fa->pane = rp;
+	fa->old = rl->re != NULL ? xstrdup(regex_pattern(rl->re)) : NULL;
+	prompt_open(v, "Filter runs: /", fa->old, filter_done, filter_change,
+	    fa, filter_arg_free);
+}
+
+void
+view_action(struct view *v, enum action act)
+{
+	struct pane	*p = view_focus(v);
+	struct pane	*rp;
+	struct strvec	 ids = STRVEC_INIT;
+
+	switch (act) {
+	case ACT_QUIT:
+	case ACT_QUIT_NOW:
+	case ACT_CLOSE:
+		quit_or_close(v, act);
 		return;
 	case ACT_HELP:
 		view_push(v, &pane_help_ops, p);
@@ -747,8 +847,8 @@ view_action(struct view *v, enum action act)
 	case ACT_PREV_PANE:
 		if (v->nstack > 0)
 			return;
-		v->focus = (v->focus + (act == ACT_NEXT_PANE ? 1 : 3)) % 4;
-		view_dirty(v);
+		view_focus_main(v, main_pane_step(v->focus,
+		    act == ACT_NEXT_PANE ? 1 : -1));
 		return;
 	case ACT_ZOOM:
 		if (v->nstack > 0)
@@ -774,50 +874,13 @@ view_action(struct view *v, enum action act)
 		return;
 	case ACT_SELECT:
 	case ACT_SELECT_ALL:
-		if ((rp = runs_pane_for(v)) == NULL) {
-			view_error(v, "No runs here to select");
-			return;
-		}
-		if (act == ACT_SELECT) {
-			const struct run_row	*row = rp->ops->current_run(rp);
-
-			if (row != NULL) {
-				runlist_toggle(rp->ops->runlist(rp), row->id);
-				pane_move(rp, ACT_MOVE_DOWN);
-			}
-		} else {
-			struct runlist	*rl = rp->ops->runlist(rp);
-
-			if (rl->selected.n > 0 &&
-			    rl->selected.n >= runlist_count(rl)) {
-				runlist_clear_selection(rl);
-				view_message(v, "Selection cleared");
-			} else {
-				runlist_select_all(rl);
-				view_message(v, "Selected %zu run%s",
-				    rl->selected.n, plural(rl->selected.n));
-			}
-		}
-		view_dirty(v);
+		select_runs(v, act);
 		return;
 	case ACT_DIFF:
 		view_diff(v, p);
 		return;
 	case ACT_FILES:
-		if (!view_targets(v, p, &ids)) {
-			view_error(v, "No run selected");
-			return;
-		}
-		{
-			const char	*args[2];
-			const struct run_row *row = p->ops->current_run != NULL ?
-			    p->ops->current_run(p) : NULL;
-
-			args[0] = row != NULL ? row->id : ids.v[0];
-			args[1] = targets_deleted(v, p) ? "deleted" : NULL;
-			view_push(v, &pane_files_ops, (void *)args);
-		}
-		strvec_clear(&ids);
+		open_files(v, p);
 		return;
 	case ACT_INFO:
 		open_info(v, p);
@@ -836,28 +899,8 @@ view_action(struct view *v, enum action act)
 		strvec_clear(&ids);
 		return;
 	case ACT_FILTER:
-		if ((rp = runs_pane_for(v)) == NULL) {
-			view_error(v, "Nothing to filter here");
-			return;
-		}
-		{
-			struct filter_arg	*fa = xcalloc(1, sizeof *fa);
-			struct runlist		*rl = rp->ops->runlist(rp);
-
-			fa->pane = rp;
-			fa->old = rl->re != NULL ?
-			    xstrdup(regex_pattern(rl->re)) : NULL;
-			prompt_open(v, "Filter runs: /", fa->old, filter_done,
-			    filter_change, fa, filter_arg_free);
-		}
-		return;
 	case ACT_FILTER_EXPR:
-		if ((rp = runs_pane_for(v)) == NULL) {
-			view_error(v, "Nothing to filter here");
-			return;
-		}
-		prompt_open(v, "Filter expression: ", rp->ops->runlist(rp)->expr,
-		    expr_done, NULL, rp, NULL);
+		open_filter(v, act);
 		return;
 	case ACT_FILTER_OP:
 		if (v->nstack > 0) {

@@ -2,13 +2,16 @@
 #include "common.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "format.h"
 #include "runindex.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
+#include "utf8.h"
 #include "util.h"
 #include "value.h"
 

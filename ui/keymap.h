@@ -6,7 +6,8 @@
  * in "bind" lines and the help screen all come from it. Bindings live in
  * keymaps, one per pane type plus "generic"; a key is looked up in the
  * focused pane's keymap first, then in generic. The defaults are a
- * built-in configuration text (config.c), parsed like the user's file.
+ * built-in configuration (ui/view-defaults.conf), parsed like the
+ * user's file.
  */
 #ifndef GUILD_UI_KEYMAP_H
 #define GUILD_UI_KEYMAP_H

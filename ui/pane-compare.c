@@ -13,12 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "display.h"
+#include "format.h"
+#include "pane-compare.h"
+#include "pane.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "scalars.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 #include "util.h"
 #include "value.h"
 
@@ -173,6 +178,102 @@ crun_take(struct crun *cr, struct view *v, const struct run_row *row)
 	cr->status = row->status;
 }
 
+/*
+ * Row i from its run, its flags and its scalars' summary: a cell per
+ * column, numbers kept as numbers for sorting. Flags the columns do not
+ * have yet get one.
+ */
+static void
+fill_row(struct comparepane *c, struct crow *r, size_t i,
+    const struct crun *cr, const struct value *flags,
+    const struct scalars_summary *sums)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	size_t		j, k, col;
+
+	r->id = xstrdup(cr->id);
+	r->status = cr->status;
+	r->order = i;
+	r->cells = xcalloc(c->ncols, sizeof *r->cells);
+	for (j = 0; j < c->ncols; j++)
+		set_cell(r, j, "", false, 0);
+	strbuf_addf(&sb, "%.8s", cr->id);
+	set_cell(r, COL_RUN, sb.buf, false, 0);
+	set_cell(r, COL_OP, cr->op, false, 0);
+	strbuf_reset(&sb);
+	fmt_time(&sb, cr->started, false);
+	set_cell(r, COL_STARTED, sb.buf, true, (double)cr->started);
+	strbuf_reset(&sb);
+	if (cr->started > 0 && cr->stopped >= cr->started) {
+		fmt_duration(&sb, cr->stopped - cr->started);
+		set_cell(r, COL_TIME, sb.buf, true,
+		    (double)(cr->stopped - cr->started));
+	}
+	set_cell(r, COL_STATUS, run_status_name(cr->status), false, 0);
+	set_cell(r, COL_LABEL, cr->label, false, 0);
+	if (flags != NULL && flags->type == VALUE_MAP) {
+		for (j = 0; j < flags->u.map.n; j++) {
+			const struct value	*fv = flags->u.map.v[j];
+			double			 d = 0;
+			bool			 num;
+
+			col = add_col(c, COL_FLAG, "", flags->u.map.k[j]);
+			strbuf_reset(&sb);
+			if (fv->type != VALUE_NULL)
+				value_format_flag(&sb, fv);
+			num = value_number(fv, &d);
+			set_cell(r, col, sb.buf, num, d);
+		}
+	}
+	for (j = 0; j < sums->n; j++) {
+		const struct scalar_stats	*st = &sums->v[j];
+
+		if (strncmp(st->key, "sys/", 4) == 0)
+			continue;
+		for (k = 0; k < c->ncols; k++)
+			if (c->cols[k].kind == COL_SCALAR &&
+			    strcmp(c->cols[k].key, st->key) == 0)
+				break;
+		if (k == c->ncols)
+			continue;
+		strbuf_reset(&sb);
+		fmt_scalar(&sb, st->last.value);
+		set_cell(r, k, sb.buf, !isnan(st->last.value), st->last.value);
+	}
+	strbuf_release(&sb);
+}
+
+/* Column widths (capped) and which columns hold one value throughout. */
+static void
+measure_cols(struct comparepane *c)
+{
+	size_t	i, j, n = c->nrows;
+
+	c->order = xcalloc(c->ncols, sizeof *c->order);
+	for (i = 0; i < c->ncols; i++) {
+		struct column	*cl = &c->cols[i];
+		bool		 same = true;
+
+		c->order[i] = i;
+		cl->width = text_width(cl->name, strlen(cl->name));
+		for (j = 0; j < n; j++) {
+			int	w = text_width(c->rows[j].cells[i].text,
+				    strlen(c->rows[j].cells[i].text));
+
+			if (w > cl->width)
+				cl->width = w;
+			if (j > 0 && strcmp(c->rows[j].cells[i].text,
+			    c->rows[0].cells[i].text) != 0)
+				same = false;
+		}
+		if (cl->width > COL_MAX_W)
+			cl->width = COL_MAX_W;
+		if (cl->width < 3)
+			cl->width = 3;
+		cl->unchanged = same && n > 1;
+	}
+}
+
 /* Read every run's flags and scalars; columns are their union. */
 static void
 load(struct pane *p)
@@ -187,7 +288,7 @@ load(struct pane *p)
 	struct value		**flags;
 	struct scalars_summary	*sums;
 	struct run		*run;
-	size_t			 n = 0, i, j, k, col, total;
+	size_t			 n = 0, i, j, total;
 	bool			 sel = rl->selected.n > 0;
 
 	free_data(c);
@@ -244,87 +345,11 @@ load(struct pane *p)
 		add_col(c, COL_SCALAR, keys.v[i], keys.v[i]);
 
 	c->rows = xcalloc(n + 1, sizeof *c->rows);
-	for (i = 0; i < n; i++) {
-		const struct crun	*cr = &runs[i];
-		struct crow		*r = &c->rows[i];
-
-		r->id = xstrdup(cr->id);
-		r->status = cr->status;
-		r->order = i;
-		r->cells = xcalloc(c->ncols, sizeof *r->cells);
-		for (j = 0; j < c->ncols; j++)
-			set_cell(r, j, "", false, 0);
-		strbuf_reset(&sb);
-		strbuf_addf(&sb, "%.8s", cr->id);
-		set_cell(r, COL_RUN, sb.buf, false, 0);
-		set_cell(r, COL_OP, cr->op, false, 0);
-		strbuf_reset(&sb);
-		fmt_time(&sb, cr->started, false);
-		set_cell(r, COL_STARTED, sb.buf, true, (double)cr->started);
-		strbuf_reset(&sb);
-		if (cr->started > 0 && cr->stopped >= cr->started) {
-			fmt_duration(&sb, cr->stopped - cr->started);
-			set_cell(r, COL_TIME, sb.buf, true,
-			    (double)(cr->stopped - cr->started));
-		}
-		set_cell(r, COL_STATUS, run_status_name(cr->status), false, 0);
-		set_cell(r, COL_LABEL, cr->label, false, 0);
-		if (flags[i] != NULL && flags[i]->type == VALUE_MAP) {
-			for (j = 0; j < flags[i]->u.map.n; j++) {
-				const struct value	*fv = flags[i]->u.map.v[j];
-				double			 d = 0;
-				bool			 num;
-
-				col = add_col(c, COL_FLAG, "", flags[i]->u.map.k[j]);
-				strbuf_reset(&sb);
-				if (fv->type != VALUE_NULL)
-					value_format_flag(&sb, fv);
-				num = value_number(fv, &d);
-				set_cell(r, col, sb.buf, num, d);
-			}
-		}
-		for (j = 0; j < sums[i].n; j++) {
-			const struct scalar_stats	*st = &sums[i].v[j];
-
-			if (strncmp(st->key, "sys/", 4) == 0)
-				continue;
-			for (k = 0; k < c->ncols; k++)
-				if (c->cols[k].kind == COL_SCALAR &&
-				    strcmp(c->cols[k].key, st->key) == 0)
-					break;
-			if (k == c->ncols)
-				continue;
-			strbuf_reset(&sb);
-			fmt_scalar(&sb, st->last.value);
-			set_cell(r, k, sb.buf, !isnan(st->last.value),
-			    st->last.value);
-		}
-	}
+	for (i = 0; i < n; i++)
+		fill_row(c, &c->rows[i], i, &runs[i], flags[i], &sums[i]);
 	c->nrows = n;
 
-	c->order = xcalloc(c->ncols, sizeof *c->order);
-	for (i = 0; i < c->ncols; i++) {
-		struct column	*cl = &c->cols[i];
-		bool		 same = true;
-
-		c->order[i] = i;
-		cl->width = text_width(cl->name, strlen(cl->name));
-		for (j = 0; j < n; j++) {
-			int	w = text_width(c->rows[j].cells[i].text,
-				    strlen(c->rows[j].cells[i].text));
-
-			if (w > cl->width)
-				cl->width = w;
-			if (j > 0 && strcmp(c->rows[j].cells[i].text,
-			    c->rows[0].cells[i].text) != 0)
-				same = false;
-		}
-		if (cl->width > COL_MAX_W)
-			cl->width = COL_MAX_W;
-		if (cl->width < 3)
-			cl->width = 3;
-		cl->unchanged = same && n > 1;
-	}
+	measure_cols(c);
 	for (i = 0; i < n; i++) {
 		value_free(flags[i]);
 		scalars_summary_release(&sums[i]);

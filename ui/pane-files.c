@@ -14,10 +14,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "actions.h"
+#include "display.h"
 #include "home.h"
+#include "pane-files.h"
+#include "pane-text.h"
+#include "pane.h"
 #include "runops.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 #include "util.h"
 
 #define FILES_MAX	20000

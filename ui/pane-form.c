@@ -12,14 +12,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "display.h"
 #include "flags.h"
 #include "guildfile.h"
 #include "home.h"
+#include "lineedit.h"
+#include "pane-form.h"
+#include "pane-ops.h"
+#include "pane-text.h"
+#include "pane.h"
+#include "prompt.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 #include "util.h"
 #include "value.h"
 
@@ -58,6 +65,8 @@ struct form_args {
 	const char		*label;
 	const struct strvec	*tags;
 };
+
+static const struct pane_ops pane_form_ops;
 
 static void
 form_init(struct pane *p, void *arg)
@@ -496,7 +505,7 @@ form_start(struct pane *p)
 	strvec_clear(&tags);
 	/* The form goes; the new run is selected when it shows. */
 	view_pop(v);
-	v->focus = 2;
+	view_focus_main(v, MAIN_RUNS);
 }
 
 /* Left and Right step through choices (and yes/no) when there are some. */
@@ -602,8 +611,6 @@ form_args_from_run(struct view *v, const struct run_row *row,
 	a->label = NULL;
 	a->tags = &row->tags;
 }
-
-static const struct pane_ops	pane_form_ops;
 
 void
 view_run_form(struct view *v, struct pane *p)

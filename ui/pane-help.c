@@ -9,9 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "colour.h"
 #include "home.h"
+#include "pane-help.h"
+#include "pane-text.h"
+#include "pane.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "theme.h"
+#include "tui.h"
+#include "utf8.h"
+#include "viewconf.h"
 
 struct helppane {
 	struct textview	tv;

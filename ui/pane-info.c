@@ -11,13 +11,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "actions.h"
+#include "format.h"
 #include "home.h"
+#include "pane-info.h"
+#include "pane-text.h"
+#include "pane.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "scalars.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "theme.h"
+#include "tui.h"
 #include "util.h"
 #include "value.h"
 

@@ -8,9 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "display.h"
 #include "guildfile.h"
+#include "pane-models.h"
+#include "pane.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 
 static size_t
 models_count(struct pane *p)
@@ -55,29 +58,19 @@ models_draw_line(struct pane *p, size_t idx, int y, int x, int w,
 }
 
 static void
-models_draw(struct pane *p, int y, int x, int h, int w)
+models_empty(struct pane *p, int y, int x, int h, int w)
 {
 	struct view	*v = p->view;
-	size_t		 i, n = models_count(p);
-	int		 row;
 
-	if (v->gf == NULL) {
-		/* The operations pane has room for the error itself. */
-		if (v->gf_error != NULL)
-			draw_str(y, x + 1, w - 2, "bad guild.yml",
-			    theme_style(ROLE_ERROR));
-		else
-			draw_str(y, x + 1, w - 2, "no guild.yml",
-			    theme_style(ROLE_DIM));
+	(void)h;
+	if (v->gf != NULL)
 		return;
-	}
-	pane_scroll_to_cursor(p);
-	for (row = 0; row < h; row++) {
-		i = p->top + (size_t)row;
-		if (i >= n)
-			break;
-		models_draw_line(p, i, y + row, x, w, i == p->cursor);
-	}
+	/* The operations pane has room for the error itself. */
+	if (v->gf_error != NULL)
+		draw_str(y, x + 1, w - 2, "bad guild.yml",
+		    theme_style(ROLE_ERROR));
+	else
+		draw_str(y, x + 1, w - 2, "no guild.yml", theme_style(ROLE_DIM));
 }
 
 static void
@@ -96,8 +89,7 @@ models_action(struct pane *p, enum action act)
 
 	if (act == ACT_ENTER) {
 		/* Into the model's operations. */
-		v->focus = 1;
-		view_dirty(v);
+		view_focus_main(v, MAIN_OPS);
 		return true;
 	}
 	return false;
@@ -118,7 +110,7 @@ const struct pane_ops pane_models_ops = {
 	.title = models_title,
 	.count = models_count,
 	.draw_line = models_draw_line,
-	.draw = models_draw,
+	.empty = models_empty,
 	.moved = models_moved,
 	.action = models_action,
 };

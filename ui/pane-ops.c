@@ -7,10 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "display.h"
 #include "guildfile.h"
+#include "pane-models.h"
+#include "pane-ops.h"
+#include "pane.h"
 #include "runlist.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 
 static size_t
 ops_count(struct pane *p)
@@ -68,25 +73,14 @@ ops_draw_line(struct pane *p, size_t idx, int y, int x, int w, bool cursor)
 
 /* Without a project: why, wrapped to the pane. */
 static void
-ops_draw(struct pane *p, int y, int x, int h, int w)
+ops_empty(struct pane *p, int y, int x, int h, int w)
 {
 	struct view	*v = p->view;
 	struct style	 err = theme_style(ROLE_ERROR);
 	struct style	 dim = theme_style(ROLE_DIM);
-	int		 row;
 
-	if (v->gf != NULL) {
-		size_t	i, n = ops_count(p);
-
-		pane_scroll_to_cursor(p);
-		for (row = 0; row < h; row++) {
-			i = p->top + (size_t)row;
-			if (i >= n)
-				break;
-			ops_draw_line(p, i, y + row, x, w, i == p->cursor);
-		}
+	if (v->gf != NULL)
 		return;
-	}
 	if (v->gf_error == NULL)
 		draw_wrapped(y, x + 1, h, w - 2, "Operations come from "
 		    "guild.yml in the current directory.", dim, dim);
@@ -125,7 +119,7 @@ const struct pane_ops pane_ops_ops = {
 	.title = ops_title,
 	.count = ops_count,
 	.draw_line = ops_draw_line,
-	.draw = ops_draw,
+	.empty = ops_empty,
 	.moved = ops_moved,
 	.action = ops_action,
 };

@@ -18,14 +18,21 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "display.h"
+#include "format.h"
 #include "loop.h"
 #include "output.h"
+#include "pane-output.h"
+#include "pane.h"
+#include "prompt.h"
 #include "regex.h"
 #include "run.h"
 #include "runindex.h"
 #include "scalars.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "textbuf.h"
+#include "tui.h"
+#include "viewconf.h"
 
 #define OUTPUT_MAX_BYTES	(16 * 1024 * 1024)
 /* Lines read when a run is first shown: enough to fill a big pane. */

@@ -10,14 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "display.h"
+#include "format.h"
 #include "home.h"
+#include "pane-plot.h"
+#include "pane.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "scalars.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 #include "util.h"
+#include "viewconf.h"
 
 #define PLOT_MAX_RUNS	12
 
@@ -222,27 +228,20 @@ fmt_axis(struct strbuf *sb, double v)
 	}
 }
 
-static void
-plot_draw(struct pane *p, int y, int x, int h, int w)
-{
-	static const char	symbols[] = "*+ox#@";
-	struct plotpane		*pp = p->priv;
-	struct style		 axis = theme_style(ROLE_AXIS);
-	struct strbuf		 sb = STRBUF_INIT;
-	struct canvas		 cv;
-	const char		*key;
-	double			 xmin = INFINITY, xmax = -INFINITY;
-	double			 ymin = INFINITY, ymax = -INFINITY;
-	size_t			 i, j;
-	int			 labw = 0, pw, ph, col, row, legend;
+static const char	plot_symbols[] = "*+ox#@";
 
-	if (pp->keys.n == 0) {
-		draw_str(y, x + 1, w - 1, pp->nruns == 1 ? "This run has no "
-		    "scalars (yet)." : "These runs have no scalars (yet).",
-		    theme_style(ROLE_DIM));
-		return;
-	}
-	key = pp->keys.v[pp->key];
+/* The range of steps and values of the scalar over every run. */
+struct bounds {
+	double	xmin, xmax, ymin, ymax;
+};
+
+static void
+plot_bounds(const struct plotpane *pp, const char *key, struct bounds *b)
+{
+	size_t	i, j;
+
+	b->xmin = b->ymin = INFINITY;
+	b->xmax = b->ymax = -INFINITY;
 	for (i = 0; i < pp->nruns; i++) {
 		const struct scalar_stats	*s = run_key(&pp->runs[i], key);
 
@@ -252,17 +251,26 @@ plot_draw(struct pane *p, int y, int x, int h, int w)
 
 			if (isnan(sv) || isinf(sv))
 				continue;
-			if (st < xmin)
-				xmin = st;
-			if (st > xmax)
-				xmax = st;
-			if (sv < ymin)
-				ymin = sv;
-			if (sv > ymax)
-				ymax = sv;
+			if (st < b->xmin)
+				b->xmin = st;
+			if (st > b->xmax)
+				b->xmax = st;
+			if (sv < b->ymin)
+				b->ymin = sv;
+			if (sv > b->ymax)
+				b->ymax = sv;
 		}
 	}
-	/* Legend: a line per run, up to a third of the pane. */
+}
+
+/* The legend, a line per run, up to a third of h; returns its rows. */
+static int
+plot_legend(struct plotpane *pp, const char *key, int y, int x, int h, int w)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	size_t		i;
+	int		legend, row, col;
+
 	legend = (int)pp->nruns + (pp->more > 0 ? 1 : 0);
 	if (legend > h / 3)
 		legend = h / 3;
@@ -276,7 +284,7 @@ plot_draw(struct pane *p, int y, int x, int h, int w)
 		if (theme_has_colour() && display_utf8)
 			strbuf_addstr(&sb, "\xe2\x97\x8f ");
 		else
-			strbuf_addf(&sb, "%c ", symbols[i % 6]);
+			strbuf_addf(&sb, "%c ", plot_symbols[i % 6]);
 		strbuf_addf(&sb, "%.8s", pp->runs[i].id);
 		col = draw_str(y + row, x + 1, w - 1, sb.buf, st);
 		strbuf_reset(&sb);
@@ -295,54 +303,52 @@ plot_draw(struct pane *p, int y, int x, int h, int w)
 		    theme_style(ROLE_DEFAULT));
 	}
 	if (pp->more > 0 && row < legend)
-		draw_printf(y + row++, x + 1, w - 1, theme_style(ROLE_DIM),
+		draw_printf(y + row, x + 1, w - 1, theme_style(ROLE_DIM),
 		    "(%zu more runs not plotted)", pp->more);
-	y += legend + 1;
-	h -= legend + 1;
-	if (xmin > xmax || h < 3) {
-		draw_str(y, x + 1, w - 1, "No values to plot.",
-		    theme_style(ROLE_DIM));
-		strbuf_release(&sb);
-		return;
-	}
-	if (ymin == ymax) {
-		double	d = fabs(ymin) > 0 ? fabs(ymin) * 0.1 : 1;
+	strbuf_release(&sb);
+	return legend;
+}
 
-		ymin -= d;
-		ymax += d;
-	}
-	if (xmin == xmax)
-		xmax = xmin + 1;
-	/* The y axis: labels at top, middle, bottom. */
-	for (i = 0; i < 3; i++) {
-		strbuf_reset(&sb);
-		fmt_axis(&sb, i == 0 ? ymax : i == 1 ? (ymin + ymax) / 2 : ymin);
-		if ((int)sb.len > labw)
-			labw = (int)sb.len;
-	}
-	ph = h - 2;
-	pw = w - labw - 3;
-	if (pw < 10 || ph < 2) {
-		strbuf_release(&sb);
-		return;
-	}
+/*
+ * The axes around a plot area of ph rows and pw columns at (y, x + labw
+ * + 3): value labels at top, middle and bottom, steps below.
+ */
+static void
+plot_axes(const struct bounds *b, int y, int x, int labw, int ph, int pw)
+{
+	struct style	axis = theme_style(ROLE_AXIS);
+	struct strbuf	sb = STRBUF_INIT;
+	int		i;
+
 	for (i = 0; i < 3; i++) {
 		int	ly = i == 0 ? 0 : i == 1 ? ph / 2 : ph - 1;
 
 		strbuf_reset(&sb);
-		fmt_axis(&sb, i == 0 ? ymax : i == 1 ? (ymin + ymax) / 2 : ymin);
+		fmt_axis(&sb, i == 0 ? b->ymax : i == 1 ?
+		    (b->ymin + b->ymax) / 2 : b->ymin);
 		draw_str(y + ly, x + 1 + labw - (int)sb.len, (int)sb.len,
 		    sb.buf, axis);
 	}
 	draw_vline(y, x + labw + 2, ph, axis);
 	draw_hline(y + ph, x + labw + 2, pw + 1, axis);
 	strbuf_reset(&sb);
-	strbuf_addf(&sb, "%.0f", xmin);
+	strbuf_addf(&sb, "%.0f", b->xmin);
 	draw_str(y + ph + 1, x + labw + 3, pw, sb.buf, axis);
 	strbuf_reset(&sb);
-	strbuf_addf(&sb, "step %.0f", xmax);
+	strbuf_addf(&sb, "step %.0f", b->xmax);
 	draw_str(y + ph + 1, x + labw + 3 + pw - (int)sb.len, (int)sb.len,
 	    sb.buf, axis);
+	strbuf_release(&sb);
+}
+
+/* Every run's series into a canvas of ph x pw cells, drawn at (y, x). */
+static void
+plot_series(const struct plotpane *pp, const char *key,
+    const struct bounds *b, int y, int x, int ph, int pw)
+{
+	struct canvas	cv;
+	size_t		i, j;
+	int		row, col;
 
 	cv.w = pw;
 	cv.h = ph;
@@ -360,9 +366,9 @@ plot_draw(struct pane *p, int y, int x, int h, int w)
 
 			if (isnan(sv) || isinf(sv))
 				continue;
-			dx = (int)(((double)s->series[j].step - xmin) /
-			    (xmax - xmin) * (cv.w * cv.sx - 1) + 0.5);
-			dy = (int)((ymax - sv) / (ymax - ymin) *
+			dx = (int)(((double)s->series[j].step - b->xmin) /
+			    (b->xmax - b->xmin) * (cv.w * cv.sx - 1) + 0.5);
+			dy = (int)((b->ymax - sv) / (b->ymax - b->ymin) *
 			    (cv.h * cv.sy - 1) + 0.5);
 			if (px >= 0)
 				canvas_line(&cv, px, py, dx, dy, (int)i);
@@ -388,12 +394,61 @@ plot_draw(struct pane *p, int y, int x, int h, int w)
 				cp = c->bits == 1 ? 0x2580 : c->bits == 2 ?
 				    0x2584 : 0x2588;
 			else
-				cp = symbols[c->series % 6];
-			draw_cp(y + row, x + labw + 3 + col, cp, st);
+				cp = plot_symbols[c->series % 6];
+			draw_cp(y + row, x + col, cp, st);
 		}
 	}
 	free(cv.cells);
+}
+
+static void
+plot_draw(struct pane *p, int y, int x, int h, int w)
+{
+	struct plotpane		*pp = p->priv;
+	struct strbuf		 sb = STRBUF_INIT;
+	struct bounds		 b;
+	const char		*key;
+	int			 i, labw = 0, pw, ph, legend;
+
+	if (pp->keys.n == 0) {
+		draw_str(y, x + 1, w - 1, pp->nruns == 1 ? "This run has no "
+		    "scalars (yet)." : "These runs have no scalars (yet).",
+		    theme_style(ROLE_DIM));
+		return;
+	}
+	key = pp->keys.v[pp->key];
+	plot_bounds(pp, key, &b);
+	legend = plot_legend(pp, key, y, x, h, w);
+	y += legend + 1;
+	h -= legend + 1;
+	if (b.xmin > b.xmax || h < 3) {
+		draw_str(y, x + 1, w - 1, "No values to plot.",
+		    theme_style(ROLE_DIM));
+		return;
+	}
+	if (b.ymin == b.ymax) {
+		double	d = fabs(b.ymin) > 0 ? fabs(b.ymin) * 0.1 : 1;
+
+		b.ymin -= d;
+		b.ymax += d;
+	}
+	if (b.xmin == b.xmax)
+		b.xmax = b.xmin + 1;
+	/* The labels' width, for the widest of top, middle and bottom. */
+	for (i = 0; i < 3; i++) {
+		strbuf_reset(&sb);
+		fmt_axis(&sb, i == 0 ? b.ymax : i == 1 ?
+		    (b.ymin + b.ymax) / 2 : b.ymin);
+		if ((int)sb.len > labw)
+			labw = (int)sb.len;
+	}
 	strbuf_release(&sb);
+	ph = h - 2;
+	pw = w - labw - 3;
+	if (pw < 10 || ph < 2)
+		return;
+	plot_axes(&b, y, x, labw, ph, pw);
+	plot_series(pp, key, &b, y, x + labw + 3, ph, pw);
 }
 
 static bool

@@ -12,12 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "display.h"
+#include "format.h"
+#include "pane-output.h"
+#include "pane-runs.h"
+#include "pane.h"
 #include "regex.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 
 static size_t
 runs_count(struct pane *p)
@@ -157,30 +163,18 @@ runs_draw_line(struct pane *p, size_t idx, int y, int x, int w, bool cursor)
 }
 
 static void
-runs_draw(struct pane *p, int y, int x, int h, int w)
+runs_empty(struct pane *p, int y, int x, int h, int w)
 {
 	struct runlist	*rl = p->view->runs;
 	struct style	 dim = theme_style(ROLE_DIM);
-	size_t		 i;
-	int		 row;
 
-	if (runlist_count(rl) == 0) {
-		if (runlist_total(rl) == 0)
-			draw_str(y, x + 2, w - 2, "No runs yet: select an "
-			    "operation and press Enter (or r) to start one.",
-			    dim);
-		else
-			draw_str(y, x + 2, w - 2, "No runs match the filter "
-			    "(Esc clears it).", dim);
-		return;
-	}
-	pane_scroll_to_cursor(p);
-	for (row = 0; row < h; row++) {
-		i = p->top + (size_t)row;
-		if (i >= runlist_count(rl))
-			break;
-		runs_draw_line(p, i, y + row, x, w, i == p->cursor);
-	}
+	(void)h;
+	if (runlist_total(rl) == 0)
+		draw_str(y, x + 2, w - 2, "No runs yet: select an operation "
+		    "and press Enter (or r) to start one.", dim);
+	else
+		draw_str(y, x + 2, w - 2, "No runs match the filter (Esc "
+		    "clears it).", dim);
 }
 
 static void
@@ -248,7 +242,7 @@ const struct pane_ops pane_runs_ops = {
 	.title = runs_title,
 	.count = runs_count,
 	.draw_line = runs_draw_line,
-	.draw = runs_draw,
+	.empty = runs_empty,
 	.moved = runs_moved,
 	.action = runs_action,
 	.tick = runs_tick,

@@ -9,13 +9,18 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "display.h"
+#include "format.h"
+#include "pane-text.h"
+#include "pane.h"
+#include "prompt.h"
 #include "regex.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "scalars.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 #include "util.h"
 #include "value.h"
 

@@ -7,11 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "display.h"
 #include "home.h"
+#include "pane-runs.h"
+#include "pane-trash.h"
+#include "pane.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 
 struct trashpane {
 	struct runlist	rl;
@@ -65,24 +70,12 @@ trash_draw_line(struct pane *p, size_t idx, int y, int x, int w,
 }
 
 static void
-trash_draw(struct pane *p, int y, int x, int h, int w)
+trash_empty(struct pane *p, int y, int x, int h, int w)
 {
-	size_t	i, n = trash_count(p);
-	int	row;
-
-	if (n == 0) {
-		draw_str(y, x + 2, w - 2, runlist_total(trash_runlist(p)) == 0 ?
-		    "The trash is empty." : "No deleted runs match the filter.",
-		    theme_style(ROLE_DIM));
-		return;
-	}
-	pane_scroll_to_cursor(p);
-	for (row = 0; row < h; row++) {
-		i = p->top + (size_t)row;
-		if (i >= n)
-			break;
-		trash_draw_line(p, i, y + row, x, w, i == p->cursor);
-	}
+	(void)h;
+	draw_str(y, x + 2, w - 2, runlist_total(trash_runlist(p)) == 0 ?
+	    "The trash is empty." : "No deleted runs match the filter.",
+	    theme_style(ROLE_DIM));
 }
 
 static const struct run_row *
@@ -166,7 +159,7 @@ const struct pane_ops pane_trash_ops = {
 	.title = trash_title,
 	.count = trash_count,
 	.draw_line = trash_draw_line,
-	.draw = trash_draw,
+	.empty = trash_empty,
 	.action = trash_action,
 	.tick = trash_tick,
 	.reload = trash_reload,

@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "display.h"
+#include "pane.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "tui.h"
 
 struct pane *
 pane_new(struct view *v, const struct pane_ops *ops, void *arg)
@@ -219,6 +221,10 @@ pane_draw(struct pane *p)
 		return;
 	}
 	n = pane_count(p);
+	if (n == 0 && p->ops->empty != NULL) {
+		p->ops->empty(p, p->y + 1, p->x, bh, p->w);
+		return;
+	}
 	if (p->ops->cursor)
 		pane_scroll_to_cursor(p);
 	for (y = 0; y < bh; y++) {

@@ -1,4 +1,4 @@
-/* textbuf.c: a ring of lines with colour spans (see ui.h). */
+/* textbuf.c: a ring of lines with colour spans (see textbuf.h). */
 #include "common.h"
 
 #include <stdarg.h>
@@ -7,7 +7,7 @@
 
 #include "output.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "textbuf.h"
 
 void
 textbuf_init(struct textbuf *tb, size_t max_lines, size_t max_bytes)

@@ -1,6 +1,7 @@
 /*
- * theme.c: colour roles and the styles they give; colours of cooked
- * output mapped to what the terminal has.
+ * theme.c: the styles the colour roles give on this terminal (colour.c
+ * holds what is configured); colours of cooked output mapped to what
+ * the terminal has.
  *
  * Without colours (NO_COLOR, a monochrome terminal) every role falls
  * back to its attributes: the table's monochrome ones plus those the
@@ -12,23 +13,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "colour.h"
 #include "output.h"
 #include "run.h"
-#include "ui.h"
+#include "theme.h"
 
-struct role_def {
-	const char	*name;
-	attr_t		 mono;
-	short		 fg, bg;
-	attr_t		 attr;
-	struct style	 style;
-};
-
-static struct role_def roles[ROLE_COUNT] = {
-#define ROLE_ROW(id, n, m) [ROLE_##id] = { n, m, -1, -1, 0, { 0, 0 } },
-	ROLE_LIST(ROLE_ROW)
-#undef ROLE_ROW
-};
+/* The styles of the roles, made by theme_init(). */
+static struct style	styles[ROLE_COUNT];
 
 static bool	have_colour;
 
@@ -39,108 +30,6 @@ static struct {
 	int	pair;	/* 0: empty */
 } pair_cache[PAIR_SLOTS];
 static int	next_pair = 1;
-
-static const char *const colour_names[] = {
-	"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"
-};
-
-const char *
-role_name(enum role r)
-{
-	return roles[r].name;
-}
-
-int
-role_find(const char *name)
-{
-	int	i;
-
-	for (i = 0; i < ROLE_COUNT; i++)
-		if (strcmp(roles[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
-int
-colour_parse(const char *s, short *out)
-{
-	const char	*p = s;
-	char		*end;
-	long		 n;
-	size_t		 i;
-	int		 bright = 0;
-
-	if (strcasecmp(s, "default") == 0 || strcmp(s, "-1") == 0) {
-		*out = -1;
-		return 0;
-	}
-	if (strncasecmp(p, "bright-", 7) == 0) {
-		bright = 8;
-		p += 7;
-	} else if (strncasecmp(p, "bright", 6) == 0) {
-		bright = 8;
-		p += 6;
-	}
-	for (i = 0; i < ARRAY_SIZE(colour_names); i++) {
-		if (strcasecmp(p, colour_names[i]) == 0) {
-			*out = (short)(i + (size_t)bright);
-			return 0;
-		}
-	}
-	if (bright == 0 && (strcasecmp(p, "grey") == 0 ||
-	    strcasecmp(p, "gray") == 0)) {
-		*out = 8;
-		return 0;
-	}
-	if (bright != 0)
-		return -1;
-	if (strncasecmp(p, "colour", 6) == 0)
-		p += 6;
-	else if (strncasecmp(p, "color", 5) == 0)
-		p += 5;
-	if (*p < '0' || *p > '9')
-		return -1;
-	n = strtol(p, &end, 10);
-	if (*end != '\0' || n < 0 || n > 255)
-		return -1;
-	*out = (short)n;
-	return 0;
-}
-
-int
-attr_parse(const char *s, attr_t *out)
-{
-	static const struct {
-		const char	*name;
-		attr_t		 attr;
-	} names[] = {
-		{ "normal", A_NORMAL },
-		{ "bold", A_BOLD },
-		{ "dim", A_DIM },
-		{ "reverse", A_REVERSE },
-		{ "underline", A_UNDERLINE },
-		{ "italic", A_ITALIC },
-		{ "blink", A_BLINK },
-		{ "standout", A_STANDOUT },
-	};
-	size_t	i;
-
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		if (strcasecmp(s, names[i].name) == 0) {
-			*out = names[i].attr;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-void
-theme_set(enum role r, short fg, short bg, attr_t attr)
-{
-	roles[r].fg = fg;
-	roles[r].bg = bg;
-	roles[r].attr = attr;
-}
 
 /* Fit a 256-colour index into the terminal's colours. */
 static short
@@ -239,26 +128,28 @@ theme_init(bool colour)
 	memset(pair_cache, 0, sizeof pair_cache);
 	next_pair = 1;
 	for (i = 0; i < ROLE_COUNT; i++) {
-		struct role_def	*r = &roles[i];
-		attr_t		 extra = 0;
+		struct style	*st = &styles[i];
+		attr_t		 attr, mono, extra = 0;
+		short		 fg, bg;
 
+		role_colours((enum role)i, &fg, &bg, &attr, &mono);
 		/* Without colours, configured attributes would blur roles. */
 		if (!colour) {
-			r->style.attr = r->mono;
-			r->style.pair = 0;
+			st->attr = mono;
+			st->pair = 0;
 			continue;
 		}
-		r->style.attr = r->attr;
-		r->style.pair = pair_for(fit_colour(r->fg, &extra),
-		    fit_colour(r->bg, &extra));
-		r->style.attr |= extra;
+		st->attr = attr;
+		st->pair = pair_for(fit_colour(fg, &extra),
+		    fit_colour(bg, &extra));
+		st->attr |= extra;
 	}
 }
 
 struct style
 theme_style(enum role r)
 {
-	return roles[r].style;
+	return styles[r];
 }
 
 bool

@@ -1,7 +1,8 @@
 /*
- * tui.c: guild view's main: the terminal, the event loop, the layout,
- * drawing, keys, and running programs (a shell, guild itself). The
- * actions that are not a pane's own are in actions.c.
+ * tui.c: guild view's main: the terminal, the event loop, keys, and
+ * running programs (a shell, guild itself). Placing and drawing the
+ * panes is layout.c's, the actions that are not a pane's own are in
+ * actions.c, the benchmark hooks in bench.c.
  *
  * One poll(2) loop (src/loop.c) drives everything: the terminal fd
  * (drained with wget_wch until ERR, since curses buffers escape
@@ -22,29 +23,38 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "actions.h"
+#include "bench.h"
 #include "cli.h"
+#include "display.h"
 #include "guildfile.h"
 #include "home.h"
+#include "layout.h"
 #include "loop.h"
 #include "output.h"
+#include "pane-compare.h"
+#include "pane-models.h"
+#include "pane-ops.h"
+#include "pane-output.h"
+#include "pane-runs.h"
+#include "pane.h"
+#include "prompt.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "strbuf.h"
 #include "term.h"
-#include "ui.h"
+#include "tui.h"
 #include "util.h"
 #include "view.h"
+#include "viewconf.h"
 
-#define MIN_COLS	40
-#define MIN_ROWS	10
 #define MSG_MS		6000
 #define SPAWN_OUTPUT_MAX (1024 * 1024)
 
@@ -56,8 +66,6 @@ static bool		saved_tio_ok;
 static char		*exit_seq;
 static size_t		exit_seq_len;
 
-static void	view_draw(struct view *);
-static void	handle_key(struct view *, int key);
 
 /* Restore the terminal from a fatal signal: async-signal-safe only. */
 static void
@@ -109,6 +117,21 @@ view_focus(struct view *v)
 	if (v->nstack > 0)
 		return v->stack[v->nstack - 1];
 	return v->main[v->focus];
+}
+
+enum main_pane
+main_pane_step(enum main_pane from, int step)
+{
+	int	n = ((int)from + step) % MAIN_COUNT;
+
+	return (enum main_pane)(n < 0 ? n + MAIN_COUNT : n);
+}
+
+void
+view_focus_main(struct view *v, enum main_pane which)
+{
+	v->focus = which;
+	view_dirty(v);
 }
 
 static void
@@ -234,7 +257,7 @@ view_runs_changed(struct view *v, const char *prev)
 	    (i = runlist_find(v->runs, v->select_id)) >= 0) {
 		free(v->select_id);
 		v->select_id = NULL;
-		v->focus = 2;
+		v->focus = MAIN_RUNS;
 	} else if (prev != NULL)
 		i = runlist_find(v->runs, prev);
 	if (i >= 0)
@@ -275,7 +298,7 @@ refresh_cb(struct loop_timer *t, void *arg)
 	else if (cause != NULL)
 		view_error_cause(v, cause);
 	else {
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < MAIN_COUNT; i++)
 			if (v->main[i]->ops->tick != NULL)
 				v->main[i]->ops->tick(v->main[i]);
 		for (i = 0; i < v->nstack; i++)
@@ -303,7 +326,7 @@ view_sync_op_filter(struct view *v)
 		return;
 	prev = view_cursor_id(v);
 	m = models_selected(v);
-	op = v->focus == 0 ? NULL : ops_selected(v);
+	op = v->focus == MAIN_MODELS ? NULL : ops_selected(v);
 	runlist_set_op(v->runs, v->gf != NULL ? v->gf->path : NULL,
 	    m != NULL ? m->name : "", op != NULL ? op->name : NULL);
 	view_runs_changed(v, prev);
@@ -357,222 +380,6 @@ warn_to_view(const char *msg, void *arg)
 	view_error(v, "warning: %s", msg);
 }
 
-/*
- * Layout: the left column (models over operations) and the right one
- * (runs over output), or the focused pane alone when zoomed.
- */
-static void
-layout(struct view *v)
-{
-	int	top = 1, h = v->rows - 2, lw, mh, rh, i;
-
-	v->too_small = v->cols < MIN_COLS || v->rows < MIN_ROWS;
-	for (i = 0; i < 4; i++)
-		v->main[i]->focused = v->nstack == 0 && i == v->focus;
-	if (v->too_small)
-		return;
-	for (i = 0; i < (int)v->nstack; i++)
-		pane_place(v->stack[i], top, 0, h, v->cols);
-	if (v->zoom) {
-		for (i = 0; i < 4; i++)
-			pane_place(v->main[i], 0, 0, 0, 0);
-		pane_place(v->main[v->focus], top, 0, h, v->cols);
-		return;
-	}
-	lw = v->cols / 5;
-	if (lw < 16)
-		lw = 16;
-	if (lw > 32)
-		lw = 32;
-	mh = v->gf != NULL ? (int)v->gf->nmodels + 1 : 3;
-	if (mh < 2)
-		mh = 2;
-	if (mh > h / 3)
-		mh = h / 3;
-	pane_place(v->models, top, 0, mh, lw);
-	pane_place(v->ops, top + mh, 0, h - mh, lw);
-	rh = h * 9 / 20;
-	if (rh < 4)
-		rh = 4;
-	pane_place(v->runs_pane, top, lw + 1, rh, v->cols - lw - 1);
-	pane_place(v->output, top + rh, lw + 1, h - rh, v->cols - lw - 1);
-}
-
-static void
-draw_title(struct view *v)
-{
-	struct style	 st = theme_style(ROLE_TITLE);
-	struct strbuf	 left = STRBUF_INIT, right = STRBUF_INIT;
-	char		*home = path_abbrev_home(v->home->path);
-	char		*cwd = path_abbrev_home(v->cwd);
-	int		 rw;
-
-	draw_fill(0, 0, v->cols, st);
-	strbuf_addstr(&left, "guild view");
-	strbuf_addf(&left, "  %s", cwd);
-	strbuf_addf(&right, "%zu run%s", runlist_total(v->runs),
-	    runlist_total(v->runs) == 1 ? "" : "s");
-	if (runlist_running(v->runs) > 0)
-		strbuf_addf(&right, ", %zu running", runlist_running(v->runs));
-	strbuf_addf(&right, "  %s", home);
-	rw = text_width(right.buf, right.len);
-	if (rw > v->cols / 2)
-		rw = 0;
-	draw_text(0, 1, v->cols - rw - 3, 0, left.buf, left.len, st);
-	if (rw > 0)
-		draw_text(0, v->cols - rw - 1, rw, 0, right.buf, right.len, st);
-	strbuf_release(&left);
-	strbuf_release(&right);
-	free(home);
-	free(cwd);
-}
-
-static void
-draw_status(struct view *v)
-{
-	struct pane		*p = view_focus(v);
-	struct strbuf		 sb = STRBUF_INIT;
-	const struct hint	*h;
-	int			 y = v->rows - 1, key;
-
-	if (v->prompt != NULL) {
-		prompt_draw(v, y, v->cols);
-		return;
-	}
-	draw_fill(y, 0, v->cols, theme_style(ROLE_STATUS));
-	if (v->msg != NULL) {
-		draw_str(y, 0, v->cols, v->msg, theme_style(v->msg_error ?
-		    ROLE_ERROR : ROLE_STATUS));
-		return;
-	}
-	/*
-	 * Hints name the keys bound now, so they follow view.conf; as many
-	 * whole ones as fit.
-	 */
-	for (h = p->ops->hints; h != NULL && h->act != ACT_NONE; h++) {
-		size_t	len = sb.len;
-
-		if ((key = keymap_first_key(v->km, p->ops->keymap,
-		    h->act)) == -1)
-			continue;
-		if (sb.len > 0)
-			strbuf_addstr(&sb, "  ");
-		key_format_short(&sb, key);
-		strbuf_addf(&sb, " %s", h->label);
-		if (text_width(sb.buf, sb.len) > v->cols - 10) {
-			strbuf_setlen(&sb, len);
-			break;
-		}
-	}
-	draw_str(y, 0, v->cols - 8, sb.buf, theme_style(ROLE_HINT));
-	strbuf_reset(&sb);
-	/* Panes that take text (the form) take ? as text too. */
-	if (p->ops->key == NULL && (key = keymap_first_key(v->km,
-	    p->ops->keymap, ACT_HELP)) != -1) {
-		key_format_short(&sb, key);
-		strbuf_addstr(&sb, " help");
-		draw_str(y, v->cols - (int)sb.len - 1, (int)sb.len, sb.buf,
-		    theme_style(ROLE_HINT));
-	}
-	strbuf_release(&sb);
-}
-
-static void
-draw_too_small(struct view *v)
-{
-	struct strbuf	sb = STRBUF_INIT;
-	int		w;
-
-	strbuf_addf(&sb, "Terminal too small (%dx%d)", v->cols, v->rows);
-	w = text_width(sb.buf, sb.len);
-	draw_str(v->rows / 2 - (v->rows > 1 ? 1 : 0), w < v->cols ?
-	    (v->cols - w) / 2 : 0, v->cols, sb.buf, theme_style(ROLE_ERROR));
-	strbuf_reset(&sb);
-	strbuf_addf(&sb, "need %dx%d", MIN_COLS, MIN_ROWS);
-	w = text_width(sb.buf, sb.len);
-	if (v->rows > 1)
-		draw_str(v->rows / 2, w < v->cols ? (v->cols - w) / 2 : 0,
-		    v->cols, sb.buf, theme_style(ROLE_DEFAULT));
-	strbuf_release(&sb);
-}
-
-static void
-draw_main(struct view *v)
-{
-	struct style	border = theme_style(ROLE_BORDER);
-	int		i;
-
-	if (v->zoom) {
-		pane_draw(v->main[v->focus]);
-		return;
-	}
-	for (i = 0; i < 4; i++)
-		pane_draw(v->main[i]);
-	draw_vline(1, v->models->w, v->rows - 2, border);
-}
-
-static void
-view_draw(struct view *v)
-{
-	struct pane	*p;
-	size_t		 i, first = 0;
-	int		 cy, cx, bh, bw;
-	bool		 cursor = false;
-
-	if (v->external)
-		return;
-	v->dirty = false;
-	layout(v);
-	erase();
-	if (v->too_small) {
-		draw_too_small(v);
-		curs_set(0);
-		refresh();
-		v->draws++;
-		return;
-	}
-	draw_title(v);
-	/* From the last full-screen view up; boxes show what is below. */
-	for (i = v->nstack; i > 0; i--) {
-		if (!v->stack[i - 1]->ops->box) {
-			first = i;
-			break;
-		}
-	}
-	if (first == 0)
-		draw_main(v);
-	for (i = first > 0 ? first - 1 : 0; i < v->nstack; i++) {
-		p = v->stack[i];
-		if (p->ops->box) {
-			bh = v->rows - 4;
-			bw = v->cols - 4;
-			if (p->ops->box_size != NULL)
-				p->ops->box_size(p, &bh, &bw);
-			if (bh > v->rows - 2)
-				bh = v->rows - 2;
-			if (bw > v->cols)
-				bw = v->cols;
-			draw_box((v->rows - bh) / 2, (v->cols - bw) / 2, bh, bw,
-			    theme_style(ROLE_BORDER));
-			pane_place(p, (v->rows - bh) / 2 + 1,
-			    (v->cols - bw) / 2 + 1, bh - 2, bw - 2);
-		}
-		pane_draw(p);
-	}
-	p = view_focus(v);
-	if (v->prompt == NULL && p->ops->cursor_pos != NULL &&
-	    p->ops->cursor_pos(p, &cy, &cx))
-		cursor = true;
-	draw_status(v);
-	if (cursor) {
-		move(cy, cx);
-		curs_set(1);
-	} else if (v->prompt == NULL)
-		curs_set(0);
-	refresh();
-	v->draws++;
-}
-
 void
 view_resize(struct view *v)
 {
@@ -582,7 +389,7 @@ view_resize(struct view *v)
 		resizeterm(rows, cols);
 	v->rows = LINES;
 	v->cols = COLS;
-	layout(v);
+	view_layout(v);
 	clearok(curscr, TRUE);
 	view_dirty(v);
 }
@@ -656,7 +463,7 @@ handle_mouse(struct view *v)
 	if (v->nstack > 0)
 		p = v->stack[v->nstack - 1];
 	else {
-		for (i = 0; i < 4; i++) {
+		for (i = 0; i < MAIN_COUNT; i++) {
 			struct pane	*q = v->main[i];
 
 			if (q->h > 0 && ev.y >= q->y && ev.y < q->y + q->h &&
@@ -664,7 +471,7 @@ handle_mouse(struct view *v)
 				p = q;
 				if (ev.bstate & (BUTTON1_PRESSED |
 				    BUTTON1_CLICKED))
-					v->focus = (int)i;
+					v->focus = (enum main_pane)i;
 				break;
 			}
 		}
@@ -720,7 +527,7 @@ on_input(struct loop_io *io, int fd, short revents, void *arg)
 			handle_mouse(v);
 			continue;
 		}
-		handle_key(v, key);
+		view_key(v, key);
 		if (v->quit)
 			break;
 	}
@@ -762,8 +569,8 @@ dispatch(struct view *v, struct pane *p, enum action act)
 	}
 }
 
-static void
-handle_key(struct view *v, int key)
+void
+view_key(struct view *v, int key)
 {
 	struct pane	*p;
 	struct strbuf	 sb = STRBUF_INIT;
@@ -1096,94 +903,6 @@ load_config(struct view *v)
 	free(path);
 }
 
-static double
-elapsed_ms(const struct timespec *t0)
-{
-	struct timespec	t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
-	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-/* Time key presses: move down the runs and redraw, N times. */
-static void
-bench_keys(struct view *v, int n, double *avg, double *max)
-{
-	struct timespec	t0;
-	double		ms, total = 0;
-	int		i;
-
-	*max = 0;
-	v->focus = 2;
-	for (i = 0; i < n; i++) {
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		/* Mostly down, with pages and both ends of the list. */
-		handle_key(v, i % 50 == 49 ? KEY_SPECIAL + KEY_HOME :
-		    i % 50 == 25 ? KEY_SPECIAL + KEY_END :
-		    i % 10 == 5 ? KEY_SPECIAL + KEY_NPAGE : 'j');
-		view_draw(v);
-		ms = elapsed_ms(&t0);
-		total += ms;
-		if (ms > *max)
-			*max = ms;
-	}
-	*avg = n > 0 ? total / n : 0;
-}
-
-/* What the resident memory is made of (Linux): heap or mapped files. */
-static void
-bench_rss(void)
-{
-	struct strbuf	 sb = STRBUF_INIT;
-	const char	*p;
-
-	if (strbuf_read_file(&sb, "/proc/self/status", NULL) == -1) {
-		strbuf_release(&sb);
-		return;
-	}
-	for (p = sb.buf; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
-		if (*p == '\n')
-			p++;
-		if (strncmp(p, "RssAnon:", 8) == 0 ||
-		    strncmp(p, "RssFile:", 8) == 0)
-			fprintf(stderr, "%.*s\n", (int)strcspn(p, "\n"), p);
-	}
-	strbuf_release(&sb);
-}
-
-/* --bench-follow: how far behind the run the screen is, sampled. */
-static void
-bench_sample_cb(struct loop_timer *t, void *arg)
-{
-	struct view	*v = arg;
-	const char	*text;
-	size_t		 len;
-	double		 stamp, lag;
-	char		*end;
-
-	/* The benchmark's lines start with the time they were written. */
-	if (!output_last_line(v->output, &text, &len) || len == 0)
-		return;
-	stamp = strtod(text, &end);
-	if (end == text || stamp < 1e9)
-		return;
-	lag = (double)now_us() / 1000.0 - stamp * 1000.0;
-	if (lag > v->bench_lag_max)
-		v->bench_lag_max = lag;
-	v->bench_lag_sum += lag;
-	v->bench_samples++;
-}
-
-static void
-bench_stop_cb(struct loop_timer *t, void *arg)
-{
-	struct view	*v = arg;
-
-	v->quit = true;
-	loop_break(v->loop);
-}
-
 static void
 view_free(struct view *v)
 {
@@ -1191,7 +910,7 @@ view_free(struct view *v)
 
 	while (v->nstack > 0)
 		pane_free(v->stack[--v->nstack]);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < MAIN_COUNT; i++)
 		pane_free(v->main[i]);
 	prompt_free(v->prompt);
 	if (v->runs != NULL) {
@@ -1219,8 +938,6 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	struct view	 v;
 	struct timespec	 t0;
 	char		*cause = NULL;
-	double		 first_ms = 0, avg = 0, max = 0, load_ms = 0;
-	size_t		 first_rows = 0;
 	size_t		 i;
 	int		 rc = 0;
 
@@ -1253,11 +970,11 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 
 	v.runs = xcalloc(1, sizeof *v.runs);
 	runlist_init(v.runs, v.idx, v.home->runs, false);
-	v.models = v.main[0] = pane_new(&v, &pane_models_ops, NULL);
-	v.ops = v.main[1] = pane_new(&v, &pane_ops_ops, NULL);
-	v.runs_pane = v.main[2] = pane_new(&v, &pane_runs_ops, NULL);
-	v.output = v.main[3] = pane_new(&v, &pane_output_ops, NULL);
-	v.focus = 2;
+	v.models = v.main[MAIN_MODELS] = pane_new(&v, &pane_models_ops, NULL);
+	v.ops = v.main[MAIN_OPS] = pane_new(&v, &pane_ops_ops, NULL);
+	v.runs_pane = v.main[MAIN_RUNS] = pane_new(&v, &pane_runs_ops, NULL);
+	v.output = v.main[MAIN_OUTPUT] = pane_new(&v, &pane_output_ops, NULL);
+	v.focus = MAIN_RUNS;
 
 	if (setup_terminal(&v) == -1) {
 		const char	*term = getenv("TERM");
@@ -1275,7 +992,7 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	loop_timer_stop(v.kick_timer);
 	view_load_project(&v);
 	if (v.gf == NULL && v.gf_error == NULL)
-		v.focus = 2;
+		v.focus = MAIN_RUNS;
 	if (runlist_load(v.runs, &cause) == -1)
 		view_error_cause(&v, cause);
 	if (opts->run_ids != NULL && opts->run_ids->n > 0) {
@@ -1294,25 +1011,7 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	v.refresh_timer = loop_timer_add(v.loop,
 	    (unsigned)view_settings.refresh_ms, 1, refresh_cb, &v);
 	view_draw(&v);
-	first_ms = elapsed_ms(&t0);
-	first_rows = v.runs->nloaded * 256;
-	if (first_rows > runlist_total(v.runs))
-		first_rows = runlist_total(v.runs);
-	if (opts->bench_keys > 0) {
-		struct timespec	t1;
-
-		/* A filter reads every run once: the worst a key does. */
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		runlist_set_pattern(v.runs, "train|eval", NULL);
-		load_ms = elapsed_ms(&t1);
-		runlist_set_pattern(v.runs, NULL, NULL);
-		bench_keys(&v, opts->bench_keys, &avg, &max);
-	}
-	if (opts->bench_follow > 0) {
-		loop_timer_add(v.loop, (unsigned)opts->bench_follow * 1000, 0,
-		    bench_stop_cb, &v);
-		loop_timer_add(v.loop, 100, 1, bench_sample_cb, &v);
-	}
+	bench_start(&v, &t0);
 	if (!opts->exit_after_draw && opts->bench_keys <= 0) {
 		while (!v.quit) {
 			if (loop_run(v.loop) == -1 && errno != EINTR) {
@@ -1324,29 +1023,7 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	endwin();
 	curses_active = false;
 	warn_set_sink(NULL, NULL);
-	if (opts->exit_after_draw || opts->bench_keys > 0 ||
-	    opts->bench_follow > 0) {
-		struct rusage	ru;
-
-		fprintf(stderr, "first screen: %.1f ms (%zu of %zu runs read)\n",
-		    first_ms, first_rows, runlist_total(v.runs));
-		if (opts->bench_keys > 0) {
-			fprintf(stderr, "first filter (reads every run): "
-			    "%.1f ms\n", load_ms);
-			fprintf(stderr, "key to redraw: %.2f ms average, %.2f ms "
-			    "max (%d keys)\n", avg, max, opts->bench_keys);
-		}
-		if (opts->bench_follow > 0)
-			fprintf(stderr, "follow lag: %.1f ms average, %.1f ms "
-			    "max (%u samples), %llu redraws\n",
-			    v.bench_samples > 0 ? v.bench_lag_sum /
-			    v.bench_samples : 0.0, v.bench_lag_max,
-			    v.bench_samples, (unsigned long long)v.draws);
-		if (getrusage(RUSAGE_SELF, &ru) == 0)
-			fprintf(stderr, "max resident memory: %.1f MB\n",
-			    (double)ru.ru_maxrss / 1024.0);
-		bench_rss();
-	}
+	bench_report(&v);
 	/* Configuration errors deserve to outlive the screen. */
 	for (i = 0; i < v.config_errors.n; i++)
 		fprintf(stderr, "guild: %s\n", v.config_errors.v[i]);

@@ -1,7 +1,8 @@
 /*
- * config.c: view.conf, the key bindings, colours and settings of guild
- * view. The defaults are the text below, parsed by the same code as the
- * user's file, which is read after it and so overrides it line by line.
+ * viewconf.c: view.conf, the key bindings, colours and settings of guild
+ * view. The defaults are ui/view-defaults.conf, compiled in by the build
+ * (view_default_config) and parsed by the same code as the user's file,
+ * which is read after it and so overrides it line by line.
  */
 #include "common.h"
 
@@ -10,12 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "colour.h"
 #include "home.h"
 #include "keymap.h"
 #include "strbuf.h"
-#include "ui.h"
+#include "strvec.h"
 #include "util.h"
 #include "view.h"
+#include "viewconf.h"
 
 struct view_settings view_settings = {
 	.refresh_ms = 1000,
@@ -25,128 +28,6 @@ struct view_settings view_settings = {
 	.plot_style = -1,
 	.mouse = true,
 };
-
-/* guild-view(1) documents this text; keep them together. */
-const char view_default_config[] =
-	"# Keys everywhere\n"
-	"bind generic q quit\n"
-	"bind generic Q quit-now\n"
-	"bind generic <C-c> quit-now\n"
-	"bind generic <Esc> close\n"
-	"bind generic ? help\n"
-	"bind generic <F1> help\n"
-	"bind generic <C-l> redraw\n"
-	"bind generic R refresh\n"
-	"bind generic <F5> refresh\n"
-	"bind generic <C-z> suspend\n"
-	"bind generic <Up> move-up\n"
-	"bind generic k move-up\n"
-	"bind generic <Down> move-down\n"
-	"bind generic j move-down\n"
-	"bind generic <PgUp> page-up\n"
-	"bind generic <C-b> page-up\n"
-	"bind generic <PgDn> page-down\n"
-	"bind generic <C-f> page-down\n"
-	"bind generic <Home> move-first\n"
-	"bind generic g move-first\n"
-	"bind generic <End> move-last\n"
-	"bind generic G move-last\n"
-	"bind generic <Left> scroll-left\n"
-	"bind generic h scroll-left\n"
-	"bind generic <Right> scroll-right\n"
-	"bind generic l scroll-right\n"
-	"bind generic <Tab> next-pane\n"
-	"bind generic <S-Tab> prev-pane\n"
-	"bind generic <Enter> enter\n"
-	"bind generic z zoom\n"
-	"bind generic r run\n"
-	"bind generic S stop\n"
-	"bind generic d delete\n"
-	"bind generic <Del> delete\n"
-	"bind generic T trash\n"
-	"bind generic L label\n"
-	"bind generic t tag\n"
-	"bind generic m mark\n"
-	"bind generic <Space> select\n"
-	"bind generic A select-all\n"
-	"bind generic D diff\n"
-	"bind generic ! shell\n"
-	"bind generic f files\n"
-	"bind generic i info\n"
-	"bind generic c compare\n"
-	"bind generic p plot\n"
-	"bind generic / filter\n"
-	"bind generic : filter-expr\n"
-	"bind generic o filter-op\n"
-	"bind generic n search-next\n"
-	"bind generic N search-prev\n"
-	"bind generic F follow\n"
-	"bind generic w wrap\n"
-	"# Panes and views\n"
-	"bind output / search\n"
-	"bind text / search\n"
-	"bind help / search\n"
-	"bind info / search\n"
-	"bind trash u restore\n"
-	"bind trash d purge\n"
-	"bind trash <Del> purge\n"
-	"bind compare s sort-asc\n"
-	"bind compare S sort-desc\n"
-	"bind compare x hide-column\n"
-	"bind compare <Del> hide-column\n"
-	"bind compare X show-columns\n"
-	"bind compare < column-left\n"
-	"bind compare > column-right\n"
-	"bind compare u skip-unchanged\n"
-	"bind plot <Right> next-scalar\n"
-	"bind plot l next-scalar\n"
-	"bind plot <Left> prev-scalar\n"
-	"bind plot h prev-scalar\n"
-	"bind plot s plot-style\n"
-	"# Colours: color ROLE FOREGROUND BACKGROUND [ATTRIBUTES...]\n"
-	"color title black cyan\n"
-	"color status default default\n"
-	"color error bright-white red bold\n"
-	"color hint default default dim\n"
-	"color prompt yellow default bold\n"
-	"color pane-title cyan default\n"
-	"color pane-title-focus black cyan bold\n"
-	"color border blue default\n"
-	"color cursor black cyan\n"
-	"color cursor-blur default default reverse\n"
-	"color selected yellow default bold\n"
-	"color id blue default\n"
-	"color op default default\n"
-	"color date default default dim\n"
-	"color label magenta default\n"
-	"color tag cyan default\n"
-	"color marked yellow default bold\n"
-	"color running green default bold\n"
-	"color completed default default\n"
-	"color failed red default bold\n"
-	"color terminated yellow default\n"
-	"color pending cyan default\n"
-	"color header cyan default bold\n"
-	"color key yellow default bold\n"
-	"color match black yellow\n"
-	"color dim default default dim\n"
-	"color diff-add green default\n"
-	"color diff-del red default\n"
-	"color diff-hunk cyan default\n"
-	"color axis default default dim\n"
-	"color series-1 green default\n"
-	"color series-2 yellow default\n"
-	"color series-3 cyan default\n"
-	"color series-4 magenta default\n"
-	"color series-5 red default\n"
-	"color series-6 blue default\n"
-	"# Settings: set NAME VALUE\n"
-	"set refresh-ms 1000\n"
-	"set follow-ms 100\n"
-	"set redraw-ms 50\n"
-	"set output-lines 10000\n"
-	"set plot-style auto\n"
-	"set mouse yes\n";
 
 const char *
 view_default_config_text(void)
@@ -277,7 +158,7 @@ parse_color(char **w, int n, const char *file, unsigned line,
 		}
 		attr |= a;
 	}
-	theme_set((enum role)role, fg, bg, attr);
+	role_set_colours((enum role)role, fg, bg, attr);
 }
 
 static int

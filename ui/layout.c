@@ -1,0 +1,241 @@
+/*
+ * layout.c: where the panes go and drawing the whole screen: the title
+ * line, the main panes or the stack of full-screen views and boxes over
+ * them, and the status line (a message, a prompt, or key hints).
+ */
+#include "common.h"
+
+#include <stdlib.h>
+
+#include "display.h"
+#include "guildfile.h"
+#include "home.h"
+#include "keymap.h"
+#include "layout.h"
+#include "pane.h"
+#include "prompt.h"
+#include "runlist.h"
+#include "strbuf.h"
+#include "tui.h"
+#include "util.h"
+
+/* Below this the view says the terminal is too small. */
+#define MIN_COLS	40
+#define MIN_ROWS	10
+
+/*
+ * Layout: the left column (models over operations) and the right one
+ * (runs over output), or the focused pane alone when zoomed.
+ */
+void
+view_layout(struct view *v)
+{
+	int	top = 1, h = v->rows - 2, lw, mh, rh, i;
+
+	v->too_small = v->cols < MIN_COLS || v->rows < MIN_ROWS;
+	for (i = 0; i < MAIN_COUNT; i++)
+		v->main[i]->focused = v->nstack == 0 &&
+		    (enum main_pane)i == v->focus;
+	if (v->too_small)
+		return;
+	for (i = 0; i < (int)v->nstack; i++)
+		pane_place(v->stack[i], top, 0, h, v->cols);
+	if (v->zoom) {
+		for (i = 0; i < MAIN_COUNT; i++)
+			pane_place(v->main[i], 0, 0, 0, 0);
+		pane_place(v->main[v->focus], top, 0, h, v->cols);
+		return;
+	}
+	lw = v->cols / 5;
+	if (lw < 16)
+		lw = 16;
+	if (lw > 32)
+		lw = 32;
+	mh = v->gf != NULL ? (int)v->gf->nmodels + 1 : 3;
+	if (mh < 2)
+		mh = 2;
+	if (mh > h / 3)
+		mh = h / 3;
+	pane_place(v->models, top, 0, mh, lw);
+	pane_place(v->ops, top + mh, 0, h - mh, lw);
+	rh = h * 9 / 20;
+	if (rh < 4)
+		rh = 4;
+	pane_place(v->runs_pane, top, lw + 1, rh, v->cols - lw - 1);
+	pane_place(v->output, top + rh, lw + 1, h - rh, v->cols - lw - 1);
+}
+
+static void
+draw_title(struct view *v)
+{
+	struct style	 st = theme_style(ROLE_TITLE);
+	struct strbuf	 left = STRBUF_INIT, right = STRBUF_INIT;
+	char		*home = path_abbrev_home(v->home->path);
+	char		*cwd = path_abbrev_home(v->cwd);
+	int		 rw;
+
+	draw_fill(0, 0, v->cols, st);
+	strbuf_addstr(&left, "guild view");
+	strbuf_addf(&left, "  %s", cwd);
+	strbuf_addf(&right, "%zu run%s", runlist_total(v->runs),
+	    runlist_total(v->runs) == 1 ? "" : "s");
+	if (runlist_running(v->runs) > 0)
+		strbuf_addf(&right, ", %zu running", runlist_running(v->runs));
+	strbuf_addf(&right, "  %s", home);
+	rw = text_width(right.buf, right.len);
+	if (rw > v->cols / 2)
+		rw = 0;
+	draw_text(0, 1, v->cols - rw - 3, 0, left.buf, left.len, st);
+	if (rw > 0)
+		draw_text(0, v->cols - rw - 1, rw, 0, right.buf, right.len, st);
+	strbuf_release(&left);
+	strbuf_release(&right);
+	free(home);
+	free(cwd);
+}
+
+static void
+draw_status(struct view *v)
+{
+	struct pane		*p = view_focus(v);
+	struct strbuf		 sb = STRBUF_INIT;
+	const struct hint	*h;
+	int			 y = v->rows - 1, key;
+
+	if (v->prompt != NULL) {
+		prompt_draw(v, y, v->cols);
+		return;
+	}
+	draw_fill(y, 0, v->cols, theme_style(ROLE_STATUS));
+	if (v->msg != NULL) {
+		draw_str(y, 0, v->cols, v->msg, theme_style(v->msg_error ?
+		    ROLE_ERROR : ROLE_STATUS));
+		return;
+	}
+	/*
+	 * Hints name the keys bound now, so they follow view.conf; as many
+	 * whole ones as fit.
+	 */
+	for (h = p->ops->hints; h != NULL && h->act != ACT_NONE; h++) {
+		size_t	len = sb.len;
+
+		if ((key = keymap_first_key(v->km, p->ops->keymap,
+		    h->act)) == -1)
+			continue;
+		if (sb.len > 0)
+			strbuf_addstr(&sb, "  ");
+		key_format_short(&sb, key);
+		strbuf_addf(&sb, " %s", h->label);
+		if (text_width(sb.buf, sb.len) > v->cols - 10) {
+			strbuf_setlen(&sb, len);
+			break;
+		}
+	}
+	draw_str(y, 0, v->cols - 8, sb.buf, theme_style(ROLE_HINT));
+	strbuf_reset(&sb);
+	/* Panes that take text (the form) take ? as text too. */
+	if (p->ops->key == NULL && (key = keymap_first_key(v->km,
+	    p->ops->keymap, ACT_HELP)) != -1) {
+		key_format_short(&sb, key);
+		strbuf_addstr(&sb, " help");
+		draw_str(y, v->cols - (int)sb.len - 1, (int)sb.len, sb.buf,
+		    theme_style(ROLE_HINT));
+	}
+	strbuf_release(&sb);
+}
+
+static void
+draw_too_small(struct view *v)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	int		w;
+
+	strbuf_addf(&sb, "Terminal too small (%dx%d)", v->cols, v->rows);
+	w = text_width(sb.buf, sb.len);
+	draw_str(v->rows / 2 - (v->rows > 1 ? 1 : 0), w < v->cols ?
+	    (v->cols - w) / 2 : 0, v->cols, sb.buf, theme_style(ROLE_ERROR));
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "need %dx%d", MIN_COLS, MIN_ROWS);
+	w = text_width(sb.buf, sb.len);
+	if (v->rows > 1)
+		draw_str(v->rows / 2, w < v->cols ? (v->cols - w) / 2 : 0,
+		    v->cols, sb.buf, theme_style(ROLE_DEFAULT));
+	strbuf_release(&sb);
+}
+
+static void
+draw_main(struct view *v)
+{
+	struct style	border = theme_style(ROLE_BORDER);
+	int		i;
+
+	if (v->zoom) {
+		pane_draw(v->main[v->focus]);
+		return;
+	}
+	for (i = 0; i < MAIN_COUNT; i++)
+		pane_draw(v->main[i]);
+	draw_vline(1, v->models->w, v->rows - 2, border);
+}
+
+void
+view_draw(struct view *v)
+{
+	struct pane	*p;
+	size_t		 i, first = 0;
+	int		 cy, cx, bh, bw;
+	bool		 cursor = false;
+
+	if (v->external)
+		return;
+	v->dirty = false;
+	view_layout(v);
+	erase();
+	if (v->too_small) {
+		draw_too_small(v);
+		curs_set(0);
+		refresh();
+		v->draws++;
+		return;
+	}
+	draw_title(v);
+	/* From the last full-screen view up; boxes show what is below. */
+	for (i = v->nstack; i > 0; i--) {
+		if (!v->stack[i - 1]->ops->box) {
+			first = i;
+			break;
+		}
+	}
+	if (first == 0)
+		draw_main(v);
+	for (i = first > 0 ? first - 1 : 0; i < v->nstack; i++) {
+		p = v->stack[i];
+		if (p->ops->box) {
+			bh = v->rows - 4;
+			bw = v->cols - 4;
+			if (p->ops->box_size != NULL)
+				p->ops->box_size(p, &bh, &bw);
+			if (bh > v->rows - 2)
+				bh = v->rows - 2;
+			if (bw > v->cols)
+				bw = v->cols;
+			draw_box((v->rows - bh) / 2, (v->cols - bw) / 2, bh, bw,
+			    theme_style(ROLE_BORDER));
+			pane_place(p, (v->rows - bh) / 2 + 1,
+			    (v->cols - bw) / 2 + 1, bh - 2, bw - 2);
+		}
+		pane_draw(p);
+	}
+	p = view_focus(v);
+	if (v->prompt == NULL && p->ops->cursor_pos != NULL &&
+	    p->ops->cursor_pos(p, &cy, &cx))
+		cursor = true;
+	draw_status(v);
+	if (cursor) {
+		move(cy, cx);
+		curs_set(1);
+	} else if (v->prompt == NULL)
+		curs_set(0);
+	refresh();
+	v->draws++;
+}
