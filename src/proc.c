@@ -783,6 +783,8 @@ proc_spawn(struct loop *loop, const struct proc_spec *spec,
 	return proc_start(loop, spec, hooks, arg, &exec_failed, cause);
 }
 
+const int proc_terminal_signals[] = { SIGINT, SIGQUIT, 0 };
+
 /* A proc_run() in progress. */
 struct proc_wait {
 	struct proc			*proc;

@@ -166,6 +166,12 @@ void		 proc_free(struct proc *);
  */
 int		 proc_run(const struct proc_spec *, const struct proc_hooks *,
 		    void *arg, int *code, char **cause);
+/*
+ * SIGINT and SIGQUIT, 0-terminated: what to ignore, as system(3) does,
+ * while a PROC_INHERIT child has the terminal (its Ctrl-C is for the
+ * child; the caller cleans up after).
+ */
+extern const int proc_terminal_signals[];
 
 /*
  * Become a daemon: fork, start a new session, fork again, so the process
