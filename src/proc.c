@@ -530,6 +530,29 @@ proc_finish(struct proc *p)
 	}
 }
 
+/* What the parent can refuse before forking. */
+static int
+proc_spec_check(const struct proc_spec *spec, char **cause)
+{
+	struct stat	sb;
+
+	if (spec->argv == NULL || spec->argv[0] == NULL ||
+	    spec->argv[0][0] == '\0')
+		return set_cause(cause, "no command to run");
+	if (spec->mode == PROC_PTY && spec->input != NULL)
+		return set_cause(cause, "no input for a pseudo-terminal: use "
+		    "proc_write()");
+	if (spec->cwd != NULL) {
+		if (stat(spec->cwd, &sb) == -1)
+			return set_cause(cause, "%s: %s", spec->cwd,
+			    strerror(errno));
+		if (!S_ISDIR(sb.st_mode))
+			return set_cause(cause, "%s: %s", spec->cwd,
+			    strerror(ENOTDIR));
+	}
+	return 0;
+}
+
 /* The child's side of the descriptors, per mode; *cause set on failure. */
 static int
 proc_setup_fds(const struct proc_spec *spec, struct proc_child *pc,
@@ -625,7 +648,6 @@ proc_start(struct loop *loop, const struct proc_spec *spec,
 {
 	struct proc		*p;
 	struct proc_child	 pc = { .spec = spec, .cands = STRVEC_INIT };
-	struct stat		 sb;
 	sigset_t		 all, old;
 	int			 master = -1, slave = -1, devnull = -1;
 	int			 out[2] = { -1, -1 }, err[2] = { -1, -1 };
@@ -633,27 +655,8 @@ proc_start(struct loop *loop, const struct proc_spec *spec,
 	pid_t			 pid;
 
 	*exec_failed = false;
-	if (spec->argv == NULL || spec->argv[0] == NULL ||
-	    spec->argv[0][0] == '\0') {
-		set_cause(cause, "no command to run");
+	if (proc_spec_check(spec, cause) == -1)
 		return NULL;
-	}
-	if (spec->mode == PROC_PTY && spec->input != NULL) {
-		set_cause(cause, "no input for a pseudo-terminal: use "
-		    "proc_write()");
-		return NULL;
-	}
-	if (spec->cwd != NULL) {
-		if (stat(spec->cwd, &sb) == -1) {
-			set_cause(cause, "%s: %s", spec->cwd, strerror(errno));
-			return NULL;
-		}
-		if (!S_ISDIR(sb.st_mode)) {
-			set_cause(cause, "%s: %s", spec->cwd, strerror(ENOTDIR));
-			return NULL;
-		}
-	}
-
 	pc.errfd = -1;
 	if (proc_setup_fds(spec, &pc, &master, &slave, out, err, in, &devnull,
 	    cause) == -1)
