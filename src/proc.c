@@ -190,9 +190,11 @@ proc_child(struct proc_child *pc)
 		_exit(127);
 	if (pc->ctty != -1 && ioctl(pc->ctty, TIOCSCTTY, 0) == -1)
 		_exit(127);
-	if (dup2(pc->in, STDIN_FILENO) == -1 ||
-	    dup2(pc->out, STDOUT_FILENO) == -1 ||
-	    dup2(pc->err, STDERR_FILENO) == -1)
+	/* Ours are left as they are: PROC_INHERIT works with one closed. */
+	if ((pc->in != STDIN_FILENO && dup2(pc->in, STDIN_FILENO) == -1) ||
+	    (pc->out != STDOUT_FILENO &&
+	    dup2(pc->out, STDOUT_FILENO) == -1) ||
+	    (pc->err != STDERR_FILENO && dup2(pc->err, STDERR_FILENO) == -1))
 		_exit(127);
 	if (pc->errfd != -1 && pc->errfd != STDERR_FILENO + 1) {
 		/* Keep it through the closefrom(), closed by a good exec. */

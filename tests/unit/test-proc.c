@@ -651,7 +651,7 @@ test_run(void)
 	struct strbuf		 out = STRBUF_INIT;
 	struct cap		 c;
 	char			*cause = NULL, *big;
-	int			 code = 0;
+	int			 code = 0, saved_in;
 
 	is_int(run_sh(PROC_PIPES, "echo hi; echo oops >&2", &c), 0,
 	    "run: exit 0");
@@ -710,6 +710,17 @@ test_run(void)
 	ok(run_to_file(&spec, &out, &code, &cause) == 0 && code == 0,
 	    "inherit: null output");
 	is_str(out.buf, "", "inherit: stdout /dev/null");
+
+	/* Our stdin closed: the child runs with it closed too. */
+	spec.argv = pgrp;
+	spec.null_output = false;
+	if ((saved_in = dup(STDIN_FILENO)) == -1)
+		abort();
+	close(STDIN_FILENO);
+	ok(run_to_file(&spec, &out, &code, &cause) == 0 && code == 0,
+	    "inherit: runs with our stdin closed (exit %d)", code);
+	dup2(saved_in, STDIN_FILENO);
+	close(saved_in);
 
 	/* A child that reads nothing does not kill us with SIGPIPE. */
 	big = xmalloc(1 << 20);
