@@ -2,19 +2,19 @@
 #include "common.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "guildfile.h"
 #include "home.h"
+#include "proc.h"
 #include "strbuf.h"
+#include "strvec.h"
 #include "termsafe.h"
 #include "util.h"
 
@@ -793,53 +793,34 @@ cli_table(FILE *f, const char *const *cells, size_t rows, size_t ncols)
 void
 cli_page(const char *text, bool allow_pager)
 {
-	const char	*pager;
-	int		 fds[2], status;
-	pid_t		 pid;
-	size_t		 left = strlen(text);
-	void		(*old)(int);
+	const char		*pager, *argv[] = { "/bin/sh", "-c", NULL, NULL };
+	struct proc_spec	 spec = { .argv = argv, .mode = PROC_INHERIT };
+	struct strvec		 env = STRVEC_INIT;
+	char			*cause = NULL, **e;
+	int			 code;
 
 	text = cli_text(stdout, text);
 	pager = getenv("PAGER");
 	if (pager == NULL || *pager == '\0')
 		pager = "less -FRX";
-	if (!allow_pager || !isatty(STDOUT_FILENO) || strcmp(pager, "cat") == 0 ||
-	    pipe(fds) == -1) {
+	if (!allow_pager || !isatty(STDOUT_FILENO) || strcmp(pager, "cat") == 0) {
 		fputs(text, stdout);
 		return;
 	}
-	fflush(stdout);
-	if ((pid = fork()) == -1) {
-		close(fds[0]);
-		close(fds[1]);
+	argv[2] = pager;
+	for (e = environ; *e != NULL; e++)
+		strvec_push(&env, *e);
+	if (getenv("LESS") == NULL)
+		strvec_setenv(&env, "LESS", "FRX");
+	spec.env = (const char *const *)env.v;
+	spec.input = text;
+	spec.input_len = strlen(text);
+	if (proc_run(&spec, NULL, NULL, &code, &cause) == -1) {
+		/* No pager after all: the text still goes out. */
+		free(cause);
 		fputs(text, stdout);
-		return;
 	}
-	if (pid == 0) {
-		dup2(fds[0], STDIN_FILENO);
-		close(fds[0]);
-		close(fds[1]);
-		if (getenv("LESS") == NULL)
-			setenv("LESS", "FRX", 1);
-		execl("/bin/sh", "sh", "-c", pager, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[0]);
-	old = signal(SIGPIPE, SIG_IGN);
-	while (left > 0) {
-		ssize_t	n = write(fds[1], text, left);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		text += n;
-		left -= (size_t)n;
-	}
-	close(fds[1]);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	signal(SIGPIPE, old);
+	strvec_clear(&env);
 }
 
 bool

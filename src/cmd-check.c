@@ -8,7 +8,6 @@
 
 #include <sys/stat.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 
 #include <ctype.h>
 #include <dirent.h>
@@ -22,7 +21,6 @@
 #include "cli.h"
 #include "cmds.h"
 #include "home.h"
-#include "loop.h"
 #include "proc.h"
 #include "regex.h"
 #include "runner.h"
@@ -231,31 +229,15 @@ version_matches(const char *have_s, const char *req)
 
 /* Children. */
 
-struct capture {
-	struct strbuf	out;
-	int		status;
-	bool		done;
-};
-
 static void
 capture_data(struct proc *p, const char *buf, size_t len, int stream,
     void *arg)
 {
-	struct capture	*c = arg;
+	struct strbuf	*out = arg;
 
 	(void)p;
-	if (stream == 0 && c->out.len < 1024 * 1024)
-		strbuf_add(&c->out, buf, len);
-}
-
-static void
-capture_exit(struct proc *p, int status, void *arg)
-{
-	struct capture	*c = arg;
-
-	(void)p;
-	c->status = status;
-	c->done = true;
+	if (stream == 0 && out->len < 1024 * 1024)
+		strbuf_add(out, buf, len);
 }
 
 /*
@@ -266,25 +248,15 @@ static int
 capture(const char *const *argv, struct strbuf *out)
 {
 	struct proc_spec	 spec = { .argv = argv, .mode = PROC_PIPES };
-	struct proc_hooks	 hooks = { capture_data, capture_exit };
-	struct capture		 c = { STRBUF_INIT, 0, false };
-	struct loop		*loop = loop_new();
-	struct proc		*p;
+	struct proc_hooks	 hooks = { .on_data = capture_data };
 	char			*cause = NULL;
-	int			 rc = -1;
+	int			 code;
 
-	if ((p = proc_spawn(loop, &spec, &hooks, &c, &cause)) != NULL) {
-		while (!c.done && loop_run_once(loop, -1) != -1)
-			;
-		proc_free(p);
-		if (c.done && WIFEXITED(c.status) && WEXITSTATUS(c.status) == 0)
-			rc = 0;
+	if (proc_run(&spec, &hooks, out, &code, &cause) == -1) {
+		free(cause);
+		return -1;
 	}
-	free(cause);
-	loop_free(loop);
-	strbuf_release(out);
-	*out = c.out;
-	return rc;
+	return code == 0 ? 0 : -1;
 }
 
 /* The first group of pattern in s, or NULL. Caller frees. */

@@ -22,18 +22,15 @@
 
 #include <errno.h>
 #include <dirent.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "cmds.h"
 #include "home.h"
-#include "loop.h"
 #include "output.h"
 #include "proc.h"
 #include "run.h"
@@ -322,65 +319,15 @@ config_diff_cmd(const struct guild_home *home)
 	return cmd;
 }
 
-/* Run argv in dir with the terminal; returns its exit status, or -1. */
-static int
-run_command(char *const *argv, const char *dir, char **cause)
-{
-	struct sigaction	 ign, old_int, old_quit;
-	pid_t			 pid;
-	int			 status;
-
-	fflush(stdout);
-	fflush(stderr);
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigemptyset(&ign.sa_mask);
-	/* Ctrl-C is for the diff program (a pager, meld); we clean up after. */
-	sigaction(SIGINT, &ign, &old_int);
-	sigaction(SIGQUIT, &ign, &old_quit);
-	if ((pid = fork()) == -1) {
-		sigaction(SIGINT, &old_int, NULL);
-		sigaction(SIGQUIT, &old_quit, NULL);
-		return set_cause(cause, "fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGQUIT, SIG_DFL);
-		if (chdir(dir) == -1) {
-			fprintf(stderr, "guild: %s: %s\n", cli_field(stderr, dir),
-			    strerror(errno));
-			_exit(127);
-		}
-		execvp(argv[0], argv);
-		fprintf(stderr, "guild: cannot run '%s': %s\n",
-		    cli_field(stderr, argv[0]), strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR) {
-			status = -1;
-			break;
-		}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGQUIT, &old_quit, NULL);
-	if (status == -1)
-		return set_cause(cause, "waitpid: %s", strerror(errno));
-	if (WIFSIGNALED(status))
-		return set_cause(cause, "'%s' was killed by signal %d",
-		    argv[0], WTERMSIG(status));
-	return WEXITSTATUS(status);
-}
-
 /*
- * Run argv in dir with its output read back and shown through cli_text
- * (a diff quotes run files, labels and output: on a terminal their control
- * bytes are shown, not obeyed). Ctrl-C stops it; we clean up after. Its
- * exit status, or -1.
+ * Run argv in dir and wait; its exit status, or -1. Shown: its output is
+ * read back and shown through cli_text (a diff quotes run files, labels
+ * and output: on a terminal their control bytes are shown, not obeyed),
+ * and Ctrl-C is passed on to it. Otherwise it has the terminal (meld,
+ * vimdiff) and Ctrl-C is its own. We clean up after either way.
  */
 struct shown_child {
-	struct proc	*proc;
 	struct strbuf	 pend[2];	/* a UTF-8 character cut by a read */
-	int		 status;
 };
 
 static void
@@ -403,52 +350,24 @@ shown_child_data(struct proc *p, const char *buf, size_t len, int stream,
 	strbuf_release(&out);
 }
 
-static void
-shown_child_exit(struct proc *p, int status, void *arg)
-{
-	struct shown_child	*sc = arg;
-
-	(void)p;
-	sc->status = status;
-}
-
-static void
-shown_child_signal(int signo, void *arg)
-{
-	struct shown_child	*sc = arg;
-
-	if (sc->proc != NULL && !proc_done(sc->proc))
-		proc_kill(sc->proc, signo);
-}
-
 static int
-run_shown(char *const *argv, const char *dir, char **cause)
+run_diff(char *const *argv, const char *dir, bool shown, char **cause)
 {
 	struct shown_child	 sc;
 	struct proc_spec	 spec = {
 		.argv = (const char *const *)argv,
 		.cwd = dir,
-		.mode = PROC_PIPES,
+		.mode = shown ? PROC_PIPES : PROC_INHERIT,
+		.forward = shown ? proc_terminal_signals : NULL,
+		.ignore = shown ? NULL : proc_terminal_signals,
 	};
-	struct proc_hooks	 hooks = {
-		.on_data = shown_child_data,
-		.on_exit = shown_child_exit,
-	};
+	struct proc_hooks	 hooks = { .on_data = shown_child_data };
 	struct strbuf		 out = STRBUF_INIT;
-	struct loop		*loop;
-	int			 i;
+	int			 i, rc, code;
 
-	memset(&sc, 0, sizeof sc);
 	strbuf_init(&sc.pend[0]);
 	strbuf_init(&sc.pend[1]);
-	sc.status = -1;
-	fflush(stdout);
-	fflush(stderr);
-	loop = loop_new();
-	loop_signal(loop, SIGINT, shown_child_signal, &sc);
-	loop_signal(loop, SIGQUIT, shown_child_signal, &sc);
-	if ((sc.proc = proc_spawn(loop, &spec, &hooks, &sc, cause)) != NULL)
-		loop_run(loop);
+	rc = proc_run(&spec, &hooks, &sc, &code, cause);
 	for (i = 0; i < 2; i++) {
 		termsafe_add(&out, sc.pend[i].buf, sc.pend[i].len, 0);
 		fwrite(out.buf, 1, out.len, i == 0 ? stdout : stderr);
@@ -456,16 +375,12 @@ run_shown(char *const *argv, const char *dir, char **cause)
 		strbuf_release(&sc.pend[i]);
 	}
 	strbuf_release(&out);
-	if (sc.proc == NULL) {
-		loop_free(loop);
+	if (rc == -1)
 		return -1;
-	}
-	proc_free(sc.proc);
-	loop_free(loop);
-	if (WIFSIGNALED(sc.status))
+	if (code < 0)
 		return set_cause(cause, "'%s' was killed by signal %d",
-		    argv[0], WTERMSIG(sc.status));
-	return WEXITSTATUS(sc.status);
+		    argv[0], -code);
+	return code;
 }
 
 static int
@@ -622,8 +537,7 @@ cmd_diff_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		else
 			strvec_push(&argv, s[i].label);
 	}
-	st = shown ? run_shown(argv.v, tmp, &cause) :
-	    run_command(argv.v, tmp, &cause);
+	st = run_diff(argv.v, tmp, shown, &cause);
 	if (st == -1)
 		cli_error_cause(cause);
 	else if (st == 127)

@@ -20,12 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "cmds.h"
 #include "output.h"
+#include "proc.h"
 #include "run.h"
 #include "runindex.h"
 #include "runops.h"
@@ -686,33 +686,27 @@ static const struct cmd_option open_options[] = {
 	{ 0 }
 };
 
-/* Run argv (in dir when not NULL) and wait; its exit status. */
+/*
+ * Run argv (in dir when not NULL) with the terminal and wait; our exit
+ * status, as a shell's for it.
+ */
 static int
-run_child(char *const *argv, const char *dir)
+open_program(char *const *argv, const char *dir)
 {
-	pid_t	pid;
-	int	status;
+	struct proc_spec	 spec = {
+		.argv = (const char *const *)argv,
+		.cwd = dir,
+		.mode = PROC_INHERIT,
+		.ignore = proc_terminal_signals,
+	};
+	char			*cause = NULL;
+	int			 code;
 
-	fflush(NULL);
-	if ((pid = fork()) == -1)
-		return cli_error("fork: %s", strerror(errno));
-	if (pid == 0) {
-		if (dir != NULL && chdir(dir) == -1) {
-			fprintf(stderr, "guild: %s: %s\n", cli_field(stderr, dir),
-			    strerror(errno));
-			_exit(127);
-		}
-		execvp(argv[0], argv);
-		fprintf(stderr, "guild: cannot run '%s': %s\n",
-		    cli_field(stderr, argv[0]), strerror(errno));
-		_exit(127);
+	if (proc_run(&spec, NULL, NULL, &code, &cause) == -1) {
+		cli_error_cause(cause);
+		return code;
 	}
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			return cli_error("waitpid: %s", strerror(errno));
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	return proc_shell_status(code);
 }
 
 static int
@@ -782,7 +776,7 @@ cmd_open_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		if (argv.n == 0)
 			rc = cli_error("--shell-cmd: empty command");
 		else
-			rc = run_child(argv.v, dir);
+			rc = open_program(argv.v, dir);
 		free(dir);
 		goto out;
 	}
@@ -798,7 +792,7 @@ cmd_open_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	} else
 		strvec_push(&argv, "xdg-open");
 	strvec_push(&argv, target);
-	rc = run_child(argv.v, NULL);
+	rc = open_program(argv.v, NULL);
 out:
 	strvec_clear(&argv);
 	free(target);

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "batch.h"
@@ -21,6 +20,7 @@
 #include "home.h"
 #include "loop.h"
 #include "output.h"
+#include "proc.h"
 #include "run.h"
 #include "runner.h"
 #include "runsel.h"
@@ -215,7 +215,7 @@ run_foreground(const struct runner_spec *spec, const struct run_plan *plan,
 	if (fg.code == 0)
 		return 0;
 	/* A signal's death becomes the shell's 128 + N. */
-	return fg.code > 0 ? (fg.code > 255 ? 1 : fg.code) : 128 - fg.code;
+	return fg.code > 255 ? 1 : proc_shell_status(fg.code);
 }
 
 static void
@@ -236,46 +236,16 @@ bg_done(int code, void *arg)
 static int
 detach(int *ready)
 {
-	pid_t	pid;
-	int	p[2], fd;
-	char	c;
+	char	*cause = NULL;
+	int	 rc;
 
-	fflush(NULL);
-	if (pipe2(p, O_CLOEXEC) == -1) {
-		cli_error("pipe: %s", strerror(errno));
+	if ((rc = proc_detach(ready, &cause)) == -1) {
+		cli_error_cause(cause);
 		return -1;
 	}
-	if ((pid = fork()) == -1) {
-		close(p[0]);
-		close(p[1]);
-		cli_error("fork: %s", strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		setsid();
-		/* Again, so the supervisor can never regain a terminal. */
-		if ((pid = fork()) != 0)
-			_exit(pid == -1 ? 1 : 0);
-		if ((fd = open("/dev/null", O_RDWR)) != -1) {
-			dup2(fd, STDIN_FILENO);
-			dup2(fd, STDOUT_FILENO);
-			dup2(fd, STDERR_FILENO);
-			if (fd > 2)
-				close(fd);
-		}
+	if (rc == 0)
 		signal(SIGHUP, SIG_IGN);
-		*ready = p[1];
-		return 0;
-	}
-	close(p[1]);
-	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
-		;
-	/* End of file: the supervisor is ready, or gone. */
-	while (read(p[0], &c, 1) == -1 && errno == EINTR)
-		;
-	close(p[0]);
-	return 1;
+	return rc;
 }
 
 static void
@@ -470,14 +440,70 @@ log_stderr(const char *line, void *arg)
 	fprintf(stderr, "%s\n", cli_text(stderr, line));
 }
 
+/*
+ * The pipeline's terminal goes raw for good (each step's guild passes
+ * bytes on to its own step's terminal), and input already ended is
+ * noticed: an end of file typed or sent before that arrives as a NUL (or
+ * ^D) byte, and then the steps get no input at all.
+ */
+static bool
+input_ended(struct term_state *ts)
+{
+	char	buf[256];
+	ssize_t	n, i;
+	int	fl;
+	bool	eof = false;
+
+	if (!isatty(STDIN_FILENO) || term_raw(ts, STDIN_FILENO, NULL) == -1)
+		return false;
+	if ((fl = fcntl(STDIN_FILENO, F_GETFL)) == -1)
+		return false;
+	fcntl(STDIN_FILENO, F_SETFL, fl | O_NONBLOCK);
+	while ((n = read(STDIN_FILENO, buf, sizeof buf)) > 0)
+		for (i = 0; i < n; i++)
+			if (buf[i] == '\0' || buf[i] == '\004')
+				eof = true;
+	fcntl(STDIN_FILENO, F_SETFL, fl);
+	return eof;
+}
+
+/*
+ * A step's guild run, in this terminal: stopping the pipeline (INT, TERM
+ * or HUP to its process) stops the step.
+ */
+static int
+run_step(const char *const *argv, const char *const *env, void *arg)
+{
+	static const int	 forward[] = { SIGINT, SIGTERM, SIGHUP, 0 };
+	const bool		*no_input = arg;
+	struct proc_spec	 spec = {
+		.argv = argv,
+		.env = env,
+		.mode = PROC_INHERIT,
+		.null_input = *no_input,
+		.forward = forward,
+	};
+	char			*cause = NULL;
+	int			 code;
+
+	if (proc_run(&spec, NULL, NULL, &code, &cause) == -1)
+		cli_error_cause(cause);
+	return code;
+}
+
 /* --run-steps: the process of a pipeline run. */
 static int
 run_steps(const char *run_dir)
 {
-	char	*exe = runner_guild_exe(), *cause = NULL;
-	int	 rc;
+	struct steps_hooks	 hooks = { .log = log_stderr, .run = run_step };
+	struct term_state	 ts = TERM_STATE_INIT;
+	char			*exe = runner_guild_exe(), *cause = NULL;
+	bool			 no_input;
+	int			 rc;
 
-	rc = steps_run(run_dir, exe, log_stderr, NULL, &cause);
+	no_input = input_ended(&ts);
+	rc = steps_run(run_dir, exe, &hooks, &no_input, &cause);
+	term_restore(&ts);
 	free(exe);
 	if (cause != NULL)
 		return cli_error_cause(cause);
@@ -486,7 +512,7 @@ run_steps(const char *run_dir)
 		fflush(NULL);
 		signal(-rc, SIG_DFL);
 		raise(-rc);
-		return 128 - rc;
+		return proc_shell_status(rc);
 	}
 	return rc;
 }
@@ -889,8 +915,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 		}
 	} else {
 		rc = batch_loop(&bs, brun, cmd_arg_has(a, OPT_QUIET), false);
-		if (rc < 0)
-			rc = 128 - rc;
+		rc = proc_shell_status(rc);
 	}
 	free(name);
 	run_free(brun);

@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +27,7 @@
 #include "flags.h"
 #include "home.h"
 #include "output.h"
+#include "proc.h"
 #include "run.h"
 #include "runindex.h"
 #include "runops.h"
@@ -2052,10 +2052,14 @@ comment_from_editor(const char *initial, const struct run_rows *rows,
 	const char	*editor, *tmpdir = getenv("TMPDIR");
 	struct strbuf	 sb = STRBUF_INIT, text = STRBUF_INIT;
 	char		*path, *cause = NULL, *cmd, **cells, *table;
-	const char	*p;
+	const char	*p, *argv[] = { "/bin/sh", "-c", NULL, "sh", NULL, NULL };
+	struct proc_spec spec = {
+		.argv = argv,
+		.mode = PROC_INHERIT,
+		.ignore = proc_terminal_signals,
+	};
 	size_t		 i;
-	int		 fd, status;
-	pid_t		 pid;
+	int		 fd, rc, code;
 
 	*out = NULL;
 	if ((editor = getenv("VISUAL")) == NULL || *editor == '\0')
@@ -2095,15 +2099,13 @@ comment_from_editor(const char *initial, const struct run_rows *rows,
 	strbuf_release(&sb);
 
 	cmd = xasprintf("%s \"$1\"", editor);
-	fflush(NULL);
-	if ((pid = fork()) == 0) {
-		execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
-		_exit(127);
-	}
+	argv[2] = cmd;
+	argv[4] = path;
+	rc = proc_run(&spec, NULL, NULL, &code, &cause);
 	free(cmd);
-	while (pid > 0 && waitpid(pid, &status, 0) == -1 && errno == EINTR)
-		;
-	if (pid == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	free(cause);
+	cause = NULL;
+	if (rc == -1 || code != 0) {
 		unlink(path);
 		free(path);
 		return cli_error("the editor (%s) failed", editor);

@@ -17,19 +17,19 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "cmds.h"
 #include "home.h"
+#include "loop.h"
+#include "proc.h"
 #include "run.h"
 #include "runindex.h"
 #include "scalars.h"
@@ -287,24 +287,20 @@ tb_free(struct tb *tb)
 static bool
 python_has_tensorboard(const char *python)
 {
-	pid_t	pid;
-	int	status, fd;
+	const char *const	 argv[] = { python, "-c", "import tensorboard.main",
+				     NULL };
+	struct proc_spec	 spec = {
+		.argv = argv,
+		.mode = PROC_INHERIT,
+		.null_input = true,
+		.null_output = true,
+	};
+	char			*cause = NULL;
+	int			 rc, code;
 
-	if ((pid = fork()) == -1)
-		return false;
-	if (pid == 0) {
-		if ((fd = open("/dev/null", O_RDWR)) != -1) {
-			dup2(fd, STDIN_FILENO);
-			dup2(fd, STDOUT_FILENO);
-			dup2(fd, STDERR_FILENO);
-		}
-		execl(python, python, "-c", "import tensorboard.main", (char *)NULL);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR)
-			return false;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	rc = proc_run(&spec, NULL, NULL, &code, &cause);
+	free(cause);
+	return rc == 0 && code == 0;
 }
 
 /* argv to start TensorBoard with, or false when it is not installed. */
@@ -328,15 +324,6 @@ tensorboard_argv(struct strvec *argv)
 	return false;
 }
 
-static volatile sig_atomic_t	child_pid;
-
-static void
-forward_signal(int sig)
-{
-	if (child_pid > 0)
-		kill((pid_t)child_pid, sig);
-}
-
 static int
 select_runs(struct cmd_ctx *ctx, struct cmd_args *a, struct run_rows *rows)
 {
@@ -349,20 +336,102 @@ select_runs(struct cmd_ctx *ctx, struct cmd_args *a, struct run_rows *rows)
 	return rc;
 }
 
+/* TensorBoard running, the runs refreshed under it. */
+struct tb_wait {
+	struct cmd_ctx	*ctx;
+	struct cmd_args	*a;
+	struct tb	*tb;
+	struct loop	*loop;
+	struct proc	*proc;
+	int		 status;
+};
+
+static void
+tb_exited(struct proc *p, int status, void *arg)
+{
+	struct tb_wait	*w = arg;
+
+	(void)p;
+	w->status = status;
+	loop_break(w->loop);
+}
+
+/*
+ * Ctrl-C reaches TensorBoard from the terminal; we wait for it to exit
+ * and clean up. A TERM or HUP sent to us alone is passed on.
+ */
+static void
+tb_signal(int signo, void *arg)
+{
+	struct tb_wait	*w = arg;
+
+	if (signo != SIGINT && !proc_done(w->proc))
+		proc_kill(w->proc, signo);
+}
+
+static void
+tb_tick(struct loop_timer *t, void *arg)
+{
+	struct tb_wait	*w = arg;
+	struct run_rows	 rows = RUN_ROWS_INIT;
+
+	(void)t;
+	if (select_runs(w->ctx, w->a, &rows) == 0)
+		tb_refresh(w->tb, &rows);
+	run_rows_release(&rows);
+}
+
+/* Run TensorBoard (argv) to its end; our exit status. */
+static int
+tb_serve(struct cmd_ctx *ctx, struct cmd_args *a, struct tb *tb,
+    const struct strvec *argv, unsigned long refresh)
+{
+	struct tb_wait		 w = { .ctx = ctx, .a = a, .tb = tb };
+	struct proc_spec	 spec = {
+		.argv = (const char *const *)argv->v,
+		.mode = PROC_INHERIT,
+		.exec_cause = true,
+	};
+	struct proc_hooks	 hooks = { .on_exit = tb_exited };
+	char			*cause = NULL;
+	int			 code, rc = 1;
+
+	w.loop = loop_new();
+	if (loop_signal(w.loop, SIGINT, tb_signal, &w) == -1 ||
+	    loop_signal(w.loop, SIGTERM, tb_signal, &w) == -1 ||
+	    loop_signal(w.loop, SIGHUP, tb_signal, &w) == -1) {
+		cli_error("signals: %s", strerror(errno));
+		goto out;
+	}
+	if ((w.proc = proc_spawn(w.loop, &spec, &hooks, &w, &cause)) == NULL) {
+		cli_error_cause(cause);
+		goto out;
+	}
+	loop_timer_add(w.loop, refresh > UINT_MAX / 1000 ? UINT_MAX :
+	    (unsigned)refresh * 1000, 1, tb_tick, &w);
+	while (!proc_done(w.proc))
+		if (loop_run(w.loop) == -1 && errno != EINTR) {
+			cli_error("poll: %s", strerror(errno));
+			goto out;
+		}
+	code = proc_exit_code(w.status);
+	rc = code == 0 || code == -SIGINT || code == -SIGTERM ? 0 : 1;
+out:
+	proc_free(w.proc);
+	loop_free(w.loop);
+	return rc;
+}
+
 static int
 cmd_tensorboard_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	struct tb		 tb;
 	struct run_rows		 rows = RUN_ROWS_INIT;
 	struct strvec		 argv = STRVEC_INIT;
-	struct sigaction	 sa, old_int, old_term, old_hup;
-	const struct timespec	 tick = { 0, 200 * 1000 * 1000 };
 	const char		*v, *tmpdir;
 	char			*end;
 	unsigned long		 refresh = 5;
-	uint64_t		 last;
-	pid_t			 pid;
-	int			 rc, status = 0;
+	int			 rc;
 
 	memset(&tb, 0, sizeof tb);
 	if ((v = cmd_arg_value(a, O_REFRESH)) != NULL) {
@@ -416,59 +485,7 @@ cmd_tensorboard_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		    cli_field(stderr, tb.logdir));
 	}
 
-	fflush(stdout);
-	fflush(stderr);
-	/*
-	 * Ctrl-C reaches TensorBoard from the terminal; we wait for it to
-	 * exit and clean up. A TERM or HUP sent to us alone is passed on.
-	 */
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = SIG_IGN;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sa.sa_handler = forward_signal;
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
-	if ((pid = fork()) == -1) {
-		rc = cli_error("fork: %s", strerror(errno));
-		goto restore;
-	}
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		execv(argv.v[0], argv.v);
-		fprintf(stderr, "guild: cannot run %s: %s\n",
-		    cli_field(stderr, argv.v[0]), strerror(errno));
-		_exit(127);
-	}
-	child_pid = pid;
-	last = mono_ms();
-	for (;;) {
-		pid_t	w = waitpid(pid, &status, WNOHANG);
-
-		if (w == pid || (w == -1 && errno != EINTR))
-			break;
-		if (w == 0) {
-			nanosleep(&tick, NULL);
-			if (mono_ms() - last < refresh * 1000)
-				continue;
-			last = mono_ms();
-			if (select_runs(ctx, a, &rows) == 0)
-				tb_refresh(&tb, &rows);
-			run_rows_release(&rows);
-		}
-	}
-	child_pid = 0;
-	if (WIFEXITED(status))
-		rc = WEXITSTATUS(status) == 0 ? 0 : 1;
-	else
-		rc = WTERMSIG(status) == SIGINT || WTERMSIG(status) == SIGTERM ?
-		    0 : 1;
-restore:
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
+	rc = tb_serve(ctx, a, &tb, &argv, refresh);
 out:
 	run_rows_release(&rows);
 	strvec_clear(&argv);

@@ -1,6 +1,7 @@
 /*
- * proc.h: child processes in a pseudo-terminal (or with pipes), driven by
- * the event loop.
+ * proc.h: child processes, the one place guild starts them: in a
+ * pseudo-terminal, with pipes, or on our own terminal; driven by the event
+ * loop (proc_spawn), waited for (proc_run), or detached (proc_detach).
  *
  *	const char *argv[] = { "/bin/sh", "-c", "echo hi; exit 3", NULL };
  *	struct proc_spec spec = { .argv = argv, .rows = 24, .cols = 80 };
@@ -28,6 +29,12 @@
  * is readable, closes its side and finishes anyway.
  *
  * A proc's hooks may call any proc function on it, proc_free() included.
+ *
+ * Exit codes. Inside guild a child's end is one int, its "exit code"
+ * (proc_exit_code): the exit status 0-255, or minus the signal number that
+ * killed it. That is Guild's exit_status for a run, and what every caller
+ * compares and passes on. Only where guild itself exits with a child's
+ * code, as a shell does, does proc_shell_status() turn -N into 128 + N.
  */
 #ifndef GUILD_PROC_H
 #define GUILD_PROC_H
@@ -46,6 +53,12 @@ struct proc;
 enum proc_mode {
 	PROC_PTY,	/* stdin/stdout/stderr on a new pseudo-terminal */
 	PROC_PIPES,	/* stdin /dev/null, stdout and stderr on two pipes */
+	/*
+	 * Our stdin, stdout and stderr, in our session and process group:
+	 * a pager, an editor, a diff program or a pipeline's step that
+	 * takes the terminal (and gets its Ctrl-C) while we wait.
+	 */
+	PROC_INHERIT,
 };
 
 struct proc_spec {
@@ -63,6 +76,32 @@ struct proc_spec {
 	bool			 keep_lf;
 	unsigned		 grace_ms;	/* 0: PROC_GRACE_MS */
 	unsigned		 grace_max_ms;	/* 0: PROC_GRACE_MAX_MS */
+
+	/* PROC_PIPES: stderr on stdout's pipe, in the order written. */
+	bool			 merge_err;
+	/* PROC_INHERIT: stdin, or stdout and stderr, on /dev/null. */
+	bool			 null_input;
+	bool			 null_output;
+	/*
+	 * Not PROC_PTY: stdin is a pipe that is fed these bytes (copied)
+	 * and then closed; a child that stops reading loses the rest.
+	 */
+	const char		*input;
+	size_t			 input_len;
+	/*
+	 * A program that cannot be executed makes proc_spawn() fail with
+	 * "cannot run 'CMD': strerror" (the child reaped) instead of the
+	 * child saying so on its stderr and exiting 127. proc_run() always
+	 * does this.
+	 */
+	bool			 exec_cause;
+	/*
+	 * proc_run() only, each 0-terminated or NULL: signals passed on to
+	 * the child while it runs, and signals we ignore meanwhile (a child
+	 * in PROC_INHERIT mode gets the terminal's Ctrl-C itself).
+	 */
+	const int		*forward;
+	const int		*ignore;
 };
 
 struct proc_hooks {
@@ -82,9 +121,10 @@ struct proc_hooks {
  * line runs under /bin/sh) in spec->cwd with exactly spec->env. The child
  * starts with every signal at its default disposition and unblocked and
  * no descriptor open above 2. If exec fails (or chdir), the child writes
- * "guild: CMD: strerror" to its stderr and exits with status 127. Errors
- * the parent can see (no pty, no fork, cwd not a directory) return NULL
- * with *cause set. Hooks may be NULL; they are copied.
+ * "guild: CMD: strerror" to its stderr and exits with status 127 (unless
+ * spec->exec_cause). Errors the parent can see (no pty, no fork, cwd not
+ * a directory) return NULL with *cause set. Hooks may be NULL; they are
+ * copied. In PROC_INHERIT mode nothing is read: on_exit comes at the reap.
  */
 struct proc	*proc_spawn(struct loop *, const struct proc_spec *,
 		    const struct proc_hooks *, void *arg, char **cause);
@@ -114,9 +154,45 @@ bool		 proc_done(const struct proc *);
 void		 proc_free(struct proc *);
 
 /*
- * Guild's exit_status for a wait status: the exit code, or minus the
- * signal number that killed it.
+ * Run spec's child to its end, blocking the program meanwhile: a
+ * command's own foreground child (a pager, an editor, diff, a pipeline's
+ * step). Our stdout and stderr are flushed first. It uses a loop of its
+ * own, so no other loop may own the signals at the time (the view, which
+ * has one, uses proc_spawn). hooks->on_data gets the output in PROC_PTY
+ * and PROC_PIPES modes; on_exit is not called. Returns 0 with *code its
+ * exit code, or -1 with *cause set if it could not be started; *code is
+ * then 127 if the program could not be executed (a shell's status for
+ * that: "cannot run 'CMD': strerror"), else 1.
+ */
+int		 proc_run(const struct proc_spec *, const struct proc_hooks *,
+		    void *arg, int *code, char **cause);
+/*
+ * SIGINT and SIGQUIT, 0-terminated: what to ignore, as system(3) does,
+ * while a PROC_INHERIT child has the terminal (its Ctrl-C is for the
+ * child; the caller cleans up after).
+ */
+extern const int proc_terminal_signals[];
+
+/*
+ * Become a daemon: fork, start a new session, fork again, so the process
+ * that goes on has no terminal and can never get one; its stdin, stdout
+ * and stderr are /dev/null. Returns 0 in that process, which closes
+ * *ready once it has taken its work over; 1 in the caller, once *ready
+ * is closed (or the daemon is gone); -1 with *cause set. Called before
+ * any loop watches children (it waits for the middle process itself).
+ */
+int		 proc_detach(int *ready, char **cause);
+
+/*
+ * The exit code (Guild's exit_status) for a wait status: the exit
+ * status, or minus the signal number that killed it.
  */
 int		 proc_exit_code(int status);
+/*
+ * The status a shell reports for an exit code: code itself, or 128 + N
+ * for a death by signal N (-N). What guild exits with when it passes a
+ * child's end on.
+ */
+int		 proc_shell_status(int code);
 
 #endif

@@ -3,13 +3,10 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "guildfile.h"
@@ -17,22 +14,8 @@
 #include "steps.h"
 #include "strbuf.h"
 #include "strvec.h"
-#include "term.h"
 #include "util.h"
 #include "value.h"
-
-extern char **environ;
-
-static volatile sig_atomic_t	step_pid;
-
-static void
-forward_signal(int signo)
-{
-	pid_t	pid = (pid_t)step_pid;
-
-	if (pid > 0)
-		kill(pid, signo);
-}
 
 /*
  * ${name} -> the pipeline's flag value; other text as it is. *lead is set
@@ -135,94 +118,6 @@ step_link(const char *link, const char *runs_dir, char **id)
 	return 0;
 }
 
-/*
- * The pipeline's terminal goes raw for good (each step's guild passes
- * bytes on to its own step's terminal), and input already ended is
- * noticed: an end of file typed or sent before that arrives as a NUL (or
- * ^D) byte, and then the steps get no input at all.
- */
-static bool
-input_ended(struct term_state *ts)
-{
-	char	buf[256];
-	ssize_t	n, i;
-	int	fl;
-	bool	eof = false;
-
-	if (!isatty(STDIN_FILENO) || term_raw(ts, STDIN_FILENO, NULL) == -1)
-		return false;
-	if ((fl = fcntl(STDIN_FILENO, F_GETFL)) == -1)
-		return false;
-	fcntl(STDIN_FILENO, F_SETFL, fl | O_NONBLOCK);
-	while ((n = read(STDIN_FILENO, buf, sizeof buf)) > 0)
-		for (i = 0; i < n; i++)
-			if (buf[i] == '\0' || buf[i] == '\004')
-				eof = true;
-	fcntl(STDIN_FILENO, F_SETFL, fl);
-	return eof;
-}
-
-/* Run argv and wait; the exit status as steps_run() returns it. */
-static int
-run_step(char *const *argv, const char *parent_id, bool isolate,
-    bool no_input)
-{
-	struct sigaction	 sa, old_int, old_term, old_hup;
-	pid_t			 pid, w;
-	int			 status;
-
-	fflush(NULL);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = forward_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
-	if ((pid = fork()) == -1) {
-		status = 1;
-		goto out;
-	}
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		if (no_input) {
-			int	fd = open("/dev/null", O_RDONLY);
-
-			if (fd != -1 && fd != STDIN_FILENO) {
-				dup2(fd, STDIN_FILENO);
-				close(fd);
-			}
-		}
-		if (isolate)
-			setenv("GUILD_RUNS_PARENT", parent_id, 1);
-		else
-			unsetenv("GUILD_RUNS_PARENT");
-		execv(argv[0], argv);
-		fprintf(stderr, "guild: %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	step_pid = pid;
-	while ((w = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
-		;
-	step_pid = 0;
-	if (w == -1)
-		status = 1;
-	else if (WIFSIGNALED(status))
-		status = -WTERMSIG(status);
-	else {
-		status = WEXITSTATUS(status);
-		/* guild run exits 128 + N when signal N ended the step. */
-		if (status > 128 && status < 128 + 65)
-			status = -(status - 128);
-	}
-out:
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
-	return status;
-}
-
 /* The project of the pipeline run: $PROJECT_DIR, else its guild.yml's. */
 static char *
 project_dir(const struct run *run)
@@ -242,18 +137,198 @@ project_dir(const struct run *run)
 	return dir;
 }
 
+/* One step of the pipeline, on its way to being run. */
+struct pipeline_step {
+	struct strvec	 words;		/* OP and the words after it */
+	struct strvec	 assigns;	/* its FLAG=VAL arguments */
+	char		*name;		/* its link's name */
+	char		*id;		/* its run's */
+	bool		 isolate;
+	bool		 restart;
+};
+
+static void
+step_release(struct pipeline_step *s)
+{
+	strvec_clear(&s->words);
+	strvec_clear(&s->assigns);
+	free(s->name);
+	free(s->id);
+}
+
+/* Step i's operation, flag assignments and isolation. */
+static int
+step_parse(size_t i, const struct value *st, const struct value *flags,
+    struct pipeline_step *s, char **cause)
+{
+	const struct value	*runv, *sflags, *iso;
+	size_t			 j;
+	int			 n;
+
+	runv = st->type == VALUE_STRING ? st : value_map_get(st, "run");
+	if (runv == NULL || runv->type != VALUE_STRING)
+		return set_cause(cause, "step %zu: missing run", i + 1);
+	n = step_words(i + 1, runv->u.s, flags, &s->words, cause);
+	if (n == -1)
+		return -1;
+	if (s->words.n == 0)
+		return set_cause(cause, "step %zu: empty run", i + 1);
+	sflags = value_map_get(st, "flags");
+	for (j = 0; sflags != NULL && sflags->type == VALUE_MAP &&
+	    j < sflags->u.map.n; j++) {
+		struct strbuf		 v = STRBUF_INIT;
+		const struct value	*fv = sflags->u.map.v[j];
+
+		if (fv->type == VALUE_STRING) {
+			char	*r = resolve_refs(fv->u.s, flags, NULL);
+
+			strbuf_addstr(&v, r);
+			free(r);
+		} else
+			value_format_flag(&v, fv);
+		strvec_pushf(&s->assigns, "%s=%s", sflags->u.map.k[j], v.buf);
+		strbuf_release(&v);
+	}
+	for (j = 1; j < s->words.n; j++)
+		strvec_push(&s->assigns, s->words.v[j]);
+	s->isolate = true;
+	if ((iso = value_map_get(st, "isolate-runs")) != NULL &&
+	    iso->type == VALUE_BOOL)
+		s->isolate = iso->u.b;
+	return 0;
+}
+
+/* The link name: the step's name, else its operation's; made unique. */
+static void
+step_name(const struct value *st, struct pipeline_step *s, struct strvec *names)
+{
+	const struct value	*namev = value_map_get(st, "name");
+	const char		*base;
+	size_t			 j;
+
+	if (namev != NULL && namev->type == VALUE_STRING &&
+	    *namev->u.s != '\0')
+		s->name = xstrdup(namev->u.s);
+	else {
+		base = strrchr(s->words.v[0], ':');
+		s->name = xstrdup(base != NULL ? base + 1 : s->words.v[0]);
+	}
+	for (j = 2; strvec_find(names, s->name) >= 0; j++) {
+		char	*base_name = xstrdup(s->name), *u;
+
+		if ((u = strrchr(base_name, '_')) != NULL && j > 2)
+			*u = '\0';
+		free(s->name);
+		s->name = xasprintf("%s_%zu", base_name, j);
+		free(base_name);
+	}
+	strvec_push(names, s->name);
+}
+
+/* The step's run: the one its link names (a restart), else a new one. */
+static int
+step_run_id(const struct run *run, const char *runs_dir, struct pipeline_step *s,
+    char **cause)
+{
+	char	*link = path_join(run->path, s->name), *target;
+	int	 rc = -1;
+
+	if (step_link(link, runs_dir, &s->id) == -1) {
+		set_cause(cause, "cannot link step %s: %s is in the way",
+		    s->name, link);
+		goto out;
+	}
+	s->restart = s->id != NULL;
+	if (!s->restart) {
+		if ((s->id = run_new_id(cause)) == NULL)
+			goto out;
+		target = xasprintf("../%s", s->id);
+		if (symlink(target, link) == -1) {
+			set_cause(cause, "%s: %s", link, strerror(errno));
+			free(target);
+			goto out;
+		}
+		free(target);
+	}
+	rc = 0;
+out:
+	free(link);
+	return rc;
+}
+
+/* "INFO: [guild] running train: fashion:train lr=0.1" */
+static void
+step_log(const struct pipeline_step *s, const struct guildfile *gf,
+    const struct steps_hooks *hooks, void *arg)
+{
+	struct strbuf	 desc = STRBUF_INIT;
+	struct opdef	*op;
+	char		*opname;
+	size_t		 j;
+
+	op = gf != NULL ? opspec_resolve(gf, s->words.v[0], NULL) : NULL;
+	opname = op != NULL ? opdef_fullname(op) : xstrdup(s->words.v[0]);
+	strbuf_addstr(&desc, s->restart ? s->id : opname);
+	for (j = 0; j < s->assigns.n; j++)
+		strbuf_addf(&desc, " %s", s->assigns.v[j]);
+	log_linef(hooks->log, arg, "INFO: [guild] %s %s: %s",
+	    s->restart ? "restarting" : "running", s->name, desc.buf);
+	strbuf_release(&desc);
+	free(opname);
+}
+
+/*
+ * Run the step's guild run through the hook; its status as steps_run()
+ * returns it.
+ */
+static int
+step_exec(const struct pipeline_step *s, const struct run *run, const char *project,
+    const char *guild_exe, const struct steps_hooks *hooks, void *arg)
+{
+	struct strvec	 argv = STRVEC_INIT, env = STRVEC_INIT;
+	char		**e;
+	int		 code;
+
+	strvec_push(&argv, guild_exe);
+	strvec_push(&argv, "-C");
+	strvec_push(&argv, project);
+	strvec_push(&argv, "run");
+	strvec_push(&argv, "-y");
+	if (s->restart) {
+		strvec_push(&argv, "--restart");
+		strvec_push(&argv, s->id);
+	} else {
+		strvec_push(&argv, "--run-id");
+		strvec_push(&argv, s->id);
+		strvec_push(&argv, s->words.v[0]);
+	}
+	strvec_pushv(&argv, (const char *const *)s->assigns.v);
+	for (e = environ; *e != NULL; e++)
+		if (strncmp(*e, "GUILD_RUNS_PARENT=", 18) != 0)
+			strvec_push(&env, *e);
+	if (s->isolate)
+		strvec_setenv(&env, "GUILD_RUNS_PARENT", run->id);
+	code = hooks->run((const char *const *)argv.v,
+	    (const char *const *)env.v, arg);
+	strvec_clear(&argv);
+	strvec_clear(&env);
+	/* guild run exits 128 + N when signal N ended the step. */
+	if (code > 128 && code < 128 + 65)
+		code = -(code - 128);
+	return code;
+}
+
 int
-steps_run(const char *run_dir, const char *guild_exe, steps_log_fn log,
-    void *arg, char **cause)
+steps_run(const char *run_dir, const char *guild_exe,
+    const struct steps_hooks *hooks, void *arg, char **cause)
 {
 	struct run		*run;
 	struct value		*steps = NULL, *flags = NULL;
 	struct guildfile	*gf = NULL;
 	struct strvec		 names = STRVEC_INIT;
-	struct term_state	 ts = TERM_STATE_INIT;
 	char			*runs_dir = NULL, *project = NULL, *slash;
-	size_t			 i, j;
-	bool			 no_input;
+	char			*gfpath;
+	size_t			 i;
 	int			 rc = 1;
 
 	if ((run = run_open(run_dir, cause)) == NULL)
@@ -265,160 +340,39 @@ steps_run(const char *run_dir, const char *guild_exe, steps_log_fn log,
 		goto out;
 	}
 	run_attr_read(run, "flags", &flags, NULL);
-	no_input = input_ended(&ts);
 	runs_dir = xstrdup(run->path);
 	if ((slash = strrchr(runs_dir, '/')) != NULL)
 		*slash = '\0';
 	project = project_dir(run);
-	{
-		char	*gfpath = path_join(project, "guild.yml");
-
-		/* Only to name the steps' operations as guild does. */
-		gf = guildfile_load(gfpath, NULL);
-		free(gfpath);
-	}
+	/* Only to name the steps' operations as guild does. */
+	gfpath = path_join(project, "guild.yml");
+	gf = guildfile_load(gfpath, NULL);
+	free(gfpath);
 
 	for (i = 0; i < steps->u.list.n; i++) {
-		const struct value	*st = steps->u.list.v[i];
-		const struct value	*runv, *namev, *sflags, *iso;
-		struct strvec		 words = STRVEC_INIT, argv = STRVEC_INIT;
-		struct strvec		 assigns = STRVEC_INIT;
-		struct strbuf		 desc = STRBUF_INIT;
-		struct opdef		*op;
-		char			*name, *link, *id = NULL, *opname;
-		const char		*base;
-		bool			 isolate = true, restart;
-		int			 n;
+		struct pipeline_step	s = {
+			.words = STRVEC_INIT, .assigns = STRVEC_INIT,
+		};
 
-		if (st->type == VALUE_STRING)
-			runv = st;
-		else
-			runv = value_map_get(st, "run");
-		if (runv == NULL || runv->type != VALUE_STRING) {
-			set_cause(cause, "step %zu: missing run", i + 1);
+		if (step_parse(i, steps->u.list.v[i], flags, &s, cause) == -1) {
+			step_release(&s);
+			rc = 1;
 			goto out;
 		}
-		n = step_words(i + 1, runv->u.s, flags, &words, cause);
-		if (n == -1 || words.n == 0) {
-			if (n != -1)
-				set_cause(cause, "step %zu: empty run", i + 1);
-			strvec_clear(&words);
+		step_name(steps->u.list.v[i], &s, &names);
+		if (step_run_id(run, runs_dir, &s, cause) == -1) {
+			step_release(&s);
+			rc = 1;
 			goto out;
 		}
-		sflags = value_map_get(st, "flags");
-		for (j = 0; sflags != NULL && sflags->type == VALUE_MAP &&
-		    j < sflags->u.map.n; j++) {
-			struct strbuf	 v = STRBUF_INIT;
-			const struct value *fv = sflags->u.map.v[j];
-
-			if (fv->type == VALUE_STRING) {
-				char	*r = resolve_refs(fv->u.s, flags, NULL);
-
-				strbuf_addstr(&v, r);
-				free(r);
-			} else
-				value_format_flag(&v, fv);
-			strvec_pushf(&assigns, "%s=%s", sflags->u.map.k[j], v.buf);
-			strbuf_release(&v);
-		}
-		for (j = 1; j < words.n; j++)
-			strvec_push(&assigns, words.v[j]);
-		if ((iso = value_map_get(st, "isolate-runs")) != NULL &&
-		    iso->type == VALUE_BOOL)
-			isolate = iso->u.b;
-
-		/* The link name: the step's name, else its operation's. */
-		namev = value_map_get(st, "name");
-		if (namev != NULL && namev->type == VALUE_STRING &&
-		    *namev->u.s != '\0')
-			name = xstrdup(namev->u.s);
-		else {
-			base = strrchr(words.v[0], ':');
-			name = xstrdup(base != NULL ? base + 1 : words.v[0]);
-		}
-		for (j = 2; strvec_find(&names, name) >= 0; j++) {
-			char	*base_name = xstrdup(name), *u;
-
-			if ((u = strrchr(base_name, '_')) != NULL && j > 2)
-				*u = '\0';
-			free(name);
-			name = xasprintf("%s_%zu", base_name, j);
-			free(base_name);
-		}
-		strvec_push(&names, name);
-
-		link = path_join(run->path, name);
-		if (step_link(link, runs_dir, &id) == -1) {
-			set_cause(cause, "cannot link step %s: %s is in the way",
-			    name, link);
-			free(link);
-			free(name);
-			strvec_clear(&words);
-			strvec_clear(&assigns);
-			goto out;
-		}
-		restart = id != NULL;
-		if (!restart) {
-			char	*target;
-
-			if ((id = run_new_id(cause)) == NULL) {
-				free(link);
-				free(name);
-				strvec_clear(&words);
-				strvec_clear(&assigns);
-				goto out;
-			}
-			target = xasprintf("../%s", id);
-			if (symlink(target, link) == -1) {
-				set_cause(cause, "%s: %s", link, strerror(errno));
-				free(target);
-				free(id);
-				free(link);
-				free(name);
-				strvec_clear(&words);
-				strvec_clear(&assigns);
-				goto out;
-			}
-			free(target);
-		}
-		free(link);
-
-		op = gf != NULL ? opspec_resolve(gf, words.v[0], NULL) : NULL;
-		opname = op != NULL ? opdef_fullname(op) : xstrdup(words.v[0]);
-		strbuf_addstr(&desc, restart ? id : opname);
-		for (j = 0; j < assigns.n; j++)
-			strbuf_addf(&desc, " %s", assigns.v[j]);
-		log_linef(log, arg, "INFO: [guild] %s %s: %s",
-		    restart ? "restarting" : "running", name, desc.buf);
-		strbuf_release(&desc);
-		free(opname);
-
-		strvec_push(&argv, guild_exe);
-		strvec_push(&argv, "-C");
-		strvec_push(&argv, project);
-		strvec_push(&argv, "run");
-		strvec_push(&argv, "-y");
-		if (restart) {
-			strvec_push(&argv, "--restart");
-			strvec_push(&argv, id);
-		} else {
-			strvec_push(&argv, "--run-id");
-			strvec_push(&argv, id);
-			strvec_push(&argv, words.v[0]);
-		}
-		strvec_pushv(&argv, (const char *const *)assigns.v);
-		rc = run_step(argv.v, run->id, isolate, no_input);
-		strvec_clear(&argv);
-		strvec_clear(&assigns);
-		strvec_clear(&words);
-		free(id);
-		free(name);
+		step_log(&s, gf, hooks, arg);
+		rc = step_exec(&s, run, project, guild_exe, hooks, arg);
+		step_release(&s);
 		if (rc != 0)
 			goto out;
 	}
 	rc = 0;
 out:
-	term_restore(&ts);
 	guildfile_free(gf);
 	strvec_clear(&names);
 	free(project);

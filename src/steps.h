@@ -29,16 +29,32 @@
 typedef void (*steps_log_fn)(const char *line, void *arg);
 
 /*
- * Run the steps of the pipeline run in run_dir with the guild program
- * guild_exe, waiting for each (blocking: this is the pipeline's own
- * process). Returns what the pipeline's exit status should be: 0, the
- * failed step's exit status, or -SIGNO when a step was ended by a signal
- * (the caller then dies of that signal, so the pipeline is terminated
- * too). When the pipeline cannot run at all (no steps attr, a step that
- * is not "OP [FLAG=VAL...]", a step link in the way) *cause is set and
- * the result is 1.
+ * What the pipeline's process does for steps_run(): the core decides what
+ * to run; the command that owns the process runs it (its terminal, its
+ * signals, its stdin).
  */
-int	steps_run(const char *run_dir, const char *guild_exe, steps_log_fn,
-	    void *arg, char **cause);
+struct steps_hooks {
+	/* A progress line. NULL: none. */
+	steps_log_fn	 log;
+	/*
+	 * Run argv (`guild -C PROJECT run -y ...`) with exactly env, and
+	 * wait: its exit code as proc.h defines it (minus the signal that
+	 * killed it). Never NULL.
+	 */
+	int		(*run)(const char *const *argv, const char *const *env,
+			    void *arg);
+};
+
+/*
+ * Run the steps of the pipeline run in run_dir with the guild program
+ * guild_exe, one after the other through hooks->run. Returns what the
+ * pipeline's exit status should be: 0, the failed step's exit status, or
+ * -SIGNO when a step was ended by a signal (the caller then dies of that
+ * signal, so the pipeline is terminated too). When the pipeline cannot
+ * run at all (no steps attr, a step that is not "OP [FLAG=VAL...]", a
+ * step link in the way) *cause is set and the result is 1.
+ */
+int	steps_run(const char *run_dir, const char *guild_exe,
+	    const struct steps_hooks *, void *arg, char **cause);
 
 #endif

@@ -1,8 +1,9 @@
 #!/bin/sh
 # check-layering.sh: the core library (src/) and the unit tests never touch
 # curses. Only ui/ may, so that the core stays usable and testable without
-# a terminal. Each library is wrapped by one file, and what a library
-# exports is used outside the file that defines it.
+# a terminal. Each library is wrapped by one file, what a library exports
+# is used outside the file that defines it, and only src/proc.c starts
+# processes.
 
 . "${top_srcdir:-$(dirname "$0")/..}/tests/lib.sh"
 : "${top_builddir:=.}"
@@ -39,6 +40,36 @@ only_in yaml.h src/yamlnode.c
 only_in sqlite3.h src/runindex.c
 only_in pcre2.h src/regex.c
 only_in archive.h src/runarchive.c
+
+# Every child process starts through src/proc.c (one set of child-side
+# hygiene, one exit-code convention): no other file forks or execs. In the
+# sources (comment lines aside) and in the objects, whatever their names.
+SPAWN_CALLS='fork|vfork|forkpty|posix_spawnp?|execl|execlp|execle|execv|execvp|execvpe|execve|fexecve|execveat|system|popen|daemon'
+hits=$(grep -nE "(^|[^[:alnum:]_.>])($SPAWN_CALLS)[[:space:]]*\(" \
+    "$top_srcdir"/src/*.[ch] "$top_srcdir"/ui/*.[ch] 2>/dev/null |
+    grep -vE '^[^:]*:[0-9]+:[[:space:]]*(/?\*|//)' |
+    grep -v "^$top_srcdir/src/proc\.c:")
+if [ -z "$hits" ]; then
+	pass "no file but src/proc.c starts a process"
+else
+	fail "no file but src/proc.c starts a process" "$hits"
+fi
+objs=$(ls "$top_builddir"/src/*.o "$top_builddir"/ui/*.o 2>/dev/null)
+if [ -z "$objs" ]; then
+	skip "no object but proc's calls fork or exec" "nothing built"
+elif ! undefined=$($NM -A -u $objs 2>&1); then
+	fail "no object but proc's calls fork or exec" "$NM -u failed:" \
+	    "$undefined"
+else
+	bad=$(printf '%s\n' "$undefined" |
+	    grep -E "[[:space:]]U[[:space:]]+($SPAWN_CALLS)(@.*)?\$" |
+	    grep -vE '(^|/)([^/]*-)?proc\.o:')
+	if [ -z "$bad" ]; then
+		pass "no object but proc's calls fork or exec"
+	else
+		fail "no object but proc's calls fork or exec" "$bad"
+	fi
+fi
 
 lib=$top_builddir/src/libguild.a
 if [ ! -f "$lib" ]; then

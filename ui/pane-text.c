@@ -392,7 +392,7 @@ diff_next(struct view *v, int status, const char *out, void *arg)
 	const char	*args[10];
 
 	if (out != NULL) {
-		if (status > 1) {
+		if (status > 1 || status < 0) {
 			view_error(v, "diff failed: %s", out);
 			diff_job_free(j);
 			return;

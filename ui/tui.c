@@ -17,14 +17,12 @@
 #include "common.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <langinfo.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,6 +42,7 @@
 #include "pane-output.h"
 #include "pane-runs.h"
 #include "pane.h"
+#include "proc.h"
 #include "prompt.h"
 #include "run.h"
 #include "runindex.h"
@@ -598,34 +597,19 @@ view_key(struct view *v, int key)
 	dispatch(v, p, act);
 }
 
-/* Children: default signals, the mask cleared, no inherited fds. */
-static void
-child_setup(void)
-{
-	sigset_t	set;
-	int		sig, fd;
-
-	for (sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			signal(sig, SIG_DFL);
-	sigemptyset(&set);
-	sigprocmask(SIG_SETMASK, &set, NULL);
-	for (fd = 3; fd < 1024; fd++)
-		close(fd);
-}
-
 struct external {
 	struct view	*v;
 	bool		 wait_key;
 };
 
 static void
-external_done(pid_t pid, int status, void *arg)
+external_done(struct proc *p, int status, void *arg)
 {
 	struct external	*ext = arg;
 	struct view	*v = ext->v;
 	char		 c;
 
+	proc_free(p);
 	if (ext->wait_key) {
 		fputs("\n[Press Enter to return to guild view]", stdout);
 		fflush(stdout);
@@ -640,7 +624,7 @@ external_done(pid_t pid, int status, void *arg)
 	flushinp();
 	clearok(curscr, TRUE);
 	view_resize(v);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+	if (proc_exit_code(status) == 127)
 		view_error(v, "Could not start the program (exit status 127)");
 	view_draw(v);
 }
@@ -649,53 +633,34 @@ void
 view_external(struct view *v, const char *dir, const char *const *argv,
     bool wait_key)
 {
-	struct external	*ext;
-	sigset_t	 all, old;
-	pid_t		 pid;
+	struct external		*ext;
+	struct proc_spec	 spec = {
+		.argv = argv,
+		.cwd = dir,
+		.mode = PROC_INHERIT,
+	};
+	struct proc_hooks	 hooks = { .on_exit = external_done };
+	char			*cause = NULL;
 
-	def_prog_mode();
-	endwin();
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &old);
-	if ((pid = fork()) == -1) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		reset_prog_mode();
-		view_error(v, "fork: %s", strerror(errno));
-		return;
-	}
-	if (pid == 0) {
-		child_setup();
-		if (dir != NULL && chdir(dir) == -1) {
-			fprintf(stderr, "guild: %s: %s\n", dir, strerror(errno));
-			_exit(127);
-		}
-		execvp(argv[0], (char *const *)argv);
-		fprintf(stderr, "guild: %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
 	ext = xcalloc(1, sizeof *ext);
 	ext->v = v;
 	ext->wait_key = wait_key;
+	def_prog_mode();
+	endwin();
+	if (proc_spawn(v->loop, &spec, &hooks, ext, &cause) == NULL) {
+		free(ext);
+		reset_prog_mode();
+		view_error(v, "%s", cause);
+		free(cause);
+		return;
+	}
 	v->external = true;
 	loop_io_set(v->in_io, 0);
-	if (loop_child_add(v->loop, pid, external_done, ext) == NULL) {
-		/* Without the loop's reaping there is only waiting here. */
-		int	status = 0;
-
-		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-			;
-		external_done(pid, status, ext);
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 struct spawn {
 	struct view	*v;
-	int		 fd;
-	struct loop_io	*io;
 	struct strbuf	 out;
-	bool		 eof, exited;
-	int		 status;
 	void		(*done)(struct view *, int, const char *, void *);
 	void		*arg;
 };
@@ -710,55 +675,34 @@ cooked_to_strbuf(const struct output_line *line, void *arg)
 }
 
 static void
-spawn_finish(struct spawn *s)
+spawn_data(struct proc *p, const char *buf, size_t len, int stream,
+    void *arg)
 {
+	struct spawn	*s = arg;
+
+	(void)p;
+	(void)stream;
+	if (s->out.len < SPAWN_OUTPUT_MAX)
+		strbuf_add(&s->out, buf, len);
+}
+
+static void
+spawn_exited(struct proc *p, int status, void *arg)
+{
+	struct spawn		*s = arg;
 	struct output_cooker	*ck;
 	struct strbuf		 text = STRBUF_INIT;
 
-	if (!s->eof || !s->exited)
-		return;
+	proc_free(p);
 	/* Even our own messages pass through the cooker. */
 	ck = output_cooker_new(cooked_to_strbuf, &text);
 	output_cooker_feed(ck, s->out.buf, s->out.len);
 	output_cooker_finish(ck);
 	output_cooker_free(ck);
-	s->done(s->v, s->status, text.buf, s->arg);
+	s->done(s->v, proc_exit_code(status), text.buf, s->arg);
 	strbuf_release(&text);
 	strbuf_release(&s->out);
 	free(s);
-}
-
-static void
-spawn_read(struct loop_io *io, int fd, short revents, void *arg)
-{
-	struct spawn	*s = arg;
-	char		 buf[16384];
-	ssize_t		 n;
-
-	n = read(fd, buf, sizeof buf);
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return;
-	if (n > 0) {
-		if (s->out.len < SPAWN_OUTPUT_MAX)
-			strbuf_add(&s->out, buf, (size_t)n);
-		return;
-	}
-	loop_io_del(s->io);
-	s->io = NULL;
-	close(s->fd);
-	s->eof = true;
-	spawn_finish(s);
-}
-
-static void
-spawn_exited(pid_t pid, int status, void *arg)
-{
-	struct spawn	*s = arg;
-
-	s->exited = true;
-	s->status = WIFEXITED(status) ? WEXITSTATUS(status) :
-	    128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-	spawn_finish(s);
 }
 
 void
@@ -777,50 +721,29 @@ void
 view_spawn(struct view *v, const char *const *argv, spawn_done_cb done,
     void *arg)
 {
-	struct spawn	*s;
-	sigset_t	 all, old;
-	pid_t		 pid;
-	int		 fds[2], null;
+	struct spawn		*s;
+	struct proc_spec	 spec = {
+		.argv = argv,
+		.mode = PROC_PIPES,
+		.merge_err = true,
+	};
+	struct proc_hooks	 hooks = {
+		.on_data = spawn_data,
+		.on_exit = spawn_exited,
+	};
+	char			*cause = NULL;
 
-	if (pipe2(fds, O_CLOEXEC) == -1) {
-		view_error(v, "pipe: %s", strerror(errno));
-		return;
-	}
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &old);
-	if ((pid = fork()) == -1) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		view_error(v, "fork: %s", strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return;
-	}
-	if (pid == 0) {
-		if ((null = open("/dev/null", O_RDWR)) != -1)
-			dup2(null, STDIN_FILENO);
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(fds[1], STDERR_FILENO);
-		child_setup();
-		execvp(argv[0], (char *const *)argv);
-		fprintf(stderr, "guild: %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(fds[1]);
 	s = xcalloc(1, sizeof *s);
 	s->v = v;
-	s->fd = fds[0];
 	strbuf_init(&s->out);
 	s->done = done;
 	s->arg = arg;
-	s->io = loop_io_add(v->loop, fds[0], LOOP_READ, spawn_read, s);
-	if (loop_child_add(v->loop, pid, spawn_exited, s) == NULL) {
-		int	status = 0;
-
-		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-			;
-		spawn_exited(pid, status, s);
+	if (proc_spawn(v->loop, &spec, &hooks, s, &cause) == NULL) {
+		view_error(v, "%s", cause);
+		free(cause);
+		strbuf_release(&s->out);
+		free(s);
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 static char *

@@ -145,7 +145,8 @@ void		 view_external(struct view *, const char *dir,
 		    const char *const *argv, bool wait_key);
 /*
  * Run a program (argv[0] found in PATH) in the background, collecting
- * its output; done() gets the exit status and the cooked output.
+ * its output; done() gets the exit code (proc.h: minus the signal that
+ * killed it) and the cooked output, stdout and stderr as written.
  */
 typedef void	(*spawn_done_cb)(struct view *, int status, const char *out,
 		    void *arg);

@@ -245,6 +245,11 @@ expect_exact "open: --cmd and --shell" - 1 -- guild open -c true --shell <<'EOF'
 guild: --cmd and --shell cannot both be used
 EOF
 ok "open returns the command's status" sh -c '! "$GUILD" open -c false'
+expect_exact "open: a signal's end as a shell says it" - 143 -- guild open -c "sh -c 'kill -TERM \$\$' sh" <<'EOF'
+EOF
+expect_exact "open: a missing program exits 127" - 127 -- guild open -c no-such-program-xyz <<'EOF'
+guild: cannot run 'no-such-program-xyz': No such file or directory
+EOF
 
 # select
 expect_exact "select: the newest run's id" - -- guild select <<'EOF'

@@ -556,6 +556,245 @@ test_free_early(struct loop *loop)
 }
 
 static void
+test_merge_err(struct loop *loop)
+{
+	const char *const	argv[] = { "/bin/sh", "-c",
+				    "echo a; echo b >&2; echo c", NULL };
+	struct proc_spec	spec = {
+		.argv = argv, .mode = PROC_PIPES, .merge_err = true,
+	};
+	struct cap		c;
+	char			*cause = NULL;
+
+	cap_init(&c);
+	c.p = proc_spawn(loop, &spec, &hooks, &c, &cause);
+	ok(c.p != NULL, "merge_err spawned");
+	ok(run_until(loop, &c.done), "merge_err: finished");
+	is_str(c.out[0].buf, "a\nb\nc\n", "stderr joins stdout in order");
+	is_str(c.out[1].buf, "", "nothing as stream 1");
+	proc_free(c.p);
+	cap_release(&c);
+	free(cause);
+}
+
+static void
+cap_data(struct proc *p, const char *buf, size_t len, int stream, void *arg)
+{
+	struct cap	*c = arg;
+
+	(void)p;
+	strbuf_add(&c->out[stream], buf, len);
+}
+
+static const struct proc_hooks run_hooks = { .on_data = cap_data };
+
+/* proc_run() of "sh -c script" in mode; its exit code, or -1000. */
+static int
+run_sh(enum proc_mode mode, const char *script, struct cap *c)
+{
+	const char *const	 argv[] = { "/bin/sh", "-c", script, NULL };
+	struct proc_spec	 spec = { .argv = argv, .mode = mode };
+	char			*cause = NULL;
+	int			 code;
+
+	cap_init(c);
+	if (proc_run(&spec, &run_hooks, c, &code, &cause) == -1) {
+		diag("proc_run: %s", cause);
+		free(cause);
+		return -1000;
+	}
+	return code;
+}
+
+/* Run spec with our stdout going to a file; that file's text in *out. */
+static int
+run_to_file(const struct proc_spec *spec, struct strbuf *out, int *code,
+    char **cause)
+{
+	char	 path[] = "/tmp/test-proc-out.XXXXXX";
+	int	 fd, saved, rc;
+
+	fflush(stdout);
+	if ((fd = mkstemp(path)) == -1 || (saved = dup(STDOUT_FILENO)) == -1)
+		abort();
+	dup2(fd, STDOUT_FILENO);
+	close(fd);
+	rc = proc_run(spec, NULL, NULL, code, cause);
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	strbuf_reset(out);
+	if (strbuf_read_file(out, path, NULL) == -1)
+		abort();
+	unlink(path);
+	return rc;
+}
+
+/* proc_run(): waited for, with its own loop; no other loop may be alive. */
+static void
+test_run(void)
+{
+	const char *const	 bad[] = { "/nonexistent/cmd", NULL };
+	const char *const	 cat[] = { "cat", NULL };
+	const char *const	 quit[] = { "/bin/sh", "-c", "exit 4", NULL };
+	const char *const	 pgrp[] = { "/bin/sh", "-c",
+				     "read a b c d e rest < /proc/$$/stat; "
+				     "echo $e", NULL };
+	const char *const	 fwd[] = { "/bin/sh", "-c",
+				     "trap 'echo got; exit 7' USR1; "
+				     "kill -USR1 $PPID; "
+				     "while :; do sleep 0.01; done", NULL };
+	const char *const	 ign[] = { "/bin/sh", "-c",
+				     "kill -USR2 $PPID; exit 5", NULL };
+	const int		 usr1[] = { SIGUSR1, 0 };
+	const int		 usr2[] = { SIGUSR2, 0 };
+	struct proc_spec	 spec;
+	struct strbuf		 out = STRBUF_INIT;
+	struct cap		 c;
+	char			*cause = NULL, *big;
+	int			 code = 0, saved_in;
+
+	is_int(run_sh(PROC_PIPES, "echo hi; echo oops >&2", &c), 0,
+	    "run: exit 0");
+	is_str(c.out[0].buf, "hi\n", "run: stdout to on_data");
+	is_str(c.out[1].buf, "oops\n", "run: stderr to on_data");
+	cap_release(&c);
+	is_int(run_sh(PROC_PIPES, "exit 3", &c), 3, "run: exit code 3");
+	cap_release(&c);
+	is_int(run_sh(PROC_PTY, "echo tty; kill -TERM $$", &c), -SIGTERM,
+	    "run: a death by SIGTERM is -15");
+	is_str(c.out[0].buf, "tty\r\n", "run in a pty: its output");
+	cap_release(&c);
+	is_int(proc_shell_status(-SIGTERM), 128 + SIGTERM,
+	    "shell status of -15 is 143");
+	is_int(proc_shell_status(3), 3, "shell status of 3 is 3");
+	is_int(proc_shell_status(0), 0, "shell status of 0 is 0");
+
+	memset(&spec, 0, sizeof spec);
+	spec.argv = bad;
+	spec.mode = PROC_INHERIT;
+	ok(proc_run(&spec, NULL, NULL, &code, &cause) == -1,
+	    "run: exec failure fails");
+	is_str(cause, "cannot run '/nonexistent/cmd': No such file or "
+	    "directory", "run: the parent says why");
+	is_int(code, 127, "run: code 127 for a program not run");
+	free(cause);
+	cause = NULL;
+	spec.cwd = "/nonexistent";
+	spec.argv = cat;
+	ok(proc_run(&spec, NULL, NULL, &code, &cause) == -1 && code == 1,
+	    "run: a bad cwd fails with code 1");
+	free(cause);
+	cause = NULL;
+
+	/* PROC_INHERIT: our stdout, our process group, stdin as asked. */
+	memset(&spec, 0, sizeof spec);
+	spec.argv = cat;
+	spec.mode = PROC_INHERIT;
+	spec.input = "fed\nlines\n";
+	spec.input_len = 10;
+	ok(run_to_file(&spec, &out, &code, &cause) == 0 && code == 0,
+	    "inherit: cat ran");
+	is_str(out.buf, "fed\nlines\n", "inherit: input fed, output ours");
+	spec.input = NULL;
+	spec.null_input = true;
+	ok(run_to_file(&spec, &out, &code, &cause) == 0 && code == 0,
+	    "inherit: null input");
+	is_str(out.buf, "", "inherit: stdin /dev/null");
+	spec.argv = pgrp;
+	spec.null_input = false;
+	ok(run_to_file(&spec, &out, &code, &cause) == 0,
+	    "inherit: reads its process group");
+	ok(atol(out.buf) == (long)getpgrp(), "inherit: in our process group "
+	    "(%ld, ours %ld)", atol(out.buf), (long)getpgrp());
+	spec.null_output = true;
+	ok(run_to_file(&spec, &out, &code, &cause) == 0 && code == 0,
+	    "inherit: null output");
+	is_str(out.buf, "", "inherit: stdout /dev/null");
+
+	/* Our stdin closed: the child runs with it closed too. */
+	spec.argv = pgrp;
+	spec.null_output = false;
+	if ((saved_in = dup(STDIN_FILENO)) == -1)
+		abort();
+	close(STDIN_FILENO);
+	ok(run_to_file(&spec, &out, &code, &cause) == 0 && code == 0,
+	    "inherit: runs with our stdin closed (exit %d)", code);
+	dup2(saved_in, STDIN_FILENO);
+	close(saved_in);
+
+	/* A child that reads nothing does not kill us with SIGPIPE. */
+	big = xmalloc(1 << 20);
+	memset(big, 'x', 1 << 20);
+	spec.argv = quit;
+	spec.null_output = false;
+	spec.input = big;
+	spec.input_len = 1 << 20;
+	signal(SIGPIPE, SIG_DFL);
+	ok(proc_run(&spec, NULL, NULL, &code, &cause) == 0 && code == 4,
+	    "inherit: unread input is dropped (exit %d)", code);
+	signal(SIGPIPE, SIG_IGN);
+	free(big);
+
+	/* Signals passed on, and ignored, while waiting. */
+	memset(&spec, 0, sizeof spec);
+	spec.argv = fwd;
+	spec.mode = PROC_PIPES;
+	spec.forward = usr1;
+	cap_init(&c);
+	ok(proc_run(&spec, &run_hooks, &c, &code, &cause) == 0,
+	    "forward: ran");
+	is_int(code, 7, "forward: SIGUSR1 reached the child");
+	is_str(c.out[0].buf, "got\n", "forward: its trap ran");
+	cap_release(&c);
+	spec.argv = ign;
+	spec.forward = NULL;
+	spec.ignore = usr2;
+	ok(proc_run(&spec, NULL, NULL, &code, &cause) == 0 && code == 5,
+	    "ignore: SIGUSR2 to us while waiting is harmless");
+	strbuf_release(&out);
+	free(cause);
+}
+
+/* proc_detach(): a daemon in a session of its own, no terminal. */
+static void
+test_detach(void)
+{
+	char	 dir[] = "/tmp/test-proc-detach.XXXXXX";
+	char	*file, *cause = NULL;
+	struct strbuf sb = STRBUF_INIT;
+	long	 pid, sid;
+	int	 ready, rc;
+
+	if (mkdtemp(dir) == NULL)
+		abort();
+	file = xasprintf("%s/info", dir);
+	rc = proc_detach(&ready, &cause);
+	if (rc == 0) {
+		char	*s, link[64] = "";
+
+		if (readlink("/proc/self/fd/0", link, sizeof link - 1) == -1)
+			link[0] = '\0';
+		s = xasprintf("%ld %ld %s\n", (long)getpid(),
+		    (long)getsid(0), link);
+		write_file_atomic(file, s, strlen(s), NULL);
+		close(ready);
+		_exit(0);
+	}
+	ok(rc == 1, "detach: back in the caller");
+	ok(strbuf_read_file(&sb, file, NULL) == 0,
+	    "detach: the daemon was ready first");
+	ok(sscanf(sb.buf, "%ld %ld", &pid, &sid) == 2, "detach: %s", sb.buf);
+	ok(sid != (long)getsid(0), "detach: a session of its own");
+	ok(pid != sid, "detach: not its leader (no terminal ever)");
+	ok(strstr(sb.buf, " /dev/null\n") != NULL, "detach: stdin /dev/null");
+	unlink(file);
+	rmdir(dir);
+	free(file);
+	free(cause);
+	strbuf_release(&sb);
+}
+
+static void
 test_term(void)
 {
 	struct term_state	 ts = TERM_STATE_INIT;
@@ -613,7 +852,10 @@ main(void)
 	test_many(loop);
 	test_pipes(loop);
 	test_free_early(loop);
+	test_merge_err(loop);
 	test_term();
 	loop_free(loop);
+	test_run();
+	test_detach();
 	return done_testing();
 }
