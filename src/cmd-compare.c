@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "format.h"
 #include "home.h"
 #include "run.h"
 #include "runindex.h"
@@ -325,41 +326,25 @@ attr_value(const struct run_row *row, const char *name)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	struct value	*v;
-	int64_t		 end, secs;
 
 	if (strcmp(name, "run") == 0 || strcmp(name, "short_id") == 0)
 		return value_string_n(row->id, RUN_SHORT_ID_LEN);
 	if (strcmp(name, "id") == 0)
 		return value_string(row->id);
 	if (strcmp(name, "operation") == 0) {
-		char	*op = cmd_runs_op_desc(row);
+		char	*op = format_op_str(row);
 
 		v = value_string(op);
 		free(op);
 		return v;
 	}
 	if (strcmp(name, "started") == 0 || strcmp(name, "stopped") == 0) {
-		int64_t	t = name[2] == 'a' ? row->started : row->stopped;
-
-		char	*when;
-
-		if (t > 0) {
-			when = cmd_runs_format_time(t);
-			strbuf_addstr(&sb, when);
-			free(when);
-		}
+		format_time(&sb, name[2] == 'a' ? row->started : row->stopped);
 		return string_or_null(&sb);
 	}
 	if (strcmp(name, "time") == 0) {
-		end = row->stopped;
-		if (end == 0 && row->status == RUN_STATUS_RUNNING)
-			end = now_us();
-		if (row->started > 0 && end >= row->started) {
-			secs = (end - row->started) / 1000000;
-			strbuf_addf(&sb, "%lld:%02lld:%02lld",
-			    (long long)(secs / 3600),
-			    (long long)(secs / 60 % 60), (long long)(secs % 60));
-		}
+		format_run_time(&sb, row->started, row->stopped,
+		    row->status == RUN_STATUS_RUNNING, now_us());
 		return string_or_null(&sb);
 	}
 	if (strcmp(name, "status") == 0)
@@ -1027,11 +1012,12 @@ write_csv(const struct table *t, size_t nrows, const bool *shown,
 static void
 print_scalars(const struct run_rows *rows)
 {
-	size_t	r, i;
+	struct strbuf	sb = STRBUF_INIT;
+	size_t		r, i;
 
 	for (r = 0; r < rows->n; r++) {
 		const struct run_row	*row = rows->v[r];
-		char			*op = cmd_runs_op_desc(row);
+		char			*op = format_op_str(row);
 		char			*id8 = xstrndup(row->id, 8);
 
 		printf("[%s] %s\n", cli_field(stdout, id8),
@@ -1043,11 +1029,12 @@ print_scalars(const struct run_rows *rows)
 
 			if (s->count == 0)
 				continue;
-			printf("  %s: %f (step %lld)\n",
-			    cli_field(stdout, s->key), s->last.value,
-			    s->last.step);
+			strbuf_reset(&sb);
+			format_scalar_step(&sb, s->last.value, s->last.step);
+			printf("  %s: %s\n", cli_field(stdout, s->key), sb.buf);
 		}
 	}
+	strbuf_release(&sb);
 }
 
 /* guild view on its compare table, of these runs (all: of every run). */
