@@ -1,103 +1,13 @@
-/* format.c: times, durations, scalars and sparklines for the panes. */
+/*
+ * format.c: sparklines. Times, durations, operations and scalars read
+ * as in the CLI: the panes use src/format.h.
+ */
 #include "common.h"
 
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
 
-#include "runindex.h"
 #include "strbuf.h"
 #include "ui.h"
-#include "util.h"
-#include "value.h"
-
-void
-fmt_time(struct strbuf *sb, int64_t us, bool short_form)
-{
-	struct tm	tm;
-	time_t		t;
-	char		buf[64];
-
-	if (us <= 0)
-		return;
-	t = (time_t)(us / 1000000);
-	if (localtime_r(&t, &tm) == NULL)
-		return;
-	if (strftime(buf, sizeof buf, short_form ? "%m-%d %H:%M" :
-	    "%Y-%m-%d %H:%M:%S", &tm) > 0)
-		strbuf_addstr(sb, buf);
-}
-
-void
-fmt_duration(struct strbuf *sb, int64_t us)
-{
-	long long	s = us / 1000000;
-
-	if (us < 0)
-		return;
-	if (s < 60)
-		strbuf_addf(sb, "%llds", s);
-	else if (s < 3600)
-		strbuf_addf(sb, "%lld:%02lld", s / 60, s % 60);
-	else
-		strbuf_addf(sb, "%lld:%02lld:%02lld", s / 3600, (s / 60) % 60,
-		    s % 60);
-}
-
-void
-fmt_scalar(struct strbuf *sb, double v)
-{
-	char	buf[64];
-
-	if (isnan(v)) {
-		strbuf_addstr(sb, "nan");
-		return;
-	}
-	if (isinf(v)) {
-		strbuf_addstr(sb, v < 0 ? "-inf" : "inf");
-		return;
-	}
-	if (v == floor(v) && fabs(v) < 1e15) {
-		strbuf_addf(sb, "%.0f", v);
-		return;
-	}
-	/* Six decimals as guild runs info, but no noise beyond them. */
-	if (fabs(v) >= 1e-4 && fabs(v) < 1e9) {
-		size_t	len;
-
-		snprintf(buf, sizeof buf, "%.6f", v);
-		len = strlen(buf);
-		while (len > 0 && buf[len - 1] == '0')
-			buf[--len] = '\0';
-		if (len > 0 && buf[len - 1] == '.')
-			buf[--len] = '\0';
-		strbuf_addstr(sb, buf);
-		return;
-	}
-	snprintf(buf, sizeof buf, "%.4g", v);
-	strbuf_addstr(sb, buf);
-}
-
-void
-fmt_op(struct strbuf *sb, struct view *v, const struct run_row *row)
-{
-	const char	*desc = row->op_desc != NULL ? row->op_desc : "?";
-	size_t		 len;
-
-	/*
-	 * "./fashion:train" marks the project in the current directory,
-	 * as guild runs does.
-	 */
-	if (row->pkg_name != NULL && v->cwd != NULL &&
-	    str_ends_with(row->pkg_name, "/guild.yml")) {
-		len = strlen(row->pkg_name) - strlen("/guild.yml");
-		if (strlen(v->cwd) == len &&
-		    strncmp(row->pkg_name, v->cwd, len) == 0)
-			strbuf_addstr(sb, "./");
-	}
-	strbuf_addstr(sb, desc);
-}
 
 void
 fmt_sparkline(struct strbuf *sb, const double *vals, size_t n, int w)

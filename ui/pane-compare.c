@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
@@ -161,7 +162,7 @@ crun_take(struct crun *cr, struct view *v, const struct run_row *row)
 {
 	struct strbuf	sb = STRBUF_INIT;
 
-	fmt_op(&sb, v, row);
+	format_op(&sb, row);
 	if (row->marked)
 		strbuf_addstr(&sb, " [marked]");
 	cr->id = xstrdup(row->id);
@@ -188,6 +189,7 @@ load(struct pane *p)
 	struct scalars_summary	*sums;
 	struct run		*run;
 	size_t			 n = 0, i, j, k, col, total;
+	int64_t			 end;
 	bool			 sel = rl->selected.n > 0;
 
 	free_data(c);
@@ -259,14 +261,15 @@ load(struct pane *p)
 		set_cell(r, COL_RUN, sb.buf, false, 0);
 		set_cell(r, COL_OP, cr->op, false, 0);
 		strbuf_reset(&sb);
-		fmt_time(&sb, cr->started, false);
+		format_time(&sb, cr->started);
 		set_cell(r, COL_STARTED, sb.buf, true, (double)cr->started);
 		strbuf_reset(&sb);
-		if (cr->started > 0 && cr->stopped >= cr->started) {
-			fmt_duration(&sb, cr->stopped - cr->started);
+		/* guild compare's time: a running run's so far. */
+		end = cr->status == RUN_STATUS_RUNNING ? run_now_us() :
+		    cr->stopped;
+		if (format_run_time(&sb, cr->started, end, false, 0))
 			set_cell(r, COL_TIME, sb.buf, true,
-			    (double)(cr->stopped - cr->started));
-		}
+			    (double)(end - cr->started));
 		set_cell(r, COL_STATUS, run_status_name(cr->status), false, 0);
 		set_cell(r, COL_LABEL, cr->label, false, 0);
 		if (flags[i] != NULL && flags[i]->type == VALUE_MAP) {
@@ -295,7 +298,7 @@ load(struct pane *p)
 			if (k == c->ncols)
 				continue;
 			strbuf_reset(&sb);
-			fmt_scalar(&sb, st->last.value);
+			format_scalar_short(&sb, st->last.value);
 			set_cell(r, k, sb.buf, !isnan(st->last.value),
 			    st->last.value);
 		}

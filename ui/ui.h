@@ -505,15 +505,7 @@ bool		 lineedit_key(struct lineedit *, int key);
 int		 lineedit_draw(struct lineedit *, int y, int x, int w,
 		    struct style);
 
-/* Formatting helpers (format.c). */
-/* "2026-01-02 15:57:32" local time of µs; "" for 0. */
-void		 fmt_time(struct strbuf *, int64_t us, bool short_form);
-/* "1:02:03", "45s" from µs. */
-void		 fmt_duration(struct strbuf *, int64_t us);
-/* A scalar value as guild runs info shows it (%g-ish, 6 decimals). */
-void		 fmt_scalar(struct strbuf *, double);
-/* "./fashion:train" for the project in the current directory. */
-void		 fmt_op(struct strbuf *, struct view *, const struct run_row *);
+/* Formatting helpers (format.c); the rest is src/format.h. */
 /* Sparkline of values (UTF-8 blocks, else ASCII), w cells. */
 void		 fmt_sparkline(struct strbuf *, const double *v, size_t n,
 		    int w);
