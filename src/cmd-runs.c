@@ -728,11 +728,7 @@ key_natcmp(const void *a, const void *b)
 static void
 scalar_text(struct strbuf *sb, const struct scalar_point *p)
 {
-	if (isnan(p->value))
-		strbuf_addstr(sb, "nan");
-	else
-		strbuf_addf(sb, "%.6f", p->value);
-	strbuf_addf(sb, " (step %lld)", p->step);
+	format_scalar_step(sb, p->value, p->step);
 }
 
 struct info_output {
@@ -895,9 +891,13 @@ info_print(const struct run_row *row, struct cmd_args *a)
 		strbuf_reset(&sb);
 		scalar_text(&sb, &s->max);
 		printf("    max: %s\n", sb.buf);
-		printf("    avg: %.6f (count %zu)\n", s->count > 0 ?
-		    s->total / (double)s->count : NAN, s->count);
-		printf("    total: %.6f (count %zu)\n", s->total, s->count);
+		strbuf_reset(&sb);
+		format_scalar(&sb, s->count > 0 ?
+		    s->total / (double)s->count : NAN);
+		printf("    avg: %s (count %zu)\n", sb.buf, s->count);
+		strbuf_reset(&sb);
+		format_scalar(&sb, s->total);
+		printf("    total: %s (count %zu)\n", sb.buf, s->count);
 	}
 	if (v != NULL)
 		value_map_set(json, "scalars", v);
