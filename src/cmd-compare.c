@@ -432,49 +432,6 @@ col_value(const struct run_row *row, const struct col *c)
 	}
 }
 
-/* Table cells: floats cut (not rounded) to 6 decimals, as Guild does. */
-static void
-format_cell(struct strbuf *sb, const struct value *v)
-{
-	struct strbuf	 tmp = STRBUF_INIT;
-	const char	*p;
-	int		 digits;
-
-	if (v == NULL)
-		return;
-	switch (v->type) {
-	case VALUE_NULL:
-		return;
-	case VALUE_BOOL:
-		strbuf_addstr(sb, v->u.b ? "yes" : "no");
-		return;
-	case VALUE_INT:
-		strbuf_addf(sb, "%lld", v->u.i);
-		return;
-	case VALUE_STRING:
-		strbuf_addstr(sb, v->u.s);
-		return;
-	case VALUE_FLOAT:
-		value_format_flag(&tmp, v);
-		for (p = tmp.buf; *p != '\0'; ) {
-			if (*p == '.' && isdigit((unsigned char)p[1])) {
-				strbuf_addch(sb, *p++);
-				for (digits = 0; isdigit((unsigned char)*p);
-				    p++, digits++)
-					if (digits < 6)
-						strbuf_addch(sb, *p);
-				continue;
-			}
-			strbuf_addch(sb, *p++);
-		}
-		strbuf_release(&tmp);
-		return;
-	default:
-		value_format_flag(sb, v);
-		return;
-	}
-}
-
 /* CSV cells: full values, booleans and floats as Python writes them. */
 static void
 format_csv_value(struct strbuf *sb, const struct value *v)
@@ -886,10 +843,10 @@ shown_headers(const struct table *t, size_t nrows, bool skip_unchanged)
 		    strcmp(t->h[i].name, "run") == 0)
 			continue;
 		strbuf_reset(&first);
-		format_cell(&first, t->h[i].vals[t->order[0]]);
+		format_value_cell(&first, t->h[i].vals[t->order[0]]);
 		for (r = 1; r < nrows; r++) {
 			strbuf_reset(&cur);
-			format_cell(&cur, t->h[i].vals[t->order[r]]);
+			format_value_cell(&cur, t->h[i].vals[t->order[r]]);
 			if (strcmp(first.buf, cur.buf) != 0)
 				break;
 		}
@@ -934,7 +891,7 @@ print_table(const struct table *t, size_t nrows, const bool *shown)
 			if (!shown[i])
 				continue;
 			strbuf_init(&cells[k]);
-			format_cell(&cells[k], t->h[i].vals[row]);
+			format_value_cell(&cells[k], t->h[i].vals[row]);
 			if (i == op_hi && rr->marked)
 				strbuf_addstr(&cells[k], " [marked]");
 			k++;

@@ -1,6 +1,7 @@
 /* format.c: a run's times, durations, operation, scalars and counts. */
 #include "common.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "runindex.h"
 #include "strbuf.h"
 #include "util.h"
+#include "value.h"
 #include "xmalloc.h"
 
 static void
@@ -202,6 +204,48 @@ format_scalar_short(struct strbuf *sb, double v)
 		strbuf_setlen(sb, sb->len - 1);
 	if (sb->len > start && sb->buf[sb->len - 1] == '.')
 		strbuf_setlen(sb, sb->len - 1);
+}
+
+void
+format_value_cell(struct strbuf *sb, const struct value *v)
+{
+	struct strbuf	 tmp = STRBUF_INIT;
+	const char	*p;
+	int		 digits;
+
+	if (v == NULL)
+		return;
+	switch (v->type) {
+	case VALUE_NULL:
+		return;
+	case VALUE_BOOL:
+		strbuf_addstr(sb, v->u.b ? "yes" : "no");
+		return;
+	case VALUE_INT:
+		strbuf_addf(sb, "%lld", v->u.i);
+		return;
+	case VALUE_STRING:
+		strbuf_addstr(sb, v->u.s);
+		return;
+	case VALUE_FLOAT:
+		value_format_flag(&tmp, v);
+		for (p = tmp.buf; *p != '\0'; ) {
+			if (*p == '.' && isdigit((unsigned char)p[1])) {
+				strbuf_addch(sb, *p++);
+				for (digits = 0; isdigit((unsigned char)*p);
+				    p++, digits++)
+					if (digits < 6)
+						strbuf_addch(sb, *p);
+				continue;
+			}
+			strbuf_addch(sb, *p++);
+		}
+		strbuf_release(&tmp);
+		return;
+	default:
+		value_format_flag(sb, v);
+		return;
+	}
 }
 
 void

@@ -14,6 +14,7 @@
 
 struct run_row;
 struct strbuf;
+struct value;
 
 /* "2018-10-16 15:57:32", local time; nothing for us <= 0 (no time). */
 void	 format_time(struct strbuf *, int64_t us);
@@ -59,6 +60,14 @@ void	 format_scalar_step(struct strbuf *, double, long long step);
  * significant digits for values too small or too large for that.
  */
 void	 format_scalar_short(struct strbuf *, double);
+
+/*
+ * A value in a table cell as guild compare shows it: floats cut (not
+ * rounded) to six decimals as Guild does (0.123456, 2.0, 1.0e-05), yes
+ * and no, strings as they are, lists and maps as flag values; nothing
+ * for NULL and null.
+ */
+void	 format_value_cell(struct strbuf *, const struct value *);
 
 /*
  * Guild counts runs in messages as "3 run(s)", whatever the number: one

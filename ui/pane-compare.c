@@ -190,6 +190,7 @@ load(struct pane *p)
 	struct run		*run;
 	size_t			 n = 0, i, j, k, col, total;
 	int64_t			 end;
+	struct value		*sv;
 	bool			 sel = rl->selected.n > 0;
 
 	free_data(c);
@@ -280,8 +281,7 @@ load(struct pane *p)
 
 				col = add_col(c, COL_FLAG, "", flags[i]->u.map.k[j]);
 				strbuf_reset(&sb);
-				if (fv->type != VALUE_NULL)
-					value_format_flag(&sb, fv);
+				format_value_cell(&sb, fv);
 				num = value_number(fv, &d);
 				set_cell(r, col, sb.buf, num, d);
 			}
@@ -297,8 +297,11 @@ load(struct pane *p)
 					break;
 			if (k == c->ncols)
 				continue;
+			/* As guild compare's table shows it. */
 			strbuf_reset(&sb);
-			format_scalar_short(&sb, st->last.value);
+			sv = value_float(st->last.value);
+			format_value_cell(&sb, sv);
+			value_free(sv);
 			set_cell(r, k, sb.buf, !isnan(st->last.value),
 			    st->last.value);
 		}

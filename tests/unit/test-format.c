@@ -1,6 +1,7 @@
 /*
  * test-format.c: how a run reads in the CLI and the view: times,
- * durations, the operation label, scalar values and counts of runs.
+ * durations, the operation label, scalar values, table cells and
+ * counts of runs.
  * Expected texts are guild runs' and guild runs info's (Guild 0.9).
  */
 #include "common.h"
@@ -17,6 +18,7 @@
 #include "strbuf.h"
 #include "tap.h"
 #include "util.h"
+#include "value.h"
 #include "xmalloc.h"
 
 /* 2018-10-16 15:57:32 UTC, the walkthrough's run. */
@@ -251,6 +253,41 @@ count_cases(void)
 	is_str(sb.buf, "Labeled 1 run(s)", "done: one run");
 }
 
+static void
+cell_case(struct value *v, const char *want, const char *name)
+{
+	strbuf_reset(&sb);
+	format_value_cell(&sb, v);
+	is_str(sb.buf, want, "cell: %s", name);
+	value_free(v);
+}
+
+/* guild compare's table cells, which the view's compare table shows too. */
+static void
+cell_cases(void)
+{
+	struct value	*l;
+
+	cell_case(value_float(0.123456789), "0.123456", "a float is cut");
+	cell_case(value_float(0.9999999), "0.999999", "cut, not rounded");
+	cell_case(value_float(2), "2.0", "an integral float");
+	cell_case(value_float(1e-5), "1.0e-05", "exponent form");
+	cell_case(value_float(1.25e-7), "1.25e-07", "few digits stay");
+	cell_case(value_int(3), "3", "an int");
+	cell_case(value_bool(true), "yes", "true");
+	cell_case(value_bool(false), "no", "false");
+	cell_case(value_string("adam"), "adam", "a string as it is");
+	cell_case(value_string("1"), "1", "a string that reads as a number");
+	cell_case(value_null(), "", "null");
+	l = value_list();
+	value_list_push(l, value_int(1));
+	value_list_push(l, value_string("a"));
+	cell_case(l, "[1, a]", "a list as a flag value");
+	strbuf_reset(&sb);
+	format_value_cell(&sb, NULL);
+	is_str(sb.buf, "", "cell: nothing");
+}
+
 int
 main(void)
 {
@@ -269,6 +306,7 @@ main(void)
 	op_cases(real);
 	scalar_cases();
 	count_cases();
+	cell_cases();
 	if (chdir("/") == -1 || rm_rf(real, NULL) == -1)
 		diag("could not remove %s", real);
 	free(real);
