@@ -114,10 +114,10 @@ void		 value_encode_yaml(struct strbuf *, const struct value *);
  */
 void		 value_encode_flow(struct strbuf *, const struct value *);
 /*
- * JSON as Python's json.dumps() writes it with ensure_ascii off: ", "
- * and ": " separators, keys in the map's order, floats as repr; NaN and
- * infinities (which JSON cannot write) as null, a NULL value as null.
- * Control characters are escaped; other bytes go as they are.
+ * JSON for --json, laid out as Python's json.dumps() lays it out (", "
+ * and ": " separators, keys in the map's order, floats as repr). NaN
+ * and infinities, which JSON cannot write, are null, as is a NULL value.
+ * Control characters and DEL are escaped; other bytes go as they are.
  */
 void		 value_encode_json(struct strbuf *, const struct value *);
 

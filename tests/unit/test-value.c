@@ -733,7 +733,7 @@ misc_cases(void)
 	value_free(v);
 }
 
-/* --json: Python's json.dumps() with ensure_ascii off. */
+/* --json: laid out as Python's json.dumps(); what JSON cannot write is null. */
 static void
 json_cases(void)
 {
