@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "format.h"
 #include "home.h"
 #include "run.h"
 #include "runindex.h"
@@ -325,41 +326,25 @@ attr_value(const struct run_row *row, const char *name)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	struct value	*v;
-	int64_t		 end, secs;
 
 	if (strcmp(name, "run") == 0 || strcmp(name, "short_id") == 0)
 		return value_string_n(row->id, RUN_SHORT_ID_LEN);
 	if (strcmp(name, "id") == 0)
 		return value_string(row->id);
 	if (strcmp(name, "operation") == 0) {
-		char	*op = cmd_runs_op_desc(row);
+		char	*op = format_op_str(row);
 
 		v = value_string(op);
 		free(op);
 		return v;
 	}
 	if (strcmp(name, "started") == 0 || strcmp(name, "stopped") == 0) {
-		int64_t	t = name[2] == 'a' ? row->started : row->stopped;
-
-		char	*when;
-
-		if (t > 0) {
-			when = cmd_runs_format_time(t);
-			strbuf_addstr(&sb, when);
-			free(when);
-		}
+		format_time(&sb, name[2] == 'a' ? row->started : row->stopped);
 		return string_or_null(&sb);
 	}
 	if (strcmp(name, "time") == 0) {
-		end = row->stopped;
-		if (end == 0 && row->status == RUN_STATUS_RUNNING)
-			end = now_us();
-		if (row->started > 0 && end >= row->started) {
-			secs = (end - row->started) / 1000000;
-			strbuf_addf(&sb, "%lld:%02lld:%02lld",
-			    (long long)(secs / 3600),
-			    (long long)(secs / 60 % 60), (long long)(secs % 60));
-		}
+		format_run_time(&sb, row->started, row->stopped,
+		    row->status == RUN_STATUS_RUNNING, now_us());
 		return string_or_null(&sb);
 	}
 	if (strcmp(name, "status") == 0)
@@ -444,49 +429,6 @@ col_value(const struct run_row *row, const struct col *c)
 		return attr_value(row, c->name);
 	default:
 		return scalar_value(row, c);
-	}
-}
-
-/* Table cells: floats cut (not rounded) to 6 decimals, as Guild does. */
-static void
-format_cell(struct strbuf *sb, const struct value *v)
-{
-	struct strbuf	 tmp = STRBUF_INIT;
-	const char	*p;
-	int		 digits;
-
-	if (v == NULL)
-		return;
-	switch (v->type) {
-	case VALUE_NULL:
-		return;
-	case VALUE_BOOL:
-		strbuf_addstr(sb, v->u.b ? "yes" : "no");
-		return;
-	case VALUE_INT:
-		strbuf_addf(sb, "%lld", v->u.i);
-		return;
-	case VALUE_STRING:
-		strbuf_addstr(sb, v->u.s);
-		return;
-	case VALUE_FLOAT:
-		value_format_flag(&tmp, v);
-		for (p = tmp.buf; *p != '\0'; ) {
-			if (*p == '.' && isdigit((unsigned char)p[1])) {
-				strbuf_addch(sb, *p++);
-				for (digits = 0; isdigit((unsigned char)*p);
-				    p++, digits++)
-					if (digits < 6)
-						strbuf_addch(sb, *p);
-				continue;
-			}
-			strbuf_addch(sb, *p++);
-		}
-		strbuf_release(&tmp);
-		return;
-	default:
-		value_format_flag(sb, v);
-		return;
 	}
 }
 
@@ -901,10 +843,10 @@ shown_headers(const struct table *t, size_t nrows, bool skip_unchanged)
 		    strcmp(t->h[i].name, "run") == 0)
 			continue;
 		strbuf_reset(&first);
-		format_cell(&first, t->h[i].vals[t->order[0]]);
+		format_value_cell(&first, t->h[i].vals[t->order[0]]);
 		for (r = 1; r < nrows; r++) {
 			strbuf_reset(&cur);
-			format_cell(&cur, t->h[i].vals[t->order[r]]);
+			format_value_cell(&cur, t->h[i].vals[t->order[r]]);
 			if (strcmp(first.buf, cur.buf) != 0)
 				break;
 		}
@@ -949,7 +891,7 @@ print_table(const struct table *t, size_t nrows, const bool *shown)
 			if (!shown[i])
 				continue;
 			strbuf_init(&cells[k]);
-			format_cell(&cells[k], t->h[i].vals[row]);
+			format_value_cell(&cells[k], t->h[i].vals[row]);
 			if (i == op_hi && rr->marked)
 				strbuf_addstr(&cells[k], " [marked]");
 			k++;
@@ -1027,11 +969,12 @@ write_csv(const struct table *t, size_t nrows, const bool *shown,
 static void
 print_scalars(const struct run_rows *rows)
 {
-	size_t	r, i;
+	struct strbuf	sb = STRBUF_INIT;
+	size_t		r, i;
 
 	for (r = 0; r < rows->n; r++) {
 		const struct run_row	*row = rows->v[r];
-		char			*op = cmd_runs_op_desc(row);
+		char			*op = format_op_str(row);
 		char			*id8 = xstrndup(row->id, 8);
 
 		printf("[%s] %s\n", cli_field(stdout, id8),
@@ -1043,11 +986,12 @@ print_scalars(const struct run_rows *rows)
 
 			if (s->count == 0)
 				continue;
-			printf("  %s: %f (step %lld)\n",
-			    cli_field(stdout, s->key), s->last.value,
-			    s->last.step);
+			strbuf_reset(&sb);
+			format_scalar_step(&sb, s->last.value, s->last.step);
+			printf("  %s: %s\n", cli_field(stdout, s->key), sb.buf);
 		}
 	}
+	strbuf_release(&sb);
 }
 
 /* guild view on its compare table, of these runs (all: of every run). */

@@ -24,6 +24,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "format.h"
 #include "output.h"
 #include "proc.h"
 #include "run.h"
@@ -893,13 +894,13 @@ print_select(const struct run_row *row, struct cmd_args *a)
 	else if (strcmp(attr, "short_id") == 0)
 		s = xstrndup(row->id, RUN_SHORT_ID_LEN);
 	else if (strcmp(attr, "operation") == 0)
-		s = cmd_runs_op_desc(row);
+		s = format_op_str(row);
 	else if (strcmp(attr, "status") == 0)
 		s = xstrdup(run_status_name(row->status));
 	else if (strcmp(attr, "started") == 0)
-		s = cmd_runs_format_time(row->started);
+		s = format_time_str(row->started);
 	else if (strcmp(attr, "stopped") == 0)
-		s = cmd_runs_format_time(row->stopped);
+		s = format_time_str(row->stopped);
 	else if (strcmp(attr, "run_dir") == 0)
 		s = xstrdup(row->dir);
 	else if (strcmp(attr, "label") == 0)

@@ -25,6 +25,7 @@
 #include "cli.h"
 #include "cmds.h"
 #include "flags.h"
+#include "format.h"
 #include "home.h"
 #include "output.h"
 #include "proc.h"
@@ -47,168 +48,6 @@
 /*
  * Shared helpers.
  */
-
-char *
-cmd_runs_format_time(int64_t us)
-{
-	struct tm	 tm;
-	time_t		 t;
-	char		 buf[64];
-
-	if (us <= 0)
-		return xstrdup("");
-	t = (time_t)(us / 1000000);
-	if (localtime_r(&t, &tm) == NULL ||
-	    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm) == 0)
-		return xstrdup("");
-	return xstrdup(buf);
-}
-
-/*
- * Whether dir is the current directory. Rows share a handful of project
- * directories, so the last answer is kept: a listing of 100,000 runs
- * does not call realpath() 100,000 times.
- */
-static bool
-is_cwd(const char *dir)
-{
-	static char	*cwd, *cwd_real, *last_dir;
-	static bool	 last_answer;
-	char		*real;
-
-	if (cwd == NULL) {
-		if ((cwd = getcwd(NULL, 0)) == NULL)
-			cwd = xstrdup("");
-		if ((cwd_real = realpath(cwd, NULL)) == NULL)
-			cwd_real = xstrdup(cwd);
-	}
-	if (last_dir != NULL && strcmp(last_dir, dir) == 0)
-		return last_answer;
-	free(last_dir);
-	last_dir = xstrdup(dir);
-	if (strcmp(dir, cwd) == 0 || strcmp(dir, cwd_real) == 0)
-		last_answer = true;
-	else if ((real = realpath(dir, NULL)) != NULL) {
-		last_answer = strcmp(real, cwd_real) == 0;
-		free(real);
-	} else
-		last_answer = false;
-	return last_answer;
-}
-
-char *
-cmd_runs_op_desc(const struct run_row *row)
-{
-	const char	*desc = row->op_desc != NULL ? row->op_desc : "";
-	char		*dir, *abbrev, *s;
-
-	/*
-	 * The walkthrough's form: "./fashion:train" for the project in the
-	 * current directory; others name their project, as Guild 0.9 does.
-	 */
-	if ((dir = run_row_project_dir(row)) == NULL)
-		return xstrdup(desc);
-	if (is_cwd(dir))
-		s = xasprintf("./%s", desc);
-	else {
-		abbrev = path_abbrev_home(dir);
-		s = xasprintf("%s (%s)", desc, abbrev);
-		free(abbrev);
-	}
-	free(dir);
-	return s;
-}
-
-/* JSON, for --json. NaN and infinities have no JSON form: null. */
-static void
-json_string(struct strbuf *sb, const char *s)
-{
-	const unsigned char	*p;
-
-	strbuf_addch(sb, '"');
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		switch (*p) {
-		case '"':
-			strbuf_addstr(sb, "\\\"");
-			break;
-		case '\\':
-			strbuf_addstr(sb, "\\\\");
-			break;
-		case '\n':
-			strbuf_addstr(sb, "\\n");
-			break;
-		case '\r':
-			strbuf_addstr(sb, "\\r");
-			break;
-		case '\t':
-			strbuf_addstr(sb, "\\t");
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				strbuf_addf(sb, "\\u%04x", *p);
-			else
-				strbuf_addch(sb, *p);
-		}
-	}
-	strbuf_addch(sb, '"');
-}
-
-static void
-json_double(struct strbuf *sb, double d)
-{
-	if (isnan(d) || isinf(d))
-		strbuf_addstr(sb, "null");
-	else
-		format_double(sb, d);
-}
-
-static void
-json_value(struct strbuf *sb, const struct value *v)
-{
-	size_t	i;
-
-	if (v == NULL) {
-		strbuf_addstr(sb, "null");
-		return;
-	}
-	switch (v->type) {
-	case VALUE_NULL:
-		strbuf_addstr(sb, "null");
-		break;
-	case VALUE_BOOL:
-		strbuf_addstr(sb, v->u.b ? "true" : "false");
-		break;
-	case VALUE_INT:
-		strbuf_addf(sb, "%lld", v->u.i);
-		break;
-	case VALUE_FLOAT:
-		json_double(sb, v->u.f);
-		break;
-	case VALUE_STRING:
-		json_string(sb, v->u.s);
-		break;
-	case VALUE_LIST:
-		strbuf_addch(sb, '[');
-		for (i = 0; i < v->u.list.n; i++) {
-			if (i > 0)
-				strbuf_addstr(sb, ", ");
-			json_value(sb, v->u.list.v[i]);
-		}
-		strbuf_addch(sb, ']');
-		break;
-	case VALUE_MAP:
-		strbuf_addch(sb, '{');
-		for (i = 0; i < v->u.map.n; i++) {
-			if (i > 0)
-				strbuf_addstr(sb, ", ");
-			json_string(sb, v->u.map.k[i]);
-			strbuf_addstr(sb, ": ");
-			json_value(sb, v->u.map.v[i]);
-		}
-		strbuf_addch(sb, '}');
-		break;
-	}
-}
 
 static struct value *
 value_string_or_null(const char *s)
@@ -340,13 +179,13 @@ row_cells(const struct run_row *row, long index, bool marked_suffix,
 		cells[0] = xasprintf("[%ld:%.8s]", index, row->id);
 	else
 		cells[0] = xasprintf("[%.8s]", row->id);
-	desc = cmd_runs_op_desc(row);
+	desc = format_op_str(row);
 	if (marked_suffix && row->marked) {
 		cells[1] = xasprintf("%s [marked]", desc);
 		free(desc);
 	} else
 		cells[1] = desc;
-	cells[2] = cmd_runs_format_time(row->started);
+	cells[2] = format_time_str(row->started);
 	cells[3] = xstrdup(run_status_name(row->status));
 	cells[4] = xstrdup(row->label != NULL ? row->label : "");
 }
@@ -495,13 +334,13 @@ run_details(const struct run_row *row, struct strvec *keys,
 	strvec_push(keys, "id");
 	strvec_push(vals, row->id);
 	strvec_push(keys, "operation");
-	strvec_push_nodup(vals, cmd_runs_op_desc(row));
+	strvec_push_nodup(vals, format_op_str(row));
 	strvec_push(keys, "status");
 	strvec_push(vals, run_status_name(row->status));
 	strvec_push(keys, "started");
-	strvec_push_nodup(vals, cmd_runs_format_time(row->started));
+	strvec_push_nodup(vals, format_time_str(row->started));
 	strvec_push(keys, "stopped");
-	strvec_push_nodup(vals, cmd_runs_format_time(row->stopped));
+	strvec_push_nodup(vals, format_time_str(row->stopped));
 	if (row->marked) {
 		strvec_push(keys, "marked");
 		strvec_push(vals, "yes");
@@ -564,7 +403,7 @@ print_comments(FILE *f, const struct value *comments, bool numbered)
 		body = value_map_get(c, "body");
 		time = value_map_get(c, "time");
 		value_number(time, &t);
-		when = cmd_runs_format_time((int64_t)t);
+		when = format_time_str((int64_t)t);
 		fprintf(f, "  ");
 		if (numbered)
 			fprintf(f, "[%zu] ", i + 1);
@@ -670,7 +509,7 @@ list_json(const struct run_rows *rows, size_t n)
 		value_map_set(o, "tags", tags);
 		if (i > 0)
 			strbuf_addstr(&sb, ", ");
-		json_value(&sb, o);
+		value_encode_json(&sb, o);
 		value_free(o);
 	}
 	strbuf_addstr(&sb, "]\n");
@@ -889,11 +728,7 @@ key_natcmp(const void *a, const void *b)
 static void
 scalar_text(struct strbuf *sb, const struct scalar_point *p)
 {
-	if (isnan(p->value))
-		strbuf_addstr(sb, "nan");
-	else
-		strbuf_addf(sb, "%.6f", p->value);
-	strbuf_addf(sb, " (step %lld)", p->step);
+	format_scalar_step(sb, p->value, p->step);
 }
 
 struct info_output {
@@ -1056,9 +891,13 @@ info_print(const struct run_row *row, struct cmd_args *a)
 		strbuf_reset(&sb);
 		scalar_text(&sb, &s->max);
 		printf("    max: %s\n", sb.buf);
-		printf("    avg: %.6f (count %zu)\n", s->count > 0 ?
-		    s->total / (double)s->count : NAN, s->count);
-		printf("    total: %.6f (count %zu)\n", s->total, s->count);
+		strbuf_reset(&sb);
+		format_scalar(&sb, s->count > 0 ?
+		    s->total / (double)s->count : NAN);
+		printf("    avg: %s (count %zu)\n", sb.buf, s->count);
+		strbuf_reset(&sb);
+		format_scalar(&sb, s->total);
+		printf("    total: %s (count %zu)\n", sb.buf, s->count);
 	}
 	if (v != NULL)
 		value_map_set(json, "scalars", v);
@@ -1126,7 +965,7 @@ info_print(const struct run_row *row, struct cmd_args *a)
 	}
 	if (json != NULL) {
 		strbuf_reset(&sb);
-		json_value(&sb, json);
+		value_encode_json(&sb, json);
 		printf("%s\n", cli_text(stdout, sb.buf));
 		value_free(json);
 	}

@@ -27,6 +27,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "format.h"
 #include "home.h"
 #include "loop.h"
 #include "proc.h"
@@ -88,7 +89,7 @@ struct tb {
 static char *
 run_name(const struct run_row *row)
 {
-	char	*started = cmd_runs_format_time(row->started), *name, *p;
+	char	*started = format_time_str(row->started), *name, *p;
 
 	name = *started != '\0' ?
 	    xasprintf("%.8s %s %s", row->id, row->op_desc, started) :

@@ -65,10 +65,6 @@ int	 cmd_runs_select(struct cmd_ctx *, struct cmd_args *,
  */
 int	 cmd_runs_select_one(struct cmd_ctx *, struct cmd_args *, bool deleted,
 	    unsigned what, struct runindex **idx, struct run_row **row);
-/* The walkthrough's operation column: "./fashion:train". Caller frees. */
-char	*cmd_runs_op_desc(const struct run_row *);
-/* Local "%Y-%m-%d %H:%M:%S" of µs since the epoch; "" for 0. Caller frees. */
-char	*cmd_runs_format_time(int64_t us);
 /*
  * Guild's preview and question on stderr: intro, the runs as
  * "  [19c67a72]  ./fashion:train  <started>  <status>  <label>", then

@@ -66,6 +66,7 @@
 #include <sqlite3.h>
 
 #include "filterexpr.h"
+#include "format.h"
 #include "home.h"
 #include "regex.h"
 #include "run.h"
@@ -2907,39 +2908,31 @@ has_attr(const struct expr_row *er, const char *name)
 static struct value *
 time_value(sqlite3_value *v)
 {
-	time_t		t = (time_t)(sqlite3_value_int64(v) / 1000000);
-	struct tm	tm;
-	char		buf[64];
+	struct value	*val;
+	char		*s;
 
 	if (sqlite3_value_int64(v) <= 0)
 		return NULL;
-	localtime_r(&t, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-	return value_string(buf);
+	s = format_time_str(sqlite3_value_int64(v));
+	val = value_string(s);
+	free(s);
+	return val;
 }
 
 /* Guild's "time" attr: the run's duration, H:MM:SS. */
 static struct value *
 duration_value(const struct expr_row *er)
 {
-	int64_t	started = sqlite3_value_int64(er->argv[E_STARTED]);
-	int64_t	stopped = sqlite3_value_int64(er->argv[E_STOPPED]);
-	int64_t	secs;
-	char	buf[64];
+	struct strbuf	 sb = STRBUF_INIT;
+	struct value	*v = NULL;
 
-	if (started <= 0)
-		return NULL;
-	if (sqlite3_value_int(er->argv[E_STATUS]) == RUN_STATUS_RUNNING)
-		stopped = now_us();
-	else if (stopped <= 0)
-		return NULL;
-	secs = (stopped - started) / 1000000;
-	if (secs < 0)
-		secs = 0;
-	snprintf(buf, sizeof buf, "%lld:%02lld:%02lld",
-	    (long long)(secs / 3600), (long long)(secs / 60 % 60),
-	    (long long)(secs % 60));
-	return value_string(buf);
+	if (format_run_time(&sb, sqlite3_value_int64(er->argv[E_STARTED]),
+	    sqlite3_value_int64(er->argv[E_STOPPED]),
+	    sqlite3_value_int(er->argv[E_STATUS]) == RUN_STATUS_RUNNING,
+	    now_us()))
+		v = value_string(sb.buf);
+	strbuf_release(&sb);
+	return v;
 }
 
 static struct value *

@@ -1388,6 +1388,91 @@ value_encode_flow(struct strbuf *sb, const struct value *v)
 	write_flow(sb, v, true);
 }
 
+static void
+json_string(struct strbuf *sb, const char *s)
+{
+	const unsigned char	*p;
+
+	strbuf_addch(sb, '"');
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		switch (*p) {
+		case '"':
+			strbuf_addstr(sb, "\\\"");
+			break;
+		case '\\':
+			strbuf_addstr(sb, "\\\\");
+			break;
+		case '\n':
+			strbuf_addstr(sb, "\\n");
+			break;
+		case '\r':
+			strbuf_addstr(sb, "\\r");
+			break;
+		case '\t':
+			strbuf_addstr(sb, "\\t");
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				strbuf_addf(sb, "\\u%04x", *p);
+			else
+				strbuf_addch(sb, *p);
+		}
+	}
+	strbuf_addch(sb, '"');
+}
+
+void
+value_encode_json(struct strbuf *sb, const struct value *v)
+{
+	size_t	i;
+
+	if (v == NULL) {
+		strbuf_addstr(sb, "null");
+		return;
+	}
+	switch (v->type) {
+	case VALUE_NULL:
+		strbuf_addstr(sb, "null");
+		break;
+	case VALUE_BOOL:
+		strbuf_addstr(sb, v->u.b ? "true" : "false");
+		break;
+	case VALUE_INT:
+		strbuf_addf(sb, "%lld", v->u.i);
+		break;
+	case VALUE_FLOAT:
+		/* JSON has no NaN or infinities. */
+		if (isnan(v->u.f) || isinf(v->u.f))
+			strbuf_addstr(sb, "null");
+		else
+			format_double(sb, v->u.f);
+		break;
+	case VALUE_STRING:
+		json_string(sb, v->u.s);
+		break;
+	case VALUE_LIST:
+		strbuf_addch(sb, '[');
+		for (i = 0; i < v->u.list.n; i++) {
+			if (i > 0)
+				strbuf_addstr(sb, ", ");
+			value_encode_json(sb, v->u.list.v[i]);
+		}
+		strbuf_addch(sb, ']');
+		break;
+	case VALUE_MAP:
+		strbuf_addch(sb, '{');
+		for (i = 0; i < v->u.map.n; i++) {
+			if (i > 0)
+				strbuf_addstr(sb, ", ");
+			json_string(sb, v->u.map.k[i]);
+			strbuf_addstr(sb, ": ");
+			value_encode_json(sb, v->u.map.v[i]);
+		}
+		strbuf_addch(sb, '}');
+		break;
+	}
+}
+
 void
 format_str_repr(struct strbuf *sb, const char *s)
 {

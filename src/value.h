@@ -113,6 +113,13 @@ void		 value_encode_yaml(struct strbuf *, const struct value *);
  * Multi-line strings are double-quoted so the text stays on one line.
  */
 void		 value_encode_flow(struct strbuf *, const struct value *);
+/*
+ * JSON for --json, laid out as Python's json.dumps() lays it out (", "
+ * and ": " separators, keys in the map's order, floats as repr). NaN
+ * and infinities, which JSON cannot write, are null, as is a NULL value.
+ * Control characters and DEL are escaped; other bytes go as they are.
+ */
+void		 value_encode_json(struct strbuf *, const struct value *);
 
 /*
  * Resolve a plain (unquoted) YAML scalar as PyYAML's SafeLoader would,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "actions.h"
+#include "format.h"
 #include "guildfile.h"
 #include "home.h"
 #include "loop.h"
@@ -129,6 +130,31 @@ plural(size_t n)
 	return n == 1 ? "" : "s";
 }
 
+/*
+ * What an action did, in the CLI's words ("Labeled 2 run(s)"), with the
+ * view's own hint after them when there is one.
+ */
+static void
+done_message(struct view *v, enum runs_done what, size_t n, const char *hint)
+{
+	struct strbuf	sb = STRBUF_INIT;
+
+	format_runs_done(&sb, what, n);
+	if (hint != NULL)
+		strbuf_addf(&sb, " %s", hint);
+	view_message(v, "%s", sb.buf);
+	strbuf_release(&sb);
+}
+
+/* The question for many runs, as the CLI asks it: "Delete 3 run(s)?". */
+static void
+runs_question(struct strbuf *sb, const char *verb, size_t n)
+{
+	strbuf_addf(sb, "%s ", verb);
+	format_runs(sb, n);
+	strbuf_addch(sb, '?');
+}
+
 /* Reload what shows runs after an action changed them. */
 static void
 after_change(struct view *v, struct pane *p)
@@ -182,8 +208,7 @@ do_delete(struct view *v, const char *text, void *arg)
 	}
 	after_change(v, a->pane);
 	if (done == a->ids.n)
-		view_message(v, "Deleted %zu run%s (T shows the trash)", done,
-		    plural(done));
+		done_message(v, RUNS_DELETED, done, "(T shows the trash)");
 }
 
 static void
@@ -205,7 +230,7 @@ do_restore(struct view *v, const char *text, void *arg)
 	}
 	after_change(v, a->pane);
 	if (done == a->ids.n)
-		view_message(v, "Restored %zu run%s", done, plural(done));
+		done_message(v, RUNS_RESTORED, done, NULL);
 }
 
 static void
@@ -226,8 +251,7 @@ do_purge(struct view *v, const char *text, void *arg)
 	}
 	after_change(v, a->pane);
 	if (done == a->ids.n)
-		view_message(v, "Permanently deleted %zu run%s", done,
-		    plural(done));
+		done_message(v, RUNS_PURGED, done, NULL);
 }
 
 /* Runs told to stop, so that stopping again kills. */
@@ -293,11 +317,10 @@ do_stop(struct view *v, const char *text, void *arg)
 	}
 	if (done + killed > 0) {
 		if (killed > 0)
-			view_message(v, "Killed %zu run%s", killed,
-			    plural(killed));
+			done_message(v, RUNS_KILLED, killed, NULL);
 		else
-			view_message(v, "Stopping %zu run%s (S again kills)",
-			    done, plural(done));
+			done_message(v, RUNS_STOPPING, done,
+			    "(S again kills)");
 	}
 	view_reload_runs(v);
 }
@@ -326,8 +349,8 @@ do_label(struct view *v, const char *text, void *arg)
 	}
 	after_change(v, a->pane);
 	if (done == a->ids.n)
-		view_message(v, *text == '\0' ? "Cleared the label of %zu "
-		    "run%s" : "Labelled %zu run%s", done, plural(done));
+		done_message(v, *text == '\0' ? RUNS_LABEL_CLEARED :
+		    RUNS_LABELED, done, NULL);
 }
 
 static void
@@ -391,7 +414,7 @@ do_tag(struct view *v, const char *text, void *arg)
 	strvec_clear(&words);
 	after_change(v, a->pane);
 	if (done == a->ids.n)
-		view_message(v, "Tagged %zu run%s", done, plural(done));
+		done_message(v, RUNS_TAGGED, done, NULL);
 }
 
 static const struct run_row *
@@ -431,8 +454,8 @@ do_mark(struct view *v, struct pane *p, struct strvec *ids, bool deleted)
 	}
 	after_change(v, p);
 	if (done == ids->n)
-		view_message(v, "%s %zu run%s", all ? "Unmarked" : "Marked",
-		    done, plural(done));
+		done_message(v, all ? RUNS_UNMARKED : RUNS_MARKED, done,
+		    NULL);
 }
 
 static void
@@ -485,7 +508,7 @@ runs_action(struct view *v, struct pane *p, enum action act)
 		if (ids.n == 1)
 			strbuf_addf(&sb, "Delete run %.8s?", ids.v[0]);
 		else
-			strbuf_addf(&sb, "Delete %zu runs?", ids.n);
+			runs_question(&sb, "Delete", ids.n);
 		prompt_confirm(v, sb.buf, true, do_delete,
 		    ids_arg_new(&ids, deleted, p), ids_arg_free);
 		break;
@@ -511,7 +534,7 @@ runs_action(struct view *v, struct pane *p, enum action act)
 		if (ids.n == 1)
 			strbuf_addf(&sb, "Stop run %.8s?", ids.v[0]);
 		else
-			strbuf_addf(&sb, "Stop %zu runs?", ids.n);
+			runs_question(&sb, "Stop", ids.n);
 		prompt_confirm(v, sb.buf, true, do_stop,
 		    ids_arg_new(&ids, deleted, p), ids_arg_free);
 		break;
@@ -548,7 +571,7 @@ runs_action(struct view *v, struct pane *p, enum action act)
 		if (ids.n == 1)
 			strbuf_addf(&sb, "Restore run %.8s?", ids.v[0]);
 		else
-			strbuf_addf(&sb, "Restore %zu runs?", ids.n);
+			runs_question(&sb, "Restore", ids.n);
 		prompt_confirm(v, sb.buf, true, do_restore,
 		    ids_arg_new(&ids, deleted, p), ids_arg_free);
 		break;
@@ -560,9 +583,10 @@ runs_action(struct view *v, struct pane *p, enum action act)
 		if (ids.n == 1)
 			strbuf_addf(&sb, "Permanently delete run %.8s? This "
 			    "cannot be undone.", ids.v[0]);
-		else
-			strbuf_addf(&sb, "Permanently delete %zu runs? This "
-			    "cannot be undone.", ids.n);
+		else {
+			runs_question(&sb, "Permanently delete", ids.n);
+			strbuf_addstr(&sb, " This cannot be undone.");
+		}
 		prompt_confirm(v, sb.buf, false, do_purge,
 		    ids_arg_new(&ids, deleted, p), ids_arg_free);
 		break;
@@ -765,8 +789,7 @@ select_runs(struct view *v, enum action act)
 		view_message(v, "Selection cleared");
 	} else {
 		runlist_select_all(rl);
-		view_message(v, "Selected %zu run%s", rl->selected.n,
-		    plural(rl->selected.n));
+		done_message(v, RUNS_SELECTED, rl->selected.n, NULL);
 	}
 	view_dirty(v);
 }

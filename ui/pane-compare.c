@@ -166,7 +166,7 @@ crun_take(struct crun *cr, struct view *v, const struct run_row *row)
 {
 	struct strbuf	sb = STRBUF_INIT;
 
-	fmt_op(&sb, v, row);
+	format_op(&sb, row);
 	if (row->marked)
 		strbuf_addstr(&sb, " [marked]");
 	cr->id = xstrdup(row->id);
@@ -190,6 +190,8 @@ fill_row(struct comparepane *c, struct crow *r, size_t i,
 {
 	struct strbuf	sb = STRBUF_INIT;
 	size_t		j, k, col;
+	int64_t		end;
+	struct value	*sv;
 
 	r->id = xstrdup(cr->id);
 	r->status = cr->status;
@@ -201,14 +203,13 @@ fill_row(struct comparepane *c, struct crow *r, size_t i,
 	set_cell(r, COL_RUN, sb.buf, false, 0);
 	set_cell(r, COL_OP, cr->op, false, 0);
 	strbuf_reset(&sb);
-	fmt_time(&sb, cr->started, false);
+	format_time(&sb, cr->started);
 	set_cell(r, COL_STARTED, sb.buf, true, (double)cr->started);
 	strbuf_reset(&sb);
-	if (cr->started > 0 && cr->stopped >= cr->started) {
-		fmt_duration(&sb, cr->stopped - cr->started);
-		set_cell(r, COL_TIME, sb.buf, true,
-		    (double)(cr->stopped - cr->started));
-	}
+	/* guild compare's time: a running run's so far. */
+	end = cr->status == RUN_STATUS_RUNNING ? run_now_us() : cr->stopped;
+	if (format_run_time(&sb, cr->started, end, false, 0))
+		set_cell(r, COL_TIME, sb.buf, true, (double)(end - cr->started));
 	set_cell(r, COL_STATUS, run_status_name(cr->status), false, 0);
 	set_cell(r, COL_LABEL, cr->label, false, 0);
 	if (flags != NULL && flags->type == VALUE_MAP) {
@@ -219,8 +220,7 @@ fill_row(struct comparepane *c, struct crow *r, size_t i,
 
 			col = add_col(c, COL_FLAG, "", flags->u.map.k[j]);
 			strbuf_reset(&sb);
-			if (fv->type != VALUE_NULL)
-				value_format_flag(&sb, fv);
+			format_value_cell(&sb, fv);
 			num = value_number(fv, &d);
 			set_cell(r, col, sb.buf, num, d);
 		}
@@ -236,8 +236,11 @@ fill_row(struct comparepane *c, struct crow *r, size_t i,
 				break;
 		if (k == c->ncols)
 			continue;
+		/* As guild compare's table shows it. */
 		strbuf_reset(&sb);
-		fmt_scalar(&sb, st->last.value);
+		sv = value_float(st->last.value);
+		format_value_cell(&sb, sv);
+		value_free(sv);
 		set_cell(r, k, sb.buf, !isnan(st->last.value), st->last.value);
 	}
 	strbuf_release(&sb);

@@ -21,6 +21,7 @@
 #include "runindex.h"
 #include "runlist.h"
 #include "scalars.h"
+#include "sparkline.h"
 #include "strbuf.h"
 #include "theme.h"
 #include "tui.h"
@@ -131,13 +132,13 @@ add_scalars(struct textview *tv, const char *dir, int w)
 		strbuf_reset(&sb);
 		strbuf_addf(&sb, "  %-*s  ", (int)keyw, s->key);
 		strbuf_reset(&a);
-		fmt_scalar(&a, s->last.value);
+		format_scalar_short(&a, s->last.value);
 		strbuf_addf(&sb, "%-11s ", a.buf);
 		strbuf_reset(&a);
-		fmt_scalar(&a, s->min.value);
+		format_scalar_short(&a, s->min.value);
 		strbuf_addf(&sb, "%-11s ", a.buf);
 		strbuf_reset(&a);
-		fmt_scalar(&a, s->max.value);
+		format_scalar_short(&a, s->max.value);
 		strbuf_addf(&sb, "%-11s ", a.buf);
 		strbuf_addf(&sb, "%-8lld ", s->last.step);
 		if (sparkw >= 8 && s->nseries > 1) {
@@ -198,22 +199,25 @@ build(struct pane *p)
 	ip->live = st == RUN_STATUS_RUNNING || st == RUN_STATUS_PENDING;
 	textview_kv(tv, 0, "id", run->id, ROLE_DEFAULT);
 	if (run_opref_read(run, &ref, NULL) == 0) {
+		/* The row's fields format_op() reads, as the index has them. */
+		row.opref = opref_format(&ref);
 		row.pkg_name = ref.pkg_name;
 		row.op_desc = *ref.model ? xasprintf("%s:%s", ref.model,
 		    ref.op) : xstrdup(ref.op);
-		fmt_op(&sb, v, &row);
+		format_op(&sb, &row);
 		textview_kv(tv, 0, "operation", sb.buf, ROLE_DEFAULT);
 		s = path_abbrev_home(ref.pkg_name);
 		textview_kv(tv, 0, "from", s, ROLE_DEFAULT);
 		free(s);
 		free(row.op_desc);
+		free(row.opref);
 		opref_clear(&ref);
 	}
 	textview_kv(tv, 0, "status", run_status_name(st),
 	    theme_status_role((int)st));
 	strbuf_reset(&sb);
 	if (run_attr_int(run, "started", &n))
-		fmt_time(&sb, n, false);
+		format_time(&sb, n);
 	textview_kv(tv, 0, "started", sb.buf, ROLE_DEFAULT);
 	strbuf_reset(&sb);
 	{
@@ -221,12 +225,11 @@ build(struct pane *p)
 
 		run_attr_int(run, "started", &started);
 		if (run_attr_int(run, "stopped", &stopped))
-			fmt_time(&sb, stopped, false);
+			format_time(&sb, stopped);
 		textview_kv(tv, 0, "stopped", sb.buf, ROLE_DEFAULT);
 		strbuf_reset(&sb);
-		if (started > 0)
-			fmt_duration(&sb, (stopped > 0 ? stopped :
-			    run_now_us()) - started);
+		format_run_time(&sb, started, stopped,
+		    st == RUN_STATUS_RUNNING, run_now_us());
 		textview_kv(tv, 0, "time", sb.buf, ROLE_DEFAULT);
 	}
 	strbuf_reset(&sb);

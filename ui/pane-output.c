@@ -167,7 +167,7 @@ out_read_scalars(struct pane *p)
 		if (sb.len > 0)
 			strbuf_addstr(&sb, "  ");
 		strbuf_addf(&sb, "%s ", s->key);
-		fmt_scalar(&sb, s->last.value);
+		format_scalar_short(&sb, s->last.value);
 		if (s->last.step > step)
 			step = s->last.step;
 	}

@@ -221,7 +221,7 @@ run_key(const struct plotrun *r, const char *key)
 static void
 fmt_axis(struct strbuf *sb, double v)
 {
-	fmt_scalar(sb, v);
+	format_scalar_short(sb, v);
 	if (sb->len > 10) {
 		strbuf_reset(sb);
 		strbuf_addf(sb, "%.3g", v);
@@ -290,11 +290,11 @@ plot_legend(struct plotpane *pp, const char *key, int y, int x, int h, int w)
 		strbuf_reset(&sb);
 		if (s != NULL) {
 			strbuf_addf(&sb, "  last ");
-			fmt_scalar(&sb, s->last.value);
+			format_scalar_short(&sb, s->last.value);
 			strbuf_addf(&sb, " (step %lld)  min ", s->last.step);
-			fmt_scalar(&sb, s->min.value);
+			format_scalar_short(&sb, s->min.value);
 			strbuf_addstr(&sb, "  max ");
-			fmt_scalar(&sb, s->max.value);
+			format_scalar_short(&sb, s->max.value);
 			if (pp->runs[i].live)
 				strbuf_addstr(&sb, "  live");
 		} else

@@ -81,7 +81,6 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
     int w, bool cursor)
 {
 	const struct run_row	*row = runlist_row(rl, idx);
-	struct view		*v = p->view;
 	struct strbuf		 sb = STRBUF_INIT;
 	struct style		 base, st;
 	bool			 sel;
@@ -113,7 +112,7 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
 	col += numw;
 
 	strbuf_reset(&sb);
-	fmt_op(&sb, v, row);
+	format_op(&sb, row);
 	opw = (int)runlist_op_width(rl);
 	if (opw > w / 3)
 		opw = w / 3;
@@ -125,7 +124,10 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
 		goto out;
 
 	strbuf_reset(&sb);
-	fmt_time(&sb, row->started, narrow);
+	if (narrow)
+		format_time_short(&sb, row->started);
+	else
+		format_time(&sb, row->started);
 	draw_str(y, col, end - col, sb.buf, FIELD(ROLE_DATE));
 	col += (narrow ? 11 : 19) + 2;
 	if (col >= end)

@@ -298,7 +298,7 @@ summary(struct strbuf *sb, struct view *v, const struct run_row *row)
 	size_t			 i;
 
 	strbuf_addf(sb, "operation: ");
-	fmt_op(sb, v, row);
+	format_op(sb, row);
 	strbuf_addf(sb, "\nstatus: %s\nlabel: %s\n",
 	    run_status_name(row->status), row->label != NULL ? row->label :
 	    "");
@@ -306,7 +306,7 @@ summary(struct strbuf *sb, struct view *v, const struct run_row *row)
 		strbuf_addf(sb, "exit_status: %d\n", row->exit_status);
 	if (row->started > 0 && row->stopped > row->started) {
 		strbuf_addstr(sb, "time: ");
-		fmt_duration(sb, row->stopped - row->started);
+		format_duration(sb, row->stopped - row->started);
 		strbuf_addch(sb, '\n');
 	}
 	if (run != NULL && run_attr_read(run, "cmd", &cmd, NULL) == 0 &&
@@ -329,8 +329,9 @@ summary(struct strbuf *sb, struct view *v, const struct run_row *row)
 	if (scalars_summary_read(row->dir, 0, &sum, NULL) == 0) {
 		for (i = 0; i < sum.n; i++) {
 			strbuf_addf(sb, "  %s: ", sum.v[i].key);
-			fmt_scalar(sb, sum.v[i].last.value);
-			strbuf_addf(sb, " (step %lld)\n", sum.v[i].last.step);
+			format_scalar_step(sb, sum.v[i].last.value,
+			    sum.v[i].last.step);
+			strbuf_addch(sb, '\n');
 		}
 	}
 	scalars_summary_release(&sum);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "format.h"
 #include "regex.h"
 #include "run.h"
 #include "runindex.h"
@@ -162,6 +163,7 @@ evict(struct runlist *rl)
 static struct rpage *
 load_page(struct runlist *rl, size_t pg)
 {
+	struct strbuf	 sb = STRBUF_INIT;
 	struct rpage	*p;
 	size_t		 i, w;
 
@@ -175,12 +177,13 @@ load_page(struct runlist *rl, size_t pg)
 		return NULL;
 	}
 	for (i = 0; i < p->rows.n; i++) {
-		/* The view adds "./" for the current project: room for it. */
-		w = utf8_width(p->rows.v[i]->op_desc != NULL ?
-		    p->rows.v[i]->op_desc : "") + 2;
+		strbuf_reset(&sb);
+		format_op(&sb, p->rows.v[i]);
+		w = utf8_width(sb.buf);
 		if (w > rl->op_width)
 			rl->op_width = w;
 	}
+	strbuf_release(&sb);
 	rl->pages[pg] = p;
 	rl->nloaded++;
 	return p;

@@ -78,13 +78,15 @@ tui_expect "Space selects" "2 selected"
 tui_keys L C-u
 tui_type pair
 tui_keys Enter
-tui_expect "a label for both" "Labelled 2 runs"
+tui_expect "a label for both" "Labeled 2 run(s)"
 tui_keys A
-tui_expect "select-all" "Selected 3 runs"
+tui_expect "select-all" "Selected 3 run(s)"
 tui_keys A
 tui_expect "again clears" "Selection cleared"
 
-# Compare.
+# Compare. Its time column reads 0:00:00 as guild compare's does: room
+# for the flag columns after it.
+tui_resize 110 30
 tui_keys c
 tui_expect "compare" "Compare  3 runs"
 tui_expect "flags are columns" "=epochs"
@@ -101,6 +103,7 @@ tui_expect "hide a column" "hidden"
 tui_keys X
 tui_expect "show them again" "Showing every column"
 tui_keys q
+tui_resize 100 30
 
 # Plot the scalars of the selected runs.
 tui_keys g Space Space p
@@ -147,12 +150,12 @@ tui_keys n
 tui_expect_not "n keeps it" "Delete run"
 tui_expect "still 3" "Runs  3"
 tui_keys d Enter
-tui_expect "deleted" "Deleted 1 run"
+tui_expect "deleted" "Deleted 1 run(s)"
 tui_expect "2 left" "Runs  2"
 tui_keys T
 tui_expect "the trash" "Deleted runs  1"
 tui_keys u y
-tui_expect "restored" "Restored 1 run"
+tui_expect "restored" "Restored 1 run(s)"
 tui_keys q
 tui_expect "back in the runs" "Runs  3"
 tui_keys d y T
@@ -186,5 +189,21 @@ expect_output "guild compare --table is still a table" - -- \
     sh -c "'$GUILD' compare --table 0 | head -n 1 | cut -c1-3" <<'OUT'
 run
 OUT
+
+# From another directory the view names the run's project as guild runs
+# info does, and gives its time as guild compare does (H:MM:SS).
+mkdir -p "$TEST_TMP/elsewhere"
+cd "$TEST_TMP/elsewhere" || exit 1
+expect_output "guild runs info names the project" - -- \
+    sh -c "'$GUILD' runs info 0 | grep '^operation:'" <<'OUT'
+operation: fashion:train ($TEST_TMP/proj)
+OUT
+tui_start 120 30
+tui_keys Enter
+tui_expect "the view names it the same way" 'fashion:train ($TEST_TMP/proj)'
+tui_expect "and gives its time as H:MM:SS" "0:00:0"
+tui_keys q q
+tui_expect_exit "q quits" 0
+cd "$proj" || exit 1
 
 done_testing

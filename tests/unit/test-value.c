@@ -733,6 +733,44 @@ misc_cases(void)
 	value_free(v);
 }
 
+/* --json: laid out as Python's json.dumps(); what JSON cannot write is null. */
+static void
+json_cases(void)
+{
+	struct value	*v;
+	char		*s;
+
+	v = vm(8, "a", vn(), "b", vb(true), "c", vi(-3), "d", vf(0.1),
+	    "e", vl(3, vf(1.0), vf(1e-05), vf(1e16)), "f", vs("x"),
+	    "g", vm(0), "h", vl(0));
+	s = enc(value_encode_json, v);
+	is_str(s, "{\"a\": null, \"b\": true, \"c\": -3, \"d\": 0.1, "
+	    "\"e\": [1.0, 1e-05, 1e+16], \"f\": \"x\", \"g\": {}, \"h\": []}",
+	    "json: every type, Python's separators and floats");
+	free(s);
+	value_free(v);
+
+	/* JSON has no NaN or infinities: null, as the runs' scalars show. */
+	v = vl(4, vf(NAN), vf(INFINITY), vf(-INFINITY), vf(-0.0));
+	s = enc(value_encode_json, v);
+	is_str(s, "[null, null, null, -0.0]", "json: nan and inf are null");
+	free(s);
+	value_free(v);
+
+	/* Quotes, backslashes and control characters are escaped. */
+	v = vm(1, "k\"ey", vs("a\"b\\c\nd\re\tf\001g\177h\303\251"));
+	s = enc(value_encode_json, v);
+	is_str(s, "{\"k\\\"ey\": \"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u007fh"
+	    "\303\251\"}", "json: escapes; UTF-8 as it is");
+	free(s);
+	value_free(v);
+
+	/* A missing value is null. */
+	s = enc(value_encode_json, NULL);
+	is_str(s, "null", "json: NULL is null");
+	free(s);
+}
+
 int
 main(void)
 {
@@ -742,5 +780,6 @@ main(void)
 	string_cases_run();
 	structure_cases();
 	misc_cases();
+	json_cases();
 	return done_testing();
 }
