@@ -47,14 +47,18 @@ now_ns()
 	date +%s%N
 }
 
-# measure ARGV...: median milliseconds per call, output discarded.
+# measure ARGV...: median milliseconds per call, output discarded, and
+# the mean CPU time (user + system) per call, or "-" without hyperfine: on
+# a busy machine the CPU time wanders less than the wall time.
 measure()
 {
 	if $have_hyperfine; then
 		hyperfine -N --style none --warmup 10 --runs "$iter" \
 		    --export-json "$tmp/hf.json" -- "$*" > /dev/null 2>&1
-		sed -n 's/^ *"median": *\([0-9.e+-]*\),*$/\1/p' "$tmp/hf.json" |
-		    head -n 1 | awk '{ printf "%.2f\n", $1 * 1000 }'
+		awk -F'[:,]' '/"(median|user|system)":/ && !seen[$1]++ {
+		    gsub(/[ "]/, "", $1); v[$1] = $2 * 1000 }
+		    END { printf "%.2f %.2f\n", v["median"],
+			v["user"] + v["system"] }' "$tmp/hf.json"
 		return
 	fi
 	: > "$tmp/times"
@@ -68,16 +72,16 @@ measure()
 		_i=$((_i + 1))
 	done
 	sort -n "$tmp/times" | awk '{ v[NR] = $1 } END {
-	    printf "%.2f\n", v[int((NR + 1) / 2)] / 1e6 }'
+	    printf "%.2f -\n", v[int((NR + 1) / 2)] / 1e6 }'
 }
 
-# report NAME MS: the figure, its ratio to the bare program's and the
-# difference in milliseconds.
+# report NAME "MS CPU": the figures, and the wall time's ratio to the bare
+# program's and difference in milliseconds.
 report()
 {
-	awk -v name="$1" -v ms="$2" -v bare="$bare_ms" 'BEGIN {
-	    printf "  %-28s %7.2f ms  ratio %5.2f  +%.2f ms\n",
-		name, ms, (bare > 0 ? ms / bare : 0), ms - bare }'
+	echo "$2" | awk -v name="$1" -v bare="$bare_ms" '{
+	    printf "  %-28s %7.2f ms  ratio %5.2f  %+6.2f ms  (cpu %s ms)\n",
+		name, $1, (bare > 0 ? $1 / bare : 0), $1 - bare, $2 }'
 }
 
 home=$tmp/home
@@ -119,8 +123,9 @@ echo "libraries loaded at start ($guild):"
 ldd "$guild" | awk '{ print "  " $1 }' | tr '\n' ' '
 echo
 echo "median of $iter calls; ratio and difference against the bare program:"
-bare_ms=$(measure "$tmp/bare")
-report "bare C program" "$bare_ms"
+bare=$(measure "$tmp/bare")
+bare_ms=${bare%% *}
+report "bare C program" "$bare"
 for g in "$guild" $baseline; do
 	[ "$g" = "$guild" ] || echo "baseline $g:"
 	report "guild --version" "$(measure "$g" --version)"
