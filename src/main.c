@@ -66,7 +66,12 @@ static const struct cmd_entry *const commands[] = {
 int
 main(int argc, char **argv)
 {
-	setlocale(LC_ALL, "");
+	/*
+	 * The character set only, as Python (so Guild AI) does: the other
+	 * categories would cost every start a dozen locale files, and guild
+	 * formats numbers and times itself.
+	 */
+	setlocale(LC_CTYPE, "");
 	run_entry = cmd_run_entry;
 	run_entry.route = route_run;
 	return cli_main(commands, argc, argv);

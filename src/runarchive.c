@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -20,6 +21,76 @@
 #include "util.h"
 
 #define NOCOPY_MARKER	".guild-nocopy"
+
+/*
+ * libarchive is loaded the first time an archive is read or written, not
+ * when guild starts: it brings libxml2, ICU and libstdc++ with it, which
+ * made every command's start several times slower. Its headers give the
+ * types only; the functions are called through this table.
+ */
+#define LA_FUNCTIONS(X) \
+	X(archive_entry_copy_hardlink) X(archive_entry_copy_pathname) \
+	X(archive_entry_copy_stat) X(archive_entry_copy_symlink) \
+	X(archive_entry_filetype) X(archive_entry_free) \
+	X(archive_entry_hardlink) X(archive_entry_new) \
+	X(archive_entry_pathname) X(archive_entry_perm) \
+	X(archive_entry_set_gid) X(archive_entry_set_perm) \
+	X(archive_entry_set_size) X(archive_entry_set_uid) \
+	X(archive_entry_symlink) X(archive_error_string) \
+	X(archive_read_data_block) X(archive_read_data_skip) \
+	X(archive_read_free) X(archive_read_new) \
+	X(archive_read_next_header) X(archive_read_open_filename) \
+	X(archive_read_support_filter_bzip2) \
+	X(archive_read_support_filter_gzip) \
+	X(archive_read_support_filter_xz) \
+	X(archive_read_support_format_tar) \
+	X(archive_read_support_format_zip) \
+	X(archive_write_add_filter_gzip) X(archive_write_close) \
+	X(archive_write_data) X(archive_write_data_block) \
+	X(archive_write_disk_new) X(archive_write_disk_set_options) \
+	X(archive_write_finish_entry) X(archive_write_free) \
+	X(archive_write_header) X(archive_write_new) \
+	X(archive_write_open_fd) X(archive_write_set_format_pax_restricted) \
+	X(archive_write_set_format_zip)
+
+static struct {
+#define LA_MEMBER(f) __typeof__(f) *f;
+	LA_FUNCTIONS(LA_MEMBER)
+#undef LA_MEMBER
+} la;
+
+#ifndef GUILD_LIBARCHIVE_SONAME
+#define GUILD_LIBARCHIVE_SONAME	"libarchive.so.13"
+#endif
+
+/* Load libarchive and fill la, once; -1 with cause if it cannot be. */
+static int
+la_load(char **cause)
+{
+	static bool	 loaded;
+	void		*h;
+	const char	*missing = NULL;
+
+	if (loaded)
+		return 0;
+	if ((h = dlopen(GUILD_LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL)) ==
+	    NULL)
+		return set_cause(cause, "archives need libarchive, which "
+		    "cannot be loaded: %s", dlerror());
+#define LA_RESOLVE(f) \
+	if (missing == NULL && \
+	    (la.f = (__typeof__(la.f))dlsym(h, #f)) == NULL) \
+		missing = #f;
+	LA_FUNCTIONS(LA_RESOLVE)
+#undef LA_RESOLVE
+	if (missing != NULL) {
+		dlclose(h);
+		return set_cause(cause, "archives need libarchive, and %s has "
+		    "no %s", GUILD_LIBARCHIVE_SONAME, missing);
+	}
+	loaded = true;
+	return 0;
+}
 
 enum runarchive_format
 runarchive_format_for(const char *path)
@@ -252,200 +323,221 @@ top_len(const char *path)
 	return strcspn(path, "/");
 }
 
+/* One extraction: the archive read, the disk written, what was seen. */
+struct extractor {
+	const char			*path;	/* the archive */
+	const struct runarchive_limits	*lim;
+	char				*root;	/* dest, resolved */
+	struct archive			*in, *out;
+	struct pathset			 seen;	/* every entry path */
+	struct pathset			 tops;	/* top-level names */
+	struct strvec			 names;	/* the same, in order */
+	struct strbuf			 rel, target, full, e1;
+	uint64_t			 entries, bytes;
+};
+
+/*
+ * Check an entry (its path in x->rel, normalised, with ncomp components)
+ * and point it at its place under the root. Returns its type, 0 for an
+ * entry to skip, or -1 with cause.
+ */
+static int
+check_entry(struct extractor *x, struct archive_entry *entry, int ncomp,
+    char **cause)
+{
+	const char	*path = x->path, *rel = x->rel.buf, *why, *link, *to;
+	unsigned	 type, perm;
+
+	type = la.archive_entry_filetype(entry);
+	link = la.archive_entry_hardlink(entry);
+	if (link != NULL)
+		type = AE_IFREG;
+	if (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)
+		return set_cause(cause, "%s: entry '%s' is a %s", path, rel,
+		    type_name(type));
+	if (ncomp == 1 && type != AE_IFDIR) {
+		if (strcmp(rel, NOCOPY_MARKER) == 0 && type == AE_IFREG &&
+		    link == NULL)
+			return 0;
+		return set_cause(cause, "%s: top-level entry '%s' is not a "
+		    "directory", path, rel);
+	}
+	if (pathset_add(&x->seen, rel, type) != 0)
+		return set_cause(cause, "%s: entry '%s' appears more than once",
+		    path, rel);
+	strbuf_reset(&x->target);
+	strbuf_add(&x->target, rel, top_len(rel));
+	if (pathset_add(&x->tops, x->target.buf, AE_IFDIR) == 0)
+		strvec_push(&x->names, x->target.buf);
+
+	if (type == AE_IFLNK) {
+		to = la.archive_entry_symlink(entry);
+		if (to == NULL || !runarchive_link_ok(rel, to))
+			return set_cause(cause, "%s: symbolic link '%s' -> "
+			    "'%s' points outside its run", path, rel,
+			    esc(&x->e1, to));
+	}
+	if (link != NULL) {
+		if (norm_path(link, &x->target, &why) == -1 ||
+		    top_len(x->target.buf) != top_len(rel) ||
+		    strncmp(x->target.buf, rel, top_len(rel)) != 0 ||
+		    pathset_get(&x->seen, x->target.buf) != AE_IFREG)
+			return set_cause(cause, "%s: hard link '%s' -> '%s' "
+			    "points outside its run", path, rel,
+			    esc(&x->e1, link));
+		strbuf_reset(&x->full);
+		strbuf_addf(&x->full, "%s/%s", x->root, x->target.buf);
+		la.archive_entry_copy_hardlink(entry, x->full.buf);
+	}
+
+	strbuf_reset(&x->full);
+	strbuf_addf(&x->full, "%s/%s", x->root, rel);
+	la.archive_entry_copy_pathname(entry, x->full.buf);
+	perm = la.archive_entry_perm(entry) & 0777;
+	/* We must be able to write into, and later remove, what we made. */
+	perm |= type == AE_IFDIR ? 0700 : 0600;
+	la.archive_entry_set_perm(entry, perm);
+	la.archive_entry_set_uid(entry, getuid());
+	la.archive_entry_set_gid(entry, getgid());
+	return (int)type;
+}
+
+/* Copy the current entry's data to disk, within the byte limit. */
+static int
+copy_data(struct extractor *x, char **cause)
+{
+	const void	*buf;
+	size_t		 size;
+	la_int64_t	 offset;
+	int		 r;
+
+	for (;;) {
+		r = la.archive_read_data_block(x->in, &buf, &size, &offset);
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+			return set_cause(cause, "%s: entry '%s': %s", x->path,
+			    x->rel.buf, la.archive_error_string(x->in));
+		x->bytes += size;
+		if (x->lim != NULL && x->lim->max_bytes != 0 &&
+		    x->bytes > x->lim->max_bytes)
+			return set_cause(cause, "%s: more than %llu bytes of "
+			    "data", x->path,
+			    (unsigned long long)x->lim->max_bytes);
+		if (la.archive_write_data_block(x->out, buf, size, offset) !=
+		    ARCHIVE_OK)
+			return set_cause(cause, "%s: entry '%s': %s", x->path,
+			    x->rel.buf, la.archive_error_string(x->out));
+	}
+}
+
+/* Read and write the next entry: 1 done, 0 at the end, -1 with cause. */
+static int
+extract_next(struct extractor *x, uint64_t max_entries, char **cause)
+{
+	struct archive_entry	*entry;
+	const char		*name, *why;
+	int			 ncomp, type, r;
+
+	r = la.archive_read_next_header(x->in, &entry);
+	if (r == ARCHIVE_EOF)
+		return 0;
+	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+		return set_cause(cause, "%s: %s", x->path,
+		    la.archive_error_string(x->in));
+	if (++x->entries > max_entries)
+		return set_cause(cause, "%s: more than %llu entries", x->path,
+		    (unsigned long long)max_entries);
+	if ((name = la.archive_entry_pathname(entry)) == NULL)
+		return set_cause(cause, "%s: entry %llu has no usable name",
+		    x->path, (unsigned long long)x->entries);
+	if ((ncomp = norm_path(name, &x->rel, &why)) == -1)
+		return set_cause(cause, "%s: entry '%s': %s", x->path,
+		    esc(&x->e1, name), why);
+	if ((type = check_entry(x, entry, ncomp, cause)) == -1)
+		return -1;
+	if (type == 0) {
+		la.archive_read_data_skip(x->in);
+		return 1;
+	}
+	if (la.archive_write_header(x->out, entry) != ARCHIVE_OK)
+		return set_cause(cause, "%s: entry '%s': %s", x->path,
+		    x->rel.buf, la.archive_error_string(x->out));
+	if (type == AE_IFREG && la.archive_entry_hardlink(entry) == NULL &&
+	    copy_data(x, cause) == -1)
+		return -1;
+	if (la.archive_write_finish_entry(x->out) != ARCHIVE_OK)
+		return set_cause(cause, "%s: entry '%s': %s", x->path,
+		    x->rel.buf, la.archive_error_string(x->out));
+	return 1;
+}
+
 int
 runarchive_extract(const char *path, const char *dest,
     const struct runarchive_limits *lim, struct strvec *top, char **cause)
 {
-	struct archive		*in, *out;
-	struct archive_entry	*entry;
-	struct pathset		 seen = { NULL, NULL, 0, 0 };
-	struct pathset		 tops = { NULL, NULL, 0, 0 };
-	struct strbuf		 rel = STRBUF_INIT, target = STRBUF_INIT;
-	struct strbuf		 full = STRBUF_INIT;
-	struct strbuf		 e1 = STRBUF_INIT;
-	struct strvec		 names = STRVEC_INIT;
-	const char		*name, *why, *link;
-	const void		*buf;
-	char			*root;
-	size_t			 size, i;
-	la_int64_t		 offset;
-	uint64_t		 entries = 0, bytes = 0, max_entries;
-	unsigned		 type, perm;
-	int			 ncomp, r, rc = -1;
+	struct extractor	 x = {
+		.path = path, .lim = lim, .names = STRVEC_INIT,
+		.rel = STRBUF_INIT, .target = STRBUF_INIT,
+		.full = STRBUF_INIT, .e1 = STRBUF_INIT,
+	};
+	uint64_t		 max_entries;
+	size_t			 i;
+	int			 r, rc = -1;
 
 	max_entries = lim != NULL && lim->max_entries != 0 ?
 	    lim->max_entries : RUNARCHIVE_MAX_ENTRIES;
-	if ((root = realpath(dest, NULL)) == NULL)
+	if (la_load(cause) == -1)
+		return -1;
+	if ((x.root = realpath(dest, NULL)) == NULL)
 		return set_cause(cause, "%s: %s", dest, strerror(errno));
 
-	in = archive_read_new();
-	archive_read_support_format_tar(in);
-	archive_read_support_format_zip(in);
-	archive_read_support_filter_gzip(in);
-	archive_read_support_filter_bzip2(in);
-	archive_read_support_filter_xz(in);
-	out = archive_write_disk_new();
+	x.in = la.archive_read_new();
+	la.archive_read_support_format_tar(x.in);
+	la.archive_read_support_format_zip(x.in);
+	la.archive_read_support_filter_gzip(x.in);
+	la.archive_read_support_filter_bzip2(x.in);
+	la.archive_read_support_filter_xz(x.in);
+	x.out = la.archive_write_disk_new();
 	/*
 	 * Our own checks come first; libarchive's refuse writing through a
 	 * symbolic link or with "..", in case one of ours has a hole.
 	 * Neither owners nor permission extras (set-id, sticky) are kept.
 	 */
-	archive_write_disk_set_options(out, ARCHIVE_EXTRACT_TIME |
+	la.archive_write_disk_set_options(x.out, ARCHIVE_EXTRACT_TIME |
 	    ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 	    ARCHIVE_EXTRACT_NO_OVERWRITE);
 
-	if (archive_read_open_filename(in, path, 65536) != ARCHIVE_OK) {
-		set_cause(cause, "%s: %s", path, archive_error_string(in));
+	if (la.archive_read_open_filename(x.in, path, 65536) != ARCHIVE_OK) {
+		set_cause(cause, "%s: %s", path,
+		    la.archive_error_string(x.in));
 		goto out;
 	}
-	for (;;) {
-		r = archive_read_next_header(in, &entry);
-		if (r == ARCHIVE_EOF)
-			break;
-		if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-			set_cause(cause, "%s: %s", path,
-			    archive_error_string(in));
-			goto out;
-		}
-		if (++entries > max_entries) {
-			set_cause(cause, "%s: more than %llu entries", path,
-			    (unsigned long long)max_entries);
-			goto out;
-		}
-		if ((name = archive_entry_pathname(entry)) == NULL) {
-			set_cause(cause, "%s: entry %llu has no usable name",
-			    path, (unsigned long long)entries);
-			goto out;
-		}
-		if ((ncomp = norm_path(name, &rel, &why)) == -1) {
-			set_cause(cause, "%s: entry '%s': %s", path,
-			    esc(&e1, name), why);
-			goto out;
-		}
-		type = archive_entry_filetype(entry);
-		link = archive_entry_hardlink(entry);
-		if (link != NULL)
-			type = AE_IFREG;
-		if (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK) {
-			set_cause(cause, "%s: entry '%s' is a %s", path, rel.buf,
-			    type_name(type));
-			goto out;
-		}
-		if (ncomp == 1 && type != AE_IFDIR) {
-			if (strcmp(rel.buf, NOCOPY_MARKER) == 0 &&
-			    type == AE_IFREG && link == NULL) {
-				archive_read_data_skip(in);
-				continue;
-			}
-			set_cause(cause, "%s: top-level entry '%s' is not a "
-			    "directory", path, rel.buf);
-			goto out;
-		}
-		if (pathset_add(&seen, rel.buf, type) != 0) {
-			set_cause(cause, "%s: entry '%s' appears more than once",
-			    path, rel.buf);
-			goto out;
-		}
-		strbuf_reset(&target);
-		strbuf_add(&target, rel.buf, top_len(rel.buf));
-		if (pathset_add(&tops, target.buf, AE_IFDIR) == 0)
-			strvec_push(&names, target.buf);
-
-		if (type == AE_IFLNK) {
-			const char	*to = archive_entry_symlink(entry);
-
-			if (to == NULL || !runarchive_link_ok(rel.buf, to)) {
-				set_cause(cause, "%s: symbolic link '%s' -> '%s' "
-				    "points outside its run", path, rel.buf,
-				    esc(&e1, to));
-				goto out;
-			}
-		}
-		if (link != NULL) {
-			if (norm_path(link, &target, &why) == -1 ||
-			    top_len(target.buf) != top_len(rel.buf) ||
-			    strncmp(target.buf, rel.buf, top_len(rel.buf)) != 0 ||
-			    pathset_get(&seen, target.buf) != AE_IFREG) {
-				set_cause(cause, "%s: hard link '%s' -> '%s' "
-				    "points outside its run", path, rel.buf,
-				    esc(&e1, link));
-				goto out;
-			}
-			strbuf_reset(&full);
-			strbuf_addf(&full, "%s/%s", root, target.buf);
-			archive_entry_copy_hardlink(entry, full.buf);
-		}
-
-		strbuf_reset(&full);
-		strbuf_addf(&full, "%s/%s", root, rel.buf);
-		archive_entry_copy_pathname(entry, full.buf);
-		perm = archive_entry_perm(entry) & 0777;
-		/* We must be able to write into, and later remove, what we made. */
-		perm |= type == AE_IFDIR ? 0700 : 0600;
-		archive_entry_set_perm(entry, perm);
-		archive_entry_set_uid(entry, getuid());
-		archive_entry_set_gid(entry, getgid());
-
-		if (archive_write_header(out, entry) != ARCHIVE_OK) {
-			set_cause(cause, "%s: entry '%s': %s", path, rel.buf,
-			    archive_error_string(out));
-			goto out;
-		}
-		if (type == AE_IFREG && link == NULL) {
-			for (;;) {
-				r = archive_read_data_block(in, &buf, &size,
-				    &offset);
-				if (r == ARCHIVE_EOF)
-					break;
-				if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-					set_cause(cause, "%s: entry '%s': %s",
-					    path, rel.buf,
-					    archive_error_string(in));
-					goto out;
-				}
-				bytes += size;
-				if (lim != NULL && lim->max_bytes != 0 &&
-				    bytes > lim->max_bytes) {
-					set_cause(cause, "%s: more than %llu "
-					    "bytes of data", path,
-					    (unsigned long long)lim->max_bytes);
-					goto out;
-				}
-				if (archive_write_data_block(out, buf, size,
-				    offset) != ARCHIVE_OK) {
-					set_cause(cause, "%s: entry '%s': %s",
-					    path, rel.buf,
-					    archive_error_string(out));
-					goto out;
-				}
-			}
-		}
-		if (archive_write_finish_entry(out) != ARCHIVE_OK) {
-			set_cause(cause, "%s: entry '%s': %s", path, rel.buf,
-			    archive_error_string(out));
-			goto out;
-		}
-	}
+	while ((r = extract_next(&x, max_entries, cause)) == 1)
+		;
+	if (r == -1)
+		goto out;
 	/* Directory times are set here, after their contents. */
-	if (archive_write_close(out) != ARCHIVE_OK) {
-		set_cause(cause, "%s: %s", dest, archive_error_string(out));
+	if (la.archive_write_close(x.out) != ARCHIVE_OK) {
+		set_cause(cause, "%s: %s", dest,
+		    la.archive_error_string(x.out));
 		goto out;
 	}
-	strvec_sort(&names);
-	for (i = 0; i < names.n; i++)
-		strvec_push(top, names.v[i]);
+	strvec_sort(&x.names);
+	for (i = 0; i < x.names.n; i++)
+		strvec_push(top, x.names.v[i]);
 	rc = 0;
 out:
-	archive_read_free(in);
-	archive_write_free(out);
-	pathset_free(&seen);
-	pathset_free(&tops);
-	strbuf_release(&rel);
-	strbuf_release(&target);
-	strbuf_release(&full);
-	strbuf_release(&e1);
-	strvec_clear(&names);
-	free(root);
+	la.archive_read_free(x.in);
+	la.archive_write_free(x.out);
+	pathset_free(&x.seen);
+	pathset_free(&x.tops);
+	strbuf_release(&x.rel);
+	strbuf_release(&x.target);
+	strbuf_release(&x.full);
+	strbuf_release(&x.e1);
+	strvec_clear(&x.names);
+	free(x.root);
 	return rc;
 }
 
@@ -520,9 +612,9 @@ add_file_data(struct creator *c, int fd, const char *disk, off_t size,
 			return set_cause(cause, "%s: %s", disk, strerror(errno));
 		if (n == 0)
 			break;
-		if (archive_write_data(c->a, c->buf, (size_t)n) < 0)
+		if (la.archive_write_data(c->a, c->buf, (size_t)n) < 0)
 			return set_cause(cause, "%s: %s", c->archive_path,
-			    archive_error_string(c->a));
+			    la.archive_error_string(c->a));
 		left -= n;
 	}
 	return 0;
@@ -592,22 +684,22 @@ add_tree(struct creator *c, const char *disk, const char *rel, char **cause)
 		strbuf_release(&e1);
 		return 0;
 	}
-	e = archive_entry_new();
-	archive_entry_copy_stat(e, &st);
-	archive_entry_copy_pathname(e, rel);
-	archive_entry_set_perm(e, st.st_mode & 0777);
+	e = la.archive_entry_new();
+	la.archive_entry_copy_stat(e, &st);
+	la.archive_entry_copy_pathname(e, rel);
+	la.archive_entry_set_perm(e, st.st_mode & 0777);
 	if (to != NULL)
-		archive_entry_copy_symlink(e, to);
+		la.archive_entry_copy_symlink(e, to);
 	if (!S_ISREG(st.st_mode))
-		archive_entry_set_size(e, 0);
-	if (archive_write_header(c->a, e) != ARCHIVE_OK) {
+		la.archive_entry_set_size(e, 0);
+	if (la.archive_write_header(c->a, e) != ARCHIVE_OK) {
 		rc = set_cause(cause, "%s: %s: %s", c->archive_path, rel,
-		    archive_error_string(c->a));
+		    la.archive_error_string(c->a));
 	} else if (fd != -1)
 		rc = add_file_data(c, fd, disk, st.st_size, cause);
 	else if (S_ISDIR(st.st_mode))
 		rc = add_dir_children(c, disk, rel, cause);
-	archive_entry_free(e);
+	la.archive_entry_free(e);
 	if (fd != -1)
 		close(fd);
 	free(to);
@@ -629,6 +721,8 @@ runarchive_create(const char *path, enum runarchive_format format,
 	if (format == RUNARCHIVE_NONE)
 		return set_cause(cause, "%s: not an archive name (.tar, "
 		    ".tar.gz, .tgz or .zip)", path);
+	if (la_load(cause) == -1)
+		return -1;
 	tmp = xasprintf("%s.tmp-XXXXXX", path);
 	if ((fd = mkstemp(tmp)) == -1) {
 		set_cause(cause, "%s: %s", path, strerror(errno));
@@ -637,20 +731,20 @@ runarchive_create(const char *path, enum runarchive_format format,
 	}
 	c = xcalloc(1, sizeof *c);
 	c->archive_path = path;
-	c->a = archive_write_new();
+	c->a = la.archive_write_new();
 	switch (format) {
 	case RUNARCHIVE_ZIP:
-		archive_write_set_format_zip(c->a);
+		la.archive_write_set_format_zip(c->a);
 		break;
 	case RUNARCHIVE_TGZ:
-		archive_write_add_filter_gzip(c->a);
+		la.archive_write_add_filter_gzip(c->a);
 		/* FALLTHROUGH */
 	default:
-		archive_write_set_format_pax_restricted(c->a);
+		la.archive_write_set_format_pax_restricted(c->a);
 		break;
 	}
-	if (archive_write_open_fd(c->a, fd) != ARCHIVE_OK) {
-		set_cause(cause, "%s: %s", path, archive_error_string(c->a));
+	if (la.archive_write_open_fd(c->a, fd) != ARCHIVE_OK) {
+		set_cause(cause, "%s: %s", path, la.archive_error_string(c->a));
 		goto out;
 	}
 	for (i = 0; i < names->n; i++) {
@@ -661,8 +755,8 @@ runarchive_create(const char *path, enum runarchive_format format,
 		if (r == -1)
 			goto out;
 	}
-	if (archive_write_close(c->a) != ARCHIVE_OK) {
-		set_cause(cause, "%s: %s", path, archive_error_string(c->a));
+	if (la.archive_write_close(c->a) != ARCHIVE_OK) {
+		set_cause(cause, "%s: %s", path, la.archive_error_string(c->a));
 		goto out;
 	}
 	if (fsync(fd) == -1 || close(fd) == -1) {
@@ -679,7 +773,7 @@ runarchive_create(const char *path, enum runarchive_format format,
 	}
 	rc = 0;
 out:
-	archive_write_free(c->a);
+	la.archive_write_free(c->a);
 	if (fd != -1)
 		close(fd);
 	if (rc == -1)
