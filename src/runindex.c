@@ -66,6 +66,7 @@
 #include "regex.h"
 #include "run.h"
 #include "runindex.h"
+#include "runread.h"
 #include "runsel.h"
 #include "scalars.h"
 #include "strbuf.h"
@@ -80,30 +81,11 @@
 #define XSTR(x)		STR(x)
 #define BUSY_TIMEOUT_MS	30000
 #define WRITE_BATCH	200
-/*
- * Stamps newer than this are not trusted: file times come from a coarse
- * clock (and are whole seconds on some file systems), so a change right
- * after a read can leave the same stamp. GUILD_INDEX_RACY_MS overrides it
- * (tests set 0 to exercise the stamps without waiting).
- */
-#define RACY_NS		(2LL * 1000 * 1000 * 1000)
-static int64_t		racy_ns = RACY_NS;
 /* How long a pass of sync_all() serves later queries of the same handle. */
 #define VERIFY_REUSE_MS	500
-#define SEP		'\x1f'
+#define SEP		RUN_REC_SEP
 #define PREFIX_MAX_S	"11"	/* runindex_prefix: matches returned */
 #define SEP_S		"\x1f"
-
-/*
- * Attrs rewritten in place (Guild AI does not rename over them, a person
- * may edit them), so their directory's stamp does not change: each is
- * stamped on its own. The order gives the bits of "editable".
- */
-static const char *const editable_attrs[] = {
-	"label", "tags", "marked", "comments", "exit_status",
-};
-/* The longest of them, for path buffers. */
-#define EDITABLE_REL_MAX	sizeof "/.guild/attrs/exit_status"
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS runs ("
@@ -182,23 +164,6 @@ enum {
 	C_PKG_TYPE, C_PKG_NAME, C_OPREF, C_LABEL, C_MARKED, C_TAGS, C_DIGEST,
 	C_INITIALIZED, C_STARTED, C_STOPPED, C_EXIT_STATUS, C_PID, C_STAMP,
 	C_EDITABLE, C_FLAGS_LOADED, C_SCALARS_STAMP, C_PROBLEM,
-};
-
-/* What a run directory holds, ready to be written. */
-struct rec {
-	struct run_row	 row;
-	int64_t		 ts;
-	uint64_t	 stamp;		/* 0: racy, check again */
-	unsigned	 editable;	/* bits of editable_attrs present */
-	bool		 check;
-	char		*tags_col;	/* SEP tag SEP tag SEP, or "" */
-	char		*comments;	/* lowercase search text, or "" */
-	char		*attr_names;	/* SEP name SEP name SEP, or "" */
-};
-
-struct recs {
-	struct rec	**v;
-	size_t		  n, alloc;
 };
 
 /* Row metadata kept beside the rows handed out, for verification. */
@@ -296,47 +261,7 @@ struct runindex {
 
 static void	split_col(struct strvec *, const char *);
 
-/* Stamps. */
-
-struct stamper {
-	uint64_t	h;
-	int64_t		newest;		/* ns */
-};
-
-static void
-mix(struct stamper *s, uint64_t v)
-{
-	s->h ^= v;
-	s->h *= 0x100000001b3ULL;
-	s->h ^= s->h >> 29;
-}
-
-static int64_t
-ts_ns(const struct timespec *ts)
-{
-	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
-}
-
-static void
-stamp_stat(struct stamper *s, const struct stat *st)
-{
-	int64_t	m = ts_ns(&st->st_mtim), c = ts_ns(&st->st_ctim);
-
-	mix(s, (uint64_t)st->st_ino);
-	mix(s, (uint64_t)st->st_size);
-	mix(s, (uint64_t)m);
-	mix(s, (uint64_t)c);
-	if (m > s->newest)
-		s->newest = m;
-	if (c > s->newest)
-		s->newest = c;
-}
-
-static void
-stamp_missing(struct stamper *s)
-{
-	mix(s, 0x6d697373696e67ULL);
-}
+/* Clocks. */
 
 static int64_t
 real_ns(void)
@@ -344,607 +269,7 @@ real_ns(void)
 	struct timespec	ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts_ns(&ts);
-}
-
-/* The stamp, or 0 when something changed too recently to trust it. */
-static uint64_t
-stamp_final(const struct stamper *s, int64_t now)
-{
-	if (s->newest > now - racy_ns)
-		return 0;
-	return s->h != 0 ? s->h : 1;
-}
-
-/* dfd/rel: stat into the stamper (missing counts too); 0 or -1. */
-static int
-stamp_path(struct stamper *s, int dfd, const char *rel)
-{
-	struct stat	st;
-
-	if (fstatat(dfd, rel, &st, 0) == -1) {
-		stamp_missing(s);
-		return -1;
-	}
-	stamp_stat(s, &st);
-	return 0;
-}
-
-/*
- * What verification recomputes: .guild, attrs, the editable attrs. Hot
- * (once per row handed out): paths are built on the stack when they fit.
- */
-static uint64_t
-row_stamp(int dfd, const char *id, unsigned editable, int64_t now)
-{
-	struct stamper	 s = { 0xcbf29ce484222325ULL, 0 };
-	char		 buf[256], *rel;
-	size_t		 i, len = strlen(id);
-
-	if (len + EDITABLE_REL_MAX > sizeof buf)
-		rel = xmalloc(len + EDITABLE_REL_MAX);
-	else
-		rel = buf;
-	memcpy(rel, id, len);
-	memcpy(rel + len, "/.guild", sizeof "/.guild");
-	if (stamp_path(&s, dfd, rel) == -1) {
-		if (rel != buf)
-			free(rel);
-		return 0;
-	}
-	memcpy(rel + len, "/.guild/attrs", sizeof "/.guild/attrs");
-	stamp_path(&s, dfd, rel);
-	for (i = 0; i < ARRAY_SIZE(editable_attrs); i++) {
-		if (~editable & (1U << i))
-			continue;
-		rel[len + sizeof "/.guild/attrs" - 1] = '/';
-		memcpy(rel + len + sizeof "/.guild/attrs", editable_attrs[i],
-		    strlen(editable_attrs[i]) + 1);
-		stamp_path(&s, dfd, rel);
-	}
-	if (rel != buf)
-		free(rel);
-	return stamp_final(&s, now);
-}
-
-/* Stamps of many rows at once: the stat calls are most of "runs -a". */
-struct stamp_job {
-	int			 dfd;
-	const char *const	*ids;
-	const unsigned		*editable;
-	uint64_t		*out;
-	size_t			 n;
-	int64_t			 now;
-};
-
-static void *
-stamp_worker(void *arg)
-{
-	struct stamp_job	*job = arg;
-	size_t			 i;
-
-	for (i = 0; i < job->n; i++)
-		job->out[i] = row_stamp(job->dfd, job->ids[i],
-		    job->editable[i], job->now);
-	return NULL;
-}
-
-/*
- * out[i] = row_stamp() of ids[i], on a few threads when there are many
- * (path lookups scale with cores; everything else stays single-threaded).
- */
-static void
-row_stamps(int dfd, const char *const *ids, const unsigned *editable,
-    size_t n, int64_t now, uint64_t *out)
-{
-	enum { MAX_THREADS = 4, PER_THREAD = 2000 };
-	struct stamp_job	 jobs[MAX_THREADS];
-	pthread_t		 tids[MAX_THREADS];
-	bool			 started[MAX_THREADS];
-	long			 cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t			 nt, i, chunk;
-
-	nt = n / PER_THREAD;
-	if (cpus > 0 && nt > (size_t)cpus)
-		nt = (size_t)cpus;
-	if (nt > MAX_THREADS)
-		nt = MAX_THREADS;
-	if (nt < 2) {
-		struct stamp_job	job = { dfd, ids, editable, out, n, now };
-
-		stamp_worker(&job);
-		return;
-	}
-	chunk = (n + nt - 1) / nt;
-	for (i = 0; i < nt; i++) {
-		size_t	from = i * chunk;
-
-		jobs[i].dfd = dfd;
-		jobs[i].ids = ids + from;
-		jobs[i].editable = editable + from;
-		jobs[i].out = out + from;
-		jobs[i].n = from + chunk > n ? n - from : chunk;
-		jobs[i].now = now;
-		/* The first chunk is ours; a failed thread's too. */
-		started[i] = i > 0 && pthread_create(&tids[i], NULL,
-		    stamp_worker, &jobs[i]) == 0;
-	}
-	for (i = 0; i < nt; i++) {
-		if (!started[i])
-			stamp_worker(&jobs[i]);
-	}
-	for (i = 1; i < nt; i++) {
-		if (started[i])
-			pthread_join(tids[i], NULL);
-	}
-}
-
-/* Reading run directories. */
-
-/*
- * A small file of a run (an attr, the opref), with its stat (for stamps):
- * regular and at most FILE_ATTR_MAX bytes, or -1 with errno and cause.
- */
-static int
-read_small(int dfd, const char *rel, struct strbuf *sb, struct stat *st,
-    char **cause)
-{
-	return file_read_regular(dfd, rel, FILE_NOFOLLOW, FILE_ATTR_MAX, sb, st,
-	    cause);
-}
-
-/*
- * Keep the first reason run id is bad (cause, about "id/..."), relative
- * to its directory. A missing file is no problem. Frees cause.
- */
-static void
-note_problem(struct rec *r, const char *id, int err, char *cause)
-{
-	size_t	len = strlen(id);
-
-	if (err != ENOENT && err != ENOTDIR && r->row.problem == NULL &&
-	    cause != NULL) {
-		if (strncmp(cause, id, len) == 0 && cause[len] == '/')
-			r->row.problem = xstrdup(cause + len + 1);
-		else
-			r->row.problem = xstrdup(cause);
-	}
-	free(cause);
-}
-
-/* Plain decimal integer text (what Guild writes for ints). */
-static bool
-text_int(const char *s, long long *out)
-{
-	char		*end;
-	long long	 v;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	if (*s == '\0' || (!isdigit((unsigned char)*s) && *s != '-'))
-		return false;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s)
-		return false;
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end != '\0')
-		return false;
-	*out = v;
-	return true;
-}
-
-/*
- * An attr's value: plain one-line scalars skip libyaml (most labels,
- * digests); anything else is parsed as YAML. NULL when unreadable.
- */
-static struct value *
-parse_attr(const struct strbuf *sb)
-{
-	const char	*s = sb->buf, *p;
-	size_t		 len = sb->len;
-	long long	 n;
-
-	if (text_int(s, &n))
-		return value_int(n);
-	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
-		len--;
-	if (len > 0 && (isalnum((unsigned char)*s) || *s == '/' ||
-	    *s == '_' || *s == '.') && memchr(s, '\n', len) == NULL &&
-	    !isspace((unsigned char)s[len - 1])) {
-		for (p = s; p < s + len; p++) {
-			if ((*p == ':' && (p + 1 == s + len || p[1] == ' ')) ||
-			    (*p == '#' && p > s && p[-1] == ' ') ||
-			    (unsigned char)*p < 0x20)
-				break;
-		}
-		if (p == s + len)
-			return value_from_plain_scalar(s, len);
-	}
-	return yaml_parse_value(s, sb->len, NULL);
-}
-
-static char *
-value_text(const struct value *v)
-{
-	struct strbuf	sb = STRBUF_INIT;
-
-	if (v == NULL || v->type == VALUE_NULL)
-		return xstrdup("");
-	if (v->type == VALUE_STRING)
-		return xstrdup(v->u.s);
-	value_encode_flow(&sb, v);
-	return strbuf_detach(&sb, NULL);
-}
-
-static void
-add_lower(struct strbuf *sb, const struct value *v)
-{
-	char	*t = value_text(v), *p;
-
-	for (p = t; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
-	strbuf_addstr(sb, t);
-	free(t);
-}
-
-static void
-rec_free(struct rec *r)
-{
-	if (r == NULL)
-		return;
-	free(r->row.id);
-	free(r->row.dir);
-	free(r->row.opref);
-	free(r->row.pkg_name);
-	free(r->row.model);
-	free(r->row.op);
-	free(r->row.op_desc);
-	free(r->row.label);
-	strvec_clear(&r->row.tags);
-	free(r->row.sourcecode_digest);
-	free(r->row.problem);
-	free(r->tags_col);
-	free(r->comments);
-	free(r->attr_names);
-	free(r);
-}
-
-static void
-recs_clear(struct recs *rs)
-{
-	size_t	i;
-
-	for (i = 0; i < rs->n; i++)
-		rec_free(rs->v[i]);
-	free(rs->v);
-	memset(rs, 0, sizeof *rs);
-}
-
-static bool
-exists_at(int dfd, const char *id, const char *name)
-{
-	struct stat	 st;
-	char		*rel = xasprintf("%s/.guild/%s", id, name);
-	bool		 r = fstatat(dfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0;
-
-	free(rel);
-	return r;
-}
-
-static int
-cmp_strp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Run directories read by read_run(): runindex_reads(). */
-static unsigned long	run_reads;
-
-/*
- * Read run base/id (dfd is base, open). NULL when it is not a run (no
- * opref, or gone). Best effort otherwise: unreadable attrs are missing.
- */
-static struct rec *
-read_run(const char *base, int dfd, const char *id, bool deleted,
-    int64_t now)
-{
-	struct stamper	 s = { 0xcbf29ce484222325ULL, 0 };
-	struct strbuf	 sb = STRBUF_INIT, names = STRBUF_INIT;
-	struct strvec	 attrs = STRVEC_INIT;
-	struct stat	 st, est[ARRAY_SIZE(editable_attrs)];
-	struct rec	*r;
-	struct opref	 ref;
-	struct value	*v;
-	struct run	 run;
-	DIR		*d;
-	struct dirent	*de;
-	char		*rel, *why = NULL;
-	long long	 n;
-	size_t		 i;
-	int		 afd;
-	bool		 bad_exit = false, remote;
-
-	run_reads++;
-	rel = xasprintf("%s/.guild", id);
-	if (fstatat(dfd, rel, &st, 0) == -1 || !S_ISDIR(st.st_mode)) {
-		free(rel);
-		return NULL;
-	}
-	free(rel);
-	stamp_stat(&s, &st);
-
-	r = xcalloc(1, sizeof *r);
-	r->row.id = xstrdup(id);
-	r->row.dir = path_join(base, id);
-	r->row.deleted = deleted;
-	r->row.index = -1;
-
-	rel = xasprintf("%s/.guild/attrs", id);
-	afd = openat(dfd, rel, O_RDONLY|O_DIRECTORY|O_CLOEXEC);
-	free(rel);
-	if (afd != -1 && fstat(afd, &st) == 0)
-		stamp_stat(&s, &st);
-	else
-		stamp_missing(&s);
-	if (afd != -1 && (d = fdopendir(afd)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			strvec_push(&attrs, de->d_name);
-			/*
-			 * Every attr is checked by type (free here), the ones
-			 * read below by size too, and flags (read in bulk when
-			 * filtering) by size now.
-			 */
-			if (r->row.problem == NULL &&
-			    de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
-				r->row.problem = xasprintf(".guild/attrs/%s: "
-				    "not a regular file", de->d_name);
-			else if (r->row.problem == NULL &&
-			    strcmp(de->d_name, "flags") == 0 &&
-			    fstatat(dirfd(d), "flags", &st,
-			    AT_SYMLINK_NOFOLLOW) == 0) {
-				if (!S_ISREG(st.st_mode))
-					r->row.problem = xstrdup(".guild/attrs/"
-					    "flags: not a regular file");
-				else if (st.st_size > FILE_ATTR_MAX)
-					r->row.problem = xasprintf(
-					    ".guild/attrs/flags: larger than "
-					    "%d bytes", FILE_ATTR_MAX);
-			}
-		}
-		closedir(d);
-		afd = -1;
-	} else if (afd != -1)
-		close(afd);
-	if (attrs.n > 0)
-		qsort(attrs.v, attrs.n, sizeof *attrs.v, cmp_strp);
-	for (i = 0; i < attrs.n; i++) {
-		strbuf_addch(&names, SEP);
-		strbuf_addstr(&names, attrs.v[i]);
-	}
-	if (names.len > 0)
-		strbuf_addch(&names, SEP);
-	r->attr_names = strbuf_detach(&names, NULL);
-
-	/* The opref makes it a run. */
-	rel = xasprintf("%s/.guild/opref", id);
-	if (read_small(dfd, rel, &sb, &st, &why) == -1) {
-		int	err = errno;
-
-		free(rel);
-		if (err == ENOENT || err == ENOTDIR) {
-			free(why);
-			strvec_clear(&attrs);
-			strbuf_release(&sb);
-			rec_free(r);
-			return NULL;
-		}
-		/* There but unreadable: a bad run, not no run. */
-		free(r->row.problem);
-		r->row.problem = NULL;
-		note_problem(r, id, err, why);
-		why = NULL;
-		strbuf_reset(&sb);
-	} else
-		free(rel);
-	r->row.opref = xstrdup(sb.buf);
-	if (memchr(sb.buf, '\0', sb.len) == NULL &&
-	    opref_parse(sb.buf, &ref, NULL) == 0) {
-		struct opref	 proto;
-		struct strbuf	 psb = STRBUF_INIT;
-		struct stat	 pst;
-
-		r->row.model = xstrdup(ref.model);
-		r->row.op = xstrdup(ref.op);
-		/*
-		 * A batch (builtin "+", "random", ...) is shown by its
-		 * prototype's operation, as Guild does: "train+",
-		 * "fashion:train+random"; its project is the prototype's.
-		 */
-		rel = xasprintf("%s/.guild/proto/.guild/opref", id);
-		if (strcmp(ref.pkg_type, "builtin") == 0 &&
-		    read_small(dfd, rel, &psb, &pst, NULL) == 0 &&
-		    memchr(psb.buf, '\0', psb.len) == NULL &&
-		    opref_parse(psb.buf, &proto, NULL) == 0) {
-			r->row.pkg_name = xstrdup(proto.pkg_name);
-			r->row.op_desc = xasprintf("%s%s%s+%s", proto.model,
-			    *proto.model != '\0' ? ":" : "", proto.op,
-			    strcmp(ref.op, "+") == 0 ? "" : ref.op);
-			opref_clear(&proto);
-		} else {
-			r->row.pkg_name = xstrdup(ref.pkg_name);
-			if (strcmp(ref.pkg_type, "guildfile") == 0 &&
-			    *ref.model != '\0')
-				r->row.op_desc = xasprintf("%s:%s", ref.model,
-				    ref.op);
-			else
-				r->row.op_desc = xstrdup(ref.op);
-		}
-		free(rel);
-		strbuf_release(&psb);
-		opref_clear(&ref);
-	} else {
-		r->row.pkg_name = xstrdup("");
-		r->row.model = xstrdup("");
-		r->row.op = xstrdup("");
-		r->row.op_desc = xstrdup("");
-	}
-	strbuf_reset(&sb);
-
-	r->row.label = xstrdup("");
-	r->tags_col = xstrdup("");
-	r->comments = xstrdup("");
-	for (i = 0; i < attrs.n; i++) {
-		const char	*name = attrs.v[i];
-		size_t		 e;
-
-		for (e = 0; e < ARRAY_SIZE(editable_attrs); e++) {
-			if (strcmp(name, editable_attrs[e]) == 0)
-				break;
-		}
-		if (e == ARRAY_SIZE(editable_attrs) &&
-		    strcmp(name, "initialized") != 0 &&
-		    strcmp(name, "started") != 0 &&
-		    strcmp(name, "stopped") != 0 &&
-		    strcmp(name, "exit_status") != 0 &&
-		    strcmp(name, "sourcecode_digest") != 0)
-			continue;
-		rel = xasprintf("%s/.guild/attrs/%s", id, name);
-		strbuf_reset(&sb);
-		if (read_small(dfd, rel, &sb, &st, &why) == -1) {
-			int	err = errno;
-
-			free(rel);
-			note_problem(r, id, err, why);
-			why = NULL;
-			continue;
-		}
-		free(rel);
-		if (e < ARRAY_SIZE(editable_attrs))
-			r->editable |= 1U << e;
-		if (strcmp(name, "initialized") == 0) {
-			if (text_int(sb.buf, &n))
-				r->row.initialized = n;
-			continue;
-		}
-		if (strcmp(name, "started") == 0) {
-			if (text_int(sb.buf, &n))
-				r->row.started = n;
-			continue;
-		}
-		if (strcmp(name, "stopped") == 0) {
-			if (text_int(sb.buf, &n))
-				r->row.stopped = n;
-			continue;
-		}
-		v = parse_attr(&sb);
-		if (strcmp(name, "exit_status") == 0) {
-			/* Null is no exit status; anything else is an error. */
-			if (v != NULL && v->type == VALUE_INT &&
-			    v->u.i >= INT_MIN && v->u.i <= INT_MAX) {
-				r->row.has_exit_status = true;
-				r->row.exit_status = (int)v->u.i;
-			} else if (v == NULL || v->type != VALUE_NULL)
-				bad_exit = true;
-		} else if (strcmp(name, "sourcecode_digest") == 0) {
-			if (v != NULL && v->type != VALUE_NULL)
-				r->row.sourcecode_digest = value_text(v);
-		} else if (strcmp(name, "label") == 0) {
-			free(r->row.label);
-			r->row.label = value_text(v);
-		} else if (strcmp(name, "marked") == 0) {
-			r->row.marked = filterexpr_truth(v);
-		} else if (strcmp(name, "tags") == 0 && v != NULL &&
-		    v->type == VALUE_LIST) {
-			struct strbuf	col = STRBUF_INIT;
-			size_t		j;
-
-			for (j = 0; j < v->u.list.n; j++) {
-				char	*t = value_text(v->u.list.v[j]);
-
-				strvec_push(&r->row.tags, t);
-				strbuf_addch(&col, SEP);
-				strbuf_addstr(&col, t);
-				free(t);
-			}
-			if (col.len > 0)
-				strbuf_addch(&col, SEP);
-			free(r->tags_col);
-			r->tags_col = strbuf_detach(&col, NULL);
-		} else if (strcmp(name, "comments") == 0 && v != NULL &&
-		    v->type == VALUE_LIST) {
-			/* Guild's -Fc text: user, host, body, lowercased. */
-			struct strbuf	text = STRBUF_INIT;
-			size_t		j;
-
-			for (j = 0; j < v->u.list.n; j++) {
-				const struct value	*c = v->u.list.v[j];
-
-				if (j > 0)
-					strbuf_addch(&text, '\n');
-				add_lower(&text, value_map_get(c, "user"));
-				strbuf_addch(&text, '\n');
-				add_lower(&text, value_map_get(c, "host"));
-				strbuf_addch(&text, '\n');
-				add_lower(&text, value_map_get(c, "body"));
-			}
-			free(r->comments);
-			r->comments = strbuf_detach(&text, NULL);
-		}
-		if (e < ARRAY_SIZE(editable_attrs))
-			est[e] = st;
-		value_free(v);
-	}
-	strbuf_release(&sb);
-	strvec_clear(&attrs);
-	/* In row_stamp()'s order (theirs, not the directory's). */
-	for (i = 0; i < ARRAY_SIZE(editable_attrs); i++) {
-		if (r->editable & (1U << i))
-			stamp_stat(&s, &est[i]);
-	}
-	r->ts = r->row.started > 0 ? r->row.started : r->row.initialized;
-
-	/* Status, as run_get_status() decides it. */
-	run.id = r->row.id;
-	run.path = r->row.dir;
-	run.guild = path_join(r->row.dir, ".guild");
-	remote = exists_at(dfd, id, "LOCK.remote");
-	if (remote)
-		r->row.status = RUN_STATUS_RUNNING;
-	else if (exists_at(dfd, id, "PENDING") && run_pending_live(&run))
-		r->row.status = RUN_STATUS_PENDING;
-	else if (exists_at(dfd, id, "STAGED"))
-		r->row.status = RUN_STATUS_STAGED;
-	else if (r->row.has_exit_status) {
-		if (r->row.exit_status == 0)
-			r->row.status = RUN_STATUS_COMPLETED;
-		else if (r->row.exit_status < 0)
-			r->row.status = RUN_STATUS_TERMINATED;
-		else
-			r->row.status = RUN_STATUS_ERROR;
-	} else if (bad_exit)
-		r->row.status = RUN_STATUS_ERROR;
-	else if (run_lock_alive(&run))
-		r->row.status = RUN_STATUS_RUNNING;
-	else
-		r->row.status = RUN_STATUS_ERROR;
-	/* A finished run with a file that cannot be read is broken. */
-	if (r->row.problem != NULL && (r->row.status == RUN_STATUS_COMPLETED ||
-	    r->row.status == RUN_STATUS_TERMINATED))
-		r->row.status = RUN_STATUS_ERROR;
-	if (r->row.status == RUN_STATUS_RUNNING && !remote)
-		r->row.pid = run_lock_pid(&run);
-	free(run.guild);
-
-	r->stamp = stamp_final(&s, now);
-	r->check = r->stamp == 0 || r->row.status == RUN_STATUS_RUNNING ||
-	    r->row.status == RUN_STATUS_PENDING ||
-	    r->row.status == RUN_STATUS_STAGED ||
-	    (r->row.status == RUN_STATUS_ERROR && !r->row.has_exit_status);
-	return r;
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* SQL plumbing. */
@@ -1236,7 +561,7 @@ runindex_open(const struct guild_home *home, char **cause)
 	const char	*env;
 
 	if ((env = getenv("GUILD_INDEX_RACY_MS")) != NULL && *env != '\0')
-		racy_ns = strtoll(env, NULL, 10) * 1000 * 1000;
+		run_stamp_set_racy_ns(strtoll(env, NULL, 10) * 1000 * 1000);
 	ri->runs = path_absolute(home->runs);
 	ri->trash = path_absolute(home->trash);
 	ri->pre_deleted = -1;
@@ -1305,7 +630,7 @@ opref_type(const char *opref)
 }
 
 static int
-write_rec(struct runindex *ri, struct rec *r, char **cause)
+write_rec(struct runindex *ri, struct run_rec *r, char **cause)
 {
 	sqlite3_stmt	*st;
 	char		*type;
@@ -1374,7 +699,7 @@ static const char sql_attrname[] =
  * skips looking for one.
  */
 static int
-write_attrnames(struct runindex *ri, struct rec *const *v, size_t n,
+write_attrnames(struct runindex *ri, struct run_rec *const *v, size_t n,
     char **cause)
 {
 	struct strvec	 names = STRVEC_INIT;
@@ -1407,7 +732,7 @@ write_attrnames(struct runindex *ri, struct rec *const *v, size_t n,
 
 /* Apply records (upserts) and removals (ids) in short transactions. */
 static int
-write_batch(struct runindex *ri, bool deleted, struct recs *rs,
+write_batch(struct runindex *ri, bool deleted, struct run_recs *rs,
     const struct strvec *gone, char **cause)
 {
 	sqlite3_stmt	*st;
@@ -1513,6 +838,12 @@ fail:
 	return -1;
 }
 
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Directory names that may be runs, sorted. */
 static int
 list_dir(int dfd, struct strvec *names)
@@ -1553,8 +884,8 @@ sync_dir(struct runindex *ri, bool deleted, int dfd, int64_t now,
 	struct strvec	 names = STRVEC_INIT, ids = STRVEC_INIT;
 	struct strvec	 gone = STRVEC_INIT, wait = STRVEC_INIT;
 	struct strvec	 old = STRVEC_INIT, nowait = STRVEC_INIT;
-	struct recs	 rs = { NULL, 0, 0 };
-	struct stamper	 s = { 0xcbf29ce484222325ULL, 0 };
+	struct run_recs	 rs = { NULL, 0, 0 };
+	struct run_stamper	 s = RUN_STAMPER_INIT;
 	struct stat	 st;
 	sqlite3_stmt	*q;
 	uint64_t	 cur, stored = 0;
@@ -1562,10 +893,10 @@ sync_dir(struct runindex *ri, bool deleted, int dfd, int64_t now,
 	int		 c, rc = -1;
 
 	if (dfd == -1)
-		stamp_missing(&s);
+		run_stamper_missing(&s);
 	else if (fstat(dfd, &st) == 0)
-		stamp_stat(&s, &st);
-	cur = stamp_final(&s, now);
+		run_stamper_stat(&s, &st);
+	cur = run_stamper_final(&s, now);
 	if ((q = stmt(ri, sql_dir_get, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int(q, 1, deleted);
@@ -1588,9 +919,9 @@ sync_dir(struct runindex *ri, bool deleted, int dfd, int64_t now,
 		c = i == names.n ? 1 : j == ids.n ? -1 :
 		    strcmp(names.v[i], ids.v[j]);
 		if (c < 0) {
-			struct rec	*r;
+			struct run_rec	*r;
 
-			r = read_run(base_dir(ri, deleted), dfd, names.v[i],
+			r = run_read(base_dir(ri, deleted), dfd, names.v[i],
 			    deleted, now);
 			if (r != NULL) {
 				XGROW(rs.v, rs.alloc, rs.n + 1);
@@ -1607,7 +938,7 @@ sync_dir(struct runindex *ri, bool deleted, int dfd, int64_t now,
 		if (rs.n >= WRITE_BATCH) {
 			if (write_batch(ri, deleted, &rs, NULL, cause) == -1)
 				goto out;
-			recs_clear(&rs);
+			run_recs_clear(&rs);
 		}
 	}
 	if (write_batch(ri, deleted, &rs, &gone, cause) == -1)
@@ -1628,7 +959,7 @@ sync_dir(struct runindex *ri, bool deleted, int dfd, int64_t now,
 	sqlite3_bind_int64(q, 2, (int64_t)cur);
 	rc = step_done(ri, q, cause);
 out:
-	recs_clear(&rs);
+	run_recs_clear(&rs);
 	strvec_clear(&names);
 	strvec_clear(&ids);
 	strvec_clear(&gone);
@@ -1645,9 +976,9 @@ sync_pending(struct runindex *ri, bool deleted, int dfd, int64_t now,
 {
 	struct strvec	 names = STRVEC_INIT, none = STRVEC_INIT;
 	struct strvec	 done = STRVEC_INIT;
-	struct recs	 rs = { NULL, 0, 0 };
+	struct run_recs	 rs = { NULL, 0, 0 };
 	struct stat	 st;
-	struct rec	*r;
+	struct run_rec	*r;
 	size_t		 i;
 	int		 rc = -1;
 
@@ -1658,7 +989,7 @@ sync_pending(struct runindex *ri, bool deleted, int dfd, int64_t now,
 			strvec_push(&done, names.v[i]);
 			continue;
 		}
-		r = read_run(base_dir(ri, deleted), dfd, names.v[i], deleted,
+		r = run_read(base_dir(ri, deleted), dfd, names.v[i], deleted,
 		    now);
 		if (r == NULL)
 			continue;
@@ -1669,7 +1000,7 @@ sync_pending(struct runindex *ri, bool deleted, int dfd, int64_t now,
 	if (write_batch(ri, deleted, &rs, NULL, cause) == 0 &&
 	    pending_write(ri, deleted, &none, &done, cause) == 0)
 		rc = 0;
-	recs_clear(&rs);
+	run_recs_clear(&rs);
 	strvec_clear(&names);
 	strvec_clear(&done);
 	return rc;
@@ -1727,10 +1058,10 @@ static int
 sync_check(struct runindex *ri, bool deleted, int dfd, int64_t now,
     char **cause)
 {
-	struct recs	 rs = { NULL, 0, 0 };
+	struct run_recs	 rs = { NULL, 0, 0 };
 	struct strvec	 gone = STRVEC_INIT;
 	sqlite3_stmt	*st;
-	struct rec	*r;
+	struct run_rec	*r;
 	int		 rc;
 	const char	*id;
 	uint64_t	 stamp;
@@ -1742,13 +1073,13 @@ sync_check(struct runindex *ri, bool deleted, int dfd, int64_t now,
 		id = (const char *)sqlite3_column_text(st, 0);
 		stamp = (uint64_t)sqlite3_column_int64(st, 2);
 		if (stamp != 0 && dfd != -1 &&
-		    row_stamp(dfd, id, (unsigned)sqlite3_column_int(st, 3),
+		    run_stamp(dfd, id, (unsigned)sqlite3_column_int(st, 3),
 		    now) == stamp &&
 		    still_current(ri, deleted, id,
 		    (enum run_status)sqlite3_column_int(st, 1),
 		    sqlite3_column_int(st, 4) != 0))
 			continue;
-		r = dfd == -1 ? NULL : read_run(base_dir(ri, deleted), dfd,
+		r = dfd == -1 ? NULL : run_read(base_dir(ri, deleted), dfd,
 		    id, deleted, now);
 		if (r == NULL)
 			strvec_push(&gone, id);
@@ -1762,7 +1093,7 @@ sync_check(struct runindex *ri, bool deleted, int dfd, int64_t now,
 		rc = sqlfail(ri, cause);
 	else
 		rc = write_batch(ri, deleted, &rs, &gone, cause);
-	recs_clear(&rs);
+	run_recs_clear(&rs);
 	strvec_clear(&gone);
 	return rc;
 }
@@ -1780,13 +1111,13 @@ static int
 sync_all(struct runindex *ri, bool deleted, int dfd, int64_t now,
     char **cause)
 {
-	struct recs	 rs = { NULL, 0, 0 };
+	struct run_recs	 rs = { NULL, 0, 0 };
 	struct strvec	 ids = STRVEC_INIT, gone = STRVEC_INIT;
 	sqlite3_stmt	*st;
 	uint64_t	*stored = NULL, *cur;
 	unsigned	*editable = NULL;
 	size_t		 alloc = 0, ealloc = 0, i;
-	struct rec	*r;
+	struct run_rec	*r;
 	int		 rc;
 
 	if (dfd == -1)
@@ -1809,11 +1140,11 @@ sync_all(struct runindex *ri, bool deleted, int dfd, int64_t now,
 		return sqlfail(ri, cause);
 	}
 	cur = xcalloc(ids.n + 1, sizeof *cur);
-	row_stamps(dfd, (const char *const *)ids.v, editable, ids.n, now, cur);
+	run_stamps(dfd, (const char *const *)ids.v, editable, ids.n, now, cur);
 	for (i = 0; i < ids.n; i++) {
 		if (stored[i] != 0 && cur[i] == stored[i])
 			continue;
-		r = read_run(base_dir(ri, deleted), dfd, ids.v[i], deleted,
+		r = run_read(base_dir(ri, deleted), dfd, ids.v[i], deleted,
 		    now);
 		if (r == NULL)
 			strvec_push(&gone, ids.v[i]);
@@ -1823,7 +1154,7 @@ sync_all(struct runindex *ri, bool deleted, int dfd, int64_t now,
 		}
 	}
 	rc = write_batch(ri, deleted, &rs, &gone, cause);
-	recs_clear(&rs);
+	run_recs_clear(&rs);
 	strvec_clear(&gone);
 	strvec_clear(&ids);
 	free(stored);
@@ -1940,7 +1271,7 @@ str_differs(const char *a, const char *b)
 
 /* Whether a fresh record differs from a row in what filters look at. */
 static bool
-row_differs(const struct run_row *row, const struct rec *r)
+row_differs(const struct run_row *row, const struct run_rec *r)
 {
 	size_t	i;
 
@@ -1965,7 +1296,7 @@ row_differs(const struct run_row *row, const struct rec *r)
 
 /* Replace a row's core fields with a fresh record's (keeping extras). */
 static void
-row_take(struct run_row *row, struct rec *r)
+row_take(struct run_row *row, struct run_rec *r)
 {
 	long	index = row->index;
 
@@ -2094,8 +1425,9 @@ read_flags_attr(const char *dir)
 	struct value	*v = NULL;
 	char		*path = path_join(dir, ".guild/attrs/flags");
 
-	/* Unreadable flags are none; read_run() tells why. */
-	if (read_small(AT_FDCWD, path, &sb, &st, NULL) == 0)
+	/* Unreadable flags are none; run_read() tells why. */
+	if (file_read_regular(AT_FDCWD, path, FILE_NOFOLLOW, FILE_ATTR_MAX, &sb,
+	    &st, NULL) == 0)
 		v = yaml_parse_value(sb.buf, sb.len, NULL);
 	if (v != NULL && v->type != VALUE_MAP) {
 		value_free(v);
@@ -2239,12 +1571,12 @@ row_flags(struct runindex *ri, struct run_row *row, bool loaded,
 static uint64_t
 scalars_stamp(const char *dir, int64_t now)
 {
-	struct stamper	 s = { 0xcbf29ce484222325ULL, 0 };
+	struct run_stamper	 s = RUN_STAMPER_INIT;
 	char		*path = path_join(dir, ".guild/scalars.tsv");
 
-	stamp_path(&s, AT_FDCWD, path);
+	run_stamper_path(&s, AT_FDCWD, path);
 	free(path);
-	return stamp_final(&s, now);
+	return run_stamper_final(&s, now);
 }
 
 static const char sql_scalars_del[] = "DELETE FROM scalars WHERE rid = ?1";
@@ -2492,10 +1824,10 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
     size_t from, struct meta *meta, unsigned what, bool *changed,
     char **cause)
 {
-	struct recs	 rs = { NULL, 0, 0 };
+	struct run_recs	 rs = { NULL, 0, 0 };
 	struct strvec	 gone = STRVEC_INIT;
 	int64_t		 now = real_ns();
-	struct rec	*r;
+	struct run_rec	*r;
 	uint64_t	*cur;
 	unsigned	*editable;
 	const char	**ids;
@@ -2512,7 +1844,7 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 	}
 	/* Rows that sync_all() has just verified need no second look. */
 	if (dfd != -1 && !ri->verified[deleted])
-		row_stamps(dfd, ids, editable, rows->n - from, now, cur);
+		run_stamps(dfd, ids, editable, rows->n - from, now, cur);
 	for (i = from; i < rows->n; i++) {
 		struct run_row	*row = rows->v[i];
 		struct meta	*m = &meta[i - from];
@@ -2522,7 +1854,7 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 		    still_current(ri, deleted, row->id, row->status,
 		    row->has_exit_status))
 			continue;
-		r = dfd == -1 ? NULL : read_run(base_dir(ri, deleted), dfd,
+		r = dfd == -1 ? NULL : run_read(base_dir(ri, deleted), dfd,
 		    row->id, deleted, now);
 		if (r == NULL) {
 			*changed = true;
@@ -2563,7 +1895,7 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 		}
 		rows->n = k;
 	}
-	recs_clear(&rs);
+	run_recs_clear(&rs);
 	strvec_clear(&gone);
 	for (i = from; rc == 0 && i < rows->n; i++) {
 		if (what & RUNINDEX_FLAGS)
@@ -3678,7 +3010,7 @@ runindex_prefix(struct runindex *ri, bool deleted, struct runindex_filter *rf,
 unsigned long
 runindex_reads(void)
 {
-	return run_reads;
+	return run_read_count();
 }
 
 int
@@ -3693,13 +3025,13 @@ static int
 update_once(struct runindex *ri, const char *id, bool deleted,
     struct run_row *row, char **cause)
 {
-	struct recs	 rs = { NULL, 0, 0 };
+	struct run_recs	 rs = { NULL, 0, 0 };
 	struct strvec	 gone = STRVEC_INIT;
-	struct rec	*r = NULL;
+	struct run_rec	*r = NULL;
 	int		 dfd, rc;
 
 	if ((dfd = open_base(ri, deleted)) != -1) {
-		r = read_run(base_dir(ri, deleted), dfd, id, deleted,
+		r = run_read(base_dir(ri, deleted), dfd, id, deleted,
 		    real_ns());
 		close(dfd);
 	}
@@ -3722,7 +3054,7 @@ update_once(struct runindex *ri, const char *id, bool deleted,
 			rc = row_scalars(ri, row, &m, real_ns(), cause);
 		}
 	}
-	recs_clear(&rs);
+	run_recs_clear(&rs);
 	strvec_clear(&gone);
 	return rc;
 }
