@@ -224,6 +224,41 @@ struct runindex_filter {
 	bool			 verify_all;
 };
 
+/* The statements prepared once per connection: stmt(). */
+enum ri_stmt {
+	S_UPSERT,
+	S_FLAGS_DEL,
+	S_DEL_ID,
+	S_ATTRNAME,
+	S_DIR_GET,
+	S_DIR_SET,
+	S_IDS,
+	S_PENDING_ALL,
+	S_PENDING_ADD,
+	S_PENDING_DEL,
+	S_CHECK,
+	S_ALL_ROWS,
+	S_FLAG_INS,
+	S_FLAGS_LOADED,
+	S_UNLOADED_FLAGS,
+	S_ROW_FLAGS,
+	S_SCALARS_DEL,
+	S_SCALAR_INS,
+	S_SCALARS_STAMP,
+	S_ROW_SCALARS,
+	S_UNLOADED_SCALARS,
+	S_ATTRNAME_GET,
+	S_PRE_FLAGS,
+	S_PRE_SCALARS,
+	S_PRE_COUNT_SCALARS,
+	S_PRE_COUNT_FLAGS,
+	S_MAX_RID,
+	S_IDS_ORDERED,
+	S_FORGET,
+	S_FORGET_PENDING,
+	S_COUNT
+};
+
 struct runindex {
 	sqlite3		*db;
 	char		*path;		/* NULL: in memory */
@@ -231,11 +266,7 @@ struct runindex {
 	bool		 memory;
 	int		 sqlerr;	/* the last sqlite failure, or 0 */
 	int		 recovered;	/* times we rebuilt or fell back */
-	struct {
-		const char	*sql;
-		sqlite3_stmt	*stmt;
-	} stmts[32];
-	size_t		 nstmts;
+	sqlite3_stmt	*stmts[S_COUNT];	/* stmt(): NULL until used */
 
 	/* The filter being run, for the SQL functions. */
 	struct runindex_filter	*cur;
@@ -261,6 +292,98 @@ struct runindex {
 
 static void	split_col(struct strvec *, const char *);
 
+static const char *const stmt_sql[S_COUNT] = {
+	[S_UPSERT] =
+	    "INSERT INTO runs (id, deleted, ts, status, check_, stamp, editable,"
+	    " op_desc, model, op, pkg_type, pkg_name, opref, label, marked, tags,"
+	    " comments, digest, initialized, started, stopped, exit_status, pid,"
+	    " attr_names, problem, flags_loaded)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 0)"
+	    " ON CONFLICT (deleted, id) DO UPDATE SET ts = excluded.ts,"
+	    " status = excluded.status, check_ = excluded.check_,"
+	    " stamp = excluded.stamp, editable = excluded.editable,"
+	    " op_desc = excluded.op_desc, model = excluded.model, op = excluded.op,"
+	    " pkg_type = excluded.pkg_type, pkg_name = excluded.pkg_name,"
+	    " opref = excluded.opref, label = excluded.label,"
+	    " marked = excluded.marked, tags = excluded.tags,"
+	    " comments = excluded.comments, digest = excluded.digest,"
+	    " initialized = excluded.initialized, started = excluded.started,"
+	    " stopped = excluded.stopped, exit_status = excluded.exit_status,"
+	    " pid = excluded.pid, attr_names = excluded.attr_names,"
+	    " problem = excluded.problem, flags_loaded = 0"
+	    " RETURNING rid",
+	[S_FLAGS_DEL] =
+	    "DELETE FROM flags WHERE rid = ?1",
+	[S_DEL_ID] =
+	    "DELETE FROM runs WHERE deleted = ?1 AND id = ?2",
+	[S_ATTRNAME] =
+	    "INSERT OR IGNORE INTO attrnames (name) VALUES (?1)",
+	[S_DIR_GET] =
+	    "SELECT stamp FROM dirs WHERE deleted = ?1",
+	[S_DIR_SET] =
+	    "INSERT OR REPLACE INTO dirs (deleted, stamp) VALUES (?1, ?2)",
+	[S_IDS] =
+	    "SELECT id FROM runs WHERE deleted = ?1 ORDER BY id",
+	[S_PENDING_ALL] =
+	    "SELECT name FROM pending WHERE deleted = ?1",
+	[S_PENDING_ADD] =
+	    "INSERT OR IGNORE INTO pending (deleted, name) VALUES (?1, ?2)",
+	[S_PENDING_DEL] =
+	    "DELETE FROM pending WHERE deleted = ?1 AND name = ?2",
+	[S_CHECK] =
+	    "SELECT id, status, stamp, editable, exit_status IS NOT NULL FROM runs"
+	    " WHERE deleted = ?1 AND check_ != 0",
+	[S_ALL_ROWS] =
+	    "SELECT id, stamp, editable FROM runs WHERE deleted = ?1 AND check_ = 0",
+	[S_FLAG_INS] =
+	    "INSERT OR REPLACE INTO flags (rid, name, type, val)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[S_FLAGS_LOADED] =
+	    "UPDATE runs SET flags_loaded = 1 WHERE rid = ?1",
+	[S_UNLOADED_FLAGS] =
+	    "SELECT rid, id FROM runs WHERE deleted = ?1 AND flags_loaded = 0",
+	[S_ROW_FLAGS] =
+	    "SELECT name, type, val FROM flags WHERE rid = ?1 ORDER BY name",
+	[S_SCALARS_DEL] =
+	    "DELETE FROM scalars WHERE rid = ?1",
+	[S_SCALAR_INS] =
+	    "INSERT OR REPLACE INTO scalars (rid, key, first_v, first_step,"
+	    " first_t, last_v, last_step, last_t, min_v, min_step, min_t, max_v,"
+	    " max_step, max_t, total, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	[S_SCALARS_STAMP] =
+	    "UPDATE runs SET scalars_stamp = ?2 WHERE rid = ?1",
+	[S_ROW_SCALARS] =
+	    "SELECT key, first_v, first_step, first_t, last_v, last_step, last_t,"
+	    " min_v, min_step, min_t, max_v, max_step, max_t, total, count"
+	    " FROM scalars WHERE rid = ?1 ORDER BY key",
+	[S_UNLOADED_SCALARS] =
+	    "SELECT rid, id, scalars_stamp FROM runs WHERE deleted = ?1"
+	    " AND scalars_stamp IS NULL"
+	    " UNION ALL SELECT rid, id, scalars_stamp FROM runs WHERE deleted = ?1"
+	    " AND check_ != 0 AND scalars_stamp IS NOT NULL",
+	[S_ATTRNAME_GET] =
+	    "SELECT 1 FROM attrnames WHERE name = ?1",
+	/* Of runs and trash alike: rows are looked up by rid. */
+	[S_PRE_FLAGS] =
+	    "SELECT rid, type, val FROM flags WHERE name = ?1",
+	[S_PRE_SCALARS] =
+	    "SELECT rid, last_v FROM scalars WHERE key = ?1",
+	[S_PRE_COUNT_SCALARS] =
+	    "SELECT count(*) FROM scalars WHERE key = ?1",
+	[S_PRE_COUNT_FLAGS] =
+	    "SELECT count(*) FROM flags WHERE name = ?1",
+	[S_MAX_RID] =
+	    "SELECT max(rid) FROM runs",
+	[S_IDS_ORDERED] =
+	    "SELECT id FROM runs WHERE deleted = ?1 ORDER BY ts DESC, id",
+	[S_FORGET] =
+	    "DELETE FROM runs WHERE id = ?1",
+	[S_FORGET_PENDING] =
+	    "DELETE FROM pending WHERE name = ?1",
+};
+
 /* Clocks. */
 
 static int64_t
@@ -284,31 +407,23 @@ sqlfail(struct runindex *ri, char **cause)
 	    ri->path != NULL ? ri->path : "(memory)", sqlite3_errmsg(ri->db));
 }
 
-/* A statement prepared once per connection (sql is a literal). */
+/* A statement prepared once per connection, reset for a new use. */
 static sqlite3_stmt *
-stmt(struct runindex *ri, const char *sql, char **cause)
+stmt(struct runindex *ri, enum ri_stmt which, char **cause)
 {
-	sqlite3_stmt	*st;
-	size_t		 i;
+	sqlite3_stmt	*st = ri->stmts[which];
 
-	for (i = 0; i < ri->nstmts; i++) {
-		if (ri->stmts[i].sql == sql) {
-			sqlite3_reset(ri->stmts[i].stmt);
-			sqlite3_clear_bindings(ri->stmts[i].stmt);
-			return ri->stmts[i].stmt;
-		}
+	if (st != NULL) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return st;
 	}
-	if (sqlite3_prepare_v3(ri->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v3(ri->db, stmt_sql[which], -1,
+	    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
 		sqlfail(ri, cause);
 		return NULL;
 	}
-	if (ri->nstmts < ARRAY_SIZE(ri->stmts)) {
-		ri->stmts[ri->nstmts].sql = sql;
-		ri->stmts[ri->nstmts].stmt = st;
-		ri->nstmts++;
-	} else
-		abort();	/* more literals than slots: a bug */
+	ri->stmts[which] = st;
 	return st;
 }
 
@@ -396,9 +511,10 @@ db_close(struct runindex *ri)
 {
 	size_t	i;
 
-	for (i = 0; i < ri->nstmts; i++)
-		sqlite3_finalize(ri->stmts[i].stmt);
-	ri->nstmts = 0;
+	for (i = 0; i < S_COUNT; i++) {
+		sqlite3_finalize(ri->stmts[i]);
+		ri->stmts[i] = NULL;
+	}
 	if (ri->db != NULL)
 		sqlite3_close_v2(ri->db);
 	ri->db = NULL;
@@ -597,27 +713,6 @@ runindex_close(struct runindex *ri)
 
 /* Writing records. */
 
-static const char sql_upsert[] =
-	"INSERT INTO runs (id, deleted, ts, status, check_, stamp, editable,"
-	" op_desc, model, op, pkg_type, pkg_name, opref, label, marked, tags,"
-	" comments, digest, initialized, started, stopped, exit_status, pid,"
-	" attr_names, problem, flags_loaded)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 0)"
-	" ON CONFLICT (deleted, id) DO UPDATE SET ts = excluded.ts,"
-	" status = excluded.status, check_ = excluded.check_,"
-	" stamp = excluded.stamp, editable = excluded.editable,"
-	" op_desc = excluded.op_desc, model = excluded.model, op = excluded.op,"
-	" pkg_type = excluded.pkg_type, pkg_name = excluded.pkg_name,"
-	" opref = excluded.opref, label = excluded.label,"
-	" marked = excluded.marked, tags = excluded.tags,"
-	" comments = excluded.comments, digest = excluded.digest,"
-	" initialized = excluded.initialized, started = excluded.started,"
-	" stopped = excluded.stopped, exit_status = excluded.exit_status,"
-	" pid = excluded.pid, attr_names = excluded.attr_names,"
-	" problem = excluded.problem, flags_loaded = 0"
-	" RETURNING rid";
-static const char sql_flags_del[] = "DELETE FROM flags WHERE rid = ?1";
 
 static char *
 opref_type(const char *opref)
@@ -636,7 +731,7 @@ write_rec(struct runindex *ri, struct run_rec *r, char **cause)
 	char		*type;
 	int		 rc;
 
-	if ((st = stmt(ri, sql_upsert, cause)) == NULL)
+	if ((st = stmt(ri, S_UPSERT, cause)) == NULL)
 		return -1;
 	type = opref_type(r->row.opref);
 	bind_text(st, 1, r->row.id);
@@ -681,17 +776,13 @@ write_rec(struct runindex *ri, struct run_rec *r, char **cause)
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
 		return sqlfail(ri, cause);
-	if ((st = stmt(ri, sql_flags_del, cause)) == NULL)
+	if ((st = stmt(ri, S_FLAGS_DEL, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, r->row.rowid);
 	ri->gen++;
 	return step_done(ri, st, cause);
 }
 
-static const char sql_del_id[] =
-	"DELETE FROM runs WHERE deleted = ?1 AND id = ?2";
-static const char sql_attrname[] =
-	"INSERT OR IGNORE INTO attrnames (name) VALUES (?1)";
 
 /*
  * Every attr name any run ever had (a superset: never removed), so that
@@ -719,7 +810,7 @@ write_attrnames(struct runindex *ri, struct run_rec *const *v, size_t n,
 		strvec_clear(&one);
 	}
 	for (i = 0; i < names.n && rc == 0; i++) {
-		if ((st = stmt(ri, sql_attrname, cause)) == NULL)
+		if ((st = stmt(ri, S_ATTRNAME, cause)) == NULL)
 			rc = -1;
 		else {
 			bind_text(st, 1, names.v[i]);
@@ -750,7 +841,7 @@ write_batch(struct runindex *ri, bool deleted, struct run_recs *rs,
 			goto fail;
 		for (; k < WRITE_BATCH && gone != NULL && j < gone->n; k++,
 		    j++) {
-			if ((st = stmt(ri, sql_del_id, cause)) == NULL)
+			if ((st = stmt(ri, S_DEL_ID, cause)) == NULL)
 				goto fail;
 			sqlite3_bind_int(st, 1, deleted);
 			bind_text(st, 2, gone->v[j]);
@@ -781,26 +872,15 @@ open_base(const struct runindex *ri, bool deleted)
 	return open(base_dir(ri, deleted), O_RDONLY|O_DIRECTORY|O_CLOEXEC);
 }
 
-static const char sql_dir_get[] = "SELECT stamp FROM dirs WHERE deleted = ?1";
-static const char sql_dir_set[] =
-	"INSERT OR REPLACE INTO dirs (deleted, stamp) VALUES (?1, ?2)";
-static const char sql_ids[] =
-	"SELECT id FROM runs WHERE deleted = ?1 ORDER BY id";
-static const char sql_pending_all[] =
-	"SELECT name FROM pending WHERE deleted = ?1";
-static const char sql_pending_add[] =
-	"INSERT OR IGNORE INTO pending (deleted, name) VALUES (?1, ?2)";
-static const char sql_pending_del[] =
-	"DELETE FROM pending WHERE deleted = ?1 AND name = ?2";
 
 static int
-ids_query(struct runindex *ri, const char *sql, bool deleted,
+ids_query(struct runindex *ri, enum ri_stmt which, bool deleted,
     struct strvec *out, char **cause)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = stmt(ri, sql, cause)) == NULL)
+	if ((st = stmt(ri, which, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, deleted);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -823,8 +903,8 @@ pending_write(struct runindex *ri, bool deleted, const struct strvec *add,
 	if (begin(ri, cause) == -1)
 		return -1;
 	for (i = 0; i < add->n + del->n; i++) {
-		if ((st = stmt(ri, i < add->n ? sql_pending_add :
-		    sql_pending_del, cause)) == NULL)
+		if ((st = stmt(ri, i < add->n ? S_PENDING_ADD :
+		    S_PENDING_DEL, cause)) == NULL)
 			goto fail;
 		sqlite3_bind_int(st, 1, deleted);
 		bind_text(st, 2, i < add->n ? add->v[i] :
@@ -897,7 +977,7 @@ sync_dir(struct runindex *ri, bool deleted, int dfd, int64_t now,
 	else if (fstat(dfd, &st) == 0)
 		run_stamper_stat(&s, &st);
 	cur = run_stamper_final(&s, now);
-	if ((q = stmt(ri, sql_dir_get, cause)) == NULL)
+	if ((q = stmt(ri, S_DIR_GET, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int(q, 1, deleted);
 	if ((c = sqlite3_step(q)) == SQLITE_ROW)
@@ -913,7 +993,7 @@ sync_dir(struct runindex *ri, bool deleted, int dfd, int64_t now,
 		    strerror(errno));
 		goto out;
 	}
-	if (ids_query(ri, sql_ids, deleted, &ids, cause) == -1)
+	if (ids_query(ri, S_IDS, deleted, &ids, cause) == -1)
 		goto out;
 	while (i < names.n || j < ids.n) {
 		c = i == names.n ? 1 : j == ids.n ? -1 :
@@ -944,7 +1024,7 @@ sync_dir(struct runindex *ri, bool deleted, int dfd, int64_t now,
 	if (write_batch(ri, deleted, &rs, &gone, cause) == -1)
 		goto out;
 	/* Pending names that are no longer there. */
-	if (ids_query(ri, sql_pending_all, deleted, &old, cause) == -1)
+	if (ids_query(ri, S_PENDING_ALL, deleted, &old, cause) == -1)
 		goto out;
 	for (i = 0; i < old.n; i++) {
 		if (bsearch(&old.v[i], names.v, names.n, sizeof *names.v,
@@ -953,7 +1033,7 @@ sync_dir(struct runindex *ri, bool deleted, int dfd, int64_t now,
 	}
 	if (pending_write(ri, deleted, &wait, &nowait, cause) == -1)
 		goto out;
-	if ((q = stmt(ri, sql_dir_set, cause)) == NULL)
+	if ((q = stmt(ri, S_DIR_SET, cause)) == NULL)
 		goto out;
 	sqlite3_bind_int(q, 1, deleted);
 	sqlite3_bind_int64(q, 2, (int64_t)cur);
@@ -982,7 +1062,7 @@ sync_pending(struct runindex *ri, bool deleted, int dfd, int64_t now,
 	size_t		 i;
 	int		 rc = -1;
 
-	if (ids_query(ri, sql_pending_all, deleted, &names, cause) == -1)
+	if (ids_query(ri, S_PENDING_ALL, deleted, &names, cause) == -1)
 		return -1;
 	for (i = 0; i < names.n; i++) {
 		if (dfd == -1 || fstatat(dfd, names.v[i], &st, 0) == -1) {
@@ -1027,9 +1107,6 @@ run_test(const struct runindex *ri, bool deleted, const char *id,
 	return yes;
 }
 
-static const char sql_check[] =
-	"SELECT id, status, stamp, editable, exit_status IS NOT NULL FROM runs"
-	" WHERE deleted = ?1 AND check_ != 0";
 
 /*
  * Whether a row whose stamp still matches is current: a running run's
@@ -1066,7 +1143,7 @@ sync_check(struct runindex *ri, bool deleted, int dfd, int64_t now,
 	const char	*id;
 	uint64_t	 stamp;
 
-	if ((st = stmt(ri, sql_check, cause)) == NULL)
+	if ((st = stmt(ri, S_CHECK, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, deleted);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1098,8 +1175,6 @@ sync_check(struct runindex *ri, bool deleted, int dfd, int64_t now,
 	return rc;
 }
 
-static const char sql_all_rows[] =
-	"SELECT id, stamp, editable FROM runs WHERE deleted = ?1 AND check_ = 0";
 
 /*
  * Verify every row against its directory (the rows sync_check() does
@@ -1122,7 +1197,7 @@ sync_all(struct runindex *ri, bool deleted, int dfd, int64_t now,
 
 	if (dfd == -1)
 		return 0;	/* sync_dir() has dropped every row */
-	if ((st = stmt(ri, sql_all_rows, cause)) == NULL)
+	if ((st = stmt(ri, S_ALL_ROWS, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, deleted);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1406,11 +1481,6 @@ value_from_sql(int type, sqlite3_value *val)
 	}
 }
 
-static const char sql_flag_ins[] =
-	"INSERT OR REPLACE INTO flags (rid, name, type, val)"
-	" VALUES (?1, ?2, ?3, ?4)";
-static const char sql_flags_loaded[] =
-	"UPDATE runs SET flags_loaded = 1 WHERE rid = ?1";
 
 struct flagload {
 	int64_t		 rid;
@@ -1449,14 +1519,14 @@ write_flags(struct runindex *ri, struct flagload *fl, size_t n, char **cause)
 	if (begin(ri, cause) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if ((st = stmt(ri, sql_flags_del, cause)) == NULL)
+		if ((st = stmt(ri, S_FLAGS_DEL, cause)) == NULL)
 			goto fail;
 		sqlite3_bind_int64(st, 1, fl[i].rid);
 		if (step_done(ri, st, cause) == -1)
 			goto fail;
 		for (k = 0; fl[i].flags != NULL && k < fl[i].flags->u.map.n;
 		    k++) {
-			if ((st = stmt(ri, sql_flag_ins, cause)) == NULL)
+			if ((st = stmt(ri, S_FLAG_INS, cause)) == NULL)
 				goto fail;
 			sqlite3_bind_int64(st, 1, fl[i].rid);
 			bind_text(st, 2, fl[i].flags->u.map.k[k]);
@@ -1464,7 +1534,7 @@ write_flags(struct runindex *ri, struct flagload *fl, size_t n, char **cause)
 			if (step_done(ri, st, cause) == -1)
 				goto fail;
 		}
-		if ((st = stmt(ri, sql_flags_loaded, cause)) == NULL)
+		if ((st = stmt(ri, S_FLAGS_LOADED, cause)) == NULL)
 			goto fail;
 		sqlite3_bind_int64(st, 1, fl[i].rid);
 		if (step_done(ri, st, cause) == -1)
@@ -1486,8 +1556,6 @@ flagloads_clear(struct flagload *fl, size_t n)
 		value_free(fl[i].flags);
 }
 
-static const char sql_unloaded_flags[] =
-	"SELECT rid, id FROM runs WHERE deleted = ?1 AND flags_loaded = 0";
 
 /* Load the flags of every run that has none loaded yet. */
 static int
@@ -1499,7 +1567,7 @@ ensure_all_flags(struct runindex *ri, bool deleted, char **cause)
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = stmt(ri, sql_unloaded_flags, cause)) == NULL)
+	if ((st = stmt(ri, S_UNLOADED_FLAGS, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, deleted);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1527,8 +1595,6 @@ ensure_all_flags(struct runindex *ri, bool deleted, char **cause)
 	return rc;
 }
 
-static const char sql_row_flags[] =
-	"SELECT name, type, val FROM flags WHERE rid = ?1 ORDER BY name";
 
 static int
 row_flags(struct runindex *ri, struct run_row *row, bool loaded,
@@ -1551,7 +1617,7 @@ row_flags(struct runindex *ri, struct run_row *row, bool loaded,
 		return rc;
 	}
 	row->flags = value_map();
-	if ((st = stmt(ri, sql_row_flags, cause)) == NULL)
+	if ((st = stmt(ri, S_ROW_FLAGS, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, row->rowid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1579,14 +1645,6 @@ scalars_stamp(const char *dir, int64_t now)
 	return run_stamper_final(&s, now);
 }
 
-static const char sql_scalars_del[] = "DELETE FROM scalars WHERE rid = ?1";
-static const char sql_scalar_ins[] =
-	"INSERT OR REPLACE INTO scalars (rid, key, first_v, first_step,"
-	" first_t, last_v, last_step, last_t, min_v, min_step, min_t, max_v,"
-	" max_step, max_t, total, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-	" ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
-static const char sql_scalars_stamp[] =
-	"UPDATE runs SET scalars_stamp = ?2 WHERE rid = ?1";
 
 static void
 bind_point(sqlite3_stmt *st, int i, const struct scalar_point *p)
@@ -1607,7 +1665,7 @@ write_scalars(struct runindex *ri, int64_t rid, uint64_t stamp,
 
 	if (own && begin(ri, cause) == -1)
 		return -1;
-	if ((st = stmt(ri, sql_scalars_del, cause)) == NULL)
+	if ((st = stmt(ri, S_SCALARS_DEL, cause)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, rid);
 	if (step_done(ri, st, cause) == -1)
@@ -1615,7 +1673,7 @@ write_scalars(struct runindex *ri, int64_t rid, uint64_t stamp,
 	for (i = 0; i < sum->n; i++) {
 		const struct scalar_stats	*s = &sum->v[i];
 
-		if ((st = stmt(ri, sql_scalar_ins, cause)) == NULL)
+		if ((st = stmt(ri, S_SCALAR_INS, cause)) == NULL)
 			goto fail;
 		sqlite3_bind_int64(st, 1, rid);
 		bind_text(st, 2, s->key);
@@ -1628,7 +1686,7 @@ write_scalars(struct runindex *ri, int64_t rid, uint64_t stamp,
 		if (step_done(ri, st, cause) == -1)
 			goto fail;
 	}
-	if ((st = stmt(ri, sql_scalars_stamp, cause)) == NULL)
+	if ((st = stmt(ri, S_SCALARS_STAMP, cause)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, rid);
 	if (stamp == 0)
@@ -1680,10 +1738,6 @@ col_point(sqlite3_stmt *st, int i, struct scalar_point *p)
 	p->time_ms = sqlite3_column_int64(st, i + 2);
 }
 
-static const char sql_row_scalars[] =
-	"SELECT key, first_v, first_step, first_t, last_v, last_step, last_t,"
-	" min_v, min_step, min_t, max_v, max_step, max_t, total, count"
-	" FROM scalars WHERE rid = ?1 ORDER BY key";
 
 static int
 row_scalars(struct runindex *ri, struct run_row *row, const struct meta *m,
@@ -1703,7 +1757,7 @@ row_scalars(struct runindex *ri, struct run_row *row, const struct meta *m,
 		free(row->scalars);
 	}
 	sum = row->scalars = xcalloc(1, sizeof *row->scalars);
-	if ((st = stmt(ri, sql_row_scalars, cause)) == NULL)
+	if ((st = stmt(ri, S_ROW_SCALARS, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, row->rowid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1724,11 +1778,6 @@ row_scalars(struct runindex *ri, struct run_row *row, const struct meta *m,
 	return 0;
 }
 
-static const char sql_unloaded_scalars[] =
-	"SELECT rid, id, scalars_stamp FROM runs WHERE deleted = ?1"
-	" AND scalars_stamp IS NULL"
-	" UNION ALL SELECT rid, id, scalars_stamp FROM runs WHERE deleted = ?1"
-	" AND check_ != 0 AND scalars_stamp IS NOT NULL";
 
 /* Scalars of every run that has none cached, or may have new ones. */
 static int
@@ -1745,7 +1794,7 @@ ensure_all_scalars(struct runindex *ri, bool deleted, int64_t now,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = stmt(ri, sql_unloaded_scalars, cause)) == NULL)
+	if ((st = stmt(ri, S_UNLOADED_SCALARS, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, deleted);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -2390,8 +2439,6 @@ preload_name(enum filterexpr_source src, const char *name, void *arg)
 		x->scalar = preload_add(ri, FILTEREXPR_SCALAR, name);
 }
 
-static const char sql_attrname_get[] =
-	"SELECT 1 FROM attrnames WHERE name = ?1";
 
 /*
  * Names no run has (or had) an attr file of are never looked for in
@@ -2411,7 +2458,7 @@ attr_entries(struct runindex *ri, unsigned *cols, char **cause)
 			*cols |= core_attrs[x->core].cols;
 		if (!x->attr)
 			continue;
-		if ((st = stmt(ri, sql_attrname_get, cause)) == NULL)
+		if ((st = stmt(ri, S_ATTRNAME_GET, cause)) == NULL)
 			return -1;
 		bind_text(st, 1, x->ptr);
 		rc = sqlite3_step(st);
@@ -2442,16 +2489,6 @@ expr_call(unsigned cols)
 	return strbuf_detach(&sb, NULL);
 }
 
-/* Of runs and trash alike: rows are looked up by rid. */
-static const char sql_pre_flags[] =
-	"SELECT rid, type, val FROM flags WHERE name = ?1";
-static const char sql_pre_scalars[] =
-	"SELECT rid, last_v FROM scalars WHERE key = ?1";
-static const char sql_pre_count_scalars[] =
-	"SELECT count(*) FROM scalars WHERE key = ?1";
-static const char sql_pre_count_flags[] =
-	"SELECT count(*) FROM flags WHERE name = ?1";
-static const char sql_max_rid[] = "SELECT max(rid) FROM runs";
 
 static int
 fill_map(struct runindex *ri, struct preload *p, size_t nrids, char **cause)
@@ -2468,7 +2505,7 @@ fill_map(struct runindex *ri, struct preload *p, size_t nrids, char **cause)
 	 * One allocation for all the values (100,000 runs, 100,000 values):
 	 * plain values live in the slab, strings beside it.
 	 */
-	st = stmt(ri, flag ? sql_pre_count_flags : sql_pre_count_scalars,
+	st = stmt(ri, flag ? S_PRE_COUNT_FLAGS : S_PRE_COUNT_SCALARS,
 	    cause);
 	if (st == NULL)
 		return -1;
@@ -2479,7 +2516,7 @@ fill_map(struct runindex *ri, struct preload *p, size_t nrids, char **cause)
 	m->n = nrids;
 	m->v = xcalloc(nrids + 1, sizeof *m->v);
 	m->slab = xcalloc(nslab + 1, sizeof *m->slab);
-	if ((st = stmt(ri, flag ? sql_pre_flags : sql_pre_scalars,
+	if ((st = stmt(ri, flag ? S_PRE_FLAGS : S_PRE_SCALARS,
 	    cause)) == NULL)
 		return -1;
 	bind_text(st, 1, p->name);
@@ -2554,7 +2591,7 @@ preload(struct runindex *ri, bool deleted, struct runindex_filter *f,
 		return -1;
 	if (scalars && ensure_all_scalars(ri, deleted, real_ns(), cause) == -1)
 		return -1;
-	if ((st = stmt(ri, sql_max_rid, cause)) == NULL)
+	if ((st = stmt(ri, S_MAX_RID, cause)) == NULL)
 		return -1;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		nrids = (size_t)sqlite3_column_int64(st, 0) + 1;
@@ -3075,15 +3112,13 @@ runindex_update(struct runindex *ri, const char *id, bool deleted,
 	return 0;
 }
 
-static const char sql_ids_ordered[] =
-	"SELECT id FROM runs WHERE deleted = ?1 ORDER BY ts DESC, id";
 
 static int
 ids_once(struct runindex *ri, bool deleted, struct strvec *ids, char **cause)
 {
 	if (index_sync(ri, deleted, false, cause) == -1)
 		return -1;
-	return ids_query(ri, sql_ids_ordered, deleted, ids, cause);
+	return ids_query(ri, S_IDS_ORDERED, deleted, ids, cause);
 }
 
 int
@@ -3105,8 +3140,6 @@ runindex_ids(struct runindex *ri, bool deleted, struct strvec *ids,
 	return 0;
 }
 
-static const char sql_forget[] = "DELETE FROM runs WHERE id = ?1";
-static const char sql_forget_pending[] = "DELETE FROM pending WHERE name = ?1";
 
 static int
 forget_once(struct runindex *ri, const char *id, char **cause)
@@ -3115,12 +3148,12 @@ forget_once(struct runindex *ri, const char *id, char **cause)
 
 	if (begin(ri, cause) == -1)
 		return -1;
-	if ((st = stmt(ri, sql_forget, cause)) == NULL)
+	if ((st = stmt(ri, S_FORGET, cause)) == NULL)
 		goto fail;
 	bind_text(st, 1, id);
 	if (step_done(ri, st, cause) == -1)
 		goto fail;
-	if ((st = stmt(ri, sql_forget_pending, cause)) == NULL)
+	if ((st = stmt(ri, S_FORGET_PENDING, cause)) == NULL)
 		goto fail;
 	bind_text(st, 1, id);
 	if (step_done(ri, st, cause) == -1)
