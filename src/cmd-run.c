@@ -1203,6 +1203,27 @@ out:
 	return rc;
 }
 
+/*
+ * "guild run info [RUN]" is "guild runs info [RUN]", as the walkthrough
+ * shows, unless the project defines an operation named info: then it runs.
+ */
+static const struct cmd_entry *
+route_run(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct guildfile	*gf;
+	bool			 is_op = false;
+	size_t			 i;
+
+	if (strcmp(argv[0], "info") != 0)
+		return NULL;
+	if ((gf = guildfile_find(NULL, NULL)) != NULL) {
+		for (i = 0; i < gf->nmodels && !is_op; i++)
+			is_op = modeldef_op(gf->models[i], "info") != NULL;
+		guildfile_free(gf);
+	}
+	return is_op ? NULL : &cmd_runs_info_entry;
+}
+
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
 	.usage = "[[MODEL:]OPERATION] [FLAG=VAL | @BATCH_FILE]...",
@@ -1219,4 +1240,5 @@ const struct cmd_entry cmd_run_entry = {
 	    "uniform[a:b] and loguniform[a:b] run a random search.",
 	.options = run_options,
 	.exec = cmd_run_exec,
+	.route = route_run,
 };

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-select.h"
 #include "cmds.h"
 #include "flags.h"
 #include "home.h"
@@ -229,166 +230,6 @@ row_attr(const struct run_row *row, const char *name)
 		v = NULL;
 	run_free(run);
 	return v;
-}
-
-/*
- * Open the home's index, creating the home's directories when it can: a
- * home that cannot be written (read-only, a full disk, Guild AI's
- * without cache/) is still read, and a command that writes fails at
- * its own write.
- */
-static int
-open_index(struct cmd_ctx *ctx, struct runindex **idxp)
-{
-	struct guild_home	*home;
-	char			*cause = NULL;
-
-	*idxp = NULL;
-	if ((home = cli_home(ctx)) == NULL)
-		return 1;
-	home_ensure(home, NULL);
-	if ((*idxp = runindex_open(home, &cause)) == NULL)
-		return cli_error_cause(cause);
-	return 0;
-}
-
-/*
- * Select with a filter: specs (duplicates dropped), else default_spec.
- * limit > 0 loads only the first limit rows of the selection (total, when
- * not NULL, gets its size). Prints errors; returns 0 or the exit status.
- */
-static int
-select_rows(struct runindex *idx, const struct run_filter *f,
-    const struct strvec *specs, const char *default_spec, bool deleted,
-    unsigned what, size_t limit, struct run_rows *rows, size_t *total)
-{
-	struct strvec	 uniq = STRVEC_INIT;
-	char		*cause = NULL;
-	size_t		 i;
-	int		 rc;
-
-	/* "guild runs rm 1 1" deletes one run (Guild drops duplicate specs). */
-	for (i = 0; specs != NULL && i < specs->n; i++)
-		if (strvec_find(&uniq, specs->v[i]) == -1)
-			strvec_push(&uniq, specs->v[i]);
-	/*
-	 * The newest run by default: the first row of the filtered runs, so
-	 * that no runs at all is "nothing to do", not a failed look-up of
-	 * run 0, and only one row is loaded.
-	 */
-	if (uniq.n == 0 && default_spec != NULL &&
-	    strcmp(default_spec, "0") == 0) {
-		default_spec = NULL;
-		limit = 1;
-	}
-	rc = runsel_select_page(idx, f, &uniq, default_spec, deleted, what, 0,
-	    limit, rows, total, &cause);
-	strvec_clear(&uniq);
-	if (rc == -1)
-		return cli_error_cause(cause);
-	return 0;
-}
-
-static int
-select_page(struct cmd_ctx *ctx, struct cmd_args *a,
-    const struct strvec *specs, const char *default_spec, bool deleted,
-    unsigned what, size_t limit, struct runindex **idxp,
-    struct run_rows *rows, size_t *total)
-{
-	struct run_filter	 f;
-	char			*cause = NULL;
-	int			 rc;
-
-	*idxp = NULL;
-	if (cli_run_filter(a, &f, &cause) == -1) {
-		runsel_filter_release(&f);
-		return cli_error_cause(cause);
-	}
-	if ((rc = open_index(ctx, idxp)) == 0)
-		rc = select_rows(*idxp, &f, specs != NULL ? specs : &a->pos,
-		    default_spec, deleted, what, limit, rows, total);
-	runsel_filter_release(&f);
-	if (rc != 0 && *idxp != NULL) {
-		runindex_close(*idxp);
-		*idxp = NULL;
-	}
-	return rc;
-}
-
-int
-cmd_runs_select(struct cmd_ctx *ctx, struct cmd_args *a,
-    const struct strvec *specs, const char *default_spec, bool deleted,
-    unsigned what, struct runindex **idxp, struct run_rows *rows)
-{
-	return select_page(ctx, a, specs, default_spec, deleted, what, 0,
-	    idxp, rows, NULL);
-}
-
-/*
- * The table cells of a run: index ("[0:19c67a72]", or "[19c67a72]" when
- * index < 0), operation, started, status, label.
- */
-#define ROW_NCOLS	5
-
-static void
-row_cells(const struct run_row *row, long index, bool marked_suffix,
-    char **cells)
-{
-	char	*desc;
-
-	if (index >= 0)
-		cells[0] = xasprintf("[%ld:%.8s]", index, row->id);
-	else
-		cells[0] = xasprintf("[%.8s]", row->id);
-	desc = cmd_runs_op_desc(row);
-	if (marked_suffix && row->marked) {
-		cells[1] = xasprintf("%s [marked]", desc);
-		free(desc);
-	} else
-		cells[1] = desc;
-	cells[2] = cmd_runs_format_time(row->started);
-	cells[3] = xstrdup(run_status_name(row->status));
-	cells[4] = xstrdup(row->label != NULL ? row->label : "");
-}
-
-static void
-cells_free(char **cells, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(cells[i]);
-	free(cells);
-}
-
-/* The preview Guild shows before changing runs, on stderr. */
-static void
-preview_runs(const char *intro, const struct run_rows *rows)
-{
-	char	**cells;
-	size_t	  i;
-
-	fflush(stdout);
-	fprintf(stderr, "%s\n", cli_text(stderr, intro));
-	cells = xcalloc(rows->n * ROW_NCOLS + 1, sizeof *cells);
-	for (i = 0; i < rows->n; i++) {
-		char	*c0;
-
-		row_cells(rows->v[i], -1, true, cells + i * ROW_NCOLS);
-		c0 = xasprintf("  %s", cells[i * ROW_NCOLS]);
-		free(cells[i * ROW_NCOLS]);
-		cells[i * ROW_NCOLS] = c0;
-	}
-	cli_table(stderr, (const char *const *)cells, rows->n, ROW_NCOLS);
-	cells_free(cells, rows->n * ROW_NCOLS);
-}
-
-bool
-cmd_runs_confirm(const struct run_rows *rows, const char *intro,
-    const char *question, bool default_yes)
-{
-	preview_runs(intro, rows);
-	return cli_confirm(question, default_yes);
 }
 
 /*
@@ -746,7 +587,7 @@ cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		/* -n 0 shows nothing; the index still says how many. */
 		want = 1;
 	}
-	if ((rc = select_page(ctx, a, &none, NULL, deleted,
+	if ((rc = cmd_runs_select_page(ctx, a, &none, NULL, deleted,
 	    json ? RUNINDEX_ATTRS : 0, want, &idx, &rows, &total)) != 0)
 		return rc;
 	n = limit == 0 ? 0 : rows.n;
@@ -758,12 +599,12 @@ cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		goto out;
 	}
 
-	ncols = simple ? 4 : ROW_NCOLS;
-	cells = xcalloc(n * ROW_NCOLS + 1, sizeof *cells);
+	ncols = simple ? 4 : CMD_RUNS_ROW_NCOLS;
+	cells = xcalloc(n * CMD_RUNS_ROW_NCOLS + 1, sizeof *cells);
 	for (i = 0; i < n; i++) {
-		char	**c = cells + i * ncols, *tmp[ROW_NCOLS];
+		char	**c = cells + i * ncols, *tmp[CMD_RUNS_ROW_NCOLS];
 
-		row_cells(rows.v[i], (long)i, true, tmp);
+		cmd_runs_row_cells(rows.v[i], (long)i, true, tmp);
 		if (simple) {
 			/* [N]  operation  status  label */
 			free(tmp[0]);
@@ -777,11 +618,11 @@ cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	if (!verbose && !comments) {
 		cli_table(stdout, (const char *const *)cells, n, ncols);
-		cells_free(cells, n * ncols);
+		cmd_runs_cells_free(cells, n * ncols);
 		goto out;
 	}
 	text = table_text(cells, n, ncols);
-	cells_free(cells, n * ncols);
+	cmd_runs_cells_free(cells, n * ncols);
 	line = text;
 	for (i = 0; i < n; i++) {
 		size_t	len = strcspn(line, "\n");
@@ -849,37 +690,6 @@ static const struct cmd_option info_options[] = {
 	{ 0 }
 };
 
-int
-cmd_runs_select_one(struct cmd_ctx *ctx, struct cmd_args *a, bool deleted,
-    unsigned what, struct runindex **idxp, struct run_row **rowp)
-{
-	struct run_rows	 rows = RUN_ROWS_INIT;
-	int		 rc;
-
-	*rowp = NULL;
-	if (a->pos.n > 1)
-		return cli_error("only one RUN may be given (got %zu)", a->pos.n);
-	if ((rc = cmd_runs_select(ctx, a, NULL, "0", deleted, what, idxp,
-	    &rows)) != 0)
-		return rc;
-	if (rows.n == 0)
-		rc = cli_error("no matching runs\n"
-		    "Try 'guild runs list' to list available runs.");
-	else if (rows.n > 1)
-		rc = cli_error("'%s' matches %zu runs: specify one run",
-		    a->pos.v[0], rows.n);
-	else {
-		*rowp = rows.v[0];
-		rows.n = 0;
-	}
-	run_rows_release(&rows);
-	if (rc != 0) {
-		runindex_close(*idxp);
-		*idxp = NULL;
-	}
-	return rc;
-}
-
 static int
 key_natcmp(const void *a, const void *b)
 {
@@ -930,19 +740,14 @@ scalar_point_json(const struct scalar_point *p)
 	return l;
 }
 
-static int
-info_print(const struct run_row *row, struct cmd_args *a)
+/* The details, as "key: value" lines or into json. */
+static void
+info_details(const struct run_row *row, struct value *json)
 {
-	struct strvec		 keys = STRVEC_INIT, vals = STRVEC_INIT;
-	struct scalars_summary	 sum = SCALARS_SUMMARY_INIT;
-	struct strbuf		 sb = STRBUF_INIT;
-	struct value		*flags, *comments = NULL, *json = NULL, *v;
-	bool			 all_scalars = cmd_arg_has(a, INFO_ALL_SCALARS);
-	char			*cause = NULL, **names;
-	size_t			 i, n;
+	struct strvec	 keys = STRVEC_INIT, vals = STRVEC_INIT;
+	struct value	*v;
+	size_t		 i;
 
-	if (cmd_arg_has(a, INFO_JSON))
-		json = value_map();
 	run_details(row, &keys, &vals);
 	for (i = 0; i < keys.n; i++) {
 		if (json == NULL) {
@@ -963,8 +768,14 @@ info_print(const struct run_row *row, struct cmd_args *a)
 		value_map_set(json, "marked", value_bool(false));
 	strvec_clear(&keys);
 	strvec_clear(&vals);
+}
 
-	/* Tags, flags and scalars, in Guild's order, when there are any. */
+static void
+info_tags(const struct run_row *row, struct value *json)
+{
+	struct value	*v;
+	size_t		 i;
+
 	if (json != NULL) {
 		v = value_list();
 		for (i = 0; i < row->tags.n; i++)
@@ -975,6 +786,16 @@ info_print(const struct run_row *row, struct cmd_args *a)
 		for (i = 0; i < row->tags.n; i++)
 			printf("  - %s\n", cli_field(stdout, row->tags.v[i]));
 	}
+}
+
+/* Flags in natural order of their names. */
+static void
+info_flags(const struct run_row *row, struct value *json)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	struct value	*flags;
+	char		**names;
+	size_t		 i, n;
 
 	flags = row_attr(row, "flags");
 	if (flags != NULL && flags->type == VALUE_MAP) {
@@ -998,6 +819,64 @@ info_print(const struct run_row *row, struct cmd_args *a)
 	} else if (json != NULL)
 		value_map_set(json, "flags", value_map());
 	value_free(flags);
+	strbuf_release(&sb);
+}
+
+/* -s: every statistic of a scalar, as JSON. */
+static struct value *
+scalar_stats_json(const struct scalar_stats *s)
+{
+	struct scalar_point	 avg = s->last, total = s->last;
+	struct value		*sv;
+
+	avg.value = s->count > 0 ? s->total / (double)s->count : NAN;
+	avg.step = (long long)s->count;
+	total.value = s->total;
+	total.step = (long long)s->count;
+	sv = value_map();
+	value_map_set(sv, "first", scalar_point_json(&s->first));
+	value_map_set(sv, "last", scalar_point_json(&s->last));
+	value_map_set(sv, "min", scalar_point_json(&s->min));
+	value_map_set(sv, "max", scalar_point_json(&s->max));
+	value_map_set(sv, "avg", scalar_point_json(&avg));
+	value_map_set(sv, "total", scalar_point_json(&total));
+	return sv;
+}
+
+/* -s: every statistic of a scalar, as text. */
+static void
+scalar_stats_print(const struct scalar_stats *s)
+{
+	struct strbuf	sb = STRBUF_INIT;
+
+	printf("  %s:\n", cli_field(stdout, s->key));
+	strbuf_reset(&sb);
+	scalar_text(&sb, &s->first);
+	printf("    first: %s\n", sb.buf);
+	strbuf_reset(&sb);
+	scalar_text(&sb, &s->last);
+	printf("    last: %s\n", sb.buf);
+	strbuf_reset(&sb);
+	scalar_text(&sb, &s->min);
+	printf("    min: %s\n", sb.buf);
+	strbuf_reset(&sb);
+	scalar_text(&sb, &s->max);
+	printf("    max: %s\n", sb.buf);
+	printf("    avg: %.6f (count %zu)\n", s->count > 0 ?
+	    s->total / (double)s->count : NAN, s->count);
+	printf("    total: %.6f (count %zu)\n", s->total, s->count);
+	strbuf_release(&sb);
+}
+
+/* Scalars: the last value of each, every statistic with -s. */
+static void
+info_scalars(const struct run_row *row, struct value *json, bool all_scalars)
+{
+	struct scalars_summary	 sum = SCALARS_SUMMARY_INIT;
+	struct strbuf		 sb = STRBUF_INIT;
+	struct value		*v;
+	char			*cause = NULL;
+	size_t			 i, n;
 
 	if (scalars_summary_read(row->dir, 0, &sum, &cause) == -1) {
 		/* Unreadable scalars do not hide the rest of the run. */
@@ -1012,26 +891,8 @@ info_print(const struct run_row *row, struct cmd_args *a)
 		if (!all_scalars && str_starts_with(s->key, "sys/"))
 			continue;
 		if (v != NULL) {
-			struct value	*sv;
-
-			if (all_scalars) {
-				struct scalar_point avg = s->last, total = s->last;
-
-				avg.value = s->count > 0 ?
-				    s->total / (double)s->count : NAN;
-				avg.step = (long long)s->count;
-				total.value = s->total;
-				total.step = (long long)s->count;
-				sv = value_map();
-				value_map_set(sv, "first", scalar_point_json(&s->first));
-				value_map_set(sv, "last", scalar_point_json(&s->last));
-				value_map_set(sv, "min", scalar_point_json(&s->min));
-				value_map_set(sv, "max", scalar_point_json(&s->max));
-				value_map_set(sv, "avg", scalar_point_json(&avg));
-				value_map_set(sv, "total", scalar_point_json(&total));
-			} else
-				sv = scalar_point_json(&s->last);
-			value_map_set(v, s->key, sv);
+			value_map_set(v, s->key, all_scalars ?
+			    scalar_stats_json(s) : scalar_point_json(&s->last));
 			continue;
 		}
 		if (n++ == 0)
@@ -1043,86 +904,105 @@ info_print(const struct run_row *row, struct cmd_args *a)
 			    sb.buf);
 			continue;
 		}
-		printf("  %s:\n", cli_field(stdout, s->key));
-		strbuf_reset(&sb);
-		scalar_text(&sb, &s->first);
-		printf("    first: %s\n", sb.buf);
-		strbuf_reset(&sb);
-		scalar_text(&sb, &s->last);
-		printf("    last: %s\n", sb.buf);
-		strbuf_reset(&sb);
-		scalar_text(&sb, &s->min);
-		printf("    min: %s\n", sb.buf);
-		strbuf_reset(&sb);
-		scalar_text(&sb, &s->max);
-		printf("    max: %s\n", sb.buf);
-		printf("    avg: %.6f (count %zu)\n", s->count > 0 ?
-		    s->total / (double)s->count : NAN, s->count);
-		printf("    total: %.6f (count %zu)\n", s->total, s->count);
+		scalar_stats_print(s);
 	}
 	if (v != NULL)
 		value_map_set(json, "scalars", v);
 	scalars_summary_release(&sum);
+	strbuf_release(&sb);
+}
 
-	if (cmd_arg_has(a, INFO_COMMENTS)) {
-		comments = row_attr(row, "comments");
-		if (json != NULL)
-			value_map_set(json, "comments", comments != NULL ?
-			    value_dup(comments) : value_list());
-		else {
-			printf("comments:\n");
-			print_comments(stdout, comments, true);
-		}
-		value_free(comments);
+static void
+info_comments(const struct run_row *row, struct value *json)
+{
+	struct value	*comments = row_attr(row, "comments");
+
+	if (json != NULL)
+		value_map_set(json, "comments", comments != NULL ?
+		    value_dup(comments) : value_list());
+	else {
+		printf("comments:\n");
+		print_comments(stdout, comments, true);
 	}
+	value_free(comments);
+}
 
-	if (cmd_arg_has(a, INFO_DEPS)) {
-		/* The deps attr (deps.h): resource -> source -> paths. */
-		struct value	*deps = row_attr(row, "deps");
+/* The deps attr (deps.h): resource -> source -> paths. */
+static void
+info_deps(const struct run_row *row, struct value *json)
+{
+	struct value	*deps = row_attr(row, "deps");
+	struct strbuf	 sb = STRBUF_INIT;
+	const char	*p, *nl;
 
-		if (json != NULL)
-			value_map_set(json, "dependencies", deps != NULL ?
-			    value_dup(deps) : value_map());
-		else {
-			const char	*p, *nl;
-
-			printf("dependencies:\n");
-			strbuf_reset(&sb);
-			if (deps != NULL && deps->type == VALUE_MAP &&
-			    deps->u.map.n > 0)
-				value_encode_yaml(&sb, deps);
-			for (p = sb.buf; *p != '\0'; p = nl + 1) {
-				if ((nl = strchr(p, '\n')) == NULL)
-					break;
-				fputs("  ", stdout);
-				cli_write_text(stdout, p, (size_t)(nl - p));
-				fputc('\n', stdout);
-			}
+	if (json != NULL)
+		value_map_set(json, "dependencies", deps != NULL ?
+		    value_dup(deps) : value_map());
+	else {
+		printf("dependencies:\n");
+		if (deps != NULL && deps->type == VALUE_MAP &&
+		    deps->u.map.n > 0)
+			value_encode_yaml(&sb, deps);
+		for (p = sb.buf; *p != '\0'; p = nl + 1) {
+			if ((nl = strchr(p, '\n')) == NULL)
+				break;
+			fputs("  ", stdout);
+			cli_write_text(stdout, p, (size_t)(nl - p));
+			fputc('\n', stdout);
 		}
-		value_free(deps);
 	}
+	value_free(deps);
+	strbuf_release(&sb);
+}
 
-	if (cmd_arg_has(a, INFO_OUTPUT)) {
-		struct info_output	io = { .sb = &sb };
+/* The run's output, cooked; -1 with cause when it cannot be read. */
+static int
+info_output(const struct run_row *row, struct value *json, char **cause)
+{
+	struct strbuf		sb = STRBUF_INIT;
+	struct info_output	io = { .sb = &sb };
 
-		strbuf_reset(&sb);
-		if (json != NULL)
-			io.lines = value_list();
-		else
-			io.colour = cli_tty(stdout) &&
-			    getenv("NO_COLOR") == NULL;
-		if (output_read(row->dir, info_output_line, &io, &cause) == -1) {
-			value_free(io.lines);
-			value_free(json);
-			strbuf_release(&sb);
-			return cli_error_cause(cause);
-		}
-		if (json != NULL)
-			value_map_set(json, "output", io.lines);
-		else {
-			printf("output:\n");
-			fwrite(sb.buf, 1, sb.len, stdout);
-		}
+	if (json != NULL)
+		io.lines = value_list();
+	else
+		io.colour = cli_tty(stdout) && getenv("NO_COLOR") == NULL;
+	if (output_read(row->dir, info_output_line, &io, cause) == -1) {
+		value_free(io.lines);
+		strbuf_release(&sb);
+		return -1;
+	}
+	if (json != NULL)
+		value_map_set(json, "output", io.lines);
+	else {
+		printf("output:\n");
+		fwrite(sb.buf, 1, sb.len, stdout);
+	}
+	strbuf_release(&sb);
+	return 0;
+}
+
+static int
+info_print(const struct run_row *row, struct cmd_args *a)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	struct value	*json = NULL;
+	char		*cause = NULL;
+
+	if (cmd_arg_has(a, INFO_JSON))
+		json = value_map();
+	info_details(row, json);
+	/* Tags, flags and scalars, in Guild's order, when there are any. */
+	info_tags(row, json);
+	info_flags(row, json);
+	info_scalars(row, json, cmd_arg_has(a, INFO_ALL_SCALARS));
+	if (cmd_arg_has(a, INFO_COMMENTS))
+		info_comments(row, json);
+	if (cmd_arg_has(a, INFO_DEPS))
+		info_deps(row, json);
+	if (cmd_arg_has(a, INFO_OUTPUT) &&
+	    info_output(row, json, &cause) == -1) {
+		value_free(json);
+		return cli_error_cause(cause);
 	}
 	if (json != NULL) {
 		strbuf_reset(&sb);
@@ -1134,7 +1014,7 @@ info_print(const struct run_row *row, struct cmd_args *a)
 	return 0;
 }
 
-int
+static int
 cmd_runs_info_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	struct runindex	*idx;
@@ -1907,8 +1787,8 @@ cmd_mark_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	/* Without RUN, --clear unmarks every marked run (Guild). */
 	if (clear && a->pos.n == 0)
 		f.marked = true;
-	if ((rc = open_index(ctx, &idx)) == 0)
-		rc = select_rows(idx, &f, &a->pos, clear ? ":" : "0", false, 0,
+	if ((rc = cmd_runs_open_index(ctx, &idx)) == 0)
+		rc = cmd_runs_select_rows(idx, &f, &a->pos, clear ? ":" : "0", false, 0,
 		    0, &rows, NULL);
 	runsel_filter_release(&f);
 	if (rc != 0)
@@ -2072,11 +1952,11 @@ comment_from_editor(const char *initial, const struct run_rows *rows,
 	    "# Type a comment for the runs below. Lines starting with '#' are\n"
 	    "# ignored. An empty comment aborts the command.\n#\n# Runs:\n",
 	    initial != NULL ? initial : "");
-	cells = xcalloc(rows->n * ROW_NCOLS + 1, sizeof *cells);
+	cells = xcalloc(rows->n * CMD_RUNS_ROW_NCOLS + 1, sizeof *cells);
 	for (i = 0; i < rows->n; i++)
-		row_cells(rows->v[i], -1, true, cells + i * ROW_NCOLS);
-	table = table_text(cells, rows->n, ROW_NCOLS);
-	cells_free(cells, rows->n * ROW_NCOLS);
+		cmd_runs_row_cells(rows->v[i], -1, true, cells + i * CMD_RUNS_ROW_NCOLS);
+	table = table_text(cells, rows->n, CMD_RUNS_ROW_NCOLS);
+	cmd_runs_cells_free(cells, rows->n * CMD_RUNS_ROW_NCOLS);
 	for (p = table; *p != '\0'; ) {
 		size_t	n = strcspn(p, "\n");
 
@@ -2136,11 +2016,11 @@ comment_list(const struct run_rows *rows)
 	char	**cells, *text, *line;
 	size_t	  i;
 
-	cells = xcalloc(rows->n * ROW_NCOLS + 1, sizeof *cells);
+	cells = xcalloc(rows->n * CMD_RUNS_ROW_NCOLS + 1, sizeof *cells);
 	for (i = 0; i < rows->n; i++)
-		row_cells(rows->v[i], -1, true, cells + i * ROW_NCOLS);
-	text = table_text(cells, rows->n, ROW_NCOLS);
-	cells_free(cells, rows->n * ROW_NCOLS);
+		cmd_runs_row_cells(rows->v[i], -1, true, cells + i * CMD_RUNS_ROW_NCOLS);
+	text = table_text(cells, rows->n, CMD_RUNS_ROW_NCOLS);
+	cmd_runs_cells_free(cells, rows->n * CMD_RUNS_ROW_NCOLS);
 	line = text;
 	for (i = 0; i < rows->n; i++) {
 		size_t		 len = strcspn(line, "\n");
@@ -2334,8 +2214,8 @@ cmd_stop_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	/* Without RUN, every running run (Guild). */
 	if (a->pos.n == 0)
 		f.status |= 1u << RUN_STATUS_RUNNING;
-	if ((rc = open_index(ctx, &idx)) == 0)
-		rc = select_rows(idx, &f, &a->pos, ":", false, 0, 0, &rows,
+	if ((rc = cmd_runs_open_index(ctx, &idx)) == 0)
+		rc = cmd_runs_select_rows(idx, &f, &a->pos, ":", false, 0, 0, &rows,
 		    NULL);
 	runsel_filter_release(&f);
 	if (rc != 0)

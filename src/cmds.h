@@ -5,7 +5,6 @@
 #ifndef GUILD_CMDS_H
 #define GUILD_CMDS_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 #include "cli.h"
@@ -40,41 +39,14 @@ extern const struct cmd_entry	cmd_view_entry;
 extern const struct cmd_entry	cmd_completion_entry;
 
 /*
- * Helpers of cmd-runs.c for every command that takes runs.
+ * Formatting of cmd-runs.c that other commands use (the shared format
+ * layer takes them over). Selecting runs: cmd-select.h.
  */
 struct run_row;
-struct run_rows;
-struct runindex;
 
-/*
- * Open the run index and select runs: the filter options in args, then
- * specs (NULL: the positional arguments; none: default_spec, NULL meaning
- * every filtered run). Returns 0 with *idx open (caller closes it), or
- * the exit status after printing an error.
- */
-int	 cmd_runs_select(struct cmd_ctx *, struct cmd_args *,
-	    const struct strvec *specs, const char *default_spec, bool deleted,
-	    unsigned what, struct runindex **idx, struct run_rows *rows);
-/*
- * One run: the positional argument (at most one; default "0", the newest)
- * over the filtered runs. Selecting none or several is an error. Returns
- * 0 with *idx open and *row to free with run_row_free(), or the exit
- * status after printing an error.
- */
-int	 cmd_runs_select_one(struct cmd_ctx *, struct cmd_args *, bool deleted,
-	    unsigned what, struct runindex **idx, struct run_row **row);
 /* The walkthrough's operation column: "./fashion:train". Caller frees. */
 char	*cmd_runs_op_desc(const struct run_row *);
 /* Local "%Y-%m-%d %H:%M:%S" of µs since the epoch; "" for 0. Caller frees. */
 char	*cmd_runs_format_time(int64_t us);
-/*
- * Guild's preview and question on stderr: intro, the runs as
- * "  [19c67a72]  ./fashion:train  <started>  <status>  <label>", then
- * question (with "(Y/n)" added). Returns the answer.
- */
-bool	 cmd_runs_confirm(const struct run_rows *, const char *intro,
-	    const char *question, bool default_yes);
-/* guild runs info, for "guild run info" (cmd-run.c). */
-int	 cmd_runs_info_exec(struct cmd_ctx *, struct cmd_args *);
 
 #endif
