@@ -1,10 +1,10 @@
 /*
- * cmd-runs.c: guild runs (list, info, delete, restore, purge, label, tag,
- * mark, comment, stop) and the top-level label, tag, mark, comment and
- * stop, which are the same entries.
+ * cmd-runs.c: guild runs (list, info, delete, restore, purge, comment,
+ * stop) and the group's entry, whose label, tag and mark are cmd-label.c's;
+ * comment and stop are also top-level commands (the same entries).
  *
- * Every command here selects runs the same way (cmd_runs_select: the
- * filter options, then the specs, through the run index) and writes what
+ * Every command here selects runs the same way (cmd-select.h: the filter
+ * options, then the specs, through the run index) and writes what
  * it changes to the run directory first (attrs are written atomically by
  * run_attr_write), then tells the index. Messages, previews and questions
  * are Guild 0.9's, on stderr; listings go to stdout.
@@ -233,31 +233,6 @@ row_attr(const struct run_row *row, const char *name)
 }
 
 /*
- * What a command that changes runs does around its work: nothing
- * selected is a note (exit 0), then the preview and question unless -y.
- * Returns true to go ahead.
- */
-struct runs_op {
-	const char	*nothing;	/* "Nothing to delete." */
-	bool		 default_yes;
-};
-
-static bool
-runs_op_start(const struct runs_op *op, const struct run_rows *rows,
-    bool yes, const char *intro, const char *question)
-{
-	if (rows->n == 0) {
-		fflush(stdout);
-		fprintf(stderr, "%s\n", op->nothing != NULL ? op->nothing :
-		    "No matching runs\nTry 'guild runs list' to list available runs.");
-		return false;
-	}
-	if (yes)
-		return true;
-	return cmd_runs_confirm(rows, intro, question, op->default_yes);
-}
-
-/*
  * A bad run (a file of it is a FIFO, a device, a link or too large):
  * listed anyway, with a warning naming the file. After stdout's lines.
  */
@@ -270,18 +245,6 @@ warn_bad(const struct run_row *const *rows, size_t n)
 	for (i = 0; i < n; i++) {
 		if (rows[i]->problem != NULL)
 			warnx_core("%s/%s", rows[i]->dir, rows[i]->problem);
-	}
-}
-
-/* The index follows the directories anyway; tell it now so it is quick. */
-static void
-index_sync(struct runindex *idx, const char *id, bool deleted)
-{
-	char	*cause = NULL;
-
-	if (runindex_update(idx, id, deleted, NULL, &cause) == -1) {
-		warnx_core("run index: %s", cause);
-		free(cause);
 	}
 }
 
@@ -1127,8 +1090,8 @@ static const struct cmd_option yes_options[] = {
 static int
 cmd_runs_delete_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
-	static const struct runs_op	 op = { "Nothing to delete.", true };
-	static const struct runs_op	 op_p = { "Nothing to delete.", false };
+	static const struct cmd_runs_op	 op = { "Nothing to delete.", true };
+	static const struct cmd_runs_op	 op_p = { "Nothing to delete.", false };
 	struct runindex			*idx;
 	struct run_rows			 rows = RUN_ROWS_INIT;
 	struct strvec			 alive = STRVEC_INIT;
@@ -1144,7 +1107,7 @@ cmd_runs_delete_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return rc;
 	q = xasprintf("%s %zu run(s)?", permanent ? "Permanently delete" :
 	    "Delete", rows.n);
-	if (!runs_op_start(permanent ? &op_p : &op, &rows, yes, permanent ?
+	if (!cmd_runs_op_start(permanent ? &op_p : &op, &rows, yes, permanent ?
 	    "WARNING: You are about to permanently delete the following runs:" :
 	    "You are about to delete the following runs:", q))
 		goto out;
@@ -1174,7 +1137,7 @@ cmd_runs_delete_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		done++;
 		index_forget(idx, row->id);
 		if (!permanent)
-			index_sync(idx, row->id, true);
+			cmd_runs_index_update(idx, row->id, true);
 	}
 	rc = done == rows.n ? 0 : 1;
 	cli_note("%s %zu run(s)", permanent ? "Permanently deleted" : "Deleted",
@@ -1207,7 +1170,7 @@ const struct cmd_entry cmd_runs_delete_entry = {
  * action and words.
  */
 struct trash_op {
-	struct runs_op	  op;
+	struct cmd_runs_op	  op;
 	const char	 *intro;
 	const char	 *verb;		/* "Restore": "Restore N run(s)?" */
 	const char	 *done;		/* "Restored": "Restored N run(s)" */
@@ -1230,7 +1193,7 @@ trash_op_exec(struct cmd_ctx *ctx, struct cmd_args *a,
 	    &rows)) != 0)
 		return rc;
 	q = xasprintf("%s %zu run(s)?", t->verb, rows.n);
-	if (!runs_op_start(&t->op, &rows, cmd_arg_has(a, RM_YES), t->intro, q))
+	if (!cmd_runs_op_start(&t->op, &rows, cmd_arg_has(a, RM_YES), t->intro, q))
 		goto out;
 	for (i = 0; i < rows.n; i++) {
 		const struct run_row	*row = rows.v[i];
@@ -1243,7 +1206,7 @@ trash_op_exec(struct cmd_ctx *ctx, struct cmd_args *a,
 		done++;
 		index_forget(idx, row->id);
 		if (t->back_to_runs)
-			index_sync(idx, row->id, false);
+			cmd_runs_index_update(idx, row->id, false);
 	}
 	rc = done == rows.n ? 0 : 1;
 	cli_note("%s %zu run(s)", t->done, done);
@@ -1308,517 +1271,6 @@ const struct cmd_entry cmd_runs_purge_entry = {
 	.options = yes_options,
 	.filter_options = run_filter_options,
 	.exec = cmd_runs_purge_exec,
-};
-
-/*
- * Changing attrs of the selected runs: label, tag, mark, comment. Each
- * run is changed by fn; the index is told afterwards.
- */
-typedef int (*change_fn)(struct run *, const struct run_row *, void *arg,
-    char **cause);
-
-static int
-change_runs(struct runindex *idx, const struct run_rows *rows, change_fn fn,
-    void *arg, size_t *done)
-{
-	size_t	 i;
-	int	 rc = 0;
-
-	*done = 0;
-	for (i = 0; i < rows->n; i++) {
-		struct run	*run;
-		char		*cause = NULL;
-
-		if ((run = run_open(rows->v[i]->dir, &cause)) == NULL ||
-		    fn(run, rows->v[i], arg, &cause) == -1) {
-			cli_error_cause(cause);
-			run_free(run);
-			rc = 1;
-			continue;
-		}
-		run_free(run);
-		index_sync(idx, rows->v[i]->id, rows->v[i]->deleted);
-		(*done)++;
-	}
-	return rc;
-}
-
-/* Words of s, split on white space. */
-static void
-split_words(const char *s, struct strvec *out)
-{
-	const char	*p = s;
-
-	for (;;) {
-		size_t	n;
-
-		p += strspn(p, " \t\r\n");
-		if (*p == '\0')
-			break;
-		n = strcspn(p, " \t\r\n");
-		strvec_push_nodup(out, xstrndup(p, n));
-		p += n;
-	}
-}
-
-/* Join words with single spaces. */
-static char *
-join_words(const struct strvec *words)
-{
-	struct strbuf	sb = STRBUF_INIT;
-	size_t		i;
-
-	for (i = 0; i < words->n; i++) {
-		if (i > 0)
-			strbuf_addch(&sb, ' ');
-		strbuf_addstr(&sb, words->v[i]);
-	}
-	return strbuf_detach(&sb, NULL);
-}
-
-static bool
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/*
- * Remove every occurrence of part that stands between white space (or
- * the ends) from label; what is left is joined by single spaces.
- */
-static char *
-label_remove(const char *label, const char *part)
-{
-	struct strbuf	 sb = STRBUF_INIT;
-	struct strvec	 words = STRVEC_INIT;
-	size_t		 plen = strlen(part);
-	const char	*p = label, *hit;
-	char		*out;
-
-	if (plen == 0)
-		return xstrdup(label);
-	while ((hit = strstr(p, part)) != NULL) {
-		bool	before = hit == label || is_space(hit[-1]);
-		bool	after = hit[plen] == '\0' || is_space(hit[plen]);
-
-		if (before && after) {
-			strbuf_add(&sb, p, (size_t)(hit - p));
-			strbuf_addch(&sb, ' ');
-		} else
-			strbuf_add(&sb, p, (size_t)(hit - p) + plen);
-		p = hit + plen;
-	}
-	strbuf_addstr(&sb, p);
-	split_words(sb.buf, &words);
-	out = join_words(&words);
-	strvec_clear(&words);
-	strbuf_release(&sb);
-	return out;
-}
-
-/* Trim white space at both ends. */
-static char *
-trim(const char *s)
-{
-	size_t	n;
-
-	while (is_space(*s))
-		s++;
-	n = strlen(s);
-	while (n > 0 && is_space(s[n - 1]))
-		n--;
-	return xstrndup(s, n);
-}
-
-/*
- * guild label
- */
-
-enum {
-	LABEL_SET = 1,
-	LABEL_PREPEND,
-	LABEL_APPEND,
-	LABEL_REMOVE,
-	LABEL_CLEAR,
-	LABEL_YES,
-};
-
-static const struct cmd_option label_options[] = {
-	{ LABEL_SET, "s", "set", "VAL",
-	  "Set the label (${flag} inserts a flag value)." },
-	{ LABEL_PREPEND, "p", "prepend", "VAL", "Prepend VAL to the label." },
-	{ LABEL_APPEND, "a", "append", "VAL", "Append VAL to the label." },
-	{ LABEL_REMOVE, "rm", "remove", "VAL",
-	  "Remove VAL from the label (may be repeated)." },
-	{ LABEL_CLEAR, "c", "clear", NULL, "Clear the label." },
-	{ LABEL_YES, "y", "yes", NULL, "Do not prompt." },
-	{ 0 }
-};
-
-/* A label template over the run's flags, ${label} being the old label. */
-static char *
-label_render(struct run *run, const char *tmpl, const char *old)
-{
-	struct value	*flags = NULL, *vals;
-	char		*s, *t;
-
-	if (run_attr_read(run, "flags", &flags, NULL) == -1 || flags == NULL ||
-	    flags->type != VALUE_MAP) {
-		value_free(flags);
-		vals = value_map();
-	} else
-		vals = flags;
-	value_map_set(vals, "label", value_string(old));
-	s = flags_label(tmpl, vals);
-	value_free(vals);
-	t = trim(s);
-	free(s);
-	return t;
-}
-
-static int
-label_change(struct run *run, const struct run_row *row, void *arg,
-    char **cause)
-{
-	struct cmd_args	*a = arg;
-	const char	*old = row->label != NULL ? row->label : "";
-	char		*label, *part, *next;
-	size_t		 i;
-	int		 rc;
-
-	if (cmd_arg_has(a, LABEL_CLEAR))
-		return run_set_label(run, NULL, cause);
-	if (cmd_arg_has(a, LABEL_SET))
-		label = label_render(run, cmd_arg_value(a, LABEL_SET), old);
-	else if (cmd_arg_has(a, LABEL_PREPEND)) {
-		part = label_render(run, cmd_arg_value(a, LABEL_PREPEND), old);
-		next = xasprintf("%s %s", part, old);
-		label = trim(next);
-		free(next);
-		free(part);
-	} else if (cmd_arg_has(a, LABEL_APPEND)) {
-		part = label_render(run, cmd_arg_value(a, LABEL_APPEND), old);
-		next = xasprintf("%s %s", old, part);
-		label = trim(next);
-		free(next);
-		free(part);
-	} else {
-		label = xstrdup(old);
-		for (i = 0; i < a->values[LABEL_REMOVE].n; i++) {
-			next = label_remove(label, a->values[LABEL_REMOVE].v[i]);
-			free(label);
-			label = next;
-		}
-	}
-	rc = run_set_label(run, label, cause);
-	free(label);
-	return rc;
-}
-
-static int
-cmd_label_exec(struct cmd_ctx *ctx, struct cmd_args *a)
-{
-	static const struct runs_op	 op = { "No runs to modify.", true };
-	static const int		 ids[] = { LABEL_SET, LABEL_PREPEND,
-	    LABEL_APPEND, LABEL_REMOVE, LABEL_CLEAR };
-	static const char *const	 names[] = { "--set", "--prepend",
-	    "--append", "--remove", "--clear" };
-	struct runindex			*idx;
-	struct run_rows			 rows = RUN_ROWS_INIT;
-	char				*intro, *removed;
-	size_t				 i, done;
-	int				 rc, first = -1;
-
-	/* Exactly one way of changing the label (--remove may repeat). */
-	for (i = 0; i < ARRAY_SIZE(ids); i++) {
-		if (!cmd_arg_has(a, ids[i]))
-			continue;
-		if (first != -1)
-			return cli_error("%s and %s cannot both be used",
-			    names[first], names[i]);
-		first = (int)i;
-	}
-	if (first == -1)
-		return cli_error("specify one of --set, --prepend, --append, "
-		    "--remove or --clear\n"
-		    "Try 'guild label --help' for more information.");
-	if ((rc = cmd_runs_select(ctx, a, NULL, "0", false, 0, &idx,
-	    &rows)) != 0)
-		return rc;
-	switch (ids[first]) {
-	case LABEL_SET:
-		intro = xasprintf("You are about to label the following runs "
-		    "with '%s':", cmd_arg_value(a, LABEL_SET));
-		break;
-	case LABEL_PREPEND:
-		intro = xasprintf("You are about to prepend '%s' to the label "
-		    "of the following runs:", cmd_arg_value(a, LABEL_PREPEND));
-		break;
-	case LABEL_APPEND:
-		intro = xasprintf("You are about to append '%s' to the label "
-		    "of the following runs:", cmd_arg_value(a, LABEL_APPEND));
-		break;
-	case LABEL_REMOVE:
-		removed = join_words(&a->values[LABEL_REMOVE]);
-		intro = xasprintf("You are about to remove '%s' from the label "
-		    "of the following runs:", removed);
-		free(removed);
-		break;
-	default:
-		intro = xstrdup("You are about to clear the label of the "
-		    "following runs:");
-		break;
-	}
-	if (runs_op_start(&op, &rows, cmd_arg_has(a, LABEL_YES), intro,
-	    "Continue?")) {
-		rc = change_runs(idx, &rows, label_change, a, &done);
-		if (ids[first] == LABEL_CLEAR)
-			cli_note("Cleared label for %zu run(s)", done);
-		else
-			cli_note("Labeled %zu run(s)", done);
-	}
-	free(intro);
-	run_rows_release(&rows);
-	runindex_close(idx);
-	return rc;
-}
-
-const struct cmd_entry cmd_label_entry = {
-	.name = "label",
-	.usage = "[RUN...]",
-	.summary = "Set run labels.",
-	.description =
-	    "Exactly one of --set, --prepend, --append, --remove or --clear.\n"
-	    "RUN defaults to the newest run. VAL may use ${flag} to insert a\n"
-	    "flag value of each run, and ${label} for its current label.",
-	.options = label_options,
-	.filter_options = run_filter_options,
-	.exec = cmd_label_exec,
-};
-
-/*
- * guild tag
- */
-
-enum {
-	TAG_ADD = 1,
-	TAG_DELETE,
-	TAG_CLEAR,
-	TAG_SYNC,
-	TAG_LIST_ALL,
-	TAG_YES,
-};
-
-static const struct cmd_option tag_options[] = {
-	{ TAG_ADD, "a", "add", "TAG", "Add TAG (may be repeated)." },
-	{ TAG_DELETE, "d", "delete", "TAG", "Delete TAG (may be repeated)." },
-	{ TAG_CLEAR, "c", "clear", NULL, "Delete every tag first." },
-	{ TAG_SYNC, "s", "sync-labels", NULL,
-	  "Update labels too: added tags are prepended, deleted ones removed." },
-	{ TAG_LIST_ALL, NULL, "list-all", NULL,
-	  "List the tags of the selected runs (default: all runs)." },
-	{ TAG_YES, "y", "yes", NULL, "Do not prompt." },
-	{ 0 }
-};
-
-static int
-tag_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-tag_change(struct run *run, const struct run_row *row, void *arg,
-    char **cause)
-{
-	struct cmd_args	*a = arg;
-	struct strvec	 tags = STRVEC_INIT, removed = STRVEC_INIT;
-	size_t		 i;
-	int		 rc;
-
-	if (cmd_arg_has(a, TAG_CLEAR))
-		strvec_pushv(&removed, (const char *const *)row->tags.v);
-	else
-		for (i = 0; i < a->values[TAG_DELETE].n; i++)
-			strvec_push(&removed, a->values[TAG_DELETE].v[i]);
-	for (i = 0; i < row->tags.n; i++)
-		if (strvec_find(&removed, row->tags.v[i]) == -1 &&
-		    strvec_find(&tags, row->tags.v[i]) == -1)
-			strvec_push(&tags, row->tags.v[i]);
-	for (i = 0; i < a->values[TAG_ADD].n; i++)
-		if (strvec_find(&tags, a->values[TAG_ADD].v[i]) == -1)
-			strvec_push(&tags, a->values[TAG_ADD].v[i]);
-	if (tags.n > 0)
-		qsort(tags.v, tags.n, sizeof *tags.v, tag_cmp);
-	rc = run_set_tags(run, &tags, cause);
-
-	if (rc == 0 && cmd_arg_has(a, TAG_SYNC)) {
-		struct strvec	 words = STRVEC_INIT, front = STRVEC_INIT;
-		char		*label = xstrdup(row->label != NULL ?
-		    row->label : ""), *next, *prefix;
-
-		for (i = 0; i < removed.n; i++) {
-			next = label_remove(label, removed.v[i]);
-			free(label);
-			label = next;
-		}
-		split_words(row->label != NULL ? row->label : "", &words);
-		for (i = 0; i < a->values[TAG_ADD].n; i++) {
-			const char	*t = a->values[TAG_ADD].v[i];
-
-			if (strvec_find(&words, t) == -1 &&
-			    strvec_find(&front, t) == -1)
-				strvec_push(&front, t);
-		}
-		if (front.n > 0) {
-			prefix = join_words(&front);
-			next = xasprintf("%s %s", prefix, label);
-			free(label);
-			label = trim(next);
-			free(next);
-			free(prefix);
-		}
-		rc = run_set_label(run, label, cause);
-		free(label);
-		strvec_clear(&words);
-		strvec_clear(&front);
-	}
-	strvec_clear(&tags);
-	strvec_clear(&removed);
-	return rc;
-}
-
-static int
-cmd_tag_exec(struct cmd_ctx *ctx, struct cmd_args *a)
-{
-	static const struct runs_op	 op = { "No runs to modify.", true };
-	struct runindex			*idx;
-	struct run_rows			 rows = RUN_ROWS_INIT;
-	struct strvec			 all = STRVEC_INIT;
-	size_t				 i, j, done;
-	bool				 list = cmd_arg_has(a, TAG_LIST_ALL);
-	int				 rc;
-
-	if (!list && !cmd_arg_has(a, TAG_ADD) && !cmd_arg_has(a, TAG_DELETE) &&
-	    !cmd_arg_has(a, TAG_CLEAR))
-		return cli_error("specify one of --add, --delete, --clear or "
-		    "--list-all\nTry 'guild tag --help' for more information.");
-	if (list && (cmd_arg_has(a, TAG_ADD) || cmd_arg_has(a, TAG_DELETE) ||
-	    cmd_arg_has(a, TAG_CLEAR)))
-		return cli_error("--list-all cannot be used with --add, "
-		    "--delete or --clear");
-	if ((rc = cmd_runs_select(ctx, a, NULL, list ? ":" : "0", false, 0,
-	    &idx, &rows)) != 0)
-		return rc;
-	if (list) {
-		for (i = 0; i < rows.n; i++)
-			for (j = 0; j < rows.v[i]->tags.n; j++)
-				if (strvec_find(&all, rows.v[i]->tags.v[j]) == -1)
-					strvec_push(&all, rows.v[i]->tags.v[j]);
-		strvec_sort(&all);
-		for (i = 0; i < all.n; i++)
-			printf("%s\n", cli_field(stdout, all.v[i]));
-		strvec_clear(&all);
-	} else if (runs_op_start(&op, &rows, cmd_arg_has(a, TAG_YES),
-	    cmd_arg_has(a, TAG_SYNC) ?
-	    "You are about to modify tags and labels for the following runs:" :
-	    "You are about to modify tags for the following runs\n"
-	    "(their labels stay as they are: --sync-labels updates them too):",
-	    "Continue?")) {
-		rc = change_runs(idx, &rows, tag_change, a, &done);
-		cli_note("Modified tags for %zu run(s)", done);
-	}
-	run_rows_release(&rows);
-	runindex_close(idx);
-	return rc;
-}
-
-const struct cmd_entry cmd_tag_entry = {
-	.name = "tag",
-	.usage = "[RUN...]",
-	.summary = "Add or remove run tags.",
-	.description =
-	    "RUN defaults to the newest run. Tags are kept sorted; --clear\n"
-	    "removes every tag before --add adds new ones.",
-	.options = tag_options,
-	.filter_options = run_filter_options,
-	.exec = cmd_tag_exec,
-};
-
-/*
- * guild mark
- */
-
-enum {
-	MARK_CLEAR = 1,
-	MARK_YES,
-};
-
-static const struct cmd_option mark_options[] = {
-	{ MARK_CLEAR, "c", "clear", NULL, "Unmark the runs." },
-	{ MARK_YES, "y", "yes", NULL, "Do not prompt." },
-	{ 0 }
-};
-
-static int
-mark_change(struct run *run, const struct run_row *row UNUSED, void *arg,
-    char **cause)
-{
-	return run_set_marked(run, arg == NULL, cause);
-}
-
-static int
-cmd_mark_exec(struct cmd_ctx *ctx, struct cmd_args *a)
-{
-	static const struct runs_op	 op_mark = { "No runs to mark.", true };
-	static const struct runs_op	 op_clear = { "No runs to unmark.", true };
-	struct run_filter		 f;
-	struct runindex			*idx;
-	struct run_rows			 rows = RUN_ROWS_INIT;
-	bool				 clear = cmd_arg_has(a, MARK_CLEAR);
-	char				*cause = NULL;
-	size_t				 done;
-	int				 rc;
-
-	if (cli_run_filter(a, &f, &cause) == -1) {
-		runsel_filter_release(&f);
-		return cli_error_cause(cause);
-	}
-	/* Without RUN, --clear unmarks every marked run (Guild). */
-	if (clear && a->pos.n == 0)
-		f.marked = true;
-	if ((rc = cmd_runs_open_index(ctx, &idx)) == 0)
-		rc = cmd_runs_select_rows(idx, &f, &a->pos, clear ? ":" : "0", false, 0,
-		    0, &rows, NULL);
-	runsel_filter_release(&f);
-	if (rc != 0)
-		goto out;
-	if (runs_op_start(clear ? &op_clear : &op_mark, &rows,
-	    cmd_arg_has(a, MARK_YES), clear ?
-	    "You are about to unmark the following runs:" :
-	    "You are about to mark the following runs:", "Continue?")) {
-		rc = change_runs(idx, &rows, mark_change, clear ? a : NULL,
-		    &done);
-		cli_note("%s %zu run(s)", clear ? "Unmarked" : "Marked", done);
-	}
-out:
-	run_rows_release(&rows);
-	if (idx != NULL)
-		runindex_close(idx);
-	return rc;
-}
-
-const struct cmd_entry cmd_mark_entry = {
-	.name = "mark",
-	.usage = "[RUN...]",
-	.summary = "Mark a run.",
-	.description =
-	    "Marked runs are shown with [marked] and are preferred when a\n"
-	    "later operation needs one of their files. RUN defaults to the\n"
-	    "newest run; with --clear, to every marked run.",
-	.options = mark_options,
-	.filter_options = run_filter_options,
-	.exec = cmd_mark_exec,
 };
 
 /*
@@ -2005,7 +1457,7 @@ comment_from_editor(const char *initial, const struct run_rows *rows,
 		p += n + (p[n] == '\n');
 	}
 	strbuf_release(&sb);
-	*out = trim(text.buf);
+	*out = str_trim(text.buf);
 	strbuf_release(&text);
 	return 0;
 }
@@ -2038,8 +1490,8 @@ comment_list(const struct run_rows *rows)
 static int
 cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
-	static const struct runs_op	 op = { "No runs to modify.", true };
-	static const struct runs_op	 op_clear = { "No runs to modify.", false };
+	static const struct cmd_runs_op	 op = { "No runs to modify.", true };
+	static const struct cmd_runs_op	 op_clear = { "No runs to modify.", false };
 	struct comment_change		 cc;
 	struct runindex			*idx;
 	struct run_rows			 rows = RUN_ROWS_INIT;
@@ -2083,10 +1535,10 @@ cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	if (cmd_arg_has(a, COMMENT_CLEAR)) {
 		cc.clear = true;
-		if (runs_op_start(&op_clear, &rows, yes, "WARNING: You are about "
+		if (cmd_runs_op_start(&op_clear, &rows, yes, "WARNING: You are about "
 		    "to delete ALL comments from the following runs:",
 		    "Continue?")) {
-			rc = change_runs(idx, &rows, comment_change, &cc, &done);
+			rc = cmd_runs_change(idx, &rows, comment_change, &cc, &done);
 			cli_note("Deleted all comments for %zu run(s)", done);
 		}
 		goto out;
@@ -2094,8 +1546,8 @@ cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (cc.delete_index > 0) {
 		intro = xasprintf("You are about to delete comment %ld from the "
 		    "following runs:", cc.delete_index);
-		if (runs_op_start(&op, &rows, yes, intro, "Continue?")) {
-			rc = change_runs(idx, &rows, comment_change, &cc, &done);
+		if (cmd_runs_op_start(&op, &rows, yes, intro, "Continue?")) {
+			rc = cmd_runs_change(idx, &rows, comment_change, &cc, &done);
 			cli_note("Deleted comment for %zu run(s)", done);
 		}
 		goto out;
@@ -2103,11 +1555,11 @@ cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	/* Adding: -a TEXT, else (or with -e) an editor, as Guild does. */
 	if (rows.n == 0) {
-		runs_op_start(&op, &rows, yes, NULL, NULL);
+		cmd_runs_op_start(&op, &rows, yes, NULL, NULL);
 		goto out;
 	}
 	if (cmd_arg_has(a, COMMENT_ADD) && !cmd_arg_has(a, COMMENT_EDIT))
-		body = trim(cmd_arg_value(a, COMMENT_ADD));
+		body = str_trim(cmd_arg_value(a, COMMENT_ADD));
 	else if (!isatty(STDIN_FILENO) && !cmd_arg_has(a, COMMENT_EDIT)) {
 		rc = cli_error("specify a comment with --add TEXT (without it "
 		    "the comment is written in an editor, which needs a "
@@ -2141,11 +1593,11 @@ cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	cc.time = now_us();
 	/* The editor was the question already. */
 	if (cmd_arg_has(a, COMMENT_ADD) && !cmd_arg_has(a, COMMENT_EDIT) &&
-	    !runs_op_start(&op, &rows, yes,
+	    !cmd_runs_op_start(&op, &rows, yes,
 	    "You are about to add a comment to the following runs:",
 	    "Continue?"))
 		goto out;
-	rc = change_runs(idx, &rows, comment_change, &cc, &done);
+	rc = cmd_runs_change(idx, &rows, comment_change, &cc, &done);
 	cli_note("Added comment to %zu run(s)", done);
 out:
 	free(intro);
@@ -2194,7 +1646,7 @@ static const struct cmd_option stop_options[] = {
 static int
 cmd_stop_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
-	static const struct runs_op	 op = { "Nothing to stop.", false };
+	static const struct cmd_runs_op	 op = { "Nothing to stop.", false };
 	struct run_filter		 f;
 	struct runindex			*idx = NULL;
 	struct run_rows			 rows = RUN_ROWS_INIT;
@@ -2221,16 +1673,16 @@ cmd_stop_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (rc != 0)
 		goto out;
 	q = xasprintf("Stop %zu run(s)?", rows.n);
-	if (runs_op_start(&op, &rows, cmd_arg_has(a, STOP_YES),
+	if (cmd_runs_op_start(&op, &rows, cmd_arg_has(a, STOP_YES),
 	    "WARNING: You are about to stop the following runs:", q)) {
 		for (i = 0; i < rows.n; i++)
 			stop_one(rows.v[i], !cmd_arg_has(a, STOP_NO_WAIT),
 			    (unsigned)(timeout > 86400 ? 86400 : timeout) * 1000,
 			    cmd_arg_has(a, STOP_FORCE), &alive);
 		for (i = 0; i < rows.n; i++)
-			index_sync(idx, rows.v[i]->id, false);
+			cmd_runs_index_update(idx, rows.v[i]->id, false);
 		if (alive.n > 0) {
-			pids = join_words(&alive);
+			pids = strvec_join(&alive, " ");
 			for (char *p = pids; (p = strchr(p, ' ')) != NULL; p++)
 				*p = ',';
 			printf("The following processes did not stop as "

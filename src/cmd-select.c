@@ -205,3 +205,56 @@ cmd_runs_select_one(struct cmd_ctx *ctx, struct cmd_args *a, bool deleted,
 	}
 	return rc;
 }
+
+bool
+cmd_runs_op_start(const struct cmd_runs_op *op, const struct run_rows *rows,
+    bool yes, const char *intro, const char *question)
+{
+	if (rows->n == 0) {
+		fflush(stdout);
+		fprintf(stderr, "%s\n", op->nothing != NULL ? op->nothing :
+		    "No matching runs\nTry 'guild runs list' to list available runs.");
+		return false;
+	}
+	if (yes)
+		return true;
+	return cmd_runs_confirm(rows, intro, question, op->default_yes);
+}
+
+/* The index follows the directories anyway; tell it now so it is quick. */
+void
+cmd_runs_index_update(struct runindex *idx, const char *id, bool deleted)
+{
+	char	*cause = NULL;
+
+	if (runindex_update(idx, id, deleted, NULL, &cause) == -1) {
+		warnx_core("run index: %s", cause);
+		free(cause);
+	}
+}
+
+int
+cmd_runs_change(struct runindex *idx, const struct run_rows *rows,
+    cmd_runs_change_fn fn, void *arg, size_t *done)
+{
+	size_t	 i;
+	int	 rc = 0;
+
+	*done = 0;
+	for (i = 0; i < rows->n; i++) {
+		struct run	*run;
+		char		*cause = NULL;
+
+		if ((run = run_open(rows->v[i]->dir, &cause)) == NULL ||
+		    fn(run, rows->v[i], arg, &cause) == -1) {
+			cli_error_cause(cause);
+			run_free(run);
+			rc = 1;
+			continue;
+		}
+		run_free(run);
+		cmd_runs_index_update(idx, rows->v[i]->id, rows->v[i]->deleted);
+		(*done)++;
+	}
+	return rc;
+}

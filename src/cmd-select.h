@@ -13,6 +13,7 @@
 
 struct cmd_args;
 struct cmd_ctx;
+struct run;
 struct run_filter;
 struct run_row;
 struct run_rows;
@@ -76,5 +77,33 @@ void	 cmd_runs_cells_free(char **cells, size_t n);
  */
 bool	 cmd_runs_confirm(const struct run_rows *, const char *intro,
 	    const char *question, bool default_yes);
+
+/*
+ * What a command that changes runs does around its work: nothing
+ * selected is a note (exit 0), then the preview and question unless yes.
+ * Returns true to go ahead.
+ */
+struct cmd_runs_op {
+	const char	*nothing;	/* "Nothing to delete."; NULL: Guild's */
+	bool		 default_yes;
+};
+bool	 cmd_runs_op_start(const struct cmd_runs_op *,
+	    const struct run_rows *, bool yes, const char *intro,
+	    const char *question);
+/*
+ * Changing attrs of the selected runs (label, tag, mark, comment): each
+ * run is changed by fn, then the index is told. Errors are printed;
+ * returns 0 or 1 when some run failed, with *done the runs changed.
+ */
+typedef int (*cmd_runs_change_fn)(struct run *, const struct run_row *,
+    void *arg, char **cause);
+int	 cmd_runs_change(struct runindex *, const struct run_rows *,
+	    cmd_runs_change_fn, void *arg, size_t *done);
+/*
+ * Tell the index that run id changed (it would notice anyway; this is
+ * quicker). A failure is a warning.
+ */
+void	 cmd_runs_index_update(struct runindex *, const char *id,
+	    bool deleted);
 
 #endif

@@ -541,3 +541,16 @@ str_ends_with(const char *s, const char *suffix)
 
 	return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
 }
+
+char *
+str_trim(const char *s)
+{
+	static const char	space[] = " \t\r\n";
+	size_t			n;
+
+	s += strspn(s, space);
+	n = strlen(s);
+	while (n > 0 && strchr(space, s[n - 1]) != NULL)
+		n--;
+	return xstrndup(s, n);
+}
