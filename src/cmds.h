@@ -14,7 +14,7 @@ extern const struct cmd_entry	cmd_models_entry;
 extern const struct cmd_entry	cmd_ops_entry;
 extern const struct cmd_entry	cmd_run_entry;
 extern const struct cmd_entry	cmd_watch_entry;
-/* cmd-runs.c: the runs group; label..stop are also top-level commands. */
+/* cmd-runs.c, cmd-label.c: the runs group; label..stop are also top-level. */
 extern const struct cmd_entry	cmd_runs_entry;
 extern const struct cmd_entry	cmd_runs_info_entry;
 extern const struct cmd_entry	cmd_label_entry;

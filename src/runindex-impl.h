@@ -85,7 +85,10 @@ struct runindex_filter {
 	bool			 verify_all;
 };
 
-/* The statements prepared once per connection: stmt(). */
+/*
+ * The statements prepared once per connection (ri_stmt()); their SQL is
+ * runindex.c's stmt_sql[]. A new statement is a new name here.
+ */
 enum ri_stmt {
 	S_UPSERT,
 	S_FLAGS_DEL,
@@ -127,7 +130,7 @@ struct runindex {
 	bool		 memory;
 	int		 sqlerr;	/* the last sqlite failure, or 0 */
 	int		 recovered;	/* times we rebuilt or fell back */
-	struct sqlite3_stmt *stmts[S_COUNT];	/* stmt(): NULL until used */
+	struct sqlite3_stmt *stmts[S_COUNT];	/* ri_stmt(): NULL until used */
 
 	/* The filter being run, for the SQL functions. */
 	struct runindex_filter	*cur;
@@ -142,8 +145,8 @@ struct runindex {
 	unsigned		 gen;		/* flags/scalars writes */
 	/*
 	 * Every row (of runs, of the trash) was checked against its
-	 * directory for this query, by sync_all() at verified_ms (monotonic;
-	 * 0: never). One command asks several queries in a row (count, then
+	 * directory for this query, by ri_sync_all() at verified_ms
+	 * (monotonic; 0: never). One command asks several queries in a row (count, then
 	 * page), and the view asks again each second: a pass younger than
 	 * VERIFY_REUSE_MS serves them all.
 	 */
