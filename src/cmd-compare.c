@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-select.h"
 #include "cmds.h"
 #include "format.h"
 #include "home.h"

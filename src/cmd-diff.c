@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-select.h"
 #include "cmds.h"
 #include "home.h"
 #include "output.h"

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-select.h"
 #include "cmds.h"
 #include "home.h"
 #include "run.h"

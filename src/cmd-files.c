@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-select.h"
 #include "cmds.h"
 #include "format.h"
 #include "output.h"

@@ -760,6 +760,74 @@ batch_loop(const struct batch_spec *bs, struct run *brun, bool quiet,
 	return f.code;
 }
 
+/* After a flag error: how to see the flags, or skip the check. */
+static void
+flags_hint(const struct opdef *op)
+{
+	char	*name = opdef_fullname(op);
+
+	fprintf(stderr, "Try 'guild run %s --help-op' for a list of flags "
+	    "or use --force-flags to skip this check.\n",
+	    cli_field(stderr, name));
+	free(name);
+}
+
+/* The rows of the batch files, in order, onto rows; 0 or exit status. */
+static int
+batch_files_read(const struct strvec *files, struct value *rows)
+{
+	char	*cause = NULL;
+	size_t	 i, k;
+
+	for (i = 0; i < files->n; i++) {
+		struct value	*r;
+
+		if (batch_read_file(files->v[i], &r, &cause) == -1)
+			return cli_error_cause(cause);
+		for (k = 0; k < r->u.list.n; k++) {
+			value_list_push(rows, r->u.list.v[k]);
+			r->u.list.v[k] = NULL;
+		}
+		r->u.list.n = 0;
+		value_free(r);
+	}
+	return 0;
+}
+
+/*
+ * The flags of the first ncheck trials, checked (then gen is rewound);
+ * resolved gets the first PREVIEW_MAX_TRIALS of them. 0 or exit status.
+ */
+static int
+trials_check(struct cmd_args *a, const struct opdef *op,
+    struct batch_gen *gen, size_t ncheck, struct value *resolved)
+{
+	char	*cause = NULL;
+	size_t	 i;
+
+	for (i = 0; i < ncheck; i++) {
+		struct value	*t, *f;
+		int		 r;
+
+		if ((t = batch_gen_next(gen, &cause)) == NULL)
+			return cli_error_cause(cause);
+		r = flags_apply(op, t, cmd_arg_has(a, OPT_FORCE_FLAGS), &f,
+		    &cause);
+		value_free(t);
+		if (r == -1) {
+			cli_error_cause(cause);
+			flags_hint(op);
+			return 1;
+		}
+		if (i < PREVIEW_MAX_TRIALS)
+			value_list_push(resolved, f);
+		else
+			value_free(f);
+	}
+	batch_gen_rewind(gen);
+	return 0;
+}
+
 static int
 run_batch(struct cmd_args *a, const struct guild_home *home,
     const struct opdef *op, const struct value *user_flags,
@@ -773,7 +841,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	char			*cause = NULL, *name, *what;
 	long			 max_trials, parallel, seedopt;
 	uint64_t		 seed;
-	size_t			 i, k, ntrials, ncheck;
+	size_t			 ntrials, ncheck;
 	int			 rc = 1;
 
 	if ((max_trials = int_option(a, OPT_MAX_TRIALS, "max-trials", 0)) < 0 ||
@@ -785,20 +853,9 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 		rc = cli_error("a batch cannot be staged");
 		goto out;
 	}
-	for (i = 0; i < files->n; i++) {
-		struct value	*r;
-
-		if (batch_read_file(files->v[i], &r, &cause) == -1) {
-			rc = cli_error_cause(cause);
-			goto out;
-		}
-		for (k = 0; k < r->u.list.n; k++) {
-			value_list_push(rows, r->u.list.v[k]);
-			r->u.list.v[k] = NULL;
-		}
-		r->u.list.n = 0;
-		value_free(r);
-	}
+	if ((rc = batch_files_read(files, rows)) != 0)
+		goto out;
+	rc = 1;
 	if ((gen = batch_gen_new(op, user_flags, rows, kind, max_trials, seed,
 	    &cause)) == NULL) {
 		rc = cli_error_cause(cause);
@@ -813,32 +870,8 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	 */
 	ncheck = kind == BATCH_RANDOM && ntrials > PREVIEW_MAX_TRIALS ?
 	    PREVIEW_MAX_TRIALS : ntrials;
-	for (i = 0; i < ncheck; i++) {
-		struct value	*t, *f;
-		int		 r;
-
-		if ((t = batch_gen_next(gen, &cause)) == NULL) {
-			rc = cli_error_cause(cause);
-			goto out;
-		}
-		r = flags_apply(op, t, cmd_arg_has(a, OPT_FORCE_FLAGS), &f,
-		    &cause);
-		value_free(t);
-		if (r == -1) {
-			cli_error_cause(cause);
-			name = opdef_fullname(op);
-			fprintf(stderr, "Try 'guild run %s --help-op' for a list "
-			    "of flags or use --force-flags to skip this check.\n",
-			    cli_field(stderr, name));
-			free(name);
-			goto out;
-		}
-		if (i < PREVIEW_MAX_TRIALS)
-			value_list_push(resolved, f);
-		else
-			value_free(f);
-	}
-	batch_gen_rewind(gen);
+	if (trials_check(a, op, gen, ncheck, resolved) != 0)
+		goto out;
 	if (cmd_arg_has(a, OPT_PRINT_TRIALS) || cmd_arg_has(a, OPT_PRINT_CMD) ||
 	    cmd_arg_has(a, OPT_PRINT_ENV)) {
 		if (cmd_arg_has(a, OPT_PRINT_TRIALS))
@@ -927,19 +960,201 @@ out:
 	return rc;
 }
 
-/* Write a message to a run's output, so that it stays with the run. */
-static void
-output_message(const struct run *run, const char *msg)
+/*
+ * --restart/--start RUN: the run (*old, its id in *id) and its own
+ * operation, from the project it was run in, whatever the current
+ * directory holds (*own_gf when loaded for it). Returns 0 or the exit
+ * status after printing an error.
+ */
+static int
+restart_resolve(struct cmd_ctx *ctx, struct cmd_args *a,
+    const struct guild_home *home, const char *restart, struct run **oldp,
+    char **idp, struct guildfile **own_gf, const struct opdef **opp)
 {
-	struct output	*o = output_open(run->path, NULL);
-	char		*line;
+	struct strvec		 ids = STRVEC_INIT;
+	struct opref		 ref;
+	struct modeldef		*m;
+	struct guildfile	*gf = NULL;
+	const struct opdef	*op;
+	struct run		*old;
+	enum run_status		 st;
+	char			*cause = NULL, *id, *what;
 
-	if (o == NULL)
-		return;
-	line = xasprintf("guild: %s\n", msg);
-	output_feed(o, line, strlen(line), 0, NULL);
-	output_close(o, NULL);
-	free(line);
+	if (runsel_list(home->runs, &ids, &cause) == -1 ||
+	    (id = runsel_one(&ids, restart, &cause)) == NULL) {
+		strvec_clear(&ids);
+		return cli_error_cause(cause);
+	}
+	strvec_clear(&ids);
+	what = run_dir_path(home->runs, id);
+	old = run_open(what, &cause);
+	free(what);
+	if (old == NULL || run_opref_read(old, &ref, &cause) == -1) {
+		run_free(old);
+		free(id);
+		return cli_error_cause(cause);
+	}
+	*oldp = old;
+	*idp = id;
+	if (strcmp(ref.pkg_type, "guildfile") != 0)
+		cause = xasprintf("run %.8s is a run of %s:%s %s, not of "
+		    "a guild.yml operation", id, ref.pkg_type,
+		    ref.pkg_name, ref.op);
+	else if (ctx->gf != NULL &&
+	    strcmp(ctx->gf->path, ref.pkg_name) == 0)
+		gf = ctx->gf;
+	else if ((*own_gf = guildfile_load(ref.pkg_name, &cause)) != NULL)
+		gf = *own_gf;
+	m = gf != NULL ? guildfile_model(gf, ref.model) : NULL;
+	op = m != NULL ? modeldef_op(m, ref.op) : NULL;
+	if (op == NULL && gf != NULL)
+		cause = xasprintf("cannot find operation %s%s%s of run "
+		    "%.8s in %s", ref.model, *ref.model ? ":" : "",
+		    ref.op, id, gf->path);
+	opref_clear(&ref);
+	if (op == NULL)
+		return cli_error_cause(cause);
+	st = run_get_status(old);
+	if (st == RUN_STATUS_RUNNING || st == RUN_STATUS_PENDING)
+		cause = xasprintf("run %.8s is %s: wait for it to end "
+		    "or stop it with 'guild stop %.8s'", id,
+		    run_status_name(st), id);
+	else if (cmd_arg_has(a, OPT_START) && st != RUN_STATUS_STAGED)
+		cause = xasprintf("run %.8s is not staged: use "
+		    "--restart", id);
+	if (cause != NULL)
+		return cli_error_cause(cause);
+	*opp = op;
+	return 0;
+}
+
+/* The preview and question before a run; true to go ahead. */
+static bool
+run_confirm(struct cmd_args *a, const char *id, const struct runner_spec *spec,
+    const struct run_plan *plan, const struct value *flags)
+{
+	char	*what;
+
+	if (id != NULL)
+		what = xasprintf("%s %.8s (%s)", cmd_arg_has(a, OPT_START) ?
+		    "start" : "restart", id, plan->opname);
+	else if (spec->stage)
+		what = xasprintf("stage %s", plan->opname);
+	else
+		what = xasprintf("run %s", plan->opname);
+	print_preview(what, flags);
+	free(what);
+	return cli_confirm("Continue?", true);
+}
+
+/*
+ * A batch (a list flag value, a batch file, an optimizer): its trials
+ * run; --test-output-scalars tests once. Returns the exit status.
+ */
+static int
+batch_exec(struct cmd_args *a, const struct guild_home *home,
+    const struct opdef *op, const struct value *user_flags,
+    const struct strvec *files, enum batch_kind kind, bool restart)
+{
+	struct value	*flags = NULL;
+	int		 rc;
+
+	if (restart)
+		return cli_error("a run cannot be restarted as a batch");
+	if (!cmd_arg_has(a, OPT_TEST_SCALARS))
+		return run_batch(a, home, op, user_flags, files, kind);
+	/* The same patterns for every trial: one test. */
+	if (flags_apply(op, user_flags, true, &flags, NULL) == -1)
+		flags = user_flags != NULL ? value_dup(user_flags) :
+		    value_map();
+	rc = test_output_scalars(op, flags, cmd_arg_value(a, OPT_TEST_SCALARS));
+	value_free(flags);
+	return rc;
+}
+
+/* --needed: true (and a note) when a run with the same flags exists. */
+static bool
+needed_skip(const struct guild_home *home, const struct opdef *op,
+    const struct value *flags)
+{
+	char	*match = batch_find_same(home, op, flags), *name;
+
+	if (match == NULL)
+		return false;
+	name = opdef_fullname(op);
+	printf("Skipping because the following runs match this "
+	    "operation (--needed specified):\n  [%.8s]  %s\n",
+	    match, cli_field(stdout, name));
+	free(name);
+	free(match);
+	return true;
+}
+
+/*
+ * The run itself, once its operation and flags are known: the sequence
+ * is the runner's (runner_prepare, runner_launch); this prints, asks,
+ * and owns the process in the foreground or detaches its supervisor.
+ */
+static int
+run_one(struct cmd_args *a, const struct guild_home *home,
+    const struct opdef *op, struct value *flags,
+    const struct value *user_flags, const struct value *prior,
+    const char *id)
+{
+	struct runner_spec	 spec;
+	struct runner_prep	 prep;
+	struct run		*run;
+	char			*cause = NULL;
+	bool			 printing;
+	int			 rc;
+
+	memset(&spec, 0, sizeof spec);
+	spec.home = home;
+	spec.op = op;
+	spec.flags = flags;
+	spec.user_flags = user_flags;
+	spec.label = cmd_arg_value(a, OPT_LABEL);
+	spec.tags = &a->values[OPT_TAG];
+	spec.restart_id = id;
+	spec.run_id = cmd_arg_value(a, OPT_RUN_ID);
+	spec.stage = cmd_arg_has(a, OPT_STAGE);
+	printing = cmd_arg_has(a, OPT_PRINT_CMD) ||
+	    cmd_arg_has(a, OPT_PRINT_ENV);
+	if (runner_prepare(&spec, flags, prior, !printing,
+	    cmd_arg_has(a, OPT_FORCE_DEPS), &prep, &cause) == -1) {
+		runner_prep_clear(&prep);
+		return cli_error_cause(cause);
+	}
+	if (printing) {
+		print_plan(a, &prep.plan);
+		runner_prep_clear(&prep);
+		return 0;
+	}
+	if (!cmd_arg_has(a, OPT_YES) &&
+	    !run_confirm(a, id, &spec, &prep.plan, flags)) {
+		runner_prep_clear(&prep);
+		return 0;
+	}
+	if ((run = runner_launch(&spec, &prep, log_stderr, NULL,
+	    &cause)) == NULL) {
+		runner_prep_clear(&prep);
+		return cli_error_cause(cause);
+	}
+	if (spec.stage) {
+		printf("%s staged as %s\n"
+		    "To start the operation, use 'guild run --start %s'\n",
+		    cli_field(stdout, prep.plan.opname), prep.plan.id,
+		    prep.plan.id);
+		rc = 0;
+	} else if (cmd_arg_has(a, OPT_BACKGROUND))
+		rc = run_background(&spec, &prep.plan, run,
+		    cmd_arg_has(a, OPT_QUIET));
+	else
+		rc = run_foreground(&spec, &prep.plan, run,
+		    cmd_arg_has(a, OPT_QUIET));
+	runner_prep_clear(&prep);
+	run_free(run);
+	return rc;
 }
 
 static int
@@ -947,18 +1162,13 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	struct guildfile	*gf, *own_gf = NULL;
 	struct guild_home	*home;
-	const struct opdef	*op;
-	enum run_status		 st;
-	struct runner_spec	 spec;
-	struct run_plan		 plan;
-	struct deps_plan	 dplan;
+	const struct opdef	*op = NULL;
 	struct value		*flags = NULL, *user_flags = NULL, *prior = NULL;
-	struct run		*run = NULL, *old = NULL;
+	struct run		*old = NULL;
 	struct strvec		 assigns = STRVEC_INIT, files = STRVEC_INIT;
 	const char		*opspec = NULL, *restart;
-	char			*cause = NULL, *id = NULL, *what;
+	char			*cause = NULL, *id = NULL;
 	size_t			 first = 0, i;
-	bool			 printing;
 	enum batch_kind		 kind;
 	int			 rc = 1;
 
@@ -980,76 +1190,16 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		}
 		if ((op = opspec_resolve(gf, opspec != NULL ? opspec : "", &cause)) == NULL)
 			return cli_error_cause(cause);
-	} else {
-		struct strvec	ids = STRVEC_INIT;
-		struct opref	ref;
-		struct modeldef	*m;
-
-		if (runsel_list(home->runs, &ids, &cause) == -1 ||
-		    (id = runsel_one(&ids, restart, &cause)) == NULL) {
-			strvec_clear(&ids);
-			return cli_error_cause(cause);
-		}
-		strvec_clear(&ids);
-		what = run_dir_path(home->runs, id);
-		old = run_open(what, &cause);
-		free(what);
-		if (old == NULL || run_opref_read(old, &ref, &cause) == -1) {
-			run_free(old);
-			free(id);
-			return cli_error_cause(cause);
-		}
-		/*
-		 * The run's own operation, from the project it was run in,
-		 * whatever the current directory holds.
-		 */
-		gf = NULL;
-		if (strcmp(ref.pkg_type, "guildfile") != 0)
-			cause = xasprintf("run %.8s is a run of %s:%s %s, not of "
-			    "a guild.yml operation", id, ref.pkg_type,
-			    ref.pkg_name, ref.op);
-		else if (ctx->gf != NULL &&
-		    strcmp(ctx->gf->path, ref.pkg_name) == 0)
-			gf = ctx->gf;
-		else if ((own_gf = guildfile_load(ref.pkg_name, &cause)) != NULL)
-			gf = own_gf;
-		m = gf != NULL ? guildfile_model(gf, ref.model) : NULL;
-		op = m != NULL ? modeldef_op(m, ref.op) : NULL;
-		if (op == NULL && gf != NULL)
-			cause = xasprintf("cannot find operation %s%s%s of run "
-			    "%.8s in %s", ref.model, *ref.model ? ":" : "",
-			    ref.op, id, gf->path);
-		opref_clear(&ref);
-		if (op == NULL) {
-			run_free(old);
-			free(id);
-			guildfile_free(own_gf);
-			return cli_error_cause(cause);
-		}
-		st = run_get_status(old);
-		if (st == RUN_STATUS_RUNNING || st == RUN_STATUS_PENDING)
-			cause = xasprintf("run %.8s is %s: wait for it to end "
-			    "or stop it with 'guild stop %.8s'", id,
-			    run_status_name(st), id);
-		else if (cmd_arg_has(a, OPT_START) && st != RUN_STATUS_STAGED)
-			cause = xasprintf("run %.8s is not staged: use "
-			    "--restart", id);
-		if (cause != NULL) {
-			run_free(old);
-			free(id);
-			guildfile_free(own_gf);
-			return cli_error_cause(cause);
-		}
-	}
+	} else if ((rc = restart_resolve(ctx, a, home, restart, &old, &id,
+	    &own_gf, &op)) != 0)
+		goto out;
 	if (cmd_arg_has(a, OPT_HELP_OP)) {
 		char	*name = opdef_fullname(op);
 
 		help_op(op, name);
 		free(name);
-		run_free(old);
-		free(id);
-		guildfile_free(own_gf);
-		return 0;
+		rc = 0;
+		goto out;
 	}
 
 	/* @FILE arguments are batch files; the rest are assignments. */
@@ -1079,20 +1229,8 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		goto out;
 	}
 	if (kind != BATCH_NONE) {
-		if (old != NULL) {
-			rc = cli_error("a run cannot be restarted as a batch");
-			goto out;
-		}
-		if (cmd_arg_has(a, OPT_TEST_SCALARS)) {
-			/* The same patterns for every trial: one test. */
-			if (flags_apply(op, user_flags, true, &flags, NULL) == -1)
-				flags = user_flags != NULL ?
-				    value_dup(user_flags) : value_map();
-			rc = test_output_scalars(op, flags,
-			    cmd_arg_value(a, OPT_TEST_SCALARS));
-			goto out;
-		}
-		rc = run_batch(a, home, op, user_flags, &files, kind);
+		rc = batch_exec(a, home, op, user_flags, &files, kind,
+		    old != NULL);
 		goto out;
 	}
 	if (cmd_arg_has(a, OPT_PRINT_TRIALS)) {
@@ -1104,116 +1242,19 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	    &flags, &cause) == -1)
 		goto flag_error;
 
-	if (cmd_arg_has(a, OPT_TEST_SCALARS)) {
+	if (cmd_arg_has(a, OPT_TEST_SCALARS))
 		rc = test_output_scalars(op, flags,
 		    cmd_arg_value(a, OPT_TEST_SCALARS));
-		goto out;
-	}
-
-	if (cmd_arg_has(a, OPT_NEEDED) && old == NULL) {
-		char	*match = batch_find_same(home, op, flags);
-
-		if (match != NULL) {
-			char	*name = opdef_fullname(op);
-
-			printf("Skipping because the following runs match this "
-			    "operation (--needed specified):\n  [%.8s]  %s\n",
-			    match, cli_field(stdout, name));
-			free(name);
-			free(match);
-			rc = 0;
-			goto out;
-		}
-	}
-
-	/* Upstream runs are chosen now, so that the preview names them. */
-	printing = cmd_arg_has(a, OPT_PRINT_CMD) || cmd_arg_has(a, OPT_PRINT_ENV);
-	memset(&dplan, 0, sizeof dplan);
-	if (!printing && deps_plan(home, op, flags, prior,
-	    cmd_arg_has(a, OPT_FORCE_DEPS), &dplan, &cause) == -1) {
-		rc = cli_error_cause(cause);
-		goto out;
-	}
-
-	memset(&spec, 0, sizeof spec);
-	spec.home = home;
-	spec.op = op;
-	spec.flags = flags;
-	spec.user_flags = user_flags;
-	spec.label = cmd_arg_value(a, OPT_LABEL);
-	spec.tags = &a->values[OPT_TAG];
-	spec.restart_id = id;
-	spec.run_id = cmd_arg_value(a, OPT_RUN_ID);
-	spec.stage = cmd_arg_has(a, OPT_STAGE);
-	if (runner_plan(&spec, &plan, &cause) == -1) {
-		deps_plan_clear(&dplan);
-		rc = cli_error_cause(cause);
-		goto out;
-	}
-	if (printing) {
-		print_plan(a, &plan);
-		run_plan_clear(&plan);
+	else if (cmd_arg_has(a, OPT_NEEDED) && old == NULL &&
+	    needed_skip(home, op, flags))
 		rc = 0;
-		goto out;
-	}
-
-	if (!cmd_arg_has(a, OPT_YES)) {
-		if (id != NULL)
-			what = xasprintf("%s %.8s (%s)", cmd_arg_has(a, OPT_START) ?
-			    "start" : "restart", id, plan.opname);
-		else if (spec.stage)
-			what = xasprintf("stage %s", plan.opname);
-		else
-			what = xasprintf("run %s", plan.opname);
-		print_preview(what, flags);
-		free(what);
-		if (!cli_confirm("Continue?", true)) {
-			run_plan_clear(&plan);
-			deps_plan_clear(&dplan);
-			rc = 0;
-			goto out;
-		}
-	}
-
-	if ((run = runner_create(&spec, &plan, &cause)) == NULL) {
-		run_plan_clear(&plan);
-		deps_plan_clear(&dplan);
-		rc = cli_error_cause(cause);
-		goto out;
-	}
-	/* Still PENDING: a dependency not met ends the run before it starts. */
-	if (deps_resolve(home, op, &dplan, run, log_stderr, NULL, &cause) == -1) {
-		output_message(run, cause);
-		runner_fail(run, 1, NULL);
-		run_marker_clear(run, RUN_MARKER_STAGED, NULL);
-		run_plan_clear(&plan);
-		deps_plan_clear(&dplan);
-		rc = cli_error_cause(cause);
-		goto out;
-	}
-	deps_plan_clear(&dplan);
-	if (spec.stage) {
-		printf("%s staged as %s\n"
-		    "To start the operation, use 'guild run --start %s'\n",
-		    cli_field(stdout, plan.opname), plan.id, plan.id);
-		rc = 0;
-	} else if (cmd_arg_has(a, OPT_BACKGROUND))
-		rc = run_background(&spec, &plan, run, cmd_arg_has(a, OPT_QUIET));
 	else
-		rc = run_foreground(&spec, &plan, run, cmd_arg_has(a, OPT_QUIET));
-	run_plan_clear(&plan);
+		rc = run_one(a, home, op, flags, user_flags, prior, id);
 	goto out;
 
 flag_error:
 	cli_error_cause(cause);
-	{
-		char	*name = opdef_fullname(op);
-
-		fprintf(stderr, "Try 'guild run %s --help-op' for a list of flags "
-		    "or use --force-flags to skip this check.\n",
-		    cli_field(stderr, name));
-		free(name);
-	}
+	flags_hint(op);
 	rc = 1;
 out:
 	value_free(flags);
@@ -1221,11 +1262,31 @@ out:
 	value_free(prior);
 	strvec_clear(&assigns);
 	strvec_clear(&files);
-	run_free(run);
 	run_free(old);
 	free(id);
 	guildfile_free(own_gf);
 	return rc;
+}
+
+/*
+ * "guild run info [RUN]" is "guild runs info [RUN]", as the walkthrough
+ * shows, unless the project defines an operation named info: then it runs.
+ */
+static const struct cmd_entry *
+route_run(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	struct guildfile	*gf;
+	bool			 is_op = false;
+	size_t			 i;
+
+	if (strcmp(argv[0], "info") != 0)
+		return NULL;
+	if ((gf = guildfile_find(NULL, NULL)) != NULL) {
+		for (i = 0; i < gf->nmodels && !is_op; i++)
+			is_op = modeldef_op(gf->models[i], "info") != NULL;
+		guildfile_free(gf);
+	}
+	return is_op ? NULL : &cmd_runs_info_entry;
 }
 
 const struct cmd_entry cmd_run_entry = {
@@ -1244,4 +1305,5 @@ const struct cmd_entry cmd_run_entry = {
 	    "uniform[a:b] and loguniform[a:b] run a random search.",
 	.options = run_options,
 	.exec = cmd_run_exec,
+	.route = route_run,
 };

@@ -1,10 +1,10 @@
 /*
- * cmd-runs.c: guild runs (list, info, delete, restore, purge, label, tag,
- * mark, comment, stop) and the top-level label, tag, mark, comment and
- * stop, which are the same entries.
+ * cmd-runs.c: guild runs (list, info, delete, restore, purge, comment,
+ * stop) and the group's entry, whose label, tag and mark are cmd-label.c's;
+ * comment and stop are also top-level commands (the same entries).
  *
- * Every command here selects runs the same way (cmd_runs_select: the
- * filter options, then the specs, through the run index) and writes what
+ * Every command here selects runs the same way (cmd-select.h: the filter
+ * options, then the specs, through the run index) and writes what
  * it changes to the run directory first (attrs are written atomically by
  * run_attr_write), then tells the index. Messages, previews and questions
  * are Guild 0.9's, on stderr; listings go to stdout.
@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-select.h"
 #include "cmds.h"
 #include "flags.h"
 #include "format.h"
@@ -44,10 +45,6 @@
 #define DELETE_STOP_TIMEOUT_MS	10000
 /* For the supervisor of a stopped run to record its exit status. */
 #define SUPERVISOR_WAIT_MS	2000
-
-/*
- * Shared helpers.
- */
 
 static struct value *
 value_string_or_null(const char *s)
@@ -71,191 +68,6 @@ row_attr(const struct run_row *row, const char *name)
 }
 
 /*
- * Open the home's index, creating the home's directories when it can: a
- * home that cannot be written (read-only, a full disk, Guild AI's
- * without cache/) is still read, and a command that writes fails at
- * its own write.
- */
-static int
-open_index(struct cmd_ctx *ctx, struct runindex **idxp)
-{
-	struct guild_home	*home;
-	char			*cause = NULL;
-
-	*idxp = NULL;
-	if ((home = cli_home(ctx)) == NULL)
-		return 1;
-	home_ensure(home, NULL);
-	if ((*idxp = runindex_open(home, &cause)) == NULL)
-		return cli_error_cause(cause);
-	return 0;
-}
-
-/*
- * Select with a filter: specs (duplicates dropped), else default_spec.
- * limit > 0 loads only the first limit rows of the selection (total, when
- * not NULL, gets its size). Prints errors; returns 0 or the exit status.
- */
-static int
-select_rows(struct runindex *idx, const struct run_filter *f,
-    const struct strvec *specs, const char *default_spec, bool deleted,
-    unsigned what, size_t limit, struct run_rows *rows, size_t *total)
-{
-	struct strvec	 uniq = STRVEC_INIT;
-	char		*cause = NULL;
-	size_t		 i;
-	int		 rc;
-
-	/* "guild runs rm 1 1" deletes one run (Guild drops duplicate specs). */
-	for (i = 0; specs != NULL && i < specs->n; i++)
-		if (strvec_find(&uniq, specs->v[i]) == -1)
-			strvec_push(&uniq, specs->v[i]);
-	/*
-	 * The newest run by default: the first row of the filtered runs, so
-	 * that no runs at all is "nothing to do", not a failed look-up of
-	 * run 0, and only one row is loaded.
-	 */
-	if (uniq.n == 0 && default_spec != NULL &&
-	    strcmp(default_spec, "0") == 0) {
-		default_spec = NULL;
-		limit = 1;
-	}
-	rc = runsel_select_page(idx, f, &uniq, default_spec, deleted, what, 0,
-	    limit, rows, total, &cause);
-	strvec_clear(&uniq);
-	if (rc == -1)
-		return cli_error_cause(cause);
-	return 0;
-}
-
-static int
-select_page(struct cmd_ctx *ctx, struct cmd_args *a,
-    const struct strvec *specs, const char *default_spec, bool deleted,
-    unsigned what, size_t limit, struct runindex **idxp,
-    struct run_rows *rows, size_t *total)
-{
-	struct run_filter	 f;
-	char			*cause = NULL;
-	int			 rc;
-
-	*idxp = NULL;
-	if (cli_run_filter(a, &f, &cause) == -1) {
-		runsel_filter_release(&f);
-		return cli_error_cause(cause);
-	}
-	if ((rc = open_index(ctx, idxp)) == 0)
-		rc = select_rows(*idxp, &f, specs != NULL ? specs : &a->pos,
-		    default_spec, deleted, what, limit, rows, total);
-	runsel_filter_release(&f);
-	if (rc != 0 && *idxp != NULL) {
-		runindex_close(*idxp);
-		*idxp = NULL;
-	}
-	return rc;
-}
-
-int
-cmd_runs_select(struct cmd_ctx *ctx, struct cmd_args *a,
-    const struct strvec *specs, const char *default_spec, bool deleted,
-    unsigned what, struct runindex **idxp, struct run_rows *rows)
-{
-	return select_page(ctx, a, specs, default_spec, deleted, what, 0,
-	    idxp, rows, NULL);
-}
-
-/*
- * The table cells of a run: index ("[0:19c67a72]", or "[19c67a72]" when
- * index < 0), operation, started, status, label.
- */
-#define ROW_NCOLS	5
-
-static void
-row_cells(const struct run_row *row, long index, bool marked_suffix,
-    char **cells)
-{
-	char	*desc;
-
-	if (index >= 0)
-		cells[0] = xasprintf("[%ld:%.8s]", index, row->id);
-	else
-		cells[0] = xasprintf("[%.8s]", row->id);
-	desc = format_op_str(row);
-	if (marked_suffix && row->marked) {
-		cells[1] = xasprintf("%s [marked]", desc);
-		free(desc);
-	} else
-		cells[1] = desc;
-	cells[2] = format_time_str(row->started);
-	cells[3] = xstrdup(run_status_name(row->status));
-	cells[4] = xstrdup(row->label != NULL ? row->label : "");
-}
-
-static void
-cells_free(char **cells, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		free(cells[i]);
-	free(cells);
-}
-
-/* The preview Guild shows before changing runs, on stderr. */
-static void
-preview_runs(const char *intro, const struct run_rows *rows)
-{
-	char	**cells;
-	size_t	  i;
-
-	fflush(stdout);
-	fprintf(stderr, "%s\n", cli_text(stderr, intro));
-	cells = xcalloc(rows->n * ROW_NCOLS + 1, sizeof *cells);
-	for (i = 0; i < rows->n; i++) {
-		char	*c0;
-
-		row_cells(rows->v[i], -1, true, cells + i * ROW_NCOLS);
-		c0 = xasprintf("  %s", cells[i * ROW_NCOLS]);
-		free(cells[i * ROW_NCOLS]);
-		cells[i * ROW_NCOLS] = c0;
-	}
-	cli_table(stderr, (const char *const *)cells, rows->n, ROW_NCOLS);
-	cells_free(cells, rows->n * ROW_NCOLS);
-}
-
-bool
-cmd_runs_confirm(const struct run_rows *rows, const char *intro,
-    const char *question, bool default_yes)
-{
-	preview_runs(intro, rows);
-	return cli_confirm(question, default_yes);
-}
-
-/*
- * What a command that changes runs does around its work: nothing
- * selected is a note (exit 0), then the preview and question unless -y.
- * Returns true to go ahead.
- */
-struct runs_op {
-	const char	*nothing;	/* "Nothing to delete." */
-	bool		 default_yes;
-};
-
-static bool
-runs_op_start(const struct runs_op *op, const struct run_rows *rows,
-    bool yes, const char *intro, const char *question)
-{
-	if (rows->n == 0) {
-		fflush(stdout);
-		fprintf(stderr, "%s\n", op->nothing != NULL ? op->nothing :
-		    "No matching runs\nTry 'guild runs list' to list available runs.");
-		return false;
-	}
-	if (yes)
-		return true;
-	return cmd_runs_confirm(rows, intro, question, op->default_yes);
-}
-
-/*
  * A bad run (a file of it is a FIFO, a device, a link or too large):
  * listed anyway, with a warning naming the file. After stdout's lines.
  */
@@ -268,18 +80,6 @@ warn_bad(const struct run_row *const *rows, size_t n)
 	for (i = 0; i < n; i++) {
 		if (rows[i]->problem != NULL)
 			warnx_core("%s/%s", rows[i]->dir, rows[i]->problem);
-	}
-}
-
-/* The index follows the directories anyway; tell it now so it is quick. */
-static void
-index_sync(struct runindex *idx, const char *id, bool deleted)
-{
-	char	*cause = NULL;
-
-	if (runindex_update(idx, id, deleted, NULL, &cause) == -1) {
-		warnx_core("run index: %s", cause);
-		free(cause);
 	}
 }
 
@@ -585,7 +385,7 @@ cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		/* -n 0 shows nothing; the index still says how many. */
 		want = 1;
 	}
-	if ((rc = select_page(ctx, a, &none, NULL, deleted,
+	if ((rc = cmd_runs_select_page(ctx, a, &none, NULL, deleted,
 	    json ? RUNINDEX_ATTRS : 0, want, &idx, &rows, &total)) != 0)
 		return rc;
 	n = limit == 0 ? 0 : rows.n;
@@ -597,12 +397,12 @@ cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		goto out;
 	}
 
-	ncols = simple ? 4 : ROW_NCOLS;
-	cells = xcalloc(n * ROW_NCOLS + 1, sizeof *cells);
+	ncols = simple ? 4 : CMD_RUNS_ROW_NCOLS;
+	cells = xcalloc(n * CMD_RUNS_ROW_NCOLS + 1, sizeof *cells);
 	for (i = 0; i < n; i++) {
-		char	**c = cells + i * ncols, *tmp[ROW_NCOLS];
+		char	**c = cells + i * ncols, *tmp[CMD_RUNS_ROW_NCOLS];
 
-		row_cells(rows.v[i], (long)i, true, tmp);
+		cmd_runs_row_cells(rows.v[i], (long)i, true, tmp);
 		if (simple) {
 			/* [N]  operation  status  label */
 			free(tmp[0]);
@@ -616,11 +416,11 @@ cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	if (!verbose && !comments) {
 		cli_table(stdout, (const char *const *)cells, n, ncols);
-		cells_free(cells, n * ncols);
+		cmd_runs_cells_free(cells, n * ncols);
 		goto out;
 	}
 	text = table_text(cells, n, ncols);
-	cells_free(cells, n * ncols);
+	cmd_runs_cells_free(cells, n * ncols);
 	line = text;
 	for (i = 0; i < n; i++) {
 		size_t	len = strcspn(line, "\n");
@@ -651,7 +451,7 @@ out:
 	return 0;
 }
 
-const struct cmd_entry cmd_runs_list_entry = {
+static const struct cmd_entry cmd_runs_list_entry = {
 	.name = "list",
 	.aliases = "ls",
 	.summary = "List runs.",
@@ -687,37 +487,6 @@ static const struct cmd_option info_options[] = {
 	{ INFO_DEPS, NULL, "deps", NULL, "Show the run's resolved dependencies." },
 	{ 0 }
 };
-
-int
-cmd_runs_select_one(struct cmd_ctx *ctx, struct cmd_args *a, bool deleted,
-    unsigned what, struct runindex **idxp, struct run_row **rowp)
-{
-	struct run_rows	 rows = RUN_ROWS_INIT;
-	int		 rc;
-
-	*rowp = NULL;
-	if (a->pos.n > 1)
-		return cli_error("only one RUN may be given (got %zu)", a->pos.n);
-	if ((rc = cmd_runs_select(ctx, a, NULL, "0", deleted, what, idxp,
-	    &rows)) != 0)
-		return rc;
-	if (rows.n == 0)
-		rc = cli_error("no matching runs\n"
-		    "Try 'guild runs list' to list available runs.");
-	else if (rows.n > 1)
-		rc = cli_error("'%s' matches %zu runs: specify one run",
-		    a->pos.v[0], rows.n);
-	else {
-		*rowp = rows.v[0];
-		rows.n = 0;
-	}
-	run_rows_release(&rows);
-	if (rc != 0) {
-		runindex_close(*idxp);
-		*idxp = NULL;
-	}
-	return rc;
-}
 
 static int
 key_natcmp(const void *a, const void *b)
@@ -765,19 +534,14 @@ scalar_point_json(const struct scalar_point *p)
 	return l;
 }
 
-static int
-info_print(const struct run_row *row, struct cmd_args *a)
+/* The details, as "key: value" lines or into json. */
+static void
+info_details(const struct run_row *row, struct value *json)
 {
-	struct strvec		 keys = STRVEC_INIT, vals = STRVEC_INIT;
-	struct scalars_summary	 sum = SCALARS_SUMMARY_INIT;
-	struct strbuf		 sb = STRBUF_INIT;
-	struct value		*flags, *comments = NULL, *json = NULL, *v;
-	bool			 all_scalars = cmd_arg_has(a, INFO_ALL_SCALARS);
-	char			*cause = NULL, **names;
-	size_t			 i, n;
+	struct strvec	 keys = STRVEC_INIT, vals = STRVEC_INIT;
+	struct value	*v;
+	size_t		 i;
 
-	if (cmd_arg_has(a, INFO_JSON))
-		json = value_map();
 	run_details(row, &keys, &vals);
 	for (i = 0; i < keys.n; i++) {
 		if (json == NULL) {
@@ -798,8 +562,14 @@ info_print(const struct run_row *row, struct cmd_args *a)
 		value_map_set(json, "marked", value_bool(false));
 	strvec_clear(&keys);
 	strvec_clear(&vals);
+}
 
-	/* Tags, flags and scalars, in Guild's order, when there are any. */
+static void
+info_tags(const struct run_row *row, struct value *json)
+{
+	struct value	*v;
+	size_t		 i;
+
 	if (json != NULL) {
 		v = value_list();
 		for (i = 0; i < row->tags.n; i++)
@@ -810,6 +580,16 @@ info_print(const struct run_row *row, struct cmd_args *a)
 		for (i = 0; i < row->tags.n; i++)
 			printf("  - %s\n", cli_field(stdout, row->tags.v[i]));
 	}
+}
+
+/* Flags in natural order of their names. */
+static void
+info_flags(const struct run_row *row, struct value *json)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	struct value	*flags;
+	char		**names;
+	size_t		 i, n;
 
 	flags = row_attr(row, "flags");
 	if (flags != NULL && flags->type == VALUE_MAP) {
@@ -833,6 +613,67 @@ info_print(const struct run_row *row, struct cmd_args *a)
 	} else if (json != NULL)
 		value_map_set(json, "flags", value_map());
 	value_free(flags);
+	strbuf_release(&sb);
+}
+
+/* -s: every statistic of a scalar, as JSON. */
+static struct value *
+scalar_stats_json(const struct scalar_stats *s)
+{
+	struct scalar_point	 avg = s->last, total = s->last;
+	struct value		*sv;
+
+	avg.value = s->count > 0 ? s->total / (double)s->count : NAN;
+	avg.step = (long long)s->count;
+	total.value = s->total;
+	total.step = (long long)s->count;
+	sv = value_map();
+	value_map_set(sv, "first", scalar_point_json(&s->first));
+	value_map_set(sv, "last", scalar_point_json(&s->last));
+	value_map_set(sv, "min", scalar_point_json(&s->min));
+	value_map_set(sv, "max", scalar_point_json(&s->max));
+	value_map_set(sv, "avg", scalar_point_json(&avg));
+	value_map_set(sv, "total", scalar_point_json(&total));
+	return sv;
+}
+
+/* -s: every statistic of a scalar, as text. */
+static void
+scalar_stats_print(const struct scalar_stats *s)
+{
+	struct strbuf	sb = STRBUF_INIT;
+
+	printf("  %s:\n", cli_field(stdout, s->key));
+	strbuf_reset(&sb);
+	scalar_text(&sb, &s->first);
+	printf("    first: %s\n", sb.buf);
+	strbuf_reset(&sb);
+	scalar_text(&sb, &s->last);
+	printf("    last: %s\n", sb.buf);
+	strbuf_reset(&sb);
+	scalar_text(&sb, &s->min);
+	printf("    min: %s\n", sb.buf);
+	strbuf_reset(&sb);
+	scalar_text(&sb, &s->max);
+	printf("    max: %s\n", sb.buf);
+	strbuf_reset(&sb);
+	format_scalar(&sb, s->count > 0 ? s->total / (double)s->count : NAN);
+	printf("    avg: %s (count %zu)\n", sb.buf, s->count);
+	strbuf_reset(&sb);
+	format_scalar(&sb, s->total);
+	printf("    total: %s (count %zu)\n", sb.buf, s->count);
+	strbuf_release(&sb);
+}
+
+/* Scalars: the last value of each, every statistic with -s. */
+static void
+info_scalars(const struct run_row *row, struct value *json, bool all_scalars)
+{
+	struct scalars_summary	 sum = SCALARS_SUMMARY_INIT;
+	struct strbuf		 sb = STRBUF_INIT;
+	struct value		*v;
+	char			*cause = NULL;
+	size_t			 i, n;
 
 	if (scalars_summary_read(row->dir, 0, &sum, &cause) == -1) {
 		/* Unreadable scalars do not hide the rest of the run. */
@@ -847,26 +688,8 @@ info_print(const struct run_row *row, struct cmd_args *a)
 		if (!all_scalars && str_starts_with(s->key, "sys/"))
 			continue;
 		if (v != NULL) {
-			struct value	*sv;
-
-			if (all_scalars) {
-				struct scalar_point avg = s->last, total = s->last;
-
-				avg.value = s->count > 0 ?
-				    s->total / (double)s->count : NAN;
-				avg.step = (long long)s->count;
-				total.value = s->total;
-				total.step = (long long)s->count;
-				sv = value_map();
-				value_map_set(sv, "first", scalar_point_json(&s->first));
-				value_map_set(sv, "last", scalar_point_json(&s->last));
-				value_map_set(sv, "min", scalar_point_json(&s->min));
-				value_map_set(sv, "max", scalar_point_json(&s->max));
-				value_map_set(sv, "avg", scalar_point_json(&avg));
-				value_map_set(sv, "total", scalar_point_json(&total));
-			} else
-				sv = scalar_point_json(&s->last);
-			value_map_set(v, s->key, sv);
+			value_map_set(v, s->key, all_scalars ?
+			    scalar_stats_json(s) : scalar_point_json(&s->last));
 			continue;
 		}
 		if (n++ == 0)
@@ -878,90 +701,105 @@ info_print(const struct run_row *row, struct cmd_args *a)
 			    sb.buf);
 			continue;
 		}
-		printf("  %s:\n", cli_field(stdout, s->key));
-		strbuf_reset(&sb);
-		scalar_text(&sb, &s->first);
-		printf("    first: %s\n", sb.buf);
-		strbuf_reset(&sb);
-		scalar_text(&sb, &s->last);
-		printf("    last: %s\n", sb.buf);
-		strbuf_reset(&sb);
-		scalar_text(&sb, &s->min);
-		printf("    min: %s\n", sb.buf);
-		strbuf_reset(&sb);
-		scalar_text(&sb, &s->max);
-		printf("    max: %s\n", sb.buf);
-		strbuf_reset(&sb);
-		format_scalar(&sb, s->count > 0 ?
-		    s->total / (double)s->count : NAN);
-		printf("    avg: %s (count %zu)\n", sb.buf, s->count);
-		strbuf_reset(&sb);
-		format_scalar(&sb, s->total);
-		printf("    total: %s (count %zu)\n", sb.buf, s->count);
+		scalar_stats_print(s);
 	}
 	if (v != NULL)
 		value_map_set(json, "scalars", v);
 	scalars_summary_release(&sum);
+	strbuf_release(&sb);
+}
 
-	if (cmd_arg_has(a, INFO_COMMENTS)) {
-		comments = row_attr(row, "comments");
-		if (json != NULL)
-			value_map_set(json, "comments", comments != NULL ?
-			    value_dup(comments) : value_list());
-		else {
-			printf("comments:\n");
-			print_comments(stdout, comments, true);
-		}
-		value_free(comments);
+static void
+info_comments(const struct run_row *row, struct value *json)
+{
+	struct value	*comments = row_attr(row, "comments");
+
+	if (json != NULL)
+		value_map_set(json, "comments", comments != NULL ?
+		    value_dup(comments) : value_list());
+	else {
+		printf("comments:\n");
+		print_comments(stdout, comments, true);
 	}
+	value_free(comments);
+}
 
-	if (cmd_arg_has(a, INFO_DEPS)) {
-		/* The deps attr (deps.h): resource -> source -> paths. */
-		struct value	*deps = row_attr(row, "deps");
+/* The deps attr (deps.h): resource -> source -> paths. */
+static void
+info_deps(const struct run_row *row, struct value *json)
+{
+	struct value	*deps = row_attr(row, "deps");
+	struct strbuf	 sb = STRBUF_INIT;
+	const char	*p, *nl;
 
-		if (json != NULL)
-			value_map_set(json, "dependencies", deps != NULL ?
-			    value_dup(deps) : value_map());
-		else {
-			const char	*p, *nl;
-
-			printf("dependencies:\n");
-			strbuf_reset(&sb);
-			if (deps != NULL && deps->type == VALUE_MAP &&
-			    deps->u.map.n > 0)
-				value_encode_yaml(&sb, deps);
-			for (p = sb.buf; *p != '\0'; p = nl + 1) {
-				if ((nl = strchr(p, '\n')) == NULL)
-					break;
-				fputs("  ", stdout);
-				cli_write_text(stdout, p, (size_t)(nl - p));
-				fputc('\n', stdout);
-			}
+	if (json != NULL)
+		value_map_set(json, "dependencies", deps != NULL ?
+		    value_dup(deps) : value_map());
+	else {
+		printf("dependencies:\n");
+		if (deps != NULL && deps->type == VALUE_MAP &&
+		    deps->u.map.n > 0)
+			value_encode_yaml(&sb, deps);
+		for (p = sb.buf; *p != '\0'; p = nl + 1) {
+			if ((nl = strchr(p, '\n')) == NULL)
+				break;
+			fputs("  ", stdout);
+			cli_write_text(stdout, p, (size_t)(nl - p));
+			fputc('\n', stdout);
 		}
-		value_free(deps);
 	}
+	value_free(deps);
+	strbuf_release(&sb);
+}
 
-	if (cmd_arg_has(a, INFO_OUTPUT)) {
-		struct info_output	io = { .sb = &sb };
+/* The run's output, cooked; -1 with cause when it cannot be read. */
+static int
+info_output(const struct run_row *row, struct value *json, char **cause)
+{
+	struct strbuf		sb = STRBUF_INIT;
+	struct info_output	io = { .sb = &sb };
 
-		strbuf_reset(&sb);
-		if (json != NULL)
-			io.lines = value_list();
-		else
-			io.colour = cli_tty(stdout) &&
-			    getenv("NO_COLOR") == NULL;
-		if (output_read(row->dir, info_output_line, &io, &cause) == -1) {
-			value_free(io.lines);
-			value_free(json);
-			strbuf_release(&sb);
-			return cli_error_cause(cause);
-		}
-		if (json != NULL)
-			value_map_set(json, "output", io.lines);
-		else {
-			printf("output:\n");
-			fwrite(sb.buf, 1, sb.len, stdout);
-		}
+	if (json != NULL)
+		io.lines = value_list();
+	else
+		io.colour = cli_tty(stdout) && getenv("NO_COLOR") == NULL;
+	if (output_read(row->dir, info_output_line, &io, cause) == -1) {
+		value_free(io.lines);
+		strbuf_release(&sb);
+		return -1;
+	}
+	if (json != NULL)
+		value_map_set(json, "output", io.lines);
+	else {
+		printf("output:\n");
+		fwrite(sb.buf, 1, sb.len, stdout);
+	}
+	strbuf_release(&sb);
+	return 0;
+}
+
+static int
+info_print(const struct run_row *row, struct cmd_args *a)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	struct value	*json = NULL;
+	char		*cause = NULL;
+
+	if (cmd_arg_has(a, INFO_JSON))
+		json = value_map();
+	info_details(row, json);
+	/* Tags, flags and scalars, in Guild's order, when there are any. */
+	info_tags(row, json);
+	info_flags(row, json);
+	info_scalars(row, json, cmd_arg_has(a, INFO_ALL_SCALARS));
+	if (cmd_arg_has(a, INFO_COMMENTS))
+		info_comments(row, json);
+	if (cmd_arg_has(a, INFO_DEPS))
+		info_deps(row, json);
+	if (cmd_arg_has(a, INFO_OUTPUT) &&
+	    info_output(row, json, &cause) == -1) {
+		value_free(json);
+		return cli_error_cause(cause);
 	}
 	if (json != NULL) {
 		strbuf_reset(&sb);
@@ -973,7 +811,7 @@ info_print(const struct run_row *row, struct cmd_args *a)
 	return 0;
 }
 
-int
+static int
 cmd_runs_info_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	struct runindex	*idx;
@@ -1086,8 +924,8 @@ static const struct cmd_option yes_options[] = {
 static int
 cmd_runs_delete_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
-	static const struct runs_op	 op = { "Nothing to delete.", true };
-	static const struct runs_op	 op_p = { "Nothing to delete.", false };
+	static const struct cmd_runs_op	 op = { "Nothing to delete.", true };
+	static const struct cmd_runs_op	 op_p = { "Nothing to delete.", false };
 	struct runindex			*idx;
 	struct run_rows			 rows = RUN_ROWS_INIT;
 	struct strvec			 alive = STRVEC_INIT;
@@ -1103,7 +941,7 @@ cmd_runs_delete_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return rc;
 	q = xasprintf("%s %zu run(s)?", permanent ? "Permanently delete" :
 	    "Delete", rows.n);
-	if (!runs_op_start(permanent ? &op_p : &op, &rows, yes, permanent ?
+	if (!cmd_runs_op_start(permanent ? &op_p : &op, &rows, yes, permanent ?
 	    "WARNING: You are about to permanently delete the following runs:" :
 	    "You are about to delete the following runs:", q))
 		goto out;
@@ -1133,7 +971,7 @@ cmd_runs_delete_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		done++;
 		index_forget(idx, row->id);
 		if (!permanent)
-			index_sync(idx, row->id, true);
+			cmd_runs_index_update(idx, row->id, true);
 	}
 	rc = done == rows.n ? 0 : 1;
 	cli_note("%s %zu run(s)", permanent ? "Permanently deleted" : "Deleted",
@@ -1146,7 +984,7 @@ out:
 	return rc;
 }
 
-const struct cmd_entry cmd_runs_delete_entry = {
+static const struct cmd_entry cmd_runs_delete_entry = {
 	.name = "delete",
 	.aliases = "rm",
 	.usage = "[RUN...]",
@@ -1166,7 +1004,7 @@ const struct cmd_entry cmd_runs_delete_entry = {
  * action and words.
  */
 struct trash_op {
-	struct runs_op	  op;
+	struct cmd_runs_op	  op;
 	const char	 *intro;
 	const char	 *verb;		/* "Restore": "Restore N run(s)?" */
 	const char	 *done;		/* "Restored": "Restored N run(s)" */
@@ -1189,7 +1027,7 @@ trash_op_exec(struct cmd_ctx *ctx, struct cmd_args *a,
 	    &rows)) != 0)
 		return rc;
 	q = xasprintf("%s %zu run(s)?", t->verb, rows.n);
-	if (!runs_op_start(&t->op, &rows, cmd_arg_has(a, RM_YES), t->intro, q))
+	if (!cmd_runs_op_start(&t->op, &rows, cmd_arg_has(a, RM_YES), t->intro, q))
 		goto out;
 	for (i = 0; i < rows.n; i++) {
 		const struct run_row	*row = rows.v[i];
@@ -1202,7 +1040,7 @@ trash_op_exec(struct cmd_ctx *ctx, struct cmd_args *a,
 		done++;
 		index_forget(idx, row->id);
 		if (t->back_to_runs)
-			index_sync(idx, row->id, false);
+			cmd_runs_index_update(idx, row->id, false);
 	}
 	rc = done == rows.n ? 0 : 1;
 	cli_note("%s %zu run(s)", t->done, done);
@@ -1228,7 +1066,7 @@ cmd_runs_restore_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	return trash_op_exec(ctx, a, &t);
 }
 
-const struct cmd_entry cmd_runs_restore_entry = {
+static const struct cmd_entry cmd_runs_restore_entry = {
 	.name = "restore",
 	.usage = "[RUN...]",
 	.summary = "Restore deleted runs.",
@@ -1256,7 +1094,7 @@ cmd_runs_purge_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	return trash_op_exec(ctx, a, &t);
 }
 
-const struct cmd_entry cmd_runs_purge_entry = {
+static const struct cmd_entry cmd_runs_purge_entry = {
 	.name = "purge",
 	.usage = "[RUN...]",
 	.summary = "Permanently delete runs from the trash.",
@@ -1267,517 +1105,6 @@ const struct cmd_entry cmd_runs_purge_entry = {
 	.options = yes_options,
 	.filter_options = run_filter_options,
 	.exec = cmd_runs_purge_exec,
-};
-
-/*
- * Changing attrs of the selected runs: label, tag, mark, comment. Each
- * run is changed by fn; the index is told afterwards.
- */
-typedef int (*change_fn)(struct run *, const struct run_row *, void *arg,
-    char **cause);
-
-static int
-change_runs(struct runindex *idx, const struct run_rows *rows, change_fn fn,
-    void *arg, size_t *done)
-{
-	size_t	 i;
-	int	 rc = 0;
-
-	*done = 0;
-	for (i = 0; i < rows->n; i++) {
-		struct run	*run;
-		char		*cause = NULL;
-
-		if ((run = run_open(rows->v[i]->dir, &cause)) == NULL ||
-		    fn(run, rows->v[i], arg, &cause) == -1) {
-			cli_error_cause(cause);
-			run_free(run);
-			rc = 1;
-			continue;
-		}
-		run_free(run);
-		index_sync(idx, rows->v[i]->id, rows->v[i]->deleted);
-		(*done)++;
-	}
-	return rc;
-}
-
-/* Words of s, split on white space. */
-static void
-split_words(const char *s, struct strvec *out)
-{
-	const char	*p = s;
-
-	for (;;) {
-		size_t	n;
-
-		p += strspn(p, " \t\r\n");
-		if (*p == '\0')
-			break;
-		n = strcspn(p, " \t\r\n");
-		strvec_push_nodup(out, xstrndup(p, n));
-		p += n;
-	}
-}
-
-/* Join words with single spaces. */
-static char *
-join_words(const struct strvec *words)
-{
-	struct strbuf	sb = STRBUF_INIT;
-	size_t		i;
-
-	for (i = 0; i < words->n; i++) {
-		if (i > 0)
-			strbuf_addch(&sb, ' ');
-		strbuf_addstr(&sb, words->v[i]);
-	}
-	return strbuf_detach(&sb, NULL);
-}
-
-static bool
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/*
- * Remove every occurrence of part that stands between white space (or
- * the ends) from label; what is left is joined by single spaces.
- */
-static char *
-label_remove(const char *label, const char *part)
-{
-	struct strbuf	 sb = STRBUF_INIT;
-	struct strvec	 words = STRVEC_INIT;
-	size_t		 plen = strlen(part);
-	const char	*p = label, *hit;
-	char		*out;
-
-	if (plen == 0)
-		return xstrdup(label);
-	while ((hit = strstr(p, part)) != NULL) {
-		bool	before = hit == label || is_space(hit[-1]);
-		bool	after = hit[plen] == '\0' || is_space(hit[plen]);
-
-		if (before && after) {
-			strbuf_add(&sb, p, (size_t)(hit - p));
-			strbuf_addch(&sb, ' ');
-		} else
-			strbuf_add(&sb, p, (size_t)(hit - p) + plen);
-		p = hit + plen;
-	}
-	strbuf_addstr(&sb, p);
-	split_words(sb.buf, &words);
-	out = join_words(&words);
-	strvec_clear(&words);
-	strbuf_release(&sb);
-	return out;
-}
-
-/* Trim white space at both ends. */
-static char *
-trim(const char *s)
-{
-	size_t	n;
-
-	while (is_space(*s))
-		s++;
-	n = strlen(s);
-	while (n > 0 && is_space(s[n - 1]))
-		n--;
-	return xstrndup(s, n);
-}
-
-/*
- * guild label
- */
-
-enum {
-	LABEL_SET = 1,
-	LABEL_PREPEND,
-	LABEL_APPEND,
-	LABEL_REMOVE,
-	LABEL_CLEAR,
-	LABEL_YES,
-};
-
-static const struct cmd_option label_options[] = {
-	{ LABEL_SET, "s", "set", "VAL",
-	  "Set the label (${flag} inserts a flag value)." },
-	{ LABEL_PREPEND, "p", "prepend", "VAL", "Prepend VAL to the label." },
-	{ LABEL_APPEND, "a", "append", "VAL", "Append VAL to the label." },
-	{ LABEL_REMOVE, "rm", "remove", "VAL",
-	  "Remove VAL from the label (may be repeated)." },
-	{ LABEL_CLEAR, "c", "clear", NULL, "Clear the label." },
-	{ LABEL_YES, "y", "yes", NULL, "Do not prompt." },
-	{ 0 }
-};
-
-/* A label template over the run's flags, ${label} being the old label. */
-static char *
-label_render(struct run *run, const char *tmpl, const char *old)
-{
-	struct value	*flags = NULL, *vals;
-	char		*s, *t;
-
-	if (run_attr_read(run, "flags", &flags, NULL) == -1 || flags == NULL ||
-	    flags->type != VALUE_MAP) {
-		value_free(flags);
-		vals = value_map();
-	} else
-		vals = flags;
-	value_map_set(vals, "label", value_string(old));
-	s = flags_label(tmpl, vals);
-	value_free(vals);
-	t = trim(s);
-	free(s);
-	return t;
-}
-
-static int
-label_change(struct run *run, const struct run_row *row, void *arg,
-    char **cause)
-{
-	struct cmd_args	*a = arg;
-	const char	*old = row->label != NULL ? row->label : "";
-	char		*label, *part, *next;
-	size_t		 i;
-	int		 rc;
-
-	if (cmd_arg_has(a, LABEL_CLEAR))
-		return run_set_label(run, NULL, cause);
-	if (cmd_arg_has(a, LABEL_SET))
-		label = label_render(run, cmd_arg_value(a, LABEL_SET), old);
-	else if (cmd_arg_has(a, LABEL_PREPEND)) {
-		part = label_render(run, cmd_arg_value(a, LABEL_PREPEND), old);
-		next = xasprintf("%s %s", part, old);
-		label = trim(next);
-		free(next);
-		free(part);
-	} else if (cmd_arg_has(a, LABEL_APPEND)) {
-		part = label_render(run, cmd_arg_value(a, LABEL_APPEND), old);
-		next = xasprintf("%s %s", old, part);
-		label = trim(next);
-		free(next);
-		free(part);
-	} else {
-		label = xstrdup(old);
-		for (i = 0; i < a->values[LABEL_REMOVE].n; i++) {
-			next = label_remove(label, a->values[LABEL_REMOVE].v[i]);
-			free(label);
-			label = next;
-		}
-	}
-	rc = run_set_label(run, label, cause);
-	free(label);
-	return rc;
-}
-
-static int
-cmd_label_exec(struct cmd_ctx *ctx, struct cmd_args *a)
-{
-	static const struct runs_op	 op = { "No runs to modify.", true };
-	static const int		 ids[] = { LABEL_SET, LABEL_PREPEND,
-	    LABEL_APPEND, LABEL_REMOVE, LABEL_CLEAR };
-	static const char *const	 names[] = { "--set", "--prepend",
-	    "--append", "--remove", "--clear" };
-	struct runindex			*idx;
-	struct run_rows			 rows = RUN_ROWS_INIT;
-	char				*intro, *removed;
-	size_t				 i, done;
-	int				 rc, first = -1;
-
-	/* Exactly one way of changing the label (--remove may repeat). */
-	for (i = 0; i < ARRAY_SIZE(ids); i++) {
-		if (!cmd_arg_has(a, ids[i]))
-			continue;
-		if (first != -1)
-			return cli_error("%s and %s cannot both be used",
-			    names[first], names[i]);
-		first = (int)i;
-	}
-	if (first == -1)
-		return cli_error("specify one of --set, --prepend, --append, "
-		    "--remove or --clear\n"
-		    "Try 'guild label --help' for more information.");
-	if ((rc = cmd_runs_select(ctx, a, NULL, "0", false, 0, &idx,
-	    &rows)) != 0)
-		return rc;
-	switch (ids[first]) {
-	case LABEL_SET:
-		intro = xasprintf("You are about to label the following runs "
-		    "with '%s':", cmd_arg_value(a, LABEL_SET));
-		break;
-	case LABEL_PREPEND:
-		intro = xasprintf("You are about to prepend '%s' to the label "
-		    "of the following runs:", cmd_arg_value(a, LABEL_PREPEND));
-		break;
-	case LABEL_APPEND:
-		intro = xasprintf("You are about to append '%s' to the label "
-		    "of the following runs:", cmd_arg_value(a, LABEL_APPEND));
-		break;
-	case LABEL_REMOVE:
-		removed = join_words(&a->values[LABEL_REMOVE]);
-		intro = xasprintf("You are about to remove '%s' from the label "
-		    "of the following runs:", removed);
-		free(removed);
-		break;
-	default:
-		intro = xstrdup("You are about to clear the label of the "
-		    "following runs:");
-		break;
-	}
-	if (runs_op_start(&op, &rows, cmd_arg_has(a, LABEL_YES), intro,
-	    "Continue?")) {
-		rc = change_runs(idx, &rows, label_change, a, &done);
-		if (ids[first] == LABEL_CLEAR)
-			cli_note("Cleared label for %zu run(s)", done);
-		else
-			cli_note("Labeled %zu run(s)", done);
-	}
-	free(intro);
-	run_rows_release(&rows);
-	runindex_close(idx);
-	return rc;
-}
-
-const struct cmd_entry cmd_label_entry = {
-	.name = "label",
-	.usage = "[RUN...]",
-	.summary = "Set run labels.",
-	.description =
-	    "Exactly one of --set, --prepend, --append, --remove or --clear.\n"
-	    "RUN defaults to the newest run. VAL may use ${flag} to insert a\n"
-	    "flag value of each run, and ${label} for its current label.",
-	.options = label_options,
-	.filter_options = run_filter_options,
-	.exec = cmd_label_exec,
-};
-
-/*
- * guild tag
- */
-
-enum {
-	TAG_ADD = 1,
-	TAG_DELETE,
-	TAG_CLEAR,
-	TAG_SYNC,
-	TAG_LIST_ALL,
-	TAG_YES,
-};
-
-static const struct cmd_option tag_options[] = {
-	{ TAG_ADD, "a", "add", "TAG", "Add TAG (may be repeated)." },
-	{ TAG_DELETE, "d", "delete", "TAG", "Delete TAG (may be repeated)." },
-	{ TAG_CLEAR, "c", "clear", NULL, "Delete every tag first." },
-	{ TAG_SYNC, "s", "sync-labels", NULL,
-	  "Update labels too: added tags are prepended, deleted ones removed." },
-	{ TAG_LIST_ALL, NULL, "list-all", NULL,
-	  "List the tags of the selected runs (default: all runs)." },
-	{ TAG_YES, "y", "yes", NULL, "Do not prompt." },
-	{ 0 }
-};
-
-static int
-tag_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static int
-tag_change(struct run *run, const struct run_row *row, void *arg,
-    char **cause)
-{
-	struct cmd_args	*a = arg;
-	struct strvec	 tags = STRVEC_INIT, removed = STRVEC_INIT;
-	size_t		 i;
-	int		 rc;
-
-	if (cmd_arg_has(a, TAG_CLEAR))
-		strvec_pushv(&removed, (const char *const *)row->tags.v);
-	else
-		for (i = 0; i < a->values[TAG_DELETE].n; i++)
-			strvec_push(&removed, a->values[TAG_DELETE].v[i]);
-	for (i = 0; i < row->tags.n; i++)
-		if (strvec_find(&removed, row->tags.v[i]) == -1 &&
-		    strvec_find(&tags, row->tags.v[i]) == -1)
-			strvec_push(&tags, row->tags.v[i]);
-	for (i = 0; i < a->values[TAG_ADD].n; i++)
-		if (strvec_find(&tags, a->values[TAG_ADD].v[i]) == -1)
-			strvec_push(&tags, a->values[TAG_ADD].v[i]);
-	if (tags.n > 0)
-		qsort(tags.v, tags.n, sizeof *tags.v, tag_cmp);
-	rc = run_set_tags(run, &tags, cause);
-
-	if (rc == 0 && cmd_arg_has(a, TAG_SYNC)) {
-		struct strvec	 words = STRVEC_INIT, front = STRVEC_INIT;
-		char		*label = xstrdup(row->label != NULL ?
-		    row->label : ""), *next, *prefix;
-
-		for (i = 0; i < removed.n; i++) {
-			next = label_remove(label, removed.v[i]);
-			free(label);
-			label = next;
-		}
-		split_words(row->label != NULL ? row->label : "", &words);
-		for (i = 0; i < a->values[TAG_ADD].n; i++) {
-			const char	*t = a->values[TAG_ADD].v[i];
-
-			if (strvec_find(&words, t) == -1 &&
-			    strvec_find(&front, t) == -1)
-				strvec_push(&front, t);
-		}
-		if (front.n > 0) {
-			prefix = join_words(&front);
-			next = xasprintf("%s %s", prefix, label);
-			free(label);
-			label = trim(next);
-			free(next);
-			free(prefix);
-		}
-		rc = run_set_label(run, label, cause);
-		free(label);
-		strvec_clear(&words);
-		strvec_clear(&front);
-	}
-	strvec_clear(&tags);
-	strvec_clear(&removed);
-	return rc;
-}
-
-static int
-cmd_tag_exec(struct cmd_ctx *ctx, struct cmd_args *a)
-{
-	static const struct runs_op	 op = { "No runs to modify.", true };
-	struct runindex			*idx;
-	struct run_rows			 rows = RUN_ROWS_INIT;
-	struct strvec			 all = STRVEC_INIT;
-	size_t				 i, j, done;
-	bool				 list = cmd_arg_has(a, TAG_LIST_ALL);
-	int				 rc;
-
-	if (!list && !cmd_arg_has(a, TAG_ADD) && !cmd_arg_has(a, TAG_DELETE) &&
-	    !cmd_arg_has(a, TAG_CLEAR))
-		return cli_error("specify one of --add, --delete, --clear or "
-		    "--list-all\nTry 'guild tag --help' for more information.");
-	if (list && (cmd_arg_has(a, TAG_ADD) || cmd_arg_has(a, TAG_DELETE) ||
-	    cmd_arg_has(a, TAG_CLEAR)))
-		return cli_error("--list-all cannot be used with --add, "
-		    "--delete or --clear");
-	if ((rc = cmd_runs_select(ctx, a, NULL, list ? ":" : "0", false, 0,
-	    &idx, &rows)) != 0)
-		return rc;
-	if (list) {
-		for (i = 0; i < rows.n; i++)
-			for (j = 0; j < rows.v[i]->tags.n; j++)
-				if (strvec_find(&all, rows.v[i]->tags.v[j]) == -1)
-					strvec_push(&all, rows.v[i]->tags.v[j]);
-		strvec_sort(&all);
-		for (i = 0; i < all.n; i++)
-			printf("%s\n", cli_field(stdout, all.v[i]));
-		strvec_clear(&all);
-	} else if (runs_op_start(&op, &rows, cmd_arg_has(a, TAG_YES),
-	    cmd_arg_has(a, TAG_SYNC) ?
-	    "You are about to modify tags and labels for the following runs:" :
-	    "You are about to modify tags for the following runs\n"
-	    "(their labels stay as they are: --sync-labels updates them too):",
-	    "Continue?")) {
-		rc = change_runs(idx, &rows, tag_change, a, &done);
-		cli_note("Modified tags for %zu run(s)", done);
-	}
-	run_rows_release(&rows);
-	runindex_close(idx);
-	return rc;
-}
-
-const struct cmd_entry cmd_tag_entry = {
-	.name = "tag",
-	.usage = "[RUN...]",
-	.summary = "Add or remove run tags.",
-	.description =
-	    "RUN defaults to the newest run. Tags are kept sorted; --clear\n"
-	    "removes every tag before --add adds new ones.",
-	.options = tag_options,
-	.filter_options = run_filter_options,
-	.exec = cmd_tag_exec,
-};
-
-/*
- * guild mark
- */
-
-enum {
-	MARK_CLEAR = 1,
-	MARK_YES,
-};
-
-static const struct cmd_option mark_options[] = {
-	{ MARK_CLEAR, "c", "clear", NULL, "Unmark the runs." },
-	{ MARK_YES, "y", "yes", NULL, "Do not prompt." },
-	{ 0 }
-};
-
-static int
-mark_change(struct run *run, const struct run_row *row UNUSED, void *arg,
-    char **cause)
-{
-	return run_set_marked(run, arg == NULL, cause);
-}
-
-static int
-cmd_mark_exec(struct cmd_ctx *ctx, struct cmd_args *a)
-{
-	static const struct runs_op	 op_mark = { "No runs to mark.", true };
-	static const struct runs_op	 op_clear = { "No runs to unmark.", true };
-	struct run_filter		 f;
-	struct runindex			*idx;
-	struct run_rows			 rows = RUN_ROWS_INIT;
-	bool				 clear = cmd_arg_has(a, MARK_CLEAR);
-	char				*cause = NULL;
-	size_t				 done;
-	int				 rc;
-
-	if (cli_run_filter(a, &f, &cause) == -1) {
-		runsel_filter_release(&f);
-		return cli_error_cause(cause);
-	}
-	/* Without RUN, --clear unmarks every marked run (Guild). */
-	if (clear && a->pos.n == 0)
-		f.marked = true;
-	if ((rc = open_index(ctx, &idx)) == 0)
-		rc = select_rows(idx, &f, &a->pos, clear ? ":" : "0", false, 0,
-		    0, &rows, NULL);
-	runsel_filter_release(&f);
-	if (rc != 0)
-		goto out;
-	if (runs_op_start(clear ? &op_clear : &op_mark, &rows,
-	    cmd_arg_has(a, MARK_YES), clear ?
-	    "You are about to unmark the following runs:" :
-	    "You are about to mark the following runs:", "Continue?")) {
-		rc = change_runs(idx, &rows, mark_change, clear ? a : NULL,
-		    &done);
-		cli_note("%s %zu run(s)", clear ? "Unmarked" : "Marked", done);
-	}
-out:
-	run_rows_release(&rows);
-	if (idx != NULL)
-		runindex_close(idx);
-	return rc;
-}
-
-const struct cmd_entry cmd_mark_entry = {
-	.name = "mark",
-	.usage = "[RUN...]",
-	.summary = "Mark a run.",
-	.description =
-	    "Marked runs are shown with [marked] and are preferred when a\n"
-	    "later operation needs one of their files. RUN defaults to the\n"
-	    "newest run; with --clear, to every marked run.",
-	.options = mark_options,
-	.filter_options = run_filter_options,
-	.exec = cmd_mark_exec,
 };
 
 /*
@@ -1915,11 +1242,11 @@ comment_from_editor(const char *initial, const struct run_rows *rows,
 	    "# Type a comment for the runs below. Lines starting with '#' are\n"
 	    "# ignored. An empty comment aborts the command.\n#\n# Runs:\n",
 	    initial != NULL ? initial : "");
-	cells = xcalloc(rows->n * ROW_NCOLS + 1, sizeof *cells);
+	cells = xcalloc(rows->n * CMD_RUNS_ROW_NCOLS + 1, sizeof *cells);
 	for (i = 0; i < rows->n; i++)
-		row_cells(rows->v[i], -1, true, cells + i * ROW_NCOLS);
-	table = table_text(cells, rows->n, ROW_NCOLS);
-	cells_free(cells, rows->n * ROW_NCOLS);
+		cmd_runs_row_cells(rows->v[i], -1, true, cells + i * CMD_RUNS_ROW_NCOLS);
+	table = table_text(cells, rows->n, CMD_RUNS_ROW_NCOLS);
+	cmd_runs_cells_free(cells, rows->n * CMD_RUNS_ROW_NCOLS);
 	for (p = table; *p != '\0'; ) {
 		size_t	n = strcspn(p, "\n");
 
@@ -1966,7 +1293,7 @@ comment_from_editor(const char *initial, const struct run_rows *rows,
 		p += n + (p[n] == '\n');
 	}
 	strbuf_release(&sb);
-	*out = trim(text.buf);
+	*out = str_trim(text.buf);
 	strbuf_release(&text);
 	return 0;
 }
@@ -1977,11 +1304,11 @@ comment_list(const struct run_rows *rows)
 	char	**cells, *text, *line;
 	size_t	  i;
 
-	cells = xcalloc(rows->n * ROW_NCOLS + 1, sizeof *cells);
+	cells = xcalloc(rows->n * CMD_RUNS_ROW_NCOLS + 1, sizeof *cells);
 	for (i = 0; i < rows->n; i++)
-		row_cells(rows->v[i], -1, true, cells + i * ROW_NCOLS);
-	text = table_text(cells, rows->n, ROW_NCOLS);
-	cells_free(cells, rows->n * ROW_NCOLS);
+		cmd_runs_row_cells(rows->v[i], -1, true, cells + i * CMD_RUNS_ROW_NCOLS);
+	text = table_text(cells, rows->n, CMD_RUNS_ROW_NCOLS);
+	cmd_runs_cells_free(cells, rows->n * CMD_RUNS_ROW_NCOLS);
 	line = text;
 	for (i = 0; i < rows->n; i++) {
 		size_t		 len = strcspn(line, "\n");
@@ -1999,8 +1326,8 @@ comment_list(const struct run_rows *rows)
 static int
 cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
-	static const struct runs_op	 op = { "No runs to modify.", true };
-	static const struct runs_op	 op_clear = { "No runs to modify.", false };
+	static const struct cmd_runs_op	 op = { "No runs to modify.", true };
+	static const struct cmd_runs_op	 op_clear = { "No runs to modify.", false };
 	struct comment_change		 cc;
 	struct runindex			*idx;
 	struct run_rows			 rows = RUN_ROWS_INIT;
@@ -2044,10 +1371,10 @@ cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	if (cmd_arg_has(a, COMMENT_CLEAR)) {
 		cc.clear = true;
-		if (runs_op_start(&op_clear, &rows, yes, "WARNING: You are about "
+		if (cmd_runs_op_start(&op_clear, &rows, yes, "WARNING: You are about "
 		    "to delete ALL comments from the following runs:",
 		    "Continue?")) {
-			rc = change_runs(idx, &rows, comment_change, &cc, &done);
+			rc = cmd_runs_change(idx, &rows, comment_change, &cc, &done);
 			cli_note("Deleted all comments for %zu run(s)", done);
 		}
 		goto out;
@@ -2055,8 +1382,8 @@ cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (cc.delete_index > 0) {
 		intro = xasprintf("You are about to delete comment %ld from the "
 		    "following runs:", cc.delete_index);
-		if (runs_op_start(&op, &rows, yes, intro, "Continue?")) {
-			rc = change_runs(idx, &rows, comment_change, &cc, &done);
+		if (cmd_runs_op_start(&op, &rows, yes, intro, "Continue?")) {
+			rc = cmd_runs_change(idx, &rows, comment_change, &cc, &done);
 			cli_note("Deleted comment for %zu run(s)", done);
 		}
 		goto out;
@@ -2064,11 +1391,11 @@ cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	/* Adding: -a TEXT, else (or with -e) an editor, as Guild does. */
 	if (rows.n == 0) {
-		runs_op_start(&op, &rows, yes, NULL, NULL);
+		cmd_runs_op_start(&op, &rows, yes, NULL, NULL);
 		goto out;
 	}
 	if (cmd_arg_has(a, COMMENT_ADD) && !cmd_arg_has(a, COMMENT_EDIT))
-		body = trim(cmd_arg_value(a, COMMENT_ADD));
+		body = str_trim(cmd_arg_value(a, COMMENT_ADD));
 	else if (!isatty(STDIN_FILENO) && !cmd_arg_has(a, COMMENT_EDIT)) {
 		rc = cli_error("specify a comment with --add TEXT (without it "
 		    "the comment is written in an editor, which needs a "
@@ -2102,11 +1429,11 @@ cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	cc.time = now_us();
 	/* The editor was the question already. */
 	if (cmd_arg_has(a, COMMENT_ADD) && !cmd_arg_has(a, COMMENT_EDIT) &&
-	    !runs_op_start(&op, &rows, yes,
+	    !cmd_runs_op_start(&op, &rows, yes,
 	    "You are about to add a comment to the following runs:",
 	    "Continue?"))
 		goto out;
-	rc = change_runs(idx, &rows, comment_change, &cc, &done);
+	rc = cmd_runs_change(idx, &rows, comment_change, &cc, &done);
 	cli_note("Added comment to %zu run(s)", done);
 out:
 	free(intro);
@@ -2155,7 +1482,7 @@ static const struct cmd_option stop_options[] = {
 static int
 cmd_stop_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
-	static const struct runs_op	 op = { "Nothing to stop.", false };
+	static const struct cmd_runs_op	 op = { "Nothing to stop.", false };
 	struct run_filter		 f;
 	struct runindex			*idx = NULL;
 	struct run_rows			 rows = RUN_ROWS_INIT;
@@ -2175,23 +1502,23 @@ cmd_stop_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	/* Without RUN, every running run (Guild). */
 	if (a->pos.n == 0)
 		f.status |= 1u << RUN_STATUS_RUNNING;
-	if ((rc = open_index(ctx, &idx)) == 0)
-		rc = select_rows(idx, &f, &a->pos, ":", false, 0, 0, &rows,
+	if ((rc = cmd_runs_open_index(ctx, &idx)) == 0)
+		rc = cmd_runs_select_rows(idx, &f, &a->pos, ":", false, 0, 0, &rows,
 		    NULL);
 	runsel_filter_release(&f);
 	if (rc != 0)
 		goto out;
 	q = xasprintf("Stop %zu run(s)?", rows.n);
-	if (runs_op_start(&op, &rows, cmd_arg_has(a, STOP_YES),
+	if (cmd_runs_op_start(&op, &rows, cmd_arg_has(a, STOP_YES),
 	    "WARNING: You are about to stop the following runs:", q)) {
 		for (i = 0; i < rows.n; i++)
 			stop_one(rows.v[i], !cmd_arg_has(a, STOP_NO_WAIT),
 			    (unsigned)(timeout > 86400 ? 86400 : timeout) * 1000,
 			    cmd_arg_has(a, STOP_FORCE), &alive);
 		for (i = 0; i < rows.n; i++)
-			index_sync(idx, rows.v[i]->id, false);
+			cmd_runs_index_update(idx, rows.v[i]->id, false);
 		if (alive.n > 0) {
-			pids = join_words(&alive);
+			pids = strvec_join(&alive, " ");
 			for (char *p = pids; (p = strchr(p, ' ')) != NULL; p++)
 				*p = ',';
 			printf("The following processes did not stop as "

@@ -5,42 +5,16 @@
 #include "common.h"
 
 #include <locale.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 #include "cmds.h"
-#include "guildfile.h"
-
-/*
- * "guild run info [RUN]" is "guild runs info [RUN]", as the walkthrough
- * shows, unless the project defines an operation named info: then it runs.
- */
-static const struct cmd_entry *
-route_run(struct cmd_ctx *ctx, int argc, char **argv)
-{
-	struct guildfile	*gf;
-	bool			 is_op = false;
-	size_t			 i;
-
-	if (strcmp(argv[0], "info") != 0)
-		return NULL;
-	if ((gf = guildfile_find(NULL, NULL)) != NULL) {
-		for (i = 0; i < gf->nmodels && !is_op; i++)
-			is_op = modeldef_op(gf->models[i], "info") != NULL;
-		guildfile_free(gf);
-	}
-	return is_op ? NULL : &cmd_runs_info_entry;
-}
-
-static struct cmd_entry run_entry;
 
 /* Listed in --help in this order. */
 static const struct cmd_entry *const commands[] = {
 	&cmd_help_entry,
 	&cmd_models_entry,
 	&cmd_ops_entry,
-	&run_entry,
+	&cmd_run_entry,
 	&cmd_watch_entry,
 	&cmd_runs_entry,
 	&cmd_label_entry,
@@ -72,7 +46,5 @@ main(int argc, char **argv)
 	 * formats numbers and times itself.
 	 */
 	setlocale(LC_CTYPE, "");
-	run_entry = cmd_run_entry;
-	run_entry.route = route_run;
 	return cli_main(commands, argc, argv);
 }

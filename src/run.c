@@ -963,35 +963,54 @@ out:
 /* Status. */
 
 enum run_status
-run_get_status(const struct run *run)
+run_status_decide(const struct run *run, const struct run_state *state)
 {
-	long long	 status;
-	char		*path;
-	bool		 remote;
-
-	path = run_guild_path(run, "LOCK.remote");
-	remote = path_exists(path);
-	free(path);
-	if (remote)
+	if (state->remote)
 		return RUN_STATUS_RUNNING;
 	/* A PENDING whose creator died tells nothing: the rest decides. */
-	if (run_pending_live(run))
+	if (state->pending && run_pending_live(run))
 		return RUN_STATUS_PENDING;
-	if (run_marker_exists(run, RUN_MARKER_STAGED))
+	if (state->staged)
 		return RUN_STATUS_STAGED;
-	switch (attr_int(run, "exit_status", &status)) {
-	case ATTR_INT_INT:
-		if (status == 0)
+	switch (state->exit) {
+	case RUN_EXIT_INT:
+		if (state->exit_status == 0)
 			return RUN_STATUS_COMPLETED;
-		return status < 0 ? RUN_STATUS_TERMINATED : RUN_STATUS_ERROR;
-	case ATTR_INT_OTHER:
+		return state->exit_status < 0 ? RUN_STATUS_TERMINATED :
+		    RUN_STATUS_ERROR;
+	case RUN_EXIT_OTHER:
 		return RUN_STATUS_ERROR;
-	case ATTR_INT_MISSING:
+	case RUN_EXIT_NONE:
 		break;
 	}
 	if (run_lock_alive(run))
 		return RUN_STATUS_RUNNING;
 	return RUN_STATUS_ERROR;
+}
+
+enum run_status
+run_get_status(const struct run *run)
+{
+	struct run_state	 state = { 0 };
+	char			*path;
+
+	path = run_guild_path(run, "LOCK.remote");
+	state.remote = path_exists(path);
+	free(path);
+	state.pending = run_marker_exists(run, RUN_MARKER_PENDING);
+	state.staged = run_marker_exists(run, RUN_MARKER_STAGED);
+	switch (attr_int(run, "exit_status", &state.exit_status)) {
+	case ATTR_INT_INT:
+		state.exit = RUN_EXIT_INT;
+		break;
+	case ATTR_INT_OTHER:
+		state.exit = RUN_EXIT_OTHER;
+		break;
+	case ATTR_INT_MISSING:
+		state.exit = RUN_EXIT_NONE;
+		break;
+	}
+	return run_status_decide(run, &state);
 }
 
 const char *

@@ -167,6 +167,25 @@ enum run_status {
 };
 #define RUN_STATUS_COUNT 6
 enum run_status	 run_get_status(const struct run *);
+/*
+ * The rule itself, over what the caller read of the run (the run index
+ * reads it its own way); only the processes are checked here: PENDING's
+ * creator and the LOCK process.
+ */
+enum run_exit {
+	RUN_EXIT_NONE,		/* no exit_status, or null */
+	RUN_EXIT_INT,
+	RUN_EXIT_OTHER,		/* present but not an integer: an error */
+};
+struct run_state {
+	bool		remote;		/* LOCK.remote exists */
+	bool		pending;	/* PENDING exists */
+	bool		staged;		/* STAGED exists */
+	enum run_exit	exit;
+	long long	exit_status;	/* RUN_EXIT_INT */
+};
+enum run_status	 run_status_decide(const struct run *,
+		    const struct run_state *);
 /* "running", "completed", "error", "terminated", "pending", "staged". */
 const char	*run_status_name(enum run_status);
 /* The status for a name, or -1. */

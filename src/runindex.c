@@ -1,7 +1,10 @@
 /*
  * runindex.c: the run index, a cache of the run directories in sqlite3.
  *
- * The only file that speaks SQL. Rows are read from the run directories
+ * The only module that speaks SQL: this file (opening, writing records,
+ * rows, flags and scalars, the queries), runindex-sync.c (keeping up with
+ * the directories) and runindex-filter.c (filters in SQL), sharing
+ * runindex-impl.h. Rows are read from the run directories (runread.c)
  * and written here; nothing is ever only here.
  *
  * Staying current without reading every run on every command:
@@ -20,11 +23,7 @@
  *   but the operation) runs in SQL over the cached columns, so every row
  *   is verified first, not only those handed out: a run tagged by
  *   another process a moment or a month ago matches from the next query
- *   on. Each file of a row's stamp also has a stamp of its own, so a
- *   filter on tags verifies a row with one stat: its tags, or its attrs
- *   directory while it has none (creating them changes it). Filters on
- *   the start time, the digest or an expression verify the whole stamp.
- *   The stats run on a few threads.
+ *   on. The stamps are taken on a few threads.
  * - Rows that may change without any of that (running: their process may
  *   die; pending, staged; an error without exit status, which is also
  *   what a run looks like for a moment before its LOCK is written) and
@@ -48,14 +47,10 @@
  */
 #include "common.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
-#include <limits.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,13 +60,12 @@
 
 #include <sqlite3.h>
 
-#include "filterexpr.h"
 #include "format.h"
 #include "home.h"
-#include "regex.h"
 #include "run.h"
+#include "runindex-impl.h"
 #include "runindex.h"
-#include "runsel.h"
+#include "runread.h"
 #include "scalars.h"
 #include "strbuf.h"
 #include "strvec.h"
@@ -80,60 +74,11 @@
 #include "value.h"
 #include "yamlnode.h"
 
-#define SCHEMA_VERSION	8
+#define SCHEMA_VERSION	7
 #define STR(x)		#x
 #define XSTR(x)		STR(x)
 #define BUSY_TIMEOUT_MS	30000
-#define WRITE_BATCH	200
-/*
- * Stamps newer than this are not trusted: file times come from a coarse
- * clock (and are whole seconds on some file systems), so a change right
- * after a read can leave the same stamp. GUILD_INDEX_RACY_MS overrides it
- * (tests set 0 to exercise the stamps without waiting).
- */
-#define RACY_NS		(2LL * 1000 * 1000 * 1000)
-static int64_t		racy_ns = RACY_NS;
-/* How long a pass of sync_all() serves later queries of the same handle. */
-#define VERIFY_REUSE_MS	500
-#define SEP		'\x1f'
 #define PREFIX_MAX_S	"11"	/* runindex_prefix: matches returned */
-#define SEP_S		"\x1f"
-
-/*
- * Attrs rewritten in place (Guild AI does not rename over them, a person
- * may edit them), so their directory's stamp does not change: each is
- * stamped on its own. The order gives the bits of "editable".
- */
-static const char *const editable_attrs[] = {
-	"label", "tags", "marked", "comments", "exit_status",
-};
-enum {
-	EDITABLE_LABEL, EDITABLE_TAGS, EDITABLE_MARKED, EDITABLE_COMMENTS,
-	EDITABLE_EXIT
-};
-/* The longest of them, for path buffers. */
-#define EDITABLE_REL_MAX	sizeof "/.guild/attrs/exit_status"
-
-/*
- * Each file of a row's stamp also has a stamp of its own (column
- * fstamps, FST_N of them, 0: missing), so that a filter on one column
- * verifies a row with one stat: the file that column comes from, or the
- * attrs directory while that file does not exist (creating it changes
- * the directory).
- */
-enum {
-	FST_GUILD,		/* .guild: LOCK, PENDING, STAGED come and go */
-	FST_ATTRS,		/* .guild/attrs: attrs created or removed */
-	FST_ATTR0,		/* + i: editable_attrs[i] */
-	FST_N = FST_ATTR0 + ARRAY_SIZE(editable_attrs)
-};
-/*
- * What a filter must verify before it runs: bits (1U << FST_x) of the
- * files its columns come from, or WATCH_FULL (every file of the stamp,
- * for filters on columns no one file gives, expressions included).
- */
-#define WATCH_ATTR(i)	(1U << (FST_ATTR0 + (i)))
-#define WATCH_FULL	(1U << 31)
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS runs ("
@@ -165,7 +110,6 @@ static const char schema_sql[] =
 	" flags_loaded INTEGER NOT NULL DEFAULT 0,"
 	" scalars_stamp INTEGER,"
 	" problem TEXT,"		/* run_row.problem */
-	" fstamps BLOB,"		/* FST_N file stamps, native order */
 	" UNIQUE (deleted, id));"
 	/*
 	 * In listing order, and covering what filters test, so that counting
@@ -215,859 +159,115 @@ enum {
 	C_EDITABLE, C_FLAGS_LOADED, C_SCALARS_STAMP, C_PROBLEM,
 };
 
-/* What a run directory holds, ready to be written. */
-struct rec {
-	struct run_row	 row;
-	int64_t		 ts;
-	uint64_t	 stamp;		/* 0: racy, check again */
-	uint64_t	 fst[FST_N];	/* file stamps, 0: missing */
-	unsigned	 editable;	/* bits of editable_attrs present */
-	bool		 check;
-	char		*tags_col;	/* SEP tag SEP tag SEP, or "" */
-	char		*comments;	/* lowercase search text, or "" */
-	char		*attr_names;	/* SEP name SEP name SEP, or "" */
+
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_UPSERT] =
+	    "INSERT INTO runs (id, deleted, ts, status, check_, stamp, editable,"
+	    " op_desc, model, op, pkg_type, pkg_name, opref, label, marked, tags,"
+	    " comments, digest, initialized, started, stopped, exit_status, pid,"
+	    " attr_names, problem, flags_loaded)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 0)"
+	    " ON CONFLICT (deleted, id) DO UPDATE SET ts = excluded.ts,"
+	    " status = excluded.status, check_ = excluded.check_,"
+	    " stamp = excluded.stamp, editable = excluded.editable,"
+	    " op_desc = excluded.op_desc, model = excluded.model, op = excluded.op,"
+	    " pkg_type = excluded.pkg_type, pkg_name = excluded.pkg_name,"
+	    " opref = excluded.opref, label = excluded.label,"
+	    " marked = excluded.marked, tags = excluded.tags,"
+	    " comments = excluded.comments, digest = excluded.digest,"
+	    " initialized = excluded.initialized, started = excluded.started,"
+	    " stopped = excluded.stopped, exit_status = excluded.exit_status,"
+	    " pid = excluded.pid, attr_names = excluded.attr_names,"
+	    " problem = excluded.problem, flags_loaded = 0"
+	    " RETURNING rid",
+	[S_FLAGS_DEL] =
+	    "DELETE FROM flags WHERE rid = ?1",
+	[S_DEL_ID] =
+	    "DELETE FROM runs WHERE deleted = ?1 AND id = ?2",
+	[S_ATTRNAME] =
+	    "INSERT OR IGNORE INTO attrnames (name) VALUES (?1)",
+	[S_DIR_GET] =
+	    "SELECT stamp FROM dirs WHERE deleted = ?1",
+	[S_DIR_SET] =
+	    "INSERT OR REPLACE INTO dirs (deleted, stamp) VALUES (?1, ?2)",
+	[S_IDS] =
+	    "SELECT id FROM runs WHERE deleted = ?1 ORDER BY id",
+	[S_PENDING_ALL] =
+	    "SELECT name FROM pending WHERE deleted = ?1",
+	[S_PENDING_ADD] =
+	    "INSERT OR IGNORE INTO pending (deleted, name) VALUES (?1, ?2)",
+	[S_PENDING_DEL] =
+	    "DELETE FROM pending WHERE deleted = ?1 AND name = ?2",
+	[S_CHECK] =
+	    "SELECT id, status, stamp, editable, exit_status IS NOT NULL FROM runs"
+	    " WHERE deleted = ?1 AND check_ != 0",
+	[S_ALL_ROWS] =
+	    "SELECT id, stamp, editable FROM runs WHERE deleted = ?1 AND check_ = 0",
+	[S_FLAG_INS] =
+	    "INSERT OR REPLACE INTO flags (rid, name, type, val)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[S_FLAGS_LOADED] =
+	    "UPDATE runs SET flags_loaded = 1 WHERE rid = ?1",
+	[S_UNLOADED_FLAGS] =
+	    "SELECT rid, id FROM runs WHERE deleted = ?1 AND flags_loaded = 0",
+	[S_ROW_FLAGS] =
+	    "SELECT name, type, val FROM flags WHERE rid = ?1 ORDER BY name",
+	[S_SCALARS_DEL] =
+	    "DELETE FROM scalars WHERE rid = ?1",
+	[S_SCALAR_INS] =
+	    "INSERT OR REPLACE INTO scalars (rid, key, first_v, first_step,"
+	    " first_t, last_v, last_step, last_t, min_v, min_step, min_t, max_v,"
+	    " max_step, max_t, total, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+	    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+	[S_SCALARS_STAMP] =
+	    "UPDATE runs SET scalars_stamp = ?2 WHERE rid = ?1",
+	[S_ROW_SCALARS] =
+	    "SELECT key, first_v, first_step, first_t, last_v, last_step, last_t,"
+	    " min_v, min_step, min_t, max_v, max_step, max_t, total, count"
+	    " FROM scalars WHERE rid = ?1 ORDER BY key",
+	[S_UNLOADED_SCALARS] =
+	    "SELECT rid, id, scalars_stamp FROM runs WHERE deleted = ?1"
+	    " AND scalars_stamp IS NULL"
+	    " UNION ALL SELECT rid, id, scalars_stamp FROM runs WHERE deleted = ?1"
+	    " AND check_ != 0 AND scalars_stamp IS NOT NULL",
+	[S_ATTRNAME_GET] =
+	    "SELECT 1 FROM attrnames WHERE name = ?1",
+	/* Of runs and trash alike: rows are looked up by rid. */
+	[S_PRE_FLAGS] =
+	    "SELECT rid, type, val FROM flags WHERE name = ?1",
+	[S_PRE_SCALARS] =
+	    "SELECT rid, last_v FROM scalars WHERE key = ?1",
+	[S_PRE_COUNT_SCALARS] =
+	    "SELECT count(*) FROM scalars WHERE key = ?1",
+	[S_PRE_COUNT_FLAGS] =
+	    "SELECT count(*) FROM flags WHERE name = ?1",
+	[S_MAX_RID] =
+	    "SELECT max(rid) FROM runs",
+	[S_IDS_ORDERED] =
+	    "SELECT id FROM runs WHERE deleted = ?1 ORDER BY ts DESC, id",
+	[S_FORGET] =
+	    "DELETE FROM runs WHERE id = ?1",
+	[S_FORGET_PENDING] =
+	    "DELETE FROM pending WHERE name = ?1",
 };
 
-struct recs {
-	struct rec	**v;
-	size_t		  n, alloc;
-};
+/* Clocks. */
 
-/* Row metadata kept beside the rows handed out, for verification. */
-struct meta {
-	uint64_t	stamp;
-	unsigned	editable;
-	bool		flags_loaded;
-	bool		has_scalars_stamp;
-	uint64_t	scalars_stamp;
-};
-
-/*
- * rid -> value, for the flags and scalars a filter expression uses: an
- * array indexed by rid (rids are small and dense: sqlite gives the next
- * one to each new run), so a lookup is one load.
- */
-struct valmap {
-	const struct value	**v;
-	size_t			  n;		/* max rid + 1 */
-	struct value		 *slab;		/* one allocation for them all */
-	struct value		**owned;	/* lists and maps, to free */
-	char			**strs;		/* strings in the slab */
-	size_t			  nowned, aowned, nstrs, astrs;
-};
-
-struct preload {
-	char			*name;
-	enum filterexpr_source	 src;		/* FLAG or SCALAR */
-	struct valmap		 map;
-};
-
-/* What the expression's names are, by the address of its strings. */
-struct exname {
-	const char		*ptr;
-	int			 core;		/* core_attrs[], or -1 */
-	bool			 attr;		/* some run has such an attr */
-	int			 flag, scalar;	/* preload[], or -1 */
-};
-
-struct op_pat {
-	struct regex	*re;		/* ^... or ...$: a search on op_desc */
-	char		*pkg, *model, *op;	/* NULL: any */
-};
-
-struct runindex_filter {
-	struct op_pat		*ops;
-	size_t			 nops;
-	struct filterexpr	*expr;
-	char			*cond;		/* SQL, "" for none */
-	struct strvec		 params;	/* ?10, ?11, ... */
-	char			*expr_call;	/* guild_expr(...), by preload() */
-	unsigned long		 serial;	/* never reused, unlike addresses */
-	/*
-	 * It tests what may change in place (labels, tags, status, times,
-	 * flags...): every row must be verified before it is applied, not
-	 * only the rows it hands out. Operations never change in place.
-	 */
-	unsigned		 watch;		/* WATCH_*: verify first */
-};
-
-struct runindex {
-	sqlite3		*db;
-	char		*path;		/* NULL: in memory */
-	char		*runs, *trash;	/* absolute directories */
-	bool		 memory;
-	int		 sqlerr;	/* the last sqlite failure, or 0 */
-	int		 recovered;	/* times we rebuilt or fell back */
-	struct {
-		const char	*sql;
-		sqlite3_stmt	*stmt;
-	} stmts[32];
-	size_t		 nstmts;
-
-	/* The filter being run, for the SQL functions. */
-	struct runindex_filter	*cur;
-	bool			 cur_deleted;
-	struct preload		*pre;
-	size_t			 npre;
-	struct exname		*names;
-	size_t			 nnames;
-	unsigned long		 pre_for;	/* filter serial, 0: none */
-	int			 pre_deleted;
-	unsigned		 pre_gen;
-	unsigned		 gen;		/* flags/scalars writes */
-	/*
-	 * Every row (of runs, of the trash) was checked against its
-	 * directory for this query, by sync_all() at verified_ms (monotonic;
-	 * 0: never). One command asks several queries in a row (count, then
-	 * page), and the view asks again each second: a pass younger than
-	 * VERIFY_REUSE_MS serves them all.
-	 */
-	unsigned		 verified[2];	/* WATCH_*: this query */
-	unsigned		 verified_watch[2]; /* at verified_ms */
-	uint64_t		 verified_ms[2];
-};
-
-static void	split_col(struct strvec *, const char *);
-
-/* Stamps. */
-
-struct stamper {
-	uint64_t	h;
-	int64_t		newest;		/* ns */
-};
-
-static void
-mix(struct stamper *s, uint64_t v)
-{
-	s->h ^= v;
-	s->h *= 0x100000001b3ULL;
-	s->h ^= s->h >> 29;
-}
-
-static int64_t
-ts_ns(const struct timespec *ts)
-{
-	return (int64_t)ts->tv_sec * 1000000000 + ts->tv_nsec;
-}
-
-static void
-stamp_stat(struct stamper *s, const struct stat *st)
-{
-	int64_t	m = ts_ns(&st->st_mtim), c = ts_ns(&st->st_ctim);
-
-	mix(s, (uint64_t)st->st_ino);
-	mix(s, (uint64_t)st->st_size);
-	mix(s, (uint64_t)m);
-	mix(s, (uint64_t)c);
-	if (m > s->newest)
-		s->newest = m;
-	if (c > s->newest)
-		s->newest = c;
-}
-
-static void
-stamp_missing(struct stamper *s)
-{
-	mix(s, 0x6d697373696e67ULL);
-}
-
-static int64_t
-real_ns(void)
+int64_t
+ri_real_ns(void)
 {
 	struct timespec	ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts_ns(&ts);
-}
-
-/* The stamp, or 0 when something changed too recently to trust it. */
-static uint64_t
-stamp_final(const struct stamper *s, int64_t now)
-{
-	if (s->newest > now - racy_ns)
-		return 0;
-	return s->h != 0 ? s->h : 1;
-}
-
-/* One file's own stamp (FST_x), never 0 (0 is "missing"). */
-static uint64_t
-file_stamp(const struct stat *st)
-{
-	struct stamper	s = { 0xcbf29ce484222325ULL, 0 };
-
-	stamp_stat(&s, st);
-	return s.h != 0 ? s.h : 1;
-}
-
-/* dfd/rel: stat into the stamper (missing counts too); 0 or -1. */
-static int
-stamp_path(struct stamper *s, int dfd, const char *rel)
-{
-	struct stat	st;
-
-	if (fstatat(dfd, rel, &st, 0) == -1) {
-		stamp_missing(s);
-		return -1;
-	}
-	stamp_stat(s, &st);
-	return 0;
-}
-
-/*
- * What verification recomputes: .guild, attrs, the editable attrs. Hot
- * (once per row handed out): paths are built on the stack when they fit.
- */
-static uint64_t
-row_stamp(int dfd, const char *id, unsigned editable, int64_t now)
-{
-	struct stamper	 s = { 0xcbf29ce484222325ULL, 0 };
-	char		 buf[256], *rel;
-	size_t		 i, len = strlen(id);
-
-	if (len + EDITABLE_REL_MAX > sizeof buf)
-		rel = xmalloc(len + EDITABLE_REL_MAX);
-	else
-		rel = buf;
-	memcpy(rel, id, len);
-	memcpy(rel + len, "/.guild", sizeof "/.guild");
-	if (stamp_path(&s, dfd, rel) == -1) {
-		if (rel != buf)
-			free(rel);
-		return 0;
-	}
-	memcpy(rel + len, "/.guild/attrs", sizeof "/.guild/attrs");
-	stamp_path(&s, dfd, rel);
-	for (i = 0; i < ARRAY_SIZE(editable_attrs); i++) {
-		if (~editable & (1U << i))
-			continue;
-		rel[len + sizeof "/.guild/attrs" - 1] = '/';
-		memcpy(rel + len + sizeof "/.guild/attrs", editable_attrs[i],
-		    strlen(editable_attrs[i]) + 1);
-		stamp_path(&s, dfd, rel);
-	}
-	if (rel != buf)
-		free(rel);
-	return stamp_final(&s, now);
-}
-
-/* Whether dfd/rel still has file stamp want (0: missing), and is old enough to trust. */
-static bool
-same_at(int dfd, const char *rel, uint64_t want, int64_t now)
-{
-	struct stat	st;
-
-	if (fstatat(dfd, rel, &st, 0) == -1)
-		return want == 0;
-	return want == file_stamp(&st) && ts_ns(&st.st_mtim) <= now - racy_ns &&
-	    ts_ns(&st.st_ctim) <= now - racy_ns;
-}
-
-/*
- * Whether the files of watch (WATCH_* bits, not WATCH_FULL) still have
- * the stamps in fst: one stat per watched column, of its attr if it
- * existed, else of the attrs directory (creating the attr changes it).
- */
-static bool
-row_watch_same(int dfd, const char *id, unsigned editable, unsigned watch,
-    const uint64_t *fst, int64_t now)
-{
-	char		 buf[256], *rel, *end;
-	size_t		 i, len = strlen(id);
-	bool		 same = true, dir = false;
-
-	if (len + EDITABLE_REL_MAX > sizeof buf)
-		rel = xmalloc(len + EDITABLE_REL_MAX);
-	else
-		rel = buf;
-	memcpy(rel, id, len);
-	end = rel + len;
-	if (watch & (1U << FST_GUILD)) {
-		memcpy(end, "/.guild", sizeof "/.guild");
-		same = same_at(dfd, rel, fst[FST_GUILD], now);
-	}
-	for (i = 0; i < ARRAY_SIZE(editable_attrs) && same; i++) {
-		if (~watch & WATCH_ATTR(i))
-			continue;
-		if (~editable & (1U << i)) {
-			dir = true;
-			continue;
-		}
-		memcpy(end, "/.guild/attrs/", sizeof "/.guild/attrs/" - 1);
-		memcpy(end + sizeof "/.guild/attrs/" - 1, editable_attrs[i],
-		    strlen(editable_attrs[i]) + 1);
-		same = same_at(dfd, rel, fst[FST_ATTR0 + i], now);
-	}
-	if (same && dir) {
-		memcpy(end, "/.guild/attrs", sizeof "/.guild/attrs");
-		same = same_at(dfd, rel, fst[FST_ATTRS], now);
-	}
-	if (rel != buf)
-		free(rel);
-	return same;
-}
-
-/* Stamps of many rows at once: the stat calls are most of "runs -a". */
-struct stamp_job {
-	int			 dfd;
-	const char *const	*ids;
-	const unsigned		*editable;
-	unsigned		 watch;
-	const uint64_t		*fst;	/* FST_N per row, or NULL */
-	uint64_t		*out;
-	size_t			 n;
-	int64_t			 now;
-};
-
-static void *
-stamp_worker(void *arg)
-{
-	struct stamp_job	*job = arg;
-	size_t			 i;
-
-	for (i = 0; i < job->n; i++) {
-		if (job->watch & WATCH_FULL)
-			job->out[i] = row_stamp(job->dfd, job->ids[i],
-			    job->editable[i], job->now);
-		else
-			job->out[i] = row_watch_same(job->dfd, job->ids[i],
-			    job->editable[i], job->watch,
-			    job->fst + i * FST_N, job->now);
-	}
-	return NULL;
-}
-
-/*
- * out[i] = row_stamp() of ids[i] (watch WATCH_FULL), or whether
- * row_watch_same() with fst[i * FST_N...], on a few threads when there
- * are many (path lookups scale with cores; everything else stays
- * single-threaded).
- */
-static void
-row_stamps(int dfd, const char *const *ids, const unsigned *editable,
-    unsigned watch, const uint64_t *fst, size_t n, int64_t now,
-    uint64_t *out)
-{
-	enum { MAX_THREADS = 4, PER_THREAD = 2000 };
-	struct stamp_job	 jobs[MAX_THREADS];
-	pthread_t		 tids[MAX_THREADS];
-	bool			 started[MAX_THREADS];
-	long			 cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t			 nt, i, chunk;
-
-	nt = n / PER_THREAD;
-	if (cpus > 0 && nt > (size_t)cpus)
-		nt = (size_t)cpus;
-	if (nt > MAX_THREADS)
-		nt = MAX_THREADS;
-	if (nt < 2) {
-		struct stamp_job	job = { dfd, ids, editable, watch, fst,
-					    out, n, now };
-
-		stamp_worker(&job);
-		return;
-	}
-	chunk = (n + nt - 1) / nt;
-	for (i = 0; i < nt; i++) {
-		size_t	from = i * chunk;
-
-		jobs[i].dfd = dfd;
-		jobs[i].ids = ids + from;
-		jobs[i].editable = editable + from;
-		jobs[i].watch = watch;
-		jobs[i].fst = fst != NULL ? fst + from * FST_N : NULL;
-		jobs[i].out = out + from;
-		jobs[i].n = from + chunk > n ? n - from : chunk;
-		jobs[i].now = now;
-		/* The first chunk is ours; a failed thread's too. */
-		started[i] = i > 0 && pthread_create(&tids[i], NULL,
-		    stamp_worker, &jobs[i]) == 0;
-	}
-	for (i = 0; i < nt; i++) {
-		if (!started[i])
-			stamp_worker(&jobs[i]);
-	}
-	for (i = 1; i < nt; i++) {
-		if (started[i])
-			pthread_join(tids[i], NULL);
-	}
-}
-
-/* Reading run directories. */
-
-/*
- * A small file of a run (an attr, the opref), with its stat (for stamps):
- * regular and at most FILE_ATTR_MAX bytes, or -1 with errno and cause.
- */
-static int
-read_small(int dfd, const char *rel, struct strbuf *sb, struct stat *st,
-    char **cause)
-{
-	return file_read_regular(dfd, rel, FILE_NOFOLLOW, FILE_ATTR_MAX, sb, st,
-	    cause);
-}
-
-/*
- * Keep the first reason run id is bad (cause, about "id/..."), relative
- * to its directory. A missing file is no problem. Frees cause.
- */
-static void
-note_problem(struct rec *r, const char *id, int err, char *cause)
-{
-	size_t	len = strlen(id);
-
-	if (err != ENOENT && err != ENOTDIR && r->row.problem == NULL &&
-	    cause != NULL) {
-		if (strncmp(cause, id, len) == 0 && cause[len] == '/')
-			r->row.problem = xstrdup(cause + len + 1);
-		else
-			r->row.problem = xstrdup(cause);
-	}
-	free(cause);
-}
-
-/* Plain decimal integer text (what Guild writes for ints). */
-static bool
-text_int(const char *s, long long *out)
-{
-	char		*end;
-	long long	 v;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	if (*s == '\0' || (!isdigit((unsigned char)*s) && *s != '-'))
-		return false;
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s)
-		return false;
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end != '\0')
-		return false;
-	*out = v;
-	return true;
-}
-
-/*
- * An attr's value: plain one-line scalars skip libyaml (most labels,
- * digests); anything else is parsed as YAML. NULL when unreadable.
- */
-static struct value *
-parse_attr(const struct strbuf *sb)
-{
-	const char	*s = sb->buf, *p;
-	size_t		 len = sb->len;
-	long long	 n;
-
-	if (text_int(s, &n))
-		return value_int(n);
-	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
-		len--;
-	if (len > 0 && (isalnum((unsigned char)*s) || *s == '/' ||
-	    *s == '_' || *s == '.') && memchr(s, '\n', len) == NULL &&
-	    !isspace((unsigned char)s[len - 1])) {
-		for (p = s; p < s + len; p++) {
-			if ((*p == ':' && (p + 1 == s + len || p[1] == ' ')) ||
-			    (*p == '#' && p > s && p[-1] == ' ') ||
-			    (unsigned char)*p < 0x20)
-				break;
-		}
-		if (p == s + len)
-			return value_from_plain_scalar(s, len);
-	}
-	return yaml_parse_value(s, sb->len, NULL);
-}
-
-static char *
-value_text(const struct value *v)
-{
-	struct strbuf	sb = STRBUF_INIT;
-
-	if (v == NULL || v->type == VALUE_NULL)
-		return xstrdup("");
-	if (v->type == VALUE_STRING)
-		return xstrdup(v->u.s);
-	value_encode_flow(&sb, v);
-	return strbuf_detach(&sb, NULL);
-}
-
-static void
-add_lower(struct strbuf *sb, const struct value *v)
-{
-	char	*t = value_text(v), *p;
-
-	for (p = t; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
-	strbuf_addstr(sb, t);
-	free(t);
-}
-
-static void
-rec_free(struct rec *r)
-{
-	if (r == NULL)
-		return;
-	free(r->row.id);
-	free(r->row.dir);
-	free(r->row.opref);
-	free(r->row.pkg_name);
-	free(r->row.model);
-	free(r->row.op);
-	free(r->row.op_desc);
-	free(r->row.label);
-	strvec_clear(&r->row.tags);
-	free(r->row.sourcecode_digest);
-	free(r->row.problem);
-	free(r->tags_col);
-	free(r->comments);
-	free(r->attr_names);
-	free(r);
-}
-
-static void
-recs_clear(struct recs *rs)
-{
-	size_t	i;
-
-	for (i = 0; i < rs->n; i++)
-		rec_free(rs->v[i]);
-	free(rs->v);
-	memset(rs, 0, sizeof *rs);
-}
-
-static bool
-exists_at(int dfd, const char *id, const char *name)
-{
-	struct stat	 st;
-	char		*rel = xasprintf("%s/.guild/%s", id, name);
-	bool		 r = fstatat(dfd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0;
-
-	free(rel);
-	return r;
-}
-
-static int
-cmp_strp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Run directories read by read_run(): runindex_reads(). */
-static unsigned long	run_reads;
-
-/*
- * Read run base/id (dfd is base, open). NULL when it is not a run (no
- * opref, or gone). Best effort otherwise: unreadable attrs are missing.
- */
-static struct rec *
-read_run(const char *base, int dfd, const char *id, bool deleted,
-    int64_t now)
-{
-	struct stamper	 s = { 0xcbf29ce484222325ULL, 0 };
-	struct strbuf	 sb = STRBUF_INIT, names = STRBUF_INIT;
-	struct strvec	 attrs = STRVEC_INIT;
-	struct stat	 st, est[ARRAY_SIZE(editable_attrs)];
-	struct rec	*r;
-	struct opref	 ref;
-	struct value	*v;
-	struct run	 run;
-	DIR		*d;
-	struct dirent	*de;
-	char		*rel, *why = NULL;
-	long long	 n;
-	size_t		 i;
-	int		 afd;
-	bool		 bad_exit = false, remote;
-
-	run_reads++;
-	rel = xasprintf("%s/.guild", id);
-	if (fstatat(dfd, rel, &st, 0) == -1 || !S_ISDIR(st.st_mode)) {
-		free(rel);
-		return NULL;
-	}
-	free(rel);
-	stamp_stat(&s, &st);
-
-	r = xcalloc(1, sizeof *r);
-	r->fst[FST_GUILD] = file_stamp(&st);
-	r->row.id = xstrdup(id);
-	r->row.dir = path_join(base, id);
-	r->row.deleted = deleted;
-	r->row.index = -1;
-
-	rel = xasprintf("%s/.guild/attrs", id);
-	afd = openat(dfd, rel, O_RDONLY|O_DIRECTORY|O_CLOEXEC);
-	free(rel);
-	if (afd != -1 && fstat(afd, &st) == 0) {
-		stamp_stat(&s, &st);
-		r->fst[FST_ATTRS] = file_stamp(&st);
-	} else
-		stamp_missing(&s);
-	if (afd != -1 && (d = fdopendir(afd)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			strvec_push(&attrs, de->d_name);
-			/*
-			 * Every attr is checked by type (free here), the ones
-			 * read below by size too, and flags (read in bulk when
-			 * filtering) by size now.
-			 */
-			if (r->row.problem == NULL &&
-			    de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
-				r->row.problem = xasprintf(".guild/attrs/%s: "
-				    "not a regular file", de->d_name);
-			else if (r->row.problem == NULL &&
-			    strcmp(de->d_name, "flags") == 0 &&
-			    fstatat(dirfd(d), "flags", &st,
-			    AT_SYMLINK_NOFOLLOW) == 0) {
-				if (!S_ISREG(st.st_mode))
-					r->row.problem = xstrdup(".guild/attrs/"
-					    "flags: not a regular file");
-				else if (st.st_size > FILE_ATTR_MAX)
-					r->row.problem = xasprintf(
-					    ".guild/attrs/flags: larger than "
-					    "%d bytes", FILE_ATTR_MAX);
-			}
-		}
-		closedir(d);
-		afd = -1;
-	} else if (afd != -1)
-		close(afd);
-	if (attrs.n > 0)
-		qsort(attrs.v, attrs.n, sizeof *attrs.v, cmp_strp);
-	for (i = 0; i < attrs.n; i++) {
-		strbuf_addch(&names, SEP);
-		strbuf_addstr(&names, attrs.v[i]);
-	}
-	if (names.len > 0)
-		strbuf_addch(&names, SEP);
-	r->attr_names = strbuf_detach(&names, NULL);
-
-	/* The opref makes it a run. */
-	rel = xasprintf("%s/.guild/opref", id);
-	if (read_small(dfd, rel, &sb, &st, &why) == -1) {
-		int	err = errno;
-
-		free(rel);
-		if (err == ENOENT || err == ENOTDIR) {
-			free(why);
-			strvec_clear(&attrs);
-			strbuf_release(&sb);
-			rec_free(r);
-			return NULL;
-		}
-		/* There but unreadable: a bad run, not no run. */
-		free(r->row.problem);
-		r->row.problem = NULL;
-		note_problem(r, id, err, why);
-		why = NULL;
-		strbuf_reset(&sb);
-	} else
-		free(rel);
-	r->row.opref = xstrdup(sb.buf);
-	if (memchr(sb.buf, '\0', sb.len) == NULL &&
-	    opref_parse(sb.buf, &ref, NULL) == 0) {
-		struct opref	 proto;
-		struct strbuf	 psb = STRBUF_INIT;
-		struct stat	 pst;
-
-		r->row.model = xstrdup(ref.model);
-		r->row.op = xstrdup(ref.op);
-		/*
-		 * A batch (builtin "+", "random", ...) is shown by its
-		 * prototype's operation, as Guild does: "train+",
-		 * "fashion:train+random"; its project is the prototype's.
-		 */
-		rel = xasprintf("%s/.guild/proto/.guild/opref", id);
-		if (strcmp(ref.pkg_type, "builtin") == 0 &&
-		    read_small(dfd, rel, &psb, &pst, NULL) == 0 &&
-		    memchr(psb.buf, '\0', psb.len) == NULL &&
-		    opref_parse(psb.buf, &proto, NULL) == 0) {
-			r->row.pkg_name = xstrdup(proto.pkg_name);
-			r->row.op_desc = xasprintf("%s%s%s+%s", proto.model,
-			    *proto.model != '\0' ? ":" : "", proto.op,
-			    strcmp(ref.op, "+") == 0 ? "" : ref.op);
-			opref_clear(&proto);
-		} else {
-			r->row.pkg_name = xstrdup(ref.pkg_name);
-			if (strcmp(ref.pkg_type, "guildfile") == 0 &&
-			    *ref.model != '\0')
-				r->row.op_desc = xasprintf("%s:%s", ref.model,
-				    ref.op);
-			else
-				r->row.op_desc = xstrdup(ref.op);
-		}
-		free(rel);
-		strbuf_release(&psb);
-		opref_clear(&ref);
-	} else {
-		r->row.pkg_name = xstrdup("");
-		r->row.model = xstrdup("");
-		r->row.op = xstrdup("");
-		r->row.op_desc = xstrdup("");
-	}
-	strbuf_reset(&sb);
-
-	r->row.label = xstrdup("");
-	r->tags_col = xstrdup("");
-	r->comments = xstrdup("");
-	for (i = 0; i < attrs.n; i++) {
-		const char	*name = attrs.v[i];
-		size_t		 e;
-
-		for (e = 0; e < ARRAY_SIZE(editable_attrs); e++) {
-			if (strcmp(name, editable_attrs[e]) == 0)
-				break;
-		}
-		if (e == ARRAY_SIZE(editable_attrs) &&
-		    strcmp(name, "initialized") != 0 &&
-		    strcmp(name, "started") != 0 &&
-		    strcmp(name, "stopped") != 0 &&
-		    strcmp(name, "exit_status") != 0 &&
-		    strcmp(name, "sourcecode_digest") != 0)
-			continue;
-		rel = xasprintf("%s/.guild/attrs/%s", id, name);
-		strbuf_reset(&sb);
-		if (read_small(dfd, rel, &sb, &st, &why) == -1) {
-			int	err = errno;
-
-			free(rel);
-			note_problem(r, id, err, why);
-			why = NULL;
-			continue;
-		}
-		free(rel);
-		if (e < ARRAY_SIZE(editable_attrs))
-			r->editable |= 1U << e;
-		if (strcmp(name, "initialized") == 0) {
-			if (text_int(sb.buf, &n))
-				r->row.initialized = n;
-			continue;
-		}
-		if (strcmp(name, "started") == 0) {
-			if (text_int(sb.buf, &n))
-				r->row.started = n;
-			continue;
-		}
-		if (strcmp(name, "stopped") == 0) {
-			if (text_int(sb.buf, &n))
-				r->row.stopped = n;
-			continue;
-		}
-		v = parse_attr(&sb);
-		if (strcmp(name, "exit_status") == 0) {
-			/* Null is no exit status; anything else is an error. */
-			if (v != NULL && v->type == VALUE_INT &&
-			    v->u.i >= INT_MIN && v->u.i <= INT_MAX) {
-				r->row.has_exit_status = true;
-				r->row.exit_status = (int)v->u.i;
-			} else if (v == NULL || v->type != VALUE_NULL)
-				bad_exit = true;
-		} else if (strcmp(name, "sourcecode_digest") == 0) {
-			if (v != NULL && v->type != VALUE_NULL)
-				r->row.sourcecode_digest = value_text(v);
-		} else if (strcmp(name, "label") == 0) {
-			free(r->row.label);
-			r->row.label = value_text(v);
-		} else if (strcmp(name, "marked") == 0) {
-			r->row.marked = filterexpr_truth(v);
-		} else if (strcmp(name, "tags") == 0 && v != NULL &&
-		    v->type == VALUE_LIST) {
-			struct strbuf	col = STRBUF_INIT;
-			size_t		j;
-
-			for (j = 0; j < v->u.list.n; j++) {
-				char	*t = value_text(v->u.list.v[j]);
-
-				strvec_push(&r->row.tags, t);
-				strbuf_addch(&col, SEP);
-				strbuf_addstr(&col, t);
-				free(t);
-			}
-			if (col.len > 0)
-				strbuf_addch(&col, SEP);
-			free(r->tags_col);
-			r->tags_col = strbuf_detach(&col, NULL);
-		} else if (strcmp(name, "comments") == 0 && v != NULL &&
-		    v->type == VALUE_LIST) {
-			/* Guild's -Fc text: user, host, body, lowercased. */
-			struct strbuf	text = STRBUF_INIT;
-			size_t		j;
-
-			for (j = 0; j < v->u.list.n; j++) {
-				const struct value	*c = v->u.list.v[j];
-
-				if (j > 0)
-					strbuf_addch(&text, '\n');
-				add_lower(&text, value_map_get(c, "user"));
-				strbuf_addch(&text, '\n');
-				add_lower(&text, value_map_get(c, "host"));
-				strbuf_addch(&text, '\n');
-				add_lower(&text, value_map_get(c, "body"));
-			}
-			free(r->comments);
-			r->comments = strbuf_detach(&text, NULL);
-		}
-		if (e < ARRAY_SIZE(editable_attrs))
-			est[e] = st;
-		value_free(v);
-	}
-	strbuf_release(&sb);
-	strvec_clear(&attrs);
-	/* In row_stamp()'s order (theirs, not the directory's). */
-	for (i = 0; i < ARRAY_SIZE(editable_attrs); i++) {
-		if (r->editable & (1U << i)) {
-			stamp_stat(&s, &est[i]);
-			r->fst[FST_ATTR0 + i] = file_stamp(&est[i]);
-		}
-	}
-	r->ts = r->row.started > 0 ? r->row.started : r->row.initialized;
-
-	/* Status, as run_get_status() decides it. */
-	run.id = r->row.id;
-	run.path = r->row.dir;
-	run.guild = path_join(r->row.dir, ".guild");
-	remote = exists_at(dfd, id, "LOCK.remote");
-	if (remote)
-		r->row.status = RUN_STATUS_RUNNING;
-	else if (exists_at(dfd, id, "PENDING") && run_pending_live(&run))
-		r->row.status = RUN_STATUS_PENDING;
-	else if (exists_at(dfd, id, "STAGED"))
-		r->row.status = RUN_STATUS_STAGED;
-	else if (r->row.has_exit_status) {
-		if (r->row.exit_status == 0)
-			r->row.status = RUN_STATUS_COMPLETED;
-		else if (r->row.exit_status < 0)
-			r->row.status = RUN_STATUS_TERMINATED;
-		else
-			r->row.status = RUN_STATUS_ERROR;
-	} else if (bad_exit)
-		r->row.status = RUN_STATUS_ERROR;
-	else if (run_lock_alive(&run))
-		r->row.status = RUN_STATUS_RUNNING;
-	else
-		r->row.status = RUN_STATUS_ERROR;
-	/* A finished run with a file that cannot be read is broken. */
-	if (r->row.problem != NULL && (r->row.status == RUN_STATUS_COMPLETED ||
-	    r->row.status == RUN_STATUS_TERMINATED))
-		r->row.status = RUN_STATUS_ERROR;
-	if (r->row.status == RUN_STATUS_RUNNING && !remote)
-		r->row.pid = run_lock_pid(&run);
-	free(run.guild);
-
-	r->stamp = stamp_final(&s, now);
-	r->check = r->stamp == 0 || r->row.status == RUN_STATUS_RUNNING ||
-	    r->row.status == RUN_STATUS_PENDING ||
-	    r->row.status == RUN_STATUS_STAGED ||
-	    (r->row.status == RUN_STATUS_ERROR && !r->row.has_exit_status);
-	return r;
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* SQL plumbing. */
 
-static int
-sqlfail(struct runindex *ri, char **cause)
+int
+ri_sqlfail(struct runindex *ri, char **cause)
 {
 	ri->sqlerr = sqlite3_errcode(ri->db);
 	if (ri->sqlerr == SQLITE_OK)
@@ -1076,41 +276,33 @@ sqlfail(struct runindex *ri, char **cause)
 	    ri->path != NULL ? ri->path : "(memory)", sqlite3_errmsg(ri->db));
 }
 
-/* A statement prepared once per connection (sql is a literal). */
-static sqlite3_stmt *
-stmt(struct runindex *ri, const char *sql, char **cause)
+/* A statement prepared once per connection, reset for a new use. */
+sqlite3_stmt *
+ri_stmt(struct runindex *ri, enum ri_stmt which, char **cause)
 {
-	sqlite3_stmt	*st;
-	size_t		 i;
+	sqlite3_stmt	*st = ri->stmts[which];
 
-	for (i = 0; i < ri->nstmts; i++) {
-		if (ri->stmts[i].sql == sql) {
-			sqlite3_reset(ri->stmts[i].stmt);
-			sqlite3_clear_bindings(ri->stmts[i].stmt);
-			return ri->stmts[i].stmt;
-		}
+	if (st != NULL) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return st;
 	}
-	if (sqlite3_prepare_v3(ri->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-	    &st, NULL) != SQLITE_OK) {
-		sqlfail(ri, cause);
+	if (sqlite3_prepare_v3(ri->db, stmt_sql[which], -1,
+	    SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		ri_sqlfail(ri, cause);
 		return NULL;
 	}
-	if (ri->nstmts < ARRAY_SIZE(ri->stmts)) {
-		ri->stmts[ri->nstmts].sql = sql;
-		ri->stmts[ri->nstmts].stmt = st;
-		ri->nstmts++;
-	} else
-		abort();	/* more literals than slots: a bug */
+	ri->stmts[which] = st;
 	return st;
 }
 
-static sqlite3_stmt *
-prepare(struct runindex *ri, const char *sql, char **cause)
+sqlite3_stmt *
+ri_prepare(struct runindex *ri, const char *sql, char **cause)
 {
 	sqlite3_stmt	*st;
 
 	if (sqlite3_prepare_v2(ri->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		sqlfail(ri, cause);
+		ri_sqlfail(ri, cause);
 		return NULL;
 	}
 	return st;
@@ -1120,32 +312,32 @@ static int
 exec(struct runindex *ri, const char *sql, char **cause)
 {
 	if (sqlite3_exec(ri->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return sqlfail(ri, cause);
+		return ri_sqlfail(ri, cause);
 	return 0;
 }
 
 /* Run a write statement to completion. */
-static int
-step_done(struct runindex *ri, sqlite3_stmt *st, char **cause)
+int
+ri_step_done(struct runindex *ri, sqlite3_stmt *st, char **cause)
 {
 	int	rc = sqlite3_step(st);
 
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return sqlfail(ri, cause);
+		return ri_sqlfail(ri, cause);
 	}
 	sqlite3_reset(st);
 	return 0;
 }
 
-static int
-begin(struct runindex *ri, char **cause)
+int
+ri_begin(struct runindex *ri, char **cause)
 {
 	return exec(ri, "BEGIN IMMEDIATE", cause);
 }
 
-static int
-commit(struct runindex *ri, char **cause)
+int
+ri_commit(struct runindex *ri, char **cause)
 {
 	if (exec(ri, "COMMIT", cause) == -1) {
 		sqlite3_exec(ri->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1154,15 +346,15 @@ commit(struct runindex *ri, char **cause)
 	return 0;
 }
 
-static void
-rollback(struct runindex *ri)
+void
+ri_rollback(struct runindex *ri)
 {
 	if (!sqlite3_get_autocommit(ri->db))
 		sqlite3_exec(ri->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-static void
-bind_text(sqlite3_stmt *st, int i, const char *s)
+void
+ri_bind_text(sqlite3_stmt *st, int i, const char *s)
 {
 	if (s == NULL)
 		sqlite3_bind_null(st, i);
@@ -1170,8 +362,8 @@ bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
 }
 
-static char *
-col_dup(sqlite3_stmt *st, int i)
+char *
+ri_col_dup(sqlite3_stmt *st, int i)
 {
 	const unsigned char	*t = sqlite3_column_text(st, i);
 
@@ -1180,17 +372,16 @@ col_dup(sqlite3_stmt *st, int i)
 
 /* Opening, creating, rebuilding. */
 
-static void	sql_ops(sqlite3_context *, int, sqlite3_value **);
-static void	sql_expr(sqlite3_context *, int, sqlite3_value **);
 
 static void
 db_close(struct runindex *ri)
 {
 	size_t	i;
 
-	for (i = 0; i < ri->nstmts; i++)
-		sqlite3_finalize(ri->stmts[i].stmt);
-	ri->nstmts = 0;
+	for (i = 0; i < S_COUNT; i++) {
+		sqlite3_finalize(ri->stmts[i]);
+		ri->stmts[i] = NULL;
+	}
 	if (ri->db != NULL)
 		sqlite3_close_v2(ri->db);
 	ri->db = NULL;
@@ -1218,14 +409,14 @@ schema_version(struct runindex *ri, int *version, char **cause)
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = prepare(ri, "PRAGMA user_version", cause)) == NULL)
+	if ((st = ri_prepare(ri, "PRAGMA user_version", cause)) == NULL)
 		return -1;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		*version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return sqlfail(ri, cause);
+		return ri_sqlfail(ri, cause);
 	return 0;
 }
 
@@ -1242,7 +433,7 @@ db_open(struct runindex *ri, bool memory, char **cause)
 	    flags, NULL) != SQLITE_OK) {
 		if (ri->db == NULL)
 			return set_cause(cause, "run index: out of memory");
-		return sqlfail(ri, cause);
+		return ri_sqlfail(ri, cause);
 	}
 	if (!ri->memory && sqlite3_db_readonly(ri->db, "main") == 1) {
 		ri->sqlerr = SQLITE_READONLY;
@@ -1251,11 +442,11 @@ db_open(struct runindex *ri, bool memory, char **cause)
 	sqlite3_busy_timeout(ri->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes(ri->db, 0);
 	if (sqlite3_create_function_v2(ri->db, "guild_ops", 5,
-	    SQLITE_UTF8|SQLITE_DETERMINISTIC, ri, sql_ops, NULL, NULL,
+	    SQLITE_UTF8|SQLITE_DETERMINISTIC, ri, ri_sql_ops, NULL, NULL,
 	    NULL) != SQLITE_OK ||
 	    sqlite3_create_function_v2(ri->db, "guild_expr", -1,
-	    SQLITE_UTF8, ri, sql_expr, NULL, NULL, NULL) != SQLITE_OK)
-		return sqlfail(ri, cause);
+	    SQLITE_UTF8, ri, ri_sql_expr, NULL, NULL, NULL) != SQLITE_OK)
+		return ri_sqlfail(ri, cause);
 	if (schema_version(ri, &version, cause) == -1)
 		return -1;
 	if (version != 0 && version != SCHEMA_VERSION) {
@@ -1278,7 +469,7 @@ db_open(struct runindex *ri, bool memory, char **cause)
 	if (version == SCHEMA_VERSION)
 		return 0;
 	/* New: create it, unless another process just did. */
-	if (begin(ri, cause) == -1)
+	if (ri_begin(ri, cause) == -1)
 		return -1;
 	if (schema_version(ri, &version, cause) == -1)
 		goto fail;
@@ -1293,9 +484,9 @@ db_open(struct runindex *ri, bool memory, char **cause)
 		    version);
 		goto fail;
 	}
-	return commit(ri, cause);
+	return ri_commit(ri, cause);
 fail:
-	rollback(ri);
+	ri_rollback(ri);
 	return -1;
 }
 
@@ -1353,7 +544,7 @@ runindex_open(const struct guild_home *home, char **cause)
 	const char	*env;
 
 	if ((env = getenv("GUILD_INDEX_RACY_MS")) != NULL && *env != '\0')
-		racy_ns = strtoll(env, NULL, 10) * 1000 * 1000;
+		run_stamp_set_racy_ns(strtoll(env, NULL, 10) * 1000 * 1000);
 	ri->runs = path_absolute(home->runs);
 	ri->trash = path_absolute(home->trash);
 	ri->pre_deleted = -1;
@@ -1372,14 +563,13 @@ runindex_open(const struct guild_home *home, char **cause)
 	return NULL;
 }
 
-static void	preload_clear(struct runindex *);
 
 void
 runindex_close(struct runindex *ri)
 {
 	if (ri == NULL)
 		return;
-	preload_clear(ri);
+	ri_preload_clear(ri);
 	db_close(ri);
 	free(ri->path);
 	free(ri->runs);
@@ -1389,28 +579,6 @@ runindex_close(struct runindex *ri)
 
 /* Writing records. */
 
-static const char sql_upsert[] =
-	"INSERT INTO runs (id, deleted, ts, status, check_, stamp, editable,"
-	" op_desc, model, op, pkg_type, pkg_name, opref, label, marked, tags,"
-	" comments, digest, initialized, started, stopped, exit_status, pid,"
-	" attr_names, problem, fstamps, flags_loaded)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, 0)"
-	" ON CONFLICT (deleted, id) DO UPDATE SET ts = excluded.ts,"
-	" status = excluded.status, check_ = excluded.check_,"
-	" stamp = excluded.stamp, editable = excluded.editable,"
-	" op_desc = excluded.op_desc, model = excluded.model, op = excluded.op,"
-	" pkg_type = excluded.pkg_type, pkg_name = excluded.pkg_name,"
-	" opref = excluded.opref, label = excluded.label,"
-	" marked = excluded.marked, tags = excluded.tags,"
-	" comments = excluded.comments, digest = excluded.digest,"
-	" initialized = excluded.initialized, started = excluded.started,"
-	" stopped = excluded.stopped, exit_status = excluded.exit_status,"
-	" pid = excluded.pid, attr_names = excluded.attr_names,"
-	" problem = excluded.problem, fstamps = excluded.fstamps,"
-	" flags_loaded = 0"
-	" RETURNING rid";
-static const char sql_flags_del[] = "DELETE FROM flags WHERE rid = ?1";
 
 static char *
 opref_type(const char *opref)
@@ -1423,37 +591,37 @@ opref_type(const char *opref)
 }
 
 static int
-write_rec(struct runindex *ri, struct rec *r, char **cause)
+write_rec(struct runindex *ri, struct run_rec *r, char **cause)
 {
 	sqlite3_stmt	*st;
 	char		*type;
 	int		 rc;
 
-	if ((st = stmt(ri, sql_upsert, cause)) == NULL)
+	if ((st = ri_stmt(ri, S_UPSERT, cause)) == NULL)
 		return -1;
 	type = opref_type(r->row.opref);
-	bind_text(st, 1, r->row.id);
+	ri_bind_text(st, 1, r->row.id);
 	sqlite3_bind_int(st, 2, r->row.deleted);
 	sqlite3_bind_int64(st, 3, r->ts);
 	sqlite3_bind_int(st, 4, (int)r->row.status);
 	sqlite3_bind_int(st, 5, r->check);
 	sqlite3_bind_int64(st, 6, (int64_t)r->stamp);
 	sqlite3_bind_int(st, 7, (int)r->editable);
-	bind_text(st, 8, r->row.op_desc);
-	bind_text(st, 9, r->row.model);
-	bind_text(st, 10, r->row.op);
-	bind_text(st, 11, type);
-	bind_text(st, 12, r->row.pkg_name);
-	bind_text(st, 13, r->row.opref);
+	ri_bind_text(st, 8, r->row.op_desc);
+	ri_bind_text(st, 9, r->row.model);
+	ri_bind_text(st, 10, r->row.op);
+	ri_bind_text(st, 11, type);
+	ri_bind_text(st, 12, r->row.pkg_name);
+	ri_bind_text(st, 13, r->row.opref);
 	/* Attrs that are missing are NULL, so -F can tell "undefined". */
-	bind_text(st, 14, r->editable & 1U ? r->row.label : NULL);
+	ri_bind_text(st, 14, r->editable & 1U ? r->row.label : NULL);
 	if (r->editable & 4U)
 		sqlite3_bind_int(st, 15, r->row.marked);
 	else
 		sqlite3_bind_null(st, 15);
-	bind_text(st, 16, r->editable & 2U ? r->tags_col : NULL);
-	bind_text(st, 17, r->comments);
-	bind_text(st, 18, r->row.sourcecode_digest);
+	ri_bind_text(st, 16, r->editable & 2U ? r->tags_col : NULL);
+	ri_bind_text(st, 17, r->comments);
+	ri_bind_text(st, 18, r->row.sourcecode_digest);
 	if (r->row.initialized != 0)
 		sqlite3_bind_int64(st, 19, r->row.initialized);
 	else
@@ -1465,27 +633,22 @@ write_rec(struct runindex *ri, struct rec *r, char **cause)
 	else
 		sqlite3_bind_null(st, 22);
 	sqlite3_bind_int64(st, 23, r->row.pid);
-	bind_text(st, 24, r->attr_names);
-	bind_text(st, 25, r->row.problem);
-	sqlite3_bind_blob(st, 26, r->fst, sizeof r->fst, SQLITE_STATIC);
+	ri_bind_text(st, 24, r->attr_names);
+	ri_bind_text(st, 25, r->row.problem);
 	free(type);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		r->row.rowid = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
-		return sqlfail(ri, cause);
-	if ((st = stmt(ri, sql_flags_del, cause)) == NULL)
+		return ri_sqlfail(ri, cause);
+	if ((st = ri_stmt(ri, S_FLAGS_DEL, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, r->row.rowid);
 	ri->gen++;
-	return step_done(ri, st, cause);
+	return ri_step_done(ri, st, cause);
 }
 
-static const char sql_del_id[] =
-	"DELETE FROM runs WHERE deleted = ?1 AND id = ?2";
-static const char sql_attrname[] =
-	"INSERT OR IGNORE INTO attrnames (name) VALUES (?1)";
 
 /*
  * Every attr name any run ever had (a superset: never removed), so that
@@ -1493,7 +656,7 @@ static const char sql_attrname[] =
  * skips looking for one.
  */
 static int
-write_attrnames(struct runindex *ri, struct rec *const *v, size_t n,
+write_attrnames(struct runindex *ri, struct run_rec *const *v, size_t n,
     char **cause)
 {
 	struct strvec	 names = STRVEC_INIT;
@@ -1505,7 +668,7 @@ write_attrnames(struct runindex *ri, struct rec *const *v, size_t n,
 		struct strvec	one = STRVEC_INIT;
 		size_t		j;
 
-		split_col(&one, v[i]->attr_names);
+		ri_split_col(&one, v[i]->attr_names);
 		for (j = 0; j < one.n; j++) {
 			if (strvec_find(&names, one.v[j]) == -1)
 				strvec_push(&names, one.v[j]);
@@ -1513,11 +676,11 @@ write_attrnames(struct runindex *ri, struct rec *const *v, size_t n,
 		strvec_clear(&one);
 	}
 	for (i = 0; i < names.n && rc == 0; i++) {
-		if ((st = stmt(ri, sql_attrname, cause)) == NULL)
+		if ((st = ri_stmt(ri, S_ATTRNAME, cause)) == NULL)
 			rc = -1;
 		else {
-			bind_text(st, 1, names.v[i]);
-			rc = step_done(ri, st, cause);
+			ri_bind_text(st, 1, names.v[i]);
+			rc = ri_step_done(ri, st, cause);
 		}
 	}
 	strvec_clear(&names);
@@ -1525,15 +688,15 @@ write_attrnames(struct runindex *ri, struct rec *const *v, size_t n,
 }
 
 /* Apply records (upserts) and removals (ids) in short transactions. */
-static int
-write_batch(struct runindex *ri, bool deleted, struct recs *rs,
+int
+ri_write_batch(struct runindex *ri, bool deleted, struct run_recs *rs,
     const struct strvec *gone, char **cause)
 {
 	sqlite3_stmt	*st;
 	size_t		 i = 0, j = 0, k;
 
 	while (i < rs->n || (gone != NULL && j < gone->n)) {
-		if (begin(ri, cause) == -1)
+		if (ri_begin(ri, cause) == -1)
 			return -1;
 		for (k = 0; k < WRITE_BATCH && i < rs->n; k++, i++) {
 			if (write_rec(ri, rs->v[i], cause) == -1)
@@ -1544,481 +707,26 @@ write_batch(struct runindex *ri, bool deleted, struct recs *rs,
 			goto fail;
 		for (; k < WRITE_BATCH && gone != NULL && j < gone->n; k++,
 		    j++) {
-			if ((st = stmt(ri, sql_del_id, cause)) == NULL)
+			if ((st = ri_stmt(ri, S_DEL_ID, cause)) == NULL)
 				goto fail;
 			sqlite3_bind_int(st, 1, deleted);
-			bind_text(st, 2, gone->v[j]);
-			if (step_done(ri, st, cause) == -1)
+			ri_bind_text(st, 2, gone->v[j]);
+			if (ri_step_done(ri, st, cause) == -1)
 				goto fail;
 		}
-		if (commit(ri, cause) == -1)
+		if (ri_commit(ri, cause) == -1)
 			return -1;
 	}
 	return 0;
 fail:
-	rollback(ri);
+	ri_rollback(ri);
 	return -1;
-}
-
-/* Keeping up with the directories. */
-
-static const char *
-base_dir(const struct runindex *ri, bool deleted)
-{
-	return deleted ? ri->trash : ri->runs;
-}
-
-/* The base directory, open; -1 with errno ENOENT when it is missing. */
-static int
-open_base(const struct runindex *ri, bool deleted)
-{
-	return open(base_dir(ri, deleted), O_RDONLY|O_DIRECTORY|O_CLOEXEC);
-}
-
-static const char sql_dir_get[] = "SELECT stamp FROM dirs WHERE deleted = ?1";
-static const char sql_dir_set[] =
-	"INSERT OR REPLACE INTO dirs (deleted, stamp) VALUES (?1, ?2)";
-static const char sql_ids[] =
-	"SELECT id FROM runs WHERE deleted = ?1 ORDER BY id";
-static const char sql_pending_all[] =
-	"SELECT name FROM pending WHERE deleted = ?1";
-static const char sql_pending_add[] =
-	"INSERT OR IGNORE INTO pending (deleted, name) VALUES (?1, ?2)";
-static const char sql_pending_del[] =
-	"DELETE FROM pending WHERE deleted = ?1 AND name = ?2";
-
-static int
-ids_query(struct runindex *ri, const char *sql, bool deleted,
-    struct strvec *out, char **cause)
-{
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	if ((st = stmt(ri, sql, cause)) == NULL)
-		return -1;
-	sqlite3_bind_int(st, 1, deleted);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		strvec_push(out, (const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return sqlfail(ri, cause);
-	return 0;
-}
-
-static int
-pending_write(struct runindex *ri, bool deleted, const struct strvec *add,
-    const struct strvec *del, char **cause)
-{
-	sqlite3_stmt	*st;
-	size_t		 i;
-
-	if (add->n == 0 && del->n == 0)
-		return 0;
-	if (begin(ri, cause) == -1)
-		return -1;
-	for (i = 0; i < add->n + del->n; i++) {
-		if ((st = stmt(ri, i < add->n ? sql_pending_add :
-		    sql_pending_del, cause)) == NULL)
-			goto fail;
-		sqlite3_bind_int(st, 1, deleted);
-		bind_text(st, 2, i < add->n ? add->v[i] :
-		    del->v[i - add->n]);
-		if (step_done(ri, st, cause) == -1)
-			goto fail;
-	}
-	return commit(ri, cause);
-fail:
-	rollback(ri);
-	return -1;
-}
-
-/* Directory names that may be runs, sorted. */
-static int
-list_dir(int dfd, struct strvec *names)
-{
-	DIR		*d;
-	struct dirent	*de;
-	int		 fd;
-
-	if ((fd = dup(dfd)) == -1)
-		return -1;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return -1;
-	}
-	rewinddir(d);
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (de->d_type != DT_DIR && de->d_type != DT_LNK &&
-		    de->d_type != DT_UNKNOWN)
-			continue;
-		strvec_push(names, de->d_name);
-	}
-	closedir(d);
-	if (names->n > 0)
-		qsort(names->v, names->n, sizeof *names->v, cmp_strp);
-	return 0;
-}
-
-/*
- * Runs added or removed: diff the directory with the index when its
- * stamp changed. Directories that are not runs yet go to "pending".
- */
-static int
-sync_dir(struct runindex *ri, bool deleted, int dfd, int64_t now,
-    char **cause)
-{
-	struct strvec	 names = STRVEC_INIT, ids = STRVEC_INIT;
-	struct strvec	 gone = STRVEC_INIT, wait = STRVEC_INIT;
-	struct strvec	 old = STRVEC_INIT, nowait = STRVEC_INIT;
-	struct recs	 rs = { NULL, 0, 0 };
-	struct stamper	 s = { 0xcbf29ce484222325ULL, 0 };
-	struct stat	 st;
-	sqlite3_stmt	*q;
-	uint64_t	 cur, stored = 0;
-	size_t		 i = 0, j = 0;
-	int		 c, rc = -1;
-
-	if (dfd == -1)
-		stamp_missing(&s);
-	else if (fstat(dfd, &st) == 0)
-		stamp_stat(&s, &st);
-	cur = stamp_final(&s, now);
-	if ((q = stmt(ri, sql_dir_get, cause)) == NULL)
-		return -1;
-	sqlite3_bind_int(q, 1, deleted);
-	if ((c = sqlite3_step(q)) == SQLITE_ROW)
-		stored = (uint64_t)sqlite3_column_int64(q, 0);
-	sqlite3_reset(q);
-	if (c != SQLITE_ROW && c != SQLITE_DONE)
-		return sqlfail(ri, cause);
-	if (cur != 0 && stored == cur)
-		return 0;
-
-	if (dfd != -1 && list_dir(dfd, &names) == -1) {
-		set_cause(cause, "%s: %s", base_dir(ri, deleted),
-		    strerror(errno));
-		goto out;
-	}
-	if (ids_query(ri, sql_ids, deleted, &ids, cause) == -1)
-		goto out;
-	while (i < names.n || j < ids.n) {
-		c = i == names.n ? 1 : j == ids.n ? -1 :
-		    strcmp(names.v[i], ids.v[j]);
-		if (c < 0) {
-			struct rec	*r;
-
-			r = read_run(base_dir(ri, deleted), dfd, names.v[i],
-			    deleted, now);
-			if (r != NULL) {
-				XGROW(rs.v, rs.alloc, rs.n + 1);
-				rs.v[rs.n++] = r;
-			} else
-				strvec_push(&wait, names.v[i]);
-			i++;
-		} else if (c > 0)
-			strvec_push(&gone, ids.v[j++]);
-		else {
-			i++;
-			j++;
-		}
-		if (rs.n >= WRITE_BATCH) {
-			if (write_batch(ri, deleted, &rs, NULL, cause) == -1)
-				goto out;
-			recs_clear(&rs);
-		}
-	}
-	if (write_batch(ri, deleted, &rs, &gone, cause) == -1)
-		goto out;
-	/* Pending names that are no longer there. */
-	if (ids_query(ri, sql_pending_all, deleted, &old, cause) == -1)
-		goto out;
-	for (i = 0; i < old.n; i++) {
-		if (bsearch(&old.v[i], names.v, names.n, sizeof *names.v,
-		    cmp_strp) == NULL)
-			strvec_push(&nowait, old.v[i]);
-	}
-	if (pending_write(ri, deleted, &wait, &nowait, cause) == -1)
-		goto out;
-	if ((q = stmt(ri, sql_dir_set, cause)) == NULL)
-		goto out;
-	sqlite3_bind_int(q, 1, deleted);
-	sqlite3_bind_int64(q, 2, (int64_t)cur);
-	rc = step_done(ri, q, cause);
-out:
-	recs_clear(&rs);
-	strvec_clear(&names);
-	strvec_clear(&ids);
-	strvec_clear(&gone);
-	strvec_clear(&wait);
-	strvec_clear(&old);
-	strvec_clear(&nowait);
-	return rc;
-}
-
-/* Directories that were not runs yet: are they now? */
-static int
-sync_pending(struct runindex *ri, bool deleted, int dfd, int64_t now,
-    char **cause)
-{
-	struct strvec	 names = STRVEC_INIT, none = STRVEC_INIT;
-	struct strvec	 done = STRVEC_INIT;
-	struct recs	 rs = { NULL, 0, 0 };
-	struct stat	 st;
-	struct rec	*r;
-	size_t		 i;
-	int		 rc = -1;
-
-	if (ids_query(ri, sql_pending_all, deleted, &names, cause) == -1)
-		return -1;
-	for (i = 0; i < names.n; i++) {
-		if (dfd == -1 || fstatat(dfd, names.v[i], &st, 0) == -1) {
-			strvec_push(&done, names.v[i]);
-			continue;
-		}
-		r = read_run(base_dir(ri, deleted), dfd, names.v[i], deleted,
-		    now);
-		if (r == NULL)
-			continue;
-		XGROW(rs.v, rs.alloc, rs.n + 1);
-		rs.v[rs.n++] = r;
-		strvec_push(&done, names.v[i]);
-	}
-	if (write_batch(ri, deleted, &rs, NULL, cause) == 0 &&
-	    pending_write(ri, deleted, &none, &done, cause) == 0)
-		rc = 0;
-	recs_clear(&rs);
-	strvec_clear(&names);
-	strvec_clear(&done);
-	return rc;
-}
-
-/*
- * test(run) of the run id: whether its LOCK's process is alive
- * (run_lock_alive), or a pending run's creator (run_pending_live, as a
- * pending row goes stale when its creator dies and the files stay).
- */
-static bool
-run_test(const struct runindex *ri, bool deleted, const char *id,
-    bool (*test)(const struct run *))
-{
-	struct run	run;
-	bool		yes;
-
-	run.id = (char *)id;
-	run.path = path_join(base_dir(ri, deleted), id);
-	run.guild = path_join(run.path, ".guild");
-	yes = test(&run);
-	free(run.path);
-	free(run.guild);
-	return yes;
-}
-
-static const char sql_check[] =
-	"SELECT id, status, stamp, editable, exit_status IS NOT NULL FROM runs"
-	" WHERE deleted = ?1 AND check_ != 0";
-
-/*
- * Whether a row whose stamp still matches is current: a running run's
- * process must be alive, and an error without exit status must still
- * have no live process (a LOCK rewritten in place does not show in the
- * stamps).
- */
-static bool
-still_current(const struct runindex *ri, bool deleted, const char *id,
-    enum run_status status, bool has_exit_status)
-{
-	if (status == RUN_STATUS_RUNNING)
-		return run_test(ri, deleted, id, run_lock_alive);
-	if (status == RUN_STATUS_PENDING)
-		return run_test(ri, deleted, id, run_pending_live);
-	if (status == RUN_STATUS_ERROR && !has_exit_status)
-		return !run_test(ri, deleted, id, run_lock_alive);
-	return true;
-}
-
-/*
- * Rows that change without telling: running (liveness), pending, staged,
- * errors without exit status, and rows read too recently to trust.
- */
-static int
-sync_check(struct runindex *ri, bool deleted, int dfd, int64_t now,
-    char **cause)
-{
-	struct recs	 rs = { NULL, 0, 0 };
-	struct strvec	 gone = STRVEC_INIT;
-	sqlite3_stmt	*st;
-	struct rec	*r;
-	int		 rc;
-	const char	*id;
-	uint64_t	 stamp;
-
-	if ((st = stmt(ri, sql_check, cause)) == NULL)
-		return -1;
-	sqlite3_bind_int(st, 1, deleted);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		id = (const char *)sqlite3_column_text(st, 0);
-		stamp = (uint64_t)sqlite3_column_int64(st, 2);
-		if (stamp != 0 && dfd != -1 &&
-		    row_stamp(dfd, id, (unsigned)sqlite3_column_int(st, 3),
-		    now) == stamp &&
-		    still_current(ri, deleted, id,
-		    (enum run_status)sqlite3_column_int(st, 1),
-		    sqlite3_column_int(st, 4) != 0))
-			continue;
-		r = dfd == -1 ? NULL : read_run(base_dir(ri, deleted), dfd,
-		    id, deleted, now);
-		if (r == NULL)
-			strvec_push(&gone, id);
-		else {
-			XGROW(rs.v, rs.alloc, rs.n + 1);
-			rs.v[rs.n++] = r;
-		}
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		rc = sqlfail(ri, cause);
-	else
-		rc = write_batch(ri, deleted, &rs, &gone, cause);
-	recs_clear(&rs);
-	strvec_clear(&gone);
-	return rc;
-}
-
-static const char sql_all_rows[] =
-	"SELECT id, stamp, editable, fstamps FROM runs"
-	" WHERE deleted = ?1 AND check_ = 0";
-
-/*
- * Verify every row against its directory (the rows sync_check() does
- * not already look at), re-reading those that changed, so that a filter
- * over the index sees what the directories hold now, however recently
- * or long ago they changed: all of the row's files (watch WATCH_FULL),
- * or those the filter's columns come from. The stats run on a few
- * threads.
- */
-static int
-sync_all(struct runindex *ri, bool deleted, int dfd, unsigned watch,
-    int64_t now, char **cause)
-{
-	struct recs	 rs = { NULL, 0, 0 };
-	struct strvec	 ids = STRVEC_INIT, gone = STRVEC_INIT;
-	sqlite3_stmt	*st;
-	uint64_t	*stored = NULL, *cur, *fst = NULL;
-	unsigned	*editable = NULL;
-	size_t		 alloc = 0, ealloc = 0, falloc = 0, i;
-	struct rec	*r;
-	int		 rc;
-	bool		 same;
-
-	if (dfd == -1)
-		return 0;	/* sync_dir() has dropped every row */
-	if ((st = stmt(ri, sql_all_rows, cause)) == NULL)
-		return -1;
-	sqlite3_bind_int(st, 1, deleted);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		XGROW(stored, alloc, ids.n + 1);
-		XGROW(editable, ealloc, ids.n + 1);
-		stored[ids.n] = (uint64_t)sqlite3_column_int64(st, 1);
-		editable[ids.n] = (unsigned)sqlite3_column_int(st, 2);
-		if (~watch & WATCH_FULL) {
-			/* A row without them (fstamps NULL) is re-read. */
-			XGROW(fst, falloc, (ids.n + 1) * FST_N);
-			if (sqlite3_column_bytes(st, 3) == sizeof *fst * FST_N)
-				memcpy(fst + ids.n * FST_N,
-				    sqlite3_column_blob(st, 3),
-				    sizeof *fst * FST_N);
-			else
-				stored[ids.n] = 0;
-		}
-		strvec_push(&ids, (const char *)sqlite3_column_text(st, 0));
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		free(stored);
-		free(editable);
-		free(fst);
-		strvec_clear(&ids);
-		return sqlfail(ri, cause);
-	}
-	cur = xcalloc(ids.n + 1, sizeof *cur);
-	row_stamps(dfd, (const char *const *)ids.v, editable, watch,
-	    watch & WATCH_FULL ? NULL : fst, ids.n, now, cur);
-	for (i = 0; i < ids.n; i++) {
-		same = watch & WATCH_FULL ? cur[i] == stored[i] : cur[i] != 0;
-		if (stored[i] != 0 && same)
-			continue;
-		r = read_run(base_dir(ri, deleted), dfd, ids.v[i], deleted,
-		    now);
-		if (r == NULL)
-			strvec_push(&gone, ids.v[i]);
-		else {
-			XGROW(rs.v, rs.alloc, rs.n + 1);
-			rs.v[rs.n++] = r;
-		}
-	}
-	rc = write_batch(ri, deleted, &rs, &gone, cause);
-	recs_clear(&rs);
-	strvec_clear(&gone);
-	strvec_clear(&ids);
-	free(stored);
-	free(editable);
-	free(fst);
-	free(cur);
-	return rc;
-}
-
-/* Whether verifying a covers everything verifying b would. */
-static bool
-watch_covers(unsigned a, unsigned b)
-{
-	return (a & WATCH_FULL) || (~b & WATCH_FULL && (a & b) == b);
-}
-
-/*
- * Bring the index up to date for a query: runs added and removed, rows
- * that must always be looked at, and every row's files of watch
- * (WATCH_*; 0: none).
- */
-static int
-index_sync(struct runindex *ri, bool deleted, unsigned watch, char **cause)
-{
-	int64_t	now = real_ns();
-	int	dfd, rc;
-
-	ri->verified[deleted] = 0;
-	if ((dfd = open_base(ri, deleted)) == -1 && errno != ENOENT &&
-	    errno != ENOTDIR)
-		return set_cause(cause, "%s: %s", base_dir(ri, deleted),
-		    strerror(errno));
-	rc = sync_dir(ri, deleted, dfd, now, cause);
-	if (rc == 0)
-		rc = sync_pending(ri, deleted, dfd, now, cause);
-	if (rc == 0)
-		rc = sync_check(ri, deleted, dfd, now, cause);
-	if (rc == 0 && watch != 0) {
-		uint64_t	ms = mono_ms();
-
-		if (ri->verified_ms[deleted] == 0 ||
-		    ms - ri->verified_ms[deleted] >= VERIFY_REUSE_MS ||
-		    !watch_covers(ri->verified_watch[deleted], watch)) {
-			rc = sync_all(ri, deleted, dfd, watch, now, cause);
-			ri->verified_ms[deleted] = rc == 0 ? mono_ms() : 0;
-			ri->verified_watch[deleted] = watch;
-		}
-		if (rc == 0)
-			ri->verified[deleted] = ri->verified_watch[deleted];
-	}
-	if (dfd != -1)
-		close(dfd);
-	return rc;
 }
 
 /* Rows. */
 
-static void
-split_col(struct strvec *out, const char *col)
+void
+ri_split_col(struct strvec *out, const char *col)
 {
 	const char	*p = col, *q;
 
@@ -2039,22 +747,22 @@ row_from_stmt(const struct runindex *ri, sqlite3_stmt *st, struct meta *m)
 	struct run_row	*row = xcalloc(1, sizeof *row);
 
 	row->rowid = sqlite3_column_int64(st, C_RID);
-	row->id = col_dup(st, C_ID);
+	row->id = ri_col_dup(st, C_ID);
 	row->deleted = sqlite3_column_int(st, C_DELETED) != 0;
-	row->dir = path_join(base_dir(ri, row->deleted), row->id);
+	row->dir = path_join(ri_base_dir(ri, row->deleted), row->id);
 	row->status = (enum run_status)sqlite3_column_int(st, C_STATUS);
-	row->op_desc = col_dup(st, C_OP_DESC);
-	row->model = col_dup(st, C_MODEL);
-	row->op = col_dup(st, C_OP);
-	row->pkg_name = col_dup(st, C_PKG_NAME);
-	row->opref = col_dup(st, C_OPREF);
-	row->label = col_dup(st, C_LABEL);
+	row->op_desc = ri_col_dup(st, C_OP_DESC);
+	row->model = ri_col_dup(st, C_MODEL);
+	row->op = ri_col_dup(st, C_OP);
+	row->pkg_name = ri_col_dup(st, C_PKG_NAME);
+	row->opref = ri_col_dup(st, C_OPREF);
+	row->label = ri_col_dup(st, C_LABEL);
 	row->marked = sqlite3_column_int(st, C_MARKED) != 0;
-	split_col(&row->tags,
+	ri_split_col(&row->tags,
 	    (const char *)sqlite3_column_text(st, C_TAGS) != NULL ?
 	    (const char *)sqlite3_column_text(st, C_TAGS) : "");
 	if (sqlite3_column_type(st, C_DIGEST) != SQLITE_NULL)
-		row->sourcecode_digest = col_dup(st, C_DIGEST);
+		row->sourcecode_digest = ri_col_dup(st, C_DIGEST);
 	row->initialized = sqlite3_column_int64(st, C_INITIALIZED);
 	row->started = sqlite3_column_int64(st, C_STARTED);
 	row->stopped = sqlite3_column_int64(st, C_STOPPED);
@@ -2064,7 +772,7 @@ row_from_stmt(const struct runindex *ri, sqlite3_stmt *st, struct meta *m)
 	}
 	row->pid = (pid_t)sqlite3_column_int64(st, C_PID);
 	if (sqlite3_column_type(st, C_PROBLEM) != SQLITE_NULL)
-		row->problem = col_dup(st, C_PROBLEM);
+		row->problem = ri_col_dup(st, C_PROBLEM);
 	row->index = -1;
 	if (m != NULL) {
 		m->stamp = (uint64_t)sqlite3_column_int64(st, C_STAMP);
@@ -2088,7 +796,7 @@ str_differs(const char *a, const char *b)
 
 /* Whether a fresh record differs from a row in what filters look at. */
 static bool
-row_differs(const struct run_row *row, const struct rec *r)
+row_differs(const struct run_row *row, const struct run_rec *r)
 {
 	size_t	i;
 
@@ -2113,7 +821,7 @@ row_differs(const struct run_row *row, const struct rec *r)
 
 /* Replace a row's core fields with a fresh record's (keeping extras). */
 static void
-row_take(struct run_row *row, struct rec *r)
+row_take(struct run_row *row, struct run_rec *r)
 {
 	long	index = row->index;
 
@@ -2181,19 +889,19 @@ bind_value(sqlite3_stmt *st, int typecol, int valcol, const struct value *v)
 		sqlite3_bind_double(st, valcol, v->u.f);
 		break;
 	case VALUE_STRING:
-		bind_text(st, valcol, v->u.s);
+		ri_bind_text(st, valcol, v->u.s);
 		break;
 	case VALUE_LIST:
 	case VALUE_MAP:
 		value_encode_flow(&sb, v);
-		bind_text(st, valcol, sb.buf);
+		ri_bind_text(st, valcol, sb.buf);
 		strbuf_release(&sb);
 		break;
 	}
 }
 
-static struct value *
-value_from_sql(int type, sqlite3_value *val)
+struct value *
+ri_value_from_sql(int type, sqlite3_value *val)
 {
 	const char	*t;
 	struct value	*v;
@@ -2223,11 +931,6 @@ value_from_sql(int type, sqlite3_value *val)
 	}
 }
 
-static const char sql_flag_ins[] =
-	"INSERT OR REPLACE INTO flags (rid, name, type, val)"
-	" VALUES (?1, ?2, ?3, ?4)";
-static const char sql_flags_loaded[] =
-	"UPDATE runs SET flags_loaded = 1 WHERE rid = ?1";
 
 struct flagload {
 	int64_t		 rid;
@@ -2242,8 +945,9 @@ read_flags_attr(const char *dir)
 	struct value	*v = NULL;
 	char		*path = path_join(dir, ".guild/attrs/flags");
 
-	/* Unreadable flags are none; read_run() tells why. */
-	if (read_small(AT_FDCWD, path, &sb, &st, NULL) == 0)
+	/* Unreadable flags are none; run_read() tells why. */
+	if (file_read_regular(AT_FDCWD, path, FILE_NOFOLLOW, FILE_ATTR_MAX, &sb,
+	    &st, NULL) == 0)
 		v = yaml_parse_value(sb.buf, sb.len, NULL);
 	if (v != NULL && v->type != VALUE_MAP) {
 		value_free(v);
@@ -2262,34 +966,34 @@ write_flags(struct runindex *ri, struct flagload *fl, size_t n, char **cause)
 
 	if (n == 0)
 		return 0;
-	if (begin(ri, cause) == -1)
+	if (ri_begin(ri, cause) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if ((st = stmt(ri, sql_flags_del, cause)) == NULL)
+		if ((st = ri_stmt(ri, S_FLAGS_DEL, cause)) == NULL)
 			goto fail;
 		sqlite3_bind_int64(st, 1, fl[i].rid);
-		if (step_done(ri, st, cause) == -1)
+		if (ri_step_done(ri, st, cause) == -1)
 			goto fail;
 		for (k = 0; fl[i].flags != NULL && k < fl[i].flags->u.map.n;
 		    k++) {
-			if ((st = stmt(ri, sql_flag_ins, cause)) == NULL)
+			if ((st = ri_stmt(ri, S_FLAG_INS, cause)) == NULL)
 				goto fail;
 			sqlite3_bind_int64(st, 1, fl[i].rid);
-			bind_text(st, 2, fl[i].flags->u.map.k[k]);
+			ri_bind_text(st, 2, fl[i].flags->u.map.k[k]);
 			bind_value(st, 3, 4, fl[i].flags->u.map.v[k]);
-			if (step_done(ri, st, cause) == -1)
+			if (ri_step_done(ri, st, cause) == -1)
 				goto fail;
 		}
-		if ((st = stmt(ri, sql_flags_loaded, cause)) == NULL)
+		if ((st = ri_stmt(ri, S_FLAGS_LOADED, cause)) == NULL)
 			goto fail;
 		sqlite3_bind_int64(st, 1, fl[i].rid);
-		if (step_done(ri, st, cause) == -1)
+		if (ri_step_done(ri, st, cause) == -1)
 			goto fail;
 	}
 	ri->gen++;
-	return commit(ri, cause);
+	return ri_commit(ri, cause);
 fail:
-	rollback(ri);
+	ri_rollback(ri);
 	return -1;
 }
 
@@ -2302,12 +1006,10 @@ flagloads_clear(struct flagload *fl, size_t n)
 		value_free(fl[i].flags);
 }
 
-static const char sql_unloaded_flags[] =
-	"SELECT rid, id FROM runs WHERE deleted = ?1 AND flags_loaded = 0";
 
 /* Load the flags of every run that has none loaded yet. */
-static int
-ensure_all_flags(struct runindex *ri, bool deleted, char **cause)
+int
+ri_ensure_all_flags(struct runindex *ri, bool deleted, char **cause)
 {
 	struct flagload	*fl = NULL;
 	struct strvec	 dirs = STRVEC_INIT;
@@ -2315,20 +1017,20 @@ ensure_all_flags(struct runindex *ri, bool deleted, char **cause)
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = stmt(ri, sql_unloaded_flags, cause)) == NULL)
+	if ((st = ri_stmt(ri, S_UNLOADED_FLAGS, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, deleted);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		XGROW(fl, alloc, n + 1);
 		fl[n].rid = sqlite3_column_int64(st, 0);
 		fl[n].flags = NULL;
-		strvec_push_nodup(&dirs, path_join(base_dir(ri, deleted),
+		strvec_push_nodup(&dirs, path_join(ri_base_dir(ri, deleted),
 		    (const char *)sqlite3_column_text(st, 1)));
 		n++;
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		rc = sqlfail(ri, cause);
+		rc = ri_sqlfail(ri, cause);
 	else
 		rc = 0;
 	for (i = 0; i < n && rc == 0; i += WRITE_BATCH) {
@@ -2343,8 +1045,6 @@ ensure_all_flags(struct runindex *ri, bool deleted, char **cause)
 	return rc;
 }
 
-static const char sql_row_flags[] =
-	"SELECT name, type, val FROM flags WHERE rid = ?1 ORDER BY name";
 
 static int
 row_flags(struct runindex *ri, struct run_row *row, bool loaded,
@@ -2367,18 +1067,18 @@ row_flags(struct runindex *ri, struct run_row *row, bool loaded,
 		return rc;
 	}
 	row->flags = value_map();
-	if ((st = stmt(ri, sql_row_flags, cause)) == NULL)
+	if ((st = ri_stmt(ri, S_ROW_FLAGS, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, row->rowid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		value_map_set(row->flags,
 		    (const char *)sqlite3_column_text(st, 0),
-		    value_from_sql(sqlite3_column_int(st, 1),
+		    ri_value_from_sql(sqlite3_column_int(st, 1),
 		    sqlite3_column_value(st, 2)));
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return sqlfail(ri, cause);
+		return ri_sqlfail(ri, cause);
 	return 0;
 }
 
@@ -2387,22 +1087,14 @@ row_flags(struct runindex *ri, struct run_row *row, bool loaded,
 static uint64_t
 scalars_stamp(const char *dir, int64_t now)
 {
-	struct stamper	 s = { 0xcbf29ce484222325ULL, 0 };
+	struct run_stamper	 s = RUN_STAMPER_INIT;
 	char		*path = path_join(dir, ".guild/scalars.tsv");
 
-	stamp_path(&s, AT_FDCWD, path);
+	run_stamper_path(&s, AT_FDCWD, path);
 	free(path);
-	return stamp_final(&s, now);
+	return run_stamper_final(&s, now);
 }
 
-static const char sql_scalars_del[] = "DELETE FROM scalars WHERE rid = ?1";
-static const char sql_scalar_ins[] =
-	"INSERT OR REPLACE INTO scalars (rid, key, first_v, first_step,"
-	" first_t, last_v, last_step, last_t, min_v, min_step, min_t, max_v,"
-	" max_step, max_t, total, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
-	" ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
-static const char sql_scalars_stamp[] =
-	"UPDATE runs SET scalars_stamp = ?2 WHERE rid = ?1";
 
 static void
 bind_point(sqlite3_stmt *st, int i, const struct scalar_point *p)
@@ -2421,43 +1113,43 @@ write_scalars(struct runindex *ri, int64_t rid, uint64_t stamp,
 	size_t		 i;
 	bool		 own = sqlite3_get_autocommit(ri->db) != 0;
 
-	if (own && begin(ri, cause) == -1)
+	if (own && ri_begin(ri, cause) == -1)
 		return -1;
-	if ((st = stmt(ri, sql_scalars_del, cause)) == NULL)
+	if ((st = ri_stmt(ri, S_SCALARS_DEL, cause)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, rid);
-	if (step_done(ri, st, cause) == -1)
+	if (ri_step_done(ri, st, cause) == -1)
 		goto fail;
 	for (i = 0; i < sum->n; i++) {
 		const struct scalar_stats	*s = &sum->v[i];
 
-		if ((st = stmt(ri, sql_scalar_ins, cause)) == NULL)
+		if ((st = ri_stmt(ri, S_SCALAR_INS, cause)) == NULL)
 			goto fail;
 		sqlite3_bind_int64(st, 1, rid);
-		bind_text(st, 2, s->key);
+		ri_bind_text(st, 2, s->key);
 		bind_point(st, 3, &s->first);
 		bind_point(st, 6, &s->last);
 		bind_point(st, 9, &s->min);
 		bind_point(st, 12, &s->max);
 		sqlite3_bind_double(st, 15, s->total);
 		sqlite3_bind_int64(st, 16, (int64_t)s->count);
-		if (step_done(ri, st, cause) == -1)
+		if (ri_step_done(ri, st, cause) == -1)
 			goto fail;
 	}
-	if ((st = stmt(ri, sql_scalars_stamp, cause)) == NULL)
+	if ((st = ri_stmt(ri, S_SCALARS_STAMP, cause)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, rid);
 	if (stamp == 0)
 		sqlite3_bind_null(st, 2);
 	else
 		sqlite3_bind_int64(st, 2, (int64_t)stamp);
-	if (step_done(ri, st, cause) == -1)
+	if (ri_step_done(ri, st, cause) == -1)
 		goto fail;
 	ri->gen++;
-	return own ? commit(ri, cause) : 0;
+	return own ? ri_commit(ri, cause) : 0;
 fail:
 	if (own)
-		rollback(ri);
+		ri_rollback(ri);
 	return -1;
 }
 
@@ -2480,8 +1172,8 @@ refresh_scalars(struct runindex *ri, int64_t rid, const char *dir,
 	return rc;
 }
 
-static double
-col_double(sqlite3_stmt *st, int i)
+double
+ri_col_double(sqlite3_stmt *st, int i)
 {
 	if (sqlite3_column_type(st, i) == SQLITE_NULL)
 		return NAN;
@@ -2491,15 +1183,11 @@ col_double(sqlite3_stmt *st, int i)
 static void
 col_point(sqlite3_stmt *st, int i, struct scalar_point *p)
 {
-	p->value = col_double(st, i);
+	p->value = ri_col_double(st, i);
 	p->step = sqlite3_column_int64(st, i + 1);
 	p->time_ms = sqlite3_column_int64(st, i + 2);
 }
 
-static const char sql_row_scalars[] =
-	"SELECT key, first_v, first_step, first_t, last_v, last_step, last_t,"
-	" min_v, min_step, min_t, max_v, max_step, max_t, total, count"
-	" FROM scalars WHERE rid = ?1 ORDER BY key";
 
 static int
 row_scalars(struct runindex *ri, struct run_row *row, const struct meta *m,
@@ -2519,36 +1207,31 @@ row_scalars(struct runindex *ri, struct run_row *row, const struct meta *m,
 		free(row->scalars);
 	}
 	sum = row->scalars = xcalloc(1, sizeof *row->scalars);
-	if ((st = stmt(ri, sql_row_scalars, cause)) == NULL)
+	if ((st = ri_stmt(ri, S_ROW_SCALARS, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, row->rowid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		XGROW(sum->v, alloc, sum->n + 1);
 		s = &sum->v[sum->n++];
 		memset(s, 0, sizeof *s);
-		s->key = col_dup(st, 0);
+		s->key = ri_col_dup(st, 0);
 		col_point(st, 1, &s->first);
 		col_point(st, 4, &s->last);
 		col_point(st, 7, &s->min);
 		col_point(st, 10, &s->max);
-		s->total = col_double(st, 13);
+		s->total = ri_col_double(st, 13);
 		s->count = (size_t)sqlite3_column_int64(st, 14);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return sqlfail(ri, cause);
+		return ri_sqlfail(ri, cause);
 	return 0;
 }
 
-static const char sql_unloaded_scalars[] =
-	"SELECT rid, id, scalars_stamp FROM runs WHERE deleted = ?1"
-	" AND scalars_stamp IS NULL"
-	" UNION ALL SELECT rid, id, scalars_stamp FROM runs WHERE deleted = ?1"
-	" AND check_ != 0 AND scalars_stamp IS NOT NULL";
 
 /* Scalars of every run that has none cached, or may have new ones. */
-static int
-ensure_all_scalars(struct runindex *ri, bool deleted, int64_t now,
+int
+ri_ensure_all_scalars(struct runindex *ri, bool deleted, int64_t now,
     char **cause)
 {
 	struct todo {
@@ -2561,13 +1244,13 @@ ensure_all_scalars(struct runindex *ri, bool deleted, int64_t now,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if ((st = stmt(ri, sql_unloaded_scalars, cause)) == NULL)
+	if ((st = ri_stmt(ri, S_UNLOADED_SCALARS, cause)) == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, deleted);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		XGROW(t, alloc, n + 1);
 		t[n].rid = sqlite3_column_int64(st, 0);
-		t[n].dir = path_join(base_dir(ri, deleted),
+		t[n].dir = path_join(ri_base_dir(ri, deleted),
 		    (const char *)sqlite3_column_text(st, 1));
 		t[n].has = sqlite3_column_type(st, 2) != SQLITE_NULL;
 		t[n].stamp = (uint64_t)sqlite3_column_int64(st, 2);
@@ -2575,23 +1258,23 @@ ensure_all_scalars(struct runindex *ri, bool deleted, int64_t now,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		rc = sqlfail(ri, cause);
+		rc = ri_sqlfail(ri, cause);
 	else
 		rc = 0;
 	/* Many runs: a transaction per batch, not per run. */
 	for (i = 0; i < n; i++) {
 		if (rc == 0 && i % WRITE_BATCH == 0 && n > 1)
-			rc = begin(ri, cause);
+			rc = ri_begin(ri, cause);
 		if (rc == 0)
 			rc = refresh_scalars(ri, t[i].rid, t[i].dir, t[i].has,
 			    t[i].stamp, now, cause);
 		if (rc == 0 && (i % WRITE_BATCH == WRITE_BATCH - 1 ||
 		    i == n - 1) && n > 1)
-			rc = commit(ri, cause);
+			rc = ri_commit(ri, cause);
 		free(t[i].dir);
 	}
 	if (rc == -1)
-		rollback(ri);
+		ri_rollback(ri);
 	free(t);
 	return rc;
 }
@@ -2640,17 +1323,17 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
     size_t from, struct meta *meta, unsigned what, bool *changed,
     char **cause)
 {
-	struct recs	 rs = { NULL, 0, 0 };
+	struct run_recs	 rs = { NULL, 0, 0 };
 	struct strvec	 gone = STRVEC_INIT;
-	int64_t		 now = real_ns();
-	struct rec	*r;
+	int64_t		 now = ri_real_ns();
+	struct run_rec	*r;
 	uint64_t	*cur;
 	unsigned	*editable;
 	const char	**ids;
 	size_t		 i, k;
 	int		 dfd, rc = 0;
 
-	dfd = open_base(ri, deleted);
+	dfd = ri_open_base(ri, deleted);
 	cur = xcalloc(rows->n - from + 1, sizeof *cur);
 	editable = xcalloc(rows->n - from + 1, sizeof *editable);
 	ids = xcalloc(rows->n - from + 1, sizeof *ids);
@@ -2658,21 +1341,19 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 		editable[i - from] = meta[i - from].editable;
 		ids[i - from] = rows->v[i]->id;
 	}
-	/* Rows that sync_all() has just verified need no second look. */
-	if (dfd != -1 && !(ri->verified[deleted] & WATCH_FULL))
-		row_stamps(dfd, ids, editable, WATCH_FULL, NULL,
-		    rows->n - from, now, cur);
+	/* Rows that ri_sync_all() has just verified need no second look. */
+	if (dfd != -1 && !ri->verified[deleted])
+		run_stamps(dfd, ids, editable, rows->n - from, now, cur);
 	for (i = from; i < rows->n; i++) {
 		struct run_row	*row = rows->v[i];
 		struct meta	*m = &meta[i - from];
 
-		if (dfd != -1 && m->stamp != 0 &&
-		    ((ri->verified[deleted] & WATCH_FULL) ||
+		if (dfd != -1 && m->stamp != 0 && (ri->verified[deleted] ||
 		    cur[i - from] == m->stamp) &&
-		    still_current(ri, deleted, row->id, row->status,
+		    ri_still_current(ri, deleted, row->id, row->status,
 		    row->has_exit_status))
 			continue;
-		r = dfd == -1 ? NULL : read_run(base_dir(ri, deleted), dfd,
+		r = dfd == -1 ? NULL : run_read(ri_base_dir(ri, deleted), dfd,
 		    row->id, deleted, now);
 		if (r == NULL) {
 			*changed = true;
@@ -2692,7 +1373,7 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 	free(editable);
 	free(ids);
 	if (rs.n > 0 || gone.n > 0) {
-		rc = write_batch(ri, deleted, &rs, &gone, cause);
+		rc = ri_write_batch(ri, deleted, &rs, &gone, cause);
 		/* Swap the fresh records in; drop the rows that are gone. */
 		for (i = from, k = from; i < rows->n; i++) {
 			struct run_row	*row = rows->v[i];
@@ -2713,7 +1394,7 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 		}
 		rows->n = k;
 	}
-	recs_clear(&rs);
+	run_recs_clear(&rs);
 	strvec_clear(&gone);
 	for (i = from; rc == 0 && i < rows->n; i++) {
 		if (what & RUNINDEX_FLAGS)
@@ -2728,181 +1409,14 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 	return rc;
 }
 
-/* Filters. */
+/* Guild's core attrs of a row, for filter expressions. */
 
-static char *
-opt_part(const char *s, size_t len)
-{
-	if (len == 0)
-		return NULL;
-	return xstrndup(s, len);
-}
-
-/* "[pkg/]model:op", "model:", "op" (Guild's opspec parts). */
-static void
-op_pat_parse(struct op_pat *p, const char *spec)
-{
-	const char	*colon = strrchr(spec, ':'), *slash;
-
-	if (colon == NULL) {
-		p->op = opt_part(spec, strlen(spec));
-		return;
-	}
-	p->op = opt_part(colon + 1, strlen(colon + 1));
-	slash = memchr(spec, '/', (size_t)(colon - spec));
-	if (slash != NULL) {
-		p->pkg = opt_part(spec, (size_t)(slash - spec));
-		p->model = opt_part(slash + 1, (size_t)(colon - slash - 1));
-	} else
-		p->model = opt_part(spec, (size_t)(colon - spec));
-}
-
-static bool
-part_match(const char *want, const char *have)
-{
-	if (want == NULL)
-		return true;
-	if (have == NULL || *have == '\0')
-		return false;
-	if (strchr(want, '*') != NULL)
-		return fnmatch(want, have, 0) == 0;
-	return strcmp(want, have) == 0;
-}
-
-static bool
-op_pat_match(const struct op_pat *p, const char *pkg_type,
-    const char *pkg_name, const char *model, const char *op,
-    const char *op_desc)
-{
-	if (p->re != NULL)
-		return regex_match(p->re, op_desc, strlen(op_desc));
-	return part_match(p->pkg, strcmp(pkg_type, "package") == 0 ?
-	    pkg_name : NULL) && part_match(p->model, model) &&
-	    part_match(p->op, op);
-}
-
-static const char *
-arg_text(sqlite3_value *v)
+const char *
+ri_arg_text(sqlite3_value *v)
 {
 	const char	*t = (const char *)sqlite3_value_text(v);
 
 	return t != NULL ? t : "";
-}
-
-static void
-sql_ops(sqlite3_context *ctx, int argc UNUSED, sqlite3_value **argv)
-{
-	struct runindex		*ri = sqlite3_user_data(ctx);
-	struct runindex_filter	*f = ri->cur;
-	size_t			 i;
-
-	for (i = 0; f != NULL && i < f->nops; i++) {
-		if (op_pat_match(&f->ops[i], arg_text(argv[0]),
-		    arg_text(argv[1]), arg_text(argv[2]), arg_text(argv[3]),
-		    arg_text(argv[4]))) {
-			sqlite3_result_int(ctx, 1);
-			return;
-		}
-	}
-	sqlite3_result_int(ctx, 0);
-}
-
-/*
- * The -F expression's arguments, in this order; the columns a given
- * expression does not use are passed as NULL (decoding every column of
- * every row would cost more than the test).
- */
-static const char *const expr_cols[] = {
-	"rid", "id", "status", "op_desc", "model", "op", "pkg_type",
-	"pkg_name", "label", "marked", "tags", "digest", "initialized",
-	"started", "stopped", "exit_status", "attr_names",
-};
-enum {
-	E_RID, E_ID, E_STATUS, E_OP_DESC, E_MODEL, E_OP, E_PKG_TYPE,
-	E_PKG_NAME, E_LABEL, E_MARKED, E_TAGS, E_DIGEST, E_INITIALIZED,
-	E_STARTED, E_STOPPED, E_EXIT_STATUS, E_ATTR_NAMES, E_COUNT,
-};
-
-/* Guild's core attrs (never attr files) and the columns they need. */
-enum core_attr {
-	A_ID, A_RUN, A_SHORT_ID, A_OPERATION, A_OP, A_OP_MODEL, A_FROM,
-	A_SOURCECODE, A_STARTED, A_STOPPED, A_STATUS, A_TIME,
-};
-static const struct {
-	const char	*name;
-	unsigned	 cols;
-} core_attrs[] = {
-	[A_ID] = { "id", 1U << E_ID },
-	[A_RUN] = { "run", 1U << E_ID },
-	[A_SHORT_ID] = { "short_id", 1U << E_ID },
-	[A_OPERATION] = { "operation", 1U << E_OP_DESC },
-	[A_OP] = { "op", 1U << E_OP },
-	[A_OP_MODEL] = { "op_model", 1U << E_MODEL },
-	[A_FROM] = { "from", 1U << E_PKG_NAME },
-	[A_SOURCECODE] = { "sourcecode", 1U << E_DIGEST },
-	[A_STARTED] = { "started", 1U << E_STARTED },
-	[A_STOPPED] = { "stopped", 1U << E_STOPPED },
-	[A_STATUS] = { "status", 1U << E_STATUS },
-	[A_TIME] = { "time", 1U << E_STARTED | 1U << E_STOPPED |
-	    1U << E_STATUS },
-};
-
-/* Attr files the index has a column for. */
-static const struct {
-	const char	*name;
-	int		 col;
-} column_attrs[] = {
-	{ "label", E_LABEL },
-	{ "marked", E_MARKED },
-	{ "sourcecode_digest", E_DIGEST },
-	{ "initialized", E_INITIALIZED },
-	{ "exit_status", E_EXIT_STATUS },
-	{ "tags", E_TAGS },
-};
-
-static bool
-is_core_attr(const char *name, unsigned *cols)
-{
-	size_t	i;
-
-	for (i = 0; i < ARRAY_SIZE(core_attrs); i++) {
-		if (strcmp(core_attrs[i].name, name) == 0) {
-			*cols = core_attrs[i].cols;
-			return true;
-		}
-	}
-	return false;
-}
-
-/* The columns an attr file needs: its own, or the id to read it. */
-static unsigned
-attr_file_cols(const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < ARRAY_SIZE(column_attrs); i++) {
-		if (strcmp(column_attrs[i].name, name) == 0)
-			return 1U << column_attrs[i].col;
-	}
-	return 1U << E_ID | 1U << E_ATTR_NAMES;
-}
-
-struct expr_row {
-	struct runindex	 *ri;
-	sqlite3_value	**argv;
-};
-
-static bool
-has_attr(const struct expr_row *er, const char *name)
-{
-	const char	*names = arg_text(er->argv[E_ATTR_NAMES]), *p;
-	size_t		 len = strlen(name);
-
-	for (p = names; (p = strstr(p, name)) != NULL; p++) {
-		if (p > names && p[-1] == SEP && p[len] == SEP)
-			return true;
-	}
-	return false;
 }
 
 static struct value *
@@ -2938,32 +1452,32 @@ duration_value(const struct expr_row *er)
 static struct value *
 short_value(sqlite3_value *v)
 {
-	const char	*t = arg_text(v);
+	const char	*t = ri_arg_text(v);
 
 	if (*t == '\0')
 		return NULL;
 	return value_string_n(t, strnlen(t, RUN_SHORT_ID_LEN));
 }
 
-static struct value *
-core_value(const struct expr_row *er, enum core_attr which)
+struct value *
+ri_core_value(const struct expr_row *er, enum core_attr which)
 {
 	sqlite3_value	**a = er->argv;
 
 	switch (which) {
 	case A_ID:
-		return value_string(arg_text(a[E_ID]));
+		return value_string(ri_arg_text(a[E_ID]));
 	case A_RUN:
 	case A_SHORT_ID:
 		return short_value(a[E_ID]);
 	case A_OPERATION:
-		return value_string(arg_text(a[E_OP_DESC]));
+		return value_string(ri_arg_text(a[E_OP_DESC]));
 	case A_OP:
-		return value_string(arg_text(a[E_OP]));
+		return value_string(ri_arg_text(a[E_OP]));
 	case A_OP_MODEL:
-		return value_string(arg_text(a[E_MODEL]));
+		return value_string(ri_arg_text(a[E_MODEL]));
 	case A_FROM:
-		return value_string(arg_text(a[E_PKG_NAME]));
+		return value_string(ri_arg_text(a[E_PKG_NAME]));
 	case A_SOURCECODE:
 		return short_value(a[E_DIGEST]);
 	case A_STARTED:
@@ -2977,631 +1491,6 @@ core_value(const struct expr_row *er, enum core_attr which)
 		return duration_value(er);
 	}
 	return NULL;
-}
-
-/* Run attributes: Guild's core ones, then the run's attr files. */
-static struct value *
-attr_value(const struct expr_row *er, const char *name)
-{
-	sqlite3_value	**a = er->argv;
-	struct value	 *v;
-	struct run	  run;
-	struct strvec	  tags = STRVEC_INIT;
-	char		 *dir;
-	size_t		  i;
-
-	for (i = 0; i < ARRAY_SIZE(core_attrs); i++) {
-		if (strcmp(core_attrs[i].name, name) == 0)
-			return core_value(er, (enum core_attr)i);
-	}
-	/* Attrs with a column: NULL there when the run has none. */
-	for (i = 0; i < ARRAY_SIZE(column_attrs); i++) {
-		if (strcmp(column_attrs[i].name, name) == 0)
-			break;
-	}
-	if (i < ARRAY_SIZE(column_attrs) &&
-	    sqlite3_value_type(a[column_attrs[i].col]) == SQLITE_NULL)
-		return NULL;
-	if (strcmp(name, "label") == 0)
-		return value_string(arg_text(a[E_LABEL]));
-	if (strcmp(name, "marked") == 0)
-		return value_bool(sqlite3_value_int(a[E_MARKED]) != 0);
-	if (strcmp(name, "sourcecode_digest") == 0)
-		return value_string(arg_text(a[E_DIGEST]));
-	if (strcmp(name, "initialized") == 0)
-		return value_int(sqlite3_value_int64(a[E_INITIALIZED]));
-	if (strcmp(name, "exit_status") == 0)
-		return value_int(sqlite3_value_int64(a[E_EXIT_STATUS]));
-	if (strcmp(name, "tags") == 0) {
-		v = value_list();
-		split_col(&tags, arg_text(a[E_TAGS]));
-		for (i = 0; i < tags.n; i++)
-			value_list_push(v, value_string(tags.v[i]));
-		strvec_clear(&tags);
-		return v;
-	}
-	/* Anything else is read from the run. */
-	if (!has_attr(er, name))
-		return NULL;
-	dir = path_join(base_dir(er->ri, er->ri->cur_deleted),
-	    arg_text(a[E_ID]));
-	run.id = (char *)arg_text(a[E_ID]);
-	run.path = dir;
-	run.guild = path_join(dir, ".guild");
-	if (run_attr_read(&run, name, &v, NULL) == -1)
-		v = NULL;
-	free(run.guild);
-	free(dir);
-	return v;
-}
-
-static const struct exname *exname_find(struct runindex *, const char *);
-
-static const struct value *
-map_get(const struct runindex *ri, int i, int64_t rid)
-{
-	const struct valmap	*m;
-
-	if (i < 0)
-		return NULL;
-	m = &ri->pre[i].map;
-	return rid >= 0 && (uint64_t)rid < m->n ? m->v[rid] : NULL;
-}
-
-static const struct value *
-expr_lookup(enum filterexpr_source src, const char *name, void *arg,
-    struct value **owned)
-{
-	struct expr_row		*er = arg;
-	const struct exname	*x = exname_find(er->ri, name);
-	int64_t			 rid = sqlite3_value_int64(er->argv[E_RID]);
-	const struct value	*v;
-
-	if (src == FILTEREXPR_ANY || src == FILTEREXPR_ATTR) {
-		if (x != NULL && x->core >= 0)
-			*owned = core_value(er, (enum core_attr)x->core);
-		else if (x == NULL || x->attr)
-			*owned = attr_value(er, name);
-		if (src == FILTEREXPR_ATTR || (*owned != NULL &&
-		    (*owned)->type != VALUE_NULL))
-			return *owned;
-		value_free(*owned);
-		*owned = NULL;
-	}
-	if (x == NULL)
-		return NULL;
-	if (src == FILTEREXPR_ANY || src == FILTEREXPR_FLAG) {
-		v = map_get(er->ri, x->flag, rid);
-		if (src == FILTEREXPR_FLAG || (v != NULL &&
-		    v->type != VALUE_NULL))
-			return v;
-	}
-	return map_get(er->ri, x->scalar, rid);
-}
-
-static void
-sql_expr(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	struct expr_row	 er;
-	struct runindex	*ri = sqlite3_user_data(ctx);
-
-	if (ri->cur == NULL || ri->cur->expr == NULL || argc != E_COUNT) {
-		/* Not ours to decide: keep the row. */
-		sqlite3_result_int(ctx, 1);
-		return;
-	}
-	er.ri = ri;
-	er.argv = argv;
-	sqlite3_result_int(ctx, filterexpr_eval(ri->cur->expr, expr_lookup,
-	    &er));
-}
-
-/* Preloaded flags and scalars for the names an expression uses. */
-
-static void
-valmap_clear(struct valmap *m)
-{
-	size_t	i;
-
-	for (i = 0; i < m->nowned; i++)
-		value_free(m->owned[i]);
-	for (i = 0; i < m->nstrs; i++)
-		free(m->strs[i]);
-	free(m->owned);
-	free(m->strs);
-	free(m->slab);
-	free(m->v);
-	memset(m, 0, sizeof *m);
-}
-
-static void
-preload_clear(struct runindex *ri)
-{
-	size_t	i;
-
-	for (i = 0; i < ri->npre; i++) {
-		free(ri->pre[i].name);
-		valmap_clear(&ri->pre[i].map);
-	}
-	free(ri->pre);
-	free(ri->names);
-	ri->pre = NULL;
-	ri->npre = 0;
-	ri->names = NULL;
-	ri->nnames = 0;
-	ri->pre_for = 0;
-	ri->pre_deleted = -1;
-}
-
-static int
-preload_add(struct runindex *ri, enum filterexpr_source src, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < ri->npre; i++) {
-		if (ri->pre[i].src == src && strcmp(ri->pre[i].name, name) == 0)
-			return (int)i;
-	}
-	ri->pre = xreallocarray(ri->pre, ri->npre + 1, sizeof *ri->pre);
-	memset(&ri->pre[ri->npre], 0, sizeof *ri->pre);
-	ri->pre[ri->npre].name = xstrdup(name);
-	ri->pre[ri->npre].src = src;
-	return (int)ri->npre++;
-}
-
-static const struct exname *
-exname_find(struct runindex *ri, const char *name)
-{
-	size_t	i;
-
-	/* The expression's own strings: by address, then (safely) by text. */
-	for (i = 0; i < ri->nnames; i++) {
-		if (ri->names[i].ptr == name)
-			return &ri->names[i];
-	}
-	for (i = 0; i < ri->nnames; i++) {
-		if (strcmp(ri->names[i].ptr, name) == 0)
-			return &ri->names[i];
-	}
-	return NULL;
-}
-
-static void
-preload_name(enum filterexpr_source src, const char *name, void *arg)
-{
-	struct runindex	*ri = arg;
-	struct exname	*x;
-	unsigned	 cols;
-	size_t		 i;
-
-	for (i = 0; i < ri->nnames; i++) {
-		if (ri->names[i].ptr == name)
-			return;
-	}
-	ri->names = xreallocarray(ri->names, ri->nnames + 1,
-	    sizeof *ri->names);
-	x = &ri->names[ri->nnames++];
-	x->ptr = name;
-	x->core = -1;
-	x->attr = false;
-	x->flag = x->scalar = -1;
-	if (src == FILTEREXPR_ANY || src == FILTEREXPR_ATTR) {
-		if (is_core_attr(name, &cols)) {
-			for (i = 0; i < ARRAY_SIZE(core_attrs); i++) {
-				if (strcmp(core_attrs[i].name, name) == 0)
-					x->core = (int)i;
-			}
-		} else
-			x->attr = true;		/* until attr_entries() */
-	}
-	if (src == FILTEREXPR_ANY || src == FILTEREXPR_FLAG)
-		x->flag = preload_add(ri, FILTEREXPR_FLAG, name);
-	if (src == FILTEREXPR_ANY || src == FILTEREXPR_SCALAR)
-		x->scalar = preload_add(ri, FILTEREXPR_SCALAR, name);
-}
-
-static const char sql_attrname_get[] =
-	"SELECT 1 FROM attrnames WHERE name = ?1";
-
-/*
- * Names no run has (or had) an attr file of are never looked for in
- * attrs; the columns the others need.
- */
-static int
-attr_entries(struct runindex *ri, unsigned *cols, char **cause)
-{
-	sqlite3_stmt	*st;
-	size_t		 i;
-	int		 rc;
-
-	for (i = 0; i < ri->nnames; i++) {
-		struct exname	*x = &ri->names[i];
-
-		if (x->core >= 0)
-			*cols |= core_attrs[x->core].cols;
-		if (!x->attr)
-			continue;
-		if ((st = stmt(ri, sql_attrname_get, cause)) == NULL)
-			return -1;
-		bind_text(st, 1, x->ptr);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return sqlfail(ri, cause);
-		x->attr = rc == SQLITE_ROW;
-		if (x->attr)
-			*cols |= attr_file_cols(x->ptr);
-	}
-	return 0;
-}
-
-/* "guild_expr(rid, NULL, status, ...)": the columns it needs. */
-static char *
-expr_call(unsigned cols)
-{
-	struct strbuf	sb = STRBUF_INIT;
-	size_t		i;
-
-	strbuf_addstr(&sb, "guild_expr(");
-	for (i = 0; i < ARRAY_SIZE(expr_cols); i++) {
-		if (i > 0)
-			strbuf_addstr(&sb, ", ");
-		strbuf_addstr(&sb, (cols & (1U << i)) ? expr_cols[i] : "NULL");
-	}
-	strbuf_addch(&sb, ')');
-	return strbuf_detach(&sb, NULL);
-}
-
-/* Of runs and trash alike: rows are looked up by rid. */
-static const char sql_pre_flags[] =
-	"SELECT rid, type, val FROM flags WHERE name = ?1";
-static const char sql_pre_scalars[] =
-	"SELECT rid, last_v FROM scalars WHERE key = ?1";
-static const char sql_pre_count_scalars[] =
-	"SELECT count(*) FROM scalars WHERE key = ?1";
-static const char sql_pre_count_flags[] =
-	"SELECT count(*) FROM flags WHERE name = ?1";
-static const char sql_max_rid[] = "SELECT max(rid) FROM runs";
-
-static int
-fill_map(struct runindex *ri, struct preload *p, size_t nrids, char **cause)
-{
-	struct valmap	*m = &p->map;
-	struct value	*v;
-	sqlite3_stmt	*st;
-	size_t		 nslab = 0, used = 0;
-	int64_t		 rid;
-	int		 rc, type;
-	bool		 flag = p->src == FILTEREXPR_FLAG;
-
-	/*
-	 * One allocation for all the values (100,000 runs, 100,000 values):
-	 * plain values live in the slab, strings beside it.
-	 */
-	st = stmt(ri, flag ? sql_pre_count_flags : sql_pre_count_scalars,
-	    cause);
-	if (st == NULL)
-		return -1;
-	bind_text(st, 1, p->name);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		nslab = (size_t)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	m->n = nrids;
-	m->v = xcalloc(nrids + 1, sizeof *m->v);
-	m->slab = xcalloc(nslab + 1, sizeof *m->slab);
-	if ((st = stmt(ri, flag ? sql_pre_flags : sql_pre_scalars,
-	    cause)) == NULL)
-		return -1;
-	bind_text(st, 1, p->name);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && used < nslab) {
-		rid = sqlite3_column_int64(st, 0);
-		if (rid < 0 || (uint64_t)rid >= nrids)
-			continue;
-		v = &m->slab[used++];
-		type = flag ? sqlite3_column_int(st, 1) : VALUE_FLOAT;
-		switch (type) {
-		case VALUE_BOOL:
-			v->type = VALUE_BOOL;
-			v->u.b = sqlite3_column_int(st, 2) != 0;
-			break;
-		case VALUE_INT:
-			v->type = VALUE_INT;
-			v->u.i = sqlite3_column_int64(st, 2);
-			break;
-		case VALUE_FLOAT:
-			v->type = VALUE_FLOAT;
-			v->u.f = col_double(st, flag ? 2 : 1);
-			break;
-		case VALUE_STRING:
-			v->type = VALUE_STRING;
-			v->u.s = col_dup(st, 2);
-			XGROW(m->strs, m->astrs, m->nstrs + 1);
-			m->strs[m->nstrs++] = v->u.s;
-			break;
-		case VALUE_LIST:
-		case VALUE_MAP:
-			v = value_from_sql(type, sqlite3_column_value(st, 2));
-			XGROW(m->owned, m->aowned, m->nowned + 1);
-			m->owned[m->nowned++] = v;
-			break;
-		default:
-			v->type = VALUE_NULL;
-			break;
-		}
-		m->v[rid] = v;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return sqlfail(ri, cause);
-	return 0;
-}
-
-static int
-preload(struct runindex *ri, bool deleted, struct runindex_filter *f,
-    char **cause)
-{
-	sqlite3_stmt	*st;
-	bool		 scalars = false, flags = false;
-	unsigned	 cols = 1U << E_RID;
-	size_t		 i, nrids = 0;
-
-	if (f->expr == NULL || (ri->pre_for == f->serial &&
-	    ri->pre_deleted == (int)deleted && ri->pre_gen == ri->gen))
-		return 0;
-	preload_clear(ri);
-	filterexpr_names(f->expr, preload_name, ri);
-	if (attr_entries(ri, &cols, cause) == -1)
-		return -1;
-	free(f->expr_call);
-	f->expr_call = expr_call(cols);
-	for (i = 0; i < ri->npre; i++) {
-		if (ri->pre[i].src == FILTEREXPR_FLAG)
-			flags = true;
-		else
-			scalars = true;
-	}
-	if (flags && ensure_all_flags(ri, deleted, cause) == -1)
-		return -1;
-	if (scalars && ensure_all_scalars(ri, deleted, real_ns(), cause) == -1)
-		return -1;
-	if ((st = stmt(ri, sql_max_rid, cause)) == NULL)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		nrids = (size_t)sqlite3_column_int64(st, 0) + 1;
-	sqlite3_reset(st);
-	for (i = 0; i < ri->npre; i++) {
-		if (fill_map(ri, &ri->pre[i], nrids, cause) == -1)
-			return -1;
-	}
-	ri->pre_for = f->serial;
-	ri->pre_deleted = deleted;
-	ri->pre_gen = ri->gen;
-	return 0;
-}
-
-/* Guild strips labels; trim() only what may need it (it is slow). */
-static const char unlabeled_sql[] =
-	"label IS NULL OR label = '' OR (label GLOB '[ \t\n\r]*' AND"
-	" trim(label, ' \t\n\r') = '')";
-
-static void
-cond_add(struct strbuf *sb, const char *fmt, ...) PRINTFLIKE(2, 3);
-
-static void
-cond_add(struct strbuf *sb, const char *fmt, ...)
-{
-	va_list	ap;
-
-	strbuf_addstr(sb, sb->len == 0 ? "(" : " AND (");
-	va_start(ap, fmt);
-	strbuf_vaddf(sb, fmt, ap);
-	va_end(ap);
-	strbuf_addch(sb, ')');
-}
-
-/* "?N" for a new text parameter. */
-static char *
-param(struct runindex_filter *rf, const char *text)
-{
-	strvec_push(&rf->params, text);
-	return xasprintf("?%zu", 9 + rf->params.n);
-}
-
-static void
-any_of(struct runindex_filter *rf, struct strbuf *sb,
-    const struct strvec *vals, const char *dash, const char *tmpl,
-    bool lower, bool sep)
-{
-	struct strbuf	 alt = STRBUF_INIT;
-	const char	*q;
-	char		*p, *t;
-	size_t		 i;
-
-	for (i = 0; i < vals->n; i++) {
-		if (i > 0)
-			strbuf_addstr(&alt, " OR ");
-		if (dash != NULL && strcmp(vals->v[i], "-") == 0) {
-			strbuf_addstr(&alt, dash);
-			continue;
-		}
-		t = sep ? xasprintf(SEP_S "%s" SEP_S, vals->v[i]) :
-		    xstrdup(vals->v[i]);
-		for (p = t; lower && *p != '\0'; p++)
-			*p = (char)tolower((unsigned char)*p);
-		/* tmpl holds one "@", the parameter. */
-		p = param(rf, t);
-		q = strchr(tmpl, '@');
-		strbuf_add(&alt, tmpl, (size_t)(q - tmpl));
-		strbuf_addstr(&alt, p);
-		strbuf_addstr(&alt, q + 1);
-		free(p);
-		free(t);
-	}
-	cond_add(sb, "%s", alt.buf);
-	strbuf_release(&alt);
-}
-
-struct runindex_filter *
-runindex_filter_new(const struct run_filter *f, int64_t now_s, char **cause)
-{
-	static unsigned long	 serial;
-	struct runindex_filter	*rf = xcalloc(1, sizeof *rf);
-	struct strbuf		 sb = STRBUF_INIT;
-	struct timerange	 tr;
-	char			*c = NULL, *p;
-	size_t			 i;
-	unsigned		 all = (1U << RUN_STATUS_COUNT) - 1;
-
-	rf->serial = ++serial;
-	if (f == NULL) {
-		rf->cond = xstrdup("");
-		return rf;
-	}
-	if (f->expr != NULL && *f->expr != '\0' &&
-	    (rf->expr = filterexpr_parse(f->expr, cause)) == NULL)
-		goto fail;
-	if (f->started != NULL) {
-		if (timerange_parse(f->started, (time_t)now_s, &tr, &c) == -1) {
-			set_cause(cause, "invalid RANGE '%s': %s", f->started, c);
-			free(c);
-			goto fail;
-		}
-		/* Guild compares whole seconds: [start, end) in µs. */
-		cond_add(&sb, "ts > 0");
-		if (tr.has_start)
-			cond_add(&sb, "ts >= %lld", (long long)tr.start *
-			    1000000);
-		if (tr.has_end)
-			cond_add(&sb, "ts < %lld", (long long)tr.end * 1000000);
-	}
-	if (f->status != 0 && (f->status & all) != all) {
-		strbuf_addstr(&sb, sb.len == 0 ? "(status IN (" :
-		    " AND (status IN (");
-		for (i = 0; i < RUN_STATUS_COUNT; i++) {
-			if (f->status & (1U << i))
-				strbuf_addf(&sb, "%s%zu", sb.buf[sb.len - 1] ==
-				    '(' ? "" : ", ", i);
-		}
-		strbuf_addstr(&sb, "))");
-	}
-	if (f->marked)
-		cond_add(&sb, "marked != 0");
-	if (f->unmarked)
-		cond_add(&sb, "marked IS NOT 1");
-	if (f->unlabeled)
-		cond_add(&sb, "%s", unlabeled_sql);
-	if (f->labels.n > 0)
-		any_of(rf, &sb, &f->labels, unlabeled_sql,
-		    "instr(label, @) > 0", false, false);
-	if (f->tags.n > 0)
-		any_of(rf, &sb, &f->tags, NULL, "instr(tags, @) > 0", false,
-		    true);
-	if (f->comments.n > 0)
-		any_of(rf, &sb, &f->comments, "comments = ''",
-		    "instr(comments, @) > 0", true, false);
-	if (f->digest != NULL) {
-		p = param(rf, f->digest);
-		cond_add(&sb, "substr(ifnull(digest, ''), 1, length(%s)) = %s",
-		    p, p);
-		free(p);
-	}
-	if (f->ops.n > 0) {
-		rf->ops = xcalloc(f->ops.n, sizeof *rf->ops);
-		rf->nops = f->ops.n;
-		for (i = 0; i < f->ops.n; i++) {
-			const char	*s = f->ops.v[i];
-			size_t		 len = strlen(s);
-
-			if (*s == '^' || (len > 0 && s[len - 1] == '$')) {
-				/* Guild quietly matches nothing; say why. */
-				rf->ops[i].re = regex_new(s, 0, &c);
-				if (rf->ops[i].re == NULL) {
-					set_cause(cause, "invalid operation "
-					    "pattern '%s': %s", s, c);
-					free(c);
-					goto fail;
-				}
-			} else
-				op_pat_parse(&rf->ops[i], s);
-		}
-		cond_add(&sb, "guild_ops(pkg_type, pkg_name, model, op, "
-		    "op_desc)");
-	}
-	/* Columns that change in place: the files they come from. */
-	if (rf->expr != NULL || f->started != NULL || f->digest != NULL)
-		rf->watch = WATCH_FULL;
-	if (f->status != 0 && (f->status & all) != all)
-		rf->watch |= (1U << FST_GUILD) | WATCH_ATTR(EDITABLE_EXIT);
-	if (f->unlabeled || f->labels.n > 0)
-		rf->watch |= WATCH_ATTR(EDITABLE_LABEL);
-	if (f->tags.n > 0)
-		rf->watch |= WATCH_ATTR(EDITABLE_TAGS);
-	if (f->marked || f->unmarked)
-		rf->watch |= WATCH_ATTR(EDITABLE_MARKED);
-	if (f->comments.n > 0)
-		rf->watch |= WATCH_ATTR(EDITABLE_COMMENTS);
-	rf->cond = strbuf_detach(&sb, NULL);
-	return rf;
-fail:
-	strbuf_release(&sb);
-	runindex_filter_free(rf);
-	return NULL;
-}
-
-void
-runindex_filter_free(struct runindex_filter *rf)
-{
-	size_t	i;
-
-	if (rf == NULL)
-		return;
-	for (i = 0; i < rf->nops; i++) {
-		regex_free(rf->ops[i].re);
-		free(rf->ops[i].pkg);
-		free(rf->ops[i].model);
-		free(rf->ops[i].op);
-	}
-	free(rf->ops);
-	filterexpr_free(rf->expr);
-	free(rf->expr_call);
-	free(rf->cond);
-	strvec_clear(&rf->params);
-	free(rf);
-}
-
-/* What a query with filter rf must verify first (WATCH_*). */
-#define VERIFY_ALL(rf)	((rf) != NULL ? (rf)->watch : 0U)
-
-/* A statement for the filtered runs: "SELECT what ... WHERE ... tail". */
-static sqlite3_stmt *
-filtered(struct runindex *ri, bool deleted, struct runindex_filter *rf,
-    const char *what, const char *extra, const char *tail, char **cause)
-{
-	struct strbuf	 sb = STRBUF_INIT;
-	sqlite3_stmt	*st;
-	size_t		 i;
-
-	if (rf != NULL && preload(ri, deleted, rf, cause) == -1)
-		return NULL;
-	ri->cur = rf;
-	ri->cur_deleted = deleted;
-	strbuf_addf(&sb, "SELECT %s FROM runs WHERE deleted = ?1", what);
-	if (rf != NULL && *rf->cond != '\0')
-		strbuf_addf(&sb, " AND %s", rf->cond);
-	if (rf != NULL && rf->expr != NULL)
-		strbuf_addf(&sb, " AND %s", rf->expr_call);
-	if (extra != NULL)
-		strbuf_addf(&sb, " AND %s", extra);
-	if (tail != NULL)
-		strbuf_addf(&sb, " %s", tail);
-	st = prepare(ri, sb.buf, cause);
-	strbuf_release(&sb);
-	if (st == NULL)
-		return NULL;
-	sqlite3_bind_int(st, 1, deleted);
-	for (i = 0; rf != NULL && i < rf->params.n; i++)
-		bind_text(st, 10 + (int)i, rf->params.v[i]);
-	return st;
 }
 
 /* Public entry points; each retries once the cache has recovered. */
@@ -3619,9 +1508,9 @@ retry(struct runindex *ri, char **c)
 {
 	if (ri->sqlerr == 0)
 		return false;
-	rollback(ri);
+	ri_rollback(ri);
 	ri->cur = NULL;
-	preload_clear(ri);
+	ri_preload_clear(ri);
 	if (!recover(ri))
 		return false;
 	free(*c);
@@ -3636,9 +1525,9 @@ count_once(struct runindex *ri, bool deleted, struct runindex_filter *rf,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	if (index_sync(ri, deleted, VERIFY_ALL(rf), cause) == -1)
+	if (ri_index_sync(ri, deleted, VERIFY_ALL(rf), cause) == -1)
 		return -1;
-	if ((st = filtered(ri, deleted, rf, "count(*)", NULL, NULL,
+	if ((st = ri_filtered(ri, deleted, rf, "count(*)", NULL, NULL,
 	    cause)) == NULL)
 		return -1;
 	rc = sqlite3_step(st);
@@ -3646,7 +1535,7 @@ count_once(struct runindex *ri, bool deleted, struct runindex_filter *rf,
 		*count = (size_t)sqlite3_column_int64(st, 0);
 	ri->cur = NULL;
 	if (rc != SQLITE_ROW) {
-		sqlfail(ri, cause);
+		ri_sqlfail(ri, cause);
 		sqlite3_finalize(st);
 		return -1;
 	}
@@ -3689,7 +1578,7 @@ collect(struct runindex *ri, bool deleted, sqlite3_stmt *st, long index0,
 	}
 	ri->cur = NULL;
 	if (rc != SQLITE_DONE)
-		rc = sqlfail(ri, cause);
+		rc = ri_sqlfail(ri, cause);
 	else
 		rc = 0;
 	sqlite3_finalize(st);
@@ -3708,11 +1597,11 @@ page_once(struct runindex *ri, bool deleted, struct runindex_filter *rf,
 	sqlite3_stmt	*st;
 	char		*tail;
 
-	if (index_sync(ri, deleted, VERIFY_ALL(rf), cause) == -1)
+	if (ri_index_sync(ri, deleted, VERIFY_ALL(rf), cause) == -1)
 		return -1;
 	tail = xasprintf("ORDER BY ts DESC, id LIMIT %lld OFFSET %zu",
 	    limit == 0 ? -1LL : (long long)limit, offset);
-	st = filtered(ri, deleted, rf, ROW_COLS, NULL, tail, cause);
+	st = ri_filtered(ri, deleted, rf, ROW_COLS, NULL, tail, cause);
 	free(tail);
 	if (st == NULL)
 		return -1;
@@ -3750,18 +1639,18 @@ position(struct runindex *ri, bool deleted, struct runindex_filter *rf,
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	st = filtered(ri, deleted, rf, "count(*)",
+	st = ri_filtered(ri, deleted, rf, "count(*)",
 	    "(ts > ?7 OR (ts = ?7 AND id < ?8))", NULL, cause);
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 7, ts);
-	bind_text(st, 8, row->id);
+	ri_bind_text(st, 8, row->id);
 	rc = sqlite3_step(st);
 	ri->cur = NULL;
 	if (rc == SQLITE_ROW)
 		*index = (long)sqlite3_column_int64(st, 0);
 	else
-		sqlfail(ri, cause);
+		ri_sqlfail(ri, cause);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : -1;
 }
@@ -3776,16 +1665,16 @@ prefix_once(struct runindex *ri, bool deleted, struct runindex_filter *rf,
 	size_t		 from = rows->n, i;
 	int		 rc;
 
-	if (index_sync(ri, deleted, VERIFY_ALL(rf), cause) == -1)
+	if (ri_index_sync(ri, deleted, VERIFY_ALL(rf), cause) == -1)
 		return -1;
-	st = filtered(ri, deleted, rf, ROW_COLS, "id >= ?5 AND id < ?6",
+	st = ri_filtered(ri, deleted, rf, ROW_COLS, "id >= ?5 AND id < ?6",
 	    "ORDER BY ts DESC, id LIMIT " PREFIX_MAX_S, cause);
 	if (st == NULL)
 		return -1;
 	/* Every id with the prefix sorts below prefix + 0xff. */
 	hi = xasprintf("%s\xff", prefix);
-	bind_text(st, 5, prefix);
-	bind_text(st, 6, hi);
+	ri_bind_text(st, 5, prefix);
+	ri_bind_text(st, 6, hi);
 	free(hi);
 	if ((rc = collect(ri, deleted, st, -1, what, rows, changed,
 	    cause)) == -1)
@@ -3829,7 +1718,7 @@ runindex_prefix(struct runindex *ri, bool deleted, struct runindex_filter *rf,
 unsigned long
 runindex_reads(void)
 {
-	return run_reads;
+	return run_read_count();
 }
 
 int
@@ -3844,14 +1733,14 @@ static int
 update_once(struct runindex *ri, const char *id, bool deleted,
     struct run_row *row, char **cause)
 {
-	struct recs	 rs = { NULL, 0, 0 };
+	struct run_recs	 rs = { NULL, 0, 0 };
 	struct strvec	 gone = STRVEC_INIT;
-	struct rec	*r = NULL;
+	struct run_rec	*r = NULL;
 	int		 dfd, rc;
 
-	if ((dfd = open_base(ri, deleted)) != -1) {
-		r = read_run(base_dir(ri, deleted), dfd, id, deleted,
-		    real_ns());
+	if ((dfd = ri_open_base(ri, deleted)) != -1) {
+		r = run_read(ri_base_dir(ri, deleted), dfd, id, deleted,
+		    ri_real_ns());
 		close(dfd);
 	}
 	if (r != NULL) {
@@ -3859,7 +1748,7 @@ update_once(struct runindex *ri, const char *id, bool deleted,
 		rs.v[rs.n++] = r;
 	} else
 		strvec_push(&gone, id);
-	rc = write_batch(ri, deleted, &rs, &gone, cause);
+	rc = ri_write_batch(ri, deleted, &rs, &gone, cause);
 	if (rc == 0 && row != NULL && r != NULL) {
 		row_take(row, r);
 		/* Extras the caller loaded are refreshed as they were. */
@@ -3870,10 +1759,10 @@ update_once(struct runindex *ri, const char *id, bool deleted,
 		if (rc == 0 && row->scalars != NULL) {
 			struct meta	m = { 0, 0, false, false, 0 };
 
-			rc = row_scalars(ri, row, &m, real_ns(), cause);
+			rc = row_scalars(ri, row, &m, ri_real_ns(), cause);
 		}
 	}
-	recs_clear(&rs);
+	run_recs_clear(&rs);
 	strvec_clear(&gone);
 	return rc;
 }
@@ -3894,15 +1783,13 @@ runindex_update(struct runindex *ri, const char *id, bool deleted,
 	return 0;
 }
 
-static const char sql_ids_ordered[] =
-	"SELECT id FROM runs WHERE deleted = ?1 ORDER BY ts DESC, id";
 
 static int
 ids_once(struct runindex *ri, bool deleted, struct strvec *ids, char **cause)
 {
-	if (index_sync(ri, deleted, false, cause) == -1)
+	if (ri_index_sync(ri, deleted, false, cause) == -1)
 		return -1;
-	return ids_query(ri, sql_ids_ordered, deleted, ids, cause);
+	return ri_ids_query(ri, S_IDS_ORDERED, deleted, ids, cause);
 }
 
 int
@@ -3924,29 +1811,27 @@ runindex_ids(struct runindex *ri, bool deleted, struct strvec *ids,
 	return 0;
 }
 
-static const char sql_forget[] = "DELETE FROM runs WHERE id = ?1";
-static const char sql_forget_pending[] = "DELETE FROM pending WHERE name = ?1";
 
 static int
 forget_once(struct runindex *ri, const char *id, char **cause)
 {
 	sqlite3_stmt	*st;
 
-	if (begin(ri, cause) == -1)
+	if (ri_begin(ri, cause) == -1)
 		return -1;
-	if ((st = stmt(ri, sql_forget, cause)) == NULL)
+	if ((st = ri_stmt(ri, S_FORGET, cause)) == NULL)
 		goto fail;
-	bind_text(st, 1, id);
-	if (step_done(ri, st, cause) == -1)
+	ri_bind_text(st, 1, id);
+	if (ri_step_done(ri, st, cause) == -1)
 		goto fail;
-	if ((st = stmt(ri, sql_forget_pending, cause)) == NULL)
+	if ((st = ri_stmt(ri, S_FORGET_PENDING, cause)) == NULL)
 		goto fail;
-	bind_text(st, 1, id);
-	if (step_done(ri, st, cause) == -1)
+	ri_bind_text(st, 1, id);
+	if (ri_step_done(ri, st, cause) == -1)
 		goto fail;
-	return commit(ri, cause);
+	return ri_commit(ri, cause);
 fail:
-	rollback(ri);
+	ri_rollback(ri);
 	return -1;
 }
 

@@ -764,6 +764,65 @@ run_plan_clear(struct run_plan *plan)
 	memset(plan, 0, sizeof *plan);
 }
 
+/* Write a message to a run's output, so that it stays with the run. */
+static void
+output_message(const struct run *run, const char *msg)
+{
+	struct output	*o = output_open(run->path, NULL);
+	char		*line;
+
+	if (o == NULL)
+		return;
+	line = xasprintf("guild: %s\n", msg);
+	output_feed(o, line, strlen(line), 0, NULL);
+	output_close(o, NULL);
+	free(line);
+}
+
+int
+runner_prepare(const struct runner_spec *spec, struct value *flags,
+    const struct value *prior, bool plan_deps, bool force_deps,
+    struct runner_prep *prep, char **cause)
+{
+	memset(prep, 0, sizeof *prep);
+	if (plan_deps && deps_plan(spec->home, spec->op, flags, prior,
+	    force_deps, &prep->deps, cause) == -1)
+		return -1;
+	return runner_plan(spec, &prep->plan, cause);
+}
+
+struct run *
+runner_launch(const struct runner_spec *spec, struct runner_prep *prep,
+    deps_log_fn log, void *arg, char **cause)
+{
+	struct run	*run;
+	char		*c = NULL;
+
+	if ((run = runner_create(spec, &prep->plan, cause)) == NULL)
+		return NULL;
+	/* Still PENDING: a dependency not met ends the run before it starts. */
+	if (deps_resolve(spec->home, spec->op, &prep->deps, run, log, arg,
+	    &c) == -1) {
+		output_message(run, c != NULL ? c : "a dependency was not met");
+		runner_fail(run, 1, NULL);
+		run_marker_clear(run, RUN_MARKER_STAGED, NULL);
+		run_free(run);
+		set_cause(cause, "%s", c != NULL ? c :
+		    "a dependency was not met");
+		free(c);
+		return NULL;
+	}
+	deps_plan_clear(&prep->deps);
+	return run;
+}
+
+void
+runner_prep_clear(struct runner_prep *prep)
+{
+	run_plan_clear(&prep->plan);
+	deps_plan_clear(&prep->deps);
+}
+
 static struct value *
 strings_value(const struct strvec *sv)
 {

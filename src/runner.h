@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "deps.h"
 #include "strvec.h"
 
 struct guild_home;
@@ -70,6 +71,40 @@ int	runner_write_opref(const struct run *, const struct opdef *,
 /* Create (or, with restart_id, reset) the run directory. */
 struct run *runner_create(const struct runner_spec *, const struct run_plan *,
 	    char **cause);
+
+/*
+ * The run sequence up to the process, for every front end: prepare
+ * (dependencies planned: the upstream runs are chosen now, so that a
+ * preview names them, and their ids go into flags; then runner_plan),
+ * then, once the user agreed, launch (runner_create, then the
+ * dependencies resolved while the run is PENDING). The caller then starts
+ * the process (runner_start) in the foreground or from a detached
+ * supervisor: signals, the terminal and detaching belong to the process
+ * that owns the run, not to the core.
+ */
+struct runner_prep {
+	struct run_plan		plan;
+	struct deps_plan	deps;
+};
+
+/*
+ * flags is the map spec->flags points to (the chosen upstream run ids
+ * are written into it). plan_deps false skips the dependencies (to print
+ * the command or environment, nothing else). prior: the deps attr of a
+ * run being restarted, or NULL. -1 with cause; prep is cleared either way
+ * by runner_prep_clear().
+ */
+int	runner_prepare(const struct runner_spec *, struct value *flags,
+	    const struct value *prior, bool plan_deps, bool force_deps,
+	    struct runner_prep *, char **cause);
+/*
+ * Create the run and resolve its dependencies (progress lines to log). A
+ * dependency not met ends the run before it starts: its output says why,
+ * its status is error, and this returns NULL with cause.
+ */
+struct run *runner_launch(const struct runner_spec *, struct runner_prep *,
+	    deps_log_fn log, void *arg, char **cause);
+void	runner_prep_clear(struct runner_prep *);
 
 struct runner_hooks {
 	/* Raw bytes as the process wrote them (a terminal's view). */

@@ -82,6 +82,29 @@ strvec_sort(struct strvec *sv)
 		qsort(sv->v, sv->n, sizeof *sv->v, cmp_str);
 }
 
+char *
+strvec_join(const struct strvec *sv, const char *sep)
+{
+	size_t	 i, len = 1, seplen = strlen(sep);
+	char	*s, *p;
+
+	for (i = 0; i < sv->n; i++)
+		len += strlen(sv->v[i]) + (i > 0 ? seplen : 0);
+	p = s = xmalloc(len);
+	for (i = 0; i < sv->n; i++) {
+		size_t	n = strlen(sv->v[i]);
+
+		if (i > 0) {
+			memcpy(p, sep, seplen);
+			p += seplen;
+		}
+		memcpy(p, sv->v[i], n);
+		p += n;
+	}
+	*p = '\0';
+	return s;
+}
+
 static long
 env_index(const struct strvec *sv, const char *name)
 {

@@ -24,6 +24,8 @@ void	 strvec_clear(struct strvec *);
 /* Index of s in the vector, or -1. */
 long	 strvec_find(const struct strvec *, const char *s);
 void	 strvec_sort(struct strvec *);
+/* The strings joined by sep. Caller frees. */
+char	*strvec_join(const struct strvec *, const char *sep);
 
 /*
  * Environment helpers: set NAME=VALUE, replacing an existing NAME; get the

@@ -557,3 +557,16 @@ log_linef(log_line_fn log, void *arg, const char *fmt, ...)
 	log(s, arg);
 	free(s);
 }
+
+char *
+str_trim(const char *s)
+{
+	static const char	space[] = " \t\r\n";
+	size_t			n;
+
+	s += strspn(s, space);
+	n = strlen(s);
+	while (n > 0 && strchr(space, s[n - 1]) != NULL)
+		n--;
+	return xstrndup(s, n);
+}

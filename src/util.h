@@ -100,6 +100,8 @@ size_t	 utf8_width(const char *);
 
 bool	 str_starts_with(const char *s, const char *prefix);
 bool	 str_ends_with(const char *s, const char *suffix);
+/* A copy of s without leading and trailing spaces, tabs, CRs and LFs. */
+char	*str_trim(const char *s);
 
 /*
  * Progress lines for whoever started a long piece of work (deps and

@@ -46,7 +46,19 @@ main(void)
 	strvec_setenv(&sv, "K", "2");
 	is_str(strvec_getenv(&sv, "K"), "2", "setenv replaces");
 	is_int((long long)sv.n, 3, "setenv does not duplicate");
+	p = strvec_join(&sv, ", ");
+	is_str(p, "a, b, K=2", "strvec_join");
+	free(p);
 	strvec_clear(&sv);
+	p = strvec_join(&sv, " ");
+	is_str(p, "", "strvec_join of nothing");
+	free(p);
+	p = str_trim(" \t a  b\r\n");
+	is_str(p, "a  b", "str_trim: both ends only");
+	free(p);
+	p = str_trim(" \n ");
+	is_str(p, "", "str_trim: all space");
+	free(p);
 
 	ok(natcmp("run2", "run10") < 0, "natcmp orders numbers by value");
 	ok(natcmp("b", "a") > 0, "natcmp orders bytes");
