@@ -21,6 +21,7 @@
 #include "run.h"
 #include "runindex-impl.h"
 #include "runindex.h"
+#include "runread.h"
 #include "runsel.h"
 #include "strbuf.h"
 #include "strvec.h"
@@ -592,6 +593,32 @@ cond_add(struct strbuf *sb, const char *fmt, ...)
 	strbuf_addch(sb, ')');
 }
 
+/*
+ * The files a filter's columns come from (RUN_WATCH_*), to verify every
+ * row against before it runs: a status has its exit_status and .guild
+ * (LOCK, PENDING, STAGED); the start time, the digest and expressions
+ * have no one file, so the whole stamp.
+ */
+static unsigned
+filter_watch(const struct run_filter *f, unsigned all)
+{
+	unsigned	w = 0;
+
+	if (f->expr != NULL || f->started != NULL || f->digest != NULL)
+		return RUN_WATCH_FULL;
+	if (f->status != 0 && (f->status & all) != all)
+		w |= (1U << RUN_FST_GUILD) | RUN_WATCH_ATTR(RUN_EDITABLE_EXIT);
+	if (f->unlabeled || f->labels.n > 0)
+		w |= RUN_WATCH_ATTR(RUN_EDITABLE_LABEL);
+	if (f->tags.n > 0)
+		w |= RUN_WATCH_ATTR(RUN_EDITABLE_TAGS);
+	if (f->marked || f->unmarked)
+		w |= RUN_WATCH_ATTR(RUN_EDITABLE_MARKED);
+	if (f->comments.n > 0)
+		w |= RUN_WATCH_ATTR(RUN_EDITABLE_COMMENTS);
+	return w;
+}
+
 /* "?N" for a new text parameter. */
 static char *
 param(struct runindex_filter *rf, const char *text)
@@ -720,10 +747,7 @@ runindex_filter_new(const struct run_filter *f, int64_t now_s, char **cause)
 		cond_add(&sb, "guild_ops(pkg_type, pkg_name, model, op, "
 		    "op_desc)");
 	}
-	rf->verify_all = rf->expr != NULL || f->started != NULL ||
-	    (f->status != 0 && (f->status & all) != all) || f->marked ||
-	    f->unmarked || f->unlabeled || f->labels.n > 0 ||
-	    f->tags.n > 0 || f->comments.n > 0 || f->digest != NULL;
+	rf->watch = filter_watch(f, all);
 	rf->cond = strbuf_detach(&sb, NULL);
 	return rf;
 fail:

@@ -80,9 +80,10 @@ struct runindex_filter {
 	/*
 	 * It tests what may change in place (labels, tags, status, times,
 	 * flags...): every row must be verified before it is applied, not
-	 * only the rows it hands out. Operations never change in place.
+	 * only the rows it hands out, against the files those columns come
+	 * from (RUN_WATCH_*; 0: none). Operations never change in place.
 	 */
-	bool			 verify_all;
+	unsigned		 watch;
 };
 
 /*
@@ -144,18 +145,20 @@ struct runindex {
 	unsigned		 pre_gen;
 	unsigned		 gen;		/* flags/scalars writes */
 	/*
-	 * Every row (of runs, of the trash) was checked against its
-	 * directory for this query, by ri_sync_all() at verified_ms
-	 * (monotonic; 0: never). One command asks several queries in a row (count, then
-	 * page), and the view asks again each second: a pass younger than
-	 * VERIFY_REUSE_MS serves them all.
+	 * Every row (of runs, of the trash) was checked against the files
+	 * of verified[] (RUN_WATCH_*; 0: none) for this query, by a pass of
+	 * ri_sync_all() over those of verified_watch[] at verified_ms
+	 * (monotonic; 0: never). One command asks several queries in a row
+	 * (count, then page), and the view asks again each second: a pass
+	 * younger than VERIFY_REUSE_MS serves them all.
 	 */
-	bool			 verified[2];
+	unsigned		 verified[2];
+	unsigned		 verified_watch[2];
 	uint64_t		 verified_ms[2];
 };
 
-/* Whether a query with filter rf must verify every row first. */
-#define VERIFY_ALL(rf)	((rf) != NULL && (rf)->verify_all)
+/* What a query with filter rf must verify first (RUN_WATCH_*). */
+#define VERIFY_ALL(rf)	((rf) != NULL ? (rf)->watch : 0U)
 
 /* The arguments of guild_expr(), in this order (runindex-filter.c). */
 enum {
@@ -210,9 +213,10 @@ int ri_ids_query(struct runindex *ri, enum ri_stmt which, bool deleted,
     struct strvec *out, char **cause);
 /*
  * Bring the index up to date for a query: runs added and removed, rows
- * that must always be looked at, and every row when verify_all.
+ * that must always be looked at, and every row's files of watch
+ * (RUN_WATCH_*; 0: none).
  */
-int ri_index_sync(struct runindex *ri, bool deleted, bool verify_all,
+int ri_index_sync(struct runindex *ri, bool deleted, unsigned watch,
     char **cause);
 /* The base directory, open; -1 with errno ENOENT when it is missing. */
 int ri_open_base(const struct runindex *ri, bool deleted);

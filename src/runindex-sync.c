@@ -348,20 +348,23 @@ sync_check(struct runindex *ri, bool deleted, int dfd, int64_t now,
  * Verify every row against its directory (the rows sync_check() does
  * not already look at), re-reading those that changed, so that a filter
  * over the index sees what the directories hold now, however recently
- * or long ago they changed. The stamps are taken on a few threads.
+ * or long ago they changed: all of the row's files (watch
+ * RUN_WATCH_FULL), or those the filter's columns come from. The stats
+ * run on a few threads.
  */
 static int
-ri_sync_all(struct runindex *ri, bool deleted, int dfd, int64_t now,
-    char **cause)
+ri_sync_all(struct runindex *ri, bool deleted, int dfd, unsigned watch,
+    int64_t now, char **cause)
 {
 	struct run_recs	 rs = { NULL, 0, 0 };
 	struct strvec	 ids = STRVEC_INIT, gone = STRVEC_INIT;
 	sqlite3_stmt	*st;
-	uint64_t	*stored = NULL, *cur;
+	uint64_t	*stored = NULL, *cur, *fst = NULL;
 	unsigned	*editable = NULL;
-	size_t		 alloc = 0, ealloc = 0, i;
+	size_t		 alloc = 0, ealloc = 0, falloc = 0, i;
 	struct run_rec	*r;
 	int		 rc;
+	bool		 full = (watch & RUN_WATCH_FULL) != 0, same;
 
 	if (dfd == -1)
 		return 0;	/* sync_dir() has dropped every row */
@@ -373,19 +376,33 @@ ri_sync_all(struct runindex *ri, bool deleted, int dfd, int64_t now,
 		XGROW(editable, ealloc, ids.n + 1);
 		stored[ids.n] = (uint64_t)sqlite3_column_int64(st, 1);
 		editable[ids.n] = (unsigned)sqlite3_column_int(st, 2);
+		if (!full) {
+			/* A row without them (NULL) is read again. */
+			XGROW(fst, falloc, (ids.n + 1) * RUN_FST_N);
+			if (sqlite3_column_bytes(st, 3) ==
+			    (int)(sizeof *fst * RUN_FST_N))
+				memcpy(fst + ids.n * RUN_FST_N,
+				    sqlite3_column_blob(st, 3),
+				    sizeof *fst * RUN_FST_N);
+			else
+				stored[ids.n] = 0;
+		}
 		strvec_push(&ids, (const char *)sqlite3_column_text(st, 0));
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		free(stored);
 		free(editable);
+		free(fst);
 		strvec_clear(&ids);
 		return ri_sqlfail(ri, cause);
 	}
 	cur = xcalloc(ids.n + 1, sizeof *cur);
-	run_stamps(dfd, (const char *const *)ids.v, editable, ids.n, now, cur);
+	run_stamps(dfd, (const char *const *)ids.v, editable, watch, fst,
+	    ids.n, now, cur);
 	for (i = 0; i < ids.n; i++) {
-		if (stored[i] != 0 && cur[i] == stored[i])
+		same = full ? cur[i] == stored[i] : cur[i] != 0;
+		if (stored[i] != 0 && same)
 			continue;
 		r = run_read(ri_base_dir(ri, deleted), dfd, ids.v[i], deleted,
 		    now);
@@ -402,21 +419,31 @@ ri_sync_all(struct runindex *ri, bool deleted, int dfd, int64_t now,
 	strvec_clear(&ids);
 	free(stored);
 	free(editable);
+	free(fst);
 	free(cur);
 	return rc;
 }
 
+/* Whether verifying the files of a covers everything verifying b would. */
+static bool
+watch_covers(unsigned a, unsigned b)
+{
+	return (a & RUN_WATCH_FULL) ||
+	    (~b & RUN_WATCH_FULL && (a & b) == b);
+}
+
 /*
  * Bring the index up to date for a query: runs added and removed, rows
- * that must always be looked at, and every row when verify_all.
+ * that must always be looked at, and every row's files of watch.
  */
 int
-ri_index_sync(struct runindex *ri, bool deleted, bool verify_all, char **cause)
+ri_index_sync(struct runindex *ri, bool deleted, unsigned watch,
+    char **cause)
 {
 	int64_t	now = ri_real_ns();
 	int	dfd, rc;
 
-	ri->verified[deleted] = false;
+	ri->verified[deleted] = 0;
 	if ((dfd = ri_open_base(ri, deleted)) == -1 && errno != ENOENT &&
 	    errno != ENOTDIR)
 		return set_cause(cause, "%s: %s", ri_base_dir(ri, deleted),
@@ -426,15 +453,18 @@ ri_index_sync(struct runindex *ri, bool deleted, bool verify_all, char **cause)
 		rc = sync_pending(ri, deleted, dfd, now, cause);
 	if (rc == 0)
 		rc = sync_check(ri, deleted, dfd, now, cause);
-	if (rc == 0 && verify_all) {
+	if (rc == 0 && watch != 0) {
 		uint64_t	ms = mono_ms();
 
 		if (ri->verified_ms[deleted] == 0 ||
-		    ms - ri->verified_ms[deleted] >= VERIFY_REUSE_MS) {
-			rc = ri_sync_all(ri, deleted, dfd, now, cause);
+		    ms - ri->verified_ms[deleted] >= VERIFY_REUSE_MS ||
+		    !watch_covers(ri->verified_watch[deleted], watch)) {
+			rc = ri_sync_all(ri, deleted, dfd, watch, now, cause);
 			ri->verified_ms[deleted] = rc == 0 ? mono_ms() : 0;
+			ri->verified_watch[deleted] = watch;
 		}
-		ri->verified[deleted] = rc == 0;
+		if (rc == 0)
+			ri->verified[deleted] = ri->verified_watch[deleted];
 	}
 	if (dfd != -1)
 		close(dfd);

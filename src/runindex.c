@@ -23,7 +23,11 @@
  *   but the operation) runs in SQL over the cached columns, so every row
  *   is verified first, not only those handed out: a run tagged by
  *   another process a moment or a month ago matches from the next query
- *   on. The stamps are taken on a few threads.
+ *   on. Each file of a row's stamp also has a stamp of its own, so a
+ *   filter on tags verifies a row with one stat: its tags, or its attrs
+ *   directory while it has none (creating them changes it). Filters on
+ *   the start time, the digest or an expression verify the whole stamp.
+ *   The stats run on a few threads.
  * - Rows that may change without any of that (running: their process may
  *   die; pending, staged; an error without exit status, which is also
  *   what a run looks like for a moment before its LOCK is written) and
@@ -74,7 +78,7 @@
 #include "value.h"
 #include "yamlnode.h"
 
-#define SCHEMA_VERSION	7
+#define SCHEMA_VERSION	8
 #define STR(x)		#x
 #define XSTR(x)		STR(x)
 #define BUSY_TIMEOUT_MS	30000
@@ -110,6 +114,7 @@ static const char schema_sql[] =
 	" flags_loaded INTEGER NOT NULL DEFAULT 0,"
 	" scalars_stamp INTEGER,"
 	" problem TEXT,"		/* run_row.problem */
+	" fstamps BLOB,"		/* run_rec.fst, native order */
 	" UNIQUE (deleted, id));"
 	/*
 	 * In listing order, and covering what filters test, so that counting
@@ -166,9 +171,9 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "INSERT INTO runs (id, deleted, ts, status, check_, stamp, editable,"
 	    " op_desc, model, op, pkg_type, pkg_name, opref, label, marked, tags,"
 	    " comments, digest, initialized, started, stopped, exit_status, pid,"
-	    " attr_names, problem, flags_loaded)"
+	    " attr_names, problem, fstamps, flags_loaded)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, 0)"
+	    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, 0)"
 	    " ON CONFLICT (deleted, id) DO UPDATE SET ts = excluded.ts,"
 	    " status = excluded.status, check_ = excluded.check_,"
 	    " stamp = excluded.stamp, editable = excluded.editable,"
@@ -180,7 +185,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " initialized = excluded.initialized, started = excluded.started,"
 	    " stopped = excluded.stopped, exit_status = excluded.exit_status,"
 	    " pid = excluded.pid, attr_names = excluded.attr_names,"
-	    " problem = excluded.problem, flags_loaded = 0"
+	    " problem = excluded.problem, fstamps = excluded.fstamps,"
+	    " flags_loaded = 0"
 	    " RETURNING rid",
 	[S_FLAGS_DEL] =
 	    "DELETE FROM flags WHERE rid = ?1",
@@ -204,7 +210,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "SELECT id, status, stamp, editable, exit_status IS NOT NULL FROM runs"
 	    " WHERE deleted = ?1 AND check_ != 0",
 	[S_ALL_ROWS] =
-	    "SELECT id, stamp, editable FROM runs WHERE deleted = ?1 AND check_ = 0",
+	    "SELECT id, stamp, editable, fstamps FROM runs"
+	    " WHERE deleted = ?1 AND check_ = 0",
 	[S_FLAG_INS] =
 	    "INSERT OR REPLACE INTO flags (rid, name, type, val)"
 	    " VALUES (?1, ?2, ?3, ?4)",
@@ -635,6 +642,7 @@ write_rec(struct runindex *ri, struct run_rec *r, char **cause)
 	sqlite3_bind_int64(st, 23, r->row.pid);
 	ri_bind_text(st, 24, r->attr_names);
 	ri_bind_text(st, 25, r->row.problem);
+	sqlite3_bind_blob(st, 26, r->fst, sizeof r->fst, SQLITE_STATIC);
 	free(type);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
@@ -1342,13 +1350,15 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 		ids[i - from] = rows->v[i]->id;
 	}
 	/* Rows that ri_sync_all() has just verified need no second look. */
-	if (dfd != -1 && !ri->verified[deleted])
-		run_stamps(dfd, ids, editable, rows->n - from, now, cur);
+	if (dfd != -1 && !(ri->verified[deleted] & RUN_WATCH_FULL))
+		run_stamps(dfd, ids, editable, RUN_WATCH_FULL, NULL,
+		    rows->n - from, now, cur);
 	for (i = from; i < rows->n; i++) {
 		struct run_row	*row = rows->v[i];
 		struct meta	*m = &meta[i - from];
 
-		if (dfd != -1 && m->stamp != 0 && (ri->verified[deleted] ||
+		if (dfd != -1 && m->stamp != 0 &&
+		    ((ri->verified[deleted] & RUN_WATCH_FULL) ||
 		    cur[i - from] == m->stamp) &&
 		    ri_still_current(ri, deleted, row->id, row->status,
 		    row->has_exit_status))

@@ -44,7 +44,7 @@ run_stamp_set_racy_ns(int64_t ns)
  * may edit them), so their directory's stamp does not change: each is
  * stamped on its own. The order gives the bits of "editable".
  */
-static const char *const editable_attrs[] = {
+static const char *const editable_attrs[RUN_EDITABLE_N] = {
 	"label", "tags", "marked", "comments", "exit_status",
 };
 /* The longest of them, for path buffers. */
@@ -94,6 +94,16 @@ run_stamper_final(const struct run_stamper *s, int64_t now)
 	if (s->newest > now - racy_ns)
 		return 0;
 	return s->h != 0 ? s->h : 1;
+}
+
+/* One file's own stamp (RUN_FST_x), never 0 (0 is "missing"). */
+static uint64_t
+file_stamp(const struct stat *st)
+{
+	struct run_stamper	s = RUN_STAMPER_INIT;
+
+	run_stamper_stat(&s, st);
+	return s.h != 0 ? s.h : 1;
 }
 
 /* dfd/rel: stat into the stamper (missing counts too); 0 or -1. */
@@ -147,11 +157,69 @@ run_stamp(int dfd, const char *id, unsigned editable, int64_t now)
 	return run_stamper_final(&s, now);
 }
 
+/* Whether dfd/rel still has file stamp want (0: missing) and is old enough. */
+static bool
+same_at(int dfd, const char *rel, uint64_t want, int64_t now)
+{
+	struct stat	st;
+
+	if (fstatat(dfd, rel, &st, 0) == -1)
+		return want == 0;
+	return want == file_stamp(&st) && ts_ns(&st.st_mtim) <= now - racy_ns &&
+	    ts_ns(&st.st_ctim) <= now - racy_ns;
+}
+
+/*
+ * Whether the files of watch (not RUN_WATCH_FULL) still have the stamps
+ * fst: one stat per watched column, of its attr if it existed, else of
+ * the attrs directory (creating the attr changes that).
+ */
+static bool
+run_watch_same(int dfd, const char *id, unsigned editable, unsigned watch,
+    const uint64_t *fst, int64_t now)
+{
+	char		 buf[256], *rel, *end;
+	size_t		 i, len = strlen(id);
+	bool		 same = true, dir = false;
+
+	if (len + EDITABLE_REL_MAX > sizeof buf)
+		rel = xmalloc(len + EDITABLE_REL_MAX);
+	else
+		rel = buf;
+	memcpy(rel, id, len);
+	end = rel + len;
+	if (watch & (1U << RUN_FST_GUILD)) {
+		memcpy(end, "/.guild", sizeof "/.guild");
+		same = same_at(dfd, rel, fst[RUN_FST_GUILD], now);
+	}
+	for (i = 0; i < RUN_EDITABLE_N && same; i++) {
+		if (~watch & RUN_WATCH_ATTR(i))
+			continue;
+		if (~editable & (1U << i)) {
+			dir = true;
+			continue;
+		}
+		memcpy(end, "/.guild/attrs/", sizeof "/.guild/attrs/" - 1);
+		memcpy(end + sizeof "/.guild/attrs/" - 1, editable_attrs[i],
+		    strlen(editable_attrs[i]) + 1);
+		same = same_at(dfd, rel, fst[RUN_FST_ATTR0 + i], now);
+	}
+	if (same && dir) {
+		memcpy(end, "/.guild/attrs", sizeof "/.guild/attrs");
+		same = same_at(dfd, rel, fst[RUN_FST_ATTRS], now);
+	}
+	if (rel != buf)
+		free(rel);
+	return same;
+}
+
 /* Stamps of many rows at once: the stat calls are most of "runs -a". */
 struct stamp_job {
 	int			 dfd;
 	const char *const	*ids;
 	const unsigned		*editable;
+	unsigned		 watch;
+	const uint64_t		*fst;	/* RUN_FST_N per row, or NULL */
 	uint64_t		*out;
 	size_t			 n;
 	int64_t			 now;
@@ -163,19 +231,23 @@ stamp_worker(void *arg)
 	struct stamp_job	*job = arg;
 	size_t			 i;
 
-	for (i = 0; i < job->n; i++)
-		job->out[i] = run_stamp(job->dfd, job->ids[i],
-		    job->editable[i], job->now);
+	for (i = 0; i < job->n; i++) {
+		if (job->watch & RUN_WATCH_FULL)
+			job->out[i] = run_stamp(job->dfd, job->ids[i],
+			    job->editable[i], job->now);
+		else
+			job->out[i] = run_watch_same(job->dfd, job->ids[i],
+			    job->editable[i], job->watch,
+			    job->fst + i * RUN_FST_N, job->now);
+	}
 	return NULL;
 }
 
-/*
- * out[i] = run_stamp() of ids[i], on a few threads when there are many
- * (path lookups scale with cores; everything else stays single-threaded).
- */
+/* Path lookups scale with cores; everything else stays single-threaded. */
 void
 run_stamps(int dfd, const char *const *ids, const unsigned *editable,
-    size_t n, int64_t now, uint64_t *out)
+    unsigned watch, const uint64_t *fst, size_t n, int64_t now,
+    uint64_t *out)
 {
 	enum { MAX_THREADS = 4, PER_THREAD = 2000 };
 	struct stamp_job	 jobs[MAX_THREADS];
@@ -190,7 +262,8 @@ run_stamps(int dfd, const char *const *ids, const unsigned *editable,
 	if (nt > MAX_THREADS)
 		nt = MAX_THREADS;
 	if (nt < 2) {
-		struct stamp_job	job = { dfd, ids, editable, out, n, now };
+		struct stamp_job	job = { dfd, ids, editable, watch, fst,
+					    out, n, now };
 
 		stamp_worker(&job);
 		return;
@@ -202,6 +275,8 @@ run_stamps(int dfd, const char *const *ids, const unsigned *editable,
 		jobs[i].dfd = dfd;
 		jobs[i].ids = ids + from;
 		jobs[i].editable = editable + from;
+		jobs[i].watch = watch;
+		jobs[i].fst = fst != NULL ? fst + from * RUN_FST_N : NULL;
 		jobs[i].out = out + from;
 		jobs[i].n = from + chunk > n ? n - from : chunk;
 		jobs[i].now = now;
@@ -401,8 +476,10 @@ read_attr_names(struct run_rec *r, int dfd, const char *id,
 	rel = xasprintf("%s/.guild/attrs", id);
 	afd = openat(dfd, rel, O_RDONLY|O_DIRECTORY|O_CLOEXEC);
 	free(rel);
-	if (afd != -1 && fstat(afd, &st) == 0)
+	if (afd != -1 && fstat(afd, &st) == 0) {
 		run_stamper_stat(s, &st);
+		r->fst[RUN_FST_ATTRS] = file_stamp(&st);
+	}
 	else
 		run_stamper_missing(s);
 	if (afd != -1 && (d = fdopendir(afd)) != NULL) {
@@ -676,8 +753,10 @@ read_attrs(struct run_rec *r, int dfd, const char *id,
 	}
 	strbuf_release(&sb);
 	for (i = 0; i < ARRAY_SIZE(editable_attrs); i++) {
-		if (r->editable & (1U << i))
+		if (r->editable & (1U << i)) {
 			run_stamper_stat(s, &est[i]);
+			r->fst[RUN_FST_ATTR0 + i] = file_stamp(&est[i]);
+		}
 	}
 }
 
@@ -735,6 +814,7 @@ run_read(const char *base, int dfd, const char *id, bool deleted,
 	r->row.dir = path_join(base, id);
 	r->row.deleted = deleted;
 	r->row.index = -1;
+	r->fst[RUN_FST_GUILD] = file_stamp(&st);
 	read_attr_names(r, dfd, id, &s, &attrs);
 	if (read_opref(r, dfd, id) == -1) {
 		strvec_clear(&attrs);

@@ -12,6 +12,11 @@
  * comments, exit_status, in that order: the bits of "editable"). A stamp
  * taken too soon after a change is 0 ("racy": look again), since file
  * times come from a coarse clock.
+ *
+ * Each of those files also has a stamp of its own (fst[RUN_FST_*], 0:
+ * missing), so that a filter on one column verifies a row with one stat:
+ * the file the column comes from, or the attrs directory while that file
+ * does not exist (creating it changes the directory).
  */
 #ifndef GUILD_RUNREAD_H
 #define GUILD_RUNREAD_H
@@ -27,11 +32,36 @@ struct stat;
 /* Separates the tags and attr names of the search columns. */
 #define RUN_REC_SEP	'\x1f'
 
+/* The attrs rewritten in place, in stamp order: bit i of "editable". */
+enum {
+	RUN_EDITABLE_LABEL,
+	RUN_EDITABLE_TAGS,
+	RUN_EDITABLE_MARKED,
+	RUN_EDITABLE_COMMENTS,
+	RUN_EDITABLE_EXIT,
+	RUN_EDITABLE_N
+};
+/* The files of a record's stamp, each stamped on its own too. */
+enum {
+	RUN_FST_GUILD,		/* .guild: LOCK, PENDING, STAGED come and go */
+	RUN_FST_ATTRS,		/* .guild/attrs: attrs created or removed */
+	RUN_FST_ATTR0,		/* + i: editable attr i */
+	RUN_FST_N = RUN_FST_ATTR0 + RUN_EDITABLE_N
+};
+/*
+ * What must be verified (bits 1 << RUN_FST_x of the files a filter's
+ * columns come from), or RUN_WATCH_FULL (the whole stamp, for columns
+ * no one file gives).
+ */
+#define RUN_WATCH_ATTR(i)	(1U << (RUN_FST_ATTR0 + (i)))
+#define RUN_WATCH_FULL		(1U << 31)
+
 /* What a run directory holds, ready to be written. */
 struct run_rec {
 	struct run_row	 row;
 	int64_t		 ts;
 	uint64_t	 stamp;		/* 0: racy, check again */
+	uint64_t	 fst[RUN_FST_N]; /* file stamps, 0: missing */
 	unsigned	 editable;	/* bits of the editable attrs present */
 	bool		 check;		/* may change without a new stamp */
 	char		*tags_col;	/* SEP tag SEP tag SEP, or "" */
@@ -61,10 +91,16 @@ unsigned long	 run_read_count(void);
  */
 uint64_t	 run_stamp(int dfd, const char *id, unsigned editable,
 		    int64_t now);
-/* out[i] = run_stamp() of ids[i], on a few threads when there are many. */
+/*
+ * For ids[i], on a few threads when there are many: with watch
+ * RUN_WATCH_FULL, out[i] = run_stamp(); else out[i] is whether the files
+ * of watch still have the file stamps of fst[i * RUN_FST_N...] (one stat
+ * per watched column; a file changed too recently to trust counts as
+ * changed).
+ */
 void		 run_stamps(int dfd, const char *const *ids,
-		    const unsigned *editable, size_t n, int64_t now,
-		    uint64_t *out);
+		    const unsigned *editable, unsigned watch,
+		    const uint64_t *fst, size_t n, int64_t now, uint64_t *out);
 /* Stamps younger than ns are not trusted (default two seconds). */
 void		 run_stamp_set_racy_ns(int64_t ns);
 
