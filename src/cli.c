@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -788,6 +789,166 @@ cli_table(FILE *f, const char *const *cells, size_t rows, size_t ncols)
 	}
 	free(shown_cells);
 	free(width);
+}
+
+size_t
+cli_help_width(void)
+{
+	const char	*env = getenv("COLUMNS");
+	struct winsize	 ws;
+	long		 cols = 0;
+	char		*end;
+
+	if (env != NULL && *env != '\0') {
+		cols = strtol(env, &end, 10);
+		if (*end != '\0' || cols <= 0)
+			cols = 0;
+	}
+	if (cols == 0 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col > 0)
+		cols = ws.ws_col;
+	if (cols == 0)
+		cols = 80;
+	if (cols > 80)
+		cols = 80;
+	return cols - 2 < 50 ? 50 : (size_t)cols - 2;
+}
+
+/* One paragraph's words, filled greedily to width after the indent. */
+static void
+fill(struct strbuf *out, const char *text, size_t width, size_t indent)
+{
+	const char	*p = text, *w;
+	char		*word;
+	size_t		 col = 0, len, wl;
+	bool		 first = true;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n')
+			p++;
+		if (*p == '\0')
+			break;
+		w = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\n')
+			p++;
+		len = (size_t)(p - w);
+		word = xstrndup(w, len);
+		wl = utf8_width(word);
+		free(word);
+		if (!first && col + 1 + wl > width) {
+			strbuf_addch(out, '\n');
+			first = true;
+		}
+		if (first) {
+			strbuf_addchars(out, ' ', indent);
+			col = indent;
+		} else {
+			strbuf_addch(out, ' ');
+			col++;
+		}
+		strbuf_add(out, w, len);
+		col += wl;
+		first = false;
+	}
+}
+
+/* One paragraph of cli_wrap(), after the first if *npars. */
+static void
+flush_par(struct strbuf *out, struct strbuf *par, bool raw, size_t width,
+    size_t indent, size_t *npars)
+{
+	if (*npars > 0)
+		strbuf_addstr(out, "\n\n");
+	(*npars)++;
+	if (raw)
+		strbuf_add(out, par->buf, par->len);
+	else
+		fill(out, par->buf, width, indent);
+	strbuf_reset(par);
+}
+
+void
+cli_wrap(struct strbuf *out, const char *text, size_t width, size_t indent)
+{
+	struct strbuf	 par = STRBUF_INIT;
+	const char	*p = text, *nl;
+	size_t		 len, pind = 0, npars = 0;
+	bool		 raw = false, in = false;
+
+	for (; p != NULL; p = nl != NULL ? nl + 1 : NULL) {
+		nl = strchr(p, '\n');
+		len = nl != NULL ? (size_t)(nl - p) : strlen(p);
+		if (strspn(p, " \t\r") >= len) {
+			if (in)
+				flush_par(out, &par, raw, width, indent + pind,
+				    &npars);
+			in = false;
+		} else if (!in) {
+			in = true;
+			pind = strspn(p, " ");
+			raw = len - pind == 1 && p[pind] == '\b';
+			if (!raw)
+				strbuf_add(&par, p + pind, len - pind);
+		} else if (raw) {
+			if (par.len > 0)
+				strbuf_addch(&par, '\n');
+			strbuf_addchars(&par, ' ', indent);
+			strbuf_add(&par, p, len);
+		} else {
+			strbuf_addch(&par, ' ');
+			strbuf_add(&par, p, len);
+		}
+	}
+	if (in)
+		flush_par(out, &par, raw, width, indent + pind, &npars);
+	strbuf_release(&par);
+}
+
+void
+cli_dl(struct strbuf *out, const char *const *rows, size_t n, size_t indent,
+    size_t width)
+{
+	struct strbuf	 text = STRBUF_INIT;
+	size_t		 i, w, first = 0, tw;
+	const char	*line, *nl;
+	bool		 several;
+
+	for (i = 0; i < n; i++) {
+		if ((w = utf8_width(rows[2 * i])) > first)
+			first = w;
+	}
+	first = (first < 30 ? first : 30) + 2;
+	tw = width > first + 2 + 10 ? width - first - 2 : 10;
+	for (i = 0; i < n; i++) {
+		strbuf_addchars(out, ' ', indent);
+		strbuf_addstr(out, rows[2 * i]);
+		if (rows[2 * i + 1] == NULL || *rows[2 * i + 1] == '\0') {
+			strbuf_addch(out, '\n');
+			continue;
+		}
+		if ((w = utf8_width(rows[2 * i])) <= first - 2)
+			strbuf_addchars(out, ' ', first - w);
+		else {
+			strbuf_addch(out, '\n');
+			strbuf_addchars(out, ' ', first + indent);
+		}
+		strbuf_reset(&text);
+		cli_wrap(&text, rows[2 * i + 1], tw, 0);
+		several = strchr(text.buf, '\n') != NULL;
+		for (line = text.buf; ; line = nl + 1) {
+			nl = strchr(line, '\n');
+			w = nl != NULL ? (size_t)(nl - line) : strlen(line);
+			if (line != text.buf && w > 0)
+				strbuf_addchars(out, ' ', first + indent);
+			strbuf_add(out, line, w);
+			strbuf_addch(out, '\n');
+			if (nl == NULL)
+				break;
+		}
+		if (several)
+			strbuf_addch(out, '\n');
+	}
+	strbuf_release(&text);
 }
 
 void

@@ -15,6 +15,7 @@
 
 struct guild_home;
 struct guildfile;
+struct strbuf;
 
 /*
  * Option ids index cmd_args. A command's own options take ids 1 to
@@ -141,6 +142,31 @@ int		 cli_error_cause(char *cause);
  * padded to its widest cell plus two spaces. cells is rows*ncols strings.
  */
 void		 cli_table(FILE *, const char *const *cells, size_t rows, size_t ncols);
+
+/*
+ * Help text laid out as Guild's (Click's) formatter does. The width:
+ * the terminal's columns ($COLUMNS first, else 80), at most 80, less 2,
+ * and at least 50.
+ */
+size_t		 cli_help_width(void);
+/*
+ * Click's wrap_text(preserve_paragraphs=True), appended to out without a
+ * final newline: paragraphs (separated by blank lines) are filled to
+ * width, each line starting with indent spaces plus the paragraph's own
+ * indentation; a paragraph whose first line is "\b" is kept as written.
+ * Paragraphs are separated by a blank line.
+ */
+void		 cli_wrap(struct strbuf *out, const char *text, size_t width,
+		    size_t indent);
+/*
+ * Click's write_dl: rows of (term, text) pairs (2 * n strings), terms
+ * indented by indent, texts in a column after the longest term (at most
+ * 30 columns; a longer term puts its text on the next line) plus two
+ * spaces, wrapped to width. A text of several lines is followed by a
+ * blank line.
+ */
+void		 cli_dl(struct strbuf *out, const char *const *rows, size_t n,
+		    size_t indent, size_t width);
 
 /*
  * Write text through $PAGER (default "less -FRX") when out is a terminal

@@ -379,46 +379,160 @@ test_output_scalars(const struct opdef *op, const struct value *flags,
 	return 0;
 }
 
+static int
+flag_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct flagdef *const *)a)->name,
+	    (*(const struct flagdef *const *)b)->name);
+}
+
+/*
+ * A flag's text in --help-op, as Guild writes it: each line of the
+ * description a paragraph, the first followed by the default (or
+ * "(required)", or the null label), then the choices as a block of their
+ * own, laid out in what is left of the width after the flag column.
+ */
+static char *
+flag_help(const struct flagdef *f, size_t name_w)
+{
+	struct strbuf	 sb = STRBUF_INIT, block = STRBUF_INIT;
+	struct strvec	 rows = STRVEC_INIT;
+	const char	*d = f->description != NULL ? f->description : "";
+	size_t		 i, first = strcspn(d, "\n"), w = cli_help_width();
+	bool		 described = false;
+
+	strbuf_add(&sb, d, first);
+	if (sb.len > 0 && (f->default_value != NULL || f->required ||
+	    f->null_label != NULL))
+		strbuf_addch(&sb, ' ');
+	if (f->default_value != NULL) {
+		strbuf_addstr(&sb, "(default is ");
+		value_format_flag(&sb, f->default_value);
+		strbuf_addch(&sb, ')');
+	} else if (f->required)
+		strbuf_addstr(&sb, "(required)");
+	else if (f->null_label != NULL)
+		strbuf_addf(&sb, "(default is %s)", f->null_label);
+	for (d += first; *d == '\n'; d += first) {
+		d++;
+		first = strcspn(d, "\n");
+		strbuf_addstr(&sb, "\n\n");
+		strbuf_add(&sb, d, first);
+	}
+	if (f->nchoices == 0)
+		goto done;
+	for (i = 0; i < f->nchoices; i++)
+		described |= f->choices[i].description != NULL &&
+		    *f->choices[i].description != '\0';
+	w = w > name_w + 4 ? w - name_w - 4 : 10;
+	if (described) {
+		for (i = 0; i < f->nchoices; i++) {
+			const struct flag_choice *c = &f->choices[i];
+
+			strbuf_reset(&block);
+			if (c->alias != NULL)
+				strbuf_addstr(&block, c->alias);
+			else
+				value_format_flag(&block, c->value);
+			strvec_push(&rows, block.buf);
+			strvec_push(&rows, c->description != NULL ?
+			    c->description : "");
+		}
+		strbuf_reset(&block);
+		strbuf_addstr(&block, "Choices:\n");
+		cli_dl(&block, (const char *const *)rows.v, rows.n / 2, 2, w);
+	} else {
+		strbuf_reset(&block);
+		for (i = 0; i < f->nchoices; i++) {
+			if (i > 0)
+				strbuf_addstr(&block, ", ");
+			if (f->choices[i].alias != NULL)
+				strbuf_addstr(&block, f->choices[i].alias);
+			else
+				value_format_flag(&block, f->choices[i].value);
+		}
+		strvec_push(&rows, "Choices:");
+		strvec_push(&rows, block.buf);
+		strbuf_reset(&block);
+		cli_dl(&block, (const char *const *)rows.v, 1, 0,
+		    w > 8 ? w - 8 : 10);
+	}
+	strbuf_rtrim(&block);
+	strbuf_addf(&sb, "\n\n\b\n%s", block.buf);
+done:
+	strvec_clear(&rows);
+	strbuf_release(&block);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* A definition list section of --help-op: "\nHeading:\n  term  text". */
+static void
+help_section(struct strbuf *out, const char *heading, struct strvec *rows)
+{
+	if (rows->n == 0)
+		return;
+	strbuf_addf(out, "\n%s:\n", heading);
+	cli_dl(out, (const char *const *)rows->v, rows->n / 2, 2,
+	    cli_help_width());
+}
+
+/*
+ * guild run OP --help-op, laid out as Guild's: usage, the description
+ * (each line a paragraph), a pointer to the options, the dependencies
+ * that have a description, the flags sorted by name.
+ */
 static void
 help_op(const struct opdef *op, const char *opname)
 {
-	const char	**cells;
-	char		**texts;
-	size_t		  i;
+	struct strbuf		 out = STRBUF_INIT, desc = STRBUF_INIT;
+	struct strvec		 rows = STRVEC_INIT;
+	const struct flagdef	**flags;
+	const struct resdef	*res;
+	const char		*p;
+	size_t			 i, name_w = 0, width = cli_help_width();
 
-	printf("Usage: guild run [OPTIONS] %s [FLAG=VAL]...\n\n",
-	    cli_field(stdout, opname));
-	if (op->description != NULL && *op->description != '\0')
-		printf("%s\n\n", cli_text(stdout, op->description));
-	if (op->nflags == 0) {
-		printf("This operation has no flags.\n");
-		return;
-	}
-	printf("Flags:\n");
-	cells = xcalloc(op->nflags * 2, sizeof *cells);
-	texts = xcalloc(op->nflags * 2, sizeof *texts);
-	for (i = 0; i < op->nflags; i++) {
-		const struct flagdef	*f = op->flags[i];
-		struct strbuf		 sb = STRBUF_INIT;
-
-		strbuf_addstr(&sb, f->description != NULL ? f->description : "");
-		if (f->required)
-			strbuf_addstr(&sb, sb.len > 0 ? " (required)" : "(required)");
-		else if (f->default_value != NULL) {
-			strbuf_addstr(&sb, sb.len > 0 ? " (default is " : "(default is ");
-			value_format_flag(&sb, f->default_value);
-			strbuf_addch(&sb, ')');
+	strbuf_addf(&out, "Usage: guild run [OPTIONS] %s [FLAG]...\n", opname);
+	if (op->description != NULL && *op->description != '\0') {
+		for (p = op->description; *p != '\0'; p++) {
+			strbuf_addch(&desc, *p);
+			if (*p == '\n')
+				strbuf_addch(&desc, '\n');
 		}
-		texts[2 * i] = xasprintf("  %s", f->name);
-		texts[2 * i + 1] = strbuf_detach(&sb, NULL);
-		cells[2 * i] = texts[2 * i];
-		cells[2 * i + 1] = texts[2 * i + 1];
+		strbuf_addch(&out, '\n');
+		cli_wrap(&out, desc.buf, width, 0);
+		strbuf_addch(&out, '\n');
 	}
-	cli_table(stdout, cells, op->nflags, 2);
-	for (i = 0; i < op->nflags * 2; i++)
-		free(texts[i]);
-	free(texts);
-	free(cells);
+	strbuf_addstr(&out, "\nUse 'guild run --help' for a list of options.\n");
+	for (i = 0; i < op->nrequires; i++) {
+		const char	*ref = op->requires[i]->resource_ref;
+
+		if (ref == NULL || strchr(ref, ':') != NULL ||
+		    (res = modeldef_resource(op->model, ref)) == NULL ||
+		    res->description == NULL || *res->description == '\0')
+			continue;
+		strvec_push(&rows, ref);
+		strvec_push(&rows, res->description);
+	}
+	help_section(&out, "Dependencies", &rows);
+	strvec_clear(&rows);
+	flags = xcalloc(op->nflags + 1, sizeof *flags);
+	for (i = 0; i < op->nflags; i++)
+		flags[i] = op->flags[i];
+	qsort(flags, op->nflags, sizeof *flags, flag_cmp);
+	for (i = 0; i < op->nflags; i++) {
+		if (strlen(flags[i]->name) > name_w)
+			name_w = strlen(flags[i]->name);
+	}
+	for (i = 0; i < op->nflags; i++) {
+		strvec_push(&rows, flags[i]->name);
+		strvec_push_nodup(&rows, flag_help(flags[i], name_w));
+	}
+	free(flags);
+	help_section(&out, "Flags", &rows);
+	strvec_clear(&rows);
+	fputs(cli_text(stdout, out.buf), stdout);
+	strbuf_release(&desc);
+	strbuf_release(&out);
 }
 
 /* User flags of a stored run, with the new assignments over them. */
