@@ -374,9 +374,54 @@ test_ranges(void)
 	    "ids out of range are never given, never read out of bounds");
 }
 
+/* Click's wrap_text and write_dl, as --help-op uses them. */
+static void
+test_wrap(void)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	const char	*rows[] = {
+		"lr", "Learning rate (default is 0.1)",
+		"a-name-longer-than-thirty-columns-x", "Long",
+		"mode", "How\n\n\b\nChoices:  a, b",
+		"bare", "",
+	};
+
+	cli_wrap(&sb, "one two three four five six", 14, 0);
+	is_str(sb.buf, "one two three\nfour five six", "words fill the width");
+	strbuf_reset(&sb);
+	cli_wrap(&sb, "a b\nc\n\n  d e\n\n\b\n  x   y\n z", 10, 2);
+	is_str(sb.buf, "  a b c\n\n    d e\n\n    x   y\n   z",
+	    "paragraphs, their indent, a \\b block kept as written");
+	strbuf_reset(&sb);
+	cli_wrap(&sb, "", 10, 0);
+	is_str(sb.buf, "", "nothing");
+	strbuf_reset(&sb);
+	cli_wrap(&sb, "supercalifragilistic word", 5, 0);
+	is_str(sb.buf, "supercalifragilistic\nword",
+	    "a word longer than the width has a line of its own");
+	strbuf_reset(&sb);
+	cli_dl(&sb, rows, 4, 2, 78);
+	is_str(sb.buf,
+	    "  lr                              Learning rate (default is 0.1)\n"
+	    "  a-name-longer-than-thirty-columns-x\n"
+	    "                                  Long\n"
+	    "  mode                            How\n"
+	    "\n"
+	    "                                  Choices:  a, b\n"
+	    "\n"
+	    "  bare\n",
+	    "definition list: column after the longest term up to 30");
+	strbuf_reset(&sb);
+	cli_dl(&sb, rows, 1, 0, 20);
+	is_str(sb.buf, "lr  Learning rate\n    (default is\n    0.1)\n\n",
+	    "a narrow list wraps its texts (at least 10 columns)");
+	strbuf_release(&sb);
+}
+
 int
 main(void)
 {
+	test_wrap();
 	test_options_parse();
 	test_errors();
 	test_filters();
