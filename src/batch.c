@@ -812,6 +812,15 @@ deps_log(const char *line, void *arg)
 	batch_log(arg, "%s", line);
 }
 
+/* A trial runner's log line (--stop-after), as the batch's. */
+static void
+trial_log(const char *line, void *arg)
+{
+	struct trial	*t = arg;
+
+	batch_log(t->b, "%s", line);
+}
+
 static void
 trial_free(struct trial *t)
 {
@@ -922,7 +931,8 @@ trial_start(struct batch *b, size_t i)
 {
 	const struct batch_spec	*s = b->spec;
 	struct runner_hooks	 hooks = { .on_data = trial_data,
-				    .on_line = trial_line, .on_done = trial_done };
+				    .on_line = trial_line, .on_done = trial_done,
+				    .on_log = trial_log };
 	struct deps_plan	 dp;
 	struct trial		*t = xcalloc(1, sizeof *t);
 	char			*cause = NULL, *desc, *link, *target, *match;
@@ -956,6 +966,9 @@ trial_start(struct batch *b, size_t i)
 	t->rspec.user_flags = t->user;
 	t->rspec.label = s->label;
 	t->rspec.tags = s->tags;
+	t->rspec.env = s->env;
+	t->rspec.comment = s->comment;
+	t->rspec.stop_after_ms = s->stop_after_ms;
 	if (runner_plan(&t->rspec, &t->plan, &cause) == -1) {
 		deps_plan_clear(&dp);
 		batch_log(b, "ERROR: [guild] Trial %zu: %s", i + 1, cause);

@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -55,12 +56,17 @@ enum {
 	OPT_FAIL_ON_TRIAL_ERROR,
 	OPT_RUN_ID,
 	OPT_RUN_STEPS,
+	OPT_GPUS,
+	OPT_NO_GPUS,
+	OPT_COMMENT,
+	OPT_STOP_AFTER,
 };
 
 static const struct cmd_option run_options[] = {
 	{ OPT_YES, "y", "yes", NULL, "Do not prompt before running." },
 	{ OPT_LABEL, "l", "label", "LABEL", "Set a label for the run (${flag} refers to flags)." },
 	{ OPT_TAG, "t", "tag", "TAG", "Tag the run; may be given more than once." },
+	{ OPT_COMMENT, "c", "comment", "COMMENT", "Comment associated with the run." },
 	{ OPT_BACKGROUND, "b", "background", NULL, "Run in the background, detached from the terminal." },
 	{ OPT_PRINT_CMD, NULL, "print-cmd", NULL, "Show the operation command and exit." },
 	{ OPT_PRINT_ENV, NULL, "print-env", NULL, "Show the operation environment and exit." },
@@ -79,10 +85,50 @@ static const struct cmd_option run_options[] = {
 	{ OPT_PARALLEL, NULL, "parallel", "N", "Run up to N trials of a batch at once (default 1)." },
 	{ OPT_NEEDED, NULL, "needed", NULL, "Skip runs and trials whose flags match a completed or terminated run." },
 	{ OPT_FAIL_ON_TRIAL_ERROR, NULL, "fail-on-trial-error", NULL, "Stop a batch when a trial fails." },
+	{ OPT_GPUS, NULL, "gpus", "DEVICES", "Limit the GPUs the run sees to DEVICES, comma-separated ids (CUDA_VISIBLE_DEVICES)." },
+	{ OPT_NO_GPUS, NULL, "no-gpus", NULL, "Run without GPUs (CUDA_VISIBLE_DEVICES empty)." },
+	{ OPT_STOP_AFTER, NULL, "stop-after", "N", "Stop the run after N minutes." },
 	{ OPT_RUN_ID, NULL, "run-id", "ID", "Use ID as the new run's id.", true },
 	{ OPT_RUN_STEPS, NULL, "run-steps", "RUN_DIR", "Run a pipeline's steps (its own process).", true },
 	{ 0 }
 };
+
+/*
+ * What --gpus, --no-gpus and --stop-after add to every run of the
+ * command: environment (NAME=VALUE into env) and the stop time. Prints
+ * an error and returns -1 for a bad combination or value.
+ */
+static int
+run_extras(const struct cmd_args *a, struct strvec *env, unsigned *stop_ms)
+{
+	const char	*gpus = cmd_arg_value(a, OPT_GPUS);
+	const char	*after = cmd_arg_value(a, OPT_STOP_AFTER);
+	char		*end;
+	double		 min;
+
+	if (gpus != NULL && cmd_arg_has(a, OPT_NO_GPUS)) {
+		cli_error("--no-gpus and --gpus cannot both be used");
+		fprintf(stderr, "Try 'guild run --help' for more information.\n");
+		return -1;
+	}
+	if (cmd_arg_has(a, OPT_NO_GPUS))
+		strvec_push(env, "CUDA_VISIBLE_DEVICES=");
+	else if (gpus != NULL)
+		strvec_pushf(env, "CUDA_VISIBLE_DEVICES=%s", gpus);
+	*stop_ms = 0;
+	if (after != NULL) {
+		errno = 0;
+		min = strtod(after, &end);
+		if (*after == '\0' || *end != '\0' || errno != 0 ||
+		    !(min > 0) || min * 60000.0 > (double)UINT_MAX) {
+			cli_error("invalid value for --stop-after: '%s' is not a "
+			    "number of minutes", after);
+			return -1;
+		}
+		*stop_ms = min * 60000.0 < 1 ? 1 : (unsigned)(min * 60000.0);
+	}
+	return 0;
+}
 
 /* Trials a preview (--print-trials, --print-cmd, --print-env) shows. */
 #define PREVIEW_MAX_TRIALS	1000
@@ -96,6 +142,13 @@ struct fg {
 	bool			 done;
 	int			 code;
 };
+
+static void
+fg_log(const char *line, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "%s\n", cli_text(stderr, line));
+}
 
 static void
 fg_data(const char *buf, size_t len, void *arg)
@@ -168,7 +221,8 @@ run_foreground(const struct runner_spec *spec, const struct run_plan *plan,
     struct run *run, bool quiet)
 {
 	struct fg		 fg;
-	struct runner_hooks	 hooks = { .on_data = fg_data, .on_done = fg_done };
+	struct runner_hooks	 hooks = { .on_data = fg_data, .on_done = fg_done,
+				    .on_log = fg_log };
 	unsigned short		 rows = 0, cols = 0;
 	char			*cause = NULL;
 
@@ -706,16 +760,22 @@ print_trial_plans(const struct cmd_args *a, const struct guild_home *home,
 {
 	struct runner_spec	 spec;
 	struct run_plan		 plan;
+	struct strvec		 env = STRVEC_INIT;
 	char			*cause = NULL;
 	size_t			 i;
+	unsigned		 stop_ms;
 
+	if (run_extras(a, &env, &stop_ms) == -1)
+		return -1;
 	for (i = 0; i < resolved->u.list.n; i++) {
 		memset(&spec, 0, sizeof spec);
 		spec.home = home;
 		spec.op = op;
 		spec.flags = resolved->u.list.v[i];
 		spec.label = cmd_arg_value(a, OPT_LABEL);
+		spec.env = &env;
 		if (runner_plan(&spec, &plan, &cause) == -1) {
+			strvec_clear(&env);
 			cli_error_cause(cause);
 			return -1;
 		}
@@ -724,6 +784,7 @@ print_trial_plans(const struct cmd_args *a, const struct guild_home *home,
 		print_plan(a, &plan);
 		run_plan_clear(&plan);
 	}
+	strvec_clear(&env);
 	return 0;
 }
 
@@ -949,6 +1010,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 {
 	struct batch_spec	 bs;
 	struct batch_gen	*gen = NULL;
+	struct strvec		 env = STRVEC_INIT;
 	struct value		*rows = value_list();
 	struct value		*resolved = value_list(), *shown = NULL;
 	struct run		*brun;
@@ -961,6 +1023,9 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	if ((max_trials = int_option(a, OPT_MAX_TRIALS, "max-trials", 0)) < 0 ||
 	    (parallel = int_option(a, OPT_PARALLEL, "parallel", 1)) < 0 ||
 	    (seedopt = int_option(a, OPT_RANDOM_SEED, "random-seed", -2)) == -1)
+		goto out;
+	memset(&bs, 0, sizeof bs);
+	if (run_extras(a, &env, &bs.stop_after_ms) == -1)
 		goto out;
 	seed = seedopt >= 0 ? (uint64_t)seedopt : random_seed();
 	if (cmd_arg_has(a, OPT_STAGE)) {
@@ -1026,12 +1091,13 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 		rc = cli_error_cause(cause);
 		goto out;
 	}
-	memset(&bs, 0, sizeof bs);
 	bs.home = home;
 	bs.op = op;
 	bs.trials = gen;
 	bs.label = cmd_arg_value(a, OPT_LABEL);
 	bs.tags = &a->values[OPT_TAG];
+	bs.env = &env;
+	bs.comment = cmd_arg_value(a, OPT_COMMENT);
 	bs.parallel = parallel > 0 ? (unsigned)parallel : 1;
 	bs.force_flags = cmd_arg_has(a, OPT_FORCE_FLAGS);
 	bs.force_deps = cmd_arg_has(a, OPT_FORCE_DEPS);
@@ -1067,6 +1133,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	free(name);
 	run_free(brun);
 out:
+	strvec_clear(&env);
 	value_free(rows);
 	batch_gen_free(gen);
 	value_free(resolved);
@@ -1218,17 +1285,24 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	struct runner_spec	 spec;
 	struct runner_prep	 prep;
 	struct run		*run;
+	struct strvec		 env = STRVEC_INIT;
 	char			*cause = NULL;
 	bool			 printing;
 	int			 rc;
 
 	memset(&spec, 0, sizeof spec);
+	if (run_extras(a, &env, &spec.stop_after_ms) == -1) {
+		rc = 1;
+		goto out;
+	}
 	spec.home = home;
 	spec.op = op;
 	spec.flags = flags;
 	spec.user_flags = user_flags;
 	spec.label = cmd_arg_value(a, OPT_LABEL);
 	spec.tags = &a->values[OPT_TAG];
+	spec.env = &env;
+	spec.comment = cmd_arg_value(a, OPT_COMMENT);
 	spec.restart_id = id;
 	spec.run_id = cmd_arg_value(a, OPT_RUN_ID);
 	spec.stage = cmd_arg_has(a, OPT_STAGE);
@@ -1237,22 +1311,26 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	if (runner_prepare(&spec, flags, prior, !printing,
 	    cmd_arg_has(a, OPT_FORCE_DEPS), &prep, &cause) == -1) {
 		runner_prep_clear(&prep);
-		return cli_error_cause(cause);
+		rc = cli_error_cause(cause);
+		goto out;
 	}
 	if (printing) {
 		print_plan(a, &prep.plan);
 		runner_prep_clear(&prep);
-		return 0;
+		rc = 0;
+		goto out;
 	}
 	if (!cmd_arg_has(a, OPT_YES) &&
 	    !run_confirm(a, id, &spec, &prep.plan, flags)) {
 		runner_prep_clear(&prep);
-		return 0;
+		rc = 0;
+		goto out;
 	}
 	if ((run = runner_launch(&spec, &prep, log_stderr, NULL,
 	    &cause)) == NULL) {
 		runner_prep_clear(&prep);
-		return cli_error_cause(cause);
+		rc = cli_error_cause(cause);
+		goto out;
 	}
 	if (spec.stage) {
 		printf("%s staged as %s\n"
@@ -1268,6 +1346,8 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 		    cmd_arg_has(a, OPT_QUIET));
 	runner_prep_clear(&prep);
 	run_free(run);
+out:
+	strvec_clear(&env);
 	return rc;
 }
 

@@ -40,6 +40,9 @@ struct runner {
 	bool			 log_failed;
 	int			 stop_signo;	/* runner_stop() */
 	char			*error;		/* the first write failure */
+	struct loop_timer	*stop_timer;	/* --stop-after, then the kill */
+	uint64_t		 started_ms;	/* monotonic */
+	bool			 stopping;
 };
 
 /*
@@ -703,6 +706,15 @@ plan_env(const struct runner_spec *spec, struct run_plan *plan)
 	free(cwd);
 	op_setenv(plan, "RUN_DIR", plan->run_dir);
 	op_setenv(plan, "RUN_ID", plan->id);
+	for (i = 0; spec->env != NULL && i < spec->env->n; i++) {
+		char	*name, *eq = strchr(spec->env->v[i], '=');
+
+		if (eq == NULL)
+			continue;
+		name = xstrndup(spec->env->v[i], (size_t)(eq - spec->env->v[i]));
+		op_setenv(plan, name, eq + 1);
+		free(name);
+	}
 }
 
 int
@@ -1042,6 +1054,20 @@ runner_write_opref(const struct run *run, const struct opdef *op,
 	return rc;
 }
 
+/* Guild's comments attr for a comment given with the run: one entry. */
+static struct value *
+comment_value(const char *body, const struct passwd *pw, const char *host)
+{
+	struct value	*c = value_map(), *list = value_list();
+
+	value_map_set(c, "body", value_string(body));
+	value_map_set(c, "host", value_string(host));
+	value_map_set(c, "time", value_int(run_now_us()));
+	value_map_set(c, "user", value_string(pw != NULL ? pw->pw_name : ""));
+	value_list_push(list, c);
+	return list;
+}
+
 struct run *
 runner_create(const struct runner_spec *spec, const struct run_plan *plan,
     char **cause)
@@ -1050,7 +1076,7 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	struct run		*run;
 	struct sourcecode_result sc;
 	struct passwd		*pw;
-	char			 host[HOST_NAME_MAX + 1];
+	char			 host[HOST_NAME_MAX + 1] = "";
 	bool			 fresh = false;
 
 	if (spec->restart_id != NULL) {
@@ -1091,9 +1117,14 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 		host[sizeof host - 1] = '\0';
 		if (write_attr(run, "host", value_string(host), cause) == -1)
 			goto fail;
-	}
+	} else
+		host[0] = '\0';
 	if ((pw = getpwuid(getuid())) != NULL &&
 	    write_attr(run, "user", value_string(pw->pw_name), cause) == -1)
+		goto fail;
+	if (spec->comment != NULL && spec->restart_id == NULL &&
+	    write_attr(run, "comments", comment_value(spec->comment, pw, host),
+	    cause) == -1)
 		goto fail;
 
 	if (op->nsteps > 0 && op->main == NULL && op->exec == NULL &&
@@ -1196,12 +1227,39 @@ on_proc_data(struct proc *p, const char *buf, size_t len, int stream, void *arg)
 	}
 }
 
+/* --stop-after: Guild's message, SIGTERM now, SIGKILL if it stays. */
+static void
+stop_early(struct loop_timer *t, void *arg)
+{
+	struct runner	*r = arg;
+	char		*line;
+
+	if (r->stopping) {
+		runner_kill(r, SIGKILL);
+		return;
+	}
+	r->stopping = true;
+	line = xasprintf("Stopping process early (pid %d) - %.1f minute(s) "
+	    "elapsed", (int)runner_pid(r),
+	    (double)(mono_ms() - r->started_ms) / 60000.0);
+	if (r->hooks.on_log != NULL)
+		r->hooks.on_log(line, r->arg);
+	free(line);
+	runner_stop(r, SIGTERM);
+	loop_timer_set(t, RUNNER_KILL_DELAY_MS, 0);
+}
+
 static void
 on_proc_exit(struct proc *p, int status, void *arg)
 {
 	struct runner	*r = arg;
 	char		*cause = NULL;
 	int		 code = proc_exit_code(status);
+
+	if (r->stop_timer != NULL) {
+		loop_timer_del(r->stop_timer);
+		r->stop_timer = NULL;
+	}
 
 	if (r->stop_signo != 0 && code > 0)
 		code = -r->stop_signo;
@@ -1282,6 +1340,11 @@ runner_start(struct loop *loop, const struct runner_spec *spec,
 	}
 	if ((r->proc = proc_spawn(loop, &ps, &ph, r, cause)) == NULL)
 		goto fail;
+	if (spec->stop_after_ms > 0) {
+		r->started_ms = mono_ms();
+		r->stop_timer = loop_timer_add(loop, spec->stop_after_ms, 0,
+		    stop_early, r);
+	}
 	if (run_lock_write(run, proc_pid(r->proc), cause) == -1 ||
 	    run_marker_clear(run, RUN_MARKER_PENDING, cause) == -1 ||
 	    run_marker_clear(run, RUN_MARKER_STAGED, cause) == -1) {
@@ -1333,6 +1396,8 @@ runner_free(struct runner *r)
 {
 	if (r == NULL)
 		return;
+	if (r->stop_timer != NULL)
+		loop_timer_del(r->stop_timer);
 	proc_free(r->proc);
 	if (r->output != NULL)
 		output_close(r->output, NULL);

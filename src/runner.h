@@ -46,6 +46,15 @@ struct runner_spec {
 	const struct strvec	*tags;		/* may be NULL */
 	const char		*restart_id;	/* reuse this run, or NULL */
 	const char		*run_id;	/* a new run with this id, or NULL */
+	/* NAME=VALUE set last in the run's environment (--gpus), or NULL. */
+	const struct strvec	*env;
+	const char		*comment;	/* the run's first comment, or NULL */
+	/*
+	 * --stop-after: stop the run (SIGTERM, as guild stop does; SIGKILL
+	 * RUNNER_KILL_DELAY_MS later if it is still there) after this long;
+	 * 0: never.
+	 */
+	unsigned		 stop_after_ms;
 	bool			 stage;
 };
 
@@ -113,7 +122,12 @@ struct runner_hooks {
 	void	(*on_line)(const struct output_line *, void *arg);
 	/* After exit_status and stopped are written. */
 	void	(*on_done)(int exit_status, void *arg);
+	/* What Guild logs about the run: "Stopping process early ...". */
+	void	(*on_log)(const char *line, void *arg);
 };
+
+/* Guild's kill delay after stopping a run early (op_util). */
+#define RUNNER_KILL_DELAY_MS	30000
 
 struct runner;
 

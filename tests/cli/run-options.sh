@@ -1,0 +1,105 @@
+#!/bin/sh
+# run-options.sh: guild run options Guild AI 0.9 users type: --gpus,
+# --no-gpus, -c/--comment and --stop-after.
+
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+proj=$(make_project runopts <<'EOT'
+env:
+  exec: sh -c 'echo "cuda=[${CUDA_VISIBLE_DEVICES-unset}]"'
+  flags:
+    x: 1
+sleep:
+  exec: sleep 60
+EOT
+)
+cd "$proj" || exit 1
+unset CUDA_VISIBLE_DEVICES
+
+expect_output "no GPU option: the environment is left alone" - -- \
+    guild run -y env <<'EOT'
+cuda=[unset]
+EOT
+expect_output "--gpus DEVICES: CUDA_VISIBLE_DEVICES" - -- \
+    guild run -y env --gpus 0,1 <<'EOT'
+cuda=[0,1]
+EOT
+expect_output "--no-gpus: CUDA_VISIBLE_DEVICES empty" - -- \
+    guild run -y env --no-gpus <<'EOT'
+cuda=[]
+EOT
+expect_output "--gpus: the run's env attr records it" - -- \
+    sh -c '"$GUILD" select --attr env | grep "^CUDA_VISIBLE_DEVICES:"' <<'EOT'
+CUDA_VISIBLE_DEVICES: ''
+EOT
+expect_output "--gpus and --no-gpus: Guild's error" - 1 -- \
+    guild run -y env --gpus 1 --no-gpus <<'EOT'
+guild: --no-gpus and --gpus cannot both be used
+Try 'guild run --help' for more information.
+EOT
+expect_output "--print-env shows it" - -- \
+    sh -c '"$GUILD" run env --gpus 3 --print-env | grep "^CUDA_VISIBLE_DEVICES="' <<'EOT'
+CUDA_VISIBLE_DEVICES=3
+EOT
+expect_output "--gpus applies to every trial of a batch" - -- \
+    sh -c '"$GUILD" run -y env "x=[1,2]" --gpus 5 2>/dev/null | grep cuda' <<'EOT'
+cuda=[5]
+cuda=[5]
+EOT
+
+# -c/--comment: the run's first comment, as guild comment writes it.
+guild run -y env -c "first try" > /dev/null
+comments_shown()
+{
+	guild runs info -c | sed -n '/^comments:/,$p' |
+	    sed 's/^\(  \[1\] \)[^ ]*@[^ ]* /\1<user>@<host> /'
+}
+expect_output "-c COMMENT: the run's comments" - -- comments_shown <<'EOT'
+comments:
+  [1] <user>@<host> <time>
+    first try
+EOT
+comment_keys()
+{
+	guild select --attr comments | sed 's/^[- ]*//' | cut -d: -f1 | sort
+}
+expect_output "the comment has Guild's fields" - -- comment_keys <<'EOT'
+body
+host
+time
+user
+EOT
+
+# --stop-after N: stopped (terminated) after N minutes, with Guild's note.
+stop_early()
+{
+	guild run -y sleep --stop-after 0.01 > "$TEST_TMP/out" 2>&1
+	_rc=$?
+	sed 's/(pid [0-9]*) - [0-9.]* minute/(pid <pid>) - <n> minute/' \
+	    "$TEST_TMP/out"
+	return $_rc
+}
+expect_output "--stop-after: the run is stopped early" - 143 -- \
+    stop_early <<'EOT'
+Stopping process early (pid <pid>) - <n> minute(s) elapsed
+EOT
+expect_output "and recorded terminated" - -- \
+    sh -c '"$GUILD" runs -n 1 | sed "s/  .*  /  /"' <<'EOT'
+[0:<id>]  terminated
+EOT
+guild run -y -b sleep --stop-after 0.01 > /dev/null
+id=$(guild select)
+term() { [ "$(cat "$GUILD_HOME/runs/$id/.guild/attrs/exit_status" 2>/dev/null)" = "-15" ]; }
+if wait_for 120 term; then
+	pass "--stop-after in the background: terminated (exit status -15)"
+else
+	fail "--stop-after in the background: terminated (exit status -15)"
+fi
+for bad in x 0 -1 ""; do
+	expect_output "--stop-after '$bad': an error" - 1 -- \
+	    guild run -y sleep --stop-after "$bad" <<EOT
+guild: invalid value for --stop-after: '$bad' is not a number of minutes
+EOT
+done
+
+done_testing
