@@ -130,6 +130,30 @@ run_extras(const struct cmd_args *a, struct strvec *env, unsigned *stop_ms)
 	return 0;
 }
 
+/*
+ * The label template of the command's runs, as Guild chooses it: -l,
+ * else the tags before the default label ("best v1 ${default_label}"),
+ * else stored (a restarted run's own, from its op attr; NULL: the
+ * operation's). *owned is what to free.
+ */
+static const char *
+label_template(const struct cmd_args *a, const char *stored, char **owned)
+{
+	const struct strvec	*tags = &a->values[OPT_TAG];
+	struct strbuf		 sb = STRBUF_INIT;
+	size_t			 i;
+
+	*owned = NULL;
+	if (cmd_arg_has(a, OPT_LABEL))
+		return cmd_arg_value(a, OPT_LABEL);
+	if (tags->n == 0)
+		return stored;
+	for (i = 0; i < tags->n; i++)
+		strbuf_addf(&sb, "%s ", tags->v[i]);
+	strbuf_addstr(&sb, "${default_label}");
+	return *owned = strbuf_detach(&sb, NULL);
+}
+
 /* Trials a preview (--print-trials, --print-cmd, --print-env) shows. */
 #define PREVIEW_MAX_TRIALS	1000
 
@@ -761,23 +785,27 @@ print_trial_plans(const struct cmd_args *a, const struct guild_home *home,
 	struct runner_spec	 spec;
 	struct run_plan		 plan;
 	struct strvec		 env = STRVEC_INIT;
-	char			*cause = NULL;
+	char			*cause = NULL, *tpl;
+	const char		*label = label_template(a, NULL, &tpl);
 	size_t			 i;
 	unsigned		 stop_ms;
+	int			 rc = 0;
 
-	if (run_extras(a, &env, &stop_ms) == -1)
+	if (run_extras(a, &env, &stop_ms) == -1) {
+		free(tpl);
 		return -1;
+	}
 	for (i = 0; i < resolved->u.list.n; i++) {
 		memset(&spec, 0, sizeof spec);
 		spec.home = home;
 		spec.op = op;
 		spec.flags = resolved->u.list.v[i];
-		spec.label = cmd_arg_value(a, OPT_LABEL);
+		spec.label = label;
 		spec.env = &env;
 		if (runner_plan(&spec, &plan, &cause) == -1) {
-			strvec_clear(&env);
 			cli_error_cause(cause);
-			return -1;
+			rc = -1;
+			break;
 		}
 		if (i > 0 && cmd_arg_has(a, OPT_PRINT_ENV))
 			printf("\n");
@@ -785,7 +813,8 @@ print_trial_plans(const struct cmd_args *a, const struct guild_home *home,
 		run_plan_clear(&plan);
 	}
 	strvec_clear(&env);
-	return 0;
+	free(tpl);
+	return rc;
 }
 
 /* The --print-trials table: "#  lr  epochs" / "1  0.1  2". */
@@ -1011,6 +1040,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	struct batch_spec	 bs;
 	struct batch_gen	*gen = NULL;
 	struct strvec		 env = STRVEC_INIT;
+	char			*tpl = NULL;
 	struct value		*rows = value_list();
 	struct value		*resolved = value_list(), *shown = NULL;
 	struct run		*brun;
@@ -1094,7 +1124,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	bs.home = home;
 	bs.op = op;
 	bs.trials = gen;
-	bs.label = cmd_arg_value(a, OPT_LABEL);
+	bs.label = label_template(a, NULL, &tpl);
 	bs.tags = &a->values[OPT_TAG];
 	bs.env = &env;
 	bs.comment = cmd_arg_value(a, OPT_COMMENT);
@@ -1133,6 +1163,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	free(name);
 	run_free(brun);
 out:
+	free(tpl);
 	strvec_clear(&env);
 	value_free(rows);
 	batch_gen_free(gen);
@@ -1280,13 +1311,13 @@ static int
 run_one(struct cmd_args *a, const struct guild_home *home,
     const struct opdef *op, struct value *flags,
     const struct value *user_flags, const struct value *prior,
-    const char *id)
+    const char *id, const char *stored_label)
 {
 	struct runner_spec	 spec;
 	struct runner_prep	 prep;
 	struct run		*run;
 	struct strvec		 env = STRVEC_INIT;
-	char			*cause = NULL;
+	char			*cause = NULL, *tpl = NULL;
 	bool			 printing;
 	int			 rc;
 
@@ -1299,7 +1330,7 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	spec.op = op;
 	spec.flags = flags;
 	spec.user_flags = user_flags;
-	spec.label = cmd_arg_value(a, OPT_LABEL);
+	spec.label = label_template(a, stored_label, &tpl);
 	spec.tags = &a->values[OPT_TAG];
 	spec.env = &env;
 	spec.comment = cmd_arg_value(a, OPT_COMMENT);
@@ -1348,6 +1379,7 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	run_free(run);
 out:
 	strvec_clear(&env);
+	free(tpl);
 	return rc;
 }
 
@@ -1358,9 +1390,11 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	struct guild_home	*home;
 	const struct opdef	*op = NULL;
 	struct value		*flags = NULL, *user_flags = NULL, *prior = NULL;
+	struct value		*opattr = NULL;
+	const struct value	*v;
 	struct run		*old = NULL;
 	struct strvec		 assigns = STRVEC_INIT, files = STRVEC_INIT;
-	const char		*opspec = NULL, *restart;
+	const char		*opspec = NULL, *restart, *stored_label = NULL;
 	char			*cause = NULL, *id = NULL;
 	size_t			 first = 0, i;
 	enum batch_kind		 kind;
@@ -1415,6 +1449,11 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		value_free(user_flags);
 		user_flags = merged;
 		run_attr_read(old, "deps", &prior, NULL);
+		/* The run's own label template, as Guild restarts it. */
+		if (run_attr_read(old, "op", &opattr, NULL) == 0 &&
+		    (v = value_map_get(opattr, "label-template")) != NULL &&
+		    v->type == VALUE_STRING)
+			stored_label = v->u.s;
 	}
 
 	if (batch_kind(op, user_flags, files.n, cmd_arg_value(a, OPT_OPTIMIZER),
@@ -1443,7 +1482,8 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	    needed_skip(home, op, flags))
 		rc = 0;
 	else
-		rc = run_one(a, home, op, flags, user_flags, prior, id);
+		rc = run_one(a, home, op, flags, user_flags, prior, id,
+		    stored_label);
 	goto out;
 
 flag_error:
@@ -1454,6 +1494,7 @@ out:
 	value_free(flags);
 	value_free(user_flags);
 	value_free(prior);
+	value_free(opattr);
 	strvec_clear(&assigns);
 	strvec_clear(&files);
 	run_free(old);

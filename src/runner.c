@@ -986,7 +986,10 @@ op_value(const struct runner_spec *spec, const struct run_plan *plan)
 	value_map_set(cmd, "cmd-env", env);
 	value_map_set(cmd, "flags-dest", value_string(plan->flags_dest));
 	value_map_set(op, "op-cmd", cmd);
-	if (spec->op->label != NULL)
+	/* What labels the run, so that a restart labels it the same way. */
+	if (spec->label != NULL)
+		value_map_set(op, "label-template", value_string(spec->label));
+	else if (spec->op->label != NULL)
 		value_map_set(op, "label-template", value_string(spec->op->label));
 	{
 		struct value	*sc = value_map();

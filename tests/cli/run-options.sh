@@ -102,4 +102,31 @@ guild: invalid value for --stop-after: '$bad' is not a number of minutes
 EOT
 done
 
+# Labels as Guild makes them: tags before the default label, and a
+# restart labelled with the run's own template.
+lbl()
+{
+	guild runs info "$@" | sed -n 's/^label: //p'
+}
+guild run -y env -t best -t v1 x=3 > /dev/null
+expect_output "-t without -l: the tags before the default label" - -- \
+    lbl <<'EOT'
+best v1 x=3
+EOT
+guild run -y env -l 'custom ${x}' x=4 > /dev/null
+id=$(guild select)
+guild run -y --restart "$id" x=5 > /dev/null
+expect_output "--restart: the run's own -l template, with the new flags" - -- \
+    lbl "$id" <<'EOT'
+custom 5
+EOT
+guild run -y --restart "$id" -l other x=6 > /dev/null
+expect_output "--restart -l: the new label" - -- lbl "$id" <<'EOT'
+other
+EOT
+guild run -y --restart "$id" x=7 > /dev/null
+expect_output "and that one is kept by the next restart" - -- lbl "$id" <<'EOT'
+other
+EOT
+
 done_testing
