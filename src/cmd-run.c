@@ -1443,7 +1443,10 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (old != NULL) {
 		struct value	*stored = NULL, *merged;
 
-		run_attr_read(old, "user_flags", &stored, NULL);
+		/* Guild AI 0.9's own runs may have flags only. */
+		if (run_attr_read(old, "user_flags", &stored, NULL) == 0 &&
+		    stored == NULL)
+			run_attr_read(old, "flags", &stored, NULL);
 		merged = merge_flags(stored, user_flags);
 		value_free(stored);
 		value_free(user_flags);

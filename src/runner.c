@@ -717,6 +717,40 @@ plan_env(const struct runner_spec *spec, struct run_plan *plan)
 	}
 }
 
+/*
+ * Where a restarted run's source code is: the operation's place if the
+ * run has it, else where the run says it put it (attrs/op), else its root
+ * (a run written by Guild AI 0.9, which copies sources there).
+ */
+static char *
+restart_sourcecode_dest(const char *run_dir, const char *dest)
+{
+	struct run		*run;
+	struct value		*op = NULL;
+	const struct value	*sc, *d;
+	char			*path = path_join(run_dir, dest), *found = NULL;
+
+	if (path_is_dir(path)) {
+		free(path);
+		return xstrdup(dest);
+	}
+	free(path);
+	if ((run = run_open(run_dir, NULL)) != NULL &&
+	    run_attr_read(run, "op", &op, NULL) == 0 &&
+	    (sc = value_map_get(op, "sourcecode")) != NULL &&
+	    (d = value_map_get(sc, "dest")) != NULL &&
+	    d->type == VALUE_STRING && *d->u.s != '\0' && *d->u.s != '/' &&
+	    strstr(d->u.s, "..") == NULL) {
+		path = path_join(run_dir, d->u.s);
+		if (path_is_dir(path))
+			found = xstrdup(d->u.s);
+		free(path);
+	}
+	value_free(op);
+	run_free(run);
+	return found != NULL ? found : xstrdup(".");
+}
+
 int
 runner_plan(const struct runner_spec *spec, struct run_plan *plan, char **cause)
 {
@@ -739,6 +773,13 @@ runner_plan(const struct runner_spec *spec, struct run_plan *plan, char **cause)
 		sc = &spec->op->model->sourcecode;
 	plan->sourcecode_dest = xstrdup(sc->set && sc->dest != NULL ?
 	    sc->dest : SOURCECODE_DEFAULT_DEST);
+	if (spec->restart_id != NULL) {
+		char	*dest = restart_sourcecode_dest(plan->run_dir,
+		    plan->sourcecode_dest);
+
+		free(plan->sourcecode_dest);
+		plan->sourcecode_dest = dest;
+	}
 	if (plan_command(spec, plan, cause) == -1) {
 		run_plan_clear(plan);
 		return -1;
