@@ -1219,7 +1219,10 @@ restart_resolve(struct cmd_ctx *ctx, struct cmd_args *a,
 		gf = *own_gf;
 	m = gf != NULL ? guildfile_model(gf, ref.model) : NULL;
 	op = m != NULL ? modeldef_op(m, ref.op) : NULL;
-	if (op == NULL && gf != NULL)
+	if (op != NULL && op->error != NULL) {
+		cause = xstrdup(op->error);
+		op = NULL;
+	} else if (op == NULL && gf != NULL)
 		cause = xasprintf("cannot find operation %s%s%s of run "
 		    "%.8s in %s", ref.model, *ref.model ? ":" : "",
 		    ref.op, id, gf->path);

@@ -59,6 +59,7 @@ struct gload {
 	struct ynode	**memo_data;
 	size_t		  nmemo;
 	size_t		  nodes, bytes;
+	bool		  over_budget;	/* an error no operation is alone in */
 	char		**cause;
 };
 

@@ -1077,6 +1077,7 @@ opdef_free(struct opdef *op)
 	if (op == NULL)
 		return;
 	free(op->name);
+	free(op->error);
 	free(op->description);
 	free(op->main);
 	free(op->exec);
@@ -1259,6 +1260,29 @@ gf_modeldef_free(struct modeldef *m)
 	free(m);
 }
 
+/*
+ * An operation that could not be read: its name, its description if that
+ * much can be read, and the error (taken from *g->cause), for when it is
+ * used.
+ */
+static struct opdef *
+broken_op(struct gload *g, struct modeldef *m, const struct ynode *key,
+    const struct ynode *n)
+{
+	struct opdef		*op = xcalloc(1, sizeof *op);
+	const struct ynode	*d;
+
+	op->model = m;
+	op->name = xstrdup(key->str);
+	op->line = key->line;
+	op->error = *g->cause;
+	*g->cause = NULL;
+	if (n->kind == YNODE_MAP && (d = ynode_get(n, "description")) != NULL &&
+	    d->kind == YNODE_SCALAR && d->str != NULL)
+		op->description = xstrdup(d->str);
+	return op;
+}
+
 static int
 read_model_ops(struct gload *g, struct modeldef *m, const struct ynode *data)
 {
@@ -1278,6 +1302,12 @@ read_model_ops(struct gload *g, struct modeldef *m, const struct ynode *data)
 		if (rc == 0)
 			rc = read_op(g, m, ops->keys[i], ops->items[i],
 			    &m->ops[m->nops]);
+		if (rc == -1 && g->cause != NULL && *g->cause != NULL &&
+		    !g->over_budget) {
+			m->ops[m->nops] = broken_op(g, m, ops->keys[i],
+			    ops->items[i]);
+			rc = 0;
+		}
 		if (rc == 0)
 			m->nops++;
 	}

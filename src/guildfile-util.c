@@ -356,10 +356,12 @@ gf_charge(struct gload *g, const struct ynode *n)
 	size_t	nodes, bytes = 0;
 
 	nodes = ynode_count(n, &bytes);
-	if (nodes > GF_MAX_NODES - g->nodes || bytes > GF_MAX_BYTES - g->bytes)
+	if (nodes > GF_MAX_NODES - g->nodes || bytes > GF_MAX_BYTES - g->bytes) {
+		g->over_budget = true;
 		return gf_error(g, n, "too much data after expanding include, "
 		    "extends, $include and params (more than %u nodes or %u "
 		    "bytes)", GF_MAX_NODES, GF_MAX_BYTES);
+	}
 	g->nodes += nodes;
 	g->bytes += bytes;
 	return 0;
@@ -368,9 +370,11 @@ gf_charge(struct gload *g, const struct ynode *n)
 int
 gf_charge_bytes(struct gload *g, const struct ynode *at, size_t bytes)
 {
-	if (bytes > GF_MAX_BYTES - g->bytes)
+	if (bytes > GF_MAX_BYTES - g->bytes) {
+		g->over_budget = true;
 		return gf_error(g, at, "too much data after expanding params "
 		    "(more than %u bytes)", GF_MAX_BYTES);
+	}
 	g->bytes += bytes;
 	return 0;
 }

@@ -349,8 +349,8 @@ match_model(const struct guildfile *gf, const char *name, bool quiet,
 	return NULL;
 }
 
-struct opdef *
-opspec_resolve(const struct guildfile *gf, const char *spec, char **cause)
+static struct opdef *
+opspec_find(const struct guildfile *gf, const char *spec, char **cause)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	struct modeldef	*m;
@@ -412,4 +412,16 @@ opspec_resolve(const struct guildfile *gf, const char *spec, char **cause)
 		return op;
 	return resolve_fail(gf, cause,
 	    xasprintf("cannot find operation '%s'", spec));
+}
+
+struct opdef *
+opspec_resolve(const struct guildfile *gf, const char *spec, char **cause)
+{
+	struct opdef	*op = opspec_find(gf, spec, cause);
+
+	if (op != NULL && op->error != NULL) {
+		set_cause(cause, "%s", op->error);
+		return NULL;
+	}
+	return op;
 }

@@ -189,6 +189,13 @@ struct opdef {
 	struct modeldef	*model;
 	char		*name;
 	unsigned	 line;
+	/*
+	 * Not NULL: the operation could not be read (guild.yml:LINE:COL:
+	 * why). As in Guild AI 0.9 only it fails, when it is used
+	 * (opspec_resolve); it is listed, with its description if it has
+	 * one, and the rest of guild.yml works.
+	 */
+	char		*error;
 	char		*description;
 	bool		 default_;
 	char		*main;		/* "MODULE [ARGS]"; NULL when not given */

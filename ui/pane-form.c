@@ -646,6 +646,10 @@ view_run_form(struct view *v, struct pane *p)
 		    "guild.yml in this directory");
 		return;
 	}
+	if (op->error != NULL) {
+		view_error(v, "%s", op->error);
+		return;
+	}
 	a.op = op;
 	view_push(v, &pane_form_ops, &a);
 	value_free(flags);

@@ -136,4 +136,40 @@ expect_output "a guild.yml that is not YAML is still an error" - 1 -- \
 guild: guild.yml:2:1: did not find expected node content
 EOF
 
+# One operation that cannot be read fails alone, when it is used, as in
+# Guild AI 0.9; the rest of guild.yml works.
+mkdir -p "$TEST_TMP/oneop"
+cat > "$TEST_TMP/oneop/guild.yml" <<'EOF'
+model: m
+operations:
+  good:
+    description: Works.
+    exec: "echo good"
+  bad-step:
+    description: Has a bad step.
+    steps:
+      - run: [1, 2]
+  bad-main:
+    main: [1]
+EOF
+cd "$TEST_TMP/oneop" || exit 1
+expect_output "a broken operation: ops lists every operation" - -- guild ops <<'EOF'
+./m:bad-main
+./m:bad-step  Has a bad step.
+./m:good      Works.
+EOF
+expect_output "a broken operation: the others run" - -- guild run -y good <<'EOF'
+good
+EOF
+expect_output "a broken operation fails when used, with file:line:col" - 1 -- \
+    guild run -y bad-step <<'EOF'
+guild: guild.yml:9:14: invalid value for 'run': expected a string
+EOF
+expect_output "each with its own error" - 1 -- guild run -y m:bad-main <<'EOF'
+guild: guild.yml:11:11: invalid value for 'main': expected a string
+EOF
+expect_output "help still works" - -- sh -c '"$GUILD" help --no-pager | grep -c "bad-"' <<'EOF'
+2
+EOF
+
 done_testing

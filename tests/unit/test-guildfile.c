@@ -36,18 +36,42 @@ load(const char *name)
 	return gf;
 }
 
-/* The error loading name, or "(loaded)". The result is static. */
+/*
+ * The error loading name, or else the first operation's that could not
+ * be read (only it fails, as in Guild AI 0.9; opspec_resolve says so),
+ * or "(loaded)". The result is static.
+ */
 static const char *
 error_of(const char *name)
 {
 	static char		*last;
 	struct guildfile	*gf;
-	char			*cause = NULL;
+	struct opdef		*op;
+	char			*cause = NULL, *spec, *why = NULL;
+	size_t			 i, j;
 
 	free(last);
+	last = NULL;
 	gf = guildfile_load(name, &cause);
+	for (i = 0; gf != NULL && last == NULL && i < gf->nmodels; i++)
+		for (j = 0; last == NULL && j < gf->models[i]->nops; j++) {
+			op = gf->models[i]->ops[j];
+			if (op->error == NULL)
+				continue;
+			spec = opdef_fullname(op);
+			if (opspec_resolve(gf, spec, &why) == NULL &&
+			    why != NULL && strcmp(why, op->error) == 0)
+				last = xstrdup(op->error);
+			else
+				last = xstrdup("(op error not reported)");
+			free(why);
+			free(spec);
+		}
 	guildfile_free(gf);
-	last = cause != NULL ? cause : xstrdup("(loaded)");
+	if (last == NULL)
+		last = cause != NULL ? cause : xstrdup("(loaded)");
+	else
+		free(cause);
 	return last;
 }
 
@@ -609,6 +633,41 @@ test_empty(void)
 	guildfile_free(gf);
 }
 
+/* One operation that cannot be read fails alone, when used (Guild 0.9). */
+static void
+test_broken_op(void)
+{
+	static const char	 yml[] =
+	    "model: m\n"
+	    "operations:\n"
+	    "  good:\n"
+	    "    exec: 'true'\n"
+	    "  bad:\n"
+	    "    description: Broken.\n"
+	    "    stoppable: perhaps\n";
+	struct guildfile	*gf;
+	struct opdef		*op;
+	char			*cause = NULL;
+
+	gf = guildfile_load_buf(yml, sizeof yml - 1, "b.yml", "/nonexistent",
+	    &cause);
+	ok(gf != NULL && gf->nmodels == 1 && gf->models[0]->nops == 2,
+	    "a file with a broken operation loads, both listed");
+	if (gf == NULL) {
+		free(cause);
+		return;
+	}
+	ok(opspec_resolve(gf, "good", NULL) != NULL, "the good one resolves");
+	op = modeldef_op(gf->models[0], "bad");
+	is_str(op != NULL ? op->description : NULL, "Broken.",
+	    "the broken one keeps its description");
+	ok(opspec_resolve(gf, "m:bad", &cause) == NULL, "and does not resolve");
+	is_str(cause, "b.yml:7:16: invalid value 'perhaps' for 'stoppable': "
+	    "expected yes or no", "with its error, file, line and column");
+	free(cause);
+	guildfile_free(gf);
+}
+
 static void
 test_errors(void)
 {
@@ -814,6 +873,7 @@ main(void)
 	test_attrs();
 	test_empty();
 	test_errors();
+	test_broken_op();
 	test_warnings();
 	test_budget();
 	strvec_clear(&warnings);
