@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "compat.h"
 #include "guildfile.h"
 #include "home.h"
 #include "proc.h"
@@ -693,6 +694,21 @@ cli_guildfile(struct cmd_ctx *ctx)
 	return ctx->gf;
 }
 
+/* Guild 0.9 mode, from the environment or the user's config file. */
+static int
+load_compat(const struct cmd_ctx *ctx)
+{
+	struct guild_home	*h = home_new(ctx->home_override, NULL);
+	char			*cause = NULL;
+	int			 rc;
+
+	rc = compat_load(h != NULL ? h->path : NULL, &cause);
+	home_free(h);
+	if (rc == -1)
+		cli_error_cause(cause);
+	return rc;
+}
+
 int
 cli_main(const struct cmd_entry *const *table, int argc, char **argv)
 {
@@ -736,6 +752,10 @@ cli_main(const struct cmd_entry *const *table, int argc, char **argv)
 		return rc;
 	}
 	ctx.home_override = cmd_arg_value(&a, 2);
+	if (load_compat(&ctx) == -1) {
+		cmd_args_clear(&a);
+		return 1;
+	}
 	if ((e = find_command(table, a.pos.v[0])) == NULL) {
 		rc = cli_error("no such command '%s'\n"
 		    "Try 'guild --help' for a list of commands.", a.pos.v[0]);

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "cmd-select.h"
 #include "cmds.h"
+#include "compat.h"
 #include "format.h"
 #include "home.h"
 #include "run.h"
@@ -122,7 +123,8 @@ cmd_runs_row_cells(const struct run_row *row, long index, bool marked_suffix,
 	char	*desc;
 
 	if (index >= 0)
-		cells[0] = xasprintf("[%ld:%.8s]", index, row->id);
+		cells[0] = xasprintf("[%ld:%.8s]",
+		    index + (long)compat_index_base(), row->id);
 	else
 		cells[0] = xasprintf("[%.8s]", row->id);
 	desc = format_op_str(row);

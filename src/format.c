@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "format.h"
 #include "runindex.h"
 #include "strbuf.h"
@@ -132,12 +133,13 @@ format_op_in(struct strbuf *sb, const char *op_desc, const char *project_dir)
 		op_desc = "";
 	/*
 	 * The walkthrough's form: "./fashion:train" for the project in the
-	 * current directory; others name their project, as Guild 0.9 does.
+	 * current directory (Guild 0.9's, in its mode: "fashion:train");
+	 * others name their project, as Guild 0.9 does.
 	 */
 	if (project_dir == NULL)
 		strbuf_addstr(sb, op_desc);
 	else if (is_cwd(project_dir))
-		strbuf_addf(sb, "./%s", op_desc);
+		strbuf_addf(sb, "%s%s", compat_guild09() ? "" : "./", op_desc);
 	else {
 		abbrev = path_abbrev_home(project_dir);
 		strbuf_addf(sb, "%s (%s)", op_desc, abbrev);

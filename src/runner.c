@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "deps.h"
 #include "digest.h"
 #include "flags.h"
@@ -772,7 +773,7 @@ runner_plan(const struct runner_spec *spec, struct run_plan *plan, char **cause)
 	if (!sc->set || sc->dest == NULL)
 		sc = &spec->op->model->sourcecode;
 	plan->sourcecode_dest = xstrdup(sc->set && sc->dest != NULL ?
-	    sc->dest : SOURCECODE_DEFAULT_DEST);
+	    sc->dest : compat_sourcecode_dest());
 	if (spec->restart_id != NULL) {
 		char	*dest = restart_sourcecode_dest(plan->run_dir,
 		    plan->sourcecode_dest);

@@ -8,6 +8,7 @@
 
 #include "home.h"
 #include "run.h"
+#include "compat.h"
 #include "runindex.h"
 #include "runsel.h"
 #include "strbuf.h"
@@ -54,7 +55,11 @@ all_digits(const char *s, size_t len)
 	return true;
 }
 
-/* A decimal index that fits; false otherwise (then it is an id prefix). */
+/*
+ * A decimal index that fits, as a position from 0; false otherwise (then
+ * it is an id prefix). Users number from 1 in Guild 0.9 mode, where 0
+ * still means the newest run.
+ */
 static bool
 parse_index(const char *s, size_t len, size_t *out)
 {
@@ -64,7 +69,7 @@ parse_index(const char *s, size_t len, size_t *out)
 		return false;
 	for (i = 0; i < len; i++)
 		n = n * 10 + (size_t)(s[i] - '0');
-	*out = n;
+	*out = n >= compat_index_base() ? n - compat_index_base() : 0;
 	return true;
 }
 

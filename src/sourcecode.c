@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "compat.h"
 #include "digest.h"
 #include "guildfile.h"
 #include "run.h"
@@ -775,7 +776,7 @@ sourcecode_snapshot(const char *project_dir,
 		model = NULL;
 	dest = pick(op != NULL ? op->dest : NULL,
 	    model != NULL ? model->dest : NULL);
-	if (dest_check(dest != NULL ? dest : SOURCECODE_DEFAULT_DEST,
+	if (dest_check(dest != NULL ? dest : compat_sourcecode_dest(),
 	    &res->dest, cause) == -1)
 		return -1;
 

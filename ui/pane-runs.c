@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compat.h"
 #include "actions.h"
 #include "display.h"
 #include "format.h"
@@ -107,7 +108,8 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
 	    runlist_total(rl) - 1 : 0);
 	numw = (int)sb.len + 13;
 	strbuf_reset(&sb);
-	strbuf_addf(&sb, "[%zu:%.8s]", runlist_number(rl, idx), row->id);
+	strbuf_addf(&sb, "[%zu:%.8s]", runlist_number(rl, idx) +
+	    compat_index_base(), row->id);
 	draw_str(y, col, end - col, sb.buf, FIELD(ROLE_ID));
 	col += numw;
 

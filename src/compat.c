@@ -1,0 +1,103 @@
+/* compat.c: Guild 0.9 mode: where it is set and what it changes. */
+#include "common.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "sourcecode.h"
+#include "util.h"
+#include "yamlnode.h"
+
+static bool	guild09;
+
+/* Accepted values: "0.9" (also as the YAML number 0.9), "0.9.x". */
+static int
+compat_value(const char *v, const char *where, char **cause)
+{
+	if (strcmp(v, "0.9") == 0 || strncmp(v, "0.9.", 4) == 0) {
+		guild09 = true;
+		return 0;
+	}
+	if (*v == '\0' || strcmp(v, "default") == 0) {
+		guild09 = false;
+		return 0;
+	}
+	return set_cause(cause, "%s: unsupported compat '%s' (expected "
+	    "\"0.9\")", where, v);
+}
+
+/* The config file to read, or NULL. Caller frees. */
+static char *
+config_path(const char *home)
+{
+	const char	*env = getenv("GUILD_CONFIG"), *h;
+	char		*p;
+
+	if (env != NULL && *env != '\0')
+		return xstrdup(env);
+	if (path_exists("guild-config.yml"))
+		return xstrdup("guild-config.yml");
+	if (home != NULL) {
+		p = path_join(home, "config.yml");
+		if (path_exists(p))
+			return p;
+		free(p);
+	}
+	if ((h = getenv("HOME")) != NULL && *h != '\0') {
+		p = path_join(h, ".guild/config.yml");
+		if (path_exists(p))
+			return p;
+		free(p);
+	}
+	return NULL;
+}
+
+int
+compat_load(const char *home, char **cause)
+{
+	const char	*env = getenv("GUILD_COMPAT");
+	struct ynode	*root, *v;
+	char		*path, *err = NULL;
+	int		 rc = 0;
+
+	if (env != NULL)
+		return compat_value(env, "GUILD_COMPAT", cause);
+	if ((path = config_path(home)) == NULL)
+		return 0;
+	root = ynode_parse_file(path, path, &err);
+	if (root == NULL && err != NULL) {
+		rc = set_cause(cause, "%s", err);
+		free(err);
+	} else if ((v = ynode_get(root, "compat")) != NULL &&
+	    !ynode_is_null(v)) {
+		if (v->kind != YNODE_SCALAR)
+			rc = set_cause(cause, "%s:%u:%u: invalid value for "
+			    "'compat': expected \"0.9\"", path, v->line,
+			    v->col);
+		else
+			rc = compat_value(v->str, path, cause);
+	}
+	ynode_free(root);
+	free(path);
+	return rc;
+}
+
+bool
+compat_guild09(void)
+{
+	return guild09;
+}
+
+unsigned
+compat_index_base(void)
+{
+	return guild09 ? 1 : 0;
+}
+
+const char *
+compat_sourcecode_dest(void)
+{
+	return guild09 ? "." : SOURCECODE_DEFAULT_DEST;
+}
