@@ -3,8 +3,9 @@
  *
  * The project's source files are copied into RUN/.guild/sourcecode/ (our
  * compatibility decision: Guild 0.9 copies to the run directory root, so
- * "guild ls" could not tell source from what the run generated), or to
- * RUN/<dest> when the guild.yml sourcecode spec names a dest.
+ * "guild ls" could not tell source from what the run generated; in Guild
+ * 0.9 mode, compat.h, they go there too), or to RUN/<dest> when the
+ * guild.yml sourcecode spec names a dest.
  *
  * Selection follows Guild. Rules are tried in order for every entry and
  * the last rule that matches decides; an entry no rule matches is left
