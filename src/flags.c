@@ -26,25 +26,6 @@
 
 static struct value	*decode_default(const char *, bool);
 
-static const char *
-type_name(enum flag_type type)
-{
-	static const char *const names[] = {
-		[FLAG_TYPE_AUTO] = "auto",
-		[FLAG_TYPE_STRING] = "string",
-		[FLAG_TYPE_INT] = "int",
-		[FLAG_TYPE_FLOAT] = "float",
-		[FLAG_TYPE_NUMBER] = "number",
-		[FLAG_TYPE_BOOLEAN] = "boolean",
-		[FLAG_TYPE_PATH] = "path",
-		[FLAG_TYPE_EXISTING_PATH] = "existing-path",
-	};
-
-	if ((size_t)type < ARRAY_SIZE(names) && names[type] != NULL)
-		return names[type];
-	return "auto";
-}
-
 int
 flag_assign_split(const char *arg, char **name, char **val, char **cause)
 {
@@ -775,7 +756,7 @@ coerce_typed(const struct flagdef *fd, const struct value *v, char **cause)
 	default:
 		return value_dup(v);
 	}
-	set_cause(cause, "invalid value for type '%s'", type_name(fd->type));
+	set_cause(cause, "invalid value for type '%s'", flag_type_name(fd->type));
 	return NULL;
 }
 
