@@ -60,6 +60,7 @@ enum {
 	OPT_NO_GPUS,
 	OPT_COMMENT,
 	OPT_STOP_AFTER,
+	OPT_PIDFILE,
 };
 
 static const struct cmd_option run_options[] = {
@@ -88,6 +89,7 @@ static const struct cmd_option run_options[] = {
 	{ OPT_GPUS, NULL, "gpus", "DEVICES", "Limit the GPUs the run sees to DEVICES, comma-separated ids (CUDA_VISIBLE_DEVICES)." },
 	{ OPT_NO_GPUS, NULL, "no-gpus", NULL, "Run without GPUs (CUDA_VISIBLE_DEVICES empty)." },
 	{ OPT_STOP_AFTER, NULL, "stop-after", "N", "Stop the run after N minutes." },
+	{ OPT_PIDFILE, NULL, "pidfile", "PIDFILE", "Run in the background, writing the background process id to PIDFILE." },
 	{ OPT_RUN_ID, NULL, "run-id", "ID", "Use ID as the new run's id.", true },
 	{ OPT_RUN_STEPS, NULL, "run-steps", "RUN_DIR", "Run a pipeline's steps (its own process).", true },
 	{ 0 }
@@ -96,7 +98,8 @@ static const struct cmd_option run_options[] = {
 /*
  * What --gpus, --no-gpus and --stop-after add to every run of the
  * command: environment (NAME=VALUE into env) and the stop time. Prints
- * an error and returns -1 for a bad combination or value.
+ * an error and returns -1 for options that cannot go together (as
+ * Guild's _check_incompatible_options) or a bad value.
  */
 static int
 run_extras(const struct cmd_args *a, struct strvec *env, unsigned *stop_ms)
@@ -106,8 +109,18 @@ run_extras(const struct cmd_args *a, struct strvec *env, unsigned *stop_ms)
 	char		*end;
 	double		 min;
 
-	if (gpus != NULL && cmd_arg_has(a, OPT_NO_GPUS)) {
-		cli_error("--no-gpus and --gpus cannot both be used");
+	static const struct { int a, b; const char *msg; } incompatible[] = {
+		{ OPT_NO_GPUS, OPT_GPUS, "--no-gpus and --gpus" },
+		{ OPT_STAGE, OPT_BACKGROUND, "--stage and --background" },
+		{ OPT_STAGE, OPT_PIDFILE, "--stage and --pidfile" },
+	};
+	size_t		 i;
+
+	for (i = 0; i < ARRAY_SIZE(incompatible); i++) {
+		if (!cmd_arg_has(a, incompatible[i].a) ||
+		    !cmd_arg_has(a, incompatible[i].b))
+			continue;
+		cli_error("%s cannot both be used", incompatible[i].msg);
 		fprintf(stderr, "Try 'guild run --help' for more information.\n");
 		return -1;
 	}
@@ -334,14 +347,50 @@ detach_ready(const struct run *run, int ready)
 }
 
 /*
+ * --pidfile: the path made absolute (the supervisor does not stay in this
+ * directory) and written empty now, so that a pidfile that cannot be
+ * written is said here. *path NULL without one; -1 after an error.
+ */
+static int
+pidfile_prepare(const char *pidfile, char **path)
+{
+	char	*cause = NULL;
+
+	*path = NULL;
+	if (pidfile == NULL)
+		return 0;
+	*path = path_absolute(pidfile);
+	if (write_file_atomic(*path, "", 0, &cause) == -1) {
+		free(*path);
+		*path = NULL;
+		cli_error_cause(cause);
+		return -1;
+	}
+	return 0;
+}
+
+/* In the supervisor: Guild's pidfile holds its id while it runs. */
+static void
+pidfile_own(const char *path)
+{
+	char	 pid[32], *cause = NULL;
+
+	if (path == NULL)
+		return;
+	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (write_file_atomic(path, pid, strlen(pid), &cause) == -1)
+		free(cause);
+}
+
+/*
  * Detach a supervisor that owns the run's terminal: the run goes on
  * after this terminal closes, and is followed with `guild watch`.
  */
 static int
 run_background(const struct runner_spec *spec, const struct run_plan *plan,
-    struct run *run, bool quiet)
+    struct run *run, bool quiet, const char *pidfile, const char *pidpath)
 {
-	int	ready;
+	int	 ready;
 
 	switch (detach(&ready)) {
 	case -1:
@@ -351,6 +400,7 @@ run_background(const struct runner_spec *spec, const struct run_plan *plan,
 		struct runner		*r;
 		struct runner_hooks	 hooks = { .on_done = bg_done };
 
+		pidfile_own(pidpath);
 		detach_ready(run, ready);
 		loop = loop_new();
 		r = runner_start(loop, spec, plan, run, &hooks, loop, 0, 0, NULL);
@@ -360,10 +410,16 @@ run_background(const struct runner_spec *spec, const struct run_plan *plan,
 			loop_run(loop);
 		runner_free(r);
 		loop_free(loop);
+		if (pidpath != NULL)
+			unlink(pidpath);
 		_exit(0);
 	}
 	}
-	if (!quiet)
+	if (!quiet && pidpath != NULL)
+		printf("%s started in background as %s (pidfile %s)\n",
+		    cli_field(stdout, plan->opname), plan->id,
+		    cli_field(stdout, pidfile));
+	else if (!quiet)
 		printf("%s started in background as %s\n",
 		    cli_field(stdout, plan->opname), plan->id);
 	return 0;
@@ -1040,7 +1096,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	struct batch_spec	 bs;
 	struct batch_gen	*gen = NULL;
 	struct strvec		 env = STRVEC_INIT;
-	char			*tpl = NULL;
+	char			*tpl = NULL, *pidpath = NULL;
 	struct value		*rows = value_list();
 	struct value		*resolved = value_list(), *shown = NULL;
 	struct run		*brun;
@@ -1115,6 +1171,11 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 			goto out;
 		}
 	}
+	if (pidfile_prepare(cmd_arg_value(a, OPT_PIDFILE), &pidpath) == -1) {
+		free(name);
+		rc = 1;
+		goto out;
+	}
 	if ((brun = batch_create(home, op, kind, user_flags, seed, max_trials,
 	    cmd_arg_value(a, OPT_RUN_ID), &cause)) == NULL) {
 		free(name);
@@ -1136,16 +1197,19 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	if (term_get_size(STDOUT_FILENO, &bs.rows, &bs.cols) == -1)
 		term_get_size(STDIN_FILENO, &bs.rows, &bs.cols);
 
-	if (cmd_arg_has(a, OPT_BACKGROUND)) {
-		int	ready;
+	if (cmd_arg_has(a, OPT_BACKGROUND) || cmd_arg_has(a, OPT_PIDFILE)) {
+		int	 ready;
 
 		switch (detach(&ready)) {
 		case -1:
 			rc = 1;
 			break;
 		case 0:
+			pidfile_own(pidpath);
 			detach_ready(brun, ready);
 			batch_loop(&bs, brun, true, true);
+			if (pidpath != NULL)
+				unlink(pidpath);
 			_exit(0);
 		default:
 			if (!cmd_arg_has(a, OPT_QUIET))
@@ -1163,6 +1227,9 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	free(name);
 	run_free(brun);
 out:
+	if (pidpath != NULL && rc != 0)
+		unlink(pidpath);
+	free(pidpath);
 	free(tpl);
 	strvec_clear(&env);
 	value_free(rows);
@@ -1320,7 +1387,7 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	struct runner_prep	 prep;
 	struct run		*run;
 	struct strvec		 env = STRVEC_INIT;
-	char			*cause = NULL, *tpl = NULL;
+	char			*cause = NULL, *tpl = NULL, *pidpath = NULL;
 	bool			 printing;
 	int			 rc;
 
@@ -1360,6 +1427,12 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 		rc = 0;
 		goto out;
 	}
+	/* Before the run exists: a pidfile that cannot be written is said. */
+	if (pidfile_prepare(cmd_arg_value(a, OPT_PIDFILE), &pidpath) == -1) {
+		runner_prep_clear(&prep);
+		rc = 1;
+		goto out;
+	}
 	if ((run = runner_launch(&spec, &prep, log_stderr, NULL,
 	    &cause)) == NULL) {
 		runner_prep_clear(&prep);
@@ -1372,17 +1445,23 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 		    cli_field(stdout, prep.plan.opname), prep.plan.id,
 		    prep.plan.id);
 		rc = 0;
-	} else if (cmd_arg_has(a, OPT_BACKGROUND))
+	} else if (cmd_arg_has(a, OPT_BACKGROUND) ||
+	    cmd_arg_has(a, OPT_PIDFILE))
 		rc = run_background(&spec, &prep.plan, run,
-		    cmd_arg_has(a, OPT_QUIET));
+		    cmd_arg_has(a, OPT_QUIET), cmd_arg_value(a, OPT_PIDFILE),
+		    pidpath);
 	else
 		rc = run_foreground(&spec, &prep.plan, run,
 		    cmd_arg_has(a, OPT_QUIET));
 	runner_prep_clear(&prep);
 	run_free(run);
 out:
+	/* A pidfile prepared for a run that did not start goes. */
+	if (pidpath != NULL && rc != 0)
+		unlink(pidpath);
 	strvec_clear(&env);
 	free(tpl);
+	free(pidpath);
 	return rc;
 }
 

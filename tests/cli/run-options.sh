@@ -102,6 +102,44 @@ guild: invalid value for --stop-after: '$bad' is not a number of minutes
 EOT
 done
 
+# --pidfile: in the background, the supervisor's id in PIDFILE while the
+# run goes on; the file goes when it ends.
+expect_output "--pidfile: started in the background, Guild's message" - -- \
+    sh -c '"$GUILD" run -y sleep --pidfile pid.txt | sed "s/as [0-9a-f]* /as <id> /"' <<'EOT'
+sleep started in background as <id> (pidfile pid.txt)
+EOT
+sleep_id=$(guild select)
+has_pid() { [ -s pid.txt ] && kill -0 "$(cat pid.txt)"; }
+if wait_for 120 has_pid; then
+	pass "--pidfile: the file holds a live process id"
+else
+	fail "--pidfile: the file holds a live process id"
+fi
+guild stop -y "$sleep_id" > /dev/null 2>&1
+gone() { [ ! -e pid.txt ]; }
+if wait_for 120 gone; then
+	pass "--pidfile: removed when the run ends"
+else
+	fail "--pidfile: removed when the run ends"
+fi
+nruns=$(ls "$GUILD_HOME/runs" | wc -l)
+expect_output "--pidfile that cannot be written: an error" - 1 -- \
+    guild run -y sleep --pidfile "$TEST_TMP/no/such/dir/pid" <<'EOT'
+guild: $TEST_TMP/no/such/dir/pid: No such file or directory
+EOT
+ok "and no run was created" test "$(ls "$GUILD_HOME/runs" | wc -l)" -eq "$nruns"
+nruns=$(ls "$GUILD_HOME/runs" | wc -l)
+expect_output "the same for a batch" - 1 -- \
+    guild run -y sleep --pidfile "$TEST_TMP/no/such/dir/pid" 'x=[1,2]' -f <<'EOT'
+guild: $TEST_TMP/no/such/dir/pid: No such file or directory
+EOT
+ok "and no batch run was created" test "$(ls "$GUILD_HOME/runs" | wc -l)" -eq "$nruns"
+expect_output "--stage and --pidfile: Guild's error" - 1 -- \
+    guild run -y sleep --stage --pidfile p <<'EOT'
+guild: --stage and --pidfile cannot both be used
+Try 'guild run --help' for more information.
+EOT
+
 # Labels as Guild makes them: tags before the default label, and a
 # restart labelled with the run's own template.
 lbl()
