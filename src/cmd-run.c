@@ -61,6 +61,7 @@ enum {
 	OPT_COMMENT,
 	OPT_STOP_AFTER,
 	OPT_PIDFILE,
+	OPT_OPTIMIZE,
 };
 
 static const struct cmd_option run_options[] = {
@@ -79,7 +80,8 @@ static const struct cmd_option run_options[] = {
 	{ OPT_TEST_SCALARS, NULL, "test-output-scalars", "OUTPUT", "Show the output scalars found in OUTPUT ('-' for stdin) and exit." },
 	{ OPT_HELP_OP, NULL, "help-op", NULL, "Show the operation's help and exit." },
 	{ OPT_FORCE_DEPS, NULL, "force-deps", NULL, "Run even when a dependency cannot be met." },
-	{ OPT_OPTIMIZER, "o", "optimizer", "ALGORITHM", "Run a batch with ALGORITHM: random, or + (grid)." },
+	{ OPT_OPTIMIZER, "o", "optimizer", "ALGORITHM", "Run a batch with ALGORITHM (random, or + for grid) or an optimizer of the operation." },
+	{ OPT_OPTIMIZE, "O", "optimize", NULL, "Run a batch with the operation's default optimizer." },
 	{ OPT_MAX_TRIALS, "m", "max-trials|trials", "N", "Run at most N trials (random search: default 20)." },
 	{ OPT_RANDOM_SEED, NULL, "random-seed", "N", "Seed for random searches and trial sampling." },
 	{ OPT_PRINT_TRIALS, NULL, "print-trials", NULL, "Show the trials of a batch and exit." },
@@ -165,6 +167,115 @@ label_template(const struct cmd_args *a, const char *stored, char **owned)
 		strbuf_addf(&sb, "%s ", tags->v[i]);
 	strbuf_addstr(&sb, "${default_label}");
 	return *owned = strbuf_detach(&sb, NULL);
+}
+
+/*
+ * The operation's optimizers, as Guild reads guild.yml's `optimizer:` (an
+ * algorithm, or a mapping with one) and `optimizers:` (a mapping of
+ * names to an algorithm or a mapping; or a list of names): names (sorted)
+ * into names, their algorithms into algos, and the default's index (the
+ * only one, or the one with `default: yes`; -1: none).
+ */
+static long
+op_optimizers(const struct opdef *op, struct strvec *names,
+    struct strvec *algos)
+{
+	const struct value	*o = op->optimizers, *d, *alg;
+	struct value		*sorted = NULL;
+	long			 def = -1;
+	size_t			 i;
+
+	if (o == NULL)
+		return -1;
+	if (o->type == VALUE_STRING) {
+		strvec_push(names, o->u.s);
+		strvec_push(algos, o->u.s);
+		return 0;
+	}
+	if (o->type == VALUE_MAP && (alg = value_map_get(o, "algorithm")) !=
+	    NULL && alg->type == VALUE_STRING) {
+		strvec_push(names, alg->u.s);
+		strvec_push(algos, alg->u.s);
+		return 0;
+	}
+	if (o->type == VALUE_LIST) {
+		for (i = 0; i < o->u.list.n; i++) {
+			if (o->u.list.v[i]->type != VALUE_STRING)
+				continue;
+			strvec_push(names, o->u.list.v[i]->u.s);
+			strvec_push(algos, o->u.list.v[i]->u.s);
+		}
+		strvec_sort(names);
+		strvec_sort(algos);
+		return names->n == 1 ? 0 : -1;
+	}
+	if (o->type != VALUE_MAP)
+		return -1;
+	sorted = value_dup(o);
+	value_map_sort(sorted);
+	for (i = 0; i < sorted->u.map.n; i++) {
+		d = sorted->u.map.v[i];
+		strvec_push(names, sorted->u.map.k[i]);
+		if (d->type == VALUE_STRING)
+			strvec_push(algos, d->u.s);
+		else if (d->type == VALUE_MAP &&
+		    (alg = value_map_get(d, "algorithm")) != NULL &&
+		    alg->type == VALUE_STRING)
+			strvec_push(algos, alg->u.s);
+		else
+			strvec_push(algos, sorted->u.map.k[i]);
+		if (d->type == VALUE_MAP &&
+		    (alg = value_map_get(d, "default")) != NULL &&
+		    alg->type == VALUE_BOOL && alg->u.b && def == -1)
+			def = (long)i;
+	}
+	value_free(sorted);
+	return names->n == 1 ? 0 : def;
+}
+
+/*
+ * The algorithm -o or -O asks for (NULL: neither): -o NAME is one of the
+ * operation's optimizers or an algorithm; -O the operation's default
+ * optimizer (Guild's default algorithm, gp, when it has none). *out is
+ * what to free. -1 after printing an error.
+ */
+static int
+optimizer_algorithm(const struct cmd_args *a, const struct opdef *op,
+    char **out)
+{
+	struct strvec	 names = STRVEC_INIT, algos = STRVEC_INIT;
+	const char	*want = cmd_arg_value(a, OPT_OPTIMIZER);
+	long		 def, i;
+	int		 rc = 0;
+
+	*out = NULL;
+	if (want == NULL && !cmd_arg_has(a, OPT_OPTIMIZE))
+		return 0;
+	if (want != NULL && cmd_arg_has(a, OPT_OPTIMIZE)) {
+		cli_error("--optimize and --optimizer cannot both be used");
+		fprintf(stderr, "Try 'guild run --help' for more information.\n");
+		return -1;
+	}
+	def = op_optimizers(op, &names, &algos);
+	if (want != NULL) {
+		i = strvec_find(&names, want);
+		*out = xstrdup(i >= 0 ? algos.v[i] : want);
+	} else if (def >= 0)
+		*out = xstrdup(algos.v[def]);
+	else if (names.n == 0)
+		*out = xstrdup("gp");
+	else {
+		char	*list = strvec_join(&names, ", ");
+
+		cli_error("no default optimizer defined for %s", op->name);
+		fprintf(stderr, "Specify one of the following with "
+		    "'--optimizer': %s\n", list);
+		free(list);
+		rc = -1;
+	}
+	strvec_clear(&names);
+	strvec_clear(&algos);
+	return rc;
 }
 
 /* Trials a preview (--print-trials, --print-cmd, --print-env) shows. */
@@ -1477,6 +1588,7 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	struct run		*old = NULL;
 	struct strvec		 assigns = STRVEC_INIT, files = STRVEC_INIT;
 	const char		*opspec = NULL, *restart, *stored_label = NULL;
+	char			*algo = NULL;
 	char			*cause = NULL, *id = NULL;
 	size_t			 first = 0, i;
 	enum batch_kind		 kind;
@@ -1541,8 +1653,9 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			stored_label = v->u.s;
 	}
 
-	if (batch_kind(op, user_flags, files.n, cmd_arg_value(a, OPT_OPTIMIZER),
-	    &kind, &cause) == -1) {
+	if (optimizer_algorithm(a, op, &algo) == -1)
+		goto out;
+	if (batch_kind(op, user_flags, files.n, algo, &kind, &cause) == -1) {
 		rc = cli_error_cause(cause);
 		goto out;
 	}
@@ -1580,6 +1693,7 @@ out:
 	value_free(user_flags);
 	value_free(prior);
 	value_free(opattr);
+	free(algo);
 	strvec_clear(&assigns);
 	strvec_clear(&files);
 	run_free(old);

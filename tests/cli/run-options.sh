@@ -140,6 +140,66 @@ guild: --stage and --pidfile cannot both be used
 Try 'guild run --help' for more information.
 EOT
 
+# Optimizers declared in guild.yml: -o NAME, -O (the default one).
+mkdir -p "$TEST_TMP/opt"
+cat > "$TEST_TMP/opt/guild.yml" <<'EOT'
+one:
+  exec: "echo x=${x}"
+  flags:
+    x: 1
+  optimizer: random
+many:
+  exec: "echo x=${x}"
+  flags:
+    x: 1
+  optimizers:
+    search:
+      algorithm: random
+      default: yes
+    sweep:
+      algorithm: +
+none:
+  exec: "echo x=${x}"
+  flags:
+    x: 1
+two:
+  exec: "echo x=${x}"
+  flags:
+    x: 1
+  optimizers: [random, grid]
+EOT
+expect_output "-O: the operation's only optimizer (optimizer: random)" - -- \
+    guild -C "$TEST_TMP/opt" run -y one -O -m 2 'x=[3]' --print-trials <<'EOT'
+#  x
+1  3
+2  3
+EOT
+expect_output "-O: the optimizer marked default" - -- \
+    guild -C "$TEST_TMP/opt" run -y many -O -m 1 'x=[2]' --print-trials <<'EOT'
+#  x
+1  2
+EOT
+expect_output "-o NAME: an optimizer of the operation (sweep: +, a grid)" - -- \
+    guild -C "$TEST_TMP/opt" run -y many -o sweep 'x=[1,2]' --print-trials <<'EOT'
+#  x
+1  1
+2  2
+EOT
+expect_output "-O without optimizers: Guild's default, gp, which guild has not" - 1 -- \
+    guild -C "$TEST_TMP/opt" run -y none -O 'x=[1,2]' <<'EOT'
+guild: unsupported optimizer 'gp' (guild runs grid searches and random searches: --optimizer random)
+EOT
+expect_output "-O with several and no default: Guild's error" - 1 -- \
+    guild -C "$TEST_TMP/opt" run -y two -O 'x=[1,2]' <<'EOT'
+guild: no default optimizer defined for two
+Specify one of the following with '--optimizer': grid, random
+EOT
+expect_output "-o and -O: Guild's error" - 1 -- \
+    guild -C "$TEST_TMP/opt" run -y two -o random -O <<'EOT'
+guild: --optimize and --optimizer cannot both be used
+Try 'guild run --help' for more information.
+EOT
+
 # Labels as Guild makes them: tags before the default label, and a
 # restart labelled with the run's own template.
 lbl()
