@@ -24,6 +24,7 @@
 #include "proc.h"
 #include "run.h"
 #include "runner.h"
+#include "runops.h"
 #include "runsel.h"
 #include "scalars.h"
 #include "steps.h"
@@ -62,6 +63,7 @@ enum {
 	OPT_STOP_AFTER,
 	OPT_PIDFILE,
 	OPT_OPTIMIZE,
+	OPT_KEEP_RUN,
 };
 
 static const struct cmd_option run_options[] = {
@@ -82,6 +84,7 @@ static const struct cmd_option run_options[] = {
 	{ OPT_FORCE_DEPS, NULL, "force-deps", NULL, "Run even when a dependency cannot be met." },
 	{ OPT_OPTIMIZER, "o", "optimizer", "ALGORITHM", "Run a batch with ALGORITHM (random, or + for grid) or an optimizer of the operation." },
 	{ OPT_OPTIMIZE, "O", "optimize", NULL, "Run a batch with the operation's default optimizer." },
+	{ OPT_KEEP_RUN, NULL, "keep-run", NULL, "Keep the run even when its operation has delete-on-success." },
 	{ OPT_MAX_TRIALS, "m", "max-trials|trials", "N", "Run at most N trials (random search: default 20)." },
 	{ OPT_RANDOM_SEED, NULL, "random-seed", "N", "Seed for random searches and trial sampling." },
 	{ OPT_PRINT_TRIALS, NULL, "print-trials", NULL, "Show the trials of a batch and exit." },
@@ -1484,6 +1487,24 @@ needed_skip(const struct guild_home *home, const struct opdef *op,
 }
 
 /*
+ * delete-on-success: a run that succeeded goes to the trash, with Guild's
+ * note (restore it with guild runs restore).
+ */
+static void
+delete_interim(const struct guild_home *home, const struct run_plan *plan)
+{
+	char	*cause = NULL;
+
+	fprintf(stderr, "Deleting interim run %s ('%s' is configured for "
+	    "deletion on success)\n", plan->id, cli_field(stderr,
+	    plan->opname));
+	if (run_trash(home, plan->id, &cause) == -1) {
+		cli_note("guild: warning: %s", cause);
+		free(cause);
+	}
+}
+
+/*
  * The run itself, once its operation and flags are known: the sequence
  * is the runner's (runner_prepare, runner_launch); this prints, asks,
  * and owns the process in the foreground or detaches its supervisor.
@@ -1561,9 +1582,13 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 		rc = run_background(&spec, &prep.plan, run,
 		    cmd_arg_has(a, OPT_QUIET), cmd_arg_value(a, OPT_PIDFILE),
 		    pidpath);
-	else
+	else {
 		rc = run_foreground(&spec, &prep.plan, run,
 		    cmd_arg_has(a, OPT_QUIET));
+		if (rc == 0 && op->delete_on_success &&
+		    !cmd_arg_has(a, OPT_KEEP_RUN))
+			delete_interim(home, &prep.plan);
+	}
 	runner_prep_clear(&prep);
 	run_free(run);
 out:

@@ -200,6 +200,35 @@ guild: --optimize and --optimizer cannot both be used
 Try 'guild run --help' for more information.
 EOT
 
+# delete-on-success: a run that succeeded goes to the trash, unless
+# --keep-run; one that fails stays.
+mkdir -p "$TEST_TMP/dos"
+printf 'interim:\n  exec: "echo hi"\n  delete-on-success: yes\nfail:\n  exec: "false"\n  delete-on-success: yes\n' \
+    > "$TEST_TMP/dos/guild.yml"
+dos_home=$TEST_TMP/dos-home
+interim()
+{
+	"$GUILD" -H "$dos_home" -C "$TEST_TMP/dos" run -y "$@" 2>&1 |
+	    sed 's/run [0-9a-f]\{32\} /run <id> /'
+}
+expect_output "delete-on-success: Guild's note" - -- interim interim <<'EOT'
+hi
+Deleting interim run <id> ('interim' is configured for deletion on success)
+EOT
+expect_output "the run is in the trash" - -- \
+    sh -c '"$GUILD" -H "$1" runs | wc -l; "$GUILD" -H "$1" runs -d | wc -l' sh "$dos_home" <<'EOT'
+0
+1
+EOT
+expect_output "--keep-run keeps it" - -- interim interim --keep-run <<'EOT'
+hi
+EOT
+interim fail > /dev/null
+expect_output "a run that fails stays" - -- \
+    sh -c '"$GUILD" -H "$1" runs | wc -l' sh "$dos_home" <<'EOT'
+2
+EOT
+
 # Labels as Guild makes them: tags before the default label, and a
 # restart labelled with the run's own template.
 lbl()
