@@ -64,6 +64,9 @@ enum {
 	OPT_PIDFILE,
 	OPT_OPTIMIZE,
 	OPT_KEEP_RUN,
+	OPT_BATCH_LABEL,
+	OPT_BATCH_TAG,
+	OPT_BATCH_COMMENT,
 };
 
 static const struct cmd_option run_options[] = {
@@ -85,6 +88,9 @@ static const struct cmd_option run_options[] = {
 	{ OPT_OPTIMIZER, "o", "optimizer", "ALGORITHM", "Run a batch with ALGORITHM (random, or + for grid) or an optimizer of the operation." },
 	{ OPT_OPTIMIZE, "O", "optimize", NULL, "Run a batch with the operation's default optimizer." },
 	{ OPT_KEEP_RUN, NULL, "keep-run", NULL, "Keep the run even when its operation has delete-on-success." },
+	{ OPT_BATCH_LABEL, "bl", "batch-label", "LABEL", "Label for the batch run. Ignored for non-batch runs." },
+	{ OPT_BATCH_TAG, "bt", "batch-tag", "TAG", "Tag the batch run; may be given more than once. Ignored for non-batch runs." },
+	{ OPT_BATCH_COMMENT, "bc", "batch-comment", "COMMENT", "Comment associated with the batch run." },
 	{ OPT_MAX_TRIALS, "m", "max-trials|trials", "N", "Run at most N trials (random search: default 20)." },
 	{ OPT_RANDOM_SEED, NULL, "random-seed", "N", "Seed for random searches and trial sampling." },
 	{ OPT_PRINT_TRIALS, NULL, "print-trials", NULL, "Show the trials of a batch and exit." },
@@ -1168,6 +1174,24 @@ batch_files_read(const struct strvec *files, struct value *rows)
 	return 0;
 }
 
+/* -bl, -bt and -bc: the batch run's own label, tags and comment. */
+static int
+batch_run_attrs(const struct cmd_args *a, const struct run *brun)
+{
+	const char	*label = cmd_arg_value(a, OPT_BATCH_LABEL);
+	const char	*comment = cmd_arg_value(a, OPT_BATCH_COMMENT);
+	char		*cause = NULL;
+
+	if ((label != NULL && run_set_label(brun, label, &cause) == -1) ||
+	    (a->values[OPT_BATCH_TAG].n > 0 &&
+	    run_set_tags(brun, &a->values[OPT_BATCH_TAG], &cause) == -1) ||
+	    (comment != NULL && run_comment_add(brun, comment, &cause) == -1)) {
+		cli_error_cause(cause);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * The flags of the first ncheck trials, checked (then gen is rewound);
  * resolved gets the first PREVIEW_MAX_TRIALS of them. 0 or exit status.
@@ -1294,6 +1318,11 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	    cmd_arg_value(a, OPT_RUN_ID), &cause)) == NULL) {
 		free(name);
 		rc = cli_error_cause(cause);
+		goto out;
+	}
+	if (batch_run_attrs(a, brun) == -1) {
+		free(name);
+		run_free(brun);
 		goto out;
 	}
 	bs.home = home;
@@ -1528,6 +1557,9 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 		rc = 1;
 		goto out;
 	}
+	if (cmd_arg_has(a, OPT_BATCH_COMMENT))
+		cli_note("guild: warning: operation is not a batch - ignoring "
+		    "batch comment");
 	spec.home = home;
 	spec.op = op;
 	spec.flags = flags;

@@ -22,6 +22,7 @@
 #include "proc.h"
 #include "run.h"
 #include "runner.h"
+#include "runops.h"
 #include "scalars.h"
 #include "sourcecode.h"
 #include "strbuf.h"
@@ -1099,20 +1100,6 @@ runner_write_opref(const struct run *run, const struct opdef *op,
 	return rc;
 }
 
-/* Guild's comments attr for a comment given with the run: one entry. */
-static struct value *
-comment_value(const char *body, const struct passwd *pw, const char *host)
-{
-	struct value	*c = value_map(), *list = value_list();
-
-	value_map_set(c, "body", value_string(body));
-	value_map_set(c, "host", value_string(host));
-	value_map_set(c, "time", value_int(run_now_us()));
-	value_map_set(c, "user", value_string(pw != NULL ? pw->pw_name : ""));
-	value_list_push(list, c);
-	return list;
-}
-
 struct run *
 runner_create(const struct runner_spec *spec, const struct run_plan *plan,
     char **cause)
@@ -1168,8 +1155,7 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	    write_attr(run, "user", value_string(pw->pw_name), cause) == -1)
 		goto fail;
 	if (spec->comment != NULL && spec->restart_id == NULL &&
-	    write_attr(run, "comments", comment_value(spec->comment, pw, host),
-	    cause) == -1)
+	    run_comment_add(run, spec->comment, cause) == -1)
 		goto fail;
 
 	if (op->nsteps > 0 && op->main == NULL && op->exec == NULL &&

@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -347,6 +349,35 @@ run_stop(const struct run *run, unsigned timeout_ms, bool force,
 		return set_cause(cause, "run %.8s did not stop after SIGKILL",
 		    run->id);
 	return 0;
+}
+
+int
+run_comment_add(const struct run *run, const char *body, char **cause)
+{
+	struct value	*comments = NULL, *c;
+	struct passwd	*pw = getpwuid(getuid());
+	char		 host[HOST_NAME_MAX + 1] = "";
+	int		 rc;
+
+	if (gethostname(host, sizeof host) == 0)
+		host[sizeof host - 1] = '\0';
+	else
+		host[0] = '\0';
+	if (run_attr_read(run, "comments", &comments, cause) == -1)
+		return -1;
+	if (comments == NULL || comments->type != VALUE_LIST) {
+		value_free(comments);
+		comments = value_list();
+	}
+	c = value_map();
+	value_map_set(c, "body", value_string(body));
+	value_map_set(c, "host", value_string(host));
+	value_map_set(c, "time", value_int(run_now_us()));
+	value_map_set(c, "user", value_string(pw != NULL ? pw->pw_name : ""));
+	value_list_push(comments, c);
+	rc = run_attr_write(run, "comments", comments, cause);
+	value_free(comments);
+	return rc;
 }
 
 int

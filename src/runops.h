@@ -58,6 +58,11 @@ int	run_stop(const struct run *, unsigned timeout_ms, bool force,
 
 /* Set the label; NULL or "" removes it. */
 int	run_set_label(const struct run *, const char *label, char **cause);
+/*
+ * Append a comment as Guild writes one: {body, host, time (µs), user},
+ * the user and host this process runs as.
+ */
+int	run_comment_add(const struct run *, const char *body, char **cause);
 /* Set the tags (a list attr); an empty vector removes the attr. */
 int	run_set_tags(const struct run *, const struct strvec *tags,
 	    char **cause);

@@ -229,6 +229,32 @@ expect_output "a run that fails stays" - -- \
 2
 EOT
 
+# -bl, -bt, -bc: the batch run's own label, tags and comment.
+batch_info()
+{
+	guild -C "$TEST_TMP/opt" runs info 2 -c |
+	    sed -n -e 's/^label: //p' -e '/^tags:/,/^[a-z]/p' |
+	    sed -e '/^[a-z_]*:$/d' -e '/^[a-z_]*: /d'
+	guild -C "$TEST_TMP/opt" runs info 2 -c | sed -n '/^comments:/,$p' |
+	    sed 's/^\(  \[1\] \)[^ ]*@[^ ]* /\1<user>@<host> /'
+}
+guild -C "$TEST_TMP/opt" run -y none 'x=[1,2]' -bl "my batch" -bt sweep \
+    -bt b2 -bc "a note" > /dev/null 2>&1
+expect_output "-bl -bt -bc: the batch run's label, tags, comment" - -- \
+    batch_info <<'EOT'
+my batch
+  - sweep
+  - b2
+comments:
+  [1] <user>@<host> <time>
+    a note
+EOT
+expect_output "-bc without a batch: Guild's warning" - -- \
+    guild -C "$TEST_TMP/opt" run -y none -bc hi <<'EOT'
+guild: warning: operation is not a batch - ignoring batch comment
+x=1
+EOT
+
 # Labels as Guild makes them: tags before the default label, and a
 # restart labelled with the run's own template.
 lbl()
