@@ -694,6 +694,15 @@ cli_guildfile(struct cmd_ctx *ctx)
 	return ctx->gf;
 }
 
+/* Where the command started, before -C (NULL: no -C, or unknown). */
+static char	*start_dir;
+
+const char *
+cli_start_dir(void)
+{
+	return start_dir != NULL ? start_dir : ".";
+}
+
 /* Guild 0.9 mode, from the environment or the user's config file. */
 static int
 load_compat(const struct cmd_ctx *ctx)
@@ -746,7 +755,9 @@ cli_main(const struct cmd_entry *const *table, int argc, char **argv)
 		cmd_args_clear(&a);
 		return 0;
 	}
-	if ((dir = cmd_arg_value(&a, 1)) != NULL && chdir(dir) == -1) {
+	if ((dir = cmd_arg_value(&a, 1)) != NULL && start_dir == NULL)
+		start_dir = getcwd(NULL, 0);
+	if (dir != NULL && chdir(dir) == -1) {
 		rc = cli_error("-C %s: %s", dir, strerror(errno));
 		cmd_args_clear(&a);
 		return rc;

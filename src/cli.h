@@ -150,6 +150,11 @@ void		 cli_table(FILE *, const char *const *cells, size_t rows, size_t ncols);
  */
 size_t		 cli_help_width(void);
 /*
+ * The directory the command started in, before -C DIR changed it: paths
+ * the user gives for files of their own (a pidfile) are relative to it.
+ */
+const char	*cli_start_dir(void);
+/*
  * Click's wrap_text(preserve_paragraphs=True), appended to out without a
  * final newline: paragraphs (separated by blank lines) are filled to
  * width, each line starting with indent spaces plus the paragraph's own

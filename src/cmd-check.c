@@ -213,6 +213,7 @@ version_matches(const char *have_s, const char *req)
 		strbuf_reset(&sb);
 		strbuf_add(&sb, p, comma != NULL ? (size_t)(comma - p) :
 		    strlen(p));
+		strbuf_rtrim(&sb);
 		if ((m = version_clause(&have, sb.buf)) == -1) {
 			rc = -1;
 			break;

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "compat.h"
 #include "guildfile.h"
 #include "strbuf.h"
 #include "util.h"
@@ -118,7 +119,7 @@ cmd_models_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		/* The anonymous model has no name to show. */
 		if (*m->name == '\0' || (!all && is_private(m->name)))
 			continue;
-		name = xasprintf("./%s", m->name);
+		name = xasprintf("%s%s", compat_guild09() ? "" : "./", m->name);
 		if (!matches_filters(name, &a->pos)) {
 			free(name);
 			continue;
@@ -156,7 +157,8 @@ cmd_ops_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			if (!all && is_private(op->name))
 				continue;
 			full = opdef_fullname(op);
-			name = xasprintf("./%s", full);
+			name = xasprintf("%s%s", compat_guild09() ? "" : "./",
+			    full);
 			free(full);
 			if (!matches_filters(name, &a->pos)) {
 				free(name);

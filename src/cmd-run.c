@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -143,13 +144,18 @@ run_extras(const struct cmd_args *a, struct strvec *env, unsigned *stop_ms)
 	if (after != NULL) {
 		errno = 0;
 		min = strtod(after, &end);
-		if (*after == '\0' || *end != '\0' || errno != 0 ||
-		    !(min > 0) || min * 60000.0 > (double)UINT_MAX) {
+		if (*after == '\0' || *end != '\0' || isnan(min)) {
 			cli_error("invalid value for --stop-after: '%s' is not a "
 			    "number of minutes", after);
 			return -1;
 		}
-		*stop_ms = min * 60000.0 < 1 ? 1 : (unsigned)(min * 60000.0);
+		/* As Guild: 0 or less stops at once; the longest ~49 days. */
+		if (!(min * 60000.0 >= 1))
+			*stop_ms = 1;
+		else if (min * 60000.0 >= (double)UINT_MAX)
+			*stop_ms = UINT_MAX;
+		else
+			*stop_ms = (unsigned)(min * 60000.0);
 	}
 	return 0;
 }
@@ -474,12 +480,28 @@ detach_ready(const struct run *run, int ready)
 static int
 pidfile_prepare(const char *pidfile, char **path)
 {
-	char	*cause = NULL;
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*cause = NULL, *rel;
+	long		 pid;
 
 	*path = NULL;
-	if (pidfile == NULL)
+	if (pidfile == NULL || *pidfile == '\0')
 		return 0;
-	*path = path_absolute(pidfile);
+	rel = *pidfile == '/' ? xstrdup(pidfile) :
+	    path_join(cli_start_dir(), pidfile);
+	*path = path_absolute(rel);
+	free(rel);
+	/* One process per pidfile, as Guild's daemon locks it. */
+	if (strbuf_read_file(&sb, *path, NULL) == 0 &&
+	    sscanf(sb.buf, "%ld", &pid) == 1 && pid > 0 &&
+	    (kill((pid_t)pid, 0) == 0 || errno == EPERM)) {
+		strbuf_release(&sb);
+		cli_error("%s: in use by process %ld", pidfile, pid);
+		free(*path);
+		*path = NULL;
+		return -1;
+	}
+	strbuf_release(&sb);
 	if (write_file_atomic(*path, "", 0, &cause) == -1) {
 		free(*path);
 		*path = NULL;
@@ -500,6 +522,21 @@ pidfile_own(const char *path)
 	snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
 	if (write_file_atomic(path, pid, strlen(pid), &cause) == -1)
 		free(cause);
+}
+
+/* At the supervisor's end: its pidfile goes, unless another has it now. */
+static void
+pidfile_release(const char *path)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	long		pid;
+
+	if (path == NULL)
+		return;
+	if (strbuf_read_file(&sb, path, NULL) == 0 &&
+	    sscanf(sb.buf, "%ld", &pid) == 1 && pid == (long)getpid())
+		unlink(path);
+	strbuf_release(&sb);
 }
 
 /*
@@ -530,8 +567,7 @@ run_background(const struct runner_spec *spec, const struct run_plan *plan,
 			loop_run(loop);
 		runner_free(r);
 		loop_free(loop);
-		if (pidpath != NULL)
-			unlink(pidpath);
+		pidfile_release(pidpath);
 		_exit(0);
 	}
 	}
@@ -1340,7 +1376,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	if (term_get_size(STDOUT_FILENO, &bs.rows, &bs.cols) == -1)
 		term_get_size(STDIN_FILENO, &bs.rows, &bs.cols);
 
-	if (cmd_arg_has(a, OPT_BACKGROUND) || cmd_arg_has(a, OPT_PIDFILE)) {
+	if (cmd_arg_has(a, OPT_BACKGROUND) || pidpath != NULL) {
 		int	 ready;
 
 		switch (detach(&ready)) {
@@ -1351,8 +1387,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 			pidfile_own(pidpath);
 			detach_ready(brun, ready);
 			batch_loop(&bs, brun, true, true);
-			if (pidpath != NULL)
-				unlink(pidpath);
+			pidfile_release(pidpath);
 			_exit(0);
 		default:
 			if (!cmd_arg_has(a, OPT_QUIET))
@@ -1609,8 +1644,7 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 		    cli_field(stdout, prep.plan.opname), prep.plan.id,
 		    prep.plan.id);
 		rc = 0;
-	} else if (cmd_arg_has(a, OPT_BACKGROUND) ||
-	    cmd_arg_has(a, OPT_PIDFILE))
+	} else if (cmd_arg_has(a, OPT_BACKGROUND) || pidpath != NULL)
 		rc = run_background(&spec, &prep.plan, run,
 		    cmd_arg_has(a, OPT_QUIET), cmd_arg_value(a, OPT_PIDFILE),
 		    pidpath);

@@ -35,8 +35,9 @@ config_path(const char *home)
 	const char	*env = getenv("GUILD_CONFIG"), *h;
 	char		*p;
 
+	/* A GUILD_CONFIG that is not there is no config (Guild's). */
 	if (env != NULL && *env != '\0')
-		return xstrdup(env);
+		return path_exists(env) ? xstrdup(env) : NULL;
 	if (path_exists("guild-config.yml"))
 		return xstrdup("guild-config.yml");
 	if (home != NULL) {
@@ -68,7 +69,8 @@ compat_load(const char *home, char **cause)
 		return 0;
 	root = ynode_parse_file(path, path, &err);
 	if (root == NULL && err != NULL) {
-		rc = set_cause(cause, "%s", err);
+		/* Guild warns and goes on without it. */
+		warnx_core("%s", err);
 		free(err);
 	} else if ((v = ynode_get(root, "compat")) != NULL &&
 	    !ynode_is_null(v)) {

@@ -1280,6 +1280,14 @@ broken_op(struct gload *g, struct modeldef *m, const struct ynode *key,
 	if (n->kind == YNODE_MAP && (d = ynode_get(n, "description")) != NULL &&
 	    d->kind == YNODE_SCALAR && d->str != NULL)
 		op->description = xstrdup(d->str);
+	/* Still the default: running the model names this error. */
+	if (n->kind == YNODE_MAP && (d = ynode_get(n, "default")) != NULL &&
+	    d->kind == YNODE_SCALAR) {
+		struct value	*v = ynode_to_value(d);
+
+		op->default_ = v != NULL && v->type == VALUE_BOOL && v->u.b;
+		value_free(v);
+	}
 	return op;
 }
 

@@ -114,7 +114,7 @@ EOT
 
 # --version REQUIRED: Guild's requirement specs.
 for spec in "$version" ">=0.1" ">=0.1,<99" "==${version%.*}.*" "~=${version%.*}.0" \
-    "!=99.0" "<99" ">0.0.1" "===$version"; do
+    "!=99.0" "<99" ">0.0.1" "===$version" "==$version " " >=0.1 , <99 "; do
 	ok "check --version '$spec' matches $version" \
 	    sh -c '"$GUILD" check --version "$1" > /dev/null' sh "$spec"
 done

@@ -60,6 +60,20 @@ expect_output "GUILD_COMPAT overrides the file" - -- \
     env GUILD_CONFIG="$TEST_TMP/my-config.yml" GUILD_COMPAT= "$GUILD" runs -n 1 <<'EOT'
 [0:<id>]  ./train  <time>  completed  lr=2
 EOT
+expect_output "Guild 0.9 mode: ops without ./ too" - -- \
+    env GUILD_COMPAT=0.9 "$GUILD" ops <<'EOT'
+train
+EOT
+expect_output "a GUILD_CONFIG that does not exist is no config" - -- \
+    env GUILD_CONFIG="$TEST_TMP/nonexistent.yml" "$GUILD" runs -n 1 <<'EOT'
+[0:<id>]  ./train  <time>  completed  lr=2
+EOT
+printf 'compat: [\n' > "$TEST_TMP/broken.yml"
+expect_output "one that is not YAML: a warning, and the default" - -- \
+    env GUILD_CONFIG="$TEST_TMP/broken.yml" "$GUILD" runs -n 1 <<'EOT'
+guild: warning: $TEST_TMP/broken.yml:2:1: did not find expected node content
+[0:<id>]  ./train  <time>  completed  lr=2
+EOT
 rm guild-config.yml "$GUILD_HOME/config.yml"
 expect_output "a value that is not a mode: an error" - 1 -- \
     env GUILD_COMPAT=0.8 "$GUILD" runs <<'EOT'

@@ -171,5 +171,12 @@ EOF
 expect_output "help still works" - -- sh -c '"$GUILD" help --no-pager | grep -c "bad-"' <<'EOF'
 2
 EOF
+mkdir -p "$TEST_TMP/defop"
+printf 'model: m\noperations:\n  train:\n    default: yes\n    main: [1]\n  other:\n    exec: "true"\n' \
+    > "$TEST_TMP/defop/guild.yml"
+expect_output "a broken default operation is still the default: its error" - 1 -- \
+    guild -C "$TEST_TMP/defop" run -y m <<'EOF'
+guild: guild.yml:5:11: invalid value for 'main': expected a string
+EOF
 
 done_testing

@@ -95,7 +95,19 @@ if wait_for 120 term; then
 else
 	fail "--stop-after in the background: terminated (exit status -15)"
 fi
-for bad in x 0 -1 ""; do
+stop_now()
+{
+	guild run -y sleep --stop-after "$1" > "$TEST_TMP/out" 2>&1
+	_rc=$?
+	sed 's/(pid [0-9]*) - [0-9.]* minute/(pid <pid>) - <n> minute/' \
+	    "$TEST_TMP/out"
+	return $_rc
+}
+expect_output "--stop-after 0: stopped at once, as Guild does" - 143 -- \
+    stop_now 0 <<'EOT'
+Stopping process early (pid <pid>) - <n> minute(s) elapsed
+EOT
+for bad in x nan 1m ""; do
 	expect_output "--stop-after '$bad': an error" - 1 -- \
 	    guild run -y sleep --stop-after "$bad" <<EOT
 guild: invalid value for --stop-after: '$bad' is not a number of minutes
@@ -134,6 +146,24 @@ expect_output "the same for a batch" - 1 -- \
 guild: $TEST_TMP/no/such/dir/pid: No such file or directory
 EOT
 ok "and no batch run was created" test "$(ls "$GUILD_HOME/runs" | wc -l)" -eq "$nruns"
+guild run -y sleep --pidfile held.pid > /dev/null
+held() { [ -s held.pid ] && kill -0 "$(cat held.pid)"; }
+wait_for 120 held
+expect_output "--pidfile held by a live process: refused" - 1 -- \
+    sh -c '"$GUILD" run -y sleep --pidfile held.pid 2>&1 | sed "s/process [0-9]*/process <pid>/"; exit 1' <<'EOT'
+guild: held.pid: in use by process <pid>
+EOT
+guild stop -y "$(guild select)" > /dev/null 2>&1
+mkdir -p "$TEST_TMP/elsewhere"
+( cd "$TEST_TMP/elsewhere" &&
+    "$GUILD" -C "$proj" run -y sleep --pidfile rel.pid > /dev/null )
+rel() { [ -s "$TEST_TMP/elsewhere/rel.pid" ]; }
+if wait_for 120 rel; then
+	pass "--pidfile with -C: relative to where guild started"
+else
+	fail "--pidfile with -C: relative to where guild started"
+fi
+guild stop -y "$(guild select)" > /dev/null 2>&1
 expect_output "--stage and --pidfile: Guild's error" - 1 -- \
     guild run -y sleep --stage --pidfile p <<'EOT'
 guild: --stage and --pidfile cannot both be used
