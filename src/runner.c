@@ -1154,7 +1154,7 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	if ((pw = getpwuid(getuid())) != NULL &&
 	    write_attr(run, "user", value_string(pw->pw_name), cause) == -1)
 		goto fail;
-	if (spec->comment != NULL && spec->restart_id == NULL &&
+	if (spec->comment != NULL &&
 	    run_comment_add(run, spec->comment, cause) == -1)
 		goto fail;
 

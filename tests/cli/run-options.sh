@@ -59,9 +59,16 @@ comments:
   [1] <user>@<host> <time>
     first try
 EOT
+guild run -y --restart "$(guild select)" -c "second try" > /dev/null
+expect_output "-c with --restart adds a comment, as Guild does" - -- \
+    sh -c '"$GUILD" runs info -c | sed -n "/^comments:/,\$p" | grep -v "@"' <<'EOT'
+comments:
+    first try
+    second try
+EOT
 comment_keys()
 {
-	guild select --attr comments | sed 's/^[- ]*//' | cut -d: -f1 | sort
+	guild select --attr comments | sed 's/^[- ]*//' | cut -d: -f1 | sort -u
 }
 expect_output "the comment has Guild's fields" - -- comment_keys <<'EOT'
 body
