@@ -1210,6 +1210,31 @@ batch_files_read(const struct strvec *files, struct value *rows)
 	return 0;
 }
 
+/* A batch under a detached supervisor, as run_background() does a run. */
+static int
+batch_background(const struct cmd_args *a, const struct batch_spec *bs,
+    struct run *brun, const char *name, enum batch_kind kind,
+    const char *pidpath)
+{
+	int	ready;
+
+	switch (detach(&ready)) {
+	case -1:
+		return 1;
+	case 0:
+		pidfile_own(pidpath);
+		detach_ready(brun, ready);
+		batch_loop(bs, brun, true, true);
+		pidfile_release(pidpath);
+		_exit(0);
+	}
+	if (!cmd_arg_has(a, OPT_QUIET))
+		printf("%s+%s started in background as %s\n",
+		    cli_field(stdout, name), kind == BATCH_RANDOM ? "random" : "",
+		    brun->id);
+	return 0;
+}
+
 /* -bl, -bt and -bc: the batch run's own label, tags and comment. */
 static int
 batch_run_attrs(const struct cmd_args *a, const struct run *brun)
@@ -1376,29 +1401,9 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	if (term_get_size(STDOUT_FILENO, &bs.rows, &bs.cols) == -1)
 		term_get_size(STDIN_FILENO, &bs.rows, &bs.cols);
 
-	if (cmd_arg_has(a, OPT_BACKGROUND) || pidpath != NULL) {
-		int	 ready;
-
-		switch (detach(&ready)) {
-		case -1:
-			rc = 1;
-			break;
-		case 0:
-			pidfile_own(pidpath);
-			detach_ready(brun, ready);
-			batch_loop(&bs, brun, true, true);
-			pidfile_release(pidpath);
-			_exit(0);
-		default:
-			if (!cmd_arg_has(a, OPT_QUIET))
-				printf("%s+%s started in background as %s\n",
-				    cli_field(stdout, name),
-				    kind == BATCH_RANDOM ? "random" : "",
-				    brun->id);
-			rc = 0;
-			break;
-		}
-	} else {
+	if (cmd_arg_has(a, OPT_BACKGROUND) || pidpath != NULL)
+		rc = batch_background(a, &bs, brun, name, kind, pidpath);
+	else {
 		rc = batch_loop(&bs, brun, cmd_arg_has(a, OPT_QUIET), false);
 		rc = proc_shell_status(rc);
 	}
