@@ -774,6 +774,8 @@ struct batch {
 	void			*arg;
 	struct loop_timer	*tick;
 	struct loop_timer	*kill;
+	struct loop_timer	*stop_after;	/* spec->stop_after_ms */
+	uint64_t		 started_ms;
 	struct trial		**running;
 	size_t			 nrunning, runalloc;
 	size_t			 next;
@@ -968,7 +970,6 @@ trial_start(struct batch *b, size_t i)
 	t->rspec.tags = s->tags;
 	t->rspec.env = s->env;
 	t->rspec.comment = s->comment;
-	t->rspec.stop_after_ms = s->stop_after_ms;
 	if (runner_plan(&t->rspec, &t->plan, &cause) == -1) {
 		deps_plan_clear(&dp);
 		batch_log(b, "ERROR: [guild] Trial %zu: %s", i + 1, cause);
@@ -1048,6 +1049,8 @@ batch_finish(struct batch *b)
 	}
 	loop_timer_stop(b->tick);
 	loop_timer_stop(b->kill);
+	if (b->stop_after != NULL)
+		loop_timer_stop(b->stop_after);
 	if (b->hooks.on_done != NULL)
 		b->hooks.on_done(code, b->arg);
 }
@@ -1107,6 +1110,21 @@ batch_kill(struct loop_timer *timer, void *arg)
 			runner_kill(b->running[i]->runner, SIGKILL);
 }
 
+/* --stop-after: the batch as a whole is stopped, as Guild stops its process. */
+static void
+batch_stop_early(struct loop_timer *t, void *arg)
+{
+	struct batch	*b = arg;
+
+	(void)t;
+	if (b->finished || b->stop_signo != 0)
+		return;
+	batch_log(b, "Stopping process early (pid %ld) - %.1f minute(s) "
+	    "elapsed", (long)getpid(),
+	    (double)(mono_ms() - b->started_ms) / 60000.0);
+	batch_stop(b, SIGTERM);
+}
+
 struct batch *
 batch_start(struct loop *loop, const struct batch_spec *spec,
     struct run *run, const struct batch_hooks *hooks, void *arg, char **cause)
@@ -1134,6 +1152,11 @@ batch_start(struct loop *loop, const struct batch_spec *spec,
 	b->tick = loop_timer_add(loop, 0, 0, batch_tick, b);
 	b->kill = loop_timer_add(loop, BATCH_KILL_MS, 0, batch_kill, b);
 	loop_timer_stop(b->kill);
+	if (spec->stop_after_ms > 0) {
+		b->started_ms = mono_ms();
+		b->stop_after = loop_timer_add(loop, spec->stop_after_ms, 0,
+		    batch_stop_early, b);
+	}
 	return b;
 fail:
 	if (b->output != NULL)
@@ -1177,6 +1200,8 @@ batch_free(struct batch *b)
 	free(b->running);
 	loop_timer_del(b->tick);
 	loop_timer_del(b->kill);
+	if (b->stop_after != NULL)
+		loop_timer_del(b->stop_after);
 	if (b->output != NULL)
 		output_close(b->output, NULL);
 	free(b->opname);

@@ -129,7 +129,7 @@ struct batch_spec {
 	const struct strvec	*tags;		/* or NULL */
 	const struct strvec	*env;		/* runner_spec's, or NULL */
 	const char		*comment;	/* each trial's, or NULL */
-	unsigned		 stop_after_ms;	/* each trial's; 0: none */
+	unsigned		 stop_after_ms;	/* the batch's; 0: none */
 	unsigned		 parallel;	/* trials at once; 0 is 1 */
 	bool			 force_flags;
 	bool			 force_deps;

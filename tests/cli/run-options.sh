@@ -114,6 +114,24 @@ expect_output "--stop-after 0: stopped at once, as Guild does" - 143 -- \
     stop_now 0 <<'EOT'
 Stopping process early (pid <pid>) - <n> minute(s) elapsed
 EOT
+batch_stop()
+{
+	guild run -y sleep 'x=[1,2]' -f --stop-after 0.01 > "$TEST_TMP/out" 2>&1
+	_rc=$?
+	grep -c "^Stopping process early (pid [0-9]*) - " "$TEST_TMP/out"
+	return $_rc
+}
+nruns=$(ls "$GUILD_HOME/runs" | wc -l)
+expect_output "--stop-after with a batch: the batch as a whole, as Guild" \
+    - 143 -- batch_stop <<'EOT'
+1
+EOT
+ok "one trial started, then the batch stopped" \
+    test "$(ls "$GUILD_HOME/runs" | wc -l)" -eq $((nruns + 2))
+expect_output "the batch run is terminated" - -- \
+    sh -c '"$GUILD" runs | grep "/sleep+ " | head -n 1 | sed "s/.*  //"' <<'EOT'
+terminated
+EOT
 for bad in x nan 1m ""; do
 	expect_output "--stop-after '$bad': an error" - 1 -- \
 	    guild run -y sleep --stop-after "$bad" <<EOT
