@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "cmds.h"
 #include "deps.h"
+#include "flagimport.h"
 #include "flags.h"
 #include "guildfile.h"
 #include "home.h"
@@ -1711,6 +1712,12 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	} else if ((rc = restart_resolve(ctx, a, home, restart, &old, &id,
 	    &own_gf, &op)) != 0)
 		goto out;
+	/* Flags from the Python script; as in Guild, a failure warns. */
+	if (flags_import_apply(home, (struct opdef *)op, &cause) == -1) {
+		cli_note("guild: warning: %s", cause);
+		free(cause);
+		cause = NULL;
+	}
 	if (cmd_arg_has(a, OPT_HELP_OP)) {
 		char	*name = opdef_fullname(op);
 

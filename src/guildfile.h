@@ -196,6 +196,7 @@ struct opdef {
 	 * one, and the rest of guild.yml works.
 	 */
 	char		*error;
+	bool		 flags_imported;	/* flags_import_apply() done */
 	char		*description;
 	bool		 default_;
 	char		*main;		/* "MODULE [ARGS]"; NULL when not given */

@@ -116,8 +116,8 @@ runner_guild_exe(void)
  * environment, the installed copy, else the source tree this binary was
  * built from (so an uninstalled build works).
  */
-static char *
-python_lib(void)
+char *
+runner_python_lib(void)
 {
 	const char	*env = getenv("GUILD_PYTHON_LIB");
 	char		*p;
@@ -690,7 +690,7 @@ plan_env(const struct runner_spec *spec, struct run_plan *plan)
 	op_setenv(plan, "PROJECT_DIR", op->model->gf->dir);
 	op_setenv(plan, "FLAGS_DEST", plan->flags_dest);
 	src = path_join(plan->run_dir, plan->sourcecode_dest);
-	lib = python_lib();
+	lib = runner_python_lib();
 	inherited = getenv("PYTHONPATH");
 	if (inherited != NULL && *inherited != '\0')
 		pp = xasprintf("%s:%s:%s", src, lib, inherited);

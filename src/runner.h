@@ -180,6 +180,12 @@ bool		 runner_env_secret(const char *name, const char *value);
  * python in PATH (else "python3").
  */
 char		*runner_python_exe(void);
+/*
+ * The directory of guild's own Python package (guild.op_main, guild.pass,
+ * guild.import_flags): $GUILD_PYTHON_LIB, the installed one, else the
+ * source tree's.
+ */
+char		*runner_python_lib(void);
 /* This guild program, for pipelines: $GUILD_EXE, else /proc/self/exe. */
 char		*runner_guild_exe(void);
 
