@@ -1424,6 +1424,73 @@ out:
 }
 
 /*
+ * "guild run train.py": any Python script is an operation, as in Guild
+ * AI 0.9, named after the file, in a project that is the script's
+ * directory, with every flag it takes imported. NULL when spec is not
+ * such a script (or guild.yml defines an operation of that name).
+ */
+static struct guildfile *
+script_guildfile(struct cmd_ctx *ctx, const char *spec, char **cause)
+{
+	struct strbuf		 yml = STRBUF_INIT;
+	struct guildfile	*gf;
+	char			*abs, *dir, *base, *mod;
+	size_t			 len = strlen(spec);
+
+	if (len < 4 || strcmp(spec + len - 3, ".py") != 0 ||
+	    !path_is_file(spec))
+		return NULL;
+	/* guild.yml's own operation of that name wins; its errors too. */
+	if (path_exists(GUILDFILE_NAME)) {
+		char	*c = NULL;
+
+		if (ctx->gf == NULL &&
+		    (ctx->gf = guildfile_find(NULL, &c)) == NULL) {
+			free(c);
+			return NULL;
+		}
+		if (opspec_resolve(ctx->gf, spec, NULL) != NULL)
+			return NULL;
+	}
+	abs = path_absolute(spec);
+	base = strrchr(abs, '/') + 1;
+	dir = xstrndup(abs, (size_t)(base - abs - 1));
+	mod = xstrndup(base, strlen(base) - 3);
+	strbuf_addstr(&yml, "- model: ''\n  operations:\n    '");
+	strbuf_addstr(&yml, base);
+	strbuf_addstr(&yml, "':\n      main: '");
+	strbuf_addstr(&yml, mod);
+	strbuf_addstr(&yml, "'\n      flags-import: all\n");
+	gf = guildfile_load_buf(yml.buf, yml.len, GUILDFILE_NAME,
+	    *dir != '\0' ? dir : "/", cause);
+	strbuf_release(&yml);
+	free(mod);
+	free(dir);
+	free(abs);
+	return gf;
+}
+
+/* The script operation of a run of one: DIR/guild.yml's op "x.py". */
+static struct guildfile *
+script_at(struct cmd_ctx *ctx, const char *pkg_name, const char *op,
+    char **cause)
+{
+	struct guildfile	*gf;
+	const char		*slash = strrchr(pkg_name, '/');
+	char			*dir, *script;
+
+	if (slash == NULL || !str_ends_with(op, ".py"))
+		return NULL;
+	dir = xstrndup(pkg_name, (size_t)(slash - pkg_name));
+	script = path_join(*dir != '\0' ? dir : "/", op);
+	gf = path_is_file(script) ? script_guildfile(ctx, script, cause) :
+	    NULL;
+	free(script);
+	free(dir);
+	return gf;
+}
+
+/*
  * --restart/--start RUN: the run (*old, its id in *id) and its own
  * operation, from the project it was run in, whatever the current
  * directory holds (*own_gf when loaded for it). Returns 0 or the exit
@@ -1466,7 +1533,11 @@ restart_resolve(struct cmd_ctx *ctx, struct cmd_args *a,
 	else if (ctx->gf != NULL &&
 	    strcmp(ctx->gf->path, ref.pkg_name) == 0)
 		gf = ctx->gf;
-	else if ((*own_gf = guildfile_load(ref.pkg_name, &cause)) != NULL)
+	else if (!path_exists(ref.pkg_name) &&
+	    (*own_gf = script_at(ctx, ref.pkg_name, ref.op, &cause)) != NULL)
+		gf = *own_gf;	/* a script run: "guild run train.py" */
+	else if (cause == NULL &&
+	    (*own_gf = guildfile_load(ref.pkg_name, &cause)) != NULL)
 		gf = *own_gf;
 	m = gf != NULL ? guildfile_model(gf, ref.model) : NULL;
 	op = m != NULL ? modeldef_op(m, ref.op) : NULL;
@@ -1699,14 +1770,21 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (restart == NULL)
 		restart = cmd_arg_value(a, OPT_START);
 	if (restart == NULL) {
-		if ((gf = cli_guildfile(ctx)) == NULL)
-			return 1;
 		/* The operation is the first argument without '=' or '@'. */
 		if (a->pos.n > 0 && strchr(a->pos.v[0], '=') == NULL &&
 		    a->pos.v[0][0] != '@') {
 			opspec = a->pos.v[0];
 			first = 1;
 		}
+		if (opspec != NULL &&
+		    (own_gf = script_guildfile(ctx, opspec, &cause)) != NULL) {
+			gf = own_gf;
+			opspec = gf->models[0]->ops[0]->name;
+		} else if (cause != NULL) {
+			rc = cli_error_cause(cause);
+			goto out;
+		} else if ((gf = cli_guildfile(ctx)) == NULL)
+			return 1;
 		if ((op = opspec_resolve(gf, opspec != NULL ? opspec : "", &cause)) == NULL)
 			return cli_error_cause(cause);
 	} else if ((rc = restart_resolve(ctx, a, home, restart, &old, &id,

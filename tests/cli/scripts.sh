@@ -1,0 +1,69 @@
+#!/bin/sh
+# scripts.sh: any Python script is an operation, as in Guild AI 0.9:
+# "guild run train.py lr=0.5" with no guild.yml, flags imported from it.
+
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+command -v python3 > /dev/null 2>&1 || skip_all "no python3"
+
+mkdir -p "$TEST_TMP/plain"
+cd "$TEST_TMP/plain" || exit 1
+cat > train.py <<'EOT'
+import argparse
+p = argparse.ArgumentParser()
+p.add_argument("--lr", type=float, default=0.1)
+p.add_argument("--epochs", type=int, default=3)
+args = p.parse_args()
+print("lr", args.lr, "epochs", args.epochs)
+EOT
+cat > say.py <<'EOT'
+msg = "hello"
+print(msg)
+EOT
+
+expect_output "guild run train.py without guild.yml" - -- \
+    guild run -y train.py lr=0.5 <<'EOT'
+lr 0.5 epochs 3
+EOT
+expect_output "the run: operation train.py, label the flags" - -- guild runs <<'EOT'
+[0:<id>]  ./train.py  <time>  completed  epochs=3 lr=0.5
+EOT
+expect_output "--help-op lists the imported flags" - -- \
+    env COLUMNS=80 "$GUILD" run train.py --help-op <<'EOT'
+Usage: guild run [OPTIONS] train.py [FLAG]...
+
+Use 'guild run --help' for a list of options.
+
+Flags:
+  epochs  (default is 3)
+  lr      (default is 0.1)
+EOT
+expect_output "a script without argparse: its globals" - -- \
+    guild run -y say.py msg=hi <<'EOT'
+hi
+EOT
+expect_output "an unknown flag is refused" - 1 -- guild run -y say.py nope=1 <<'EOT'
+guild: unsupported flag 'nope'
+Try 'guild run say.py --help-op' for a list of flags or use --force-flags to skip this check.
+EOT
+id=$(guild select 1)
+cd "$TEST_TMP" || exit 1
+expect_output "--restart of a script run, from elsewhere" - -- \
+    guild run -y --restart "$id" epochs=9 <<'EOT'
+lr 0.5 epochs 9
+EOT
+cd "$TEST_TMP/plain" || exit 1
+
+# In a project whose guild.yml does not declare it.
+printf 'other:\n  exec: "true"\n' > guild.yml
+expect_output "inside a project: the script still runs" - -- \
+    guild run -y say.py <<'EOT'
+hello
+EOT
+expect_output "a script that is not there is an operation that is not" - 1 -- \
+    guild run -y nope.py <<'EOT'
+guild: cannot find operation 'nope.py'
+Operations: other
+EOT
+
+done_testing
