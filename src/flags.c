@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "deps.h"
 #include "flags.h"
 #include "run.h"
 #include "strbuf.h"
@@ -963,21 +964,30 @@ flags_parse_assigns(const struct opdef *op, const char *const *assigns,
 {
 	struct value	*map;
 	struct flagdef	*fd;
+	struct strvec	 deps = STRVEC_INIT;
 	char		*name, *text;
 	size_t		 i;
 
+	/* A dependency's flag names a run: "6397e049" is an id, not 6e52. */
+	deps_flag_names(op, &deps);
 	map = value_map();
 	for (i = 0; i < n; i++) {
 		if (flag_assign_split(assigns[i], &name, &text, cause) != 0) {
 			value_free(map);
+			strvec_clear(&deps);
 			return -1;
 		}
 		fd = find_flagdef(op, name, true);
-		value_map_set(map, fd != NULL ? fd->name : name,
-		    flag_decode(text, fd != NULL ? fd->type : FLAG_TYPE_AUTO));
+		if (fd == NULL && strvec_find(&deps, name) >= 0)
+			value_map_set(map, name, value_string(text));
+		else
+			value_map_set(map, fd != NULL ? fd->name : name,
+			    flag_decode(text, fd != NULL ? fd->type :
+			    FLAG_TYPE_AUTO));
 		free(name);
 		free(text);
 	}
+	strvec_clear(&deps);
 	*user_flags = map;
 	return 0;
 }

@@ -194,6 +194,11 @@ ok "a run chosen by the resource flag" grep -q "^Using run $train1 for operation
 expect_output "a flag naming no run" - 1 -- guild run -y predict trained-model=ffffffff <<'EOF'
 guild: run failed because a dependency was not met: could not resolve 'operation:train' in trained-model resource: no suitable run for train matching 'ffffffff'
 EOF
+# An id that reads as a number (1 in ~500 short ids) stays an id.
+expect_output "a flag value like 6397e049 is an id, not 6.397e+52" - 1 -- \
+    guild run -y predict trained-model=6397e049 <<'EOF'
+guild: run failed because a dependency was not met: could not resolve 'operation:train' in trained-model resource: no suitable run for train matching '6397e049'
+EOF
 
 # A marked run is preferred to a newer one.
 printf 'true\n' > "$runs/$train1/.guild/attrs/marked"
