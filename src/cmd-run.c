@@ -1423,23 +1423,52 @@ out:
 	return rc;
 }
 
+/* A one-operation guild.yml in dir: name runs cmd (exec) or mod (main). */
+static struct guildfile *
+one_op_guildfile(const char *dir, const char *name, const char *exec,
+    const char *mod, char **cause)
+{
+	struct strbuf		 yml = STRBUF_INIT;
+	struct value		*v;
+	struct guildfile	*gf;
+
+	strbuf_addstr(&yml, "- model: ''\n  operations:\n    ");
+	v = value_string(name);
+	value_encode_flow(&yml, v);
+	value_free(v);
+	strbuf_addstr(&yml, ":\n      ");
+	v = value_string(exec != NULL ? exec : mod);
+	strbuf_addstr(&yml, exec != NULL ? "exec: " : "main: ");
+	value_encode_flow(&yml, v);
+	value_free(v);
+	if (exec == NULL)
+		strbuf_addstr(&yml, "\n      flags-import: all");
+	strbuf_addch(&yml, '\n');
+	gf = guildfile_load_buf(yml.buf, yml.len, GUILDFILE_NAME, dir, cause);
+	strbuf_release(&yml);
+	return gf;
+}
+
 /*
  * "guild run train.py": any Python script is an operation, as in Guild
  * AI 0.9, named after the file, in a project that is the script's
- * directory, with every flag it takes imported. NULL when spec is not
- * such a script (or guild.yml defines an operation of that name).
+ * directory, with every flag it takes imported; "guild run ./train.sh":
+ * an executable file is an operation named after it, run as it is. NULL
+ * when spec is not such a file (or guild.yml defines an operation of
+ * that name); NULL with cause for a file that cannot be run.
  */
 static struct guildfile *
 script_guildfile(struct cmd_ctx *ctx, const char *spec, char **cause)
 {
-	struct strbuf		 yml = STRBUF_INIT;
+	struct strbuf		 cmd = STRBUF_INIT;
 	struct guildfile	*gf;
 	char			*abs, *dir, *base, *mod;
 	size_t			 len = strlen(spec);
+	bool			 py;
 
-	if (len < 4 || strcmp(spec + len - 3, ".py") != 0 ||
-	    !path_is_file(spec))
+	if (!path_is_file(spec))
 		return NULL;
+	py = len > 3 && strcmp(spec + len - 3, ".py") == 0;
 	/* guild.yml's own operation of that name wins; its errors too. */
 	if (path_exists(GUILDFILE_NAME)) {
 		char	*c = NULL;
@@ -1455,16 +1484,21 @@ script_guildfile(struct cmd_ctx *ctx, const char *spec, char **cause)
 	abs = path_absolute(spec);
 	base = strrchr(abs, '/') + 1;
 	dir = xstrndup(abs, (size_t)(base - abs - 1));
-	mod = xstrndup(base, strlen(base) - 3);
-	strbuf_addstr(&yml, "- model: ''\n  operations:\n    '");
-	strbuf_addstr(&yml, base);
-	strbuf_addstr(&yml, "':\n      main: '");
-	strbuf_addstr(&yml, mod);
-	strbuf_addstr(&yml, "'\n      flags-import: all\n");
-	gf = guildfile_load_buf(yml.buf, yml.len, GUILDFILE_NAME,
-	    *dir != '\0' ? dir : "/", cause);
-	strbuf_release(&yml);
-	free(mod);
+	if (py) {
+		mod = xstrndup(base, strlen(base) - 3);
+		gf = one_op_guildfile(*dir != '\0' ? dir : "/", base, NULL, mod,
+		    cause);
+		free(mod);
+	} else if (access(abs, X_OK) == 0) {
+		shlex_quote(&cmd, abs);
+		gf = one_op_guildfile(*dir != '\0' ? dir : "/", base, cmd.buf,
+		    NULL, cause);
+	} else {
+		gf = NULL;
+		set_cause(cause, "cannot run '%s': must be an executable file",
+		    spec);
+	}
+	strbuf_release(&cmd);
 	free(dir);
 	free(abs);
 	return gf;
@@ -1479,7 +1513,7 @@ script_at(struct cmd_ctx *ctx, const char *pkg_name, const char *op,
 	const char		*slash = strrchr(pkg_name, '/');
 	char			*dir, *script;
 
-	if (slash == NULL || !str_ends_with(op, ".py"))
+	if (slash == NULL || strchr(op, '/') != NULL)
 		return NULL;
 	dir = xstrndup(pkg_name, (size_t)(slash - pkg_name));
 	script = path_join(*dir != '\0' ? dir : "/", op);

@@ -54,6 +54,24 @@ lr 0.5 epochs 9
 EOT
 cd "$TEST_TMP/plain" || exit 1
 
+# Executables run through exec, named after the file.
+printf '#!/bin/sh\necho "sh: $*"\n' > train.sh
+chmod +x train.sh
+echo data > data.txt
+expect_output "guild run ./train.sh" - -- guild run -y ./train.sh <<'EOT'
+sh: 
+EOT
+expect_output "listed as ./train.sh" - -- guild runs -n 1 <<'EOT'
+[0:<id>]  ./train.sh  <time>  completed
+EOT
+expect_output "and restarted" - -- guild run -y --restart "$(guild select)" <<'EOT'
+sh: 
+EOT
+expect_output "a file that is not executable: Guild's error" - 1 -- \
+    guild run -y ./data.txt <<'EOT'
+guild: cannot run './data.txt': must be an executable file
+EOT
+
 # In a project whose guild.yml does not declare it.
 printf 'other:\n  exec: "true"\n' > guild.yml
 expect_output "inside a project: the script still runs" - -- \
