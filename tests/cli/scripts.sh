@@ -84,4 +84,15 @@ guild: cannot find operation 'nope.py'
 Operations: other
 EOT
 
+# A script as a step of a pipeline.
+mkdir -p "$TEST_TMP/steps"
+cp say.py "$TEST_TMP/steps/"
+printf 'pipeline:\n  steps:\n    - say.py\n    - run: say.py msg=yo\n' \
+    > "$TEST_TMP/steps/guild.yml"
+expect_output "steps: [say.py] runs the script as a step" - -- \
+    sh -c '"$GUILD" -C "$1" run -y pipeline 2>&1 | grep -v "^INFO"' sh "$TEST_TMP/steps" <<'EOT'
+hello
+yo
+EOT
+
 done_testing
