@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "configflags.h"
 #include "digest.h"
 #include "flagimport.h"
 #include "guildfile.h"
@@ -254,6 +255,42 @@ merge_flags(struct opdef *op, const struct value *data,
 	}
 }
 
+/* flags-dest: config:FILE: the flags are the project's FILE's keys. */
+static int
+import_config(struct opdef *op, enum import_what what,
+    const struct strvec *want, char **cause)
+{
+	struct value	*config, *flat, *data, *flags;
+	char		*path;
+	size_t		 i;
+
+	path = path_join(op->model->gf->dir,
+	    config_flags_file(op->flags_dest));
+	if (!path_exists(path)) {
+		free(path);
+		return 0;
+	}
+	config = config_flags_read(path, cause);
+	free(path);
+	if (config == NULL)
+		return -1;
+	flat = config_flags_flatten(config);
+	value_free(config);
+	flags = value_map();
+	for (i = 0; i < flat->u.map.n; i++) {
+		struct value	*attrs = value_map();
+
+		value_map_set(attrs, "default", value_dup(flat->u.map.v[i]));
+		value_map_set(flags, flat->u.map.k[i], attrs);
+	}
+	value_free(flat);
+	data = value_map();
+	value_map_set(data, "flags", flags);
+	merge_flags(op, data, what, want);
+	value_free(data);
+	return 0;
+}
+
 int
 flags_import_apply(const struct guild_home *home, struct opdef *op,
     char **cause)
@@ -268,6 +305,10 @@ flags_import_apply(const struct guild_home *home, struct opdef *op,
 	if (op->flags_imported || (what = import_what(op, &want)) == IMPORT_NONE)
 		goto out;
 	op->flags_imported = true;
+	if (config_flags_file(op->flags_dest) != NULL) {
+		rc = import_config(op, what, &want, cause);
+		goto out;
+	}
 	if ((script = main_script(op, &base_args)) == NULL)
 		goto out;
 	if ((path = cache_path(home, script, &base_args, cause)) == NULL) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "compat.h"
+#include "configflags.h"
 #include "deps.h"
 #include "digest.h"
 #include "flags.h"
@@ -1176,6 +1177,11 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 		}
 		sourcecode_result_clear(&sc);
 	}
+	/* flags-dest: config:FILE: the run's copy gets the flag values. */
+	if (config_flags_file(op->flags_dest) != NULL &&
+	    config_flags_write(op->model->gf->dir, run->path,
+	    config_flags_file(op->flags_dest), spec->flags, cause) == -1)
+		goto fail;
 	if (spec->stage) {
 		if (run_marker_set(run, RUN_MARKER_STAGED, cause) == -1 ||
 		    write_attr(run, "started", value_int(run_now_us()), cause) == -1 ||

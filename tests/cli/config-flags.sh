@@ -1,0 +1,63 @@
+#!/bin/sh
+# config-flags.sh: flags-dest: config:FILE (YAML, JSON, INI) as Guild AI
+# 0.9 does it: the run's copy of FILE has the flag values, nested keys by
+# dots, and flags are imported from the project's FILE.
+
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+
+proj=$(make_project cfg <<'EOT'
+yml:
+  exec: cat flags.yml
+  flags-dest: config:flags.yml
+  flags-import: all
+json:
+  exec: cat conf/flags.json
+  flags-dest: config:conf/flags.json
+  flags-import: all
+ini:
+  exec: cat flags.ini
+  flags-dest: config:flags.ini
+  flags-import: all
+fresh:
+  exec: cat new.yml
+  flags-dest: config:new.yml
+  flags:
+    a.b: 1
+EOT
+)
+cd "$proj" || exit 1
+printf 'lr: 0.1\nmodel:\n  layers: 2\n  act: relu\n' > flags.yml
+mkdir -p conf
+printf '{"lr": 0.1, "epochs": 3}\n' > conf/flags.json
+printf '[train]\nlr = 0.1\nepochs = 3\n' > flags.ini
+
+expect_output "flags imported from the config file, nested keys dotted" - -- \
+    sh -c '"$GUILD" run yml --help-op | sed -n "/^Flags:/,\$p"' <<'EOT'
+Flags:
+  lr            (default is 0.1)
+  model.act     (default is relu)
+  model.layers  (default is 2)
+EOT
+expect_output "YAML: the run's copy has the values" - -- \
+    guild run -y yml lr=0.5 model.layers=4 <<'EOT'
+lr: 0.5
+model:
+  act: relu
+  layers: 4
+EOT
+ok "the project's file is unchanged" grep -q "^lr: 0.1$" flags.yml
+expect_output "JSON, in a subdirectory" - -- guild run -y json epochs=7 <<'EOT'
+{"lr": 0.1, "epochs": 7}
+EOT
+expect_output "INI: section.key" - -- guild run -y ini train.lr=0.3 <<'EOT'
+[train]
+lr = 0.3
+epochs = 3
+EOT
+expect_output "a config file the project does not have: made from the flags" - -- \
+    guild run -y fresh <<'EOT'
+a:
+  b: 1
+EOT
+
+done_testing
