@@ -181,9 +181,22 @@ int
 config_flags_write(const char *project_dir, const char *run_dir,
     const char *file, const struct value *flags, char **cause)
 {
+	char	*dst;
+	int	 rc;
+
+	dst = path_join(run_dir, file);
+	rc = config_flags_write_to(project_dir, file, dst, flags, cause);
+	free(dst);
+	return rc;
+}
+
+int
+config_flags_write_to(const char *project_dir, const char *file,
+    const char *dst, const struct value *flags, char **cause)
+{
 	struct strbuf	 sb = STRBUF_INIT;
 	struct value	*config;
-	char		*src, *dst, *dir, *slash;
+	char		*src, *dir, *slash;
 	size_t		 i;
 	int		 rc;
 
@@ -198,8 +211,11 @@ config_flags_write(const char *project_dir, const char *run_dir,
 	if (config == NULL)
 		return -1;
 	for (i = 0; flags != NULL && flags->type == VALUE_MAP &&
-	    i < flags->u.map.n; i++)
-		set_nested(config, flags->u.map.k[i], flags->u.map.v[i]);
+	    i < flags->u.map.n; i++) {
+		if (flags->u.map.v[i]->type != VALUE_NULL)
+			set_nested(config, flags->u.map.k[i],
+			    flags->u.map.v[i]);
+	}
 	switch (config_fmt(file)) {
 	case FMT_JSON:
 		value_encode_json(&sb, config);
@@ -212,7 +228,6 @@ config_flags_write(const char *project_dir, const char *run_dir,
 		value_encode_yaml(&sb, config);
 	}
 	value_free(config);
-	dst = path_join(run_dir, file);
 	dir = xstrdup(dst);
 	if ((slash = strrchr(dir, '/')) != NULL)
 		*slash = '\0';
@@ -220,7 +235,6 @@ config_flags_write(const char *project_dir, const char *run_dir,
 	if (rc == 0)
 		rc = write_file_atomic(dst, sb.buf, sb.len, cause);
 	free(dir);
-	free(dst);
 	strbuf_release(&sb);
 	return rc;
 }

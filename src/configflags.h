@@ -23,5 +23,9 @@ struct value	*config_flags_flatten(const struct value *config);
 int		 config_flags_write(const char *project_dir,
 		    const char *run_dir, const char *file,
 		    const struct value *flags, char **cause);
+/* The same written to dst (a config source's generated file). */
+int		 config_flags_write_to(const char *project_dir,
+		    const char *file, const char *dst,
+		    const struct value *flags, char **cause);
 
 #endif

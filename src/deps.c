@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "configflags.h"
 #include "deps.h"
 #include "digest.h"
 #include "guildfile.h"
@@ -1269,6 +1270,44 @@ already_resolved(const struct value *deps, const struct dep_source *d)
 	return value_map_get(r, d->src->name) != NULL;
 }
 
+/*
+ * A config source (Guild's ConfigResolver): the project's file with the
+ * run's flag values written into it (dotted names nested), generated in
+ * RUN/.guild/generated/ID/ and then linked like a file. NULL with why.
+ */
+static char *
+generate_config(const struct opdef *op, const struct dep_source *d,
+    struct run *run, char **why)
+{
+	struct value	*flags = NULL;
+	const char	*base = strrchr(d->src->uri, '/');
+	char		*gen, *id, *file, *src;
+
+	if (run_attr_read(run, "flags", &flags, why) == -1)
+		return NULL;
+	if ((id = run_new_id(why)) == NULL) {
+		value_free(flags);
+		return NULL;
+	}
+	gen = xasprintf("%s/.guild/generated/%.8s", run->path, id);
+	free(id);
+	base = base != NULL ? base + 1 : d->src->uri;
+	file = path_join(gen, base);
+	src = path_join(op->model->gf->dir, d->src->uri);
+	if (!path_is_file(src) || config_flags_write_to(op->model->gf->dir,
+	    d->src->uri, file, flags, why) == -1) {
+		if (*why == NULL)
+			*why = xasprintf("cannot find config file %s",
+			    d->src->uri);
+		free(file);
+		file = NULL;
+	}
+	value_free(flags);
+	free(src);
+	free(gen);
+	return file;
+}
+
 static int
 resolve_one(const struct guild_home *home, const struct opdef *op,
     const struct dep_source *d, struct run *run, struct value *deps,
@@ -1308,6 +1347,16 @@ resolve_one(const struct guild_home *home, const struct opdef *op,
 		link = ttype == NULL || strcmp(ttype, "copy") != 0;
 		if (resolve_url(home, d, tpath, &pl, why) == -1)
 			goto out;
+		break;
+	case SOURCE_CONFIG:
+		link = ttype == NULL || strcmp(ttype, "copy") != 0;
+		if ((file = generate_config(op, d, run, why)) == NULL)
+			goto out;
+		rc = resolve_path(d, file, tpath, &pl, why);
+		free(file);
+		if (rc == -1)
+			goto out;
+		rc = -1;
 		break;
 	default:
 		*why = xasprintf("unsupported source '%s'", d->src->name);

@@ -23,6 +23,13 @@ fresh:
   flags-dest: config:new.yml
   flags:
     a.b: 1
+res:
+  exec: cat settings.yml
+  flags:
+    lr: 0.2
+    model.layers: 8
+  requires:
+    - config: settings.yml
 EOT
 )
 cd "$proj" || exit 1
@@ -59,5 +66,18 @@ expect_output "a config file the project does not have: made from the flags" - -
 a:
   b: 1
 EOT
+
+# requires: - config: FILE, Guild's config resource: generated with the
+# run's flags in .guild/generated/, linked into the run.
+printf 'lr: 0.1\nmodel:\n  layers: 2\n' > settings.yml
+expect_output "a config resource gets the run's flags" - -- \
+    sh -c '"$GUILD" run -y res lr=0.3 2>&1 | grep -v "^Resolving"' <<'EOT'
+lr: 0.3
+model:
+  layers: 8
+EOT
+ok "generated under .guild/generated, linked into the run" sh -c \
+    'd=$("$GUILD" select -p); [ -L "$d/settings.yml" ] &&
+     ls "$d"/.guild/generated/*/settings.yml > /dev/null'
 
 done_testing
