@@ -88,14 +88,21 @@ int
 cmd_view_handoff(struct cmd_ctx *ctx)
 {
 	struct strvec	 argv = STRVEC_INIT;
-	char		*prog, *cause = NULL;
+	char		*prog, *exe, *cause = NULL;
 	int		 i;
 
 	if ((prog = view_program(&cause)) == NULL)
 		return cli_error_cause(cause);
 	/* guild-view GUILD [-H HOME] COMMAND ARGS...: see ui/main.c. */
 	strvec_push(&argv, prog);
-	strvec_push_nodup(&argv, runner_guild_exe());
+	/* $GUILD_EXE may be relative: guild-view wants it absolute. */
+	if ((exe = runner_guild_exe())[0] != '/') {
+		char	*abs = path_absolute(exe);
+
+		free(exe);
+		exe = abs;
+	}
+	strvec_push_nodup(&argv, exe);
 	if (ctx->home_override != NULL) {
 		strvec_push(&argv, "-H");
 		strvec_push(&argv, ctx->home_override);

@@ -46,6 +46,13 @@ arg: $TEST_TMP/bin/guild
 arg: view
 EOF
 
+expect_output "\$GUILD_EXE, relative, is handed over absolute" - -- \
+    env GUILD_EXE=bin/guild "$bin/guild" -C "$TEST_TMP" view <<'EOF'
+cwd: $TEST_TMP
+arg: $TEST_TMP/bin/guild
+arg: view
+EOF
+
 # Help is guild's own: it needs no view program.
 chmod -x "$bin/guild-view"
 "$bin/guild" view --help > "$TEST_TMP/help" 2>&1
