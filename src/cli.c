@@ -30,6 +30,8 @@ static const struct cmd_option global_options[] = {
 
 /* The table cli_main() runs, for cli_commands(). */
 static const struct cmd_entry *const *cli_table_cmds;
+/* cli_set_view()'s, for cmd_ctx.view. */
+static int	(*cli_view)(struct cmd_ctx *, const struct view_options *);
 
 static const struct cmd_option help_option = {
 	-1, NULL, "help", NULL, "Show this message and exit."
@@ -647,6 +649,12 @@ dispatch(struct cmd_ctx *ctx, const char *path, const struct cmd_entry *e,
 	return rc;
 }
 
+void
+cli_set_view(int (*view)(struct cmd_ctx *, const struct view_options *))
+{
+	cli_view = view;
+}
+
 const struct cmd_entry *const *
 cli_commands(void)
 {
@@ -733,6 +741,7 @@ cli_main(const struct cmd_entry *const *table, int argc, char **argv)
 	memset(&ctx, 0, sizeof ctx);
 	memset(&a, 0, sizeof a);
 	ctx.argv0 = argv[0];
+	ctx.view = cli_view;
 	ctx.out = stdout;
 	switch (parse_args("", global_options, NULL, argc - 1, argv + 1, true, &a)) {
 	case PARSE_HELP:
@@ -774,6 +783,8 @@ cli_main(const struct cmd_entry *const *table, int argc, char **argv)
 		return rc;
 	}
 	/* a.pos holds the command and everything after it. */
+	ctx.cmd_argc = (int)a.pos.n;
+	ctx.cmd_argv = a.pos.v;
 	rc = dispatch(&ctx, e->name, e, (int)a.pos.n - 1, a.pos.v + 1);
 	fflush(stdout);
 	strvec_clear(&shown_copies);

@@ -16,6 +16,7 @@
 struct guild_home;
 struct guildfile;
 struct strbuf;
+struct view_options;
 
 /*
  * Option ids index cmd_args. A command's own options take ids 1 to
@@ -45,6 +46,15 @@ struct cmd_args {
 struct cmd_ctx {
 	const char		*argv0;
 	const char		*home_override;	/* -H */
+	/* The command line from the command's name on, as given. */
+	int			 cmd_argc;
+	char			**cmd_argv;
+	/*
+	 * The view (view_main, ui/view.h) in the view program, guild-view;
+	 * NULL in guild, which does not load curses: there a command that
+	 * opens the view hands itself over (cmd_view_handoff, cmds.h).
+	 */
+	int			(*view)(struct cmd_ctx *, const struct view_options *);
 	struct guild_home	*home;		/* resolved by cli_home() */
 	struct guildfile	*gf;		/* loaded by cli_guildfile() */
 	FILE			*out;
@@ -89,6 +99,8 @@ bool		 cmd_arg_has_filter(const struct cmd_args *);
 
 /* Run the program: parse global options and dispatch. Returns exit status. */
 int		 cli_main(const struct cmd_entry *const *table, int argc, char **argv);
+/* In the view program, before cli_main(): the view, for cmd_ctx.view. */
+void		 cli_set_view(int (*)(struct cmd_ctx *, const struct view_options *));
 
 /*
  * For commands that describe the others (guild completion): the table

@@ -1011,7 +1011,7 @@ view_compare(struct cmd_ctx *ctx, struct cmd_args *a,
 	for (i = 0; some && i < rows->n; i++)
 		strvec_push(&ids, rows->v[i]->id);
 	opts.run_ids = some ? &ids : NULL;
-	rc = view_main(ctx, &opts);
+	rc = ctx->view(ctx, &opts);
 	strvec_clear(&ids);
 	return rc;
 }
@@ -1027,9 +1027,16 @@ cmd_compare_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	unsigned long		 top = 0;
 	unsigned		 what;
 	size_t			 nrows;
-	bool			*shown;
+	bool			*shown, to_view;
 	int			 rc;
 
+	/* On a terminal, without --table or --csv: the view's compare. */
+	to_view = !cmd_arg_has(a, O_TABLE) && !cmd_arg_has(a, O_CSV) &&
+	    !cmd_arg_has(a, O_PRINT_SCALARS) && isatty(STDIN_FILENO) &&
+	    isatty(STDOUT_FILENO);
+	/* guild has no view: the view program does all of it, once. */
+	if (to_view && ctx->view == NULL)
+		return cmd_view_handoff(ctx);
 	memset(&t, 0, sizeof t);
 	if (cmd_arg_has(a, O_TABLE) && cmd_arg_has(a, O_CSV))
 		return cli_error("--table and --csv cannot be used together");
@@ -1055,10 +1062,7 @@ cmd_compare_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	runindex_close(idx);
 
-	/* On a terminal, without --table or --csv: the view's compare. */
-	if (!cmd_arg_has(a, O_TABLE) && !cmd_arg_has(a, O_CSV) &&
-	    !cmd_arg_has(a, O_PRINT_SCALARS) && isatty(STDIN_FILENO) &&
-	    isatty(STDOUT_FILENO)) {
+	if (to_view) {
 		plan_release(&plan);
 		rc = view_compare(ctx, a, &t.rows);
 		run_rows_release(&t.rows);

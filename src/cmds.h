@@ -33,8 +33,14 @@ extern const struct cmd_entry	cmd_diff_entry;
 extern const struct cmd_entry	cmd_export_entry;
 extern const struct cmd_entry	cmd_import_entry;
 extern const struct cmd_entry	cmd_tensorboard_entry;
-/* ui/cmd-view.c */
+/* cmd-view.c */
 extern const struct cmd_entry	cmd_view_entry;
+/*
+ * In guild (cmd_ctx.view NULL): become the view program running this
+ * command (guild view, guild compare on a terminal). Returns only on
+ * failure, 1 after printing why.
+ */
+int	cmd_view_handoff(struct cmd_ctx *);
 /* cmd-check.c */
 extern const struct cmd_entry	cmd_check_entry;
 /* cmd-completion.c */

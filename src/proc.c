@@ -935,6 +935,14 @@ proc_detach(int *ready, char **cause)
 }
 
 int
+proc_exec_replace(const char *path, char *const argv[], char **cause)
+{
+	fflush(NULL);
+	execv(path, argv);
+	return set_cause(cause, "cannot run '%s': %s", path, strerror(errno));
+}
+
+int
 proc_kill(struct proc *p, int signo)
 {
 	if (p->finished || p->freed) {

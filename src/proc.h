@@ -184,6 +184,15 @@ extern const int proc_terminal_signals[];
 int		 proc_detach(int *ready, char **cause);
 
 /*
+ * Become another program: execv(path, argv) with our descriptors, signal
+ * dispositions and environment, after flushing stdio (guild view becomes
+ * guild-view so). Returns only on failure: -1 with *cause "cannot run
+ * 'PATH': strerror".
+ */
+int		 proc_exec_replace(const char *path, char *const argv[],
+		    char **cause);
+
+/*
  * The exit code (Guild's exit_status) for a wait status: the exit
  * status, or minus the signal number that killed it.
  */

@@ -1,7 +1,8 @@
 #!/bin/sh
-# check-layering.sh: the core library (src/) and the unit tests never touch
-# curses. Only ui/ may, so that the core stays usable and testable without
-# a terminal. Each library is wrapped by one file, what a library exports
+# check-layering.sh: the core library (src/), the unit tests and guild
+# itself never touch curses. Only ui/ and its program, guild-view, may, so
+# that the core stays usable and testable without a terminal and no
+# command but the view pays for loading curses. Each library is wrapped by one file, what a library exports
 # is used outside the file that defines it, and only src/proc.c starts
 # processes.
 
@@ -89,14 +90,15 @@ fi
 
 # Every symbol a library exports is used by another object or a test: one
 # used only in its own file is static (and one used nowhere is dead). The
-# users are the libraries' other members, main and every test object.
+# users are the libraries' other members, the two mains and every test
+# object.
 libs="src/libguild.a src/libguildcli.a ui/libguildui.a"
 missing=
 for l in $libs; do
 	[ -f "$top_builddir/$l" ] || missing="$missing $l"
 done
-users=$(find "$top_builddir/src" "$top_builddir/tests" -name '*.o' \
-    -o -name '*.a' 2>/dev/null)
+users=$(find "$top_builddir/src" "$top_builddir/ui" "$top_builddir/tests" \
+    -name '*.o' -o -name '*.a' 2>/dev/null)
 if [ -n "$missing" ]; then
 	skip "every exported symbol is used outside its own file" \
 	    "not built:$missing"
@@ -156,6 +158,26 @@ else
 		return 1
 	}
 fi
+CURSES_LIBS='(n?curses|panel|tinfo|form|menu)'
+
+# guild itself: every command but the view starts without loading curses
+# (the view is guild-view's), so it must not need a curses library.
+prog=$top_builddir/guild
+if [ ! -x "$prog" ]; then
+	fail "guild links without curses" "$prog not built"
+elif ! libs=$(needed "$prog"); then
+	skip "guild links without curses" "neither objdump nor readelf"
+elif [ -z "$libs" ]; then
+	fail "guild links without curses" "no NEEDED entry found in $prog"
+else
+	bad=$(printf '%s\n' "$libs" | grep -E "$CURSES_LIBS")
+	if [ -z "$bad" ]; then
+		pass "guild links without curses"
+	else
+		fail "guild links without curses" "$bad"
+	fi
+fi
+
 found=0
 for prog in "$top_builddir"/tests/unit/test-*; do
 	case $prog in
@@ -170,7 +192,7 @@ for prog in "$top_builddir"/tests/unit/test-*; do
 		skip "$name links without curses" "neither objdump nor readelf"
 		continue
 	fi
-	bad=$(printf '%s\n' "$libs" | grep -E '(n?curses|panel|tinfo|form|menu)')
+	bad=$(printf '%s\n' "$libs" | grep -E "$CURSES_LIBS")
 	if [ -z "$bad" ]; then
 		pass "$name links without curses"
 	else

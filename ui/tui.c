@@ -746,20 +746,6 @@ view_spawn(struct view *v, const char *const *argv, spawn_done_cb done,
 	}
 }
 
-static char *
-self_exe(const char *argv0)
-{
-	char	buf[4096];
-	ssize_t	n;
-
-	n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-	if (n > 0) {
-		buf[n] = '\0';
-		return xstrdup(buf);
-	}
-	return path_absolute(argv0);
-}
-
 static int
 setup_terminal(struct view *v)
 {
@@ -865,6 +851,10 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	int		 rc = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (opts->print_config) {
+		fputs(view_default_config_text(), stdout);
+		return 0;
+	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return cli_error("view needs a terminal");
 	memset(&v, 0, sizeof v);
@@ -877,7 +867,8 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	if ((v.idx = runindex_open(v.home, &cause)) == NULL)
 		return cli_error_cause(cause);
 	v.cwd = path_absolute(".");
-	v.self_exe = self_exe(ctx->argv0 != NULL ? ctx->argv0 : "guild");
+	/* guild-view's argv0 is the guild it serves (ui/main.c). */
+	v.self_exe = path_absolute(ctx->argv0);
 	v.km = keymap_new();
 	load_config(&v);
 	v.loop = loop_new();

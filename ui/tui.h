@@ -74,7 +74,7 @@ struct view {
 	struct guildfile	*gf;
 	char			*gf_error;
 	char			*cwd;
-	char			*self_exe;	/* our binary, to run guild */
+	char			*self_exe;	/* the guild program, to run guild */
 
 	int			 rows, cols;
 	bool			 colour;

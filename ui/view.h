@@ -23,6 +23,7 @@ struct view_options {
 	 * first). NULL or empty: every run.
 	 */
 	const struct strvec	*run_ids;
+	bool			 print_config;	/* print the defaults, no view */
 	/* Benchmarks and tests: see guild-view(1), hidden options. */
 	bool			 exit_after_draw;	/* time the first screen */
 	int			 bench_keys;		/* time N key presses */
@@ -35,7 +36,8 @@ const char	*view_default_config_text(void);
 /*
  * Run the view on the controlling terminal until the user quits. Prints
  * "guild: view needs a terminal" and returns 1 when stdin or stdout is
- * not one. Returns the exit status.
+ * not one. Returns the exit status. The view program's only: guild
+ * reaches it through cmd_ctx.view (cli.h), in guild-view (ui/main.c).
  */
 int	view_main(struct cmd_ctx *, const struct view_options *);
 

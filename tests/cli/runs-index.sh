@@ -30,6 +30,18 @@ expect_exact "index deleted: the same runs" - -- guild runs <<'EOF'
 [1:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error
 EOF
 
+# The index was written: its WAL and shared memory stay for the next
+# command (not made and deleted by every one), the WAL emptied by the last
+# close, so runs.db deleted alone by hand meets no stale pages.
+ok "runs.db-wal is kept, empty" \
+    test -f "$cache/runs.db-wal" -a ! -s "$cache/runs.db-wal"
+ok "runs.db-shm is kept" test -f "$cache/runs.db-shm"
+rm -f "$cache/runs.db"
+expect_exact "runs.db deleted alone: the same runs" - -- guild runs <<'EOF'
+[0:19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed
+[1:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error
+EOF
+
 for f in "$cache"/*; do
 	[ -f "$f" ] && printf 'this is not a database\n%0500d\n' 0 > "$f"
 done

@@ -1,20 +1,35 @@
 /*
- * cmd-view.c: guild view, the only place where the command line meets
- * curses (through view_main).
+ * cmd-view.c: guild view's command: its options and help, here so that
+ * guild lists them without curses, and the hand-over to the view program.
+ *
+ * The view is a program of its own, guild-view (ui/main.c), so that no
+ * other command pays for loading curses. guild parses "guild view ..."
+ * (its --help is answered here) and becomes guild-view with the same
+ * command line; guild-view parses it again with cmd_ctx.view set and opens
+ * the view. guild compare on a terminal hands itself over the same way.
  */
 #include "common.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cmds.h"
+#include "error.h"
 #include "home.h"
+#include "proc.h"
 #include "run.h"
+#include "runner.h"
 #include "runsel.h"
 #include "strvec.h"
-#include "view.h"
+#include "util.h"
+#include "xmalloc.h"
+#include "../ui/view.h"
+
+#define VIEW_PROGRAM	"guild-view"
 
 enum {
 	OPT_COMPARE = 1,
@@ -38,6 +53,68 @@ static const struct cmd_option view_options[] = {
 	{ 0 }
 };
 
+/*
+ * The view program: beside this guild (the build tree, or an install
+ * that keeps the two together), else where make install put it.
+ */
+static char *
+view_program(char **cause)
+{
+	char	*self, *slash, *near = NULL, *installed;
+
+	if ((self = realpath("/proc/self/exe", NULL)) != NULL &&
+	    (slash = strrchr(self, '/')) != NULL) {
+		*slash = '\0';
+		near = path_join(*self != '\0' ? self : "/", VIEW_PROGRAM);
+		if (access(near, X_OK) == 0) {
+			free(self);
+			return near;
+		}
+	}
+	free(self);
+	installed = xstrdup(GUILD_PKGLIBEXECDIR "/" VIEW_PROGRAM);
+	if (access(installed, X_OK) == 0 || near == NULL) {
+		free(near);
+		return installed;
+	}
+	set_cause(cause, "the view program is not installed: neither %s nor "
+	    "%s can be run", near, installed);
+	free(near);
+	free(installed);
+	return NULL;
+}
+
+int
+cmd_view_handoff(struct cmd_ctx *ctx)
+{
+	struct strvec	 argv = STRVEC_INIT;
+	char		*prog, *exe, *cause = NULL;
+	int		 i;
+
+	if ((prog = view_program(&cause)) == NULL)
+		return cli_error_cause(cause);
+	/* guild-view GUILD [-H HOME] COMMAND ARGS...: see ui/main.c. */
+	strvec_push(&argv, prog);
+	/* $GUILD_EXE may be relative: guild-view wants it absolute. */
+	if ((exe = runner_guild_exe())[0] != '/') {
+		char	*abs = path_absolute(exe);
+
+		free(exe);
+		exe = abs;
+	}
+	strvec_push_nodup(&argv, exe);
+	if (ctx->home_override != NULL) {
+		strvec_push(&argv, "-H");
+		strvec_push(&argv, ctx->home_override);
+	}
+	for (i = 0; i < ctx->cmd_argc; i++)
+		strvec_push(&argv, ctx->cmd_argv[i]);
+	proc_exec_replace(prog, argv.v, &cause);
+	strvec_clear(&argv);
+	free(prog);
+	return cli_error_cause(cause);
+}
+
 static int
 cmd_view_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -49,11 +126,10 @@ cmd_view_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	size_t			 i;
 	int			 rc;
 
-	if (cmd_arg_has(a, OPT_PRINT_CONFIG)) {
-		fputs(view_default_config_text(), stdout);
-		return 0;
-	}
+	if (ctx->view == NULL)
+		return cmd_view_handoff(ctx);
 	memset(&opts, 0, sizeof opts);
+	opts.print_config = cmd_arg_has(a, OPT_PRINT_CONFIG);
 	opts.start = cmd_arg_has(a, OPT_COMPARE) ? VIEW_START_COMPARE :
 	    VIEW_START_MAIN;
 	opts.exit_after_draw = cmd_arg_has(a, OPT_EXIT_AFTER_DRAW);
@@ -78,7 +154,7 @@ cmd_view_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		strvec_clear(&all);
 		opts.run_ids = &ids;
 	}
-	rc = view_main(ctx, &opts);
+	rc = ctx->view(ctx, &opts);
 	strvec_clear(&ids);
 	return rc;
 }
