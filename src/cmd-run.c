@@ -15,6 +15,7 @@
 
 #include "batch.h"
 #include "cli.h"
+#include "cmd-run.h"
 #include "cmds.h"
 #include "deps.h"
 #include "flagimport.h"
@@ -186,70 +187,6 @@ label_template(const struct cmd_args *a, const char *stored, char **owned)
 }
 
 /*
- * The operation's optimizers, as Guild reads guild.yml's `optimizer:` (an
- * algorithm, or a mapping with one) and `optimizers:` (a mapping of
- * names to an algorithm or a mapping; or a list of names): names (sorted)
- * into names, their algorithms into algos, and the default's index (the
- * only one, or the one with `default: yes`; -1: none).
- */
-static long
-op_optimizers(const struct opdef *op, struct strvec *names,
-    struct strvec *algos)
-{
-	const struct value	*o = op->optimizers, *d, *alg;
-	struct value		*sorted = NULL;
-	long			 def = -1;
-	size_t			 i;
-
-	if (o == NULL)
-		return -1;
-	if (o->type == VALUE_STRING) {
-		strvec_push(names, o->u.s);
-		strvec_push(algos, o->u.s);
-		return 0;
-	}
-	if (o->type == VALUE_MAP && (alg = value_map_get(o, "algorithm")) !=
-	    NULL && alg->type == VALUE_STRING) {
-		strvec_push(names, alg->u.s);
-		strvec_push(algos, alg->u.s);
-		return 0;
-	}
-	if (o->type == VALUE_LIST) {
-		for (i = 0; i < o->u.list.n; i++) {
-			if (o->u.list.v[i]->type != VALUE_STRING)
-				continue;
-			strvec_push(names, o->u.list.v[i]->u.s);
-			strvec_push(algos, o->u.list.v[i]->u.s);
-		}
-		strvec_sort(names);
-		strvec_sort(algos);
-		return names->n == 1 ? 0 : -1;
-	}
-	if (o->type != VALUE_MAP)
-		return -1;
-	sorted = value_dup(o);
-	value_map_sort(sorted);
-	for (i = 0; i < sorted->u.map.n; i++) {
-		d = sorted->u.map.v[i];
-		strvec_push(names, sorted->u.map.k[i]);
-		if (d->type == VALUE_STRING)
-			strvec_push(algos, d->u.s);
-		else if (d->type == VALUE_MAP &&
-		    (alg = value_map_get(d, "algorithm")) != NULL &&
-		    alg->type == VALUE_STRING)
-			strvec_push(algos, alg->u.s);
-		else
-			strvec_push(algos, sorted->u.map.k[i]);
-		if (d->type == VALUE_MAP &&
-		    (alg = value_map_get(d, "default")) != NULL &&
-		    alg->type == VALUE_BOOL && alg->u.b && def == -1)
-			def = (long)i;
-	}
-	value_free(sorted);
-	return names->n == 1 ? 0 : def;
-}
-
-/*
  * The algorithm -o or -O asks for (NULL: neither): -o NAME is one of the
  * operation's optimizers or an algorithm; -O the operation's default
  * optimizer (Guild's default algorithm, gp, when it has none). *out is
@@ -272,7 +209,7 @@ optimizer_algorithm(const struct cmd_args *a, const struct opdef *op,
 		fprintf(stderr, "Try 'guild run --help' for more information.\n");
 		return -1;
 	}
-	def = op_optimizers(op, &names, &algos);
+	def = run_op_optimizers(op, &names, &algos);
 	if (want != NULL) {
 		i = strvec_find(&names, want);
 		*out = xstrdup(i >= 0 ? algos.v[i] : want);
@@ -668,162 +605,6 @@ test_output_scalars(const struct opdef *op, const struct value *flags,
 		close(fd);
 	scalars_free(t.s);
 	return 0;
-}
-
-static int
-flag_cmp(const void *a, const void *b)
-{
-	return strcmp((*(const struct flagdef *const *)a)->name,
-	    (*(const struct flagdef *const *)b)->name);
-}
-
-/*
- * A flag's text in --help-op, as Guild writes it: each line of the
- * description a paragraph, the first followed by the default (or
- * "(required)", or the null label), then the choices as a block of their
- * own, laid out in what is left of the width after the flag column.
- */
-static char *
-flag_help(const struct flagdef *f, size_t name_w)
-{
-	struct strbuf	 sb = STRBUF_INIT, block = STRBUF_INIT;
-	struct strvec	 rows = STRVEC_INIT;
-	const char	*d = f->description != NULL ? f->description : "";
-	size_t		 i, first = strcspn(d, "\n"), w = cli_help_width();
-	bool		 described = false;
-
-	strbuf_add(&sb, d, first);
-	if (sb.len > 0 && (f->default_value != NULL || f->required ||
-	    f->null_label != NULL))
-		strbuf_addch(&sb, ' ');
-	if (f->default_value != NULL) {
-		strbuf_addstr(&sb, "(default is ");
-		value_format_flag(&sb, f->default_value);
-		strbuf_addch(&sb, ')');
-	} else if (f->required)
-		strbuf_addstr(&sb, "(required)");
-	else if (f->null_label != NULL)
-		strbuf_addf(&sb, "(default is %s)", f->null_label);
-	for (d += first; *d == '\n'; d += first) {
-		d++;
-		first = strcspn(d, "\n");
-		strbuf_addstr(&sb, "\n\n");
-		strbuf_add(&sb, d, first);
-	}
-	if (f->nchoices == 0)
-		goto done;
-	for (i = 0; i < f->nchoices; i++)
-		described |= f->choices[i].description != NULL &&
-		    *f->choices[i].description != '\0';
-	w = w > name_w + 4 ? w - name_w - 4 : 10;
-	if (described) {
-		for (i = 0; i < f->nchoices; i++) {
-			const struct flag_choice *c = &f->choices[i];
-
-			strbuf_reset(&block);
-			if (c->alias != NULL)
-				strbuf_addstr(&block, c->alias);
-			else
-				value_format_flag(&block, c->value);
-			strvec_push(&rows, block.buf);
-			strvec_push(&rows, c->description != NULL ?
-			    c->description : "");
-		}
-		strbuf_reset(&block);
-		strbuf_addstr(&block, "Choices:\n");
-		cli_dl(&block, (const char *const *)rows.v, rows.n / 2, 2, w);
-	} else {
-		strbuf_reset(&block);
-		for (i = 0; i < f->nchoices; i++) {
-			if (i > 0)
-				strbuf_addstr(&block, ", ");
-			if (f->choices[i].alias != NULL)
-				strbuf_addstr(&block, f->choices[i].alias);
-			else
-				value_format_flag(&block, f->choices[i].value);
-		}
-		strvec_push(&rows, "Choices:");
-		strvec_push(&rows, block.buf);
-		strbuf_reset(&block);
-		cli_dl(&block, (const char *const *)rows.v, 1, 0,
-		    w > 8 ? w - 8 : 10);
-	}
-	strbuf_rtrim(&block);
-	strbuf_addf(&sb, "\n\n\b\n%s", block.buf);
-done:
-	strvec_clear(&rows);
-	strbuf_release(&block);
-	return strbuf_detach(&sb, NULL);
-}
-
-/* A definition list section of --help-op: "\nHeading:\n  term  text". */
-static void
-help_section(struct strbuf *out, const char *heading, struct strvec *rows)
-{
-	if (rows->n == 0)
-		return;
-	strbuf_addf(out, "\n%s:\n", heading);
-	cli_dl(out, (const char *const *)rows->v, rows->n / 2, 2,
-	    cli_help_width());
-}
-
-/*
- * guild run OP --help-op, laid out as Guild's: usage, the description
- * (each line a paragraph), a pointer to the options, the dependencies
- * that have a description, the flags sorted by name.
- */
-static void
-help_op(const struct opdef *op, const char *opname)
-{
-	struct strbuf		 out = STRBUF_INIT, desc = STRBUF_INIT;
-	struct strvec		 rows = STRVEC_INIT;
-	const struct flagdef	**flags;
-	const struct resdef	*res;
-	const char		*p;
-	size_t			 i, name_w = 0, width = cli_help_width();
-
-	strbuf_addf(&out, "Usage: guild run [OPTIONS] %s [FLAG]...\n", opname);
-	if (op->description != NULL && *op->description != '\0') {
-		for (p = op->description; *p != '\0'; p++) {
-			strbuf_addch(&desc, *p);
-			if (*p == '\n')
-				strbuf_addch(&desc, '\n');
-		}
-		strbuf_addch(&out, '\n');
-		cli_wrap(&out, desc.buf, width, 0);
-		strbuf_addch(&out, '\n');
-	}
-	strbuf_addstr(&out, "\nUse 'guild run --help' for a list of options.\n");
-	for (i = 0; i < op->nrequires; i++) {
-		const char	*ref = op->requires[i]->resource_ref;
-
-		if (ref == NULL || strchr(ref, ':') != NULL ||
-		    (res = modeldef_resource(op->model, ref)) == NULL ||
-		    res->description == NULL || *res->description == '\0')
-			continue;
-		strvec_push(&rows, ref);
-		strvec_push(&rows, res->description);
-	}
-	help_section(&out, "Dependencies", &rows);
-	strvec_clear(&rows);
-	flags = xcalloc(op->nflags + 1, sizeof *flags);
-	for (i = 0; i < op->nflags; i++)
-		flags[i] = op->flags[i];
-	qsort(flags, op->nflags, sizeof *flags, flag_cmp);
-	for (i = 0; i < op->nflags; i++) {
-		if (strlen(flags[i]->name) > name_w)
-			name_w = strlen(flags[i]->name);
-	}
-	for (i = 0; i < op->nflags; i++) {
-		strvec_push(&rows, flags[i]->name);
-		strvec_push_nodup(&rows, flag_help(flags[i], name_w));
-	}
-	free(flags);
-	help_section(&out, "Flags", &rows);
-	strvec_clear(&rows);
-	fputs(cli_text(stdout, out.buf), stdout);
-	strbuf_release(&desc);
-	strbuf_release(&out);
 }
 
 /* User flags of a stored run, with the new assignments over them. */
@@ -1423,107 +1204,6 @@ out:
 	return rc;
 }
 
-/* A one-operation guild.yml in dir: name runs cmd (exec) or mod (main). */
-static struct guildfile *
-one_op_guildfile(const char *dir, const char *name, const char *exec,
-    const char *mod, char **cause)
-{
-	struct strbuf		 yml = STRBUF_INIT;
-	struct value		*v;
-	struct guildfile	*gf;
-
-	strbuf_addstr(&yml, "- model: ''\n  operations:\n    ");
-	v = value_string(name);
-	value_encode_flow(&yml, v);
-	value_free(v);
-	strbuf_addstr(&yml, ":\n      ");
-	v = value_string(exec != NULL ? exec : mod);
-	strbuf_addstr(&yml, exec != NULL ? "exec: " : "main: ");
-	value_encode_flow(&yml, v);
-	value_free(v);
-	if (exec == NULL)
-		strbuf_addstr(&yml, "\n      flags-import: all");
-	strbuf_addch(&yml, '\n');
-	gf = guildfile_load_buf(yml.buf, yml.len, GUILDFILE_NAME, dir, cause);
-	strbuf_release(&yml);
-	return gf;
-}
-
-/*
- * "guild run train.py": any Python script is an operation, as in Guild
- * AI 0.9, named after the file, in a project that is the script's
- * directory, with every flag it takes imported; "guild run ./train.sh":
- * an executable file is an operation named after it, run as it is. NULL
- * when spec is not such a file (or guild.yml defines an operation of
- * that name); NULL with cause for a file that cannot be run.
- */
-static struct guildfile *
-script_guildfile(struct cmd_ctx *ctx, const char *spec, char **cause)
-{
-	struct strbuf		 cmd = STRBUF_INIT;
-	struct guildfile	*gf;
-	char			*abs, *dir, *base, *mod;
-	size_t			 len = strlen(spec);
-	bool			 py;
-
-	if (!path_is_file(spec))
-		return NULL;
-	py = len > 3 && strcmp(spec + len - 3, ".py") == 0;
-	/* guild.yml's own operation of that name wins; its errors too. */
-	if (path_exists(GUILDFILE_NAME)) {
-		char	*c = NULL;
-
-		if (ctx->gf == NULL &&
-		    (ctx->gf = guildfile_find(NULL, &c)) == NULL) {
-			free(c);
-			return NULL;
-		}
-		if (opspec_resolve(ctx->gf, spec, NULL) != NULL)
-			return NULL;
-	}
-	abs = path_absolute(spec);
-	base = strrchr(abs, '/') + 1;
-	dir = xstrndup(abs, (size_t)(base - abs - 1));
-	if (py) {
-		mod = xstrndup(base, strlen(base) - 3);
-		gf = one_op_guildfile(*dir != '\0' ? dir : "/", base, NULL, mod,
-		    cause);
-		free(mod);
-	} else if (access(abs, X_OK) == 0) {
-		shlex_quote(&cmd, abs);
-		gf = one_op_guildfile(*dir != '\0' ? dir : "/", base, cmd.buf,
-		    NULL, cause);
-	} else {
-		gf = NULL;
-		set_cause(cause, "cannot run '%s': must be an executable file",
-		    spec);
-	}
-	strbuf_release(&cmd);
-	free(dir);
-	free(abs);
-	return gf;
-}
-
-/* The script operation of a run of one: DIR/guild.yml's op "x.py". */
-static struct guildfile *
-script_at(struct cmd_ctx *ctx, const char *pkg_name, const char *op,
-    char **cause)
-{
-	struct guildfile	*gf;
-	const char		*slash = strrchr(pkg_name, '/');
-	char			*dir, *script;
-
-	if (slash == NULL || strchr(op, '/') != NULL)
-		return NULL;
-	dir = xstrndup(pkg_name, (size_t)(slash - pkg_name));
-	script = path_join(*dir != '\0' ? dir : "/", op);
-	gf = path_is_file(script) ? script_guildfile(ctx, script, cause) :
-	    NULL;
-	free(script);
-	free(dir);
-	return gf;
-}
-
 /*
  * --restart/--start RUN: the run (*old, its id in *id) and its own
  * operation, from the project it was run in, whatever the current
@@ -1568,7 +1248,7 @@ restart_resolve(struct cmd_ctx *ctx, struct cmd_args *a,
 	    strcmp(ctx->gf->path, ref.pkg_name) == 0)
 		gf = ctx->gf;
 	else if (!path_exists(ref.pkg_name) &&
-	    (*own_gf = script_at(ctx, ref.pkg_name, ref.op, &cause)) != NULL)
+	    (*own_gf = run_script_at(ctx, ref.pkg_name, ref.op, &cause)) != NULL)
 		gf = *own_gf;	/* a script run: "guild run train.py" */
 	else if (cause == NULL &&
 	    (*own_gf = guildfile_load(ref.pkg_name, &cause)) != NULL)
@@ -1811,7 +1491,7 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			first = 1;
 		}
 		if (opspec != NULL &&
-		    (own_gf = script_guildfile(ctx, opspec, &cause)) != NULL) {
+		    (own_gf = run_script_guildfile(ctx, opspec, &cause)) != NULL) {
 			gf = own_gf;
 			opspec = gf->models[0]->ops[0]->name;
 		} else if (cause != NULL) {
@@ -1833,7 +1513,7 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (cmd_arg_has(a, OPT_HELP_OP)) {
 		char	*name = opdef_fullname(op);
 
-		help_op(op, name);
+		run_help_op(op, name);
 		free(name);
 		rc = 0;
 		goto out;
