@@ -1028,7 +1028,8 @@ batch_run_attrs(const struct cmd_args *a, const struct run *brun)
 	if ((label != NULL && run_set_label(brun, label, &cause) == -1) ||
 	    (a->values[OPT_BATCH_TAG].n > 0 &&
 	    run_set_tags(brun, &a->values[OPT_BATCH_TAG], &cause) == -1) ||
-	    (comment != NULL && run_comment_add(brun, comment, &cause) == -1)) {
+	    (comment != NULL &&
+	    run_comment_add(brun, comment, NULL, NULL, 0, &cause) == -1)) {
 		cli_error_cause(cause);
 		return -1;
 	}

@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1149,62 +1148,32 @@ comment_change(struct run *run, const struct run_row *row UNUSED, void *arg,
     char **cause)
 {
 	struct comment_change	*cc = arg;
-	struct value		*comments = NULL, *c;
+	struct value		*comments = NULL;
+	size_t			 i;
 	int			 rc;
 
 	if (cc->clear)
 		return run_attr_delete(run, "comments", cause);
+	if (cc->delete_index <= 0)
+		return run_comment_add(run, cc->body, cc->user, cc->host,
+		    cc->time, cause);
 	if (run_attr_read(run, "comments", &comments, cause) == -1)
 		return -1;
 	if (comments == NULL || comments->type != VALUE_LIST) {
 		value_free(comments);
 		comments = value_list();
 	}
-	if (cc->delete_index > 0) {
-		size_t	i = (size_t)cc->delete_index - 1;
-
-		/* A missing index is not an error (Guild). */
-		if (i < comments->u.list.n) {
-			value_free(comments->u.list.v[i]);
-			memmove(comments->u.list.v + i, comments->u.list.v + i + 1,
-			    (comments->u.list.n - i - 1) * sizeof *comments->u.list.v);
-			comments->u.list.n--;
-		}
-	} else {
-		c = value_map();
-		value_map_set(c, "body", value_string(cc->body));
-		value_map_set(c, "host", value_string(cc->host));
-		value_map_set(c, "time", value_int(cc->time));
-		value_map_set(c, "user", value_string(cc->user));
-		value_list_push(comments, c);
+	/* A missing index is not an error (Guild, which writes the list). */
+	i = (size_t)cc->delete_index - 1;
+	if (i < comments->u.list.n) {
+		value_free(comments->u.list.v[i]);
+		memmove(comments->u.list.v + i, comments->u.list.v + i + 1,
+		    (comments->u.list.n - i - 1) * sizeof *comments->u.list.v);
+		comments->u.list.n--;
 	}
 	rc = run_attr_write(run, "comments", comments, cause);
 	value_free(comments);
 	return rc;
-}
-
-static char *
-current_user(void)
-{
-	const char	*u = getenv("USER");
-	struct passwd	*pw;
-
-	if (u != NULL && *u != '\0')
-		return xstrdup(u);
-	if ((pw = getpwuid(getuid())) != NULL)
-		return xstrdup(pw->pw_name);
-	return xstrdup("");
-}
-
-static char *
-current_host(void)
-{
-	char	buf[256];
-
-	if (gethostname(buf, sizeof buf) == -1)
-		return xstrdup("");
-	buf[sizeof buf - 1] = '\0';
-	return xstrdup(buf);
 }
 
 /*
@@ -1417,11 +1386,11 @@ cmd_comment_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			host = xstrdup(at + 1);
 		} else {
 			user = xstrdup(u);
-			host = current_host();
+			host = run_comment_host();
 		}
 	} else {
-		user = current_user();
-		host = current_host();
+		user = run_comment_user();
+		host = run_comment_host();
 	}
 	cc.body = body;
 	cc.user = user;

@@ -1156,7 +1156,7 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	    write_attr(run, "user", value_string(pw->pw_name), cause) == -1)
 		goto fail;
 	if (spec->comment != NULL &&
-	    run_comment_add(run, spec->comment, cause) == -1)
+	    run_comment_add(run, spec->comment, NULL, NULL, 0, cause) == -1)
 		goto fail;
 
 	if (op->nsteps > 0 && op->main == NULL && op->exec == NULL &&

@@ -351,32 +351,56 @@ run_stop(const struct run *run, unsigned timeout_ms, bool force,
 	return 0;
 }
 
+char *
+run_comment_user(void)
+{
+	const char	*u = getenv("USER");
+	struct passwd	*pw;
+
+	if (u != NULL && *u != '\0')
+		return xstrdup(u);
+	if ((pw = getpwuid(getuid())) != NULL)
+		return xstrdup(pw->pw_name);
+	return xstrdup("");
+}
+
+char *
+run_comment_host(void)
+{
+	char	buf[HOST_NAME_MAX + 1];
+
+	if (gethostname(buf, sizeof buf) == -1)
+		return xstrdup("");
+	buf[sizeof buf - 1] = '\0';
+	return xstrdup(buf);
+}
+
 int
-run_comment_add(const struct run *run, const char *body, char **cause)
+run_comment_add(const struct run *run, const char *body, const char *user,
+    const char *host, int64_t time, char **cause)
 {
 	struct value	*comments = NULL, *c;
-	struct passwd	*pw = getpwuid(getuid());
-	char		 host[HOST_NAME_MAX + 1] = "";
-	int		 rc;
+	char		*u = user == NULL ? run_comment_user() : NULL;
+	char		*h = host == NULL ? run_comment_host() : NULL;
+	int		 rc = -1;
 
-	if (gethostname(host, sizeof host) == 0)
-		host[sizeof host - 1] = '\0';
-	else
-		host[0] = '\0';
 	if (run_attr_read(run, "comments", &comments, cause) == -1)
-		return -1;
+		goto out;
 	if (comments == NULL || comments->type != VALUE_LIST) {
 		value_free(comments);
 		comments = value_list();
 	}
 	c = value_map();
 	value_map_set(c, "body", value_string(body));
-	value_map_set(c, "host", value_string(host));
-	value_map_set(c, "time", value_int(run_now_us()));
-	value_map_set(c, "user", value_string(pw != NULL ? pw->pw_name : ""));
+	value_map_set(c, "host", value_string(h != NULL ? h : host));
+	value_map_set(c, "time", value_int(time != 0 ? time : run_now_us()));
+	value_map_set(c, "user", value_string(u != NULL ? u : user));
 	value_list_push(comments, c);
 	rc = run_attr_write(run, "comments", comments, cause);
 	value_free(comments);
+out:
+	free(u);
+	free(h);
 	return rc;
 }
 

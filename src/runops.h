@@ -59,10 +59,16 @@ int	run_stop(const struct run *, unsigned timeout_ms, bool force,
 /* Set the label; NULL or "" removes it. */
 int	run_set_label(const struct run *, const char *label, char **cause);
 /*
- * Append a comment as Guild writes one: {body, host, time (µs), user},
- * the user and host this process runs as.
+ * Append a comment as Guild writes one: {body, host, time (µs), user};
+ * user and host NULL: this process's (run_comment_user/host), time 0:
+ * now.
  */
-int	run_comment_add(const struct run *, const char *body, char **cause);
+int	run_comment_add(const struct run *, const char *body, const char *user,
+	    const char *host, int64_t time, char **cause);
+/* Who comments, as Guild records it: $USER, else the passwd name. */
+char	*run_comment_user(void);
+/* Where: the host name ("" when unknown). */
+char	*run_comment_host(void);
 /* Set the tags (a list attr); an empty vector removes the attr. */
 int	run_set_tags(const struct run *, const struct strvec *tags,
 	    char **cause);
