@@ -50,12 +50,6 @@ matches_filters(const char *name, const struct strvec *filters)
 	return false;
 }
 
-static bool
-is_private(const char *name)
-{
-	return name[0] == '_';
-}
-
 struct row {
 	char	*name;
 	char	*desc;
@@ -117,7 +111,7 @@ cmd_models_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		char			*name;
 
 		/* The anonymous model has no name to show. */
-		if (*m->name == '\0' || (!all && is_private(m->name)))
+		if (*m->name == '\0' || (!all && guildfile_private_name(m->name)))
 			continue;
 		name = xasprintf("%s%s", compat_guild09() ? "" : "./", m->name);
 		if (!matches_filters(name, &a->pos)) {
@@ -148,13 +142,13 @@ cmd_ops_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	for (i = 0; i < gf->nmodels; i++) {
 		const struct modeldef	*m = gf->models[i];
 
-		if (!all && is_private(m->name))
+		if (!all && guildfile_private_name(m->name))
 			continue;
 		for (j = 0; j < m->nops; j++) {
 			const struct opdef	*op = m->ops[j];
 			char			*full, *name;
 
-			if (!all && is_private(op->name))
+			if (!all && guildfile_private_name(op->name))
 				continue;
 			full = opdef_fullname(op);
 			name = xasprintf("%s%s", compat_guild09() ? "" : "./",

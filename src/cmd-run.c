@@ -691,8 +691,10 @@ run_steps(const char *run_dir)
 	rc = steps_run(run_dir, exe, &hooks, &no_input, &cause);
 	term_restore(&ts);
 	free(exe);
-	if (cause != NULL)
-		return cli_error_cause(cause);
+	if (cause != NULL) {
+		cli_error_cause(cause);
+		return rc > 0 ? rc : 1;
+	}
 	if (rc < 0) {
 		/* Die of the step's signal: the pipeline is terminated too. */
 		fflush(NULL);

@@ -43,6 +43,8 @@ extern const struct cmd_entry	cmd_view_entry;
 int	cmd_view_handoff(struct cmd_ctx *);
 /* cmd-check.c */
 extern const struct cmd_entry	cmd_check_entry;
+/* cmd-test.c */
+extern const struct cmd_entry	cmd_test_entry;
 /* cmd-completion.c */
 extern const struct cmd_entry	cmd_completion_entry;
 

@@ -1252,7 +1252,8 @@ flags_apply(const struct opdef *op, const struct value *user, bool force,
 		for (i = 0; i < flags->u.map.n; i++) {
 			name = flags->u.map.k[i];
 			if (find_flagdef(op, name, false) == NULL &&
-			    strvec_find(&resflags, name) < 0) {
+			    strvec_find(&resflags, name) < 0 &&
+			    (op == NULL || !op->test)) {
 				set_cause(cause, "unsupported flag '%s'", name);
 				goto fail;
 			}

@@ -142,5 +142,6 @@ struct ynode	*gf_resolve_includes(struct gload *, const struct ynode *,
 /* guildfile-read.c: stage 3. */
 void		 gf_modeldef_free(struct modeldef *);
 int		 gf_read_models(struct gload *);
+int		 gf_read_tests(struct gload *);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "guildfile.h"
 #include "guildfile-int.h"
+#include "runcheck.h"
 #include "strbuf.h"
 #include "strvec.h"
 #include "util.h"
@@ -888,6 +889,7 @@ step_free(struct step *s)
 	free(s->name);
 	value_free(s->flags);
 	value_free(s->params);
+	value_free(s->expect);
 	free(s);
 }
 
@@ -937,6 +939,34 @@ read_step_flags(struct gload *g, struct step *s, const struct ynode *map)
 	return 0;
 }
 
+/* expect: one check or a list of them (runcheck.h), as a list. */
+static int
+read_step_expect(struct gload *g, struct step *s, const struct ynode *map)
+{
+	const struct ynode	*n = ynode_get(map, "expect");
+	const struct ynode	*item;
+	struct value		*v;
+	char			*why = NULL;
+	size_t			 i, count;
+
+	if (gf_is_null(n))
+		return 0;
+	s->expect = value_list();
+	count = n->kind == YNODE_SEQ ? n->n : 1;
+	for (i = 0; i < count; i++) {
+		item = n->kind == YNODE_SEQ ? n->items[i] : n;
+		v = ynode_to_value(item);
+		if (runcheck_validate(v, &why) == -1) {
+			value_free(v);
+			gf_error(g, item, "%s", why);
+			free(why);
+			return -1;
+		}
+		value_list_push(s->expect, v);
+	}
+	return 0;
+}
+
 static int
 read_step(struct gload *g, const struct ynode *n, struct step **out)
 {
@@ -969,6 +999,8 @@ read_step(struct gload *g, const struct ynode *n, struct step **out)
 		rc = gf_get_bool(g, n, "isolate-runs", &s->isolate_runs);
 	if (rc == 0)
 		rc = read_step_flags(g, s, n);
+	if (rc == 0)
+		rc = read_step_expect(g, s, n);
 	if (rc == 0) {
 		gf_vbuild_init(&vb);
 		for (i = 0; i < n->n; i++) {
@@ -976,7 +1008,8 @@ read_step(struct gload *g, const struct ynode *n, struct step **out)
 
 			if (strcmp(k, "run") == 0 || strcmp(k, "name") == 0 ||
 			    strcmp(k, "flags") == 0 ||
-			    strcmp(k, "isolate-runs") == 0)
+			    strcmp(k, "isolate-runs") == 0 ||
+			    strcmp(k, "expect") == 0)
 				continue;
 			gf_vbuild_set(&vb, k, ynode_to_value(n->items[i]));
 		}
@@ -1418,6 +1451,74 @@ gf_read_models(struct gload *g)
 			rc = gf_error(g, item, "duplicate model '%s'", name->str);
 		else
 			rc = read_model(g, item, name->str);
+	}
+	gf_strset_clear(&names);
+	return rc;
+}
+
+/*
+ * The test: items: each a pipeline operation of the hidden model "test"
+ * (gf->test_model), so that `guild test NAME` runs it as any pipeline and
+ * a restart finds it again as test:NAME.
+ */
+int
+gf_read_tests(struct gload *g)
+{
+	struct strset		 names = { NULL, 0, 0 };
+	const struct ynode	*item, *name;
+	struct ynode		*data;
+	struct modeldef		*m = NULL;
+	struct opdef		*op;
+	size_t			 i, j;
+	int			 rc = 0;
+
+	for (i = 0; rc == 0 && i < g->nitems; i++) {
+		item = g->items[i];
+		if ((name = ynode_get(item, "test")) == NULL)
+			continue;
+		if (m == NULL &&
+		    guildfile_model(g->gf, GUILDFILE_TEST_MODEL) != NULL) {
+			rc = gf_error(g, name, "test '%s': a model named '%s' "
+			    "is in the way (tests run as %s:NAME)", name->str,
+			    GUILDFILE_TEST_MODEL, GUILDFILE_TEST_MODEL);
+			break;
+		}
+		if (!gf_strset_add(&names, name->str)) {
+			rc = gf_error(g, name, "duplicate test '%s'", name->str);
+			break;
+		}
+		if (m == NULL) {
+			m = xcalloc(1, sizeof *m);
+			m->gf = g->gf;
+			m->name = xstrdup(GUILDFILE_TEST_MODEL);
+			m->line = item->line;
+			g->gf->test_model = m;
+		}
+		data = ynode_new_map(item);
+		for (j = 0; j < item->n; j++) {
+			if (strcmp(item->keys[j]->str, "test") != 0)
+				ynode_map_push(data, ynode_dup(item->keys[j]),
+				    ynode_dup(item->items[j]));
+		}
+		op = NULL;
+		rc = read_op(g, m, name, data, &op);
+		if (rc == 0 && op->nsteps == 0) {
+			opdef_free(op);
+			rc = gf_error(g, item, "test '%s' has no steps",
+			    name->str);
+		}
+		/* As a broken operation, a broken test fails when it is run. */
+		if (rc == -1 && g->cause != NULL && *g->cause != NULL &&
+		    !g->over_budget) {
+			op = broken_op(g, m, name, data);
+			rc = 0;
+		}
+		ynode_free(data);
+		if (rc != 0)
+			break;
+		op->test = true;
+		m->ops = xreallocarray(m->ops, m->nops + 1, sizeof *m->ops);
+		m->ops[m->nops++] = op;
 	}
 	gf_strset_clear(&names);
 	return rc;

@@ -32,7 +32,7 @@ struct params {
 };
 
 static const char *const all_types[] = { "config", "include", "model",
-    "package" };
+    "package", "test" };
 
 static const char *const inheritable[] = { "description", "extra", "flags",
     "operation-defaults", "operations", "params", "references", "resources",
@@ -184,7 +184,7 @@ coerce_item(struct gload *g, struct ynode *item)
 	if (used == 0) {
 		strbuf_release(&sb);
 		return gf_error(g, item, "missing required type (one of: config, "
-		    "include, model, package)");
+		    "include, model, package, test)");
 	}
 	if (used > 1) {
 		gf_error(g, item, "multiple types (%s)", sb.buf);

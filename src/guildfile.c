@@ -61,6 +61,8 @@ load(struct ynode *root, const char *name, const char *path, char **cause)
 		rc = gf_load_root(&g, root, name, gf->dir, 0);
 	if (rc == 0)
 		rc = gf_read_models(&g);
+	if (rc == 0)
+		rc = gf_read_tests(&g);
 
 	for (i = 0; i < g.nroots; i++)
 		ynode_free(g.roots[i]);
@@ -167,6 +169,8 @@ guildfile_free(struct guildfile *gf)
 	for (i = 0; i < gf->nmodels; i++)
 		gf_modeldef_free(gf->models[i]);
 	free(gf->models);
+	if (gf->test_model != NULL)
+		gf_modeldef_free(gf->test_model);
 	free(gf->path);
 	free(gf->dir);
 	free(gf);
@@ -198,6 +202,8 @@ guildfile_model(const struct guildfile *gf, const char *name)
 		if (strcmp(gf->models[i]->name, name) == 0)
 			return gf->models[i];
 	}
+	if (gf->test_model != NULL && strcmp(name, gf->test_model->name) == 0)
+		return gf->test_model;
 	return NULL;
 }
 
@@ -424,4 +430,61 @@ opspec_resolve(const struct guildfile *gf, const char *spec, char **cause)
 		return NULL;
 	}
 	return op;
+}
+
+/* ---------------------------------------------------------------- */
+/* Listings. */
+
+bool
+guildfile_private_name(const char *name)
+{
+	return name[0] == '_';
+}
+
+size_t
+guildfile_listed_models(const struct guildfile *gf, bool all)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < gf->nmodels; i++)
+		n += all || !guildfile_private_name(gf->models[i]->name);
+	return n;
+}
+
+struct modeldef *
+guildfile_listed_model(const struct guildfile *gf, size_t idx, bool all)
+{
+	size_t	i;
+
+	for (i = 0; i < gf->nmodels; i++) {
+		if (!all && guildfile_private_name(gf->models[i]->name))
+			continue;
+		if (idx-- == 0)
+			return gf->models[i];
+	}
+	return NULL;
+}
+
+size_t
+modeldef_listed_ops(const struct modeldef *m, bool all)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < m->nops; i++)
+		n += all || !guildfile_private_name(m->ops[i]->name);
+	return n;
+}
+
+struct opdef *
+modeldef_listed_op(const struct modeldef *m, size_t idx, bool all)
+{
+	size_t	i;
+
+	for (i = 0; i < m->nops; i++) {
+		if (!all && guildfile_private_name(m->ops[i]->name))
+			continue;
+		if (idx-- == 0)
+			return m->ops[i];
+	}
+	return NULL;
 }

@@ -141,6 +141,7 @@ struct step {
 	struct value	*flags;		/* map, or NULL */
 	bool		 isolate_runs;	/* default true */
 	struct value	*params;	/* other run params (label, tags, ...) */
+	struct value	*expect;	/* list of checks (runcheck.h), or NULL */
 	unsigned	 line;
 };
 
@@ -234,6 +235,12 @@ struct opdef {
 	bool		 pip_freeze;
 	struct value	*run_attrs;
 	bool		 default_flag_arg_skip;
+	/*
+	 * A model test (a test: item, of the hidden model "test"): a
+	 * pipeline that takes any flag and passes each to the steps whose
+	 * operation has it (steps.h).
+	 */
+	bool		 test;
 };
 
 struct modeldef {
@@ -258,7 +265,15 @@ struct guildfile {
 	char		*dir;		/* absolute project directory */
 	struct modeldef	**models;	/* models only, not config: items */
 	size_t		 nmodels;
+	/*
+	 * The test: items, as the operations of a model named "test" that
+	 * is not among models (not listed); NULL when there are none.
+	 * guildfile_model() and opspec_resolve() find it by that name.
+	 */
+	struct modeldef	*test_model;
 };
+
+#define GUILDFILE_TEST_MODEL	"test"
 
 /*
  * Find guild.yml in dir (or the current directory when dir is NULL) and
@@ -287,6 +302,21 @@ struct opdef		*modeldef_default_op(const struct modeldef *);
  */
 struct opdef		*opspec_resolve(const struct guildfile *, const char *spec,
 			    char **cause);
+
+/*
+ * Private models and operations (names starting with '_') are left out
+ * of listings unless all are asked for, as Guild does; they still run.
+ * guildfile_listed_model(gf, i) is the i-th model that is listed
+ * (private ones too when all), NULL past the end; the same for ops.
+ */
+bool			 guildfile_private_name(const char *name);
+size_t			 guildfile_listed_models(const struct guildfile *,
+			    bool all);
+struct modeldef		*guildfile_listed_model(const struct guildfile *,
+			    size_t i, bool all);
+size_t			 modeldef_listed_ops(const struct modeldef *, bool all);
+struct opdef		*modeldef_listed_op(const struct modeldef *, size_t i,
+			    bool all);
 
 /* "fashion:train", or "train" for the anonymous model. Caller frees. */
 char			*opdef_fullname(const struct opdef *);

@@ -32,6 +32,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_import_entry,
 	&cmd_tensorboard_entry,
 	&cmd_check_entry,
+	&cmd_test_entry,
 	&cmd_view_entry,
 	&cmd_completion_entry,
 	NULL

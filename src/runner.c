@@ -1064,6 +1064,8 @@ steps_value(const struct opdef *op)
 			value_map_set(m, "flags", value_dup(st->flags));
 		if (!st->isolate_runs)
 			value_map_set(m, "isolate-runs", value_bool(false));
+		if (st->expect != NULL)
+			value_map_set(m, "expect", value_dup(st->expect));
 		value_list_push(list, m);
 	}
 	return list;
@@ -1161,6 +1163,10 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 
 	if (op->nsteps > 0 && op->main == NULL && op->exec == NULL &&
 	    write_attr(run, "steps", steps_value(op), cause) == -1)
+		goto fail;
+	/* A model test's steps get its flags (steps.h). */
+	if (op->test && write_attr(run, "test", value_string(op->name),
+	    cause) == -1)
 		goto fail;
 	/* A pipeline's steps snapshot their own source code. */
 	if (spec->restart_id == NULL &&

@@ -11,6 +11,7 @@
 
 #include "guildfile.h"
 #include "run.h"
+#include "runcheck.h"
 #include "steps.h"
 #include "strbuf.h"
 #include "strvec.h"
@@ -145,6 +146,7 @@ struct pipeline_step {
 	char		*id;		/* its run's */
 	bool		 isolate;
 	bool		 restart;
+	const struct value *expect;	/* its checks (the steps attr's) */
 };
 
 static void
@@ -191,6 +193,7 @@ step_parse(size_t i, const struct value *st, const struct value *flags,
 	}
 	for (j = 1; j < s->words.n; j++)
 		strvec_push(&s->assigns, s->words.v[j]);
+	s->expect = value_map_get(st, "expect");
 	s->isolate = true;
 	if ((iso = value_map_get(st, "isolate-runs")) != NULL &&
 	    iso->type == VALUE_BOOL)
@@ -318,12 +321,97 @@ step_exec(const struct pipeline_step *s, const struct run *run, const char *proj
 	return code;
 }
 
+/*
+ * A model test's flags (those of `guild test NAME FLAG=VAL`) go to each
+ * step whose operation has them, over the step's own value.
+ */
+static void
+step_pass_flags(struct pipeline_step *s, const struct value *flags,
+    const struct guildfile *gf)
+{
+	const struct opdef	*op;
+	size_t			 i, j, len;
+
+	if (flags == NULL || flags->type != VALUE_MAP || gf == NULL ||
+	    (op = opspec_resolve(gf, s->words.v[0], NULL)) == NULL)
+		return;
+	for (i = 0; i < flags->u.map.n; i++) {
+		const char	*name = flags->u.map.k[i];
+		struct strbuf	 v = STRBUF_INIT;
+
+		if (opdef_flag(op, name) == NULL && op->flags_import == NULL)
+			continue;
+		len = strlen(name);
+		for (j = 0; j < s->assigns.n; j++) {
+			if (strncmp(s->assigns.v[j], name, len) == 0 &&
+			    s->assigns.v[j][len] == '=')
+				break;
+		}
+		value_format_flag(&v, flags->u.map.v[i]);
+		if (j < s->assigns.n) {
+			free(s->assigns.v[j]);
+			s->assigns.v[j] = xasprintf("%s=%s", name, v.buf);
+		} else
+			strvec_pushf(&s->assigns, "%s=%s", name, v.buf);
+		strbuf_release(&v);
+	}
+}
+
+/*
+ * The step's expect: checks on its finished run, each logged as passed
+ * or failed. 0 when all passed, else STEPS_CHECK_FAILED with cause.
+ */
+static int
+step_checks(const struct pipeline_step *s, const char *runs_dir,
+    const char *project, const struct steps_hooks *hooks, void *arg,
+    char **cause)
+{
+	char	*run_dir, *desc, *found, *why;
+	size_t	 i, n, passed = 0;
+	int	 r;
+
+	if (s->expect == NULL || s->expect->type != VALUE_LIST ||
+	    s->expect->u.list.n == 0)
+		return 0;
+	run_dir = path_join(runs_dir, s->id);
+	n = s->expect->u.list.n;
+	for (i = 0; i < n; i++) {
+		const struct value	*check = s->expect->u.list.v[i];
+
+		desc = runcheck_describe(check);
+		found = why = NULL;
+		r = runcheck_apply(check, run_dir, project, &found, &why);
+		if (r == 1) {
+			passed++;
+			log_linef(hooks->log, arg, "INFO: [guild] %s: check "
+			    "passed: %s%s%s%s", s->name, desc,
+			    found ? " (" : "", found ? found : "",
+			    found ? ")" : "");
+		} else
+			log_linef(hooks->log, arg, "ERROR: [guild] %s: check "
+			    "failed: %s: %s", s->name, desc,
+			    r == 0 ? found : why);
+		free(desc);
+		free(found);
+		free(why);
+	}
+	free(run_dir);
+	log_linef(hooks->log, arg, "INFO: [guild] %s: %zu of %zu check%s "
+	    "passed", s->name, passed, n, n == 1 ? "" : "s");
+	if (passed == n)
+		return 0;
+	set_cause(cause, "stopping because a check failed - see above for "
+	    "details");
+	return STEPS_CHECK_FAILED;
+}
+
 int
 steps_run(const char *run_dir, const char *guild_exe,
     const struct steps_hooks *hooks, void *arg, char **cause)
 {
 	struct run		*run;
-	struct value		*steps = NULL, *flags = NULL;
+	struct value		*steps = NULL, *flags = NULL, *test = NULL;
+	bool			 pass_flags = false;
 	struct guildfile	*gf = NULL;
 	struct strvec		 names = STRVEC_INIT;
 	char			*runs_dir = NULL, *project = NULL, *slash;
@@ -340,6 +428,8 @@ steps_run(const char *run_dir, const char *guild_exe,
 		goto out;
 	}
 	run_attr_read(run, "flags", &flags, NULL);
+	if (run_attr_read(run, "test", &test, NULL) == 0 && test != NULL)
+		pass_flags = true;
 	runs_dir = xstrdup(run->path);
 	if ((slash = strrchr(runs_dir, '/')) != NULL)
 		*slash = '\0';
@@ -360,6 +450,8 @@ steps_run(const char *run_dir, const char *guild_exe,
 			goto out;
 		}
 		step_name(steps->u.list.v[i], &s, &names);
+		if (pass_flags)
+			step_pass_flags(&s, flags, gf);
 		if (step_run_id(run, runs_dir, &s, cause) == -1) {
 			step_release(&s);
 			rc = 1;
@@ -367,6 +459,9 @@ steps_run(const char *run_dir, const char *guild_exe,
 		}
 		step_log(&s, gf, hooks, arg);
 		rc = step_exec(&s, run, project, guild_exe, hooks, arg);
+		if (rc == 0)
+			rc = step_checks(&s, runs_dir, project, hooks, arg,
+			    cause);
 		step_release(&s);
 		if (rc != 0)
 			goto out;
@@ -379,6 +474,7 @@ out:
 	free(runs_dir);
 	value_free(steps);
 	value_free(flags);
+	value_free(test);
 	run_free(run);
 	return rc;
 }

@@ -16,7 +16,13 @@
  *		terminal, with GUILD_RUNS_PARENT=<pipeline run id> unless the
  *		step says isolate-runs: no, so that its dependencies resolve
  *		to its sibling steps' runs;
- *		a step that fails ends the pipeline with its status.
+ *		a step that fails ends the pipeline with its status;
+ *		after a step that succeeded, its expect: checks
+ *		(runcheck.h) are applied to its run, each logged as passed
+ *		or failed, and a failed one ends the pipeline.
+ *
+ * A model test (guild.yml's test:, marked by the run's test attr) is such
+ * a pipeline whose flags also go to each step whose operation has them.
  *
  * When the pipeline is restarted, steps that have a link to a run are
  * restarted in that run (`guild run -y --restart ID FLAG=VAL...`).
@@ -52,8 +58,10 @@ struct steps_hooks {
  * -SIGNO when a step was ended by a signal (the caller then dies of that
  * signal, so the pipeline is terminated too). When the pipeline cannot
  * run at all (no steps attr, a step that is not "OP [FLAG=VAL...]", a
- * step link in the way) *cause is set and the result is 1.
+ * step link in the way) *cause is set and the result is 1; when a check
+ * failed, *cause says so and the result is STEPS_CHECK_FAILED.
  */
+#define STEPS_CHECK_FAILED	3	/* Guild's exit_code.TEST_FAILED */
 int	steps_run(const char *run_dir, const char *guild_exe,
 	    const struct steps_hooks *, void *arg, char **cause);
 

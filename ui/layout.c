@@ -51,7 +51,7 @@ view_layout(struct view *v)
 		lw = 16;
 	if (lw > 32)
 		lw = 32;
-	mh = v->gf != NULL ? (int)v->gf->nmodels + 1 : 3;
+	mh = v->gf != NULL ? (int)guildfile_listed_models(v->gf, false) + 1 : 3;
 	if (mh < 2)
 		mh = 2;
 	if (mh > h / 3)

@@ -20,17 +20,21 @@ models_count(struct pane *p)
 {
 	struct view	*v = p->view;
 
-	return v->gf != NULL ? v->gf->nmodels : 0;
+	return v->gf != NULL ? guildfile_listed_models(v->gf, false) : 0;
 }
 
 const struct modeldef *
 models_selected(struct view *v)
 {
-	if (v->gf == NULL || v->gf->nmodels == 0)
+	const struct modeldef	*m;
+
+	if (v->gf == NULL)
 		return NULL;
-	if (v->models->cursor >= v->gf->nmodels)
-		return v->gf->models[0];
-	return v->gf->models[v->models->cursor];
+	/* Private models (named _...) are not listed, as in guild models. */
+	if ((m = guildfile_listed_model(v->gf, v->models->cursor, false)) ==
+	    NULL)
+		m = guildfile_listed_model(v->gf, 0, false);
+	return m;
 }
 
 static void
@@ -45,7 +49,8 @@ static void
 models_draw_line(struct pane *p, size_t idx, int y, int x, int w,
     bool cursor)
 {
-	const struct modeldef	*m = p->view->gf->models[idx];
+	const struct modeldef	*m = guildfile_listed_model(p->view->gf, idx,
+				    false);
 	struct style		 st = theme_style(ROLE_DEFAULT);
 
 	if (cursor)

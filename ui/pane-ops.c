@@ -22,19 +22,21 @@ ops_count(struct pane *p)
 {
 	const struct modeldef	*m = models_selected(p->view);
 
-	return m != NULL ? m->nops : 0;
+	return m != NULL ? modeldef_listed_ops(m, false) : 0;
 }
 
 const struct opdef *
 ops_selected(struct view *v)
 {
 	const struct modeldef	*m = models_selected(v);
+	const struct opdef	*op;
 
-	if (m == NULL || m->nops == 0)
+	if (m == NULL)
 		return NULL;
-	if (v->ops->cursor >= m->nops)
-		return m->ops[0];
-	return m->ops[v->ops->cursor];
+	/* Private operations (named _...) are not listed, as in guild ops. */
+	if ((op = modeldef_listed_op(m, v->ops->cursor, false)) == NULL)
+		op = modeldef_listed_op(m, 0, false);
+	return op;
 }
 
 static void
@@ -51,7 +53,7 @@ static void
 ops_draw_line(struct pane *p, size_t idx, int y, int x, int w, bool cursor)
 {
 	const struct modeldef	*m = models_selected(p->view);
-	const struct opdef	*op = m->ops[idx];
+	const struct opdef	*op = modeldef_listed_op(m, idx, false);
 	struct style		 st = theme_style(ROLE_DEFAULT);
 	struct style		 dim = theme_style(ROLE_DIM);
 	int			 n;

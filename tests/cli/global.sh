@@ -189,7 +189,7 @@ cat > guild.yml <<'EOF'
 - description: no type here
 EOF
 expect_output "item without a type" - 1 -- guild models <<'EOF'
-guild: guild.yml:1:3: missing required type (one of: config, include, model, package)
+guild: guild.yml:1:3: missing required type (one of: config, include, model, package, test)
 EOF
 cat > guild.yml <<'EOF'
 train:

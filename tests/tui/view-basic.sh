@@ -193,6 +193,31 @@ tui_keys q
 tui_exited > /dev/null
 cd "$proj" || exit 1
 
+# Private models and operations (named _...) are not in the panes, as
+# guild models and guild ops leave them out; tests neither.
+mkdir "$TEST_TMP/private"
+cat > "$TEST_TMP/private/guild.yml" <<'YML'
+- model: pub
+  operations:
+    visible-op: {exec: "true"}
+    _hidden_op: {exec: "true"}
+- model: _hidden_model
+  operations:
+    other: {exec: "true"}
+- test: quick
+  steps: [visible-op]
+YML
+cd "$TEST_TMP/private" || exit 1
+tui_start 80 24
+tui_expect "the public operation is listed" "visible-op"
+tui_expect_not "a private operation is not" "_hidden_op"
+tui_expect_not "nor a private model" "_hidden_model"
+tui_expect "the models pane counts the listed one" "Models       1"
+tui_expect_not "tests are not a model" " test "
+tui_keys q
+tui_exited > /dev/null
+cd "$proj" || exit 1
+
 # A terminal without colours (and fewer capabilities).
 tui_start 80 24 TERM=vt100
 tui_expect "vt100: the view works" "Operations"

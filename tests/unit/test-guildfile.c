@@ -12,6 +12,7 @@
 #include "tap.h"
 #include "util.h"
 #include "value.h"
+#include "xmalloc.h"
 
 static struct strvec	warnings = STRVEC_INIT;
 
@@ -684,7 +685,7 @@ test_errors(void)
 	    "value 'maybe' for 'required': expected yes or no",
 	    "required: maybe");
 	is_str(error_of("err-no-type.yml"), "err-no-type.yml:2:3: missing "
-	    "required type (one of: config, include, model, package)",
+	    "required type (one of: config, include, model, package, test)",
 	    "item without a type");
 	is_str(error_of("err-multi-type.yml"), "err-multi-type.yml:1:3: "
 	    "multiple types (config, model)", "item with two types");
@@ -846,6 +847,113 @@ test_budget(void)
 	guildfile_free(gf);
 }
 
+/* The resolve error of spec in buf (static), or "(resolved)". */
+static const char *
+test_resolve_error(const char *buf, const char *spec)
+{
+	static char		*last;
+	struct guildfile	*gf;
+	char			*cause = NULL;
+
+	free(last);
+	gf = guildfile_load_buf(buf, strlen(buf), "guild.yml", "/tmp", &cause);
+	if (gf != NULL && opspec_resolve(gf, spec, &cause) != NULL)
+		cause = xstrdup("(resolved)");
+	guildfile_free(gf);
+	last = cause;
+	return last;
+}
+
+static void
+test_model_tests(void)
+{
+	static const char yml[] =
+	    "- model: m\n"
+	    "  operations:\n"
+	    "    train: train\n"
+	    "    _check: check\n"
+	    "- model: _private\n"
+	    "  operations:\n"
+	    "    x: x\n"
+	    "- test: quick\n"
+	    "  description: One epoch\n"
+	    "  steps:\n"
+	    "    - run: train\n"
+	    "      expect:\n"
+	    "        - output: 'acc'\n"
+	    "        - scalar: accuracy >= 0.9\n"
+	    "    - run: _check\n"
+	    "      expect: {file: out.txt}\n";
+	struct guildfile	*gf;
+	struct opdef		*op;
+	char			*cause = NULL;
+
+	gf = guildfile_load_buf(yml, sizeof yml - 1, "guild.yml", "/tmp",
+	    &cause);
+	ok(gf != NULL, "a guild.yml with a test loads");
+	if (gf == NULL) {
+		diag("%s", cause);
+		free(cause);
+		return;
+	}
+	is_int(gf->nmodels, 2, "the test model is not among the models");
+	ok(gf->test_model != NULL && gf->test_model->nops == 1,
+	    "one test");
+	op = opspec_resolve(gf, "test:quick", NULL);
+	ok(op != NULL && op->test && op->nsteps == 2, "test:quick resolves "
+	    "to the test, a pipeline of two steps");
+	ok(guildfile_model(gf, "test") == gf->test_model,
+	    "guildfile_model finds the test model (restarts)");
+	if (op != NULL && op->nsteps == 2) {
+		ok(op->steps[0]->expect != NULL &&
+		    op->steps[0]->expect->type == VALUE_LIST &&
+		    op->steps[0]->expect->u.list.n == 2, "a list of checks");
+		ok(op->steps[1]->expect != NULL &&
+		    op->steps[1]->expect->u.list.n == 1,
+		    "one check is a list of one");
+		ok(op->steps[0]->params == NULL, "expect is not a run param");
+	}
+	is_str(op != NULL ? op->description : NULL, "One epoch",
+	    "the test's description");
+	is_int(guildfile_listed_models(gf, false), 1,
+	    "a private model is not listed");
+	is_int(guildfile_listed_models(gf, true), 2, "unless all");
+	ok(guildfile_listed_model(gf, 0, false) == gf->models[0],
+	    "the listed model");
+	is_int(modeldef_listed_ops(gf->models[0], false), 1,
+	    "a private op is not listed");
+	ok(modeldef_listed_op(gf->models[0], 1, true) ==
+	    gf->models[0]->ops[1] &&
+	    modeldef_listed_op(gf->models[0], 1, false) == NULL,
+	    "listed ops by index");
+	ok(opspec_resolve(gf, "_check", NULL) != NULL,
+	    "a private op still resolves");
+	guildfile_free(gf);
+
+	is_str(test_resolve_error("- test: t\n  steps:\n    - run: a\n"
+	    "      expect:\n        - scalar: acc ~ 3\n", "test:t"),
+	    "guild.yml:5:11: invalid scalar check 'acc ~ 3': expected "
+	    "'[last|min|max] KEY OP NUMBER' with OP one of >=, >, <=, <, ==, "
+	    "!=", "a bad check: the test fails when it is run");
+	is_str(test_resolve_error("- test: t\n  steps:\n    - run: a\n"
+	    "      expect: {output: '('}\n", "test:t"),
+	    "guild.yml:4:15: invalid regular expression '(': missing closing "
+	    "parenthesis at offset 1", "a bad regex");
+	is_str(test_resolve_error("- test: t\n  description: x\n", "test:t"),
+	    "guild.yml:1:3: test 't' has no steps", "a test without steps");
+	is_str(test_resolve_error("- model: test\n  operations: {a: a}\n"
+	    "- test: t\n  steps: [a]\n", "a"), "guild.yml:3:9: test 't': a "
+	    "model named 'test' is in the way (tests run as test:NAME)",
+	    "a model named test");
+	is_str(test_resolve_error("- test: t\n  steps: [a]\n- test: t\n"
+	    "  steps: [b]\n", "test:t"), "guild.yml:3:9: duplicate test 't'",
+	    "a duplicate test");
+	is_str(test_resolve_error("- model: m\n  operations:\n    p:\n"
+	    "      steps:\n        - run: a\n          expect: [3]\n", "p"),
+	    "guild.yml:6:20: invalid check: expected a mapping with file, "
+	    "output or scalar", "expect: in an ordinary pipeline too");
+}
+
 int
 main(void)
 {
@@ -876,6 +984,7 @@ main(void)
 	test_broken_op();
 	test_warnings();
 	test_budget();
+	test_model_tests();
 	strvec_clear(&warnings);
 	return done_testing();
 }
