@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-run.h"
 #include "cmds.h"
 #include "guildfile.h"
 #include "strbuf.h"
@@ -159,7 +160,12 @@ cmd_help_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	if (a->pos.n > 1)
 		return cli_error("help takes at most one PATH");
-	if (a->pos.n == 1) {
+	if (a->pos.n == 1 && !path_exists(a->pos.v[0])) {
+		/* "guild help gpkg.hello": an installed package's. */
+		if ((gf = run_package_named(ctx, a->pos.v[0], &cause)) == NULL)
+			return cli_error_cause(cause);
+		where = xasprintf("in package %s", gf->installed_name);
+	} else if (a->pos.n == 1) {
 		if ((gf = guildfile_find(a->pos.v[0], &cause)) == NULL)
 			return cli_error_cause(cause);
 		where = xasprintf("in %s", a->pos.v[0]);
@@ -194,8 +200,8 @@ cmd_help_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 const struct cmd_entry cmd_help_entry = {
 	.name = "help",
-	.usage = "[PATH]",
-	.summary = "Show help for the project in PATH or the current directory.",
+	.usage = "[PATH | PACKAGE]",
+	.summary = "Show help for a project (PATH), an installed PACKAGE or the current directory.",
 	.description =
 	    "Shows the project's models, their operations with flags\n"
 	    "(defaults and descriptions) and resources, through $PAGER\n"

@@ -9,6 +9,7 @@
 #include "cmds.h"
 #include "compat.h"
 #include "guildfile.h"
+#include "package.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -61,15 +62,17 @@ row_cmp(const void *a, const void *b)
 	return natcmp(((const struct row *)a)->name, ((const struct row *)b)->name);
 }
 
+/* The project's rows (the first nproject), then the packages', sorted. */
 static void
-print_rows(struct row *rows, size_t n)
+print_rows(struct row *rows, size_t nproject, size_t n)
 {
 	const char	**cells;
 	size_t		  i;
 
 	if (n == 0)
 		return;
-	qsort(rows, n, sizeof *rows, row_cmp);
+	qsort(rows, nproject, sizeof *rows, row_cmp);
+	qsort(rows + nproject, n - nproject, sizeof *rows, row_cmp);
 	cells = xcalloc(n * 2 + 1, sizeof *cells);
 	for (i = 0; i < n; i++) {
 		cells[2 * i] = rows[i].name;
@@ -84,8 +87,66 @@ print_rows(struct row *rows, size_t n)
 }
 
 /*
- * Outside a project there is nothing to list: Guild 0.9 prints nothing
- * and succeeds (a guild.yml that cannot be read is still an error).
+ * The models of installed packages, as Guild names them: "gpkg.hello/
+ * hello", "gpkg.hello/hello:say" (package.h). A package whose guild.yml
+ * cannot be read is skipped with a warning.
+ */
+static void
+add_installed(struct cmd_ctx *ctx, struct cmd_args *a, bool ops,
+    struct row **rows, size_t *n, size_t *alloc)
+{
+	struct installed_pkg	*pkgs = NULL;
+	size_t			 npkgs = 0, i, j, k;
+	char			*cause = NULL;
+	bool			 all = cmd_arg_has(a, OPT_ALL);
+
+	if (packages_installed(cli_home(ctx), &pkgs, &npkgs, NULL) == -1)
+		return;
+	for (i = 0; i < npkgs; i++) {
+		struct guildfile	*gf = package_guildfile(&pkgs[i], &cause);
+
+		if (gf == NULL) {
+			cli_note("guild: warning: package %s: %s", pkgs[i].name,
+			    cause);
+			free(cause);
+			cause = NULL;
+			continue;
+		}
+		for (j = 0; j < gf->nmodels; j++) {
+			const struct modeldef	*m = gf->models[j];
+
+			if (!all && guildfile_private_name(m->name))
+				continue;
+			for (k = 0; k < (ops ? m->nops : 1); k++) {
+				const struct opdef	*op = ops ? m->ops[k] : NULL;
+				char			*name;
+
+				if (op != NULL && !all &&
+				    guildfile_private_name(op->name))
+					continue;
+				name = xasprintf("%s/%s%s%s", pkgs[i].name,
+				    m->name, op != NULL ? ":" : "",
+				    op != NULL ? op->name : "");
+				if (!matches_filters(name, &a->pos)) {
+					free(name);
+					continue;
+				}
+				XGROW(*rows, *alloc, *n + 1);
+				(*rows)[*n].name = name;
+				(*rows)[*n].desc = first_line(op != NULL ?
+				    op->description : m->description);
+				(*n)++;
+			}
+		}
+		guildfile_free(gf);
+	}
+	packages_free(pkgs, npkgs);
+}
+
+/*
+ * Outside a project there is nothing of its own to list: Guild 0.9 lists
+ * the installed packages' models alone (a guild.yml that cannot be read
+ * is still an error).
  */
 static bool
 no_project(void)
@@ -96,17 +157,14 @@ no_project(void)
 static int
 cmd_models_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
-	struct guildfile	*gf;
-	struct row		*rows;
-	size_t			 n = 0, i;
+	struct guildfile	*gf = NULL;
+	struct row		*rows = NULL;
+	size_t			 n = 0, nproject, alloc = 0, i;
 	bool			 all = cmd_arg_has(a, OPT_ALL);
 
-	if (no_project())
-		return 0;
-	if ((gf = cli_guildfile(ctx)) == NULL)
+	if (!no_project() && (gf = cli_guildfile(ctx)) == NULL)
 		return 1;
-	rows = xcalloc(gf->nmodels + 1, sizeof *rows);
-	for (i = 0; i < gf->nmodels; i++) {
+	for (i = 0; gf != NULL && i < gf->nmodels; i++) {
 		const struct modeldef	*m = gf->models[i];
 		char			*name;
 
@@ -118,11 +176,14 @@ cmd_models_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			free(name);
 			continue;
 		}
+		XGROW(rows, alloc, n + 1);
 		rows[n].name = name;
 		rows[n].desc = first_line(m->description);
 		n++;
 	}
-	print_rows(rows, n);
+	nproject = n;
+	add_installed(ctx, a, false, &rows, &n, &alloc);
+	print_rows(rows, nproject, n);
 	free(rows);
 	return 0;
 }
@@ -130,16 +191,14 @@ cmd_models_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 static int
 cmd_ops_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
-	struct guildfile	*gf;
+	struct guildfile	*gf = NULL;
 	struct row		*rows = NULL;
-	size_t			 n = 0, alloc = 0, i, j;
+	size_t			 n = 0, nproject, alloc = 0, i, j;
 	bool			 all = cmd_arg_has(a, OPT_ALL);
 
-	if (no_project())
-		return 0;
-	if ((gf = cli_guildfile(ctx)) == NULL)
+	if (!no_project() && (gf = cli_guildfile(ctx)) == NULL)
 		return 1;
-	for (i = 0; i < gf->nmodels; i++) {
+	for (i = 0; gf != NULL && i < gf->nmodels; i++) {
 		const struct modeldef	*m = gf->models[i];
 
 		if (!all && guildfile_private_name(m->name))
@@ -164,7 +223,9 @@ cmd_ops_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			n++;
 		}
 	}
-	print_rows(rows, n);
+	nproject = n;
+	add_installed(ctx, a, true, &rows, &n, &alloc);
+	print_rows(rows, nproject, n);
 	free(rows);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "cmd-run.h"
 #include "guildfile.h"
+#include "package.h"
 #include "run.h"
 #include "strbuf.h"
 #include "strvec.h"
@@ -340,3 +341,42 @@ run_script_at(struct cmd_ctx *ctx, const char *pkg_name, const char *op,
 	return gf;
 }
 
+
+/* ---------------------------------------------------------------- */
+/* Operations of installed packages. */
+
+struct guildfile *
+run_package_named(struct cmd_ctx *ctx, const char *name, char **cause)
+{
+	struct installed_pkg		*pkgs = NULL;
+	const struct installed_pkg	*ip;
+	struct guildfile		*gf = NULL;
+	size_t				 n = 0;
+
+	if (packages_installed(cli_home(ctx), &pkgs, &n, cause) == -1)
+		return NULL;
+	if ((ip = packages_find(pkgs, n, name)) == NULL)
+		set_cause(cause, "cannot find package '%s' (guild packages "
+		    "lists those installed)", name);
+	else
+		gf = package_guildfile(ip, cause);
+	packages_free(pkgs, n);
+	return gf;
+}
+
+struct guildfile *
+run_package_guildfile(struct cmd_ctx *ctx, const char *spec,
+    const char **rest, char **cause)
+{
+	const char		*slash = strchr(spec, '/');
+	struct guildfile	*gf;
+	char			*name;
+
+	if (slash == NULL || slash == spec || path_exists(spec))
+		return NULL;
+	name = xstrndup(spec, (size_t)(slash - spec));
+	gf = run_package_named(ctx, name, cause);
+	free(name);
+	*rest = slash + 1;
+	return gf;
+}

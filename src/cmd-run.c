@@ -1243,7 +1243,11 @@ restart_resolve(struct cmd_ctx *ctx, struct cmd_args *a,
 	}
 	*oldp = old;
 	*idp = id;
-	if (strcmp(ref.pkg_type, "guildfile") != 0)
+	if (strcmp(ref.pkg_type, "package") == 0) {
+		if ((*own_gf = run_package_named(ctx, ref.pkg_name,
+		    &cause)) != NULL)
+			gf = *own_gf;
+	} else if (strcmp(ref.pkg_type, "guildfile") != 0)
 		cause = xasprintf("run %.8s is a run of %s:%s %s, not of "
 		    "a guild.yml operation", id, ref.pkg_type,
 		    ref.pkg_name, ref.op);
@@ -1497,6 +1501,10 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		    (own_gf = run_script_guildfile(ctx, opspec, &cause)) != NULL) {
 			gf = own_gf;
 			opspec = gf->models[0]->ops[0]->name;
+		} else if (opspec != NULL && cause == NULL &&
+		    (own_gf = run_package_guildfile(ctx, opspec, &opspec,
+		    &cause)) != NULL) {
+			gf = own_gf;	/* "gpkg.hello/hello:say" */
 		} else if (cause != NULL) {
 			rc = cli_error_cause(cause);
 			goto out;

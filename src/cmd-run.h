@@ -22,6 +22,17 @@ void		 run_help_op(const struct opdef *, const char *opname);
 struct guildfile *run_script_guildfile(struct cmd_ctx *, const char *spec,
 		    char **cause);
 /* The same for a run of one (opref pkg_name DIR/guild.yml, op). */
+/*
+ * "PACKAGE/MODEL:OP" (or PACKAGE/OP): the installed package's guild.yml
+ * (package.h) with *rest the spec within it; NULL without cause when spec
+ * names no package (no '/', or a path that exists), NULL with cause when
+ * the package is not installed.
+ */
+struct guildfile *run_package_guildfile(struct cmd_ctx *, const char *spec,
+		    const char **rest, char **cause);
+/* The guild.yml of the installed package name, for a restart. */
+struct guildfile *run_package_named(struct cmd_ctx *, const char *name,
+		    char **cause);
 struct guildfile *run_script_at(struct cmd_ctx *, const char *pkg_name,
 		    const char *op, char **cause);
 /*

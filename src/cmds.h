@@ -43,6 +43,11 @@ extern const struct cmd_entry	cmd_view_entry;
 int	cmd_view_handoff(struct cmd_ctx *);
 /* cmd-check.c */
 extern const struct cmd_entry	cmd_check_entry;
+/* cmd-package.c */
+extern const struct cmd_entry	cmd_package_entry;
+extern const struct cmd_entry	cmd_packages_entry;
+extern const struct cmd_entry	cmd_install_entry;
+extern const struct cmd_entry	cmd_uninstall_entry;
 /* cmd-test.c */
 extern const struct cmd_entry	cmd_test_entry;
 /* cmd-completion.c */

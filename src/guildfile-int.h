@@ -143,5 +143,7 @@ struct ynode	*gf_resolve_includes(struct gload *, const struct ynode *,
 void		 gf_modeldef_free(struct modeldef *);
 int		 gf_read_models(struct gload *);
 int		 gf_read_tests(struct gload *);
+int		 gf_read_package(struct gload *);
+void		 gf_pkgdef_free(struct pkgdef *);
 
 #endif

@@ -1524,6 +1524,91 @@ gf_read_tests(struct gload *g)
 	return rc;
 }
 
+void
+gf_pkgdef_free(struct pkgdef *p)
+{
+	if (p == NULL)
+		return;
+	free(p->name);
+	free(p->version);
+	free(p->description);
+	free(p->url);
+	free(p->author);
+	free(p->author_email);
+	free(p->license);
+	strvec_clear(&p->tags);
+	free(p->python_tag);
+	strvec_clear(&p->data_files);
+	free(p->python_requires);
+	strvec_clear(&p->requires);
+	value_free(p->packages);
+	free(p);
+}
+
+static const char *const package_attrs[] = { "author", "author-email",
+    "data-files", "description", "license", "package", "packages",
+    "python-requires", "python-tag", "requires", "tags", "url", "version" };
+
+/* The package: item, as Guild AI 0.9's PackageDef reads it. */
+int
+gf_read_package(struct gload *g)
+{
+	const struct ynode	*item, *name;
+	struct pkgdef		*p;
+	size_t			 i;
+	int			 rc = 0;
+
+	for (i = 0; i < g->nitems; i++) {
+		item = g->items[i];
+		if ((name = ynode_get(item, "package")) == NULL)
+			continue;
+		if (g->gf->package != NULL)
+			return gf_error(g, item, "more than one package item "
+			    "(the first is at line %u)", g->gf->package->line);
+		gf_check_attrs(g, item, "package", package_attrs,
+		    ARRAY_SIZE(package_attrs));
+		p = xcalloc(1, sizeof *p);
+		p->name = xstrdup(name->str);
+		p->line = item->line;
+		rc = gf_get_string(g, item, "version", &p->version);
+		if (rc == 0)
+			rc = gf_get_description(g, item, &p->description, true);
+		if (rc == 0)
+			rc = gf_get_string(g, item, "url", &p->url);
+		if (rc == 0)
+			rc = gf_get_string(g, item, "author", &p->author);
+		if (rc == 0)
+			rc = gf_get_string(g, item, "author-email",
+			    &p->author_email);
+		if (rc == 0)
+			rc = gf_get_string(g, item, "license", &p->license);
+		if (rc == 0)
+			rc = gf_get_strlist(g, item, "tags", &p->tags);
+		if (rc == 0)
+			rc = gf_get_string(g, item, "python-tag",
+			    &p->python_tag);
+		if (rc == 0)
+			rc = gf_get_strlist(g, item, "data-files",
+			    &p->data_files);
+		if (rc == 0)
+			rc = gf_get_string(g, item, "python-requires",
+			    &p->python_requires);
+		if (rc == 0)
+			rc = gf_get_strlist(g, item, "requires", &p->requires);
+		if (rc == 0)
+			rc = gf_get_value(g, item, "packages", SHAPE_MAP,
+			    &p->packages);
+		if (rc != 0) {
+			gf_pkgdef_free(p);
+			return -1;
+		}
+		if (p->version == NULL)
+			p->version = xstrdup("0.0.0");
+		g->gf->package = p;
+	}
+	return 0;
+}
+
 const char *
 flag_type_name(enum flag_type t)
 {

@@ -63,6 +63,8 @@ load(struct ynode *root, const char *name, const char *path, char **cause)
 		rc = gf_read_models(&g);
 	if (rc == 0)
 		rc = gf_read_tests(&g);
+	if (rc == 0)
+		rc = gf_read_package(&g);
 
 	for (i = 0; i < g.nroots; i++)
 		ynode_free(g.roots[i]);
@@ -171,6 +173,9 @@ guildfile_free(struct guildfile *gf)
 	free(gf->models);
 	if (gf->test_model != NULL)
 		gf_modeldef_free(gf->test_model);
+	gf_pkgdef_free(gf->package);
+	free(gf->installed_name);
+	free(gf->installed_version);
 	free(gf->path);
 	free(gf->dir);
 	free(gf);

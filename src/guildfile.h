@@ -260,6 +260,24 @@ struct modeldef {
 	char		*python_requires;
 };
 
+/* The package: item: what guild package puts in a wheel's metadata. */
+struct pkgdef {
+	char		*name;		/* "gpkg.hello" */
+	unsigned	 line;
+	char		*version;	/* default "0.0.0" */
+	char		*description;
+	char		*url;
+	char		*author;
+	char		*author_email;
+	char		*license;
+	struct strvec	 tags;
+	char		*python_tag;	/* NULL: py2.py3 */
+	struct strvec	 data_files;	/* globs or directories */
+	char		*python_requires;
+	struct strvec	 requires;	/* pip requirements */
+	struct value	*packages;	/* map python package -> dir, or NULL */
+};
+
 struct guildfile {
 	char		*path;		/* absolute path of guild.yml */
 	char		*dir;		/* absolute project directory */
@@ -271,6 +289,13 @@ struct guildfile {
 	 * guildfile_model() and opspec_resolve() find it by that name.
 	 */
 	struct modeldef	*test_model;
+	struct pkgdef	*package;	/* the package: item, or NULL */
+	/*
+	 * The guild.yml of an installed package (package.h): its name and
+	 * version, for the opref of its runs; NULL for a project's.
+	 */
+	char		*installed_name;
+	char		*installed_version;
 };
 
 #define GUILDFILE_TEST_MODEL	"test"

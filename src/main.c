@@ -33,6 +33,10 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_tensorboard_entry,
 	&cmd_check_entry,
 	&cmd_test_entry,
+	&cmd_package_entry,
+	&cmd_packages_entry,
+	&cmd_install_entry,
+	&cmd_uninstall_entry,
 	&cmd_view_entry,
 	&cmd_completion_entry,
 	NULL

@@ -34,6 +34,7 @@
 	X(archive_entry_filetype) X(archive_entry_free) \
 	X(archive_entry_hardlink) X(archive_entry_new) \
 	X(archive_entry_pathname) X(archive_entry_perm) \
+	X(archive_entry_set_filetype) X(archive_entry_set_mtime) \
 	X(archive_entry_set_gid) X(archive_entry_set_perm) \
 	X(archive_entry_set_size) X(archive_entry_set_uid) \
 	X(archive_entry_symlink) X(archive_error_string) \
@@ -780,5 +781,103 @@ out:
 		unlink(tmp);
 	free(tmp);
 	free(c);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Zip files made entry by entry (Python wheels). */
+
+struct runarchive_zip {
+	struct archive	*a;
+	char		*path;
+	char		*tmp;
+	int		 fd;
+};
+
+struct runarchive_zip *
+runarchive_zip_new(const char *path, char **cause)
+{
+	struct runarchive_zip	*z;
+
+	if (la_load(cause) == -1)
+		return NULL;
+	z = xcalloc(1, sizeof *z);
+	z->path = xstrdup(path);
+	z->tmp = xasprintf("%s.tmp-XXXXXX", path);
+	if ((z->fd = mkstemp(z->tmp)) == -1) {
+		set_cause(cause, "%s: %s", path, strerror(errno));
+		free(z->tmp);
+		free(z->path);
+		free(z);
+		return NULL;
+	}
+	z->a = la.archive_write_new();
+	la.archive_write_set_format_zip(z->a);
+	if (la.archive_write_open_fd(z->a, z->fd) != ARCHIVE_OK) {
+		set_cause(cause, "%s: %s", path, la.archive_error_string(z->a));
+		runarchive_zip_abort(z);
+		return NULL;
+	}
+	return z;
+}
+
+int
+runarchive_zip_add(struct runarchive_zip *z, const char *name,
+    const void *buf, size_t len, unsigned mode, time_t mtime, char **cause)
+{
+	struct archive_entry	*e = la.archive_entry_new();
+	int			 rc = 0;
+
+	la.archive_entry_copy_pathname(e, name);
+	la.archive_entry_set_filetype(e, AE_IFREG);
+	la.archive_entry_set_perm(e, mode & 0777);
+	la.archive_entry_set_size(e, (la_int64_t)len);
+	la.archive_entry_set_mtime(e, mtime, 0);
+	if (la.archive_write_header(z->a, e) != ARCHIVE_OK ||
+	    (len > 0 && la.archive_write_data(z->a, buf, len) < 0))
+		rc = set_cause(cause, "%s: %s: %s", z->path, name,
+		    la.archive_error_string(z->a));
+	la.archive_entry_free(e);
+	return rc;
+}
+
+void
+runarchive_zip_abort(struct runarchive_zip *z)
+{
+	if (z == NULL)
+		return;
+	la.archive_write_free(z->a);
+	if (z->fd != -1)
+		close(z->fd);
+	unlink(z->tmp);
+	free(z->tmp);
+	free(z->path);
+	free(z);
+}
+
+int
+runarchive_zip_commit(struct runarchive_zip *z, char **cause)
+{
+	int	rc = -1;
+
+	if (la.archive_write_close(z->a) != ARCHIVE_OK) {
+		set_cause(cause, "%s: %s", z->path,
+		    la.archive_error_string(z->a));
+		goto out;
+	}
+	if (fsync(z->fd) == -1 || close(z->fd) == -1) {
+		z->fd = -1;
+		set_cause(cause, "%s: %s", z->path, strerror(errno));
+		goto out;
+	}
+	z->fd = -1;
+	chmod(z->tmp, 0666 & ~process_umask());
+	if (rename(z->tmp, z->path) == -1) {
+		set_cause(cause, "%s: %s", z->path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	runarchive_zip_abort(z);
 	return rc;
 }

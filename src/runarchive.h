@@ -24,7 +24,9 @@
 #ifndef GUILD_RUNARCHIVE_H
 #define GUILD_RUNARCHIVE_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "strvec.h"
 
@@ -73,5 +75,19 @@ int	runarchive_extract(const char *path, const char *dest,
  * top-level directory) with target `target` passes the rules above.
  */
 int	runarchive_link_ok(const char *path, const char *target);
+
+/*
+ * A zip file written entry by entry (a Python wheel): into a temporary
+ * file beside path, renamed over path by runarchive_zip_commit() (which
+ * frees z either way); runarchive_zip_abort() removes it. Entries are
+ * regular files with the given permission bits and time.
+ */
+struct runarchive_zip;
+struct runarchive_zip *runarchive_zip_new(const char *path, char **cause);
+int	runarchive_zip_add(struct runarchive_zip *, const char *name,
+	    const void *buf, size_t len, unsigned mode, time_t mtime,
+	    char **cause);
+int	runarchive_zip_commit(struct runarchive_zip *, char **cause);
+void	runarchive_zip_abort(struct runarchive_zip *);
 
 #endif

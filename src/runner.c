@@ -1090,12 +1090,19 @@ runner_write_opref(const struct run *run, const struct opdef *op,
 	int		 rc;
 
 	memset(&ref, 0, sizeof ref);
-	ref.pkg_type = (char *)"guildfile";
-	ref.pkg_name = op->model->gf->path;
-	if (strbuf_read_file(&gfbytes, op->model->gf->path, NULL) == 0)
-		md5 = digest_buf(DIGEST_MD5, gfbytes.buf, gfbytes.len);
-	strbuf_release(&gfbytes);
-	ref.pkg_version = md5 != NULL ? md5 : (char *)"unknown";
+	if (op->model->gf->installed_name != NULL) {
+		/* Guild's opref for a package: "package:gpkg.hello 0.1 ..." */
+		ref.pkg_type = (char *)"package";
+		ref.pkg_name = op->model->gf->installed_name;
+		ref.pkg_version = op->model->gf->installed_version;
+	} else {
+		ref.pkg_type = (char *)"guildfile";
+		ref.pkg_name = op->model->gf->path;
+		if (strbuf_read_file(&gfbytes, op->model->gf->path, NULL) == 0)
+			md5 = digest_buf(DIGEST_MD5, gfbytes.buf, gfbytes.len);
+		strbuf_release(&gfbytes);
+		ref.pkg_version = md5 != NULL ? md5 : (char *)"unknown";
+	}
 	ref.model = op->model->name;
 	ref.op = op->name;
 	rc = run_opref_write(run, &ref, cause);

@@ -551,7 +551,11 @@ set_operation(struct run_rec *r, int dfd, const char *id,
 		opref_clear(&proto);
 	} else {
 		r->row.pkg_name = xstrdup(ref->pkg_name);
-		if (strcmp(ref->pkg_type, "guildfile") == 0 &&
+		if (strcmp(ref->pkg_type, "package") == 0)
+			r->row.op_desc = xasprintf("%s/%s%s%s", ref->pkg_name,
+			    ref->model, *ref->model != '\0' ? ":" : "",
+			    ref->op);
+		else if (strcmp(ref->pkg_type, "guildfile") == 0 &&
 		    *ref->model != '\0')
 			r->row.op_desc = xasprintf("%s:%s", ref->model,
 			    ref->op);

@@ -47,4 +47,28 @@ test quick ... ok
 [1:<id>]  ./digits:prepare-data  <time>  completed  seed=0 test-split=0.2 val-split=0.1
 EOF
 
+# The walkthrough's "Packages" chapter: the digits model as a wheel,
+# installed into a virtual environment (which sees the system's numpy
+# and scikit-learn) and run from a directory with no project.
+expect_output "guild package" - -- guild package <<'EOF'
+Created $TEST_TMP/digits/dist/digits-0.0.0-py2.py3-none-any.whl (9 project files)
+EOF
+if "$GUILD_PYTHON_EXE" -m venv --system-site-packages "$TEST_TMP/venv" > "$TEST_TMP/venv.log" 2>&1; then
+	GUILD_PYTHON_EXE=$TEST_TMP/venv/bin/python3
+	ok "guild install, offline" "$GUILD" install --no-deps dist/digits-0.0.0-py2.py3-none-any.whl
+	mkdir -p "$TEST_TMP/elsewhere" && cd "$TEST_TMP/elsewhere" || exit 1
+	expect_output "the installed model's operations" - -- guild ops train <<'EOF'
+digits/digits:train  Train classifier from scratch.
+EOF
+	expect_output "prepare-data from the package" - -- sh -c '"$GUILD" run -y digits/digits:prepare-data > /dev/null && "$GUILD" runs -n 1 | sed "s/  *\$//"' <<'EOF'
+[0:<id>]  digits/digits:prepare-data  <time>  completed  seed=0 test-split=0.2 val-split=0.1
+EOF
+	expect_output "and train, whose dataset resolves to it" - -- sh -c '"$GUILD" run -y digits/digits:train epochs=1 2>&1 | tail -1' <<'EOF'
+val_accuracy: 0.7622
+EOF
+else
+	diag "$(cat "$TEST_TMP/venv.log")"
+	skip "the digits package" "python3 -m venv does not work here (python3-venv)"
+fi
+
 done_testing

@@ -1,0 +1,829 @@
+/* package.c: guild packages as Python wheels (see package.h). */
+#include "common.h"
+
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "error.h"
+#include "guildfile.h"
+#include "home.h"
+#include "package.h"
+#include "proc.h"
+#include "runarchive.h"
+#include "runner.h"
+#include "strbuf.h"
+#include "strvec.h"
+#include "util.h"
+#include "value.h"
+#include "xmalloc.h"
+
+/* A file of the project put into a wheel, read whole. */
+#define PACKAGE_FILE_MAX	(512 * 1024 * 1024)
+/* What the Python path query may print. */
+#define PYPATH_MAX		(1024 * 1024)
+
+static char *
+package_name(const struct guildfile *gf)
+{
+	const struct modeldef	*m;
+	char			*md5, *name;
+
+	if (gf->package != NULL)
+		return xstrdup(gf->package->name);
+	if ((m = guildfile_default_model(gf)) != NULL && *m->name != '\0')
+		return xstrdup(m->name);
+	md5 = digest_buf(DIGEST_MD5, gf->path, strlen(gf->path));
+	name = xasprintf("gpkg.anonymous_%.8s", md5);
+	free(md5);
+	return name;
+}
+
+/* Wheel file names: runs of -_. become one _ (the binary format's rule). */
+static char *
+wheel_escape(const char *s)
+{
+	struct strbuf	sb = STRBUF_INIT;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '-' || *s == '_' || *s == '.') {
+			if (sb.len == 0 || sb.buf[sb.len - 1] != '_')
+				strbuf_addch(&sb, '_');
+		} else
+			strbuf_addch(&sb, *s);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/* ---------------------------------------------------------------- */
+/* Building. */
+
+struct wheel {
+	struct runarchive_zip	*zip;
+	struct strbuf		 record;
+	const char		*project;
+	struct strvec		 added;	/* archive names, against duplicates */
+	size_t			 nfiles;
+};
+
+static void
+b64url(struct strbuf *sb, const unsigned char *p, size_t n)
+{
+	static const char	abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t			i;
+	unsigned		v;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8 | p[i + 2];
+		strbuf_addch(sb, abc[v >> 18 & 63]);
+		strbuf_addch(sb, abc[v >> 12 & 63]);
+		strbuf_addch(sb, abc[v >> 6 & 63]);
+		strbuf_addch(sb, abc[v & 63]);
+	}
+	if (n - i == 1) {
+		v = (unsigned)p[i] << 16;
+		strbuf_addch(sb, abc[v >> 18 & 63]);
+		strbuf_addch(sb, abc[v >> 12 & 63]);
+	} else if (n - i == 2) {
+		v = (unsigned)p[i] << 16 | (unsigned)p[i + 1] << 8;
+		strbuf_addch(sb, abc[v >> 18 & 63]);
+		strbuf_addch(sb, abc[v >> 12 & 63]);
+		strbuf_addch(sb, abc[v >> 6 & 63]);
+	}
+}
+
+/* "sha256=<urlsafe base64, no padding>" as RECORD has it. */
+static void
+record_hash(struct strbuf *sb, const void *buf, size_t len)
+{
+	char		*hex = digest_buf(DIGEST_SHA256, buf, len);
+	unsigned char	 raw[32];
+	size_t		 i;
+
+	for (i = 0; i < 32; i++) {
+		unsigned	v;
+
+		sscanf(hex + 2 * i, "%2x", &v);
+		raw[i] = (unsigned char)v;
+	}
+	free(hex);
+	strbuf_addstr(sb, "sha256=");
+	b64url(sb, raw, sizeof raw);
+}
+
+static int
+wheel_add(struct wheel *w, const char *name, const void *buf, size_t len,
+    unsigned mode, time_t mtime, char **cause)
+{
+	if (strvec_find(&w->added, name) >= 0)
+		return 0;
+	strvec_push(&w->added, name);
+	if (runarchive_zip_add(w->zip, name, buf, len, mode, mtime,
+	    cause) == -1)
+		return -1;
+	/* RECORD is CSV: a name with a comma or quote is quoted. */
+	if (strpbrk(name, ",\"") != NULL) {
+		const char	*p;
+
+		strbuf_addch(&w->record, '"');
+		for (p = name; *p != '\0'; p++) {
+			if (*p == '"')
+				strbuf_addch(&w->record, '"');
+			strbuf_addch(&w->record, *p);
+		}
+		strbuf_addch(&w->record, '"');
+	} else
+		strbuf_addstr(&w->record, name);
+	strbuf_addch(&w->record, ',');
+	record_hash(&w->record, buf, len);
+	strbuf_addf(&w->record, ",%zu\n", len);
+	return 0;
+}
+
+/* The project file rel (a regular file) as dest in the wheel. */
+static int
+wheel_add_file(struct wheel *w, const char *rel, const char *dest,
+    char **cause)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	struct stat	 st;
+	char		*path = path_join(w->project, rel);
+	int		 rc;
+
+	rc = file_read_regular(AT_FDCWD, path, 0, PACKAGE_FILE_MAX, &sb, &st,
+	    cause);
+	free(path);
+	if (rc == 0) {
+		rc = wheel_add(w, dest, sb.buf, sb.len,
+		    (st.st_mode & 0111) ? 0755 : 0644, st.st_mtime, cause);
+		w->nfiles++;
+	}
+	strbuf_release(&sb);
+	return rc;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The entries of dir (relative to the project) that are regular files
+ * (files) or directories (dirs), sorted; hidden ones and __pycache__
+ * left out.
+ */
+static void
+list_dir(const char *project, const char *dir, struct strvec *files,
+    struct strvec *dirs)
+{
+	char		*full = path_join(project, dir);
+	DIR		*d = opendir(full);
+	struct dirent	*de;
+	struct stat	 st;
+
+	free(full);
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		char	*rel, *abs;
+
+		if (de->d_name[0] == '.' ||
+		    strcmp(de->d_name, "__pycache__") == 0)
+			continue;
+		rel = *dir != '\0' && strcmp(dir, ".") != 0 ?
+		    xasprintf("%s/%s", dir, de->d_name) : xstrdup(de->d_name);
+		abs = path_join(project, rel);
+		if (stat(abs, &st) == 0) {
+			if (S_ISREG(st.st_mode) && files != NULL)
+				strvec_push(files, rel);
+			else if (S_ISDIR(st.st_mode) && dirs != NULL)
+				strvec_push(dirs, rel);
+		}
+		free(abs);
+		free(rel);
+	}
+	closedir(d);
+	if (files != NULL && files->n > 1)
+		qsort(files->v, files->n, sizeof *files->v, name_cmp);
+	if (dirs != NULL && dirs->n > 1)
+		qsort(dirs->v, dirs->n, sizeof *dirs->v, name_cmp);
+}
+
+/* The *.py modules of a Python package dir (project-relative) as dest/. */
+static int
+add_modules(struct wheel *w, const char *dir, const char *dest, char **cause)
+{
+	struct strvec	files = STRVEC_INIT;
+	size_t		i;
+	int		rc = 0;
+
+	list_dir(w->project, dir, &files, NULL);
+	for (i = 0; rc == 0 && i < files.n; i++) {
+		const char	*base = strrchr(files.v[i], '/');
+		char		*to;
+
+		base = base != NULL ? base + 1 : files.v[i];
+		if (!str_ends_with(base, ".py"))
+			continue;
+		to = xasprintf("%s/%s", dest, base);
+		rc = wheel_add_file(w, files.v[i], to, cause);
+		free(to);
+	}
+	strvec_clear(&files);
+	return rc;
+}
+
+/*
+ * The project's Python packages under dir (directories with an
+ * __init__.py, as setuptools' find_packages finds them), each under
+ * dest.
+ */
+static int
+add_subpackages(struct wheel *w, const char *dir, const char *dest,
+    char **cause)
+{
+	struct strvec	dirs = STRVEC_INIT;
+	size_t		i;
+	int		rc = 0;
+
+	list_dir(w->project, dir, NULL, &dirs);
+	for (i = 0; rc == 0 && i < dirs.n; i++) {
+		const char	*base = strrchr(dirs.v[i], '/');
+		char		*init = xasprintf("%s/%s/__init__.py", w->project,
+				    dirs.v[i]);
+		char		*to;
+
+		base = base != NULL ? base + 1 : dirs.v[i];
+		if (path_is_file(init) && strcmp(base, "dist") != 0 &&
+		    strcmp(base, "build") != 0) {
+			to = xasprintf("%s/%s", dest, base);
+			rc = add_modules(w, dirs.v[i], to, cause);
+			if (rc == 0)
+				rc = add_subpackages(w, dirs.v[i], to, cause);
+			free(to);
+		}
+		free(init);
+	}
+	strvec_clear(&dirs);
+	return rc;
+}
+
+/* Every regular file under dir (project-relative), as dest/REL. */
+static int
+add_tree(struct wheel *w, const char *dir, const char *dest, char **cause)
+{
+	struct strvec	files = STRVEC_INIT, dirs = STRVEC_INIT;
+	size_t		i;
+	int		rc = 0;
+
+	list_dir(w->project, dir, &files, &dirs);
+	for (i = 0; rc == 0 && i < files.n; i++) {
+		char	*to = xasprintf("%s/%s", dest, files.v[i]);
+
+		rc = wheel_add_file(w, files.v[i], to, cause);
+		free(to);
+	}
+	for (i = 0; rc == 0 && i < dirs.n; i++)
+		rc = add_tree(w, dirs.v[i], dest, cause);
+	strvec_clear(&files);
+	strvec_clear(&dirs);
+	return rc;
+}
+
+/* guild.yml, README*, LICENSE* and the data-files (Guild's package_data). */
+static int
+add_data(struct wheel *w, const struct pkgdef *p, const char *dest,
+    char **cause)
+{
+	static const char *const defaults[] = { "guild.yml", "LICENSE",
+	    "LICENSE.*", "README", "README.*" };
+	struct strvec	 pats = STRVEC_INIT;
+	size_t		 i, j, plen = strlen(w->project);
+	glob_t		 g;
+	int		 rc = 0;
+
+	for (i = 0; i < ARRAY_SIZE(defaults); i++)
+		strvec_push(&pats, defaults[i]);
+	for (i = 0; p != NULL && i < p->data_files.n; i++)
+		strvec_push(&pats, p->data_files.v[i]);
+	for (i = 0; rc == 0 && i < pats.n; i++) {
+		char	*full = path_join(w->project, pats.v[i]);
+		int	 grc = glob(full, 0, NULL, &g);
+
+		free(full);
+		if (grc == GLOB_NOMATCH && i >= ARRAY_SIZE(defaults))
+			warnx_core("nothing matched data file pattern '%s'",
+			    pats.v[i]);
+		for (j = 0; grc == 0 && rc == 0 && j < g.gl_pathc; j++) {
+			const char	*rel = g.gl_pathv[j];
+			char		*to;
+
+			if (strncmp(rel, w->project, plen) == 0 &&
+			    rel[plen] == '/')
+				rel += plen + 1;
+			if (path_is_dir(g.gl_pathv[j])) {
+				rc = add_tree(w, rel, dest, cause);
+				continue;
+			}
+			to = xasprintf("%s/%s", dest, rel);
+			rc = wheel_add_file(w, rel, to, cause);
+			free(to);
+		}
+		if (grc == 0)
+			globfree(&g);
+	}
+	strvec_clear(&pats);
+	return rc;
+}
+
+/* The package description, first line the summary. */
+static const char *
+pkg_description(const struct guildfile *gf)
+{
+	const struct modeldef	*m;
+
+	if (gf->package != NULL && gf->package->description != NULL &&
+	    *gf->package->description != '\0')
+		return gf->package->description;
+	if ((m = guildfile_default_model(gf)) != NULL &&
+	    m->description != NULL)
+		return m->description;
+	return "";
+}
+
+static void
+metadata(struct strbuf *sb, const struct guildfile *gf, const char *name,
+    const char *version)
+{
+	const struct pkgdef	*p = gf->package;
+	const char		*desc = pkg_description(gf), *nl;
+	size_t			 i;
+	bool			 gpkg = false;
+
+	strbuf_addf(sb, "Metadata-Version: 2.1\nName: %s\nVersion: %s\n",
+	    name, version);
+	nl = strchr(desc, '\n');
+	strbuf_addf(sb, "Summary: %.*s\n", nl != NULL ? (int)(nl - desc) :
+	    (int)strlen(desc), desc);
+	if (p != NULL && p->url != NULL)
+		strbuf_addf(sb, "Home-page: %s\n", p->url);
+	if (p != NULL && p->author != NULL)
+		strbuf_addf(sb, "Author: %s\n", p->author);
+	if (p != NULL && p->author_email != NULL)
+		strbuf_addf(sb, "Author-email: %s\n", p->author_email);
+	if (p != NULL && p->license != NULL)
+		strbuf_addf(sb, "License: %s\n", p->license);
+	strbuf_addstr(sb, "Keywords: ");
+	for (i = 0; p != NULL && i < p->tags.n; i++) {
+		strbuf_addf(sb, "%s ", p->tags.v[i]);
+		gpkg |= strcmp(p->tags.v[i], "gpkg") == 0;
+	}
+	strbuf_addstr(sb, gpkg ? "\n" : "gpkg\n");
+	if (p != NULL && p->python_requires != NULL)
+		strbuf_addf(sb, "Requires-Python: %s\n", p->python_requires);
+	for (i = 0; p != NULL && i < p->requires.n; i++)
+		strbuf_addf(sb, "Requires-Dist: %s\n", p->requires.v[i]);
+	strbuf_addf(sb, "\n%s\n", desc);
+}
+
+static void
+entry_points(struct strbuf *sb, const struct guildfile *gf)
+{
+	struct strvec	models = STRVEC_INIT, res = STRVEC_INIT;
+	size_t		i, j;
+
+	for (i = 0; i < gf->nmodels; i++) {
+		const struct modeldef	*m = gf->models[i];
+
+		strvec_pushf(&models, "%s = guild.model:PackageModel",
+		    *m->name != '\0' ? m->name : "__anonymous__");
+		for (j = 0; j < m->nresources; j++)
+			if (m->resources[j]->name != NULL)
+				strvec_pushf(&res, "%s:%s = guild.model:"
+				    "PackageModelResource", m->name,
+				    m->resources[j]->name);
+	}
+	if (models.n > 1)
+		qsort(models.v, models.n, sizeof *models.v, name_cmp);
+	if (models.n > 0)
+		strbuf_addstr(sb, "[guild.models]\n");
+	for (i = 0; i < models.n; i++)
+		strbuf_addf(sb, "%s\n", models.v[i]);
+	if (res.n > 0)
+		strbuf_addstr(sb, "\n[guild.resources]\n");
+	for (i = 0; i < res.n; i++)
+		strbuf_addf(sb, "%s\n", res.v[i]);
+	strvec_clear(&models);
+	strvec_clear(&res);
+}
+
+/* Remove dist_dir's other wheels of the package (--clean). */
+static void
+clean_wheels(const char *dist, const char *escaped, const char *keep)
+{
+	char	*pat = xasprintf("%s/%s-*.whl", dist, escaped);
+	glob_t	 g;
+	size_t	 i;
+
+	if (glob(pat, 0, NULL, &g) == 0) {
+		for (i = 0; i < g.gl_pathc; i++)
+			if (strcmp(g.gl_pathv[i], keep) != 0)
+				unlink(g.gl_pathv[i]);
+		globfree(&g);
+	}
+	free(pat);
+}
+
+int
+package_build(const struct guildfile *gf, const char *dist_dir, bool clean,
+    struct package_build *out, char **cause)
+{
+	struct wheel	 w;
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*name = package_name(gf), *escaped, *dist, *pydir;
+	char		*distinfo, *file, *p;
+	const char	*version = gf->package != NULL ?
+			    gf->package->version : "0.0.0";
+	const char	*tag = gf->package != NULL &&
+			    gf->package->python_tag != NULL ?
+			    gf->package->python_tag : "py2.py3";
+	time_t		 now = time(NULL);
+	size_t		 i;
+	int		 rc = -1;
+
+	memset(out, 0, sizeof *out);
+	memset(&w, 0, sizeof w);
+	strbuf_init(&w.record);
+	w.project = gf->dir;
+	escaped = wheel_escape(name);
+	dist = dist_dir[0] == '/' ? xstrdup(dist_dir) :
+	    path_join(gf->dir, dist_dir);
+	/* gpkg.hello -> gpkg/hello, gpkg-x -> gpkg_x */
+	pydir = xstrdup(name);
+	for (p = pydir; *p != '\0'; p++)
+		*p = *p == '.' ? '/' : *p == '-' ? '_' : *p;
+	distinfo = xasprintf("%s-%s.dist-info", escaped, version);
+	file = xasprintf("%s/%s-%s-%s-none-any.whl", dist, escaped, version,
+	    tag);
+	if (mkdir_p(dist, 0777, cause) == -1 ||
+	    (w.zip = runarchive_zip_new(file, cause)) == NULL)
+		goto out;
+
+	if (gf->package != NULL && gf->package->packages != NULL) {
+		const struct value	*pk = gf->package->packages;
+
+		for (i = 0; i < pk->u.map.n; i++) {
+			const struct value	*d = pk->u.map.v[i];
+			char			*to = xstrdup(pk->u.map.k[i]);
+
+			for (p = to; *p != '\0'; p++)
+				*p = *p == '.' ? '/' : *p;
+			rc = d->type == VALUE_STRING ?
+			    add_modules(&w, d->u.s, to, cause) : 0;
+			free(to);
+			if (rc == -1)
+				goto out;
+		}
+	} else if (add_modules(&w, ".", pydir, cause) == -1 ||
+	    add_subpackages(&w, ".", pydir, cause) == -1)
+		goto out;
+	if (add_data(&w, gf->package, pydir, cause) == -1)
+		goto out;
+
+	metadata(&sb, gf, name, version);
+	p = xasprintf("%s/METADATA", distinfo);
+	rc = wheel_add(&w, p, sb.buf, sb.len, 0644, now, cause);
+	free(p);
+	strbuf_reset(&sb);
+	if (rc == -1)
+		goto out;
+	strbuf_addf(&sb, "Wheel-Version: 1.0\nGenerator: guild (%s)\n"
+	    "Root-Is-Purelib: true\n", PACKAGE_VERSION);
+	if (strcmp(tag, "py2.py3") == 0)
+		strbuf_addstr(&sb, "Tag: py2-none-any\nTag: py3-none-any\n");
+	else
+		strbuf_addf(&sb, "Tag: %s-none-any\n", tag);
+	p = xasprintf("%s/WHEEL", distinfo);
+	rc = wheel_add(&w, p, sb.buf, sb.len, 0644, now, cause);
+	free(p);
+	strbuf_reset(&sb);
+	if (rc == -1)
+		goto out;
+	entry_points(&sb, gf);
+	p = xasprintf("%s/entry_points.txt", distinfo);
+	rc = wheel_add(&w, p, sb.buf, sb.len, 0644, now, cause);
+	free(p);
+	strbuf_reset(&sb);
+	if (rc == -1)
+		goto out;
+	strbuf_addf(&sb, "%.*s\n", (int)strcspn(pydir, "/"), pydir);
+	p = xasprintf("%s/top_level.txt", distinfo);
+	rc = wheel_add(&w, p, sb.buf, sb.len, 0644, now, cause);
+	free(p);
+	strbuf_reset(&sb);
+	if (rc == -1)
+		goto out;
+	/* RECORD lists itself without a hash. */
+	p = xasprintf("%s/RECORD", distinfo);
+	strbuf_addf(&w.record, "%s,,\n", p);
+	rc = runarchive_zip_add(w.zip, p, w.record.buf, w.record.len, 0644,
+	    now, cause);
+	free(p);
+	if (rc == -1)
+		goto out;
+	rc = runarchive_zip_commit(w.zip, cause);
+	w.zip = NULL;
+	if (rc == -1)
+		goto out;
+	if (clean)
+		clean_wheels(dist, escaped, file);
+	out->wheel = file;
+	out->nfiles = w.nfiles;
+	file = NULL;
+	rc = 0;
+out:
+	if (rc == -1)
+		runarchive_zip_abort(w.zip);
+	strbuf_release(&w.record);
+	strbuf_release(&sb);
+	strvec_clear(&w.added);
+	free(name);
+	free(escaped);
+	free(dist);
+	free(pydir);
+	free(distinfo);
+	free(file);
+	return rc;
+}
+
+void
+package_build_clear(struct package_build *b)
+{
+	free(b->wheel);
+	b->wheel = NULL;
+}
+
+/* ---------------------------------------------------------------- */
+/* Installed packages. */
+
+static void
+collect(struct proc *p, const char *buf, size_t len, int stream, void *arg)
+{
+	struct strbuf	*sb = arg;
+
+	(void)p;
+	if (stream == 0 && sb->len < PYPATH_MAX)
+		strbuf_add(sb, buf, len);
+}
+
+/*
+ * The Python path of exe, one directory a line: from the cache when it
+ * was written for this exe as it is now, else asked (and cached).
+ */
+static int
+python_path(const struct guild_home *home, const char *exe,
+    struct strbuf *out)
+{
+	static const char	 code[] = "import sys\n"
+	    "print('\\n'.join(p for p in sys.path if p))\n";
+	struct proc_spec	 spec;
+	struct proc_hooks	 hooks = { .on_data = collect };
+	struct strbuf		 cached = STRBUF_INIT, key = STRBUF_INIT;
+	struct stat		 st;
+	const char		*argv[] = { exe, "-c", code, NULL };
+	char			*abs, *md5, *dir = NULL, *path = NULL;
+	int			 code_rc = 1;
+
+	abs = strchr(exe, '/') != NULL ? path_absolute(exe) : path_which(exe);
+	if (abs == NULL || stat(abs, &st) == -1) {
+		free(abs);
+		return -1;
+	}
+	/* A venv's python is a link to the system's: key by the link. */
+	strbuf_addf(&key, "%s %lld.%09ld %lld\n", abs, (long long)st.st_ctime,
+	    (long)st.st_ctim.tv_nsec, (long long)st.st_ino);
+	if (home != NULL) {
+		md5 = digest_buf(DIGEST_MD5, abs, strlen(abs));
+		dir = path_join(home->cache, "python-path");
+		path = path_join(dir, md5);
+		free(md5);
+		if (file_read_regular(AT_FDCWD, path, 0, PYPATH_MAX, &cached,
+		    NULL, NULL) == 0 && cached.len >= key.len &&
+		    memcmp(cached.buf, key.buf, key.len) == 0) {
+			strbuf_add(out, cached.buf + key.len,
+			    cached.len - key.len);
+			goto done;
+		}
+	}
+	memset(&spec, 0, sizeof spec);
+	spec.argv = argv;
+	spec.mode = PROC_PIPES;
+	spec.exec_cause = true;
+	strbuf_reset(&cached);
+	if (proc_run(&spec, &hooks, &cached, &code_rc, NULL) == -1 ||
+	    code_rc != 0) {
+		free(abs);
+		free(dir);
+		free(path);
+		strbuf_release(&cached);
+		strbuf_release(&key);
+		return -1;
+	}
+	strbuf_add(out, cached.buf, cached.len);
+	/* A read-only home: asked again next time. */
+	if (path != NULL && mkdir_p(dir, 0777, NULL) == 0) {
+		strbuf_add(&key, cached.buf, cached.len);
+		write_file_atomic(path, key.buf, key.len, NULL);
+	}
+done:
+	free(abs);
+	free(dir);
+	free(path);
+	strbuf_release(&cached);
+	strbuf_release(&key);
+	return 0;
+}
+
+/* "Key: value" of an RFC 822 style header block, or NULL. Caller frees. */
+static char *
+header(const char *text, const char *key)
+{
+	size_t		 klen = strlen(key);
+	const char	*p = text, *end;
+
+	while (*p != '\0' && *p != '\n') {
+		end = strchr(p, '\n');
+		if (end == NULL)
+			end = p + strlen(p);
+		if ((size_t)(end - p) > klen + 1 &&
+		    strncasecmp(p, key, klen) == 0 && p[klen] == ':') {
+			p += klen + 1;
+			while (*p == ' ')
+				p++;
+			return xstrndup(p, (size_t)(end - p));
+		}
+		p = *end != '\0' ? end + 1 : end;
+	}
+	return NULL;
+}
+
+static bool
+has_guild_models(const char *distinfo)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*path = path_join(distinfo, "entry_points.txt");
+	bool		 yes = false;
+
+	if (file_read_regular(AT_FDCWD, path, 0, PYPATH_MAX, &sb, NULL,
+	    NULL) == 0)
+		yes = strstr(sb.buf, "[guild.models]") != NULL;
+	free(path);
+	strbuf_release(&sb);
+	return yes;
+}
+
+static void
+scan_dir(const char *dir, struct installed_pkg **v, size_t *n)
+{
+	DIR		*d = opendir(dir);
+	struct dirent	*de;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		struct strbuf	 meta = STRBUF_INIT;
+		char		*di, *mp, *name, *p, *rel, *pkgdir;
+
+		if (!str_ends_with(de->d_name, ".dist-info"))
+			continue;
+		di = path_join(dir, de->d_name);
+		mp = path_join(di, "METADATA");
+		name = NULL;
+		if (has_guild_models(di) &&
+		    file_read_regular(AT_FDCWD, mp, 0, PYPATH_MAX, &meta, NULL,
+		    NULL) == 0 && (name = header(meta.buf, "Name")) != NULL) {
+			rel = xstrdup(name);
+			for (p = rel; *p != '\0'; p++)
+				*p = *p == '.' ? '/' : *p == '-' ? '_' : *p;
+			pkgdir = path_join(dir, rel);
+			free(rel);
+			if (packages_find(*v, *n, name) == NULL) {
+				struct installed_pkg	*ip;
+
+				*v = xreallocarray(*v, *n + 1, sizeof **v);
+				ip = &(*v)[(*n)++];
+				ip->name = name;
+				name = NULL;
+				ip->version = header(meta.buf, "Version");
+				if (ip->version == NULL)
+					ip->version = xstrdup("0.0.0");
+				ip->summary = header(meta.buf, "Summary");
+				if (ip->summary == NULL)
+					ip->summary = xstrdup("");
+				ip->dir = pkgdir;
+				ip->dist_info = di;
+				di = NULL;
+			} else
+				free(pkgdir);
+		}
+		free(name);
+		free(di);
+		free(mp);
+		strbuf_release(&meta);
+	}
+	closedir(d);
+}
+
+static int
+pkg_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct installed_pkg *)a)->name,
+	    ((const struct installed_pkg *)b)->name);
+}
+
+int
+packages_installed(const struct guild_home *home, struct installed_pkg **out,
+    size_t *n, char **cause)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*exe = runner_python_exe(), *line, *save = NULL;
+
+	(void)cause;
+	*out = NULL;
+	*n = 0;
+	if (python_path(home, exe, &sb) == 0) {
+		for (line = strtok_r(sb.buf, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save))
+			scan_dir(line, out, n);
+	}
+	if (*n > 1)
+		qsort(*out, *n, sizeof **out, pkg_cmp);
+	free(exe);
+	strbuf_release(&sb);
+	return 0;
+}
+
+void
+packages_free(struct installed_pkg *v, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].version);
+		free(v[i].dir);
+		free(v[i].dist_info);
+		free(v[i].summary);
+	}
+	free(v);
+}
+
+/* Names compared as pip does: case and runs of -_. do not matter. */
+static bool
+same_name(const char *a, const char *b)
+{
+	char	*x = wheel_escape(a), *y = wheel_escape(b);
+	bool	 same = strcasecmp(x, y) == 0;
+
+	free(x);
+	free(y);
+	return same;
+}
+
+const struct installed_pkg *
+packages_find(const struct installed_pkg *v, size_t n, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (same_name(v[i].name, name))
+			return &v[i];
+	return NULL;
+}
+
+struct guildfile *
+package_guildfile(const struct installed_pkg *ip, char **cause)
+{
+	struct guildfile	*gf;
+	char			*path = path_join(ip->dir, "guild.yml");
+
+	gf = guildfile_load(path, cause);
+	free(path);
+	if (gf != NULL) {
+		gf->installed_name = xstrdup(ip->name);
+		gf->installed_version = xstrdup(ip->version);
+	}
+	return gf;
+}

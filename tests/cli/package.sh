@@ -1,0 +1,168 @@
+#!/bin/sh
+# package.sh: guild package writes a wheel that pip installs offline
+# into a fresh virtual environment; the package's models are then listed,
+# helped and run from anywhere; guild packages, install and uninstall.
+
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+export GUILD
+
+proj=$(make_project hello <<'EOF'
+- package: gpkg.hello
+  version: 0.1
+  description: |
+    A greeting package
+    with a second line.
+  author: A. Author
+  author-email: a@example.com
+  license: MIT
+  tags: [greeting]
+  data-files: [data]
+- model: hello
+  description: Says hello
+  operations:
+    say:
+      description: Say something
+      main: say
+      flags:
+        msg: hi
+    _private:
+      main: say
+EOF
+)
+cd "$proj" || exit 1
+cat > say.py <<'EOF'
+import os
+from util import helpers
+msg = "hi"
+print("say: %s %s" % (msg, helpers.SUFFIX))
+print("data: %s" % open(os.path.join(os.path.dirname(__file__), "data", "words.txt")).read().strip())
+EOF
+mkdir -p util data && : > util/__init__.py && echo 'SUFFIX = "!"' > util/helpers.py
+echo "hello world" > data/words.txt
+echo "A greeting" > README.md
+echo "not packaged" > notes.txt
+
+expect_output "guild package writes the wheel into dist/" - -- guild package <<'EOF'
+Created $TEST_TMP/hello/dist/gpkg_hello-0.1-py2.py3-none-any.whl (6 project files)
+EOF
+wheel=$proj/dist/gpkg_hello-0.1-py2.py3-none-any.whl
+expect_output "what is in it" - -- python3 -c 'import sys, zipfile; print("\n".join(sorted(zipfile.ZipFile(sys.argv[1]).namelist())))' "$wheel" <<'EOF'
+gpkg/hello/README.md
+gpkg/hello/data/words.txt
+gpkg/hello/guild.yml
+gpkg/hello/say.py
+gpkg/hello/util/__init__.py
+gpkg/hello/util/helpers.py
+gpkg_hello-0.1.dist-info/METADATA
+gpkg_hello-0.1.dist-info/RECORD
+gpkg_hello-0.1.dist-info/WHEEL
+gpkg_hello-0.1.dist-info/entry_points.txt
+gpkg_hello-0.1.dist-info/top_level.txt
+EOF
+expect_output "its metadata" - -- python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); print(z.read("gpkg_hello-0.1.dist-info/METADATA").decode(), end=""); print(z.read("gpkg_hello-0.1.dist-info/entry_points.txt").decode(), end="")' "$wheel" <<'EOF'
+Metadata-Version: 2.1
+Name: gpkg.hello
+Version: 0.1
+Summary: A greeting package
+Author: A. Author
+Author-email: a@example.com
+License: MIT
+Keywords: greeting gpkg
+
+A greeting package
+with a second line.
+[guild.models]
+hello = guild.model:PackageModel
+EOF
+# RECORD: every file with its sha256 (urlsafe base64) and size, as pip
+# checks them.
+ok "RECORD's digests are right" python3 -c '
+import base64, csv, hashlib, io, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+rows = list(csv.reader(io.StringIO(z.read("gpkg_hello-0.1.dist-info/RECORD").decode())))
+assert sorted(r[0] for r in rows) == sorted(z.namelist()), rows
+for name, h, size in rows:
+    if name.endswith("RECORD"):
+        assert h == "" and size == ""
+        continue
+    data = z.read(name)
+    want = "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    assert h == want and int(size) == len(data), (name, h, want)
+' "$wheel"
+
+expect_output "--upload says what to do instead" - 1 -- guild package --upload <<'EOF'
+guild: guild does not upload packages: build the wheel, then upload it with twine (twine upload dist/*.whl)
+EOF
+touch dist/gpkg_hello-0.0.9-py2.py3-none-any.whl dist/other-1.0-py3-none-any.whl
+expect_output "--clean and --dist-dir" - -- sh -c '"$GUILD" package --clean && ls dist && "$GUILD" package -d out >/dev/null && ls out' <<'EOF'
+Created $TEST_TMP/hello/dist/gpkg_hello-0.1-py2.py3-none-any.whl (6 project files)
+gpkg_hello-0.1-py2.py3-none-any.whl
+other-1.0-py3-none-any.whl
+gpkg_hello-0.1-py2.py3-none-any.whl
+EOF
+
+# A fresh virtual environment with pip, offline: the wheel installs.
+venv=$TEST_TMP/venv
+if ! /usr/bin/python3 -m venv "$venv" > "$TEST_TMP/venv.log" 2>&1; then
+	diag "$(cat "$TEST_TMP/venv.log")"
+	skip_all "python3 -m venv does not work here (python3-venv)"
+fi
+GUILD_PYTHON_EXE=$venv/bin/python3
+export GUILD_PYTHON_EXE
+mkdir -p "$TEST_TMP/elsewhere"
+cd "$TEST_TMP/elsewhere" || exit 1
+
+expect_output "no packages yet" - -- guild packages <<'EOF'
+EOF
+ok "guild install of the wheel, offline" "$GUILD" install --no-deps "$wheel"
+expect_output "guild packages lists it" - -- guild packages <<'EOF'
+gpkg.hello  0.1  A greeting package
+EOF
+expect_output "guild models, outside any project" - -- guild models <<'EOF'
+gpkg.hello/hello  Says hello
+EOF
+expect_output "guild ops: public operations, Guild's names" - -- guild ops <<'EOF'
+gpkg.hello/hello:say  Say something
+EOF
+expect_output "guild help PACKAGE" - -- sh -c '"$GUILD" help -n gpkg.hello | sed -n "3p;18,100p"' <<'EOF'
+    You are viewing help for operations defined in package gpkg.hello.
+    hello
+
+      Says hello
+
+      Operations:
+
+        say
+          Say something
+
+          Flags:
+            msg  (default is hi)
+EOF
+expect_output "a run of the package's operation, from elsewhere" - -- guild run -y gpkg.hello/hello:say msg=hey <<'EOF'
+say: hey !
+data: hello world
+EOF
+expect_output "listed with the package's name" - -- guild runs <<'EOF'
+[0:<id>]  gpkg.hello/hello:say  <time>  completed  msg=hey
+EOF
+run=$("$GUILD" select)
+expect_output "the opref names the package, as Guild's" - -- sh -c 'cat "$1"; echo' sh "$GUILD_HOME/runs/$run/.guild/opref" <<'EOF'
+package:gpkg.hello 0.1 hello say
+EOF
+expect_output "a restart finds the package again" - -- guild run -y --restart "$run" msg=again <<'EOF'
+say: again !
+data: hello world
+EOF
+cd "$proj" || exit 1
+expect_output "in a project: its own operations, then the packages'" - -- guild ops <<'EOF'
+./hello:say           Say something
+gpkg.hello/hello:say  Say something
+EOF
+expect_output "an unknown package" - 1 -- guild run -y gpkg.nope/x:y <<'EOF'
+guild: cannot find package 'gpkg.nope' (guild packages lists those installed)
+EOF
+ok "guild uninstall" "$GUILD" uninstall -y gpkg.hello
+expect_output "and it is gone" - -- guild packages <<'EOF'
+EOF
+
+done_testing
