@@ -772,6 +772,24 @@ cmd_api_runs_exec(struct cmd_ctx *ctx, struct cmd_args *a)
  * guild api ops
  */
 
+/*
+ * Guild's flag_util.format_flag: the flag encoding, and a string with a
+ * space (not already quoted) as Python's repr: msg='Hello Guild!'.
+ */
+static void
+flag_assign_value(struct strbuf *sb, const struct value *v)
+{
+	struct strbuf	enc = STRBUF_INIT;
+
+	value_format_flag(&enc, v);
+	if (v->type == VALUE_STRING && enc.buf[0] != '\'' &&
+	    enc.buf[0] != '"' && strchr(enc.buf, ' ') != NULL)
+		format_str_repr(sb, enc.buf);
+	else
+		strbuf_addstr(sb, enc.buf);
+	strbuf_release(&enc);
+}
+
 static struct value *
 op_value(const struct guild_home *home, struct opdef *op, const char *md5)
 {
@@ -813,7 +831,7 @@ op_value(const struct guild_home *home, struct opdef *op, const char *md5)
 		f = value_map();
 		strbuf_reset(&sb);
 		strbuf_addf(&sb, "%s=", fd->name);
-		value_format_flag(&sb, dflt);
+		flag_assign_value(&sb, dflt);
 		value_map_set(f, "default", dflt);
 		value_map_set(f, "defaultAssign", value_string(sb.buf));
 		value_map_set(f, "description", value_string(fd->description !=
