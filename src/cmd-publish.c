@@ -1362,6 +1362,20 @@ pub_release(struct pub *p)
 	free(p->tmp);
 }
 
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Whether a run file was copied (p->copied is sorted). */
+static bool
+was_copied(const struct pub *p, const char *path)
+{
+	return p->copied.n > 0 && bsearch(&path, p->copied.v, p->copied.n,
+	    sizeof *p->copied.v, str_cmp) != NULL;
+}
+
 /* Write the run's files into p->tmp. */
 static int
 publish_files(struct pub *p, char **cause)
@@ -1465,6 +1479,7 @@ publish_files(struct pub *p, char **cause)
 		if (p->o->copy == COPY_DEFAULT)
 			op_rules(row, &p->rules);
 		copy_runfiles_dir(p, row->dir, "");
+		strvec_sort(&p->copied);
 		if (p->why != NULL) {
 			warnx_core("run %.8s: %s", row->id, p->why);
 			free(p->why);
@@ -1477,7 +1492,7 @@ publish_files(struct pub *p, char **cause)
 		char			*src = path_join(row->dir, f->path);
 
 		file_row_init(&rf[i], f, f->path, src, p->o->md5,
-		    strvec_find(&p->copied, f->path) != -1 ?
+		    was_copied(p, f->path) ?
 		    xasprintf("runfiles/%s", f->path) : NULL);
 		free(src);
 	}
@@ -1646,7 +1661,7 @@ refresh_index(const char *dest, char **cause)
 		strbuf_addstr(&html, "<tr><td><a href=\"");
 		url_path(&html, dir);
 		strbuf_addstr(&html, "/index.html\"><code>");
-		html_esc(&html, dir);
+		html_esc(&html, t.buf);
 		strbuf_addstr(&html, "</code></a></td>");
 		for (k = 0; k < ARRAY_SIZE(keys); k++) {
 			strbuf_reset(&t);
@@ -1732,7 +1747,7 @@ cmd_publish_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	o.md5 = !cmd_arg_has(a, O_NO_MD5);
 
 	if (cmd_arg_has(a, O_REFRESH_INDEX)) {
-		printf("Refreshing runs index in %s\n", o.dest);
+		printf("Refreshing runs index in %s\n", cli_field(stdout, o.dest));
 		fflush(stdout);
 		if (!path_is_dir(o.dest))
 			return cli_error("%s: no published runs there", o.dest);
