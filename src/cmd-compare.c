@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-compare.h"
 #include "cmd-select.h"
 #include "cmds.h"
 #include "format.h"
@@ -993,6 +994,49 @@ print_scalars(const struct run_rows *rows)
 		}
 	}
 	strbuf_release(&sb);
+}
+
+/*
+ * For guild api compare: the default columns with the full id first, as
+ * Guild's api compare moves its ".id" column to the run column's place.
+ */
+struct value *
+cmd_compare_value(struct run_rows *rows)
+{
+	struct table	 t;
+	struct plan	 plan;
+	struct value	*out = value_list(), *line;
+	size_t		 i, r;
+
+	memset(&t, 0, sizeof t);
+	memset(&plan, 0, sizeof plan);
+	t.rows = *rows;
+	memset(rows, 0, sizeof *rows);
+	if (t.rows.n > 0 &&
+	    parse_colspec(".id,.operation,.started,.time,.status,.label",
+	    &plan.core, NULL) == 0 && build_table(&t, &plan, NULL) == 0) {
+		line = value_list();
+		for (i = 0; i < t.nh; i++)
+			value_list_push(line, value_string(t.h[i].name));
+		value_list_push(out, line);
+		for (r = 0; r < t.rows.n; r++) {
+			line = value_list();
+			for (i = 0; i < t.nh; i++)
+				if (strcmp(t.h[i].name, "operation") == 0)
+					/* Guild's operation: no "./". */
+					value_list_push(line, value_string(
+					    t.rows.v[r]->op_desc != NULL ?
+					    t.rows.v[r]->op_desc : ""));
+				else
+					value_list_push(line, t.h[i].vals[r] !=
+					    NULL ? value_dup(t.h[i].vals[r]) :
+					    value_null());
+			value_list_push(out, line);
+		}
+	}
+	plan_release(&plan);
+	table_release(&t);
+	return out;
 }
 
 /* guild view on its compare table, of these runs (all: of every run). */

@@ -33,6 +33,9 @@ extern const struct cmd_entry	cmd_diff_entry;
 extern const struct cmd_entry	cmd_export_entry;
 extern const struct cmd_entry	cmd_import_entry;
 extern const struct cmd_entry	cmd_tensorboard_entry;
+/* cmd-publish.c, cmd-api.c */
+extern const struct cmd_entry	cmd_publish_entry;
+extern const struct cmd_entry	cmd_api_entry;
 /* cmd-view.c */
 extern const struct cmd_entry	cmd_view_entry;
 /*

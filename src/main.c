@@ -31,6 +31,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_export_entry,
 	&cmd_import_entry,
 	&cmd_tensorboard_entry,
+	&cmd_publish_entry,
+	&cmd_api_entry,
 	&cmd_check_entry,
 	&cmd_test_entry,
 	&cmd_package_entry,

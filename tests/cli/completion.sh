@@ -94,9 +94,11 @@ commands_from_help()
 		on && /^$/ { exit }
 		on { sub(/^  /, ""); sub(/  .*/, ""); print }' |
 	    tr ',' '\n' | sed 's/^ *//'
-	guild runs --help | awk '$0 == "Commands:" { on = 1; next }
-		on { sub(/^  /, ""); sub(/  .*/, ""); print }' |
-	    tr ',' '\n' | sed 's/^ */runs /'
+	for group in runs api; do
+		guild $group --help | awk '$0 == "Commands:" { on = 1; next }
+			on { sub(/^  /, ""); sub(/  .*/, ""); print }' |
+		    tr ',' '\n' | sed "s/^ */$group /"
+	done
 }
 commands_from_help > "$TEST_TMP/commands"
 expect_output "--commands: every command, alias and subcommand" \
