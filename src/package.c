@@ -604,16 +604,22 @@ python_path(const struct guild_home *home, const char *exe,
 	struct stat		 st;
 	const char		*argv[] = { exe, "-c", code, NULL };
 	char			*abs, *md5, *dir = NULL, *path = NULL;
-	int			 code_rc = 1;
+	int			 code_rc = 1, rc = -1;
 
 	abs = strchr(exe, '/') != NULL ? path_absolute(exe) : path_which(exe);
-	if (abs == NULL || stat(abs, &st) == -1) {
-		free(abs);
-		return -1;
-	}
-	/* A venv's python is a link to the system's: key by the link. */
-	strbuf_addf(&key, "%s %lld.%09ld %lld\n", abs, (long long)st.st_ctime,
+	if (abs == NULL || stat(abs, &st) == -1)
+		goto out;
+	/*
+	 * A venv's python is a link to the system's: the key has the link's
+	 * path and change time (a venv made again at the same path, perhaps
+	 * with other settings, makes the link again) and the target's.
+	 */
+	strbuf_addf(&key, "%s %lld.%09ld %lld", abs, (long long)st.st_ctime,
 	    (long)st.st_ctim.tv_nsec, (long long)st.st_ino);
+	if (lstat(abs, &st) == 0)
+		strbuf_addf(&key, " %lld.%09ld", (long long)st.st_ctime,
+		    (long)st.st_ctim.tv_nsec);
+	strbuf_addch(&key, '\n');
 	if (home != NULL) {
 		md5 = digest_buf(DIGEST_MD5, abs, strlen(abs));
 		dir = path_join(home->cache, "python-path");
@@ -624,7 +630,8 @@ python_path(const struct guild_home *home, const char *exe,
 		    memcmp(cached.buf, key.buf, key.len) == 0) {
 			strbuf_add(out, cached.buf + key.len,
 			    cached.len - key.len);
-			goto done;
+			rc = 0;
+			goto out;
 		}
 	}
 	memset(&spec, 0, sizeof spec);
@@ -633,27 +640,22 @@ python_path(const struct guild_home *home, const char *exe,
 	spec.exec_cause = true;
 	strbuf_reset(&cached);
 	if (proc_run(&spec, &hooks, &cached, &code_rc, NULL) == -1 ||
-	    code_rc != 0) {
-		free(abs);
-		free(dir);
-		free(path);
-		strbuf_release(&cached);
-		strbuf_release(&key);
-		return -1;
-	}
+	    code_rc != 0)
+		goto out;
 	strbuf_add(out, cached.buf, cached.len);
 	/* A read-only home: asked again next time. */
 	if (path != NULL && mkdir_p(dir, 0777, NULL) == 0) {
 		strbuf_add(&key, cached.buf, cached.len);
 		write_file_atomic(path, key.buf, key.len, NULL);
 	}
-done:
+	rc = 0;
+out:
 	free(abs);
 	free(dir);
 	free(path);
 	strbuf_release(&cached);
 	strbuf_release(&key);
-	return 0;
+	return rc;
 }
 
 /* "Key: value" of an RFC 822 style header block, or NULL. Caller frees. */
