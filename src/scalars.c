@@ -44,6 +44,17 @@ static const char *const default_patterns[] = {
 	"^(\\key):\\s+(\\value)(?:\\s+\\(.*\\))?$",
 };
 
+/*
+ * Guild 0.9's Keras support (plugins/keras.py): Keras's progress lines,
+ * "Epoch 3/10" for the step and "... - loss: 2.0538 - acc: 0.3225", and
+ * the test results its examples print; before the defaults.
+ */
+static const char *const keras_patterns[] = {
+	"Epoch (?P<step>[0-9]+)",
+	" - ([a-z_]+): (\\value)",
+	"Test loss: (?P<test_loss>\\value)",
+	"Test accuracy: (?P<test_accuracy>\\value)",
+};
 
 struct pattern_name {
 	char		*name;
@@ -70,6 +81,7 @@ struct scalars {
 	struct pattern		*patterns;
 	size_t			 npatterns;
 	bool			 enabled;
+	bool			 defaults;	/* no output-scalars */
 	struct strvec		 ignore;
 
 	bool			 has_step;	/* a step was captured */
@@ -217,6 +229,7 @@ scalars_new(const struct capture *cap, const char *const *flag_names,
 	s = xcalloc(1, sizeof *s);
 	s->enabled = true;
 	if (cap == NULL || cap->mode == CAPTURE_DEFAULT) {
+		s->defaults = true;
 		for (i = 0; i < ARRAY_SIZE(default_patterns); i++) {
 			if (scalars_add(s, NULL, default_patterns[i],
 			    cause) != 0)
@@ -238,6 +251,127 @@ scalars_new(const struct capture *cap, const char *const *flag_names,
 fail:
 	scalars_free(s);
 	return NULL;
+}
+
+int
+scalars_use_keras(struct scalars *s, char **cause)
+{
+	struct pattern	*v;
+	size_t		 i, n = ARRAY_SIZE(keras_patterns);
+
+	if (!s->defaults)
+		return 0;
+	v = xcalloc(s->npatterns + n, sizeof *v);
+	for (i = 0; i < n; i++) {
+		if (pattern_compile(&v[i], NULL, keras_patterns[i],
+		    cause) != 0) {
+			while (i-- > 0)
+				pattern_release(&v[i]);
+			free(v);
+			return -1;
+		}
+	}
+	memcpy(v + n, s->patterns, s->npatterns * sizeof *v);
+	free(s->patterns);
+	s->patterns = v;
+	s->npatterns += n;
+	s->defaults = false;
+	return 0;
+}
+
+/* A name in an import line: "keras", "tensorflow", or under them. */
+static bool
+keras_module(const char *p, size_t len)
+{
+	static const char *const names[] = { "keras", "tensorflow" };
+	size_t	i, n;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		n = strlen(names[i]);
+		if (len >= n && memcmp(p, names[i], n) == 0 &&
+		    (len == n || p[n] == '.'))
+			return true;
+	}
+	return false;
+}
+
+static bool
+is_ident(char c)
+{
+	return c == '_' || c == '.' || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool
+is_word(char c)
+{
+	return c != '.' && is_ident(c);
+}
+
+bool
+scalars_keras_script(const char *path)
+{
+	FILE		*f;
+	char		*line = NULL;
+	const char	*p, *q;
+	size_t		 size = 0;
+	ssize_t		 n;
+	bool		 imports = false, calls = false, from;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return false;
+	while ((n = getline(&line, &size, f)) > 0 && !(imports && calls)) {
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p == '#')
+			continue;
+		from = strncmp(p, "from ", 5) == 0;
+		if (from || strncmp(p, "import ", 7) == 0) {
+			/* "import a, b as c" or "from a.b import c". */
+			p += from ? 5 : 7;
+			for (;;) {
+				while (*p == ' ' || *p == '\t' || *p == ',')
+					p++;
+				for (q = p; is_ident(*q); q++)
+					;
+				if (q == p)
+					break;
+				if (keras_module(p, (size_t)(q - p)))
+					imports = true;
+				if (from)
+					break;
+				p = q;
+				while (*p == ' ' || *p == '\t')
+					p++;
+				if (strncmp(p, "as ", 3) == 0) {
+					for (p += 3; *p == ' '; p++)
+						;
+					while (is_ident(*p))
+						p++;
+				}
+			}
+		}
+		/* A call of fit or predict, of whatever object. */
+		for (p = line; *p != '\0' && !calls; p = q) {
+			for (q = p; is_word(*q); q++)
+				;
+			if (q == p) {
+				q++;
+				continue;
+			}
+			if ((q - p == 3 && strncmp(p, "fit", 3) == 0) ||
+			    (q - p == 7 && strncmp(p, "predict", 7) == 0)) {
+				const char	*e = q;
+
+				while (*e == ' ')
+					e++;
+				calls = *e == '(';
+			}
+		}
+	}
+	free(line);
+	fclose(f);
+	return imports && calls;
 }
 
 bool

@@ -41,6 +41,15 @@ struct scalars;
  */
 struct scalars	*scalars_new(const struct capture *,
 		    const char *const *flag_names, char **cause);
+/*
+ * With the default patterns only (no output-scalars): Guild 0.9's Keras
+ * patterns first ("Epoch N" the step, " - KEY: VALUE", "Test loss:",
+ * "Test accuracy:"), then the defaults. For a main script that
+ * scalars_keras_script() says is one: it imports keras or tensorflow
+ * (or a module under them) and calls fit or predict.
+ */
+int		 scalars_use_keras(struct scalars *, char **cause);
+bool		 scalars_keras_script(const char *path);
 /* false for output-scalars: no. */
 bool		 scalars_enabled(const struct scalars *);
 /* Match one cooked line; calls fn per scalar, returns how many. */
