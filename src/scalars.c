@@ -1214,21 +1214,36 @@ walk_dir(struct walk *w, const char *rel, int depth)
 		w->devs[depth] = st.st_dev;
 		w->inos[depth] = st.st_ino;
 	}
+	/*
+	 * Only what may matter: event files, and what may be a directory
+	 * (d_type spares a stat per file of a run with many).
+	 */
 	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") != 0 &&
-		    strcmp(de->d_name, "..") != 0)
-			strvec_push(&names, de->d_name);
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		/* Names with their kind first: Directory, or Other. */
+		if (de->d_type == DT_DIR)
+			strvec_pushf(&names, "D%s", de->d_name);
+		else if (de->d_type == DT_LNK || de->d_type == DT_UNKNOWN ||
+		    is_event_name(de->d_name))
+			strvec_pushf(&names, "O%s", de->d_name);
 	}
 	strvec_sort(&names);
 	for (i = 0; i < names.n; i++) {
-		const char	*name = names.v[i];
+		const char	*name = names.v[i] + 1;
+		bool		 isdir = names.v[i][0] == 'D';
 
 		if (strcmp(rel, ".guild") == 0 && (strcmp(name, "attrs") == 0 ||
 		    strcmp(name, "sourcecode") == 0))
 			continue;
 		path = *rel == '\0' ? xstrdup(name) : path_join(rel, name);
 		sub = path_join(abs, name);
-		if (is_event_name(name)) {
+		if (isdir && depth + 1 < WALK_DEPTH_MAX)
+			walk_dir(w, path, depth + 1);
+		else if (isdir)
+			;
+		else if (is_event_name(name)) {
 			/*
 			 * guild's own copy of scalars.tsv for Guild AI and
 			 * TensorBoard (see log_event()).
@@ -1596,6 +1611,22 @@ scalars_summary_read(const char *run_dir, int flags,
 
 	out->v = NULL;
 	out->n = 0;
+	if (flags & SCALARS_LOG_ONLY) {
+		struct stat	 st;
+		char		*log = log_path(run_dir);
+
+		/* Known, and read from its start: not searched for. */
+		if (lstat(log, &st) == 0 && S_ISREG(st.st_mode)) {
+			source_push(&src, ".guild/" LOG_FILE, &st);
+			src.v[0].size = 0;
+			src.v[0].mtime_ns = -1;
+		}
+		free(log);
+		rv = scalars_summary_update(run_dir, flags, out, &src, false,
+		    cause);
+		scalars_sources_release(&src);
+		return rv == -1 ? -1 : 0;
+	}
 	rv = scalars_summary_update(run_dir, flags, out, &src, true, cause);
 	scalars_sources_release(&src);
 	return rv == -1 ? -1 : 0;

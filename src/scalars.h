@@ -96,6 +96,7 @@ struct scalars_summary {
 
 #define SCALARS_SUMMARY_INIT	{ NULL, 0 }
 #define SCALARS_SERIES		0x1	/* also keep every point */
+#define SCALARS_LOG_ONLY	0x2	/* only .guild/scalars.tsv */
 
 /*
  * Every scalar of a run: its log (.guild/scalars.tsv) and every
