@@ -1193,8 +1193,45 @@ fail:
 	return -1;
 }
 
-static int	read_row_scalars(struct runindex *, int64_t,
-		    struct scalars_summary *, char **);
+static void
+col_point(sqlite3_stmt *st, int i, struct scalar_point *p)
+{
+	p->value = ri_col_double(st, i);
+	p->step = sqlite3_column_int64(st, i + 1);
+	p->time_ms = sqlite3_column_int64(st, i + 2);
+}
+
+/* The cached summary of a run, in key order. */
+static int
+read_row_scalars(struct runindex *ri, int64_t rid, struct scalars_summary *sum,
+    char **cause)
+{
+	struct scalar_stats	*s;
+	sqlite3_stmt		*st;
+	size_t			 alloc = 0;
+	int			 rc;
+
+	if ((st = ri_stmt(ri, S_ROW_SCALARS, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, rid);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		XGROW(sum->v, alloc, sum->n + 1);
+		s = &sum->v[sum->n++];
+		memset(s, 0, sizeof *s);
+		s->key = ri_col_dup(st, 0);
+		col_point(st, 1, &s->first);
+		col_point(st, 4, &s->last);
+		col_point(st, 7, &s->min);
+		col_point(st, 10, &s->max);
+		s->total = ri_col_double(st, 13);
+		s->count = (size_t)sqlite3_column_int64(st, 14);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return ri_sqlfail(ri, cause);
+	scalars_summary_sort(sum);
+	return 0;
+}
 
 /*
  * Bring one run's cached scalar summary up to date: the sources read
@@ -1256,46 +1293,6 @@ ri_col_double(sqlite3_stmt *st, int i)
 	return sqlite3_column_double(st, i);
 }
 
-static void
-col_point(sqlite3_stmt *st, int i, struct scalar_point *p)
-{
-	p->value = ri_col_double(st, i);
-	p->step = sqlite3_column_int64(st, i + 1);
-	p->time_ms = sqlite3_column_int64(st, i + 2);
-}
-
-
-/* The cached summary of a run, in key order. */
-static int
-read_row_scalars(struct runindex *ri, int64_t rid, struct scalars_summary *sum,
-    char **cause)
-{
-	struct scalar_stats	*s;
-	sqlite3_stmt		*st;
-	size_t			 alloc = 0;
-	int			 rc;
-
-	if ((st = ri_stmt(ri, S_ROW_SCALARS, cause)) == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, rid);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		XGROW(sum->v, alloc, sum->n + 1);
-		s = &sum->v[sum->n++];
-		memset(s, 0, sizeof *s);
-		s->key = ri_col_dup(st, 0);
-		col_point(st, 1, &s->first);
-		col_point(st, 4, &s->last);
-		col_point(st, 7, &s->min);
-		col_point(st, 10, &s->max);
-		s->total = ri_col_double(st, 13);
-		s->count = (size_t)sqlite3_column_int64(st, 14);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return ri_sqlfail(ri, cause);
-	scalars_summary_sort(sum);
-	return 0;
-}
 
 static int
 row_scalars(struct runindex *ri, struct run_row *row, const struct meta *m,

@@ -1027,7 +1027,7 @@ parse_record(char *line, char **key, struct scalar_point *pt)
 	return **key != '\0';
 }
 
-int
+static int
 scalars_key_cmp(const char *a, const char *b)
 {
 	const char	*ha = strchr(a, '#'), *hb = strchr(b, '#');

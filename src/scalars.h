@@ -154,7 +154,6 @@ int		 scalars_sources_decode(const char *,
  * Keys sort as Guild shows them: plain tags first, then by prefix, then
  * tag (runs info: top_metric before logs/train#epoch_loss).
  */
-int		 scalars_key_cmp(const char *, const char *);
 void		 scalars_summary_sort(struct scalars_summary *);
 /* The tag of a key: what follows "PREFIX#", or the key. */
 const char	*scalars_key_tag(const char *key);
