@@ -13,6 +13,10 @@
  * runs within a few gigabytes. Every tenth run is from the second template
  * (another operation) when there is one.
  *
+ * With CLONE_EVENTS set in the environment, every clone also gets a
+ * TensorBoard event file in logs/train/ and one at its root (links to the
+ * template's own event file in .guild), as a run of Keras or PyTorch has.
+ *
  * Standalone on purpose: it only needs a C compiler.
  */
 #define _GNU_SOURCE
@@ -221,6 +225,38 @@ put_scalars(int dfd, const char *text, double scale)
 	put(dfd, "scalars.tsv", "%.*s", (int)o, out);
 }
 
+/* The template's own event file in .guild, linked into the clone twice. */
+static void
+add_events(struct tmpl *t, int rfd, const char *id)
+{
+	static const char *const dest[] = {
+		"logs/train/events.out.tfevents.1700000000.bench.1.0",
+		"events.out.tfevents.1700000000.bench.1.1",
+	};
+	char	path[4096];
+	size_t	k, i;
+	int	dfd;
+
+	for (k = 0; k < t->n; k++)
+		if (strncmp(t->files[k].rel, "events.out.tfevents.", 20) == 0)
+			break;
+	if (k == t->n)
+		die("no event file in %s", t->guild);
+	snprintf(path, sizeof path, "%s/logs", id);
+	mkdirat(rfd, path, 0755);
+	snprintf(path, sizeof path, "%s/logs/train", id);
+	mkdirat(rfd, path, 0755);
+	if ((dfd = openat(rfd, id, O_RDONLY|O_DIRECTORY)) == -1)
+		die("%s: %s", id, strerror(errno));
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof path, "%s/%s", t->guild,
+		    t->files[k].rel);
+		if (linkat(AT_FDCWD, path, dfd, dest[i], 0) == -1)
+			copy(path, dfd, dest[i]);
+	}
+	close(dfd);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -310,6 +346,8 @@ main(int argc, char **argv)
 		put_scalars(gfd, t->scalars, (double)(1 + next() % 1000) /
 		    500.0);
 		close(gfd);
+		if (getenv("CLONE_EVENTS") != NULL)
+			add_events(t, rfd, id);
 	}
 	close(rfd);
 	return 0;

@@ -24,6 +24,9 @@
 # 100,000 runs take about 1 GB of disk (files shared by every run are hard
 # links) and a few minutes to create; the home is removed at the end.
 #
+# GUILD_BENCH_EVENTS=1 gives every run TensorBoard event files (one in
+# logs/train/, one at its root) besides its own scalars.
+#
 # GUILD_BASELINE=OTHER_GUILD measures another build (an older commit, say)
 # on the same runs, with its own index (its home's runs directory is a link
 # to the same runs), and adds its figure and the ratio new/baseline to each
@@ -184,6 +187,7 @@ EOF
 	mv "$train_run" "$eval_run" "$tmp/templates-$n/"
 	rm -rf "$home/cache"
 	t0=$(now_ns)
+	[ -n "${GUILD_BENCH_EVENTS:-}" ] && export CLONE_EVENTS=1
 	"$tmp/clone-runs" "$home/runs" "$n" "$(($(date +%s) * 1000000))" \
 	    "$tmp/templates-$n/$(basename "$train_run")" \
 	    "$tmp/templates-$n/$(basename "$eval_run")"
@@ -219,6 +223,9 @@ EOF
 	bench "guild runs -F 'loss < 0.05' (filtered)" 10 $t \
 	    "runs -F 'loss < 0.05'"
 	bench "guild runs info 5000 (far back)" 20 $t "runs info 5000"
+	bench "first guild compare (index deleted)" 3 0 \
+	    "@REBUILD@ compare --table"
+	bench "guild compare > /dev/null" 5 0 "compare --table"
 	cd "$tmp"
 	rm -rf "$home" "$bhome" "$proj" "$tmp/templates-$n"
 done

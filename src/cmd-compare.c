@@ -388,7 +388,7 @@ scalar_value(const struct run_row *row, const struct col *c)
 	const struct scalar_point	*pt;
 
 	if (row->scalars == NULL ||
-	    (s = scalars_summary_find(row->scalars, c->name)) == NULL ||
+	    (s = scalars_summary_lookup(row->scalars, c->name)) == NULL ||
 	    s->count == 0)
 		return NULL;
 	switch (c->qual) {
@@ -567,12 +567,14 @@ op_cols(const struct run_row *row, bool all_scalars, struct cols *cs)
 	}
 	if (row->scalars == NULL)
 		return;
+	/* Guild names the columns by tag, whatever directory logged it. */
 	for (i = 0; i < row->scalars->n; i++) {
-		const char	*key = row->scalars->v[i].key;
+		const char	*tag = scalars_key_tag(row->scalars->v[i].key);
 
-		if (!all_scalars && str_starts_with(key, "sys/"))
+		if (!all_scalars && str_starts_with(tag, "sys/"))
 			continue;
-		strvec_push(&names, key);
+		if (strvec_find(&names, tag) < 0)
+			strvec_push(&names, tag);
 	}
 	strvec_sort(&names);
 	for (i = 0; i < names.n; i++)

@@ -582,6 +582,10 @@ test_output_scalars(const struct opdef *op, const struct value *flags,
 		names[n++] = flags->u.map.k[i];
 	t.s = scalars_new(&op->output_scalars, names, &cause);
 	free(names);
+	if (t.s != NULL && runner_keras_scalars(t.s, op, &cause) == -1) {
+		scalars_free(t.s);
+		t.s = NULL;
+	}
 	if (t.s == NULL)
 		return cli_error_cause(cause);
 	if (strcmp(path, "-") == 0)

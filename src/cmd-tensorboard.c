@@ -137,7 +137,9 @@ write_scalars(struct tb_run *r, char **cause)
 	char			*name, *path;
 	int			 rc = 0;
 
-	if (scalars_summary_read(r->dir, SCALARS_SERIES, &sum, cause) == -1)
+	/* The run's event files are linked: only its output scalars. */
+	if (scalars_summary_read(r->dir, SCALARS_SERIES | SCALARS_LOG_ONLY,
+	    &sum, cause) == -1)
 		return -1;
 	for (i = 0; i < sum.n && rc == 0; i++) {
 		const struct scalar_stats	*s = &sum.v[i];

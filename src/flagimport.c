@@ -99,6 +99,16 @@ main_script(const struct opdef *op, struct strvec *base_args)
 	return path;
 }
 
+char *
+flags_import_main_script(const struct opdef *op)
+{
+	struct strvec	 args = STRVEC_INIT;
+	char		*script = main_script(op, &args);
+
+	strvec_clear(&args);
+	return script;
+}
+
 /* The cache file for script's content and base args. */
 static char *
 cache_path(const struct guild_home *home, const char *script,

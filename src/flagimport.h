@@ -28,4 +28,10 @@ struct opdef;
 int	flags_import_apply(const struct guild_home *, struct opdef *,
 	    char **cause);
 
+/*
+ * The project file of op's Python main module (main: train is
+ * PROJECT/train.py), or NULL (none, or one of Guild's own modules).
+ */
+char	*flags_import_main_script(const struct opdef *);
+
 #endif

@@ -78,7 +78,7 @@
 #include "value.h"
 #include "yamlnode.h"
 
-#define SCHEMA_VERSION	9
+#define SCHEMA_VERSION	10
 #define STR(x)		#x
 #define XSTR(x)		STR(x)
 #define BUSY_TIMEOUT_MS	30000
@@ -112,7 +112,8 @@ static const char schema_sql[] =
 	" pid INTEGER NOT NULL,"
 	" attr_names TEXT NOT NULL,"
 	" flags_loaded INTEGER NOT NULL DEFAULT 0,"
-	" scalars_stamp INTEGER,"
+	" scalars_stamp INTEGER,"	/* NULL: to be searched for */
+	" scalars_src TEXT,"		/* scalars_sources_encode() */
 	" problem TEXT,"		/* run_row.problem */
 	" fstamps BLOB,"		/* run_rec.fst, native order */
 	" UNIQUE (deleted, id));"
@@ -192,7 +193,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " stopped = excluded.stopped, exit_status = excluded.exit_status,"
 	    " pid = excluded.pid, attr_names = excluded.attr_names,"
 	    " problem = excluded.problem, fstamps = excluded.fstamps,"
-	    " flags_loaded = 0"
+	    " flags_loaded = 0,"
+	    /* A run changed (restarted, finished): look for new logs. */
+	    " scalars_stamp = CASE WHEN stamp = excluded.stamp"
+	    " THEN scalars_stamp END"
 	    " RETURNING rid",
 	[S_FLAGS_DEL] =
 	    "DELETE FROM flags WHERE rid = ?1",
@@ -235,7 +239,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	    " max_step, max_t, total, count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
 	    " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
 	[S_SCALARS_STAMP] =
-	    "UPDATE runs SET scalars_stamp = ?2 WHERE rid = ?1",
+	    "UPDATE runs SET scalars_stamp = ?2, scalars_src = ?3"
+	    " WHERE rid = ?1",
+	[S_SCALARS_SRC] =
+	    "SELECT scalars_src, check_ FROM runs WHERE rid = ?1",
 	[S_ROW_SCALARS] =
 	    "SELECT key, first_v, first_step, first_t, last_v, last_step, last_t,"
 	    " min_v, min_step, min_t, max_v, max_step, max_t, total, count"
@@ -1131,18 +1138,6 @@ row_flags(struct runindex *ri, struct run_row *row, bool loaded,
 
 /* Scalars. */
 
-static uint64_t
-scalars_stamp(const char *dir, int64_t now)
-{
-	struct run_stamper	 s = RUN_STAMPER_INIT;
-	char		*path = path_join(dir, ".guild/scalars.tsv");
-
-	run_stamper_path(&s, AT_FDCWD, path);
-	free(path);
-	return run_stamper_final(&s, now);
-}
-
-
 static void
 bind_point(sqlite3_stmt *st, int i, const struct scalar_point *p)
 {
@@ -1153,8 +1148,8 @@ bind_point(sqlite3_stmt *st, int i, const struct scalar_point *p)
 
 /* In a transaction (own, unless the caller has one open). */
 static int
-write_scalars(struct runindex *ri, int64_t rid, uint64_t stamp,
-    const struct scalars_summary *sum, char **cause)
+write_scalars(struct runindex *ri, int64_t rid,
+    const struct scalars_summary *sum, const char *src, char **cause)
 {
 	sqlite3_stmt	*st;
 	size_t		 i;
@@ -1186,10 +1181,8 @@ write_scalars(struct runindex *ri, int64_t rid, uint64_t stamp,
 	if ((st = ri_stmt(ri, S_SCALARS_STAMP, cause)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, rid);
-	if (stamp == 0)
-		sqlite3_bind_null(st, 2);
-	else
-		sqlite3_bind_int64(st, 2, (int64_t)stamp);
+	sqlite3_bind_int64(st, 2, 1);
+	ri_bind_text(st, 3, src);
 	if (ri_step_done(ri, st, cause) == -1)
 		goto fail;
 	ri->gen++;
@@ -1200,33 +1193,6 @@ fail:
 	return -1;
 }
 
-/* Bring one run's cached scalar summary up to date. */
-static int
-refresh_scalars(struct runindex *ri, int64_t rid, const char *dir,
-    bool has_stamp, uint64_t old, int64_t now, char **cause)
-{
-	struct scalars_summary	 sum = SCALARS_SUMMARY_INIT;
-	uint64_t		 cur = scalars_stamp(dir, now);
-	int			 rc;
-
-	if (has_stamp && cur != 0 && cur == old)
-		return 0;
-	/* An unreadable log is no scalars, not an error. */
-	if (scalars_summary_read(dir, 0, &sum, NULL) == -1)
-		scalars_summary_release(&sum);
-	rc = write_scalars(ri, rid, cur, &sum, cause);
-	scalars_summary_release(&sum);
-	return rc;
-}
-
-double
-ri_col_double(sqlite3_stmt *st, int i)
-{
-	if (sqlite3_column_type(st, i) == SQLITE_NULL)
-		return NAN;
-	return sqlite3_column_double(st, i);
-}
-
 static void
 col_point(sqlite3_stmt *st, int i, struct scalar_point *p)
 {
@@ -1235,28 +1201,19 @@ col_point(sqlite3_stmt *st, int i, struct scalar_point *p)
 	p->time_ms = sqlite3_column_int64(st, i + 2);
 }
 
-
+/* The cached summary of a run, in key order. */
 static int
-row_scalars(struct runindex *ri, struct run_row *row, const struct meta *m,
-    int64_t now, char **cause)
+read_row_scalars(struct runindex *ri, int64_t rid, struct scalars_summary *sum,
+    char **cause)
 {
-	struct scalars_summary	*sum;
 	struct scalar_stats	*s;
 	sqlite3_stmt		*st;
 	size_t			 alloc = 0;
 	int			 rc;
 
-	if (refresh_scalars(ri, row->rowid, row->dir, m->has_scalars_stamp,
-	    m->scalars_stamp, now, cause) == -1)
-		return -1;
-	if (row->scalars != NULL) {
-		scalars_summary_release(row->scalars);
-		free(row->scalars);
-	}
-	sum = row->scalars = xcalloc(1, sizeof *row->scalars);
 	if ((st = ri_stmt(ri, S_ROW_SCALARS, cause)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, row->rowid);
+	sqlite3_bind_int64(st, 1, rid);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		XGROW(sum->v, alloc, sum->n + 1);
 		s = &sum->v[sum->n++];
@@ -1272,7 +1229,84 @@ row_scalars(struct runindex *ri, struct run_row *row, const struct meta *m,
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return ri_sqlfail(ri, cause);
+	scalars_summary_sort(sum);
 	return 0;
+}
+
+/*
+ * Bring one run's cached scalar summary up to date: the sources read
+ * before are read on from where they stopped, when they grew. Runs that
+ * may change (running, or changed since the last look: loaded false) are
+ * also searched for new event files; finished runs are not, so that a
+ * listing of many costs a stat per known source and run.
+ */
+static int
+refresh_scalars(struct runindex *ri, int64_t rid, const char *dir,
+    bool loaded, char **cause)
+{
+	struct scalars_summary	 sum = SCALARS_SUMMARY_INIT;
+	struct scalars_sources	 src = SCALARS_SOURCES_INIT;
+	sqlite3_stmt		*st;
+	const char		*text;
+	char			*enc;
+	bool			 known = false, rescan;
+	int			 rc;
+
+	if ((st = ri_stmt(ri, S_SCALARS_SRC, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, rid);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		text = (const char *)sqlite3_column_text(st, 0);
+		known = text != NULL && scalars_sources_decode(text, &src) == 0;
+		rescan = !loaded || sqlite3_column_int(st, 1) != 0;
+	} else
+		rescan = true;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ri_sqlfail(ri, cause);
+	if (known && !rescan && !scalars_sources_changed(dir, &src)) {
+		scalars_sources_release(&src);
+		return 0;
+	}
+	if (known && read_row_scalars(ri, rid, &sum, cause) == -1) {
+		scalars_sources_release(&src);
+		scalars_summary_release(&sum);
+		return -1;
+	}
+	/* An unreadable log is no scalars, not an error. */
+	rc = scalars_summary_update(dir, 0, &sum, &src, rescan, NULL);
+	if (rc != 0 || !known || !loaded) {
+		enc = scalars_sources_encode(&src);
+		rc = write_scalars(ri, rid, &sum, enc, cause);
+		free(enc);
+	}
+	scalars_sources_release(&src);
+	scalars_summary_release(&sum);
+	return rc;
+}
+
+double
+ri_col_double(sqlite3_stmt *st, int i)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return NAN;
+	return sqlite3_column_double(st, i);
+}
+
+
+static int
+row_scalars(struct runindex *ri, struct run_row *row, const struct meta *m,
+    char **cause)
+{
+	if (refresh_scalars(ri, row->rowid, row->dir, m->has_scalars_stamp,
+	    cause) == -1)
+		return -1;
+	if (row->scalars != NULL) {
+		scalars_summary_release(row->scalars);
+		free(row->scalars);
+	}
+	row->scalars = xcalloc(1, sizeof *row->scalars);
+	return read_row_scalars(ri, row->rowid, row->scalars, cause);
 }
 
 
@@ -1314,7 +1348,7 @@ ri_ensure_all_scalars(struct runindex *ri, bool deleted, int64_t now,
 			rc = ri_begin(ri, cause);
 		if (rc == 0)
 			rc = refresh_scalars(ri, t[i].rid, t[i].dir, t[i].has,
-			    t[i].stamp, now, cause);
+			    cause);
 		if (rc == 0 && (i % WRITE_BATCH == WRITE_BATCH - 1 ||
 		    i == n - 1) && n > 1)
 			rc = ri_commit(ri, cause);
@@ -1450,7 +1484,7 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 			rc = row_flags(ri, rows->v[i], meta[i - from].flags_loaded,
 			    cause);
 		if (rc == 0 && (what & RUNINDEX_SCALARS))
-			rc = row_scalars(ri, rows->v[i], &meta[i - from], now,
+			rc = row_scalars(ri, rows->v[i], &meta[i - from],
 			    cause);
 		if (rc == 0 && (what & RUNINDEX_ATTRS))
 			row_attrs(rows->v[i]);
@@ -1808,7 +1842,7 @@ update_once(struct runindex *ri, const char *id, bool deleted,
 		if (rc == 0 && row->scalars != NULL) {
 			struct meta	m = { 0, 0, false, false, 0 };
 
-			rc = row_scalars(ri, row, &m, ri_real_ns(), cause);
+			rc = row_scalars(ri, row, &m, cause);
 		}
 	}
 	run_recs_clear(&rs);

@@ -15,6 +15,7 @@
 #include "configflags.h"
 #include "deps.h"
 #include "digest.h"
+#include "flagimport.h"
 #include "flags.h"
 #include "guildfile.h"
 #include "home.h"
@@ -1340,6 +1341,18 @@ on_proc_exit(struct proc *p, int status, void *arg)
 		r->hooks.on_done(code, r->arg);
 }
 
+int
+runner_keras_scalars(struct scalars *s, const struct opdef *op, char **cause)
+{
+	char	*script = flags_import_main_script(op);
+	int	 rc = 0;
+
+	if (script != NULL && scalars_keras_script(script))
+		rc = scalars_use_keras(s, cause);
+	free(script);
+	return rc;
+}
+
 struct runner *
 runner_start(struct loop *loop, const struct runner_spec *spec,
     const struct run_plan *plan, struct run *run,
@@ -1363,7 +1376,8 @@ runner_start(struct loop *loop, const struct runner_spec *spec,
 			names[n++] = spec->flags->u.map.k[i];
 	r->scalars = scalars_new(&spec->op->output_scalars, names, cause);
 	free(names);
-	if (r->scalars == NULL)
+	if (r->scalars == NULL || runner_keras_scalars(r->scalars, spec->op,
+	    cause) == -1)
 		goto fail;
 	if ((r->output = output_open(run->path, cause)) == NULL)
 		goto fail;

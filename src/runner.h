@@ -71,6 +71,14 @@ struct run_plan {
 };
 
 int	runner_plan(const struct runner_spec *, struct run_plan *, char **cause);
+
+/*
+ * Guild 0.9's Keras output scalars on s, when op has no output-scalars
+ * and its main script is a Keras one (see scalars_use_keras()).
+ */
+struct scalars;
+int	runner_keras_scalars(struct scalars *, const struct opdef *,
+	    char **cause);
 void	run_plan_clear(struct run_plan *);
 
 /* Write the opref of a run of op (guild.yml's path and MD5, model, op). */

@@ -107,7 +107,7 @@ file_stamp(const struct stat *st)
 }
 
 /* dfd/rel: stat into the stamper (missing counts too); 0 or -1. */
-int
+static int
 run_stamper_path(struct run_stamper *s, int dfd, const char *rel)
 {
 	struct stat	st;

@@ -104,7 +104,7 @@ void		 run_stamps(int dfd, const char *const *ids,
 /* Stamps younger than ns are not trusted (default two seconds). */
 void		 run_stamp_set_racy_ns(int64_t ns);
 
-/* A stamp of other files (the runs directory, scalars.tsv). */
+/* A stamp of other files (the runs directory). */
 struct run_stamper {
 	uint64_t	h;
 	int64_t		newest;		/* ns */
@@ -112,9 +112,6 @@ struct run_stamper {
 #define RUN_STAMPER_INIT { 0xcbf29ce484222325ULL, 0 }
 void		 run_stamper_stat(struct run_stamper *, const struct stat *);
 void		 run_stamper_missing(struct run_stamper *);
-/* dfd/rel: stat into the stamper (missing counts too); 0 or -1. */
-int		 run_stamper_path(struct run_stamper *, int dfd,
-		    const char *rel);
 /* The stamp, or 0 when something changed too recently to trust it. */
 uint64_t	 run_stamper_final(const struct run_stamper *, int64_t now);
 

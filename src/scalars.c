@@ -44,6 +44,17 @@ static const char *const default_patterns[] = {
 	"^(\\key):\\s+(\\value)(?:\\s+\\(.*\\))?$",
 };
 
+/*
+ * Guild 0.9's Keras support (plugins/keras.py): Keras's progress lines,
+ * "Epoch 3/10" for the step and "... - loss: 2.0538 - acc: 0.3225", and
+ * the test results its examples print; before the defaults.
+ */
+static const char *const keras_patterns[] = {
+	"Epoch (?P<step>[0-9]+)",
+	" - ([a-z_]+): (\\value)",
+	"Test loss: (?P<test_loss>\\value)",
+	"Test accuracy: (?P<test_accuracy>\\value)",
+};
 
 struct pattern_name {
 	char		*name;
@@ -70,6 +81,7 @@ struct scalars {
 	struct pattern		*patterns;
 	size_t			 npatterns;
 	bool			 enabled;
+	bool			 defaults;	/* no output-scalars */
 	struct strvec		 ignore;
 
 	bool			 has_step;	/* a step was captured */
@@ -217,6 +229,7 @@ scalars_new(const struct capture *cap, const char *const *flag_names,
 	s = xcalloc(1, sizeof *s);
 	s->enabled = true;
 	if (cap == NULL || cap->mode == CAPTURE_DEFAULT) {
+		s->defaults = true;
 		for (i = 0; i < ARRAY_SIZE(default_patterns); i++) {
 			if (scalars_add(s, NULL, default_patterns[i],
 			    cause) != 0)
@@ -238,6 +251,127 @@ scalars_new(const struct capture *cap, const char *const *flag_names,
 fail:
 	scalars_free(s);
 	return NULL;
+}
+
+int
+scalars_use_keras(struct scalars *s, char **cause)
+{
+	struct pattern	*v;
+	size_t		 i, n = ARRAY_SIZE(keras_patterns);
+
+	if (!s->defaults)
+		return 0;
+	v = xcalloc(s->npatterns + n, sizeof *v);
+	for (i = 0; i < n; i++) {
+		if (pattern_compile(&v[i], NULL, keras_patterns[i],
+		    cause) != 0) {
+			while (i-- > 0)
+				pattern_release(&v[i]);
+			free(v);
+			return -1;
+		}
+	}
+	memcpy(v + n, s->patterns, s->npatterns * sizeof *v);
+	free(s->patterns);
+	s->patterns = v;
+	s->npatterns += n;
+	s->defaults = false;
+	return 0;
+}
+
+/* A name in an import line: "keras", "tensorflow", or under them. */
+static bool
+keras_module(const char *p, size_t len)
+{
+	static const char *const names[] = { "keras", "tensorflow" };
+	size_t	i, n;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		n = strlen(names[i]);
+		if (len >= n && memcmp(p, names[i], n) == 0 &&
+		    (len == n || p[n] == '.'))
+			return true;
+	}
+	return false;
+}
+
+static bool
+is_ident(char c)
+{
+	return c == '_' || c == '.' || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static bool
+is_word(char c)
+{
+	return c != '.' && is_ident(c);
+}
+
+bool
+scalars_keras_script(const char *path)
+{
+	FILE		*f;
+	char		*line = NULL;
+	const char	*p, *q;
+	size_t		 size = 0;
+	ssize_t		 n;
+	bool		 imports = false, calls = false, from;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return false;
+	while ((n = getline(&line, &size, f)) > 0 && !(imports && calls)) {
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p == '#')
+			continue;
+		from = strncmp(p, "from ", 5) == 0;
+		if (from || strncmp(p, "import ", 7) == 0) {
+			/* "import a, b as c" or "from a.b import c". */
+			p += from ? 5 : 7;
+			for (;;) {
+				while (*p == ' ' || *p == '\t' || *p == ',')
+					p++;
+				for (q = p; is_ident(*q); q++)
+					;
+				if (q == p)
+					break;
+				if (keras_module(p, (size_t)(q - p)))
+					imports = true;
+				if (from)
+					break;
+				p = q;
+				while (*p == ' ' || *p == '\t')
+					p++;
+				if (strncmp(p, "as ", 3) == 0) {
+					for (p += 3; *p == ' '; p++)
+						;
+					while (is_ident(*p))
+						p++;
+				}
+			}
+		}
+		/* A call of fit or predict, of whatever object. */
+		for (p = line; *p != '\0' && !calls; p = q) {
+			for (q = p; is_word(*q); q++)
+				;
+			if (q == p) {
+				q++;
+				continue;
+			}
+			if ((q - p == 3 && strncmp(p, "fit", 3) == 0) ||
+			    (q - p == 7 && strncmp(p, "predict", 7) == 0)) {
+				const char	*e = q;
+
+				while (*e == ' ')
+					e++;
+				calls = *e == '(';
+			}
+		}
+	}
+	free(line);
+	fclose(f);
+	return imports && calls;
 }
 
 bool
@@ -677,34 +811,59 @@ format_value(struct strbuf *sb, double v)
 		strbuf_addstr(sb, buf);
 }
 
+/* A key (or path) on one field: \\, \t, \n and \r escaped. */
+static void
+escape_key(struct strbuf *sb, const char *key)
+{
+	const char	*p;
+
+	for (p = key; *p != '\0'; p++) {
+		switch (*p) {
+		case '\\':
+			strbuf_addstr(sb, "\\\\");
+			break;
+		case '\t':
+			strbuf_addstr(sb, "\\t");
+			break;
+		case '\n':
+			strbuf_addstr(sb, "\\n");
+			break;
+		case '\r':
+			strbuf_addstr(sb, "\\r");
+			break;
+		default:
+			strbuf_addch(sb, *p);
+			break;
+		}
+	}
+}
+
+/* Undo escape_key() in place. */
+static void
+unescape_key(char *key)
+{
+	char	*p, *q;
+
+	for (p = q = key; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			p++;
+			*q++ = *p == 't' ? '\t' : *p == 'n' ? '\n' :
+			    *p == 'r' ? '\r' : *p;
+		} else
+			*q++ = *p;
+	}
+	*q = '\0';
+}
+
 int
 scalars_log_append(struct scalars_log *l, const char *key, double value,
     long long step, char **cause)
 {
 	struct strbuf	 sb = STRBUF_INIT;
-	const char	*p;
 	int		 rv = 0;
 
 	strbuf_addf(&sb, "%lld\t", step);
-	for (p = key; *p != '\0'; p++) {
-		switch (*p) {
-		case '\\':
-			strbuf_addstr(&sb, "\\\\");
-			break;
-		case '\t':
-			strbuf_addstr(&sb, "\\t");
-			break;
-		case '\n':
-			strbuf_addstr(&sb, "\\n");
-			break;
-		case '\r':
-			strbuf_addstr(&sb, "\\r");
-			break;
-		default:
-			strbuf_addch(&sb, *p);
-			break;
-		}
-	}
+	escape_key(&sb, key);
 	strbuf_addch(&sb, '\t');
 	format_value(&sb, value);
 	strbuf_addf(&sb, "\t%lld\n", (long long)(now_us() / 1000));
@@ -806,8 +965,18 @@ stats_add(struct summary_build *b, const char *key,
 	if (fresh) {
 		st->first = *pt;
 		st->last = *pt;
-	} else if (pt->step >= st->last.step)
-		st->last = *pt;
+	} else {
+		/*
+		 * Read order is file order, and files come from several
+		 * writers (a restart by Guild AI adds one): the times decide
+		 * between them.
+		 */
+		if (pt->time_ms < st->first.time_ms)
+			st->first = *pt;
+		if (pt->step > st->last.step || (pt->step == st->last.step &&
+		    pt->time_ms >= st->last.time_ms))
+			st->last = *pt;
+	}
 	if (!isnan(pt->value)) {
 		if (isnan(st->min.value) || pt->value < st->min.value)
 			st->min = *pt;
@@ -830,7 +999,7 @@ stats_add(struct summary_build *b, const char *key,
 static bool
 parse_record(char *line, char **key, struct scalar_point *pt)
 {
-	char	*f[4], *p, *q, *ep;
+	char	*f[4], *p, *ep;
 	size_t	 n = 0;
 
 	f[n++] = line;
@@ -853,18 +1022,31 @@ parse_record(char *line, char **key, struct scalar_point *pt)
 	if (ep == f[3] || *ep != '\0' || errno != 0)
 		return false;
 
-	/* Unescape the key in place. */
-	for (p = q = f[1]; *p != '\0'; p++) {
-		if (*p == '\\' && p[1] != '\0') {
-			p++;
-			*q++ = *p == 't' ? '\t' : *p == 'n' ? '\n' :
-			    *p == 'r' ? '\r' : *p;
-		} else
-			*q++ = *p;
-	}
-	*q = '\0';
+	unescape_key(f[1]);
 	*key = f[1];
 	return **key != '\0';
+}
+
+static int
+scalars_key_cmp(const char *a, const char *b)
+{
+	const char	*ha = strchr(a, '#'), *hb = strchr(b, '#');
+	size_t		 la, lb;
+	int		 c;
+
+	/* Guild's order: (prefix, tag), no prefix first. */
+	if (ha == NULL || hb == NULL) {
+		if (ha != hb)
+			return ha == NULL ? -1 : 1;
+		return strcmp(a, b);
+	}
+	la = (size_t)(ha - a);
+	lb = (size_t)(hb - b);
+	if ((c = memcmp(a, b, la < lb ? la : lb)) != 0)
+		return c;
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return strcmp(ha + 1, hb + 1);
 }
 
 static int
@@ -872,7 +1054,45 @@ stats_cmp(const void *a, const void *b)
 {
 	const struct scalar_stats	*x = a, *y = b;
 
-	return strcmp(x->key, y->key);
+	return scalars_key_cmp(x->key, y->key);
+}
+
+void
+scalars_summary_sort(struct scalars_summary *sum)
+{
+	if (sum->n > 1)
+		qsort(sum->v, sum->n, sizeof *sum->v, stats_cmp);
+}
+
+const char *
+scalars_key_tag(const char *key)
+{
+	const char	*h = strchr(key, '#');
+
+	return h != NULL ? h + 1 : key;
+}
+
+const struct scalar_stats *
+scalars_summary_lookup(const struct scalars_summary *sum, const char *name)
+{
+	const struct scalar_stats	*st;
+	const char			*h = strchr(name, '#');
+	size_t				 i, plen;
+
+	if ((st = scalars_summary_find(sum, name)) != NULL)
+		return st;
+	/* As Guild's run_scalar(): prefix LIKE 'PREFIX%', or any prefix. */
+	plen = h != NULL ? (size_t)(h - name) : 0;
+	for (i = 0; i < sum->n; i++) {
+		const char	*k = sum->v[i].key, *kh = strchr(k, '#');
+
+		if (strcmp(scalars_key_tag(k), h != NULL ? h + 1 : name) != 0)
+			continue;
+		if (h == NULL || (kh != NULL && (size_t)(kh - k) >= plen &&
+		    memcmp(k, name, plen) == 0))
+			return &sum->v[i];
+	}
+	return NULL;
 }
 
 /*
@@ -889,10 +1109,18 @@ wall_time_ms(double wall_time)
 	return (int64_t)ms;
 }
 
+/* What an event file's scalars are read into: keys get its prefix. */
+struct event_ctx {
+	struct summary_build	*b;
+	const char		*prefix;	/* "" for none */
+	struct strbuf		 key;
+	bool			 changed;
+};
+
 static int
 event_cb(const struct tfevents_event *ev, void *arg)
 {
-	struct summary_build	*b = arg;
+	struct event_ctx	*ec = arg;
 	struct scalar_point	 pt;
 	size_t			 i;
 
@@ -900,108 +1128,508 @@ event_cb(const struct tfevents_event *ev, void *arg)
 		pt.step = ev->step;
 		pt.value = ev->values[i];
 		pt.time_ms = wall_time_ms(ev->wall_time);
-		stats_add(b, ev->tags[i], &pt);
+		strbuf_reset(&ec->key);
+		if (*ec->prefix != '\0') {
+			strbuf_addstr(&ec->key, ec->prefix);
+			strbuf_addch(&ec->key, '#');
+		}
+		strbuf_addstr(&ec->key, ev->tags[i]);
+		stats_add(ec->b, ec->key.buf, &pt);
+		ec->changed = true;
 	}
 	return 0;
 }
 
 /*
- * A run without scalars.tsv (one of Guild AI's): its output scalars are
- * in TensorBoard event files in .guild/ (Guild's summary writer), read in
- * name order. Unreadable or damaged files count for what they hold.
+ * Sources: scalars.tsv and every event file under the run directory, as
+ * Guild 0.9 finds them (guild/tfevent.py): a name containing ".tfevents.",
+ * in any directory; symbolic links to directories are followed only when
+ * they lead to a run (a step's run), not to a dependency. Guild's
+ * attribute logs (".attrs") hold no scalars. Left out besides, for speed:
+ * .guild/attrs and .guild/sourcecode, a snapshot of the project's files.
  */
+#define WALK_DEPTH_MAX	32
+
+static int
+source_cmp(const void *a, const void *b)
+{
+	const struct scalars_source	*x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
+static bool
+is_event_name(const char *name)
+{
+	return strstr(name, ".tfevents.") != NULL &&
+	    !str_ends_with(name, ".attrs") &&
+	    !str_ends_with(name, ".profile-empty");
+}
+
 static void
-read_events(const char *run_dir, struct summary_build *b)
+source_push(struct scalars_sources *src, const char *path,
+    const struct stat *st)
+{
+	struct scalars_source	*s;
+
+	XGROW(src->v, src->alloc, src->n + 1);
+	s = &src->v[src->n++];
+	memset(s, 0, sizeof *s);
+	s->path = xstrdup(path);
+	s->ino = (uint64_t)st->st_ino;
+	s->size = (uint64_t)st->st_size;
+	s->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+	    st->st_mtim.tv_nsec;
+}
+
+struct walk {
+	const char		*run_dir;
+	bool			 has_log;	/* scalars.tsv: skip its twins */
+	struct scalars_sources	*out;
+	dev_t			 devs[WALK_DEPTH_MAX];
+	ino_t			 inos[WALK_DEPTH_MAX];
+};
+
+static void
+walk_dir(struct walk *w, const char *rel, int depth)
 {
 	struct strvec	 names = STRVEC_INIT;
 	struct dirent	*de;
+	struct stat	 st;
+	char		*abs, *path, *sub;
 	DIR		*d;
-	char		*dir, *path;
 	size_t		 i;
+	int		 k;
 
-	dir = xasprintf("%s/.guild", run_dir);
-	if ((d = opendir(dir)) == NULL) {
-		free(dir);
+	abs = *rel == '\0' ? xstrdup(w->run_dir) : path_join(w->run_dir, rel);
+	if ((d = opendir(abs)) == NULL) {
+		free(abs);
 		return;
 	}
-	while ((de = readdir(d)) != NULL)
-		if (str_starts_with(de->d_name, "events.out.tfevents.") &&
-		    !str_ends_with(de->d_name, ".attrs"))
-			strvec_push(&names, de->d_name);
-	closedir(d);
+	if (fstat(dirfd(d), &st) == 0) {
+		/* A link back up the tree: been here. */
+		for (k = 0; k < depth; k++)
+			if (w->devs[k] == st.st_dev && w->inos[k] == st.st_ino)
+				goto out;
+		w->devs[depth] = st.st_dev;
+		w->inos[depth] = st.st_ino;
+	}
+	/*
+	 * Only what may matter: event files, and what may be a directory
+	 * (d_type spares a stat per file of a run with many).
+	 */
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		/* Names with their kind first: Directory, or Other. */
+		if (de->d_type == DT_DIR)
+			strvec_pushf(&names, "D%s", de->d_name);
+		else if (de->d_type == DT_LNK || de->d_type == DT_UNKNOWN ||
+		    is_event_name(de->d_name))
+			strvec_pushf(&names, "O%s", de->d_name);
+	}
 	strvec_sort(&names);
 	for (i = 0; i < names.n; i++) {
-		path = path_join(dir, names.v[i]);
-		if (tfevents_read(path, event_cb, b, NULL) < 0)
-			warnx_core("%s: damaged event file", path);
+		const char	*name = names.v[i] + 1;
+		bool		 isdir = names.v[i][0] == 'D';
+
+		if (strcmp(rel, ".guild") == 0 && (strcmp(name, "attrs") == 0 ||
+		    strcmp(name, "sourcecode") == 0))
+			continue;
+		path = *rel == '\0' ? xstrdup(name) : path_join(rel, name);
+		sub = path_join(abs, name);
+		if (isdir && depth + 1 < WALK_DEPTH_MAX)
+			walk_dir(w, path, depth + 1);
+		else if (isdir)
+			;
+		else if (is_event_name(name)) {
+			/*
+			 * guild's own copy of scalars.tsv for Guild AI and
+			 * TensorBoard (see log_event()).
+			 */
+			if (!(w->has_log && strcmp(rel, ".guild") == 0 &&
+			    str_ends_with(name, ".guild")) &&
+			    stat(sub, &st) == 0 && S_ISREG(st.st_mode))
+				source_push(w->out, path, &st);
+		} else if (depth + 1 < WALK_DEPTH_MAX &&
+		    lstat(sub, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				walk_dir(w, path, depth + 1);
+			else if (S_ISLNK(st.st_mode) && stat(sub, &st) == 0 &&
+			    S_ISDIR(st.st_mode)) {
+				char	*opref = path_join(sub, ".guild/opref");
+
+				if (access(opref, F_OK) == 0)
+					walk_dir(w, path, depth + 1);
+				free(opref);
+			}
+		}
+		free(sub);
 		free(path);
 	}
+out:
+	closedir(d);
 	strvec_clear(&names);
-	free(dir);
+	free(abs);
+}
+
+/* Every source of run_dir now, in path order. */
+static void
+find_sources(const char *run_dir, struct scalars_sources *out)
+{
+	struct walk	 w;
+	struct stat	 st;
+	char		*log = log_path(run_dir);
+
+	memset(&w, 0, sizeof w);
+	w.run_dir = run_dir;
+	w.out = out;
+	if (lstat(log, &st) == 0 && S_ISREG(st.st_mode)) {
+		w.has_log = true;
+		source_push(out, ".guild/" LOG_FILE, &st);
+	}
+	free(log);
+	walk_dir(&w, "", 0);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, source_cmp);
+}
+
+static bool
+is_log_source(const char *path)
+{
+	return strcmp(path, ".guild/" LOG_FILE) == 0;
+}
+
+/* Prefix of an event file's keys: its directory, Guild's way. */
+static char *
+source_prefix(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+	char		*dir;
+
+	if (slash == NULL)
+		return xstrdup("");
+	dir = xstrndup(path, (size_t)(slash - path));
+	if (strcmp(dir, ".guild") == 0) {
+		free(dir);
+		return xstrdup("");
+	}
+	return dir;
+}
+
+/*
+ * scalars.tsv from src->offset: complete lines only, so a record being
+ * written is read when it is whole.
+ */
+static int
+read_log_from(const char *run_dir, struct scalars_source *src,
+    struct summary_build *b, bool *changed, char **cause)
+{
+	struct scalar_point	 pt;
+	FILE			*f;
+	char			*path, *line = NULL, *key, *c = NULL;
+	size_t			 size = 0;
+	ssize_t			 n;
+	int			 fd, rv = 0;
+
+	path = log_path(run_dir);
+	/* A run's file: a FIFO or a device there must not hang us. */
+	if ((fd = file_open_regular(AT_FDCWD, path, FILE_NOFOLLOW, NULL,
+	    &c)) == -1) {
+		rv = errno == ENOENT ? 0 : set_cause(cause, "%s", c);
+		free(c);
+		free(path);
+		return rv;
+	}
+	if ((f = fdopen(fd, "r")) == NULL) {
+		rv = set_cause(cause, "%s: %s", path, strerror(errno));
+		close(fd);
+		free(path);
+		return rv;
+	}
+	if (src->offset > 0 && fseeko(f, (off_t)src->offset, SEEK_SET) == -1)
+		rv = set_cause(cause, "%s: %s", path, strerror(errno));
+	while (rv == 0 && (n = getline(&line, &size, f)) > 0) {
+		if (line[n - 1] != '\n')
+			break;
+		src->offset += (uint64_t)n;
+		if (line[0] == '#')
+			continue;
+		line[n - 1] = '\0';
+		if (parse_record(line, &key, &pt)) {
+			stats_add(b, key, &pt);
+			*changed = true;
+		}
+	}
+	if (rv == 0 && ferror(f))
+		rv = set_cause(cause, "read %s: %s", path, strerror(errno));
+	fclose(f);
+	free(line);
+	free(path);
+	return rv;
+}
+
+/* An event file from src->offset; damage is a warning. */
+static void
+read_events_from(const char *run_dir, struct scalars_source *src,
+    struct summary_build *b, bool *changed)
+{
+	struct event_ctx	 ec;
+	struct stat		 st;
+	char			*path, *prefix, *cause = NULL, *lock;
+	uint64_t		 end;
+
+	path = path_join(run_dir, src->path);
+	prefix = source_prefix(src->path);
+	memset(&ec, 0, sizeof ec);
+	ec.b = b;
+	ec.prefix = prefix;
+	strbuf_init(&ec.key);
+	if (tfevents_read_from(path, src->offset, event_cb, &ec, &end,
+	    &cause) == -1)
+		warnx_core("%s", cause);
+	else if (end < src->size) {
+		/*
+		 * A record cut short: a writer at work, unless the run is
+		 * over (no LOCK), when the rest is lost.
+		 */
+		lock = path_join(run_dir, ".guild/LOCK");
+		if (lstat(lock, &st) == -1 && errno == ENOENT)
+			warnx_core("%s: event file cut short at offset %llu",
+			    path, (unsigned long long)end);
+		free(lock);
+	}
+	src->offset = end;
+	*changed = *changed || ec.changed;
+	strbuf_release(&ec.key);
+	free(cause);
+	free(prefix);
+	free(path);
+}
+
+void
+scalars_sources_release(struct scalars_sources *src)
+{
+	size_t	i;
+
+	for (i = 0; i < src->n; i++)
+		free(src->v[i].path);
+	free(src->v);
+	src->v = NULL;
+	src->n = src->alloc = 0;
+}
+
+static struct scalars_source *
+source_find(struct scalars_sources *src, const char *path)
+{
+	size_t	i;
+
+	for (i = 0; i < src->n; i++)
+		if (strcmp(src->v[i].path, path) == 0)
+			return &src->v[i];
+	return NULL;
+}
+
+/*
+ * What the known sources are now; with rescan, every source. Sets *reset
+ * when what was read cannot be built on (a file replaced, cut, gone).
+ */
+static void
+current_sources(const char *run_dir, struct scalars_sources *known,
+    bool rescan, struct scalars_sources *cur, bool *reset)
+{
+	struct scalars_source	*k;
+	struct stat		 st;
+	char			*path;
+	size_t			 i;
+
+	*reset = false;
+	if (rescan)
+		find_sources(run_dir, cur);
+	else {
+		for (i = 0; i < known->n; i++) {
+			path = path_join(run_dir, known->v[i].path);
+			if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+				source_push(cur, known->v[i].path, &st);
+			free(path);
+		}
+	}
+	for (i = 0; i < known->n && !*reset; i++) {
+		k = source_find(cur, known->v[i].path);
+		if (k == NULL || k->ino != known->v[i].ino ||
+		    k->size < known->v[i].offset)
+			*reset = true;
+	}
+}
+
+int
+scalars_summary_update(const char *run_dir, int flags,
+    struct scalars_summary *out, struct scalars_sources *src,
+    bool rescan, char **cause)
+{
+	struct scalars_sources	 cur = SCALARS_SOURCES_INIT;
+	struct scalars_source	*k, *c;
+	struct summary_build	 b;
+	bool			 reset, changed = false;
+	size_t			 i;
+	int			 rv = 0;
+
+	current_sources(run_dir, src, rescan, &cur, &reset);
+	if (reset) {
+		scalars_summary_release(out);
+		scalars_sources_release(src);
+		scalars_sources_release(&cur);
+		find_sources(run_dir, &cur);
+		changed = true;
+	}
+	memset(&b, 0, sizeof b);
+	b.out = out;
+	b.alloc = out->n;
+	b.flags = flags;
+	if (out->n > 0)
+		build_rehash(&b);
+	for (i = 0; i < cur.n && rv == 0; i++) {
+		c = &cur.v[i];
+		if ((k = source_find(src, c->path)) == NULL) {
+			XGROW(src->v, src->alloc, src->n + 1);
+			k = &src->v[src->n++];
+			memset(k, 0, sizeof *k);
+			k->path = xstrdup(c->path);
+		} else if (k->size == c->size && k->mtime_ns == c->mtime_ns)
+			continue;
+		k->ino = c->ino;
+		k->size = c->size;
+		k->mtime_ns = c->mtime_ns;
+		changed = true;
+		if (is_log_source(k->path))
+			rv = read_log_from(run_dir, k, &b, &changed, cause);
+		else
+			read_events_from(run_dir, k, &b, &changed);
+	}
+	scalars_sources_release(&cur);
+	free(b.slots);
+	if (src->n > 1)
+		qsort(src->v, src->n, sizeof *src->v, source_cmp);
+	if (rv != 0) {
+		scalars_summary_release(out);
+		scalars_sources_release(src);
+		return -1;
+	}
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof *out->v, stats_cmp);
+	return changed ? 1 : 0;
+}
+
+bool
+scalars_sources_changed(const char *run_dir,
+    const struct scalars_sources *src)
+{
+	struct stat	 st;
+	char		*path;
+	size_t		 i;
+	bool		 changed = false;
+
+	for (i = 0; i < src->n && !changed; i++) {
+		path = path_join(run_dir, src->v[i].path);
+		changed = stat(path, &st) == -1 ||
+		    (uint64_t)st.st_ino != src->v[i].ino ||
+		    (uint64_t)st.st_size != src->v[i].size ||
+		    (int64_t)st.st_mtim.tv_sec * 1000000000 +
+		    st.st_mtim.tv_nsec != src->v[i].mtime_ns;
+		free(path);
+	}
+	return changed;
+}
+
+/*
+ * Encoded: "OFFSET SIZE MTIME_NS INO PATH\n" per source, PATH escaped as
+ * the log's keys are.
+ */
+char *
+scalars_sources_encode(const struct scalars_sources *src)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	size_t		 i;
+
+	for (i = 0; i < src->n; i++) {
+		strbuf_addf(&sb, "%llu %llu %lld %llu ",
+		    (unsigned long long)src->v[i].offset,
+		    (unsigned long long)src->v[i].size,
+		    (long long)src->v[i].mtime_ns,
+		    (unsigned long long)src->v[i].ino);
+		escape_key(&sb, src->v[i].path);
+		strbuf_addch(&sb, '\n');
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+int
+scalars_sources_decode(const char *text, struct scalars_sources *src)
+{
+	unsigned long long	 off, size, ino;
+	long long		 mtime;
+	const char		*p = text, *nl;
+	char			*line, *path;
+	int			 n;
+
+	scalars_sources_release(src);
+	while (*p != '\0') {
+		if ((nl = strchr(p, '\n')) == NULL)
+			goto bad;
+		line = xstrndup(p, (size_t)(nl - p));
+		n = 0;
+		if (sscanf(line, "%llu %llu %lld %llu %n", &off, &size, &mtime,
+		    &ino, &n) != 4 || n == 0 || line[n] == '\0') {
+			free(line);
+			goto bad;
+		}
+		path = xstrdup(line + n);
+		unescape_key(path);
+		XGROW(src->v, src->alloc, src->n + 1);
+		src->v[src->n].path = path;
+		src->v[src->n].offset = off;
+		src->v[src->n].size = size;
+		src->v[src->n].mtime_ns = mtime;
+		src->v[src->n].ino = ino;
+		src->n++;
+		free(line);
+		p = nl + 1;
+	}
+	return 0;
+bad:
+	scalars_sources_release(src);
+	return -1;
 }
 
 int
 scalars_summary_read(const char *run_dir, int flags,
     struct scalars_summary *out, char **cause)
 {
-	struct summary_build	 b;
-	struct scalar_point	 pt;
-	FILE			*f;
-	char			*path, *line = NULL, *key, *c = NULL;
-	size_t			 size = 0;
-	ssize_t			 n;
-	int			 rv = 0, fd, err = 0;
+	struct scalars_sources	src = SCALARS_SOURCES_INIT;
+	int			rv;
 
 	out->v = NULL;
 	out->n = 0;
-	memset(&b, 0, sizeof b);
-	b.out = out;
-	b.flags = flags;
-	path = log_path(run_dir);
-	/* A run's file: a FIFO or a device there must not hang us. */
-	if ((fd = file_open_regular(AT_FDCWD, path, FILE_NOFOLLOW, NULL,
-	    &c)) == -1) {
-		err = errno;
-		f = NULL;
-	} else if ((f = fdopen(fd, "r")) == NULL) {
-		err = errno;
-		c = xasprintf("%s: %s", path, strerror(err));
-		close(fd);
+	if (flags & SCALARS_LOG_ONLY) {
+		struct stat	 st;
+		char		*log = log_path(run_dir);
+
+		/* Known, and read from its start: not searched for. */
+		if (lstat(log, &st) == 0 && S_ISREG(st.st_mode)) {
+			source_push(&src, ".guild/" LOG_FILE, &st);
+			src.v[0].size = 0;
+			src.v[0].mtime_ns = -1;
+		}
+		free(log);
+		rv = scalars_summary_update(run_dir, flags, out, &src, false,
+		    cause);
+		scalars_sources_release(&src);
+		return rv == -1 ? -1 : 0;
 	}
-	if (f == NULL) {
-		if (err != ENOENT)
-			rv = set_cause(cause, "%s", c);
-		else
-			read_events(run_dir, &b);
-		free(c);
-		free(path);
-		free(b.slots);
-		if (rv != 0)
-			scalars_summary_release(out);
-		else if (out->n > 1)
-			qsort(out->v, out->n, sizeof *out->v, stats_cmp);
-		return rv;
-	}
-	while ((n = getline(&line, &size, f)) > 0) {
-		if (line[n - 1] != '\n' || line[0] == '#')
-			continue;
-		line[n - 1] = '\0';
-		if (parse_record(line, &key, &pt))
-			stats_add(&b, key, &pt);
-	}
-	if (ferror(f))
-		rv = set_cause(cause, "read %s: %s", path, strerror(errno));
-	fclose(f);
-	free(line);
-	free(path);
-	free(b.slots);
-	if (rv != 0) {
-		scalars_summary_release(out);
-		return rv;
-	}
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof *out->v, stats_cmp);
-	return 0;
+	rv = scalars_summary_update(run_dir, flags, out, &src, true, cause);
+	scalars_sources_release(&src);
+	return rv == -1 ? -1 : 0;
 }
 
 const struct scalar_stats *
@@ -1012,7 +1640,7 @@ scalars_summary_find(const struct scalars_summary *sum, const char *key)
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		cmp = strcmp(key, sum->v[mid].key);
+		cmp = scalars_key_cmp(key, sum->v[mid].key);
 		if (cmp == 0)
 			return &sum->v[mid];
 		if (cmp < 0)

@@ -41,6 +41,15 @@ struct scalars;
  */
 struct scalars	*scalars_new(const struct capture *,
 		    const char *const *flag_names, char **cause);
+/*
+ * With the default patterns only (no output-scalars): Guild 0.9's Keras
+ * patterns first ("Epoch N" the step, " - KEY: VALUE", "Test loss:",
+ * "Test accuracy:"), then the defaults. For a main script that
+ * scalars_keras_script() says is one: it imports keras or tensorflow
+ * (or a module under them) and calls fit or predict.
+ */
+int		 scalars_use_keras(struct scalars *, char **cause);
+bool		 scalars_keras_script(const char *path);
 /* false for output-scalars: no. */
 bool		 scalars_enabled(const struct scalars *);
 /* Match one cooked line; calls fn per scalar, returns how many. */
@@ -87,12 +96,77 @@ struct scalars_summary {
 
 #define SCALARS_SUMMARY_INIT	{ NULL, 0 }
 #define SCALARS_SERIES		0x1	/* also keep every point */
+#define SCALARS_LOG_ONLY	0x2	/* only .guild/scalars.tsv */
 
-/* A run without a log has no keys. Returns 0 or -1. */
+/*
+ * Every scalar of a run: its log (.guild/scalars.tsv) and every
+ * TensorBoard event file under its directory, as Guild 0.9 reads them: a
+ * file in a subdirectory gives keys "DIR#TAG" (logs/train#epoch_loss),
+ * one at the root or in .guild plain tags. guild's own copy of its log in
+ * .guild (an event file named "*.guild") is left out when the log is
+ * there. Between sources, times decide: last is the top step, and of the
+ * same step the later one, so a restart by Guild AI (a newer event file)
+ * wins. A damaged event file gives what comes before the damage and a
+ * warning (warnx_core). A run without any has no keys. Returns 0 or -1.
+ */
 int		 scalars_summary_read(const char *run_dir, int flags,
 		    struct scalars_summary *, char **cause);
+
+/*
+ * Where reading stopped, per source, so that a growing file (a log, an
+ * event file: both append-only) is read from there on. A file replaced,
+ * cut or gone makes the next update read everything again.
+ */
+struct scalars_source {
+	char		*path;		/* relative to the run directory */
+	uint64_t	 ino;
+	uint64_t	 size;		/* when last read */
+	int64_t		 mtime_ns;
+	uint64_t	 offset;	/* read up to here */
+};
+
+struct scalars_sources {
+	struct scalars_source	*v;
+	size_t			 n, alloc;
+};
+
+#define SCALARS_SOURCES_INIT	{ NULL, 0, 0 }
+
+/*
+ * Bring a summary (from an earlier update with the same src, or empty
+ * with src empty) up to date: the known sources are read from where they
+ * stopped; with rescan, the run directory is searched for new ones too.
+ * Returns 1 when the summary changed, 0 when not, -1 on error (summary
+ * and src emptied).
+ */
+int		 scalars_summary_update(const char *run_dir, int flags,
+		    struct scalars_summary *, struct scalars_sources *src,
+		    bool rescan, char **cause);
+/* Whether a known source changed since it was read (a stat each). */
+bool		 scalars_sources_changed(const char *run_dir,
+		    const struct scalars_sources *);
+void		 scalars_sources_release(struct scalars_sources *);
+/* A text form for the run index; decode: 0, or -1 when malformed. */
+char		*scalars_sources_encode(const struct scalars_sources *);
+int		 scalars_sources_decode(const char *,
+		    struct scalars_sources *);
+/*
+ * Keys sort as Guild shows them: plain tags first, then by prefix, then
+ * tag (runs info: top_metric before logs/train#epoch_loss).
+ */
+void		 scalars_summary_sort(struct scalars_summary *);
+/* The tag of a key: what follows "PREFIX#", or the key. */
+const char	*scalars_key_tag(const char *key);
+/* By key exactly. */
 const struct scalar_stats *scalars_summary_find(const struct scalars_summary *,
 		    const char *key);
+/*
+ * By name as compare columns name scalars (Guild's run_scalar()): a key,
+ * else a tag under any prefix ("epoch_loss" finds
+ * "logs/train#epoch_loss"), or "PREFIX#TAG" under a prefix starting so.
+ */
+const struct scalar_stats *scalars_summary_lookup(
+		    const struct scalars_summary *, const char *name);
 void		 scalars_summary_release(struct scalars_summary *);
 
 #endif

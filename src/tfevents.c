@@ -307,10 +307,100 @@ pb_next(struct pb *b, unsigned *field, unsigned *wire, uint64_t *num,
 
 struct decoded {
 	struct strvec	 tags;
-	float		*values;
+	double		*values;
 	size_t		 n, alloc;
 	char		*file_version;
 };
+
+/*
+ * A TensorProto's one float (DT_FLOAT, 1) or double (DT_DOUBLE, 2): what
+ * TF2's scalar summaries write (plugin "scalars", shape [] or [1]), from
+ * tensor_content or float_val/double_val, packed or not. Guild 0.9 takes
+ * any float tensor of one element (numpy's item()); anything else is not
+ * a scalar.
+ */
+static bool
+decode_tensor(struct pb b, double *out)
+{
+	struct pb	 sub, dim, db;
+	unsigned	 field, wire, f2, w2, f3, w3;
+	uint64_t	 num, n2, n3, dtype = 0, bits;
+	long long	 elems = 1;
+	size_t		 nvals = 0;
+	const unsigned char *content = NULL;
+	size_t		 clen = 0;
+	double		 v = 0;
+	float		 f;
+	uint32_t	 b32;
+
+	while (b.p < b.end) {
+		if (pb_next(&b, &field, &wire, &num, &sub) == -1)
+			return false;
+		if (field == 1 && wire == 0)
+			dtype = num;
+		else if (field == 2 && wire == 2) {
+			while (sub.p < sub.end) {
+				if (pb_next(&sub, &f2, &w2, &n2, &dim) == -1)
+					return false;
+				if (f2 == 3 && w2 == 0 && n2 != 0)
+					return false;	/* unknown rank */
+				if (f2 != 2 || w2 != 2)
+					continue;
+				n3 = 0;
+				while (dim.p < dim.end) {
+					if (pb_next(&dim, &f3, &w3, &bits,
+					    &db) == -1)
+						return false;
+					if (f3 == 1 && w3 == 0)
+						n3 = bits;
+				}
+				/* -1 (unknown) and anything but 1 or 0. */
+				if (n3 > 1)
+					return false;
+				elems *= (long long)n3;
+			}
+		} else if (field == 4 && wire == 2) {
+			content = sub.p;
+			clen = (size_t)(sub.end - sub.p);
+		} else if (field == 5 && wire == 5) {
+			b32 = (uint32_t)num;
+			memcpy(&f, &b32, sizeof f);
+			v = f;
+			nvals++;
+		} else if (field == 5 && wire == 2) {
+			for (; sub.end - sub.p >= 4; sub.p += 4, nvals++) {
+				b32 = (uint32_t)get_le(sub.p, 4);
+				memcpy(&f, &b32, sizeof f);
+				v = f;
+			}
+		} else if (field == 6 && wire == 1) {
+			memcpy(&v, &num, sizeof v);
+			nvals++;
+		} else if (field == 6 && wire == 2) {
+			for (; sub.end - sub.p >= 8; sub.p += 8, nvals++) {
+				bits = get_le(sub.p, 8);
+				memcpy(&v, &bits, sizeof v);
+			}
+		}
+	}
+	if ((dtype != 1 && dtype != 2) || elems != 1)
+		return false;
+	if (content != NULL && clen > 0) {
+		if (clen != (dtype == 1 ? 4u : 8u))
+			return false;
+		if (dtype == 1) {
+			b32 = (uint32_t)get_le(content, 4);
+			memcpy(&f, &b32, sizeof f);
+			v = f;
+		} else {
+			bits = get_le(content, 8);
+			memcpy(&v, &bits, sizeof v);
+		}
+	} else if (nvals != 1)
+		return false;
+	*out = v;
+	return true;
+}
 
 static int
 decode_value(struct pb b, struct decoded *d)
@@ -319,8 +409,9 @@ decode_value(struct pb b, struct decoded *d)
 	unsigned	 field, wire;
 	uint64_t	 num;
 	char		*tag = NULL;
-	bool		 simple = false;
-	float		 f = 0;
+	bool		 scalar = false, tensor = false;
+	double		 v = 0;
+	float		 f;
 	uint32_t	 bits;
 
 	while (b.p < b.end) {
@@ -335,12 +426,19 @@ decode_value(struct pb b, struct decoded *d)
 		} else if (field == 2 && wire == 5) {
 			bits = (uint32_t)num;
 			memcpy(&f, &bits, sizeof f);
-			simple = true;
+			/* Guild prefers a tensor when a value has both. */
+			if (!tensor) {
+				v = f;
+				scalar = true;
+			}
+		} else if (field == 8 && wire == 2) {
+			tensor = true;
+			scalar = decode_tensor(sub, &v);
 		}
 	}
-	if (simple && tag != NULL) {
+	if (scalar && tag != NULL) {
 		XGROW(d->values, d->alloc, d->n + 1);
-		d->values[d->n++] = f;
+		d->values[d->n++] = v;
 		strvec_push_nodup(&d->tags, tag);
 	} else
 		free(tag);
@@ -394,22 +492,31 @@ decoded_reset(struct decoded *d)
 }
 
 long long
-tfevents_read(const char *path, tfevents_cb cb, void *arg, char **cause)
+tfevents_read_from(const char *path, uint64_t start, tfevents_cb cb,
+    void *arg, uint64_t *end, char **cause)
 {
 	FILE			*f;
 	unsigned char		 head[12], tail[4], *buf = NULL;
-	uint64_t		 len;
+	uint64_t		 len, off = start;
 	long long		 count = 0, rc = -1;
 	struct tfevents_event	 ev;
 	struct decoded		 d;
 	int			 fd;
 
+	if (end != NULL)
+		*end = start;
 	/* Event files are found in run directories: regular ones only. */
 	if ((fd = file_open_regular(AT_FDCWD, path, 0, NULL, cause)) == -1)
 		return -1;
 	if ((f = fdopen(fd, "rb")) == NULL) {
 		set_cause(cause, "%s: %s", path, strerror(errno));
 		close(fd);
+		return -1;
+	}
+	if (start > 0 && (start > (uint64_t)INT64_MAX ||
+	    fseeko(f, (off_t)start, SEEK_SET) == -1)) {
+		set_cause(cause, "%s: %s", path, strerror(errno));
+		fclose(f);
 		return -1;
 	}
 	memset(&d, 0, sizeof d);
@@ -423,35 +530,39 @@ tfevents_read(const char *path, tfevents_cb cb, void *arg, char **cause)
 		if (get_le(head + 8, 4) !=
 		    tfevents_mask_crc(tfevents_crc32c(head, 8))) {
 			set_cause(cause, "%s: bad record length checksum "
-			    "(record %lld)", path, count + 1);
+			    "at offset %llu", path, (unsigned long long)off);
 			break;
 		}
 		len = get_le(head, 8);
 		if (len > TFEVENTS_RECORD_MAX) {
-			set_cause(cause, "%s: record %lld is too large", path,
-			    count + 1);
+			set_cause(cause, "%s: record at offset %llu is too "
+			    "large", path, (unsigned long long)off);
 			break;
 		}
 		free(buf);
 		buf = xmalloc(len + 1);
 		if (fread(buf, 1, len, f) != len ||
 		    fread(tail, 1, sizeof tail, f) != sizeof tail) {
-			rc = count;
+			rc = ferror(f) ? set_cause(cause, "%s: %s", path,
+			    strerror(errno)) : count;
 			break;
 		}
 		if (get_le(tail, 4) !=
 		    tfevents_mask_crc(tfevents_crc32c(buf, len))) {
-			set_cause(cause, "%s: bad record checksum (record %lld)",
-			    path, count + 1);
+			set_cause(cause, "%s: bad record checksum at offset "
+			    "%llu", path, (unsigned long long)off);
 			break;
 		}
 		decoded_reset(&d);
 		if (decode_event(buf, len, &ev, &d) == -1) {
-			set_cause(cause, "%s: malformed event (record %lld)",
-			    path, count + 1);
+			set_cause(cause, "%s: malformed event at offset %llu",
+			    path, (unsigned long long)off);
 			break;
 		}
 		count++;
+		off += sizeof head + len + sizeof tail;
+		if (end != NULL)
+			*end = off;
 		if (cb != NULL && cb(&ev, arg) == -1)
 			break;
 	}
@@ -460,4 +571,10 @@ tfevents_read(const char *path, tfevents_cb cb, void *arg, char **cause)
 	free(buf);
 	fclose(f);
 	return rc;
+}
+
+long long
+tfevents_read(const char *path, tfevents_cb cb, void *arg, char **cause)
+{
+	return tfevents_read_from(path, 0, cb, arg, NULL, cause);
 }

@@ -10,7 +10,13 @@
  *	Event   { double wall_time = 1; int64 step = 2;
  *		  string file_version = 3; Summary summary = 5; }
  *	Summary { repeated Value value = 1; }
- *	Value   { string tag = 1; float simple_value = 2; }
+ *	Value   { string tag = 1; float simple_value = 2;
+ *		  TensorProto tensor = 8; }
+ *	TensorProto { DataType dtype = 1; TensorShapeProto tensor_shape = 2;
+ *		  bytes tensor_content = 4; repeated float float_val = 5;
+ *		  repeated double double_val = 6; }
+ * Scalars are simple_values (TF1, PyTorch, Guild AI) or float or double
+ * tensors of one element (TF2's summaries, plugin "scalars").
  * The first event of a file written here carries file_version
  * "brain.Event:2", as TensorFlow's writers do. TensorBoard only reads files
  * whose name contains "tfevents"; tfevents_file_name() gives one.
@@ -55,14 +61,14 @@ struct tfevents_event {
 	/* The scalar values of the event's summary, in order. */
 	size_t		 nvalues;
 	const char	*const *tags;
-	const float	*values;
+	const double	*values;
 };
 
 typedef int (*tfevents_cb)(const struct tfevents_event *, void *arg);
 
 /*
  * Read every record of an event file, checking both CRCs; summary values
- * that are not simple_value (images, tensors, ...) are skipped. A
+ * that are not scalars (images, histograms, text, ...) are skipped. A
  * truncated last record (a writer still at work) ends the file quietly;
  * a CRC mismatch or a malformed event is an error. The callback returns
  * 0 to go on, or -1 to stop (tfevents_read then returns -1 without a
@@ -70,5 +76,13 @@ typedef int (*tfevents_cb)(const struct tfevents_event *, void *arg);
  */
 long long	 tfevents_read(const char *path, tfevents_cb, void *arg,
 		    char **cause);
+/*
+ * The same from byte offset start (where an earlier read stopped), so a
+ * growing file is read once. *end (may be NULL) gets the offset past the
+ * last whole record read: where to go on from, also when damage stops the
+ * read (the events before it were reported).
+ */
+long long	 tfevents_read_from(const char *path, uint64_t start,
+		    tfevents_cb, void *arg, uint64_t *end, char **cause);
 
 #endif

@@ -55,9 +55,13 @@ struct outpane {
 
 	struct regex		*search;
 
-	/* Latest scalars, re-read when the log grows. */
+	/*
+	 * Latest scalars: the log and the run's event files, read on from
+	 * where they stopped as they grow.
+	 */
 	char			*scalars;
-	off_t			 scalars_size;
+	struct scalars_summary	 sum;
+	struct scalars_sources	 src;
 };
 
 static void	out_poll(struct pane *);
@@ -143,24 +147,15 @@ static void
 out_read_scalars(struct pane *p)
 {
 	struct outpane		*o = p->priv;
-	struct scalars_summary	 sum = SCALARS_SUMMARY_INIT;
 	struct strbuf		 sb = STRBUF_INIT;
-	struct stat		 st;
-	char			*path;
 	size_t			 i;
 	long long		 step = -1;
 
-	path = xasprintf("%s/.guild/scalars.tsv", o->dir);
-	if (stat(path, &st) == -1 || st.st_size == o->scalars_size) {
-		free(path);
+	if (scalars_summary_update(o->dir, 0, &o->sum, &o->src, true,
+	    NULL) != 1)
 		return;
-	}
-	free(path);
-	o->scalars_size = st.st_size;
-	if (scalars_summary_read(o->dir, 0, &sum, NULL) == -1)
-		return;
-	for (i = 0; i < sum.n; i++) {
-		const struct scalar_stats	*s = &sum.v[i];
+	for (i = 0; i < o->sum.n; i++) {
+		const struct scalar_stats	*s = &o->sum.v[i];
 
 		if (strncmp(s->key, "sys/", 4) == 0)
 			continue;
@@ -175,7 +170,15 @@ out_read_scalars(struct pane *p)
 		strbuf_addf(&sb, "  (step %lld)", step);
 	free(o->scalars);
 	o->scalars = strbuf_detach(&sb, NULL);
-	scalars_summary_release(&sum);
+}
+
+static void
+out_forget_scalars(struct outpane *o)
+{
+	free(o->scalars);
+	o->scalars = NULL;
+	scalars_summary_release(&o->sum);
+	scalars_sources_release(&o->src);
 }
 
 static void
@@ -225,8 +228,8 @@ output_follow_run(struct pane *p, const struct run_row *row)
 			free(o->id);
 			free(o->dir);
 			free(o->op);
-			free(o->scalars);
-			o->id = o->dir = o->op = o->scalars = NULL;
+			out_forget_scalars(o);
+			o->id = o->dir = o->op = NULL;
 			view_dirty(p->view);
 		}
 		return;
@@ -251,9 +254,7 @@ output_follow_run(struct pane *p, const struct run_row *row)
 	free(o->id);
 	free(o->dir);
 	free(o->op);
-	free(o->scalars);
-	o->scalars = NULL;
-	o->scalars_size = -1;
+	out_forget_scalars(o);
 	o->id = xstrdup(row->id);
 	o->dir = xstrdup(row->dir);
 	o->op = xstrdup(row->op_desc != NULL ? row->op_desc : "");
@@ -273,7 +274,6 @@ out_init(struct pane *p, void *arg)
 	textbuf_init(&o->buf, (size_t)view_settings.output_lines,
 	    OUTPUT_MAX_BYTES);
 	o->follow = true;
-	o->scalars_size = -1;
 }
 
 static void
@@ -287,7 +287,7 @@ out_release(struct pane *p)
 	free(o->id);
 	free(o->dir);
 	free(o->op);
-	free(o->scalars);
+	out_forget_scalars(o);
 }
 
 /* The lines shown: the ring, then the line being written (progress). */

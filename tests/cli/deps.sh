@@ -29,13 +29,15 @@ runs=$GUILD_HOME/runs
 cat > train.py <<'EOF'
 for i in range(1, 4):
     open("weights-%04d-0.%d.hdf5" % (i, 5 - i), "w").write("w%d" % i)
-open("events.out.tfevents.1539810834.dakota", "w").write("e")
+# An event file of no records: guild reads event files as scalars.
+open("events.out.tfevents.1539810834.dakota", "w").write("")
 print("trained")
 EOF
 cat > predict.py <<'EOF'
 import os
 for name in sorted(os.listdir("model")):
-    print("model/%s: %s" % (name, open(os.path.join("model", name)).read()))
+    print("model/%s: %s" % (name,
+        open(os.path.join("model", name)).read() or "(empty)"))
 for n in ["00618.png", "03100.png", "07868-error.png"]:
     open(n, "w").write("png")
 EOF
@@ -80,7 +82,7 @@ You are about to run fashion:predict
   trained-model: <id>
 Continue? (Y/n) Resolving trained-model
 Using run <id> for operation:train
-model/events.out.tfevents.1539810834.dakota: e
+model/events.out.tfevents.1539810834.dakota: (empty)
 model/weights-0001-0.4.hdf5: w1
 model/weights-0002-0.3.hdf5: w2
 model/weights-0003-0.2.hdf5: w3
@@ -217,7 +219,7 @@ predict=$(newest)
 expect_output "restart: resolved dependencies are kept" - -- guild run -y --restart "$predict" <<'EOF'
 Resolving trained-model
 Skipping resolution of operation:train because it's already resolved
-model/events.out.tfevents.1539810834.dakota: e
+model/events.out.tfevents.1539810834.dakota: (empty)
 model/weights-0001-0.4.hdf5: w1
 model/weights-0002-0.3.hdf5: w2
 model/weights-0003-0.2.hdf5: w3

@@ -165,8 +165,9 @@ export PATH TEST_TMP
 
 mkwalkthrough
 mkdir -p "$runs/$WT_OK/logs/train"
-printf 'x' > "$runs/$WT_OK/logs/train/events.out.tfevents.1539705452.host"
-printf 'y' > "$runs/$WT_OK/.guild/events.out.tfevents.1539705453.host"
+# Empty: a file of no records (guild reads the runs' event files too).
+: > "$runs/$WT_OK/logs/train/events.out.tfevents.1539705452.host"
+: > "$runs/$WT_OK/.guild/events.out.tfevents.1539705453.host"
 mkdir -p "$runs/$WT_OK/.guild/sourcecode"
 printf 'z' > "$runs/$WT_OK/.guild/sourcecode/events.out.tfevents.1.src"
 ln -s /tmp "$runs/$WT_OK/linked"

@@ -8,6 +8,10 @@
  * here: [length byte][payload] records, each written with its length and
  * both checksums right, so the event decoder sees the payloads. Bit 1
  * cuts the file short inside its last record (a writer still at work).
+ *
+ * The file is also read as it would be while being written: its first
+ * half, then the rest from where that stopped (scalars_summary_update);
+ * the summary must count what a read of the whole file counts.
  */
 #include "common.h"
 
@@ -108,6 +112,61 @@ on_event(const struct tfevents_event *ev, void *arg)
 	return 0;
 }
 
+static void
+put_file(const char *buf, size_t len)
+{
+	int	fd;
+
+	/* In place, as a writer appends: the same inode. */
+	if ((fd = open(path, O_WRONLY | O_CREAT, 0666)) == -1 ||
+	    pwrite(fd, buf, len, 0) != (ssize_t)len || close(fd) == -1)
+		abort();
+}
+
+static void
+incremental(void)
+{
+	struct scalars_summary	 whole = SCALARS_SUMMARY_INIT;
+	struct scalars_summary	 part = SCALARS_SUMMARY_INIT;
+	struct scalars_sources	 src = SCALARS_SOURCES_INIT;
+	const struct scalar_stats *st;
+	char			*buf;
+	ssize_t			 len;
+	size_t			 i;
+	int			 fd;
+
+	if ((fd = open(path, O_RDONLY)) == -1)
+		abort();
+	buf = xmalloc(1 << 20);
+	len = read(fd, buf, 1 << 20);
+	close(fd);
+	if (len < 0)
+		abort();
+	if (scalars_summary_read(run_dir, 0, &whole, NULL) == -1)
+		goto out;
+	if (truncate(path, 0) == -1)
+		abort();
+	put_file(buf, (size_t)len / 2);
+	if (scalars_summary_update(run_dir, 0, &part, &src, true, NULL) == -1)
+		goto out;
+	put_file(buf, (size_t)len);
+	if (scalars_summary_update(run_dir, 0, &part, &src, true, NULL) == -1)
+		goto out;
+	FUZZ_ASSERT(part.n == whole.n);
+	for (i = 0; i < whole.n; i++) {
+		st = scalars_summary_find(&part, whole.v[i].key);
+		FUZZ_ASSERT(st != NULL && st->count == whole.v[i].count);
+	}
+	/* Nothing new: nothing read. */
+	FUZZ_ASSERT(scalars_summary_update(run_dir, 0, &part, &src, true,
+	    NULL) == 0);
+out:
+	scalars_summary_release(&whole);
+	scalars_summary_release(&part);
+	scalars_sources_release(&src);
+	free(buf);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -141,5 +200,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (scalars_summary_read(run_dir, SCALARS_SERIES, &sum, &cause) == 0)
 		scalars_summary_release(&sum);
 	free(cause);
+	cause = NULL;
+	incremental();
 	return 0;
 }

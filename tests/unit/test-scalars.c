@@ -502,6 +502,78 @@ test_events(void)
 	free(dir);
 }
 
+/* Guild 0.9's Keras detection: imports and a call of fit or predict. */
+static void
+test_keras(void)
+{
+	static const struct {
+		const char	*src;
+		bool		 keras;
+	} cases[] = {
+		{ "import tensorflow as tf\nm.fit(x)\n", true },
+		{ "from tensorflow import keras\nm.predict (x)\n", true },
+		{ "import os, keras.models\nfit(x)\n", true },
+		{ "from keras.layers import Dense\ny = m.fit(\n", true },
+		{ "import tensorflow\n", false },
+		{ "import numpy\nm.fit(x)\n", false },
+		{ "import tensorflowx\nm.fit(x)\n", false },
+		{ "import tensorflow\nm.fitness(x)\nrefit(x)\n", false },
+		{ "# import keras\nm.fit(x)\n", false },
+	};
+	char	*dir, *path;
+	size_t	 i;
+	FILE	*f;
+
+	dir = xstrdup("/tmp/guild-test-keras.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return;
+	path = xasprintf("%s/train.py", dir);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if ((f = fopen(path, "w")) == NULL)
+			break;
+		fputs(cases[i].src, f);
+		fclose(f);
+		ok(scalars_keras_script(path) == cases[i].keras,
+		    "keras script %zu: %s", i, cases[i].keras ? "yes" : "no");
+	}
+	ok(!scalars_keras_script("/nonexistent/train.py"), "no script");
+	free(path);
+	rm_rf(dir, NULL);
+	free(dir);
+}
+
+/* The index keeps sources as text: it reads back the same. */
+static void
+test_sources_text(void)
+{
+	struct scalars_sources	 a = SCALARS_SOURCES_INIT;
+	struct scalars_sources	 b = SCALARS_SOURCES_INIT;
+	char			*text;
+
+	a.v = xcalloc(2, sizeof *a.v);
+	a.alloc = 2;
+	a.v[0].path = xstrdup(".guild/scalars.tsv");
+	a.v[0].offset = 10;
+	a.v[0].size = 12;
+	a.v[0].mtime_ns = -1;
+	a.v[0].ino = 7;
+	a.v[1].path = xstrdup("logs/a b\tc\\d\ne");
+	a.v[1].offset = 1ULL << 40;
+	a.n = 2;
+	text = scalars_sources_encode(&a);
+	ok(scalars_sources_decode(text, &b) == 0 && b.n == 2 &&
+	    strcmp(b.v[1].path, a.v[1].path) == 0 &&
+	    b.v[1].offset == a.v[1].offset && b.v[0].mtime_ns == -1 &&
+	    b.v[0].ino == 7 && b.v[0].size == 12, "sources round trip");
+	ok(scalars_sources_decode("1 2 3\n", &b) == -1 && b.n == 0,
+	    "malformed sources: an error, nothing kept");
+	ok(scalars_sources_decode("1 2 3 4 x", &b) == -1,
+	    "a line without its end");
+	free(text);
+	scalars_sources_release(&a);
+	scalars_sources_release(&b);
+}
+
 int
 main(void)
 {
@@ -512,5 +584,7 @@ main(void)
 	test_log();
 	test_pipeline();
 	test_events();
+	test_keras();
+	test_sources_text();
 	return done_testing();
 }
