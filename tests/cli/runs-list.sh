@@ -138,6 +138,24 @@ expect_exact "--completed" - -- guild runs --completed <<'EOF'
 [0:2e5a3b1c]  ./fashion:prepare [marked]  2018-10-16 16:06:40  completed  epochs=2 lr=0.1
 [1:19c67a72]  ./fashion:train             2018-10-16 15:57:32  completed
 EOF
+expect_exact "--not-error: every run but those in error (Guild 0.9)" - -- guild runs --not-error <<'EOF'
+[0:2e5a3b1c]  ./fashion:prepare [marked]  2018-10-16 16:06:40  completed  epochs=2 lr=0.1
+[1:19c67a72]  ./fashion:train             2018-10-16 15:57:32  completed
+EOF
+expect_exact "--not-completed --not-running --not-pending --not-staged --not-terminated" - -- \
+    guild runs --not-completed --not-running --not-pending --not-staged --not-terminated <<'EOF'
+[0:3f6b4c2d]  fashion:evaluate (~/projects/other)  2018-10-16 16:23:20  error
+[1:1451e20c]  ./fashion:train                      2018-10-16 15:57:23  error
+EOF
+expect_exact "-Sce --not-error: the completed ones" - -- guild runs -Sce --not-error <<'EOF'
+[0:2e5a3b1c]  ./fashion:prepare [marked]  2018-10-16 16:06:40  completed  epochs=2 lr=0.1
+[1:19c67a72]  ./fashion:train             2018-10-16 15:57:32  completed
+EOF
+expect_exact "--error --not-error: no run" - -- guild runs --error --not-error <<'EOF'
+EOF
+expect_exact "--not-error on another command (select)" - -- guild select --not-error -o train <<'EOF'
+19c67a72d18611e88f52d017c2ab916f
+EOF
 expect_exact "-S ce: statuses add up" - -- guild runs -S ce -n 3 <<'EOF'
 [0:3f6b4c2d]  fashion:evaluate (~/projects/other)  2018-10-16 16:23:20  error
 [1:2e5a3b1c]  ./fashion:prepare [marked]           2018-10-16 16:06:40  completed  epochs=2 lr=0.1
