@@ -126,8 +126,8 @@ command_text(struct strbuf *sb, const struct value *cmd)
 }
 
 /* Guild's "from": where the operation came from (run_util.format_pkg_name). */
-static char *
-format_from(const struct run_row *row)
+char *
+cmd_runs_format_from(const struct run_row *row)
 {
 	struct opref	 ref;
 	char		*s;
@@ -168,8 +168,8 @@ attr_string(const struct run_row *row, const char *name)
  * Guild's RUN_DETAIL, every field always, as run_util.format_run gives
  * them: strings, except exit_status and pid (an int, or "" when none).
  */
-static struct value *
-run_details(const struct run_row *row)
+struct value *
+cmd_runs_details(const struct run_row *row)
 {
 	struct value	*d = value_map(), *cmd;
 	struct strbuf	 sb = STRBUF_INIT;
@@ -179,7 +179,7 @@ run_details(const struct run_row *row)
 	s = format_op_str(row);
 	value_map_set(d, "operation", value_string(s));
 	free(s);
-	s = format_from(row);
+	s = cmd_runs_format_from(row);
 	value_map_set(d, "from", value_string(s));
 	free(s);
 	value_map_set(d, "status", value_string(run_status_name(row->status)));
@@ -488,7 +488,7 @@ cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		printf("%.*s\n", (int)len, line);
 		line += len + (line[len] == '\n');
 		if (verbose) {
-			struct value	*d = run_details(rows.v[i]);
+			struct value	*d = cmd_runs_details(rows.v[i]);
 
 			print_details(stdout, "  ", d);
 			value_free(d);
@@ -971,7 +971,7 @@ info_output(const struct run_row *row, struct value *json, char **cause)
 static struct value *
 info_data(const struct run_row *row, struct cmd_args *a, bool json)
 {
-	struct value	*data = run_details(row), *v;
+	struct value	*data = cmd_runs_details(row), *v;
 	size_t		 i;
 
 	if (cmd_arg_has(a, INFO_PRIVATE_ATTRS)) {
