@@ -975,6 +975,8 @@ trial_start(struct batch *b, size_t i)
 		batch_log(b, "ERROR: [guild] Trial %zu: %s", i + 1, cause);
 		goto fail;
 	}
+	if (s->vcs_commit != NULL)
+		t->plan.vcs_commit = xstrdup(s->vcs_commit);
 	t->planned = true;
 	t->id = xstrdup(t->plan.id);
 	if ((t->run = runner_create(&t->rspec, &t->plan, &cause)) == NULL) {

@@ -1082,7 +1082,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	struct value		*rows = value_list();
 	struct value		*resolved = value_list(), *shown = NULL;
 	struct run		*brun;
-	char			*cause = NULL, *name, *what;
+	char			*cause = NULL, *name, *what, *vcs = NULL;
 	long			 max_trials, parallel, seedopt;
 	uint64_t		 seed;
 	size_t			 ntrials, ncheck;
@@ -1181,6 +1181,8 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	bs.force_deps = cmd_arg_has(a, OPT_FORCE_DEPS);
 	bs.needed = cmd_arg_has(a, OPT_NEEDED);
 	bs.fail_on_trial_error = cmd_arg_has(a, OPT_FAIL_ON_TRIAL_ERROR);
+	/* Once for all trials, before the batch's loop owns the signals. */
+	bs.vcs_commit = vcs = runner_vcs_commit(op->model->gf->dir);
 	if (term_get_size(STDOUT_FILENO, &bs.rows, &bs.cols) == -1)
 		term_get_size(STDIN_FILENO, &bs.rows, &bs.cols);
 
@@ -1196,6 +1198,7 @@ out:
 	if (pidpath != NULL && rc != 0)
 		unlink(pidpath);
 	free(pidpath);
+	free(vcs);
 	free(tpl);
 	strvec_clear(&env);
 	value_free(rows);
@@ -1360,6 +1363,22 @@ delete_interim(const struct guild_home *home, const struct run_plan *plan)
 	}
 }
 
+/* Guild's run_params: the run command's options, operation and flags. */
+static struct value *
+run_params_value(const struct cmd_args *a)
+{
+	struct value	*m = cli_args_params(run_options, a), *flags;
+	size_t		 i;
+
+	value_map_set(m, "opspec", a->pos.n > 0 ? value_string(a->pos.v[0]) :
+	    value_null());
+	flags = value_list();
+	for (i = 1; i < a->pos.n; i++)
+		value_list_push(flags, value_string(a->pos.v[i]));
+	value_map_set(m, "flags", flags);
+	return m;
+}
+
 /*
  * The run itself, once its operation and flags are known: the sequence
  * is the runner's (runner_prepare, runner_launch); this prints, asks,
@@ -1375,6 +1394,7 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	struct runner_prep	 prep;
 	struct run		*run;
 	struct strvec		 env = STRVEC_INIT;
+	struct value		*run_params = NULL;
 	char			*cause = NULL, *tpl = NULL, *pidpath = NULL;
 	bool			 printing;
 	int			 rc;
@@ -1398,6 +1418,13 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	spec.restart_id = id;
 	spec.run_id = cmd_arg_value(a, OPT_RUN_ID);
 	spec.stage = cmd_arg_has(a, OPT_STAGE);
+	run_params = run_params_value(a);
+	spec.run_params = run_params;
+	if (cmd_arg_has(a, OPT_RANDOM_SEED)) {
+		spec.has_random_seed = true;
+		spec.random_seed = strtoull(cmd_arg_value(a, OPT_RANDOM_SEED),
+		    NULL, 10);
+	}
 	printing = cmd_arg_has(a, OPT_PRINT_CMD) ||
 	    cmd_arg_has(a, OPT_PRINT_ENV);
 	if (runner_prepare(&spec, flags, prior, !printing,
@@ -1454,6 +1481,7 @@ out:
 	if (pidpath != NULL && rc != 0)
 		unlink(pidpath);
 	strvec_clear(&env);
+	value_free(run_params);
 	free(tpl);
 	free(pidpath);
 	return rc;

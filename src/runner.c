@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -808,6 +809,7 @@ runner_plan(const struct runner_spec *spec, struct run_plan *plan, char **cause)
 void
 run_plan_clear(struct run_plan *plan)
 {
+	free(plan->vcs_commit);
 	free(plan->id);
 	free(plan->run_dir);
 	free(plan->opname);
@@ -835,6 +837,105 @@ output_message(const struct run *run, const char *msg)
 	free(line);
 }
 
+static void
+vcs_data(struct proc *p, const char *buf, size_t len, int stream, void *arg)
+{
+	struct strbuf	*out = arg;
+
+	(void)p;
+	/* Only the first line matters; a long log is not kept whole. */
+	if (stream == 0 && out->len < 4096)
+		strbuf_add(out, buf, len);
+}
+
+/* git ARGS... in dir; 0 with its stdout when it exits 0. */
+static int
+vcs_git(const char *dir, const char *const *argv, struct strbuf *out)
+{
+	struct proc_spec	 spec = {
+		.argv = argv, .cwd = dir, .mode = PROC_PIPES,
+	};
+	struct proc_hooks	 hooks = { .on_data = vcs_data };
+	char			*cause = NULL;
+	int			 code;
+
+	if (proc_run(&spec, &hooks, out, &code, &cause) == -1) {
+		free(cause);
+		return -1;
+	}
+	return code == 0 ? 0 : -1;
+}
+
+char *
+runner_vcs_commit(const char *dir)
+{
+	static const char *const log_argv[] = { "git", "log", "-1", ".", NULL };
+	static const char *const status_argv[] = { "git", "status", "-s", NULL };
+	struct strbuf	 out = STRBUF_INIT;
+	const char	*e = getenv("NO_VCS_COMMIT");
+	char		*sha = NULL, *r;
+	size_t		 n;
+
+	if ((e != NULL && strcmp(e, "1") == 0) || dir == NULL)
+		return NULL;
+	/* Guild's pattern: "commit ([a-f0-9]+)" at the start. */
+	if (vcs_git(dir, log_argv, &out) == -1 ||
+	    !str_starts_with(out.buf, "commit ")) {
+		strbuf_release(&out);
+		return NULL;
+	}
+	n = strspn(out.buf + 7, "0123456789abcdef");
+	if (n > 0)
+		sha = xstrndup(out.buf + 7, n);
+	strbuf_reset(&out);
+	if (sha == NULL) {
+		strbuf_release(&out);
+		return NULL;
+	}
+	/* Anything "git status -s" prints makes the commit dirty. */
+	if (vcs_git(dir, status_argv, &out) == 0 && out.len > 0 &&
+	    out.buf[0] != '\n')
+		r = xasprintf("git:%s*", sha);
+	else
+		r = xasprintf("git:%s", sha);
+	free(sha);
+	strbuf_release(&out);
+	return r;
+}
+
+/* A Python executable, as Guild's python_script plugin tells one. */
+static bool
+is_python_exe(const char *cmd)
+{
+	const char	*base = strrchr(cmd, '/');
+
+	base = base != NULL ? base + 1 : cmd;
+	return strcmp(cmd, "${python_exe}") == 0 ||
+	    strcmp(cmd, "${guild_python_exe}") == 0 ||
+	    str_starts_with(base, "python");
+}
+
+struct value *
+runner_plugins(const struct opdef *op)
+{
+	struct value	*l = value_list();
+	struct strvec	 words = STRVEC_INIT;
+	bool		 python = op->main != NULL || op->nsteps > 0;
+
+	if (!python && op->exec != NULL &&
+	    shlex_split(op->exec, &words, NULL) == 0 && words.n > 0)
+		python = is_python_exe(words.v[0]);
+	strvec_clear(&words);
+	/*
+	 * Of Guild's plugins, guild does what python_script does (Python
+	 * operations, flags imported from scripts); cpu, gpu, memory, disk
+	 * and perf are system scalars it does not log.
+	 */
+	if (python)
+		value_list_push(l, value_string("python_script"));
+	return l;
+}
+
 int
 runner_prepare(const struct runner_spec *spec, struct value *flags,
     const struct value *prior, bool plan_deps, bool force_deps,
@@ -844,7 +945,12 @@ runner_prepare(const struct runner_spec *spec, struct value *flags,
 	if (plan_deps && deps_plan(spec->home, spec->op, flags, prior,
 	    force_deps, &prep->deps, cause) == -1)
 		return -1;
-	return runner_plan(spec, &prep->plan, cause);
+	if (runner_plan(spec, &prep->plan, cause) == -1)
+		return -1;
+	/* Before any loop owns the signals (git runs through proc_run). */
+	if (plan_deps)
+		prep->plan.vcs_commit = runner_vcs_commit(spec->op->model->gf->dir);
+	return 0;
 }
 
 struct run *
@@ -1078,6 +1184,34 @@ write_attr(struct run *run, const char *name, struct value *v, char **cause)
 	return rc;
 }
 
+static bool
+run_attr_exists(const struct run *run, const char *name)
+{
+	struct value	*v = NULL;
+	bool		 r;
+
+	r = run_attr_read(run, name, &v, NULL) == 0 && v != NULL;
+	value_free(v);
+	return r;
+}
+
+/* Guild's runlib.random_seed(): a seed Python's random.seed() takes. */
+static unsigned long long
+pick_seed(void)
+{
+	uint32_t	seed = 0;
+	int		fd;
+
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) != -1) {
+		if (read(fd, &seed, sizeof seed) != (ssize_t)sizeof seed)
+			seed = 0;
+		close(fd);
+	}
+	if (seed == 0)
+		seed = (uint32_t)(now_us() ^ ((uint64_t)getpid() << 16));
+	return seed;
+}
+
 int
 runner_write_opref(const struct run *run, const struct opdef *op,
     char **cause)
@@ -1145,6 +1279,26 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 		goto fail;
 	if (spec->tags != NULL && spec->tags->n > 0 &&
 	    write_attr(run, "tags", strings_value(spec->tags), cause) == -1)
+		goto fail;
+	if (write_attr(run, "plugins", runner_plugins(op), cause) == -1)
+		goto fail;
+	/* A restart keeps what the run was started with, as Guild does. */
+	if (!run_attr_exists(run, "run_params") &&
+	    write_attr(run, "run_params", spec->run_params != NULL ?
+	    value_dup(spec->run_params) : value_map(), cause) == -1)
+		goto fail;
+	if ((spec->has_random_seed || !run_attr_exists(run, "random_seed")) &&
+	    write_attr(run, "random_seed", value_int((long long)
+	    (spec->has_random_seed ? spec->random_seed : pick_seed())),
+	    cause) == -1)
+		goto fail;
+	/* Guild writes deps even when there are none: resolved later. */
+	if (!run_attr_exists(run, "deps") &&
+	    write_attr(run, "deps", value_map(), cause) == -1)
+		goto fail;
+	if (plan->vcs_commit != NULL &&
+	    write_attr(run, "vcs_commit", value_string(plan->vcs_commit),
+	    cause) == -1)
 		goto fail;
 	if (gethostname(host, sizeof host) == 0) {
 		host[sizeof host - 1] = '\0';
