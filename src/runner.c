@@ -790,14 +790,22 @@ runner_plan(const struct runner_spec *spec, struct run_plan *plan, char **cause)
 	}
 	plan_env(spec, plan);
 	{
-		/* Dependency flags hold run ids: noise in a label. */
+		/*
+		 * Dependency flags hold run ids: in the default label a run's
+		 * short id, as Guild shows it (operation:train=3f1c0a7e).
+		 */
 		struct strvec	 depflags = STRVEC_INIT;
-		struct value	*lflags = value_dup(spec->flags);
+		struct value	*lflags = value_dup(spec->flags), *v;
 		size_t		 i;
 
 		deps_flag_names(spec->op, &depflags);
-		for (i = 0; lflags != NULL && i < depflags.n; i++)
-			value_map_del(lflags, depflags.v[i]);
+		for (i = 0; lflags != NULL && i < depflags.n; i++) {
+			v = value_map_get(lflags, depflags.v[i]);
+			if (v != NULL && v->type == VALUE_STRING &&
+			    strlen(v->u.s) == 32 &&
+			    strspn(v->u.s, "0123456789abcdef") == 32)
+				v->u.s[RUN_SHORT_ID_LEN] = '\0';
+		}
 		strvec_clear(&depflags);
 		plan->label = flags_label(spec->label != NULL ? spec->label :
 		    spec->op->label, lflags);
@@ -1141,6 +1149,8 @@ op_value(const struct runner_spec *spec, const struct run_plan *plan)
 		value_map_set(op, "label-template", value_string(spec->label));
 	else if (spec->op->label != NULL)
 		value_map_set(op, "label-template", value_string(spec->op->label));
+	else
+		value_map_set(op, "label-template", value_null());
 	{
 		struct value	*sc = value_map();
 
