@@ -1388,8 +1388,12 @@ flags_args(const struct opdef *op, const struct value *flags,
 			continue;
 		}
 		strbuf_reset(&sb);
+		/*
+		 * Guild's _encode_flag_arg_for_globals: YAML flow style, so
+		 * booleans are true and false (--b false), not yes and no.
+		 */
 		if (dest == FLAGS_DEST_GLOBALS)
-			value_format_flag(&sb, v);
+			value_encode_flow(&sb, v);
 		else
 			flag_encode_arg(&sb, fd, v);
 		strvec_push_nodup(out, opt);

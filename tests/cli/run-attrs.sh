@@ -14,9 +14,16 @@ train:
     lr: 0.1
 py:
   main: train
+glob:
+  main: glob
+  flags-dest: globals
+  flags:
+    b: no
+    c: yes
 EOF
 )
 printf 'print("py")\n' > "$proj/train.py"
+printf 'b = True\nc = False\nprint(b, c)\n' > "$proj/glob.py"
 cd "$proj" || exit 1
 
 attr()
@@ -53,6 +60,19 @@ plugins:
   - python_script
 EOF
 
+# Booleans to a globals script: YAML as Guild writes them (--b false).
+expect_output "globals: --b false --c true" - -- \
+    sh -c '"$GUILD" run glob --print-cmd | sed "s/.* -- //"' <<'EOF'
+--b false --c true
+EOF
+if command -v python3 > /dev/null 2>&1; then
+	expect_output "the script gets False and True" - -- guild run -y glob <<'EOF'
+False True
+EOF
+else
+	skip "the script gets False and True" "python3 not found"
+fi
+
 # run_params: the run command's options, as Guild's args.as_kw().
 ok "a labelled run" quiet guild run -y -l mine -t a -t b train lr=0.2
 expect_output "run_params" - -- sh -c '"$GUILD" select --attr run_params |
@@ -75,7 +95,7 @@ if command -v git > /dev/null 2>&1; then
 	{
 		git -c user.name=t -c user.email=t@example.com "$@" > /dev/null 2>&1
 	}
-	git_q init -q . && git_q add guild.yml train.py && git_q commit -q -m one
+	git_q init -q . && git_q add guild.yml train.py glob.py && git_q commit -q -m one
 	sha=$(git rev-parse HEAD)
 	ok "a run in a clean work tree" quiet guild run -y train
 	ok "vcs_commit is git:SHA" test "$(attr vcs_commit)" = "git:$sha"
