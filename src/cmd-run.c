@@ -58,6 +58,7 @@ enum {
 	OPT_PARALLEL,
 	OPT_NEEDED,
 	OPT_FAIL_ON_TRIAL_ERROR,
+	OPT_KEEP_BATCH,
 	OPT_RUN_ID,
 	OPT_RUN_STEPS,
 	OPT_GPUS,
@@ -100,6 +101,7 @@ static const struct cmd_option run_options[] = {
 	{ OPT_PARALLEL, NULL, "parallel", "N", "Run up to N trials of a batch at once (default 1)." },
 	{ OPT_NEEDED, NULL, "needed", NULL, "Skip runs and trials whose flags match a completed or terminated run." },
 	{ OPT_FAIL_ON_TRIAL_ERROR, NULL, "fail-on-trial-error", NULL, "Stop a batch when a trial fails." },
+	{ OPT_KEEP_BATCH, NULL, "keep-batch", NULL, "Keep the batch run when it succeeds (its trials are always kept)." },
 	{ OPT_GPUS, NULL, "gpus", "DEVICES", "Limit the GPUs the run sees to DEVICES, comma-separated ids (CUDA_VISIBLE_DEVICES)." },
 	{ OPT_NO_GPUS, NULL, "no-gpus", NULL, "Run without GPUs (CUDA_VISIBLE_DEVICES empty)." },
 	{ OPT_STOP_AFTER, NULL, "stop-after", "N", "Stop the run after N minutes." },
@@ -992,6 +994,22 @@ batch_files_read(const struct strvec *files, struct value *rows)
 	return 0;
 }
 
+/*
+ * Guild's batch operations have delete-on-success: a batch that succeeded
+ * goes to the trash (quietly, as Guild logs it only to debug); its trials
+ * stay. --keep-batch keeps it.
+ */
+static void
+batch_delete(const struct guild_home *home, const struct run *brun)
+{
+	char	*cause = NULL;
+
+	if (run_trash(home, brun->id, &cause) == -1) {
+		cli_note("guild: warning: %s", cause);
+		free(cause);
+	}
+}
+
 /* A batch under a detached supervisor, as run_background() does a run. */
 static int
 batch_background(const struct cmd_args *a, const struct batch_spec *bs,
@@ -1006,7 +1024,9 @@ batch_background(const struct cmd_args *a, const struct batch_spec *bs,
 	case 0:
 		pidfile_own(pidpath);
 		detach_ready(brun, ready);
-		batch_loop(bs, brun, true, true);
+		if (batch_loop(bs, brun, true, true) == 0 &&
+		    !cmd_arg_has(a, OPT_KEEP_BATCH))
+			batch_delete(bs->home, brun);
 		pidfile_release(pidpath);
 		_exit(0);
 	}
@@ -1190,6 +1210,8 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 		rc = batch_background(a, &bs, brun, name, kind, pidpath);
 	else {
 		rc = batch_loop(&bs, brun, cmd_arg_has(a, OPT_QUIET), false);
+		if (rc == 0 && !cmd_arg_has(a, OPT_KEEP_BATCH))
+			batch_delete(home, brun);
 		rc = proc_shell_status(rc);
 	}
 	free(name);
