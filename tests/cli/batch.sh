@@ -98,6 +98,19 @@ EOF
 expect_output "the batch completed" - -- cat "$runs/$batch/.guild/attrs/exit_status" <<'EOF'
 0
 EOF
+expect_output "compare leaves the batch run out" - -- \
+    sh -c '"$GUILD" compare --csv - -cc .operation | cut -d, -f2' <<'EOF'
+operation
+./say
+./say
+EOF
+expect_output "compare --include-batch" - -- \
+    sh -c '"$GUILD" compare --include-batch --csv - -cc .operation | cut -d, -f2' <<'EOF'
+operation
+./say
+./say
+./say+
+EOF
 expect_output "the batch's output has its log" - -- cat "$runs/$batch/.guild/output" <<'EOF'
 INFO: [guild] Running trial <id>: say (loud=no, msg=hi)
 INFO: [guild] Running trial <id>: say (loud=no, msg=ho)
