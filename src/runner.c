@@ -1186,7 +1186,7 @@ steps_value(const struct opdef *op)
 }
 
 static int
-write_attr(struct run *run, const char *name, struct value *v, char **cause)
+write_attr(const struct run *run, const char *name, struct value *v, char **cause)
 {
 	int	rc = run_attr_write(run, name, v, cause);
 
@@ -1220,6 +1220,31 @@ pick_seed(void)
 	if (seed == 0)
 		seed = (uint32_t)(now_us() ^ ((uint64_t)getpid() << 16));
 	return seed;
+}
+
+int
+runner_write_system_attrs(const struct run *run, const struct opdef *op,
+    const struct strvec *env, char **cause)
+{
+	struct passwd	*pw;
+	char		 host[HOST_NAME_MAX + 1] = "";
+
+	if (write_attr(run, "env", env_value(op, env),
+	    cause) == -1 ||
+	    write_attr(run, "platform", platform_value(),
+	    cause) == -1)
+		return -1;
+	if (gethostname(host, sizeof host) == 0) {
+		host[sizeof host - 1] = '\0';
+		if (write_attr(run, "host", value_string(host),
+		    cause) == -1)
+			return -1;
+	}
+	if ((pw = getpwuid(getuid())) != NULL &&
+	    write_attr(run, "user", value_string(pw->pw_name),
+	    cause) == -1)
+		return -1;
+	return 0;
 }
 
 int

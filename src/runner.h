@@ -92,6 +92,13 @@ void	run_plan_clear(struct run_plan *);
  */
 char	*runner_vcs_commit(const char *dir);
 
+/*
+ * The attrs Guild writes for every run it starts: host, user, platform;
+ * and env, the environment given (without op's secrets).
+ */
+int	runner_write_system_attrs(const struct run *, const struct opdef *,
+	    const struct strvec *env, char **cause);
+
 /* Guild's plugins attr for a run of op: the plugins it has, by name. */
 struct value *runner_plugins(const struct opdef *);
 

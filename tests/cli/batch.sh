@@ -77,8 +77,33 @@ ho
 EOF
 unset EXPECT_STDIN
 batch=$(batch 1)
-expect_output "the batch run's opref: op +" - -- sh -c "cat '$runs/$batch/.guild/opref'; echo" <<'EOF'
-builtin:guild '' '' +
+expect_output "the batch run's opref: Guild's builtin:guildai VERSION '' +" - -- \
+    sh -c "cat '$runs/$batch/.guild/opref' | sed 's/ [0-9][^ ]* / VERSION /'; echo" <<'EOF'
+builtin:guildai VERSION '' +
+EOF
+expect_output "the batch run's attrs, as Guild writes them" - -- \
+    sh -c "ls '$runs/$batch/.guild/attrs'" <<'EOF'
+cmd
+env
+exit_status
+flags
+host
+id
+initialized
+op
+platform
+random_seed
+started
+stopped
+user
+user_flags
+EOF
+expect_output "its cmd and op: Guild's batch_main" - -- sh -c \
+    "sed 's/^- .*python.*/- PYTHON/' '$runs/$batch/.guild/attrs/cmd'; grep '^delete-on-success' '$runs/$batch/.guild/attrs/op'" <<'EOF'
+- PYTHON
+- -um
+- guild.batch_main
+delete-on-success: true
 EOF
 ok "the batch keeps the prototype" test -f "$runs/$batch/.guild/proto/.guild/opref"
 expect_output "guild runs shows the batch as the prototype's op and +" - -- guild runs <<'EOF'
@@ -201,8 +226,8 @@ EOF
 unset EXPECT_STDIN
 guild run -y --keep-batch train epochs='[1, 2, 3]' --optimizer random --max-trials 2 --random-seed 3 > "$TEST_TMP/out" 2>&1
 batch=$(batch 1)
-expect_output "random: the batch run's opref" - -- sh -c "cat '$runs/$batch/.guild/opref'; echo" <<'EOF'
-builtin:guild '' '' random
+expect_output "random: the batch run's opref" - -- sh -c "cat '$runs/$batch/.guild/opref' | sed 's/ [0-9][^ ]* / VERSION /'; echo" <<'EOF'
+builtin:guildai VERSION '' random
 EOF
 expect_output "random: the seed is recorded" - -- cat "$runs/$batch/.guild/attrs/random_seed" <<'EOF'
 3
