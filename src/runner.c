@@ -1277,8 +1277,6 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	const struct opdef	*op = spec->op;
 	struct run		*run;
 	struct sourcecode_result sc;
-	struct passwd		*pw;
-	char			 host[HOST_NAME_MAX + 1] = "";
 	bool			 fresh = false;
 
 	if (spec->restart_id != NULL) {
@@ -1309,8 +1307,7 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	    value_dup(spec->user_flags) : value_map(), cause) == -1 ||
 	    write_attr(run, "label", value_string(plan->label), cause) == -1 ||
 	    write_attr(run, "op", op_value(spec, plan), cause) == -1 ||
-	    write_attr(run, "env", env_value(op, &plan->env), cause) == -1 ||
-	    write_attr(run, "platform", platform_value(), cause) == -1)
+	    runner_write_system_attrs(run, op, &plan->env, cause) == -1)
 		goto fail;
 	if (spec->tags != NULL && spec->tags->n > 0 &&
 	    write_attr(run, "tags", strings_value(spec->tags), cause) == -1)
@@ -1334,15 +1331,6 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	if (plan->vcs_commit != NULL &&
 	    write_attr(run, "vcs_commit", value_string(plan->vcs_commit),
 	    cause) == -1)
-		goto fail;
-	if (gethostname(host, sizeof host) == 0) {
-		host[sizeof host - 1] = '\0';
-		if (write_attr(run, "host", value_string(host), cause) == -1)
-			goto fail;
-	} else
-		host[0] = '\0';
-	if ((pw = getpwuid(getuid())) != NULL &&
-	    write_attr(run, "user", value_string(pw->pw_name), cause) == -1)
 		goto fail;
 	if (spec->comment != NULL &&
 	    run_comment_add(run, spec->comment, NULL, NULL, 0, cause) == -1)
