@@ -880,7 +880,9 @@ print_section(const char *name, const struct value *v, bool sorted)
 			}
 			printf("  -\n");
 			keys = xcalloc(item->u.map.n + 1, sizeof *keys);
-			memcpy(keys, item->u.map.k, item->u.map.n * sizeof *keys);
+			if (item->u.map.n > 0)
+				memcpy(keys, item->u.map.k,
+				    item->u.map.n * sizeof *keys);
 			qsort(keys, item->u.map.n, sizeof *keys, str_ptr_cmp);
 			for (j = 0; j < item->u.map.n; j++) {
 				const struct value	*iv;
@@ -913,7 +915,8 @@ print_section(const char *name, const struct value *v, bool sorted)
 	}
 	printf("%s:\n", name);
 	keys = xcalloc(v->u.map.n + 1, sizeof *keys);
-	memcpy(keys, v->u.map.k, v->u.map.n * sizeof *keys);
+	if (v->u.map.n > 0)
+		memcpy(keys, v->u.map.k, v->u.map.n * sizeof *keys);
 	if (sorted)
 		qsort(keys, v->u.map.n, sizeof *keys, key_natcmp);
 	for (i = 0; i < v->u.map.n; i++) {
