@@ -691,6 +691,54 @@ write_attr(const struct run *run, const char *name, struct value *v,
 	return rc;
 }
 
+/*
+ * The attrs Guild writes for a batch run besides flags and seeds: the
+ * command and op config of its batch operation (guild.batch_main for a
+ * grid, the skopt plugin's random_main), the system attrs, user_flags
+ * (a batch takes none of its own here) and the objective.
+ */
+static int
+batch_guild_attrs(const struct run *run, const struct opdef *op,
+    enum batch_kind kind, char **cause)
+{
+	extern char	**environ;
+	struct strvec	  env = STRVEC_INIT;
+	struct value	 *cmd, *o, *oc, *ce, *sc;
+	const char	 *py = getenv("GUILD_PYTHON_EXE");
+	char		**e;
+	int		  rc;
+
+	cmd = value_list();
+	value_list_push(cmd, value_string(py != NULL && *py != '\0' ? py :
+	    "python3"));
+	value_list_push(cmd, value_string("-um"));
+	value_list_push(cmd, value_string(kind == BATCH_RANDOM ?
+	    "guild.plugins.random_main" : "guild.batch_main"));
+	o = value_map();
+	oc = value_map();
+	value_map_set(oc, "cmd-args", value_dup(cmd));
+	ce = value_map();
+	value_map_set(ce, "NO_OP_INTERRUPTED_MSG", value_string("1"));
+	value_map_set(oc, "cmd-env", ce);
+	value_map_set(oc, "flags-dest", value_string("args"));
+	value_map_set(o, "op-cmd", oc);
+	value_map_set(o, "label-template", value_null());
+	sc = value_map();
+	value_map_set(sc, "dest", value_null());
+	value_map_set(o, "sourcecode", sc);
+	value_map_set(o, "delete-on-success", value_bool(true));
+	for (e = environ; e != NULL && *e != NULL; e++)
+		strvec_push(&env, *e);
+	rc = write_attr(run, "cmd", cmd, cause) == -1 ||
+	    write_attr(run, "op", o, cause) == -1 ||
+	    write_attr(run, "user_flags", value_map(), cause) == -1 ||
+	    runner_write_system_attrs(run, op, &env, cause) == -1 ||
+	    (op->objective != NULL && write_attr(run, "objective",
+	    value_dup(op->objective), cause) == -1) ? -1 : 0;
+	strvec_clear(&env);
+	return rc;
+}
+
 struct run *
 batch_create(const struct guild_home *home, const struct opdef *op,
     enum batch_kind kind, const struct value *user, uint64_t seed,
@@ -709,13 +757,15 @@ batch_create(const struct guild_home *home, const struct opdef *op,
 	}
 	if ((run = run_create(home->runs, id, cause)) == NULL)
 		return NULL;
+	/* Guild's opref for its batch operations: builtin:guildai VERSION. */
 	memset(&ref, 0, sizeof ref);
 	ref.pkg_type = (char *)"builtin";
-	ref.pkg_name = (char *)"guild";
-	ref.pkg_version = (char *)"";
+	ref.pkg_name = (char *)"guildai";
+	ref.pkg_version = (char *)PACKAGE_VERSION;
 	ref.model = (char *)"";
 	ref.op = (char *)(kind == BATCH_RANDOM ? "random" : "+");
 	if (run_opref_write(run, &ref, cause) == -1 ||
+	    batch_guild_attrs(run, op, kind, cause) == -1 ||
 	    write_attr(run, "flags", value_map(), cause) == -1 ||
 	    write_attr(run, "random_seed", value_int((long long)(seed &
 	    0x7fffffffffffffffULL)), cause) == -1)
@@ -975,6 +1025,8 @@ trial_start(struct batch *b, size_t i)
 		batch_log(b, "ERROR: [guild] Trial %zu: %s", i + 1, cause);
 		goto fail;
 	}
+	if (s->vcs_commit != NULL)
+		t->plan.vcs_commit = xstrdup(s->vcs_commit);
 	t->planned = true;
 	t->id = xstrdup(t->plan.id);
 	if ((t->run = runner_create(&t->rspec, &t->plan, &cause)) == NULL) {

@@ -136,6 +136,7 @@ struct batch_spec {
 	bool			 needed;	/* skip trials already run */
 	bool			 fail_on_trial_error;
 	unsigned short		 rows, cols;	/* terminal size for trials */
+	const char		*vcs_commit;	/* each trial's, or NULL */
 };
 
 struct batch_hooks {

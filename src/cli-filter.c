@@ -35,6 +35,12 @@ enum {
 	F_TERMINATED,
 	F_PENDING,
 	F_STAGED,
+	F_NOT_RUNNING,
+	F_NOT_COMPLETED,
+	F_NOT_ERROR,
+	F_NOT_TERMINATED,
+	F_NOT_PENDING,
+	F_NOT_STAGED,
 	F_LAST			/* must stay <= CMD_MAX_OPTIONS */
 };
 
@@ -65,6 +71,15 @@ const struct cmd_option run_filter_options[] = {
 	  "Filter terminated runs." },
 	{ F_PENDING, "Sp|P", "pending", NULL, "Filter pending runs." },
 	{ F_STAGED, "Ss|G", "staged", NULL, "Filter staged runs." },
+	{ F_NOT_RUNNING, NULL, "not-running", NULL, "Leave out running runs." },
+	{ F_NOT_COMPLETED, NULL, "not-completed", NULL,
+	  "Leave out completed runs." },
+	{ F_NOT_ERROR, NULL, "not-error", NULL,
+	  "Leave out runs that ended in error." },
+	{ F_NOT_TERMINATED, NULL, "not-terminated", NULL,
+	  "Leave out terminated runs." },
+	{ F_NOT_PENDING, NULL, "not-pending", NULL, "Leave out pending runs." },
+	{ F_NOT_STAGED, NULL, "not-staged", NULL, "Leave out staged runs." },
 	{ 0 }
 };
 
@@ -116,17 +131,18 @@ int
 cli_run_filter(const struct cmd_args *a, struct run_filter *f, char **cause)
 {
 	static const struct {
-		int		id;
+		int		id, not_id;
 		enum run_status	status;
 	} flags[] = {
-		{ F_RUNNING, RUN_STATUS_RUNNING },
-		{ F_COMPLETED, RUN_STATUS_COMPLETED },
-		{ F_ERROR, RUN_STATUS_ERROR },
-		{ F_TERMINATED, RUN_STATUS_TERMINATED },
-		{ F_PENDING, RUN_STATUS_PENDING },
-		{ F_STAGED, RUN_STATUS_STAGED },
+		{ F_RUNNING, F_NOT_RUNNING, RUN_STATUS_RUNNING },
+		{ F_COMPLETED, F_NOT_COMPLETED, RUN_STATUS_COMPLETED },
+		{ F_ERROR, F_NOT_ERROR, RUN_STATUS_ERROR },
+		{ F_TERMINATED, F_NOT_TERMINATED, RUN_STATUS_TERMINATED },
+		{ F_PENDING, F_NOT_PENDING, RUN_STATUS_PENDING },
+		{ F_STAGED, F_NOT_STAGED, RUN_STATUS_STAGED },
 	};
 	const char	*v;
+	unsigned	 not_status = 0;
 	size_t		 i;
 
 	memset(f, 0, sizeof *f);
@@ -157,8 +173,23 @@ cli_run_filter(const struct cmd_args *a, struct run_filter *f, char **cause)
 		if (status_chars(a->values[F_STATUS_CHARS].v[i], &f->status,
 		    cause) == -1)
 			return -1;
-	for (i = 0; i < ARRAY_SIZE(flags); i++)
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
 		if (cmd_arg_has(a, flags[i].id))
 			f->status |= 1u << flags[i].status;
+		if (cmd_arg_has(a, flags[i].not_id))
+			not_status |= 1u << flags[i].status;
+	}
+	/*
+	 * As Guild: the runs with any of the statuses asked for, and none of
+	 * those left out. Leaving out every status selects nothing: the bit
+	 * past the statuses keeps the mask from reading "any".
+	 */
+	if (not_status != 0) {
+		if (f->status == 0)
+			f->status = (1u << RUN_STATUS_COUNT) - 1;
+		f->status &= ~not_status;
+		if (f->status == 0)
+			f->status = 1u << RUN_STATUS_COUNT;
+	}
 	return runsel_filter_check(f, cause);
 }

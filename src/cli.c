@@ -19,6 +19,7 @@
 #include "strvec.h"
 #include "termsafe.h"
 #include "util.h"
+#include "value.h"
 
 static const struct cmd_option global_options[] = {
 	{ 1, "C", NULL, "PATH", "Use PATH as current directory for a command." },
@@ -49,6 +50,39 @@ tty_decide(void)
 		tty_out = isatty(STDOUT_FILENO);
 	if (tty_err == -1)
 		tty_err = isatty(STDERR_FILENO);
+}
+
+struct value *
+cli_args_params(const struct cmd_option *opts, const struct cmd_args *a)
+{
+	struct value	*m = value_map(), *v;
+	size_t		 i, j;
+
+	for (i = 0; opts[i].id != 0; i++) {
+		const struct strvec	*vals = &a->values[opts[i].id];
+		char			*name;
+
+		if (opts[i].longs == NULL)
+			continue;
+		name = xstrndup(opts[i].longs, strcspn(opts[i].longs, "|"));
+		for (j = 0; name[j] != '\0'; j++)
+			if (name[j] == '-')
+				name[j] = '_';
+		if (opts[i].arg == NULL)
+			v = value_bool(a->count[opts[i].id] > 0);
+		else if (vals->n == 0)
+			v = value_null();
+		else if (vals->n == 1)
+			v = value_string(vals->v[0]);
+		else {
+			v = value_list();
+			for (j = 0; j < vals->n; j++)
+				value_list_push(v, value_string(vals->v[j]));
+		}
+		value_map_set(m, name, v);
+		free(name);
+	}
+	return m;
 }
 
 bool

@@ -37,6 +37,8 @@ struct cmd_option {
 	bool		 hidden;	/* accepted, not listed in --help */
 };
 
+struct value;
+
 struct cmd_args {
 	int		 count[CMD_MAX_OPTIONS];	/* times each option was given */
 	struct strvec	 values[CMD_MAX_OPTIONS];	/* values, in order */
@@ -131,6 +133,14 @@ struct guildfile *cli_guildfile(struct cmd_ctx *);
  * NULL stays NULL.
  */
 bool		 cli_tty(FILE *);
+/*
+ * The options of a parsed command line by name, as Guild records a
+ * run's run_params (click's args.as_kw()): each long name with "_" for
+ * "-", a switch true or false, an option's value (a list when given more
+ * than once, null when not given). Caller frees.
+ */
+struct value	*cli_args_params(const struct cmd_option *,
+		    const struct cmd_args *);
 const char	*cli_field(FILE *, const char *s);
 const char	*cli_text(FILE *, const char *s);
 /* Write len bytes of untrusted text with lines to f (cli_text). */

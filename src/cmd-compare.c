@@ -49,6 +49,7 @@ enum {
 	O_TABLE,
 	O_CSV,
 	O_PRINT_SCALARS,
+	O_INCLUDE_BATCH,
 };
 
 static const struct cmd_option compare_options[] = {
@@ -74,6 +75,7 @@ static const struct cmd_option compare_options[] = {
 	  "Write the comparison as CSV to PATH ('-' for standard output)." },
 	{ O_PRINT_SCALARS, NULL, "print-scalars", NULL,
 	  "Print the last value of each run's scalars." },
+	{ O_INCLUDE_BATCH, NULL, "include-batch", NULL, "Include batch runs." },
 	{ 0 }
 };
 
@@ -1041,6 +1043,25 @@ cmd_compare_value(struct run_rows *rows)
 	return out;
 }
 
+/*
+ * Batch runs (Guild's builtin batch operations: "+", random) have no flags
+ * or scalars of their own: left out unless --include-batch, as Guild does.
+ */
+static void
+drop_batches(struct run_rows *rows)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < rows->n; i++) {
+		if (rows->v[i]->opref != NULL &&
+		    str_starts_with(rows->v[i]->opref, "builtin:"))
+			run_row_free(rows->v[i]);
+		else
+			rows->v[n++] = rows->v[i];
+	}
+	rows->n = n;
+}
+
 /* guild view on its compare table, of these runs (all: of every run). */
 static int
 view_compare(struct cmd_ctx *ctx, struct cmd_args *a,
@@ -1107,6 +1128,8 @@ cmd_compare_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return rc;
 	}
 	runindex_close(idx);
+	if (!cmd_arg_has(a, O_INCLUDE_BATCH))
+		drop_batches(&t.rows);
 
 	if (to_view) {
 		plan_release(&plan);

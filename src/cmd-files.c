@@ -870,6 +870,55 @@ col_value(const struct run_row *row, const char *col, double *out)
 	return true;
 }
 
+/*
+ * A field of Guild's run_util.format_run, as "select --attr" prints it;
+ * NULL when attr is not one.
+ */
+static char *
+select_formatted(const struct run_row *row, const char *attr)
+{
+	struct value		*d;
+	const struct value	*v;
+	struct opref		 ref;
+	struct strbuf		 sb = STRBUF_INIT;
+	char			*s = NULL;
+
+	if (strcmp(attr, "short_id") == 0)
+		return xstrndup(row->id, RUN_SHORT_ID_LEN);
+	if (strcmp(attr, "index") == 0 || strcmp(attr, "short_index") == 0)
+		return xasprintf("[%.*s]", RUN_SHORT_ID_LEN, row->id);
+	if (strcmp(attr, "num_index") == 0)
+		return xstrdup("[?]");
+	if (strcmp(attr, "status_with_remote") == 0)
+		return xstrdup(run_status_name(row->status));
+	if (strcmp(attr, "duration") == 0) {
+		if (row->started <= 0)
+			return xstrdup("None");
+		format_duration(&sb, (row->stopped > 0 ? row->stopped :
+		    now_us()) - row->started);
+		return strbuf_detach(&sb, NULL);
+	}
+	if (strcmp(attr, "model") == 0 || strcmp(attr, "op_name") == 0 ||
+	    strcmp(attr, "pkg_name") == 0) {
+		if (row->opref == NULL || opref_parse(row->opref, &ref,
+		    NULL) == -1)
+			return xstrdup("");
+		s = xstrdup(strcmp(attr, "model") == 0 ? ref.model :
+		    strcmp(attr, "op_name") == 0 ? ref.op : ref.pkg_name);
+		opref_clear(&ref);
+		return s;
+	}
+	d = cmd_runs_details(row);
+	if ((v = value_map_get(d, attr)) != NULL) {
+		if (v->type == VALUE_INT)
+			s = xasprintf("%lld", v->u.i);
+		else
+			s = xstrdup(v->type == VALUE_STRING ? v->u.s : "");
+	}
+	value_free(d);
+	return s;
+}
+
 static int
 print_select(const struct run_row *row, struct cmd_args *a)
 {
@@ -889,24 +938,8 @@ print_select(const struct run_row *row, struct cmd_args *a)
 		free(s);
 		return 0;
 	}
-	/* The formatted fields first, as Guild does, then raw attrs. */
-	if (strcmp(attr, "id") == 0)
-		s = xstrdup(row->id);
-	else if (strcmp(attr, "short_id") == 0)
-		s = xstrndup(row->id, RUN_SHORT_ID_LEN);
-	else if (strcmp(attr, "operation") == 0)
-		s = format_op_str(row);
-	else if (strcmp(attr, "status") == 0)
-		s = xstrdup(run_status_name(row->status));
-	else if (strcmp(attr, "started") == 0)
-		s = format_time_str(row->started);
-	else if (strcmp(attr, "stopped") == 0)
-		s = format_time_str(row->stopped);
-	else if (strcmp(attr, "run_dir") == 0)
-		s = xstrdup(row->dir);
-	else if (strcmp(attr, "label") == 0)
-		s = xstrdup(row->label != NULL ? row->label : "");
-	if (s != NULL) {
+	/* Guild's formatted fields first (format_run), then raw attrs. */
+	if ((s = select_formatted(row, attr)) != NULL) {
 		printf("%s\n", cli_field(stdout, s));
 		free(s);
 		return 0;
@@ -920,13 +953,14 @@ print_select(const struct run_row *row, struct cmd_args *a)
 	run_free(run);
 	if (v == NULL)
 		return cli_error("no such run attribute '%s'", attr);
-	if (v->type == VALUE_STRING)
-		printf("%s\n", cli_text(stdout, v->u.s));
-	else {
-		value_encode_yaml(&sb, v);
-		strbuf_rtrim(&sb);
-		printf("%s\n", cli_text(stdout, sb.buf));
+	/* As yaml_util.encode_yaml: block YAML, "..." and spaces stripped. */
+	value_encode_yaml(&sb, v);
+	strbuf_rtrim(&sb);
+	if (sb.len >= 4 && strcmp(sb.buf + sb.len - 4, "\n...") == 0) {
+		sb.buf[sb.len - 4] = '\0';
+		sb.len -= 4;
 	}
+	printf("%s\n", cli_text(stdout, sb.buf));
 	strbuf_release(&sb);
 	value_free(v);
 	return 0;

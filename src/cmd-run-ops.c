@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "cmd-run.h"
+#include "deps.h"
 #include "guildfile.h"
 #include "package.h"
 #include "run.h"
@@ -128,9 +129,11 @@ run_help_op(const struct opdef *op, const char *opname)
 	struct strbuf		 out = STRBUF_INIT, desc = STRBUF_INIT;
 	struct strvec		 rows = STRVEC_INIT;
 	const struct flagdef	**flags;
+	struct flagdef		*depflags;
+	struct strvec		 depnames = STRVEC_INIT;
 	const struct resdef	*res;
 	const char		*p;
-	size_t			 i, name_w = 0, width = cli_help_width();
+	size_t			 i, nflags, name_w = 0, width = cli_help_width();
 
 	strbuf_addf(&out, "Usage: guild run [OPTIONS] %s [FLAG]...\n", opname);
 	if (op->description != NULL && *op->description != '\0') {
@@ -156,19 +159,33 @@ run_help_op(const struct opdef *op, const char *opname)
 	}
 	help_section(&out, "Dependencies", &rows);
 	strvec_clear(&rows);
-	flags = xcalloc(op->nflags + 1, sizeof *flags);
+	/*
+	 * A dependency's flag is a flag too (Guild's resource_flags plugin):
+	 * "- operation: train" is listed as operation:train.
+	 */
+	deps_flag_names(op, &depnames);
+	depflags = xcalloc(depnames.n + 1, sizeof *depflags);
+	nflags = op->nflags + depnames.n;
+	flags = xcalloc(nflags + 1, sizeof *flags);
 	for (i = 0; i < op->nflags; i++)
 		flags[i] = op->flags[i];
-	qsort(flags, op->nflags, sizeof *flags, flag_cmp);
-	for (i = 0; i < op->nflags; i++) {
+	for (i = 0; i < depnames.n; i++) {
+		depflags[i].name = depnames.v[i];
+		depflags[i].type = FLAG_TYPE_STRING;
+		flags[op->nflags + i] = &depflags[i];
+	}
+	qsort(flags, nflags, sizeof *flags, flag_cmp);
+	for (i = 0; i < nflags; i++) {
 		if (strlen(flags[i]->name) > name_w)
 			name_w = strlen(flags[i]->name);
 	}
-	for (i = 0; i < op->nflags; i++) {
+	for (i = 0; i < nflags; i++) {
 		strvec_push(&rows, flags[i]->name);
 		strvec_push_nodup(&rows, flag_help(flags[i], name_w));
 	}
 	free(flags);
+	free(depflags);
+	strvec_clear(&depnames);
 	help_section(&out, "Flags", &rows);
 	strvec_clear(&rows);
 	fputs(cli_text(stdout, out.buf), stdout);

@@ -58,6 +58,7 @@ enum {
 	OPT_PARALLEL,
 	OPT_NEEDED,
 	OPT_FAIL_ON_TRIAL_ERROR,
+	OPT_KEEP_BATCH,
 	OPT_RUN_ID,
 	OPT_RUN_STEPS,
 	OPT_GPUS,
@@ -100,6 +101,7 @@ static const struct cmd_option run_options[] = {
 	{ OPT_PARALLEL, NULL, "parallel", "N", "Run up to N trials of a batch at once (default 1)." },
 	{ OPT_NEEDED, NULL, "needed", NULL, "Skip runs and trials whose flags match a completed or terminated run." },
 	{ OPT_FAIL_ON_TRIAL_ERROR, NULL, "fail-on-trial-error", NULL, "Stop a batch when a trial fails." },
+	{ OPT_KEEP_BATCH, NULL, "keep-batch", NULL, "Keep the batch run when it succeeds (its trials are always kept)." },
 	{ OPT_GPUS, NULL, "gpus", "DEVICES", "Limit the GPUs the run sees to DEVICES, comma-separated ids (CUDA_VISIBLE_DEVICES)." },
 	{ OPT_NO_GPUS, NULL, "no-gpus", NULL, "Run without GPUs (CUDA_VISIBLE_DEVICES empty)." },
 	{ OPT_STOP_AFTER, NULL, "stop-after", "N", "Stop the run after N minutes." },
@@ -998,6 +1000,22 @@ batch_files_read(const struct strvec *files, struct value *rows)
 	return 0;
 }
 
+/*
+ * Guild's batch operations have delete-on-success: a batch that succeeded
+ * goes to the trash (quietly, as Guild logs it only to debug); its trials
+ * stay. --keep-batch keeps it.
+ */
+static void
+batch_delete(const struct guild_home *home, const struct run *brun)
+{
+	char	*cause = NULL;
+
+	if (run_trash(home, brun->id, &cause) == -1) {
+		cli_note("guild: warning: %s", cause);
+		free(cause);
+	}
+}
+
 /* A batch under a detached supervisor, as run_background() does a run. */
 static int
 batch_background(const struct cmd_args *a, const struct batch_spec *bs,
@@ -1012,7 +1030,9 @@ batch_background(const struct cmd_args *a, const struct batch_spec *bs,
 	case 0:
 		pidfile_own(pidpath);
 		detach_ready(brun, ready);
-		batch_loop(bs, brun, true, true);
+		if (batch_loop(bs, brun, true, true) == 0 &&
+		    !cmd_arg_has(a, OPT_KEEP_BATCH))
+			batch_delete(bs->home, brun);
 		pidfile_release(pidpath);
 		_exit(0);
 	}
@@ -1088,7 +1108,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	struct value		*rows = value_list();
 	struct value		*resolved = value_list(), *shown = NULL;
 	struct run		*brun;
-	char			*cause = NULL, *name, *what;
+	char			*cause = NULL, *name, *what, *vcs = NULL;
 	long			 max_trials, parallel, seedopt;
 	uint64_t		 seed;
 	size_t			 ntrials, ncheck;
@@ -1187,6 +1207,8 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	bs.force_deps = cmd_arg_has(a, OPT_FORCE_DEPS);
 	bs.needed = cmd_arg_has(a, OPT_NEEDED);
 	bs.fail_on_trial_error = cmd_arg_has(a, OPT_FAIL_ON_TRIAL_ERROR);
+	/* Once for all trials, before the batch's loop owns the signals. */
+	bs.vcs_commit = vcs = runner_vcs_commit(op->model->gf->dir);
 	if (term_get_size(STDOUT_FILENO, &bs.rows, &bs.cols) == -1)
 		term_get_size(STDIN_FILENO, &bs.rows, &bs.cols);
 
@@ -1194,6 +1216,8 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 		rc = batch_background(a, &bs, brun, name, kind, pidpath);
 	else {
 		rc = batch_loop(&bs, brun, cmd_arg_has(a, OPT_QUIET), false);
+		if (rc == 0 && !cmd_arg_has(a, OPT_KEEP_BATCH))
+			batch_delete(home, brun);
 		rc = proc_shell_status(rc);
 	}
 	free(name);
@@ -1202,6 +1226,7 @@ out:
 	if (pidpath != NULL && rc != 0)
 		unlink(pidpath);
 	free(pidpath);
+	free(vcs);
 	free(tpl);
 	strvec_clear(&env);
 	value_free(rows);
@@ -1370,6 +1395,22 @@ delete_interim(const struct guild_home *home, const struct run_plan *plan)
 	}
 }
 
+/* Guild's run_params: the run command's options, operation and flags. */
+static struct value *
+run_params_value(const struct cmd_args *a)
+{
+	struct value	*m = cli_args_params(run_options, a), *flags;
+	size_t		 i;
+
+	value_map_set(m, "opspec", a->pos.n > 0 ? value_string(a->pos.v[0]) :
+	    value_null());
+	flags = value_list();
+	for (i = 1; i < a->pos.n; i++)
+		value_list_push(flags, value_string(a->pos.v[i]));
+	value_map_set(m, "flags", flags);
+	return m;
+}
+
 /*
  * The run itself, once its operation and flags are known: the sequence
  * is the runner's (runner_prepare, runner_launch); this prints, asks,
@@ -1385,6 +1426,7 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	struct runner_prep	 prep;
 	struct run		*run;
 	struct strvec		 env = STRVEC_INIT;
+	struct value		*run_params = NULL;
 	char			*cause = NULL, *tpl = NULL, *pidpath = NULL;
 	bool			 printing;
 	int			 rc;
@@ -1408,6 +1450,13 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	spec.restart_id = id;
 	spec.run_id = cmd_arg_value(a, OPT_RUN_ID);
 	spec.stage = cmd_arg_has(a, OPT_STAGE);
+	run_params = run_params_value(a);
+	spec.run_params = run_params;
+	if (cmd_arg_has(a, OPT_RANDOM_SEED)) {
+		spec.has_random_seed = true;
+		spec.random_seed = strtoull(cmd_arg_value(a, OPT_RANDOM_SEED),
+		    NULL, 10);
+	}
 	printing = cmd_arg_has(a, OPT_PRINT_CMD) ||
 	    cmd_arg_has(a, OPT_PRINT_ENV);
 	if (runner_prepare(&spec, flags, prior, !printing,
@@ -1464,6 +1513,7 @@ out:
 	if (pidpath != NULL && rc != 0)
 		unlink(pidpath);
 	strvec_clear(&env);
+	value_free(run_params);
 	free(tpl);
 	free(pidpath);
 	return rc;

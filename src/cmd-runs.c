@@ -12,6 +12,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -94,8 +95,10 @@ index_forget(struct runindex *idx, const char *id)
 }
 
 /*
- * Details of a run, as "runs info" and "runs list -v" show them: the
- * walkthrough's fields in Guild's order; marked and label only when set.
+ * Details of a run, as "runs info" and "runs list -v" show them: Guild's
+ * fields in Guild's order (the walkthrough's are among them, in the same
+ * order). Arguments with a space, and empty ones, are quoted as Guild
+ * quotes them.
  */
 static void
 command_text(struct strbuf *sb, const struct value *cmd)
@@ -114,7 +117,7 @@ command_text(struct strbuf *sb, const struct value *cmd)
 			strbuf_addstr(&one, arg->u.s);
 		else
 			value_format_flag(&one, arg);
-		if (strchr(one.buf, ' ') != NULL)
+		if (one.len == 0 || strchr(one.buf, ' ') != NULL)
 			strbuf_addf(sb, "\"%s\"", one.buf);
 		else
 			strbuf_addstr(sb, one.buf);
@@ -122,50 +125,89 @@ command_text(struct strbuf *sb, const struct value *cmd)
 	}
 }
 
-static void
-run_details(const struct run_row *row, struct strvec *keys,
-    struct strvec *vals)
+/* Guild's "from": where the operation came from (run_util.format_pkg_name). */
+char *
+cmd_runs_format_from(const struct run_row *row)
 {
-	struct value	*cmd;
+	struct opref	 ref;
+	char		*s;
+
+	if (row->opref == NULL || opref_parse(row->opref, &ref, NULL) == -1)
+		return xstrdup(row->pkg_name != NULL ? row->pkg_name : "");
+	if (strcmp(ref.pkg_type, "guildfile") == 0 ||
+	    strcmp(ref.pkg_type, "script") == 0)
+		s = path_abbrev_home(ref.pkg_name);
+	else if (strcmp(ref.pkg_type, "package") == 0)
+		s = xasprintf("%s==%s", ref.pkg_name, ref.pkg_version);
+	else
+		s = xstrdup(ref.pkg_name);
+	opref_clear(&ref);
+	return s;
+}
+
+static struct value *
+attr_string(const struct run_row *row, const char *name)
+{
+	struct value	*v = row_attr(row, name);
+	struct strbuf	 sb = STRBUF_INIT;
+
+	if (v == NULL || v->type == VALUE_NULL) {
+		value_free(v);
+		return value_string("");
+	}
+	if (v->type == VALUE_STRING)
+		return v;
+	value_format_flag(&sb, v);
+	value_free(v);
+	v = value_string(sb.buf);
+	strbuf_release(&sb);
+	return v;
+}
+
+/*
+ * Guild's RUN_DETAIL, every field always, as run_util.format_run gives
+ * them: strings, except exit_status and pid (an int, or "" when none).
+ */
+struct value *
+cmd_runs_details(const struct run_row *row)
+{
+	struct value	*d = value_map(), *cmd;
 	struct strbuf	 sb = STRBUF_INIT;
 	char		*s;
 
-	strvec_push(keys, "id");
-	strvec_push(vals, row->id);
-	strvec_push(keys, "operation");
-	strvec_push_nodup(vals, format_op_str(row));
-	strvec_push(keys, "status");
-	strvec_push(vals, run_status_name(row->status));
-	strvec_push(keys, "started");
-	strvec_push_nodup(vals, format_time_str(row->started));
-	strvec_push(keys, "stopped");
-	strvec_push_nodup(vals, format_time_str(row->stopped));
-	if (row->marked) {
-		strvec_push(keys, "marked");
-		strvec_push(vals, "yes");
-	}
-	if (row->label != NULL && *row->label != '\0') {
-		strvec_push(keys, "label");
-		strvec_push(vals, row->label);
-	}
-	strvec_push(keys, "run_dir");
-	strvec_push_nodup(vals, path_abbrev_home(row->dir));
+	value_map_set(d, "id", value_string(row->id));
+	s = format_op_str(row);
+	value_map_set(d, "operation", value_string(s));
+	free(s);
+	s = cmd_runs_format_from(row);
+	value_map_set(d, "from", value_string(s));
+	free(s);
+	value_map_set(d, "status", value_string(run_status_name(row->status)));
+	s = format_time_str(row->started);
+	value_map_set(d, "started", value_string(s));
+	free(s);
+	s = format_time_str(row->stopped);
+	value_map_set(d, "stopped", value_string(s));
+	free(s);
+	value_map_set(d, "marked", value_string(row->marked ? "yes" : "no"));
+	value_map_set(d, "label", value_string(row->label != NULL ?
+	    row->label : ""));
+	value_map_set(d, "sourcecode_digest", value_string(
+	    row->sourcecode_digest != NULL ? row->sourcecode_digest : ""));
+	value_map_set(d, "vcs_commit", attr_string(row, "vcs_commit"));
+	s = path_abbrev_home(row->dir);
+	value_map_set(d, "run_dir", value_string(s));
+	free(s);
 	cmd = row_attr(row, "cmd");
 	command_text(&sb, cmd);
 	value_free(cmd);
-	strvec_push(keys, "command");
-	strvec_push_nodup(vals, strbuf_detach(&sb, NULL));
-	strvec_push(keys, "exit_status");
-	if (row->has_exit_status)
-		strvec_pushf(vals, "%d", row->exit_status);
-	else
-		strvec_push(vals, "");
-	strvec_push(keys, "pid");
-	if (row->status == RUN_STATUS_RUNNING && row->pid > 0)
-		s = xasprintf("%ld", (long)row->pid);
-	else
-		s = xstrdup("");
-	strvec_push_nodup(vals, s);
+	value_map_set(d, "command", value_string(sb.buf));
+	strbuf_release(&sb);
+	value_map_set(d, "exit_status", row->has_exit_status ?
+	    value_int(row->exit_status) : value_string(""));
+	value_map_set(d, "pid", row->status == RUN_STATUS_RUNNING &&
+	    row->pid > 0 ? value_int((long long)row->pid) : value_string(""));
+	return d;
 }
 
 static void
@@ -176,6 +218,25 @@ print_kv(FILE *f, const char *indent, const char *key, const char *val)
 	else
 		fprintf(f, "%s%s: %s\n", indent, cli_field(f, key),
 		    cli_field(f, val));
+}
+
+/* The details' fields, one "key: value" line each. */
+static void
+print_details(FILE *f, const char *indent, const struct value *d)
+{
+	size_t	i;
+
+	for (i = 0; i < d->u.map.n; i++) {
+		const struct value	*v = d->u.map.v[i];
+		char			 num[32];
+
+		if (v->type == VALUE_INT) {
+			snprintf(num, sizeof num, "%lld", v->u.i);
+			print_kv(f, indent, d->u.map.k[i], num);
+		} else
+			print_kv(f, indent, d->u.map.k[i],
+			    v->type == VALUE_STRING ? v->u.s : "");
+	}
 }
 
 /* Comments, as "comment --list", "runs -c" and "runs info -c" show them. */
@@ -427,14 +488,10 @@ cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		printf("%.*s\n", (int)len, line);
 		line += len + (line[len] == '\n');
 		if (verbose) {
-			struct strvec	keys = STRVEC_INIT, vals = STRVEC_INIT;
-			size_t		j;
+			struct value	*d = cmd_runs_details(rows.v[i]);
 
-			run_details(rows.v[i], &keys, &vals);
-			for (j = 0; j < keys.n; j++)
-				print_kv(stdout, "  ", keys.v[j], vals.v[j]);
-			strvec_clear(&keys);
-			strvec_clear(&vals);
+			print_details(stdout, "  ", d);
+			value_free(d);
 		} else {
 			struct value	*c = row_attr(rows.v[i], "comments");
 
@@ -471,21 +528,56 @@ enum {
 	INFO_OUTPUT = 1,
 	INFO_JSON,
 	INFO_COMMENTS,
-	INFO_ALL_SCALARS,
-	INFO_DELETED,
+	INFO_ENV,
 	INFO_DEPS,
+	INFO_MANIFEST,
+	INFO_PLUGINS,
+	INFO_ALL_SCALARS,
+	INFO_PRIVATE_ATTRS,
+	INFO_DELETED,
 };
 
 static const struct cmd_option info_options[] = {
-	{ INFO_OUTPUT, "O", "output", NULL, "Show the run's output." },
 	{ INFO_COMMENTS, "c", "comments", NULL, "Show the run's comments." },
+	{ INFO_ENV, "e", "env", NULL, "Show the run's environment." },
+	{ INFO_DEPS, "d", "deps", NULL, "Show the run's resolved dependencies." },
+	{ INFO_MANIFEST, "m", "manifest", NULL, "Show the run's manifest." },
+	{ INFO_PLUGINS, "p", "plugins", NULL, "Show the run's plugins." },
 	{ INFO_ALL_SCALARS, "s", "all-scalars", NULL,
-	  "Show first, last, min, max, avg and total of every scalar." },
+	  "Show first, last, min, max, avg and total of every scalar, sys/ too." },
 	{ INFO_JSON, NULL, "json", NULL, "Show the information as JSON." },
-	{ INFO_DELETED, "d", "deleted", NULL, "Show a deleted run." },
-	{ INFO_DEPS, NULL, "deps", NULL, "Show the run's resolved dependencies." },
+	{ INFO_PRIVATE_ATTRS, NULL, "private-attrs", NULL,
+	  "Show the run's opref, op and private attributes too." },
+	{ INFO_OUTPUT, "O", "output", NULL, "Show the run's output." },
+	{ INFO_DELETED, NULL, "deleted", NULL, "Show a deleted run." },
 	{ 0 }
 };
+
+/* The attrs that are the run's own; the rest are "attributes". */
+static const char *const core_attrs[] = {
+	"cmd", "comments", "compare", "deps", "env", "exit_status", "flags",
+	"host", "id", "initialized", "label", "marked", "objective", "op",
+	"pip_freeze", "platform", "plugins", "random_seed", "run_params",
+	"sourcecode_digest", "started", "stopped", "tags", "user",
+	"user_flags", "vcs_commit", "r_sys_info", "r_packages_loaded",
+};
+
+static bool
+is_core_attr(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < ARRAY_SIZE(core_attrs); i++)
+		if (strcmp(core_attrs[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int
+str_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 static int
 key_natcmp(const void *a, const void *b)
@@ -493,10 +585,22 @@ key_natcmp(const void *a, const void *b)
 	return natcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void
-scalar_text(struct strbuf *sb, const struct scalar_point *p)
+/* Scalar keys as Guild sorts them: by (prefix, tag) of "prefix#tag". */
+static int
+scalar_key_cmp(const void *a, const void *b)
 {
-	format_scalar_step(sb, p->value, p->step);
+	const char	*x = *(char *const *)a, *y = *(char *const *)b;
+	const char	*hx = strchr(x, '#'), *hy = strchr(y, '#');
+	size_t		 px = hx != NULL ? (size_t)(hx - x) : 0;
+	size_t		 py = hy != NULL ? (size_t)(hy - y) : 0;
+	int		 c;
+
+	c = strncmp(x, y, px < py ? px : py);
+	if (c == 0 && px != py)
+		c = px < py ? -1 : 1;
+	if (c != 0)
+		return c;
+	return strcmp(hx != NULL ? hx + 1 : x, hy != NULL ? hy + 1 : y);
 }
 
 struct info_output {
@@ -523,231 +627,315 @@ info_output_line(const struct output_line *line, void *arg)
 	strbuf_addch(io->sb, '\n');
 }
 
+/* A scalar's value and step: [value, step] in JSON, else Guild's text. */
 static struct value *
-scalar_point_json(const struct scalar_point *p)
-{
-	struct value	*l = value_list();
-
-	value_list_push(l, isnan(p->value) ? value_null() : value_float(p->value));
-	value_list_push(l, value_int(p->step));
-	return l;
-}
-
-/* The details, as "key: value" lines or into json. */
-static void
-info_details(const struct run_row *row, struct value *json)
-{
-	struct strvec	 keys = STRVEC_INIT, vals = STRVEC_INIT;
-	struct value	*v;
-	size_t		 i;
-
-	run_details(row, &keys, &vals);
-	for (i = 0; i < keys.n; i++) {
-		if (json == NULL) {
-			print_kv(stdout, "", keys.v[i], vals.v[i]);
-			continue;
-		}
-		if (strcmp(keys.v[i], "marked") == 0)
-			v = value_bool(true);
-		else if ((strcmp(keys.v[i], "exit_status") == 0 ||
-		    strcmp(keys.v[i], "pid") == 0))
-			v = *vals.v[i] == '\0' ? value_null() :
-			    value_int(strtoll(vals.v[i], NULL, 10));
-		else
-			v = value_string(vals.v[i]);
-		value_map_set(json, keys.v[i], v);
-	}
-	if (json != NULL && !row->marked)
-		value_map_set(json, "marked", value_bool(false));
-	strvec_clear(&keys);
-	strvec_clear(&vals);
-}
-
-static void
-info_tags(const struct run_row *row, struct value *json)
-{
-	struct value	*v;
-	size_t		 i;
-
-	if (json != NULL) {
-		v = value_list();
-		for (i = 0; i < row->tags.n; i++)
-			value_list_push(v, value_string(row->tags.v[i]));
-		value_map_set(json, "tags", v);
-	} else if (row->tags.n > 0) {
-		printf("tags:\n");
-		for (i = 0; i < row->tags.n; i++)
-			printf("  - %s\n", cli_field(stdout, row->tags.v[i]));
-	}
-}
-
-/* Flags in natural order of their names. */
-static void
-info_flags(const struct run_row *row, struct value *json)
+scalar_val(double value, long long step, bool json)
 {
 	struct strbuf	 sb = STRBUF_INIT;
-	struct value	*flags;
-	char		**names;
-	size_t		 i, n;
+	struct value	*v;
 
-	flags = row_attr(row, "flags");
-	if (flags != NULL && flags->type == VALUE_MAP) {
-		n = flags->u.map.n;
-		names = xcalloc(n + 1, sizeof *names);
-		if (n > 0) {
-			memcpy(names, flags->u.map.k, n * sizeof *names);
-			qsort(names, n, sizeof *names, key_natcmp);
-		}
-		if (json != NULL)
-			value_map_set(json, "flags", value_dup(flags));
-		else if (n > 0)
-			printf("flags:\n");
-		for (i = 0; json == NULL && i < n; i++) {
-			strbuf_reset(&sb);
-			value_format_flag(&sb, value_map_get(flags, names[i]));
-			printf("  %s: %s\n", cli_field(stdout, names[i]),
-			    cli_field(stdout, sb.buf));
-		}
-		free(names);
-	} else if (json != NULL)
-		value_map_set(json, "flags", value_map());
-	value_free(flags);
+	if (json) {
+		v = value_list();
+		value_list_push(v, isnan(value) ? value_null() :
+		    value_float(value));
+		value_list_push(v, value_int(step));
+		return v;
+	}
+	format_scalar_step(&sb, value, step);
+	v = value_string(sb.buf);
 	strbuf_release(&sb);
+	return v;
 }
 
-/* -s: every statistic of a scalar, as JSON. */
+/*
+ * Scalars as Guild's _scalar_info gives them: the last value and step of
+ * each, or with -s every statistic (avg and total with the count as their
+ * step); sys/ scalars only with -s.
+ */
 static struct value *
-scalar_stats_json(const struct scalar_stats *s)
-{
-	struct scalar_point	 avg = s->last, total = s->last;
-	struct value		*sv;
-
-	avg.value = s->count > 0 ? s->total / (double)s->count : NAN;
-	avg.step = (long long)s->count;
-	total.value = s->total;
-	total.step = (long long)s->count;
-	sv = value_map();
-	value_map_set(sv, "first", scalar_point_json(&s->first));
-	value_map_set(sv, "last", scalar_point_json(&s->last));
-	value_map_set(sv, "min", scalar_point_json(&s->min));
-	value_map_set(sv, "max", scalar_point_json(&s->max));
-	value_map_set(sv, "avg", scalar_point_json(&avg));
-	value_map_set(sv, "total", scalar_point_json(&total));
-	return sv;
-}
-
-/* -s: every statistic of a scalar, as text. */
-static void
-scalar_stats_print(const struct scalar_stats *s)
-{
-	struct strbuf	sb = STRBUF_INIT;
-
-	printf("  %s:\n", cli_field(stdout, s->key));
-	strbuf_reset(&sb);
-	scalar_text(&sb, &s->first);
-	printf("    first: %s\n", sb.buf);
-	strbuf_reset(&sb);
-	scalar_text(&sb, &s->last);
-	printf("    last: %s\n", sb.buf);
-	strbuf_reset(&sb);
-	scalar_text(&sb, &s->min);
-	printf("    min: %s\n", sb.buf);
-	strbuf_reset(&sb);
-	scalar_text(&sb, &s->max);
-	printf("    max: %s\n", sb.buf);
-	strbuf_reset(&sb);
-	format_scalar(&sb, s->count > 0 ? s->total / (double)s->count : NAN);
-	printf("    avg: %s (count %zu)\n", sb.buf, s->count);
-	strbuf_reset(&sb);
-	format_scalar(&sb, s->total);
-	printf("    total: %s (count %zu)\n", sb.buf, s->count);
-	strbuf_release(&sb);
-}
-
-/* Scalars: the last value of each, every statistic with -s. */
-static void
-info_scalars(const struct run_row *row, struct value *json, bool all_scalars)
+info_scalars(const struct run_row *row, bool all, bool json)
 {
 	struct scalars_summary	 sum = SCALARS_SUMMARY_INIT;
-	struct strbuf		 sb = STRBUF_INIT;
-	struct value		*v;
+	struct value		*m = value_map(), *sv;
+	const char		**keys;
 	char			*cause = NULL;
-	size_t			 i, n;
+	size_t			 i;
 
 	if (scalars_summary_read(row->dir, 0, &sum, &cause) == -1) {
 		/* Unreadable scalars do not hide the rest of the run. */
 		warnx_core("%s", cause);
 		free(cause);
-		cause = NULL;
 	}
-	v = json != NULL ? value_map() : NULL;
-	for (i = 0, n = 0; i < sum.n; i++) {
-		const struct scalar_stats	*s = &sum.v[i];
+	keys = xcalloc(sum.n + 1, sizeof *keys);
+	for (i = 0; i < sum.n; i++)
+		keys[i] = sum.v[i].key;
+	qsort(keys, sum.n, sizeof *keys, scalar_key_cmp);
+	for (i = 0; i < sum.n; i++) {
+		const struct scalar_stats	*s;
+		const char			*tag;
 
-		if (!all_scalars && str_starts_with(s->key, "sys/"))
+		s = scalars_summary_find(&sum, keys[i]);
+		tag = strchr(s->key, '#') != NULL ? strchr(s->key, '#') + 1 :
+		    s->key;
+		if (!all && str_starts_with(tag, "sys/"))
 			continue;
-		if (v != NULL) {
-			value_map_set(v, s->key, all_scalars ?
-			    scalar_stats_json(s) : scalar_point_json(&s->last));
-			continue;
-		}
-		if (n++ == 0)
-			printf("scalars:\n");
-		if (!all_scalars) {
-			strbuf_reset(&sb);
-			scalar_text(&sb, &s->last);
-			printf("  %s: %s\n", cli_field(stdout, s->key),
-			    sb.buf);
+		if (!all) {
+			value_map_set(m, s->key, scalar_val(s->last.value,
+			    s->last.step, json));
 			continue;
 		}
-		scalar_stats_print(s);
+		/* PyYAML's order when shown as text; Guild's keys either way. */
+		sv = value_map();
+		value_map_set(sv, "avg", scalar_val(s->count > 0 ?
+		    s->total / (double)s->count : NAN, (long long)s->count, json));
+		value_map_set(sv, "first", scalar_val(s->first.value,
+		    s->first.step, json));
+		value_map_set(sv, "last", scalar_val(s->last.value,
+		    s->last.step, json));
+		value_map_set(sv, "max", scalar_val(s->max.value, s->max.step,
+		    json));
+		value_map_set(sv, "min", scalar_val(s->min.value, s->min.step,
+		    json));
+		value_map_set(sv, "total", scalar_val(s->total,
+		    (long long)s->count, json));
+		value_map_set(m, s->key, sv);
 	}
-	if (v != NULL)
-		value_map_set(json, "scalars", v);
+	free(keys);
 	scalars_summary_release(&sum);
+	return m;
+}
+
+/* A map attr of the run, or an empty map. */
+static struct value *
+attr_map(const struct run_row *row, const char *name)
+{
+	struct value	*v = row_attr(row, name);
+
+	if (v == NULL || v->type != VALUE_MAP) {
+		value_free(v);
+		return value_map();
+	}
+	return v;
+}
+
+/*
+ * "attributes": what the operation declares (opdef_attrs) and what the
+ * run logged, less the core attrs; private ones (_name) only when asked.
+ */
+static struct value *
+info_attributes(const struct run_row *row, bool private_attrs)
+{
+	struct value	*opdef = attr_map(row, "opdef_attrs"), *m = value_map();
+	size_t		 i;
+
+	for (i = 0; i < opdef->u.map.n; i++) {
+		const char	*k = opdef->u.map.k[i];
+
+		if (is_core_attr(k) || (!private_attrs && *k == '_'))
+			continue;
+		value_map_set(m, k, value_dup(opdef->u.map.v[i]));
+	}
+	value_free(opdef);
+	return m;
+}
+
+/* Comments as Guild gives them to --json: time formatted, body trimmed. */
+static struct value *
+info_comments_json(const struct run_row *row)
+{
+	struct value	*comments = row_attr(row, "comments"), *l = value_list();
+	size_t		 i;
+
+	for (i = 0; comments != NULL && comments->type == VALUE_LIST &&
+	    i < comments->u.list.n; i++) {
+		const struct value	*c = comments->u.list.v[i];
+		const struct value	*user, *host, *body;
+		struct value		*o = value_map();
+		double			 t = 0;
+		char			*s;
+
+		user = value_map_get(c, "user");
+		host = value_map_get(c, "host");
+		body = value_map_get(c, "body");
+		value_number(value_map_get(c, "time"), &t);
+		value_map_set(o, "user", value_string(user != NULL &&
+		    user->type == VALUE_STRING ? user->u.s : ""));
+		value_map_set(o, "host", value_string(host != NULL &&
+		    host->type == VALUE_STRING ? host->u.s : ""));
+		s = format_time_str((int64_t)t);
+		value_map_set(o, "time", value_string(s));
+		free(s);
+		s = str_trim(body != NULL && body->type == VALUE_STRING ?
+		    body->u.s : "");
+		value_map_set(o, "body", value_string(s));
+		free(s);
+		value_list_push(l, o);
+	}
+	value_free(comments);
+	return l;
+}
+
+/* The manifest (.guild/manifest): its paths by kind, each list sorted. */
+static struct value *
+info_manifest(const struct run_row *row)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	struct strvec	 src = STRVEC_INIT, deps = STRVEC_INIT;
+	struct value	*m = value_map(), *l;
+	char		*path = path_join(row->dir, ".guild/manifest");
+	const char	*p;
+	size_t		 i;
+
+	if (file_read_regular(AT_FDCWD, path, FILE_NOFOLLOW, FILE_MANIFEST_MAX,
+	    &sb, NULL, NULL) == 0) {
+		for (p = sb.buf; *p != '\0'; ) {
+			size_t		 n = strcspn(p, "\n");
+			char		*line = xstrndup(p, n);
+			struct strvec	 f = STRVEC_INIT;
+
+			if (shlex_split(line, &f, NULL) == 0 && f.n >= 2) {
+				if (strcmp(f.v[0], "s") == 0)
+					strvec_push(&src, f.v[1]);
+				else if (strcmp(f.v[0], "d") == 0)
+					strvec_push(&deps, f.v[1]);
+			}
+			strvec_clear(&f);
+			free(line);
+			p += n + (p[n] == '\n');
+		}
+	}
+	strbuf_release(&sb);
+	free(path);
+	/* Guild: "sourcecode" and "dependencies" in the order first seen. */
+	if (src.n > 0) {
+		qsort(src.v, src.n, sizeof *src.v, str_ptr_cmp);
+		l = value_list();
+		for (i = 0; i < src.n; i++)
+			value_list_push(l, value_string(src.v[i]));
+		value_map_set(m, "sourcecode", l);
+	}
+	if (deps.n > 0) {
+		qsort(deps.v, deps.n, sizeof *deps.v, str_ptr_cmp);
+		l = value_list();
+		for (i = 0; i < deps.n; i++)
+			value_list_push(l, value_string(deps.v[i]));
+		value_map_set(m, "dependencies", l);
+	}
+	strvec_clear(&src);
+	strvec_clear(&deps);
+	return m;
+}
+
+/* Write text (one line or several) indented, kept from the terminal. */
+static void
+print_indented(const char *indent, const char *text)
+{
+	const char	*p;
+
+	for (p = text; *p != '\0'; ) {
+		size_t	n = strcspn(p, "\n");
+
+		fputs(indent, stdout);
+		cli_write_text(stdout, p, n);
+		fputc('\n', stdout);
+		p += n + (p[n] == '\n');
+	}
+}
+
+static void
+print_flag_val(const char *prefix, const char *name, const struct value *v)
+{
+	struct strbuf	sb = STRBUF_INIT;
+
+	value_format_flag(&sb, v);
+	if (name != NULL)
+		printf("%s%s: %s\n", prefix, cli_field(stdout, name),
+		    cli_field(stdout, sb.buf));
+	else
+		printf("%s%s\n", prefix, cli_field(stdout, sb.buf));
 	strbuf_release(&sb);
 }
 
+/*
+ * One section as Guild's _print_run_info_ordered prints it: a list item
+ * per "  - " line (a map's items under "  -"), a map's items natsorted
+ * (sorted is false for scalars, already in Guild's order) with lists
+ * and maps under them in YAML, anything else on the name's line.
+ */
 static void
-info_comments(const struct run_row *row, struct value *json)
+print_section(const char *name, const struct value *v, bool sorted)
 {
-	struct value	*comments = row_attr(row, "comments");
-
-	if (json != NULL)
-		value_map_set(json, "comments", comments != NULL ?
-		    value_dup(comments) : value_list());
-	else {
-		printf("comments:\n");
-		print_comments(stdout, comments, true);
-	}
-	value_free(comments);
-}
-
-/* The deps attr (deps.h): resource -> source -> paths. */
-static void
-info_deps(const struct run_row *row, struct value *json)
-{
-	struct value	*deps = row_attr(row, "deps");
 	struct strbuf	 sb = STRBUF_INIT;
-	const char	*p, *nl;
+	char		**keys;
+	size_t		 i, j;
 
-	if (json != NULL)
-		value_map_set(json, "dependencies", deps != NULL ?
-		    value_dup(deps) : value_map());
-	else {
-		printf("dependencies:\n");
-		if (deps != NULL && deps->type == VALUE_MAP &&
-		    deps->u.map.n > 0)
-			value_encode_yaml(&sb, deps);
-		for (p = sb.buf; *p != '\0'; p = nl + 1) {
-			if ((nl = strchr(p, '\n')) == NULL)
-				break;
-			fputs("  ", stdout);
-			cli_write_text(stdout, p, (size_t)(nl - p));
-			fputc('\n', stdout);
+	if (v->type == VALUE_LIST) {
+		printf("%s:\n", name);
+		for (i = 0; i < v->u.list.n; i++) {
+			const struct value	*item = v->u.list.v[i];
+
+			if (item->type != VALUE_MAP) {
+				print_flag_val("  - ", NULL, item);
+				continue;
+			}
+			printf("  -\n");
+			keys = xcalloc(item->u.map.n + 1, sizeof *keys);
+			if (item->u.map.n > 0)
+				memcpy(keys, item->u.map.k,
+				    item->u.map.n * sizeof *keys);
+			qsort(keys, item->u.map.n, sizeof *keys, str_ptr_cmp);
+			for (j = 0; j < item->u.map.n; j++) {
+				const struct value	*iv;
+
+				iv = value_map_get(item, keys[j]);
+				if (iv->type == VALUE_STRING &&
+				    strchr(iv->u.s, '\n') != NULL) {
+					char	*t = str_trim(iv->u.s);
+
+					printf("    %s: |\n",
+					    cli_field(stdout, keys[j]));
+					print_indented("      ", t);
+					free(t);
+				} else
+					print_flag_val("    ", keys[j], iv);
+			}
+			free(keys);
 		}
+		return;
 	}
-	value_free(deps);
+	if (v->type != VALUE_MAP) {
+		if (v->type == VALUE_STRING)
+			print_kv(stdout, "", name, v->u.s);
+		else {
+			value_format_flag(&sb, v);
+			print_kv(stdout, "", name, sb.buf);
+		}
+		strbuf_release(&sb);
+		return;
+	}
+	printf("%s:\n", name);
+	keys = xcalloc(v->u.map.n + 1, sizeof *keys);
+	if (v->u.map.n > 0)
+		memcpy(keys, v->u.map.k, v->u.map.n * sizeof *keys);
+	if (sorted)
+		qsort(keys, v->u.map.n, sizeof *keys, key_natcmp);
+	for (i = 0; i < v->u.map.n; i++) {
+		const struct value	*iv = value_map_get(v, keys[i]);
+
+		if (iv->type == VALUE_LIST) {
+			printf("  %s:\n", cli_field(stdout, keys[i]));
+			for (j = 0; j < iv->u.list.n; j++)
+				print_flag_val("    - ", NULL, iv->u.list.v[j]);
+		} else if (iv->type == VALUE_MAP) {
+			printf("  %s:\n", cli_field(stdout, keys[i]));
+			strbuf_reset(&sb);
+			value_encode_yaml(&sb, iv);
+			strbuf_rtrim(&sb);
+			print_indented("    ", sb.buf);
+		} else
+			print_flag_val("  ", keys[i], iv);
+	}
+	free(keys);
 	strbuf_release(&sb);
 }
 
@@ -777,36 +965,105 @@ info_output(const struct run_row *row, struct value *json, char **cause)
 	return 0;
 }
 
+/*
+ * What Guild's _run_info_data gathers, in its order: the details (with
+ * opref and op for --private-attrs), tags, flags, scalars, attributes
+ * when there are any, then what the options ask for. Our --output comes
+ * last, as the walkthrough shows it.
+ */
+static struct value *
+info_data(const struct run_row *row, struct cmd_args *a, bool json)
+{
+	struct value	*data = cmd_runs_details(row), *v;
+	size_t		 i;
+
+	if (cmd_arg_has(a, INFO_PRIVATE_ATTRS)) {
+		value_map_set(data, "opref", value_string(row->opref != NULL ?
+		    row->opref : ""));
+		v = row_attr(row, "op");
+		value_map_set(data, "op", v != NULL ? v : value_null());
+	}
+	v = value_list();
+	for (i = 0; i < row->tags.n; i++)
+		value_list_push(v, value_string(row->tags.v[i]));
+	value_map_set(data, "tags", v);
+	value_map_set(data, "flags", attr_map(row, "flags"));
+	value_map_set(data, "scalars", info_scalars(row,
+	    cmd_arg_has(a, INFO_ALL_SCALARS), json));
+	v = info_attributes(row, cmd_arg_has(a, INFO_PRIVATE_ATTRS));
+	if (v->u.map.n > 0)
+		value_map_set(data, "attributes", v);
+	else
+		value_free(v);
+	if (cmd_arg_has(a, INFO_COMMENTS))
+		value_map_set(data, "comments", json ? info_comments_json(row) :
+		    value_null());
+	if (cmd_arg_has(a, INFO_ENV))
+		value_map_set(data, "environment", attr_map(row, "env"));
+	if (cmd_arg_has(a, INFO_MANIFEST))
+		value_map_set(data, "manifest", info_manifest(row));
+	if (cmd_arg_has(a, INFO_DEPS))
+		value_map_set(data, "dependencies", attr_map(row, "deps"));
+	if (cmd_arg_has(a, INFO_PLUGINS)) {
+		v = row_attr(row, "plugins");
+		if (v == NULL || v->type != VALUE_LIST) {
+			value_free(v);
+			v = value_list();
+		}
+		value_map_set(data, "plugins", v);
+	}
+	return data;
+}
+
 static int
 info_print(const struct run_row *row, struct cmd_args *a)
 {
 	struct strbuf	 sb = STRBUF_INIT;
-	struct value	*json = NULL;
+	struct value	*data;
 	char		*cause = NULL;
+	bool		 json = cmd_arg_has(a, INFO_JSON);
+	size_t		 i, ndetails;
 
-	if (cmd_arg_has(a, INFO_JSON))
-		json = value_map();
-	info_details(row, json);
-	/* Tags, flags and scalars, in Guild's order, when there are any. */
-	info_tags(row, json);
-	info_flags(row, json);
-	info_scalars(row, json, cmd_arg_has(a, INFO_ALL_SCALARS));
-	if (cmd_arg_has(a, INFO_COMMENTS))
-		info_comments(row, json);
-	if (cmd_arg_has(a, INFO_DEPS))
-		info_deps(row, json);
-	if (cmd_arg_has(a, INFO_OUTPUT) &&
-	    info_output(row, json, &cause) == -1) {
-		value_free(json);
-		return cli_error_cause(cause);
-	}
-	if (json != NULL) {
-		strbuf_reset(&sb);
-		value_encode_json(&sb, json);
+	data = info_data(row, a, json);
+	if (json) {
+		if (cmd_arg_has(a, INFO_OUTPUT) &&
+		    info_output(row, data, &cause) == -1) {
+			value_free(data);
+			return cli_error_cause(cause);
+		}
+		value_encode_json(&sb, data);
 		printf("%s\n", cli_text(stdout, sb.buf));
-		value_free(json);
+		strbuf_release(&sb);
+		value_free(data);
+		return 0;
 	}
-	strbuf_release(&sb);
+	/* The details are one line each, as "runs list -v" shows them. */
+	for (ndetails = 0; ndetails < data->u.map.n; ndetails++)
+		if (strcmp(data->u.map.k[ndetails], "tags") == 0)
+			break;
+	for (i = 0; i < data->u.map.n; i++) {
+		const char		*k = data->u.map.k[i];
+		const struct value	*v = data->u.map.v[i];
+
+		if (i < ndetails && v->type != VALUE_MAP) {
+			struct value	*one = value_map();
+
+			value_map_set(one, k, value_dup(v));
+			print_details(stdout, "", one);
+			value_free(one);
+		} else if (strcmp(k, "comments") == 0) {
+			struct value	*c = row_attr(row, "comments");
+
+			printf("comments:\n");
+			print_comments(stdout, c, true);
+			value_free(c);
+		} else
+			print_section(k, v, strcmp(k, "scalars") != 0);
+	}
+	value_free(data);
+	if (cmd_arg_has(a, INFO_OUTPUT) &&
+	    info_output(row, NULL, &cause) == -1)
+		return cli_error_cause(cause);
 	return 0;
 }
 

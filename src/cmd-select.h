@@ -16,6 +16,7 @@ struct cmd_ctx;
 struct run;
 struct run_filter;
 struct run_row;
+struct value;
 struct run_rows;
 struct runindex;
 struct strvec;
@@ -58,6 +59,15 @@ int	 cmd_runs_open_index(struct cmd_ctx *, struct runindex **idx);
 int	 cmd_runs_select_rows(struct runindex *, const struct run_filter *,
 	    const struct strvec *specs, const char *default_spec, bool deleted,
 	    unsigned what, size_t limit, struct run_rows *rows, size_t *total);
+
+/*
+ * Guild's run details (run_util.format_run's RUN_DETAIL fields, in
+ * Guild's order): a map of strings, exit_status and pid an int or "".
+ * Defined in cmd-runs.c, shared with "select --attr".
+ */
+struct value	*cmd_runs_details(const struct run_row *);
+/* Guild's "from": the guild.yml or script directory, "~" for $HOME. */
+char		*cmd_runs_format_from(const struct run_row *);
 
 /*
  * The table cells of a run, CMD_RUNS_ROW_NCOLS of them: index

@@ -108,9 +108,16 @@ resource_flag(const struct resdef *res)
 	for (j = 0; j < res->nsources; j++)
 		if (res->sources[j]->flag_name != NULL)
 			return res->sources[j]->flag_name;
+	/*
+	 * Guild's flag for an operation source is the source's name, which
+	 * is "operation:train" unless given: "- operation: train" is the
+	 * flag operation:train (FLAG_OPERATION_TRAIN). A named resource
+	 * keeps its name.
+	 */
 	for (j = 0; j < res->nsources; j++)
 		if (res->sources[j]->kind == SOURCE_OPERATION)
 			return res->name != NULL ? res->name :
+			    res->sources[j]->name != NULL ? res->sources[j]->name :
 			    res->sources[j]->uri;
 	return NULL;
 }

@@ -890,36 +890,6 @@ find_flagdef(const struct opdef *op, const char *name, bool alias)
 	return NULL;
 }
 
-static struct resdef *
-find_resdef(const struct opdef *op, const char *ref)
-{
-	const struct modeldef	*m = op->model;
-	const char		*colon, *res = ref;
-	size_t			 i;
-
-	if (m == NULL)
-		return NULL;
-	if ((colon = strchr(ref, ':')) != NULL) {
-		m = NULL;
-		for (i = 0; op->model->gf != NULL && i < op->model->gf->nmodels;
-		    i++) {
-			const struct modeldef	*cand = op->model->gf->models[i];
-
-			if (strlen(cand->name) == (size_t)(colon - ref) &&
-			    strncmp(cand->name, ref, (size_t)(colon - ref)) == 0)
-				m = cand;
-		}
-		if (m == NULL)
-			return NULL;
-		res = colon + 1;
-	}
-	for (i = 0; i < m->nresources; i++) {
-		if (strcmp(m->resources[i]->name, res) == 0)
-			return m->resources[i];
-	}
-	return NULL;
-}
-
 /*
  * Dependencies that take a flag (op_util._resource_flagdefs): a resource
  * or source with flag-name, or an operation source (named after the
@@ -929,33 +899,8 @@ find_resdef(const struct opdef *op, const char *ref)
 static void
 resource_flag_names(const struct opdef *op, struct strvec *names)
 {
-	const struct resdef	*res;
-	const struct source	*src;
-	const char		*name;
-	size_t			 i, j;
-
-	for (i = 0; op != NULL && i < op->nrequires; i++) {
-		res = op->requires[i]->inline_res;
-		if (res == NULL && op->requires[i]->resource_ref != NULL)
-			res = find_resdef(op, op->requires[i]->resource_ref);
-		if (res == NULL)
-			continue;
-		name = res->flag_name;
-		for (j = 0; j < res->nsources && name == NULL; j++) {
-			src = res->sources[j];
-			if (src->flag_name != NULL)
-				name = src->flag_name;
-		}
-		/* An inline operation source is named by its operation. */
-		for (j = 0; j < res->nsources && name == NULL; j++) {
-			src = res->sources[j];
-			if (src->kind == SOURCE_OPERATION)
-				name = res->name != NULL ? res->name : src->uri;
-		}
-		if (name != NULL && strvec_find(names, name) < 0 &&
-		    find_flagdef(op, name, false) == NULL)
-			strvec_push(names, name);
-	}
+	/* One rule for the dependency flags' names: deps.c's. */
+	deps_flag_names(op, names);
 }
 
 int
@@ -978,6 +923,16 @@ flags_parse_assigns(const struct opdef *op, const char *const *assigns,
 			return -1;
 		}
 		fd = find_flagdef(op, name, true);
+		/* As Guild, train=ID is operation:train=ID (the URI's path). */
+		if (fd == NULL && strvec_find(&deps, name) < 0) {
+			char	*full = xasprintf("operation:%s", name);
+
+			if (strvec_find(&deps, full) >= 0) {
+				free(name);
+				name = full;
+			} else
+				free(full);
+		}
 		if (fd == NULL && strvec_find(&deps, name) >= 0)
 			value_map_set(map, name, value_string(text));
 		else
@@ -1434,8 +1389,12 @@ flags_args(const struct opdef *op, const struct value *flags,
 			continue;
 		}
 		strbuf_reset(&sb);
+		/*
+		 * Guild's _encode_flag_arg_for_globals: YAML flow style, so
+		 * booleans are true and false (--b false), not yes and no.
+		 */
 		if (dest == FLAGS_DEST_GLOBALS)
-			value_format_flag(&sb, v);
+			value_encode_flow(&sb, v);
 		else
 			flag_encode_arg(&sb, fd, v);
 		strvec_push_nodup(out, opt);

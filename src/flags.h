@@ -127,7 +127,8 @@ void		 flag_encode_arg(struct strbuf *, const struct flagdef *fd,
  * given as --name in cmd (may be NULL) are left out; arg-name renames;
  * arg-switch flags give a bare --name when the value equals the switch;
  * arg-split values become several arguments. FLAGS_DEST_GLOBALS values
- * use Guild's flag encoding (value_format_flag) instead.
+ * are in YAML flow style instead (Guild's _encode_flag_arg_for_globals:
+ * true and false, strings quoted when YAML would read them otherwise).
  */
 void		 flags_args(const struct opdef *, const struct value *flags,
 		     enum flags_dest, const struct strvec *cmd,

@@ -702,6 +702,9 @@ runindex_filter_new(const struct run_filter *f, int64_t now_s, char **cause)
 				strbuf_addf(&sb, "%s%zu", sb.buf[sb.len - 1] ==
 				    '(' ? "" : ", ", i);
 		}
+		/* No status at all (every one left out): no run. */
+		if (sb.buf[sb.len - 1] == '(')
+			strbuf_addstr(&sb, "-1");
 		strbuf_addstr(&sb, "))");
 	}
 	if (f->marked)

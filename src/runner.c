@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -790,14 +791,22 @@ runner_plan(const struct runner_spec *spec, struct run_plan *plan, char **cause)
 	}
 	plan_env(spec, plan);
 	{
-		/* Dependency flags hold run ids: noise in a label. */
+		/*
+		 * Dependency flags hold run ids: in the default label a run's
+		 * short id, as Guild shows it (operation:train=3f1c0a7e).
+		 */
 		struct strvec	 depflags = STRVEC_INIT;
-		struct value	*lflags = value_dup(spec->flags);
+		struct value	*lflags = value_dup(spec->flags), *v;
 		size_t		 i;
 
 		deps_flag_names(spec->op, &depflags);
-		for (i = 0; lflags != NULL && i < depflags.n; i++)
-			value_map_del(lflags, depflags.v[i]);
+		for (i = 0; lflags != NULL && i < depflags.n; i++) {
+			v = value_map_get(lflags, depflags.v[i]);
+			if (v != NULL && v->type == VALUE_STRING &&
+			    strlen(v->u.s) == 32 &&
+			    strspn(v->u.s, "0123456789abcdef") == 32)
+				v->u.s[RUN_SHORT_ID_LEN] = '\0';
+		}
 		strvec_clear(&depflags);
 		plan->label = flags_label(spec->label != NULL ? spec->label :
 		    spec->op->label, lflags);
@@ -809,6 +818,7 @@ runner_plan(const struct runner_spec *spec, struct run_plan *plan, char **cause)
 void
 run_plan_clear(struct run_plan *plan)
 {
+	free(plan->vcs_commit);
 	free(plan->id);
 	free(plan->run_dir);
 	free(plan->opname);
@@ -836,6 +846,105 @@ output_message(const struct run *run, const char *msg)
 	free(line);
 }
 
+static void
+vcs_data(struct proc *p, const char *buf, size_t len, int stream, void *arg)
+{
+	struct strbuf	*out = arg;
+
+	(void)p;
+	/* Only the first line matters; a long log is not kept whole. */
+	if (stream == 0 && out->len < 4096)
+		strbuf_add(out, buf, len);
+}
+
+/* git ARGS... in dir; 0 with its stdout when it exits 0. */
+static int
+vcs_git(const char *dir, const char *const *argv, struct strbuf *out)
+{
+	struct proc_spec	 spec = {
+		.argv = argv, .cwd = dir, .mode = PROC_PIPES,
+	};
+	struct proc_hooks	 hooks = { .on_data = vcs_data };
+	char			*cause = NULL;
+	int			 code;
+
+	if (proc_run(&spec, &hooks, out, &code, &cause) == -1) {
+		free(cause);
+		return -1;
+	}
+	return code == 0 ? 0 : -1;
+}
+
+char *
+runner_vcs_commit(const char *dir)
+{
+	static const char *const log_argv[] = { "git", "log", "-1", ".", NULL };
+	static const char *const status_argv[] = { "git", "status", "-s", NULL };
+	struct strbuf	 out = STRBUF_INIT;
+	const char	*e = getenv("NO_VCS_COMMIT");
+	char		*sha = NULL, *r;
+	size_t		 n;
+
+	if ((e != NULL && strcmp(e, "1") == 0) || dir == NULL)
+		return NULL;
+	/* Guild's pattern: "commit ([a-f0-9]+)" at the start. */
+	if (vcs_git(dir, log_argv, &out) == -1 ||
+	    !str_starts_with(out.buf, "commit ")) {
+		strbuf_release(&out);
+		return NULL;
+	}
+	n = strspn(out.buf + 7, "0123456789abcdef");
+	if (n > 0)
+		sha = xstrndup(out.buf + 7, n);
+	strbuf_reset(&out);
+	if (sha == NULL) {
+		strbuf_release(&out);
+		return NULL;
+	}
+	/* Anything "git status -s" prints makes the commit dirty. */
+	if (vcs_git(dir, status_argv, &out) == 0 && out.len > 0 &&
+	    out.buf[0] != '\n')
+		r = xasprintf("git:%s*", sha);
+	else
+		r = xasprintf("git:%s", sha);
+	free(sha);
+	strbuf_release(&out);
+	return r;
+}
+
+/* A Python executable, as Guild's python_script plugin tells one. */
+static bool
+is_python_exe(const char *cmd)
+{
+	const char	*base = strrchr(cmd, '/');
+
+	base = base != NULL ? base + 1 : cmd;
+	return strcmp(cmd, "${python_exe}") == 0 ||
+	    strcmp(cmd, "${guild_python_exe}") == 0 ||
+	    str_starts_with(base, "python");
+}
+
+struct value *
+runner_plugins(const struct opdef *op)
+{
+	struct value	*l = value_list();
+	struct strvec	 words = STRVEC_INIT;
+	bool		 python = op->main != NULL || op->nsteps > 0;
+
+	if (!python && op->exec != NULL &&
+	    shlex_split(op->exec, &words, NULL) == 0 && words.n > 0)
+		python = is_python_exe(words.v[0]);
+	strvec_clear(&words);
+	/*
+	 * Of Guild's plugins, guild does what python_script does (Python
+	 * operations, flags imported from scripts); cpu, gpu, memory, disk
+	 * and perf are system scalars it does not log.
+	 */
+	if (python)
+		value_list_push(l, value_string("python_script"));
+	return l;
+}
+
 int
 runner_prepare(const struct runner_spec *spec, struct value *flags,
     const struct value *prior, bool plan_deps, bool force_deps,
@@ -845,7 +954,12 @@ runner_prepare(const struct runner_spec *spec, struct value *flags,
 	if (plan_deps && deps_plan(spec->home, spec->op, flags, prior,
 	    force_deps, &prep->deps, cause) == -1)
 		return -1;
-	return runner_plan(spec, &prep->plan, cause);
+	if (runner_plan(spec, &prep->plan, cause) == -1)
+		return -1;
+	/* Before any loop owns the signals (git runs through proc_run). */
+	if (plan_deps)
+		prep->plan.vcs_commit = runner_vcs_commit(spec->op->model->gf->dir);
+	return 0;
 }
 
 struct run *
@@ -1036,6 +1150,8 @@ op_value(const struct runner_spec *spec, const struct run_plan *plan)
 		value_map_set(op, "label-template", value_string(spec->label));
 	else if (spec->op->label != NULL)
 		value_map_set(op, "label-template", value_string(spec->op->label));
+	else
+		value_map_set(op, "label-template", value_null());
 	{
 		struct value	*sc = value_map();
 
@@ -1073,12 +1189,65 @@ steps_value(const struct opdef *op)
 }
 
 static int
-write_attr(struct run *run, const char *name, struct value *v, char **cause)
+write_attr(const struct run *run, const char *name, struct value *v, char **cause)
 {
 	int	rc = run_attr_write(run, name, v, cause);
 
 	value_free(v);
 	return rc;
+}
+
+static bool
+run_attr_exists(const struct run *run, const char *name)
+{
+	struct value	*v = NULL;
+	bool		 r;
+
+	r = run_attr_read(run, name, &v, NULL) == 0 && v != NULL;
+	value_free(v);
+	return r;
+}
+
+/* Guild's runlib.random_seed(): a seed Python's random.seed() takes. */
+static unsigned long long
+pick_seed(void)
+{
+	uint32_t	seed = 0;
+	int		fd;
+
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) != -1) {
+		if (read(fd, &seed, sizeof seed) != (ssize_t)sizeof seed)
+			seed = 0;
+		close(fd);
+	}
+	if (seed == 0)
+		seed = (uint32_t)(now_us() ^ ((uint64_t)getpid() << 16));
+	return seed;
+}
+
+int
+runner_write_system_attrs(const struct run *run, const struct opdef *op,
+    const struct strvec *env, char **cause)
+{
+	struct passwd	*pw;
+	char		 host[HOST_NAME_MAX + 1] = "";
+
+	if (write_attr(run, "env", env_value(op, env),
+	    cause) == -1 ||
+	    write_attr(run, "platform", platform_value(),
+	    cause) == -1)
+		return -1;
+	if (gethostname(host, sizeof host) == 0) {
+		host[sizeof host - 1] = '\0';
+		if (write_attr(run, "host", value_string(host),
+		    cause) == -1)
+			return -1;
+	}
+	if ((pw = getpwuid(getuid())) != NULL &&
+	    write_attr(run, "user", value_string(pw->pw_name),
+	    cause) == -1)
+		return -1;
+	return 0;
 }
 
 int
@@ -1118,8 +1287,6 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	const struct opdef	*op = spec->op;
 	struct run		*run;
 	struct sourcecode_result sc;
-	struct passwd		*pw;
-	char			 host[HOST_NAME_MAX + 1] = "";
 	bool			 fresh = false;
 
 	if (spec->restart_id != NULL) {
@@ -1150,20 +1317,30 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	    value_dup(spec->user_flags) : value_map(), cause) == -1 ||
 	    write_attr(run, "label", value_string(plan->label), cause) == -1 ||
 	    write_attr(run, "op", op_value(spec, plan), cause) == -1 ||
-	    write_attr(run, "env", env_value(op, &plan->env), cause) == -1 ||
-	    write_attr(run, "platform", platform_value(), cause) == -1)
+	    runner_write_system_attrs(run, op, &plan->env, cause) == -1)
 		goto fail;
 	if (spec->tags != NULL && spec->tags->n > 0 &&
 	    write_attr(run, "tags", strings_value(spec->tags), cause) == -1)
 		goto fail;
-	if (gethostname(host, sizeof host) == 0) {
-		host[sizeof host - 1] = '\0';
-		if (write_attr(run, "host", value_string(host), cause) == -1)
-			goto fail;
-	} else
-		host[0] = '\0';
-	if ((pw = getpwuid(getuid())) != NULL &&
-	    write_attr(run, "user", value_string(pw->pw_name), cause) == -1)
+	if (write_attr(run, "plugins", runner_plugins(op), cause) == -1)
+		goto fail;
+	/* A restart keeps what the run was started with, as Guild does. */
+	if (!run_attr_exists(run, "run_params") &&
+	    write_attr(run, "run_params", spec->run_params != NULL ?
+	    value_dup(spec->run_params) : value_map(), cause) == -1)
+		goto fail;
+	if ((spec->has_random_seed || !run_attr_exists(run, "random_seed")) &&
+	    write_attr(run, "random_seed", value_int((long long)
+	    (spec->has_random_seed ? spec->random_seed : pick_seed())),
+	    cause) == -1)
+		goto fail;
+	/* Guild writes deps even when there are none: resolved later. */
+	if (!run_attr_exists(run, "deps") &&
+	    write_attr(run, "deps", value_map(), cause) == -1)
+		goto fail;
+	if (plan->vcs_commit != NULL &&
+	    write_attr(run, "vcs_commit", value_string(plan->vcs_commit),
+	    cause) == -1)
 		goto fail;
 	if (spec->comment != NULL &&
 	    run_comment_add(run, spec->comment, NULL, NULL, 0, cause) == -1)

@@ -56,6 +56,14 @@ struct runner_spec {
 	 */
 	unsigned		 stop_after_ms;
 	bool			 stage;
+	/*
+	 * Guild's run_params attr: the run command's options by name, or
+	 * NULL ({}). A restarted run keeps its own.
+	 */
+	const struct value	*run_params;
+	/* Guild's random_seed attr: this one, else one picked at random. */
+	bool			 has_random_seed;
+	unsigned long long	 random_seed;
 };
 
 struct run_plan {
@@ -68,6 +76,8 @@ struct run_plan {
 	struct strvec	 argv;		/* the command, argv[0] absolute */
 	struct strvec	 env;		/* the whole environment */
 	struct strvec	 op_env;	/* what guild adds (for --print-env) */
+	/* runner_vcs_commit() of the project, set by runner_prepare. */
+	char		*vcs_commit;
 };
 
 int	runner_plan(const struct runner_spec *, struct run_plan *, char **cause);
@@ -80,6 +90,25 @@ struct scalars;
 int	runner_keras_scalars(struct scalars *, const struct opdef *,
 	    char **cause);
 void	run_plan_clear(struct run_plan *);
+
+/*
+ * Guild's vcs_commit of a project directory (vcs_util.commit_for_dir):
+ * "git:SHA" of the last commit that touched it, with "*" when "git
+ * status -s" has anything to say; NULL when it is not in a git work tree
+ * (or has no commit, or git is missing), or NO_VCS_COMMIT=1. Runs git
+ * with proc_run(): not while a loop owns the signals. Caller frees.
+ */
+char	*runner_vcs_commit(const char *dir);
+
+/*
+ * The attrs Guild writes for every run it starts: host, user, platform;
+ * and env, the environment given (without op's secrets).
+ */
+int	runner_write_system_attrs(const struct run *, const struct opdef *,
+	    const struct strvec *env, char **cause);
+
+/* Guild's plugins attr for a run of op: the plugins it has, by name. */
+struct value *runner_plugins(const struct opdef *);
 
 /* Write the opref of a run of op (guild.yml's path and MD5, model, op). */
 int	runner_write_opref(const struct run *, const struct opdef *,

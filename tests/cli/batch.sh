@@ -66,7 +66,7 @@ EOF
 
 EXPECT_STDIN=$TEST_TMP/enter
 printf '\n' > "$EXPECT_STDIN"
-expect_output "a grid batch: preview, trials, output" - -- guild run say msg='[hi, ho]' <<'EOF'
+expect_output "a grid batch: preview, trials, output" - -- guild run --keep-batch say msg='[hi, ho]' <<'EOF'
 You are about to run say as a batch (2 trials)
   loud: no
   msg: [hi, ho]
@@ -77,8 +77,33 @@ ho
 EOF
 unset EXPECT_STDIN
 batch=$(batch 1)
-expect_output "the batch run's opref: op +" - -- sh -c "cat '$runs/$batch/.guild/opref'; echo" <<'EOF'
-builtin:guild '' '' +
+expect_output "the batch run's opref: Guild's builtin:guildai VERSION '' +" - -- \
+    sh -c "cat '$runs/$batch/.guild/opref' | sed 's/ [0-9][^ ]* / VERSION /'; echo" <<'EOF'
+builtin:guildai VERSION '' +
+EOF
+expect_output "the batch run's attrs, as Guild writes them" - -- \
+    sh -c "ls '$runs/$batch/.guild/attrs'" <<'EOF'
+cmd
+env
+exit_status
+flags
+host
+id
+initialized
+op
+platform
+random_seed
+started
+stopped
+user
+user_flags
+EOF
+expect_output "its cmd and op: Guild's batch_main" - -- sh -c \
+    "sed 's/^- .*python.*/- PYTHON/' '$runs/$batch/.guild/attrs/cmd'; grep '^delete-on-success' '$runs/$batch/.guild/attrs/op'" <<'EOF'
+- PYTHON
+- -um
+- guild.batch_main
+delete-on-success: true
 EOF
 ok "the batch keeps the prototype" test -f "$runs/$batch/.guild/proto/.guild/opref"
 expect_output "guild runs shows the batch as the prototype's op and +" - -- guild runs <<'EOF'
@@ -98,6 +123,19 @@ EOF
 expect_output "the batch completed" - -- cat "$runs/$batch/.guild/attrs/exit_status" <<'EOF'
 0
 EOF
+expect_output "compare leaves the batch run out" - -- \
+    sh -c '"$GUILD" compare --csv - -cc .operation | cut -d, -f2' <<'EOF'
+operation
+./say
+./say
+EOF
+expect_output "compare --include-batch" - -- \
+    sh -c '"$GUILD" compare --include-batch --csv - -cc .operation | cut -d, -f2' <<'EOF'
+operation
+./say
+./say
+./say+
+EOF
 expect_output "the batch's output has its log" - -- cat "$runs/$batch/.guild/output" <<'EOF'
 INFO: [guild] Running trial <id>: say (loud=no, msg=hi)
 INFO: [guild] Running trial <id>: say (loud=no, msg=ho)
@@ -105,6 +143,19 @@ EOF
 trial=$(cd "$runs/$batch" && ls | head -n 1)
 ok "a trial is a normal run" test -f "$runs/$trial/.guild/opref" -a -f "$runs/$trial/.guild/output"
 ok "a trial's flags" grep -qx 'msg: h[io]' "$runs/$trial/.guild/attrs/flags"
+
+# Without --keep-batch a batch that succeeded goes to the trash, as
+# Guild's batch operations (delete-on-success); its trials stay.
+n_before=$(ls "$runs" | wc -l)
+ok "a batch without --keep-batch" quiet guild run -y say msg='[del1, del2]'
+ok "its two trials are kept, the batch run is not" \
+    test "$(ls "$runs" | wc -l)" -eq $((n_before + 2))
+expect_output "the batch run is in the trash" - -- sh -c '"$GUILD" runs --deleted | head -n 1' <<'EOF'
+[0:<id>]  ./say+  <time>  completed
+EOF
+ok "a failed batch is kept" sh -c '! "$GUILD" run -y say msg="[fail]" --fail-on-trial-error > /dev/null 2>&1'
+ok "(it is listed)" sh -c '"$GUILD" runs | grep -q "say+ .* error"'
+"$GUILD" runs rm -y $("$GUILD" select -A -o say+) $("$GUILD" select -o say -Fl msg=fail) > /dev/null 2>&1
 
 # Batch files.
 cat > trials.csv <<'EOF'
@@ -173,10 +224,10 @@ You are about to run train with random search (max 3 trials)
 Continue? (Y/n) 
 EOF
 unset EXPECT_STDIN
-guild run -y train epochs='[1, 2, 3]' --optimizer random --max-trials 2 --random-seed 3 > "$TEST_TMP/out" 2>&1
+guild run -y --keep-batch train epochs='[1, 2, 3]' --optimizer random --max-trials 2 --random-seed 3 > "$TEST_TMP/out" 2>&1
 batch=$(batch 1)
-expect_output "random: the batch run's opref" - -- sh -c "cat '$runs/$batch/.guild/opref'; echo" <<'EOF'
-builtin:guild '' '' random
+expect_output "random: the batch run's opref" - -- sh -c "cat '$runs/$batch/.guild/opref' | sed 's/ [0-9][^ ]* / VERSION /'; echo" <<'EOF'
+builtin:guildai VERSION '' random
 EOF
 expect_output "random: the seed is recorded" - -- cat "$runs/$batch/.guild/attrs/random_seed" <<'EOF'
 3
@@ -261,7 +312,7 @@ EOF
 MEET=$TEST_TMP/meet
 export MEET
 mkdir "$MEET"
-guild run -y meet n='[1, 2, 3]' --parallel 3 > "$TEST_TMP/par" 2>&1
+guild run -y --keep-batch meet n='[1, 2, 3]' --parallel 3 > "$TEST_TMP/par" 2>&1
 ok "--parallel: guild exits 0" test $? -eq 0
 expect_output "--parallel: every trial's lines, marked" - -- sh -c "grep -v INFO '$TEST_TMP/par' | sed 's/^\[[0-9a-f]\{8\}\]/[<short>]/' | sort" <<'EOF'
 [<short>] met 1

@@ -123,7 +123,7 @@ tty_shows "select: a run id" 'select 2' 'i\e]0;I\axxxx'
 piped_has "select piped: byte-exact" "$C" guild select 2
 tty_shows "runs -v" 'runs -v' "$LABEL_SHOWN" "$OP_SHOWN"
 tty_shows "runs info: label, tags, flags, scalar keys" 'runs info' \
-    "label: $LABEL_SHOWN" '  - t\e]0;x\a' '  k\a: 1' "  $KEY_SHOWN: 0.5"
+    "label: $LABEL_SHOWN" '  - "t\e]0;x\a"' '  k\a: 1' "  $KEY_SHOWN: 0.5"
 tty_shows "runs info -c: comments" 'runs info -c' \
     'u\a@h\e[2J' '    c\e]0;C\a one' '    second\r'
 piped_has "runs info -c piped: byte-exact" "c${ESC}]0;C${BEL} one" \

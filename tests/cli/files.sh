@@ -285,6 +285,53 @@ expect_exact "select -a ATTR: YAML" - -- guild select -a flags 1 <<'EOF'
 epochs: 5
 lr: 0.01
 EOF
+select_attrs()
+{
+	for _sa in "$@"; do
+		printf '%s=' "$_sa"
+		guild select -a "$_sa" 1 || return 1
+	done
+}
+expect_exact "select -a: every field of Guild's format_run" - -- select_attrs \
+    id short_id index short_index num_index operation from status \
+    status_with_remote started stopped duration marked label \
+    sourcecode_digest vcs_commit run_dir command exit_status pid model \
+    op_name pkg_name <<'EOF'
+id=19c67a72d18611e88f52d017c2ab916f
+short_id=19c67a72
+index=[19c67a72]
+short_index=[19c67a72]
+num_index=[?]
+operation=./fashion:train
+from=$TEST_TMP/sample-project/guild.yml
+status=completed
+status_with_remote=completed
+started=2018-10-16 15:57:32
+stopped=2018-10-16 15:57:32
+duration=0:00:00
+marked=no
+label=
+sourcecode_digest=
+vcs_commit=
+run_dir=~/.guild/runs/19c67a72d18611e88f52d017c2ab916f
+command=/usr/bin/python -um guild.op_main train
+exit_status=0
+pid=
+model=fashion
+op_name=train
+pkg_name=$TEST_TMP/sample-project/guild.yml
+EOF
+setattr $WT_OK host "'yes'"
+setattr $WT_OK random_seed 1234
+expect_exact "select -a: other attrs as YAML, as Guild prints them" - -- select_attrs \
+    cmd host random_seed <<'EOF'
+cmd=- /usr/bin/python
+- -um
+- guild.op_main
+- train
+host='yes'
+random_seed=1234
+EOF
 expect_exact "select -a: no such attr" - 1 -- guild select -a nothing <<'EOF'
 guild: no such run attribute 'nothing'
 EOF

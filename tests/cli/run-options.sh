@@ -293,7 +293,7 @@ batch_info()
 	guild -C "$TEST_TMP/opt" runs info 2 -c | sed -n '/^comments:/,$p' |
 	    sed 's/^\(  \[1\] \)[^ ]*@[^ ]* /\1<user>@<host> /'
 }
-guild -C "$TEST_TMP/opt" run -y none 'x=[1,2]' -bl "my batch" -bt sweep \
+guild -C "$TEST_TMP/opt" run -y --keep-batch none 'x=[1,2]' -bl "my batch" -bt sweep \
     -bt b2 -bc "a note" > /dev/null 2>&1
 expect_output "-bl -bt -bc: the batch run's label, tags, comment" - -- \
     batch_info <<'EOT'

@@ -41,6 +41,7 @@ guild: warning: ~/.guild/runs/<id>/.guild/attrs/label: not a regular file
 EOF
 expect_output "runs info of the bad run" - -- sh -c "$T runs info 0 2>&1 | grep -E '^(status|label)|warning'" <<'EOF'
 status: error
+label:
 guild: warning: ~/.guild/runs/<id>/.guild/attrs/label: not a regular file
 EOF
 ok "runs --json lists the three runs" sh -c "$T runs --json 2>/dev/null | grep -o '\"id\"' | wc -l | grep -qx 3"

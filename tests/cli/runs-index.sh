@@ -64,13 +64,21 @@ EOF
 expect_exact "info after a rebuild" - -- guild runs info 1 <<'EOF'
 id: 1451e20cd18611e88f52d017c2ab916f
 operation: ./fashion:train
+from: $TEST_TMP/sample-project/guild.yml
 status: error
 started: 2018-10-16 15:57:23
 stopped: 2018-10-16 15:57:23
+marked: no
+label:
+sourcecode_digest:
+vcs_commit:
 run_dir: ~/.guild/runs/1451e20cd18611e88f52d017c2ab916f
 command: /usr/bin/python -um guild.op_main train
 exit_status: 1
 pid:
+tags:
+flags:
+scalars:
 EOF
 
 # Others change run directories between our commands.

@@ -89,9 +89,9 @@ train=$(run_of "$runs/$parent/train")
 expect_output "the step runs have their flags" - -- cat "$runs/$prep/.guild/attrs/flags" "$runs/$train/.guild/attrs/flags" <<'EOF'
 size: 7
 lr: 0.01
-prepare: <id>
+operation:prepare: <id>
 EOF
-ok "the train step used its sibling prepare run" grep -qx "prepare: $prep" "$runs/$train/.guild/attrs/flags"
+ok "the train step used its sibling prepare run" grep -qx "operation:prepare: $prep" "$runs/$train/.guild/attrs/flags"
 expect_output "the parent completed" - -- cat "$runs/$parent/.guild/attrs/exit_status" <<'EOF'
 0
 EOF
