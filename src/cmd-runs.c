@@ -126,7 +126,7 @@ command_text(struct strbuf *sb, const struct value *cmd)
 }
 
 /* Guild's "from": where the operation came from (run_util.format_pkg_name). */
-char *
+static char *
 cmd_runs_format_from(const struct run_row *row)
 {
 	struct opref	 ref;

@@ -66,8 +66,6 @@ int	 cmd_runs_select_rows(struct runindex *, const struct run_filter *,
  * Defined in cmd-runs.c, shared with "select --attr".
  */
 struct value	*cmd_runs_details(const struct run_row *);
-/* Guild's "from": the guild.yml or script directory, "~" for $HOME. */
-char		*cmd_runs_format_from(const struct run_row *);
 
 /*
  * The table cells of a run, CMD_RUNS_ROW_NCOLS of them: index

@@ -924,7 +924,8 @@ is_python_exe(const char *cmd)
 	    str_starts_with(base, "python");
 }
 
-struct value *
+/* Guild's plugins attr for a run of op: the plugins it has, by name. */
+static struct value *
 runner_plugins(const struct opdef *op)
 {
 	struct value	*l = value_list();

@@ -107,9 +107,6 @@ char	*runner_vcs_commit(const char *dir);
 int	runner_write_system_attrs(const struct run *, const struct opdef *,
 	    const struct strvec *env, char **cause);
 
-/* Guild's plugins attr for a run of op: the plugins it has, by name. */
-struct value *runner_plugins(const struct opdef *);
-
 /* Write the opref of a run of op (guild.yml's path and MD5, model, op). */
 int	runner_write_opref(const struct run *, const struct opdef *,
 	    char **cause);

@@ -29,7 +29,7 @@ test quick ... ok
 1 test: 1 passed, 0 failed
 EOF
 expect_output "its runs: the pipeline, labelled quick, and its two steps" - -- sh -c '"$GUILD" runs | sed -e "s/  *\$//" -e "s/dataset=[0-9a-f]\{8\}/dataset=<short>/"' <<'EOF'
-[0:<id>]  ./digits:train         <time>  completed  batch-size=32 epochs=1 hidden=64 lr=0.1 seed=1
+[0:<id>]  ./digits:train         <time>  completed  batch-size=32 dataset=<short> epochs=1 hidden=64 lr=0.1 seed=1
 [1:<id>]  ./digits:prepare-data  <time>  completed  seed=0 test-split=0.2 val-split=0.1
 [2:<id>]  ./test:quick           <time>  completed  quick
 EOF
@@ -43,7 +43,7 @@ expect_output "guild test quick epochs=2: train gets the flag, prepare-data does
 test quick ... ok
 
 1 test: 1 passed, 0 failed
-[0:<id>]  ./digits:train         <time>  completed  batch-size=32 epochs=2 hidden=64 lr=0.1 seed=1
+[0:<id>]  ./digits:train         <time>  completed  batch-size=32 dataset=<short> epochs=2 hidden=64 lr=0.1 seed=1
 [1:<id>]  ./digits:prepare-data  <time>  completed  seed=0 test-split=0.2 val-split=0.1
 EOF
 

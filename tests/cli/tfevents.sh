@@ -128,19 +128,19 @@ expect_exact "runs info -s: first, min and max from the events" - -- \
     sh -c '"$GUILD" runs info -s | sed -n "/^scalars:/,\$p"' <<'EOF'
 scalars:
   top_metric:
+    avg: 3.000000 (step 4)
     first: 0.000000 (step 0)
     last: 6.000000 (step 3)
-    min: 0.000000 (step 0)
     max: 6.000000 (step 3)
-    avg: 3.000000 (count 4)
-    total: 12.000000 (count 4)
+    min: 0.000000 (step 0)
+    total: 12.000000 (step 4)
   logs/train#epoch_loss:
+    avg: 0.520833 (step 4)
     first: 1.000000 (step 0)
     last: 0.333333 (step 3)
-    min: 0.250000 (step 2)
     max: 1.000000 (step 0)
-    avg: 0.520833 (count 4)
-    total: 2.083333 (count 4)
+    min: 0.250000 (step 2)
+    total: 2.083333 (step 4)
 EOF
 
 # Each tensor form TensorBoard may meet, and what is not a scalar.
