@@ -25,6 +25,7 @@ static const struct cmd_option global_options[] = {
 	{ 2, "H", NULL, "PATH", "Use PATH as Guild home (default is $GUILD_HOME, then ~/.guild)." },
 	{ 3, NULL, "version", NULL, "Show the version and exit." },
 	{ 4, "h", "help", NULL, "Show this message and exit." },
+	{ 5, NULL, "debug", NULL, "Log more information during command." },
 	{ 0 }
 };
 
@@ -772,6 +773,7 @@ cli_main(const struct cmd_entry *const *table, int argc, char **argv)
 		return rc;
 	}
 	ctx.home_override = cmd_arg_value(&a, 2);
+	ctx.debug = cmd_arg_has(&a, 5);
 	if (load_compat(&ctx) == -1) {
 		cmd_args_clear(&a);
 		return 1;

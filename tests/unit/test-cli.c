@@ -359,13 +359,13 @@ test_ranges(void)
 
 	is_int(run("bad -b", &err), 1, "a command option in the filters' range");
 	is_str(err, "guild: internal error: option --bad of 'guild bad' has id "
-	    "41, outside 1..39\n", "is refused before counting");
+	    "57, outside 1..55\n", "is refused before counting");
 	is_int(got.calls, 0, "and the command does not run");
 	free(err);
 
 	is_int(run("badfilter", &err), 1, "a filter with a command's id");
 	is_str(err, "guild: internal error: option --zed of 'guild badfilter' "
-	    "has id 3, outside 40..63\n", "is refused too");
+	    "has id 3, outside 56..79\n", "is refused too");
 	free(err);
 
 	ok(cmd_arg_value(&(struct cmd_args){ 0 }, CMD_MAX_OPTIONS) == NULL &&
