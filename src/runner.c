@@ -165,19 +165,24 @@ find_module_file(const char *project_dir, const char *spec)
 	return NULL;
 }
 
-/* Guild's rule: argparse (or click) in the module means args, else globals. */
+/*
+ * Guild's rule: argparse in the module means args, else click args:click
+ * (command-line options all the same), else globals.
+ */
 static const char *
 detect_flags_dest(const char *path)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	const char	*dest = "globals";
 
-	if (path != NULL && strbuf_read_file(&sb, path, NULL) == 0 &&
-	    (strstr(sb.buf, "import argparse") != NULL ||
-	    strstr(sb.buf, "from argparse") != NULL ||
-	    strstr(sb.buf, "import click") != NULL ||
-	    strstr(sb.buf, "from click") != NULL))
-		dest = "args";
+	if (path != NULL && strbuf_read_file(&sb, path, NULL) == 0) {
+		if (strstr(sb.buf, "import argparse") != NULL ||
+		    strstr(sb.buf, "from argparse") != NULL)
+			dest = "args";
+		else if (strstr(sb.buf, "import click") != NULL ||
+		    strstr(sb.buf, "from click") != NULL)
+			dest = "args:click";
+	}
 	strbuf_release(&sb);
 	return dest;
 }

@@ -162,7 +162,7 @@ def main():
         source = f.read()
     tree = ast.parse(source, path)
     scope = {"__name__": "__main__", "__file__": path, "__builtins__": __builtins__}
-    if dest == "args":
+    if dest == "args" or dest.startswith("args:"):
         sys.argv = [path] + base + flag_args
     else:
         sys.argv = [path] + base
