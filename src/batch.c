@@ -1020,6 +1020,7 @@ trial_start(struct batch *b, size_t i)
 	t->rspec.tags = s->tags;
 	t->rspec.env = s->env;
 	t->rspec.comment = s->comment;
+	t->rspec.stage = s->stage_trials;
 	if (runner_plan(&t->rspec, &t->plan, &cause) == -1) {
 		deps_plan_clear(&dp);
 		batch_log(b, "ERROR: [guild] Trial %zu: %s", i + 1, cause);
@@ -1041,8 +1042,8 @@ trial_start(struct batch *b, size_t i)
 	free(link);
 	free(target);
 	desc = batch_trial_desc(s->op, t->flags);
-	batch_log(b, "INFO: [guild] Running trial %s: %s (%s)", t->id,
-	    b->opname, desc);
+	batch_log(b, "INFO: [guild] %s trial %s: %s (%s)", s->stage_trials ?
+	    "Staging" : "Running", t->id, b->opname, desc);
 	free(desc);
 	if (deps_resolve(s->home, s->op, &dp, t->run, deps_log, b,
 	    &cause) == -1) {
@@ -1052,6 +1053,11 @@ trial_start(struct batch *b, size_t i)
 		goto fail;
 	}
 	deps_plan_clear(&dp);
+	/* A staged trial waits for guild run --start. */
+	if (s->stage_trials) {
+		trial_free(t);
+		return;
+	}
 	t->runner = runner_start(b->loop, &t->rspec, &t->plan, t->run, &hooks,
 	    t, s->rows, s->cols, &cause);
 	if (t->runner == NULL) {

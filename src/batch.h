@@ -135,6 +135,7 @@ struct batch_spec {
 	bool			 force_deps;
 	bool			 needed;	/* skip trials already run */
 	bool			 fail_on_trial_error;
+	bool			 stage_trials;	/* staged, not run (--stage-trials) */
 	unsigned short		 rows, cols;	/* terminal size for trials */
 	const char		*vcs_commit;	/* each trial's, or NULL */
 };

@@ -26,6 +26,7 @@ static const struct cmd_option global_options[] = {
 	{ 2, "H", NULL, "PATH", "Use PATH as Guild home (default is $GUILD_HOME, then ~/.guild)." },
 	{ 3, NULL, "version", NULL, "Show the version and exit." },
 	{ 4, "h", "help", NULL, "Show this message and exit." },
+	{ 5, NULL, "debug", NULL, "Log more information during command." },
 	{ 0 }
 };
 
@@ -806,6 +807,7 @@ cli_main(const struct cmd_entry *const *table, int argc, char **argv)
 		return rc;
 	}
 	ctx.home_override = cmd_arg_value(&a, 2);
+	ctx.debug = cmd_arg_has(&a, 5);
 	if (load_compat(&ctx) == -1) {
 		cmd_args_clear(&a);
 		return 1;
@@ -890,42 +892,144 @@ cli_help_width(void)
 	return cols - 2 < 50 ? 50 : (size_t)cols - 2;
 }
 
-/* One paragraph's words, filled greedily to width after the indent. */
+/* Code points in s[0..n) (Python's len(), which textwrap measures). */
+static size_t
+cp_len(const char *s, size_t n)
+{
+	size_t	i, c = 0;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			c++;
+	return c;
+}
+
+/* Bytes of the first n code points of s[0..len). */
+static size_t
+cp_prefix(const char *s, size_t len, size_t n)
+{
+	size_t	i = 0, c = 0;
+
+	while (i < len) {
+		if (((unsigned char)s[i] & 0xc0) != 0x80) {
+			if (c == n)
+				break;
+			c++;
+		}
+		i++;
+	}
+	return i;
+}
+
+/* A letter as textwrap's [^\d\W] sees one (any non-ASCII byte too). */
+static bool
+wrap_letter(unsigned char c)
+{
+	return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    c == '_';
+}
+
+/*
+ * Where a word may break after a hyphen, as textwrap's wordsep_re allows:
+ * two letters (or letter-hyphen-letter) before it, and a letter, maybe a
+ * hyphen, and a letter after it. Returns the length of the word's first
+ * chunk.
+ */
+static size_t
+word_chunk(const char *w, size_t len)
+{
+	size_t	i;
+
+	for (i = 1; i + 2 < len; i++) {
+		const unsigned char *u = (const unsigned char *)w;
+
+		if (w[i] != '-')
+			continue;
+		if (!((i >= 2 && wrap_letter(u[i - 2]) && wrap_letter(u[i - 1])) ||
+		    (i >= 3 && wrap_letter(u[i - 3]) && u[i - 2] == '-' &&
+		    wrap_letter(u[i - 1]))))
+			continue;
+		if (wrap_letter(u[i + 1]) && (wrap_letter(u[i + 2]) ||
+		    (u[i + 2] == '-' && i + 3 < len && wrap_letter(u[i + 3]))))
+			return i + 1;
+	}
+	return len;
+}
+
+struct chunk {
+	const char	*s;
+	size_t		 len;
+	bool		 space;
+};
+
+/*
+ * One paragraph filled to width after the indent as Python's textwrap
+ * (through Click's wrap_text) fills it: whitespace runs kept between
+ * words, hyphenated words broken after a hyphen, and a word longer than
+ * the line broken to fill what is left of it (break_long_words).
+ */
 static void
 fill(struct strbuf *out, const char *text, size_t width, size_t indent)
 {
-	const char	*p = text, *w;
-	char		*word;
-	size_t		 col = 0, len, wl;
-	bool		 first = true;
+	struct chunk	*c = NULL;
+	size_t		 n = 0, alloc = 0, i = 0, k, len, cur, w, room;
+	const char	*p = text;
+	size_t		 base = out->len;
+	bool		 first_line = true;
 
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\n')
-			p++;
-		if (*p == '\0')
-			break;
-		w = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\n')
-			p++;
-		len = (size_t)(p - w);
-		word = xstrndup(w, len);
-		wl = utf8_width(word);
-		free(word);
-		if (!first && col + 1 + wl > width) {
-			strbuf_addch(out, '\n');
-			first = true;
-		}
-		if (first) {
-			strbuf_addchars(out, ' ', indent);
-			col = indent;
-		} else {
-			strbuf_addch(out, ' ');
-			col++;
-		}
-		strbuf_add(out, w, len);
-		col += wl;
-		first = false;
+	while (*p != '\0') {
+		XGROW(c, alloc, n + 1);
+		c[n].s = p;
+		c[n].space = *p == ' ' || *p == '\t' || *p == '\n';
+		if (c[n].space)
+			len = strspn(p, " \t\n");
+		else
+			len = word_chunk(p, strcspn(p, " \t\n"));
+		c[n++].len = len;
+		p += len;
 	}
+	room = width > indent ? width - indent : 1;
+	while (i < n) {
+		size_t	start;
+
+		/* Whitespace at the start of a line other than the first goes. */
+		if (!first_line && c[i].space)
+			i++;
+		start = out->len;
+		strbuf_addchars(out, ' ', indent);
+		cur = 0;
+		while (i < n && cur + (w = cp_len(c[i].s, c[i].len)) <= room) {
+			strbuf_add(out, c[i].s, c[i].len);
+			cur += w;
+			i++;
+		}
+		if (i < n && cp_len(c[i].s, c[i].len) > room) {
+			/* The long word: as much as the line has room for. */
+			k = cp_prefix(c[i].s, c[i].len, room > cur ? room - cur : 1);
+			strbuf_add(out, c[i].s, k);
+			cur += cp_len(c[i].s, k);
+			c[i].s += k;
+			c[i].len -= k;
+		}
+		/* Trailing whitespace is dropped. */
+		while (out->len > start + indent &&
+		    (out->buf[out->len - 1] == ' ' ||
+		    out->buf[out->len - 1] == '\t' ||
+		    out->buf[out->len - 1] == '\n'))
+			strbuf_setlen(out, out->len - 1);
+		if (out->len == start + indent) {
+			strbuf_setlen(out, start);
+			if (!first_line)
+				continue;
+		}
+		if (i < n && out->len > start)
+			strbuf_addch(out, '\n');
+		first_line = false;
+	}
+	/* A last line of whitespace alone leaves no newline behind. */
+	while (out->len > base && out->buf[out->len - 1] == '\n')
+		strbuf_setlen(out, out->len - 1);
+	free(c);
 }
 
 /* One paragraph of cli_wrap(), after the first if *npars. */
@@ -971,8 +1075,11 @@ cli_wrap(struct strbuf *out, const char *text, size_t width, size_t indent)
 			strbuf_addchars(&par, ' ', indent);
 			strbuf_add(&par, p, len);
 		} else {
+			/* Click strips each line before joining them. */
+			size_t	lead = strspn(p, " \t");
+
 			strbuf_addch(&par, ' ');
-			strbuf_add(&par, p, len);
+			strbuf_add(&par, p + lead, len - lead);
 		}
 	}
 	if (in)

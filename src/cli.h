@@ -25,8 +25,8 @@ struct view_options;
  * the parser refuses an option outside its range, and tests/check-options
  * walks every command table for ids out of range and repeated names.
  */
-#define CMD_FILTER_BASE	40
-#define CMD_MAX_OPTIONS	64
+#define CMD_FILTER_BASE	56
+#define CMD_MAX_OPTIONS	80
 
 struct cmd_option {
 	int		 id;		/* index into cmd_args; 0 ends the table */
@@ -58,6 +58,7 @@ struct cmd_ctx {
 	 */
 	int			(*view)(struct cmd_ctx *, const struct view_options *);
 	struct guild_home	*home;		/* resolved by cli_home() */
+	bool			 debug;		/* guild --debug */
 	struct guildfile	*gf;		/* loaded by cli_guildfile() */
 	FILE			*out;
 };

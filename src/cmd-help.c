@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "cmd-run.h"
 #include "cmds.h"
+#include "flagimport.h"
 #include "guildfile.h"
 #include "strbuf.h"
 #include "util.h"
@@ -150,6 +151,34 @@ add_model(struct strbuf *sb, const struct modeldef *m)
 	}
 }
 
+/*
+ * The flags of the operations' scripts, as guild run imports them (and
+ * Guild lists them in its help); a script that cannot be read is a
+ * warning, as in Guild, and its operation shows the flags it declares.
+ */
+static void
+import_flags(struct cmd_ctx *ctx, struct guildfile *gf)
+{
+	struct guild_home	*home = cli_home(ctx);
+	char			*cause = NULL;
+	size_t			 i, k;
+
+	if (home == NULL)
+		return;
+	for (i = 0; i < gf->nmodels; i++)
+		for (k = 0; k < gf->models[i]->nops; k++) {
+			struct opdef	*op = gf->models[i]->ops[k];
+
+			if (op->name[0] == '_' || op->error != NULL)
+				continue;
+			if (flags_import_apply(home, op, &cause) == -1) {
+				cli_note("guild: warning: %s", cause);
+				free(cause);
+				cause = NULL;
+			}
+		}
+}
+
 static int
 cmd_help_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -186,6 +215,7 @@ cmd_help_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	    "    For more help, try 'guild run --help' or 'guild --help'.\n\n"
 	    "MODELS\n", where);
 	free(where);
+	import_flags(ctx, gf);
 	for (i = 0; i < gf->nmodels; i++)
 		if (gf->models[i]->name[0] != '_')
 			add_model(&sb, gf->models[i]);

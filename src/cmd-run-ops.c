@@ -5,17 +5,21 @@
  */
 #include "common.h"
 
+#include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "runner.h"
 #include "cmd-run.h"
 #include "deps.h"
 #include "guildfile.h"
 #include "package.h"
 #include "run.h"
+#include "sourcecode.h"
 #include "strbuf.h"
 #include "strvec.h"
 #include "util.h"
@@ -396,4 +400,235 @@ run_package_guildfile(struct cmd_ctx *ctx, const char *spec,
 	free(name);
 	*rest = slash + 1;
 	return gf;
+}
+
+/* One "NAME: VALUE" line of --test-flags ("NAME:" for no value). */
+static void
+test_flags_line(int indent, const char *name, const struct value *v,
+    const char *s)
+{
+	struct strbuf	sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "%*s%s:", indent, "", name);
+	if (v != NULL) {
+		strbuf_addch(&sb, ' ');
+		value_format_flag(&sb, v);
+	} else if (s != NULL)
+		strbuf_addf(&sb, " %s", s);
+	printf("%s\n", cli_field(stdout, sb.buf));
+	strbuf_release(&sb);
+}
+
+int
+run_test_flags(const struct opdef *op, const char *flags_dest)
+{
+	size_t	i, k;
+
+	test_flags_line(0, "flags-dest", NULL, flags_dest);
+	test_flags_line(0, "flags-import", op->flags_import, NULL);
+	printf("flags:\n");
+	for (i = 0; i < op->nflags; i++) {
+		const struct flagdef	*f = op->flags[i];
+		struct value		*choices = value_list();
+
+		printf("  %s:\n", cli_field(stdout, f->name));
+		test_flags_line(4, "default", f->default_value, NULL);
+		test_flags_line(4, "type", NULL, f->type == FLAG_TYPE_AUTO ?
+		    NULL : flag_type_name(f->type));
+		test_flags_line(4, "required", NULL, f->required ? "yes" : "no");
+		test_flags_line(4, "arg-name", NULL, f->arg_name);
+		test_flags_line(4, "arg-skip", NULL, f->arg_skip ? "yes" : NULL);
+		test_flags_line(4, "arg-switch", f->arg_switch, NULL);
+		test_flags_line(4, "arg-split", NULL, f->arg_split);
+		test_flags_line(4, "arg-encoding", f->arg_encoding, NULL);
+		test_flags_line(4, "env-name", NULL, f->env_name);
+		test_flags_line(4, "env-encoding", f->env_encoding, NULL);
+		for (k = 0; k < f->nchoices; k++)
+			value_list_push(choices, value_dup(f->choices[k].value));
+		test_flags_line(4, "choices", choices, NULL);
+		value_free(choices);
+		test_flags_line(4, "allow-other", NULL, f->allow_other ? "yes" :
+		    "no");
+		test_flags_line(4, "distribution", NULL, f->distribution);
+		test_flags_line(4, "max", f->max, NULL);
+		test_flags_line(4, "min", f->min, NULL);
+		test_flags_line(4, "null-label", NULL, f->null_label);
+	}
+	return 0;
+}
+
+/*
+ * A path of the source tree as Guild shows it: relative to the current
+ * directory when the tree is in it, else absolute.
+ */
+static char *
+test_sourcecode_path(const char *root, const char *rel)
+{
+	char	*cwd = getcwd(NULL, 0), *out;
+	size_t	 n = cwd != NULL ? strlen(cwd) : 0;
+
+	if (cwd != NULL && strcmp(root, cwd) == 0)
+		out = xstrdup(rel);
+	else if (cwd != NULL && strncmp(root, cwd, n) == 0 && root[n] == '/')
+		out = *rel != '\0' ? xasprintf("%s/%s", root + n + 1, rel) :
+		    xstrdup(root + n + 1);
+	else
+		out = *rel != '\0' ? xasprintf("%s/%s", root, rel) :
+		    xstrdup(root);
+	free(cwd);
+	return out;
+}
+
+int
+run_test_sourcecode(const struct opdef *op)
+{
+	struct sourcecode_test	 t;
+	char			*cause = NULL, *p;
+	size_t			 i;
+
+	/* A pipeline copies no source of its own (its steps do). */
+	if (op->nsteps > 0 && op->main == NULL && op->exec == NULL) {
+		printf("Copying from the current directory\nRules:\n"
+		    "Source code copy disabled\n");
+		return 0;
+	}
+	if (sourcecode_test(op->model->gf->dir, &op->model->sourcecode,
+	    &op->sourcecode, &t, &cause) == -1)
+		return cli_error_cause(cause);
+	p = test_sourcecode_path(t.root, "");
+	if (*p == '\0')
+		printf("Copying from the current directory\n");
+	else
+		printf("Copying from '%s'\n", cli_field(stdout, p));
+	free(p);
+	printf("Rules:\n");
+	for (i = 0; i < t.rules.n; i++)
+		printf("  %s\n", cli_field(stdout, t.rules.v[i]));
+	if (t.disabled)
+		printf("Source code copy disabled\n");
+	else {
+		printf("Selected for copy:\n");
+		for (i = 0; i < t.selected.n; i++) {
+			p = test_sourcecode_path(t.root, t.selected.v[i]);
+			printf("  %s\n", cli_field(stdout, p));
+			free(p);
+		}
+		printf("Skipped:\n");
+		for (i = 0; i < t.skipped.n; i++) {
+			p = test_sourcecode_path(t.root, t.skipped.v[i]);
+			printf("  %s\n", cli_field(stdout, p));
+			free(p);
+		}
+	}
+	sourcecode_test_clear(&t);
+	return 0;
+}
+
+/* --debug (or guild --debug): Guild's debug log lines, on stderr. */
+static bool	run_debug;
+
+void
+run_debug_set(bool on)
+{
+	run_debug = on;
+}
+
+void
+run_debug_log(const char *fmt, ...)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	va_list		ap;
+
+	if (!run_debug)
+		return;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "DEBUG: [guild] %s\n", cli_text(stderr, sb.buf));
+	strbuf_release(&sb);
+}
+
+/* A string as Python's repr() writes it (Guild logs lists that way). */
+static void
+py_repr(struct strbuf *sb, const char *s)
+{
+	char	q = strchr(s, '\'') != NULL && strchr(s, '"') == NULL ?
+	    '"' : '\'';
+
+	strbuf_addch(sb, q);
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' || *s == q)
+			strbuf_addf(sb, "\\%c", *s);
+		else if (*s == '\n')
+			strbuf_addstr(sb, "\\n");
+		else if (*s == '\t')
+			strbuf_addstr(sb, "\\t");
+		else if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			strbuf_addf(sb, "\\x%02x", (unsigned char)*s);
+		else
+			strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, q);
+}
+
+void
+run_debug_start(const struct run_plan *plan)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	const char	*env = getenv("DEBUG_ENV");
+	size_t		i;
+
+	if (!run_debug)
+		return;
+	run_debug_log("starting run %s in %s", plan->id, plan->run_dir);
+	strbuf_addch(&sb, '[');
+	for (i = 0; i < plan->argv.n; i++) {
+		if (i > 0)
+			strbuf_addstr(&sb, ", ");
+		py_repr(&sb, plan->argv.v[i]);
+	}
+	strbuf_addch(&sb, ']');
+	run_debug_log("operation command: %s", sb.buf);
+	if (env != NULL && strcmp(env, "1") == 0) {
+		strbuf_reset(&sb);
+		strbuf_addch(&sb, '{');
+		for (i = 0; i < plan->env.n; i++) {
+			const char	*eq = strchr(plan->env.v[i], '=');
+			char		*name;
+
+			if (eq == NULL)
+				continue;
+			name = xstrndup(plan->env.v[i],
+			    (size_t)(eq - plan->env.v[i]));
+			if (sb.len > 1)
+				strbuf_addstr(&sb, ", ");
+			py_repr(&sb, name);
+			strbuf_addstr(&sb, ": ");
+			py_repr(&sb, runner_env_secret(name, eq + 1) ? "***" :
+			    eq + 1);
+			free(name);
+		}
+		strbuf_addch(&sb, '}');
+		run_debug_log("operation env: %s", sb.buf);
+	}
+	strbuf_release(&sb);
+}
+
+/* Staged with --run-dir: how to start it by hand, as Guild says. */
+void
+run_stage_dir_note(const struct run_plan *plan)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	size_t		i;
+
+	for (i = 0; i < plan->argv.n; i++) {
+		if (i > 0)
+			strbuf_addch(&sb, ' ');
+		shlex_quote(&sb, plan->argv.v[i]);
+	}
+	printf("%s staged in '%s'\nTo start the operation, use \"(cd '%s' "
+	    "&& source .guild/ENV && %s)\"\n", cli_field(stdout,
+	    plan->opname), cli_field(stdout, plan->run_dir),
+	    cli_field(stdout, plan->run_dir), cli_field(stdout, sb.buf));
+	strbuf_release(&sb);
 }

@@ -71,6 +71,15 @@ enum {
 	OPT_BATCH_LABEL,
 	OPT_BATCH_TAG,
 	OPT_BATCH_COMMENT,
+	OPT_RUN_DIR,
+	OPT_PROTO,
+	OPT_FORCE_SOURCECODE,
+	OPT_STAGE_TRIALS,
+	OPT_OPT_FLAG,
+	OPT_BREAK_ON_ERROR,
+	OPT_TEST_SOURCECODE,
+	OPT_TEST_FLAGS,
+	OPT_DEBUG,
 };
 
 static const struct cmd_option run_options[] = {
@@ -83,9 +92,12 @@ static const struct cmd_option run_options[] = {
 	{ OPT_PRINT_ENV, NULL, "print-env", NULL, "Show the operation environment and exit." },
 	{ OPT_QUIET, "q", "quiet", NULL, "Do not show output." },
 	{ OPT_FORCE_FLAGS, "f", "force-flags", NULL, "Accept flags that are not defined for the operation." },
+	{ OPT_RUN_DIR, "d", "run-dir", "DIR", "Use alternative run directory DIR; the run is not listed by guild." },
 	{ OPT_STAGE, NULL, "stage", NULL, "Stage the run without starting it." },
 	{ OPT_START, NULL, "start", "RUN", "Start a staged run." },
 	{ OPT_RESTART, NULL, "restart", "RUN", "Restart a run in its run directory." },
+	{ OPT_PROTO, NULL, "proto", "RUN", "Use the operation, flags and source code from RUN. Cannot be used with --restart." },
+	{ OPT_FORCE_SOURCECODE, NULL, "force-sourcecode", NULL, "Use working source code when --restart or --proto is specified." },
 	{ OPT_TEST_SCALARS, NULL, "test-output-scalars", "OUTPUT", "Show the output scalars found in OUTPUT ('-' for stdin) and exit." },
 	{ OPT_HELP_OP, NULL, "help-op", NULL, "Show the operation's help and exit." },
 	{ OPT_FORCE_DEPS, NULL, "force-deps", NULL, "Run even when a dependency cannot be met." },
@@ -95,6 +107,8 @@ static const struct cmd_option run_options[] = {
 	{ OPT_BATCH_LABEL, "bl", "batch-label", "LABEL", "Label for the batch run. Ignored for non-batch runs." },
 	{ OPT_BATCH_TAG, "bt", "batch-tag", "TAG", "Tag the batch run; may be given more than once. Ignored for non-batch runs." },
 	{ OPT_BATCH_COMMENT, "bc", "batch-comment", "COMMENT", "Comment associated with the batch run." },
+	{ OPT_OPT_FLAG, "Fo", "opt-flag", "FLAG=VAL", "Flag for OPTIMIZER; may be given more than once." },
+	{ OPT_STAGE_TRIALS, NULL, "stage-trials", NULL, "For batch operations, stage trials without running them." },
 	{ OPT_MAX_TRIALS, "m", "max-trials|trials", "N", "Run at most N trials (random search: default 20)." },
 	{ OPT_RANDOM_SEED, NULL, "random-seed", "N", "Seed for random searches and trial sampling." },
 	{ OPT_PRINT_TRIALS, NULL, "print-trials", NULL, "Show the trials of a batch and exit." },
@@ -105,6 +119,10 @@ static const struct cmd_option run_options[] = {
 	{ OPT_GPUS, NULL, "gpus", "DEVICES", "Limit the GPUs the run sees to DEVICES, comma-separated ids (CUDA_VISIBLE_DEVICES)." },
 	{ OPT_NO_GPUS, NULL, "no-gpus", NULL, "Run without GPUs (CUDA_VISIBLE_DEVICES empty)." },
 	{ OPT_STOP_AFTER, NULL, "stop-after", "N", "Stop the run after N minutes." },
+	{ OPT_BREAK_ON_ERROR, NULL, "break-on-error", NULL, "Enter the Python debugger where an error occurs (Python operations, in the foreground)." },
+	{ OPT_TEST_SOURCECODE, NULL, "test-sourcecode", NULL, "Show the source code a run would copy and exit." },
+	{ OPT_TEST_FLAGS, NULL, "test-flags", NULL, "Show the operation's flag configuration and exit." },
+	{ OPT_DEBUG, NULL, "debug", NULL, "Log more information about the run." },
 	{ OPT_PIDFILE, NULL, "pidfile", "PIDFILE", "Run in the background, writing the background process id to PIDFILE." },
 	{ OPT_RUN_ID, NULL, "run-id", "ID", "Use ID as the new run's id.", true },
 	{ OPT_RUN_STEPS, NULL, "run-steps", "RUN_DIR", "Run a pipeline's steps (its own process).", true },
@@ -125,25 +143,13 @@ run_extras(const struct cmd_args *a, struct strvec *env, unsigned *stop_ms)
 	char		*end;
 	double		 min;
 
-	static const struct { int a, b; const char *msg; } incompatible[] = {
-		{ OPT_NO_GPUS, OPT_GPUS, "--no-gpus and --gpus" },
-		{ OPT_STAGE, OPT_BACKGROUND, "--stage and --background" },
-		{ OPT_STAGE, OPT_PIDFILE, "--stage and --pidfile" },
-	};
-	size_t		 i;
-
-	for (i = 0; i < ARRAY_SIZE(incompatible); i++) {
-		if (!cmd_arg_has(a, incompatible[i].a) ||
-		    !cmd_arg_has(a, incompatible[i].b))
-			continue;
-		cli_error("%s cannot both be used", incompatible[i].msg);
-		fprintf(stderr, "Try 'guild run --help' for more information.\n");
-		return -1;
-	}
 	if (cmd_arg_has(a, OPT_NO_GPUS))
 		strvec_push(env, "CUDA_VISIBLE_DEVICES=");
 	else if (gpus != NULL)
 		strvec_pushf(env, "CUDA_VISIBLE_DEVICES=%s", gpus);
+	/* guild.op_main enters pdb's post mortem on an error. */
+	if (cmd_arg_has(a, OPT_BREAK_ON_ERROR))
+		strvec_push(env, "BREAK_ON_ERROR=1");
 	*stop_ms = 0;
 	if (after != NULL) {
 		errno = 0;
@@ -162,6 +168,65 @@ run_extras(const struct cmd_args *a, struct strvec *env, unsigned *stop_ms)
 			*stop_ms = (unsigned)(min * 60000.0);
 	}
 	return 0;
+}
+
+/*
+ * Options that cannot go together, checked first as Guild's
+ * _check_incompatible_options and _check_incompatible_with_restart do
+ * (with their messages; Guild says --restart for --start too, one option
+ * there). --break-on-error needs a terminal to debug in: not with a run
+ * in the background. -1 after printing the error.
+ */
+static int
+options_check(const struct cmd_args *a)
+{
+	static const struct { int a, b; const char *msg; } incompatible[] = {
+		{ OPT_NO_GPUS, OPT_GPUS, "--no-gpus and --gpus" },
+		{ OPT_OPTIMIZE, OPT_OPTIMIZER, "--optimize and --optimizer" },
+		{ OPT_PRINT_TRIALS, OPT_STAGE_TRIALS,
+		    "--print-trials and --stage-trials" },
+		{ OPT_STAGE, OPT_BACKGROUND, "--stage and --background" },
+		{ OPT_STAGE, OPT_PIDFILE, "--stage and --pidfile" },
+		{ OPT_BACKGROUND, OPT_BREAK_ON_ERROR,
+		    "--background and --break-on-error" },
+		{ OPT_PIDFILE, OPT_BREAK_ON_ERROR,
+		    "--pidfile and --break-on-error" },
+	};
+	static const struct { int id; const char *desc; } with_restart[] = {
+		{ OPT_HELP_OP, "--help-op" },
+		{ OPT_OPTIMIZE, "--optimize" },
+		{ OPT_OPTIMIZER, "--optimizer" },
+		{ OPT_PROTO, "--proto" },
+		{ OPT_RUN_DIR, "--run-dir" },
+		{ OPT_TEST_SCALARS, "--test-output-scalars" },
+		{ OPT_TEST_SOURCECODE, "--test-sourcecode" },
+		{ OPT_TEST_FLAGS, "--test-flags" },
+	};
+	const char	*desc = NULL;
+	size_t		 i;
+
+	for (i = 0; i < ARRAY_SIZE(incompatible); i++) {
+		if (!cmd_arg_has(a, incompatible[i].a) ||
+		    !cmd_arg_has(a, incompatible[i].b))
+			continue;
+		cli_error("%s cannot both be used", incompatible[i].msg);
+		fprintf(stderr, "Try 'guild run --help' for more information.\n");
+		return -1;
+	}
+	if (!cmd_arg_has(a, OPT_RESTART) && !cmd_arg_has(a, OPT_START))
+		return 0;
+	/* An operation named before the flags (FLAG=VAL and @FILE are not). */
+	if (a->pos.n > 0 && strchr(a->pos.v[0], '=') == NULL &&
+	    a->pos.v[0][0] != '@')
+		desc = "OPERATION";
+	for (i = 0; desc == NULL && i < ARRAY_SIZE(with_restart); i++)
+		if (cmd_arg_has(a, with_restart[i].id))
+			desc = with_restart[i].desc;
+	if (desc == NULL)
+		return 0;
+	cli_error("%s cannot be used with --restart", desc);
+	fprintf(stderr, "Try 'guild run --help' for more information.\n");
+	return -1;
 }
 
 /*
@@ -1031,7 +1096,7 @@ batch_background(const struct cmd_args *a, const struct batch_spec *bs,
 		pidfile_own(pidpath);
 		detach_ready(brun, ready);
 		if (batch_loop(bs, brun, true, true) == 0 &&
-		    !cmd_arg_has(a, OPT_KEEP_BATCH))
+		    !cmd_arg_has(a, OPT_KEEP_BATCH) && !bs->stage_trials)
 			batch_delete(bs->home, brun);
 		pidfile_release(pidpath);
 		_exit(0);
@@ -1058,6 +1123,17 @@ batch_run_attrs(const struct cmd_args *a, const struct run *brun)
 	    run_comment_add(brun, comment, NULL, NULL, 0, &cause) == -1)) {
 		cli_error_cause(cause);
 		return -1;
+	}
+	/* As Guild records it, for the batch's restart. */
+	if (cmd_arg_has(a, OPT_STAGE_TRIALS)) {
+		struct value	*v = value_bool(true);
+		int		 rc = run_attr_write(brun, "stage_trials", v, &cause);
+
+		value_free(v);
+		if (rc == -1) {
+			cli_error_cause(cause);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -1123,7 +1199,12 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 		goto out;
 	seed = seedopt >= 0 ? (uint64_t)seedopt : random_seed();
 	if (cmd_arg_has(a, OPT_STAGE)) {
-		rc = cli_error("a batch cannot be staged");
+		rc = cli_error("a batch cannot be staged (use --stage-trials to "
+		    "stage its trials)");
+		goto out;
+	}
+	if (cmd_arg_has(a, OPT_RUN_DIR)) {
+		rc = cli_error("--run-dir cannot be used with a batch");
 		goto out;
 	}
 	if ((rc = batch_files_read(files, rows)) != 0)
@@ -1164,12 +1245,15 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	}
 	name = opdef_fullname(op);
 	if (!cmd_arg_has(a, OPT_YES)) {
+		const char	*verb = cmd_arg_has(a, OPT_STAGE_TRIALS) ?
+		    "stage trials for" : "run";
+
 		if (kind == BATCH_RANDOM)
-			what = xasprintf("run %s with random search (max %zu "
-			    "trials)", name, ntrials);
+			what = xasprintf("%s %s with random search (max %zu "
+			    "trials)", verb, name, ntrials);
 		else
-			what = xasprintf("run %s as a batch (%zu trial%s)", name,
-			    ntrials, ntrials == 1 ? "" : "s");
+			what = xasprintf("%s %s as a batch (%zu trial%s)", verb,
+			    name, ntrials, ntrials == 1 ? "" : "s");
 		flags_apply(op, user_flags, true, &shown, NULL);
 		print_preview(what, shown);
 		free(what);
@@ -1209,6 +1293,7 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	bs.fail_on_trial_error = cmd_arg_has(a, OPT_FAIL_ON_TRIAL_ERROR);
 	/* Once for all trials, before the batch's loop owns the signals. */
 	bs.vcs_commit = vcs = runner_vcs_commit(op->model->gf->dir);
+	bs.stage_trials = cmd_arg_has(a, OPT_STAGE_TRIALS);
 	if (term_get_size(STDOUT_FILENO, &bs.rows, &bs.cols) == -1)
 		term_get_size(STDIN_FILENO, &bs.rows, &bs.cols);
 
@@ -1216,7 +1301,9 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 		rc = batch_background(a, &bs, brun, name, kind, pidpath);
 	else {
 		rc = batch_loop(&bs, brun, cmd_arg_has(a, OPT_QUIET), false);
-		if (rc == 0 && !cmd_arg_has(a, OPT_KEEP_BATCH))
+		/* Staged trials have not run: their batch stays. */
+		if (rc == 0 && !cmd_arg_has(a, OPT_KEEP_BATCH) &&
+		    !bs.stage_trials)
 			batch_delete(home, brun);
 		rc = proc_shell_status(rc);
 	}
@@ -1239,13 +1326,15 @@ out:
 /*
  * --restart/--start RUN: the run (*old, its id in *id) and its own
  * operation, from the project it was run in, whatever the current
- * directory holds (*own_gf when loaded for it). Returns 0 or the exit
+ * directory holds (*own_gf when loaded for it). proto: --proto RUN, whose
+ * status does not matter. Returns 0 or the exit
  * status after printing an error.
  */
 static int
 restart_resolve(struct cmd_ctx *ctx, struct cmd_args *a,
     const struct guild_home *home, const char *restart, struct run **oldp,
-    char **idp, struct guildfile **own_gf, const struct opdef **opp)
+    char **idp, struct guildfile **own_gf, const struct opdef **opp,
+    bool proto)
 {
 	struct strvec		 ids = STRVEC_INIT;
 	struct opref		 ref;
@@ -1301,7 +1390,8 @@ restart_resolve(struct cmd_ctx *ctx, struct cmd_args *a,
 	opref_clear(&ref);
 	if (op == NULL)
 		return cli_error_cause(cause);
-	st = run_get_status(old);
+	/* A prototype is only read: any status does. */
+	st = proto ? RUN_STATUS_COMPLETED : run_get_status(old);
 	if (st == RUN_STATUS_RUNNING || st == RUN_STATUS_PENDING)
 		cause = xasprintf("run %.8s is %s: wait for it to end "
 		    "or stop it with 'guild stop %.8s'", id,
@@ -1411,6 +1501,22 @@ run_params_value(const struct cmd_args *a)
 	return m;
 }
 
+/* --run-dir DIR, absolute (relative to where guild started: -C). */
+static char *
+run_dir_arg(const struct cmd_args *a)
+{
+	const char	*d = cmd_arg_value(a, OPT_RUN_DIR);
+	char		*rel, *abs;
+
+	if (*d == '/')
+		return path_absolute(d);
+	rel = cli_start_dir() != NULL ? path_join(cli_start_dir(), d) :
+	    xstrdup(d);
+	abs = path_absolute(rel);
+	free(rel);
+	return abs;
+}
+
 /*
  * The run itself, once its operation and flags are known: the sequence
  * is the runner's (runner_prepare, runner_launch); this prints, asks,
@@ -1420,7 +1526,7 @@ static int
 run_one(struct cmd_args *a, const struct guild_home *home,
     const struct opdef *op, struct value *flags,
     const struct value *user_flags, const struct value *prior,
-    const char *id, const char *stored_label)
+    const char *id, const char *stored_label, const char *proto_dir)
 {
 	struct runner_spec	 spec;
 	struct runner_prep	 prep;
@@ -1428,10 +1534,18 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	struct strvec		 env = STRVEC_INIT;
 	struct value		*run_params = NULL;
 	char			*cause = NULL, *tpl = NULL, *pidpath = NULL;
+	char			*run_dir = NULL;
 	bool			 printing;
 	int			 rc;
 
 	memset(&spec, 0, sizeof spec);
+	if (cmd_arg_has(a, OPT_RUN_DIR))
+		run_dir = run_dir_arg(a);
+	spec.run_dir = run_dir;
+	if (!cmd_arg_has(a, OPT_FORCE_SOURCECODE))
+		spec.proto_dir = proto_dir;
+	spec.force_sourcecode = id != NULL &&
+	    cmd_arg_has(a, OPT_FORCE_SOURCECODE);
 	if (run_extras(a, &env, &spec.stop_after_ms) == -1) {
 		rc = 1;
 		goto out;
@@ -1471,6 +1585,12 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 		rc = 0;
 		goto out;
 	}
+	/* Guild's note, unless staged there or NO_WARN_RUNDIR=1. */
+	if (run_dir != NULL && !spec.stage &&
+	    (getenv("NO_WARN_RUNDIR") == NULL ||
+	    strcmp(getenv("NO_WARN_RUNDIR"), "1") != 0))
+		cli_note("Run directory is '%s' (results will not be visible "
+		    "to Guild)", cli_field(stderr, run_dir));
 	if (!cmd_arg_has(a, OPT_YES) &&
 	    !run_confirm(a, id, &spec, &prep.plan, flags)) {
 		runner_prep_clear(&prep);
@@ -1483,13 +1603,19 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 		rc = 1;
 		goto out;
 	}
+	run_debug_log("initializing run in %s", prep.plan.run_dir);
 	if ((run = runner_launch(&spec, &prep, log_stderr, NULL,
 	    &cause)) == NULL) {
 		runner_prep_clear(&prep);
 		rc = cli_error_cause(cause);
 		goto out;
 	}
-	if (spec.stage) {
+	if (!spec.stage)
+		run_debug_start(&prep.plan);
+	if (spec.stage && run_dir != NULL) {
+		run_stage_dir_note(&prep.plan);
+		rc = 0;
+	} else if (spec.stage) {
 		printf("%s staged as %s\n"
 		    "To start the operation, use 'guild run --start %s'\n",
 		    cli_field(stdout, prep.plan.opname), prep.plan.id,
@@ -1502,7 +1628,7 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	else {
 		rc = run_foreground(&spec, &prep.plan, run,
 		    cmd_arg_has(a, OPT_QUIET));
-		if (rc == 0 && op->delete_on_success &&
+		if (rc == 0 && op->delete_on_success && run_dir == NULL &&
 		    !cmd_arg_has(a, OPT_KEEP_RUN))
 			delete_interim(home, &prep.plan);
 	}
@@ -1516,21 +1642,207 @@ out:
 	value_free(run_params);
 	free(tpl);
 	free(pidpath);
+	free(run_dir);
 	return rc;
+}
+
+/* --test-flags, with the flags-dest a run would get. */
+static int
+test_flags(const struct guild_home *home, const struct opdef *op)
+{
+	struct runner_spec	 spec;
+	struct run_plan		 plan;
+	struct value		*flags = NULL;
+	int			 rc;
+
+	memset(&spec, 0, sizeof spec);
+	memset(&plan, 0, sizeof plan);
+	if (flags_apply(op, NULL, true, &flags, NULL) == -1)
+		flags = value_map();
+	spec.home = home;
+	spec.op = op;
+	spec.flags = flags;
+	if (runner_plan(&spec, &plan, NULL) == -1)
+		memset(&plan, 0, sizeof plan);
+	rc = run_test_flags(op, plan.flags_dest);
+	run_plan_clear(&plan);
+	value_free(flags);
+	return rc;
+}
+
+/* --proto RUN with an operation of its own: the run, to read. */
+static int
+proto_open(const struct guild_home *home, const char *spec,
+    struct run **runp, char **idp)
+{
+	struct strvec	 ids = STRVEC_INIT;
+	char		*cause = NULL, *path;
+
+	if (runsel_list(home->runs, &ids, &cause) == -1 ||
+	    (*idp = runsel_one(&ids, spec, &cause)) == NULL) {
+		strvec_clear(&ids);
+		return cli_error_cause(cause);
+	}
+	strvec_clear(&ids);
+	path = run_dir_path(home->runs, *idp);
+	*runp = run_open(path, &cause);
+	free(path);
+	if (*runp == NULL)
+		return cli_error_cause(cause);
+	return 0;
+}
+
+/*
+ * -Fo FLAG=VAL: flags of the optimizer. Guild's error without one; the
+ * optimizers guild has (grid, random) take no flags, so each is refused
+ * as Guild refuses an unknown flag, unless --force-flags (then it is
+ * accepted and has no effect). -1 after printing an error.
+ */
+static int
+opt_flags_check(const struct cmd_args *a, const struct opdef *op,
+    enum batch_kind kind, const char *algo)
+{
+	const struct strvec	*fo = &a->values[OPT_OPT_FLAG];
+	char			*name;
+	size_t			 i;
+
+	(void)op;
+	if (fo->n == 0)
+		return 0;
+	if (kind == BATCH_NONE) {
+		cli_error("invalid optimizer flag %s: no optimizer specified",
+		    fo->v[0]);
+		return -1;
+	}
+	for (i = 0; i < fo->n; i++) {
+		if (strchr(fo->v[i], '=') == NULL) {
+			cli_error("invalid argument '%s' - expected NAME=VAL",
+			    fo->v[i]);
+			return -1;
+		}
+	}
+	if (cmd_arg_has(a, OPT_FORCE_FLAGS))
+		return 0;
+	name = xstrndup(fo->v[0], strcspn(fo->v[0], "="));
+	cli_error("unsupported flag '%s'", name);
+	fprintf(stderr, "Try 'guild run %s --help-op' for a list of flags or "
+	    "use --force-flags to skip this check.\n",
+	    kind == BATCH_RANDOM ? "skopt:random" : "+");
+	free(name);
+	(void)algo;
+	return -1;
+}
+
+/* What guild run runs: from the command line, a restart or a prototype. */
+struct target {
+	const struct opdef	*op;
+	struct guildfile	*own_gf;	/* loaded for it, or NULL */
+	struct run		*old;		/* restarted or prototype run */
+	char			*id;		/* the restarted run's id */
+	const char		*proto_dir;	/* --proto: old's directory */
+	size_t			 first;		/* first flag argument */
+};
+
+/*
+ * The operation: the first argument without '=' or '@' (a guild.yml
+ * operation or a script), else --restart's or --proto's. t's members
+ * are the caller's to free even on failure; returns 0 or the exit
+ * status after printing an error.
+ */
+static int
+run_target(struct cmd_ctx *ctx, struct cmd_args *a,
+    const struct guild_home *home, struct target *t)
+{
+	struct guildfile	*gf;
+	const char		*opspec = NULL, *restart, *proto;
+	char			*cause = NULL;
+	int			 rc;
+
+	memset(t, 0, sizeof *t);
+	restart = cmd_arg_value(a, OPT_RESTART);
+	if (restart == NULL)
+		restart = cmd_arg_value(a, OPT_START);
+	proto = cmd_arg_value(a, OPT_PROTO);
+	if (restart == NULL && a->pos.n > 0 &&
+	    strchr(a->pos.v[0], '=') == NULL && a->pos.v[0][0] != '@') {
+		opspec = a->pos.v[0];
+		t->first = 1;
+	}
+	if (restart != NULL || (proto != NULL && opspec == NULL)) {
+		/* The prototype's operation, as a restart finds it. */
+		rc = restart_resolve(ctx, a, home, restart != NULL ? restart :
+		    proto, &t->old, &t->id, &t->own_gf, &t->op, restart == NULL);
+		if (rc != 0)
+			return rc;
+	} else {
+		if (opspec != NULL && (t->own_gf = run_script_guildfile(ctx,
+		    opspec, &cause)) != NULL) {
+			gf = t->own_gf;
+			opspec = gf->models[0]->ops[0]->name;
+		} else if (opspec != NULL && cause == NULL &&
+		    (t->own_gf = run_package_guildfile(ctx, opspec, &opspec,
+		    &cause)) != NULL) {
+			gf = t->own_gf;	/* "gpkg.hello/hello:say" */
+		} else if (cause != NULL)
+			return cli_error_cause(cause);
+		else if ((gf = cli_guildfile(ctx)) == NULL)
+			return 1;
+		if ((t->op = opspec_resolve(gf, opspec != NULL ? opspec : "",
+		    &cause)) == NULL)
+			return cli_error_cause(cause);
+		if (proto != NULL && (rc = proto_open(home, proto, &t->old,
+		    &t->id)) != 0)
+			return rc;
+	}
+	if (proto != NULL) {
+		/* Not a restart: the prototype gives flags and source. */
+		t->proto_dir = t->old->path;
+		free(t->id);
+		t->id = NULL;
+	}
+	return 0;
+}
+
+/*
+ * --help-op, --test-sourcecode and --test-flags: shown, nothing run.
+ * -1 when none is asked for (--test-output-scalars comes later), else
+ * the exit status.
+ */
+static int
+run_inspect(struct cmd_args *a, const struct guild_home *home,
+    const struct opdef *op)
+{
+	char	*name;
+
+	if (cmd_arg_has(a, OPT_HELP_OP)) {
+		name = opdef_fullname(op);
+		run_help_op(op, name);
+		free(name);
+		return 0;
+	}
+	if (cmd_arg_has(a, OPT_TEST_SCALARS))
+		return -1;
+	if (cmd_arg_has(a, OPT_TEST_SOURCECODE))
+		return run_test_sourcecode(op);
+	if (cmd_arg_has(a, OPT_TEST_FLAGS))
+		return test_flags(home, op);
+	return -1;
 }
 
 static int
 cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
-	struct guildfile	*gf, *own_gf = NULL;
+	struct guildfile	*own_gf = NULL;
 	struct guild_home	*home;
+	struct target		 t;
 	const struct opdef	*op = NULL;
 	struct value		*flags = NULL, *user_flags = NULL, *prior = NULL;
 	struct value		*opattr = NULL;
 	const struct value	*v;
 	struct run		*old = NULL;
 	struct strvec		 assigns = STRVEC_INIT, files = STRVEC_INIT;
-	const char		*opspec = NULL, *restart, *stored_label = NULL;
+	const char		*stored_label = NULL;
+	const char		*proto_dir = NULL;
 	char			*algo = NULL;
 	char			*cause = NULL, *id = NULL;
 	size_t			 first = 0, i;
@@ -1539,35 +1851,19 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	if (cmd_arg_has(a, OPT_RUN_STEPS))
 		return run_steps(cmd_arg_value(a, OPT_RUN_STEPS));
+	if (options_check(a) == -1)
+		return 1;
+	run_debug_set(ctx->debug || cmd_arg_has(a, OPT_DEBUG));
 	if ((home = cli_home(ctx)) == NULL)
 		return 1;
-	restart = cmd_arg_value(a, OPT_RESTART);
-	if (restart == NULL)
-		restart = cmd_arg_value(a, OPT_START);
-	if (restart == NULL) {
-		/* The operation is the first argument without '=' or '@'. */
-		if (a->pos.n > 0 && strchr(a->pos.v[0], '=') == NULL &&
-		    a->pos.v[0][0] != '@') {
-			opspec = a->pos.v[0];
-			first = 1;
-		}
-		if (opspec != NULL &&
-		    (own_gf = run_script_guildfile(ctx, opspec, &cause)) != NULL) {
-			gf = own_gf;
-			opspec = gf->models[0]->ops[0]->name;
-		} else if (opspec != NULL && cause == NULL &&
-		    (own_gf = run_package_guildfile(ctx, opspec, &opspec,
-		    &cause)) != NULL) {
-			gf = own_gf;	/* "gpkg.hello/hello:say" */
-		} else if (cause != NULL) {
-			rc = cli_error_cause(cause);
-			goto out;
-		} else if ((gf = cli_guildfile(ctx)) == NULL)
-			return 1;
-		if ((op = opspec_resolve(gf, opspec != NULL ? opspec : "", &cause)) == NULL)
-			return cli_error_cause(cause);
-	} else if ((rc = restart_resolve(ctx, a, home, restart, &old, &id,
-	    &own_gf, &op)) != 0)
+	rc = run_target(ctx, a, home, &t);
+	op = t.op;
+	own_gf = t.own_gf;
+	old = t.old;
+	id = t.id;
+	proto_dir = t.proto_dir;
+	first = t.first;
+	if (rc != 0)
 		goto out;
 	/* Flags from the Python script; as in Guild, a failure warns. */
 	if (flags_import_apply(home, (struct opdef *)op, &cause) == -1) {
@@ -1575,14 +1871,9 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		free(cause);
 		cause = NULL;
 	}
-	if (cmd_arg_has(a, OPT_HELP_OP)) {
-		char	*name = opdef_fullname(op);
-
-		run_help_op(op, name);
-		free(name);
-		rc = 0;
+	if ((rc = run_inspect(a, home, op)) != -1)
 		goto out;
-	}
+	rc = 1;
 
 	/* @FILE arguments are batch files; the rest are assignments. */
 	for (i = first; i < a->pos.n; i++) {
@@ -1605,9 +1896,11 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		value_free(stored);
 		value_free(user_flags);
 		user_flags = merged;
-		run_attr_read(old, "deps", &prior, NULL);
+		if (proto_dir == NULL)
+			run_attr_read(old, "deps", &prior, NULL);
 		/* The run's own label template, as Guild restarts it. */
-		if (run_attr_read(old, "op", &opattr, NULL) == 0 &&
+		if (proto_dir == NULL &&
+		    run_attr_read(old, "op", &opattr, NULL) == 0 &&
 		    (v = value_map_get(opattr, "label-template")) != NULL &&
 		    v->type == VALUE_STRING)
 			stored_label = v->u.s;
@@ -1619,11 +1912,16 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		rc = cli_error_cause(cause);
 		goto out;
 	}
+	if (opt_flags_check(a, op, kind, algo) == -1)
+		goto out;
 	if (kind != BATCH_NONE) {
 		rc = batch_exec(a, home, op, user_flags, &files, kind,
-		    old != NULL);
+		    id != NULL);
 		goto out;
 	}
+	if (cmd_arg_has(a, OPT_STAGE_TRIALS))
+		cli_note("guild: warning: not a batch run - ignoring "
+		    "--stage-trials");
 	if (cmd_arg_has(a, OPT_PRINT_TRIALS)) {
 		rc = cli_error("not a batch: nothing to print for --print-trials");
 		goto out;
@@ -1641,7 +1939,7 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		rc = 0;
 	else
 		rc = run_one(a, home, op, flags, user_flags, prior, id,
-		    stored_label);
+		    stored_label, proto_dir);
 	goto out;
 
 flag_error:

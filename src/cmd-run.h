@@ -6,7 +6,10 @@
 #ifndef GUILD_CMD_RUN_H
 #define GUILD_CMD_RUN_H
 
+#include <stdbool.h>
+
 struct cmd_ctx;
+struct run_plan;
 struct guildfile;
 struct opdef;
 struct strvec;
@@ -41,5 +44,29 @@ struct guildfile *run_script_at(struct cmd_ctx *, const char *pkg_name,
  */
 long		 run_op_optimizers(const struct opdef *, struct strvec *names,
 		    struct strvec *algos);
+/*
+ * --test-flags: the operation's flags as Guild's _test_flags shows them;
+ * flags_dest is the one its runs get (NULL: none).
+ */
+int		 run_test_flags(const struct opdef *, const char *flags_dest);
+/*
+ * --test-sourcecode: the rules, and the files a run would copy and skip,
+ * as Guild's _test_sourcecode shows them; nothing is created. 0 or the
+ * exit status after an error.
+ */
+int		 run_test_sourcecode(const struct opdef *);
+
+/*
+ * --debug (guild --debug run): Guild's debug lines on stderr,
+ * "DEBUG: [guild] ...": run_debug_log() one, run_debug_start() those of
+ * op.py as a run starts (its command as a Python list; its environment
+ * too with DEBUG_ENV=1, secrets as ***). Nothing unless run_debug_set().
+ */
+void		 run_debug_set(bool);
+void		 run_debug_log(const char *fmt, ...)
+		    __attribute__((format(printf, 1, 2)));
+void		 run_debug_start(const struct run_plan *);
+/* --stage --run-dir: how to start the run by hand, as Guild says. */
+void		 run_stage_dir_note(const struct run_plan *);
 
 #endif

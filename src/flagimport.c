@@ -301,6 +301,27 @@ import_config(struct opdef *op, enum import_what what,
 	return 0;
 }
 
+bool
+flags_import_pending(const struct guild_home *home, const struct opdef *op)
+{
+	struct strvec	 want = STRVEC_INIT, base_args = STRVEC_INIT;
+	char		*script = NULL, *path = NULL;
+	bool		 pending = false;
+
+	if (op->flags_imported || import_what(op, &want) == IMPORT_NONE ||
+	    config_flags_file(op->flags_dest) != NULL ||
+	    (script = main_script(op, &base_args)) == NULL)
+		goto out;
+	path = cache_path(home, script, &base_args, NULL);
+	pending = path != NULL && !path_is_file(path);
+out:
+	strvec_clear(&want);
+	strvec_clear(&base_args);
+	free(script);
+	free(path);
+	return pending;
+}
+
 int
 flags_import_apply(const struct guild_home *home, struct opdef *op,
     char **cause)

@@ -171,9 +171,7 @@ struct run *
 run_create(const char *runs_dir, const char *id, char **cause)
 {
 	struct run	*run;
-	struct value	*v;
-	char		*newid = NULL, *dir, *abs, *p;
-	bool		 existed;
+	char		*newid = NULL, *dir;
 
 	if (id == NULL) {
 		if ((newid = run_new_id(cause)) == NULL)
@@ -184,10 +182,21 @@ run_create(const char *runs_dir, const char *id, char **cause)
 		return NULL;
 	}
 	dir = run_dir_path(runs_dir, id);
-	abs = path_absolute(dir);
+	run = run_create_at(dir, id, cause);
 	free(dir);
 	free(newid);
+	return run;
+}
 
+struct run *
+run_create_at(const char *dir, const char *id, char **cause)
+{
+	struct run	*run;
+	struct value	*v;
+	char		*abs, *p;
+	bool		 existed;
+
+	abs = path_absolute(dir);
 	p = path_join(abs, ".guild/opref");
 	if (path_exists(p)) {
 		set_cause(cause, "run %s already exists", abs);
@@ -200,6 +209,9 @@ run_create(const char *runs_dir, const char *id, char **cause)
 
 	run = run_new(abs);
 	free(abs);
+	/* Outside the runs directory the name is not the id (--run-dir). */
+	free(run->id);
+	run->id = xstrdup(id);
 	p = path_join(run->guild, "attrs");
 	if (mkdir_p(p, 0777, cause) == -1) {
 		free(p);

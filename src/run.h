@@ -34,7 +34,7 @@ struct value;
 #define RUN_SHORT_ID_LEN 8
 
 struct run {
-	char	*id;		/* the directory's name */
+	char	*id;		/* the directory's name (run_create_at: its id) */
 	char	*path;		/* absolute run directory */
 	char	*guild;		/* path/.guild */
 };
@@ -53,6 +53,11 @@ char		*run_short_id(const char *id);
  * Fails if ID is already a run.
  */
 struct run	*run_create(const char *runs_dir, const char *id, char **cause);
+/*
+ * The same in any directory dir (guild run --run-dir): the run's id is id
+ * (its attrs/id), whatever the directory's name.
+ */
+struct run	*run_create_at(const char *dir, const char *id, char **cause);
 /* Open an existing run directory (must hold .guild/opref). */
 struct run	*run_open(const char *path, char **cause);
 void		 run_free(struct run *);

@@ -167,19 +167,24 @@ find_module_file(const char *project_dir, const char *spec)
 	return NULL;
 }
 
-/* Guild's rule: argparse (or click) in the module means args, else globals. */
+/*
+ * Guild's rule: argparse in the module means args, else click args:click
+ * (command-line options all the same), else globals.
+ */
 static const char *
 detect_flags_dest(const char *path)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	const char	*dest = "globals";
 
-	if (path != NULL && strbuf_read_file(&sb, path, NULL) == 0 &&
-	    (strstr(sb.buf, "import argparse") != NULL ||
-	    strstr(sb.buf, "from argparse") != NULL ||
-	    strstr(sb.buf, "import click") != NULL ||
-	    strstr(sb.buf, "from click") != NULL))
-		dest = "args";
+	if (path != NULL && strbuf_read_file(&sb, path, NULL) == 0) {
+		if (strstr(sb.buf, "import argparse") != NULL ||
+		    strstr(sb.buf, "from argparse") != NULL)
+			dest = "args";
+		else if (strstr(sb.buf, "import click") != NULL ||
+		    strstr(sb.buf, "from click") != NULL)
+			dest = "args:click";
+	}
 	strbuf_release(&sb);
 	return dest;
 }
@@ -772,7 +777,10 @@ runner_plan(const struct runner_spec *spec, struct run_plan *plan, char **cause)
 		plan->id = xstrdup(spec->run_id);
 	} else if ((plan->id = run_new_id(cause)) == NULL)
 		return -1;
-	plan->run_dir = run_dir_path(spec->home->runs, plan->id);
+	if (spec->run_dir != NULL && spec->restart_id == NULL)
+		plan->run_dir = xstrdup(spec->run_dir);
+	else
+		plan->run_dir = run_dir_path(spec->home->runs, plan->id);
 	plan->opname = opdef_fullname(spec->op);
 	if (!sc->set || sc->dest == NULL)
 		sc = &spec->op->model->sourcecode;
@@ -1281,6 +1289,67 @@ runner_write_opref(const struct run *run, const struct opdef *op,
 	return rc;
 }
 
+/*
+ * What a run started from a prototype takes from it besides its source
+ * files: the attrs that describe that source (Guild's RUN_PROTO_ATTRS
+ * also has host, user and platform: this run has its own).
+ */
+static int
+proto_attrs_copy(const char *proto_dir, struct run *run, char **cause)
+{
+	static const char *const names[] = { "sourcecode_digest", "vcs_commit" };
+	struct run	*proto = run_open(proto_dir, NULL);
+	struct value	*v;
+	size_t		 i;
+	int		 rc = 0;
+
+	for (i = 0; proto != NULL && i < ARRAY_SIZE(names) && rc == 0; i++) {
+		v = NULL;
+		if (run_attr_read(proto, names[i], &v, NULL) == 0 && v != NULL)
+			rc = run_attr_write(run, names[i], v, cause);
+		value_free(v);
+	}
+	run_free(proto);
+	return rc;
+}
+
+/*
+ * A staged run's .guild/ENV, as Guild writes it: the environment the
+ * operation will get, "export NAME=VALUE" sorted, so that it can also be
+ * started by hand in its directory (guild run --stage --run-dir says how).
+ */
+static int
+stage_env_write(const struct run *run, const struct run_plan *plan,
+    char **cause)
+{
+	struct strvec	 env = STRVEC_INIT;
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*path;
+	const char	*eq;
+	size_t		 i;
+	int		 rc;
+
+	strvec_pushv(&env, (const char *const *)plan->env.v);
+	strvec_sort(&env);
+	for (i = 0; i < env.n; i++) {
+		if ((eq = strchr(env.v[i], '=')) == NULL ||
+		    str_starts_with(env.v[i], "PWD=") ||
+		    str_starts_with(env.v[i], "_="))
+			continue;
+		strbuf_addf(&sb, "export %.*s=", (int)(eq - env.v[i]),
+		    env.v[i]);
+		if (eq[1] != '\0')
+			shlex_quote(&sb, eq + 1);
+		strbuf_addch(&sb, '\n');
+	}
+	path = run_guild_path(run, "ENV");
+	rc = write_file_atomic(path, sb.buf, sb.len, cause);
+	free(path);
+	strbuf_release(&sb);
+	strvec_clear(&env);
+	return rc;
+}
+
 struct run *
 runner_create(const struct runner_spec *spec, const struct run_plan *plan,
     char **cause)
@@ -1305,7 +1374,9 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 			goto fail;
 	} else {
 		fresh = !path_exists(plan->run_dir);
-		if ((run = run_create(spec->home->runs, plan->id, cause)) == NULL)
+		if ((run = spec->run_dir != NULL ?
+		    run_create_at(plan->run_dir, plan->id, cause) :
+		    run_create(spec->home->runs, plan->id, cause)) == NULL)
 			return NULL;
 	}
 
@@ -1355,11 +1426,19 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	    cause) == -1)
 		goto fail;
 	/* A pipeline's steps snapshot their own source code. */
-	if (spec->restart_id == NULL &&
+	if ((spec->restart_id == NULL || spec->force_sourcecode) &&
 	    !(op->nsteps > 0 && op->main == NULL && op->exec == NULL)) {
 		memset(&sc, 0, sizeof sc);
-		if (sourcecode_snapshot(op->model->gf->dir, &op->model->sourcecode,
-		    &op->sourcecode, op->name, run->path, &sc, cause) == -1)
+		if (spec->proto_dir != NULL) {
+			if (sourcecode_copy_run(spec->proto_dir, run->path, &sc,
+			    cause) == -1 || proto_attrs_copy(spec->proto_dir,
+			    run, cause) == -1) {
+				sourcecode_result_clear(&sc);
+				goto fail;
+			}
+		} else if (sourcecode_snapshot(op->model->gf->dir,
+		    &op->model->sourcecode, &op->sourcecode, op->name,
+		    run->path, &sc, cause) == -1)
 			goto fail;
 		if (sc.digest != NULL &&
 		    write_attr(run, "sourcecode_digest", value_string(sc.digest),
@@ -1375,7 +1454,8 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	    config_flags_file(op->flags_dest), spec->flags, cause) == -1)
 		goto fail;
 	if (spec->stage) {
-		if (run_marker_set(run, RUN_MARKER_STAGED, cause) == -1 ||
+		if (stage_env_write(run, plan, cause) == -1 ||
+		    run_marker_set(run, RUN_MARKER_STAGED, cause) == -1 ||
 		    write_attr(run, "started", value_int(run_now_us()), cause) == -1 ||
 		    run_marker_clear(run, RUN_MARKER_PENDING, cause) == -1)
 			goto fail;

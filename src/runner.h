@@ -46,6 +46,19 @@ struct runner_spec {
 	const struct strvec	*tags;		/* may be NULL */
 	const char		*restart_id;	/* reuse this run, or NULL */
 	const char		*run_id;	/* a new run with this id, or NULL */
+	/*
+	 * --run-dir: the new run in this directory (absolute) instead of
+	 * under the runs directory, with a new id in its attrs; NULL: none.
+	 */
+	const char		*run_dir;
+	/*
+	 * --proto: the prototype run's directory; the new run takes its
+	 * source files and its sourcecode_digest and vcs_commit attrs
+	 * instead of a snapshot of the project. NULL: none.
+	 */
+	const char		*proto_dir;
+	/* --force-sourcecode with a restart: a new snapshot of the project. */
+	bool			 force_sourcecode;
 	/* NAME=VALUE set last in the run's environment (--gpus), or NULL. */
 	const struct strvec	*env;
 	const char		*comment;	/* the run's first comment, or NULL */

@@ -47,6 +47,7 @@ struct rule {
 	bool		 include;
 	enum select_match match;
 	struct strvec	 patterns;
+	struct strvec	 shown;		/* as written, for --test-sourcecode */
 	struct strvec	 basename;	/* "1" when the pattern has no '/' */
 	const char	*sentinel;	/* dir rules: must exist in the dir */
 	off_t		 size_max;	/* 0: any size */
@@ -76,6 +77,9 @@ struct walk {
 	size_t		 nstack, astack;
 	struct strvec	 copied;	/* in copy order */
 	struct strbuf	 manifest;
+	/* --test-sourcecode: nothing is copied, what would be is listed. */
+	bool		 dry;
+	struct strvec	*selected, *skipped;
 };
 
 struct entry {
@@ -222,6 +226,7 @@ rule_add_pattern(struct rule *r, const char *pattern)
 {
 	bool	base = strchr(pattern, '/') == NULL;
 
+	strvec_push(&r->shown, pattern);
 	/* A leading '/' anchors at the root: strip it after the test. */
 	while (*pattern == '/')
 		pattern++;
@@ -245,24 +250,65 @@ rule_new(struct walk *w, bool include, enum select_match match,
 	return r;
 }
 
+/*
+ * Guild's own order (its default rules, then the Python plugin's): the
+ * last match decides, and directory and file rules never compete, so the
+ * order only shows in --test-sourcecode.
+ */
 static void
 rules_base(struct walk *w)
 {
 	struct rule	*r;
 
-	rule_new(w, false, SELECT_DIR, "__pycache__");
 	rule_new(w, false, SELECT_DIR, ".*");
 	r = rule_new(w, false, SELECT_DIR, "*");
 	r->sentinel = ".guild-nocopy";
-	r = rule_new(w, false, SELECT_DIR, "*");
-	r->sentinel = "bin/activate";
-	rule_new(w, false, SELECT_DIR, "build");
-	rule_new(w, false, SELECT_DIR, "dist");
-	rule_new(w, false, SELECT_DIR, "*.egg-info");
 	r = rule_new(w, true, SELECT_TEXT, "*");
 	r->size_max = SOURCECODE_MAX_FILE_SIZE;
 	r->max_matches = SOURCECODE_MAX_FILES;
 	r->base = true;
+	rule_new(w, false, SELECT_DIR, "__pycache__");
+	r = rule_new(w, false, SELECT_DIR, "*");
+	r->sentinel = "bin/activate";
+	r = rule_new(w, false, SELECT_DIR, "*");
+	r->sentinel = "Scripts/activate";
+	rule_new(w, false, SELECT_DIR, "build");
+	rule_new(w, false, SELECT_DIR, "dist");
+	rule_new(w, false, SELECT_DIR, "*.egg-info");
+}
+
+/* A rule as Guild's FileSelectRule.__str__ shows it. */
+static void
+rule_describe(const struct rule *r, struct strbuf *sb)
+{
+	static const char *const types[] = {
+		[SELECT_ANY] = NULL, [SELECT_DIR] = "dir",
+		[SELECT_TEXT] = "text", [SELECT_BINARY] = "binary",
+	};
+	const char	*sep = " ";
+	size_t		 i;
+
+	strbuf_addstr(sb, r->include ? "include" : "exclude");
+	if (types[r->match] != NULL)
+		strbuf_addf(sb, " %s", types[r->match]);
+	for (i = 0; i < r->shown.n; i++) {
+		strbuf_addstr(sb, i == 0 ? " " : ", ");
+		if (strchr(r->shown.v[i], ' ') != NULL)
+			shlex_quote(sb, r->shown.v[i]);
+		else
+			strbuf_addstr(sb, r->shown.v[i]);
+	}
+	if (r->sentinel != NULL) {
+		strbuf_addf(sb, "%scontaining %s", sep, r->sentinel);
+		sep = ", ";
+	}
+	if (r->size_max != 0) {
+		strbuf_addf(sb, "%ssize < %lld", sep,
+		    (long long)r->size_max + 1);
+		sep = ", ";
+	}
+	if (r->max_matches != 0)
+		strbuf_addf(sb, "%smax match %zu", sep, r->max_matches);
 }
 
 static void
@@ -306,6 +352,7 @@ rules_free(struct walk *w)
 
 	for (i = 0; i < w->nrules; i++) {
 		strvec_clear(&w->rules[i].patterns);
+		strvec_clear(&w->rules[i].shown);
 		strvec_clear(&w->rules[i].basename);
 	}
 	free(w->rules);
@@ -536,6 +583,10 @@ file_visit(struct walk *w, const char *abs, const char *rel,
 		result = r->include;
 	}
 
+	if (w->dry) {
+		strvec_push(result == 1 ? w->selected : w->skipped, rel);
+		return 0;
+	}
 	if (result == 1)
 		return copy_file(w, abs, rel, e->mode, cause) == -1 ? -1 : 0;
 	if (w->defaults_only && cut && !w->warned_max) {
@@ -663,6 +714,8 @@ walk_dir(struct walk *w, const char *abs, const char *rel, char **cause)
 		sub = *rel != '\0' ? xasprintf("%s/%s", rel, dirs[i].name) :
 		    xstrdup(dirs[i].name);
 		if (dir_pruned(w, full, sub)) {
+			if (w->dry)
+				strvec_pushf(w->skipped, "%s/", sub);
 			free(dirs[i].name);
 			dirs[i].name = NULL;
 		}
@@ -751,6 +804,106 @@ sourcecode_result_clear(struct sourcecode_result *res)
 	memset(res, 0, sizeof *res);
 }
 
+/*
+ * The walk's root and rules for the project's model and op specs (unset
+ * ones already NULL). True when nothing is to be copied at all.
+ */
+static bool
+walk_setup(struct walk *w, const char *project_dir,
+    const struct sourcecode_spec *model, const struct sourcecode_spec *op)
+{
+	const char	*root;
+	char		*rootabs;
+	bool		 op_rules = op != NULL && op->nrules > 0;
+	bool		 disabled;
+
+	disabled = (op != NULL && op->disabled) ||
+	    (model != NULL && model->disabled && !op_rules);
+	root = pick(op != NULL ? op->root : NULL,
+	    model != NULL ? model->root : NULL);
+	rootabs = path_join(project_dir, root != NULL ? root : ".");
+	w->root = path_absolute(rootabs);
+	free(rootabs);
+	w->rootrel = root != NULL ? root : "";
+	w->realroot = realpath(w->root, NULL);
+	if (w->realroot == NULL)
+		w->realroot = xstrdup(w->root);
+	w->defaults_only = true;
+	/* Guild's rules for a disabled snapshot: exclude everything. */
+	if (disabled)
+		rule_new(w, false, SELECT_ANY, "*");
+	else {
+		rules_base(w);
+		rules_spec(w, model);
+		rules_spec(w, op);
+	}
+	return disabled || rules_disabled(w);
+}
+
+static int
+walk_root(struct walk *w, char **cause)
+{
+	struct stat	st;
+
+	if (stat(w->root, &st) == 0) {
+		XGROW(w->stack, w->astack, 1);
+		w->stack[w->nstack++] = (struct devino){ st.st_dev, st.st_ino };
+	}
+	return walk_dir(w, w->root, "", cause);
+}
+
+int
+sourcecode_test(const char *project_dir,
+    const struct sourcecode_spec *model, const struct sourcecode_spec *op,
+    struct sourcecode_test *t, char **cause)
+{
+	struct walk	w;
+	size_t		i;
+	int		rc = 0;
+
+	memset(t, 0, sizeof *t);
+	memset(&w, 0, sizeof w);
+	strbuf_init(&w.manifest);
+	if (op != NULL && !op->set)
+		op = NULL;
+	if (model != NULL && !model->set)
+		model = NULL;
+	w.dry = true;
+	w.selected = &t->selected;
+	w.skipped = &t->skipped;
+	w.rundir.dev = (dev_t)-1;
+	t->disabled = walk_setup(&w, project_dir, model, op);
+	t->root = xstrdup(w.root);
+	for (i = 0; i < w.nrules; i++) {
+		struct strbuf	sb = STRBUF_INIT;
+
+		rule_describe(&w.rules[i], &sb);
+		strvec_push(&t->rules, sb.buf);
+		strbuf_release(&sb);
+	}
+	if (!t->disabled && walk_root(&w, cause) == -1) {
+		sourcecode_test_clear(t);
+		rc = -1;
+	}
+	rules_free(&w);
+	strvec_clear(&w.copied);
+	strbuf_release(&w.manifest);
+	free(w.stack);
+	free(w.root);
+	free(w.realroot);
+	return rc;
+}
+
+void
+sourcecode_test_clear(struct sourcecode_test *t)
+{
+	strvec_clear(&t->rules);
+	strvec_clear(&t->selected);
+	strvec_clear(&t->skipped);
+	free(t->root);
+	memset(t, 0, sizeof *t);
+}
+
 static char	*sourcecode_digest(const char *, const struct strvec *, char **);
 
 int
@@ -761,9 +914,9 @@ sourcecode_snapshot(const char *project_dir,
 {
 	struct walk	 w;
 	struct stat	 st;
-	const char	*root, *dest;
-	char		*path, *rootabs;
-	bool		 op_rules, disabled, digest;
+	const char	*dest;
+	char		*path;
+	bool		 disabled, digest;
 	int		 rc = -1;
 
 	memset(res, 0, sizeof *res);
@@ -780,24 +933,11 @@ sourcecode_snapshot(const char *project_dir,
 	    &res->dest, cause) == -1)
 		return -1;
 
-	op_rules = op != NULL && op->nrules > 0;
-	disabled = (op != NULL && op->disabled) ||
-	    (model != NULL && model->disabled && !op_rules);
 	digest = !((op != NULL && !op->digest) ||
 	    (model != NULL && !model->digest));
-
-	root = pick(op != NULL ? op->root : NULL,
-	    model != NULL ? model->root : NULL);
-	rootabs = path_join(project_dir, root != NULL ? root : ".");
-	w.root = path_absolute(rootabs);
-	free(rootabs);
-	w.rootrel = root != NULL ? root : "";
-	w.realroot = realpath(w.root, NULL);
-	if (w.realroot == NULL)
-		w.realroot = xstrdup(w.root);
+	disabled = walk_setup(&w, project_dir, model, op);
 	w.opname = opname;
 	w.dest = res->dest;
-	w.defaults_only = true;
 	w.rundir.dev = (dev_t)-1;
 	if (stat(run_dir, &st) == 0) {
 		w.rundir.dev = st.st_dev;
@@ -807,19 +947,8 @@ sourcecode_snapshot(const char *project_dir,
 	w.destdir = path_absolute(path);
 	free(path);
 
-	rules_base(&w);
-	rules_spec(&w, model);
-	rules_spec(&w, op);
-
-	if (!disabled && !rules_disabled(&w)) {
-		if (stat(w.root, &st) == 0) {
-			XGROW(w.stack, w.astack, 1);
-			w.stack[w.nstack++] = (struct devino){ st.st_dev,
-			    st.st_ino };
-		}
-		if (walk_dir(&w, w.root, "", cause) == -1)
-			goto out;
-	}
+	if (!disabled && walk_root(&w, cause) == -1)
+		goto out;
 
 	if (w.copied.n > 0) {
 		char	*gdir = path_join(run_dir, ".guild");
@@ -850,6 +979,100 @@ sourcecode_snapshot(const char *project_dir,
 out:
 	if (rc == -1)
 		sourcecode_result_clear(res);
+	rules_free(&w);
+	strvec_clear(&w.copied);
+	strbuf_release(&w.manifest);
+	free(w.stack);
+	free(w.root);
+	free(w.realroot);
+	free(w.destdir);
+	return rc;
+}
+
+/*
+ * The source files of the run in proto_dir, as its manifest lists them
+ * ("s" lines), copied to the same places in run_dir with their manifest
+ * lines; a run without them (written before manifests) has its
+ * .guild/sourcecode copied whole. Fills res as sourcecode_snapshot(), but
+ * for the digest: the run keeps its prototype's sourcecode_digest.
+ */
+int
+sourcecode_copy_run(const char *proto_dir, const char *run_dir,
+    struct sourcecode_result *res, char **cause)
+{
+	struct walk	 w;
+	struct strbuf	 man = STRBUF_INIT;
+	struct strvec	 f = STRVEC_INIT;
+	char		*path, *line, *save = NULL, *src;
+	size_t		 mark;
+	int		 rc = -1;
+
+	memset(res, 0, sizeof *res);
+	memset(&w, 0, sizeof w);
+	strbuf_init(&w.manifest);
+	w.root = path_absolute(proto_dir);
+	w.realroot = xstrdup(w.root);
+	w.destdir = path_absolute(run_dir);
+	w.dest = ".";
+	w.rootrel = "";
+	w.rundir.dev = (dev_t)-1;
+	path = path_join(proto_dir, ".guild/manifest");
+	if (file_read_regular(AT_FDCWD, path, 0, FILE_MANIFEST_MAX, &man, NULL,
+	    NULL) == -1)
+		strbuf_reset(&man);
+	free(path);
+	for (line = strtok_r(man.buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		strvec_clear(&f);
+		if (shlex_split(line, &f, NULL) == -1 || f.n != 4 ||
+		    strcmp(f.v[0], "s") != 0 || *f.v[1] == '/' ||
+		    strcmp(f.v[1], "..") == 0 || str_starts_with(f.v[1], "../") ||
+		    strstr(f.v[1], "/../") != NULL)
+			continue;
+		src = path_join(w.root, f.v[1]);
+		mark = w.manifest.len;
+		if (copy_file(&w, src, f.v[1], 0644, cause) == -1) {
+			free(src);
+			goto out;
+		}
+		/* Its line as the prototype has it (the project's path). */
+		if (w.manifest.len > mark) {
+			strbuf_setlen(&w.manifest, mark);
+			strbuf_addf(&w.manifest, "%s\n", line);
+		}
+		free(src);
+	}
+	if (w.copied.n == 0) {
+		path = path_join(w.root, SOURCECODE_DEFAULT_DEST);
+		free(w.root);
+		w.root = path;
+		free(w.realroot);
+		w.realroot = xstrdup(path);
+		free(w.destdir);
+		w.destdir = path_join(run_dir, SOURCECODE_DEFAULT_DEST);
+		w.dest = SOURCECODE_DEFAULT_DEST;
+		rule_new(&w, true, SELECT_ANY, "*");
+		w.defaults_only = false;
+		if (path_is_dir(w.root) && walk_root(&w, cause) == -1)
+			goto out;
+	}
+	if (w.copied.n > 0) {
+		path = path_join(run_dir, ".guild/manifest");
+		rc = write_file_atomic(path, w.manifest.buf, w.manifest.len,
+		    cause);
+		free(path);
+		if (rc == -1)
+			goto out;
+	}
+	res->dest = xstrdup(w.dest);
+	strvec_pushv(&res->files, (const char *const *)w.copied.v);
+	strvec_sort(&res->files);
+	rc = 0;
+out:
+	if (rc == -1)
+		sourcecode_result_clear(res);
+	strvec_clear(&f);
+	strbuf_release(&man);
 	rules_free(&w);
 	strvec_clear(&w.copied);
 	strbuf_release(&w.manifest);

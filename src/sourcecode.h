@@ -73,6 +73,35 @@ int	 sourcecode_snapshot(const char *project_dir,
 	    const char *run_dir, struct sourcecode_result *res, char **cause);
 void	 sourcecode_result_clear(struct sourcecode_result *);
 
+/*
+ * --test-sourcecode: what a snapshot would copy, copying nothing. rules
+ * as Guild shows them ("exclude dir .*", "include text * size < 1048577,
+ * max match 100"), selected and skipped paths relative to root in walk
+ * order (pruned directories with a trailing '/'); disabled: no copy at
+ * all (sourcecode: no), both lists empty.
+ */
+struct sourcecode_test {
+	char		*root;		/* absolute source root */
+	struct strvec	 rules;
+	struct strvec	 selected;
+	struct strvec	 skipped;
+	bool		 disabled;
+};
+int	 sourcecode_test(const char *project_dir,
+	    const struct sourcecode_spec *model,
+	    const struct sourcecode_spec *op, struct sourcecode_test *,
+	    char **cause);
+void	 sourcecode_test_clear(struct sourcecode_test *);
+
+/*
+ * guild run --proto RUN: the source files of the run in proto_dir (its
+ * manifest's "s" lines, else its .guild/sourcecode) copied to the same
+ * places in run_dir, with a manifest as a snapshot has it (res->digest
+ * NULL: the run takes its prototype's sourcecode_digest attr, as Guild).
+ */
+int	 sourcecode_copy_run(const char *proto_dir, const char *run_dir,
+	    struct sourcecode_result *res, char **cause);
+
 /* The text test above. */
 bool	 sourcecode_is_text_file(const char *path);
 

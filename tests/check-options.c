@@ -204,7 +204,7 @@ check_the_check(void)
 	};
 
 	ok(finds(&e, "both: id 1 is also all"), "check: an id twice");
-	ok(finds(&e, "clash: id 40 outside 1..39"),
+	ok(finds(&e, "clash: id 56 outside 1..55"),
 	    "check: a command's id in the filters' range");
 	ok(finds(&e, "--all twice"), "check: a long name twice");
 	ok(finds(&e, "--operation twice"),
@@ -214,7 +214,7 @@ check_the_check(void)
 	    "check: a filter's only name taken by the command");
 	ok(!finds(&e, "-o hides"),
 	    "check: a filter's alias taken by the command is allowed");
-	ok(finds(&fine, "x: id 41 outside 1..39"),
+	ok(finds(&fine, "x: id 57 outside 1..55"),
 	    "check: filter ids given as a command's own");
 }
 

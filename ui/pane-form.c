@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "display.h"
+#include "flagimport.h"
 #include "flags.h"
 #include "guildfile.h"
 #include "home.h"
@@ -612,6 +613,52 @@ form_args_from_run(struct view *v, const struct run_row *row,
 	a->tags = &row->tags;
 }
 
+struct import_arg {
+	struct pane	*p;
+	const struct opdef *op;
+	struct guildfile *gf;
+	char		*opname;
+};
+
+static void
+imported(struct view *v, int status, const char *out, void *arg)
+{
+	struct import_arg	*ia = arg;
+	size_t			 i;
+	bool			 main_pane = false;
+
+	for (i = 0; i < MAIN_COUNT; i++)
+		main_pane = main_pane || v->main[i] == ia->p;
+	/* Nothing cached: the script could not be read (out says why). */
+	if (status != 0 || v->gf != ia->gf ||
+	    flags_import_pending(v->home, ia->op))
+		view_error(v, "cannot import the flags of %s: %s", ia->opname,
+		    *out != '\0' ? out : "guild.yml changed");
+	/* The same form, if the same operation is still the one chosen. */
+	else if (main_pane && v->nstack == 0)
+		view_run_form(v, ia->p);
+	else
+		view_message(v, "Flags of %s imported", ia->opname);
+	free(ia->opname);
+	free(ia);
+}
+
+static void
+import_then_form(struct view *v, struct pane *p, const struct opdef *op)
+{
+	struct import_arg	*ia = xcalloc(1, sizeof *ia);
+	const char		*args[] = { "-H", v->home->path, "run", NULL,
+				    "--test-flags", NULL };
+
+	ia->p = p;
+	ia->op = op;
+	ia->gf = v->gf;
+	ia->opname = opdef_fullname(op);
+	args[3] = ia->opname;
+	view_message(v, "Importing the flags of %s...", ia->opname);
+	view_spawn_guild(v, args, imported, ia);
+}
+
 void
 view_run_form(struct view *v, struct pane *p)
 {
@@ -648,7 +695,29 @@ view_run_form(struct view *v, struct pane *p)
 	}
 	if (op->error != NULL) {
 		view_error(v, "%s", op->error);
+		value_free(flags);
 		return;
+	}
+	/*
+	 * The script's own flags too, as guild run has them. The first time
+	 * a guild process imports them (this process's loop cannot wait for
+	 * Python in a loop of its own), and the form opens when it is done;
+	 * then they come from the cache. One that cannot be read is said,
+	 * and the form has the flags guild.yml declares.
+	 */
+	if (flags_import_pending(v->home, op)) {
+		import_then_form(v, p, op);
+		value_free(flags);
+		return;
+	}
+	{
+		char	*cause = NULL;
+
+		if (flags_import_apply(v->home, (struct opdef *)op,
+		    &cause) == -1) {
+			view_message(v, "cannot import flags: %s", cause);
+			free(cause);
+		}
 	}
 	a.op = op;
 	view_push(v, &pane_form_ops, &a);

@@ -111,6 +111,7 @@ expect_output "--options: global options, with what their values are" - -- \
 --version
 -h
 --help
+--debug
 EOF
 
 # long_options CMD...: the long options guild CMD --help shows.
@@ -360,6 +361,7 @@ expect_output "guild runs info --fi" - -- complete_line "guild runs info --fi" <
 --filter
 EOF
 expect_output "guild -" - -- complete_line "guild -" <<'EOF'
+--debug
 --help
 --version
 -C

@@ -107,6 +107,17 @@ expect_output "flags-import: no" - -- \
 0
 EOT
 
+# guild help lists the imported flags as guild run --help-op does.
+expect_output "guild help: imported flags" - -- \
+    sh -c '"$GUILD" help -n | sed -n "/^        say/,/^        skipped/p"' <<'EOT'
+        say
+
+          Flags:
+            msg  (default is Hello Guild!)
+
+        skipped
+EOT
+
 # The cache: one import per script content.
 rm -f "$TEST_TMP/imports"
 guild run train --help-op > /dev/null

@@ -359,13 +359,13 @@ test_ranges(void)
 
 	is_int(run("bad -b", &err), 1, "a command option in the filters' range");
 	is_str(err, "guild: internal error: option --bad of 'guild bad' has id "
-	    "41, outside 1..39\n", "is refused before counting");
+	    "57, outside 1..55\n", "is refused before counting");
 	is_int(got.calls, 0, "and the command does not run");
 	free(err);
 
 	is_int(run("badfilter", &err), 1, "a filter with a command's id");
 	is_str(err, "guild: internal error: option --zed of 'guild badfilter' "
-	    "has id 3, outside 40..63\n", "is refused too");
+	    "has id 3, outside 56..79\n", "is refused too");
 	free(err);
 
 	ok(cmd_arg_value(&(struct cmd_args){ 0 }, CMD_MAX_OPTIONS) == NULL &&
@@ -396,9 +396,29 @@ test_wrap(void)
 	cli_wrap(&sb, "", 10, 0);
 	is_str(sb.buf, "", "nothing");
 	strbuf_reset(&sb);
+	/* Expected texts: Click's wrap_text (Python's textwrap) on the same. */
 	cli_wrap(&sb, "supercalifragilistic word", 5, 0);
-	is_str(sb.buf, "supercalifragilistic\nword",
-	    "a word longer than the width has a line of its own");
+	is_str(sb.buf, "super\ncalif\nragil\nistic\nword",
+	    "a word longer than the width is broken, as textwrap does");
+	strbuf_reset(&sb);
+	cli_wrap(&sb, "abc supercalifragilisticexpialidocious end", 10, 0);
+	is_str(sb.buf, "abc superc\nalifragili\nsticexpial\nidocious\nend",
+	    "a long word fills what is left of the line first");
+	strbuf_reset(&sb);
+	cli_wrap(&sb, "use a-very-long-hyphenated-flag-name here", 12, 2);
+	is_str(sb.buf, "  use\n  a-very-\n  long-hyphe\n  nated-\n"
+	    "  flag-name\n  here", "hyphenated words break after a hyphen");
+	strbuf_reset(&sb);
+	cli_wrap(&sb, "lr0-1e-3 value", 6, 0);
+	is_str(sb.buf, "lr0-1e\n-3\nvalue", "but not between digits");
+	strbuf_reset(&sb);
+	cli_wrap(&sb, "path /usr/local/share/some/very/long/path/name.txt ok",
+	    20, 4);
+	is_str(sb.buf, "    path /usr/local/\n    share/some/very/\n"
+	    "    long/path/name.t\n    xt ok", "a long path, indented");
+	strbuf_reset(&sb);
+	cli_wrap(&sb, "x   y  z", 10, 0);
+	is_str(sb.buf, "x   y  z", "spaces between words are kept");
 	strbuf_reset(&sb);
 	cli_dl(&sb, rows, 4, 2, 78);
 	is_str(sb.buf,

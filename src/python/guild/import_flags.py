@@ -9,7 +9,11 @@ required, type, arg-switch, arg-name, arg-split).
 A script that imports argparse is run as __main__ with BASE_ARGs and
 --help, its parser's options read when it parses them (long options
 only, as Guild: "--batch-size" is the flag "batch-size"), and it never
-gets to run its own code past that point. Other scripts are not run:
+gets to run its own code past that point. A script that imports click
+(and not argparse) is run the same way up to the call of its command
+(Guild's click_flags plugin): the command's options are the flags, of
+the subcommand BASE_ARGs name in a group (dest "args:click"). Other
+scripts are not run:
 their module-level assignments of a number, a string or a boolean to a
 public name are the flags, with the assigned value as the default.
 """
@@ -109,6 +113,80 @@ def _argparse_flags(script, base_args):
     return found
 
 
+def _click_option_flag(click, param):
+    # As Guild's click_flags: long options only, its help, default,
+    # choices, required, type; a switch (is_flag) is arg-switch.
+    name = None
+    for opt in param.opts:
+        if opt.startswith("--"):
+            name = opt[2:]
+            break
+    if name is None or not isinstance(param, click.Option):
+        return None, None
+    attrs = {}
+    if param.help:
+        attrs["help"] = param.help
+    default = param.default
+    # Click 8.2+ marks "no default" with a sentinel of its own.
+    if default is not None and not callable(default) and \
+            type(default).__name__ != "Sentinel":
+        attrs["default"] = _json_value(default)
+    if isinstance(param.type, click.Choice):
+        attrs["choices"] = _json_value(list(param.type.choices))
+    if param.required:
+        attrs["required"] = True
+    if param.is_flag:
+        attrs["arg-switch"] = not attrs.get("default")
+    t = param.type
+    if isinstance(t, click.types.BoolParamType):
+        attrs["type"] = "boolean"
+    elif isinstance(t, click.types.IntParamType):
+        attrs["type"] = "int"
+    elif isinstance(t, click.types.FloatParamType):
+        attrs["type"] = "float"
+    elif isinstance(t, click.types.StringParamType):
+        attrs["type"] = "string"
+    if "help" in attrs:
+        attrs["description"] = attrs.pop("help")
+    return name, attrs
+
+
+def _click_flags(script, base_args):
+    import click
+    found = {}
+    # Command (Group is one) as Guild patches it; put back as it was.
+    had = "__call__" in click.Command.__dict__
+    original = click.Command.__dict__.get("__call__")
+
+    def call(self, *args, **kw):
+        cmd = self
+        for arg in base_args:
+            sub = getattr(cmd, "commands", {}).get(arg)
+            if sub is None:
+                break
+            cmd = sub
+        for param in cmd.params:
+            name, attrs = _click_option_flag(click, param)
+            if name is not None:
+                found[name] = attrs
+        raise _Done()
+
+    click.Command.__call__ = call
+    sys.argv = [script] + base_args
+    try:
+        runpy.run_path(script, run_name="__main__")
+    except _Done:
+        pass
+    except SystemExit:
+        pass
+    finally:
+        if had:
+            click.Command.__call__ = original
+        else:
+            del click.Command.__call__
+    return found
+
+
 def _global_flags(source):
     flags = {}
     for node in ast.parse(source).body:
@@ -149,6 +227,9 @@ def main(argv):
     if re.search(r"^\s*(import\s+argparse|from\s+argparse\s+import)", source,
                  re.MULTILINE):
         data = {"dest": "args", "flags": _argparse_flags(script, base_args)}
+    elif re.search(r"^\s*(import\s+click|from\s+click\s+import)", source,
+                   re.MULTILINE):
+        data = {"dest": "args:click", "flags": _click_flags(script, base_args)}
     else:
         data = {"dest": "globals", "flags": _global_flags(source)}
     with open(output, "w") as f:

@@ -162,7 +162,7 @@ def main():
         source = f.read()
     tree = ast.parse(source, path)
     scope = {"__name__": "__main__", "__file__": path, "__builtins__": __builtins__}
-    if dest == "args":
+    if dest == "args" or dest.startswith("args:"):
         sys.argv = [path] + base + flag_args
     else:
         sys.argv = [path] + base
@@ -180,5 +180,22 @@ def main():
     exec(code, sys.modules["__main__"].__dict__)  # pylint: disable=exec-used
 
 
+def _main_break_on_error():
+    # guild run --break-on-error: as Guild's op_main, the traceback, then
+    # pdb's post mortem in the run's terminal, then exit 1.
+    import pdb
+    import traceback
+    try:
+        main()
+    except (Exception, KeyboardInterrupt):  # pylint: disable=broad-except
+        traceback.print_exc()
+        sys.stderr.write("Entering post mortem debug session\n")
+        pdb.post_mortem()
+        sys.exit(1)
+
+
 if __name__ == "__main__":
-    main()
+    if os.environ.get("BREAK_ON_ERROR") == "1":
+        _main_break_on_error()
+    else:
+        main()
