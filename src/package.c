@@ -487,13 +487,15 @@ package_build(const struct guildfile *gf, const char *dist_dir, bool clean,
 		for (i = 0; i < pk->u.map.n; i++) {
 			const struct value	*d = pk->u.map.v[i];
 			char			*to = xstrdup(pk->u.map.k[i]);
+			int			 r;
 
 			for (p = to; *p != '\0'; p++)
 				*p = *p == '.' ? '/' : *p;
-			rc = d->type == VALUE_STRING ?
+			/* rc stays -1 until the wheel is in place. */
+			r = d->type == VALUE_STRING ?
 			    add_modules(&w, d->u.s, to, cause) : 0;
 			free(to);
-			if (rc == -1)
+			if (r == -1)
 				goto out;
 		}
 	} else if (add_modules(&w, ".", pydir, cause) == -1 ||

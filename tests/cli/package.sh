@@ -101,6 +101,23 @@ other-1.0-py3-none-any.whl
 gpkg_hello-0.1-py2.py3-none-any.whl
 EOF
 
+# A data file that cannot be read, with packages: given: an error, and
+# neither a wheel nor its temporary file is left in dist/.
+bad=$(make_project bad <<'EOF'
+- package: gpkg.bad
+  packages:
+    gpkg.bad: .
+  data-files: [fifo]
+- model: m
+EOF
+)
+mkfifo "$bad/fifo" && echo 'print(1)' > "$bad/m.py"
+expect_output "an unreadable data file is an error" - 1 -- guild -C "$bad" package <<'EOF'
+guild: $TEST_TMP/bad/fifo: not a regular file
+EOF
+expect_output "and dist/ is empty" - -- ls -A "$bad/dist" <<'EOF'
+EOF
+
 # A fresh virtual environment with pip, offline: the wheel installs.
 venv=$TEST_TMP/venv
 if ! /usr/bin/python3 -m venv "$venv" > "$TEST_TMP/venv.log" 2>&1; then
