@@ -66,6 +66,98 @@ wheel_escape(const char *s)
 }
 
 /* ---------------------------------------------------------------- */
+/* Names and versions pip takes. */
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+is_alnum(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* A run of digits at *p, stepped over. */
+static bool
+digits(const char **p)
+{
+	const char	*s = *p;
+
+	while (is_digit(**p))
+		(*p)++;
+	return *p > s;
+}
+
+/* A word at *p followed by digits, both stepped over. */
+static bool
+word_number(const char **p, const char *word)
+{
+	const char	*s = *p;
+	size_t		 len = strlen(word);
+
+	if (strncmp(s, word, len) != 0)
+		return false;
+	s += len;
+	if (!digits(&s))
+		return false;
+	*p = s;
+	return true;
+}
+
+/*
+ * A PEP 440 version in its normal form ([N!]N(.N)*[{a|b|rc}N][.postN]
+ * [.devN][+LOCAL]): what the wheel's file name and METADATA need to
+ * agree on, without '-' (the file name's separator) or blanks (the
+ * opref's). Guild, through setuptools, would normalise "1.0-beta" to
+ * 1.0b0; saying so is as good.
+ */
+static bool
+version_ok(const char *v)
+{
+	const char	*p = v, *q;
+
+	if (!digits(&p))
+		return false;
+	if (*p == '!' && (p++, !digits(&p)))
+		return false;
+	while (*p == '.' && is_digit(p[1])) {
+		p++;
+		digits(&p);
+	}
+	(void)(word_number(&p, "a") || word_number(&p, "b") ||
+	    word_number(&p, "rc"));
+	word_number(&p, ".post");
+	word_number(&p, ".dev");
+	if (*p == '+') {
+		do {
+			q = ++p;
+			while (is_digit(*p) || (*p >= 'a' && *p <= 'z'))
+				p++;
+			if (p == q)
+				return false;
+		} while (*p == '.');
+	}
+	return *p == '\0';
+}
+
+/* A distribution name as PEP 508 has it. */
+static bool
+name_ok(const char *s)
+{
+	size_t	len = strlen(s), i;
+
+	if (len == 0 || !is_alnum(s[0]) || !is_alnum(s[len - 1]))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!is_alnum(s[i]) && strchr("._-", s[i]) == NULL)
+			return false;
+	return true;
+}
+
+/* ---------------------------------------------------------------- */
 /* Building. */
 
 struct wheel {
@@ -464,6 +556,20 @@ package_build(const struct guildfile *gf, const char *dist_dir, bool clean,
 	int		 rc = -1;
 
 	memset(out, 0, sizeof *out);
+	if (!name_ok(name)) {
+		set_cause(cause, "invalid package name '%s': expected letters, "
+		    "digits and . _ - (starting and ending with a letter or "
+		    "digit)", name);
+		free(name);
+		return -1;
+	}
+	if (!version_ok(version)) {
+		set_cause(cause, "invalid package version '%s': expected a "
+		    "PEP 440 version in its normal form, such as 1.0, 1.0b1, "
+		    "1.0rc1, 1.0.post1 or 1.0.dev1", version);
+		free(name);
+		return -1;
+	}
 	memset(&w, 0, sizeof w);
 	strbuf_init(&w.record);
 	w.project = gf->dir;
