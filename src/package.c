@@ -455,6 +455,22 @@ pkg_description(const struct guildfile *gf)
 	return "";
 }
 
+/* "Key: value", lines after the first folded as RFC 822 continuations. */
+static void
+add_header(struct strbuf *sb, const char *key, const char *value)
+{
+	strbuf_addf(sb, "%s: ", key);
+	for (; *value != '\0'; value++) {
+		if (*value == '\r')
+			continue;
+		if (*value == '\n')
+			strbuf_addstr(sb, value[1] != '\0' ? "\n        " : "");
+		else
+			strbuf_addch(sb, *value);
+	}
+	strbuf_addch(sb, '\n');
+}
+
 static void
 metadata(struct strbuf *sb, const struct guildfile *gf, const char *name,
     const char *version)
@@ -470,13 +486,13 @@ metadata(struct strbuf *sb, const struct guildfile *gf, const char *name,
 	strbuf_addf(sb, "Summary: %.*s\n", nl != NULL ? (int)(nl - desc) :
 	    (int)strlen(desc), desc);
 	if (p != NULL && p->url != NULL)
-		strbuf_addf(sb, "Home-page: %s\n", p->url);
+		add_header(sb, "Home-page", p->url);
 	if (p != NULL && p->author != NULL)
-		strbuf_addf(sb, "Author: %s\n", p->author);
+		add_header(sb, "Author", p->author);
 	if (p != NULL && p->author_email != NULL)
-		strbuf_addf(sb, "Author-email: %s\n", p->author_email);
+		add_header(sb, "Author-email", p->author_email);
 	if (p != NULL && p->license != NULL)
-		strbuf_addf(sb, "License: %s\n", p->license);
+		add_header(sb, "License", p->license);
 	strbuf_addstr(sb, "Keywords: ");
 	for (i = 0; p != NULL && i < p->tags.n; i++) {
 		strbuf_addf(sb, "%s ", p->tags.v[i]);
@@ -484,9 +500,9 @@ metadata(struct strbuf *sb, const struct guildfile *gf, const char *name,
 	}
 	strbuf_addstr(sb, gpkg ? "\n" : "gpkg\n");
 	if (p != NULL && p->python_requires != NULL)
-		strbuf_addf(sb, "Requires-Python: %s\n", p->python_requires);
+		add_header(sb, "Requires-Python", p->python_requires);
 	for (i = 0; p != NULL && i < p->requires.n; i++)
-		strbuf_addf(sb, "Requires-Dist: %s\n", p->requires.v[i]);
+		add_header(sb, "Requires-Dist", p->requires.v[i]);
 	strbuf_addf(sb, "\n%s\n", desc);
 }
 

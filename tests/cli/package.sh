@@ -139,6 +139,19 @@ expect_output "every part of a normal-form version" - -- guild -C "$bad" package
 Created $TEST_TMP/badversion/dist/gpkg_v-2!1.0rc2.post3.dev4+ubuntu.1-py2.py3-none-any.whl (1 project file)
 EOF
 
+# A license of more than one line: its other lines folded, so that the
+# header block stays whole.
+printf -- '- package: gpkg.v\n  license: |\n    MIT\n    Author: not a header\n- model: m\n' > "$bad/guild.yml"
+"$GUILD" -C "$bad" package > /dev/null
+expect_output "a multi-line license in METADATA" - -- python3 -c '
+import email, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+m = email.message_from_bytes(z.read("gpkg_v-0.0.0.dist-info/METADATA"))
+print(m.get_all("Author"), m["License"].split(), not m.defects)
+' "$bad/dist/gpkg_v-0.0.0-py2.py3-none-any.whl" <<'EOF'
+None ['MIT', 'Author:', 'not', 'a', 'header'] True
+EOF
+
 # A fresh virtual environment with pip, offline: the wheel installs.
 venv=$TEST_TMP/venv
 if ! /usr/bin/python3 -m venv "$venv" > "$TEST_TMP/venv.log" 2>&1; then
