@@ -66,6 +66,98 @@ wheel_escape(const char *s)
 }
 
 /* ---------------------------------------------------------------- */
+/* Names and versions pip takes. */
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+is_alnum(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* A run of digits at *p, stepped over. */
+static bool
+digits(const char **p)
+{
+	const char	*s = *p;
+
+	while (is_digit(**p))
+		(*p)++;
+	return *p > s;
+}
+
+/* A word at *p followed by digits, both stepped over. */
+static bool
+word_number(const char **p, const char *word)
+{
+	const char	*s = *p;
+	size_t		 len = strlen(word);
+
+	if (strncmp(s, word, len) != 0)
+		return false;
+	s += len;
+	if (!digits(&s))
+		return false;
+	*p = s;
+	return true;
+}
+
+/*
+ * A PEP 440 version in its normal form ([N!]N(.N)*[{a|b|rc}N][.postN]
+ * [.devN][+LOCAL]): what the wheel's file name and METADATA need to
+ * agree on, without '-' (the file name's separator) or blanks (the
+ * opref's). Guild, through setuptools, would normalise "1.0-beta" to
+ * 1.0b0; saying so is as good.
+ */
+static bool
+version_ok(const char *v)
+{
+	const char	*p = v, *q;
+
+	if (!digits(&p))
+		return false;
+	if (*p == '!' && (p++, !digits(&p)))
+		return false;
+	while (*p == '.' && is_digit(p[1])) {
+		p++;
+		digits(&p);
+	}
+	(void)(word_number(&p, "a") || word_number(&p, "b") ||
+	    word_number(&p, "rc"));
+	word_number(&p, ".post");
+	word_number(&p, ".dev");
+	if (*p == '+') {
+		do {
+			q = ++p;
+			while (is_digit(*p) || (*p >= 'a' && *p <= 'z'))
+				p++;
+			if (p == q)
+				return false;
+		} while (*p == '.');
+	}
+	return *p == '\0';
+}
+
+/* A distribution name as PEP 508 has it. */
+static bool
+name_ok(const char *s)
+{
+	size_t	len = strlen(s), i;
+
+	if (len == 0 || !is_alnum(s[0]) || !is_alnum(s[len - 1]))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!is_alnum(s[i]) && strchr("._-", s[i]) == NULL)
+			return false;
+	return true;
+}
+
+/* ---------------------------------------------------------------- */
 /* Building. */
 
 struct wheel {
@@ -363,6 +455,22 @@ pkg_description(const struct guildfile *gf)
 	return "";
 }
 
+/* "Key: value", lines after the first folded as RFC 822 continuations. */
+static void
+add_header(struct strbuf *sb, const char *key, const char *value)
+{
+	strbuf_addf(sb, "%s: ", key);
+	for (; *value != '\0'; value++) {
+		if (*value == '\r')
+			continue;
+		if (*value == '\n')
+			strbuf_addstr(sb, value[1] != '\0' ? "\n        " : "");
+		else
+			strbuf_addch(sb, *value);
+	}
+	strbuf_addch(sb, '\n');
+}
+
 static void
 metadata(struct strbuf *sb, const struct guildfile *gf, const char *name,
     const char *version)
@@ -378,13 +486,13 @@ metadata(struct strbuf *sb, const struct guildfile *gf, const char *name,
 	strbuf_addf(sb, "Summary: %.*s\n", nl != NULL ? (int)(nl - desc) :
 	    (int)strlen(desc), desc);
 	if (p != NULL && p->url != NULL)
-		strbuf_addf(sb, "Home-page: %s\n", p->url);
+		add_header(sb, "Home-page", p->url);
 	if (p != NULL && p->author != NULL)
-		strbuf_addf(sb, "Author: %s\n", p->author);
+		add_header(sb, "Author", p->author);
 	if (p != NULL && p->author_email != NULL)
-		strbuf_addf(sb, "Author-email: %s\n", p->author_email);
+		add_header(sb, "Author-email", p->author_email);
 	if (p != NULL && p->license != NULL)
-		strbuf_addf(sb, "License: %s\n", p->license);
+		add_header(sb, "License", p->license);
 	strbuf_addstr(sb, "Keywords: ");
 	for (i = 0; p != NULL && i < p->tags.n; i++) {
 		strbuf_addf(sb, "%s ", p->tags.v[i]);
@@ -392,9 +500,9 @@ metadata(struct strbuf *sb, const struct guildfile *gf, const char *name,
 	}
 	strbuf_addstr(sb, gpkg ? "\n" : "gpkg\n");
 	if (p != NULL && p->python_requires != NULL)
-		strbuf_addf(sb, "Requires-Python: %s\n", p->python_requires);
+		add_header(sb, "Requires-Python", p->python_requires);
 	for (i = 0; p != NULL && i < p->requires.n; i++)
-		strbuf_addf(sb, "Requires-Dist: %s\n", p->requires.v[i]);
+		add_header(sb, "Requires-Dist", p->requires.v[i]);
 	strbuf_addf(sb, "\n%s\n", desc);
 }
 
@@ -464,6 +572,20 @@ package_build(const struct guildfile *gf, const char *dist_dir, bool clean,
 	int		 rc = -1;
 
 	memset(out, 0, sizeof *out);
+	if (!name_ok(name)) {
+		set_cause(cause, "invalid package name '%s': expected letters, "
+		    "digits and . _ - (starting and ending with a letter or "
+		    "digit)", name);
+		free(name);
+		return -1;
+	}
+	if (!version_ok(version)) {
+		set_cause(cause, "invalid package version '%s': expected a "
+		    "PEP 440 version in its normal form, such as 1.0, 1.0b1, "
+		    "1.0rc1, 1.0.post1 or 1.0.dev1", version);
+		free(name);
+		return -1;
+	}
 	memset(&w, 0, sizeof w);
 	strbuf_init(&w.record);
 	w.project = gf->dir;
@@ -487,13 +609,15 @@ package_build(const struct guildfile *gf, const char *dist_dir, bool clean,
 		for (i = 0; i < pk->u.map.n; i++) {
 			const struct value	*d = pk->u.map.v[i];
 			char			*to = xstrdup(pk->u.map.k[i]);
+			int			 r;
 
 			for (p = to; *p != '\0'; p++)
 				*p = *p == '.' ? '/' : *p;
-			rc = d->type == VALUE_STRING ?
+			/* rc stays -1 until the wheel is in place. */
+			r = d->type == VALUE_STRING ?
 			    add_modules(&w, d->u.s, to, cause) : 0;
 			free(to);
-			if (rc == -1)
+			if (r == -1)
 				goto out;
 		}
 	} else if (add_modules(&w, ".", pydir, cause) == -1 ||

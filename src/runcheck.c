@@ -15,6 +15,7 @@
 #include "runcheck.h"
 #include "scalars.h"
 #include "strbuf.h"
+#include "strvec.h"
 #include "util.h"
 #include "value.h"
 #include "xmalloc.h"
@@ -50,16 +51,19 @@ static int
 scalar_test_parse(const char *s, struct scalar_test *t, char **cause)
 {
 	char		*copy = xstrdup(s), *save = NULL, *w;
-	const char	*words[64];
+	struct strvec	 wv = STRVEC_INIT;
+	char		**words;
 	struct strbuf	 key = STRBUF_INIT;
-	size_t		 n = 0, i, first = 0;
+	size_t		 n, i, first = 0;
 	char		*end;
 	int		 rc = -1;
 
 	memset(t, 0, sizeof *t);
-	for (w = strtok_r(copy, " \t", &save); w != NULL && n < 64;
+	for (w = strtok_r(copy, " \t", &save); w != NULL;
 	    w = strtok_r(NULL, " \t", &save))
-		words[n++] = w;
+		strvec_push(&wv, w);
+	words = wv.v;
+	n = wv.n;
 	if (n < 3)
 		goto bad;
 	for (i = 0; i < ARRAY_SIZE(cmp_names); i++) {
@@ -93,6 +97,7 @@ bad:
 	    s);
 out:
 	strbuf_release(&key);
+	strvec_clear(&wv);
 	free(copy);
 	return rc;
 }

@@ -101,6 +101,57 @@ other-1.0-py3-none-any.whl
 gpkg_hello-0.1-py2.py3-none-any.whl
 EOF
 
+# A data file that cannot be read, with packages: given: an error, and
+# neither a wheel nor its temporary file is left in dist/.
+bad=$(make_project bad <<'EOF'
+- package: gpkg.bad
+  packages:
+    gpkg.bad: .
+  data-files: [fifo]
+- model: m
+EOF
+)
+mkfifo "$bad/fifo" && echo 'print(1)' > "$bad/m.py"
+expect_output "an unreadable data file is an error" - 1 -- guild -C "$bad" package <<'EOF'
+guild: $TEST_TMP/bad/fifo: not a regular file
+EOF
+expect_output "and dist/ is empty" - -- ls -A "$bad/dist" <<'EOF'
+EOF
+
+# Versions and names pip would refuse (the wheel's file name splits on
+# '-'): errors, no wheel.
+bad=$(make_project badversion <<'EOF'
+- package: gpkg.v
+  version: 1.0-beta
+- model: m
+EOF
+)
+expect_output "a version not in PEP 440's normal form" - 1 -- guild -C "$bad" package <<'EOF'
+guild: invalid package version '1.0-beta': expected a PEP 440 version in its normal form, such as 1.0, 1.0b1, 1.0rc1, 1.0.post1 or 1.0.dev1
+EOF
+printf -- '- package: "my pkg"\n- model: m\n' > "$bad/guild.yml"
+expect_output "a name with a blank" - 1 -- guild -C "$bad" package <<'EOF'
+guild: invalid package name 'my pkg': expected letters, digits and . _ - (starting and ending with a letter or digit)
+EOF
+ok "and no wheel" test ! -e "$bad/dist"
+printf -- '- package: gpkg.v\n  version: 2!1.0rc2.post3.dev4+ubuntu.1\n- model: m\n' > "$bad/guild.yml"
+expect_output "every part of a normal-form version" - -- guild -C "$bad" package <<'EOF'
+Created $TEST_TMP/badversion/dist/gpkg_v-2!1.0rc2.post3.dev4+ubuntu.1-py2.py3-none-any.whl (1 project file)
+EOF
+
+# A license of more than one line: its other lines folded, so that the
+# header block stays whole.
+printf -- '- package: gpkg.v\n  license: |\n    MIT\n    Author: not a header\n- model: m\n' > "$bad/guild.yml"
+"$GUILD" -C "$bad" package > /dev/null
+expect_output "a multi-line license in METADATA" - -- python3 -c '
+import email, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+m = email.message_from_bytes(z.read("gpkg_v-0.0.0.dist-info/METADATA"))
+print(m.get_all("Author"), m["License"].split(), not m.defects)
+' "$bad/dist/gpkg_v-0.0.0-py2.py3-none-any.whl" <<'EOF'
+None ['MIT', 'Author:', 'not', 'a', 'header'] True
+EOF
+
 # A fresh virtual environment with pip, offline: the wheel installs.
 venv=$TEST_TMP/venv
 if ! /usr/bin/python3 -m venv "$venv" > "$TEST_TMP/venv.log" 2>&1; then

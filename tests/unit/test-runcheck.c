@@ -8,6 +8,7 @@
 
 #include "runcheck.h"
 #include "scalars.h"
+#include "strbuf.h"
 #include "tap.h"
 #include "util.h"
 #include "value.h"
@@ -58,6 +59,18 @@ test_validate(void)
 	is_str(invalid(check1("scalar", ">= 3", NULL, NULL)),
 	    "invalid scalar check '>= 3': expected '[last|min|max] KEY OP "
 	    "NUMBER' with OP one of >=, >, <=, <, ==, !=", "no key");
+	{
+		/* No limit on a key's words. */
+		struct strbuf	sb = STRBUF_INIT;
+		int		i;
+
+		for (i = 0; i < 70; i++)
+			strbuf_addstr(&sb, "w ");
+		strbuf_addstr(&sb, ">= 1");
+		is_str(invalid(check1("scalar", sb.buf, NULL, NULL)),
+		    "(valid)", "a key of 70 words");
+		strbuf_release(&sb);
+	}
 	is_str(invalid(check1("output", "(", NULL, NULL)),
 	    "invalid regular expression '(': missing closing parenthesis at "
 	    "offset 1",
