@@ -20,6 +20,7 @@
 #include "pane-files.h"
 #include "pane-form.h"
 #include "pane-help.h"
+#include "pane-image.h"
 #include "pane-info.h"
 #include "pane-models.h"
 #include "pane-output.h"
@@ -813,6 +814,29 @@ open_files(struct view *v, struct pane *p)
 	strvec_clear(&ids);
 }
 
+/* v: the pictures of the run under the cursor, errors first. */
+static void
+open_images(struct view *v, struct pane *p)
+{
+	struct strvec		 ids = STRVEC_INIT;
+	const struct run_row	*row;
+	const char		*id;
+	char			*dir;
+
+	if (!view_targets(v, p, &ids)) {
+		view_error(v, "No run selected");
+		return;
+	}
+	row = p->ops->current_run != NULL ? p->ops->current_run(p) : NULL;
+	id = row != NULL ? row->id : ids.v[0];
+	dir = run_dir_of(v, id, targets_deleted(v, p));
+	if (!view_images(v, id, dir))
+		view_error(v, "Run %.8s has no images (PNG, JPEG, GIF, WebP, "
+		    "BMP)", id);
+	free(dir);
+	strvec_clear(&ids);
+}
+
 /* / and :, the pattern and the expression filters of a runs list. */
 static void
 open_filter(struct view *v, enum action act)
@@ -907,6 +931,9 @@ view_action(struct view *v, enum action act)
 		return;
 	case ACT_INFO:
 		open_info(v, p);
+		return;
+	case ACT_IMAGES:
+		open_images(v, p);
 		return;
 	case ACT_COMPARE:
 		rp = runs_pane_for(v);

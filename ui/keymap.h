@@ -72,7 +72,10 @@ struct strbuf;
 	X(SKIP_UNCHANGED, "skip-unchanged", "Hide columns whose values are all the same") \
 	X(NEXT_SCALAR, "next-scalar", "Plot the next scalar") \
 	X(PREV_SCALAR, "prev-scalar", "Plot the previous scalar") \
-	X(PLOT_STYLE, "plot-style", "Draw with braille dots, blocks or ASCII")
+	X(PLOT_STYLE, "plot-style", "Draw with braille dots, blocks or ASCII") \
+	X(IMAGES, "images", "Step through the run's images (errors first)") \
+	X(NEXT_IMAGE, "next-image", "Show the next image") \
+	X(PREV_IMAGE, "prev-image", "Show the previous image")
 
 enum action {
 	ACT_NONE = 0,
@@ -95,6 +98,7 @@ enum action {
 	X(TRASH, "trash", "Deleted runs") \
 	X(FILES, "files", "Run files") \
 	X(TEXT, "text", "File and diff viewer") \
+	X(IMAGE, "image", "Image viewer") \
 	X(HELP, "help", "Help")
 
 enum keymap_id {

@@ -15,9 +15,11 @@
 #include <unistd.h>
 
 #include "actions.h"
+#include "image.h"
 #include "display.h"
 #include "home.h"
 #include "pane-files.h"
+#include "pane-image.h"
 #include "pane-text.h"
 #include "pane.h"
 #include "runops.h"
@@ -188,6 +190,28 @@ files_draw_line(struct pane *p, size_t idx, int y, int x, int w,
 	strbuf_release(&sb);
 }
 
+/*
+ * A picture: the image viewer, stepping through the pictures of this
+ * list (in its order), from this one.
+ */
+static void
+open_images(struct pane *p, struct file_entry *e)
+{
+	struct filespane	*f = p->priv;
+	struct image_args	 a = { .id = f->id, .dir = f->dir };
+	size_t			 i;
+
+	for (i = 0; i < f->n; i++) {
+		if (f->v[i].dir || (&f->v[i] != e && !image_name(f->v[i].rel)))
+			continue;
+		if (&f->v[i] == e)
+			a.at = a.paths.n;
+		strvec_push(&a.paths, f->v[i].rel);
+	}
+	view_push(p->view, &pane_image_ops, &a);
+	strvec_clear(&a.paths);
+}
+
 /* Show a file: cooked text, or a note for what is not text. */
 static void
 open_file(struct pane *p, struct file_entry *e)
@@ -219,9 +243,21 @@ open_file(struct pane *p, struct file_entry *e)
 		free(path);
 		return;
 	}
-	while (sb.len < FILE_VIEW_MAX &&
+	/* A picture by its first bytes, whatever its name. */
+	n = read(fd, buf, 16);
+	if (n > 0 && image_format(buf, (size_t)n) != NULL) {
+		close(fd);
+		free(path);
+		open_images(p, e);
+		return;
+	}
+	if (n > 0) {
+		strbuf_add(&sb, buf, (size_t)n);
+		binary = memchr(buf, '\0', (size_t)n) != NULL;
+	}
+	while (!binary && sb.len < FILE_VIEW_MAX &&
 	    (n = read(fd, buf, sizeof buf)) > 0) {
-		if (sb.len == 0 && memchr(buf, '\0', (size_t)n) != NULL)
+		if (memchr(buf, '\0', (size_t)n) != NULL && sb.len < 65536)
 			binary = true;
 		strbuf_add(&sb, buf, (size_t)n);
 		if (binary)
