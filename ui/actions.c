@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "actions.h"
 #include "format.h"
@@ -814,6 +815,60 @@ open_files(struct view *v, struct pane *p)
 	strvec_clear(&ids);
 }
 
+/*
+ * The terminal's clipboard, through OSC 52: it works over ssh and in
+ * tmux (set-clipboard on), where no X display is at hand.
+ */
+static void
+osc52_copy(const char *text)
+{
+	static const char	 b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char	*s = (const unsigned char *)text;
+	struct strbuf		 sb = STRBUF_INIT;
+	size_t			 i, n = strlen(text);
+	unsigned		 v;
+
+	strbuf_addstr(&sb, "\033]52;c;");
+	for (i = 0; i < n; i += 3) {
+		v = (unsigned)s[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= s[i + 2];
+		strbuf_addch(&sb, b64[(v >> 18) & 63]);
+		strbuf_addch(&sb, b64[(v >> 12) & 63]);
+		strbuf_addch(&sb, i + 1 < n ? b64[(v >> 6) & 63] : '=');
+		strbuf_addch(&sb, i + 2 < n ? b64[v & 63] : '=');
+	}
+	strbuf_addstr(&sb, "\a");
+	(void)write_all(STDOUT_FILENO, sb.buf, sb.len);
+	strbuf_release(&sb);
+}
+
+/* y and Y: the id or the directory of the run under the cursor. */
+static void
+copy_run(struct view *v, struct pane *p, enum action act)
+{
+	struct strvec		 ids = STRVEC_INIT;
+	const struct run_row	*row;
+	const char		*id;
+	char			*text;
+
+	if (!view_targets(v, p, &ids)) {
+		view_error(v, "No run selected");
+		return;
+	}
+	row = p->ops->current_run != NULL ? p->ops->current_run(p) : NULL;
+	id = row != NULL ? row->id : ids.v[0];
+	text = act == ACT_COPY_ID ? xstrdup(id) :
+	    run_dir_of(v, id, targets_deleted(v, p));
+	osc52_copy(text);
+	view_message(v, "Copied %s to the clipboard", text);
+	free(text);
+	strvec_clear(&ids);
+}
+
 /* v: the pictures of the run under the cursor, errors first. */
 static void
 open_images(struct view *v, struct pane *p)
@@ -934,6 +989,10 @@ view_action(struct view *v, enum action act)
 		return;
 	case ACT_IMAGES:
 		open_images(v, p);
+		return;
+	case ACT_COPY_ID:
+	case ACT_COPY_DIR:
+		copy_run(v, p, act);
 		return;
 	case ACT_COMPARE:
 		rp = runs_pane_for(v);

@@ -75,7 +75,9 @@ struct strbuf;
 	X(PLOT_STYLE, "plot-style", "Draw with braille dots, blocks or ASCII") \
 	X(IMAGES, "images", "Step through the run's images (errors first)") \
 	X(NEXT_IMAGE, "next-image", "Show the next image") \
-	X(PREV_IMAGE, "prev-image", "Show the previous image")
+	X(PREV_IMAGE, "prev-image", "Show the previous image") \
+	X(COPY_ID, "copy-id", "Copy the run's id to the clipboard (OSC 52)") \
+	X(COPY_DIR, "copy-dir", "Copy the run's directory to the clipboard (OSC 52)")
 
 enum action {
 	ACT_NONE = 0,
