@@ -460,19 +460,92 @@ do_mark(struct view *v, struct pane *p, struct strvec *ids, bool deleted)
 		    NULL);
 }
 
-static void
-run_shell(struct view *v, const char *id, bool deleted)
+void
+view_shell(struct view *v, const char *dir)
 {
 	const char	*shell = getenv("SHELL");
 	const char	*argv[2];
-	char		*dir = run_dir_of(v, id, deleted);
 
 	if (shell == NULL || *shell == '\0')
 		shell = "/bin/sh";
 	argv[0] = shell;
 	argv[1] = NULL;
 	view_external(v, dir, argv, false);
+}
+
+static void
+run_shell(struct view *v, const char *id, bool deleted)
+{
+	char	*dir = run_dir_of(v, id, deleted);
+
+	view_shell(v, dir);
 	free(dir);
+}
+
+static const char *
+env_or(const char *a, const char *b, const char *dflt)
+{
+	const char	*s = a != NULL ? getenv(a) : NULL;
+
+	if (s == NULL || *s == '\0')
+		s = b != NULL ? getenv(b) : NULL;
+	return s != NULL && *s != '\0' ? s : dflt;
+}
+
+static bool
+has_desktop(void)
+{
+	return *env_or("DISPLAY", "WAYLAND_DISPLAY", "") != '\0';
+}
+
+static void
+opened(struct view *v, int status, const char *out, void *arg)
+{
+	char	*name = arg;
+
+	if (status != 0)
+		view_error(v, "xdg-open %s: %s", name, *out != '\0' ? out :
+		    "failed");
+	free(name);
+}
+
+void
+view_open_file(struct view *v, const char *dir, const char *path, bool edit,
+    bool text)
+{
+	struct strvec	 argv = STRVEC_INIT;
+	const char	*cmd, *args[3];
+	char		*cause = NULL, *opener;
+
+	if (!edit && has_desktop() && (opener = path_which("xdg-open")) !=
+	    NULL) {
+		/* In the background: it may start a program that stays. */
+		args[0] = opener;
+		args[1] = path;
+		args[2] = NULL;
+		view_spawn(v, args, opened, xstrdup(path));
+		view_message(v, "Opening %s with xdg-open", path);
+		free(opener);
+		return;
+	}
+	if (!edit && !text) {
+		view_error(v, "Not text, and no desktop to open it (no DISPLAY):"
+		    " e opens it in $EDITOR");
+		return;
+	}
+	cmd = edit ? env_or("VISUAL", "EDITOR", "vi") :
+	    env_or("PAGER", NULL, "less");
+	/* "code -w" and "less -R" are commands with their options. */
+	if (shlex_split(cmd, &argv, &cause) == -1 || argv.n == 0) {
+		view_error(v, "%s: %s", edit ? "$EDITOR" : "$PAGER",
+		    cause != NULL ? cause : "empty");
+		free(cause);
+		strvec_clear(&argv);
+		return;
+	}
+	strvec_push(&argv, path);
+	view_external(v, dir, (const char *const *)argv.v, false);
+	strvec_clear(&argv);
 }
 
 /* Apply an action to the target runs, asking first when it is big. */

@@ -77,7 +77,9 @@ struct strbuf;
 	X(NEXT_IMAGE, "next-image", "Show the next image") \
 	X(PREV_IMAGE, "prev-image", "Show the previous image") \
 	X(COPY_ID, "copy-id", "Copy the run's id to the clipboard (OSC 52)") \
-	X(COPY_DIR, "copy-dir", "Copy the run's directory to the clipboard (OSC 52)")
+	X(COPY_DIR, "copy-dir", "Copy the run's directory to the clipboard (OSC 52)") \
+	X(EDIT, "edit", "Open the file in $VISUAL or $EDITOR") \
+	X(OPEN, "open", "Open the file with the desktop's opener, else $PAGER")
 
 enum action {
 	ACT_NONE = 0,

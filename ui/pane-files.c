@@ -212,12 +212,47 @@ open_images(struct pane *p, struct file_entry *e)
 	strvec_clear(&a.paths);
 }
 
+/* e and O: the file in $EDITOR, the desktop's opener or $PAGER. */
+static void
+external_open(struct pane *p, struct file_entry *e, bool edit)
+{
+	struct filespane	*f = p->priv;
+	char			*path = path_join(f->dir, e->rel), *real;
+	char			 buf[65536];
+	ssize_t			 n = 0;
+	int			 fd;
+
+	if ((real = run_file_resolve(p->view->home, f->dir, path)) == NULL) {
+		view_error(p->view, "%s: %s", e->rel, errno == EXDEV ?
+		    "a link out of the Guild home" : strerror(errno));
+		free(path);
+		return;
+	}
+	if (!e->dir) {
+		/* Text: no NUL in its first 64 KB (as the viewer judges). */
+		if ((fd = file_open_regular(AT_FDCWD, real, 0, NULL, NULL)) ==
+		    -1) {
+			view_error(p->view, "%s: %s", e->rel, errno == EINVAL ?
+			    "not a regular file" : strerror(errno));
+			free(real);
+			free(path);
+			return;
+		}
+		n = read(fd, buf, sizeof buf);
+		close(fd);
+	}
+	view_open_file(p->view, f->dir, real, edit, !e->dir && n >= 0 &&
+	    memchr(buf, '\0', (size_t)(n > 0 ? n : 0)) == NULL);
+	free(real);
+	free(path);
+}
+
 /* Show a file: cooked text, or a note for what is not text. */
 static void
 open_file(struct pane *p, struct file_entry *e)
 {
 	struct filespane	*f = p->priv;
-	struct text_args	 ta;
+	struct text_args	 ta = { 0 };
 	struct strbuf		 sb = STRBUF_INIT;
 	char			*path = path_join(f->dir, e->rel), buf[65536];
 	char			*real;
@@ -275,6 +310,8 @@ open_file(struct pane *p, struct file_entry *e)
 			    "%lld bytes)", FILE_VIEW_MAX / 1048576, e->size);
 	}
 	ta.title = xasprintf("%.8s  %s", f->id, e->rel);
+	ta.dir = xstrdup(f->dir);
+	ta.path = xstrdup(path);
 	view_push(p->view, &pane_text_ops, &ta);
 	strbuf_release(&sb);
 	free(path);
@@ -301,6 +338,15 @@ files_action(struct pane *p, enum action act)
 		files_load(p);
 		view_dirty(p->view);
 		return true;
+	case ACT_SHELL:
+		/* This run's, even when a filter hides it in the runs list. */
+		view_shell(p->view, f->dir);
+		return true;
+	case ACT_EDIT:
+	case ACT_OPEN:
+		if (p->cursor < f->n)
+			external_open(p, &f->v[p->cursor], act == ACT_EDIT);
+		return true;
 	default:
 		return false;
 	}
@@ -317,6 +363,8 @@ files_current(struct pane *p)
 static const struct hint files_hints[] = {
 	{ ACT_ENTER, "view" },
 	{ ACT_FILES, "hidden files" },
+	{ ACT_EDIT, "edit" },
+	{ ACT_OPEN, "open" },
 	{ ACT_SHELL, "shell" },
 	{ ACT_QUIT, "close" },
 	{ ACT_NONE, NULL }

@@ -377,6 +377,7 @@ static bool
 image_action(struct pane *p, enum action act)
 {
 	struct imagepane	*ip = p->priv;
+	char			*path;
 
 	switch (act) {
 	case ACT_NEXT_IMAGE:
@@ -407,6 +408,15 @@ image_action(struct pane *p, enum action act)
 		return true;
 	case ACT_REFRESH:
 		image_show(p);
+		return true;
+	case ACT_SHELL:
+		view_shell(p->view, ip->dir);
+		return true;
+	case ACT_EDIT:
+	case ACT_OPEN:
+		path = path_join(ip->dir, ip->paths.v[ip->at]);
+		view_open_file(p->view, ip->dir, path, act == ACT_EDIT, false);
+		free(path);
 		return true;
 	default:
 		return false;
