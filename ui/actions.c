@@ -377,6 +377,21 @@ do_tag(struct view *v, const char *text, void *arg)
 			edit = false;
 	if (words.n == 0)
 		edit = false;
+	/*
+	 * + and - say what to do with a tag, so no tag starts with one:
+	 * "a -b" or "++a" would make a tag no command could remove.
+	 */
+	for (j = 0; j < words.n; j++) {
+		const char	*w = edit ? words.v[j] + 1 : words.v[j];
+
+		if (*w == '+' || *w == '-') {
+			view_error(v, "A tag cannot start with + or - (%s): +TAG "
+			    "adds TAG, -TAG removes it, plain words set the "
+			    "tags", w);
+			strvec_clear(&words);
+			return;
+		}
+	}
 	for (i = 0; i < a->ids.n; i++) {
 		struct strvec	tags = STRVEC_INIT;
 
@@ -835,6 +850,13 @@ quit_or_close(struct view *v, enum action act)
 		runlist_set_pattern(v->runs, NULL, NULL);
 		view_runs_changed(v, NULL);
 		view_message(v, "Filter cleared");
+	} else if (v->runs->expr != NULL && *v->runs->expr != '\0') {
+		char	*prev = view_cursor_id(v);
+
+		runlist_set_expr(v->runs, NULL, NULL);
+		view_runs_changed(v, prev);
+		free(prev);
+		view_message(v, "Expression filter cleared");
 	} else if (v->zoom)
 		v->zoom = false;
 	view_dirty(v);

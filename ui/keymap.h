@@ -30,6 +30,8 @@ struct strbuf;
 	X(MOVE_DOWN, "move-down", "Move down") \
 	X(PAGE_UP, "page-up", "Move up a page") \
 	X(PAGE_DOWN, "page-down", "Move down a page") \
+	X(HALF_UP, "half-page-up", "Move up half a page") \
+	X(HALF_DOWN, "half-page-down", "Move down half a page") \
 	X(MOVE_FIRST, "move-first", "Move to the first line") \
 	X(MOVE_LAST, "move-last", "Move to the last line (and follow output)") \
 	X(SCROLL_LEFT, "scroll-left", "Scroll left (a column in compare)") \
@@ -69,6 +71,8 @@ struct strbuf;
 	X(SHOW_COLUMNS, "show-columns", "Show every hidden column") \
 	X(COLUMN_LEFT, "column-left", "Move this column left") \
 	X(COLUMN_RIGHT, "column-right", "Move this column right") \
+	X(COLUMN_FIRST, "first-column", "Go to the first column") \
+	X(COLUMN_LAST, "last-column", "Go to the last column") \
 	X(SKIP_UNCHANGED, "skip-unchanged", "Hide columns whose values are all the same") \
 	X(NEXT_SCALAR, "next-scalar", "Plot the next scalar") \
 	X(PREV_SCALAR, "prev-scalar", "Plot the previous scalar") \

@@ -383,6 +383,7 @@ image_action(struct pane *p, enum action act)
 	case ACT_NEXT_IMAGE:
 	case ACT_MOVE_DOWN:
 	case ACT_PAGE_DOWN:
+	case ACT_HALF_DOWN:
 		if (ip->at + 1 < ip->paths.n) {
 			ip->at++;
 			image_show(p);
@@ -392,6 +393,7 @@ image_action(struct pane *p, enum action act)
 	case ACT_PREV_IMAGE:
 	case ACT_MOVE_UP:
 	case ACT_PAGE_UP:
+	case ACT_HALF_UP:
 		if (ip->at > 0) {
 			ip->at--;
 			image_show(p);

@@ -558,6 +558,8 @@ dispatch(struct view *v, struct pane *p, enum action act)
 	case ACT_MOVE_DOWN:
 	case ACT_PAGE_UP:
 	case ACT_PAGE_DOWN:
+	case ACT_HALF_UP:
+	case ACT_HALF_DOWN:
 	case ACT_MOVE_FIRST:
 	case ACT_MOVE_LAST:
 	case ACT_SCROLL_LEFT:
