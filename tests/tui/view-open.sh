@@ -15,12 +15,16 @@ run=$GUILD_HOME/runs/$(guild select)
 echo "some notes" > "$run/notes.txt"
 printf 'bin\000ary' > "$run/weights.bin"
 
-# Stand-ins that say what they were given and where.
+# Stand-ins that say what they were given and where, then wait for
+# Enter on the terminal (so that the test knows when the view has it
+# back: keys typed while a program has it are not the view's).
 mkdir -p "$TEST_TMP/bin"
 for prog in editor pager xdg-open shell; do
 	cat > "$TEST_TMP/bin/$prog" <<SH
 #!/bin/sh
 echo "$prog \$PWD\${*:+ \$*}" >> "$TEST_TMP/log"
+echo "$prog is done"
+read answer || :
 SH
 	chmod +x "$TEST_TMP/bin/$prog"
 done
@@ -48,10 +52,15 @@ tui_keys g
 tui_expect "the first file" "notes.txt"
 tui_keys e
 logged "e: \$EDITOR, in the run directory" "editor $run $run/notes.txt"
-tui_expect "the view comes back" "Files"
+tui_expect "the editor has the terminal" "editor is done"
+tui_keys Enter
+tui_expect "the view comes back" "Files  "
 tui_keys O
 logged "O without a desktop: \$PAGER, with its options" \
     "pager $run -R $run/notes.txt"
+tui_expect "the pager has the terminal" "pager is done"
+tui_keys Enter
+tui_expect "the view comes back" "Files  "
 tui_keys j O
 tui_expect "a binary file without a desktop: why not" \
     "Not text, and no desktop to open it (no DISPLAY)"
@@ -59,9 +68,14 @@ tui_keys k Enter
 tui_expect "the file viewer" "some notes"
 tui_keys '!'
 logged "! from the file viewer: a shell in the run directory" "shell $run"
+tui_expect "the shell has the terminal" "shell is done"
+tui_keys Enter
 tui_expect "back in the file viewer" "some notes"
 tui_keys e
 logged "e from the file viewer" "editor $run $run/notes.txt"
+tui_expect "the editor has the terminal" "editor is done"
+tui_keys Enter
+tui_expect "back in the file viewer" "some notes"
 tui_keys q q q
 tui_expect_exit "q quits" 0
 
@@ -71,8 +85,8 @@ tui_expect "the runs" "completed"
 tui_keys f
 tui_expect "the files" "weights.bin"
 tui_keys G O
-logged "O with a desktop: xdg-open" "xdg-open $proj $run/weights.bin"
-tui_expect "and says so" "Opening"
+tui_expect "O with a desktop says it opens the file" "Opening"
+logged "with xdg-open" "xdg-open $proj $run/weights.bin"
 tui_keys q q
 tui_expect_exit "q quits" 0
 
