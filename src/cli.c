@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "compat.h"
+#include "format.h"
 #include "guildfile.h"
 #include "home.h"
 #include "proc.h"
@@ -293,6 +294,9 @@ print_option_names(struct strbuf *sb, const struct cmd_option *o)
 		strbuf_addf(sb, " %s", o->arg);
 }
 
+static void	table_print(FILE *, const char *const *, size_t, size_t,
+		    size_t);
+
 static void
 print_options(FILE *f, const struct cmd_option *opts,
     const struct cmd_option *opts2)
@@ -378,7 +382,7 @@ command_help(FILE *f, const char *path, const struct cmd_entry *e)
 			cells[2 * rows + 1] = (*s)->summary;
 			rows++;
 		}
-		cli_table(f, cells, rows, 2);
+		table_print(f, cells, rows, 2, 0);
 		for (size_t i = 0; i < rows; i++)
 			free((char *)cells[2 * i]);
 	}
@@ -410,7 +414,7 @@ main_help(FILE *f, const struct cmd_entry *const *table)
 		cells[2 * rows + 1] = e->summary;
 		rows++;
 	}
-	cli_table(f, cells, rows, 2);
+	table_print(f, cells, rows, 2, 0);
 	for (i = 0; i < rows; i++)
 		free((char *)cells[2 * i]);
 	fputs("\nRun 'guild COMMAND --help' for help on a command.\n", f);
@@ -830,8 +834,35 @@ cli_main(const struct cmd_entry *const *table, int argc, char **argv)
 	return rc;
 }
 
-void
-cli_table(FILE *f, const char *const *cells, size_t rows, size_t ncols)
+/*
+ * The columns a table may take on f: on a terminal, COLUMNS when set,
+ * else the terminal's width; 0 (no limit) when f is no terminal, so
+ * that what is piped is never cut.
+ */
+static size_t
+table_width(FILE *f)
+{
+	const char	*env = getenv("COLUMNS");
+	struct winsize	 ws;
+	long		 cols;
+	char		*end;
+
+	if (!cli_tty(f))
+		return 0;
+	if (env != NULL && *env != '\0') {
+		cols = strtol(env, &end, 10);
+		if (*end == '\0' && cols > 0)
+			return (size_t)cols;
+	}
+	if (ioctl(fileno(f), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
+/* Help is wrapped as it is, never cut: maxw 0. */
+static void
+table_print(FILE *f, const char *const *cells, size_t rows, size_t ncols,
+    size_t maxw)
 {
 	const char	**shown_cells;
 	size_t		 *width, r, c;
@@ -862,11 +893,23 @@ cli_table(FILE *f, const char *const *cells, size_t rows, size_t ncols)
 				    width[c] - utf8_width(cell) + 2);
 		}
 		strbuf_rtrim(&line);
+		/*
+		 * As Guild AI: a line is cut at the terminal's edge, so the
+		 * last column (the label, the flags) goes first.
+		 */
+		if (maxw > 0 && utf8_width(line.buf) > maxw)
+			strbuf_setlen(&line, format_fit_width(line.buf, maxw));
 		fprintf(f, "%s\n", line.buf);
 		strbuf_release(&line);
 	}
 	free(shown_cells);
 	free(width);
+}
+
+void
+cli_table(FILE *f, const char *const *cells, size_t rows, size_t ncols)
+{
+	table_print(f, cells, rows, ncols, table_width(f));
 }
 
 size_t

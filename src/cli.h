@@ -163,6 +163,8 @@ int		 cli_error_cause(char *cause);
 /*
  * Print rows of columns aligned as Guild does: every column but the last
  * padded to its widest cell plus two spaces. cells is rows*ncols strings.
+ * On a terminal, lines are cut at its width (COLUMNS when set), the last
+ * column first, as Guild AI does; piped output is never cut.
  */
 void		 cli_table(FILE *, const char *const *cells, size_t rows, size_t ncols);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "compat.h"
 #include "format.h"
@@ -275,4 +276,33 @@ format_runs_done(struct strbuf *sb, enum runs_done what, size_t n)
 
 	strbuf_addstr(sb, words[what]);
 	format_runs(sb, n);
+}
+
+size_t
+format_fit_width(const char *s, size_t w)
+{
+	mbstate_t	st;
+	size_t		used = 0, n, off = 0, left = strlen(s);
+	wchar_t		wc;
+	int		cw;
+
+	memset(&st, 0, sizeof st);
+	while (left > 0) {
+		n = mbrtowc(&wc, s + off, left, &st);
+		if (n == (size_t)-1 || n == (size_t)-2) {
+			/* A byte that is no character: one column, as utf8_width. */
+			memset(&st, 0, sizeof st);
+			n = 1;
+			cw = 1;
+		} else if (n == 0)
+			break;
+		else
+			cw = wcwidth(wc) < 0 ? 1 : wcwidth(wc);
+		if (used + (size_t)cw > w)
+			break;
+		used += (size_t)cw;
+		off += n;
+		left -= n;
+	}
+	return off;
 }

@@ -91,4 +91,10 @@ enum runs_done {
 };
 void	 format_runs_done(struct strbuf *, enum runs_done, size_t n);
 
+/*
+ * How many bytes of s fit in w terminal columns, whole characters only
+ * (a wide one that would straddle the edge is left out).
+ */
+size_t	 format_fit_width(const char *s, size_t w);
+
 #endif

@@ -42,6 +42,9 @@ only_in yaml.h src/yamlnode.c
 only_in sqlite3.h "src/runindex-filter.c src/runindex-sync.c src/runindex.c"
 only_in pcre2.h src/regex.c
 only_in archive.h src/runarchive.c
+only_in chafa.h ui/image.c
+only_in stb_image.h ui/image.c
+only_in webp/decode.h ui/image.c
 
 # Every child process starts through src/proc.c (one set of child-side
 # hygiene, one exit-code convention): no other file forks or execs. In the
@@ -159,6 +162,8 @@ else
 	}
 fi
 CURSES_LIBS='(n?curses|panel|tinfo|form|menu)'
+# The picture libraries (and glib, chafa's) are guild-view's alone.
+IMAGE_LIBS='(chafa|glib|stb|webp)'
 
 # guild itself: every command but the view starts without loading curses
 # (the view is guild-view's), so it must not need a curses library.
@@ -175,6 +180,14 @@ else
 		pass "guild links without curses"
 	else
 		fail "guild links without curses" "$bad"
+	fi
+fi
+if [ -x "$prog" ] && libs=$(needed "$prog") && [ -n "$libs" ]; then
+	bad=$(printf '%s\n' "$libs" | grep -E "$IMAGE_LIBS")
+	if [ -z "$bad" ]; then
+		pass "guild links without the picture libraries"
+	else
+		fail "guild links without the picture libraries" "$bad"
 	fi
 fi
 

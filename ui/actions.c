@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "actions.h"
 #include "format.h"
@@ -20,6 +21,7 @@
 #include "pane-files.h"
 #include "pane-form.h"
 #include "pane-help.h"
+#include "pane-image.h"
 #include "pane-info.h"
 #include "pane-models.h"
 #include "pane-output.h"
@@ -375,6 +377,21 @@ do_tag(struct view *v, const char *text, void *arg)
 			edit = false;
 	if (words.n == 0)
 		edit = false;
+	/*
+	 * + and - say what to do with a tag, so no tag starts with one:
+	 * "a -b" or "++a" would make a tag no command could remove.
+	 */
+	for (j = 0; j < words.n; j++) {
+		const char	*w = edit ? words.v[j] + 1 : words.v[j];
+
+		if (*w == '+' || *w == '-') {
+			view_error(v, "A tag cannot start with + or - (%s): +TAG "
+			    "adds TAG, -TAG removes it, plain words set the "
+			    "tags", w);
+			strvec_clear(&words);
+			return;
+		}
+	}
 	for (i = 0; i < a->ids.n; i++) {
 		struct strvec	tags = STRVEC_INIT;
 
@@ -458,19 +475,92 @@ do_mark(struct view *v, struct pane *p, struct strvec *ids, bool deleted)
 		    NULL);
 }
 
-static void
-run_shell(struct view *v, const char *id, bool deleted)
+void
+view_shell(struct view *v, const char *dir)
 {
 	const char	*shell = getenv("SHELL");
 	const char	*argv[2];
-	char		*dir = run_dir_of(v, id, deleted);
 
 	if (shell == NULL || *shell == '\0')
 		shell = "/bin/sh";
 	argv[0] = shell;
 	argv[1] = NULL;
 	view_external(v, dir, argv, false);
+}
+
+static void
+run_shell(struct view *v, const char *id, bool deleted)
+{
+	char	*dir = run_dir_of(v, id, deleted);
+
+	view_shell(v, dir);
 	free(dir);
+}
+
+static const char *
+env_or(const char *a, const char *b, const char *dflt)
+{
+	const char	*s = a != NULL ? getenv(a) : NULL;
+
+	if (s == NULL || *s == '\0')
+		s = b != NULL ? getenv(b) : NULL;
+	return s != NULL && *s != '\0' ? s : dflt;
+}
+
+static bool
+has_desktop(void)
+{
+	return *env_or("DISPLAY", "WAYLAND_DISPLAY", "") != '\0';
+}
+
+static void
+opened(struct view *v, int status, const char *out, void *arg)
+{
+	char	*name = arg;
+
+	if (status != 0)
+		view_error(v, "xdg-open %s: %s", name, *out != '\0' ? out :
+		    "failed");
+	free(name);
+}
+
+void
+view_open_file(struct view *v, const char *dir, const char *path, bool edit,
+    bool text)
+{
+	struct strvec	 argv = STRVEC_INIT;
+	const char	*cmd, *args[3];
+	char		*cause = NULL, *opener;
+
+	if (!edit && has_desktop() && (opener = path_which("xdg-open")) !=
+	    NULL) {
+		/* In the background: it may start a program that stays. */
+		args[0] = opener;
+		args[1] = path;
+		args[2] = NULL;
+		view_spawn(v, args, opened, xstrdup(path));
+		view_message(v, "Opening %s with xdg-open", path);
+		free(opener);
+		return;
+	}
+	if (!edit && !text) {
+		view_error(v, "Not text, and no desktop to open it (no DISPLAY):"
+		    " e opens it in $EDITOR");
+		return;
+	}
+	cmd = edit ? env_or("VISUAL", "EDITOR", "vi") :
+	    env_or("PAGER", NULL, "less");
+	/* "code -w" and "less -R" are commands with their options. */
+	if (shlex_split(cmd, &argv, &cause) == -1 || argv.n == 0) {
+		view_error(v, "%s: %s", edit ? "$EDITOR" : "$PAGER",
+		    cause != NULL ? cause : "empty");
+		free(cause);
+		strvec_clear(&argv);
+		return;
+	}
+	strvec_push(&argv, path);
+	view_external(v, dir, (const char *const *)argv.v, false);
+	strvec_clear(&argv);
 }
 
 /* Apply an action to the target runs, asking first when it is big. */
@@ -760,6 +850,13 @@ quit_or_close(struct view *v, enum action act)
 		runlist_set_pattern(v->runs, NULL, NULL);
 		view_runs_changed(v, NULL);
 		view_message(v, "Filter cleared");
+	} else if (v->runs->expr != NULL && *v->runs->expr != '\0') {
+		char	*prev = view_cursor_id(v);
+
+		runlist_set_expr(v->runs, NULL, NULL);
+		view_runs_changed(v, prev);
+		free(prev);
+		view_message(v, "Expression filter cleared");
 	} else if (v->zoom)
 		v->zoom = false;
 	view_dirty(v);
@@ -810,6 +907,83 @@ open_files(struct view *v, struct pane *p)
 	args[0] = row != NULL ? row->id : ids.v[0];
 	args[1] = targets_deleted(v, p) ? "deleted" : NULL;
 	view_push(v, &pane_files_ops, (void *)args);
+	strvec_clear(&ids);
+}
+
+/*
+ * The terminal's clipboard, through OSC 52: it works over ssh and in
+ * tmux (set-clipboard on), where no X display is at hand.
+ */
+static void
+osc52_copy(const char *text)
+{
+	static const char	 b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char	*s = (const unsigned char *)text;
+	struct strbuf		 sb = STRBUF_INIT;
+	size_t			 i, n = strlen(text);
+	unsigned		 v;
+
+	strbuf_addstr(&sb, "\033]52;c;");
+	for (i = 0; i < n; i += 3) {
+		v = (unsigned)s[i] << 16;
+		if (i + 1 < n)
+			v |= (unsigned)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= s[i + 2];
+		strbuf_addch(&sb, b64[(v >> 18) & 63]);
+		strbuf_addch(&sb, b64[(v >> 12) & 63]);
+		strbuf_addch(&sb, i + 1 < n ? b64[(v >> 6) & 63] : '=');
+		strbuf_addch(&sb, i + 2 < n ? b64[v & 63] : '=');
+	}
+	strbuf_addstr(&sb, "\a");
+	(void)write_all(STDOUT_FILENO, sb.buf, sb.len);
+	strbuf_release(&sb);
+}
+
+/* y and Y: the id or the directory of the run under the cursor. */
+static void
+copy_run(struct view *v, struct pane *p, enum action act)
+{
+	struct strvec		 ids = STRVEC_INIT;
+	const struct run_row	*row;
+	const char		*id;
+	char			*text;
+
+	if (!view_targets(v, p, &ids)) {
+		view_error(v, "No run selected");
+		return;
+	}
+	row = p->ops->current_run != NULL ? p->ops->current_run(p) : NULL;
+	id = row != NULL ? row->id : ids.v[0];
+	text = act == ACT_COPY_ID ? xstrdup(id) :
+	    run_dir_of(v, id, targets_deleted(v, p));
+	osc52_copy(text);
+	view_message(v, "Copied %s to the clipboard", text);
+	free(text);
+	strvec_clear(&ids);
+}
+
+/* v: the pictures of the run under the cursor, errors first. */
+static void
+open_images(struct view *v, struct pane *p)
+{
+	struct strvec		 ids = STRVEC_INIT;
+	const struct run_row	*row;
+	const char		*id;
+	char			*dir;
+
+	if (!view_targets(v, p, &ids)) {
+		view_error(v, "No run selected");
+		return;
+	}
+	row = p->ops->current_run != NULL ? p->ops->current_run(p) : NULL;
+	id = row != NULL ? row->id : ids.v[0];
+	dir = run_dir_of(v, id, targets_deleted(v, p));
+	if (!view_images(v, id, dir))
+		view_error(v, "Run %.8s has no images (PNG, JPEG, GIF, WebP, "
+		    "BMP)", id);
+	free(dir);
 	strvec_clear(&ids);
 }
 
@@ -907,6 +1081,13 @@ view_action(struct view *v, enum action act)
 		return;
 	case ACT_INFO:
 		open_info(v, p);
+		return;
+	case ACT_IMAGES:
+		open_images(v, p);
+		return;
+	case ACT_COPY_ID:
+	case ACT_COPY_DIR:
+		copy_run(v, p, act);
 		return;
 	case ACT_COMPARE:
 		rp = runs_pane_for(v);

@@ -22,6 +22,16 @@ void		 view_action(struct view *, enum action);
 /* A run of the runs list (or, deleted, of an open trash view). */
 const struct run_row *view_find_run(struct view *, const char *id,
 		    bool deleted);
+/* A shell ($SHELL, else /bin/sh) in dir, with the terminal. */
+void		 view_shell(struct view *, const char *dir);
+/*
+ * Open the file path (its directory dir): edit, in $VISUAL or $EDITOR
+ * (else vi) with the terminal; else with the desktop's opener when
+ * there is a desktop (xdg-open with DISPLAY or WAYLAND_DISPLAY set),
+ * else, text, in $PAGER (else less).
+ */
+void		 view_open_file(struct view *, const char *dir,
+		    const char *path, bool edit, bool text);
 /* Forget what it remembers (the last filters), at exit. */
 void		 actions_cleanup(void);
 

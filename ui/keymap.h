@@ -30,6 +30,8 @@ struct strbuf;
 	X(MOVE_DOWN, "move-down", "Move down") \
 	X(PAGE_UP, "page-up", "Move up a page") \
 	X(PAGE_DOWN, "page-down", "Move down a page") \
+	X(HALF_UP, "half-page-up", "Move up half a page") \
+	X(HALF_DOWN, "half-page-down", "Move down half a page") \
 	X(MOVE_FIRST, "move-first", "Move to the first line") \
 	X(MOVE_LAST, "move-last", "Move to the last line (and follow output)") \
 	X(SCROLL_LEFT, "scroll-left", "Scroll left (a column in compare)") \
@@ -69,10 +71,19 @@ struct strbuf;
 	X(SHOW_COLUMNS, "show-columns", "Show every hidden column") \
 	X(COLUMN_LEFT, "column-left", "Move this column left") \
 	X(COLUMN_RIGHT, "column-right", "Move this column right") \
+	X(COLUMN_FIRST, "first-column", "Go to the first column") \
+	X(COLUMN_LAST, "last-column", "Go to the last column") \
 	X(SKIP_UNCHANGED, "skip-unchanged", "Hide columns whose values are all the same") \
 	X(NEXT_SCALAR, "next-scalar", "Plot the next scalar") \
 	X(PREV_SCALAR, "prev-scalar", "Plot the previous scalar") \
-	X(PLOT_STYLE, "plot-style", "Draw with braille dots, blocks or ASCII")
+	X(PLOT_STYLE, "plot-style", "Draw with braille dots, blocks or ASCII") \
+	X(IMAGES, "images", "Step through the run's images (errors first)") \
+	X(NEXT_IMAGE, "next-image", "Show the next image") \
+	X(PREV_IMAGE, "prev-image", "Show the previous image") \
+	X(COPY_ID, "copy-id", "Copy the run's id to the clipboard (OSC 52)") \
+	X(COPY_DIR, "copy-dir", "Copy the run's directory to the clipboard (OSC 52)") \
+	X(EDIT, "edit", "Open the file in $VISUAL or $EDITOR") \
+	X(OPEN, "open", "Open the file with the desktop's opener, else $PAGER")
 
 enum action {
 	ACT_NONE = 0,
@@ -95,6 +106,7 @@ enum action {
 	X(TRASH, "trash", "Deleted runs") \
 	X(FILES, "files", "Run files") \
 	X(TEXT, "text", "File and diff viewer") \
+	X(IMAGE, "image", "Image viewer") \
 	X(HELP, "help", "Help")
 
 enum keymap_id {

@@ -6,6 +6,8 @@
 #include "common.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "display.h"
 #include "guildfile.h"
@@ -178,6 +180,26 @@ draw_main(struct view *v)
 	draw_vline(1, v->models->w, v->rows - 2, border);
 }
 
+/*
+ * Before the refresh: an overlay no pane asked for this frame is erased
+ * (a full repaint; kitty's pictures are deleted by their own command),
+ * and a full repaint draws the one asked for again.
+ */
+static void
+overlay_update(struct view *v)
+{
+	if (v->overlay != NULL && !v->overlay_wanted) {
+		if (memmem(v->overlay, v->overlay_len, "\033_G", 3) != NULL)
+			(void)write_all(STDOUT_FILENO, "\033_Ga=d\033\\", 8);
+		free(v->overlay);
+		v->overlay = NULL;
+		v->overlay_len = 0;
+		clearok(curscr, TRUE);
+	}
+	if (v->overlay != NULL && is_cleared(curscr))
+		v->overlay_sent = false;
+}
+
 void
 view_draw(struct view *v)
 {
@@ -189,6 +211,7 @@ view_draw(struct view *v)
 	if (v->external)
 		return;
 	v->dirty = false;
+	v->overlay_wanted = false;
 	view_layout(v);
 	erase();
 	if (v->too_small) {
@@ -236,6 +259,14 @@ view_draw(struct view *v)
 		curs_set(1);
 	} else if (v->prompt == NULL)
 		curs_set(0);
+	overlay_update(v);
 	refresh();
+	if (v->overlay != NULL && !v->overlay_sent) {
+		/* Over what curses drew, the cursor kept where it was. */
+		(void)write_all(STDOUT_FILENO, "\0337", 2);
+		(void)write_all(STDOUT_FILENO, v->overlay, v->overlay_len);
+		(void)write_all(STDOUT_FILENO, "\0338", 2);
+		v->overlay_sent = true;
+	}
 	v->draws++;
 }

@@ -705,15 +705,21 @@ compare_action(struct pane *p, enum action act)
 			pane_move(p, ACT_MOVE_DOWN);
 		}
 		return true;
-	case ACT_MOVE_FIRST:
-		if (c->ccol != 0 && act == ACT_MOVE_FIRST) {
-			/* Home: to the first column, then the first row. */
-			c->ccol = 0;
-			c->first = 1;
-			view_dirty(v);
-			return true;
+	case ACT_COLUMN_FIRST:
+		/* g and Home go to the first row; the edges have their keys. */
+		c->ccol = 0;
+		c->first = 1;
+		view_dirty(v);
+		return true;
+	case ACT_COLUMN_LAST:
+		for (i = c->ncols; i > 1; i--) {
+			if (col_shown(c, c->order[i - 1])) {
+				c->ccol = i - 1;
+				break;
+			}
 		}
-		return false;
+		view_dirty(v);
+		return true;
 	default:
 		return false;
 	}

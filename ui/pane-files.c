@@ -15,9 +15,11 @@
 #include <unistd.h>
 
 #include "actions.h"
+#include "image.h"
 #include "display.h"
 #include "home.h"
 #include "pane-files.h"
+#include "pane-image.h"
 #include "pane-text.h"
 #include "pane.h"
 #include "runops.h"
@@ -188,12 +190,69 @@ files_draw_line(struct pane *p, size_t idx, int y, int x, int w,
 	strbuf_release(&sb);
 }
 
+/*
+ * A picture: the image viewer, stepping through the pictures of this
+ * list (in its order), from this one.
+ */
+static void
+open_images(struct pane *p, struct file_entry *e)
+{
+	struct filespane	*f = p->priv;
+	struct image_args	 a = { .id = f->id, .dir = f->dir };
+	size_t			 i;
+
+	for (i = 0; i < f->n; i++) {
+		if (f->v[i].dir || (&f->v[i] != e && !image_name(f->v[i].rel)))
+			continue;
+		if (&f->v[i] == e)
+			a.at = a.paths.n;
+		strvec_push(&a.paths, f->v[i].rel);
+	}
+	view_push(p->view, &pane_image_ops, &a);
+	strvec_clear(&a.paths);
+}
+
+/* e and O: the file in $EDITOR, the desktop's opener or $PAGER. */
+static void
+external_open(struct pane *p, struct file_entry *e, bool edit)
+{
+	struct filespane	*f = p->priv;
+	char			*path = path_join(f->dir, e->rel), *real;
+	char			 buf[65536];
+	ssize_t			 n = 0;
+	int			 fd;
+
+	if ((real = run_file_resolve(p->view->home, f->dir, path)) == NULL) {
+		view_error(p->view, "%s: %s", e->rel, errno == EXDEV ?
+		    "a link out of the Guild home" : strerror(errno));
+		free(path);
+		return;
+	}
+	if (!e->dir) {
+		/* Text: no NUL in its first 64 KB (as the viewer judges). */
+		if ((fd = file_open_regular(AT_FDCWD, real, 0, NULL, NULL)) ==
+		    -1) {
+			view_error(p->view, "%s: %s", e->rel, errno == EINVAL ?
+			    "not a regular file" : strerror(errno));
+			free(real);
+			free(path);
+			return;
+		}
+		n = read(fd, buf, sizeof buf);
+		close(fd);
+	}
+	view_open_file(p->view, f->dir, real, edit, !e->dir && n >= 0 &&
+	    memchr(buf, '\0', (size_t)(n > 0 ? n : 0)) == NULL);
+	free(real);
+	free(path);
+}
+
 /* Show a file: cooked text, or a note for what is not text. */
 static void
 open_file(struct pane *p, struct file_entry *e)
 {
 	struct filespane	*f = p->priv;
-	struct text_args	 ta;
+	struct text_args	 ta = { 0 };
 	struct strbuf		 sb = STRBUF_INIT;
 	char			*path = path_join(f->dir, e->rel), buf[65536];
 	char			*real;
@@ -219,9 +278,21 @@ open_file(struct pane *p, struct file_entry *e)
 		free(path);
 		return;
 	}
-	while (sb.len < FILE_VIEW_MAX &&
+	/* A picture by its first bytes, whatever its name. */
+	n = read(fd, buf, 16);
+	if (n > 0 && image_format(buf, (size_t)n) != NULL) {
+		close(fd);
+		free(path);
+		open_images(p, e);
+		return;
+	}
+	if (n > 0) {
+		strbuf_add(&sb, buf, (size_t)n);
+		binary = memchr(buf, '\0', (size_t)n) != NULL;
+	}
+	while (!binary && sb.len < FILE_VIEW_MAX &&
 	    (n = read(fd, buf, sizeof buf)) > 0) {
-		if (sb.len == 0 && memchr(buf, '\0', (size_t)n) != NULL)
+		if (memchr(buf, '\0', (size_t)n) != NULL && sb.len < 65536)
 			binary = true;
 		strbuf_add(&sb, buf, (size_t)n);
 		if (binary)
@@ -239,6 +310,8 @@ open_file(struct pane *p, struct file_entry *e)
 			    "%lld bytes)", FILE_VIEW_MAX / 1048576, e->size);
 	}
 	ta.title = xasprintf("%.8s  %s", f->id, e->rel);
+	ta.dir = xstrdup(f->dir);
+	ta.path = xstrdup(path);
 	view_push(p->view, &pane_text_ops, &ta);
 	strbuf_release(&sb);
 	free(path);
@@ -265,6 +338,15 @@ files_action(struct pane *p, enum action act)
 		files_load(p);
 		view_dirty(p->view);
 		return true;
+	case ACT_SHELL:
+		/* This run's, even when a filter hides it in the runs list. */
+		view_shell(p->view, f->dir);
+		return true;
+	case ACT_EDIT:
+	case ACT_OPEN:
+		if (p->cursor < f->n)
+			external_open(p, &f->v[p->cursor], act == ACT_EDIT);
+		return true;
 	default:
 		return false;
 	}
@@ -281,6 +363,8 @@ files_current(struct pane *p)
 static const struct hint files_hints[] = {
 	{ ACT_ENTER, "view" },
 	{ ACT_FILES, "hidden files" },
+	{ ACT_EDIT, "edit" },
+	{ ACT_OPEN, "open" },
 	{ ACT_SHELL, "shell" },
 	{ ACT_QUIT, "close" },
 	{ ACT_NONE, NULL }

@@ -452,7 +452,7 @@ started(struct view *v, int status, const char *out, void *arg)
 		view_reload_runs(v);
 		view_message(v, "Started %s as %.8s", sa->opname, id);
 	} else if (*out != '\0') {
-		struct text_args	ta;
+		struct text_args	ta = { 0 };
 
 		/* The whole story in a viewer, the gist on the status line. */
 		textbuf_init(&ta.buf, 10000, 1024 * 1024);

@@ -12,8 +12,10 @@
 #include <sys/stat.h>
 
 #include "actions.h"
+#include "display.h"
 #include "format.h"
 #include "home.h"
+#include "pane-image.h"
 #include "pane-info.h"
 #include "pane-text.h"
 #include "pane.h"
@@ -33,6 +35,8 @@ struct infopane {
 	bool		 deleted;
 	struct textview	 tv;
 	bool		 live;
+	char		*dir;
+	struct strvec	 images;	/* thumbnails, where there is room */
 };
 
 static void
@@ -296,7 +300,14 @@ build(struct pane *p)
 		textbuf_addf(&tv->buf, ROLE_DEFAULT, "%s", "");
 	}
 	add_scalars(tv, dir, p->w);
+	strvec_clear(&ip->images);
+	run_images(dir, &ip->images);
+	if (ip->images.n > 0)
+		textbuf_addf(&tv->buf, ROLE_HEADER, "images: %zu (v steps "
+		    "through them)", ip->images.n);
 	add_files(tv, dir);
+	free(ip->dir);
+	ip->dir = xstrdup(dir);
 
 	value_free(flags);
 	value_free(cmd);
@@ -328,6 +339,8 @@ info_release(struct pane *p)
 	struct infopane	*ip = p->priv;
 
 	textview_release(&ip->tv);
+	strvec_clear(&ip->images);
+	free(ip->dir);
 	free(ip->id);
 }
 
@@ -354,8 +367,30 @@ static void
 info_draw(struct pane *p, int y, int x, int h, int w)
 {
 	struct infopane	*ip = p->priv;
+	struct style	 dim = theme_style(ROLE_DIM);
+	char		*path;
+	size_t		 i;
+	int		 tw, th, ty, used;
 
-	textview_draw(p, &ip->tv, y, x, h, w);
+	/*
+	 * Thumbnails in a column on the right when the text keeps 70
+	 * columns, each under its name, as many as fit.
+	 */
+	tw = w - 72 > 40 ? 40 : w - 72;
+	th = tw / 2 > 3 ? tw / 2 : 3;
+	if (ip->images.n == 0 || ip->dir == NULL || tw < 16 || h < th + 1) {
+		textview_draw(p, &ip->tv, y, x, h, w);
+		return;
+	}
+	textview_draw(p, &ip->tv, y, x, h, w - tw - 1);
+	draw_vline(y, x + w - tw - 1, h, theme_style(ROLE_BORDER));
+	for (i = 0, ty = y; i < ip->images.n && ty + th + 1 <= y + h; i++) {
+		draw_str(ty, x + w - tw + 1, tw - 1, ip->images.v[i], dim);
+		path = path_join(ip->dir, ip->images.v[i]);
+		used = draw_thumbnail(path, ty + 1, x + w - tw + 1, th, tw - 2);
+		free(path);
+		ty += 1 + (used > 0 ? used : 1) + 1;
+	}
 }
 
 static void

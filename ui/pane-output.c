@@ -571,6 +571,7 @@ out_action(struct pane *p, enum action act)
 	switch (act) {
 	case ACT_MOVE_UP:
 	case ACT_PAGE_UP:
+	case ACT_HALF_UP:
 	case ACT_MOVE_FIRST:
 		out_pause(p);
 		if (p->top == 0 && o->buf.n > 0 &&
@@ -587,6 +588,7 @@ out_action(struct pane *p, enum action act)
 		return true;
 	case ACT_MOVE_DOWN:
 	case ACT_PAGE_DOWN:
+	case ACT_HALF_DOWN:
 		if (o->follow)
 			return true;
 		pane_move(p, act);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "actions.h"
 #include "display.h"
 #include "format.h"
 #include "pane-text.h"
@@ -194,6 +195,8 @@ textview_action(struct pane *p, struct textview *tv, enum action act)
 struct textpane {
 	char		*title;
 	struct textview	 tv;
+	char		*dir;	/* a file's: for !, e and O */
+	char		*path;
 };
 
 static void
@@ -203,6 +206,8 @@ text_init(struct pane *p, void *arg)
 	struct text_args	*a = arg;
 
 	t->title = a->title;
+	t->dir = a->dir;
+	t->path = a->path;
 	t->tv.buf = a->buf;
 	t->tv.search = NULL;
 }
@@ -213,6 +218,8 @@ text_release(struct pane *p)
 	struct textpane	*t = p->priv;
 
 	free(t->title);
+	free(t->dir);
+	free(t->path);
 	textview_release(&t->tv);
 }
 
@@ -251,6 +258,20 @@ text_action(struct pane *p, enum action act)
 {
 	struct textpane	*t = p->priv;
 
+	if (t->dir != NULL) {
+		switch (act) {
+		case ACT_SHELL:
+			view_shell(p->view, t->dir);
+			return true;
+		case ACT_EDIT:
+		case ACT_OPEN:
+			view_open_file(p->view, t->dir, t->path, act == ACT_EDIT,
+			    true);
+			return true;
+		default:
+			break;
+		}
+	}
 	return textview_action(p, &t->tv, act);
 }
 
@@ -360,7 +381,7 @@ diff_job_free(struct diff_job *j)
 static void
 diff_show(struct view *v, struct diff_job *j)
 {
-	struct text_args	 ta;
+	struct text_args	 ta = { 0 };
 	size_t			 i;
 
 	textbuf_init(&ta.buf, 1000000, 64 * 1024 * 1024);

@@ -38,6 +38,9 @@ struct tline	*textview_kv(struct textview *, int indent, const char *key,
 struct text_args {
 	char		*title;		/* taken */
 	struct textbuf	 buf;		/* taken */
+	/* A file's directory and path (taken, may be NULL): !, e, O. */
+	char		*dir;
+	char		*path;
 };
 
 /* Diff two runs (the two selected, or this and the next) in a viewer. */

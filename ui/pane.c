@@ -118,6 +118,13 @@ text_move(struct pane *p, enum action act)
 	case ACT_PAGE_DOWN:
 		p->top = p->top + h < max ? p->top + h : max;
 		break;
+	case ACT_HALF_UP:
+		p->top = p->top > (h + 1) / 2 ? p->top - (h + 1) / 2 : 0;
+		break;
+	case ACT_HALF_DOWN:
+		p->top = p->top + (h + 1) / 2 < max ? p->top + (h + 1) / 2 :
+		    max;
+		break;
 	case ACT_MOVE_FIRST:
 		p->top = 0;
 		break;
@@ -166,6 +173,15 @@ pane_move(struct pane *p, enum action act)
 	case ACT_PAGE_DOWN:
 		c = c + h < n ? c + h : (n > 0 ? n - 1 : 0);
 		p->top += h;
+		break;
+	case ACT_HALF_UP:
+		/* The cursor and the rows move together, as in vi and less. */
+		c = c > (h + 1) / 2 ? c - (h + 1) / 2 : 0;
+		p->top = p->top > (h + 1) / 2 ? p->top - (h + 1) / 2 : 0;
+		break;
+	case ACT_HALF_DOWN:
+		c = c + (h + 1) / 2 < n ? c + (h + 1) / 2 : (n > 0 ? n - 1 : 0);
+		p->top += (h + 1) / 2;
 		break;
 	case ACT_MOVE_FIRST:
 		c = 0;

@@ -16,6 +16,7 @@
 
 struct prompt {
 	char			*label;
+	char			*prev;	/* the previous value, one Up away */
 	struct lineedit		 le;
 	bool			 confirm;
 	bool			 default_yes;
@@ -54,6 +55,7 @@ prompt_free(struct prompt *pr)
 	if (pr->free_arg != NULL)
 		pr->free_arg(pr->arg);
 	lineedit_release(&pr->le);
+	free(pr->prev);
 	free(pr->label);
 	free(pr);
 }
@@ -68,7 +70,13 @@ prompt_open(struct view *v, const char *label, const char *initial,
 	prompt_free(v->prompt);
 	pr = xcalloc(1, sizeof *pr);
 	pr->label = xstrdup(label);
-	lineedit_init(&pr->le, initial);
+	/*
+	 * Empty, so that typing replaces (not "grid" + "good"); what was
+	 * there is one Up away, as in a shell's history.
+	 */
+	lineedit_init(&pr->le, NULL);
+	if (initial != NULL && *initial != '\0')
+		pr->prev = xstrdup(initial);
 	pr->done = done;
 	pr->change = change;
 	pr->arg = arg;
@@ -137,7 +145,16 @@ prompt_key(struct view *v, int key)
 		view_dirty(v);
 		return true;
 	}
-	if (lineedit_key(&pr->le, key) && pr->change != NULL)
+	if (key == KEY_SPECIAL + KEY_UP || key == KEY_CTRL('p')) {
+		if (pr->prev != NULL)
+			lineedit_set(&pr->le, pr->prev);
+	} else if (key == KEY_SPECIAL + KEY_DOWN || key == KEY_CTRL('n')) {
+		lineedit_set(&pr->le, "");
+	} else if (!lineedit_key(&pr->le, key)) {
+		view_dirty(v);
+		return true;
+	}
+	if (pr->change != NULL)
 		pr->change(v, lineedit_text(&pr->le), pr->arg);
 	view_dirty(v);
 	return true;

@@ -17,7 +17,9 @@ struct view;
 typedef void	(*prompt_done_cb)(struct view *, const char *text, void *arg);
 typedef void	(*prompt_change_cb)(struct view *, const char *text, void *arg);
 /*
- * Ask for a line of text. done gets the text (NULL when cancelled with
+ * Ask for a line of text, starting empty; initial (the value now, may
+ * be NULL) comes back with Up (C-p), and Down (C-n) empties the line
+ * again. done gets the text (NULL when cancelled with
  * Esc); change, if set, gets every edit (live filters). free_arg, if
  * set, frees arg when the prompt closes.
  */

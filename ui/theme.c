@@ -24,7 +24,7 @@ static struct style	styles[ROLE_COUNT];
 static bool	have_colour;
 
 /* Pairs for output colours, found by a small open-addressing table. */
-#define PAIR_SLOTS 1024
+#define PAIR_SLOTS 16384
 static struct {
 	int	fg, bg;
 	int	pair;	/* 0: empty */
@@ -181,6 +181,21 @@ theme_output_style(const struct output_style *os)
 		fg = rgb_index(fg & 0xffffff);
 	if (bg != OUTPUT_COLOUR_DEFAULT && (bg & OUTPUT_COLOUR_RGB))
 		bg = rgb_index(bg & 0xffffff);
+	fg = fit_colour(fg, &extra);
+	bg = fit_colour(bg, &extra);
+	st.pair = pair_for(fg, bg);
+	st.attr |= extra;
+	return st;
+}
+
+struct style
+theme_colour_style(int fg, int bg)
+{
+	struct style	st = { 0, 0 };
+	attr_t		extra = 0;
+
+	if (!have_colour)
+		return st;
 	fg = fit_colour(fg, &extra);
 	bg = fit_colour(bg, &extra);
 	st.pair = pair_for(fg, bg);

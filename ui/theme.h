@@ -25,6 +25,8 @@ void		 theme_init(bool colour);
 struct style	 theme_style(enum role);
 /* A style of cooked output (SGR colours) for curses. */
 struct style	 theme_output_style(const struct output_style *);
+/* A style of 256-colour indexes (-1: default), fitted to the terminal. */
+struct style	 theme_colour_style(int fg, int bg);
 bool		 theme_has_colour(void);
 /* The status role of a run status. */
 enum role	 theme_status_role(int run_status);

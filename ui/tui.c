@@ -41,6 +41,7 @@
 #include "pane-ops.h"
 #include "pane-output.h"
 #include "pane-runs.h"
+#include "pane-image.h"
 #include "pane.h"
 #include "proc.h"
 #include "prompt.h"
@@ -557,6 +558,8 @@ dispatch(struct view *v, struct pane *p, enum action act)
 	case ACT_MOVE_DOWN:
 	case ACT_PAGE_UP:
 	case ACT_PAGE_DOWN:
+	case ACT_HALF_UP:
+	case ACT_HALF_DOWN:
 	case ACT_MOVE_FIRST:
 	case ACT_MOVE_LAST:
 	case ACT_SCROLL_LEFT:
@@ -595,6 +598,23 @@ view_key(struct view *v, int key)
 		return;
 	}
 	dispatch(v, p, act);
+}
+
+void
+view_overlay(struct view *v, const char *seq, size_t len)
+{
+	v->overlay_wanted = true;
+	if (v->overlay != NULL && v->overlay_len == len &&
+	    memcmp(v->overlay, seq, len) == 0)
+		return;
+	/* What the last one drew must go: curses does not know of it. */
+	if (v->overlay != NULL)
+		clearok(curscr, TRUE);
+	free(v->overlay);
+	v->overlay = xmalloc(len);
+	memcpy(v->overlay, seq, len);
+	v->overlay_len = len;
+	v->overlay_sent = false;
 }
 
 struct external {
@@ -822,6 +842,8 @@ view_free(struct view *v)
 	for (i = 0; i < MAIN_COUNT; i++)
 		pane_free(v->main[i]);
 	prompt_free(v->prompt);
+	free(v->overlay);
+	image_thumbnails_free();
 	if (v->runs != NULL) {
 		runlist_release(v->runs);
 		free(v->runs);

@@ -106,6 +106,15 @@ struct view {
 	bool			 external;	/* a program has the terminal */
 	char			*select_id;	/* select this run when it shows */
 
+	/*
+	 * Escapes written over the screen after curses drew it (pictures
+	 * in the terminal's graphics), set by a pane's draw every frame.
+	 */
+	char			*overlay;
+	size_t			 overlay_len;
+	bool			 overlay_sent;
+	bool			 overlay_wanted;
+
 	const struct view_options *opts;
 	uint64_t		 draws;
 	struct view_bench	 bench;
@@ -163,6 +172,12 @@ void		 view_runs_changed(struct view *, const char *prev);
 void		 view_load_project(struct view *);
 /* A key from the terminal: the prompt, the focused pane, the keymap. */
 void		 view_key(struct view *, int key);
+/*
+ * From a pane's draw: write seq over the screen once curses has drawn
+ * it (again after a full repaint); a frame that does not ask for it
+ * again repaints the screen without it.
+ */
+void		 view_overlay(struct view *, const char *seq, size_t len);
 /* Leave the screen, stop; restore it when continued. */
 void		 view_suspend(struct view *);
 /* Follow the terminal's size. */

@@ -15,9 +15,11 @@ run0=$(guild select 0)
 
 tui_start 100 30
 
-# Label (the prompt starts with the current label) and tags.
+# Label (the prompt starts empty, the current label one Up away) and tags.
 tui_keys L
-tui_expect "label asks" "Label of <id>: epochs=3"
+tui_expect "label asks" "Label of <id>:"
+tui_keys Up
+tui_expect "Up: the current label" "Label of <id>: epochs=3"
 tui_keys C-u
 tui_type "best ★ run"
 tui_keys Enter
@@ -27,8 +29,8 @@ tui_keys t
 tui_type "keep x"
 tui_keys Enter
 tui_expect "tags show" "#keep #x"
-tui_keys t
-tui_expect "the tag prompt starts with the tags" "keep x"
+tui_keys t Up
+tui_expect "the tag prompt has the tags one Up away" "keep x"
 tui_keys C-u
 tui_type "+y -keep"
 tui_keys Enter
