@@ -1534,6 +1534,7 @@ static const struct cmd_entry *const runs_subcommands[] = {
 	&cmd_stop_entry,
 	&cmd_export_entry,
 	&cmd_import_entry,
+	&cmd_merge_entry,
 	NULL
 };
 
