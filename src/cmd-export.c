@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-export.h"
 #include "cmd-select.h"
 #include "cmds.h"
 #include "home.h"
@@ -658,6 +659,37 @@ out:
 	return rc;
 }
 
+int
+cmd_export_to_dir(struct cmd_ctx *ctx, struct runindex *idx,
+    const struct run_rows *rows, const char *loc, bool move,
+    bool copy_resources, size_t *count)
+{
+	struct link_plan	 plan;
+	char			*cause = NULL;
+	bool			*done;
+	size_t			 i;
+	int			 rc;
+
+	*count = 0;
+	done = xcalloc(rows->n + 1, sizeof *done);
+	plan_init(&plan, ctx->home->runs, rows, copy_resources, true);
+	rc = export_to_dir(rows, loc, &plan, done, count);
+	plan_release(&plan);
+	if (rc == 0 && move)
+		for (i = 0; i < rows->n; i++) {
+			if (!done[i])
+				continue;
+			if (rm_rf(rows->v[i]->dir, &cause) == -1) {
+				rc = cli_error_cause(cause);
+				cause = NULL;
+				continue;
+			}
+			index_forget(idx, rows->v[i]->id);
+		}
+	free(done);
+	return rc;
+}
+
 /* Import. */
 
 static bool
@@ -834,6 +866,7 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	char				*intro;
 	char				*dest, *trashed, *path;
 	struct strvec			 landed = STRVEC_INIT;
+	char				*named = NULL;
 	struct link_plan		 plan;
 	bool				 is_dir, move = cmd_arg_has(a, O_MOVE);
 	bool				 copy_res = cmd_arg_has(a, O_COPY_RESOURCES);
@@ -844,15 +877,23 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return cli_error("missing argument 'ARCHIVE'\n"
 		    "Try 'guild import --help' for more information.");
 	src = a->pos.v[0];
-	if (!path_exists(src))
+	/* An archive's name, as 'guild archive --list' shows it. */
+	if (!path_exists(src) && strchr(src, '/') == NULL &&
+	    (named = cmd_archive_path(ctx, src)) != NULL)
+		src = named;
+	if (!path_exists(src)) {
+		free(named);
 		return cli_error("archive '%s' does not exist", src);
+	}
 	is_dir = path_is_dir(src);
-	if (move && !is_dir)
+	if (move && !is_dir) {
+		free(named);
 		return cli_error("'--move' can only be used with a directory");
-	if ((home = cli_home(ctx)) == NULL)
-		return 1;
-	if (home_ensure(home, &cause) == -1)
-		return cli_error_cause(cause);
+	}
+	if ((home = cli_home(ctx)) == NULL || home_ensure(home, &cause) == -1) {
+		free(named);
+		return home == NULL ? 1 : cli_error_cause(cause);
+	}
 	for (i = 1; i < a->pos.n; i++)
 		strvec_push(&specs, a->pos.v[i]);
 
@@ -897,7 +938,7 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	if (!cmd_arg_has(a, O_YES)) {
 		intro = xasprintf("You are about to import (%s) the following "
-		    "runs from '%s':", move ? "move" : "copy", src);
+		    "runs from '%s':", move ? "move" : "copy", a->pos.v[0]);
 		if (!cmd_runs_confirm(&rows, intro, "Continue?", true)) {
 			free(intro);
 			rc = 0;
@@ -963,9 +1004,10 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	plan_release(&plan);
 	for (i = 0; i < landed.n; i++)
 		warn_dangling(landed.v[i], landed.v[i]);
-	cli_note("Imported %zu run(s) from %s", count, src);
+	cli_note("Imported %zu run(s) from %s", count, a->pos.v[0]);
 out:
 	strvec_clear(&landed);
+	free(named);
 	if (tmp != NULL) {
 		rm_rf(tmp, NULL);
 		free(tmp);

@@ -33,6 +33,7 @@ extern const struct cmd_entry	cmd_diff_entry;
 extern const struct cmd_entry	cmd_export_entry;
 extern const struct cmd_entry	cmd_import_entry;
 extern const struct cmd_entry	cmd_merge_entry;
+extern const struct cmd_entry	cmd_archive_entry;
 extern const struct cmd_entry	cmd_tensorboard_entry;
 /* cmd-view.c */
 extern const struct cmd_entry	cmd_view_entry;

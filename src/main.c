@@ -31,6 +31,7 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_export_entry,
 	&cmd_import_entry,
 	&cmd_merge_entry,
+	&cmd_archive_entry,
 	&cmd_tensorboard_entry,
 	&cmd_check_entry,
 	&cmd_view_entry,
