@@ -52,6 +52,9 @@ enum {
 	O_ATTRS,
 	O_PATH,
 	O_CMD,
+	O_DEPS,
+	O_WORKING,
+	O_DIR,
 };
 
 static const struct cmd_option diff_options[] = {
@@ -61,8 +64,13 @@ static const struct cmd_option diff_options[] = {
 	{ O_ENV, "e", "env", NULL, "Diff the runs' environments." },
 	{ O_FLAGS, "f", "flags", NULL, "Diff the runs' flags." },
 	{ O_ATTRS, "a", "attrs", NULL, "Diff all the runs' attributes." },
+	{ O_DEPS, "D", "deps", NULL, "Diff the runs' dependencies." },
 	{ O_PATH, "p", "path", "PATH",
 	  "Diff PATH, relative to the run directories (repeatable)." },
+	{ O_WORKING, "w", "working", NULL,
+	  "Diff the run's source code to its project directory." },
+	{ O_DIR, "d", "dir", "PATH",
+	  "Diff the run to the directory PATH." },
 	{ O_CMD, "c", "cmd", "CMD",
 	  "Diff with CMD (default: the user config's diff command, else "
 	  "'diff -ru')." },
@@ -242,7 +250,8 @@ check_rel_path(const char *rel, char **cause)
 
 /* The items to compare; each adds one entry to a tree. */
 struct items {
-	bool		 flags, attrs, all_attrs, env, output, sourcecode, files;
+	bool		 flags, attrs, all_attrs, env, deps, output, sourcecode;
+	bool		 files;
 	const struct strvec *paths;
 	size_t		 count;
 	const char	*single;	/* the entry name when count == 1 */
@@ -262,6 +271,9 @@ build_tree(const struct side *s, const struct items *it, char **cause)
 	    it->all_attrs ? NULL : noisy_attrs, cause) == -1)
 		return -1;
 	if (it->env && link_run_path(s, ".guild/attrs/env", "env", cause) == -1)
+		return -1;
+	if (it->deps && link_run_path(s, ".guild/attrs/deps", "deps",
+	    cause) == -1)
 		return -1;
 	if (it->output && write_output(s, cause) == -1)
 		return -1;
@@ -416,6 +428,178 @@ select_side(struct cmd_ctx *ctx, struct cmd_args *a, const char *spec,
 	return 0;
 }
 
+/* The diff command: --cmd, the user config's, else ours (shown safely). */
+static int
+diff_argv(struct cmd_ctx *ctx, struct cmd_args *a, struct strvec *argv,
+    bool *shown)
+{
+	const char	*cmdv;
+	char		*cmd, *cause = NULL;
+
+	*shown = false;
+	if ((cmdv = cmd_arg_value(a, O_CMD)) != NULL)
+		cmd = xstrdup(cmdv);
+	else if ((cmd = config_diff_cmd(ctx->home)) == NULL) {
+		cmd = xstrdup(DEFAULT_DIFF_CMD);
+		*shown = cli_tty(stdout);
+	}
+	if (shlex_split(cmd, argv, &cause) == -1 || argv->n == 0) {
+		if (cause == NULL)
+			cause = xstrdup("empty diff command");
+		cli_error("invalid diff command '%s': %s", cmd, cause);
+		free(cause);
+		free(cmd);
+		return -1;
+	}
+	free(cmd);
+	return 0;
+}
+
+/* The project directory a run's source code came from, or NULL. */
+static char *
+run_project_dir(const struct run_row *row)
+{
+	struct opref	 o;
+	struct run	*run;
+	char		*dir = NULL, *slash;
+
+	if ((run = run_open(row->dir, NULL)) == NULL)
+		return NULL;
+	if (run_opref_read(run, &o, NULL) == 0) {
+		if (strcmp(o.pkg_type, "guildfile") == 0) {
+			dir = xstrdup(o.pkg_name);
+			if ((slash = strrchr(dir, '/')) != NULL)
+				*slash = '\0';
+		} else if (strcmp(o.pkg_type, "script") == 0)
+			dir = xstrdup(o.pkg_name);
+		opref_clear(&o);
+	}
+	run_free(run);
+	if (dir != NULL && !path_is_dir(dir)) {
+		free(dir);
+		dir = NULL;
+	}
+	return dir;
+}
+
+/*
+ * --dir PATH and --working: one run against a directory, as Guild does
+ * (the run directory, or its source code, against PATH or the project).
+ * Both appear in a temporary directory by name, as runs do.
+ */
+static int
+diff_with_dir(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	const bool	 working = cmd_arg_has(a, O_WORKING);
+	struct run_row	*row = NULL;
+	struct strvec	 argv = STRVEC_INIT;
+	const struct strvec *paths = &a->values[O_PATH];
+	char		*tmp = NULL, *mine = NULL, *other = NULL, *label = NULL;
+	char		*olabel = NULL, *base, *cause = NULL, *p;
+	const char	*tmpdir;
+	size_t		 i, n;
+	int		 rc = 1, st;
+	bool		 shown;
+
+	if (a->pos.n > 1)
+		return cli_error("cannot specify second RUN and %s",
+		    working ? "--working" : "--dir");
+	for (i = 0; i < paths->n; i++)
+		if (check_rel_path(paths->v[i], &cause) == -1)
+			return cli_error_cause(cause);
+	if (cli_home(ctx) == NULL)
+		return 1;
+	if ((rc = select_side(ctx, a, a->pos.n == 1 ? a->pos.v[0] : "0",
+	    &row)) != 0)
+		return rc;
+	rc = 1;
+	if (working) {
+		mine = path_join(row->dir, ".guild/sourcecode");
+		/* Guild 0.9's own layout: the source at the run's root. */
+		if (!path_is_dir(mine)) {
+			free(mine);
+			mine = xstrdup(row->dir);
+		}
+		if ((other = run_project_dir(row)) == NULL) {
+			cli_error("cannot find working source code directory "
+			    "for run %.8s\nTry specifying the directory with "
+			    "'guild diff %.8s --dir DIR'.", row->id, row->id);
+			goto out;
+		}
+	} else {
+		mine = xstrdup(row->dir);
+		other = path_absolute(cmd_arg_value(a, O_DIR));
+		if (!path_is_dir(other)) {
+			cli_error("%s is not a directory",
+			    cmd_arg_value(a, O_DIR));
+			goto out;
+		}
+	}
+	label = xasprintf("%.8s", row->id);
+	base = strrchr(other, '/');
+	olabel = xstrdup(base != NULL && base[1] != '\0' ? base + 1 : "dir");
+	if (strcmp(olabel, label) == 0) {
+		free(olabel);
+		olabel = xasprintf("%.8s.dir", row->id);
+	}
+	if (diff_argv(ctx, a, &argv, &shown) == -1)
+		goto out;
+	if ((tmpdir = getenv("TMPDIR")) == NULL || *tmpdir == '\0')
+		tmpdir = "/tmp";
+	tmp = xasprintf("%s/guild-diff-XXXXXX", tmpdir);
+	if (mkdtemp(tmp) == NULL) {
+		cli_error("%s: %s", tmp, strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	if (link_into(mine, tmp, label, &cause) == -1 ||
+	    link_into(other, tmp, olabel, &cause) == -1) {
+		cli_error_cause(cause);
+		goto out;
+	}
+	n = argv.n;
+	rc = 0;
+	for (i = 0; i < (paths->n > 0 ? paths->n : 1) && rc == 0; i++) {
+		while (argv.n > n) {
+			free(argv.v[--argv.n]);
+			argv.v[argv.n] = NULL;
+		}
+		if (paths->n > 0) {
+			strvec_pushf(&argv, "%s/%s", label, paths->v[i]);
+			strvec_pushf(&argv, "%s/%s", olabel, paths->v[i]);
+		} else {
+			/* A trailing '/': diff follows the links. */
+			p = xasprintf("%s/", label);
+			strvec_push(&argv, p);
+			free(p);
+			p = xasprintf("%s/", olabel);
+			strvec_push(&argv, p);
+			free(p);
+		}
+		st = run_diff(argv.v, tmp, shown, &cause);
+		if (st == -1)
+			rc = cli_error_cause(cause);
+		else if (st == 127)
+			rc = 1;
+		else if (st > 1)
+			rc = cli_error("'%s' exited with status %d", argv.v[0],
+			    st);
+	}
+out:
+	if (tmp != NULL) {
+		rm_rf(tmp, NULL);
+		free(tmp);
+	}
+	run_row_free(row);
+	strvec_clear(&argv);
+	free(mine);
+	free(other);
+	free(label);
+	free(olabel);
+	return rc;
+}
+
 static int
 cmd_diff_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -432,6 +616,14 @@ cmd_diff_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	bool			 shown = false;
 
 	memset(s, 0, sizeof s);
+	if (cmd_arg_has(a, O_WORKING) && cmd_arg_has(a, O_DIR))
+		return cli_error("--working and --dir cannot both be specified\n"
+		    "Try 'guild diff --help' for more information.");
+	if (cmd_arg_has(a, O_WORKING) && cmd_arg_has(a, O_SOURCECODE))
+		return cli_error("--working and --sourcecode cannot both be "
+		    "specified\nTry 'guild diff --help' for more information.");
+	if (cmd_arg_has(a, O_WORKING) || cmd_arg_has(a, O_DIR))
+		return diff_with_dir(ctx, a);
 	if (a->pos.n == 1)
 		return cli_error("diff requires two runs\n"
 		    "Try specifying a second run or 'guild diff --help' for "
@@ -451,11 +643,12 @@ cmd_diff_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	it.flags = cmd_arg_has(a, O_FLAGS);
 	it.attrs = it.all_attrs = cmd_arg_has(a, O_ATTRS);
 	it.env = cmd_arg_has(a, O_ENV) && !it.attrs;
+	it.deps = cmd_arg_has(a, O_DEPS) && !it.attrs;
 	it.output = cmd_arg_has(a, O_OUTPUT);
 	it.sourcecode = cmd_arg_has(a, O_SOURCECODE);
 	it.paths = &a->values[O_PATH];
-	it.count = it.flags + it.attrs + it.env + it.output + it.sourcecode +
-	    it.paths->n;
+	it.count = it.flags + it.attrs + it.env + it.deps + it.output +
+	    it.sourcecode + it.paths->n;
 	if (it.count == 0) {
 		it.flags = it.attrs = it.output = it.sourcecode = true;
 		it.files = true;
@@ -463,10 +656,12 @@ cmd_diff_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	if (it.count == 1)
 		it.single = it.flags ? "flags" : it.attrs ? "attrs" :
-		    it.env ? "env" : it.output ? "output" :
+		    it.env ? "env" : it.deps ? "deps" : it.output ? "output" :
 		    it.sourcecode ? "sourcecode" : it.paths->v[0];
 	if (cmd_arg_has(a, O_ENV) && it.attrs)
 		warnx_core("ignoring --env (already included in --attrs)");
+	if (cmd_arg_has(a, O_DEPS) && it.attrs)
+		warnx_core("ignoring --deps (already included in --attrs)");
 
 	if ((home = cli_home(ctx)) == NULL)
 		return 1;

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-export.h"
 #include "cmd-select.h"
 #include "cmds.h"
 #include "home.h"
@@ -45,12 +46,15 @@
 
 enum {
 	O_MOVE = 1,
+	O_COPY_RESOURCES,
 	O_YES,
 };
 
 static const struct cmd_option export_options[] = {
 	{ O_MOVE, "m", "move", NULL,
 	  "Move the runs rather than copy them (once all are exported)." },
+	{ O_COPY_RESOURCES, "r", "copy-resources", NULL,
+	  "Copy the files the runs link to, rather than the links." },
 	{ O_YES, "y", "yes", NULL, "Do not ask for confirmation." },
 	{ 0 }
 };
@@ -58,18 +62,129 @@ static const struct cmd_option export_options[] = {
 static const struct cmd_option import_options[] = {
 	{ O_MOVE, "m", "move", NULL,
 	  "Move the runs out of a directory rather than copy them." },
+	{ O_COPY_RESOURCES, NULL, "copy-resources", NULL,
+	  "Copy the files the runs link to, rather than the links." },
 	{ O_YES, "y", "yes", NULL, "Do not ask for confirmation." },
 	{ 0 }
 };
 
 /*
- * Copy a tree: directories, regular files and symbolic links (as links),
- * with permission bits and modification times. Other file types are left
- * out with a warning. dst must not exist.
+ * What a run's symbolic links become in an export. A link that stays in
+ * its run travels as it is. A link into a run exported together (a
+ * dependency: ours are relative, Guild's absolute) is made relative, so
+ * it points to that run wherever the two land. Any other link is copied
+ * as what it points to with --copy-resources; otherwise a directory copy
+ * gets it as an absolute link (it still works from there) and an archive,
+ * which cannot carry it, leaves it out with a warning.
+ */
+struct link_plan {
+	char		*runs, *runs_real;	/* where the runs are */
+	struct strvec	 ids;			/* exported together */
+	bool		 copy_resources;
+	bool		 to_dir;
+};
+
+static void
+plan_init(struct link_plan *p, const char *runs, const struct run_rows *rows,
+    bool copy_resources, bool to_dir)
+{
+	size_t	i;
+
+	memset(p, 0, sizeof *p);
+	p->runs = path_absolute(runs);
+	p->runs_real = realpath(runs, NULL);
+	p->ids = (struct strvec)STRVEC_INIT;
+	for (i = 0; i < rows->n; i++)
+		strvec_push(&p->ids, rows->v[i]->id);
+	p->copy_resources = copy_resources;
+	p->to_dir = to_dir;
+}
+
+static void
+plan_release(struct link_plan *p)
+{
+	free(p->runs);
+	free(p->runs_real);
+	strvec_clear(&p->ids);
+}
+
+/* The run id an absolute path falls in, if it is one of p's runs. */
+static char *
+plan_run_of(const struct link_plan *p, const char *abs, const char **rest)
+{
+	const char	*base[2] = { p->runs, p->runs_real }, *q;
+	char		*id;
+	size_t		 i, len;
+
+	for (i = 0; i < 2; i++) {
+		if (base[i] == NULL || (len = strlen(base[i])) == 0 ||
+		    strncmp(abs, base[i], len) != 0 || abs[len] != '/')
+			continue;
+		q = abs + len + 1;
+		id = xstrndup(q, strcspn(q, "/"));
+		if (strvec_find(&p->ids, id) != -1) {
+			*rest = q + strlen(id);
+			return id;
+		}
+		free(id);
+	}
+	return NULL;
+}
+
+static enum runarchive_link_action
+plan_link(void *arg, const char *disk, const char *rel, const char *target,
+    char **to)
+{
+	const struct link_plan	*p = arg;
+	struct strbuf		 sb = STRBUF_INIT;
+	const char		*rest, *q;
+	char			*dir, *slash, *abs, *id;
+
+	if (runarchive_link_ok(rel, target))
+		return RUNARCHIVE_LINK_KEEP;
+	dir = xstrdup(disk);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*slash = '\0';
+	if (*target == '/')
+		abs = path_absolute(target);
+	else {
+		char	*joined = path_join(dir, target);
+
+		abs = path_absolute(joined);
+		free(joined);
+	}
+	free(dir);
+	if ((id = plan_run_of(p, abs, &rest)) != NULL) {
+		/* Up from the link's directory to the export's top. */
+		for (q = strchr(rel, '/'); q != NULL; q = strchr(q + 1, '/'))
+			strbuf_addstr(&sb, "../");
+		strbuf_addf(&sb, "%s%s", id, rest);
+		*to = strbuf_detach(&sb, NULL);
+		free(id);
+		free(abs);
+		return RUNARCHIVE_LINK_REWRITE;
+	}
+	if (p->copy_resources) {
+		free(abs);
+		return RUNARCHIVE_LINK_FOLLOW;
+	}
+	if (p->to_dir && *target != '/') {
+		*to = abs;
+		return RUNARCHIVE_LINK_REWRITE;
+	}
+	free(abs);
+	return RUNARCHIVE_LINK_KEEP;
+}
+
+/*
+ * Copy a tree: directories, regular files and symbolic links (as links,
+ * or as what they point to: see struct link_plan), with permission bits
+ * and modification times. Other file types are left out with a warning.
+ * dst must not exist.
  */
 static int
 copy_file(const char *src, const char *dst, const struct stat *st,
-    char **cause)
+    bool follow, char **cause)
 {
 	char		 buf[65536];
 	struct timespec	 ts[2];
@@ -78,8 +193,8 @@ copy_file(const char *src, const char *dst, const struct stat *st,
 	int		 in, out, rc = 0;
 
 	/* Never blocking, even on a FIFO swapped in since it was listed. */
-	if ((in = file_open_regular(AT_FDCWD, src, FILE_NOFOLLOW, NULL,
-	    cause)) == -1)
+	if ((in = file_open_regular(AT_FDCWD, src, follow ? 0 : FILE_NOFOLLOW,
+	    NULL, cause)) == -1)
 		return errno == ENOENT ? 0 : -1;	/* gone since listed */
 	if ((out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0600)) == -1) {
@@ -120,12 +235,83 @@ copy_file(const char *src, const char *dst, const struct stat *st,
 	return rc;
 }
 
-static int	copy_tree_at(const char *, const char *, bool, char **);
+/* The directories above an entry, to notice followed links that loop. */
+struct dirchain {
+	dev_t			 dev;
+	ino_t			 ino;
+	const struct dirchain	*up;
+};
+
+struct copier {
+	const struct link_plan	*plan;	/* NULL: links as they are */
+};
+
+static int	copy_tree_at(const struct copier *, const char *, const char *,
+		    const char *, int, const struct dirchain *, char **);
 
 static int
-copy_tree(const char *src, const char *dst, char **cause)
+copy_tree(const char *src, const char *dst, const struct link_plan *plan,
+    const char *rel, char **cause)
 {
-	return copy_tree_at(src, dst, true, cause);
+	struct copier	c = { .plan = plan };
+
+	return copy_tree_at(&c, src, dst, rel, 0, NULL, cause);
+}
+
+static char *
+read_link(const char *path)
+{
+	char	*to = NULL;
+	ssize_t	 n;
+	size_t	 cap = 256;
+
+	for (;;) {
+		to = xrealloc(to, cap);
+		if ((n = readlink(path, to, cap)) == -1) {
+			free(to);
+			return NULL;
+		}
+		if ((size_t)n < cap)
+			break;
+		cap *= 2;
+	}
+	to[n] = '\0';
+	return to;
+}
+
+/*
+ * A link at src: made at dst (0), or to be copied as what it points to
+ * (1, st filled), or left out (0, nothing made); -1 with cause.
+ */
+static int
+copy_link(const struct copier *c, const char *src, const char *dst,
+    const char *rel, int follow, struct stat *st, char **cause)
+{
+	enum runarchive_link_action	 act = RUNARCHIVE_LINK_KEEP;
+	char				*to, *other = NULL;
+	int				 rc = 0;
+
+	if ((to = read_link(src)) == NULL)
+		return errno == ENOENT ? 0 :
+		    set_cause(cause, "%s: %s", src, strerror(errno));
+	if (follow > 0)
+		act = RUNARCHIVE_LINK_FOLLOW;
+	else if (c->plan != NULL)
+		act = plan_link((void *)c->plan, src, rel, to, &other);
+	if (act == RUNARCHIVE_LINK_FOLLOW) {
+		if (follow >= RUNARCHIVE_MAX_FOLLOW)
+			warnx_core("leaving out %s: links lead to links too "
+			    "deep", rel);
+		else if (stat(src, st) == -1)
+			warnx_core("leaving out %s: it links to '%s', which "
+			    "does not exist", rel, to);
+		else
+			rc = 1;
+	} else if (symlink(other != NULL ? other : to, dst) == -1)
+		rc = set_cause(cause, "%s: %s", dst, strerror(errno));
+	free(to);
+	free(other);
+	return rc;
 }
 
 /*
@@ -134,46 +320,45 @@ copy_tree(const char *src, const char *dst, char **cause)
  * is left out.
  */
 static int
-copy_tree_at(const char *src, const char *dst, bool top, char **cause)
+copy_tree_at(const struct copier *c, const char *src, const char *dst,
+    const char *rel, int follow, const struct dirchain *chain, char **cause)
 {
-	struct stat	 st;
-	struct timespec	 ts[2];
-	DIR		*d;
-	struct dirent	*de;
-	char		*to = NULL, *s, *t;
-	ssize_t		 n;
-	size_t		 cap = 256;
-	int		 rc = 0;
+	struct stat		 st;
+	struct timespec		 ts[2];
+	struct dirchain		 here;
+	const struct dirchain	*up;
+	DIR			*d;
+	struct dirent		*de;
+	char			*s, *t, *r;
+	bool			 top = chain == NULL && follow == 0;
+	int			 rc = 0;
 
 	if (lstat(src, &st) == -1) {
 		if (errno == ENOENT && !top)
 			return 0;
 		return set_cause(cause, "%s: %s", src, strerror(errno));
 	}
-	if (S_ISREG(st.st_mode))
-		return copy_file(src, dst, &st, cause);
 	if (S_ISLNK(st.st_mode)) {
-		for (;;) {
-			to = xrealloc(to, cap);
-			if ((n = readlink(src, to, cap)) == -1) {
-				free(to);
-				return set_cause(cause, "%s: %s", src,
-				    strerror(errno));
-			}
-			if ((size_t)n < cap)
-				break;
-			cap *= 2;
-		}
-		to[n] = '\0';
-		if (symlink(to, dst) == -1)
-			rc = set_cause(cause, "%s: %s", dst, strerror(errno));
-		free(to);
-		return rc;
+		if ((rc = copy_link(c, src, dst, rel, follow, &st,
+		    cause)) <= 0)
+			return rc;
+		follow++;
+		rc = 0;
 	}
+	if (S_ISREG(st.st_mode))
+		return copy_file(src, dst, &st, follow > 0, cause);
 	if (!S_ISDIR(st.st_mode)) {
 		warnx_core("leaving out %s: not a file, directory or link", src);
 		return 0;
 	}
+	for (up = chain; follow > 0 && up != NULL; up = up->up)
+		if (up->dev == st.st_dev && up->ino == st.st_ino) {
+			warnx_core("leaving out %s: its links loop", rel);
+			return 0;
+		}
+	here.dev = st.st_dev;
+	here.ino = st.st_ino;
+	here.up = chain;
 	if (mkdir(dst, 0700) == -1)
 		return set_cause(cause, "%s: %s", dst, strerror(errno));
 	if ((d = opendir(src)) == NULL) {
@@ -187,9 +372,11 @@ copy_tree_at(const char *src, const char *dst, bool top, char **cause)
 			continue;
 		s = path_join(src, de->d_name);
 		t = path_join(dst, de->d_name);
-		rc = copy_tree_at(s, t, false, cause);
+		r = path_join(rel, de->d_name);
+		rc = copy_tree_at(c, s, t, r, follow, &here, cause);
 		free(s);
 		free(t);
+		free(r);
 	}
 	closedir(d);
 	/* The mode last, so a read-only directory could be filled. */
@@ -199,6 +386,40 @@ copy_tree_at(const char *src, const char *dst, bool top, char **cause)
 	    utimensat(AT_FDCWD, dst, ts, AT_SYMLINK_NOFOLLOW) == -1))
 		rc = set_cause(cause, "%s: %s", dst, strerror(errno));
 	return rc;
+}
+
+/* Say which links in a copied tree lead nowhere. */
+static void
+warn_dangling(const char *path, const char *shown)
+{
+	struct stat	 st;
+	DIR		*d;
+	struct dirent	*de;
+	char		*s, *n, *to;
+
+	if (lstat(path, &st) == -1)
+		return;
+	if (S_ISLNK(st.st_mode)) {
+		if (stat(path, &st) == -1 && (to = read_link(path)) != NULL) {
+			warnx_core("%s links to '%s', which does not exist",
+			    shown, to);
+			free(to);
+		}
+		return;
+	}
+	if (!S_ISDIR(st.st_mode) || (d = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		s = path_join(path, de->d_name);
+		n = path_join(shown, de->d_name);
+		warn_dangling(s, n);
+		free(s);
+		free(n);
+	}
+	closedir(d);
 }
 
 /*
@@ -218,7 +439,8 @@ move_tree(const char *src, const char *dst, const char *tmp_base,
 		return set_cause(cause, "%s: %s", dst, strerror(errno));
 	tmp = xasprintf("%s/.move-%ld", tmp_base, (long)getpid());
 	rm_rf(tmp, NULL);
-	if ((rc = copy_tree(src, tmp, cause)) == 0 && rename(tmp, dst) == -1)
+	if ((rc = copy_tree(src, tmp, NULL, "", cause)) == 0 &&
+	    rename(tmp, dst) == -1)
 		rc = set_cause(cause, "%s: %s", dst, strerror(errno));
 	if (rc == 0)
 		rc = rm_rf(src, cause);
@@ -253,8 +475,8 @@ index_forget(struct runindex *idx, const char *id)
 /* Export. */
 
 static int
-export_to_dir(const struct run_rows *rows, const char *loc, bool *done,
-    size_t *count)
+export_to_dir(const struct run_rows *rows, const char *loc,
+    const struct link_plan *plan, bool *done, size_t *count)
 {
 	char	*marker, *tmp, *cause = NULL, *staged, *dest;
 	size_t	 i;
@@ -284,7 +506,7 @@ export_to_dir(const struct run_rows *rows, const char *loc, bool *done,
 			continue;
 		}
 		staged = path_join(tmp, row->id);
-		if (copy_tree(row->dir, staged, &cause) == -1 ||
+		if (copy_tree(row->dir, staged, plan, row->id, &cause) == -1 ||
 		    (rename(staged, dest) == -1 &&
 		    set_cause(&cause, "%s: %s", dest, strerror(errno)) == -1))
 			rc = cli_error_cause(cause);
@@ -297,14 +519,22 @@ export_to_dir(const struct run_rows *rows, const char *loc, bool *done,
 	}
 	rm_rf(tmp, NULL);
 	free(tmp);
+	/* Once all are there: links into runs exported together resolve. */
+	for (i = 0; i < rows->n; i++)
+		if (done[i]) {
+			dest = path_join(loc, rows->v[i]->id);
+			warn_dangling(dest, dest);
+			free(dest);
+		}
 	return rc;
 }
 
 static int
 export_to_archive(const struct run_rows *rows, const char *loc,
-    enum runarchive_format fmt, const char *runs_dir, bool *done,
-    size_t *count)
+    enum runarchive_format fmt, const char *runs_dir,
+    struct link_plan *plan, bool *done, size_t *count)
 {
+	struct runarchive_links	 links = { .fn = plan_link, .arg = plan };
 	struct strvec	 ids = STRVEC_INIT;
 	char		*dir, *slash, *cause = NULL;
 	size_t		 i;
@@ -321,7 +551,7 @@ export_to_archive(const struct run_rows *rows, const char *loc,
 	free(dir);
 	for (i = 0; i < rows->n; i++)
 		strvec_push(&ids, rows->v[i]->id);
-	rc = runarchive_create(loc, fmt, runs_dir, &ids, &cause);
+	rc = runarchive_create(loc, fmt, runs_dir, &ids, &links, &cause);
 	strvec_clear(&ids);
 	if (rc == -1)
 		return cli_error_cause(cause);
@@ -331,9 +561,21 @@ export_to_archive(const struct run_rows *rows, const char *loc,
 	return 0;
 }
 
+/* Guild's warning and question for --copy-resources (not with -y). */
+static bool
+confirm_copy_resources(struct cmd_args *a)
+{
+	if (cmd_arg_has(a, O_YES))
+		return true;
+	fprintf(stderr, "WARNING: You specified --copy-resources, which will "
+	    "copy resources used by each run.\n");
+	return cli_confirm("Really copy resources exported runs?", false);
+}
+
 static int
 cmd_export_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
+	struct link_plan	 plan;
 	struct runindex		*idx = NULL;
 	struct run_rows		 rows = RUN_ROWS_INIT;
 	struct strvec		 specs = STRVEC_INIT;
@@ -383,12 +625,19 @@ cmd_export_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		}
 		free(intro);
 	}
+	if (cmd_arg_has(a, O_COPY_RESOURCES) && !confirm_copy_resources(a)) {
+		rc = 0;
+		goto out;
+	}
 	done = xcalloc(rows.n + 1, sizeof *done);
+	plan_init(&plan, ctx->home->runs, &rows,
+	    cmd_arg_has(a, O_COPY_RESOURCES), fmt == RUNARCHIVE_NONE);
 	if (fmt == RUNARCHIVE_NONE)
-		rc = export_to_dir(&rows, loc, done, &count);
+		rc = export_to_dir(&rows, loc, &plan, done, &count);
 	else
-		rc = export_to_archive(&rows, loc, fmt, ctx->home->runs, done,
-		    &count);
+		rc = export_to_archive(&rows, loc, fmt, ctx->home->runs, &plan,
+		    done, &count);
+	plan_release(&plan);
 	/* Originals go only once every run is safely exported. */
 	if (rc == 0 && move)
 		for (i = 0; i < rows.n; i++) {
@@ -407,6 +656,37 @@ out:
 	free(done);
 	run_rows_release(&rows);
 	runindex_close(idx);
+	return rc;
+}
+
+int
+cmd_export_to_dir(struct cmd_ctx *ctx, struct runindex *idx,
+    const struct run_rows *rows, const char *loc, bool move,
+    bool copy_resources, size_t *count)
+{
+	struct link_plan	 plan;
+	char			*cause = NULL;
+	bool			*done;
+	size_t			 i;
+	int			 rc;
+
+	*count = 0;
+	done = xcalloc(rows->n + 1, sizeof *done);
+	plan_init(&plan, ctx->home->runs, rows, copy_resources, true);
+	rc = export_to_dir(rows, loc, &plan, done, count);
+	plan_release(&plan);
+	if (rc == 0 && move)
+		for (i = 0; i < rows->n; i++) {
+			if (!done[i])
+				continue;
+			if (rm_rf(rows->v[i]->dir, &cause) == -1) {
+				rc = cli_error_cause(cause);
+				cause = NULL;
+				continue;
+			}
+			index_forget(idx, rows->v[i]->id);
+		}
+	free(done);
 	return rc;
 }
 
@@ -585,7 +865,11 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	char				*tmp = NULL, *stage = NULL, *cause = NULL;
 	char				*intro;
 	char				*dest, *trashed, *path;
+	struct strvec			 landed = STRVEC_INIT;
+	char				*named = NULL;
+	struct link_plan		 plan;
 	bool				 is_dir, move = cmd_arg_has(a, O_MOVE);
+	bool				 copy_res = cmd_arg_has(a, O_COPY_RESOURCES);
 	size_t				 i, count = 0;
 	int				 rc = 1;
 
@@ -593,15 +877,23 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return cli_error("missing argument 'ARCHIVE'\n"
 		    "Try 'guild import --help' for more information.");
 	src = a->pos.v[0];
-	if (!path_exists(src))
+	/* An archive's name, as 'guild archive --list' shows it. */
+	if (!path_exists(src) && strchr(src, '/') == NULL &&
+	    (named = cmd_archive_path(ctx, src)) != NULL)
+		src = named;
+	if (!path_exists(src)) {
+		free(named);
 		return cli_error("archive '%s' does not exist", src);
+	}
 	is_dir = path_is_dir(src);
-	if (move && !is_dir)
+	if (move && !is_dir) {
+		free(named);
 		return cli_error("'--move' can only be used with a directory");
-	if ((home = cli_home(ctx)) == NULL)
-		return 1;
-	if (home_ensure(home, &cause) == -1)
-		return cli_error_cause(cause);
+	}
+	if ((home = cli_home(ctx)) == NULL || home_ensure(home, &cause) == -1) {
+		free(named);
+		return home == NULL ? 1 : cli_error_cause(cause);
+	}
 	for (i = 1; i < a->pos.n; i++)
 		strvec_push(&specs, a->pos.v[i]);
 
@@ -646,7 +938,7 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	if (!cmd_arg_has(a, O_YES)) {
 		intro = xasprintf("You are about to import (%s) the following "
-		    "runs from '%s':", move ? "move" : "copy", src);
+		    "runs from '%s':", move ? "move" : "copy", a->pos.v[0]);
 		if (!cmd_runs_confirm(&rows, intro, "Continue?", true)) {
 			free(intro);
 			rc = 0;
@@ -655,9 +947,17 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		free(intro);
 	}
 
+	if (copy_res && !confirm_copy_resources(a)) {
+		rc = 0;
+		goto out;
+	}
 	/* Copies are staged first, like an archive's runs. */
 	if (is_dir && !move && (stage = make_staging(home, &tmp)) == NULL)
 		goto out;
+	/* Links into runs imported together stay links, unless told. */
+	plan_init(&plan, from, &rows, copy_res, true);
+	if (copy_res)
+		strvec_clear(&plan.ids);
 	idx = runindex_open(home, NULL);
 	rc = 0;
 	for (i = 0; i < rows.n; i++) {
@@ -677,8 +977,11 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			else
 				count++;
 		} else {
-			path = path_join(stage, id);
-			if (is_dir && copy_tree(rows.v[i]->dir, path,
+			/* A copy goes beside the extracted run. */
+			bool	 copy = is_dir || copy_res;
+
+			path = path_join(is_dir || !copy ? stage : tmp, id);
+			if (copy && copy_tree(rows.v[i]->dir, path, &plan, id,
 			    &cause) == -1)
 				rc = cli_error_cause(cause);
 			else if (rename(path, dest) == -1)
@@ -689,6 +992,8 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		}
 		if (rc == 0 && path_exists(dest))
 			index_update(idx, id);
+		if (rc == 0)
+			strvec_push(&landed, dest);
 		free(dest);
 		free(trashed);
 		cause = NULL;
@@ -696,8 +1001,13 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			break;
 	}
 	runindex_close(idx);
-	cli_note("Imported %zu run(s) from %s", count, src);
+	plan_release(&plan);
+	for (i = 0; i < landed.n; i++)
+		warn_dangling(landed.v[i], landed.v[i]);
+	cli_note("Imported %zu run(s) from %s", count, a->pos.v[0]);
 out:
+	strvec_clear(&landed);
+	free(named);
 	if (tmp != NULL) {
 		rm_rf(tmp, NULL);
 		free(tmp);

@@ -23,8 +23,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-export.h"
 #include "cmd-select.h"
 #include "cmds.h"
+#include "digest.h"
 #include "flags.h"
 #include "format.h"
 #include "home.h"
@@ -299,6 +301,7 @@ enum {
 	LIST_JSON,
 	LIST_COMMENTS,
 	LIST_SIMPLIFIED,
+	LIST_ARCHIVE,
 };
 
 static const struct cmd_option list_options[] = {
@@ -310,6 +313,7 @@ static const struct cmd_option list_options[] = {
 	{ LIST_JSON, NULL, "json", NULL, "Show runs as JSON (all of them unless -n)." },
 	{ LIST_COMMENTS, "c", "comments", NULL, "Show comments under each run." },
 	{ LIST_SIMPLIFIED, "s", "simplified", NULL, "Show index, operation, status and label only." },
+	{ LIST_ARCHIVE, "A", "archive", "PATH", "Show archived runs in PATH (a directory or an archive's name)." },
 	{ 0 }
 };
 
@@ -402,6 +406,41 @@ table_text(char **cells, size_t rows, size_t ncols)
 	return buf != NULL ? buf : xstrdup("");
 }
 
+/*
+ * --archive: the runs of an archive directory are listed through a home
+ * of their own, whose index is cached apart from the Guild home's.
+ */
+static int
+list_use_archive(struct cmd_ctx *ctx, struct cmd_args *a, const char *name)
+{
+	struct guild_home	*home, *arch;
+	char			*path, *real, *key;
+
+	if (cmd_arg_has(a, LIST_DELETED))
+		return cli_error("--archive and --deleted cannot both be used");
+	if ((home = cli_home(ctx)) == NULL)
+		return 1;
+	if ((path = cmd_archive_path(ctx, name)) == NULL)
+		return cli_error("'%s' is not a valid archive - use a path to a "
+		    "file/directory or specify an archive name returned by "
+		    "'guild archive --list'.", name);
+	real = realpath(path, NULL);
+	arch = xcalloc(1, sizeof *arch);
+	arch->path = path_absolute(path);
+	arch->runs = xstrdup(arch->path);
+	arch->trash = path_join(arch->path, ".guild-no-trash");
+	key = digest_buf(DIGEST_MD5, real != NULL ? real : arch->path,
+	    strlen(real != NULL ? real : arch->path));
+	arch->cache = xasprintf("%s/archives/%s", home->cache, key);
+	free(key);
+	free(real);
+	free(path);
+	/* The command's home from now on; freed with it. */
+	home_free(home);
+	ctx->home = arch;
+	return 0;
+}
+
 static int
 cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -428,6 +467,9 @@ cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if ((json && (verbose || comments)) || (verbose && comments))
 		return cli_error("--json, --verbose and --comments cannot be "
 		    "used together");
+	if (cmd_arg_has(a, LIST_ARCHIVE) &&
+	    (rc = list_use_archive(ctx, a, cmd_arg_value(a, LIST_ARCHIVE))) != 0)
+		return rc;
 	if (cmd_arg_has(a, LIST_ALL) && limit >= 0)
 		return cli_error("--all and --limit cannot both be used");
 	/*
@@ -1791,6 +1833,8 @@ static const struct cmd_entry *const runs_subcommands[] = {
 	&cmd_stop_entry,
 	&cmd_export_entry,
 	&cmd_import_entry,
+	&cmd_merge_entry,
+	&cmd_archive_entry,
 	NULL
 };
 

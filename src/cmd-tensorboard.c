@@ -37,6 +37,7 @@
 #include "scalars.h"
 #include "strbuf.h"
 #include "tfevents.h"
+#include "value.h"
 #include "util.h"
 
 enum {
@@ -45,6 +46,7 @@ enum {
 	O_NO_OPEN,
 	O_REFRESH,
 	O_KEEP_LOGDIR,
+	O_EXPORT_SCALARS,
 };
 
 static const struct cmd_option tensorboard_options[] = {
@@ -58,6 +60,9 @@ static const struct cmd_option tensorboard_options[] = {
 	  "How often to refresh the runs (default 5)." },
 	{ O_KEEP_LOGDIR, NULL, "keep-logdir", NULL,
 	  "Keep the log directory guild built, and say where it is." },
+	{ O_EXPORT_SCALARS, NULL, "export-scalars", "PATH",
+	  "Write every scalar of the runs to a CSV file ('-': standard "
+	  "output) instead of starting TensorBoard." },
 	{ 0 }
 };
 
@@ -426,6 +431,178 @@ out:
 	return rc;
 }
 
+/*
+ * --export-scalars: Guild's CSV, run,path,tag,value,step, from every
+ * event file in the runs (guild's runs write their output scalars to
+ * .guild/events.out.tfevents.* too, as Guild does).
+ */
+
+struct csv_out {
+	FILE		*f;
+	const char	*id;
+	const char	*path;	/* the event file's directory, in the run */
+	struct strbuf	 sb;
+};
+
+/* A CSV field as Python's csv module writes it (minimal quoting). */
+static void
+csv_field(struct strbuf *sb, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		strbuf_addstr(sb, s);
+		return;
+	}
+	strbuf_addch(sb, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			strbuf_addch(sb, '"');
+		strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '"');
+}
+
+static void
+csv_row(struct csv_out *o, const char *tag, double value, long long step)
+{
+	strbuf_reset(&o->sb);
+	csv_field(&o->sb, o->id);
+	strbuf_addch(&o->sb, ',');
+	csv_field(&o->sb, o->path);
+	strbuf_addch(&o->sb, ',');
+	csv_field(&o->sb, tag);
+	strbuf_addch(&o->sb, ',');
+	format_double(&o->sb, value);
+	strbuf_addf(&o->sb, ",%lld\r\n", step);
+	fputs(o->sb.buf, o->f);
+}
+
+static int
+csv_event(const struct tfevents_event *ev, void *arg)
+{
+	size_t	i;
+
+	for (i = 0; i < ev->nvalues; i++)
+		csv_row(arg, ev->tags[i], (double)ev->values[i], ev->step);
+	return 0;
+}
+
+/*
+ * The event files under dir (rel in the run, "." at its top), directory
+ * by directory, files in name order; links are not followed.
+ */
+static void
+csv_walk(struct csv_out *o, const char *dir, const char *rel, int depth,
+    size_t *entries)
+{
+	struct strvec	 names = STRVEC_INIT, subdirs = STRVEC_INIT;
+	struct stat	 st;
+	struct dirent	*de;
+	DIR		*d;
+	char		*path, *sub, *cause = NULL;
+	size_t		 i;
+
+	if (depth > WALK_MAX_DEPTH || (d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL && ++*entries < WALK_MAX_ENTRIES) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		path = path_join(dir, de->d_name);
+		if (lstat(path, &st) == 0) {
+			if (S_ISDIR(st.st_mode))
+				strvec_push(&subdirs, de->d_name);
+			else if (S_ISREG(st.st_mode) &&
+			    strstr(de->d_name, "tfevents") != NULL)
+				strvec_push(&names, de->d_name);
+		}
+		free(path);
+	}
+	closedir(d);
+	strvec_sort(&names);
+	strvec_sort(&subdirs);
+	o->path = rel;
+	for (i = 0; i < names.n; i++) {
+		path = path_join(dir, names.v[i]);
+		if (tfevents_read(path, csv_event, o, &cause) == -1 &&
+		    cause != NULL) {
+			warnx_core("%s: %s", path, cause);
+			free(cause);
+			cause = NULL;
+		}
+		free(path);
+	}
+	for (i = 0; i < subdirs.n; i++) {
+		path = path_join(dir, subdirs.v[i]);
+		sub = strcmp(rel, ".") == 0 ? xstrdup(subdirs.v[i]) :
+		    path_join(rel, subdirs.v[i]);
+		csv_walk(o, path, sub, depth + 1, entries);
+		free(sub);
+		free(path);
+	}
+	strvec_clear(&names);
+	strvec_clear(&subdirs);
+}
+
+static int
+export_scalars(struct cmd_ctx *ctx, struct cmd_args *a, const char *dest)
+{
+	struct run_rows		 rows = RUN_ROWS_INIT;
+	struct csv_out		 o = { .sb = STRBUF_INIT };
+	char			*tmp = NULL, *dir, *slash, *cause = NULL;
+	size_t			 i, entries;
+	int			 fd, rc;
+
+	if ((rc = select_runs(ctx, a, &rows)) != 0)
+		return rc;
+	if (strcmp(dest, "-") == 0)
+		o.f = stdout;
+	else {
+		dir = xstrdup(dest);
+		if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+			*slash = '\0';
+			if (mkdir_p(dir, 0777, &cause) == -1) {
+				free(dir);
+				run_rows_release(&rows);
+				return cli_error_cause(cause);
+			}
+		}
+		free(dir);
+		/* Written aside and renamed: never half a file. */
+		tmp = xasprintf("%s.tmp-XXXXXX", dest);
+		if ((fd = mkstemp(tmp)) == -1 ||
+		    (o.f = fdopen(fd, "w")) == NULL) {
+			rc = cli_error("error opening %s: %s", dest,
+			    strerror(errno));
+			free(tmp);
+			run_rows_release(&rows);
+			return rc;
+		}
+	}
+	fputs("run,path,tag,value,step\r\n", o.f);
+	for (i = 0; i < rows.n; i++) {
+		o.id = rows.v[i]->id;
+		entries = 0;
+		csv_walk(&o, rows.v[i]->dir, ".", 0, &entries);
+	}
+	run_rows_release(&rows);
+	strbuf_release(&o.sb);
+	if (tmp == NULL)
+		return fflush(stdout) == 0 ? 0 : cli_error("standard output: "
+		    "%s", strerror(errno));
+	if (ferror(o.f) | (fclose(o.f) != 0)) {
+		rc = cli_error("%s: %s", dest, strerror(errno));
+		unlink(tmp);
+	} else {
+		chmod(tmp, 0666 & ~process_umask());
+		if (rename(tmp, dest) == -1) {
+			rc = cli_error("%s: %s", dest, strerror(errno));
+			unlink(tmp);
+		}
+	}
+	free(tmp);
+	return rc;
+}
+
 static int
 cmd_tensorboard_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -438,6 +615,8 @@ cmd_tensorboard_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	int			 rc;
 
 	memset(&tb, 0, sizeof tb);
+	if ((v = cmd_arg_value(a, O_EXPORT_SCALARS)) != NULL)
+		return export_scalars(ctx, a, v);
 	if ((v = cmd_arg_value(a, O_REFRESH)) != NULL) {
 		errno = 0;
 		refresh = strtoul(v, &end, 10);

@@ -32,6 +32,8 @@ extern const struct cmd_entry	cmd_compare_entry;
 extern const struct cmd_entry	cmd_diff_entry;
 extern const struct cmd_entry	cmd_export_entry;
 extern const struct cmd_entry	cmd_import_entry;
+extern const struct cmd_entry	cmd_merge_entry;
+extern const struct cmd_entry	cmd_archive_entry;
 extern const struct cmd_entry	cmd_tensorboard_entry;
 /* cmd-publish.c, cmd-api.c */
 extern const struct cmd_entry	cmd_publish_entry;

@@ -30,6 +30,8 @@ static const struct cmd_entry *const commands[] = {
 	&cmd_diff_entry,
 	&cmd_export_entry,
 	&cmd_import_entry,
+	&cmd_merge_entry,
+	&cmd_archive_entry,
 	&cmd_tensorboard_entry,
 	&cmd_publish_entry,
 	&cmd_api_entry,

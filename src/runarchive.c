@@ -156,18 +156,18 @@ norm_path(const char *in, struct strbuf *out, const char **why)
 		if (*p == '/')
 			p++;
 	}
-	if (count == 0)
-		*why = "empty path";
-	return count == 0 ? -1 : count;
+	/* "." itself (tar -C dir . writes "./"): the caller decides. */
+	return count;
 }
 
 int
-runarchive_link_ok(const char *path, const char *target)
+runarchive_link_check(const char *path, const char *target,
+    const char **top, size_t *top_len)
 {
 	const char	*p;
 	size_t		 n;
 	int		 depth = 0;
-	bool		 named = false;
+	bool		 named = false, at_root = false;
 
 	if (*target == '\0' || *target == '/' || *path == '/')
 		return 0;
@@ -189,15 +189,32 @@ runarchive_link_ok(const char *path, const char *target)
 		n = strcspn(p, "/");
 		if (n == 2 && p[0] == '.' && p[1] == '.') {
 			/* Climbing after descending could go through a link. */
-			if (named || --depth < 1)
+			if (named || --depth < 0)
 				return 0;
-		} else if (n > 0 && !(n == 1 && *p == '.'))
+		} else if (n > 0 && !(n == 1 && *p == '.')) {
+			/* From the top, only into another top-level directory. */
+			if (depth == 0 && !named) {
+				at_root = true;
+				if (top != NULL)
+					*top = p;
+				if (top_len != NULL)
+					*top_len = n;
+			}
 			named = true;
+		}
 		p += n;
 		if (*p == '/')
 			p++;
 	}
-	return 1;
+	if (depth == 0 && !at_root)
+		return 0;
+	return at_root ? 2 : 1;
+}
+
+int
+runarchive_link_ok(const char *path, const char *target)
+{
+	return runarchive_link_check(path, target, NULL, NULL) == 1;
 }
 
 /* A set of entry paths with their types, for duplicates and hard links. */
@@ -333,6 +350,8 @@ struct extractor {
 	struct pathset			 seen;	/* every entry path */
 	struct pathset			 tops;	/* top-level names */
 	struct strvec			 names;	/* the same, in order */
+	struct strvec			 cross;	/* links to other tops: */
+						/* path, target, top */
 	struct strbuf			 rel, target, full, e1;
 	uint64_t			 entries, bytes;
 };
@@ -372,11 +391,24 @@ check_entry(struct extractor *x, struct archive_entry *entry, int ncomp,
 		strvec_push(&x->names, x->target.buf);
 
 	if (type == AE_IFLNK) {
+		const char	*top;
+		size_t		 top_n;
+		int		 r = 0;
+
 		to = la.archive_entry_symlink(entry);
-		if (to == NULL || !runarchive_link_ok(rel, to))
+		if (to == NULL || (r = runarchive_link_check(rel, to, &top,
+		    &top_n)) == 0)
 			return set_cause(cause, "%s: symbolic link '%s' -> "
 			    "'%s' points outside its run", path, rel,
 			    esc(&x->e1, to));
+		/* Into another run: one the archive must hold (checked last). */
+		if (r == 2) {
+			strvec_push(&x->cross, rel);
+			strvec_push(&x->cross, to);
+			strbuf_reset(&x->target);
+			strbuf_add(&x->target, top, top_n);
+			strvec_push(&x->cross, x->target.buf);
+		}
 	}
 	if (link != NULL) {
 		if (norm_path(link, &x->target, &why) == -1 ||
@@ -455,6 +487,15 @@ extract_next(struct extractor *x, uint64_t max_entries, char **cause)
 	if ((ncomp = norm_path(name, &x->rel, &why)) == -1)
 		return set_cause(cause, "%s: entry '%s': %s", x->path,
 		    esc(&x->e1, name), why);
+	/* The archive's own root, as "tar -C dir ." writes it. */
+	if (ncomp == 0 && la.archive_entry_filetype(entry) == AE_IFDIR &&
+	    la.archive_entry_hardlink(entry) == NULL) {
+		la.archive_read_data_skip(x->in);
+		return 1;
+	}
+	if (ncomp == 0)
+		return set_cause(cause, "%s: entry '%s': empty path", x->path,
+		    esc(&x->e1, name));
 	if ((type = check_entry(x, entry, ncomp, cause)) == -1)
 		return -1;
 	if (type == 0) {
@@ -479,6 +520,7 @@ runarchive_extract(const char *path, const char *dest,
 {
 	struct extractor	 x = {
 		.path = path, .lim = lim, .names = STRVEC_INIT,
+		.cross = STRVEC_INIT,
 		.rel = STRBUF_INIT, .target = STRBUF_INIT,
 		.full = STRBUF_INIT, .e1 = STRBUF_INIT,
 	};
@@ -518,6 +560,13 @@ runarchive_extract(const char *path, const char *dest,
 		;
 	if (r == -1)
 		goto out;
+	for (i = 0; i + 2 < x.cross.n; i += 3)
+		if (pathset_get(&x.tops, x.cross.v[i + 2]) == 0) {
+			set_cause(cause, "%s: symbolic link '%s' -> '%s' points "
+			    "outside its run", path, x.cross.v[i],
+			    esc(&x.e1, x.cross.v[i + 1]));
+			goto out;
+		}
 	/* Directory times are set here, after their contents. */
 	if (la.archive_write_close(x.out) != ARCHIVE_OK) {
 		set_cause(cause, "%s: %s", dest,
@@ -538,6 +587,7 @@ out:
 	strbuf_release(&x.full);
 	strbuf_release(&x.e1);
 	strvec_clear(&x.names);
+	strvec_clear(&x.cross);
 	free(x.root);
 	return rc;
 }
@@ -545,13 +595,22 @@ out:
 /* Creation. */
 
 struct creator {
-	struct archive		*a;
-	const char		*archive_path;
-	char			 buf[65536];
+	struct archive			*a;
+	const char			*archive_path;
+	const struct strvec		*names;
+	const struct runarchive_links	*links;
+	char				 buf[65536];
 };
 
-static int
-add_tree(struct creator *c, const char *disk, const char *rel, char **cause);
+/* The directories above an entry, to notice followed links that loop. */
+struct dirchain {
+	dev_t			 dev;
+	ino_t			 ino;
+	const struct dirchain	*up;
+};
+
+static int	add_tree(struct creator *, const char *, const char *, int,
+		    const struct dirchain *, char **);
 
 static int
 name_cmp(const void *a, const void *b)
@@ -561,7 +620,7 @@ name_cmp(const void *a, const void *b)
 
 static int
 add_dir_children(struct creator *c, const char *disk, const char *rel,
-    char **cause)
+    int follow, const struct dirchain *chain, char **cause)
 {
 	DIR		*d;
 	struct dirent	*de;
@@ -588,7 +647,7 @@ add_dir_children(struct creator *c, const char *disk, const char *rel,
 		char	*kd = path_join(disk, kids.v[i]);
 		char	*kr = xasprintf("%s/%s", rel, kids.v[i]);
 
-		rc = add_tree(c, kd, kr, cause);
+		rc = add_tree(c, kd, kr, follow, chain, cause);
 		free(kd);
 		free(kr);
 	}
@@ -621,16 +680,121 @@ add_file_data(struct creator *c, int fd, const char *disk, off_t size,
 	return 0;
 }
 
+/* Whether a link kept in the archive passes extraction's rules. */
+static bool
+link_travels(const struct creator *c, const char *rel, const char *to)
+{
+	const char	*top;
+	size_t		 n, i;
+
+	switch (runarchive_link_check(rel, to, &top, &n)) {
+	case 1:
+		return true;
+	case 2:
+		for (i = 0; i < c->names->n; i++)
+			if (strlen(c->names->v[i]) == n &&
+			    strncmp(c->names->v[i], top, n) == 0)
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
+static char *
+read_link(const char *path)
+{
+	char	*to = NULL;
+	ssize_t	 n;
+	size_t	 cap = 256;
+
+	for (;;) {
+		to = xrealloc(to, cap);
+		if ((n = readlink(path, to, cap)) == -1) {
+			free(to);
+			return NULL;
+		}
+		if ((size_t)n < cap)
+			break;
+		cap *= 2;
+	}
+	to[n] = '\0';
+	return to;
+}
+
+/*
+ * A link: decide what goes into the archive. Returns 1 to store the link
+ * (its target in *to), 2 to store what it points to (st filled), 0 to
+ * leave it out, -1 with cause.
+ */
 static int
-add_tree(struct creator *c, const char *disk, const char *rel, char **cause)
+add_link(struct creator *c, const char *disk, const char *rel, int follow,
+    char **to, struct stat *st, char **cause)
+{
+	enum runarchive_link_action	 act = RUNARCHIVE_LINK_KEEP;
+	struct strbuf			 e1 = STRBUF_INIT, e2 = STRBUF_INIT;
+	char				*other = NULL;
+	int				 rc = 1;
+
+	if ((*to = read_link(disk)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return set_cause(cause, "%s: %s", disk, strerror(errno));
+	}
+	if (follow > 0)
+		act = RUNARCHIVE_LINK_FOLLOW;
+	else if (c->links != NULL)
+		act = c->links->fn(c->links->arg, disk, rel, *to, &other);
+	switch (act) {
+	case RUNARCHIVE_LINK_OMIT:
+		rc = 0;
+		break;
+	case RUNARCHIVE_LINK_FOLLOW:
+		if (follow >= RUNARCHIVE_MAX_FOLLOW) {
+			warnx_core("leaving out %s: links lead to links too "
+			    "deep", esc(&e1, rel));
+			rc = 0;
+		} else if (stat(disk, st) == -1) {
+			warnx_core("leaving out %s: it links to '%s', which "
+			    "does not exist", esc(&e1, rel), esc(&e2, *to));
+			rc = 0;
+		} else
+			rc = 2;
+		break;
+	case RUNARCHIVE_LINK_REWRITE:
+		free(*to);
+		*to = other;
+		other = NULL;
+		/* FALLTHROUGH */
+	case RUNARCHIVE_LINK_KEEP:
+		if (!link_travels(c, rel, *to)) {
+			warnx_core("leaving out %s: it links to '%s', outside "
+			    "the run", esc(&e1, rel), esc(&e2, *to));
+			rc = 0;
+		}
+		break;
+	}
+	free(other);
+	strbuf_release(&e1);
+	strbuf_release(&e2);
+	if (rc != 1) {
+		free(*to);
+		*to = NULL;
+	}
+	return rc;
+}
+
+static int
+add_tree(struct creator *c, const char *disk, const char *rel, int follow,
+    const struct dirchain *chain, char **cause)
 {
 	struct archive_entry	*e;
 	struct stat		 st;
-	struct strbuf		 e1 = STRBUF_INIT, e2 = STRBUF_INIT;
+	struct strbuf		 e1 = STRBUF_INIT;
+	struct dirchain		 here;
+	const struct dirchain	*up;
 	char			*to = NULL;
-	ssize_t			 n;
-	size_t			 cap = 256;
-	int			 fd = -1, rc = 0;
+	int			 fd = -1, rc = 0, r;
 
 	/*
 	 * A running run's files come and go (attributes are replaced
@@ -644,9 +808,24 @@ add_tree(struct creator *c, const char *disk, const char *rel, char **cause)
 	}
 	if (strlen(rel) > RUNARCHIVE_MAX_PATH)
 		return set_cause(cause, "%s: path too long", disk);
+	if (S_ISLNK(st.st_mode)) {
+		if ((r = add_link(c, disk, rel, follow, &to, &st, cause)) <= 0)
+			return r;
+		if (r == 2)
+			follow++;
+	}
+	if (S_ISDIR(st.st_mode) && follow > 0) {
+		for (up = chain; up != NULL; up = up->up)
+			if (up->dev == st.st_dev && up->ino == st.st_ino) {
+				warnx_core("leaving out %s: its links loop",
+				    esc(&e1, rel));
+				strbuf_release(&e1);
+				return 0;
+			}
+	}
 	if (S_ISREG(st.st_mode)) {
-		if ((fd = open(disk, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-		    O_NONBLOCK)) == -1) {
+		if ((fd = open(disk, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+		    (follow > 0 ? 0 : O_NOFOLLOW))) == -1) {
 			if (errno == ENOENT)
 				return 0;
 			return set_cause(cause, "%s: %s", disk, strerror(errno));
@@ -656,30 +835,7 @@ add_tree(struct creator *c, const char *disk, const char *rel, char **cause)
 			return set_cause(cause, "%s: changed while being read",
 			    disk);
 		}
-	} else if (S_ISLNK(st.st_mode)) {
-		for (;;) {
-			to = xrealloc(to, cap);
-			if ((n = readlink(disk, to, cap)) == -1) {
-				free(to);
-				if (errno == ENOENT)
-					return 0;
-				return set_cause(cause, "%s: %s", disk,
-				    strerror(errno));
-			}
-			if ((size_t)n < cap)
-				break;
-			cap *= 2;
-		}
-		to[n] = '\0';
-		if (!runarchive_link_ok(rel, to)) {
-			warnx_core("leaving out %s: it links to '%s', outside "
-			    "the run", esc(&e1, rel), esc(&e2, to));
-			strbuf_release(&e1);
-			strbuf_release(&e2);
-			free(to);
-			return 0;
-		}
-	} else if (!S_ISDIR(st.st_mode)) {
+	} else if (!S_ISDIR(st.st_mode) && to == NULL) {
 		warnx_core("leaving out %s: not a file, directory or link",
 		    esc(&e1, rel));
 		strbuf_release(&e1);
@@ -698,8 +854,12 @@ add_tree(struct creator *c, const char *disk, const char *rel, char **cause)
 		    la.archive_error_string(c->a));
 	} else if (fd != -1)
 		rc = add_file_data(c, fd, disk, st.st_size, cause);
-	else if (S_ISDIR(st.st_mode))
-		rc = add_dir_children(c, disk, rel, cause);
+	else if (S_ISDIR(st.st_mode)) {
+		here.dev = st.st_dev;
+		here.ino = st.st_ino;
+		here.up = chain;
+		rc = add_dir_children(c, disk, rel, follow, &here, cause);
+	}
 	la.archive_entry_free(e);
 	if (fd != -1)
 		close(fd);
@@ -709,7 +869,8 @@ add_tree(struct creator *c, const char *disk, const char *rel, char **cause)
 
 int
 runarchive_create(const char *path, enum runarchive_format format,
-    const char *base, const struct strvec *names, char **cause)
+    const char *base, const struct strvec *names,
+    const struct runarchive_links *links, char **cause)
 {
 	struct creator	*c;
 	struct stat	 st;
@@ -732,6 +893,8 @@ runarchive_create(const char *path, enum runarchive_format format,
 	}
 	c = xcalloc(1, sizeof *c);
 	c->archive_path = path;
+	c->names = names;
+	c->links = links;
 	c->a = la.archive_write_new();
 	switch (format) {
 	case RUNARCHIVE_ZIP:
@@ -750,7 +913,7 @@ runarchive_create(const char *path, enum runarchive_format format,
 	}
 	for (i = 0; i < names->n; i++) {
 		char	*disk = path_join(base, names->v[i]);
-		int	 r = add_tree(c, disk, names->v[i], cause);
+		int	 r = add_tree(c, disk, names->v[i], 0, NULL, cause);
 
 		free(disk);
 		if (r == -1)

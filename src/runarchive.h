@@ -41,15 +41,41 @@ enum runarchive_format {
 enum runarchive_format	runarchive_format_for(const char *path);
 
 /*
+ * What becomes of a symbolic link met while writing an archive: the hook
+ * is given its path on disk, its path in the archive (NAME/...) and its
+ * target, and says keep it, keep it pointing to *to instead (a malloc'd
+ * target), store what it points to in its place (following every link
+ * below that too), or leave it out (the hook has said why).
+ */
+enum runarchive_link_action {
+	RUNARCHIVE_LINK_KEEP,
+	RUNARCHIVE_LINK_REWRITE,
+	RUNARCHIVE_LINK_FOLLOW,
+	RUNARCHIVE_LINK_OMIT,
+};
+
+struct runarchive_links {
+	enum runarchive_link_action (*fn)(void *arg, const char *disk,
+	    const char *rel, const char *target, char **to);
+	void	*arg;
+};
+
+/* How deep links may lead into links when they are followed. */
+#define RUNARCHIVE_MAX_FOLLOW	32
+
+/*
  * Write an archive of base/names[i] for each name, stored as names[i]/...
  * in the given format. It is written to a temporary file beside path and
  * renamed into place when complete, so there is never a partial archive;
  * path must not exist. Symbolic links that extraction would refuse (see
- * above) are left out, each with a warning (warnx_core): they point to
- * files outside the run, which the archive could not carry anyway.
+ * above; a link into another run is kept when that run is among names)
+ * are left out, each with a warning (warnx_core): they point to files
+ * outside the runs, which the archive could not carry anyway. links, when
+ * not NULL, is asked about each link first.
  */
 int	runarchive_create(const char *path, enum runarchive_format,
-	    const char *base, const struct strvec *names, char **cause);
+	    const char *base, const struct strvec *names,
+	    const struct runarchive_links *links, char **cause);
 
 struct runarchive_limits {
 	uint64_t	max_entries;	/* 0: RUNARCHIVE_MAX_ENTRIES */
@@ -72,9 +98,18 @@ int	runarchive_extract(const char *path, const char *dest,
 
 /*
  * Whether a symbolic link at entry path `path` (relative, inside a
- * top-level directory) with target `target` passes the rules above.
+ * top-level directory) with target `target` passes the rules above and
+ * stays in its own top-level directory.
  */
 int	runarchive_link_ok(const char *path, const char *target);
+
+/*
+ * The same check, also accepting a link into another top-level directory:
+ * 0 refused, 1 inside its own, 2 into the top-level directory named by
+ * *top_len bytes at *top (a pointer into target).
+ */
+int	runarchive_link_check(const char *path, const char *target,
+	    const char **top, size_t *top_len);
 
 /*
  * A zip file written entry by entry (a Python wheel): into a temporary

@@ -188,4 +188,55 @@ expect_exact "filters apply, a run with itself" - -- guild diff -f -c echo -C 0 
 19c67a72/flags 19c67a72.2/flags
 EOF
 
+# --working, --dir, --deps: a run against a directory, as Guild does.
+wproj=$(make_project work-project <<'EOF'
+op:
+  exec: sh .guild/sourcecode/op.sh
+  requires:
+    - file: data.txt
+EOF
+)
+printf 'echo hi > out.txt\n' > "$wproj/op.sh"
+printf 'data\n' > "$wproj/data.txt"
+(cd "$wproj" && "$GUILD" run -y op > /dev/null 2>&1)
+wrun=$(ls -t "$GUILD_HOME/runs" | head -n 1)
+wshort=$(printf %.8s "$wrun")
+printf 'echo changed\n' > "$wproj/op.sh"
+expect_exact "--working: the run's source code against its project" - -- guild diff -c 'diff -r' --working "$wshort" <<EOF
+diff -r $wshort/op.sh work-project/op.sh
+1c1
+< echo hi > out.txt
+---
+> echo changed
+EOF
+mkdir -p "$TEST_TMP/other"
+printf 'hi\n' > "$TEST_TMP/other/out.txt"
+expect_exact "--dir PATH -p PATH: the same file, no difference" - -- guild diff -c 'diff -r' --dir "$TEST_TMP/other" -p out.txt "$wshort" <<'EOF'
+EOF
+printf 'bye\n' > "$TEST_TMP/other/out.txt"
+expect_exact "--dir PATH -p PATH" - -- guild diff -c 'diff' -d "$TEST_TMP/other" -p out.txt "$wshort" <<EOF
+1c1
+< hi
+---
+> bye
+EOF
+expect_exact "--dir: the whole run directory" - -- sh -c '"$GUILD" diff -c "diff -rq" -d "$1" "$2" | sort' sh "$TEST_TMP/other" "$wshort" <<EOF
+Files $wshort/out.txt and other/out.txt differ
+Only in $wshort/: .guild
+Only in $wshort/: data.txt
+EOF
+expect_exact "--deps: the runs' resolved dependencies" - -- guild diff -c echo --deps "$wshort" "$wshort" <<EOF
+$wshort/deps $wshort.2/deps
+EOF
+expect_exact "--working and --dir" - 1 -- guild diff -w -d x <<'EOF'
+guild: --working and --dir cannot both be specified
+Try 'guild diff --help' for more information.
+EOF
+expect_exact "--working and a second run" - 1 -- guild diff -w 0 1 <<'EOF'
+guild: cannot specify second RUN and --working
+EOF
+expect_exact "--dir that is not one" - 1 -- guild diff -d "$TEST_TMP/nothere" "$wshort" <<'EOF'
+guild: $TEST_TMP/nothere is not a directory
+EOF
+
 done_testing

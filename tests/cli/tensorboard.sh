@@ -273,4 +273,50 @@ ok "TERM is passed on to TensorBoard" grep -q 'got TERM' "$TEST_TMP/term"
 ok "guild exits 0 after it" test "$rc" -eq 0
 ok "and removes the log directory" test ! -e "$(cat "$TEST_TMP/logdir")"
 
+# --export-scalars: Guild's CSV (run,path,tag,value,step, \r\n as
+# Python's csv writes it) of every scalar, from every event file, under its
+# directory in the run (.guild for guild's output scalars).
+rm -rf "$GUILD_HOME"
+guild run -y fit > /dev/null 2>&1
+fit=$(ls "$runs")
+cat > "$TEST_TMP/bin/tensorboard" <<'EOF'
+#!/bin/sh
+for a in "$@"; do
+	[ "$prev" = --logdir ] && logdir=$a
+	prev=$a
+done
+cp "$(find "$logdir" -name '*tfevents*.guild' | head -n 1)" "$TEST_TMP/ev"
+EOF
+ok "an event file written" sh -c '"$GUILD" tensorboard > /dev/null 2>&1 && test -s "$TEST_TMP/ev"'
+EV=0123456789abcdef0123456789abcdef
+mkrun $EV train 1539705452 0
+mkdir -p "$runs/$EV/logs/train"
+cp "$TEST_TMP/ev" "$runs/$EV/logs/train/events.out.tfevents.1539705452.host"
+cp "$TEST_TMP/ev" "$runs/$EV/events.out.tfevents.1539705452.host"
+expect_exact "--export-scalars -" - -- sh -c '"$GUILD" tensorboard --export-scalars - | tr "\r" "|"' <<EOF
+run,path,tag,value,step|
+$fit,.guild,loss,0.5,0|
+$fit,.guild,acc,0.25,0|
+$fit,.guild,loss,0.125,1|
+$EV,.,acc,0.25,0|
+$EV,.,loss,0.5,0|
+$EV,.,loss,0.125,1|
+$EV,logs/train,acc,0.25,0|
+$EV,logs/train,loss,0.5,0|
+$EV,logs/train,loss,0.125,1|
+EOF
+expect_exact "--export-scalars FILE, for the runs selected" - -- guild tensorboard --export-scalars "$TEST_TMP/csv/s.csv" 1 <<'EOF'
+EOF
+ok "the file holds the run's scalars" sh -c 'tr -d "\r" < "$1" | cut -d, -f1 | sort -u | tr "\n" " " | grep -qx "$2 run "' sh "$TEST_TMP/csv/s.csv" "$EV"
+printf 'junk' >> "$runs/$EV/events.out.tfevents.1539705452.host"
+expect_exact "--export-scalars: a damaged event file: its scalars before the damage" - -- sh -c '"$GUILD" tensorboard --export-scalars - 1 | tr -d "\r"' <<EOF
+run,path,tag,value,step
+$EV,.,acc,0.25,0
+$EV,.,loss,0.5,0
+$EV,.,loss,0.125,1
+$EV,logs/train,acc,0.25,0
+$EV,logs/train,loss,0.5,0
+$EV,logs/train,loss,0.125,1
+EOF
+
 done_testing

@@ -149,6 +149,21 @@ test_link_rules(void)
 	ok(!runarchive_link_ok("r/a", ""), "empty target");
 	ok(!runarchive_link_ok("r/d/a", "s/../x"), "climb after a name");
 	ok(!runarchive_link_ok("a", "b"), "a top-level link");
+	{
+		const char	*top = NULL;
+		size_t		 n = 0;
+
+		ok(runarchive_link_check("r/d/a", "../../s/x", &top, &n) == 2 &&
+		    n == 1 && *top == 's', "a link into another top");
+		ok(runarchive_link_check("r/a", "../s/../t", &top, &n) == 0,
+		    "into another top, then climbing");
+		ok(runarchive_link_check("r/a", "..", &top, &n) == 0,
+		    "to the top itself");
+		ok(runarchive_link_check("r/a", "../../s", &top, &n) == 0,
+		    "above the top");
+		ok(runarchive_link_check("r/a", "b", &top, &n) == 1,
+		    "inside its own");
+	}
 }
 
 static void
@@ -164,14 +179,16 @@ test_roundtrip(enum runarchive_format fmt, const char *file)
 	strvec_push(&names, RUN_A);
 	strvec_push(&names, RUN_B);
 	strbuf_reset(&warnings);
-	rc = runarchive_create(arch, fmt, tmpdir, &names, &cause);
+	rc = runarchive_create(arch, fmt, tmpdir, &names, NULL, &cause);
 	ok(rc == 0, "%s: create (%s)", file, cause != NULL ? cause : "");
 	free(cause);
 	cause = NULL;
 	ok(strstr(warnings.buf, "leaving out " RUN_A "/abs") != NULL &&
-	    strstr(warnings.buf, "leaving out " RUN_A "/sub/up") != NULL,
+	    strstr(warnings.buf, "leaving out " RUN_A "/sub/link") == NULL,
 	    "%s: links leaving the run are left out with a warning", file);
-	rc = runarchive_create(arch, fmt, tmpdir, &names, &cause);
+	ok(strstr(warnings.buf, "/sub/up") == NULL,
+	    "%s: a link into another run of the archive is kept", file);
+	rc = runarchive_create(arch, fmt, tmpdir, &names, NULL, &cause);
 	ok(rc == -1 && cause != NULL && strstr(cause, "exists") != NULL,
 	    "%s: an existing file is not overwritten", file);
 	free(cause);
@@ -205,6 +222,12 @@ test_roundtrip(enum runarchive_format fmt, const char *file)
 	p = tpath("out/" RUN_A "/abs");
 	ok(lstat(p, &st) == -1 && errno == ENOENT,
 	    "%s: the outside link is not there", file);
+	free(p);
+	p = tpath("out/" RUN_A "/sub/up");
+	n = readlink(p, buf, sizeof buf - 1);
+	ok(n == 38 && memcmp(buf, "../../" RUN_B, 38) == 0 &&
+	    stat(p, &st) == 0 && S_ISDIR(st.st_mode),
+	    "%s: the link into the other run resolves", file);
 	free(p);
 	p = tpath("out/" RUN_A "/empty");
 	ok(stat(p, &st) == 0 && S_ISDIR(st.st_mode), "%s: empty directory",
@@ -285,6 +308,27 @@ main(void)
 	p = tpath("x/.guild-nocopy");
 	ok(access(p, F_OK) == -1, "the .guild-nocopy marker is skipped");
 	free(p);
+
+	/* What "tar -C dir ." writes, with a link between two runs. */
+	tar_entry(&t, "./", '5', NULL, NULL);
+	tar_entry(&t, "./" RUN_A "/", '5', NULL, NULL);
+	tar_entry(&t, "./" RUN_A "/model/l", '2', "../../" RUN_B "/w", NULL);
+	tar_entry(&t, "./" RUN_B "/w", '0', NULL, "w");
+	cause = NULL;
+	rc = try_tar(&t, NULL, &cause);
+	ok(rc == 0, "'./' and a link into another run of the archive (%s)",
+	    cause != NULL ? cause : "ok");
+	free(cause);
+	cause = NULL;
+	s = slurp("x/" RUN_A "/model/l");
+	is_str(s, "w", "the link resolves to the other run");
+	free(s);
+	tar_entry(&t, "./" RUN_A "/model/l", '2', "../../" RUN_B "/w", NULL);
+	tar_entry(&t, RUN_A "/f", '0', NULL, "f");
+	refused(&t, NULL, "points outside its run",
+	    "a link into a run the archive does not hold");
+	tar_entry(&t, ".", '0', NULL, "x");
+	refused(&t, NULL, "empty path", "a file for the root");
 
 	tar_entry(&t, "/" RUN_A "/x", '0', NULL, "x");
 	refused(&t, NULL, "absolute path", "absolute path");
