@@ -249,6 +249,7 @@ static const struct cmd_option list_options[] = {
 	{ LIST_JSON, NULL, "json", NULL, "Show runs as JSON (all of them unless -n)." },
 	{ LIST_COMMENTS, "c", "comments", NULL, "Show comments under each run." },
 	{ LIST_SIMPLIFIED, "s", "simplified", NULL, "Show index, operation, status and label only." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -484,6 +485,7 @@ static const struct cmd_option info_options[] = {
 	{ INFO_JSON, NULL, "json", NULL, "Show the information as JSON." },
 	{ INFO_DELETED, "d", "deleted", NULL, "Show a deleted run." },
 	{ INFO_DEPS, NULL, "deps", NULL, "Show the run's resolved dependencies." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -912,11 +914,13 @@ static const struct cmd_option delete_options[] = {
 	{ RM_YES, "y", "yes", NULL, "Do not prompt." },
 	{ RM_PERMANENT, "p", "permanent", NULL,
 	  "Delete permanently instead of moving runs to the trash." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
 static const struct cmd_option yes_options[] = {
 	{ RM_YES, "y", "yes", NULL, "Do not prompt." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -1131,6 +1135,7 @@ static const struct cmd_option comment_options[] = {
 	{ COMMENT_USER, "u", "user", "USER[@HOST]",
 	  "Comment as USER (default: the current user and host)." },
 	{ COMMENT_YES, "y", "yes", NULL, "Do not prompt." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -1445,6 +1450,7 @@ static const struct cmd_option stop_options[] = {
 	  "Kill runs that did not stop within the timeout." },
 	{ STOP_TIMEOUT, NULL, "timeout", "N",
 	  "Seconds to wait for each run to stop (default is 30)." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
