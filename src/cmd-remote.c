@@ -13,6 +13,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "cli.h"
 #include "cmd-select.h"
 #include "cmds.h"
+#include "error.h"
 #include "home.h"
 #include "proc.h"
 #include "remote.h"
@@ -571,3 +573,107 @@ const struct cmd_entry cmd_pull_entry = {
 	.filter_options = run_filter_options,
 	.exec = cmd_pull_exec,
 };
+
+/* Follow the run's output there (guild watch); 1 when Ctrl-C detached. */
+static int
+follow(struct sshconn *c, const char *id, char **cause)
+{
+	const char		*args[] = { "watch", id, NULL };
+	struct sshconn_io	 io = { .on_out = pass_out, .on_err = pass_err,
+	    .forward_int = true };
+	char			*script;
+	int			 code, rc;
+
+	script = remote_script(sshconn_remote(c), args);
+	rc = sshconn_run(c, script, &io, &code, cause);
+	free(script);
+	if (rc == 0 && (code == -SIGINT || code == 128 + SIGINT))
+		rc = 1;
+	return rc;
+}
+
+/* Start the copied run there, detached; -1 with cause. */
+static int
+start_there(struct sshconn *c, const char *id, char **cause)
+{
+	const char		*args[] = { "run", "--start", id, "--background",
+	    "-y", "-q", NULL };
+	struct strbuf		 err = STRBUF_INIT;
+	struct sshconn_io	 io = { .err = &err };
+	char			*script, *line;
+	int			 code, rc;
+
+	script = remote_script(sshconn_remote(c), args);
+	rc = sshconn_run(c, script, &io, &code, cause);
+	free(script);
+	if (rc == 0 && code != 0) {
+		line = str_trim(err.buf != NULL ? err.buf : "");
+		rc = set_cause(cause, "remote %s: cannot start run %.8s there%s%s",
+		    sshconn_remote(c)->name, id, *line != '\0' ? ": " : "",
+		    line);
+		free(line);
+	}
+	strbuf_release(&err);
+	return rc;
+}
+
+int
+cmd_remote_run(struct cmd_ctx *ctx, const char *name,
+    const struct guild_home *stage, const char *id, bool no_wait)
+{
+	struct strvec	 args = STRVEC_INIT, specs = STRVEC_INIT;
+	struct cmd_args	 none;
+	struct remote	*r;
+	struct sshconn	*c;
+	struct run	*run;
+	char		*rruns, *dest, *cause = NULL;
+	int		 rc;
+
+	if ((rc = remote_connect(ctx, name, &r, &c)) != 0)
+		return rc;
+	rruns = remote_runs(r);
+	strvec_push(&args, "-a");
+	strvec_push_nodup(&args, path_join(stage->runs, id));
+	dest = sshconn_path(c, rruns);
+	strvec_pushf(&args, "%s/", dest);
+	free(dest);
+	if (sshconn_rsync(c, &args, rruns, NULL, &cause) == -1 ||
+	    start_there(c, id, &cause) == -1) {
+		rc = cli_error_cause(cause);
+		goto out;
+	}
+	if (no_wait) {
+		cli_note("Run %.8s is running on %s\nTo watch use 'guild watch "
+		    "%.8s -r %s'", id, r->name, id, r->name);
+		goto out;
+	}
+	if ((rc = follow(c, id, &cause)) == -1) {
+		rc = cli_error_cause(cause);
+		goto out;
+	}
+	if (rc == 1) {
+		cli_note("Detached from run %.8s (it goes on running on %s)\n"
+		    "To re-attach use 'guild watch %.8s -r %s'", id, r->name,
+		    id, r->name);
+		rc = 0;
+		goto out;
+	}
+	/* Its end is there: bring the run here. */
+	memset(&none, 0, sizeof none);
+	strvec_push(&specs, id);
+	if ((rc = cmd_remote_pull(ctx, &none, c, &specs, false, true,
+	    true)) != 0)
+		goto out;
+	dest = path_join(cli_home(ctx)->runs, id);
+	if ((run = run_open(dest, NULL)) != NULL) {
+		rc = run_get_status(run) == RUN_STATUS_COMPLETED ? 0 : 1;
+		run_free(run);
+	}
+	free(dest);
+out:
+	free(rruns);
+	strvec_clear(&args);
+	strvec_clear(&specs);
+	remote_disconnect(r, c);
+	return rc;
+}

@@ -58,6 +58,14 @@ struct strvec;
  */
 int	cmd_remote_pull(struct cmd_ctx *, struct cmd_args *, struct sshconn *,
 	    const struct strvec *specs, bool del, bool yes, bool quiet);
+/*
+ * guild run -r: the run staged in stage (a Guild home) as id, copied to
+ * the remote name, started there and, unless no_wait, followed and
+ * pulled when it ends. Returns the exit status.
+ */
+struct guild_home;
+int	cmd_remote_run(struct cmd_ctx *, const char *name,
+	    const struct guild_home *stage, const char *id, bool no_wait);
 /* cmd-completion.c */
 extern const struct cmd_entry	cmd_completion_entry;
 

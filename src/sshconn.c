@@ -304,7 +304,16 @@ sshconn_run(struct sshconn *c, const char *script,
 		}
 	}
 	rc = proc_run(&spec, &hooks, &st, code, cause);
-	if (rc == 0 && *code == 255 && !sshconn_is_local(c))
+	/*
+	 * ssh ends with 255 when Ctrl-C (forwarded) kills it, saying
+	 * nothing, or "Killed by signal 2.": that is the user's, not a
+	 * failure.
+	 */
+	if (rc == 0 && *code == 255 && io != NULL && io->forward_int &&
+	    (st.err.len == 0 || strstr(st.err.buf, "Killed by signal 2") !=
+	    NULL))
+		*code = -SIGINT;
+	else if (rc == 0 && *code == 255 && !sshconn_is_local(c))
 		rc = ssh_failed(c, st.err.buf != NULL ? st.err.buf : "",
 		    cause);
 	strbuf_release(&st.err);
