@@ -206,6 +206,12 @@ cmd_remote_status_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return cli_error("remote status: expected one REMOTE");
 	if ((rc = remote_connect(ctx, a->pos.v[0], &r, &c)) != 0)
 		return rc;
+	/* Connecting first: its failure is ssh's, in one line. */
+	if (sshconn_open(c, &cause) == -1) {
+		rc = cli_error_cause(cause);
+		remote_disconnect(r, c);
+		return rc;
+	}
 	io.out = &out;
 	io.err = &err;
 	script = remote_script(r, version);
@@ -221,7 +227,8 @@ cmd_remote_status_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		free(v);
 	} else {
 		v = str_trim(out.buf != NULL ? out.buf : "");
-		printf("%s (%s) is available\n", r->name, dest);
+		printf("%s (%s) is available%s\n", r->name, dest,
+		    sshconn_is_local(c) ? " (this machine)" : "");
 		printf("%s\n", cli_field(stdout, v));
 		free(v);
 	}
@@ -476,7 +483,7 @@ pull_rows(struct sshconn *c, const struct guild_home *home,
 }
 
 /* Pull: select there (in the mirrored metadata), copy, mark. */
-int
+static int
 cmd_remote_pull(struct cmd_ctx *ctx, struct cmd_args *a, struct sshconn *c,
     const struct strvec *specs, bool del, bool yes, bool quiet)
 {

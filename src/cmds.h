@@ -49,15 +49,6 @@ extern const struct cmd_entry	cmd_remotes_entry;
 extern const struct cmd_entry	cmd_remote_entry;
 extern const struct cmd_entry	cmd_push_entry;
 extern const struct cmd_entry	cmd_pull_entry;
-struct sshconn;
-struct strvec;
-/*
- * Pull specs (the filters in a) of c's remote into the local home;
- * del: --delete; yes: no question; quiet: no "Copied" note. Returns the
- * exit status after printing any error.
- */
-int	cmd_remote_pull(struct cmd_ctx *, struct cmd_args *, struct sshconn *,
-	    const struct strvec *specs, bool del, bool yes, bool quiet);
 /*
  * guild run -r: the run staged in stage (a Guild home) as id, copied to
  * the remote name, started there and, unless no_wait, followed and
