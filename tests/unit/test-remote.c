@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "remote.h"
+#include "sshconn.h"
 #include "tap.h"
 #include "util.h"
 
@@ -223,6 +224,28 @@ test_load(void)
 	free(path);
 }
 
+static void
+test_script(void)
+{
+	struct remote_list	 l = REMOTE_LIST_INIT;
+	const char		*args[] = { "runs", "it's", NULL };
+	char			*cause, *s;
+
+	is_int(parse("remotes:\n  r:\n    type: ssh\n    host: h\n"
+	    "    guild-home: ~/g h\n    guild-bin: /opt/guild\n"
+	    "    init: [module load cuda, cd /tmp]\n"
+	    "    env: {A: \"x y\"}\n", &l, &cause), 0, "script config");
+	s = remote_script(l.v[0], args);
+	is_str(s, "module load cuda\ncd /tmp\nA='x y'; export A\n"
+	    "exec /opt/guild -H \"$HOME\"/'g h' 'runs' 'it'\\''s'\n",
+	    "remote_script: init, env, guild-bin, home, quoted args");
+	free(s);
+	s = remote_home_rsync(l.v[0]);
+	is_str(s, "g h", "~/ home for rsync is relative to the login dir");
+	free(s);
+	remotes_clear(&l);
+}
+
 int
 main(void)
 {
@@ -231,6 +254,7 @@ main(void)
 	test_full();
 	test_errors();
 	test_load();
+	test_script();
 	q = shell_quote("it's");
 	is_str(q, "'it'\\''s'", "shell_quote");
 	free(q);
