@@ -108,7 +108,7 @@ ok "... extra is gone" test ! -e "$RHOME/runs/$A/extra"
 
 # -r runs the command there.
 expect_exact "runs -r lists the remote's runs" - -- \
-    sh -c '"$GUILD" runs -r box | cut -d" " -f1-5' <<'EOF'
+    sh -c '"$GUILD" runs -r box | cut -d" " -f1-4' <<'EOF'
 [0:cccccccc]  fashion:train ($TEST_TMP/proj)
 [1:bbbbbbbb]  fashion:train ($TEST_TMP/proj)
 [2:aaaaaaaa]  fashion:train ($TEST_TMP/proj)
