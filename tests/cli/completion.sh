@@ -97,6 +97,9 @@ commands_from_help()
 	guild runs --help | awk '$0 == "Commands:" { on = 1; next }
 		on { sub(/^  /, ""); sub(/  .*/, ""); print }' |
 	    tr ',' '\n' | sed 's/^ */runs /'
+	guild remote --help | awk '$0 == "Commands:" { on = 1; next }
+		on { sub(/^  /, ""); sub(/  .*/, ""); print }' |
+	    tr ',' '\n' | sed 's/^ */remote /'
 }
 commands_from_help > "$TEST_TMP/commands"
 expect_output "--commands: every command, alias and subcommand" \
@@ -274,6 +277,8 @@ complete_unsorted()
 }
 
 expect_output "guild r" - -- complete_line "guild r" <<'EOF'
+remote
+remotes
 run
 runs
 EOF
