@@ -345,6 +345,8 @@ remotes_parse(const char *text, size_t len, const char *name,
 	list->config = name != NULL ? xstrdup(name) : NULL;
 	rc = remotes_from_tree(root, name, list, cause);
 	ynode_free(root);
+	if (rc == -1)
+		remotes_clear(list);
 	return rc;
 }
 
