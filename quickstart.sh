@@ -24,7 +24,7 @@ PACKAGES="build-essential autoconf automake pkg-config libyaml-dev
 libsqlite3-dev libpcre2-dev libncurses-dev libarchive-dev libmd-dev mandoc
 libchafa-dev libglib2.0-dev libstb-dev libwebp-dev
 tmux python3 python3-numpy python3-sklearn python3-matplotlib python3-venv python3-click clang
-libclang-rt-14-dev"
+libclang-rt-14-dev openssh-server rsync"
 
 EXAMPLE=examples/digits
 
@@ -237,6 +237,16 @@ check()
 		fi
 		count "$status" build/test-suite.log
 
+		# Remotes against a real sshd (and Slurm): slow, so once.
+		phase "Running make check-remote in build/"
+		rm -f build/test-remote.log
+		if [ "$status" -eq 0 ]; then
+			make_in build check-remote
+			count $? build/test-remote.log
+		else
+			count 1
+		fi
+
 		phase "Building in build-asan/ ($ASAN_FLAGS)"
 		rm -f build-asan/test-suite.log
 		configure_dir build-asan "$ASAN_FLAGS" && make_in build-asan
@@ -268,7 +278,8 @@ check()
 		count 1
 	fi
 	phase "Summary"
-	for log in build/test-suite.log build-asan/test-suite.log; do
+	for log in build/test-suite.log build/test-remote.log \
+	    build-asan/test-suite.log; do
 		[ -f "$log" ] || continue
 		set -- $(log_counts "$log")
 		printf '%s: %s passed, %s failed\n' "$log" "$1" "$2"

@@ -683,7 +683,11 @@ dispatch(struct cmd_ctx *ctx, const char *path, const struct cmd_entry *e,
 	case PARSE_OK:
 		break;
 	}
-	rc = e->exec(ctx, &a);
+	if (a.count[CMD_OPT_REMOTE] > 0 && !e->remote_self)
+		rc = cli_remote_forward(ctx, path, argc, argv,
+		    cmd_arg_value(&a, CMD_OPT_REMOTE));
+	else
+		rc = e->exec(ctx, &a);
 	cmd_args_clear(&a);
 	return rc;
 }

@@ -600,6 +600,38 @@ out:
 	return rc;
 }
 
+/* What to compare, from the options: everything by default. */
+static void
+diff_items(const struct cmd_args *a, struct items *itp)
+{
+	struct items	it;
+
+	memset(&it, 0, sizeof it);
+	it.flags = cmd_arg_has(a, O_FLAGS);
+	it.attrs = it.all_attrs = cmd_arg_has(a, O_ATTRS);
+	it.env = cmd_arg_has(a, O_ENV) && !it.attrs;
+	it.deps = cmd_arg_has(a, O_DEPS) && !it.attrs;
+	it.output = cmd_arg_has(a, O_OUTPUT);
+	it.sourcecode = cmd_arg_has(a, O_SOURCECODE);
+	it.paths = &a->values[O_PATH];
+	it.count = it.flags + it.attrs + it.env + it.deps + it.output +
+	    it.sourcecode + it.paths->n;
+	if (it.count == 0) {
+		it.flags = it.attrs = it.output = it.sourcecode = true;
+		it.files = true;
+		it.count = 5;
+	}
+	if (it.count == 1)
+		it.single = it.flags ? "flags" : it.attrs ? "attrs" :
+		    it.env ? "env" : it.deps ? "deps" : it.output ? "output" :
+		    it.sourcecode ? "sourcecode" : it.paths->v[0];
+	if (cmd_arg_has(a, O_ENV) && it.attrs)
+		warnx_core("ignoring --env (already included in --attrs)");
+	if (cmd_arg_has(a, O_DEPS) && it.attrs)
+		warnx_core("ignoring --deps (already included in --attrs)");
+	*itp = it;
+}
+
 static int
 cmd_diff_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -639,29 +671,7 @@ cmd_diff_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		if (check_rel_path(a->values[O_PATH].v[i], &cause) == -1)
 			return cli_error_cause(cause);
 
-	memset(&it, 0, sizeof it);
-	it.flags = cmd_arg_has(a, O_FLAGS);
-	it.attrs = it.all_attrs = cmd_arg_has(a, O_ATTRS);
-	it.env = cmd_arg_has(a, O_ENV) && !it.attrs;
-	it.deps = cmd_arg_has(a, O_DEPS) && !it.attrs;
-	it.output = cmd_arg_has(a, O_OUTPUT);
-	it.sourcecode = cmd_arg_has(a, O_SOURCECODE);
-	it.paths = &a->values[O_PATH];
-	it.count = it.flags + it.attrs + it.env + it.deps + it.output +
-	    it.sourcecode + it.paths->n;
-	if (it.count == 0) {
-		it.flags = it.attrs = it.output = it.sourcecode = true;
-		it.files = true;
-		it.count = 5;
-	}
-	if (it.count == 1)
-		it.single = it.flags ? "flags" : it.attrs ? "attrs" :
-		    it.env ? "env" : it.deps ? "deps" : it.output ? "output" :
-		    it.sourcecode ? "sourcecode" : it.paths->v[0];
-	if (cmd_arg_has(a, O_ENV) && it.attrs)
-		warnx_core("ignoring --env (already included in --attrs)");
-	if (cmd_arg_has(a, O_DEPS) && it.attrs)
-		warnx_core("ignoring --deps (already included in --attrs)");
+	diff_items(a, &it);
 
 	if ((home = cli_home(ctx)) == NULL)
 		return 1;

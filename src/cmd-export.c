@@ -852,6 +852,56 @@ make_staging(const struct guild_home *home, char **tmp)
 	return stage;
 }
 
+/*
+ * Put one chosen run into the home: moved (a directory with --move),
+ * copied, or renamed from where the archive was extracted. 0, or 1 after
+ * printing an error; a run that is there already is skipped with a
+ * warning.
+ */
+static int
+import_one(const struct guild_home *home, const struct run_row *row,
+    bool is_dir, bool move, bool copy_res, const char *stage, const char *tmp,
+    struct link_plan *plan, struct runindex *idx, struct strvec *landed,
+    size_t *count)
+{
+	const char	*id = row->id;
+	char		*dest, *trashed, *path, *cause = NULL;
+	int		 rc = 0;
+
+	dest = path_join(home->runs, id);
+	trashed = path_join(home->trash, id);
+	if (path_exists(dest))
+		warnx_core("run %s exists, skipping", id);
+	else if (path_exists(trashed))
+		warnx_core("run %s exists in the trash (see 'guild runs "
+		    "restore'), skipping", id);
+	else if (is_dir && move) {
+		if (move_tree(row->dir, dest, home->runs, &cause) == -1)
+			rc = cli_error_cause(cause);
+		else
+			(*count)++;
+	} else {
+		/* A copy goes beside the extracted run. */
+		bool	 copy = is_dir || copy_res;
+
+		path = path_join(is_dir || !copy ? stage : tmp, id);
+		if (copy && copy_tree(row->dir, path, plan, id, &cause) == -1)
+			rc = cli_error_cause(cause);
+		else if (rename(path, dest) == -1)
+			rc = cli_error("%s: %s", dest, strerror(errno));
+		else
+			(*count)++;
+		free(path);
+	}
+	if (rc == 0 && path_exists(dest))
+		index_update(idx, id);
+	if (rc == 0)
+		strvec_push(landed, dest);
+	free(dest);
+	free(trashed);
+	return rc;
+}
+
 static int
 cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -864,7 +914,7 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	const char			*src, *from;
 	char				*tmp = NULL, *stage = NULL, *cause = NULL;
 	char				*intro;
-	char				*dest, *trashed, *path;
+	char				*path;
 	struct strvec			 landed = STRVEC_INIT;
 	char				*named = NULL;
 	struct link_plan		 plan;
@@ -960,46 +1010,9 @@ cmd_import_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		strvec_clear(&plan.ids);
 	idx = runindex_open(home, NULL);
 	rc = 0;
-	for (i = 0; i < rows.n; i++) {
-		const char	*id = rows.v[i]->id;
-
-		dest = path_join(home->runs, id);
-		trashed = path_join(home->trash, id);
-		if (path_exists(dest))
-			warnx_core("run %s exists, skipping", id);
-		else if (path_exists(trashed))
-			warnx_core("run %s exists in the trash (see 'guild runs "
-			    "restore'), skipping", id);
-		else if (is_dir && move) {
-			if (move_tree(rows.v[i]->dir, dest, home->runs,
-			    &cause) == -1)
-				rc = cli_error_cause(cause);
-			else
-				count++;
-		} else {
-			/* A copy goes beside the extracted run. */
-			bool	 copy = is_dir || copy_res;
-
-			path = path_join(is_dir || !copy ? stage : tmp, id);
-			if (copy && copy_tree(rows.v[i]->dir, path, &plan, id,
-			    &cause) == -1)
-				rc = cli_error_cause(cause);
-			else if (rename(path, dest) == -1)
-				rc = cli_error("%s: %s", dest, strerror(errno));
-			else
-				count++;
-			free(path);
-		}
-		if (rc == 0 && path_exists(dest))
-			index_update(idx, id);
-		if (rc == 0)
-			strvec_push(&landed, dest);
-		free(dest);
-		free(trashed);
-		cause = NULL;
-		if (rc != 0)
-			break;
-	}
+	for (i = 0; i < rows.n && rc == 0; i++)
+		rc = import_one(home, rows.v[i], is_dir, move, copy_res, stage,
+		    tmp, &plan, idx, &landed, &count);
 	runindex_close(idx);
 	plan_release(&plan);
 	for (i = 0; i < landed.n; i++)

@@ -56,7 +56,7 @@ static const struct cmd_option merge_options[] = {
 	  "Only copy run source code. Implies --skip-deps." },
 	{ O_ALL, "a", "all", NULL,
 	  "Copy all run files, also those the run generated." },
-	{ O_SKIP_SOURCECODE, "S", "skip-sourcecode", NULL,
+	{ O_SKIP_SOURCECODE, NULL, "skip-sourcecode", NULL,
 	  "Don't copy run source code." },
 	{ O_SKIP_DEPS, "D", "skip-deps", NULL,
 	  "Don't copy project-local dependencies." },

@@ -12,13 +12,17 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "cli.h"
 #include "runner.h"
 #include "cmd-run.h"
 #include "deps.h"
+#include "flags.h"
+#include "home.h"
 #include "guildfile.h"
 #include "package.h"
 #include "run.h"
+#include "runsel.h"
 #include "sourcecode.h"
 #include "strbuf.h"
 #include "strvec.h"
@@ -419,7 +423,7 @@ test_flags_line(int indent, const char *name, const struct value *v,
 	strbuf_release(&sb);
 }
 
-int
+static int
 run_test_flags(const struct opdef *op, const char *flags_dest)
 {
 	size_t	i, k;
@@ -631,4 +635,110 @@ run_stage_dir_note(const struct run_plan *plan)
 	    plan->opname), cli_field(stdout, plan->run_dir),
 	    cli_field(stdout, plan->run_dir), cli_field(stdout, sb.buf));
 	strbuf_release(&sb);
+}
+
+/* ---------------------------------------------------------------- */
+/* Options of guild run that need no state of cmd-run.c. */
+
+/* --run-dir DIR, absolute (relative to where guild started: -C). */
+char *
+run_dir_arg(const struct cmd_args *a)
+{
+	const char	*d = cmd_arg_value(a, OPT_RUN_DIR);
+	char		*rel, *abs;
+
+	if (*d == '/')
+		return path_absolute(d);
+	rel = cli_start_dir() != NULL ? path_join(cli_start_dir(), d) :
+	    xstrdup(d);
+	abs = path_absolute(rel);
+	free(rel);
+	return abs;
+}
+
+/* --test-flags, with the flags-dest a run would get. */
+int
+run_test_flags_plan(const struct guild_home *home, const struct opdef *op)
+{
+	struct runner_spec	 spec;
+	struct run_plan		 plan;
+	struct value		*flags = NULL;
+	int			 rc;
+
+	memset(&spec, 0, sizeof spec);
+	memset(&plan, 0, sizeof plan);
+	if (flags_apply(op, NULL, true, &flags, NULL) == -1)
+		flags = value_map();
+	spec.home = home;
+	spec.op = op;
+	spec.flags = flags;
+	if (runner_plan(&spec, &plan, NULL) == -1)
+		memset(&plan, 0, sizeof plan);
+	rc = run_test_flags(op, plan.flags_dest);
+	run_plan_clear(&plan);
+	value_free(flags);
+	return rc;
+}
+
+/* --proto RUN with an operation of its own: the run, to read. */
+int
+run_proto_open(const struct guild_home *home, const char *spec,
+    struct run **runp, char **idp)
+{
+	struct strvec	 ids = STRVEC_INIT;
+	char		*cause = NULL, *path;
+
+	if (runsel_list(home->runs, &ids, &cause) == -1 ||
+	    (*idp = runsel_one(&ids, spec, &cause)) == NULL) {
+		strvec_clear(&ids);
+		return cli_error_cause(cause);
+	}
+	strvec_clear(&ids);
+	path = run_dir_path(home->runs, *idp);
+	*runp = run_open(path, &cause);
+	free(path);
+	if (*runp == NULL)
+		return cli_error_cause(cause);
+	return 0;
+}
+
+/*
+ * -Fo FLAG=VAL: flags of the optimizer. Guild's error without one; the
+ * optimizers guild has (grid, random) take no flags, so each is refused
+ * as Guild refuses an unknown flag, unless --force-flags (then it is
+ * accepted and has no effect). -1 after printing an error.
+ */
+int
+run_opt_flags_check(const struct cmd_args *a, const struct opdef *op,
+    enum batch_kind kind, const char *algo)
+{
+	const struct strvec	*fo = &a->values[OPT_OPT_FLAG];
+	char			*name;
+	size_t			 i;
+
+	(void)op;
+	if (fo->n == 0)
+		return 0;
+	if (kind == BATCH_NONE) {
+		cli_error("invalid optimizer flag %s: no optimizer specified",
+		    fo->v[0]);
+		return -1;
+	}
+	for (i = 0; i < fo->n; i++) {
+		if (strchr(fo->v[i], '=') == NULL) {
+			cli_error("invalid argument '%s' - expected NAME=VAL",
+			    fo->v[i]);
+			return -1;
+		}
+	}
+	if (cmd_arg_has(a, OPT_FORCE_FLAGS))
+		return 0;
+	name = xstrndup(fo->v[0], strcspn(fo->v[0], "="));
+	cli_error("unsupported flag '%s'", name);
+	fprintf(stderr, "Try 'guild run %s --help-op' for a list of flags or "
+	    "use --force-flags to skip this check.\n",
+	    kind == BATCH_RANDOM ? "skopt:random" : "+");
+	free(name);
+	(void)algo;
+	return -1;
 }

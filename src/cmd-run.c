@@ -1,6 +1,7 @@
 /* cmd-run.c: guild run [MODEL:]OP [FLAG=VAL...]. */
 #include "common.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -35,52 +36,6 @@
 #include "term.h"
 #include "util.h"
 #include "value.h"
-
-enum {
-	OPT_YES = 1,
-	OPT_LABEL,
-	OPT_TAG,
-	OPT_BACKGROUND,
-	OPT_PRINT_CMD,
-	OPT_PRINT_ENV,
-	OPT_QUIET,
-	OPT_FORCE_FLAGS,
-	OPT_STAGE,
-	OPT_START,
-	OPT_RESTART,
-	OPT_TEST_SCALARS,
-	OPT_HELP_OP,
-	OPT_FORCE_DEPS,
-	OPT_OPTIMIZER,
-	OPT_MAX_TRIALS,
-	OPT_RANDOM_SEED,
-	OPT_PRINT_TRIALS,
-	OPT_PARALLEL,
-	OPT_NEEDED,
-	OPT_FAIL_ON_TRIAL_ERROR,
-	OPT_KEEP_BATCH,
-	OPT_RUN_ID,
-	OPT_RUN_STEPS,
-	OPT_GPUS,
-	OPT_NO_GPUS,
-	OPT_COMMENT,
-	OPT_STOP_AFTER,
-	OPT_PIDFILE,
-	OPT_OPTIMIZE,
-	OPT_KEEP_RUN,
-	OPT_BATCH_LABEL,
-	OPT_BATCH_TAG,
-	OPT_BATCH_COMMENT,
-	OPT_RUN_DIR,
-	OPT_PROTO,
-	OPT_FORCE_SOURCECODE,
-	OPT_STAGE_TRIALS,
-	OPT_OPT_FLAG,
-	OPT_BREAK_ON_ERROR,
-	OPT_TEST_SOURCECODE,
-	OPT_TEST_FLAGS,
-	OPT_DEBUG,
-};
 
 static const struct cmd_option run_options[] = {
 	{ OPT_YES, "y", "yes", NULL, "Do not prompt before running." },
@@ -126,8 +81,40 @@ static const struct cmd_option run_options[] = {
 	{ OPT_PIDFILE, NULL, "pidfile", "PIDFILE", "Run in the background, writing the background process id to PIDFILE." },
 	{ OPT_RUN_ID, NULL, "run-id", "ID", "Use ID as the new run's id.", true },
 	{ OPT_RUN_STEPS, NULL, "run-steps", "RUN_DIR", "Run a pipeline's steps (its own process).", true },
+	{ OPT_NO_WAIT, "n", "no-wait", NULL, "With --remote: start the run there and return." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
+
+/* While run -r stages: the id staged, instead of "staged as" printed. */
+static bool	 remote_staging;
+static char	*remote_staged_id;
+
+static bool
+dir_empty(const char *path)
+{
+	DIR		*d = opendir(path);
+	struct dirent	*e;
+	bool		 empty = true;
+
+	while (d != NULL && empty && (e = readdir(d)) != NULL)
+		empty = e->d_name[0] == '.';
+	if (d != NULL)
+		closedir(d);
+	return empty;
+}
+
+/* --NAME of a run option, for messages. */
+static const char *
+option_long_name(int id)
+{
+	size_t	 i;
+
+	for (i = 0; run_options[i].id != 0; i++)
+		if (run_options[i].id == id)
+			return run_options[i].longs;
+	return "?";
+}
 
 /*
  * What --gpus, --no-gpus and --stop-after add to every run of the
@@ -1501,22 +1488,6 @@ run_params_value(const struct cmd_args *a)
 	return m;
 }
 
-/* --run-dir DIR, absolute (relative to where guild started: -C). */
-static char *
-run_dir_arg(const struct cmd_args *a)
-{
-	const char	*d = cmd_arg_value(a, OPT_RUN_DIR);
-	char		*rel, *abs;
-
-	if (*d == '/')
-		return path_absolute(d);
-	rel = cli_start_dir() != NULL ? path_join(cli_start_dir(), d) :
-	    xstrdup(d);
-	abs = path_absolute(rel);
-	free(rel);
-	return abs;
-}
-
 /*
  * The run itself, once its operation and flags are known: the sequence
  * is the runner's (runner_prepare, runner_launch); this prints, asks,
@@ -1612,7 +1583,10 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	}
 	if (!spec.stage)
 		run_debug_start(&prep.plan);
-	if (spec.stage && run_dir != NULL) {
+	if (spec.stage && remote_staging) {
+		remote_staged_id = xstrdup(prep.plan.id);
+		rc = 0;
+	} else if (spec.stage && run_dir != NULL) {
 		run_stage_dir_note(&prep.plan);
 		rc = 0;
 	} else if (spec.stage) {
@@ -1644,93 +1618,6 @@ out:
 	free(pidpath);
 	free(run_dir);
 	return rc;
-}
-
-/* --test-flags, with the flags-dest a run would get. */
-static int
-test_flags(const struct guild_home *home, const struct opdef *op)
-{
-	struct runner_spec	 spec;
-	struct run_plan		 plan;
-	struct value		*flags = NULL;
-	int			 rc;
-
-	memset(&spec, 0, sizeof spec);
-	memset(&plan, 0, sizeof plan);
-	if (flags_apply(op, NULL, true, &flags, NULL) == -1)
-		flags = value_map();
-	spec.home = home;
-	spec.op = op;
-	spec.flags = flags;
-	if (runner_plan(&spec, &plan, NULL) == -1)
-		memset(&plan, 0, sizeof plan);
-	rc = run_test_flags(op, plan.flags_dest);
-	run_plan_clear(&plan);
-	value_free(flags);
-	return rc;
-}
-
-/* --proto RUN with an operation of its own: the run, to read. */
-static int
-proto_open(const struct guild_home *home, const char *spec,
-    struct run **runp, char **idp)
-{
-	struct strvec	 ids = STRVEC_INIT;
-	char		*cause = NULL, *path;
-
-	if (runsel_list(home->runs, &ids, &cause) == -1 ||
-	    (*idp = runsel_one(&ids, spec, &cause)) == NULL) {
-		strvec_clear(&ids);
-		return cli_error_cause(cause);
-	}
-	strvec_clear(&ids);
-	path = run_dir_path(home->runs, *idp);
-	*runp = run_open(path, &cause);
-	free(path);
-	if (*runp == NULL)
-		return cli_error_cause(cause);
-	return 0;
-}
-
-/*
- * -Fo FLAG=VAL: flags of the optimizer. Guild's error without one; the
- * optimizers guild has (grid, random) take no flags, so each is refused
- * as Guild refuses an unknown flag, unless --force-flags (then it is
- * accepted and has no effect). -1 after printing an error.
- */
-static int
-opt_flags_check(const struct cmd_args *a, const struct opdef *op,
-    enum batch_kind kind, const char *algo)
-{
-	const struct strvec	*fo = &a->values[OPT_OPT_FLAG];
-	char			*name;
-	size_t			 i;
-
-	(void)op;
-	if (fo->n == 0)
-		return 0;
-	if (kind == BATCH_NONE) {
-		cli_error("invalid optimizer flag %s: no optimizer specified",
-		    fo->v[0]);
-		return -1;
-	}
-	for (i = 0; i < fo->n; i++) {
-		if (strchr(fo->v[i], '=') == NULL) {
-			cli_error("invalid argument '%s' - expected NAME=VAL",
-			    fo->v[i]);
-			return -1;
-		}
-	}
-	if (cmd_arg_has(a, OPT_FORCE_FLAGS))
-		return 0;
-	name = xstrndup(fo->v[0], strcspn(fo->v[0], "="));
-	cli_error("unsupported flag '%s'", name);
-	fprintf(stderr, "Try 'guild run %s --help-op' for a list of flags or "
-	    "use --force-flags to skip this check.\n",
-	    kind == BATCH_RANDOM ? "skopt:random" : "+");
-	free(name);
-	(void)algo;
-	return -1;
 }
 
 /* What guild run runs: from the command line, a restart or a prototype. */
@@ -1790,7 +1677,7 @@ run_target(struct cmd_ctx *ctx, struct cmd_args *a,
 		if ((t->op = opspec_resolve(gf, opspec != NULL ? opspec : "",
 		    &cause)) == NULL)
 			return cli_error_cause(cause);
-		if (proto != NULL && (rc = proto_open(home, proto, &t->old,
+		if (proto != NULL && (rc = run_proto_open(home, proto, &t->old,
 		    &t->id)) != 0)
 			return rc;
 	}
@@ -1825,8 +1712,65 @@ run_inspect(struct cmd_args *a, const struct guild_home *home,
 	if (cmd_arg_has(a, OPT_TEST_SOURCECODE))
 		return run_test_sourcecode(op);
 	if (cmd_arg_has(a, OPT_TEST_FLAGS))
-		return test_flags(home, op);
+		return run_test_flags_plan(home, op);
 	return -1;
+}
+
+static int	cmd_run_exec(struct cmd_ctx *, struct cmd_args *);
+
+/*
+ * guild run -r REMOTE: stage the run as --stage does, in a Guild home of
+ * its own (under the cache), then hand it to cmd_remote_run(), which
+ * copies it there, starts it and follows it.
+ */
+static int
+run_remote(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	static const int	 refused[] = { OPT_STAGE, OPT_START, OPT_RESTART,
+	    OPT_BACKGROUND, OPT_PIDFILE, OPT_PRINT_CMD, OPT_PRINT_ENV,
+	    OPT_RUN_ID, 0 };
+	struct guild_home	*local, *stage = NULL;
+	char			*dir = NULL, *cause = NULL;
+	size_t			 i;
+	int			 rc = 1;
+
+	for (i = 0; refused[i] != 0; i++)
+		if (cmd_arg_has(a, refused[i]))
+			return cli_error("--remote cannot be used with --%s",
+			    option_long_name(refused[i]));
+	if ((local = cli_home(ctx)) == NULL)
+		return 1;
+	dir = path_join(local->cache, "remote-stage.XXXXXX");
+	if (mkdir_p(local->cache, 0777, &cause) == -1 || mkdtemp(dir) == NULL ||
+	    (stage = home_new(dir, &cause)) == NULL ||
+	    home_ensure(stage, &cause) == -1) {
+		if (cause == NULL)
+			cause = xasprintf("%s: %s", dir, strerror(errno));
+		rc = cli_error_cause(cause);
+		goto out;
+	}
+	a->count[CMD_OPT_REMOTE] = 0;
+	a->count[OPT_STAGE] = 1;
+	ctx->home = stage;
+	remote_staging = true;
+	rc = cmd_run_exec(ctx, a);
+	remote_staging = false;
+	ctx->home = local;
+	if (rc == 0 && remote_staged_id != NULL)
+		rc = cmd_remote_run(ctx, a->values[CMD_OPT_REMOTE].v[
+		    a->values[CMD_OPT_REMOTE].n - 1], stage, remote_staged_id,
+		    cmd_arg_has(a, OPT_NO_WAIT));
+	else if (rc == 0 && !dir_empty(stage->runs))
+		rc = cli_error("--remote: only single runs go to an ssh "
+		    "remote (not batches)");
+out:
+	if (stage != NULL)
+		rm_rf(dir, NULL);
+	free(remote_staged_id);
+	remote_staged_id = NULL;
+	home_free(stage);
+	free(dir);
+	return rc;
 }
 
 static int
@@ -1851,6 +1795,8 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	if (cmd_arg_has(a, OPT_RUN_STEPS))
 		return run_steps(cmd_arg_value(a, OPT_RUN_STEPS));
+	if (cmd_arg_has(a, CMD_OPT_REMOTE))
+		return run_remote(ctx, a);
 	if (options_check(a) == -1)
 		return 1;
 	run_debug_set(ctx->debug || cmd_arg_has(a, OPT_DEBUG));
@@ -1912,7 +1858,7 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		rc = cli_error_cause(cause);
 		goto out;
 	}
-	if (opt_flags_check(a, op, kind, algo) == -1)
+	if (run_opt_flags_check(a, op, kind, algo) == -1)
 		goto out;
 	if (kind != BATCH_NONE) {
 		rc = batch_exec(a, home, op, user_flags, &files, kind,
@@ -1998,4 +1944,5 @@ const struct cmd_entry cmd_run_entry = {
 	.options = run_options,
 	.exec = cmd_run_exec,
 	.route = route_run,
+	.remote_self = true,
 };

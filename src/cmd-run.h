@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include "batch.h"
+
 struct cmd_ctx;
 struct run_plan;
 struct guildfile;
@@ -45,11 +47,6 @@ struct guildfile *run_script_at(struct cmd_ctx *, const char *pkg_name,
 long		 run_op_optimizers(const struct opdef *, struct strvec *names,
 		    struct strvec *algos);
 /*
- * --test-flags: the operation's flags as Guild's _test_flags shows them;
- * flags_dest is the one its runs get (NULL: none).
- */
-int		 run_test_flags(const struct opdef *, const char *flags_dest);
-/*
  * --test-sourcecode: the rules, and the files a run would copy and skip,
  * as Guild's _test_sourcecode shows them; nothing is created. 0 or the
  * exit status after an error.
@@ -68,5 +65,70 @@ void		 run_debug_log(const char *fmt, ...)
 void		 run_debug_start(const struct run_plan *);
 /* --stage --run-dir: how to start the run by hand, as Guild says. */
 void		 run_stage_dir_note(const struct run_plan *);
+
+/* guild run's options (ids into cmd_args), shared by cmd-run*.c. */
+enum {
+	OPT_YES = 1,
+	OPT_LABEL,
+	OPT_TAG,
+	OPT_BACKGROUND,
+	OPT_PRINT_CMD,
+	OPT_PRINT_ENV,
+	OPT_QUIET,
+	OPT_FORCE_FLAGS,
+	OPT_STAGE,
+	OPT_START,
+	OPT_RESTART,
+	OPT_TEST_SCALARS,
+	OPT_HELP_OP,
+	OPT_FORCE_DEPS,
+	OPT_OPTIMIZER,
+	OPT_MAX_TRIALS,
+	OPT_RANDOM_SEED,
+	OPT_PRINT_TRIALS,
+	OPT_PARALLEL,
+	OPT_NEEDED,
+	OPT_FAIL_ON_TRIAL_ERROR,
+	OPT_KEEP_BATCH,
+	OPT_RUN_ID,
+	OPT_RUN_STEPS,
+	OPT_GPUS,
+	OPT_NO_GPUS,
+	OPT_COMMENT,
+	OPT_STOP_AFTER,
+	OPT_PIDFILE,
+	OPT_OPTIMIZE,
+	OPT_KEEP_RUN,
+	OPT_BATCH_LABEL,
+	OPT_BATCH_TAG,
+	OPT_BATCH_COMMENT,
+	OPT_RUN_DIR,
+	OPT_PROTO,
+	OPT_FORCE_SOURCECODE,
+	OPT_STAGE_TRIALS,
+	OPT_OPT_FLAG,
+	OPT_BREAK_ON_ERROR,
+	OPT_TEST_SOURCECODE,
+	OPT_TEST_FLAGS,
+	OPT_DEBUG,
+	OPT_NO_WAIT,
+};
+
+struct guild_home;
+struct run;
+/* --run-dir DIR, absolute (relative to where guild started: -C). */
+char		*run_dir_arg(const struct cmd_args *);
+/*
+ * --test-flags: the operation's flags as Guild's _test_flags shows them,
+ * with the flags-dest its runs would get.
+ */
+int		 run_test_flags_plan(const struct guild_home *,
+		    const struct opdef *);
+/* --proto RUN with an operation of its own: the run, to read. */
+int		 run_proto_open(const struct guild_home *, const char *spec,
+		    struct run **, char **idp);
+/* -Fo FLAG=VAL; -1 after printing an error. */
+int		 run_opt_flags_check(const struct cmd_args *,
+		    const struct opdef *, enum batch_kind, const char *algo);
 
 #endif

@@ -314,6 +314,7 @@ static const struct cmd_option list_options[] = {
 	{ LIST_COMMENTS, "c", "comments", NULL, "Show comments under each run." },
 	{ LIST_SIMPLIFIED, "s", "simplified", NULL, "Show index, operation, status and label only." },
 	{ LIST_ARCHIVE, "A", "archive", "PATH", "Show archived runs in PATH (a directory or an archive's name)." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -592,6 +593,7 @@ static const struct cmd_option info_options[] = {
 	  "Show the run's opref, op and private attributes too." },
 	{ INFO_OUTPUT, "O", "output", NULL, "Show the run's output." },
 	{ INFO_DELETED, NULL, "deleted", NULL, "Show a deleted run." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -1211,11 +1213,13 @@ static const struct cmd_option delete_options[] = {
 	{ RM_YES, "y", "yes", NULL, "Do not prompt." },
 	{ RM_PERMANENT, "p", "permanent", NULL,
 	  "Delete permanently instead of moving runs to the trash." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
 static const struct cmd_option yes_options[] = {
 	{ RM_YES, "y", "yes", NULL, "Do not prompt." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -1430,6 +1434,7 @@ static const struct cmd_option comment_options[] = {
 	{ COMMENT_USER, "u", "user", "USER[@HOST]",
 	  "Comment as USER (default: the current user and host)." },
 	{ COMMENT_YES, "y", "yes", NULL, "Do not prompt." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -1744,6 +1749,7 @@ static const struct cmd_option stop_options[] = {
 	  "Kill runs that did not stop within the timeout." },
 	{ STOP_TIMEOUT, NULL, "timeout", "N",
 	  "Seconds to wait for each run to stop (default is 30)." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 

@@ -18,6 +18,7 @@
 #include "util.h"
 
 static const struct cmd_option watch_options[] = {
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 

@@ -5,6 +5,7 @@
 #ifndef GUILD_CMDS_H
 #define GUILD_CMDS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cli.h"
@@ -55,6 +56,19 @@ extern const struct cmd_entry	cmd_install_entry;
 extern const struct cmd_entry	cmd_uninstall_entry;
 /* cmd-test.c */
 extern const struct cmd_entry	cmd_test_entry;
+/* cmd-remote.c */
+extern const struct cmd_entry	cmd_remotes_entry;
+extern const struct cmd_entry	cmd_remote_entry;
+extern const struct cmd_entry	cmd_push_entry;
+extern const struct cmd_entry	cmd_pull_entry;
+/*
+ * guild run -r: the run staged in stage (a Guild home) as id, copied to
+ * the remote name, started there and, unless no_wait, followed and
+ * pulled when it ends. Returns the exit status.
+ */
+struct guild_home;
+int	cmd_remote_run(struct cmd_ctx *, const char *name,
+	    const struct guild_home *stage, const char *id, bool no_wait);
 /* cmd-completion.c */
 extern const struct cmd_entry	cmd_completion_entry;
 

@@ -94,7 +94,7 @@ commands_from_help()
 		on && /^$/ { exit }
 		on { sub(/^  /, ""); sub(/  .*/, ""); print }' |
 	    tr ',' '\n' | sed 's/^ *//'
-	for group in runs api packages; do
+	for group in runs api remote packages; do
 		guild $group --help | awk '$0 == "Commands:" { on = 1; next }
 			on { sub(/^  /, ""); sub(/  .*/, ""); print }' |
 		    tr ',' '\n' | sed "s/^ */$group /"
@@ -277,6 +277,8 @@ complete_unsorted()
 }
 
 expect_output "guild r" - -- complete_line "guild r" <<'EOF'
+remote
+remotes
 run
 runs
 EOF

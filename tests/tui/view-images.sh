@@ -45,11 +45,7 @@ has_blocks()
 }
 wait_blocks()
 {
-	_deadline=$(( $(date +%s) + TUI_TIMEOUT ))
-	until has_blocks; do
-		[ "$(date +%s)" -ge "$_deadline" ] && return 1
-		sleep 0.1
-	done
+	wait_for "$TUI_TIMEOUT" has_blocks
 }
 
 tui_start 120 40

@@ -16,18 +16,18 @@ newest=$(guild select)
 oldest=$(guild select 1)
 
 # tui_buffer_is NAME TEXT: tmux's newest paste buffer becomes TEXT.
+_buffer_eq()
+{
+	[ "$(_tui show-buffer 2>/dev/null)" = "$1" ]
+}
 tui_buffer_is()
 {
-	_deadline=$(( $(date +%s) + TUI_TIMEOUT ))
-	until [ "$(_tui show-buffer 2>/dev/null)" = "$2" ]; do
-		if [ "$(date +%s)" -ge "$_deadline" ]; then
-			fail "$1" "buffer: '$(_tui show-buffer 2>&1)'," \
-			    "expected '$2'"
-			return 1
-		fi
-		sleep 0.1
-	done
-	pass "$1"
+	if wait_for "$TUI_TIMEOUT" _buffer_eq "$2"; then
+		pass "$1"
+	else
+		fail "$1" "buffer: '$(_tui show-buffer 2>&1)', expected '$2'"
+		return 1
+	fi
 }
 
 tui_start 120 30

@@ -32,15 +32,12 @@ done
 # logged NAME LINE: the stand-ins' log gets LINE (waiting for it).
 logged()
 {
-	_deadline=$(( $(date +%s) + TUI_TIMEOUT ))
-	until grep -qxF -- "$2" "$TEST_TMP/log" 2>/dev/null; do
-		if [ "$(date +%s)" -ge "$_deadline" ]; then
-			fail "$1" "not logged: $2" "log: $(cat "$TEST_TMP/log" 2>/dev/null)"
-			return 1
-		fi
-		sleep 0.1
-	done
-	pass "$1"
+	if wait_for "$TUI_TIMEOUT" grep -qxF -- "$2" "$TEST_TMP/log"; then
+		pass "$1"
+	else
+		fail "$1" "not logged: $2" "log: $(cat "$TEST_TMP/log" 2>/dev/null)"
+		return 1
+	fi
 }
 
 tui_start 120 30 "PATH=$TEST_TMP/bin:$PATH" "EDITOR=editor" "VISUAL=" \
