@@ -23,7 +23,7 @@ set -u
 PACKAGES="build-essential autoconf automake pkg-config libyaml-dev
 libsqlite3-dev libpcre2-dev libncurses-dev libarchive-dev libmd-dev mandoc
 tmux python3 python3-numpy python3-sklearn python3-matplotlib clang
-libclang-rt-14-dev"
+libclang-rt-14-dev slurm-wlm munge"
 
 EXAMPLE=examples/digits
 
