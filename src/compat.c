@@ -28,9 +28,8 @@ compat_value(const char *v, const char *where, char **cause)
 	    "\"0.9\")", where, v);
 }
 
-/* The config file to read, or NULL. Caller frees. */
-static char *
-config_path(const char *home)
+char *
+user_config_path(const char *home)
 {
 	const char	*env = getenv("GUILD_CONFIG"), *h;
 	char		*p;
@@ -65,7 +64,7 @@ compat_load(const char *home, char **cause)
 
 	if (env != NULL)
 		return compat_value(env, "GUILD_COMPAT", cause);
-	if ((path = config_path(home)) == NULL)
+	if ((path = user_config_path(home)) == NULL)
 		return 0;
 	root = ynode_parse_file(path, path, &err);
 	if (root == NULL && err != NULL) {

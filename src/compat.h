@@ -26,6 +26,14 @@
  */
 int		 compat_load(const char *home, char **cause);
 bool		 compat_guild09(void);
+/*
+ * Guild's user config file: the first of $GUILD_CONFIG (only that one
+ * when set: a GUILD_CONFIG that is not there is no config),
+ * ./guild-config.yml, HOME/config.yml (home: the Guild home, may be NULL)
+ * and ~/.guild/config.yml that exists; NULL when none does. Caller
+ * frees. Its settings: compat here, remotes in remote.h.
+ */
+char		*user_config_path(const char *home);
 /* The number users give the newest run: 0, or 1 in Guild 0.9 mode. */
 unsigned	 compat_index_base(void);
 /* Where a run's source snapshot goes when guild.yml does not say. */

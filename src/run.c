@@ -735,14 +735,33 @@ parse_pid(const char *s)
 }
 
 /*
- * "PID STARTTIME BOOTID\n" for pid (LOCK.start, PENDING), or NULL
- * without procfs.
+ * This machine's name, for records: a run directory on a shared file
+ * system (a cluster's home, a remote's) is read from other machines,
+ * where its pid means nothing. "-" when unknown; never has a space.
+ */
+static char *
+host_name(void)
+{
+	char	buf[256], *p;
+
+	if (gethostname(buf, sizeof buf) == -1 || buf[0] == '\0')
+		return xstrdup("-");
+	buf[sizeof buf - 1] = '\0';
+	for (p = buf; *p != '\0'; p++)
+		if (*p == ' ' || *p == '\n' || *p == '\t')
+			*p = '_';
+	return xstrdup(buf);
+}
+
+/*
+ * "PID STARTTIME BOOTID HOST\n" for pid (LOCK.start, PENDING), or NULL
+ * without procfs. Older records lack HOST.
  */
 static char *
 proc_record(pid_t pid)
 {
 	unsigned long long	 start;
-	char			*boot, *text;
+	char			*boot, *host, *text;
 
 	if (!proc_start_time(pid, &start)) {
 		if (access("/proc/self/stat", R_OK) != 0)
@@ -755,34 +774,51 @@ proc_record(pid_t pid)
 		start = 0;
 	}
 	boot = boot_id();
-	text = xasprintf("%ld %llu %s\n", (long)pid, start,
-	    boot != NULL ? boot : "-");
+	host = host_name();
+	text = xasprintf("%ld %llu %s %s\n", (long)pid, start,
+	    boot != NULL ? boot : "-", host);
 	free(boot);
+	free(host);
 	return text;
 }
 
 /*
  * Whether the process of a record (proc_record) is alive: 1 alive, 0
- * gone, -1 when text is not a record. A record of another boot is gone.
+ * gone, -1 when text is not a record. A record of another boot of this
+ * machine is gone. A record written on another machine cannot be judged
+ * here (its pid is another machine's): 2, taken as alive, so that its
+ * run is not called dead by accident; what ends it is its exit status,
+ * written there.
  */
 static int
 record_alive(const char *text, pid_t expect)
 {
 	unsigned long long	 want, now;
 	long			 lpid;
-	const char		*rboot;
-	char			*boot;
+	const char		*rboot, *sp;
+	char			*boot, *host;
+	size_t			 blen;
 	int			 off = -1, alive = 1;
 
 	if (sscanf(text, "%ld %llu %n", &lpid, &want, &off) != 2 || off <= 0 ||
 	    lpid <= 0 || lpid > INT_MAX || (expect != 0 && lpid != (long)expect))
 		return -1;
+	rboot = text + off;
+	if ((sp = strchr(rboot, ' ')) != NULL) {
+		host = host_name();
+		if (strcmp(sp + 1, host) != 0 && strcmp(sp + 1, "-") != 0 &&
+		    strcmp(host, "-") != 0)
+			alive = 2;
+		free(host);
+		if (alive == 2)
+			return 2;
+	}
 	if (kill((pid_t)lpid, 0) == -1 && errno != EPERM)
 		return 0;
-	rboot = text + off;
 	boot = boot_id();
-	if (boot != NULL && *rboot != '\0' && strcmp(rboot, "-") != 0 &&
-	    strcmp(boot, rboot) != 0)
+	blen = sp != NULL ? (size_t)(sp - rboot) : strlen(rboot);
+	if (boot != NULL && blen > 0 && !(blen == 1 && *rboot == '-') &&
+	    (strlen(boot) != blen || strncmp(boot, rboot, blen) != 0))
 		alive = 0;
 	else if (!proc_start_time((pid_t)lpid, &now) || now != want)
 		alive = 0;
@@ -878,17 +914,44 @@ run_lock_alive(const struct run *run)
 
 	if ((pid = run_lock_pid(run)) == 0)
 		return false;
-	if (kill(pid, 0) == -1 && errno != EPERM)
-		return false;
-
 	path = run_guild_path(run, "LOCK.start");
-	/* No (or a stale) LOCK.start: Guild AI's LOCK, trusted by pid. */
-	if (read_head(path, &sb) == 0 && sb.len > 0 &&
-	    record_alive(sb.buf, pid) == 0)
-		alive = false;
+	/*
+	 * No (or a stale) LOCK.start: Guild AI's LOCK, trusted by pid. One
+	 * written on another machine is never checked against our pids.
+	 */
+	if (read_head(path, &sb) == 0 && sb.len > 0) {
+		switch (record_alive(sb.buf, pid)) {
+		case 2:
+			break;
+		case 0:
+			alive = false;
+			break;
+		default:
+			alive = kill(pid, 0) == 0 || errno == EPERM;
+			break;
+		}
+	} else
+		alive = kill(pid, 0) == 0 || errno == EPERM;
 	strbuf_release(&sb);
 	free(path);
 	return alive;
+}
+
+char *
+run_lock_host(const struct run *run)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*path = run_guild_path(run, "LOCK.start"), *host = NULL;
+	const char	*p, *sp;
+
+	if (read_head(path, &sb) == 0 && record_alive(sb.buf, 0) == 2 &&
+	    (p = strchr(sb.buf, ' ')) != NULL &&
+	    (p = strchr(p + 1, ' ')) != NULL &&
+	    (sp = strchr(p + 1, ' ')) != NULL)
+		host = xstrdup(sp + 1);
+	strbuf_release(&sb);
+	free(path);
+	return host;
 }
 
 bool

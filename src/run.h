@@ -148,8 +148,14 @@ pid_t		 run_lock_pid(const struct run *);
  * Whether the LOCK process is alive: kill(pid, 0), then, when LOCK.start
  * names the same pid, the same boot and the same start time. A LOCK
  * without LOCK.start (written by Guild AI) is trusted by pid alone.
+ * LOCK.start also names the machine ("PID START BOOTID HOST"): a LOCK
+ * written on another machine (a cluster node or a remote sharing the
+ * directory) is never judged by our pids: it counts as alive until the
+ * run's exit status says otherwise.
  */
 bool		 run_lock_alive(const struct run *);
+/* The other machine a LOCK was written on, or NULL (ours, or none). */
+char		*run_lock_host(const struct run *);
 
 /*
  * Status, in Guild's order: LOCK.remote -> running, PENDING (of a live

@@ -263,6 +263,15 @@ run_signal(const struct run *run, int signo, char **cause)
 {
 	pid_t	pid;
 
+	char	*host;
+
+	/* Its pid is another machine's: never signal ours by mistake. */
+	if ((host = run_lock_host(run)) != NULL) {
+		set_cause(cause, "run %.8s runs on %s: stop it there", run->id,
+		    host);
+		free(host);
+		return -1;
+	}
 	pid = run_lock_pid(run);
 	if (pid <= 1 || !run_lock_alive(run))
 		return set_cause(cause, "run %.8s is not running", run->id);

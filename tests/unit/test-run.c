@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "run.h"
 #include "runner.h"
+#include "runops.h"
 #include "strbuf.h"
 #include "strvec.h"
 #include "tap.h"
@@ -494,6 +496,39 @@ test_status(struct run *run)
 
 	ok(run_lock_write(run, dead_pid(), NULL) == 0, "LOCK for a dead pid");
 	check_status(run, RUN_STATUS_ERROR, "dead pid (with LOCK.start)");
+	{
+		char	host[256], *h, *cause = NULL;
+
+		/* The record names this machine: judged here, dead. */
+		p = gpath(run, "LOCK.start");
+		s = slurp(p);
+		gethostname(host, sizeof host);
+		host[sizeof host - 1] = '\0';
+		ok(s != NULL && strstr(s, host) != NULL, "LOCK.start names "
+		    "this host: %s", s != NULL ? s : "(none)");
+		free(s);
+		ok(run_lock_host(run) == NULL, "our own LOCK: no other host");
+		/* Another machine's pid (dead here) is not judged here. */
+		s = xasprintf("%ld 1 00000000-0000-0000-0000-000000000000 "
+		    "node-7\n", (long)run_lock_pid(run));
+		spit(p, s);
+		free(s);
+		check_status(run, RUN_STATUS_RUNNING, "another host's LOCK: "
+		    "never a local pid check");
+		h = run_lock_host(run);
+		is_str(h, "node-7", "run_lock_host");
+		free(h);
+		ok(run_signal(run, SIGTERM, &cause) == -1, "no local signal "
+		    "for another host's run");
+		ok(cause != NULL && strstr(cause, "runs on node-7: stop it "
+		    "there") != NULL, "its error: %s", cause ? cause : "");
+		free(cause);
+		put(run, "attrs/exit_status", "-15\n");
+		check_status(run, RUN_STATUS_TERMINATED, "its exit status ends "
+		    "it");
+		run_attr_delete(run, "exit_status", NULL);
+		free(p);
+	}
 	rm(run, "LOCK.start");
 	check_status(run, RUN_STATUS_ERROR, "dead pid (Guild's LOCK)");
 	put(run, "LOCK", "garbage");
