@@ -16,6 +16,7 @@
 #include "batch.h"
 #include "cli.h"
 #include "cmd-run.h"
+#include "cmd-remote.h"
 #include "cmds.h"
 #include "deps.h"
 #include "flagimport.h"
@@ -25,6 +26,7 @@
 #include "loop.h"
 #include "output.h"
 #include "proc.h"
+#include "remote.h"
 #include "run.h"
 #include "runner.h"
 #include "runops.h"
@@ -70,6 +72,8 @@ enum {
 	OPT_BATCH_LABEL,
 	OPT_BATCH_TAG,
 	OPT_BATCH_COMMENT,
+	OPT_REMOTE,
+	OPT_NO_WAIT,
 };
 
 static const struct cmd_option run_options[] = {
@@ -104,10 +108,15 @@ static const struct cmd_option run_options[] = {
 	{ OPT_NO_GPUS, NULL, "no-gpus", NULL, "Run without GPUs (CUDA_VISIBLE_DEVICES empty)." },
 	{ OPT_STOP_AFTER, NULL, "stop-after", "N", "Stop the run after N minutes." },
 	{ OPT_PIDFILE, NULL, "pidfile", "PIDFILE", "Run in the background, writing the background process id to PIDFILE." },
+	{ OPT_REMOTE, "r", "remote", "REMOTE", "Run on REMOTE (a Slurm cluster: as a job)." },
+	{ OPT_NO_WAIT, NULL, "no-wait", NULL, "With --remote: return once the run is submitted." },
 	{ OPT_RUN_ID, NULL, "run-id", "ID", "Use ID as the new run's id.", true },
 	{ OPT_RUN_STEPS, NULL, "run-steps", "RUN_DIR", "Run a pipeline's steps (its own process).", true },
 	{ 0 }
 };
+
+/* -r/--remote: where the run goes (cli_remote_open), or NULL: here. */
+static struct remote	*run_target;
 
 /*
  * What --gpus, --no-gpus and --stop-after add to every run of the
@@ -127,6 +136,11 @@ run_extras(const struct cmd_args *a, struct strvec *env, unsigned *stop_ms)
 		{ OPT_NO_GPUS, OPT_GPUS, "--no-gpus and --gpus" },
 		{ OPT_STAGE, OPT_BACKGROUND, "--stage and --background" },
 		{ OPT_STAGE, OPT_PIDFILE, "--stage and --pidfile" },
+		{ OPT_REMOTE, OPT_STAGE, "--remote and --stage" },
+		{ OPT_REMOTE, OPT_BACKGROUND, "--remote and --background" },
+		{ OPT_REMOTE, OPT_PIDFILE, "--remote and --pidfile" },
+		{ OPT_REMOTE, OPT_RESTART, "--remote and --restart" },
+		{ OPT_REMOTE, OPT_START, "--remote and --start" },
 	};
 	size_t		 i;
 
@@ -1018,6 +1032,28 @@ batch_background(const struct cmd_args *a, const struct batch_spec *bs,
 }
 
 /* -bl, -bt and -bc: the batch run's own label, tags and comment. */
+/* A batch on a Slurm remote: its trials staged, one array job. */
+static int
+batch_remote(const struct cmd_args *a, const struct batch_spec *bs,
+    struct run *brun, const struct guild_home *home)
+{
+	struct strvec	 ids = STRVEC_INIT;
+	char		*cause = NULL;
+	int		 rc;
+
+	if (batch_stage_trials(bs, brun, &ids, cmd_arg_has(a, OPT_QUIET) ?
+	    NULL : log_stderr, NULL, &cause) == -1) {
+		runner_fail(brun, 1, NULL);
+		rc = cli_error_cause(cause);
+	} else if ((rc = cli_remote_submit(home, run_target, brun, &ids,
+	    cmd_arg_has(a, OPT_PARALLEL) ? bs->parallel : 0,
+	    !cmd_arg_has(a, OPT_NO_WAIT), cmd_arg_has(a, OPT_QUIET))) != 0 &&
+	    run_get_status(brun) == RUN_STATUS_PENDING)
+		runner_fail(brun, 1, NULL);
+	strvec_clear(&ids);
+	return rc;
+}
+
 static int
 batch_run_attrs(const struct cmd_args *a, const struct run *brun)
 {
@@ -1184,7 +1220,9 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	if (term_get_size(STDOUT_FILENO, &bs.rows, &bs.cols) == -1)
 		term_get_size(STDIN_FILENO, &bs.rows, &bs.cols);
 
-	if (cmd_arg_has(a, OPT_BACKGROUND) || pidpath != NULL)
+	if (run_target != NULL)
+		rc = batch_remote(a, &bs, brun, home);
+	else if (cmd_arg_has(a, OPT_BACKGROUND) || pidpath != NULL)
 		rc = batch_background(a, &bs, brun, name, kind, pidpath);
 	else {
 		rc = batch_loop(&bs, brun, cmd_arg_has(a, OPT_QUIET), false);
@@ -1397,7 +1435,8 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	spec.comment = cmd_arg_value(a, OPT_COMMENT);
 	spec.restart_id = id;
 	spec.run_id = cmd_arg_value(a, OPT_RUN_ID);
-	spec.stage = cmd_arg_has(a, OPT_STAGE);
+	/* A run for a remote is staged here and started there. */
+	spec.stage = cmd_arg_has(a, OPT_STAGE) || run_target != NULL;
 	printing = cmd_arg_has(a, OPT_PRINT_CMD) ||
 	    cmd_arg_has(a, OPT_PRINT_ENV);
 	if (runner_prepare(&spec, flags, prior, !printing,
@@ -1430,7 +1469,10 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 		rc = cli_error_cause(cause);
 		goto out;
 	}
-	if (spec.stage) {
+	if (run_target != NULL)
+		rc = cli_remote_submit(home, run_target, run, NULL, 0,
+		    !cmd_arg_has(a, OPT_NO_WAIT), cmd_arg_has(a, OPT_QUIET));
+	else if (spec.stage) {
 		printf("%s staged as %s\n"
 		    "To start the operation, use 'guild run --start %s'\n",
 		    cli_field(stdout, prep.plan.opname), prep.plan.id,
@@ -1460,7 +1502,7 @@ out:
 }
 
 static int
-cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+run_main(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	struct guildfile	*gf, *own_gf = NULL;
 	struct guild_home	*home;
@@ -1479,6 +1521,17 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	if (cmd_arg_has(a, OPT_RUN_STEPS))
 		return run_steps(cmd_arg_value(a, OPT_RUN_STEPS));
+	if (cmd_arg_has(a, OPT_NO_WAIT) && !cmd_arg_has(a, OPT_REMOTE))
+		return cli_error("--no-wait is for runs on a remote (--remote)");
+	if (cmd_arg_has(a, OPT_REMOTE)) {
+		if (cmd_arg_has(a, OPT_START) || cmd_arg_has(a, OPT_RESTART))
+			return cli_error("--remote and --%s cannot both be used",
+			    cmd_arg_has(a, OPT_START) ? "start" : "restart");
+		/* The remote's home becomes ours for the rest. */
+		if ((run_target = cli_remote_open(ctx,
+		    cmd_arg_value(a, OPT_REMOTE))) == NULL)
+			return 1;
+	}
 	if ((home = cli_home(ctx)) == NULL)
 		return 1;
 	restart = cmd_arg_value(a, OPT_RESTART);
@@ -1595,6 +1648,16 @@ out:
 	run_free(old);
 	free(id);
 	guildfile_free(own_gf);
+	return rc;
+}
+
+static int
+cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	int	rc = run_main(ctx, a);
+
+	remote_free(run_target);
+	run_target = NULL;
 	return rc;
 }
 

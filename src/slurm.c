@@ -127,7 +127,8 @@ slurm_script(const struct run *run, const struct slurm_job_spec *spec)
 	}
 	strbuf_addstr(&sb, "exec ");
 	add_quoted(&sb, spec->guild_bin != NULL ? spec->guild_bin : "guild");
-	strbuf_addstr(&sb, " run --start \"$run\" -y\n");
+	/* -q: the run's output is in the run; the log gets guild's errors. */
+	strbuf_addstr(&sb, " run --start \"$run\" -y -q\n");
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -718,9 +719,17 @@ slurm_reconcile(const struct run *run, const struct slurm_job *job,
 	if (!slurm_state_ended(job->state) ||
 	    (job->state == SLURM_COMPLETED && !array))
 		return 0;
-	/* The job's guild is writing its end itself: let it. */
-	if (run_lock_alive(run))
-		return 0;
+	/*
+	 * A guild of this machine still alive is writing the end itself:
+	 * let it. One on another node is gone once its job has ended.
+	 */
+	if (run_lock_alive(run)) {
+		char	*host = run_lock_host(run);
+
+		free(host);
+		if (host == NULL)
+			return 0;
+	}
 	if (job->state == SLURM_TERMINATED)
 		code = TERMINATED_EXIT;
 	else if (job->state == SLURM_COMPLETED)
@@ -748,39 +757,30 @@ slurm_reconcile(const struct run *run, const struct slurm_job *job,
 }
 
 int
-slurm_refresh(const char *runs_dir, size_t *changed, char **cause)
+slurm_refresh_runs(struct run *const *runs, size_t n, size_t *changed,
+    char **cause)
 {
-	struct strvec	 ids = STRVEC_INIT, jobids = STRVEC_INIT;
-	struct run	**runs = NULL;
+	struct strvec	 jobids = STRVEC_INIT;
 	struct slurm_jobs jobs = SLURM_JOBS_INIT;
-	struct run	*run;
-	char		*path, *job;
-	size_t		 i, n = 0;
+	struct run	**with = xreallocarray(NULL, n + 1, sizeof *with);
+	char		*job;
+	size_t		 i, m = 0;
 	int		 rc = -1, r;
 
 	if (changed != NULL)
 		*changed = 0;
-	if (run_list(runs_dir, &ids, cause) == -1)
-		return -1;
-	runs = xreallocarray(NULL, ids.n + 1, sizeof *runs);
-	for (i = 0; i < ids.n; i++) {
-		path = run_dir_path(runs_dir, ids.v[i]);
-		run = run_open(path, NULL);
-		free(path);
-		if (run == NULL)
+	for (i = 0; i < n; i++) {
+		if (run_has_exit(runs[i]) ||
+		    (job = slurm_run_job(runs[i])) == NULL)
 			continue;
-		if (run_has_exit(run) || (job = slurm_run_job(run)) == NULL) {
-			run_free(run);
-			continue;
-		}
-		runs[n++] = run;
+		with[m++] = runs[i];
 		strvec_push_nodup(&jobids, job);
 	}
 	if (slurm_query(&jobids, &jobs, cause) == -1)
 		goto out;
 	rc = 0;
-	for (i = 0; i < n; i++) {
-		r = slurm_reconcile(runs[i],
+	for (i = 0; i < m; i++) {
+		r = slurm_reconcile(with[i],
 		    slurm_jobs_find(&jobs, jobids.v[i]), cause);
 		if (r == -1) {
 			rc = -1;
@@ -790,11 +790,36 @@ slurm_refresh(const char *runs_dir, size_t *changed, char **cause)
 			(*changed)++;
 	}
 out:
+	free(with);
+	slurm_jobs_clear(&jobs);
+	strvec_clear(&jobids);
+	return rc;
+}
+
+int
+slurm_refresh(const char *runs_dir, size_t *changed, char **cause)
+{
+	struct strvec	 ids = STRVEC_INIT;
+	struct run	**runs;
+	struct run	*run;
+	char		*path;
+	size_t		 i, n = 0;
+	int		 rc;
+
+	if (run_list(runs_dir, &ids, cause) == -1)
+		return -1;
+	runs = xreallocarray(NULL, ids.n + 1, sizeof *runs);
+	for (i = 0; i < ids.n; i++) {
+		path = run_dir_path(runs_dir, ids.v[i]);
+		run = run_open(path, NULL);
+		free(path);
+		if (run != NULL)
+			runs[n++] = run;
+	}
+	rc = slurm_refresh_runs(runs, n, changed, cause);
 	for (i = 0; i < n; i++)
 		run_free(runs[i]);
 	free(runs);
-	slurm_jobs_clear(&jobs);
-	strvec_clear(&jobids);
 	strvec_clear(&ids);
 	return rc;
 }

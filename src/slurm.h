@@ -140,6 +140,10 @@ int		 slurm_reconcile(const struct run *, const struct slurm_job *,
 int		 slurm_refresh(const char *runs_dir, size_t *changed,
 		    char **cause);
 
+/* The same for the runs given (those without a job are left alone). */
+int		 slurm_refresh_runs(struct run *const *runs, size_t n,
+		    size_t *changed, char **cause);
+
 /* The run's job id (slurm_job_id), or NULL when it has none. */
 char		*slurm_run_job(const struct run *);
 

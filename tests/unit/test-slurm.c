@@ -165,7 +165,7 @@ test_script(const struct guild_home *home)
 	ok(strstr(s, "--array") == NULL, "a run is no array");
 	ok(has_line(s, "module load cuda"), "init lines");
 	ok(has_line(s, "export A='it'\"'\"'s'"), "env quoted");
-	ok(has_line(s, "exec /opt/guild/bin/guild run --start \"$run\" -y"),
+	ok(has_line(s, "exec /opt/guild/bin/guild run --start \"$run\" -y -q"),
 	    "starts the staged run with guild-bin");
 	ok(strstr(s, "module load") < strstr(s, "exec "),
 	    "init before guild");
@@ -184,7 +184,7 @@ test_script(const struct guild_home *home)
 	ok(has_line(s, line), "one log per task");
 	free(line);
 	ok(strstr(s, "SLURM_ARRAY_TASK_ID") != NULL, "task picks its trial");
-	ok(has_line(s, "exec guild run --start \"$run\" -y"),
+	ok(has_line(s, "exec guild run --start \"$run\" -y -q"),
 	    "guild in PATH by default");
 	free(s);
 	spec.parallel = 0;
