@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-remote.h"
 #include "cmd-select.h"
 #include "cmds.h"
 #include "flags.h"
@@ -29,11 +30,13 @@
 #include "home.h"
 #include "output.h"
 #include "proc.h"
+#include "remote.h"
 #include "run.h"
 #include "runindex.h"
 #include "runops.h"
 #include "runsel.h"
 #include "scalars.h"
+#include "slurm.h"
 #include "strbuf.h"
 #include "util.h"
 #include "value.h"
@@ -226,6 +229,23 @@ print_comments(FILE *f, const struct value *comments, bool numbered)
 }
 
 /*
+ * -r REMOTE (name NULL: none): the command works on the remote's runs,
+ * their statuses fresh from it. 0, or 1 after an error.
+ */
+static int
+remote_use(struct cmd_ctx *ctx, const char *name)
+{
+	struct remote	*r;
+
+	if (name == NULL)
+		return 0;
+	if ((r = cli_remote_open(ctx, name)) == NULL)
+		return 1;
+	remote_free(r);
+	return 0;
+}
+
+/*
  * guild runs list
  */
 
@@ -238,6 +258,7 @@ enum {
 	LIST_JSON,
 	LIST_COMMENTS,
 	LIST_SIMPLIFIED,
+	LIST_REMOTE,
 };
 
 static const struct cmd_option list_options[] = {
@@ -249,6 +270,7 @@ static const struct cmd_option list_options[] = {
 	{ LIST_JSON, NULL, "json", NULL, "Show runs as JSON (all of them unless -n)." },
 	{ LIST_COMMENTS, "c", "comments", NULL, "Show comments under each run." },
 	{ LIST_SIMPLIFIED, "s", "simplified", NULL, "Show index, operation, status and label only." },
+	{ LIST_REMOTE, "r", "remote", "REMOTE", "List the runs of REMOTE." },
 	{ 0 }
 };
 
@@ -357,6 +379,8 @@ cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	char			**cells, *text, *line;
 	int			 rc;
 
+	if (remote_use(ctx, cmd_arg_value(a, LIST_REMOTE)) != 0)
+		return 1;
 	if (a->pos.n > 0)
 		return cli_error("unexpected argument '%s'\n"
 		    "Try 'guild runs list --help' for more information.",
@@ -845,6 +869,21 @@ const struct cmd_entry cmd_runs_info_entry = {
  * status, so that what follows (a listing, the move to the trash) sees
  * the run's final status. A run whose supervisor died never gets one.
  */
+/* Whether the run is a Slurm job that has not ended. */
+static bool
+slurm_job_live(const struct run *run)
+{
+	char			*job = slurm_run_job(run);
+	enum run_status		 st;
+
+	if (job == NULL)
+		return false;
+	free(job);
+	st = run_get_status(run);
+	return st == RUN_STATUS_PENDING || st == RUN_STATUS_RUNNING ||
+	    st == RUN_STATUS_STAGED;
+}
+
 static void
 wait_supervisor(const struct run *run)
 {
@@ -875,6 +914,12 @@ stop_one(const struct run_row *row, bool wait, unsigned timeout_ms,
 		warnx_core("%s", cause);
 		free(cause);
 		return 0;
+	}
+	/* A Slurm job (waiting or running): scancel, whatever the LOCK. */
+	if (slurm_job_live(run)) {
+		rc = cli_remote_stop(run, wait, timeout_ms);
+		run_free(run);
+		return rc == -1 ? -1 : 0;
 	}
 	pid = run_lock_pid(run);
 	if (pid <= 0 || !run_lock_alive(run)) {
@@ -1435,6 +1480,7 @@ enum {
 	STOP_NO_WAIT,
 	STOP_FORCE,
 	STOP_TIMEOUT,
+	STOP_REMOTE,
 };
 
 static const struct cmd_option stop_options[] = {
@@ -1445,6 +1491,7 @@ static const struct cmd_option stop_options[] = {
 	  "Kill runs that did not stop within the timeout." },
 	{ STOP_TIMEOUT, NULL, "timeout", "N",
 	  "Seconds to wait for each run to stop (default is 30)." },
+	{ STOP_REMOTE, "r", "remote", "REMOTE", "Stop runs of REMOTE." },
 	{ 0 }
 };
 
@@ -1463,6 +1510,8 @@ cmd_stop_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	if (cmd_arg_has(a, STOP_TIMEOUT) && parse_count(cmd_arg_value(a,
 	    STOP_TIMEOUT), "--timeout", &timeout) != 0)
+		return 1;
+	if (remote_use(ctx, cmd_arg_value(a, STOP_REMOTE)) != 0)
 		return 1;
 	if (cli_run_filter(a, &f, &cause) == -1) {
 		runsel_filter_release(&f);

@@ -8,16 +8,24 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-remote.h"
 #include "cmds.h"
 #include "home.h"
 #include "output.h"
+#include "remote.h"
 #include "run.h"
 #include "runindex.h"
 #include "runsel.h"
+#include "slurm.h"
 #include "strbuf.h"
 #include "util.h"
 
+enum {
+	WATCH_REMOTE = 1,
+};
+
 static const struct cmd_option watch_options[] = {
+	{ WATCH_REMOTE, "r", "remote", "REMOTE", "Watch a run of REMOTE." },
 	{ 0 }
 };
 
@@ -88,7 +96,20 @@ cmd_watch_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	char			*cause = NULL, *id, *path;
 	enum run_status		 st;
 	const struct timespec	 tick = { 0, 100 * 1000 * 1000 };
+	struct remote		*remote;
+	struct run		*one[1];
+	uint64_t		 interval_ms = 0, next_poll = 0;
 
+	if (cmd_arg_has(a, WATCH_REMOTE)) {
+		/* The remote's home becomes ours; Slurm is asked as we go. */
+		if ((remote = cli_remote_open(ctx,
+		    cmd_arg_value(a, WATCH_REMOTE))) == NULL)
+			return 1;
+		interval_ms = remote->poll_interval > 0 ?
+		    (uint64_t)(remote->poll_interval * 1000) :
+		    (uint64_t)(REMOTE_POLL_INTERVAL * 1000);
+		remote_free(remote);
+	}
 	if ((home = cli_home(ctx)) == NULL)
 		return 1;
 	if (a->pos.n > 1)
@@ -110,7 +131,17 @@ cmd_watch_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		free(id);
 		return cli_error_cause(cause);
 	}
+	one[0] = run;
 	for (;;) {
+		/* A run on Slurm: what its directory cannot say, from Slurm. */
+		if (interval_ms > 0 && mono_ms() >= next_poll) {
+			if (slurm_refresh_runs(one, 1, NULL, &cause) == -1) {
+				cli_note("guild: warning: %s", cause);
+				free(cause);
+				cause = NULL;
+			}
+			next_poll = mono_ms() + interval_ms;
+		}
 		/* Status first: output written before it ended is then all there. */
 		st = run_get_status(run);
 		if (output_tail_poll(tail, &cause) == -1) {
@@ -118,7 +149,8 @@ cmd_watch_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			cause = NULL;
 			break;
 		}
-		if (st != RUN_STATUS_RUNNING && st != RUN_STATUS_PENDING)
+		if (st != RUN_STATUS_RUNNING && st != RUN_STATUS_PENDING &&
+		    (interval_ms == 0 || st != RUN_STATUS_STAGED))
 			break;
 		nanosleep(&tick, NULL);
 	}
