@@ -10,7 +10,8 @@
 # ./autogen.sh runs only when configure is missing or out of date, and the
 # build directories (build/, build-asan/, build-clang/) are reused.
 #
-# "check" runs: make check (warnings are errors), make check again in an
+# "check" runs: make check (warnings are errors), make check-remote (the
+# remote tests, against servers they start: once), make check again in an
 # AddressSanitizer + UndefinedBehaviorSanitizer build, a build with clang
 # (warnings are errors; the programs and the unit tests are compiled, the
 # suite is not run a third time), and make distcheck.
@@ -236,6 +237,16 @@ check()
 		fi
 		count "$status" build/test-suite.log
 
+		# Slow (real Slurm daemons): once, in this build only.
+		phase "Running make check-remote in build/"
+		rm -f build/remote-suite.log
+		if [ -f build/Makefile ]; then
+			make_in build check-remote
+			count $? build/remote-suite.log
+		else
+			count 1
+		fi
+
 		phase "Building in build-asan/ ($ASAN_FLAGS)"
 		rm -f build-asan/test-suite.log
 		configure_dir build-asan "$ASAN_FLAGS" && make_in build-asan
@@ -267,7 +278,8 @@ check()
 		count 1
 	fi
 	phase "Summary"
-	for log in build/test-suite.log build-asan/test-suite.log; do
+	for log in build/test-suite.log build/remote-suite.log \
+	    build-asan/test-suite.log; do
 		[ -f "$log" ] || continue
 		set -- $(log_counts "$log")
 		printf '%s: %s passed, %s failed\n' "$log" "$1" "$2"
