@@ -566,7 +566,8 @@ array_state(struct slurm_jobs *jobs, const char *id)
 	return true;
 }
 
-int
+/* The state of the jobs ids (any number): see slurm_refresh. */
+static int
 slurm_query(const struct strvec *ids, struct slurm_jobs *jobs, char **cause)
 {
 	struct capture	 c;

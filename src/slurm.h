@@ -114,14 +114,6 @@ const struct slurm_job *slurm_jobs_find(const struct slurm_jobs *,
 void		 slurm_jobs_clear(struct slurm_jobs *);
 
 /*
- * The state of the jobs ids (any number): one squeue for the user's
- * jobs, then one sacct for the ids squeue no longer shows (its failure
- * is not an error: they stay unknown).
- */
-int		 slurm_query(const struct strvec *ids, struct slurm_jobs *,
-		    char **cause);
-
-/*
  * Bring run in line with its job: when the job has ended and the run has
  * no exit status (cancelled while pending, killed before guild could
  * write it), write exit_status (-15 terminated, else Slurm's exit code or
@@ -134,7 +126,11 @@ int		 slurm_reconcile(const struct run *, const struct slurm_job *,
 
 /*
  * Refresh the runs of runs_dir that have a job and no exit status: one
- * slurm_query for all, then slurm_reconcile for each. *changed (may be
+ * squeue for all of their jobs (squeue --me, the user's jobs, finished
+ * ones too while Slurm keeps them, one line per array task), one sacct
+ * for the ids squeue no longer shows (its failure, as without
+ * accounting, leaves them unknown: the run directory decides), then
+ * slurm_reconcile for each. *changed (may be
  * NULL) counts the runs changed.
  */
 int		 slurm_refresh(const char *runs_dir, size_t *changed,
