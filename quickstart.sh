@@ -11,7 +11,8 @@
 # build directories (build/, build-asan/, build-clang/) are reused.
 #
 # "check" runs: make check (warnings are errors), make check-remote (the
-# remote tests, against servers they start: once), make check again in an
+# remote tests, against an sshd and a Slurm cluster they start: once),
+# make check again in an
 # AddressSanitizer + UndefinedBehaviorSanitizer build, a build with clang
 # (warnings are errors; the programs and the unit tests are compiled, the
 # suite is not run a third time), and make distcheck.
@@ -24,7 +25,7 @@ set -u
 PACKAGES="build-essential autoconf automake pkg-config libyaml-dev
 libsqlite3-dev libpcre2-dev libncurses-dev libarchive-dev libmd-dev mandoc
 tmux python3 python3-numpy python3-sklearn python3-matplotlib clang
-libclang-rt-14-dev slurm-wlm munge"
+libclang-rt-14-dev openssh-server rsync slurm-wlm munge"
 
 EXAMPLE=examples/digits
 
@@ -237,12 +238,12 @@ check()
 		fi
 		count "$status" build/test-suite.log
 
-		# Slow (real Slurm daemons): once, in this build only.
+		# Remotes against a real sshd (and Slurm): slow, so once.
 		phase "Running make check-remote in build/"
-		rm -f build/remote-suite.log
-		if [ -f build/Makefile ]; then
+		rm -f build/test-remote.log
+		if [ "$status" -eq 0 ]; then
 			make_in build check-remote
-			count $? build/remote-suite.log
+			count $? build/test-remote.log
 		else
 			count 1
 		fi
@@ -278,7 +279,7 @@ check()
 		count 1
 	fi
 	phase "Summary"
-	for log in build/test-suite.log build/remote-suite.log \
+	for log in build/test-suite.log build/test-remote.log \
 	    build-asan/test-suite.log; do
 		[ -f "$log" ] || continue
 		set -- $(log_counts "$log")

@@ -28,6 +28,16 @@ struct view_options;
 #define CMD_FILTER_BASE	40
 #define CMD_MAX_OPTIONS	64
 
+/*
+ * -r/--remote REMOTE, the same id in every command that takes it (the
+ * last before the filters): given, the command runs on REMOTE instead
+ * (cli_remote_forward), unless its entry has remote_self (guild run,
+ * which stages here first).
+ */
+#define CMD_OPT_REMOTE	(CMD_FILTER_BASE - 1)
+#define CMD_REMOTE_OPTION { CMD_OPT_REMOTE, "r", "remote", "REMOTE", \
+	"Run the command on REMOTE's runs (see guild remotes)." }
+
 struct cmd_option {
 	int		 id;		/* index into cmd_args; 0 ends the table */
 	const char	*shorts;	/* "a" or "a|Fo": short names without '-' */
@@ -78,6 +88,7 @@ struct cmd_entry {
 	 */
 	const struct cmd_entry	*(*route)(struct cmd_ctx *, int argc, char **argv);
 	const char		*default_sub;	/* subcommand run when none given */
+	bool			 remote_self;	/* exec handles CMD_OPT_REMOTE */
 };
 
 /*
@@ -96,6 +107,14 @@ const char	*cmd_arg_value(const struct cmd_args *, int id);
 bool		 cmd_arg_has(const struct cmd_args *, int id);
 /* Whether any run filter option was given. */
 bool		 cmd_arg_has_filter(const struct cmd_args *);
+
+/*
+ * The command at path ("runs delete") with argv, minus -r/--remote, run
+ * on the remote named name over ssh, its output passed through
+ * (cmd-remote.c). Returns the exit status.
+ */
+int		 cli_remote_forward(struct cmd_ctx *, const char *path,
+		    int argc, char **argv, const char *name);
 
 /* Run the program: parse global options and dispatch. Returns exit status. */
 int		 cli_main(const struct cmd_entry *const *table, int argc, char **argv);

@@ -51,6 +51,7 @@ static const struct cmd_option check_options[] = {
 	/* Guild's; guild never looks for a newer version. */
 	{ OPT_OFFLINE, NULL, "offline|no-offline", NULL,
 	    "Don't check for latest versions (always the case).", true },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 

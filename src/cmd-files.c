@@ -131,6 +131,7 @@ static const struct cmd_option ls_options[] = {
 	  "Follow links to directories (the default)." },
 	{ LS_NO_FOLLOW, NULL, "no-follow-links", NULL,
 	  "List links to directories without their contents." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -483,6 +484,7 @@ static const struct cmd_option cat_options[] = {
 	{ CAT_RAW, NULL, "raw", NULL,
 	  "Print the bytes as written, escape sequences included: the "
 	  "output's, or with --path the file's." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -838,6 +840,7 @@ static const struct cmd_option select_options[] = {
 	{ SELECT_SHORT, "s", "short-id", NULL, "Print the short id." },
 	{ SELECT_ATTR, "a", "attr", "ATTR", "Print the attribute ATTR." },
 	{ SELECT_PATH, "p", "path|dir", NULL, "Print the run directory." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 

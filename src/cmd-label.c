@@ -103,6 +103,7 @@ static const struct cmd_option label_options[] = {
 	  "Remove VAL from the label (may be repeated)." },
 	{ LABEL_CLEAR, "c", "clear", NULL, "Clear the label." },
 	{ LABEL_YES, "y", "yes", NULL, "Do not prompt." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -269,6 +270,7 @@ static const struct cmd_option tag_options[] = {
 	{ TAG_LIST_ALL, NULL, "list-all", NULL,
 	  "List the tags of the selected runs (default: all runs)." },
 	{ TAG_YES, "y", "yes", NULL, "Do not prompt." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 

@@ -4,7 +4,8 @@
  * the remote's Guild home (its guild-home, else ours) is a directory of
  * this machine that the compute nodes share. guild run -r stages the run
  * there, submits it (slurm.c) and follows its output; the other commands
- * act on that home once the statuses of its jobs are refreshed.
+ * act on that home once the statuses of its jobs are refreshed (other
+ * remotes are cmd-remote.c's, over ssh).
  */
 #include "common.h"
 
@@ -46,26 +47,34 @@ remote_local_home(const struct remote *r, const char *ours)
 	return path_join(home != NULL ? home : "/", g);
 }
 
-struct remote *
-cli_remote_open(struct cmd_ctx *ctx, const char *name)
+/* The poll-interval of the remote last opened here, in ms. */
+static unsigned	poll_ms = (unsigned)(REMOTE_POLL_INTERVAL * 1000);
+
+unsigned
+cli_remote_poll_ms(void)
+{
+	return poll_ms;
+}
+
+int
+cli_remote_here(struct cmd_ctx *ctx, const char *name, struct remote **rp)
 {
 	struct guild_home	*home, *rhome;
 	struct remote		*r;
 	char			*cause = NULL, *path;
 	size_t			 changed;
 
+	if (rp != NULL)
+		*rp = NULL;
 	if ((home = cli_home(ctx)) == NULL)
-		return NULL;
+		return -1;
 	if ((r = remote_get(home->path, name, &cause)) == NULL) {
 		cli_error_cause(cause);
-		return NULL;
+		return -1;
 	}
 	if (r->type != REMOTE_SLURM || r->host != NULL) {
-		cli_error("remote %s: %s remotes are not supported here yet",
-		    r->name, r->type == REMOTE_SLURM ? "Slurm (with a host)" :
-		    "ssh");
 		remote_free(r);
-		return NULL;
+		return 0;
 	}
 	path = remote_local_home(r, home->path);
 	rhome = home_new(path, &cause);
@@ -74,16 +83,22 @@ cli_remote_open(struct cmd_ctx *ctx, const char *name)
 		home_free(rhome);
 		remote_free(r);
 		cli_error_cause(cause);
-		return NULL;
+		return -1;
 	}
 	home_free(ctx->home);
 	ctx->home = rhome;
+	if (r->poll_interval > 0)
+		poll_ms = (unsigned)(r->poll_interval * 1000);
 	/* What the run directories cannot say, from Slurm: one squeue. */
 	if (slurm_refresh(rhome->runs, &changed, &cause) == -1) {
 		cli_note("guild: warning: remote %s: %s", r->name, cause);
 		free(cause);
 	}
-	return r;
+	if (rp != NULL)
+		*rp = r;
+	else
+		remote_free(r);
+	return 1;
 }
 
 /* Following the run: output as watch shows it, Slurm at poll-interval. */

@@ -1,7 +1,7 @@
 /*
- * cmd-remote.h: -r/--remote for the commands, Slurm remotes without a
- * host (cmd-remote-slurm.c): sbatch, squeue and scancel on this machine,
- * the remote's Guild home a directory here.
+ * cmd-remote.h: -r/--remote for Slurm remotes without a host
+ * (cmd-remote-slurm.c): sbatch, squeue and scancel on this machine, the
+ * remote's Guild home a directory here.
  */
 #ifndef GUILD_CMD_REMOTE_H
 #define GUILD_CMD_REMOTE_H
@@ -15,15 +15,19 @@ struct run;
 struct strvec;
 
 /*
- * The remote named name, for a command that then works on its runs:
+ * -r/--remote name, when the remote is a Slurm remote without a host:
  * ctx's home becomes the remote's, whose runs' statuses are refreshed
- * from Slurm (one squeue). NULL after printing an error (an unknown
- * remote, or one this build cannot reach yet).
+ * from Slurm (one squeue), and the command runs here; 1 then (*rp, may
+ * be NULL, the remote, for the caller to free). 0 for other remotes
+ * (cmd-remote.c runs the command there), -1 after printing an error.
  */
-struct remote	*cli_remote_open(struct cmd_ctx *, const char *name);
+int		 cli_remote_here(struct cmd_ctx *, const char *name,
+		    struct remote **rp);
+/* How often to ask Slurm: the poll-interval of the remote, in ms. */
+unsigned	 cli_remote_poll_ms(void);
 
 /*
- * Submit run, staged in home (the remote's: cli_remote_open), as a Slurm job; with
+ * Submit run, staged in home (the remote's: cli_remote_here), as a Slurm job; with
  * trials, run is their batch run and the job an array job with one task
  * per trial (parallel 0: the remote's array-parallelism). With wait,
  * follow the output until the run ends (Ctrl-C detaches) and return its

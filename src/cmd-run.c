@@ -1,6 +1,7 @@
 /* cmd-run.c: guild run [MODEL:]OP [FLAG=VAL...]. */
 #include "common.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -72,7 +73,6 @@ enum {
 	OPT_BATCH_LABEL,
 	OPT_BATCH_TAG,
 	OPT_BATCH_COMMENT,
-	OPT_REMOTE,
 	OPT_NO_WAIT,
 };
 
@@ -108,15 +108,45 @@ static const struct cmd_option run_options[] = {
 	{ OPT_NO_GPUS, NULL, "no-gpus", NULL, "Run without GPUs (CUDA_VISIBLE_DEVICES empty)." },
 	{ OPT_STOP_AFTER, NULL, "stop-after", "N", "Stop the run after N minutes." },
 	{ OPT_PIDFILE, NULL, "pidfile", "PIDFILE", "Run in the background, writing the background process id to PIDFILE." },
-	{ OPT_REMOTE, "r", "remote", "REMOTE", "Run on REMOTE (a Slurm cluster: as a job)." },
-	{ OPT_NO_WAIT, NULL, "no-wait", NULL, "With --remote: return once the run is submitted." },
 	{ OPT_RUN_ID, NULL, "run-id", "ID", "Use ID as the new run's id.", true },
 	{ OPT_RUN_STEPS, NULL, "run-steps", "RUN_DIR", "Run a pipeline's steps (its own process).", true },
+	{ OPT_NO_WAIT, "n", "no-wait", NULL, "With --remote: start the run there and return." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
 /* -r/--remote: where the run goes (cli_remote_open), or NULL: here. */
 static struct remote	*run_target;
+
+/* While run -r stages: the id staged, instead of "staged as" printed. */
+static bool	 remote_staging;
+static char	*remote_staged_id;
+
+static bool
+dir_empty(const char *path)
+{
+	DIR		*d = opendir(path);
+	struct dirent	*e;
+	bool		 empty = true;
+
+	while (d != NULL && empty && (e = readdir(d)) != NULL)
+		empty = e->d_name[0] == '.';
+	if (d != NULL)
+		closedir(d);
+	return empty;
+}
+
+/* --NAME of a run option, for messages. */
+static const char *
+option_long_name(int id)
+{
+	size_t	 i;
+
+	for (i = 0; run_options[i].id != 0; i++)
+		if (run_options[i].id == id)
+			return run_options[i].longs;
+	return "?";
+}
 
 /*
  * What --gpus, --no-gpus and --stop-after add to every run of the
@@ -136,11 +166,6 @@ run_extras(const struct cmd_args *a, struct strvec *env, unsigned *stop_ms)
 		{ OPT_NO_GPUS, OPT_GPUS, "--no-gpus and --gpus" },
 		{ OPT_STAGE, OPT_BACKGROUND, "--stage and --background" },
 		{ OPT_STAGE, OPT_PIDFILE, "--stage and --pidfile" },
-		{ OPT_REMOTE, OPT_STAGE, "--remote and --stage" },
-		{ OPT_REMOTE, OPT_BACKGROUND, "--remote and --background" },
-		{ OPT_REMOTE, OPT_PIDFILE, "--remote and --pidfile" },
-		{ OPT_REMOTE, OPT_RESTART, "--remote and --restart" },
-		{ OPT_REMOTE, OPT_START, "--remote and --start" },
 	};
 	size_t		 i;
 
@@ -1472,7 +1497,10 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	if (run_target != NULL)
 		rc = cli_remote_submit(home, run_target, run, NULL, 0,
 		    !cmd_arg_has(a, OPT_NO_WAIT), cmd_arg_has(a, OPT_QUIET));
-	else if (spec.stage) {
+	else if (spec.stage && remote_staging) {
+		remote_staged_id = xstrdup(prep.plan.id);
+		rc = 0;
+	} else if (spec.stage) {
 		printf("%s staged as %s\n"
 		    "To start the operation, use 'guild run --start %s'\n",
 		    cli_field(stdout, prep.plan.opname), prep.plan.id,
@@ -1501,6 +1529,97 @@ out:
 	return rc;
 }
 
+static int	cmd_run_exec(struct cmd_ctx *, struct cmd_args *);
+
+/* The options a run on a remote cannot take: 0, or 1 after an error. */
+static int
+remote_refused(const struct cmd_args *a)
+{
+	static const int	 refused[] = { OPT_STAGE, OPT_START, OPT_RESTART,
+	    OPT_BACKGROUND, OPT_PIDFILE, OPT_PRINT_CMD, OPT_PRINT_ENV,
+	    OPT_RUN_ID, 0 };
+	size_t			 i;
+
+	for (i = 0; refused[i] != 0; i++)
+		if (cmd_arg_has(a, refused[i]))
+			return cli_error("--remote cannot be used with --%s",
+			    option_long_name(refused[i]));
+	return 0;
+}
+
+/*
+ * guild run -r REMOTE: stage the run as --stage does, in a Guild home of
+ * its own (under the cache), then hand it to cmd_remote_run(), which
+ * copies it there, starts it and follows it.
+ */
+static int
+run_remote(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	struct guild_home	*local, *stage = NULL;
+	char			*dir = NULL, *cause = NULL;
+	int			 rc = 1;
+
+	if ((local = cli_home(ctx)) == NULL)
+		return 1;
+	dir = path_join(local->cache, "remote-stage.XXXXXX");
+	if (mkdir_p(local->cache, 0777, &cause) == -1 || mkdtemp(dir) == NULL ||
+	    (stage = home_new(dir, &cause)) == NULL ||
+	    home_ensure(stage, &cause) == -1) {
+		if (cause == NULL)
+			cause = xasprintf("%s: %s", dir, strerror(errno));
+		rc = cli_error_cause(cause);
+		goto out;
+	}
+	a->count[CMD_OPT_REMOTE] = 0;
+	a->count[OPT_STAGE] = 1;
+	ctx->home = stage;
+	remote_staging = true;
+	rc = cmd_run_exec(ctx, a);
+	remote_staging = false;
+	ctx->home = local;
+	if (rc == 0 && remote_staged_id != NULL)
+		rc = cmd_remote_run(ctx, a->values[CMD_OPT_REMOTE].v[
+		    a->values[CMD_OPT_REMOTE].n - 1], stage, remote_staged_id,
+		    cmd_arg_has(a, OPT_NO_WAIT));
+	else if (rc == 0 && !dir_empty(stage->runs))
+		rc = cli_error("--remote: only single runs go to an ssh "
+		    "remote (not batches)");
+out:
+	if (stage != NULL)
+		rm_rf(dir, NULL);
+	free(remote_staged_id);
+	remote_staged_id = NULL;
+	home_free(stage);
+	free(dir);
+	return rc;
+}
+
+/*
+ * -r/--remote: -1 to go on here (none, or a Slurm remote of this
+ * machine, whose home is now ours: run_target), else the exit status.
+ */
+static int
+remote_start(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	int	rc;
+
+	if (cmd_arg_has(a, OPT_NO_WAIT) && !cmd_arg_has(a, CMD_OPT_REMOTE) &&
+	    !remote_staging)
+		return cli_error("--no-wait is for runs on a remote (--remote)");
+	if (!cmd_arg_has(a, CMD_OPT_REMOTE))
+		return -1;
+	if ((rc = remote_refused(a)) != 0)
+		return rc;
+	switch (cli_remote_here(ctx, cmd_arg_value(a, CMD_OPT_REMOTE),
+	    &run_target)) {
+	case -1:
+		return 1;
+	case 0:
+		return run_remote(ctx, a);
+	}
+	return -1;
+}
+
 static int
 run_main(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -1521,17 +1640,8 @@ run_main(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	if (cmd_arg_has(a, OPT_RUN_STEPS))
 		return run_steps(cmd_arg_value(a, OPT_RUN_STEPS));
-	if (cmd_arg_has(a, OPT_NO_WAIT) && !cmd_arg_has(a, OPT_REMOTE))
-		return cli_error("--no-wait is for runs on a remote (--remote)");
-	if (cmd_arg_has(a, OPT_REMOTE)) {
-		if (cmd_arg_has(a, OPT_START) || cmd_arg_has(a, OPT_RESTART))
-			return cli_error("--remote and --%s cannot both be used",
-			    cmd_arg_has(a, OPT_START) ? "start" : "restart");
-		/* The remote's home becomes ours for the rest. */
-		if ((run_target = cli_remote_open(ctx,
-		    cmd_arg_value(a, OPT_REMOTE))) == NULL)
-			return 1;
-	}
+	if ((rc = remote_start(ctx, a)) != -1)
+		return rc;
 	if ((home = cli_home(ctx)) == NULL)
 		return 1;
 	restart = cmd_arg_value(a, OPT_RESTART);
@@ -1699,4 +1809,5 @@ const struct cmd_entry cmd_run_entry = {
 	.options = run_options,
 	.exec = cmd_run_exec,
 	.route = route_run,
+	.remote_self = true,
 };

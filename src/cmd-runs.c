@@ -229,23 +229,6 @@ print_comments(FILE *f, const struct value *comments, bool numbered)
 }
 
 /*
- * -r REMOTE (name NULL: none): the command works on the remote's runs,
- * their statuses fresh from it. 0, or 1 after an error.
- */
-static int
-remote_use(struct cmd_ctx *ctx, const char *name)
-{
-	struct remote	*r;
-
-	if (name == NULL)
-		return 0;
-	if ((r = cli_remote_open(ctx, name)) == NULL)
-		return 1;
-	remote_free(r);
-	return 0;
-}
-
-/*
  * guild runs list
  */
 
@@ -258,7 +241,6 @@ enum {
 	LIST_JSON,
 	LIST_COMMENTS,
 	LIST_SIMPLIFIED,
-	LIST_REMOTE,
 };
 
 static const struct cmd_option list_options[] = {
@@ -270,7 +252,7 @@ static const struct cmd_option list_options[] = {
 	{ LIST_JSON, NULL, "json", NULL, "Show runs as JSON (all of them unless -n)." },
 	{ LIST_COMMENTS, "c", "comments", NULL, "Show comments under each run." },
 	{ LIST_SIMPLIFIED, "s", "simplified", NULL, "Show index, operation, status and label only." },
-	{ LIST_REMOTE, "r", "remote", "REMOTE", "List the runs of REMOTE." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -379,8 +361,6 @@ cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	char			**cells, *text, *line;
 	int			 rc;
 
-	if (remote_use(ctx, cmd_arg_value(a, LIST_REMOTE)) != 0)
-		return 1;
 	if (a->pos.n > 0)
 		return cli_error("unexpected argument '%s'\n"
 		    "Try 'guild runs list --help' for more information.",
@@ -508,6 +488,7 @@ static const struct cmd_option info_options[] = {
 	{ INFO_JSON, NULL, "json", NULL, "Show the information as JSON." },
 	{ INFO_DELETED, "d", "deleted", NULL, "Show a deleted run." },
 	{ INFO_DEPS, NULL, "deps", NULL, "Show the run's resolved dependencies." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -957,11 +938,13 @@ static const struct cmd_option delete_options[] = {
 	{ RM_YES, "y", "yes", NULL, "Do not prompt." },
 	{ RM_PERMANENT, "p", "permanent", NULL,
 	  "Delete permanently instead of moving runs to the trash." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
 static const struct cmd_option yes_options[] = {
 	{ RM_YES, "y", "yes", NULL, "Do not prompt." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -1176,6 +1159,7 @@ static const struct cmd_option comment_options[] = {
 	{ COMMENT_USER, "u", "user", "USER[@HOST]",
 	  "Comment as USER (default: the current user and host)." },
 	{ COMMENT_YES, "y", "yes", NULL, "Do not prompt." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -1480,7 +1464,6 @@ enum {
 	STOP_NO_WAIT,
 	STOP_FORCE,
 	STOP_TIMEOUT,
-	STOP_REMOTE,
 };
 
 static const struct cmd_option stop_options[] = {
@@ -1491,7 +1474,7 @@ static const struct cmd_option stop_options[] = {
 	  "Kill runs that did not stop within the timeout." },
 	{ STOP_TIMEOUT, NULL, "timeout", "N",
 	  "Seconds to wait for each run to stop (default is 30)." },
-	{ STOP_REMOTE, "r", "remote", "REMOTE", "Stop runs of REMOTE." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -1510,8 +1493,6 @@ cmd_stop_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	if (cmd_arg_has(a, STOP_TIMEOUT) && parse_count(cmd_arg_value(a,
 	    STOP_TIMEOUT), "--timeout", &timeout) != 0)
-		return 1;
-	if (remote_use(ctx, cmd_arg_value(a, STOP_REMOTE)) != 0)
 		return 1;
 	if (cli_run_filter(a, &f, &cause) == -1) {
 		runsel_filter_release(&f);

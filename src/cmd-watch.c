@@ -12,7 +12,6 @@
 #include "cmds.h"
 #include "home.h"
 #include "output.h"
-#include "remote.h"
 #include "run.h"
 #include "runindex.h"
 #include "runsel.h"
@@ -20,12 +19,8 @@
 #include "strbuf.h"
 #include "util.h"
 
-enum {
-	WATCH_REMOTE = 1,
-};
-
 static const struct cmd_option watch_options[] = {
-	{ WATCH_REMOTE, "r", "remote", "REMOTE", "Watch a run of REMOTE." },
+	CMD_REMOTE_OPTION,
 	{ 0 }
 };
 
@@ -96,20 +91,10 @@ cmd_watch_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	char			*cause = NULL, *id, *path;
 	enum run_status		 st;
 	const struct timespec	 tick = { 0, 100 * 1000 * 1000 };
-	struct remote		*remote;
 	struct run		*one[1];
+	char			*job;
 	uint64_t		 interval_ms = 0, next_poll = 0;
 
-	if (cmd_arg_has(a, WATCH_REMOTE)) {
-		/* The remote's home becomes ours; Slurm is asked as we go. */
-		if ((remote = cli_remote_open(ctx,
-		    cmd_arg_value(a, WATCH_REMOTE))) == NULL)
-			return 1;
-		interval_ms = remote->poll_interval > 0 ?
-		    (uint64_t)(remote->poll_interval * 1000) :
-		    (uint64_t)(REMOTE_POLL_INTERVAL * 1000);
-		remote_free(remote);
-	}
 	if ((home = cli_home(ctx)) == NULL)
 		return 1;
 	if (a->pos.n > 1)
@@ -131,6 +116,10 @@ cmd_watch_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		free(id);
 		return cli_error_cause(cause);
 	}
+	/* A Slurm job: asked about at the remote's poll-interval. */
+	if ((job = slurm_run_job(run)) != NULL)
+		interval_ms = cli_remote_poll_ms();
+	free(job);
 	one[0] = run;
 	for (;;) {
 		/* A run on Slurm: what its directory cannot say, from Slurm. */

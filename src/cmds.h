@@ -5,6 +5,7 @@
 #ifndef GUILD_CMDS_H
 #define GUILD_CMDS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cli.h"
@@ -43,6 +44,28 @@ extern const struct cmd_entry	cmd_view_entry;
 int	cmd_view_handoff(struct cmd_ctx *);
 /* cmd-check.c */
 extern const struct cmd_entry	cmd_check_entry;
+/* cmd-remote.c */
+extern const struct cmd_entry	cmd_remotes_entry;
+extern const struct cmd_entry	cmd_remote_entry;
+extern const struct cmd_entry	cmd_push_entry;
+extern const struct cmd_entry	cmd_pull_entry;
+struct sshconn;
+struct strvec;
+/*
+ * Pull specs (the filters in a) of c's remote into the local home;
+ * del: --delete; yes: no question; quiet: no "Copied" note. Returns the
+ * exit status after printing any error.
+ */
+int	cmd_remote_pull(struct cmd_ctx *, struct cmd_args *, struct sshconn *,
+	    const struct strvec *specs, bool del, bool yes, bool quiet);
+/*
+ * guild run -r: the run staged in stage (a Guild home) as id, copied to
+ * the remote name, started there and, unless no_wait, followed and
+ * pulled when it ends. Returns the exit status.
+ */
+struct guild_home;
+int	cmd_remote_run(struct cmd_ctx *, const char *name,
+	    const struct guild_home *stage, const char *id, bool no_wait);
 /* cmd-completion.c */
 extern const struct cmd_entry	cmd_completion_entry;
 

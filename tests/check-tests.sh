@@ -68,7 +68,7 @@ fixed_sleeps()
 
 found=
 for f in "$top_srcdir"/tests/*.sh "$top_srcdir"/tests/cli/*.sh \
-    "$top_srcdir"/tests/tui/*.sh; do
+    "$top_srcdir"/tests/tui/*.sh "$top_srcdir"/tests/remote/*.sh; do
 	# This file names fixed sleeps in its own test of the check.
 	[ -f "$f" ] && [ "${f##*/}" != check-tests.sh ] || continue
 	found="$found$(fixed_sleeps "$f" "${f#"$top_srcdir"/}")

@@ -193,8 +193,7 @@ guild: --no-wait is for runs on a remote (--remote)
 EOF
 expect_output "--remote with --stage" - 1 -- \
     guild run -y -r c --stage hello <<'EOF'
-guild: --remote and --stage cannot both be used
-Try 'guild run --help' for more information.
+guild: --remote cannot be used with --stage
 EOF
 expect_output "sbatch refuses: its reason, in one line" - 1 -- \
     guild run -y -r bad hello <<'EOF'
