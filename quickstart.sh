@@ -10,7 +10,9 @@
 # ./autogen.sh runs only when configure is missing or out of date, and the
 # build directories (build/, build-asan/, build-clang/) are reused.
 #
-# "check" runs: make check (warnings are errors), make check again in an
+# "check" runs: make check (warnings are errors), make check-remote (the
+# remote tests, against an sshd and a Slurm cluster they start: once),
+# make check again in an
 # AddressSanitizer + UndefinedBehaviorSanitizer build, a build with clang
 # (warnings are errors; the programs and the unit tests are compiled, the
 # suite is not run a third time), and make distcheck.
@@ -24,7 +26,7 @@ PACKAGES="build-essential autoconf automake pkg-config libyaml-dev
 libsqlite3-dev libpcre2-dev libncurses-dev libarchive-dev libmd-dev mandoc
 libchafa-dev libglib2.0-dev libstb-dev libwebp-dev
 tmux python3 python3-numpy python3-sklearn python3-matplotlib python3-venv python3-click clang
-libclang-rt-14-dev openssh-server rsync"
+libclang-rt-14-dev openssh-server rsync slurm-wlm munge"
 
 EXAMPLE=examples/digits
 

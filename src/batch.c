@@ -1265,3 +1265,79 @@ batch_free(struct batch *b)
 	free(b->opname);
 	free(b);
 }
+
+/* ------------------------------------------------------------------ */
+/* Staging trials (a batch that runs elsewhere: a Slurm array job) */
+
+int
+batch_stage_trials(const struct batch_spec *s, struct run *brun,
+    struct strvec *ids, void (*log)(const char *, void *), void *arg,
+    char **cause)
+{
+	struct runner_spec	 rspec;
+	struct run_plan		 plan;
+	struct deps_plan	 dp;
+	struct value		*user, *flags;
+	struct run		*run;
+	char			*link, *target, *desc, *c = NULL;
+	size_t			 i, n = batch_gen_count(s->trials);
+
+	for (i = 0; i < n; i++) {
+		if ((user = batch_gen_next(s->trials, cause)) == NULL)
+			return -1;
+		flags = NULL;
+		if (flags_apply(s->op, user, s->force_flags, &flags, cause) == -1 ||
+		    deps_plan(s->home, s->op, flags, NULL, s->force_deps, &dp,
+		    cause) == -1) {
+			value_free(user);
+			value_free(flags);
+			return -1;
+		}
+		memset(&rspec, 0, sizeof rspec);
+		rspec.home = s->home;
+		rspec.op = s->op;
+		rspec.flags = flags;
+		rspec.user_flags = user;
+		rspec.label = s->label;
+		rspec.tags = s->tags;
+		rspec.env = s->env;
+		rspec.comment = s->comment;
+		rspec.stage = true;
+		run = NULL;
+		if (runner_plan(&rspec, &plan, cause) == 0) {
+			if ((run = runner_create(&rspec, &plan, cause)) != NULL &&
+			    deps_resolve(s->home, s->op, &dp, run, NULL, NULL,
+			    &c) == -1) {
+				set_cause(cause, "trial %.8s: %s", run->id,
+				    c != NULL ? c : "a dependency was not met");
+				free(c);
+				runner_fail(run, 1, NULL);
+				run_free(run);
+				run = NULL;
+			}
+			run_plan_clear(&plan);
+		}
+		deps_plan_clear(&dp);
+		if (run != NULL) {
+			link = path_join(brun->path, run->id);
+			target = xasprintf("../%s", run->id);
+			if (symlink(target, link) == -1)
+				warnx_core("%s: %s", link, strerror(errno));
+			free(link);
+			free(target);
+			strvec_push(ids, run->id);
+			if (log != NULL) {
+				desc = batch_trial_desc(s->op, flags);
+				log_linef(log, arg, "INFO: [guild] Staged trial "
+				    "%s: %s", run->id, desc);
+				free(desc);
+			}
+		}
+		value_free(user);
+		value_free(flags);
+		if (run == NULL)
+			return -1;
+		run_free(run);
+	}
+	return 0;
+}

@@ -167,6 +167,17 @@ void		 batch_stop(struct batch *, int signo);
 void		 batch_free(struct batch *);
 
 /*
+ * Stage every trial (as `guild run --stage` stages a run: flags,
+ * resolved dependencies, source code), linked from the batch run, for
+ * something else to start them (a Slurm array job); their ids are
+ * appended to ids. log (may be NULL) gets a line per trial. -1 with
+ * cause at the first trial that cannot be staged (those before stay).
+ */
+int		 batch_stage_trials(const struct batch_spec *, struct run *brun,
+		    struct strvec *ids, void (*log)(const char *, void *),
+		    void *arg, char **cause);
+
+/*
  * --needed: the id of a completed or terminated run of op (same guild.yml,
  * model and operation) with the same flags (dependency flags aside), or
  * NULL. Caller frees.

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-remote.h"
 #include "compat.h"
 #include "format.h"
 #include "guildfile.h"
@@ -603,7 +604,7 @@ dispatch(struct cmd_ctx *ctx, const char *path, const struct cmd_entry *e,
     int argc, char **argv)
 {
 	struct cmd_args	 a;
-	int		 rc, i;
+	int		 rc, i, here = 0;
 
 	if (e->subcommands != NULL) {
 		const struct cmd_entry	*sub = NULL;
@@ -683,8 +684,11 @@ dispatch(struct cmd_ctx *ctx, const char *path, const struct cmd_entry *e,
 	case PARSE_OK:
 		break;
 	}
-	if (a.count[CMD_OPT_REMOTE] > 0 && !e->remote_self)
-		rc = cli_remote_forward(ctx, path, argc, argv,
+	/* A Slurm remote of this machine: the command runs here, in its home. */
+	if (a.count[CMD_OPT_REMOTE] > 0 && !e->remote_self &&
+	    (here = cli_remote_here(ctx, cmd_arg_value(&a, CMD_OPT_REMOTE),
+	    NULL)) != 1)
+		rc = here == -1 ? 1 : cli_remote_forward(ctx, path, argc, argv,
 		    cmd_arg_value(&a, CMD_OPT_REMOTE));
 	else
 		rc = e->exec(ctx, &a);

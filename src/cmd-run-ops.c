@@ -742,3 +742,62 @@ run_opt_flags_check(const struct cmd_args *a, const struct opdef *op,
 	(void)algo;
 	return -1;
 }
+
+/*
+ * Options that cannot go together, checked first as Guild's
+ * _check_incompatible_options and _check_incompatible_with_restart do
+ * (with their messages; Guild says --restart for --start too, one option
+ * there). --break-on-error needs a terminal to debug in: not with a run
+ * in the background. -1 after printing the error.
+ */
+int
+run_options_check(const struct cmd_args *a)
+{
+	static const struct { int a, b; const char *msg; } incompatible[] = {
+		{ OPT_NO_GPUS, OPT_GPUS, "--no-gpus and --gpus" },
+		{ OPT_OPTIMIZE, OPT_OPTIMIZER, "--optimize and --optimizer" },
+		{ OPT_PRINT_TRIALS, OPT_STAGE_TRIALS,
+		    "--print-trials and --stage-trials" },
+		{ OPT_STAGE, OPT_BACKGROUND, "--stage and --background" },
+		{ OPT_STAGE, OPT_PIDFILE, "--stage and --pidfile" },
+		{ OPT_BACKGROUND, OPT_BREAK_ON_ERROR,
+		    "--background and --break-on-error" },
+		{ OPT_PIDFILE, OPT_BREAK_ON_ERROR,
+		    "--pidfile and --break-on-error" },
+	};
+	static const struct { int id; const char *desc; } with_restart[] = {
+		{ OPT_HELP_OP, "--help-op" },
+		{ OPT_OPTIMIZE, "--optimize" },
+		{ OPT_OPTIMIZER, "--optimizer" },
+		{ OPT_PROTO, "--proto" },
+		{ OPT_RUN_DIR, "--run-dir" },
+		{ OPT_TEST_SCALARS, "--test-output-scalars" },
+		{ OPT_TEST_SOURCECODE, "--test-sourcecode" },
+		{ OPT_TEST_FLAGS, "--test-flags" },
+	};
+	const char	*desc = NULL;
+	size_t		 i;
+
+	for (i = 0; i < ARRAY_SIZE(incompatible); i++) {
+		if (!cmd_arg_has(a, incompatible[i].a) ||
+		    !cmd_arg_has(a, incompatible[i].b))
+			continue;
+		cli_error("%s cannot both be used", incompatible[i].msg);
+		fprintf(stderr, "Try 'guild run --help' for more information.\n");
+		return -1;
+	}
+	if (!cmd_arg_has(a, OPT_RESTART) && !cmd_arg_has(a, OPT_START))
+		return 0;
+	/* An operation named before the flags (FLAG=VAL and @FILE are not). */
+	if (a->pos.n > 0 && strchr(a->pos.v[0], '=') == NULL &&
+	    a->pos.v[0][0] != '@')
+		desc = "OPERATION";
+	for (i = 0; desc == NULL && i < ARRAY_SIZE(with_restart); i++)
+		if (cmd_arg_has(a, with_restart[i].id))
+			desc = with_restart[i].desc;
+	if (desc == NULL)
+		return 0;
+	cli_error("%s cannot be used with --restart", desc);
+	fprintf(stderr, "Try 'guild run --help' for more information.\n");
+	return -1;
+}

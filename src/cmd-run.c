@@ -17,6 +17,7 @@
 #include "batch.h"
 #include "cli.h"
 #include "cmd-run.h"
+#include "cmd-remote.h"
 #include "cmds.h"
 #include "deps.h"
 #include "flagimport.h"
@@ -26,6 +27,7 @@
 #include "loop.h"
 #include "output.h"
 #include "proc.h"
+#include "remote.h"
 #include "run.h"
 #include "runner.h"
 #include "runops.h"
@@ -85,6 +87,9 @@ static const struct cmd_option run_options[] = {
 	CMD_REMOTE_OPTION,
 	{ 0 }
 };
+
+/* -r/--remote: where the run goes (cli_remote_open), or NULL: here. */
+static struct remote	*remote_target;
 
 /* While run -r stages: the id staged, instead of "staged as" printed. */
 static bool	 remote_staging;
@@ -155,65 +160,6 @@ run_extras(const struct cmd_args *a, struct strvec *env, unsigned *stop_ms)
 			*stop_ms = (unsigned)(min * 60000.0);
 	}
 	return 0;
-}
-
-/*
- * Options that cannot go together, checked first as Guild's
- * _check_incompatible_options and _check_incompatible_with_restart do
- * (with their messages; Guild says --restart for --start too, one option
- * there). --break-on-error needs a terminal to debug in: not with a run
- * in the background. -1 after printing the error.
- */
-static int
-options_check(const struct cmd_args *a)
-{
-	static const struct { int a, b; const char *msg; } incompatible[] = {
-		{ OPT_NO_GPUS, OPT_GPUS, "--no-gpus and --gpus" },
-		{ OPT_OPTIMIZE, OPT_OPTIMIZER, "--optimize and --optimizer" },
-		{ OPT_PRINT_TRIALS, OPT_STAGE_TRIALS,
-		    "--print-trials and --stage-trials" },
-		{ OPT_STAGE, OPT_BACKGROUND, "--stage and --background" },
-		{ OPT_STAGE, OPT_PIDFILE, "--stage and --pidfile" },
-		{ OPT_BACKGROUND, OPT_BREAK_ON_ERROR,
-		    "--background and --break-on-error" },
-		{ OPT_PIDFILE, OPT_BREAK_ON_ERROR,
-		    "--pidfile and --break-on-error" },
-	};
-	static const struct { int id; const char *desc; } with_restart[] = {
-		{ OPT_HELP_OP, "--help-op" },
-		{ OPT_OPTIMIZE, "--optimize" },
-		{ OPT_OPTIMIZER, "--optimizer" },
-		{ OPT_PROTO, "--proto" },
-		{ OPT_RUN_DIR, "--run-dir" },
-		{ OPT_TEST_SCALARS, "--test-output-scalars" },
-		{ OPT_TEST_SOURCECODE, "--test-sourcecode" },
-		{ OPT_TEST_FLAGS, "--test-flags" },
-	};
-	const char	*desc = NULL;
-	size_t		 i;
-
-	for (i = 0; i < ARRAY_SIZE(incompatible); i++) {
-		if (!cmd_arg_has(a, incompatible[i].a) ||
-		    !cmd_arg_has(a, incompatible[i].b))
-			continue;
-		cli_error("%s cannot both be used", incompatible[i].msg);
-		fprintf(stderr, "Try 'guild run --help' for more information.\n");
-		return -1;
-	}
-	if (!cmd_arg_has(a, OPT_RESTART) && !cmd_arg_has(a, OPT_START))
-		return 0;
-	/* An operation named before the flags (FLAG=VAL and @FILE are not). */
-	if (a->pos.n > 0 && strchr(a->pos.v[0], '=') == NULL &&
-	    a->pos.v[0][0] != '@')
-		desc = "OPERATION";
-	for (i = 0; desc == NULL && i < ARRAY_SIZE(with_restart); i++)
-		if (cmd_arg_has(a, with_restart[i].id))
-			desc = with_restart[i].desc;
-	if (desc == NULL)
-		return 0;
-	cli_error("%s cannot be used with --restart", desc);
-	fprintf(stderr, "Try 'guild run --help' for more information.\n");
-	return -1;
 }
 
 /*
@@ -1096,6 +1042,28 @@ batch_background(const struct cmd_args *a, const struct batch_spec *bs,
 }
 
 /* -bl, -bt and -bc: the batch run's own label, tags and comment. */
+/* A batch on a Slurm remote: its trials staged, one array job. */
+static int
+batch_remote(const struct cmd_args *a, const struct batch_spec *bs,
+    struct run *brun, const struct guild_home *home)
+{
+	struct strvec	 ids = STRVEC_INIT;
+	char		*cause = NULL;
+	int		 rc;
+
+	if (batch_stage_trials(bs, brun, &ids, cmd_arg_has(a, OPT_QUIET) ?
+	    NULL : log_stderr, NULL, &cause) == -1) {
+		runner_fail(brun, 1, NULL);
+		rc = cli_error_cause(cause);
+	} else if ((rc = cli_remote_submit(home, remote_target, brun, &ids,
+	    cmd_arg_has(a, OPT_PARALLEL) ? bs->parallel : 0,
+	    !cmd_arg_has(a, OPT_NO_WAIT), cmd_arg_has(a, OPT_QUIET))) != 0 &&
+	    run_get_status(brun) == RUN_STATUS_PENDING)
+		runner_fail(brun, 1, NULL);
+	strvec_clear(&ids);
+	return rc;
+}
+
 static int
 batch_run_attrs(const struct cmd_args *a, const struct run *brun)
 {
@@ -1185,13 +1153,10 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	if (run_extras(a, &env, &bs.stop_after_ms) == -1)
 		goto out;
 	seed = seedopt >= 0 ? (uint64_t)seedopt : random_seed();
-	if (cmd_arg_has(a, OPT_STAGE)) {
-		rc = cli_error("a batch cannot be staged (use --stage-trials to "
-		    "stage its trials)");
-		goto out;
-	}
-	if (cmd_arg_has(a, OPT_RUN_DIR)) {
-		rc = cli_error("--run-dir cannot be used with a batch");
+	if (cmd_arg_has(a, OPT_STAGE) || cmd_arg_has(a, OPT_RUN_DIR)) {
+		rc = cli_error("%s", cmd_arg_has(a, OPT_STAGE) ? "a batch cannot "
+		    "be staged (use --stage-trials to stage its trials)" :
+		    "--run-dir cannot be used with a batch");
 		goto out;
 	}
 	if ((rc = batch_files_read(files, rows)) != 0)
@@ -1284,7 +1249,9 @@ run_batch(struct cmd_args *a, const struct guild_home *home,
 	if (term_get_size(STDOUT_FILENO, &bs.rows, &bs.cols) == -1)
 		term_get_size(STDIN_FILENO, &bs.rows, &bs.cols);
 
-	if (cmd_arg_has(a, OPT_BACKGROUND) || pidpath != NULL)
+	if (remote_target != NULL)
+		rc = batch_remote(a, &bs, brun, home);
+	else if (cmd_arg_has(a, OPT_BACKGROUND) || pidpath != NULL)
 		rc = batch_background(a, &bs, brun, name, kind, pidpath);
 	else {
 		rc = batch_loop(&bs, brun, cmd_arg_has(a, OPT_QUIET), false);
@@ -1534,7 +1501,8 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	spec.comment = cmd_arg_value(a, OPT_COMMENT);
 	spec.restart_id = id;
 	spec.run_id = cmd_arg_value(a, OPT_RUN_ID);
-	spec.stage = cmd_arg_has(a, OPT_STAGE);
+	/* A run for a remote is staged here and started there. */
+	spec.stage = cmd_arg_has(a, OPT_STAGE) || remote_target != NULL;
 	run_params = run_params_value(a);
 	spec.run_params = run_params;
 	if (cmd_arg_has(a, OPT_RANDOM_SEED)) {
@@ -1583,7 +1551,10 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	}
 	if (!spec.stage)
 		run_debug_start(&prep.plan);
-	if (spec.stage && remote_staging) {
+	if (remote_target != NULL)
+		rc = cli_remote_submit(home, remote_target, run, NULL, 0,
+		    !cmd_arg_has(a, OPT_NO_WAIT), cmd_arg_has(a, OPT_QUIET));
+	else if (spec.stage && remote_staging) {
 		remote_staged_id = xstrdup(prep.plan.id);
 		rc = 0;
 	} else if (spec.stage && run_dir != NULL) {
@@ -1718,6 +1689,22 @@ run_inspect(struct cmd_args *a, const struct guild_home *home,
 
 static int	cmd_run_exec(struct cmd_ctx *, struct cmd_args *);
 
+/* The options a run on a remote cannot take: 0, or 1 after an error. */
+static int
+remote_refused(const struct cmd_args *a)
+{
+	static const int	 refused[] = { OPT_STAGE, OPT_START, OPT_RESTART,
+	    OPT_BACKGROUND, OPT_PIDFILE, OPT_PRINT_CMD, OPT_PRINT_ENV,
+	    OPT_RUN_ID, 0 };
+	size_t			 i;
+
+	for (i = 0; refused[i] != 0; i++)
+		if (cmd_arg_has(a, refused[i]))
+			return cli_error("--remote cannot be used with --%s",
+			    option_long_name(refused[i]));
+	return 0;
+}
+
 /*
  * guild run -r REMOTE: stage the run as --stage does, in a Guild home of
  * its own (under the cache), then hand it to cmd_remote_run(), which
@@ -1726,18 +1713,10 @@ static int	cmd_run_exec(struct cmd_ctx *, struct cmd_args *);
 static int
 run_remote(struct cmd_ctx *ctx, struct cmd_args *a)
 {
-	static const int	 refused[] = { OPT_STAGE, OPT_START, OPT_RESTART,
-	    OPT_BACKGROUND, OPT_PIDFILE, OPT_PRINT_CMD, OPT_PRINT_ENV,
-	    OPT_RUN_ID, 0 };
 	struct guild_home	*local, *stage = NULL;
 	char			*dir = NULL, *cause = NULL;
-	size_t			 i;
 	int			 rc = 1;
 
-	for (i = 0; refused[i] != 0; i++)
-		if (cmd_arg_has(a, refused[i]))
-			return cli_error("--remote cannot be used with --%s",
-			    option_long_name(refused[i]));
 	if ((local = cli_home(ctx)) == NULL)
 		return 1;
 	dir = path_join(local->cache, "remote-stage.XXXXXX");
@@ -1773,8 +1752,34 @@ out:
 	return rc;
 }
 
+/*
+ * -r/--remote: -1 to go on here (none, or a Slurm remote of this
+ * machine, whose home is now ours: remote_target), else the exit status.
+ */
 static int
-cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+remote_start(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	int	rc;
+
+	if (cmd_arg_has(a, OPT_NO_WAIT) && !cmd_arg_has(a, CMD_OPT_REMOTE) &&
+	    !remote_staging)
+		return cli_error("--no-wait is for runs on a remote (--remote)");
+	if (!cmd_arg_has(a, CMD_OPT_REMOTE))
+		return -1;
+	if ((rc = remote_refused(a)) != 0)
+		return rc;
+	switch (cli_remote_here(ctx, cmd_arg_value(a, CMD_OPT_REMOTE),
+	    &remote_target)) {
+	case -1:
+		return 1;
+	case 0:
+		return run_remote(ctx, a);
+	}
+	return -1;
+}
+
+static int
+run_main(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	struct guildfile	*own_gf = NULL;
 	struct guild_home	*home;
@@ -1795,9 +1800,9 @@ cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	if (cmd_arg_has(a, OPT_RUN_STEPS))
 		return run_steps(cmd_arg_value(a, OPT_RUN_STEPS));
-	if (cmd_arg_has(a, CMD_OPT_REMOTE))
-		return run_remote(ctx, a);
-	if (options_check(a) == -1)
+	if ((rc = remote_start(ctx, a)) != -1)
+		return rc;
+	if (run_options_check(a) == -1)
 		return 1;
 	run_debug_set(ctx->debug || cmd_arg_has(a, OPT_DEBUG));
 	if ((home = cli_home(ctx)) == NULL)
@@ -1903,6 +1908,16 @@ out:
 	run_free(old);
 	free(id);
 	guildfile_free(own_gf);
+	return rc;
+}
+
+static int
+cmd_run_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	int	rc = run_main(ctx, a);
+
+	remote_free(remote_target);
+	remote_target = NULL;
 	return rc;
 }
 

@@ -127,6 +127,11 @@ int		 run_test_flags_plan(const struct guild_home *,
 /* --proto RUN with an operation of its own: the run, to read. */
 int		 run_proto_open(const struct guild_home *, const char *spec,
 		    struct run **, char **idp);
+/*
+ * Options that cannot go together, as Guild's _check_incompatible_options
+ * and _check_incompatible_with_restart; -1 after printing the error.
+ */
+int		 run_options_check(const struct cmd_args *);
 /* -Fo FLAG=VAL; -1 after printing an error. */
 int		 run_opt_flags_check(const struct cmd_args *,
 		    const struct opdef *, enum batch_kind, const char *algo);

@@ -24,6 +24,7 @@
 
 #include "cli.h"
 #include "cmd-export.h"
+#include "cmd-remote.h"
 #include "cmd-select.h"
 #include "cmds.h"
 #include "digest.h"
@@ -32,11 +33,13 @@
 #include "home.h"
 #include "output.h"
 #include "proc.h"
+#include "remote.h"
 #include "run.h"
 #include "runindex.h"
 #include "runops.h"
 #include "runsel.h"
 #include "scalars.h"
+#include "slurm.h"
 #include "strbuf.h"
 #include "util.h"
 #include "value.h"
@@ -1146,6 +1149,21 @@ const struct cmd_entry cmd_runs_info_entry = {
  * status, so that what follows (a listing, the move to the trash) sees
  * the run's final status. A run whose supervisor died never gets one.
  */
+/* Whether the run is a Slurm job that has not ended. */
+static bool
+slurm_job_live(const struct run *run)
+{
+	char			*job = slurm_run_job(run);
+	enum run_status		 st;
+
+	if (job == NULL)
+		return false;
+	free(job);
+	st = run_get_status(run);
+	return st == RUN_STATUS_PENDING || st == RUN_STATUS_RUNNING ||
+	    st == RUN_STATUS_STAGED;
+}
+
 static void
 wait_supervisor(const struct run *run)
 {
@@ -1176,6 +1194,12 @@ stop_one(const struct run_row *row, bool wait, unsigned timeout_ms,
 		warnx_core("%s", cause);
 		free(cause);
 		return 0;
+	}
+	/* A Slurm job (waiting or running): scancel, whatever the LOCK. */
+	if (slurm_job_live(run)) {
+		rc = cli_remote_stop(run, wait, timeout_ms);
+		run_free(run);
+		return rc == -1 ? -1 : 0;
 	}
 	pid = run_lock_pid(run);
 	if (pid <= 0 || !run_lock_alive(run)) {

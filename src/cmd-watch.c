@@ -8,12 +8,14 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-remote.h"
 #include "cmds.h"
 #include "home.h"
 #include "output.h"
 #include "run.h"
 #include "runindex.h"
 #include "runsel.h"
+#include "slurm.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -89,6 +91,9 @@ cmd_watch_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	char			*cause = NULL, *id, *path;
 	enum run_status		 st;
 	const struct timespec	 tick = { 0, 100 * 1000 * 1000 };
+	struct run		*one[1];
+	char			*job;
+	uint64_t		 interval_ms = 0, next_poll = 0;
 
 	if ((home = cli_home(ctx)) == NULL)
 		return 1;
@@ -111,7 +116,21 @@ cmd_watch_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		free(id);
 		return cli_error_cause(cause);
 	}
+	/* A Slurm job: asked about at the remote's poll-interval. */
+	if ((job = slurm_run_job(run)) != NULL)
+		interval_ms = cli_remote_poll_ms();
+	free(job);
+	one[0] = run;
 	for (;;) {
+		/* A run on Slurm: what its directory cannot say, from Slurm. */
+		if (interval_ms > 0 && mono_ms() >= next_poll) {
+			if (slurm_refresh_runs(one, 1, NULL, &cause) == -1) {
+				cli_note("guild: warning: %s", cause);
+				free(cause);
+				cause = NULL;
+			}
+			next_poll = mono_ms() + interval_ms;
+		}
 		/* Status first: output written before it ended is then all there. */
 		st = run_get_status(run);
 		if (output_tail_poll(tail, &cause) == -1) {
@@ -119,7 +138,8 @@ cmd_watch_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 			cause = NULL;
 			break;
 		}
-		if (st != RUN_STATUS_RUNNING && st != RUN_STATUS_PENDING)
+		if (st != RUN_STATUS_RUNNING && st != RUN_STATUS_PENDING &&
+		    (interval_ms == 0 || st != RUN_STATUS_STAGED))
 			break;
 		nanosleep(&tick, NULL);
 	}
