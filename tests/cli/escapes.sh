@@ -63,10 +63,11 @@ mkrun "$C" train 1539704000 0
 
 # on_tty CMD: run guild with the arguments CMD (shell words) in $proj,
 # its stdout and stderr on a pseudo-terminal; the output in $TEST_TMP/tty
-# (no ONLCR, so a CR there came from guild).
+# (no ONLCR, so a CR there came from guild). Wide, so that tables are not
+# cut to the terminal's width (table-width.sh tests that).
 on_tty()
 {
-	SHELL=/bin/sh script -qec "stty -onlcr; cd '$proj' && \"\$GUILD\" $1" \
+	SHELL=/bin/sh COLUMNS=400 script -qec "stty -onlcr; cd '$proj' && \"\$GUILD\" $1" \
 	    /dev/null < /dev/null > "$TEST_TMP/tty" 2>&1
 }
 

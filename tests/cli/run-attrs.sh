@@ -83,6 +83,7 @@ label: mine
 opspec: train
 optimizer: null
 stage: false
+stage_trials: false
 tag:
 - a
 - b

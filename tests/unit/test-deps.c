@@ -508,8 +508,8 @@ test_flag_names(void)
 	    "flag names: a named resource");
 	strvec_clear(&names);
 	deps_flag_names(op_named("inline"), &names);
-	ok(names.n == 1 && strcmp(names.v[0], "train") == 0,
-	    "flag names: an inline operation source");
+	ok(names.n == 1 && strcmp(names.v[0], "operation:train") == 0,
+	    "flag names: an inline operation source is operation:NAME");
 	strvec_clear(&names);
 	deps_flag_names(op_named("files"), &names);
 	is_int((long long)names.n, 0, "flag names: file sources have none");

@@ -587,13 +587,13 @@ resource_cases(void)
 
 	is_int(resolve(&op, false, &flags, &user, &cause, "data=/d", NULL), 0,
 	    "dependency flag defaults to null");
-	check_flag(flags, "prepare", "null:null");
+	check_flag(flags, "operation:prepare", "null:null");
 	value_free(flags);
 	value_free(user);
 
 	is_int(resolve(&op, false, &flags, &user, &cause, "data=/d",
 	    "prepare=123", NULL), 0, "dependency flag");
-	check_flag(flags, "prepare", "string:'123'");
+	check_flag(flags, "operation:prepare", "string:'123'");
 	flags_args(&op, flags, FLAGS_DEST_ARGS, NULL, &argv);
 	ok(strvec_find(&argv, "--prepare") < 0, "dependency flags are no args");
 	strvec_clear(&argv);
