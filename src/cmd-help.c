@@ -189,7 +189,8 @@ cmd_help_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	if (a->pos.n > 1)
 		return cli_error("help takes at most one PATH");
-	if (a->pos.n == 1 && !path_exists(a->pos.v[0])) {
+	if (a->pos.n == 1 && !path_exists(a->pos.v[0]) &&
+	    strchr(a->pos.v[0], '/') == NULL) {
 		/* "guild help gpkg.hello": an installed package's. */
 		if ((gf = run_package_named(ctx, a->pos.v[0], &cause)) == NULL)
 			return cli_error_cause(cause);
