@@ -258,27 +258,6 @@ copy_tree(const char *src, const char *dst, const struct link_plan *plan,
 	return copy_tree_at(&c, src, dst, rel, 0, NULL, cause);
 }
 
-static char *
-read_link(const char *path)
-{
-	char	*to = NULL;
-	ssize_t	 n;
-	size_t	 cap = 256;
-
-	for (;;) {
-		to = xrealloc(to, cap);
-		if ((n = readlink(path, to, cap)) == -1) {
-			free(to);
-			return NULL;
-		}
-		if ((size_t)n < cap)
-			break;
-		cap *= 2;
-	}
-	to[n] = '\0';
-	return to;
-}
-
 /*
  * A link at src: made at dst (0), or to be copied as what it points to
  * (1, st filled), or left out (0, nothing made); -1 with cause.
@@ -291,7 +270,7 @@ copy_link(const struct copier *c, const char *src, const char *dst,
 	char				*to, *other = NULL;
 	int				 rc = 0;
 
-	if ((to = read_link(src)) == NULL)
+	if ((to = path_readlink(src)) == NULL)
 		return errno == ENOENT ? 0 :
 		    set_cause(cause, "%s: %s", src, strerror(errno));
 	if (follow > 0)
@@ -400,7 +379,7 @@ warn_dangling(const char *path, const char *shown)
 	if (lstat(path, &st) == -1)
 		return;
 	if (S_ISLNK(st.st_mode)) {
-		if (stat(path, &st) == -1 && (to = read_link(path)) != NULL) {
+		if (stat(path, &st) == -1 && (to = path_readlink(path)) != NULL) {
 			warnx_core("%s links to '%s', which does not exist",
 			    shown, to);
 			free(to);

@@ -531,18 +531,11 @@ static void
 copy_runfiles_dir(struct pub *p, const char *dir, const char *rel)
 {
 	struct strvec	 names = STRVEC_INIT;
-	struct dirent	*de;
 	struct stat	 lst, st;
-	DIR		*d;
 	size_t		 i;
 
-	if ((d = opendir(dir)) == NULL)
+	if (dir_names_sorted(dir, &names) == -1)
 		return;
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			strvec_push(&names, de->d_name);
-	closedir(d);
-	strvec_sort(&names);
 	for (i = 0; i < names.n; i++) {
 		char	*path = path_join(dir, names.v[i]);
 		char	*r = *rel != '\0' ? xasprintf("%s/%s", rel, names.v[i]) :

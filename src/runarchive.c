@@ -701,27 +701,6 @@ link_travels(const struct creator *c, const char *rel, const char *to)
 	}
 }
 
-static char *
-read_link(const char *path)
-{
-	char	*to = NULL;
-	ssize_t	 n;
-	size_t	 cap = 256;
-
-	for (;;) {
-		to = xrealloc(to, cap);
-		if ((n = readlink(path, to, cap)) == -1) {
-			free(to);
-			return NULL;
-		}
-		if ((size_t)n < cap)
-			break;
-		cap *= 2;
-	}
-	to[n] = '\0';
-	return to;
-}
-
 /*
  * A link: decide what goes into the archive. Returns 1 to store the link
  * (its target in *to), 2 to store what it points to (st filled), 0 to
@@ -736,7 +715,7 @@ add_link(struct creator *c, const char *disk, const char *rel, int follow,
 	char				*other = NULL;
 	int				 rc = 1;
 
-	if ((*to = read_link(disk)) == NULL) {
+	if ((*to = path_readlink(disk)) == NULL) {
 		if (errno == ENOENT)
 			return 0;
 		return set_cause(cause, "%s: %s", disk, strerror(errno));

@@ -68,18 +68,11 @@ static void
 walk_dir(struct walk *w, const char *dir, const char *rel)
 {
 	struct strvec	 names = STRVEC_INIT;
-	struct dirent	*de;
 	struct stat	 lst, st;
-	DIR		*d;
 	size_t		 i;
 
-	if ((d = opendir(dir)) == NULL)
+	if (dir_names_sorted(dir, &names) == -1)
 		return;
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-			strvec_push(&names, de->d_name);
-	closedir(d);
-	strvec_sort(&names);
 	for (i = 0; i < names.n; i++) {
 		const char	*name = names.v[i];
 		char		*path = path_join(dir, name);

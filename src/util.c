@@ -17,6 +17,7 @@
 #include <wchar.h>
 
 #include "strbuf.h"
+#include "strvec.h"
 #include "util.h"
 
 char *
@@ -569,4 +570,41 @@ str_trim(const char *s)
 	while (n > 0 && strchr(space, s[n - 1]) != NULL)
 		n--;
 	return xstrndup(s, n);
+}
+
+char *
+path_readlink(const char *path)
+{
+	char	*to = NULL;
+	ssize_t	 n;
+	size_t	 cap = 256;
+
+	for (;;) {
+		to = xrealloc(to, cap);
+		if ((n = readlink(path, to, cap)) == -1) {
+			free(to);
+			return NULL;
+		}
+		if ((size_t)n < cap)
+			break;
+		cap *= 2;
+	}
+	to[n] = '\0';
+	return to;
+}
+
+int
+dir_names_sorted(const char *dir, struct strvec *names)
+{
+	struct dirent	*de;
+	DIR		*d;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			strvec_push(names, de->d_name);
+	closedir(d);
+	strvec_sort(names);
+	return 0;
 }

@@ -23,6 +23,11 @@ char	*path_which(const char *name);
 bool	 path_exists(const char *);
 bool	 path_is_dir(const char *);
 bool	 path_is_file(const char *);
+/* The target of the symbolic link path (any length), or NULL with errno. */
+char	*path_readlink(const char *path);
+/* The entries of dir but "." and "..", sorted (strcmp); -1 with errno. */
+struct strvec;
+int	 dir_names_sorted(const char *dir, struct strvec *names);
 
 /*
  * Files of a run directory are untrusted input: an operation, an archive
