@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "format.h"
 #include "home.h"
 #include "proc.h"
 #include "regex.h"
@@ -413,24 +414,6 @@ disk_usage(const char *path)
 	return du_total;
 }
 
-/* Guild's util.format_bytes: "512", "1.5K", "3.0M"... */
-static char *
-format_bytes(unsigned long long n)
-{
-	static const char units[] = "KMGTPEZ";
-	double		  d = (double)n;
-	size_t		  i;
-
-	if (n < 1024)
-		return xasprintf("%llu", n);
-	for (i = 0; i + 1 < sizeof units - 1; i++) {
-		d /= 1024.0;
-		if (d < 1024)
-			break;
-	}
-	return xasprintf("%.1f%c", d, units[i]);
-}
-
 static void
 print_space(FILE *out, const struct guild_home *home)
 {
@@ -445,7 +428,10 @@ print_space(FILE *out, const struct guild_home *home)
 	paths[3] = path_join(home->path, "remotes");
 	paths[4] = xstrdup(home->cache);
 	for (i = 0; i < 5; i++) {
-		sizes[i] = format_bytes(disk_usage(paths[i]));
+		struct strbuf	sb = STRBUF_INIT;
+
+		format_bytes(&sb, disk_usage(paths[i]));
+		sizes[i] = strbuf_detach(&sb, NULL);
 		if (strlen(sizes[i]) > w)
 			w = strlen(sizes[i]);
 	}

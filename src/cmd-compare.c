@@ -463,23 +463,6 @@ format_csv_value(struct strbuf *sb, const struct value *v)
 	}
 }
 
-/* RFC 4180 quoting: fields with a comma, quote or line break are quoted. */
-static void
-csv_field(struct strbuf *out, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		strbuf_addstr(out, s);
-		return;
-	}
-	strbuf_addch(out, '"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			strbuf_addch(out, '"');
-		strbuf_addch(out, *s);
-	}
-	strbuf_addch(out, '"');
-}
-
 /* One heading: its column (for --min/--max) and every run's value. */
 struct header {
 	char		 *name;
@@ -927,7 +910,7 @@ write_csv(const struct table *t, size_t nrows, const bool *shown,
 				continue;
 			if (sep)
 				strbuf_addch(&out, ',');
-			csv_field(&out, t->h[i].name);
+			format_csv_field(&out, t->h[i].name);
 			sep = true;
 		}
 		strbuf_addch(&out, '\n');
@@ -940,7 +923,7 @@ write_csv(const struct table *t, size_t nrows, const bool *shown,
 				strbuf_addch(&out, ',');
 			strbuf_reset(&cell);
 			format_csv_value(&cell, t->h[i].vals[t->order[r]]);
-			csv_field(&out, cell.buf);
+			format_csv_field(&out, cell.buf);
 			sep = true;
 		}
 		strbuf_addch(&out, '\n');

@@ -200,43 +200,9 @@ md_cell(struct strbuf *sb, const char *s)
 	}
 }
 
-/* RFC 4180 field, as Python's csv module writes one. */
-static void
-csv_field(struct strbuf *sb, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		strbuf_addstr(sb, s);
-		return;
-	}
-	strbuf_addch(sb, '"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			strbuf_addch(sb, '"');
-		strbuf_addch(sb, *s);
-	}
-	strbuf_addch(sb, '"');
-}
-
 /*
  * Formats
  */
-
-/* Guild's util.format_bytes: 512, 1.5K, 2.0M. */
-static void
-format_bytes(struct strbuf *sb, double n)
-{
-	static const char	units[] = "KMGTPE";
-	size_t			i;
-
-	if (fabs(n) < 1024) {
-		strbuf_addf(sb, "%lld", (long long)n);
-		return;
-	}
-	n /= 1024;
-	for (i = 0; i < sizeof units - 2 && fabs(n) >= 1024; i++)
-		n /= 1024;
-	strbuf_addf(sb, "%.1f%c", n, units[i]);
-}
 
 /* Guild's utcformat_timestamp: "2018-10-16 15:57:32 UTC"; "None". */
 static void
@@ -373,7 +339,7 @@ print_dir_size(const char *prefix, const char *dir)
 	double		size = 0;
 
 	dir_size(dir, &size);
-	format_bytes(&sb, size);
+	format_bytes(&sb, (unsigned long long)size);
 	printf("%s%s\n", prefix, sb.buf);
 	fflush(stdout);
 	strbuf_release(&sb);
@@ -668,9 +634,9 @@ scalars_csv(const struct pub *p, struct strbuf *sb)
 		if (s->count == 0)
 			continue;
 		split_key(s->key, &prefix, &tag);
-		csv_field(sb, prefix);
+		format_csv_field(sb, prefix);
 		strbuf_addch(sb, ',');
-		csv_field(sb, tag);
+		format_csv_field(sb, tag);
 		strbuf_addf(sb, ",%zu,", s->count);
 		format_double(sb, s->total);
 		strbuf_addch(sb, ',');
@@ -722,7 +688,7 @@ file_row_init(struct file_row *fr, const struct run_file *f, const char *path,
 	fr->size = f->exists ? xasprintf("%lld", (long long)f->size) :
 	    xstrdup("");
 	if (f->exists)
-		format_bytes(&sb, (double)f->size);
+		format_bytes(&sb, (unsigned long long)f->size);
 	fr->bytes = strbuf_detach(&sb, NULL);
 	fr->mtime = f->exists ? xasprintf("%lld", (long long)f->mtime_us) :
 	    xstrdup("");
@@ -761,7 +727,7 @@ files_csv(const struct file_row *v, size_t n, struct strbuf *sb)
 
 	strbuf_addstr(sb, "path,type,size,mtime,md5\n");
 	for (i = 0; i < n; i++) {
-		csv_field(sb, v[i].path);
+		format_csv_field(sb, v[i].path);
 		strbuf_addf(sb, ",%s,%s,%s,%s\n", v[i].type, v[i].size,
 		    v[i].mtime, v[i].md5);
 	}

@@ -444,32 +444,15 @@ struct csv_out {
 	struct strbuf	 sb;
 };
 
-/* A CSV field as Python's csv module writes it (minimal quoting). */
-static void
-csv_field(struct strbuf *sb, const char *s)
-{
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		strbuf_addstr(sb, s);
-		return;
-	}
-	strbuf_addch(sb, '"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			strbuf_addch(sb, '"');
-		strbuf_addch(sb, *s);
-	}
-	strbuf_addch(sb, '"');
-}
-
 static void
 csv_row(struct csv_out *o, const char *tag, double value, long long step)
 {
 	strbuf_reset(&o->sb);
-	csv_field(&o->sb, o->id);
+	format_csv_field(&o->sb, o->id);
 	strbuf_addch(&o->sb, ',');
-	csv_field(&o->sb, o->path);
+	format_csv_field(&o->sb, o->path);
 	strbuf_addch(&o->sb, ',');
-	csv_field(&o->sb, tag);
+	format_csv_field(&o->sb, tag);
 	strbuf_addch(&o->sb, ',');
 	format_double(&o->sb, value);
 	strbuf_addf(&o->sb, ",%lld\r\n", step);

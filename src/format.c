@@ -306,3 +306,38 @@ format_fit_width(const char *s, size_t w)
 	}
 	return off;
 }
+
+void
+format_csv_field(struct strbuf *sb, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		strbuf_addstr(sb, s);
+		return;
+	}
+	strbuf_addch(sb, '"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			strbuf_addch(sb, '"');
+		strbuf_addch(sb, *s);
+	}
+	strbuf_addch(sb, '"');
+}
+
+void
+format_bytes(struct strbuf *sb, unsigned long long n)
+{
+	static const char units[] = "KMGTPEZ";
+	double		  d = (double)n;
+	size_t		  i;
+
+	if (n < 1024) {
+		strbuf_addf(sb, "%llu", n);
+		return;
+	}
+	for (i = 0; i + 1 < sizeof units - 1; i++) {
+		d /= 1024.0;
+		if (d < 1024)
+			break;
+	}
+	strbuf_addf(sb, "%.1f%c", d, units[i]);
+}

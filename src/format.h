@@ -97,4 +97,10 @@ void	 format_runs_done(struct strbuf *, enum runs_done, size_t n);
  */
 size_t	 format_fit_width(const char *s, size_t w);
 
+/* A CSV field as RFC 4180 and Python's csv module write one: quoted only
+ * when it has a comma, a quote or a line break. */
+void	 format_csv_field(struct strbuf *, const char *);
+/* Guild's util.format_bytes: "512", "1.5K", "3.0M"... */
+void	 format_bytes(struct strbuf *, unsigned long long);
+
 #endif
