@@ -16,6 +16,7 @@
 
 #include "digest.h"
 #include "error.h"
+#include "format.h"
 #include "guildfile.h"
 #include "home.h"
 #include "package.h"
@@ -224,19 +225,8 @@ wheel_add(struct wheel *w, const char *name, const void *buf, size_t len,
 	if (runarchive_zip_add(w->zip, name, buf, len, mode, mtime,
 	    cause) == -1)
 		return -1;
-	/* RECORD is CSV: a name with a comma or quote is quoted. */
-	if (strpbrk(name, ",\"") != NULL) {
-		const char	*p;
-
-		strbuf_addch(&w->record, '"');
-		for (p = name; *p != '\0'; p++) {
-			if (*p == '"')
-				strbuf_addch(&w->record, '"');
-			strbuf_addch(&w->record, *p);
-		}
-		strbuf_addch(&w->record, '"');
-	} else
-		strbuf_addstr(&w->record, name);
+	/* RECORD is CSV. */
+	format_csv_field(&w->record, name);
 	strbuf_addch(&w->record, ',');
 	record_hash(&w->record, buf, len);
 	strbuf_addf(&w->record, ",%zu\n", len);
