@@ -171,6 +171,27 @@ log_counts()
 		END { print pass + 0, fail + 0 }' "$1"
 }
 
+# log_failures LOG: the failed tests of LOG and their first diagnostics,
+# so that the end of the output, which is what CI keeps, says what failed.
+log_failures()
+{
+	awk '
+		/^(FAIL|ERROR|XPASS): / {
+			if (++shown > 30) exit
+			print "  " $0
+			diag = 0
+			next
+		}
+		/^not ok / {
+			if (++shown > 30) exit
+			print "    " $0
+			diag = 6
+			next
+		}
+		diag > 0 && /^#/ { print "      " $0; diag--; next }
+		{ diag = 0 }' "$1"
+}
+
 passed=0
 failed=0
 
@@ -285,6 +306,7 @@ check()
 		[ -f "$log" ] || continue
 		set -- $(log_counts "$log")
 		printf '%s: %s passed, %s failed\n' "$log" "$1" "$2"
+		[ "$2" -eq 0 ] || log_failures "$log"
 	done
 	printf '%d passed, %d failed\n' "$passed" "$failed"
 	[ "$failed" -eq 0 ]
