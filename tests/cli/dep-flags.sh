@@ -46,8 +46,14 @@ guild run -y train > "$TEST_TMP/out" 2>&1
 ok "FLAG_OPERATION_PREPARE is the upstream run" grep -qx "env $p2" "$TEST_TMP/out"
 ok "the flag operation:prepare" grep -qx "operation:prepare: $p2" \
     "$GUILD_HOME/runs/$("$GUILD" select)/.guild/attrs/flags"
+# A short id that reads as a number (12345678, 12e45678) is quoted, as
+# Guild's YAML encoder quotes it.
+short=$(printf %.8s "$p2")
+if printf '%s\n' "$short" | grep -Eq '^[0-9]+([eE][0-9]+)?$'; then
+	short="'$short'"
+fi
 expect_output "the default label shows it with the short id" - -- attr label <<EOF
-lr=0.1 operation:prepare=$(printf %.8s "$p2")
+lr=0.1 operation:prepare=$short
 EOF
 expect_output "attrs/op keeps the label template (none: null)" - -- \
     sh -c 'cat "$GUILD_HOME/runs/$("$GUILD" select)/.guild/attrs/op" | grep "^label-template:"' <<'EOF'
@@ -69,6 +75,18 @@ guild run -y -l 'L ${operation:prepare}' train > /dev/null 2>&1
 expect_output "a label template" - -- \
     sh -c 'cat "$GUILD_HOME/runs/$("$GUILD" select)/.guild/attrs/op" | grep "^label-template:"' <<'EOF'
 label-template: L ${operation:prepare}
+EOF
+
+# A run whose short id reads as a number: given as the flag's value it
+# still names the run, and the label quotes it.
+num=12e45678${p1#????????}
+mv "$GUILD_HOME/runs/$p1" "$GUILD_HOME/runs/$num"
+[ -f "$GUILD_HOME/runs/$num/.guild/attrs/id" ] &&
+    printf '%s\n' "$num" > "$GUILD_HOME/runs/$num/.guild/attrs/id"
+guild run -y train prepare=12e45678 > "$TEST_TMP/out" 2>&1
+ok "a numeric-looking short id names its run" grep -qx "env $num" "$TEST_TMP/out"
+expect_output "the label quotes it as Guild does" - -- attr label <<'EOF'
+lr=0.1 operation:prepare='12e45678'
 EOF
 
 done_testing
