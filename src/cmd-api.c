@@ -1,5 +1,5 @@
 /*
- * cmd-api.c: guild api runs|ops|compare: runs, operations and the
+ * cmd-api.c: guild api runs|ops|help-op|compare: runs, operations and the
  * comparison table as JSON on standard output, for editors and notebooks
  * (Guild's VS Code extension calls these), as Guild 0.9's api commands
  * write them (guild/commands/api_*.py, view_impl_legacy.run_data): the
@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "cmd-compare.h"
+#include "cmd-run.h"
 #include "cmd-select.h"
 #include "cmds.h"
 #include "digest.h"
@@ -29,6 +30,7 @@
 #include "run.h"
 #include "runfiles.h"
 #include "runindex.h"
+#include "runner.h"
 #include "scalars.h"
 #include "sourcecode.h"
 #include "strbuf.h"
@@ -55,6 +57,11 @@ static const struct cmd_option runs_options[] = {
 };
 
 static const struct cmd_option ops_options[] = {
+	FORMAT_OPTION,
+	{ 0 }
+};
+
+static const struct cmd_option help_op_options[] = {
 	FORMAT_OPTION,
 	{ 0 }
 };
@@ -790,13 +797,15 @@ flag_assign_value(struct strbuf *sb, const struct value *v)
 	strbuf_release(&enc);
 }
 
+/* Guild's op_info_for_opdef (api_help_op.py), for api ops and help-op. */
 static struct value *
-op_value(const struct guild_home *home, struct opdef *op, const char *md5)
+op_value(const struct guild_home *home, struct opdef *op)
 {
 	const struct guildfile	*gf = op->model->gf;
 	struct value		*m = value_map(), *v, *flags, *f, *choices;
 	struct strbuf		 sb = STRBUF_INIT;
-	char			*cause = NULL, *full;
+	struct opref		 ref;
+	char			*cause = NULL, *full, *md5;
 	size_t			 i, j;
 
 	/* Guild lists the flags a script's main module defines too. */
@@ -804,13 +813,15 @@ op_value(const struct guild_home *home, struct opdef *op, const char *md5)
 		warnx_core("%s", cause);
 		free(cause);
 	}
+	runner_opref(op, &ref, &md5);
 	v = value_map();
-	value_map_set(v, "pkgType", value_string("guildfile"));
-	value_map_set(v, "pkgName", value_string(gf->path));
-	value_map_set(v, "pkgVersion", str_or_null(md5));
-	value_map_set(v, "modelName", value_string(op->model->name));
-	value_map_set(v, "opName", value_string(op->name));
+	value_map_set(v, "pkgType", value_string(ref.pkg_type));
+	value_map_set(v, "pkgName", value_string(ref.pkg_name));
+	value_map_set(v, "pkgVersion", str_or_null(ref.pkg_version));
+	value_map_set(v, "modelName", value_string(ref.model));
+	value_map_set(v, "opName", value_string(ref.op));
 	value_map_set(m, "opref", v);
+	free(md5);
 	value_map_set(m, "name", value_string(op->name));
 	full = opdef_fullname(op);
 	value_map_set(m, "fullname", value_string(full));
@@ -863,9 +874,7 @@ cmd_api_ops_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	struct guild_home	*home;
 	struct guildfile	*gf;
-	struct strbuf		 bytes = STRBUF_INIT;
 	struct value		*out = value_list();
-	char			*md5 = NULL;
 	size_t			 i, j;
 
 	/* Outside a project there are no operations. */
@@ -875,15 +884,38 @@ cmd_api_ops_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		value_free(out);
 		return 1;
 	}
-	if (strbuf_read_file(&bytes, gf->path, NULL) == 0)
-		md5 = digest_buf(DIGEST_MD5, bytes.buf, bytes.len);
-	strbuf_release(&bytes);
 	for (i = 0; i < gf->nmodels; i++)
 		for (j = 0; j < gf->models[i]->nops; j++)
 			value_list_push(out, op_value(home,
-			    gf->models[i]->ops[j], md5));
-	free(md5);
+			    gf->models[i]->ops[j]));
 	return api_out(a, out);
+}
+
+/*
+ * guild api help-op OPSPEC: one operation (of the project, a script or an
+ * installed package, as guild run finds it) as api ops shows it.
+ */
+static int
+cmd_api_help_op_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	struct guild_home	*home;
+	struct guildfile	*own_gf;
+	const struct opdef	*op;
+	int			 rc;
+
+	if (a->pos.n == 0)
+		return cli_error("missing argument 'OPSPEC'\n"
+		    "Try 'guild api help-op --help' for more information.");
+	if (a->pos.n > 1)
+		return cli_error("unexpected extra argument '%s'", a->pos.v[1]);
+	if ((home = cli_home(ctx)) == NULL)
+		return 1;
+	if ((rc = run_opspec(ctx, a->pos.v[0], &own_gf, &op)) != 0)
+		return rc;
+	/* Imported flags are added to the operation, which is ours here. */
+	rc = api_out(a, op_value(home, (struct opdef *)op));
+	guildfile_free(own_gf);
+	return rc;
 }
 
 /*
@@ -934,6 +966,20 @@ static const struct cmd_entry cmd_api_ops_entry = {
 	.exec = cmd_api_ops_exec,
 };
 
+static const struct cmd_entry cmd_api_help_op_entry = {
+	.name = "help-op",
+	.usage = "OPSPEC",
+	.summary = "Show help info for an operation as JSON.",
+	.description =
+	    "OPSPEC is an operation of the project in the current directory\n"
+	    "([MODEL:]OP), a script, or an operation of an installed package\n"
+	    "(PACKAGE/MODEL:OP). Prints it as one JSON object with the keys\n"
+	    "of api ops: opref, name, fullname, description, guildfile and\n"
+	    "flags.",
+	.options = help_op_options,
+	.exec = cmd_api_help_op_exec,
+};
+
 static const struct cmd_entry cmd_api_compare_entry = {
 	.name = "compare",
 	.usage = "[RUN...]",
@@ -949,6 +995,7 @@ static const struct cmd_entry cmd_api_compare_entry = {
 
 static const struct cmd_entry *const api_subcommands[] = {
 	&cmd_api_compare_entry,
+	&cmd_api_help_op_entry,
 	&cmd_api_ops_entry,
 	&cmd_api_runs_entry,
 	NULL

@@ -1591,6 +1591,33 @@ out:
 	return rc;
 }
 
+int
+run_opspec(struct cmd_ctx *ctx, const char *opspec, struct guildfile **own_gf,
+    const struct opdef **op)
+{
+	struct guildfile	*gf;
+	char			*cause = NULL;
+
+	*own_gf = NULL;
+	*op = NULL;
+	if (opspec != NULL && (*own_gf = run_script_guildfile(ctx, opspec,
+	    &cause)) != NULL) {
+		gf = *own_gf;
+		opspec = gf->models[0]->ops[0]->name;
+	} else if (opspec != NULL && cause == NULL &&
+	    (*own_gf = run_package_guildfile(ctx, opspec, &opspec,
+	    &cause)) != NULL) {
+		gf = *own_gf;	/* "gpkg.hello/hello:say" */
+	} else if (cause != NULL)
+		return cli_error_cause(cause);
+	else if ((gf = cli_guildfile(ctx)) == NULL)
+		return 1;
+	if ((*op = opspec_resolve(gf, opspec != NULL ? opspec : "",
+	    &cause)) == NULL)
+		return cli_error_cause(cause);
+	return 0;
+}
+
 /* What guild run runs: from the command line, a restart or a prototype. */
 struct target {
 	const struct opdef	*op;
@@ -1611,10 +1638,8 @@ static int
 run_target(struct cmd_ctx *ctx, struct cmd_args *a,
     const struct guild_home *home, struct target *t)
 {
-	struct guildfile	*gf;
-	const char		*opspec = NULL, *restart, *proto;
-	char			*cause = NULL;
-	int			 rc;
+	const char	*opspec = NULL, *restart, *proto;
+	int		 rc;
 
 	memset(t, 0, sizeof *t);
 	restart = cmd_arg_value(a, OPT_RESTART);
@@ -1633,21 +1658,8 @@ run_target(struct cmd_ctx *ctx, struct cmd_args *a,
 		if (rc != 0)
 			return rc;
 	} else {
-		if (opspec != NULL && (t->own_gf = run_script_guildfile(ctx,
-		    opspec, &cause)) != NULL) {
-			gf = t->own_gf;
-			opspec = gf->models[0]->ops[0]->name;
-		} else if (opspec != NULL && cause == NULL &&
-		    (t->own_gf = run_package_guildfile(ctx, opspec, &opspec,
-		    &cause)) != NULL) {
-			gf = t->own_gf;	/* "gpkg.hello/hello:say" */
-		} else if (cause != NULL)
-			return cli_error_cause(cause);
-		else if ((gf = cli_guildfile(ctx)) == NULL)
-			return 1;
-		if ((t->op = opspec_resolve(gf, opspec != NULL ? opspec : "",
-		    &cause)) == NULL)
-			return cli_error_cause(cause);
+		if ((rc = run_opspec(ctx, opspec, &t->own_gf, &t->op)) != 0)
+			return rc;
 		if (proto != NULL && (rc = run_proto_open(home, proto, &t->old,
 		    &t->id)) != 0)
 			return rc;

@@ -35,6 +35,14 @@ struct guildfile *run_script_guildfile(struct cmd_ctx *, const char *spec,
  */
 struct guildfile *run_package_guildfile(struct cmd_ctx *, const char *spec,
 		    const char **rest, char **cause);
+/*
+ * The operation opspec names (NULL: the default one): in the project's
+ * guild.yml, a script, or an installed package's; *own_gf is a guild.yml
+ * loaded for it (the caller's to free) or NULL. 0, or the exit status
+ * after printing an error.
+ */
+int		 run_opspec(struct cmd_ctx *, const char *opspec,
+		    struct guildfile **own_gf, const struct opdef **op);
 /* The guild.yml of the installed package name, for a restart. */
 struct guildfile *run_package_named(struct cmd_ctx *, const char *name,
 		    char **cause);

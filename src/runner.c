@@ -1259,31 +1259,39 @@ runner_write_system_attrs(const struct run *run, const struct opdef *op,
 	return 0;
 }
 
+void
+runner_opref(const struct opdef *op, struct opref *ref, char **md5)
+{
+	struct strbuf	gfbytes = STRBUF_INIT;
+
+	memset(ref, 0, sizeof *ref);
+	*md5 = NULL;
+	if (op->model->gf->installed_name != NULL) {
+		/* Guild's opref for a package: "package:gpkg.hello 0.1 ..." */
+		ref->pkg_type = (char *)"package";
+		ref->pkg_name = op->model->gf->installed_name;
+		ref->pkg_version = op->model->gf->installed_version;
+	} else {
+		ref->pkg_type = (char *)"guildfile";
+		ref->pkg_name = op->model->gf->path;
+		if (strbuf_read_file(&gfbytes, op->model->gf->path, NULL) == 0)
+			*md5 = digest_buf(DIGEST_MD5, gfbytes.buf, gfbytes.len);
+		strbuf_release(&gfbytes);
+		ref->pkg_version = *md5 != NULL ? *md5 : (char *)"unknown";
+	}
+	ref->model = op->model->name;
+	ref->op = op->name;
+}
+
 int
 runner_write_opref(const struct run *run, const struct opdef *op,
     char **cause)
 {
 	struct opref	 ref;
-	struct strbuf	 gfbytes = STRBUF_INIT;
-	char		*md5 = NULL;
+	char		*md5;
 	int		 rc;
 
-	memset(&ref, 0, sizeof ref);
-	if (op->model->gf->installed_name != NULL) {
-		/* Guild's opref for a package: "package:gpkg.hello 0.1 ..." */
-		ref.pkg_type = (char *)"package";
-		ref.pkg_name = op->model->gf->installed_name;
-		ref.pkg_version = op->model->gf->installed_version;
-	} else {
-		ref.pkg_type = (char *)"guildfile";
-		ref.pkg_name = op->model->gf->path;
-		if (strbuf_read_file(&gfbytes, op->model->gf->path, NULL) == 0)
-			md5 = digest_buf(DIGEST_MD5, gfbytes.buf, gfbytes.len);
-		strbuf_release(&gfbytes);
-		ref.pkg_version = md5 != NULL ? md5 : (char *)"unknown";
-	}
-	ref.model = op->model->name;
-	ref.op = op->name;
+	runner_opref(op, &ref, &md5);
 	rc = run_opref_write(run, &ref, cause);
 	free(md5);
 	return rc;

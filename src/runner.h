@@ -120,7 +120,14 @@ char	*runner_vcs_commit(const char *dir);
 int	runner_write_system_attrs(const struct run *, const struct opdef *,
 	    const struct strvec *env, char **cause);
 
-/* Write the opref of a run of op (guild.yml's path and MD5, model, op). */
+/*
+ * The opref of a run of op: guild.yml's path and MD5 (in *md5, the
+ * caller's to free), or the installed package's name and version; model,
+ * op. ref's strings are borrowed from op and *md5.
+ */
+struct opref;
+void	runner_opref(const struct opdef *, struct opref *ref, char **md5);
+/* Write the opref of a run of op. */
 int	runner_write_opref(const struct run *, const struct opdef *,
 	    char **cause);
 

@@ -241,4 +241,30 @@ d[1]['flags'] == {
 guild api ops -f > "$TEST_TMP/ops-f.json"
 ok "api ops -f: as json.dumps(indent=2, sort_keys=True)" same_as_python "$TEST_TMP/ops-f.json" "indent=2, sort_keys=True"
 
+# api help-op: one operation as api ops shows it.
+guild api help-op fit > "$TEST_TMP/help-op.json"
+ok "api help-op: laid out as json.dumps()" same_as_python "$TEST_TMP/help-op.json" ""
+ok "api help-op: the operation api ops shows" py "$TEST_TMP/help-op.json" "
+d == json.load(open('$TEST_TMP/ops.json'))[1] or d"
+guild api help-op fashion:train -f > "$TEST_TMP/help-op-f.json"
+ok "api help-op MODEL:OP -f" py "$TEST_TMP/help-op-f.json" "
+d['fullname'] == 'fashion:train' and d['opref']['opName'] == 'train' or d"
+printf 'rate = 0.5\nprint(rate)\n' > tool.py
+guild api help-op tool.py > "$TEST_TMP/help-op-script.json"
+ok "api help-op: a script's flags" py "$TEST_TMP/help-op-script.json" "
+d['name'] == 'tool.py' and d['flags']['rate']['default'] == 0.5 and
+d['flags']['rate']['defaultAssign'] == 'rate=0.5' or d"
+rm -f tool.py
+expect_output "api help-op: an unknown operation" - 1 -- guild api help-op nosuch <<'EOF'
+guild: cannot find operation 'nosuch'
+Operations: fashion:fit, fashion:train
+EOF
+expect_output "api help-op: OPSPEC is needed" - 1 -- guild api help-op <<'EOF'
+guild: missing argument 'OPSPEC'
+Try 'guild api help-op --help' for more information.
+EOF
+expect_output "api help-op: one OPSPEC" - 1 -- guild api help-op fit train <<'EOF'
+guild: unexpected extra argument 'train'
+EOF
+
 done_testing
