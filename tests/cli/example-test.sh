@@ -28,7 +28,7 @@ test quick ... ok
 
 1 test: 1 passed, 0 failed
 EOF
-expect_output "its runs: the pipeline, labelled quick, and its two steps" - -- sh -c '"$GUILD" runs | sed -e "s/  *\$//" -e "s/dataset=[0-9a-f]\{8\}/dataset=<short>/"' <<'EOF'
+expect_output "its runs: the pipeline, labelled quick, and its two steps" - -- sh -c '"$GUILD" runs | sed -e "s/  *\$//" -e "s/dataset=\x27\{0,1\}[0-9a-f]\{8\}\x27\{0,1\} /dataset=<short> /"' <<'EOF'
 [0:<id>]  ./digits:train         <time>  completed  batch-size=32 dataset=<short> epochs=1 hidden=64 lr=0.1 seed=1
 [1:<id>]  ./digits:prepare-data  <time>  completed  seed=0 test-split=0.2 val-split=0.1
 [2:<id>]  ./test:quick           <time>  completed  quick
@@ -39,7 +39,7 @@ ok "all four" grep -q "INFO: \[guild\] train: 4 of 4 checks passed" "$GUILD_HOME
 
 # A flag for every step that has it: train gets epochs=2, prepare-data
 # (which has no epochs flag) is run as before.
-expect_output "guild test quick epochs=2: train gets the flag, prepare-data does not" - -- sh -c '"$GUILD" test -y quick epochs=2 && "$GUILD" runs -n 2 | sed -e "s/  *\$//" -e "s/dataset=[0-9a-f]\{8\}/dataset=<short>/"' <<'EOF'
+expect_output "guild test quick epochs=2: train gets the flag, prepare-data does not" - -- sh -c '"$GUILD" test -y quick epochs=2 && "$GUILD" runs -n 2 | sed -e "s/  *\$//" -e "s/dataset=\x27\{0,1\}[0-9a-f]\{8\}\x27\{0,1\} /dataset=<short> /"' <<'EOF'
 test quick ... ok
 
 1 test: 1 passed, 0 failed
