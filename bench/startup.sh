@@ -6,22 +6,27 @@
 #
 # GUILD defaults to build/guild, N (runs in the home) to 10000,
 # ITERATIONS to 300. A bare C program (main returns 0, linked with the C
-# library only) is compiled here; then it and each command are run
-# ITERATIONS times (hyperfine -N when installed, else a loop of date
-# +%s%N) and the median per call is printed with the ratio and the
-# difference against the bare program:
+# library only) is compiled here; then bench/interleave.c runs it and each
+# command in turn, call by call, ITERATIONS rounds (after 10 rounds of
+# warm-up), so that a swing in the machine's load hits them all alike:
 #
 #	guild --version		nothing but start and exit
 #	guild ops		a one-model guild.yml in the current directory
 #	guild runs		the 20 newest of N runs, the index warm
 #
-# The runs are made as bench/runs.sh makes them (two real runs cloned by
-# bench/clone-runs.c). The target: every command within 1 ms of the bare
-# program. On a busy machine the figures wander: run it twice.
+# For each it prints the median wall and CPU (user + system) time per call
+# and minor page faults, the wall time's ratio to the bare program's, and
+# the median over the rounds of the difference against the bare program's
+# call in the same round, wall and CPU, in milliseconds. On a busy machine
+# the CPU time wanders less than the wall time; the target is every
+# command within 1 ms of the bare program.
 #
-# Beside the figures it prints the shared libraries guild loads at start
-# (ldd), and GUILD_BASELINE=OTHER_GUILD adds another build's figures for
-# the same commands.
+# The runs are made as bench/runs.sh makes them (two real runs cloned by
+# bench/clone-runs.c). Beside the figures it prints the shared libraries
+# guild loads at start (ldd) and what the dynamic loader did for
+# --version (LD_DEBUG=statistics: relocations and time). With
+# GUILD_BASELINE="OTHER_GUILD..." other builds' commands join the same
+# rounds (an older commit, say), so all are compared under the same load.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -29,61 +34,17 @@ guild=${1:-$here/../build/guild}
 n=${2:-10000}
 iter=${3:-300}
 guild=$(cd "$(dirname "$guild")" && pwd)/$(basename "$guild")
-baseline=${GUILD_BASELINE:-}
-if [ -n "$baseline" ]; then
-	baseline=$(cd "$(dirname "$baseline")" && pwd)/$(basename "$baseline")
-fi
+baselines=
+for b in ${GUILD_BASELINE:-}; do
+	baselines="$baselines $(cd "$(dirname "$b")" && pwd)/$(basename "$b")"
+done
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/guild-bench-startup.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
 printf 'int main(void) { return 0; }\n' > "$tmp/bare.c"
 ${CC:-cc} -O2 -o "$tmp/bare" "$tmp/bare.c"
 cc -O2 -o "$tmp/clone-runs" "$here/clone-runs.c"
-have_hyperfine=false
-command -v hyperfine > /dev/null 2>&1 && have_hyperfine=true
-
-now_ns()
-{
-	date +%s%N
-}
-
-# measure ARGV...: median milliseconds per call, output discarded, and
-# the mean CPU time (user + system) per call, or "-" without hyperfine: on
-# a busy machine the CPU time wanders less than the wall time.
-measure()
-{
-	if $have_hyperfine; then
-		hyperfine -N --style none --warmup 10 --runs "$iter" \
-		    --export-json "$tmp/hf.json" -- "$*" > /dev/null 2>&1
-		awk -F'[:,]' '/"(median|user|system)":/ && !seen[$1]++ {
-		    gsub(/[ "]/, "", $1); v[$1] = $2 * 1000 }
-		    END { printf "%.2f %.2f\n", v["median"],
-			v["user"] + v["system"] }' "$tmp/hf.json"
-		return
-	fi
-	: > "$tmp/times"
-	_i=0
-	"$@" > /dev/null 2>&1 || true
-	while [ $_i -lt "$iter" ]; do
-		_t0=$(now_ns)
-		"$@" > /dev/null 2>&1 || true
-		_t1=$(now_ns)
-		echo $((_t1 - _t0)) >> "$tmp/times"
-		_i=$((_i + 1))
-	done
-	sort -n "$tmp/times" | awk '{ v[NR] = $1 } END {
-	    printf "%.2f -\n", v[int((NR + 1) / 2)] / 1e6 }'
-}
-
-# report NAME "MS CPU": the figures, and the wall time's ratio to the bare
-# program's and difference in milliseconds.
-report()
-{
-	echo "$2" | awk -v name="$1" -v bare="$bare_ms" '{
-	    printf "  %-28s %7.2f ms  ratio %5.2f  %+6.2f ms  (cpu %s ms)\n",
-		name, $1, (bare > 0 ? $1 / bare : 0), $1 - bare, $2 }'
-}
-
+cc -O2 -o "$tmp/interleave" "$here/interleave.c"
 home=$tmp/home
 proj=$tmp/proj
 mkdir -p "$home" "$proj"
@@ -122,13 +83,36 @@ rm -rf "$home/cache"
 echo "libraries loaded at start ($guild):"
 ldd "$guild" | awk '{ print "  " $1 }' | tr '\n' ' '
 echo
-echo "median of $iter calls; ratio and difference against the bare program:"
-bare=$(measure "$tmp/bare")
-bare_ms=${bare%% *}
-report "bare C program" "$bare"
-for g in "$guild" $baseline; do
-	[ "$g" = "$guild" ] || echo "baseline $g:"
-	report "guild --version" "$(measure "$g" --version)"
-	report "guild ops" "$(measure "$g" ops)"
-	report "guild runs ($n runs)" "$(measure "$g" runs)"
+echo "dynamic loader, guild --version (LD_DEBUG=statistics):"
+LD_DEBUG=statistics "$guild" --version 2>&1 > /dev/null |
+    sed -n 's/^[[:space:]]*[0-9]*:[[:space:]]*/  /p' |
+    grep -E 'total startup time|relocation processing|number of relocations|relocation dependencies|objects loaded' || true
+
+# Each baseline gets a home of its own on the same runs, so that an index
+# of another format is not rebuilt at every call.
+set -- bare "$tmp/bare" -- "guild --version" "$guild" --version \
+    -- "guild ops" "$guild" ops \
+    -- "guild runs ($n runs)" "$guild" -H "$home" runs
+i=0
+for b in $baselines; do
+	i=$((i + 1))
+	mkdir "$tmp/home-$i"
+	ln -s "$home/runs" "$tmp/home-$i/runs"
+	"$b" -H "$tmp/home-$i" runs > /dev/null 2>&1
+	echo "baseline $i: $b"
+	set -- "$@" -- "baseline $i --version" "$b" --version \
+	    -- "baseline $i ops" "$b" ops \
+	    -- "baseline $i runs" "$b" -H "$tmp/home-$i" runs
 done
+echo "median of $iter interleaved calls: wall and CPU time, page faults, the"
+echo "ratios to the bare program's, and the median difference against the"
+echo "bare program's call in the same round:"
+printf '  %-28s %8s %8s %6s %6s %6s %8s %8s\n' "" wall cpu faults \
+    "wall" "cpu" "+wall" "+cpu"
+"$tmp/interleave" "$iter" 10 "$@" | awk -F '\t' '
+NR == 1 { bare = $2; barecpu = $3 }
+{
+	printf "  %-28s %5.2f ms %5.2f ms %6d %5.2fx %5.2fx %+5.2f ms %+5.2f ms\n",
+	    $1, $2, $3, $4, (bare > 0 ? $2 / bare : 0),
+	    (barecpu > 0 ? $3 / barecpu : 0), $5, $6
+}'

@@ -810,25 +810,85 @@ has_guild_models(const char *distinfo)
 	return yes;
 }
 
+/*
+ * The .dist-info directories of dir whose entry points name guild models,
+ * one a line in names. Reading every entry_points.txt of a site-packages
+ * (hundreds of files) cost "guild ops" and "guild models" more than the
+ * rest of their work, so the answer is kept under the home's cache,
+ * keyed by the directory's modification time: pip installs, upgrades and
+ * removes a package by adding, renaming or removing its .dist-info,
+ * which changes it. An answer is kept only once that time is a second
+ * old, so a change in the same tick is never missed.
+ */
 static void
-scan_dir(const char *dir, struct installed_pkg **v, size_t *n)
+scan_models(const struct guild_home *home, const char *dir,
+    struct strbuf *names)
 {
-	DIR		*d = opendir(dir);
+	struct strbuf	 key = STRBUF_INIT, cached = STRBUF_INIT;
+	struct stat	 st;
+	struct timespec	 now;
 	struct dirent	*de;
+	DIR		*d;
+	char		*md5, *cdir = NULL, *path = NULL, *di;
 
-	if (d == NULL)
+	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
 		return;
+	strbuf_addf(&key, "%s %lld.%09ld %lld\n", dir, (long long)st.st_mtime,
+	    (long)st.st_mtim.tv_nsec, (long long)st.st_ino);
+	if (home != NULL) {
+		md5 = digest_buf(DIGEST_MD5, dir, strlen(dir));
+		cdir = path_join(home->cache, "packages");
+		path = path_join(cdir, md5);
+		free(md5);
+		if (file_read_regular(AT_FDCWD, path, 0, PYPATH_MAX, &cached,
+		    NULL, NULL) == 0 && cached.len >= key.len &&
+		    memcmp(cached.buf, key.buf, key.len) == 0) {
+			strbuf_add(names, cached.buf + key.len,
+			    cached.len - key.len);
+			goto out;
+		}
+	}
+	if ((d = opendir(dir)) == NULL)
+		goto out;
 	while ((de = readdir(d)) != NULL) {
-		struct strbuf	 meta = STRBUF_INIT;
-		char		*di, *mp, *name, *p, *rel, *pkgdir;
-
 		if (!str_ends_with(de->d_name, ".dist-info"))
 			continue;
 		di = path_join(dir, de->d_name);
+		if (has_guild_models(di))
+			strbuf_addf(names, "%s\n", de->d_name);
+		free(di);
+	}
+	closedir(d);
+	clock_gettime(CLOCK_REALTIME, &now);
+	if (path != NULL && now.tv_sec > st.st_mtime + 1 &&
+	    mkdir_p(cdir, 0777, NULL) == 0) {
+		strbuf_add(&key, names->buf, names->len);
+		write_file_atomic(path, key.buf, key.len, NULL);
+	}
+out:
+	free(cdir);
+	free(path);
+	strbuf_release(&key);
+	strbuf_release(&cached);
+}
+
+static void
+scan_dir(const struct guild_home *home, const char *dir,
+    struct installed_pkg **v, size_t *n)
+{
+	struct strbuf	 names = STRBUF_INIT;
+	char		*entry, *save = NULL;
+
+	scan_models(home, dir, &names);
+	for (entry = strtok_r(names.buf, "\n", &save); entry != NULL;
+	    entry = strtok_r(NULL, "\n", &save)) {
+		struct strbuf	 meta = STRBUF_INIT;
+		char		*di, *mp, *name, *p, *rel, *pkgdir;
+
+		di = path_join(dir, entry);
 		mp = path_join(di, "METADATA");
 		name = NULL;
-		if (has_guild_models(di) &&
-		    file_read_regular(AT_FDCWD, mp, 0, PYPATH_MAX, &meta, NULL,
+		if (file_read_regular(AT_FDCWD, mp, 0, PYPATH_MAX, &meta, NULL,
 		    NULL) == 0 && (name = header(meta.buf, "Name")) != NULL) {
 			rel = xstrdup(name);
 			for (p = rel; *p != '\0'; p++)
@@ -859,7 +919,7 @@ scan_dir(const char *dir, struct installed_pkg **v, size_t *n)
 		free(mp);
 		strbuf_release(&meta);
 	}
-	closedir(d);
+	strbuf_release(&names);
 }
 
 static int
@@ -882,7 +942,7 @@ packages_installed(const struct guild_home *home, struct installed_pkg **out,
 	if (python_path(home, exe, &sb) == 0) {
 		for (line = strtok_r(sb.buf, "\n", &save); line != NULL;
 		    line = strtok_r(NULL, "\n", &save))
-			scan_dir(line, out, n);
+			scan_dir(home, line, out, n);
 	}
 	if (*n > 1)
 		qsort(*out, *n, sizeof **out, pkg_cmp);

@@ -122,6 +122,7 @@ enum ri_stmt {
 	S_IDS_ORDERED,
 	S_FORGET,
 	S_FORGET_PENDING,
+	S_RUN_COUNT,
 	S_COUNT
 };
 

@@ -78,7 +78,7 @@
 #include "value.h"
 #include "yamlnode.h"
 
-#define SCHEMA_VERSION	10
+#define SCHEMA_VERSION	11
 #define STR(x)		#x
 #define XSTR(x)		STR(x)
 #define BUSY_TIMEOUT_MS	30000
@@ -124,12 +124,6 @@ static const char schema_sql[] =
 	"CREATE INDEX IF NOT EXISTS runs_order ON runs (deleted, ts DESC, id,"
 	" status, marked, model, op, op_desc, pkg_type, label, tags, comments,"
 	" started, stopped, exit_status);"
-	/*
-	 * The narrowest, for counting without a filter (guild runs: "of N
-	 * total" on every call): a fifth of the pages of (deleted, id), so
-	 * a fifth of the page faults through the mapping.
-	 */
-	"CREATE INDEX IF NOT EXISTS runs_deleted ON runs (deleted);"
 	"CREATE INDEX IF NOT EXISTS runs_noflags ON runs (deleted)"
 	" WHERE flags_loaded = 0;"
 	"CREATE INDEX IF NOT EXISTS runs_noscalars ON runs (deleted)"
@@ -153,9 +147,22 @@ static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS pending ("
 	" deleted INTEGER NOT NULL, name TEXT NOT NULL,"
 	" PRIMARY KEY (deleted, name)) WITHOUT ROWID;"
+	/*
+	 * The number of runs and of deleted runs, kept by the triggers:
+	 * "guild runs" shows it on every call, and counting even the
+	 * narrowest index reads a page in every 500 rows, each a page fault
+	 * of its own (20 of 10,000 runs: a millisecond).
+	 */
+	"CREATE TABLE IF NOT EXISTS counts ("
+	" deleted INTEGER PRIMARY KEY, n INTEGER NOT NULL);"
+	"CREATE TRIGGER IF NOT EXISTS runs_new AFTER INSERT ON runs BEGIN"
+	" INSERT INTO counts (deleted, n) VALUES (new.deleted, 1)"
+	" ON CONFLICT (deleted) DO UPDATE SET n = n + 1;"
+	" END;"
 	"CREATE TRIGGER IF NOT EXISTS runs_gone AFTER DELETE ON runs BEGIN"
 	" DELETE FROM flags WHERE rid = old.rid;"
 	" DELETE FROM scalars WHERE rid = old.rid;"
+	" UPDATE counts SET n = n - 1 WHERE deleted = old.deleted;"
 	" END;";
 
 /* The columns a row is made of, in row_from_stmt()'s order. */
@@ -271,6 +278,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	    "DELETE FROM runs WHERE id = ?1",
 	[S_FORGET_PENDING] =
 	    "DELETE FROM pending WHERE name = ?1",
+	[S_RUN_COUNT] =
+	    "SELECT n FROM counts WHERE deleted = ?1",
 };
 
 /* Clocks. */
@@ -1610,6 +1619,20 @@ count_once(struct runindex *ri, bool deleted, struct runindex_filter *rf,
 
 	if (ri_index_sync(ri, deleted, VERIFY_ALL(rf), cause) == -1)
 		return -1;
+	if (rf == NULL || (rf->nops == 0 && rf->expr == NULL &&
+	    *rf->cond == '\0' && rf->params.n == 0)) {
+		/* No filter: the count the triggers keep. */
+		if ((st = ri_stmt(ri, S_RUN_COUNT, cause)) == NULL)
+			return -1;
+		sqlite3_bind_int(st, 1, deleted);
+		rc = sqlite3_step(st);
+		*count = rc == SQLITE_ROW ?
+		    (size_t)sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return ri_sqlfail(ri, cause);
+		return 0;
+	}
 	if ((st = ri_filtered(ri, deleted, rf, "count(*)", NULL, NULL,
 	    cause)) == NULL)
 		return -1;

@@ -163,8 +163,16 @@ export GUILD_PYTHON_EXE
 mkdir -p "$TEST_TMP/elsewhere"
 cd "$TEST_TMP/elsewhere" || exit 1
 
+# Which .dist-info directories name guild models is kept in the cache,
+# by the directory's time; installing changes that time, so the new
+# package is found (the directory is made older first: a time of the last
+# second is never cached).
+site=$("$venv/bin/python3" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+touch -d '2000-01-01 00:00:00' "$site"
 expect_output "no packages yet" - -- guild packages <<'EOF'
 EOF
+ok "the scan of site-packages is cached" \
+    sh -c 'ls "$1"/cache/packages/* > /dev/null' sh "$GUILD_HOME"
 ok "guild install of the wheel, offline" "$GUILD" install --no-deps "$wheel"
 expect_output "guild packages lists it" - -- guild packages <<'EOF'
 gpkg.hello  0.1  A greeting package

@@ -463,6 +463,26 @@ test_rebuild(void)
 	free(before);
 }
 
+/*
+ * The unfiltered count (kept by triggers, not counted) agrees with the
+ * rows listed.
+ */
+static void
+check_count(struct runindex *ri, bool deleted, const char *name)
+{
+	struct run_rows	 rows = RUN_ROWS_INIT;
+	char		*cause = NULL;
+	size_t		 n = 0;
+
+	if (runindex_rows(ri, deleted, 0, &rows, &cause) == -1 ||
+	    runindex_count(ri, deleted, NULL, &n, &cause) == -1) {
+		ok(false, "%s: %s", name, cause);
+		free(cause);
+	} else
+		ok(n == rows.n, "%s (%zu, listed %zu)", name, n, rows.n);
+	run_rows_release(&rows);
+}
+
 static void
 test_trash_update_forget(void)
 {
@@ -470,16 +490,22 @@ test_trash_update_forget(void)
 	struct run_row	*row;
 	char		*id = fx_id(5), *from, *to, *cause = NULL;
 
+	check_count(ri, false, "the runs counted");
+	check_count(ri, true, "the trash counted");
 	from = runpath(id, NULL);
 	to = xasprintf("%s/%s", home->trash, id);
 	ok(rename(from, to) == 0, "move a run to the trash");
 	ok(runindex_forget(ri, id, &cause) == 0, "forget");
 	check_listing(ri, true, "55555555 completed new", "the trash lists it");
+	check_count(ri, true, "the trash counts it");
+	check_count(ri, false, "the runs no longer count it");
 	row = one_row(ri, id, 0);
 	ok(row == NULL, "the runs no longer do");
 	ok(rename(to, from) == 0, "restore it");
 	ok(runindex_update(ri, id, false, NULL, &cause) == 0, "update");
 	check_listing(ri, true, "", "the trash is empty");
+	check_count(ri, true, "the trash counts none");
+	check_count(ri, false, "the runs count it again");
 	row = one_row(ri, id, 0);
 	ok(row != NULL, "back in the runs");
 	/* update refreshes a row in place. */
