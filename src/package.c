@@ -384,6 +384,39 @@ add_tree(struct wheel *w, const char *dir, const char *dest, char **cause)
 	return rc;
 }
 
+/* Whether a data-files pattern stays in the project: relative, no "..". */
+static bool
+inside_pattern(const char *pat)
+{
+	const char	*p = pat;
+	size_t		 n;
+
+	if (*pat == '/')
+		return false;
+	while (*p != '\0') {
+		n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return false;
+		p += n;
+		p += *p == '/';
+	}
+	return true;
+}
+
+/* Whether path, links followed, is in the directory real (a real path). */
+static bool
+inside_real(const char *path, const char *real)
+{
+	char	*rp = realpath(path, NULL);
+	size_t	 len = strlen(real);
+	bool	 in;
+
+	in = rp != NULL && strncmp(rp, real, len) == 0 &&
+	    (rp[len] == '/' || (len == 1 && real[0] == '/'));
+	free(rp);
+	return in;
+}
+
 /* guild.yml, README*, LICENSE* and the data-files (Guild's package_data). */
 static int
 add_data(struct wheel *w, const struct pkgdef *p, const char *dest,
@@ -394,8 +427,21 @@ add_data(struct wheel *w, const struct pkgdef *p, const char *dest,
 	struct strvec	 pats = STRVEC_INIT;
 	size_t		 i, j, plen = strlen(w->project);
 	glob_t		 g;
+	char		*real;
 	int		 rc = 0;
 
+	/*
+	 * A wheel holds the project's files only: "../x" or a link out of
+	 * the project would put another's files in it.
+	 */
+	for (i = 0; p != NULL && i < p->data_files.n; i++) {
+		if (!inside_pattern(p->data_files.v[i]))
+			return set_cause(cause, "data-files: '%s' is outside the "
+			    "project (data files are relative to %s, without "
+			    "'..')", p->data_files.v[i], w->project);
+	}
+	if ((real = realpath(w->project, NULL)) == NULL)
+		return set_cause(cause, "%s: %s", w->project, strerror(errno));
 	for (i = 0; i < ARRAY_SIZE(defaults); i++)
 		strvec_push(&pats, defaults[i]);
 	for (i = 0; p != NULL && i < p->data_files.n; i++)
@@ -415,6 +461,12 @@ add_data(struct wheel *w, const struct pkgdef *p, const char *dest,
 			if (strncmp(rel, w->project, plen) == 0 &&
 			    rel[plen] == '/')
 				rel += plen + 1;
+			if (!inside_real(g.gl_pathv[j], real)) {
+				rc = set_cause(cause, "data-files: '%s' is "
+				    "outside the project (a link out of it)",
+				    rel);
+				break;
+			}
 			if (path_is_dir(g.gl_pathv[j])) {
 				rc = add_tree(w, rel, dest, cause);
 				continue;
@@ -427,6 +479,7 @@ add_data(struct wheel *w, const struct pkgdef *p, const char *dest,
 			globfree(&g);
 	}
 	strvec_clear(&pats);
+	free(real);
 	return rc;
 }
 

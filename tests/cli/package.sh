@@ -118,6 +118,21 @@ EOF
 expect_output "and dist/ is empty" - -- ls -A "$bad/dist" <<'EOF'
 EOF
 
+# data-files name the project's files only: not "../x", nor a link out.
+echo secret > "$TEST_TMP/secret.txt"
+printf -- '- package: gpkg.out\n  data-files: [data/../../secret.txt]\n- model: m\n' > "$bad/guild.yml"
+expect_output "a data file outside the project is refused" - 1 -- guild -C "$bad" package <<'EOF'
+guild: data-files: 'data/../../secret.txt' is outside the project (data files are relative to $TEST_TMP/bad, without '..')
+EOF
+ln -s ../secret.txt "$bad/link.txt"
+printf -- '- package: gpkg.out\n  data-files: ["*.txt"]\n- model: m\n' > "$bad/guild.yml"
+expect_output "and so is a link out of it" - 1 -- guild -C "$bad" package <<'EOF'
+guild: data-files: 'link.txt' is outside the project (a link out of it)
+EOF
+expect_output "no wheel either way" - -- ls -A "$bad/dist" <<'EOF'
+EOF
+rm "$bad/link.txt"
+
 # Versions and names pip would refuse (the wheel's file name splits on
 # '-'): errors, no wheel.
 bad=$(make_project badversion <<'EOF'
