@@ -287,6 +287,7 @@ include_file(struct gload *g, const struct ynode *at, const char *inc,
 	if (++g->nincludes > GF_MAX_INCLUDES) {
 		free(real);
 		free(full);
+		free(pkgfile);
 		return gf_error(g, at, "too many includes (more than %u files)",
 		    GF_MAX_INCLUDES);
 	}
@@ -299,11 +300,13 @@ include_file(struct gload *g, const struct ynode *at, const char *inc,
 		strbuf_release(&cycle);
 		free(real);
 		free(full);
+		free(pkgfile);
 		return -1;
 	}
 	if (depth >= GF_MAX_NESTING) {
 		free(real);
 		free(full);
+		free(pkgfile);
 		return gf_error(g, at, "includes nested too deeply");
 	}
 	/* Name it as the user would: relative to the including file. */
