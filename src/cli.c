@@ -16,6 +16,7 @@
 #include "format.h"
 #include "guildfile.h"
 #include "home.h"
+#include "package.h"
 #include "proc.h"
 #include "strbuf.h"
 #include "strvec.h"
@@ -773,6 +774,25 @@ load_compat(const struct cmd_ctx *ctx)
 	return rc;
 }
 
+/*
+ * extends: PKG/MODEL finds the package through the home's cache of the
+ * Python path; the home is not made for it when the command has none.
+ */
+static char *
+find_pkg(const char *pkg, void *arg)
+{
+	struct cmd_ctx		*ctx = arg;
+	struct guild_home	*h = ctx->home;
+	char			*path;
+
+	if (h == NULL)
+		h = home_new(ctx->home_override, NULL);
+	path = package_guildfile_path(h, pkg);
+	if (h != ctx->home)
+		home_free(h);
+	return path;
+}
+
 int
 cli_main(const struct cmd_entry *const *table, int argc, char **argv)
 {
@@ -820,6 +840,7 @@ cli_main(const struct cmd_entry *const *table, int argc, char **argv)
 	}
 	ctx.home_override = cmd_arg_value(&a, 2);
 	ctx.debug = cmd_arg_has(&a, 5);
+	guildfile_set_pkg_finder(find_pkg, &ctx);
 	if (load_compat(&ctx) == -1) {
 		cmd_args_clear(&a);
 		return 1;
@@ -838,6 +859,7 @@ cli_main(const struct cmd_entry *const *table, int argc, char **argv)
 	strvec_clear(&shown_copies);
 	cmd_args_clear(&a);
 	guildfile_free(ctx.gf);
+	guildfile_set_pkg_finder(NULL, NULL);
 	home_free(ctx.home);
 	return rc;
 }

@@ -496,7 +496,7 @@ run_test_sourcecode(const struct opdef *op)
 		    "Source code copy disabled\n");
 		return 0;
 	}
-	if (sourcecode_test(op->model->gf->dir, &op->model->sourcecode,
+	if (sourcecode_test(opdef_dir(op), &op->model->sourcecode,
 	    &op->sourcecode, &t, &cause) == -1)
 		return cli_error_cause(cause);
 	p = test_sourcecode_path(t.root, "");

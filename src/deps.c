@@ -1287,7 +1287,7 @@ generate_config(const struct opdef *op, const struct dep_source *d,
     struct run *run, char **why)
 {
 	struct value	*flags = NULL;
-	const char	*base = strrchr(d->src->uri, '/');
+	const char	*base = strrchr(d->src->uri, '/'), *dir;
 	char		*gen, *id, *file, *src;
 
 	if (run_attr_read(run, "flags", &flags, why) == -1)
@@ -1300,8 +1300,9 @@ generate_config(const struct opdef *op, const struct dep_source *d,
 	free(id);
 	base = base != NULL ? base + 1 : d->src->uri;
 	file = path_join(gen, base);
-	src = path_join(op->model->gf->dir, d->src->uri);
-	if (!path_is_file(src) || config_flags_write_to(op->model->gf->dir,
+	dir = modeldef_file_dir(op->model, d->src->uri);
+	src = path_join(dir, d->src->uri);
+	if (!path_is_file(src) || config_flags_write_to(dir,
 	    d->src->uri, file, flags, why) == -1) {
 		if (*why == NULL)
 			*why = xasprintf("cannot find config file %s",
@@ -1343,7 +1344,8 @@ resolve_one(const struct guild_home *home, const struct opdef *op,
 		break;
 	case SOURCE_FILE:
 		link = ttype != NULL && strcmp(ttype, "link") == 0;
-		file = path_join(op->model->gf->dir, d->src->uri);
+		file = path_join(modeldef_file_dir(op->model, d->src->uri),
+		    d->src->uri);
 		rc = resolve_path(d, file, tpath, &pl, why);
 		free(file);
 		if (rc == -1)

@@ -90,7 +90,7 @@ main_script(const struct opdef *op, struct strvec *base_args)
 	}
 	rel = xasprintf("%s.py", mod);
 	free(mod);
-	path = path_join(op->model->gf->dir, rel);
+	path = path_join(opdef_dir(op), rel);
 	free(rel);
 	if (!path_is_file(path)) {
 		free(path);
@@ -274,8 +274,7 @@ import_config(struct opdef *op, enum import_what what,
 	char		*path;
 	size_t		 i;
 
-	path = path_join(op->model->gf->dir,
-	    config_flags_file(op->flags_dest));
+	path = path_join(opdef_dir(op), config_flags_file(op->flags_dest));
 	if (!path_exists(path)) {
 		free(path);
 		return 0;
@@ -355,7 +354,7 @@ flags_import_apply(const struct guild_home *home, struct opdef *op,
 		}
 		free(dir);
 		tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
-		if (run_import(script, &base_args, tmp, op->model->gf->dir,
+		if (run_import(script, &base_args, tmp, opdef_dir(op),
 		    cause) == -1 || rename(tmp, path) == -1) {
 			if (cause != NULL && *cause == NULL)
 				set_cause(cause, "%s: %s", path,

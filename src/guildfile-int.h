@@ -44,8 +44,29 @@ struct kindex {
 	size_t	 n, cap;
 };
 
+struct gload;
+
+/*
+ * An installed package's guild.yml that extends: PKG/MODEL named, loaded
+ * once per load (stage 1 only): its items stay for extends and $include.
+ * Its nodes' file name is its absolute path, so an error in it names it
+ * and an operation read from it is known to be the package's.
+ */
+struct gpkg {
+	char		*name;		/* as written: "gpkg.base" */
+	char		*path;		/* its guild.yml */
+	char		*dir;
+	struct gload	*g;
+};
+
 struct gload {
 	struct guildfile *gf;
+	struct gload	*top;		/* the project's load (itself there) */
+	const char	*pkg;		/* a package's load: its name */
+	struct gpkg	**pkgs;		/* top only */
+	size_t		  npkgs;
+	/* While a model is read: its parents (package guild.yml dirs). */
+	const struct strvec *parents;
 	struct ynode	**roots;	/* parsed files, freed at the end */
 	size_t		  nroots, roots_alloc;
 	struct ynode	**items;	/* coerced top-level items */
@@ -55,8 +76,14 @@ struct gload {
 	size_t		  nincludes;
 	struct strset	  warned;
 	struct smap	  item_names;	/* model/config name -> first item */
-	struct smap	  memo;		/* name -> extended data in memo_data */
+	/*
+	 * Name -> extended data in memo_data and its packages' guild.yml
+	 * directories in memo_parents (top only; names in a package's load
+	 * are "PKG/NAME").
+	 */
+	struct smap	  memo;
 	struct ynode	**memo_data;
+	struct strvec	 *memo_parents;
 	size_t		  nmemo;
 	size_t		  nodes, bytes;
 	bool		  over_budget;	/* an error no operation is alone in */
@@ -134,7 +161,9 @@ char		*gf_dir_of(const char *);
 int		 gf_load_root(struct gload *, struct ynode *, const char *,
 		     const char *, unsigned);
 struct ynode	*gf_extended_data(struct gload *, const struct ynode *,
-		     struct strvec *);
+		     struct strvec *, struct strvec *);
+void		 gf_pkgs_free(struct gload *);
+const char	*gf_origin_dir(const struct gload *, const struct ynode *);
 int		 gf_apply_params(struct gload *, struct ynode *);
 struct ynode	*gf_resolve_includes(struct gload *, const struct ynode *,
 		     const char *);

@@ -1109,6 +1109,7 @@ opdef_free(struct opdef *op)
 
 	if (op == NULL)
 		return;
+	free(op->dir);
 	free(op->name);
 	free(op->error);
 	free(op->description);
@@ -1171,6 +1172,25 @@ apply_op_defaults(struct gload *g, struct ynode *op, const struct ynode *defs)
 	return rc;
 }
 
+/*
+ * Where an operation's files are: those of the package its main, exec or
+ * notebook was written in (an operation inherited from an installed
+ * package, perhaps with other flags), else the project's.
+ */
+static const char *
+op_origin_dir(const struct gload *g, const struct ynode *n)
+{
+	static const char *const runs[] = { "main", "exec", "notebook" };
+	const struct ynode	*r;
+	size_t			 i;
+
+	for (i = 0; i < ARRAY_SIZE(runs); i++) {
+		if ((r = ynode_get(n, runs[i])) != NULL && !gf_is_null(r))
+			return gf_origin_dir(g, r);
+	}
+	return gf_origin_dir(g, n);
+}
+
 static int
 read_op(struct gload *g, struct modeldef *m, const struct ynode *key,
     struct ynode *n, struct opdef **out)
@@ -1186,6 +1206,7 @@ read_op(struct gload *g, struct modeldef *m, const struct ynode *key,
 	op->model = m;
 	op->name = xstrdup(key->str);
 	op->line = key->line;
+	op->dir = xstrdup(op_origin_dir(g, n));
 	rc = gf_get_description(g, n, &op->description, true);
 	if (rc == 0)
 		rc = gf_get_bool(g, n, "default", &op->default_);
@@ -1287,6 +1308,7 @@ gf_modeldef_free(struct modeldef *m)
 	free(m->resources);
 	sourcecode_free(&m->sourcecode);
 	strvec_clear(&m->extends);
+	strvec_clear(&m->parents);
 	value_free(m->references);
 	value_free(m->extra);
 	free(m->python_requires);
@@ -1308,6 +1330,8 @@ broken_op(struct gload *g, struct modeldef *m, const struct ynode *key,
 	op->model = m;
 	op->name = xstrdup(key->str);
 	op->line = key->line;
+	op->dir = xstrdup(n->kind == YNODE_MAP ? op_origin_dir(g, n) :
+	    g->gf->dir);
 	op->error = *g->cause;
 	*g->cause = NULL;
 	if (n->kind == YNODE_MAP && (d = ynode_get(n, "description")) != NULL &&
@@ -1380,17 +1404,20 @@ read_model_resources(struct gload *g, struct modeldef *m,
 static int
 read_model(struct gload *g, const struct ynode *item, const char *name)
 {
-	struct strvec	 seen = STRVEC_INIT;
+	struct strvec	 seen = STRVEC_INIT, parents = STRVEC_INIT;
 	struct modeldef	*m;
 	struct ynode	*data;
 	int		 rc;
 
 	strvec_push(&seen, name);
-	data = gf_extended_data(g, item, &seen);
+	data = gf_extended_data(g, item, &seen, &parents);
 	strvec_clear(&seen);
-	if (data == NULL)
+	if (data == NULL) {
+		strvec_clear(&parents);
 		return -1;
+	}
 	if (gf_apply_params(g, data) != 0) {
+		strvec_clear(&parents);
 		ynode_free(data);
 		return -1;
 	}
@@ -1400,6 +1427,8 @@ read_model(struct gload *g, const struct ynode *item, const char *name)
 	m->gf = g->gf;
 	m->name = xstrdup(name);
 	m->line = item->line;
+	m->parents = parents;
+	g->parents = &m->parents;
 	rc = gf_get_description(g, data, &m->description, true);
 	if (rc == 0)
 		rc = gf_get_bool(g, data, "default", &m->default_);
@@ -1419,6 +1448,7 @@ read_model(struct gload *g, const struct ynode *item, const char *name)
 		rc = read_model_ops(g, m, data);
 	if (rc == 0)
 		rc = read_model_resources(g, m, data);
+	g->parents = NULL;
 	ynode_free(data);
 	if (rc != 0) {
 		gf_modeldef_free(m);

@@ -42,6 +42,30 @@ static int	apply_section(struct gload *, const struct ynode *,
 		    const char *, struct strset *, struct ynode *,
 		    struct kindex *, const struct strvec *, unsigned);
 
+/* The finder of installed packages' guild.yml files (guildfile.h). */
+static guildfile_pkg_finder	 pkg_finder;
+static void			*pkg_finder_arg;
+
+void
+guildfile_set_pkg_finder(guildfile_pkg_finder finder, void *arg)
+{
+	pkg_finder = finder;
+	pkg_finder_arg = arg;
+}
+
+static char *
+find_pkg_guildfile(const char *name)
+{
+	char	*path, *abs;
+
+	if (pkg_finder == NULL || *name == '\0' ||
+	    (path = pkg_finder(name, pkg_finder_arg)) == NULL)
+		return NULL;
+	abs = path_absolute(path);
+	free(path);
+	return abs;
+}
+
 /* ---------------------------------------------------------------- */
 /* Stage 1: files and top-level items. */
 
@@ -234,20 +258,36 @@ include_file(struct gload *g, const struct ynode *at, const char *inc,
 	struct strbuf	 cycle = STRBUF_INIT;
 	struct ynode	*root;
 	char		*full, *joined, *display, *fdir, *error = NULL, *real;
+	char		*pkgfile, *gpkg;
 	size_t		 i;
 	int		 rc;
 
 	joined = path_join(dir, inc);
 	full = path_absolute(joined);
 	free(joined);
+	pkgfile = NULL;
+	if (!path_is_file(full)) {
+		/* Else an installed package's, as Guild's _sys_path_include. */
+		gpkg = xasprintf("gpkg.%s", inc);
+		if ((pkgfile = find_pkg_guildfile(inc)) == NULL)
+			pkgfile = find_pkg_guildfile(gpkg);
+		free(gpkg);
+		if (pkgfile != NULL) {
+			free(full);
+			full = xstrdup(pkgfile);
+		}
+	}
 	if (!path_is_file(full) || (real = realpath(full, NULL)) == NULL) {
 		free(full);
+		free(pkgfile);
 		return gf_error(g, at, "cannot find include '%s' (includes are "
-		    "relative to the including file)", inc);
+		    "relative to the including file, or installed packages)",
+		    inc);
 	}
 	if (++g->nincludes > GF_MAX_INCLUDES) {
 		free(real);
 		free(full);
+		free(pkgfile);
 		return gf_error(g, at, "too many includes (more than %u files)",
 		    GF_MAX_INCLUDES);
 	}
@@ -260,15 +300,19 @@ include_file(struct gload *g, const struct ynode *at, const char *inc,
 		strbuf_release(&cycle);
 		free(real);
 		free(full);
+		free(pkgfile);
 		return -1;
 	}
 	if (depth >= GF_MAX_NESTING) {
 		free(real);
 		free(full);
+		free(pkgfile);
 		return gf_error(g, at, "includes nested too deeply");
 	}
 	/* Name it as the user would: relative to the including file. */
-	if (*inc != '/' && strchr(name, '/') != NULL) {
+	if (pkgfile != NULL)
+		display = pkgfile;
+	else if (*inc != '/' && strchr(name, '/') != NULL) {
 		fdir = gf_dir_of(name);
 		display = path_join(fdir, inc);
 		free(fdir);
@@ -452,56 +496,233 @@ extends_list(struct gload *g, const struct ynode *item, struct ynode ***out,
 	return 0;
 }
 
+/* ---------------------------------------------------------------- */
+/* Installed packages: extends: PKG/MODEL, include: PKG. */
+
+static void
+gpkg_free(struct gpkg *p)
+{
+	struct gload	*sub = p->g;
+	size_t		 i;
+
+	for (i = 0; i < sub->nroots; i++)
+		ynode_free(sub->roots[i]);
+	free(sub->roots);
+	free(sub->items);
+	strvec_clear(&sub->included);
+	strvec_clear(&sub->included_names);
+	gf_strset_clear(&sub->warned);
+	gf_smap_clear(&sub->item_names);
+	free(sub);
+	free(p->name);
+	free(p->path);
+	free(p->dir);
+	free(p);
+}
+
+void
+gf_pkgs_free(struct gload *g)
+{
+	size_t	i;
+
+	for (i = 0; i < g->npkgs; i++)
+		gpkg_free(g->pkgs[i]);
+	free(g->pkgs);
+	g->pkgs = NULL;
+	g->npkgs = 0;
+}
+
+/*
+ * The package's guild.yml, parsed and its items read (stage 1), once per
+ * load; NULL with the error at at.
+ */
+static struct gpkg *
+pkg_load(struct gload *g, const struct ynode *at, const char *name)
+{
+	struct gload	*top = g->top, *sub;
+	struct gpkg	*p;
+	struct ynode	*root;
+	char		*path, *real, *error = NULL;
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < top->npkgs; i++) {
+		if (strcmp(top->pkgs[i]->name, name) == 0)
+			return top->pkgs[i];
+	}
+	if ((path = find_pkg_guildfile(name)) == NULL) {
+		gf_error(g, at, "cannot find Guild file for package '%s' (guild "
+		    "packages lists those installed)", name);
+		return NULL;
+	}
+	/* Named by its full path: it is no file of the project. */
+	root = ynode_parse_file(path, path, &error);
+	if (root == NULL && error != NULL) {
+		set_cause(g->cause, "%s", error);
+		free(error);
+		free(path);
+		return NULL;
+	}
+	p = xcalloc(1, sizeof *p);
+	p->name = xstrdup(name);
+	p->path = path;
+	p->dir = gf_dir_of(path);
+	p->g = sub = xcalloc(1, sizeof *sub);
+	sub->gf = top->gf;
+	sub->top = top;
+	sub->pkg = p->name;
+	sub->cause = g->cause;
+	sub->roots = xmalloc(sizeof *sub->roots);
+	sub->roots[0] = root;
+	sub->nroots = sub->roots_alloc = 1;
+	real = realpath(path, NULL);
+	strvec_push(&sub->included, real != NULL ? real : path);
+	free(real);
+	strvec_push(&sub->included_names, path);
+	top->pkgs = xreallocarray(top->pkgs, top->npkgs + 1, sizeof *top->pkgs);
+	top->pkgs[top->npkgs++] = p;
+
+	rc = root != NULL ? gf_charge(sub, root) : 0;
+	if (rc == 0)
+		rc = gf_load_root(sub, root, path, p->dir, 0);
+	if (rc != 0)
+		return NULL;
+	for (i = 0; i < sub->nitems; i++) {
+		const char	*n = gf_item_name(sub->items[i]);
+
+		if (n != NULL)
+			gf_smap_add(&sub->item_names, n, i);
+	}
+	return p;
+}
+
+/*
+ * The directory of the package a node was read from (an operation's
+ * main, say), else the project's.
+ */
+const char *
+gf_origin_dir(const struct gload *g, const struct ynode *n)
+{
+	const struct gload	*top = g->top != NULL ? g->top : g;
+	size_t			 i, len;
+
+	for (i = 0; n != NULL && n->file != NULL && i < top->npkgs; i++) {
+		len = strlen(top->pkgs[i]->dir);
+		if (strncmp(n->file, top->pkgs[i]->dir, len) == 0 &&
+		    n->file[len] == '/')
+			return top->pkgs[i]->dir;
+	}
+	return g->gf->dir;
+}
+
+static void
+add_parents(struct strvec *to, const struct strvec *from)
+{
+	size_t	i;
+
+	for (i = 0; to != NULL && i < from->n; i++) {
+		if (strvec_find(to, from->v[i]) < 0)
+			strvec_push(to, from->v[i]);
+	}
+}
+
 /*
  * The extended data of a parent, computed once per load: a config that
  * many others extend (or one extended twice) costs one copy, not one per
- * path to it.
+ * path to it. A name with a slash is PKG/MODEL: the model or config of
+ * an installed package (Guild's _pkg_parent_data). *parents gets the
+ * package directories the parent's data came from.
  */
 static const struct ynode *
-parent_data(struct gload *g, const struct ynode *at, struct strvec *seen)
+parent_data(struct gload *g, const struct ynode *at, struct strvec *seen,
+    const struct strvec **parents)
 {
 	struct strbuf		 sb = STRBUF_INIT;
+	struct strvec		 pv = STRVEC_INIT;
+	struct gload		*top = g->top, *pg = g;
 	const struct ynode	*pitem;
 	struct ynode		*data;
-	const char		*name = at->str;
+	struct gpkg		*p = NULL;
+	const char		*name = at->str, *slash = strchr(name, '/');
+	char			*key, *pkg;
 	size_t			 i;
 
-	if (gf_smap_get(&g->memo, name, &i))
-		return g->memo_data[i];
-	if (strvec_find(seen, name) >= 0) {
+	/* A package's own names are its: "PKG/NAME" in seen and the memo. */
+	key = slash != NULL || g->pkg == NULL ? xstrdup(name) :
+	    xasprintf("%s/%s", g->pkg, name);
+	if (gf_smap_get(&top->memo, key, &i)) {
+		free(key);
+		*parents = &top->memo_parents[i];
+		return top->memo_data[i];
+	}
+	if (strvec_find(seen, key) >= 0) {
 		for (i = 0; i < seen->n; i++)
 			strbuf_addf(&sb, "%s -> ", seen->v[i]);
-		strbuf_addstr(&sb, name);
+		strbuf_addstr(&sb, key);
 		gf_error(g, at, "cycle in 'extends' (%s)", sb.buf);
 		strbuf_release(&sb);
-		return NULL;
+		goto fail;
 	}
 	if (seen->n >= GF_MAX_NESTING) {
 		gf_error(g, at, "extends nested too deeply");
-		return NULL;
+		goto fail;
 	}
-	if ((pitem = find_item(g, name)) == NULL) {
+	if (slash != NULL) {
+		if (slash == name || slash[1] == '\0') {
+			gf_error(g, at, "invalid model or config reference '%s': "
+			    "expected PACKAGE/MODEL", name);
+			goto fail;
+		}
+		pkg = xstrndup(name, (size_t)(slash - name));
+		p = pkg_load(g, at, pkg);
+		free(pkg);
+		if (p == NULL)
+			goto fail;
+		pg = p->g;
+		if ((pitem = find_item(pg, slash + 1)) == NULL) {
+			gf_error(g, at, "undefined model or config '%s' in "
+			    "package '%s' (%s)", slash + 1, p->name, p->path);
+			goto fail;
+		}
+	} else if ((pitem = find_item(g, name)) == NULL) {
 		gf_error(g, at, "undefined model or config '%s'", name);
-		return NULL;
+		goto fail;
 	}
-	strvec_push(seen, name);
-	data = gf_extended_data(g, pitem, seen);
+	strvec_push(seen, key);
+	data = gf_extended_data(pg, pitem, seen, &pv);
 	strvec_pop(seen);
-	if (data == NULL)
-		return NULL;
-	g->memo_data = xreallocarray(g->memo_data, g->nmemo + 1,
-	    sizeof *g->memo_data);
-	g->memo_data[g->nmemo] = data;
-	gf_smap_add(&g->memo, name, g->nmemo++);
+	if (data == NULL) {
+		strvec_clear(&pv);
+		goto fail;
+	}
+	if (p != NULL && strvec_find(&pv, p->dir) < 0)
+		strvec_push(&pv, p->dir);
+	top->memo_data = xreallocarray(top->memo_data, top->nmemo + 1,
+	    sizeof *top->memo_data);
+	top->memo_parents = xreallocarray(top->memo_parents, top->nmemo + 1,
+	    sizeof *top->memo_parents);
+	top->memo_data[top->nmemo] = data;
+	top->memo_parents[top->nmemo] = pv;
+	*parents = &top->memo_parents[top->nmemo];
+	gf_smap_add(&top->memo, key, top->nmemo++);
+	free(key);
 	return data;
+fail:
+	free(key);
+	return NULL;
 }
 
-/* A copy of item with its parents applied (seen: the extends chain). */
+/*
+ * A copy of item with its parents applied (seen: the extends chain);
+ * parents, when not NULL, gets the package directories they came from.
+ */
 struct ynode *
-gf_extended_data(struct gload *g, const struct ynode *item, struct strvec *seen)
+gf_extended_data(struct gload *g, const struct ynode *item, struct strvec *seen,
+    struct strvec *parents)
 {
 	struct ynode		 *data, **ext;
 	const struct ynode	 *parent;
+	const struct strvec	 *pp;
 	size_t			  i, n;
 
 	if (extends_list(g, item, &ext, &n) != 0)
@@ -511,12 +732,13 @@ gf_extended_data(struct gload *g, const struct ynode *item, struct strvec *seen)
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
-		if ((parent = parent_data(g, ext[i], seen)) == NULL ||
+		if ((parent = parent_data(g, ext[i], seen, &pp)) == NULL ||
 		    apply_parent(g, parent, data, true) != 0) {
 			free(ext);
 			ynode_free(data);
 			return NULL;
 		}
+		add_parents(parents, pp);
 	}
 	free(ext);
 	return data;
@@ -625,7 +847,8 @@ subst_text(struct gload *g, const struct ynode *at, const char *s,
 	struct param		*val;
 	const char		*name, *text;
 	size_t			 i = 0, start, j, nlen, tlen, parts = 0;
-	size_t			 limit = GF_MAX_BYTES - g->bytes;
+	size_t			 limit = GF_MAX_BYTES -
+				    (g->top != NULL ? g->top : g)->bytes;
 
 	*whole = NULL;
 	*changed = false;
@@ -961,30 +1184,55 @@ split_include_ref(const char *ref, char **model, char **op,
 	return 0;
 }
 
-/* The section a $include reference names; *found false if none. */
+/* The section a $include reference names in items; *found false if none. */
 static const struct ynode *
-include_target(const struct gload *g, const char *model, const char *op,
-    const char *section, bool *found)
+include_target_in(struct ynode *const *items, size_t nitems, const char *model,
+    const char *op, const char *section, bool *found)
 {
 	const struct ynode	*ops, *opdata;
 	const char		*n;
 	size_t			 i;
 
 	*found = false;
-	for (i = 0; i < g->nitems; i++) {
-		if ((n = gf_item_name(g->items[i])) == NULL || strcmp(n, model) != 0)
+	for (i = 0; i < nitems; i++) {
+		if ((n = gf_item_name(items[i])) == NULL || strcmp(n, model) != 0)
 			continue;
 		if (op == NULL) {
 			*found = true;
-			return ynode_get(g->items[i], section);
+			return ynode_get(items[i], section);
 		}
-		ops = ynode_get(g->items[i], "operations");
+		ops = ynode_get(items[i], "operations");
 		if ((opdata = ynode_get(ops, op)) == NULL)
 			continue;
 		*found = true;
 		return ynode_get(opdata, section);
 	}
 	return NULL;
+}
+
+/*
+ * The project's items, then those of the packages the model being read
+ * extends (Guild's guildfile_search_path).
+ */
+static const struct ynode *
+include_target(const struct gload *g, const char *model, const char *op,
+    const char *section, bool *found)
+{
+	const struct gload	*top = g->top != NULL ? g->top : g;
+	const struct ynode	*t;
+	size_t			 i, j;
+
+	t = include_target_in(g->items, g->nitems, model, op, section, found);
+	for (i = 0; !*found && g->parents != NULL && i < g->parents->n; i++) {
+		for (j = 0; j < top->npkgs; j++) {
+			if (strcmp(top->pkgs[j]->dir, g->parents->v[i]) != 0)
+				continue;
+			t = include_target_in(top->pkgs[j]->g->items,
+			    top->pkgs[j]->g->nitems, model, op, section, found);
+			break;
+		}
+	}
+	return t;
 }
 
 static int

@@ -353,29 +353,33 @@ gf_check_attrs(struct gload *g, const struct ynode *map, const char *what,
 int
 gf_charge(struct gload *g, const struct ynode *n)
 {
-	size_t	nodes, bytes = 0;
+	/* A package's load spends the project's budget. */
+	struct gload	*t = g->top != NULL ? g->top : g;
+	size_t		 nodes, bytes = 0;
 
 	nodes = ynode_count(n, &bytes);
-	if (nodes > GF_MAX_NODES - g->nodes || bytes > GF_MAX_BYTES - g->bytes) {
-		g->over_budget = true;
+	if (nodes > GF_MAX_NODES - t->nodes || bytes > GF_MAX_BYTES - t->bytes) {
+		t->over_budget = true;
 		return gf_error(g, n, "too much data after expanding include, "
 		    "extends, $include and params (more than %u nodes or %u "
 		    "bytes)", GF_MAX_NODES, GF_MAX_BYTES);
 	}
-	g->nodes += nodes;
-	g->bytes += bytes;
+	t->nodes += nodes;
+	t->bytes += bytes;
 	return 0;
 }
 
 int
 gf_charge_bytes(struct gload *g, const struct ynode *at, size_t bytes)
 {
-	if (bytes > GF_MAX_BYTES - g->bytes) {
-		g->over_budget = true;
+	struct gload	*t = g->top != NULL ? g->top : g;
+
+	if (bytes > GF_MAX_BYTES - t->bytes) {
+		t->over_budget = true;
 		return gf_error(g, at, "too much data after expanding params "
 		    "(more than %u bytes)", GF_MAX_BYTES);
 	}
-	g->bytes += bytes;
+	t->bytes += bytes;
 	return 0;
 }
 

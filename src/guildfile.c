@@ -48,6 +48,7 @@ load(struct ynode *root, const char *name, const char *path, char **cause)
 
 	memset(&g, 0, sizeof g);
 	g.gf = gf;
+	g.top = &g;
 	g.cause = cause;
 	g.roots = xmalloc(sizeof *g.roots);
 	g.roots[0] = root;
@@ -75,9 +76,13 @@ load(struct ynode *root, const char *name, const char *path, char **cause)
 	gf_strset_clear(&g.warned);
 	gf_smap_clear(&g.item_names);
 	gf_smap_clear(&g.memo);
-	for (i = 0; i < g.nmemo; i++)
+	for (i = 0; i < g.nmemo; i++) {
 		ynode_free(g.memo_data[i]);
+		strvec_clear(&g.memo_parents[i]);
+	}
 	free(g.memo_data);
+	free(g.memo_parents);
+	gf_pkgs_free(&g);
 	if (rc != 0) {
 		guildfile_free(gf);
 		return NULL;
@@ -263,6 +268,30 @@ modeldef_default_op(const struct modeldef *m)
 		}
 	}
 	return npublic == 1 ? public : NULL;
+}
+
+const char *
+modeldef_file_dir(const struct modeldef *m, const char *rel)
+{
+	const char	*dir = m->gf->dir;
+	char		*path;
+	size_t		 i;
+
+	path = path_join(dir, rel);
+	for (i = 0; !path_exists(path) && i < m->parents.n; i++) {
+		free(path);
+		path = path_join(m->parents.v[i], rel);
+		if (path_exists(path))
+			dir = m->parents.v[i];
+	}
+	free(path);
+	return dir;
+}
+
+const char *
+opdef_dir(const struct opdef *op)
+{
+	return op->dir != NULL ? op->dir : op->model->gf->dir;
 }
 
 char *

@@ -191,6 +191,13 @@ struct opdef {
 	char		*name;
 	unsigned	 line;
 	/*
+	 * The directory its files come from (source code, main module, flags
+	 * of its script, config files of flags-dest): the project's, or the
+	 * installed package's when its main, exec or notebook was inherited
+	 * from a model of that package (extends: PKG/MODEL).
+	 */
+	char		*dir;
+	/*
 	 * Not NULL: the operation could not be read (guild.yml:LINE:COL:
 	 * why). As in Guild AI 0.9 only it fails, when it is used
 	 * (opspec_resolve); it is listed, with its description if it has
@@ -255,6 +262,13 @@ struct modeldef {
 	size_t		 nresources;
 	struct sourcecode_spec sourcecode;
 	struct strvec	 extends;	/* as written */
+	/*
+	 * The directories of the installed packages' guild.yml files it
+	 * inherits from, through extends: PKG/MODEL at any depth, in Guild's
+	 * order (a parent's parents before the parent); resources and config
+	 * files not in the project are looked for there.
+	 */
+	struct strvec	 parents;
 	struct value	*references;
 	struct value	*extra;
 	char		*python_requires;
@@ -342,6 +356,26 @@ struct modeldef		*guildfile_listed_model(const struct guildfile *,
 size_t			 modeldef_listed_ops(const struct modeldef *, bool all);
 struct opdef		*modeldef_listed_op(const struct modeldef *, size_t i,
 			    bool all);
+
+/*
+ * The directory a file a model's resource or config source names (rel)
+ * is in: the project's, else the first of its parents' that has it
+ * (Guild's search); the project's when none has it.
+ */
+const char		*modeldef_file_dir(const struct modeldef *, const char *rel);
+
+/*
+ * extends: PKG/MODEL and include: PKG find an installed package's
+ * guild.yml through this function (package.h has one), given the
+ * package's name as written: the path of its guild.yml, or NULL when it
+ * is not installed. Without one, no package is found. The CLI and the
+ * view set it once, before loading anything.
+ */
+typedef char		*(*guildfile_pkg_finder)(const char *pkg, void *arg);
+void			 guildfile_set_pkg_finder(guildfile_pkg_finder, void *arg);
+
+/* The directory of an operation's files (its dir, else the project's). */
+const char		*opdef_dir(const struct opdef *);
 
 /* "fashion:train", or "train" for the anonymous model. Caller frees. */
 char			*opdef_fullname(const struct opdef *);

@@ -384,6 +384,39 @@ add_tree(struct wheel *w, const char *dir, const char *dest, char **cause)
 	return rc;
 }
 
+/* Whether a data-files pattern stays in the project: relative, no "..". */
+static bool
+inside_pattern(const char *pat)
+{
+	const char	*p = pat;
+	size_t		 n;
+
+	if (*pat == '/')
+		return false;
+	while (*p != '\0') {
+		n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.')
+			return false;
+		p += n;
+		p += *p == '/';
+	}
+	return true;
+}
+
+/* Whether path, links followed, is in the directory real (a real path). */
+static bool
+inside_real(const char *path, const char *real)
+{
+	char	*rp = realpath(path, NULL);
+	size_t	 len = strlen(real);
+	bool	 in;
+
+	in = rp != NULL && strncmp(rp, real, len) == 0 &&
+	    (rp[len] == '/' || (len == 1 && real[0] == '/'));
+	free(rp);
+	return in;
+}
+
 /* guild.yml, README*, LICENSE* and the data-files (Guild's package_data). */
 static int
 add_data(struct wheel *w, const struct pkgdef *p, const char *dest,
@@ -394,8 +427,21 @@ add_data(struct wheel *w, const struct pkgdef *p, const char *dest,
 	struct strvec	 pats = STRVEC_INIT;
 	size_t		 i, j, plen = strlen(w->project);
 	glob_t		 g;
+	char		*real;
 	int		 rc = 0;
 
+	/*
+	 * A wheel holds the project's files only: "../x" or a link out of
+	 * the project would put another's files in it.
+	 */
+	for (i = 0; p != NULL && i < p->data_files.n; i++) {
+		if (!inside_pattern(p->data_files.v[i]))
+			return set_cause(cause, "data-files: '%s' is outside the "
+			    "project (data files are relative to %s, without "
+			    "'..')", p->data_files.v[i], w->project);
+	}
+	if ((real = realpath(w->project, NULL)) == NULL)
+		return set_cause(cause, "%s: %s", w->project, strerror(errno));
 	for (i = 0; i < ARRAY_SIZE(defaults); i++)
 		strvec_push(&pats, defaults[i]);
 	for (i = 0; p != NULL && i < p->data_files.n; i++)
@@ -415,6 +461,12 @@ add_data(struct wheel *w, const struct pkgdef *p, const char *dest,
 			if (strncmp(rel, w->project, plen) == 0 &&
 			    rel[plen] == '/')
 				rel += plen + 1;
+			if (!inside_real(g.gl_pathv[j], real)) {
+				rc = set_cause(cause, "data-files: '%s' is "
+				    "outside the project (a link out of it)",
+				    rel);
+				break;
+			}
 			if (path_is_dir(g.gl_pathv[j])) {
 				rc = add_tree(w, rel, dest, cause);
 				continue;
@@ -427,6 +479,7 @@ add_data(struct wheel *w, const struct pkgdef *p, const char *dest,
 			globfree(&g);
 	}
 	strvec_clear(&pats);
+	free(real);
 	return rc;
 }
 
@@ -702,9 +755,58 @@ collect(struct proc *p, const char *buf, size_t len, int stream, void *arg)
 		strbuf_add(sb, buf, len);
 }
 
+/* A directory's change stamp for the cache: its mtime, 0 when missing. */
+static void
+dir_stamp(struct strbuf *sb, const char *dir)
+{
+	struct stat	st;
+
+	if (stat(dir, &st) == -1)
+		strbuf_addstr(sb, "0.000000000");
+	else
+		strbuf_addf(sb, "%lld.%09ld", (long long)st.st_mtime,
+		    (long)st.st_mtim.tv_nsec);
+}
+
+/*
+ * The cached directories (lines "STAMP DIR") into out, if every stamp is
+ * still the directory's: a .pth file or a package added to one of them
+ * changes its mtime, and with it what Python would put on the path.
+ */
+static bool
+cache_fresh(const char *body, size_t len, struct strbuf *out)
+{
+	struct strbuf	 now = STRBUF_INIT;
+	const char	*line = body, *end, *sp, *stop = body + len;
+	char		*dir;
+	bool		 fresh = true;
+
+	while (fresh && line < stop) {
+		if ((end = memchr(line, '\n', (size_t)(stop - line))) == NULL ||
+		    (sp = memchr(line, ' ', (size_t)(end - line))) == NULL) {
+			fresh = false;
+			break;
+		}
+		dir = xstrndup(sp + 1, (size_t)(end - sp - 1));
+		strbuf_reset(&now);
+		dir_stamp(&now, dir);
+		fresh = now.len == (size_t)(sp - line) &&
+		    memcmp(now.buf, line, now.len) == 0;
+		if (fresh)
+			strbuf_addf(out, "%s\n", dir);
+		free(dir);
+		line = end + 1;
+	}
+	strbuf_release(&now);
+	if (!fresh)
+		strbuf_reset(out);
+	return fresh;
+}
+
 /*
  * The Python path of exe, one directory a line: from the cache when it
- * was written for this exe as it is now, else asked (and cached).
+ * was written for this exe as it is now, with the same PYTHONPATH, and
+ * none of its directories changed since; else asked (and cached).
  */
 static int
 python_path(const struct guild_home *home, const char *exe,
@@ -715,9 +817,13 @@ python_path(const struct guild_home *home, const char *exe,
 	struct proc_spec	 spec;
 	struct proc_hooks	 hooks = { .on_data = collect };
 	struct strbuf		 cached = STRBUF_INIT, key = STRBUF_INIT;
+	struct strbuf		 body = STRBUF_INIT;
 	struct stat		 st;
 	const char		*argv[] = { exe, "-c", code, NULL };
-	char			*abs, *md5, *dir = NULL, *path = NULL;
+	const char		*env = getenv("PYTHONPATH"), *line, *end;
+	char			*abs, *md5, *dir = NULL, *path = NULL, *d;
+	time_t			 now = time(NULL);
+	bool			 racy = false;
 	int			 code_rc = 1, rc = -1;
 
 	abs = strchr(exe, '/') != NULL ? path_absolute(exe) : path_which(exe);
@@ -734,6 +840,9 @@ python_path(const struct guild_home *home, const char *exe,
 		strbuf_addf(&key, " %lld.%09ld", (long long)st.st_ctime,
 		    (long)st.st_ctim.tv_nsec);
 	strbuf_addch(&key, '\n');
+	/* Python puts PYTHONPATH's directories on the path. */
+	strbuf_addf(&key, "PYTHONPATH=%zu:%s\n", env != NULL ? strlen(env) :
+	    (size_t)0, env != NULL ? env : "");
 	if (home != NULL) {
 		md5 = digest_buf(DIGEST_MD5, abs, strlen(abs));
 		dir = path_join(home->cache, "python-path");
@@ -741,9 +850,9 @@ python_path(const struct guild_home *home, const char *exe,
 		free(md5);
 		if (file_read_regular(AT_FDCWD, path, 0, PYPATH_MAX, &cached,
 		    NULL, NULL) == 0 && cached.len >= key.len &&
-		    memcmp(cached.buf, key.buf, key.len) == 0) {
-			strbuf_add(out, cached.buf + key.len,
-			    cached.len - key.len);
+		    memcmp(cached.buf, key.buf, key.len) == 0 &&
+		    cache_fresh(cached.buf + key.len, cached.len - key.len,
+		    out)) {
 			rc = 0;
 			goto out;
 		}
@@ -757,9 +866,25 @@ python_path(const struct guild_home *home, const char *exe,
 	    code_rc != 0)
 		goto out;
 	strbuf_add(out, cached.buf, cached.len);
+	for (line = cached.buf; *line != '\0'; line = *end ? end + 1 : end) {
+		if ((end = strchr(line, '\n')) == NULL)
+			end = line + strlen(line);
+		if (end == line)
+			continue;
+		d = xstrndup(line, (size_t)(end - line));
+		dir_stamp(&body, d);
+		/*
+		 * A directory changed this second may change again within
+		 * the same stamp: not cached (git's racy index).
+		 */
+		if (stat(d, &st) == 0 && st.st_mtime + 1 >= now)
+			racy = true;
+		strbuf_addf(&body, " %s\n", d);
+		free(d);
+	}
 	/* A read-only home: asked again next time. */
-	if (path != NULL && mkdir_p(dir, 0777, NULL) == 0) {
-		strbuf_add(&key, cached.buf, cached.len);
+	if (path != NULL && !racy && mkdir_p(dir, 0777, NULL) == 0) {
+		strbuf_add(&key, body.buf, body.len);
 		write_file_atomic(path, key.buf, key.len, NULL);
 	}
 	rc = 0;
@@ -769,6 +894,7 @@ out:
 	free(path);
 	strbuf_release(&cached);
 	strbuf_release(&key);
+	strbuf_release(&body);
 	return rc;
 }
 
@@ -808,6 +934,76 @@ has_guild_models(const char *distinfo)
 	free(path);
 	strbuf_release(&sb);
 	return yes;
+}
+
+/*
+ * The first field of a RECORD line (CSV: perhaps quoted, "" for a quote).
+ * Caller frees.
+ */
+static char *
+record_path(const char *line, size_t len)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	size_t		 i;
+
+	if (len == 0 || line[0] != '"') {
+		for (i = 0; i < len && line[i] != ','; i++)
+			;
+		return xstrndup(line, i);
+	}
+	for (i = 1; i < len; i++) {
+		if (line[i] == '"') {
+			if (i + 1 < len && line[i + 1] == '"') {
+				strbuf_addch(&sb, '"');
+				i++;
+				continue;
+			}
+			break;
+		}
+		strbuf_addch(&sb, line[i]);
+	}
+	return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * The directory of the package's guild.yml: as Guild does, the first file
+ * named guild.yml that its RECORD lists (relative to the directory the
+ * dist-info is in), or NULL.
+ */
+static char *
+record_guildfile_dir(const char *dir, const char *distinfo)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	const char	*line, *end, *base;
+	char		*path = path_join(distinfo, "RECORD"), *rel, *full;
+	char		*found = NULL;
+
+	if (file_read_regular(AT_FDCWD, path, 0, PYPATH_MAX, &sb, NULL,
+	    NULL) == -1) {
+		free(path);
+		return NULL;
+	}
+	free(path);
+	for (line = sb.buf; found == NULL && *line != '\0'; line = end) {
+		end = strchr(line, '\n');
+		if (end == NULL)
+			end = line + strlen(line);
+		rel = record_path(line, (size_t)(end - line));
+		if (*end == '\n')
+			end++;
+		base = strrchr(rel, '/');
+		base = base != NULL ? base + 1 : rel;
+		if (strcmp(base, GUILDFILE_NAME) == 0) {
+			full = path_join(dir, rel);
+			if (path_is_file(full))
+				found = xstrndup(full, strlen(full) -
+				    strlen(GUILDFILE_NAME) - 1);
+			free(full);
+		}
+		free(rel);
+	}
+	strbuf_release(&sb);
+	return found;
 }
 
 /*
@@ -883,18 +1079,14 @@ scan_dir(const struct guild_home *home, const char *dir,
 	for (entry = strtok_r(names.buf, "\n", &save); entry != NULL;
 	    entry = strtok_r(NULL, "\n", &save)) {
 		struct strbuf	 meta = STRBUF_INIT;
-		char		*di, *mp, *name, *p, *rel, *pkgdir;
+		char		*di, *mp, *name, *pkgdir;
 
 		di = path_join(dir, entry);
 		mp = path_join(di, "METADATA");
 		name = NULL;
 		if (file_read_regular(AT_FDCWD, mp, 0, PYPATH_MAX, &meta, NULL,
-		    NULL) == 0 && (name = header(meta.buf, "Name")) != NULL) {
-			rel = xstrdup(name);
-			for (p = rel; *p != '\0'; p++)
-				*p = *p == '.' ? '/' : *p == '-' ? '_' : *p;
-			pkgdir = path_join(dir, rel);
-			free(rel);
+		    NULL) == 0 && (name = header(meta.buf, "Name")) != NULL &&
+		    (pkgdir = record_guildfile_dir(dir, di)) != NULL) {
 			if (packages_find(*v, *n, name) == NULL) {
 				struct installed_pkg	*ip;
 
@@ -949,6 +1141,33 @@ packages_installed(const struct guild_home *home, struct installed_pkg **out,
 	free(exe);
 	strbuf_release(&sb);
 	return 0;
+}
+
+char *
+package_guildfile_path(const struct guild_home *home, const char *pkg)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*exe, *line, *save = NULL, *rel, *p, *path = NULL;
+
+	/* Guild's _find_pkg_guildfile: PKG's dots are directories. */
+	rel = xstrdup(pkg);
+	for (p = rel; *p != '\0'; p++)
+		*p = *p == '.' ? '/' : *p == '-' ? '_' : *p;
+	exe = runner_python_exe();
+	if (python_path(home, exe, &sb) == 0) {
+		for (line = strtok_r(sb.buf, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save)) {
+			path = xasprintf("%s/%s/%s", line, rel, GUILDFILE_NAME);
+			if (path_is_file(path))
+				break;
+			free(path);
+			path = NULL;
+		}
+	}
+	free(exe);
+	free(rel);
+	strbuf_release(&sb);
+	return path;
 }
 
 void

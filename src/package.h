@@ -63,6 +63,12 @@ void	packages_free(struct installed_pkg *, size_t n);
 const struct installed_pkg *packages_find(const struct installed_pkg *,
 	    size_t n, const char *name);
 /*
+ * The guild.yml of the package named pkg ("gpkg.base") in a directory of
+ * the Python path (Guild's search for extends: PKG/MODEL and include:),
+ * or NULL. Caller frees.
+ */
+char	*package_guildfile_path(const struct guild_home *, const char *pkg);
+/*
  * Load an installed package's guild.yml, its installed_name and
  * installed_version set (the opref of its runs names the package).
  */

@@ -1000,19 +1000,24 @@ runarchive_zip_abort(struct runarchive_zip *z)
 int
 runarchive_zip_commit(struct runarchive_zip *z, char **cause)
 {
-	int	rc = -1;
+	int	fd, rc = -1;
 
 	if (la.archive_write_close(z->a) != ARCHIVE_OK) {
 		set_cause(cause, "%s: %s", z->path,
 		    la.archive_error_string(z->a));
 		goto out;
 	}
-	if (fsync(z->fd) == -1 || close(z->fd) == -1) {
-		z->fd = -1;
+	/* A failed fsync leaves z->fd for runarchive_zip_abort to close. */
+	if (fsync(z->fd) == -1) {
 		set_cause(cause, "%s: %s", z->path, strerror(errno));
 		goto out;
 	}
+	fd = z->fd;
 	z->fd = -1;
+	if (close(fd) == -1) {
+		set_cause(cause, "%s: %s", z->path, strerror(errno));
+		goto out;
+	}
 	chmod(z->tmp, 0666 & ~process_umask());
 	if (rename(z->tmp, z->path) == -1) {
 		set_cause(cause, "%s: %s", z->path, strerror(errno));

@@ -16,6 +16,7 @@
 #include "scalars.h"
 #include "strbuf.h"
 #include "strvec.h"
+#include "termsafe.h"
 #include "util.h"
 #include "value.h"
 #include "xmalloc.h"
@@ -181,6 +182,28 @@ runcheck_validate(const struct value *check, char **cause)
 	return 0;
 }
 
+/*
+ * Text for a check's message, which goes into the pipeline's output and
+ * so to a terminal: what repr() leaves (a C1 control, bytes that are no
+ * UTF-8) shown as termsafe.h does.
+ */
+static void
+add_safe(struct strbuf *sb, const char *text)
+{
+	termsafe_add(sb, text, strlen(text), TERMSAFE_SINGLE_LINE);
+}
+
+/* 'text' as Python's repr, made terminal-safe. */
+static void
+add_repr(struct strbuf *sb, const char *text)
+{
+	struct strbuf	 r = STRBUF_INIT;
+
+	format_str_repr(&r, text);
+	add_safe(sb, r.buf);
+	strbuf_release(&r);
+}
+
 /* 'text' as Python's repr, cut to QUOTE_MAX bytes. */
 static void
 add_quoted(struct strbuf *sb, const char *text, size_t len)
@@ -191,8 +214,21 @@ add_quoted(struct strbuf *sb, const char *text, size_t len)
 		cut = xasprintf("%.*s...", QUOTE_MAX, text);
 	} else
 		cut = xstrndup(text, len);
-	format_str_repr(sb, cut);
+	add_repr(sb, cut);
 	free(cut);
+}
+
+/* A file of the run, named in a message: made by the run, so untrusted. */
+static char *
+safe_name(const char *fmt, const char *name)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	const char	*pct = strstr(fmt, "%s");
+
+	strbuf_add(&sb, fmt, (size_t)(pct - fmt));
+	add_safe(&sb, name);
+	strbuf_addstr(&sb, pct + 2);
+	return strbuf_detach(&sb, NULL);
 }
 
 char *
@@ -203,29 +239,33 @@ runcheck_describe(const struct value *check)
 
 	if ((s = check_str(check, "file")) != NULL) {
 		strbuf_addstr(&sb, "file ");
-		format_str_repr(&sb, s);
+		add_repr(&sb, s);
 		if ((s = check_str(check, "contains")) != NULL) {
 			strbuf_addstr(&sb, " contains ");
-			format_str_repr(&sb, s);
+			add_repr(&sb, s);
 		}
 		if ((s = check_str(check, "compare-to")) != NULL) {
 			strbuf_addstr(&sb, " is the same as ");
-			format_str_repr(&sb, s);
+			add_repr(&sb, s);
 		}
 	} else if ((s = check_str(check, "output")) != NULL) {
 		strbuf_addstr(&sb, "output matches ");
-		format_str_repr(&sb, s);
+		add_repr(&sb, s);
 	} else if ((s = check_str(check, "scalar")) != NULL) {
 		struct scalar_test	t;
 
 		if (scalar_test_parse(s, &t, NULL) == 0) {
-			strbuf_addf(&sb, "scalar %s%s%s %s %s",
+			strbuf_addf(&sb, "scalar %s%s",
 			    t.agg != AGG_LAST ? agg_names[t.agg] : "",
-			    t.agg != AGG_LAST ? " " : "", t.key,
-			    cmp_names[t.cmp], t.number_text);
+			    t.agg != AGG_LAST ? " " : "");
+			add_safe(&sb, t.key);
+			strbuf_addf(&sb, " %s %s", cmp_names[t.cmp],
+			    t.number_text);
 			scalar_test_clear(&t);
-		} else
-			strbuf_addf(&sb, "scalar %s", s);
+		} else {
+			strbuf_addstr(&sb, "scalar ");
+			add_safe(&sb, s);
+		}
 	}
 	return strbuf_detach(&sb, NULL);
 }
@@ -266,10 +306,10 @@ apply_scalar(const char *spec, const char *run_dir, char **found,
 	}
 	if ((st = scalars_summary_find(&sum, t.key)) == NULL) {
 		strbuf_addstr(&sb, "the run has no scalar ");
-		format_str_repr(&sb, t.key);
+		add_repr(&sb, t.key);
 		for (i = 0; i < sum.n && i < 8; i++) {
 			strbuf_addstr(&sb, i == 0 ? " (it has " : ", ");
-			strbuf_addstr(&sb, sum.v[i].key);
+			add_safe(&sb, sum.v[i].key);
 		}
 		if (sum.n > 8)
 			strbuf_addstr(&sb, ", ...");
@@ -381,7 +421,8 @@ same_lines(const struct strbuf *a, const struct strbuf *b, const char *name,
 			continue;
 		break;
 	}
-	strbuf_addf(&sb, "%s differs at line %zu: ", name, n);
+	add_safe(&sb, name);
+	strbuf_addf(&sb, " differs at line %zu: ", n);
 	if (la != NULL)
 		add_quoted(&sb, la, lena);
 	else
@@ -426,7 +467,7 @@ check_path(const struct value *check, const char *path, const char *rel,
 		if ((re = regex_new(pattern, 0, cause)) == NULL)
 			goto out;
 		if (!regex_search(re, text.buf, text.len, 0, &start, &end)) {
-			*found = xasprintf("%s has no match", rel);
+			*found = safe_name("%s has no match", rel);
 			rc = 0;
 			goto out;
 		}
@@ -471,9 +512,9 @@ apply_file(const struct value *check, const char *run_dir,
 		    cause);
 	}
 	if (rc == 1 && *found == NULL)
-		*found = g.gl_pathc == 1 ? xstrdup(g.gl_pathv[0] + (strncmp(
-		    g.gl_pathv[0], run_dir, dirlen) == 0 ? dirlen + 1 : 0)) :
-		    xasprintf("%zu files", g.gl_pathc);
+		*found = g.gl_pathc == 1 ? safe_name("%s", g.gl_pathv[0] +
+		    (strncmp(g.gl_pathv[0], run_dir, dirlen) == 0 ?
+		    dirlen + 1 : 0)) : xasprintf("%zu files", g.gl_pathc);
 	globfree(&g);
 	return rc;
 }

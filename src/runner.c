@@ -557,7 +557,7 @@ plan_command(const struct runner_spec *spec, struct run_plan *plan,
     char **cause)
 {
 	const struct opdef	*op = spec->op;
-	const char		*project = op->model->gf->dir;
+	const char		*project = opdef_dir(op);
 	struct strvec		 words = STRVEC_INIT, flag_args = STRVEC_INIT;
 	char			*python = runner_python_exe();
 	const char		*extra[7];
@@ -1165,7 +1165,7 @@ op_value(const struct runner_spec *spec, const struct run_plan *plan)
 		struct value	*sc = value_map();
 
 		value_map_set(sc, "dest", value_string(plan->sourcecode_dest));
-		value_map_set(sc, "root", value_string(spec->op->model->gf->dir));
+		value_map_set(sc, "root", value_string(opdef_dir(spec->op)));
 		value_map_set(op, "sourcecode", sc);
 	}
 	return op;
@@ -1444,7 +1444,7 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 				sourcecode_result_clear(&sc);
 				goto fail;
 			}
-		} else if (sourcecode_snapshot(op->model->gf->dir,
+		} else if (sourcecode_snapshot(opdef_dir(op),
 		    &op->model->sourcecode, &op->sourcecode, op->name,
 		    run->path, &sc, cause) == -1)
 			goto fail;
@@ -1458,7 +1458,7 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 	}
 	/* flags-dest: config:FILE: the run's copy gets the flag values. */
 	if (config_flags_file(op->flags_dest) != NULL &&
-	    config_flags_write(op->model->gf->dir, run->path,
+	    config_flags_write(opdef_dir(op), run->path,
 	    config_flags_file(op->flags_dest), spec->flags, cause) == -1)
 		goto fail;
 	if (spec->stage) {

@@ -178,4 +178,27 @@ expect_output "the rest of guild.yml works" - -- guild -C "$TEST_TMP/bad" ops <<
 ./m:a
 EOF
 
+# File names are the run's, untrusted: a check's message shows their
+# control bytes (it goes to the pipeline's output, so to a terminal).
+mkdir -p "$TEST_TMP/names" && cat > "$TEST_TMP/names/guild.yml" <<'EOF'
+- model: m
+  operations:
+    make:
+      exec: python3 -c "open('esc\x1b]0;title\x07.txt', 'w').write('x'); open('nl\nx.txt', 'w').write('x')"
+    pipe:
+      steps:
+        - run: make
+          expect:
+            - file: 'esc*'
+            - file: 'nl*'
+              contains: 'y'
+EOF
+expect_output "file names in check messages are shown safely" - 3 -- guild -C "$TEST_TMP/names" run -y pipe <<'EOF'
+INFO: [guild] running make: m:make
+INFO: [guild] make: check passed: file 'esc*' (esc\e]0;title\a.txt)
+ERROR: [guild] make: check failed: file 'nl*' contains 'y': nl\nx.txt has no match
+INFO: [guild] make: 1 of 2 checks passed
+guild: stopping because a check failed - see above for details
+EOF
+
 done_testing

@@ -118,6 +118,21 @@ EOF
 expect_output "and dist/ is empty" - -- ls -A "$bad/dist" <<'EOF'
 EOF
 
+# data-files name the project's files only: not "../x", nor a link out.
+echo secret > "$TEST_TMP/secret.txt"
+printf -- '- package: gpkg.out\n  data-files: [data/../../secret.txt]\n- model: m\n' > "$bad/guild.yml"
+expect_output "a data file outside the project is refused" - 1 -- guild -C "$bad" package <<'EOF'
+guild: data-files: 'data/../../secret.txt' is outside the project (data files are relative to $TEST_TMP/bad, without '..')
+EOF
+ln -s ../secret.txt "$bad/link.txt"
+printf -- '- package: gpkg.out\n  data-files: ["*.txt"]\n- model: m\n' > "$bad/guild.yml"
+expect_output "and so is a link out of it" - 1 -- guild -C "$bad" package <<'EOF'
+guild: data-files: 'link.txt' is outside the project (a link out of it)
+EOF
+expect_output "no wheel either way" - -- ls -A "$bad/dist" <<'EOF'
+EOF
+rm "$bad/link.txt"
+
 # Versions and names pip would refuse (the wheel's file name splits on
 # '-'): errors, no wheel.
 bad=$(make_project badversion <<'EOF'
@@ -223,5 +238,35 @@ EOF
 ok "guild uninstall" "$GUILD" uninstall -y gpkg.hello
 expect_output "and it is gone" - -- guild packages <<'EOF'
 EOF
+
+# The Python path is cached until one of its directories changes: a .pth
+# file added to site-packages is seen at once. (Its mtime is set in the
+# past, so that the cache is written: a directory changed this second is
+# not trusted to stay as it is.)
+site=$(echo "$venv"/lib/python3*/site-packages)
+touch -d 2020-01-01 "$site"
+expect_output "nothing installed" - -- guild packages <<'EOF'
+EOF
+ok "the path is cached" sh -c 'ls "$GUILD_HOME"/cache/python-path/* > /dev/null'
+# A package installed elsewhere, its guild.yml where its RECORD says (not
+# where its name would put it), as Guild finds it.
+extra=$TEST_TMP/extra
+mkdir -p "$extra/gpkg_extra-1.0.dist-info" "$extra/gpkg/extra_files"
+printf 'Metadata-Version: 2.1\nName: gpkg.extra\nVersion: 1.0\nSummary: Found through RECORD\n' > "$extra/gpkg_extra-1.0.dist-info/METADATA"
+printf '[guild.models]\nm = guild.model:PackageModel\n' > "$extra/gpkg_extra-1.0.dist-info/entry_points.txt"
+printf '"gpkg/extra_files/guild.yml",,\ngpkg_extra-1.0.dist-info/RECORD,,\n' > "$extra/gpkg_extra-1.0.dist-info/RECORD"
+printf -- '- model: m\n  description: Extra model\n  operations:\n    op: {exec: "echo extra"}\n' > "$extra/gpkg/extra_files/guild.yml"
+echo "$extra" > "$site/extra.pth"
+expect_output "a .pth added: seen at once" - -- guild packages <<'EOF'
+gpkg.extra  1.0  Found through RECORD
+EOF
+expect_output "its models, from the guild.yml its RECORD lists" - -- guild models <<'EOF'
+./hello       Says hello
+gpkg.extra/m  Extra model
+EOF
+expect_output "and run from there" - -- guild run -y gpkg.extra/m:op <<'EOF'
+extra
+EOF
+rm "$site/extra.pth"
 
 done_testing

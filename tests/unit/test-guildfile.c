@@ -354,7 +354,7 @@ test_include(void)
 
 	is_str(error_of("err-include-file.yml"), "err-include-file.yml:2:12: "
 	    "cannot find include 'no-such-file.yml' (includes are relative to "
-	    "the including file)", "missing include file");
+	    "the including file, or installed packages)", "missing include file");
 	is_str(error_of("err-in-include.yml"), "included/bad.yml:4:18: invalid "
 	    "value 'perhaps' for 'stoppable': expected yes or no",
 	    "errors name the included file");
@@ -362,6 +362,67 @@ test_include(void)
 	    "err-include-cycle-b.yml:1:12: cycle in 'includes' "
 	    "(err-include-cycle-a.yml -> err-include-cycle-b.yml -> "
 	    "err-include-cycle-a.yml)", "include cycle");
+}
+
+/* A package finder over pkgs/ (the Python path of the test). */
+static char *
+find_pkg(const char *pkg, void *arg)
+{
+	char	*rel, *p, *path;
+
+	(void)arg;
+	rel = xstrdup(pkg);
+	for (p = rel; *p != '\0'; p++)
+		*p = *p == '.' ? '/' : *p;
+	path = xasprintf("pkgs/%s/guild.yml", rel);
+	free(rel);
+	if (access(path, F_OK) != 0) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+static void
+test_pkg_extends(void)
+{
+	struct guildfile	*gf;
+	struct modeldef		*m;
+	struct opdef		*op;
+	char			*pkgdir;
+
+	is_str(error_of("pkg-extends.yml"), "pkg-extends.yml:2:12: cannot find "
+	    "Guild file for package 'gpkg.base' (guild packages lists those "
+	    "installed)", "no finder: no package");
+	guildfile_set_pkg_finder(find_pkg, NULL);
+	gf = load("pkg-extends.yml");
+	ok(gf != NULL, "extends: PKG/MODEL loads");
+	if (gf == NULL) {
+		guildfile_set_pkg_finder(NULL, NULL);
+		return;
+	}
+	pkgdir = path_absolute("pkgs/gpkg/base");
+	m = guildfile_model(gf, "mine");
+	is_int((long long)m->nops, 2, "the package's operations");
+	is_str(m->description, "Base of the package", "its description");
+	is_int((long long)m->parents.n, 1, "one parent");
+	is_str(m->parents.n ? m->parents.v[0] : "", pkgdir, "the package's dir");
+	op = modeldef_op(m, "train");
+	is_str(op->dir, pkgdir, "an inherited operation's files: the package's");
+	ok(opdef_flag(op, "lr") != NULL && opdef_flag(op, "epochs") != NULL,
+	    "its $include of the package's config, and the project's flag");
+	op = modeldef_op(m, "test");
+	is_str(op->dir, gf->dir, "a redefined one's: the project's");
+	ok(m->sourcecode.set && m->sourcecode.nrules > 0, "sourcecode inherited");
+	m = guildfile_model(gf, "other");
+	ok(modeldef_op(m, "prep") != NULL, "extends a config of a package");
+	is_str(modeldef_op(m, "prep")->dir, pkgdir, "its operation's files");
+	ok(opdef_flag(modeldef_op(m, "op"), "lr") != NULL,
+	    "$include of a package's config in an own operation");
+	is_str(modeldef_op(m, "op")->dir, gf->dir, "own operation: the project");
+	free(pkgdir);
+	guildfile_free(gf);
+	guildfile_set_pkg_finder(NULL, NULL);
 }
 
 static void
@@ -977,6 +1038,7 @@ main(void)
 	test_params();
 	test_include();
 	test_dollar_include();
+	test_pkg_extends();
 	test_op_defaults();
 	test_attrs();
 	test_empty();

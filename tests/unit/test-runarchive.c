@@ -240,6 +240,51 @@ test_roundtrip(enum runarchive_format fmt, const char *file)
 	free(dest);
 }
 
+/*
+ * fsync failing on demand (this definition is the one the library's
+ * calls reach): runarchive_zip_commit must still close its file.
+ */
+static bool	fail_fsync;
+
+int
+fsync(int fd)
+{
+	if (fail_fsync) {
+		errno = EIO;
+		return -1;
+	}
+	return fdatasync(fd);
+}
+
+static void
+test_zip_fsync_fails(void)
+{
+	struct runarchive_zip	*z;
+	char			*path = tpath("fsync.zip"), *cause = NULL;
+	int			 before, after, rc;
+
+	before = open("/dev/null", O_RDONLY);
+	close(before);
+	if ((z = runarchive_zip_new(path, &cause)) == NULL) {
+		ok(false, "runarchive_zip_new: %s", cause);
+		free(cause);
+		free(path);
+		return;
+	}
+	runarchive_zip_add(z, "a", "x", 1, 0644, 0, NULL);
+	fail_fsync = true;
+	rc = runarchive_zip_commit(z, &cause);
+	fail_fsync = false;
+	ok(rc == -1 && cause != NULL && strstr(cause, strerror(EIO)) != NULL,
+	    "a failed fsync fails the commit (%s)", cause ? cause : "no error");
+	after = open("/dev/null", O_RDONLY);
+	close(after);
+	is_int(after, before, "and leaves no descriptor open");
+	ok(access(path, F_OK) == -1, "nor an archive");
+	free(cause);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -289,6 +334,7 @@ main(void)
 	test_roundtrip(RUNARCHIVE_TGZ, "runs.tar.gz");
 	test_roundtrip(RUNARCHIVE_TAR, "runs.tar");
 	test_roundtrip(RUNARCHIVE_ZIP, "runs.zip");
+	test_zip_fsync_fails();
 
 	/* The hand-made writer is right: a good archive goes through. */
 	tar_entry(&t, RUN_A "/", '5', NULL, NULL);
