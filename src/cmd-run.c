@@ -94,6 +94,9 @@ static struct remote	*remote_target;
 /* While run -r stages: the id staged, instead of "staged as" printed. */
 static bool	 remote_staging;
 static char	*remote_staged_id;
+/* A batch staged for a Slurm remote with a host: its trials, --parallel. */
+static struct strvec remote_staged_trials = STRVEC_INIT;
+static unsigned	 remote_staged_parallel;
 
 static bool
 dir_empty(const char *path)
@@ -1055,6 +1058,15 @@ batch_remote(const struct cmd_args *a, const struct batch_spec *bs,
 	    NULL : log_stderr, NULL, &cause) == -1) {
 		runner_fail(brun, 1, NULL);
 		rc = cli_error_cause(cause);
+	} else if (remote_target->host != NULL) {
+		/* Staged here: cmd_remote_run() takes it there. */
+		remote_staged_id = xstrdup(brun->id);
+		strvec_clear(&remote_staged_trials);
+		remote_staged_trials = ids;
+		memset(&ids, 0, sizeof ids);
+		remote_staged_parallel = cmd_arg_has(a, OPT_PARALLEL) ?
+		    bs->parallel : 0;
+		rc = 0;
 	} else if ((rc = cli_remote_submit(home, remote_target, brun, &ids,
 	    cmd_arg_has(a, OPT_PARALLEL) ? bs->parallel : 0,
 	    !cmd_arg_has(a, OPT_NO_WAIT), cmd_arg_has(a, OPT_QUIET))) != 0 &&
@@ -1551,7 +1563,7 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	}
 	if (!spec.stage)
 		run_debug_start(&prep.plan);
-	if (remote_target != NULL)
+	if (remote_target != NULL && remote_target->host == NULL)
 		rc = cli_remote_submit(home, remote_target, run, NULL, 0,
 		    !cmd_arg_has(a, OPT_NO_WAIT), cmd_arg_has(a, OPT_QUIET));
 	else if (spec.stage && remote_staging) {
@@ -1708,17 +1720,27 @@ remote_refused(const struct cmd_args *a)
 /*
  * guild run -r REMOTE: stage the run as --stage does, in a Guild home of
  * its own (under the cache), then hand it to cmd_remote_run(), which
- * copies it there, starts it and follows it.
+ * copies it there, starts it and follows it. For a Slurm remote with a
+ * host a batch is staged with its trials (remote_target set: run_main()
+ * stages them as for a Slurm remote of this machine), one array job
+ * there.
  */
 static int
 run_remote(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	struct guild_home	*local, *stage = NULL;
+	struct remote_job	 job;
+	struct remote		*r;
 	char			*dir = NULL, *cause = NULL;
+	const char		*name = cmd_arg_value(a, CMD_OPT_REMOTE);
+	bool			 hosted_slurm;
 	int			 rc = 1;
 
 	if ((local = cli_home(ctx)) == NULL)
 		return 1;
+	if ((r = remote_get(local->path, name, &cause)) == NULL)
+		return cli_error_cause(cause);
+	hosted_slurm = r->type == REMOTE_SLURM;
 	dir = path_join(local->cache, "remote-stage.XXXXXX");
 	if (mkdir_p(local->cache, 0777, &cause) == -1 || mkdtemp(dir) == NULL ||
 	    (stage = home_new(dir, &cause)) == NULL ||
@@ -1726,19 +1748,29 @@ run_remote(struct cmd_ctx *ctx, struct cmd_args *a)
 		if (cause == NULL)
 			cause = xasprintf("%s: %s", dir, strerror(errno));
 		rc = cli_error_cause(cause);
+		remote_free(r);
 		goto out;
 	}
 	a->count[CMD_OPT_REMOTE] = 0;
-	a->count[OPT_STAGE] = 1;
+	if (hosted_slurm)
+		remote_target = r;
+	else {
+		a->count[OPT_STAGE] = 1;
+		remote_free(r);
+	}
 	ctx->home = stage;
 	remote_staging = true;
 	rc = cmd_run_exec(ctx, a);
 	remote_staging = false;
 	ctx->home = local;
+	memset(&job, 0, sizeof job);
+	job.id = remote_staged_id;
+	job.trials = remote_staged_trials.n > 0 ? &remote_staged_trials : NULL;
+	job.parallel = remote_staged_parallel;
+	job.no_wait = cmd_arg_has(a, OPT_NO_WAIT);
+	job.quiet = cmd_arg_has(a, OPT_QUIET);
 	if (rc == 0 && remote_staged_id != NULL)
-		rc = cmd_remote_run(ctx, a->values[CMD_OPT_REMOTE].v[
-		    a->values[CMD_OPT_REMOTE].n - 1], stage, remote_staged_id,
-		    cmd_arg_has(a, OPT_NO_WAIT));
+		rc = cmd_remote_run(ctx, name, stage, &job);
 	else if (rc == 0 && !dir_empty(stage->runs))
 		rc = cli_error("--remote: only single runs go to an ssh "
 		    "remote (not batches)");
@@ -1747,8 +1779,54 @@ out:
 		rm_rf(dir, NULL);
 	free(remote_staged_id);
 	remote_staged_id = NULL;
+	strvec_clear(&remote_staged_trials);
+	remote_staged_parallel = 0;
 	home_free(stage);
 	free(dir);
+	return rc;
+}
+
+/*
+ * On a Slurm login node (a remote's REMOTE_LOGIN_ENV): guild run --start
+ * ID -r NAME submits the run copied there (a batch with the trials its
+ * slurm-trials names: one array job) and follows it.
+ */
+static int
+remote_submit_staged(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	struct guild_home	*home = cli_home(ctx);
+	struct strvec		 trials = STRVEC_INIT;
+	struct strbuf		 sb = STRBUF_INIT;
+	struct run		*run;
+	char			*path, *cause = NULL, *line, *save = NULL;
+	const char		*id = cmd_arg_value(a, OPT_START);
+	long			 parallel;
+	int			 rc;
+
+	if ((parallel = int_option(a, OPT_PARALLEL, "parallel", 0)) < 0)
+		return 1;
+	path = run_dir_path(home->runs, id);
+	run = run_open(path, &cause);
+	free(path);
+	if (run == NULL)
+		return cli_error_cause(cause);
+	if (run_get_status(run) != RUN_STATUS_STAGED) {
+		rc = cli_error("run %s is not staged", id);
+		run_free(run);
+		return rc;
+	}
+	path = path_join(run->guild, "slurm-trials");
+	if (strbuf_read_file(&sb, path, NULL) == 0 && sb.buf != NULL)
+		for (line = strtok_r(sb.buf, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save))
+			strvec_push(&trials, line);
+	free(path);
+	strbuf_release(&sb);
+	rc = cli_remote_submit(home, remote_target, run,
+	    trials.n > 0 ? &trials : NULL, (unsigned)parallel,
+	    !cmd_arg_has(a, OPT_NO_WAIT), cmd_arg_has(a, OPT_QUIET));
+	strvec_clear(&trials);
+	run_free(run);
 	return rc;
 }
 
@@ -1766,15 +1844,27 @@ remote_start(struct cmd_ctx *ctx, struct cmd_args *a)
 		return cli_error("--no-wait is for runs on a remote (--remote)");
 	if (!cmd_arg_has(a, CMD_OPT_REMOTE))
 		return -1;
-	if ((rc = remote_refused(a)) != 0)
+	/* --start -r: a staged run on a Slurm remote of this machine. */
+	if (cmd_arg_has(a, OPT_START)) {
+		a->count[OPT_START] = 0;
+		rc = remote_refused(a);
+		a->count[OPT_START] = 1;
+	} else
+		rc = remote_refused(a);
+	if (rc != 0)
 		return rc;
 	switch (cli_remote_here(ctx, cmd_arg_value(a, CMD_OPT_REMOTE),
 	    &remote_target)) {
 	case -1:
 		return 1;
 	case 0:
+		if (cmd_arg_has(a, OPT_START))
+			return cli_error("--remote cannot be used with "
+			    "--start");
 		return run_remote(ctx, a);
 	}
+	if (cmd_arg_has(a, OPT_START))
+		return remote_submit_staged(ctx, a);
 	return -1;
 }
 

@@ -96,9 +96,16 @@ char		*sshconn_path(const struct sshconn *, const char *path);
 
 /*
  * The script that runs guild there: the remote's init lines, "export"
- * of its env, then "exec GUILD_BIN -H HOME ARGS" (args quoted; guild-bin
+ * of its env (and, for a Slurm remote with a host, REMOTE_LOGIN_ENV), then "exec GUILD_BIN -H HOME ARGS" (args quoted; guild-bin
  * as written, so it may be a command with words). Caller frees.
  */
 char		*remote_script(const struct remote *, const char *const *args);
+/*
+ * Two guild commands there in one round trip (each ssh call costs the
+ * remote login's start-up): first; when it fails the script exits with
+ * its status; else it prints the line marker on stdout and execs then.
+ */
+char		*remote_script2(const struct remote *, const char *const *first,
+		    const char *marker, const char *const *then);
 
 #endif
