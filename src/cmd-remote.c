@@ -184,6 +184,59 @@ const struct cmd_entry cmd_remotes_entry = {
 /*
  * guild remote status R
  */
+
+/*
+ * A Slurm remote's part of its status, after guild's: the controller
+ * (scontrol ping: exit 0 when it answers) and the partitions (sinfo),
+ * between marker lines. One round trip with the version.
+ */
+#define SLURM_MARK	"\001guild-slurm"
+#define SLURM_STATUS_SCRIPT \
+	"printf '\\001guild-slurm\\n'\n" \
+	"scontrol ping 2>&1\n" \
+	"printf '\\001guild-slurm %s\\n' \"$?\"\n" \
+	"sinfo 2>&1\n"
+
+/* Print the Slurm part of out (from the marker on); 0 or exit status. */
+static int
+slurm_status(const struct remote *r, const char *out)
+{
+	const char	*mark, *ping, *end, *info;
+	char		*said, *nl;
+	int		 code = -1;
+
+	if ((mark = strstr(out, SLURM_MARK "\n")) == NULL)
+		return cli_error("remote %s: no answer from the Slurm "
+		    "commands there", r->name);
+	ping = mark + strlen(SLURM_MARK "\n");
+	if ((end = strstr(ping, SLURM_MARK " ")) == NULL)
+		return cli_error("remote %s: no answer from scontrol there",
+		    r->name);
+	code = atoi(end + strlen(SLURM_MARK " "));
+	info = strchr(end, '\n');
+	info = info != NULL ? info + 1 : "";
+	nl = xstrndup(ping, (size_t)(end - ping));
+	said = str_trim(nl);
+	free(nl);
+	/* scontrol may say more; its last line is the controller's. */
+	while ((nl = strrchr(said, '\n')) != NULL && nl[1] == '\0')
+		*nl = '\0';
+	if (code != 0) {
+		nl = strrchr(said, '\n');
+		code = cli_error("remote %s: the Slurm controller does not "
+		    "answer%s%s", r->name, *said != '\0' ? ": " : "",
+		    nl != NULL ? nl + 1 : said);
+		free(said);
+		return code;
+	}
+	printf("Slurm controller: ");
+	cli_write_text(stdout, said, strlen(said));
+	printf("\n");
+	cli_write_text(stdout, info, strlen(info));
+	free(said);
+	return 0;
+}
+
 static int
 cmd_remote_status_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -192,7 +245,8 @@ cmd_remote_status_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	struct strbuf		 out = STRBUF_INIT, err = STRBUF_INIT;
 	struct remote		*r;
 	struct sshconn		*c;
-	char			*script, *cause = NULL, *dest, *v;
+	char			*script, *cause = NULL, *dest, *v, *mark;
+	bool			 slurm, ask_guild;
 	int			 rc, code;
 
 	if (a->pos.n != 1)
@@ -207,23 +261,37 @@ cmd_remote_status_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	io.out = &out;
 	io.err = &err;
-	script = remote_script(r, version);
+	slurm = r->type == REMOTE_SLURM;
+	/* Here, without a guild-bin, jobs run this very guild. */
+	ask_guild = !sshconn_is_local(c) || r->guild_bin != NULL;
+	script = remote_script_shell(r, ask_guild ? version : NULL,
+	    slurm ? SLURM_STATUS_SCRIPT : "");
 	if (sshconn_run(c, script, &io, &code, &cause) == -1) {
 		rc = cli_error_cause(cause);
 		goto out;
 	}
 	dest = remote_destination(r);
-	if (code != 0) {
+	/* Its failure ends the script before the Slurm part. */
+	if (ask_guild && (slurm ? out.buf == NULL ||
+	    strstr(out.buf, SLURM_MARK) == NULL : code != 0)) {
 		v = str_trim(err.buf != NULL ? err.buf : "");
 		rc = cli_error("remote %s (%s): cannot run %s there%s%s",
 		    r->name, dest, remote_guild_bin(r), *v ? ": " : "", v);
 		free(v);
 	} else {
-		v = str_trim(out.buf != NULL ? out.buf : "");
 		printf("%s (%s) is available%s\n", r->name, dest,
 		    sshconn_is_local(c) ? " (this machine)" : "");
-		printf("%s\n", cli_field(stdout, v));
-		free(v);
+		if (ask_guild) {
+			v = xstrdup(out.buf);
+			if ((mark = strstr(v, SLURM_MARK)) != NULL)
+				*mark = '\0';
+			mark = str_trim(v);
+			printf("%s\n", cli_field(stdout, mark));
+			free(mark);
+			free(v);
+		}
+		if (slurm)
+			rc = slurm_status(r, out.buf != NULL ? out.buf : "");
 	}
 	free(dest);
 out:
@@ -240,7 +308,9 @@ static const struct cmd_entry cmd_remote_status_entry = {
 	.summary = "Show whether a remote is available.",
 	.description =
 	    "Connects to REMOTE and runs its guild-bin there (guild\n"
-	    "--version).",
+	    "--version). For a Slurm remote, also asks whether its\n"
+	    "controller answers (scontrol ping) and shows its partitions\n"
+	    "(sinfo).",
 	.options = (const struct cmd_option[]){ { 0 } },
 	.exec = cmd_remote_status_exec,
 };
@@ -736,6 +806,8 @@ push_staged(struct sshconn *c, const struct guild_home *stage,
 
 	rruns = remote_runs(sshconn_remote(c));
 	strvec_push(&args, "-a");
+	/* A batch run's lock is this process's: it means nothing there. */
+	strvec_push(&args, "--exclude=/*/.guild/LOCK*");
 	for (i = 0; i < ids->n; i++)
 		strvec_push_nodup(&args, path_join(stage->runs, ids->v[i]));
 	dest = sshconn_path(c, rruns);

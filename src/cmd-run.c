@@ -1810,11 +1810,7 @@ remote_submit_staged(struct cmd_ctx *ctx, struct cmd_args *a)
 	free(path);
 	if (run == NULL)
 		return cli_error_cause(cause);
-	if (run_get_status(run) != RUN_STATUS_STAGED) {
-		rc = cli_error("run %s is not staged", id);
-		run_free(run);
-		return rc;
-	}
+	/* A batch run is not staged: its trials are. */
 	path = path_join(run->guild, "slurm-trials");
 	if (strbuf_read_file(&sb, path, NULL) == 0 && sb.buf != NULL)
 		for (line = strtok_r(sb.buf, "\n", &save); line != NULL;
@@ -1822,6 +1818,11 @@ remote_submit_staged(struct cmd_ctx *ctx, struct cmd_args *a)
 			strvec_push(&trials, line);
 	free(path);
 	strbuf_release(&sb);
+	if (trials.n == 0 && run_get_status(run) != RUN_STATUS_STAGED) {
+		rc = cli_error("run %s is not staged", id);
+		run_free(run);
+		return rc;
+	}
 	rc = cli_remote_submit(home, remote_target, run,
 	    trials.n > 0 ? &trials : NULL, (unsigned)parallel,
 	    !cmd_arg_has(a, OPT_NO_WAIT), cmd_arg_has(a, OPT_QUIET));

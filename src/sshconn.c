@@ -469,6 +469,21 @@ remote_script(const struct remote *r, const char *const *args)
 }
 
 char *
+remote_script_shell(const struct remote *r, const char *const *args,
+    const char *after)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+
+	script_prefix(r, &sb);
+	if (args != NULL) {
+		script_guild(r, &sb, args);
+		strbuf_addstr(&sb, " || exit $?\n");
+	}
+	strbuf_addstr(&sb, after);
+	return strbuf_detach(&sb, NULL);
+}
+
+char *
 remote_script2(const struct remote *r, const char *const *first,
     const char *marker, const char *const *then)
 {

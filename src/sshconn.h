@@ -105,6 +105,12 @@ char		*remote_script(const struct remote *, const char *const *args);
  * remote login's start-up): first; when it fails the script exits with
  * its status; else it prints the line marker on stdout and execs then.
  */
+/*
+ * The remote's lines, guild with args (when not NULL; its failure ends
+ * the script with its status), then the shell text after.
+ */
+char		*remote_script_shell(const struct remote *,
+		    const char *const *args, const char *after);
 char		*remote_script2(const struct remote *, const char *const *first,
 		    const char *marker, const char *const *then);
 
