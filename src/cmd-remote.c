@@ -736,12 +736,56 @@ sf_err(const char *buf, size_t len, void *arg)
 }
 
 /*
+ * A batch there: started detached (start_staged_batch() in cmd-run.c),
+ * then each trial followed in turn (guild watch) once it has left its
+ * staged state, and the batch until it has its end.
+ */
+static char *
+batch_follow_script(const struct remote *r, const char *id,
+    const struct strvec *trials)
+{
+	const char	*start[] = { "run", "--start", id, "--background",
+	    "-y", "-q", NULL };
+	const char	*watch[] = { "watch", NULL };
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*home, *q, *w, *script;
+	size_t		 i;
+
+	home = remote_home_shell(r);
+	q = shell_quote(STARTED_MARKER);
+	strbuf_addf(&sb, "printf '%%s\\n' %s\nruns=%s/runs\nb=\"$runs\"/%s\n",
+	    q, home, id);
+	free(q);
+	free(home);
+	/* Waits for the batch's supervisor; it ends every trial it starts. */
+	strbuf_addstr(&sb, "for t in");
+	for (i = 0; i < trials->n; i++) {
+		q = shell_quote(trials->v[i]);
+		strbuf_addf(&sb, " %s", q);
+		free(q);
+	}
+	strbuf_addstr(&sb, "; do\n"
+	    "  while [ -e \"$runs/$t/.guild/STAGED\" ] &&"
+	    " [ ! -e \"$b/.guild/attrs/exit_status\" ]; do sleep 0.2; done\n");
+	w = remote_guild_command(r, watch);
+	strbuf_addf(&sb, "  %s \"$t\"\n", w);
+	free(w);
+	strbuf_addstr(&sb, "done\n"
+	    "while [ ! -e \"$b/.guild/attrs/exit_status\" ] &&"
+	    " [ -e \"$b/.guild/LOCK\" ]; do sleep 0.2; done\n");
+	script = remote_script_shell(r, start, sb.buf);
+	strbuf_release(&sb);
+	return script;
+}
+
+/*
  * Start the copied run there, detached, and follow its output (guild
  * watch): one round trip. 0 at its end, 1 when Ctrl-C detached, -1 with
  * cause (the start failed, or ssh).
  */
 static int
-start_follow(struct sshconn *c, const char *id, char **cause)
+start_follow(struct sshconn *c, const char *id, const struct strvec *trials,
+    char **cause)
 {
 	const char		*start[] = { "run", "--start", id,
 	    "--background", "-y", "-q", NULL };
@@ -752,8 +796,11 @@ start_follow(struct sshconn *c, const char *id, char **cause)
 	char			*script, *line;
 	int			 code, rc;
 
-	script = remote_script2(sshconn_remote(c), start, STARTED_MARKER,
-	    watch);
+	if (trials != NULL)
+		script = batch_follow_script(sshconn_remote(c), id, trials);
+	else
+		script = remote_script2(sshconn_remote(c), start,
+		    STARTED_MARKER, watch);
 	rc = sshconn_run(c, script, &io, &code, cause);
 	free(script);
 	if (rc == 0 && !sf.started && code != -SIGINT) {
@@ -855,10 +902,14 @@ submit_there(struct sshconn *c, const struct remote_job *job, int *code,
 	return rc;
 }
 
-/* The trials file of a batch for Slurm (slurm.h), written before the copy. */
+/*
+ * The trials file of a batch, written before the copy: slurm-trials for
+ * a Slurm remote (slurm.h), remote-trials for an ssh remote (guild run
+ * --start of the batch there runs them).
+ */
 static int
 write_trials(const struct guild_home *stage, const struct remote_job *job,
-    char **cause)
+    const char *name, char **cause)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	char		*path;
@@ -867,7 +918,7 @@ write_trials(const struct guild_home *stage, const struct remote_job *job,
 
 	for (i = 0; i < job->trials->n; i++)
 		strbuf_addf(&sb, "%s\n", job->trials->v[i]);
-	path = xasprintf("%s/%s/.guild/slurm-trials", stage->runs, job->id);
+	path = xasprintf("%s/%s/.guild/%s", stage->runs, job->id, name);
 	rc = write_file_atomic(path, sb.buf != NULL ? sb.buf : "", sb.len,
 	    cause);
 	free(path);
@@ -892,15 +943,11 @@ cmd_remote_run(struct cmd_ctx *ctx, const char *name,
 	if ((rc = remote_connect(ctx, name, &r, &c)) != 0)
 		return rc;
 	slurm = r->type == REMOTE_SLURM;
-	if (job->trials != NULL && !slurm) {
-		rc = cli_error("--remote: only single runs go to an ssh "
-		    "remote (not batches)");
-		goto out;
-	}
 	strvec_push(&ids, id);
 	for (i = 0; job->trials != NULL && i < job->trials->n; i++)
 		strvec_push(&ids, job->trials->v[i]);
-	if ((job->trials != NULL && write_trials(stage, job, &cause) == -1) ||
+	if ((job->trials != NULL && write_trials(stage, job, slurm ?
+	    "slurm-trials" : "remote-trials", &cause) == -1) ||
 	    push_staged(c, stage, &ids, &cause) == -1) {
 		rc = cli_error_cause(cause);
 		goto out;
@@ -933,7 +980,7 @@ cmd_remote_run(struct cmd_ctx *ctx, const char *name,
 		    "%.8s -r %s'", id, r->name, id, r->name);
 		goto out;
 	}
-	if ((rc = start_follow(c, id, &cause)) == -1) {
+	if ((rc = start_follow(c, id, job->trials, &cause)) == -1) {
 		rc = cli_error_cause(cause);
 		goto out;
 	}

@@ -94,23 +94,9 @@ static struct remote	*remote_target;
 /* While run -r stages: the id staged, instead of "staged as" printed. */
 static bool	 remote_staging;
 static char	*remote_staged_id;
-/* A batch staged for a Slurm remote with a host: its trials, --parallel. */
+/* A batch staged for a remote: its trials, --parallel. */
 static struct strvec remote_staged_trials = STRVEC_INIT;
 static unsigned	 remote_staged_parallel;
-
-static bool
-dir_empty(const char *path)
-{
-	DIR		*d = opendir(path);
-	struct dirent	*e;
-	bool		 empty = true;
-
-	while (d != NULL && empty && (e = readdir(d)) != NULL)
-		empty = e->d_name[0] == '.';
-	if (d != NULL)
-		closedir(d);
-	return empty;
-}
 
 /* --NAME of a run option, for messages. */
 static const char *
@@ -1058,7 +1044,8 @@ batch_remote(const struct cmd_args *a, const struct batch_spec *bs,
 	    NULL : log_stderr, NULL, &cause) == -1) {
 		runner_fail(brun, 1, NULL);
 		rc = cli_error_cause(cause);
-	} else if (remote_target->host != NULL) {
+	} else if (remote_target->host != NULL ||
+	    remote_target->type == REMOTE_SSH) {
 		/* Staged here: cmd_remote_run() takes it there. */
 		remote_staged_id = xstrdup(brun->id);
 		strvec_clear(&remote_staged_trials);
@@ -1720,10 +1707,10 @@ remote_refused(const struct cmd_args *a)
 /*
  * guild run -r REMOTE: stage the run as --stage does, in a Guild home of
  * its own (under the cache), then hand it to cmd_remote_run(), which
- * copies it there, starts it and follows it. For a Slurm remote with a
- * host a batch is staged with its trials (remote_target set: run_main()
- * stages them as for a Slurm remote of this machine), one array job
- * there.
+ * copies it there, starts it and follows it. A batch is staged with its
+ * trials (remote_target set: run_main() stages them as for a Slurm
+ * remote of this machine): one array job on a Slurm remote, on an ssh
+ * remote a batch run there (start_staged_batch()).
  */
 static int
 run_remote(struct cmd_ctx *ctx, struct cmd_args *a)
@@ -1733,14 +1720,12 @@ run_remote(struct cmd_ctx *ctx, struct cmd_args *a)
 	struct remote		*r;
 	char			*dir = NULL, *cause = NULL;
 	const char		*name = cmd_arg_value(a, CMD_OPT_REMOTE);
-	bool			 hosted_slurm;
 	int			 rc = 1;
 
 	if ((local = cli_home(ctx)) == NULL)
 		return 1;
 	if ((r = remote_get(local->path, name, &cause)) == NULL)
 		return cli_error_cause(cause);
-	hosted_slurm = r->type == REMOTE_SLURM;
 	dir = path_join(local->cache, "remote-stage.XXXXXX");
 	if (mkdir_p(local->cache, 0777, &cause) == -1 || mkdtemp(dir) == NULL ||
 	    (stage = home_new(dir, &cause)) == NULL ||
@@ -1752,12 +1737,8 @@ run_remote(struct cmd_ctx *ctx, struct cmd_args *a)
 		goto out;
 	}
 	a->count[CMD_OPT_REMOTE] = 0;
-	if (hosted_slurm)
-		remote_target = r;
-	else {
-		a->count[OPT_STAGE] = 1;
-		remote_free(r);
-	}
+	/* remote_target: run_main() stages a batch with its trials. */
+	remote_target = r;
 	ctx->home = stage;
 	remote_staging = true;
 	rc = cmd_run_exec(ctx, a);
@@ -1771,9 +1752,6 @@ run_remote(struct cmd_ctx *ctx, struct cmd_args *a)
 	job.quiet = cmd_arg_has(a, OPT_QUIET);
 	if (rc == 0 && remote_staged_id != NULL)
 		rc = cmd_remote_run(ctx, name, stage, &job);
-	else if (rc == 0 && !dir_empty(stage->runs))
-		rc = cli_error("--remote: only single runs go to an ssh "
-		    "remote (not batches)");
 out:
 	if (stage != NULL)
 		rm_rf(dir, NULL);
@@ -1832,6 +1810,102 @@ remote_submit_staged(struct cmd_ctx *ctx, struct cmd_args *a)
 }
 
 /*
+ * A batch sent to an ssh remote (cmd_remote_run): its trials staged
+ * where it was made, named one a line in BATCH/.guild/REMOTE_TRIALS.
+ * guild run --start BATCH there runs them one after another, each as
+ * guild run --start TRIAL does, and then ends the batch run: 0 when
+ * every trial could be run (a trial's own failure is the trial's, as in
+ * a batch run here).
+ */
+#define REMOTE_TRIALS	"remote-trials"
+
+static void
+staged_batch_loop(const struct guild_home *home, struct run *brun,
+    const struct strvec *trials, bool quiet)
+{
+	struct proc_spec	 spec;
+	char			*exe = runner_guild_exe(), *cause = NULL;
+	const char		*argv[] = { exe, "-H", home->path, "run",
+	    "--start", NULL, "-y", quiet ? "-q" : NULL, NULL };
+	size_t			 i;
+	int			 code, failed = 0;
+
+	for (i = 0; i < trials->n; i++) {
+		memset(&spec, 0, sizeof spec);
+		argv[5] = trials->v[i];
+		spec.argv = argv;
+		spec.mode = PROC_INHERIT;
+		if (proc_run(&spec, NULL, NULL, &code, &cause) == -1) {
+			if (!quiet)
+				cli_error_cause(cause);
+			else
+				free(cause);
+			cause = NULL;
+			failed = 1;
+		}
+	}
+	runner_fail(brun, failed, NULL);
+	free(exe);
+}
+
+/* --start BATCH of a batch with REMOTE_TRIALS; -1: not one of those. */
+static int
+start_staged_batch(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	struct guild_home	*home = cli_home(ctx);
+	struct strvec		 trials = STRVEC_INIT;
+	struct strbuf		 sb = STRBUF_INIT;
+	struct run		*brun;
+	const char		*id = cmd_arg_value(a, OPT_START);
+	char			*path, *line, *save = NULL, *cause = NULL;
+	bool			 quiet = cmd_arg_has(a, OPT_QUIET);
+	int			 ready, rc = 0;
+
+	if (home == NULL || id == NULL || strchr(id, '/') != NULL)
+		return -1;
+	path = xasprintf("%s/%s/.guild/" REMOTE_TRIALS, home->runs, id);
+	if (strbuf_read_file(&sb, path, NULL) == -1 || sb.buf == NULL) {
+		free(path);
+		strbuf_release(&sb);
+		return -1;
+	}
+	free(path);
+	for (line = strtok_r(sb.buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		strvec_push(&trials, line);
+	strbuf_release(&sb);
+	path = run_dir_path(home->runs, id);
+	brun = run_open(path, &cause);
+	free(path);
+	if (brun == NULL) {
+		strvec_clear(&trials);
+		return cli_error_cause(cause);
+	}
+	if (cmd_arg_has(a, OPT_BACKGROUND)) {
+		switch (detach(&ready)) {
+		case -1:
+			rc = 1;
+			break;
+		case 0:
+			run_lock_write(brun, getpid(), NULL);
+			close(ready);
+			staged_batch_loop(home, brun, &trials, true);
+			_exit(0);
+		default:
+			if (!quiet)
+				printf("Batch %s (%zu trials) started in "
+				    "background\n", brun->id, trials.n);
+		}
+	} else {
+		run_lock_write(brun, getpid(), NULL);
+		staged_batch_loop(home, brun, &trials, quiet);
+	}
+	run_free(brun);
+	strvec_clear(&trials);
+	return rc;
+}
+
+/*
  * -r/--remote: -1 to go on here (none, or a Slurm remote of this
  * machine, whose home is now ours: remote_target), else the exit status.
  */
@@ -1843,8 +1917,11 @@ remote_start(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (cmd_arg_has(a, OPT_NO_WAIT) && !cmd_arg_has(a, CMD_OPT_REMOTE) &&
 	    !remote_staging)
 		return cli_error("--no-wait is for runs on a remote (--remote)");
-	if (!cmd_arg_has(a, CMD_OPT_REMOTE))
+	if (!cmd_arg_has(a, CMD_OPT_REMOTE)) {
+		if (cmd_arg_has(a, OPT_START))
+			return start_staged_batch(ctx, a);
 		return -1;
+	}
 	/* --start -r: a staged run on a Slurm remote of this machine. */
 	if (cmd_arg_has(a, OPT_START)) {
 		a->count[OPT_START] = 0;

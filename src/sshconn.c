@@ -457,6 +457,15 @@ script_guild(const struct remote *r, struct strbuf *sb,
 }
 
 char *
+remote_guild_command(const struct remote *r, const char *const *args)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+
+	script_guild(r, &sb, args);
+	return strbuf_detach(&sb, NULL);
+}
+
+char *
 remote_script(const struct remote *r, const char *const *args)
 {
 	struct strbuf	 sb = STRBUF_INIT;

@@ -105,6 +105,9 @@ char		*remote_script(const struct remote *, const char *const *args);
  * remote login's start-up): first; when it fails the script exits with
  * its status; else it prints the line marker on stdout and execs then.
  */
+/* "GUILD_BIN -H HOME ARGS" (quoted) for a line of a script there. */
+char		*remote_guild_command(const struct remote *,
+		    const char *const *args);
 /*
  * The remote's lines, guild with args (when not NULL; its failure ends
  * the script with its status), then the shell text after.

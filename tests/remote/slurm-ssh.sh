@@ -50,26 +50,7 @@ EOF
 )
 cd "$proj" || exit 1
 
-# Every ssh started (rsync's too) is logged: the round trips.
-mkdir -p "$TEST_TMP/bin"
-cat > "$TEST_TMP/bin/ssh" <<EOF
-#!/bin/sh
-case " \$* " in
-*" -fN "*)	echo master ;;
-*" -O exit "*)	echo exit ;;
-*)		echo call ;;
-esac >> "$TEST_TMP/ssh.log"
-exec $(command -v ssh) "\$@"
-EOF
-chmod +x "$TEST_TMP/bin/ssh"
-PATH=$TEST_TMP/bin:$PATH
-export PATH
-# round_trips: ssh calls logged, without the master and its exit.
-round_trips()
-{
-	grep -c '^call$' "$TEST_TMP/ssh.log"
-}
-
+sshd_log_calls
 # slurm_out COMMAND...: its output with job numbers as <job>, without
 # pending notes (the scheduler's business).
 slurm_out()
@@ -116,7 +97,7 @@ Run <id> submitted to cl as Slurm job <job>
 hello slurm (from-init)
 Run <id> stopped with a status of 'completed'
 EOF
-ok "run -r took three round trips" test "$(round_trips)" -eq 3
+ok "run -r took three round trips" test "$(sshd_round_trips)" -eq 3
 id=$(ls "$GUILD_HOME/runs")
 ok "the run is a job there" test -s "$RHOME/runs/$id/.guild/attrs/slurm_job_id"
 ok "... it ran there, in the remote's Guild home" \
@@ -150,9 +131,9 @@ hello a (from-init)
 hello b (from-init)
 EOF
 expect_output "... the trials pulled here, completed" - -- \
-    sh -c '"$GUILD" runs -s | grep "name=[ab]" | sed "s/^\[[0-9]\]  //" | sort' <<'EOF'
-./hello  completed  name=a
-./hello  completed  name=b
+    sh -c '"$GUILD" runs -s | grep "name=[ab]" | sed "s/^\[[0-9]\]  //; s/  */ /g" | sort' <<'EOF'
+./hello completed name=a
+./hello completed name=b
 EOF
 
 # --- stop -r of a pending job (held), -yr as one cluster
