@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-remote.h"
 #include "cmd-select.h"
 #include "cmds.h"
 #include "error.h"
@@ -947,7 +948,7 @@ cmd_remote_run(struct cmd_ctx *ctx, const char *name,
 	for (i = 0; job->trials != NULL && i < job->trials->n; i++)
 		strvec_push(&ids, job->trials->v[i]);
 	if ((job->trials != NULL && write_trials(stage, job, slurm ?
-	    "slurm-trials" : "remote-trials", &cause) == -1) ||
+	    "slurm-trials" : REMOTE_TRIALS, &cause) == -1) ||
 	    push_staged(c, stage, &ids, &cause) == -1) {
 		rc = cli_error_cause(cause);
 		goto out;

@@ -1765,147 +1765,6 @@ out:
 }
 
 /*
- * On a Slurm login node (a remote's REMOTE_LOGIN_ENV): guild run --start
- * ID -r NAME submits the run copied there (a batch with the trials its
- * slurm-trials names: one array job) and follows it.
- */
-static int
-remote_submit_staged(struct cmd_ctx *ctx, struct cmd_args *a)
-{
-	struct guild_home	*home = cli_home(ctx);
-	struct strvec		 trials = STRVEC_INIT;
-	struct strbuf		 sb = STRBUF_INIT;
-	struct run		*run;
-	char			*path, *cause = NULL, *line, *save = NULL;
-	const char		*id = cmd_arg_value(a, OPT_START);
-	long			 parallel;
-	int			 rc;
-
-	if ((parallel = int_option(a, OPT_PARALLEL, "parallel", 0)) < 0)
-		return 1;
-	path = run_dir_path(home->runs, id);
-	run = run_open(path, &cause);
-	free(path);
-	if (run == NULL)
-		return cli_error_cause(cause);
-	/* A batch run is not staged: its trials are. */
-	path = path_join(run->guild, "slurm-trials");
-	if (strbuf_read_file(&sb, path, NULL) == 0 && sb.buf != NULL)
-		for (line = strtok_r(sb.buf, "\n", &save); line != NULL;
-		    line = strtok_r(NULL, "\n", &save))
-			strvec_push(&trials, line);
-	free(path);
-	strbuf_release(&sb);
-	if (trials.n == 0 && run_get_status(run) != RUN_STATUS_STAGED) {
-		rc = cli_error("run %s is not staged", id);
-		run_free(run);
-		return rc;
-	}
-	rc = cli_remote_submit(home, remote_target, run,
-	    trials.n > 0 ? &trials : NULL, (unsigned)parallel,
-	    !cmd_arg_has(a, OPT_NO_WAIT), cmd_arg_has(a, OPT_QUIET));
-	strvec_clear(&trials);
-	run_free(run);
-	return rc;
-}
-
-/*
- * A batch sent to an ssh remote (cmd_remote_run): its trials staged
- * where it was made, named one a line in BATCH/.guild/REMOTE_TRIALS.
- * guild run --start BATCH there runs them one after another, each as
- * guild run --start TRIAL does, and then ends the batch run: 0 when
- * every trial could be run (a trial's own failure is the trial's, as in
- * a batch run here).
- */
-#define REMOTE_TRIALS	"remote-trials"
-
-static void
-staged_batch_loop(const struct guild_home *home, struct run *brun,
-    const struct strvec *trials, bool quiet)
-{
-	struct proc_spec	 spec;
-	char			*exe = runner_guild_exe(), *cause = NULL;
-	const char		*argv[] = { exe, "-H", home->path, "run",
-	    "--start", NULL, "-y", quiet ? "-q" : NULL, NULL };
-	size_t			 i;
-	int			 code, failed = 0;
-
-	for (i = 0; i < trials->n; i++) {
-		memset(&spec, 0, sizeof spec);
-		argv[5] = trials->v[i];
-		spec.argv = argv;
-		spec.mode = PROC_INHERIT;
-		if (proc_run(&spec, NULL, NULL, &code, &cause) == -1) {
-			if (!quiet)
-				cli_error_cause(cause);
-			else
-				free(cause);
-			cause = NULL;
-			failed = 1;
-		}
-	}
-	runner_fail(brun, failed, NULL);
-	free(exe);
-}
-
-/* --start BATCH of a batch with REMOTE_TRIALS; -1: not one of those. */
-static int
-start_staged_batch(struct cmd_ctx *ctx, struct cmd_args *a)
-{
-	struct guild_home	*home = cli_home(ctx);
-	struct strvec		 trials = STRVEC_INIT;
-	struct strbuf		 sb = STRBUF_INIT;
-	struct run		*brun;
-	const char		*id = cmd_arg_value(a, OPT_START);
-	char			*path, *line, *save = NULL, *cause = NULL;
-	bool			 quiet = cmd_arg_has(a, OPT_QUIET);
-	int			 ready, rc = 0;
-
-	if (home == NULL || id == NULL || strchr(id, '/') != NULL)
-		return -1;
-	path = xasprintf("%s/%s/.guild/" REMOTE_TRIALS, home->runs, id);
-	if (strbuf_read_file(&sb, path, NULL) == -1 || sb.buf == NULL) {
-		free(path);
-		strbuf_release(&sb);
-		return -1;
-	}
-	free(path);
-	for (line = strtok_r(sb.buf, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save))
-		strvec_push(&trials, line);
-	strbuf_release(&sb);
-	path = run_dir_path(home->runs, id);
-	brun = run_open(path, &cause);
-	free(path);
-	if (brun == NULL) {
-		strvec_clear(&trials);
-		return cli_error_cause(cause);
-	}
-	if (cmd_arg_has(a, OPT_BACKGROUND)) {
-		switch (detach(&ready)) {
-		case -1:
-			rc = 1;
-			break;
-		case 0:
-			run_lock_write(brun, getpid(), NULL);
-			close(ready);
-			staged_batch_loop(home, brun, &trials, true);
-			_exit(0);
-		default:
-			if (!quiet)
-				printf("Batch %s (%zu trials) started in "
-				    "background\n", brun->id, trials.n);
-		}
-	} else {
-		run_lock_write(brun, getpid(), NULL);
-		staged_batch_loop(home, brun, &trials, quiet);
-	}
-	run_free(brun);
-	strvec_clear(&trials);
-	return rc;
-}
-
-/*
  * -r/--remote: -1 to go on here (none, or a Slurm remote of this
  * machine, whose home is now ours: remote_target), else the exit status.
  */
@@ -1919,7 +1778,10 @@ remote_start(struct cmd_ctx *ctx, struct cmd_args *a)
 		return cli_error("--no-wait is for runs on a remote (--remote)");
 	if (!cmd_arg_has(a, CMD_OPT_REMOTE)) {
 		if (cmd_arg_has(a, OPT_START))
-			return start_staged_batch(ctx, a);
+			return cli_run_staged_batch(cli_home(ctx),
+			    cmd_arg_value(a, OPT_START),
+			    cmd_arg_has(a, OPT_BACKGROUND),
+			    cmd_arg_has(a, OPT_QUIET));
 		return -1;
 	}
 	/* --start -r: a staged run on a Slurm remote of this machine. */
@@ -1941,8 +1803,15 @@ remote_start(struct cmd_ctx *ctx, struct cmd_args *a)
 			    "--start");
 		return run_remote(ctx, a);
 	}
-	if (cmd_arg_has(a, OPT_START))
-		return remote_submit_staged(ctx, a);
+	if (cmd_arg_has(a, OPT_START)) {
+		long	parallel = int_option(a, OPT_PARALLEL, "parallel", 0);
+
+		if (parallel < 0)
+			return 1;
+		return cli_remote_submit_staged(cli_home(ctx), remote_target,
+		    cmd_arg_value(a, OPT_START), (unsigned)parallel,
+		    !cmd_arg_has(a, OPT_NO_WAIT), cmd_arg_has(a, OPT_QUIET));
+	}
 	return -1;
 }
 
