@@ -600,6 +600,87 @@ parse_args(const char *path, const struct cmd_option *opts,
 	return PARSE_OK;
 }
 
+/*
+ * argv without -r/--remote and its value, read as parse_args() reads
+ * them: in a cluster of short options (-yr box, -yrbox) only the r goes,
+ * and a multi-letter short option (-Sr) is not a cluster.
+ */
+static void
+args_without_remote(const struct cmd_entry *e, int argc, char **argv,
+    struct strvec *out)
+{
+	const struct cmd_option	*o;
+	struct strbuf		 kept = STRBUF_INIT;
+	const char		*arg, *p, *eq, *val;
+	bool			 only_pos = false;
+	size_t			 len;
+	int			 i;
+
+	for (i = 0; i < argc; i++) {
+		arg = argv[i];
+		if (only_pos || arg[0] != '-' || arg[1] == '\0') {
+			strvec_push(out, arg);
+			continue;
+		}
+		if (strcmp(arg, "--") == 0) {
+			only_pos = true;
+			strvec_push(out, arg);
+			continue;
+		}
+		if (arg[1] == '-') {
+			eq = strchr(arg + 2, '=');
+			len = eq != NULL ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+			if ((o = find_long(e->options, arg + 2, len)) == NULL)
+				o = find_long(e->filter_options, arg + 2, len);
+			val = o != NULL && o->arg != NULL && eq == NULL &&
+			    i + 1 < argc ? argv[++i] : NULL;
+			if (o != NULL && o->id == CMD_OPT_REMOTE)
+				continue;
+			strvec_push(out, arg);
+			if (val != NULL)
+				strvec_push(out, val);
+			continue;
+		}
+		p = arg + 1;
+		if ((o = find_short(e->options, p, strlen(p))) != NULL ||
+		    (o = find_short(e->filter_options, p, strlen(p))) != NULL) {
+			val = o->arg != NULL && i + 1 < argc ? argv[++i] : NULL;
+			if (o->id == CMD_OPT_REMOTE)
+				continue;
+			strvec_push(out, arg);
+			if (val != NULL)
+				strvec_push(out, val);
+			continue;
+		}
+		strbuf_addch(&kept, '-');
+		val = NULL;
+		for (; *p != '\0'; p++) {
+			if ((o = find_short(e->options, p, 1)) == NULL)
+				o = find_short(e->filter_options, p, 1);
+			if (o == NULL || o->arg == NULL) {
+				strbuf_addch(&kept, *p);
+				continue;
+			}
+			/* The last of the cluster: its value follows. */
+			if (p[1] == '\0' && i + 1 < argc)
+				val = argv[++i];
+			if (o->id != CMD_OPT_REMOTE) {
+				strbuf_addstr(&kept, p);
+				if (p[1] != '\0')
+					val = NULL;
+			} else
+				val = NULL;
+			break;
+		}
+		if (kept.len > 1)
+			strvec_push(out, kept.buf);
+		if (val != NULL)
+			strvec_push(out, val);
+		strbuf_setlen(&kept, 0);
+	}
+	strbuf_release(&kept);
+}
+
 static int
 dispatch(struct cmd_ctx *ctx, const char *path, const struct cmd_entry *e,
     int argc, char **argv)
@@ -689,9 +770,15 @@ dispatch(struct cmd_ctx *ctx, const char *path, const struct cmd_entry *e,
 	if (a.count[CMD_OPT_REMOTE] > 0 && !e->remote_self &&
 	    (here = cli_remote_here(ctx, cmd_arg_value(&a, CMD_OPT_REMOTE),
 	    NULL)) != 1)
-		rc = here == -1 ? 1 : cli_remote_forward(ctx, path, argc, argv,
+	{
+		struct strvec	fwd = STRVEC_INIT;
+
+		if (here != -1)
+			args_without_remote(e, argc, argv, &fwd);
+		rc = here == -1 ? 1 : cli_remote_forward(ctx, path, &fwd,
 		    cmd_arg_value(&a, CMD_OPT_REMOTE));
-	else
+		strvec_clear(&fwd);
+	} else
 		rc = e->exec(ctx, &a);
 	cmd_args_clear(&a);
 	return rc;

@@ -112,12 +112,14 @@ bool		 cmd_arg_has(const struct cmd_args *, int id);
 bool		 cmd_arg_has_filter(const struct cmd_args *);
 
 /*
- * The command at path ("runs delete") with argv, minus -r/--remote, run
- * on the remote named name over ssh, its output passed through
- * (cmd-remote.c). Returns the exit status.
+ * The command at path ("runs delete") with args (its arguments, without
+ * -r/--remote) run on the remote named name over ssh, its output passed
+ * through (cmd-remote.c); on a Slurm remote with a host, with -r NAME
+ * there, where NAME is that login node's own Slurm remote
+ * (REMOTE_LOGIN_ENV). Returns the exit status.
  */
 int		 cli_remote_forward(struct cmd_ctx *, const char *path,
-		    int argc, char **argv, const char *name);
+		    const struct strvec *args, const char *name);
 
 /* Run the program: parse global options and dispatch. Returns exit status. */
 int		 cli_main(const struct cmd_entry *const *table, int argc, char **argv);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd-remote.h"
 #include "cmd-select.h"
 #include "cmds.h"
 #include "error.h"
@@ -99,15 +100,15 @@ remote_guild(struct sshconn *c, const char *const *args, bool terminal)
  * the option. path is the command ("runs delete"), argv its arguments.
  */
 int
-cli_remote_forward(struct cmd_ctx *ctx, const char *path, int argc,
-    char **argv, const char *name)
+cli_remote_forward(struct cmd_ctx *ctx, const char *path,
+    const struct strvec *fwd, const char *name)
 {
 	struct strvec	 args = STRVEC_INIT;
 	struct remote	*r;
 	struct sshconn	*c;
 	char		*words, *w, *save = NULL;
-	bool		 opts = true;
-	int		 i, rc;
+	size_t		 i;
+	int		 rc;
 
 	if ((rc = remote_connect(ctx, name, &r, &c)) != 0)
 		return rc;
@@ -116,20 +117,13 @@ cli_remote_forward(struct cmd_ctx *ctx, const char *path, int argc,
 	    w = strtok_r(NULL, " ", &save))
 		strvec_push(&args, w);
 	free(words);
-	for (i = 0; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (opts && strcmp(a, "--") == 0)
-			opts = false;
-		else if (opts && (strcmp(a, "-r") == 0 ||
-		    strcmp(a, "--remote") == 0)) {
-			i++;
-			continue;
-		} else if (opts && (str_starts_with(a, "--remote=") ||
-		    (str_starts_with(a, "-r") && a[2] != '\0' && a[1] != '-')))
-			continue;
-		strvec_push(&args, a);
+	/* There, the Slurm remote of that machine: statuses from Slurm. */
+	if (r->type == REMOTE_SLURM) {
+		strvec_push(&args, "-r");
+		strvec_push(&args, r->name);
 	}
+	for (i = 0; i < fwd->n; i++)
+		strvec_push(&args, fwd->v[i]);
 	/* A terminal for questions and Ctrl-C; else output passed on. */
 	rc = remote_guild(c, (const char *const *)args.v,
 	    isatty(STDIN_FILENO) && isatty(STDOUT_FILENO));
@@ -191,6 +185,59 @@ const struct cmd_entry cmd_remotes_entry = {
 /*
  * guild remote status R
  */
+
+/*
+ * A Slurm remote's part of its status, after guild's: the controller
+ * (scontrol ping: exit 0 when it answers) and the partitions (sinfo),
+ * between marker lines. One round trip with the version.
+ */
+#define SLURM_MARK	"\001guild-slurm"
+#define SLURM_STATUS_SCRIPT \
+	"printf '\\001guild-slurm\\n'\n" \
+	"scontrol ping 2>&1\n" \
+	"printf '\\001guild-slurm %s\\n' \"$?\"\n" \
+	"sinfo 2>&1\n"
+
+/* Print the Slurm part of out (from the marker on); 0 or exit status. */
+static int
+slurm_status(const struct remote *r, const char *out)
+{
+	const char	*mark, *ping, *end, *info;
+	char		*said, *nl;
+	int		 code = -1;
+
+	if ((mark = strstr(out, SLURM_MARK "\n")) == NULL)
+		return cli_error("remote %s: no answer from the Slurm "
+		    "commands there", r->name);
+	ping = mark + strlen(SLURM_MARK "\n");
+	if ((end = strstr(ping, SLURM_MARK " ")) == NULL)
+		return cli_error("remote %s: no answer from scontrol there",
+		    r->name);
+	code = atoi(end + strlen(SLURM_MARK " "));
+	info = strchr(end, '\n');
+	info = info != NULL ? info + 1 : "";
+	nl = xstrndup(ping, (size_t)(end - ping));
+	said = str_trim(nl);
+	free(nl);
+	/* scontrol may say more; its last line is the controller's. */
+	while ((nl = strrchr(said, '\n')) != NULL && nl[1] == '\0')
+		*nl = '\0';
+	if (code != 0) {
+		nl = strrchr(said, '\n');
+		code = cli_error("remote %s: the Slurm controller does not "
+		    "answer%s%s", r->name, *said != '\0' ? ": " : "",
+		    nl != NULL ? nl + 1 : said);
+		free(said);
+		return code;
+	}
+	printf("Slurm controller: ");
+	cli_write_text(stdout, said, strlen(said));
+	printf("\n");
+	cli_write_text(stdout, info, strlen(info));
+	free(said);
+	return 0;
+}
+
 static int
 cmd_remote_status_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -199,7 +246,8 @@ cmd_remote_status_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	struct strbuf		 out = STRBUF_INIT, err = STRBUF_INIT;
 	struct remote		*r;
 	struct sshconn		*c;
-	char			*script, *cause = NULL, *dest, *v;
+	char			*script, *cause = NULL, *dest, *v, *mark;
+	bool			 slurm, ask_guild;
 	int			 rc, code;
 
 	if (a->pos.n != 1)
@@ -214,23 +262,37 @@ cmd_remote_status_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	io.out = &out;
 	io.err = &err;
-	script = remote_script(r, version);
+	slurm = r->type == REMOTE_SLURM;
+	/* Here, without a guild-bin, jobs run this very guild. */
+	ask_guild = !sshconn_is_local(c) || r->guild_bin != NULL;
+	script = remote_script_shell(r, ask_guild ? version : NULL,
+	    slurm ? SLURM_STATUS_SCRIPT : "");
 	if (sshconn_run(c, script, &io, &code, &cause) == -1) {
 		rc = cli_error_cause(cause);
 		goto out;
 	}
 	dest = remote_destination(r);
-	if (code != 0) {
+	/* Its failure ends the script before the Slurm part. */
+	if (ask_guild && (slurm ? out.buf == NULL ||
+	    strstr(out.buf, SLURM_MARK) == NULL : code != 0)) {
 		v = str_trim(err.buf != NULL ? err.buf : "");
 		rc = cli_error("remote %s (%s): cannot run %s there%s%s",
 		    r->name, dest, remote_guild_bin(r), *v ? ": " : "", v);
 		free(v);
 	} else {
-		v = str_trim(out.buf != NULL ? out.buf : "");
 		printf("%s (%s) is available%s\n", r->name, dest,
 		    sshconn_is_local(c) ? " (this machine)" : "");
-		printf("%s\n", cli_field(stdout, v));
-		free(v);
+		if (ask_guild) {
+			v = xstrdup(out.buf);
+			if ((mark = strstr(v, SLURM_MARK)) != NULL)
+				*mark = '\0';
+			mark = str_trim(v);
+			printf("%s\n", cli_field(stdout, mark));
+			free(mark);
+			free(v);
+		}
+		if (slurm)
+			rc = slurm_status(r, out.buf != NULL ? out.buf : "");
 	}
 	free(dest);
 out:
@@ -247,7 +309,9 @@ static const struct cmd_entry cmd_remote_status_entry = {
 	.summary = "Show whether a remote is available.",
 	.description =
 	    "Connects to REMOTE and runs its guild-bin there (guild\n"
-	    "--version).",
+	    "--version). For a Slurm remote, also asks whether its\n"
+	    "controller answers (scontrol ping) and shows its partitions\n"
+	    "(sinfo).",
 	.options = (const struct cmd_option[]){ { 0 } },
 	.exec = cmd_remote_status_exec,
 };
@@ -581,21 +645,175 @@ const struct cmd_entry cmd_pull_entry = {
 	.exec = cmd_pull_exec,
 };
 
-/* Follow the run's output there (guild watch); 1 when Ctrl-C detached. */
+/* Pull the runs ids of c into home as they are there; -1 after an error. */
 static int
-follow(struct sshconn *c, const char *id, char **cause)
+pull_ids(struct cmd_ctx *ctx, struct sshconn *c, const struct strvec *ids,
+    bool live)
 {
-	const char		*args[] = { "watch", id, NULL };
-	struct sshconn_io	 io = { .on_out = pass_out, .on_err = pass_err,
-	    .forward_int = true };
-	char			*script;
+	struct run_rows	 rows = RUN_ROWS_INIT;
+	struct run_row	*v;
+	struct runindex	*idx;
+	struct guild_home *home = cli_home(ctx);
+	size_t		 i;
+	int		 rc;
+
+	if (home == NULL)
+		return -1;
+	home_ensure(home, NULL);
+	/* The ids are known: no listing there first (one round trip). */
+	v = xcalloc(ids->n + 1, sizeof *v);
+	rows.v = xcalloc(ids->n + 1, sizeof *rows.v);
+	for (i = 0; i < ids->n; i++) {
+		v[i].id = ids->v[i];
+		v[i].status = live ? RUN_STATUS_RUNNING : RUN_STATUS_COMPLETED;
+		rows.v[i] = &v[i];
+	}
+	rows.n = ids->n;
+	rc = pull_rows(c, home, &rows, false);
+	free(rows.v);
+	free(v);
+	if (rc == 0 && cmd_runs_open_index(ctx, &idx) == 0) {
+		for (i = 0; i < ids->n; i++)
+			cmd_runs_index_update(idx, ids->v[i], false);
+		runindex_close(idx);
+	}
+	return rc;
+}
+
+/* The last non-empty line of text, trimmed. Caller frees. */
+static char *
+last_line_of(const char *text)
+{
+	const char	*end = text + strlen(text), *start;
+
+	while (end > text && (end[-1] == '\n' || end[-1] == '\r' ||
+	    end[-1] == ' '))
+		end--;
+	for (start = end; start > text && start[-1] != '\n'; start--)
+		;
+	return xstrndup(start, (size_t)(end - start));
+}
+
+/* What comes back while the run starts there, then its output. */
+#define STARTED_MARKER	"\001guild-started"
+
+struct start_follow {
+	bool		 started;
+	struct strbuf	 out;	/* stdout before the marker */
+	struct strbuf	 err;	/* stderr before the marker */
+};
+
+static void
+sf_out(const char *buf, size_t len, void *arg)
+{
+	struct start_follow	*sf = arg;
+	const char		*nl;
+	size_t			 skip;
+
+	if (sf->started) {
+		pass_out(buf, len, NULL);
+		return;
+	}
+	strbuf_add(&sf->out, buf, len);
+	if ((nl = memchr(sf->out.buf, '\n', sf->out.len)) == NULL)
+		return;
+	skip = (size_t)(nl - sf->out.buf) + 1;
+	sf->started = true;
+	if (sf->err.len > 0)
+		pass_err(sf->err.buf, sf->err.len, NULL);
+	if (sf->out.len > skip)
+		pass_out(sf->out.buf + skip, sf->out.len - skip, NULL);
+}
+
+static void
+sf_err(const char *buf, size_t len, void *arg)
+{
+	struct start_follow	*sf = arg;
+
+	if (sf->started)
+		pass_err(buf, len, NULL);
+	else
+		strbuf_add(&sf->err, buf, len);
+}
+
+/*
+ * A batch there: started detached (start_staged_batch() in cmd-run.c),
+ * then each trial followed in turn (guild watch) once it has left its
+ * staged state, and the batch until it has its end.
+ */
+static char *
+batch_follow_script(const struct remote *r, const char *id,
+    const struct strvec *trials)
+{
+	const char	*start[] = { "run", "--start", id, "--background",
+	    "-y", "-q", NULL };
+	const char	*watch[] = { "watch", NULL };
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*home, *q, *w, *script;
+	size_t		 i;
+
+	home = remote_home_shell(r);
+	q = shell_quote(STARTED_MARKER);
+	strbuf_addf(&sb, "printf '%%s\\n' %s\nruns=%s/runs\nb=\"$runs\"/%s\n",
+	    q, home, id);
+	free(q);
+	free(home);
+	/* Waits for the batch's supervisor; it ends every trial it starts. */
+	strbuf_addstr(&sb, "for t in");
+	for (i = 0; i < trials->n; i++) {
+		q = shell_quote(trials->v[i]);
+		strbuf_addf(&sb, " %s", q);
+		free(q);
+	}
+	strbuf_addstr(&sb, "; do\n"
+	    "  while [ -e \"$runs/$t/.guild/STAGED\" ] &&"
+	    " [ ! -e \"$b/.guild/attrs/exit_status\" ]; do sleep 0.2; done\n");
+	w = remote_guild_command(r, watch);
+	strbuf_addf(&sb, "  %s \"$t\"\n", w);
+	free(w);
+	strbuf_addstr(&sb, "done\n"
+	    "while [ ! -e \"$b/.guild/attrs/exit_status\" ] &&"
+	    " [ -e \"$b/.guild/LOCK\" ]; do sleep 0.2; done\n");
+	script = remote_script_shell(r, start, sb.buf);
+	strbuf_release(&sb);
+	return script;
+}
+
+/*
+ * Start the copied run there, detached, and follow its output (guild
+ * watch): one round trip. 0 at its end, 1 when Ctrl-C detached, -1 with
+ * cause (the start failed, or ssh).
+ */
+static int
+start_follow(struct sshconn *c, const char *id, const struct strvec *trials,
+    char **cause)
+{
+	const char		*start[] = { "run", "--start", id,
+	    "--background", "-y", "-q", NULL };
+	const char		*watch[] = { "watch", id, NULL };
+	struct start_follow	 sf = { false, STRBUF_INIT, STRBUF_INIT };
+	struct sshconn_io	 io = { .on_out = sf_out, .on_err = sf_err,
+	    .arg = &sf, .forward_int = true };
+	char			*script, *line;
 	int			 code, rc;
 
-	script = remote_script(sshconn_remote(c), args);
+	if (trials != NULL)
+		script = batch_follow_script(sshconn_remote(c), id, trials);
+	else
+		script = remote_script2(sshconn_remote(c), start,
+		    STARTED_MARKER, watch);
 	rc = sshconn_run(c, script, &io, &code, cause);
 	free(script);
-	if (rc == 0 && (code == -SIGINT || code == 128 + SIGINT))
+	if (rc == 0 && !sf.started && code != -SIGINT) {
+		line = last_line_of(sf.err.buf != NULL ? sf.err.buf : "");
+		rc = set_cause(cause, "remote %s: cannot start run %.8s "
+		    "there%s%s", sshconn_remote(c)->name, id,
+		    *line != '\0' ? ": " : "", line);
+		free(line);
+	} else if (rc == 0 && (code == -SIGINT || code == 128 + SIGINT))
 		rc = 1;
+	strbuf_release(&sf.out);
+	strbuf_release(&sf.err);
 	return rc;
 }
 
@@ -624,37 +842,146 @@ start_there(struct sshconn *c, const char *id, char **cause)
 	return rc;
 }
 
-int
-cmd_remote_run(struct cmd_ctx *ctx, const char *name,
-    const struct guild_home *stage, const char *id, bool no_wait)
+/* Copy the runs ids of stage there (into its runs); -1 with cause. */
+static int
+push_staged(struct sshconn *c, const struct guild_home *stage,
+    const struct strvec *ids, char **cause)
 {
-	struct strvec	 args = STRVEC_INIT, specs = STRVEC_INIT;
-	struct cmd_args	 none;
-	struct remote	*r;
-	struct sshconn	*c;
-	struct run	*run;
-	char		*rruns, *dest, *cause = NULL;
+	struct strvec	 args = STRVEC_INIT;
+	char		*rruns, *dest;
+	size_t		 i;
 	int		 rc;
 
-	if ((rc = remote_connect(ctx, name, &r, &c)) != 0)
-		return rc;
-	rruns = remote_runs(r);
+	rruns = remote_runs(sshconn_remote(c));
 	strvec_push(&args, "-a");
-	strvec_push_nodup(&args, path_join(stage->runs, id));
+	/* A batch run's lock is this process's: it means nothing there. */
+	strvec_push(&args, "--exclude=/*/.guild/LOCK*");
+	for (i = 0; i < ids->n; i++)
+		strvec_push_nodup(&args, path_join(stage->runs, ids->v[i]));
 	dest = sshconn_path(c, rruns);
 	strvec_pushf(&args, "%s/", dest);
 	free(dest);
-	if (sshconn_rsync(c, &args, rruns, NULL, &cause) == -1 ||
-	    start_there(c, id, &cause) == -1) {
+	rc = sshconn_rsync(c, &args, rruns, NULL, cause);
+	free(rruns);
+	strvec_clear(&args);
+	return rc;
+}
+
+/*
+ * A Slurm remote with a host: its login node's guild submits the copied
+ * run (guild run --start ID -r NAME, the remote there being a Slurm
+ * remote of that machine: REMOTE_LOGIN_ENV) and follows it; its output
+ * and exit status are ours. One round trip.
+ */
+static int
+submit_there(struct sshconn *c, const struct remote_job *job, int *code,
+    char **cause)
+{
+	const struct remote	*r = sshconn_remote(c);
+	struct strvec		 args = STRVEC_INIT;
+	struct sshconn_io	 io = { .on_out = pass_out, .on_err = pass_err,
+	    .forward_int = true };
+	char			*script;
+	int			 rc;
+
+	strvec_push(&args, "run");
+	strvec_push(&args, "--start");
+	strvec_push(&args, job->id);
+	strvec_push(&args, "-r");
+	strvec_push(&args, r->name);
+	strvec_push(&args, "-y");
+	if (job->parallel > 0)
+		strvec_pushf(&args, "--parallel=%u", job->parallel);
+	if (job->no_wait)
+		strvec_push(&args, "--no-wait");
+	if (job->quiet)
+		strvec_push(&args, "-q");
+	script = remote_script(r, (const char *const *)args.v);
+	rc = sshconn_run(c, script, &io, code, cause);
+	free(script);
+	strvec_clear(&args);
+	return rc;
+}
+
+/*
+ * The trials file of a batch, written before the copy: slurm-trials for
+ * a Slurm remote (slurm.h), remote-trials for an ssh remote (guild run
+ * --start of the batch there runs them).
+ */
+static int
+write_trials(const struct guild_home *stage, const struct remote_job *job,
+    const char *name, char **cause)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*path;
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < job->trials->n; i++)
+		strbuf_addf(&sb, "%s\n", job->trials->v[i]);
+	path = xasprintf("%s/%s/.guild/%s", stage->runs, job->id, name);
+	rc = write_file_atomic(path, sb.buf != NULL ? sb.buf : "", sb.len,
+	    cause);
+	free(path);
+	strbuf_release(&sb);
+	return rc;
+}
+
+int
+cmd_remote_run(struct cmd_ctx *ctx, const char *name,
+    const struct guild_home *stage, const struct remote_job *job)
+{
+	struct strvec	 ids = STRVEC_INIT;
+	struct remote	*r;
+	struct sshconn	*c;
+	struct run	*run;
+	char		*dest, *cause = NULL;
+	const char	*id = job->id;
+	bool		 slurm;
+	size_t		 i;
+	int		 rc, code;
+
+	if ((rc = remote_connect(ctx, name, &r, &c)) != 0)
+		return rc;
+	slurm = r->type == REMOTE_SLURM;
+	strvec_push(&ids, id);
+	for (i = 0; job->trials != NULL && i < job->trials->n; i++)
+		strvec_push(&ids, job->trials->v[i]);
+	if ((job->trials != NULL && write_trials(stage, job, slurm ?
+	    "slurm-trials" : REMOTE_TRIALS, &cause) == -1) ||
+	    push_staged(c, stage, &ids, &cause) == -1) {
 		rc = cli_error_cause(cause);
 		goto out;
 	}
-	if (no_wait) {
+	if (slurm) {
+		if (submit_there(c, job, &code, &cause) == -1) {
+			rc = cli_error_cause(cause);
+			goto out;
+		}
+		if (code == -SIGINT || code == 128 + SIGINT) {
+			cli_note("Detached from run %.8s (it goes on as a Slurm "
+			    "job on %s)\nTo re-attach use 'guild watch %.8s "
+			    "-r %s'", id, r->name, id, r->name);
+			rc = 0;
+			goto out;
+		}
+		rc = proc_shell_status(code);
+		/* Its end is there (unless it was not waited for). */
+		if (!job->no_wait && pull_ids(ctx, c, &ids, false) == -1 &&
+		    rc == 0)
+			rc = 1;
+		goto out;
+	}
+	if (job->no_wait) {
+		if (start_there(c, id, &cause) == -1) {
+			rc = cli_error_cause(cause);
+			goto out;
+		}
 		cli_note("Run %.8s is running on %s\nTo watch use 'guild watch "
 		    "%.8s -r %s'", id, r->name, id, r->name);
 		goto out;
 	}
-	if ((rc = follow(c, id, &cause)) == -1) {
+	if ((rc = start_follow(c, id, job->trials, &cause)) == -1) {
 		rc = cli_error_cause(cause);
 		goto out;
 	}
@@ -666,11 +993,10 @@ cmd_remote_run(struct cmd_ctx *ctx, const char *name,
 		goto out;
 	}
 	/* Its end is there: bring the run here. */
-	memset(&none, 0, sizeof none);
-	strvec_push(&specs, id);
-	if ((rc = cmd_remote_pull(ctx, &none, c, &specs, false, true,
-	    true)) != 0)
+	if (pull_ids(ctx, c, &ids, false) == -1) {
+		rc = 1;
 		goto out;
+	}
 	dest = path_join(cli_home(ctx)->runs, id);
 	if ((run = run_open(dest, NULL)) != NULL) {
 		rc = run_get_status(run) == RUN_STATUS_COMPLETED ? 0 : 1;
@@ -678,9 +1004,7 @@ cmd_remote_run(struct cmd_ctx *ctx, const char *name,
 	}
 	free(dest);
 out:
-	free(rruns);
-	strvec_clear(&args);
-	strvec_clear(&specs);
+	strvec_clear(&ids);
 	remote_disconnect(r, c);
 	return rc;
 }

@@ -1,7 +1,8 @@
 /*
  * cmd-remote.h: -r/--remote for Slurm remotes without a host
  * (cmd-remote-slurm.c): sbatch, squeue and scancel on this machine, the
- * remote's Guild home a directory here.
+ * remote's Guild home a directory here; and guild run --start of what
+ * guild run -r sent from elsewhere (cmd-run-remote.c).
  */
 #ifndef GUILD_CMD_REMOTE_H
 #define GUILD_CMD_REMOTE_H
@@ -44,5 +45,29 @@ int		 cli_remote_submit(const struct guild_home *, const struct remote *,
  */
 int		 cli_remote_stop(const struct run *, bool wait,
 		    unsigned timeout_ms);
+
+/*
+ * On a Slurm login node (REMOTE_LOGIN_ENV): guild run --start ID -r NAME
+ * submits the run that guild run -r copied into home (a batch run with
+ * the trials its .guild/slurm-trials names: one array job) as
+ * cli_remote_submit() does. Returns the exit status.
+ */
+int		 cli_remote_submit_staged(const struct guild_home *,
+		    const struct remote *, const char *id, unsigned parallel,
+		    bool wait, bool quiet);
+
+/*
+ * A batch that guild run -r sent to an ssh remote: its trials staged
+ * where it was made, named one a line in BATCH/.guild/REMOTE_TRIALS.
+ * guild run --start BATCH runs them one after another (with background,
+ * under a detached supervisor that holds the batch's LOCK), each as
+ * guild run --start TRIAL does, then ends the batch run: 0 when every
+ * trial could be run (a trial's own failure is the trial's, as in a
+ * batch here). -1 when id is not such a batch (nothing done), else the
+ * exit status.
+ */
+#define REMOTE_TRIALS	"remote-trials"
+int		 cli_run_staged_batch(const struct guild_home *, const char *id,
+		    bool background, bool quiet);
 
 #endif

@@ -94,20 +94,9 @@ static struct remote	*remote_target;
 /* While run -r stages: the id staged, instead of "staged as" printed. */
 static bool	 remote_staging;
 static char	*remote_staged_id;
-
-static bool
-dir_empty(const char *path)
-{
-	DIR		*d = opendir(path);
-	struct dirent	*e;
-	bool		 empty = true;
-
-	while (d != NULL && empty && (e = readdir(d)) != NULL)
-		empty = e->d_name[0] == '.';
-	if (d != NULL)
-		closedir(d);
-	return empty;
-}
+/* A batch staged for a remote: its trials, --parallel. */
+static struct strvec remote_staged_trials = STRVEC_INIT;
+static unsigned	 remote_staged_parallel;
 
 /* --NAME of a run option, for messages. */
 static const char *
@@ -1055,6 +1044,16 @@ batch_remote(const struct cmd_args *a, const struct batch_spec *bs,
 	    NULL : log_stderr, NULL, &cause) == -1) {
 		runner_fail(brun, 1, NULL);
 		rc = cli_error_cause(cause);
+	} else if (remote_target->host != NULL ||
+	    remote_target->type == REMOTE_SSH) {
+		/* Staged here: cmd_remote_run() takes it there. */
+		remote_staged_id = xstrdup(brun->id);
+		strvec_clear(&remote_staged_trials);
+		remote_staged_trials = ids;
+		memset(&ids, 0, sizeof ids);
+		remote_staged_parallel = cmd_arg_has(a, OPT_PARALLEL) ?
+		    bs->parallel : 0;
+		rc = 0;
 	} else if ((rc = cli_remote_submit(home, remote_target, brun, &ids,
 	    cmd_arg_has(a, OPT_PARALLEL) ? bs->parallel : 0,
 	    !cmd_arg_has(a, OPT_NO_WAIT), cmd_arg_has(a, OPT_QUIET))) != 0 &&
@@ -1551,7 +1550,7 @@ run_one(struct cmd_args *a, const struct guild_home *home,
 	}
 	if (!spec.stage)
 		run_debug_start(&prep.plan);
-	if (remote_target != NULL)
+	if (remote_target != NULL && remote_target->host == NULL)
 		rc = cli_remote_submit(home, remote_target, run, NULL, 0,
 		    !cmd_arg_has(a, OPT_NO_WAIT), cmd_arg_has(a, OPT_QUIET));
 	else if (spec.stage && remote_staging) {
@@ -1720,17 +1719,25 @@ remote_refused(const struct cmd_args *a)
 /*
  * guild run -r REMOTE: stage the run as --stage does, in a Guild home of
  * its own (under the cache), then hand it to cmd_remote_run(), which
- * copies it there, starts it and follows it.
+ * copies it there, starts it and follows it. A batch is staged with its
+ * trials (remote_target set: run_main() stages them as for a Slurm
+ * remote of this machine): one array job on a Slurm remote, on an ssh
+ * remote a batch run there (start_staged_batch()).
  */
 static int
 run_remote(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	struct guild_home	*local, *stage = NULL;
+	struct remote_job	 job;
+	struct remote		*r;
 	char			*dir = NULL, *cause = NULL;
+	const char		*name = cmd_arg_value(a, CMD_OPT_REMOTE);
 	int			 rc = 1;
 
 	if ((local = cli_home(ctx)) == NULL)
 		return 1;
+	if ((r = remote_get(local->path, name, &cause)) == NULL)
+		return cli_error_cause(cause);
 	dir = path_join(local->cache, "remote-stage.XXXXXX");
 	if (mkdir_p(local->cache, 0777, &cause) == -1 || mkdtemp(dir) == NULL ||
 	    (stage = home_new(dir, &cause)) == NULL ||
@@ -1738,27 +1745,32 @@ run_remote(struct cmd_ctx *ctx, struct cmd_args *a)
 		if (cause == NULL)
 			cause = xasprintf("%s: %s", dir, strerror(errno));
 		rc = cli_error_cause(cause);
+		remote_free(r);
 		goto out;
 	}
 	a->count[CMD_OPT_REMOTE] = 0;
-	a->count[OPT_STAGE] = 1;
+	/* remote_target: run_main() stages a batch with its trials. */
+	remote_target = r;
 	ctx->home = stage;
 	remote_staging = true;
 	rc = cmd_run_exec(ctx, a);
 	remote_staging = false;
 	ctx->home = local;
+	memset(&job, 0, sizeof job);
+	job.id = remote_staged_id;
+	job.trials = remote_staged_trials.n > 0 ? &remote_staged_trials : NULL;
+	job.parallel = remote_staged_parallel;
+	job.no_wait = cmd_arg_has(a, OPT_NO_WAIT);
+	job.quiet = cmd_arg_has(a, OPT_QUIET);
 	if (rc == 0 && remote_staged_id != NULL)
-		rc = cmd_remote_run(ctx, a->values[CMD_OPT_REMOTE].v[
-		    a->values[CMD_OPT_REMOTE].n - 1], stage, remote_staged_id,
-		    cmd_arg_has(a, OPT_NO_WAIT));
-	else if (rc == 0 && !dir_empty(stage->runs))
-		rc = cli_error("--remote: only single runs go to an ssh "
-		    "remote (not batches)");
+		rc = cmd_remote_run(ctx, name, stage, &job);
 out:
 	if (stage != NULL)
 		rm_rf(dir, NULL);
 	free(remote_staged_id);
 	remote_staged_id = NULL;
+	strvec_clear(&remote_staged_trials);
+	remote_staged_parallel = 0;
 	home_free(stage);
 	free(dir);
 	return rc;
@@ -1776,16 +1788,41 @@ remote_start(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (cmd_arg_has(a, OPT_NO_WAIT) && !cmd_arg_has(a, CMD_OPT_REMOTE) &&
 	    !remote_staging)
 		return cli_error("--no-wait is for runs on a remote (--remote)");
-	if (!cmd_arg_has(a, CMD_OPT_REMOTE))
+	if (!cmd_arg_has(a, CMD_OPT_REMOTE)) {
+		if (cmd_arg_has(a, OPT_START))
+			return cli_run_staged_batch(cli_home(ctx),
+			    cmd_arg_value(a, OPT_START),
+			    cmd_arg_has(a, OPT_BACKGROUND),
+			    cmd_arg_has(a, OPT_QUIET));
 		return -1;
-	if ((rc = remote_refused(a)) != 0)
+	}
+	/* --start -r: a staged run on a Slurm remote of this machine. */
+	if (cmd_arg_has(a, OPT_START)) {
+		a->count[OPT_START] = 0;
+		rc = remote_refused(a);
+		a->count[OPT_START] = 1;
+	} else
+		rc = remote_refused(a);
+	if (rc != 0)
 		return rc;
 	switch (cli_remote_here(ctx, cmd_arg_value(a, CMD_OPT_REMOTE),
 	    &remote_target)) {
 	case -1:
 		return 1;
 	case 0:
+		if (cmd_arg_has(a, OPT_START))
+			return cli_error("--remote cannot be used with "
+			    "--start");
 		return run_remote(ctx, a);
+	}
+	if (cmd_arg_has(a, OPT_START)) {
+		long	parallel = int_option(a, OPT_PARALLEL, "parallel", 0);
+
+		if (parallel < 0)
+			return 1;
+		return cli_remote_submit_staged(cli_home(ctx), remote_target,
+		    cmd_arg_value(a, OPT_START), (unsigned)parallel,
+		    !cmd_arg_has(a, OPT_NO_WAIT), cmd_arg_has(a, OPT_QUIET));
 	}
 	return -1;
 }

@@ -62,13 +62,22 @@ extern const struct cmd_entry	cmd_remote_entry;
 extern const struct cmd_entry	cmd_push_entry;
 extern const struct cmd_entry	cmd_pull_entry;
 /*
- * guild run -r: the run staged in stage (a Guild home) as id, copied to
- * the remote name, started there and, unless no_wait, followed and
- * pulled when it ends. Returns the exit status.
+ * guild run -r: the run staged in stage (a Guild home) as id (with
+ * trials, a batch run whose trials are staged too: a Slurm remote's
+ * array job), copied to the remote name, started there and, unless
+ * no_wait, followed and pulled when it ends. Returns the exit status.
  */
 struct guild_home;
+struct strvec;
+struct remote_job {
+	const char		*id;
+	const struct strvec	*trials;	/* NULL: a single run */
+	unsigned		 parallel;	/* 0: the remote's */
+	bool			 no_wait;
+	bool			 quiet;
+};
 int	cmd_remote_run(struct cmd_ctx *, const char *name,
-	    const struct guild_home *stage, const char *id, bool no_wait);
+	    const struct guild_home *stage, const struct remote_job *);
 /* cmd-completion.c */
 extern const struct cmd_entry	cmd_completion_entry;
 

@@ -11,6 +11,7 @@
 #include "remote.h"
 #include "strbuf.h"
 #include "util.h"
+#include "value.h"
 #include "xmalloc.h"
 #include "yamlnode.h"
 
@@ -401,22 +402,44 @@ remotes_find(const struct remote_list *list, const char *name)
 	return NULL;
 }
 
+/* Take the remote named name out of list, or NULL. */
+static struct remote *
+list_take(struct remote_list *list, const char *name)
+{
+	struct remote	*r;
+	size_t		 i;
+
+	for (i = 0; i < list->n; i++) {
+		if (strcmp(list->v[i]->name, name) == 0) {
+			r = list->v[i];
+			list->v[i] = list->v[--list->n];
+			return r;
+		}
+	}
+	return NULL;
+}
+
 struct remote *
 remote_get(const char *home, const char *name, char **cause)
 {
 	struct remote_list	 list = REMOTE_LIST_INIT;
 	struct remote		*r = NULL;
-	size_t			 i;
+	const char		*login = getenv(REMOTE_LOGIN_ENV);
 
+	/*
+	 * On a login node, the remote the ssh guild means: its config is
+	 * not ours, and it may not be in ours at all.
+	 */
+	if (login != NULL && *login != '\0' && remotes_parse(login,
+	    strlen(login), "$" REMOTE_LOGIN_ENV, &list, NULL) == 0 &&
+	    (r = list_take(&list, name)) != NULL) {
+		remotes_clear(&list);
+		return r;
+	}
+	remotes_clear(&list);
 	if (remotes_load(home, &list, cause) != 0)
 		return NULL;
-	for (i = 0; i < list.n; i++) {
-		if (strcmp(list.v[i]->name, name) == 0) {
-			r = list.v[i];
-			list.v[i] = list.v[--list.n];
-			break;
-		}
-	}
+	r = list_take(&list, name);
 	remotes_clear(&list);
 	if (r == NULL)
 		set_cause(cause, "remote %s is not defined (see guild "
@@ -499,5 +522,56 @@ shell_quote(const char *s)
 			strbuf_addch(&sb, *s);
 	}
 	strbuf_addch(&sb, '\'');
+	return strbuf_detach(&sb, NULL);
+}
+
+static struct value *
+strvec_value(const struct strvec *sv)
+{
+	struct value	*l = value_list();
+	size_t		 i;
+
+	for (i = 0; i < sv->n; i++)
+		value_list_push(l, value_string(sv->v[i]));
+	return l;
+}
+
+char *
+remote_login_config(const struct remote *r)
+{
+	struct value	*top = value_map(), *rs = value_map();
+	struct value	*m = value_map(), *env = value_map();
+	struct strbuf	 sb = STRBUF_INIT;
+	const char	*eq;
+	char		*k;
+	size_t		 i;
+
+	value_map_set(m, "type", value_string("slurm"));
+	if (r->guild_bin != NULL)
+		value_map_set(m, "guild-bin", value_string(r->guild_bin));
+	if (r->init.n > 0)
+		value_map_set(m, "init", strvec_value(&r->init));
+	for (i = 0; i < r->env.n; i++) {
+		eq = strchr(r->env.v[i], '=');
+		k = xstrndup(r->env.v[i], (size_t)(eq - r->env.v[i]));
+		value_map_set(env, k, value_string(eq + 1));
+		free(k);
+	}
+	if (r->env.n > 0)
+		value_map_set(m, "env", env);
+	else
+		value_free(env);
+	if (r->sbatch_args.n > 0)
+		value_map_set(m, "sbatch-args", strvec_value(&r->sbatch_args));
+	if (r->array_parallelism > 0)
+		value_map_set(m, "array-parallelism",
+		    value_int(r->array_parallelism));
+	if (r->poll_interval > 0)
+		value_map_set(m, "poll-interval",
+		    value_float(r->poll_interval));
+	value_map_set(rs, r->name, m);
+	value_map_set(top, "remotes", rs);
+	value_encode_json(&sb, top);
+	value_free(top);
 	return strbuf_detach(&sb, NULL);
 }

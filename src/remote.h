@@ -123,6 +123,17 @@ const char	*remote_guild_bin(const struct remote *);
 char		*remote_home_shell(const struct remote *);
 char		*remote_home_rsync(const struct remote *);
 
+/*
+ * A Slurm remote with a host is driven by the guild on its login node
+ * (over ssh), as a Slurm remote without a host there: the remote's
+ * settings travel in this environment variable, JSON of a `remotes:`
+ * config holding that one remote (remote_login_config(), without host,
+ * port, user, key, proxy and guild-home: there, its Guild home is the
+ * one guild runs with). remote_get() looks there first.
+ */
+#define REMOTE_LOGIN_ENV	"GUILD_SLURM_LOGIN"
+char		*remote_login_config(const struct remote *);
+
 /* Quote s for a POSIX shell: 'it'\''s'. Caller frees. */
 char		*shell_quote(const char *s);
 

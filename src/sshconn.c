@@ -410,32 +410,102 @@ sshconn_rsync(struct sshconn *c, const struct strvec *args,
 	return rc;
 }
 
-char *
-remote_script(const struct remote *r, const char *const *args)
+/* The lines before guild there: init, env and a Slurm remote's settings. */
+static void
+script_prefix(const struct remote *r, struct strbuf *sb)
 {
-	struct strbuf	 sb = STRBUF_INIT;
 	const char	*eq;
-	char		*q, *home;
+	char		*q, *cfg;
 	size_t		 i;
 
 	for (i = 0; i < r->init.n; i++)
-		strbuf_addf(&sb, "%s\n", r->init.v[i]);
+		strbuf_addf(sb, "%s\n", r->init.v[i]);
 	for (i = 0; i < r->env.n; i++) {
 		eq = strchr(r->env.v[i], '=');
 		q = shell_quote(eq + 1);
-		strbuf_addf(&sb, "%.*s=%s; export %.*s\n",
+		strbuf_addf(sb, "%.*s=%s; export %.*s\n",
 		    (int)(eq - r->env.v[i]), r->env.v[i], q,
 		    (int)(eq - r->env.v[i]), r->env.v[i]);
 		free(q);
 	}
+	if (r->type == REMOTE_SLURM && r->host != NULL) {
+		cfg = remote_login_config(r);
+		q = shell_quote(cfg);
+		strbuf_addf(sb, "%s=%s; export %s\n", REMOTE_LOGIN_ENV, q,
+		    REMOTE_LOGIN_ENV);
+		free(q);
+		free(cfg);
+	}
+}
+
+/* "GUILD_BIN -H HOME ARGS". */
+static void
+script_guild(const struct remote *r, struct strbuf *sb,
+    const char *const *args)
+{
+	char	*q, *home;
+	size_t	 i;
+
 	home = remote_home_shell(r);
-	strbuf_addf(&sb, "exec %s -H %s", remote_guild_bin(r), home);
+	strbuf_addf(sb, "%s -H %s", remote_guild_bin(r), home);
 	free(home);
 	for (i = 0; args != NULL && args[i] != NULL; i++) {
 		q = shell_quote(args[i]);
-		strbuf_addf(&sb, " %s", q);
+		strbuf_addf(sb, " %s", q);
 		free(q);
 	}
+}
+
+char *
+remote_guild_command(const struct remote *r, const char *const *args)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+
+	script_guild(r, &sb, args);
+	return strbuf_detach(&sb, NULL);
+}
+
+char *
+remote_script(const struct remote *r, const char *const *args)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+
+	script_prefix(r, &sb);
+	strbuf_addstr(&sb, "exec ");
+	script_guild(r, &sb, args);
+	strbuf_addch(&sb, '\n');
+	return strbuf_detach(&sb, NULL);
+}
+
+char *
+remote_script_shell(const struct remote *r, const char *const *args,
+    const char *after)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+
+	script_prefix(r, &sb);
+	if (args != NULL) {
+		script_guild(r, &sb, args);
+		strbuf_addstr(&sb, " || exit $?\n");
+	}
+	strbuf_addstr(&sb, after);
+	return strbuf_detach(&sb, NULL);
+}
+
+char *
+remote_script2(const struct remote *r, const char *const *first,
+    const char *marker, const char *const *then)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*q;
+
+	script_prefix(r, &sb);
+	script_guild(r, &sb, first);
+	strbuf_addstr(&sb, " || exit $?\n");
+	q = shell_quote(marker);
+	strbuf_addf(&sb, "printf '%%s\\n' %s\nexec ", q);
+	free(q);
+	script_guild(r, &sb, then);
 	strbuf_addch(&sb, '\n');
 	return strbuf_detach(&sb, NULL);
 }

@@ -96,9 +96,25 @@ char		*sshconn_path(const struct sshconn *, const char *path);
 
 /*
  * The script that runs guild there: the remote's init lines, "export"
- * of its env, then "exec GUILD_BIN -H HOME ARGS" (args quoted; guild-bin
+ * of its env (and, for a Slurm remote with a host, REMOTE_LOGIN_ENV), then "exec GUILD_BIN -H HOME ARGS" (args quoted; guild-bin
  * as written, so it may be a command with words). Caller frees.
  */
 char		*remote_script(const struct remote *, const char *const *args);
+/*
+ * Two guild commands there in one round trip (each ssh call costs the
+ * remote login's start-up): first; when it fails the script exits with
+ * its status; else it prints the line marker on stdout and execs then.
+ */
+/* "GUILD_BIN -H HOME ARGS" (quoted) for a line of a script there. */
+char		*remote_guild_command(const struct remote *,
+		    const char *const *args);
+/*
+ * The remote's lines, guild with args (when not NULL; its failure ends
+ * the script with its status), then the shell text after.
+ */
+char		*remote_script_shell(const struct remote *,
+		    const char *const *args, const char *after);
+char		*remote_script2(const struct remote *, const char *const *first,
+		    const char *marker, const char *const *then);
 
 #endif

@@ -112,3 +112,29 @@ sshd_remote()
 		printf '    %s\n' "$_sr_line"
 	done
 }
+
+# sshd_log_calls: from now on every ssh started (rsync's too) is noted in
+# $TEST_TMP/ssh.log as "master", "exit" (the ControlMaster's start and
+# end) or "call" (a round trip); sshd_round_trips counts the calls.
+sshd_log_calls()
+{
+	mkdir -p "$TEST_TMP/bin" || exit 1
+	cat > "$TEST_TMP/bin/ssh" <<EOF
+#!/bin/sh
+case " \$* " in
+*" -fN "*)	echo master ;;
+*" -O exit "*)	echo exit ;;
+*)		echo call ;;
+esac >> "$TEST_TMP/ssh.log"
+exec $(command -v ssh) "\$@"
+EOF
+	chmod +x "$TEST_TMP/bin/ssh"
+	PATH=$TEST_TMP/bin:$PATH
+	export PATH
+	: > "$TEST_TMP/ssh.log"
+}
+
+sshd_round_trips()
+{
+	grep -c '^call$' "$TEST_TMP/ssh.log"
+}

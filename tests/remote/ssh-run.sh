@@ -2,7 +2,8 @@
 # ssh-run.sh: guild run -r on an ssh remote (a real sshd, sshd-lib.sh):
 # staged here, started there, its output followed live, the finished run
 # pulled; --no-wait and a pull after the run ended there; Ctrl-C
-# detaches and says how to re-attach; watch -r and stop -r there.
+# detaches and says how to re-attach; watch -r and stop -yr there; run -r
+# takes three round trips; a batch runs there as a batch run.
 
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/cli/runs-lib.sh"
@@ -26,6 +27,7 @@ slow:
 EOF
 )
 cd "$proj" || exit 1
+sshd_log_calls
 
 # run -r: staged here, run there, output here, pulled at the end.
 expect_output "run -r: the output comes back, the run is pulled" - -- \
@@ -34,6 +36,8 @@ hello ssh (from-init)
 Run <id> stopped with a status of 'completed'
 EOF
 id=$(ls "$RHOME/runs")
+ok "run -r: three round trips (copy, start and follow, pull)" \
+    test "$(sshd_round_trips)" -eq 3
 ok "the run ran there (in the remote's Guild home)" \
     test -f "$RHOME/runs/$id/out.txt"
 ok "the finished run is here too" test -f "$GUILD_HOME/runs/$id/out.txt"
@@ -43,6 +47,26 @@ expect_exact "it is listed here as completed, with its flags" - -- \
 EOF
 ok "no staging left in the cache" \
     test -z "$(ls "$GUILD_HOME/cache" | grep remote-stage)"
+
+# A batch: its trials staged here, run there one after another by the
+# batch run, each followed in turn; all of them pulled at the end.
+: > "$TEST_TMP/ssh.log"
+guild run -y -r box hello 'name=[a,b]' > "$TEST_TMP/batch" 2>&1
+ok "batch run -r: exit 0" test $? -eq 0
+expect_exact "... each trial's output, in turn" - -- \
+    grep '^hello' "$TEST_TMP/batch" <<'EOF'
+hello a (from-init)
+hello b (from-init)
+EOF
+ok "... three round trips too" test "$(sshd_round_trips)" -eq 3
+expect_exact "... the batch and its trials ran there and are here" - -- \
+    sh -c '"$GUILD" runs -s | grep "hello.*name=[ab]\|hello+" |
+	sed "s/^\[[0-9]\]  //; s/  */ /g" | sort' <<'EOF'
+./hello completed name=a
+./hello completed name=b
+./hello+ completed
+EOF
+ok "... and there" test "$(ls "$RHOME/runs" | wc -l)" -eq 4
 
 # Live output: the first line arrives while the run waits there.
 guild run -y -r box slow go="$TEST_TMP/go" code=3 > "$TEST_TMP/live" 2>&1 &
@@ -98,7 +122,8 @@ ok "... says how to re-attach" \
 did=$(sed -n "s/.*guild watch \([0-9a-f]*\) -r box.*/\1/p" "$TEST_TMP/detach")
 ok "... the run still runs there" \
     sh -c '"$GUILD" runs -r box | grep -q "'"$did"'.*running"'
-ok "stop -r stops it there" quiet guild stop -r box -y "$did"
+ok "stop -yr: -r in a cluster of short options, it stops it there" \
+    quiet guild stop -yr box "$did"
 ok "... terminated" wait_for 120 \
     sh -c '"$GUILD" runs -r box | grep -q "'"$did"'.*terminated"'
 

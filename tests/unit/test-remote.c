@@ -246,6 +246,64 @@ test_script(void)
 	remotes_clear(&l);
 }
 
+/*
+ * A Slurm remote with a host travels to its login node as
+ * REMOTE_LOGIN_ENV: the same Slurm settings without the ssh ones, found
+ * there by remote_get() before (and without) any config file.
+ */
+static void
+test_login(void)
+{
+	struct remote_list	 l = REMOTE_LIST_INIT;
+	struct remote		*r;
+	const char		*args[] = { "runs", NULL };
+	char			*cause, *json, *s;
+
+	is_int(parse("remotes:\n  c:\n    type: slurm\n    host: login\n"
+	    "    port: 2222\n    guild-home: /scratch/g\n"
+	    "    guild-bin: /opt/guild\n    init: [module load x]\n"
+	    "    env: {A: \"x 'y\"}\n"
+	    "    sbatch-args: [--partition=gpu, \"--comment=a b\"]\n"
+	    "    array-parallelism: 3\n    poll-interval: 2.5\n", &l, &cause),
+	    0, "login config");
+	json = remote_login_config(l.v[0]);
+	setenv(REMOTE_LOGIN_ENV, json, 1);
+	cause = NULL;
+	r = remote_get("/nonexistent", "c", &cause);
+	ok(r != NULL, "remote_get finds the login node's remote: %s",
+	    cause != NULL ? cause : "");
+	if (r != NULL) {
+		ok(r->type == REMOTE_SLURM && r->host == NULL &&
+		    r->port == 0 && r->guild_home == NULL,
+		    "... a Slurm remote of that machine, its home guild's");
+		is_str(r->guild_bin, "/opt/guild", "... guild-bin");
+		ok(r->init.n == 1 && strcmp(r->init.v[0], "module load x") == 0,
+		    "... init");
+		ok(r->env.n == 1 && strcmp(r->env.v[0], "A=x 'y") == 0,
+		    "... env");
+		ok(r->sbatch_args.n == 2 &&
+		    strcmp(r->sbatch_args.v[1], "--comment=a b") == 0,
+		    "... sbatch-args");
+		ok(r->array_parallelism == 3 && r->poll_interval == 2.5,
+		    "... array-parallelism and poll-interval");
+	}
+	remote_free(r);
+	cause = NULL;
+	ok(remote_get("/nonexistent", "other", &cause) == NULL &&
+	    cause != NULL && strstr(cause, "remote other is not defined") !=
+	    NULL, "another name is looked for in the config");
+	free(cause);
+	/* The script there exports it for the guild it runs. */
+	s = remote_script(l.v[0], args);
+	ok(strstr(s, REMOTE_LOGIN_ENV "=") != NULL &&
+	    strstr(s, "; export " REMOTE_LOGIN_ENV "\n") != NULL,
+	    "remote_script exports the login config");
+	free(s);
+	unsetenv(REMOTE_LOGIN_ENV);
+	free(json);
+	remotes_clear(&l);
+}
+
 int
 main(void)
 {
@@ -255,6 +313,7 @@ main(void)
 	test_errors();
 	test_load();
 	test_script();
+	test_login();
 	q = shell_quote("it's");
 	is_str(q, "'it'\\''s'", "shell_quote");
 	free(q);
