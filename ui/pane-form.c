@@ -292,7 +292,7 @@ dep_pick(const struct field *fl, const char *text)
 	return -1;
 }
 
-/* "<> 58c828f5 12-05 21:54 completed (2 of 3)", so the run shows first. */
+/* "<> 58c828f5 12-05 21:54 completed (2/3)": the run first, cut last. */
 static void
 dep_hint(struct strbuf *sb, const struct field *fl)
 {
@@ -314,8 +314,8 @@ dep_hint(struct strbuf *sb, const struct field *fl)
 		strbuf_addstr(sb, "<> ");
 	}
 	if (at >= 0)
-		strbuf_addf(sb, "%s (%ld of %zu runs of %s)", fl->descs.v[at],
-		    at + 1, fl->cands.n, fl->upstream);
+		strbuf_addf(sb, "%s (%ld/%zu)", fl->descs.v[at], at + 1,
+		    fl->cands.n);
 	else if (*text == '\0')
 		strbuf_addf(sb, "one of %zu runs of %s", fl->cands.n,
 		    fl->upstream);
@@ -399,7 +399,13 @@ form_draw(struct pane *p, int y, int x, int h, int w)
 			namew = strlen(f->fields[i].name);
 	if (namew > 20)
 		namew = 20;
-	vw = (w - (int)namew - 4) / 2;
+	/* As wide as the values need, so that hints have the rest. */
+	vw = 16;
+	for (i = 0; i < f->n; i++)
+		if ((int)f->fields[i].le.buf->len + 2 > vw)
+			vw = (int)f->fields[i].le.buf->len + 2;
+	if (vw > (w - (int)namew - 4) / 2)
+		vw = (w - (int)namew - 4) / 2;
 	if (vw < 10)
 		vw = w - (int)namew - 4;
 	rows = h - row - 3;
