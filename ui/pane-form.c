@@ -941,18 +941,17 @@ form_key(struct pane *p, int key)
 	return true;
 }
 
-static void
-form_args_from_run(struct view *v, const struct run_row *row,
-    struct form_args *a, struct value **flags)
+/* The flags of a run, to run it again. */
+static struct value *
+run_flags(const struct run_row *row)
 {
 	struct run	*run = run_open(row->dir, NULL);
+	struct value	*flags = NULL;
 
 	if (run != NULL)
-		run_attr_read(run, "flags", flags, NULL);
+		run_attr_read(run, "flags", &flags, NULL);
 	run_free(run);
-	a->flags = *flags;
-	a->label = NULL;
-	a->tags = &row->tags;
+	return flags;
 }
 
 struct import_arg {
@@ -1001,18 +1000,107 @@ import_then_form(struct view *v, struct pane *p, const struct opdef *op)
 	view_spawn_guild(v, args, imported, ia);
 }
 
+static void open_form(struct view *, struct pane *, const struct opdef *,
+		    const struct value *flags, const struct strvec *tags);
+
+/* A batch run again: its prototype, the operation with the user's flags. */
+struct proto_arg {
+	const struct opdef	*op;
+	struct value		*flags;
+	struct guildfile	*gf;
+	struct pane		*p;
+};
+
+static void
+proto_yes(struct view *v, const char *answer, void *arg)
+{
+	struct proto_arg	*pa = arg;
+
+	/* guild.yml reloaded meanwhile: op is gone with the old one. */
+	if (v->gf != pa->gf)
+		view_error(v, "guild.yml changed: try again");
+	else
+		open_form(v, pa->p, pa->op, pa->flags, NULL);
+}
+
+static void
+proto_free(void *arg)
+{
+	struct proto_arg	*pa = arg;
+
+	value_free(pa->flags);
+	free(pa);
+}
+
+/* True when row is a batch run (its question asked or its error said). */
+static bool
+batch_run_again(struct view *v, struct pane *p, const struct run_row *row)
+{
+	struct opref		 ref;
+	struct proto_arg	*pa;
+	const struct modeldef	*m;
+	const struct opdef	*op;
+	struct value		*flags = NULL;
+	struct run		*proto;
+	char			*dir, *name, *q;
+
+	/* A batch keeps its operation as a prototype (Guild's layout). */
+	dir = path_join(row->dir, ".guild/proto/.guild/opref");
+	if (!path_exists(dir)) {
+		free(dir);
+		return false;
+	}
+	free(dir);
+	dir = path_join(row->dir, ".guild/proto");
+	proto = run_open(dir, NULL);
+	free(dir);
+	memset(&ref, 0, sizeof ref);
+	if (proto == NULL || run_opref_read(proto, &ref, NULL) == -1) {
+		view_error(v, "Batch %.8s has no prototype to run again",
+		    row->id);
+		run_free(proto);
+		return true;
+	}
+	if (v->gf == NULL || strcmp(ref.pkg_name, v->gf->path) != 0 ||
+	    (m = guildfile_model(v->gf, ref.model)) == NULL ||
+	    (op = modeldef_op(m, ref.op)) == NULL) {
+		view_error(v, "Batch %.8s is not of an operation of the "
+		    "project here", row->id);
+		opref_clear(&ref);
+		run_free(proto);
+		return true;
+	}
+	if (run_attr_read(proto, "user_flags", &flags, NULL) == -1 ||
+	    flags == NULL)
+		run_attr_read(proto, "flags", &flags, NULL);
+	run_free(proto);
+	opref_clear(&ref);
+	pa = xcalloc(1, sizeof *pa);
+	pa->op = op;
+	pa->flags = flags;
+	pa->gf = v->gf;
+	pa->p = p;
+	name = opdef_fullname(op);
+	q = xasprintf("%s is a batch: run its prototype %s?", row->op_desc,
+	    name);
+	prompt_confirm(v, q, true, proto_yes, pa, proto_free);
+	free(q);
+	free(name);
+	return true;
+}
+
 void
 view_run_form(struct view *v, struct pane *p)
 {
-	struct form_args	 a;
 	const struct run_row	*row = NULL;
 	const struct opdef	*op = NULL;
 	struct value		*flags = NULL;
 
-	memset(&a, 0, sizeof a);
 	/* From a run: the same operation with the same flags. */
 	if (p != v->models && p != v->ops && p->ops->current_run != NULL)
 		row = p->ops->current_run(p);
+	if (row != NULL && batch_run_again(v, p, row))
+		return;
 	if (row != NULL) {
 		const struct modeldef	*m;
 
@@ -1028,16 +1116,29 @@ view_run_form(struct view *v, struct pane *p)
 			    row->op_desc);
 			return;
 		}
-		form_args_from_run(v, row, &a, &flags);
+		flags = run_flags(row);
 	} else if ((op = ops_selected(v)) == NULL) {
 		view_error(v, v->gf_error != NULL ? "guild.yml has errors: "
 		    "see the models pane" : "No operation: there is no "
 		    "guild.yml in this directory");
 		return;
 	}
+	open_form(v, p, op, flags, row != NULL ? &row->tags : NULL);
+	value_free(flags);
+}
+
+/* The form of op, filled with flags (or the defaults) and tags. */
+static void
+open_form(struct view *v, struct pane *p, const struct opdef *op,
+    const struct value *flags, const struct strvec *tags)
+{
+	struct form_args	 a;
+
+	memset(&a, 0, sizeof a);
+	a.flags = flags;
+	a.tags = tags;
 	if (op->error != NULL) {
 		view_error(v, "%s", op->error);
-		value_free(flags);
 		return;
 	}
 	/*
@@ -1049,7 +1150,6 @@ view_run_form(struct view *v, struct pane *p)
 	 */
 	if (flags_import_pending(v->home, op)) {
 		import_then_form(v, p, op);
-		value_free(flags);
 		return;
 	}
 	{
@@ -1063,7 +1163,6 @@ view_run_form(struct view *v, struct pane *p)
 	}
 	a.op = op;
 	view_push(v, &pane_form_ops, &a);
-	value_free(flags);
 }
 
 static const struct pane_ops pane_form_ops = {
