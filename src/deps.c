@@ -335,33 +335,30 @@ run_is_marked(const struct run *run)
  * The upstream run for an operation source: with a prefix, the newest
  * run of the operation whose id starts with it (any status); else the
  * newest completed, running or terminated run, a marked one first.
+ * With all, every run that could be chosen is appended to it, newest
+ * first, so a chooser offers what deps_plan() would accept.
  */
 static char *
-find_upstream(const struct guild_home *home, const struct opdef *op,
-    const struct source *src, const char *prefix, char **why)
+match_upstream(const struct guild_home *home, const struct opdef *op,
+    const struct source *src, const char *prefix, const struct strvec *ids,
+    struct strvec *all, char **why)
 {
-	struct strvec	 ids = STRVEC_INIT;
 	struct opmatch	*m;
 	size_t		 nm, i;
-	char		*first = NULL, *marked = NULL, *err = NULL;
+	char		*first = NULL, *marked = NULL;
 
 	m = opmatch_parse(src->uri, op->model->name, &nm);
-	if (candidate_runs(home, &ids, &err) == -1) {
-		opmatch_clear(m, nm);
-		*why = err;
-		return NULL;
-	}
-	for (i = 0; i < ids.n && marked == NULL; i++) {
+	for (i = 0; i < ids->n && (marked == NULL || all != NULL); i++) {
 		struct run	*run;
 		struct opref	 ref;
 		char		*path;
 		enum run_status	 st;
 		bool		 ok;
 
-		if (prefix != NULL && strncmp(ids.v[i], prefix,
+		if (prefix != NULL && strncmp(ids->v[i], prefix,
 		    strlen(prefix)) != 0)
 			continue;
-		path = run_dir_path(home->runs, ids.v[i]);
+		path = run_dir_path(home->runs, ids->v[i]);
 		run = run_open(path, NULL);
 		free(path);
 		if (run == NULL)
@@ -378,10 +375,13 @@ find_upstream(const struct guild_home *home, const struct opdef *op,
 			    st == RUN_STATUS_TERMINATED;
 		}
 		if (ok) {
+			if (all != NULL)
+				strvec_push(all, ids->v[i]);
 			if (first == NULL)
-				first = xstrdup(ids.v[i]);
-			if (prefix == NULL && run_is_marked(run))
-				marked = xstrdup(ids.v[i]);
+				first = xstrdup(ids->v[i]);
+			if (prefix == NULL && marked == NULL &&
+			    run_is_marked(run))
+				marked = xstrdup(ids->v[i]);
 			if (prefix != NULL) {
 				run_free(run);
 				break;
@@ -389,7 +389,6 @@ find_upstream(const struct guild_home *home, const struct opdef *op,
 		}
 		run_free(run);
 	}
-	strvec_clear(&ids);
 	opmatch_clear(m, nm);
 	if (marked != NULL) {
 		free(first);
@@ -403,6 +402,20 @@ find_upstream(const struct guild_home *home, const struct opdef *op,
 			*why = xasprintf("no suitable run for %s", src->uri);
 	}
 	return first;
+}
+
+static char *
+find_upstream(const struct guild_home *home, const struct opdef *op,
+    const struct source *src, const char *prefix, char **why)
+{
+	struct strvec	 ids = STRVEC_INIT;
+	char		*id;
+
+	if (candidate_runs(home, &ids, why) == -1)
+		return NULL;
+	id = match_upstream(home, op, src, prefix, &ids, NULL, why);
+	strvec_clear(&ids);
+	return id;
 }
 
 /* ------------------------------------------------------------------ */
@@ -491,6 +504,24 @@ deps_plan(const struct guild_home *home, const struct opdef *op,
 		}
 		d->error = why;
 	}
+	return 0;
+}
+
+int
+deps_candidates(const struct guild_home *home, const struct opdef *op,
+    const struct dep_source *d, struct strvec *ids, char **cause)
+{
+	struct strvec	 all = STRVEC_INIT;
+	char		*why = NULL;
+
+	if (d->src->kind != SOURCE_OPERATION)
+		return 0;
+	if (candidate_runs(home, &all, cause) == -1)
+		return -1;
+	/* None is an answer here, not an error. */
+	free(match_upstream(home, op, d->src, NULL, &all, ids, &why));
+	free(why);
+	strvec_clear(&all);
 	return 0;
 }
 

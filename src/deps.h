@@ -93,6 +93,15 @@ int	deps_plan(const struct guild_home *, const struct opdef *,
 void	deps_plan_clear(struct deps_plan *);
 
 /*
+ * The runs deps_plan() could choose for an operation source d (of a
+ * plan of op), newest first, appended to ids: completed, running or
+ * terminated runs of the upstream operation, so that a user can pick
+ * another than the one chosen. Other sources append nothing.
+ */
+int	deps_candidates(const struct guild_home *, const struct opdef *,
+	    const struct dep_source *, struct strvec *ids, char **cause);
+
+/*
  * Names of the flags that stand for dependencies (resource flags): they
  * hold run ids, are never passed to the operation and are left out of
  * default labels. Mirrors flags.c's rule.

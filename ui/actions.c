@@ -126,14 +126,27 @@ ids_arg_free(void *arg)
 	free(a);
 }
 
-static const char *
-plural(size_t n)
+
+/*
+ * The CLI's "run(s)" (Guild's words, kept there) read as a sentence on
+ * the status line: "1 run", "3 runs".
+ */
+static void
+natural_runs(struct strbuf *sb, size_t n)
 {
-	return n == 1 ? "" : "s";
+	char	*at = strstr(sb->buf, "run(s)");
+	char	*rest;
+
+	if (at == NULL)
+		return;
+	rest = xstrdup(at + strlen("run(s)"));
+	strbuf_setlen(sb, (size_t)(at - sb->buf));
+	strbuf_addf(sb, "%s%s", n == 1 ? "run" : "runs", rest);
+	free(rest);
 }
 
 /*
- * What an action did, in the CLI's words ("Labeled 2 run(s)"), with the
+ * What an action did, in the CLI's words ("Labeled 2 runs"), with the
  * view's own hint after them when there is one.
  */
 static void
@@ -142,18 +155,39 @@ done_message(struct view *v, enum runs_done what, size_t n, const char *hint)
 	struct strbuf	sb = STRBUF_INIT;
 
 	format_runs_done(&sb, what, n);
+	natural_runs(&sb, n);
 	if (hint != NULL)
 		strbuf_addf(&sb, " %s", hint);
 	view_message(v, "%s", sb.buf);
 	strbuf_release(&sb);
 }
 
-/* The question for many runs, as the CLI asks it: "Delete 3 run(s)?". */
-static void
-runs_question(struct strbuf *sb, const char *verb, size_t n)
+/*
+ * The selected runs the filter hides: an action never reaches them
+ * without saying so.
+ */
+static size_t
+hidden_targets(struct view *v, struct pane *p, const struct strvec *ids)
 {
-	strbuf_addf(sb, "%s ", verb);
-	format_runs(sb, n);
+	struct runlist	*rl = p->ops->runlist != NULL ? p->ops->runlist(p) :
+			    v->nstack == 0 ? v->runs : NULL;
+	size_t		 i, n = 0;
+
+	if (rl == NULL || ids->n < 2 || !runlist_filtered(rl))
+		return 0;
+	for (i = 0; i < ids->n; i++)
+		if (runlist_find(rl, ids->v[i]) < 0)
+			n++;
+	return n;
+}
+
+/* The question for many runs: "Delete 3 runs (2 hidden by the filter)?". */
+static void
+runs_question(struct strbuf *sb, const char *verb, size_t n, size_t hidden)
+{
+	strbuf_addf(sb, "%s %zu runs", verb, n);
+	if (hidden > 0)
+		strbuf_addf(sb, " (%zu hidden by the filter)", hidden);
 	strbuf_addch(sb, '?');
 }
 
@@ -571,12 +605,13 @@ runs_action(struct view *v, struct pane *p, enum action act)
 	const struct run_row	*row;
 	struct strbuf		 sb = STRBUF_INIT;
 	bool			 deleted = targets_deleted(v, p);
-	size_t			 i, running = 0;
+	size_t			 i, running = 0, hidden, again = 0;
 
 	if (!view_targets(v, p, &ids)) {
 		view_error(v, "No run selected");
 		return;
 	}
+	hidden = hidden_targets(v, p, &ids);
 	switch (act) {
 	case ACT_DELETE:
 		if (deleted) {
@@ -588,9 +623,14 @@ runs_action(struct view *v, struct pane *p, enum action act)
 			if (row != NULL && row->status == RUN_STATUS_RUNNING)
 				running++;
 		}
+		if (running > 0 && ids.n == 1) {
+			view_error(v, "Run %.8s is running: stop it first (S)",
+			    ids.v[0]);
+			break;
+		}
 		if (running > 0) {
-			view_error(v, "%zu of the run%s %s running: stop %s "
-			    "first (S)", running, plural(ids.n),
+			view_error(v, "%zu of the %zu runs %s running: stop %s "
+			    "first (S)", running, ids.n,
 			    running == 1 ? "is" : "are",
 			    running == 1 ? "it" : "them");
 			break;
@@ -598,7 +638,7 @@ runs_action(struct view *v, struct pane *p, enum action act)
 		if (ids.n == 1)
 			strbuf_addf(&sb, "Delete run %.8s?", ids.v[0]);
 		else
-			runs_question(&sb, "Delete", ids.n);
+			runs_question(&sb, "Delete", ids.n, hidden);
 		prompt_confirm(v, sb.buf, true, do_delete,
 		    ids_arg_new(&ids, deleted, p), ids_arg_free);
 		break;
@@ -611,6 +651,8 @@ runs_action(struct view *v, struct pane *p, enum action act)
 			row = find_row(v, p, ids.v[i]);
 			if (row != NULL && (row->status == RUN_STATUS_RUNNING))
 				running++;
+			if (recently_stopped(ids.v[i]))
+				again++;
 		}
 		if (running == 0) {
 			if (ids.n == 1)
@@ -621,10 +663,18 @@ runs_action(struct view *v, struct pane *p, enum action act)
 				    ids.n);
 			break;
 		}
+		/* A second S kills: the question says so. */
 		if (ids.n == 1)
-			strbuf_addf(&sb, "Stop run %.8s?", ids.v[0]);
-		else
-			runs_question(&sb, "Stop", ids.n);
+			strbuf_addf(&sb, again > 0 ? "Kill run %.8s (it was "
+			    "told to stop; SIGKILL)?" : "Stop run %.8s?",
+			    ids.v[0]);
+		else {
+			runs_question(&sb, "Stop", ids.n,
+			    hidden);
+			if (again > 0)
+				strbuf_addf(&sb, " %zu told to stop already "
+				    "will be killed.", again);
+		}
 		prompt_confirm(v, sb.buf, true, do_stop,
 		    ids_arg_new(&ids, deleted, p), ids_arg_free);
 		break;
@@ -632,6 +682,9 @@ runs_action(struct view *v, struct pane *p, enum action act)
 		row = ids.n == 1 ? find_row(v, p, ids.v[0]) : NULL;
 		if (ids.n == 1)
 			strbuf_addf(&sb, "Label of %.8s: ", ids.v[0]);
+		else if (hidden > 0)
+			strbuf_addf(&sb, "Label of %zu runs (%zu hidden by the "
+			    "filter): ", ids.n, hidden);
 		else
 			strbuf_addf(&sb, "Label of %zu runs: ", ids.n);
 		prompt_open(v, sb.buf, row != NULL ? row->label : "", do_label,
@@ -661,7 +714,7 @@ runs_action(struct view *v, struct pane *p, enum action act)
 		if (ids.n == 1)
 			strbuf_addf(&sb, "Restore run %.8s?", ids.v[0]);
 		else
-			runs_question(&sb, "Restore", ids.n);
+			runs_question(&sb, "Restore", ids.n, hidden);
 		prompt_confirm(v, sb.buf, true, do_restore,
 		    ids_arg_new(&ids, deleted, p), ids_arg_free);
 		break;
@@ -674,7 +727,7 @@ runs_action(struct view *v, struct pane *p, enum action act)
 			strbuf_addf(&sb, "Permanently delete run %.8s? This "
 			    "cannot be undone.", ids.v[0]);
 		else {
-			runs_question(&sb, "Permanently delete", ids.n);
+			runs_question(&sb, "Permanently delete", ids.n, hidden);
 			strbuf_addstr(&sb, " This cannot be undone.");
 		}
 		prompt_confirm(v, sb.buf, false, do_purge,

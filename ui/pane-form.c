@@ -3,16 +3,24 @@
  * filled with its default (or, to run a run again, with that run's
  * flags), then label and tags. Enter checks every value as guild run
  * would (types, choices, ranges, required flags: the reason shows at
- * the field), then previews; Enter again starts the run as a detached
- * `guild run --background`, so it goes on after the view is closed, and
- * the view selects it and follows its output.
+ * the field), then previews what guild run would say: the upstream run
+ * each dependency will use (deps_plan(), as the run will choose it) and,
+ * for list values or flag functions, the batch and its trials (the
+ * core's batch_kind() and batch_gen). A dependency is a field too: Left
+ * and Right pick another of the runs deps_plan() would accept. Enter
+ * again starts the run as a detached `guild run --background`, so it
+ * goes on after the view is closed, and the view selects it and follows
+ * its output.
  */
 #include "common.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
+#include "deps.h"
 #include "display.h"
+#include "format.h"
 #include "flagimport.h"
 #include "flags.h"
 #include "guildfile.h"
@@ -44,9 +52,16 @@ struct field {
 	char			*initial;
 	struct lineedit		 le;
 	char			*error;
+	/* A dependency's flag: the runs to pick from, described. */
+	bool			 dep;
+	char			*upstream;	/* "prepare" */
+	char			*dflt;		/* what empty picks, or NULL */
+	struct strvec		 cands;		/* ids, newest first */
+	struct strvec		 descs;		/* "n=2 12-05 21:54 completed" */
 };
 
 struct formpane {
+	struct view		*view;
 	const struct opdef	*op;
 	char			*opname;
 	struct field		*fields;
@@ -69,6 +84,99 @@ struct form_args {
 
 static const struct pane_ops pane_form_ops;
 
+/* "prepare 12-05 21:54 completed  n=2  best" for a run to pick. */
+static char *
+describe_run(const struct guild_home *home, const char *id)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	char		*path = run_dir_path(home->runs, id);
+	struct run	*run = run_open(path, NULL);
+	struct value	*label = NULL;
+
+	free(path);
+	strbuf_addf(&sb, "%.8s", id);
+	if (run == NULL)
+		return strbuf_detach(&sb, NULL);
+	strbuf_addch(&sb, ' ');
+	format_time_short(&sb, run_timestamp(run));
+	strbuf_addf(&sb, " %s", run_status_name(run_get_status(run)));
+	if (run_attr_read(run, "label", &label, NULL) == 0 && label != NULL &&
+	    label->type == VALUE_STRING && *label->u.s != '\0')
+		strbuf_addf(&sb, "  %s", label->u.s);
+	value_free(label);
+	run_free(run);
+	return strbuf_detach(&sb, NULL);
+}
+
+static struct field *
+field_named(struct formpane *f, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->fields[i].kind == FIELD_FLAG &&
+		    strcmp(f->fields[i].name, name) == 0)
+			return &f->fields[i];
+	return NULL;
+}
+
+/*
+ * A field for each operation dependency with a flag, with the runs that
+ * deps_plan() would accept for it; empty leaves the choice to it (the
+ * marked run, else the newest), as guild run does.
+ */
+static void
+form_deps_init(struct formpane *f, const struct value *flags)
+{
+	const struct guild_home	*home = f->view->home;
+	struct deps_plan	 plan;
+	struct value		*dflt = value_map();
+	char			*cause = NULL;
+	size_t			 i, j;
+
+	if (deps_plan(home, f->op, dflt, NULL, true, &plan, &cause) == -1) {
+		free(cause);
+		value_free(dflt);
+		return;
+	}
+	for (i = 0; i < plan.n; i++) {
+		struct dep_source	*d = &plan.v[i];
+		const struct value	*given;
+		struct field		*fl;
+		const char		*uri = d->src->uri;
+
+		if (d->flag == NULL || d->src->kind != SOURCE_OPERATION)
+			continue;
+		if ((fl = field_named(f, d->flag)) == NULL) {
+			fl = &f->fields[f->n++];
+			fl->kind = FIELD_FLAG;
+			fl->name = xstrdup(d->flag);
+			fl->initial = xstrdup("");
+			given = value_map_get(flags, d->flag);
+			lineedit_init(&fl->le, given != NULL &&
+			    given->type == VALUE_STRING ? given->u.s : "");
+		} else if (fl->dep)
+			continue;
+		fl->dep = true;
+		if (str_starts_with(uri, "operation:"))
+			uri += strlen("operation:");
+		fl->upstream = xstrdup(uri);
+		fl->dflt = d->run_id != NULL ? xstrdup(d->run_id) : NULL;
+		if (deps_candidates(home, f->op, d, &fl->cands, &cause) == -1) {
+			free(cause);
+			cause = NULL;
+		}
+		for (j = 0; j < fl->cands.n; j++) {
+			char	*desc = describe_run(home, fl->cands.v[j]);
+
+			strvec_push(&fl->descs, desc);
+			free(desc);
+		}
+	}
+	deps_plan_clear(&plan);
+	value_free(dflt);
+}
+
 static void
 form_init(struct pane *p, void *arg)
 {
@@ -78,9 +186,11 @@ form_init(struct pane *p, void *arg)
 	struct strbuf		 sb = STRBUF_INIT;
 	size_t			 i;
 
+	f->view = p->view;
 	f->op = op;
 	f->opname = opdef_fullname(op);
-	f->fields = xcalloc(op->nflags + 2, sizeof *f->fields);
+	f->fields = xcalloc(op->nflags + op->nrequires * 4 + 2,
+	    sizeof *f->fields);
 	for (i = 0; i < op->nflags; i++) {
 		const struct flagdef	*fd = op->flags[i];
 		const struct value	*dv = fd->default_value;
@@ -105,6 +215,7 @@ form_init(struct pane *p, void *arg)
 			flag_format(&sb, dv, false);
 		lineedit_init(&fl->le, sb.buf);
 	}
+	form_deps_init(f, a->flags);
 	f->fields[f->n].kind = FIELD_LABEL;
 	f->fields[f->n].name = xstrdup("label");
 	f->fields[f->n].initial = xstrdup("");
@@ -135,6 +246,10 @@ form_release(struct pane *p)
 		free(f->fields[i].name);
 		free(f->fields[i].initial);
 		free(f->fields[i].error);
+		free(f->fields[i].upstream);
+		free(f->fields[i].dflt);
+		strvec_clear(&f->fields[i].cands);
+		strvec_clear(&f->fields[i].descs);
 		lineedit_release(&f->fields[i].le);
 	}
 	free(f->fields);
@@ -165,6 +280,50 @@ form_title(struct pane *p, struct strbuf *left, struct strbuf *right)
 	    "Enter check and preview  Esc cancel");
 }
 
+/* The run a dependency field names (a prefix), or -1. */
+static long
+dep_pick(const struct field *fl, const char *text)
+{
+	size_t	i;
+
+	for (i = 0; *text != '\0' && i < fl->cands.n; i++)
+		if (str_starts_with(fl->cands.v[i], text))
+			return (long)i;
+	return -1;
+}
+
+/* "<> 58c828f5 12-05 21:54 completed (2/3)": the run first, cut last. */
+static void
+dep_hint(struct strbuf *sb, const struct field *fl)
+{
+	const char	*text = lineedit_text(&fl->le);
+	long		 at = -1;
+	size_t		 i;
+
+	if (fl->cands.n == 0) {
+		strbuf_addf(sb, "no run of %s to use yet", fl->upstream);
+		return;
+	}
+	if (*text == '\0') {
+		for (i = 0; fl->dflt != NULL && i < fl->cands.n; i++)
+			if (strcmp(fl->cands.v[i], fl->dflt) == 0)
+				at = (long)i;
+		strbuf_addstr(sb, "<> empty: ");
+	} else {
+		at = dep_pick(fl, text);
+		strbuf_addstr(sb, "<> ");
+	}
+	if (at >= 0)
+		strbuf_addf(sb, "%s (%ld/%zu)", fl->descs.v[at], at + 1,
+		    fl->cands.n);
+	else if (*text == '\0')
+		strbuf_addf(sb, "one of %zu runs of %s", fl->cands.n,
+		    fl->upstream);
+	else
+		strbuf_addf(sb, "not one of the %zu runs of %s", fl->cands.n,
+		    fl->upstream);
+}
+
 /* What a field accepts, for the hint beside it. */
 static void
 field_hint(struct strbuf *sb, const struct field *fl)
@@ -178,6 +337,10 @@ field_hint(struct strbuf *sb, const struct field *fl)
 	}
 	if (fl->kind == FIELD_TAGS) {
 		strbuf_addstr(sb, "separated by spaces");
+		return;
+	}
+	if (fl->dep) {
+		dep_hint(sb, fl);
 		return;
 	}
 	if (fd->type != FLAG_TYPE_AUTO)
@@ -236,7 +399,13 @@ form_draw(struct pane *p, int y, int x, int h, int w)
 			namew = strlen(f->fields[i].name);
 	if (namew > 20)
 		namew = 20;
-	vw = (w - (int)namew - 4) / 2;
+	/* As wide as the values need, so that hints have the rest. */
+	vw = 16;
+	for (i = 0; i < f->n; i++)
+		if ((int)f->fields[i].le.buf->len + 2 > vw)
+			vw = (int)f->fields[i].le.buf->len + 2;
+	if (vw > (w - (int)namew - 4) / 2)
+		vw = (w - (int)namew - 4) / 2;
 	if (vw < 10)
 		vw = w - (int)namew - 4;
 	rows = h - row - 3;
@@ -321,7 +490,8 @@ check_fields(struct formpane *f)
 
 		free(fl->error);
 		fl->error = NULL;
-		if (fl->kind != FIELD_FLAG)
+		/* A dependency's run is checked by deps_plan(). */
+		if (fl->kind != FIELD_FLAG || fl->dep)
 			continue;
 		if (*text == '\0') {
 			if (fl->fd->required) {
@@ -332,6 +502,11 @@ check_fields(struct formpane *f)
 		}
 		cause = NULL;
 		v = flag_decode(text, fl->fd->type);
+		/* A list or a function is a batch: its trials are checked. */
+		if (v->type == VALUE_LIST || flag_is_function(v)) {
+			value_free(v);
+			continue;
+		}
 		c = flag_coerce(fl->fd, v, &cause);
 		if (c == NULL) {
 			fl->error = cause != NULL ? cause : xstrdup("invalid");
@@ -356,17 +531,77 @@ field_of(struct formpane *f, enum field_kind kind)
 	return NULL;
 }
 
+/* Point at the field a message names, if it names one. */
+static void
+point_at_field(struct formpane *f, const char *cause)
+{
+	size_t	i;
+
+	for (i = 0; cause != NULL && i < f->n; i++)
+		if (f->fields[i].kind == FIELD_FLAG &&
+		    strstr(cause, f->fields[i].name) != NULL) {
+			f->cur = i;
+			break;
+		}
+}
+
+/*
+ * A batch: how many trials and which search, as guild run says it; the
+ * first trials' flags are checked as guild run checks them.
+ */
+static int
+batch_preview(struct formpane *f, const struct value *user,
+    enum batch_kind kind, char **what, char **cause)
+{
+	struct batch_gen	*gen;
+	struct value		*t, *flags;
+	size_t			 n, i;
+
+	if ((gen = batch_gen_new(f->op, user, NULL, kind, 0, 0,
+	    cause)) == NULL)
+		return -1;
+	n = batch_gen_count(gen);
+	for (i = 0; i < n && i < 20; i++) {
+		if ((t = batch_gen_next(gen, cause)) == NULL)
+			break;
+		flags = NULL;
+		if (flags_apply(f->op, t, false, &flags, cause) == -1) {
+			value_free(t);
+			break;
+		}
+		value_free(t);
+		value_free(flags);
+	}
+	batch_gen_free(gen);
+	if (i < n && i < 20)
+		return -1;
+	if (n == 0) {
+		*cause = xstrdup("the batch has no trials");
+		return -1;
+	}
+	if (kind == BATCH_RANDOM)
+		*what = xasprintf("run %s with random search (max %zu trials)",
+		    f->opname, n);
+	else
+		*what = xasprintf("run %s as a batch (%zu trial%s)", f->opname,
+		    n, n == 1 ? "" : "s");
+	return 0;
+}
+
 /* Check everything as guild run would, then show what will run. */
 static void
 form_preview(struct pane *p)
 {
 	struct formpane	*f = p->priv;
 	struct strvec	 assigns = STRVEC_INIT, tags = STRVEC_INIT;
-	struct value	*flags = NULL, *user = NULL, *sorted;
+	struct value	*flags = NULL, *user = NULL, *sorted = NULL;
+	struct deps_plan plan;
 	struct strbuf	 sb = STRBUF_INIT;
-	char		*cause = NULL;
-	size_t		 i;
+	enum batch_kind	 kind = BATCH_NONE;
+	char		*cause = NULL, *what = NULL;
+	size_t		 i, j;
 
+	memset(&plan, 0, sizeof plan);
 	free(f->error);
 	f->error = NULL;
 	if (!check_fields(f)) {
@@ -380,23 +615,27 @@ form_preview(struct pane *p)
 		return;
 	}
 	form_assigns(f, &assigns);
-	if (flags_resolve(f->op, (const char *const *)assigns.v, assigns.n,
-	    false, &flags, &user, &cause) == -1) {
-		f->error = cause;
-		/* Point at the field the message names, if it names one. */
-		for (i = 0; i < f->n; i++)
-			if (f->fields[i].kind == FIELD_FLAG &&
-			    strstr(cause, f->fields[i].name) != NULL) {
-				f->cur = i;
-				break;
-			}
-		strvec_clear(&assigns);
-		strvec_clear(&tags);
-		return;
-	}
+	if (flags_parse_assigns(f->op, (const char *const *)assigns.v,
+	    assigns.n, &user, &cause) == -1 ||
+	    batch_kind(f->op, user, 0, NULL, &kind, &cause) == -1)
+		goto fail;
+	if (kind != BATCH_NONE) {
+		if (batch_preview(f, user, kind, &what, &cause) == -1)
+			goto fail;
+		/* As guild run shows a batch: the values the user gave. */
+		flags_apply(f->op, user, true, &flags, NULL);
+	} else if (flags_apply(f->op, user, false, &flags, &cause) == -1)
+		goto fail;
+	else
+		what = xasprintf("run %s", f->opname);
+	/* The upstream runs, chosen now as the run will choose them. */
+	if (flags == NULL)
+		flags = value_map();
+	if (deps_plan(f->view->home, f->op, flags, NULL, false, &plan,
+	    &cause) == -1)
+		goto fail;
 	textbuf_clear(&f->pv);
-	textbuf_addf(&f->pv, ROLE_DEFAULT, "You are about to run %s",
-	    f->opname);
+	textbuf_addf(&f->pv, ROLE_DEFAULT, "You are about to %s", what);
 	sorted = value_dup(flags);
 	if (sorted != NULL && sorted->type == VALUE_MAP) {
 		value_map_sort(sorted);
@@ -405,9 +644,25 @@ form_preview(struct pane *p)
 			flag_format(&sb, sorted->u.map.v[i], false);
 			textbuf_addf(&f->pv, ROLE_DEFAULT, "  %s: %s",
 			    sorted->u.map.k[i], sb.buf);
+			for (j = 0; j < plan.n; j++) {
+				char	*desc;
+
+				if (plan.v[j].flag == NULL ||
+				    plan.v[j].run_id == NULL || strcmp(
+				    plan.v[j].flag, sorted->u.map.k[i]) != 0)
+					continue;
+				desc = describe_run(f->view->home,
+				    plan.v[j].run_id);
+				textbuf_addf(&f->pv, ROLE_DIM, "    the run of "
+				    "%s %s", plan.v[j].src->uri +
+				    (str_starts_with(plan.v[j].src->uri,
+				    "operation:") ? strlen("operation:") : 0),
+				    desc);
+				free(desc);
+				break;
+			}
 		}
 	}
-	value_free(sorted);
 	if (*lineedit_text(&field_of(f, FIELD_LABEL)->le) != '\0')
 		textbuf_addf(&f->pv, ROLE_LABEL, "label: %s",
 		    lineedit_text(&field_of(f, FIELD_LABEL)->le));
@@ -420,8 +675,16 @@ form_preview(struct pane *p)
 	textbuf_addf(&f->pv, ROLE_PROMPT, "%s", "Enter starts it, Esc goes "
 	    "back.");
 	f->preview = true;
+	goto out;
+fail:
+	f->error = cause != NULL ? cause : xstrdup("cannot run it");
+	point_at_field(f, f->error);
+out:
+	deps_plan_clear(&plan);
+	value_free(sorted);
 	value_free(flags);
 	value_free(user);
+	free(what);
 	strvec_clear(&assigns);
 	strvec_clear(&tags);
 	strbuf_release(&sb);
@@ -430,6 +693,58 @@ form_preview(struct pane *p)
 struct start_arg {
 	char	*opname;
 };
+
+struct unhide_arg {
+	struct view	*v;
+	char		*id;
+	bool		 cleared;
+};
+
+static void
+unhide_yes(struct view *v, const char *answer, void *arg)
+{
+	struct unhide_arg	*ua = arg;
+
+	runlist_set_pattern(v->runs, NULL, NULL);
+	runlist_set_expr(v->runs, NULL, NULL);
+	runlist_set_op(v->runs, NULL, NULL, NULL);
+	ua->cleared = true;
+	view_runs_changed(v, NULL);
+	view_message(v, "Filter cleared: %.8s is selected", ua->id);
+}
+
+static void
+unhide_free(void *arg)
+{
+	struct unhide_arg	*ua = arg;
+
+	/* Kept: the run is not picked later by some other filter. */
+	if (!ua->cleared && ua->v->select_id != NULL &&
+	    strcmp(ua->v->select_id, ua->id) == 0) {
+		free(ua->v->select_id);
+		ua->v->select_id = NULL;
+		view_message(ua->v, "Filter kept: %.8s is hidden by it",
+		    ua->id);
+	}
+	free(ua->id);
+	free(ua);
+}
+
+/* The new run is hidden by a filter: the filter says so and offers to go. */
+static void
+started_hidden(struct view *v, const char *id, const char *opname)
+{
+	struct unhide_arg	*ua;
+	char			*q;
+
+	ua = xcalloc(1, sizeof *ua);
+	ua->v = v;
+	ua->id = xstrdup(id);
+	q = xasprintf("Started %s as %.8s, hidden by the filter: clear the "
+	    "filter?", opname, id);
+	prompt_confirm(v, q, true, unhide_yes, ua, unhide_free);
+	free(q);
+}
 
 static void
 started(struct view *v, int status, const char *out, void *arg)
@@ -450,7 +765,11 @@ started(struct view *v, int status, const char *out, void *arg)
 		free(v->select_id);
 		v->select_id = xstrdup(id);
 		view_reload_runs(v);
-		view_message(v, "Started %s as %.8s", sa->opname, id);
+		if (v->select_id != NULL && (runlist_filtered(v->runs) ||
+		    v->runs->expr != NULL))
+			started_hidden(v, id, sa->opname);
+		else
+			view_message(v, "Started %s as %.8s", sa->opname, id);
 	} else if (*out != '\0') {
 		struct text_args	ta = { 0 };
 
@@ -509,6 +828,27 @@ form_start(struct pane *p)
 	view_focus_main(v, MAIN_RUNS);
 }
 
+/* Empty (deps_plan()'s choice), then each run, newest first. */
+static bool
+cycle_dep(struct field *fl, int dir)
+{
+	long	n = (long)fl->cands.n + 1, at;
+	char	 id[9];
+
+	if (fl->cands.n == 0)
+		return false;
+	at = *lineedit_text(&fl->le) == '\0' ? 0 :
+	    dep_pick(fl, lineedit_text(&fl->le)) + 1;
+	at = (at + dir + n) % n;
+	if (at == 0)
+		lineedit_set(&fl->le, "");
+	else {
+		snprintf(id, sizeof id, "%.8s", fl->cands.v[at - 1]);
+		lineedit_set(&fl->le, id);
+	}
+	return true;
+}
+
 /* Left and Right step through choices (and yes/no) when there are some. */
 static bool
 cycle_choice(struct field *fl, int dir)
@@ -521,6 +861,8 @@ cycle_choice(struct field *fl, int dir)
 
 	if (fl->kind != FIELD_FLAG)
 		return false;
+	if (fl->dep)
+		return cycle_dep(fl, dir);
 	if (fd->type == FLAG_TYPE_BOOLEAN && fd->nchoices == 0) {
 		lineedit_set(&fl->le, strcmp(text, "yes") == 0 ||
 		    strcmp(text, "true") == 0 ? "no" : "yes");
@@ -599,18 +941,17 @@ form_key(struct pane *p, int key)
 	return true;
 }
 
-static void
-form_args_from_run(struct view *v, const struct run_row *row,
-    struct form_args *a, struct value **flags)
+/* The flags of a run, to run it again. */
+static struct value *
+run_flags(const struct run_row *row)
 {
 	struct run	*run = run_open(row->dir, NULL);
+	struct value	*flags = NULL;
 
 	if (run != NULL)
-		run_attr_read(run, "flags", flags, NULL);
+		run_attr_read(run, "flags", &flags, NULL);
 	run_free(run);
-	a->flags = *flags;
-	a->label = NULL;
-	a->tags = &row->tags;
+	return flags;
 }
 
 struct import_arg {
@@ -659,18 +1000,107 @@ import_then_form(struct view *v, struct pane *p, const struct opdef *op)
 	view_spawn_guild(v, args, imported, ia);
 }
 
+static void open_form(struct view *, struct pane *, const struct opdef *,
+		    const struct value *flags, const struct strvec *tags);
+
+/* A batch run again: its prototype, the operation with the user's flags. */
+struct proto_arg {
+	const struct opdef	*op;
+	struct value		*flags;
+	struct guildfile	*gf;
+	struct pane		*p;
+};
+
+static void
+proto_yes(struct view *v, const char *answer, void *arg)
+{
+	struct proto_arg	*pa = arg;
+
+	/* guild.yml reloaded meanwhile: op is gone with the old one. */
+	if (v->gf != pa->gf)
+		view_error(v, "guild.yml changed: try again");
+	else
+		open_form(v, pa->p, pa->op, pa->flags, NULL);
+}
+
+static void
+proto_free(void *arg)
+{
+	struct proto_arg	*pa = arg;
+
+	value_free(pa->flags);
+	free(pa);
+}
+
+/* True when row is a batch run (its question asked or its error said). */
+static bool
+batch_run_again(struct view *v, struct pane *p, const struct run_row *row)
+{
+	struct opref		 ref;
+	struct proto_arg	*pa;
+	const struct modeldef	*m;
+	const struct opdef	*op;
+	struct value		*flags = NULL;
+	struct run		*proto;
+	char			*dir, *name, *q;
+
+	/* A batch keeps its operation as a prototype (Guild's layout). */
+	dir = path_join(row->dir, ".guild/proto/.guild/opref");
+	if (!path_exists(dir)) {
+		free(dir);
+		return false;
+	}
+	free(dir);
+	dir = path_join(row->dir, ".guild/proto");
+	proto = run_open(dir, NULL);
+	free(dir);
+	memset(&ref, 0, sizeof ref);
+	if (proto == NULL || run_opref_read(proto, &ref, NULL) == -1) {
+		view_error(v, "Batch %.8s has no prototype to run again",
+		    row->id);
+		run_free(proto);
+		return true;
+	}
+	if (v->gf == NULL || strcmp(ref.pkg_name, v->gf->path) != 0 ||
+	    (m = guildfile_model(v->gf, ref.model)) == NULL ||
+	    (op = modeldef_op(m, ref.op)) == NULL) {
+		view_error(v, "Batch %.8s is not of an operation of the "
+		    "project here", row->id);
+		opref_clear(&ref);
+		run_free(proto);
+		return true;
+	}
+	if (run_attr_read(proto, "user_flags", &flags, NULL) == -1 ||
+	    flags == NULL)
+		run_attr_read(proto, "flags", &flags, NULL);
+	run_free(proto);
+	opref_clear(&ref);
+	pa = xcalloc(1, sizeof *pa);
+	pa->op = op;
+	pa->flags = flags;
+	pa->gf = v->gf;
+	pa->p = p;
+	name = opdef_fullname(op);
+	q = xasprintf("%s is a batch: run its prototype %s?", row->op_desc,
+	    name);
+	prompt_confirm(v, q, true, proto_yes, pa, proto_free);
+	free(q);
+	free(name);
+	return true;
+}
+
 void
 view_run_form(struct view *v, struct pane *p)
 {
-	struct form_args	 a;
 	const struct run_row	*row = NULL;
 	const struct opdef	*op = NULL;
 	struct value		*flags = NULL;
 
-	memset(&a, 0, sizeof a);
 	/* From a run: the same operation with the same flags. */
 	if (p != v->models && p != v->ops && p->ops->current_run != NULL)
 		row = p->ops->current_run(p);
+	if (row != NULL && batch_run_again(v, p, row))
+		return;
 	if (row != NULL) {
 		const struct modeldef	*m;
 
@@ -686,16 +1116,29 @@ view_run_form(struct view *v, struct pane *p)
 			    row->op_desc);
 			return;
 		}
-		form_args_from_run(v, row, &a, &flags);
+		flags = run_flags(row);
 	} else if ((op = ops_selected(v)) == NULL) {
 		view_error(v, v->gf_error != NULL ? "guild.yml has errors: "
 		    "see the models pane" : "No operation: there is no "
 		    "guild.yml in this directory");
 		return;
 	}
+	open_form(v, p, op, flags, row != NULL ? &row->tags : NULL);
+	value_free(flags);
+}
+
+/* The form of op, filled with flags (or the defaults) and tags. */
+static void
+open_form(struct view *v, struct pane *p, const struct opdef *op,
+    const struct value *flags, const struct strvec *tags)
+{
+	struct form_args	 a;
+
+	memset(&a, 0, sizeof a);
+	a.flags = flags;
+	a.tags = tags;
 	if (op->error != NULL) {
 		view_error(v, "%s", op->error);
-		value_free(flags);
 		return;
 	}
 	/*
@@ -707,7 +1150,6 @@ view_run_form(struct view *v, struct pane *p)
 	 */
 	if (flags_import_pending(v->home, op)) {
 		import_then_form(v, p, op);
-		value_free(flags);
 		return;
 	}
 	{
@@ -721,7 +1163,6 @@ view_run_form(struct view *v, struct pane *p)
 	}
 	a.op = op;
 	view_push(v, &pane_form_ops, &a);
-	value_free(flags);
 }
 
 static const struct pane_ops pane_form_ops = {

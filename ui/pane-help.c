@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "colour.h"
+#include "compat.h"
+#include "guildfile.h"
 #include "home.h"
 #include "pane-help.h"
 #include "pane-text.h"
@@ -18,6 +20,7 @@
 #include "theme.h"
 #include "tui.h"
 #include "utf8.h"
+#include "util.h"
 #include "viewconf.h"
 
 struct helppane {
@@ -68,6 +71,34 @@ add_keymap(struct view *v, struct textview *tv, enum keymap_id id)
 	strbuf_release(&sb);
 }
 
+/* The files this view reads, as they are now: no guessing which applies. */
+static void
+add_files(struct view *v, struct textview *tv, const char *conf)
+{
+	char	*yml = path_join(v->cwd, "guild.yml");
+	char	*user = user_config_path(v->home->path);
+	char	*index = path_join(v->home->cache, "runs.db");
+
+	textbuf_addf(&tv->buf, ROLE_HEADER, "%s", "Files read");
+	textbuf_addf(&tv->buf, ROLE_DEFAULT, "  keys and colours  %s%s", conf,
+	    path_exists(conf) ? "" : " (not there: the defaults)");
+	textbuf_addf(&tv->buf, ROLE_DEFAULT, "  project           %s%s",
+	    v->gf != NULL ? v->gf->path : yml, v->gf != NULL ? "" :
+	    v->gf_error != NULL ? " (has errors)" : " (not there)");
+	textbuf_addf(&tv->buf, ROLE_DEFAULT, "  user config       %s",
+	    user != NULL ? user : "none (GUILD_CONFIG, guild-config.yml, "
+	    "config.yml in the Guild home)");
+	textbuf_addf(&tv->buf, ROLE_DEFAULT, "  runs              %s",
+	    v->home->runs);
+	textbuf_addf(&tv->buf, ROLE_DEFAULT, "  deleted runs      %s",
+	    v->home->trash);
+	textbuf_addf(&tv->buf, ROLE_DEFAULT, "  index (a cache)   %s", index);
+	textbuf_addf(&tv->buf, ROLE_DEFAULT, "%s", "");
+	free(yml);
+	free(user);
+	free(index);
+}
+
 static void
 help_init(struct pane *p, void *arg)
 {
@@ -84,6 +115,7 @@ help_init(struct pane *p, void *arg)
 	    "from the defaults and your configuration file:");
 	textbuf_addf(&tv->buf, ROLE_DIM, "  %s", conf);
 	textbuf_addf(&tv->buf, ROLE_DEFAULT, "%s", "");
+	add_files(v, tv, conf);
 	if (from != NULL && from->ops->keymap != KEYMAP_GENERIC)
 		add_keymap(v, tv, from->ops->keymap);
 	add_keymap(v, tv, KEYMAP_GENERIC);

@@ -441,6 +441,21 @@ out_draw(struct pane *p, int y, int x, int h, int w)
 		    "(no output)", dim);
 		return;
 	}
+	/* Never a cut history that looks whole: its top says so. */
+	if (p->top == 0 && h > 1 && textbuf_get(&o->buf, 0) != NULL &&
+	    textbuf_get(&o->buf, 0)->lineno > 0) {
+		struct strbuf	sb = STRBUF_INIT;
+		uint64_t	cut = textbuf_get(&o->buf, 0)->lineno;
+
+		strbuf_addf(&sb, "... %llu earlier line%s not shown (%s)",
+		    (unsigned long long)cut, cut == 1 ? "" : "s",
+		    o->loaded < (size_t)view_settings.output_lines ?
+		    "Up reads more" : "guild cat shows them all");
+		draw_str(y, x + 1, w - 1, sb.buf, dim);
+		strbuf_release(&sb);
+		y++;
+		h--;
+	}
 	if (!o->wrap) {
 		max = n > (size_t)h ? n - (size_t)h : 0;
 		if (o->follow || p->top > max)
@@ -631,13 +646,27 @@ out_action(struct pane *p, enum action act)
 	}
 }
 
+/*
+ * Paused too, the title stays live: the scalars and the bytes written
+ * since, until the run ends.
+ */
 static void
 out_tick(struct pane *p)
 {
 	struct outpane	*o = p->priv;
+	struct run	*run;
 
-	if (o->id != NULL && o->live && o->follow)
-		out_read_scalars(p);
+	if (o->id == NULL || !o->live)
+		return;
+	out_read_scalars(p);
+	if (o->follow)
+		return;
+	if ((run = run_open(o->dir, NULL)) != NULL) {
+		o->status = run_get_status(run);
+		o->live = status_live(o->status);
+		run_free(run);
+	}
+	view_dirty(p->view);
 }
 
 static const struct run_row *

@@ -578,6 +578,25 @@ view_key(struct view *v, int key)
 	struct strbuf	 sb = STRBUF_INIT;
 	enum action	 act;
 
+	/*
+	 * Nothing shows what a key would do to: only quitting works (a
+	 * question open is answered no), never a y to a hidden question.
+	 */
+	if (v->too_small) {
+		act = keymap_lookup(v->km, KEYMAP_GENERIC, key);
+		if (v->prompt != NULL) {
+			if (act == ACT_QUIT || act == ACT_QUIT_NOW ||
+			    key == 27 || key == KEY_CTRL('c'))
+				prompt_key(v, 27);
+		} else if (act == ACT_QUIT && v->nstack > 0)
+			view_pop(v);
+		else if (act == ACT_QUIT || act == ACT_QUIT_NOW) {
+			v->quit = true;
+			loop_break(v->loop);
+		}
+		view_dirty(v);
+		return;
+	}
 	if (prompt_key(v, key))
 		return;
 	if (v->msg != NULL && !v->msg_error) {

@@ -80,9 +80,9 @@ tui_expect "Space selects" "2 selected"
 tui_keys L C-u
 tui_type pair
 tui_keys Enter
-tui_expect "a label for both" "Labeled 2 run(s)"
+tui_expect "a label for both" "Labeled 2 runs"
 tui_keys A
-tui_expect "select-all" "Selected 3 run(s)"
+tui_expect "select-all" "Selected 3 runs"
 tui_keys A
 tui_expect "again clears" "Selection cleared"
 
@@ -152,12 +152,12 @@ tui_keys n
 tui_expect_not "n keeps it" "Delete run"
 tui_expect "still 3" "Runs  3"
 tui_keys d Enter
-tui_expect "deleted" "Deleted 1 run(s)"
+tui_expect "deleted" "Deleted 1 run"
 tui_expect "2 left" "Runs  2"
 tui_keys T
 tui_expect "the trash" "Deleted runs  1"
 tui_keys u y
-tui_expect "restored" "Restored 1 run(s)"
+tui_expect "restored" "Restored 1 run"
 tui_keys q
 tui_expect "back in the runs" "Runs  3"
 tui_keys d y T
