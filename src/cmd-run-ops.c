@@ -801,3 +801,30 @@ run_options_check(const struct cmd_args *a)
 	fprintf(stderr, "Try 'guild run --help' for more information.\n");
 	return -1;
 }
+
+int
+run_opspec(struct cmd_ctx *ctx, const char *opspec, struct guildfile **own_gf,
+    const struct opdef **op)
+{
+	struct guildfile	*gf;
+	char			*cause = NULL;
+
+	*own_gf = NULL;
+	*op = NULL;
+	if (opspec != NULL && (*own_gf = run_script_guildfile(ctx, opspec,
+	    &cause)) != NULL) {
+		gf = *own_gf;
+		opspec = gf->models[0]->ops[0]->name;
+	} else if (opspec != NULL && cause == NULL &&
+	    (*own_gf = run_package_guildfile(ctx, opspec, &opspec,
+	    &cause)) != NULL) {
+		gf = *own_gf;	/* "gpkg.hello/hello:say" */
+	} else if (cause != NULL)
+		return cli_error_cause(cause);
+	else if ((gf = cli_guildfile(ctx)) == NULL)
+		return 1;
+	if ((*op = opspec_resolve(gf, opspec != NULL ? opspec : "",
+	    &cause)) == NULL)
+		return cli_error_cause(cause);
+	return 0;
+}

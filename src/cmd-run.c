@@ -1590,33 +1590,6 @@ out:
 	return rc;
 }
 
-int
-run_opspec(struct cmd_ctx *ctx, const char *opspec, struct guildfile **own_gf,
-    const struct opdef **op)
-{
-	struct guildfile	*gf;
-	char			*cause = NULL;
-
-	*own_gf = NULL;
-	*op = NULL;
-	if (opspec != NULL && (*own_gf = run_script_guildfile(ctx, opspec,
-	    &cause)) != NULL) {
-		gf = *own_gf;
-		opspec = gf->models[0]->ops[0]->name;
-	} else if (opspec != NULL && cause == NULL &&
-	    (*own_gf = run_package_guildfile(ctx, opspec, &opspec,
-	    &cause)) != NULL) {
-		gf = *own_gf;	/* "gpkg.hello/hello:say" */
-	} else if (cause != NULL)
-		return cli_error_cause(cause);
-	else if ((gf = cli_guildfile(ctx)) == NULL)
-		return 1;
-	if ((*op = opspec_resolve(gf, opspec != NULL ? opspec : "",
-	    &cause)) == NULL)
-		return cli_error_cause(cause);
-	return 0;
-}
-
 /* What guild run runs: from the command line, a restart or a prototype. */
 struct target {
 	const struct opdef	*op;
