@@ -345,7 +345,8 @@ struct bounds {
  * frees.
  */
 static double *
-plot_values(const struct plotpane *pp, const struct scalar_stats *s)
+plot_values(const struct plotpane *pp, const struct scalar_stats *s,
+    bool logy)
 {
 	double	*y = xcalloc(s->nseries + 1, sizeof *y);
 	double	 last = 0, w = pp->smooth;
@@ -359,7 +360,7 @@ plot_values(const struct plotpane *pp, const struct scalar_stats *s)
 			n++;
 			sv = last / (1 - pow(w, (double)n));
 		}
-		if (pp->logy)
+		if (logy)
 			sv = sv > 0 ? log10(sv) : NAN;
 		y[j] = sv;
 	}
@@ -379,7 +380,7 @@ plot_bounds(const struct plotpane *pp, const char *key, struct bounds *b)
 
 		if (s == NULL)
 			continue;
-		y = plot_values(pp, s);
+		y = plot_values(pp, s, pp->logy);
 		for (j = 0; j < s->nseries; j++) {
 			double	sv = y[j];
 			double	st = (double)s->series[j].step;
@@ -427,7 +428,15 @@ plot_legend(struct plotpane *pp, const char *key, int y, int x, int h, int w)
 		if (s != NULL) {
 			strbuf_addf(&sb, "  last ");
 			format_scalar_short(&sb, s->last.value);
-			strbuf_addf(&sb, " (step %lld)  min ", s->last.step);
+			strbuf_addf(&sb, " (step %lld)", s->last.step);
+			if (pp->smooth > 0 && s->nseries > 0) {
+				double	*sm = plot_values(pp, s, false);
+
+				strbuf_addstr(&sb, "  smoothed ");
+				format_scalar_short(&sb, sm[s->nseries - 1]);
+				free(sm);
+			}
+			strbuf_addstr(&sb, "  min ");
 			format_scalar_short(&sb, s->min.value);
 			strbuf_addstr(&sb, "  max ");
 			format_scalar_short(&sb, s->max.value);
@@ -509,7 +518,7 @@ plot_series(const struct plotpane *pp, const char *key,
 
 		if (s == NULL)
 			continue;
-		yv = plot_values(pp, s);
+		yv = plot_values(pp, s, pp->logy);
 		for (j = 0; j < s->nseries; j++) {
 			double	sv = yv[j];
 			int	dx, dy;

@@ -659,8 +659,8 @@ runlist_set_metric(struct runlist *rl, const char *scalar, int stat)
 {
 	set_str(&rl->metric, scalar);
 	rl->metric_stat = stat;
-	if (scalar == NULL)
-		rl->sort = 0;
+	/* A new metric starts unsorted: "best" meant the old one's best. */
+	rl->sort = 0;
 	/* Rows read without scalars are read again with them. */
 	drop_pages(rl);
 	drop_metric(rl);

@@ -127,7 +127,10 @@ void		 runlist_set_op(struct runlist *, const char *project,
  */
 void		 runlist_set_metric(struct runlist *, const char *scalar,
 		    int stat);
-/* Sort by the metric (1 ascending, -1 descending) or newest first (0). */
+/*
+ * Sort by the metric (1 ascending, -1 descending) or newest first (0);
+ * a new metric starts newest first.
+ */
 void		 runlist_set_sort(struct runlist *, int sort);
 /* A row's metric value; NaN when it has none (or no metric is set). */
 double		 runlist_metric(const struct runlist *, const struct run_row *);
