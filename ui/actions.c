@@ -16,6 +16,7 @@
 #include "format.h"
 #include "guildfile.h"
 #include "home.h"
+#include "layout.h"
 #include "loop.h"
 #include "pane-compare.h"
 #include "pane-files.h"
@@ -1105,6 +1106,12 @@ view_action(struct view *v, enum action act)
 			return;
 		v->zoom = !v->zoom;
 		view_dirty(v);
+		return;
+	case ACT_SIDE_WIDER:
+	case ACT_SIDE_NARROWER:
+	case ACT_LAYOUT:
+		view_side(v, act == ACT_LAYOUT ? 0 : act == ACT_SIDE_WIDER ?
+		    1 : -1);
 		return;
 	case ACT_RUN_OP:
 		view_run_form(v, p);

@@ -301,3 +301,17 @@ draw_wrapped(int y, int x, int h, int w, const char *s, struct style first,
 	}
 	return row;
 }
+
+int
+draw_str_cut(int y, int x, int w, const char *s, struct style st)
+{
+	int	n;
+
+	if (w <= 0)
+		return 0;
+	if (text_width(s, strlen(s)) <= w)
+		return draw_str(y, x, w, s, st);
+	n = draw_str(y, x, w - 1, s, st);
+	draw_cp(y, x + n, display_utf8 ? 0x2026 : '~', st);
+	return n + 1;
+}

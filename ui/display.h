@@ -24,6 +24,13 @@ struct output_span;
 int		 draw_text(int y, int x, int w, int skip, const char *s,
 		    size_t len, struct style);
 int		 draw_str(int y, int x, int w, const char *s, struct style);
+/*
+ * The same, but a text that does not fit ends with an ellipsis (~
+ * without UTF-8) in its last column, so a cut never passes for the
+ * whole text.
+ */
+int		 draw_str_cut(int y, int x, int w, const char *s,
+		    struct style);
 int		 draw_printf(int y, int x, int w, struct style, const char *fmt,
 		    ...) __attribute__((format(printf, 5, 6)));
 void		 draw_fill(int y, int x, int w, struct style);

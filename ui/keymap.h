@@ -77,6 +77,15 @@ struct strbuf;
 	X(NEXT_SCALAR, "next-scalar", "Plot the next scalar") \
 	X(PREV_SCALAR, "prev-scalar", "Plot the previous scalar") \
 	X(PLOT_STYLE, "plot-style", "Draw with braille dots, blocks or ASCII") \
+	X(PLOT_LOG, "plot-log", "Plot on a log scale or a linear one") \
+	X(SMOOTH_MORE, "smooth-more", "Smooth the plot more (as TensorBoard)") \
+	X(SMOOTH_LESS, "smooth-less", "Smooth the plot less (down to none)") \
+	X(METRIC, "metric", "Choose the runs list's metric column (a scalar)") \
+	X(SORT_METRIC, "sort-metric", "Sort the runs by the metric: best, worst, newest first") \
+	X(SCALAR_STAT, "scalar-stat", "Show each scalar's last, min or max value") \
+	X(SIDE_WIDER, "side-wider", "Widen the side panes (models and operations)") \
+	X(SIDE_NARROWER, "side-narrower", "Narrow the side panes, down to hidden") \
+	X(LAYOUT, "layout", "Side panes on the left, on the right, or hidden") \
 	X(IMAGES, "images", "Step through the run's images (errors first)") \
 	X(NEXT_IMAGE, "next-image", "Show the next image") \
 	X(PREV_IMAGE, "prev-image", "Show the previous image") \

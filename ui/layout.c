@@ -25,14 +25,64 @@
 #define MIN_COLS	40
 #define MIN_ROWS	10
 
+/* The side panes' width when not chosen, and the narrowest shown. */
+static int
+side_auto(const struct view *v)
+{
+	int	lw = v->cols / 5;
+
+	if (lw < 16)
+		lw = 16;
+	if (lw > 32)
+		lw = 32;
+	return lw;
+}
+
+#define SIDE_MIN	8
+#define SIDE_STEP	4
+
+void
+view_side(struct view *v, int step)
+{
+	static const char *const where[] = { "on the left", "on the right",
+	    "hidden" };
+	int	lw = v->side_w > 0 ? v->side_w : side_auto(v);
+
+	if (step == 0)
+		v->side = (v->side + 1) % 3;
+	else if (v->side == SIDE_HIDDEN) {
+		/* Narrower than hidden is hidden; wider shows them again. */
+		if (step > 0) {
+			v->side = SIDE_LEFT;
+			v->side_w = SIDE_MIN;
+		}
+	} else {
+		lw += step * SIDE_STEP;
+		if (lw < SIDE_MIN)
+			v->side = SIDE_HIDDEN;
+		else
+			v->side_w = lw < v->cols / 2 ? lw : v->cols / 2;
+	}
+	if (v->side == SIDE_HIDDEN && (v->focus == MAIN_MODELS ||
+	    v->focus == MAIN_OPS))
+		v->focus = MAIN_RUNS;
+	if (v->side == SIDE_HIDDEN)
+		view_message(v, "Side panes hidden (+ or | shows them)");
+	else if (step == 0)
+		view_message(v, "Side panes %s", where[v->side]);
+	else
+		view_message(v, "Side panes %d columns wide", v->side_w);
+}
+
 /*
- * Layout: the left column (models over operations) and the right one
- * (runs over output), or the focused pane alone when zoomed.
+ * Layout: the side column (models over operations, on the left or the
+ * right, or hidden) and the main one (runs over output), or the focused
+ * pane alone when zoomed.
  */
 void
 view_layout(struct view *v)
 {
-	int	top = 1, h = v->rows - 2, lw, mh, rh, i;
+	int	top = 1, h = v->rows - 2, lw, mh, rh, i, mx, sx;
 
 	v->too_small = v->cols < MIN_COLS || v->rows < MIN_ROWS;
 	for (i = 0; i < MAIN_COUNT; i++)
@@ -48,23 +98,34 @@ view_layout(struct view *v)
 		pane_place(v->main[v->focus], top, 0, h, v->cols);
 		return;
 	}
-	lw = v->cols / 5;
-	if (lw < 16)
-		lw = 16;
-	if (lw > 32)
-		lw = 32;
+	lw = v->side_w > 0 ? v->side_w : side_auto(v);
+	if (lw > v->cols / 2)
+		lw = v->cols / 2;
+	rh = h * 9 / 20;
+	if (rh < 4)
+		rh = 4;
+	if (v->side == SIDE_HIDDEN) {
+		if (v->focus == MAIN_MODELS || v->focus == MAIN_OPS)
+			v->focus = MAIN_RUNS;
+		v->main[MAIN_RUNS]->focused = v->nstack == 0;
+		pane_place(v->models, 0, 0, 0, 0);
+		pane_place(v->ops, 0, 0, 0, 0);
+		pane_place(v->runs_pane, top, 0, rh, v->cols);
+		pane_place(v->output, top + rh, 0, h - rh, v->cols);
+		return;
+	}
+	/* The main column, then the border, then the side one; or mirrored. */
+	mx = v->side == SIDE_RIGHT ? 0 : lw + 1;
+	sx = v->side == SIDE_RIGHT ? v->cols - lw : 0;
 	mh = v->gf != NULL ? (int)guildfile_listed_models(v->gf, false) + 1 : 3;
 	if (mh < 2)
 		mh = 2;
 	if (mh > h / 3)
 		mh = h / 3;
-	pane_place(v->models, top, 0, mh, lw);
-	pane_place(v->ops, top + mh, 0, h - mh, lw);
-	rh = h * 9 / 20;
-	if (rh < 4)
-		rh = 4;
-	pane_place(v->runs_pane, top, lw + 1, rh, v->cols - lw - 1);
-	pane_place(v->output, top + rh, lw + 1, h - rh, v->cols - lw - 1);
+	pane_place(v->models, top, sx, mh, lw);
+	pane_place(v->ops, top + mh, sx, h - mh, lw);
+	pane_place(v->runs_pane, top, mx, rh, v->cols - lw - 1);
+	pane_place(v->output, top + rh, mx, h - rh, v->cols - lw - 1);
 }
 
 static void
@@ -176,8 +237,12 @@ draw_main(struct view *v)
 		return;
 	}
 	for (i = 0; i < MAIN_COUNT; i++)
-		pane_draw(v->main[i]);
-	draw_vline(1, v->models->w, v->rows - 2, border);
+		if (v->main[i]->w > 0)
+			pane_draw(v->main[i]);
+	if (v->side == SIDE_RIGHT)
+		draw_vline(1, v->models->x - 1, v->rows - 2, border);
+	else if (v->side == SIDE_LEFT)
+		draw_vline(1, v->models->w, v->rows - 2, border);
 }
 
 /*

@@ -13,6 +13,11 @@ struct view;
 
 /* Place the panes for the terminal's size (and say if too small). */
 void	view_layout(struct view *);
+/*
+ * The side panes: wider (step > 0), narrower (step < 0, down to hidden),
+ * or (step 0) moved on: left, right, hidden, left again.
+ */
+void	view_side(struct view *, int step);
 /* Draw now (the redraw timer, resizes, benchmarks); counts v->draws. */
 void	view_draw(struct view *);
 

@@ -1,11 +1,16 @@
 /*
  * pane-compare.c: the runs side by side, one row per run and a column
- * per field, flag and scalar (its last value), as guild compare.
+ * per field, flag and scalar, as guild compare.
  *
  * The run column stays at the left while the others scroll a column at
  * a time; any column sorts (numbers as numbers, text naturally, empty
  * cells last), hides, and moves; "skip unchanged" hides the columns
- * whose values are all the same.
+ * whose values are all the same; a scalar column shows the last, min or
+ * max value.
+ *
+ * Every run is compared: rows come from the run index in one query
+ * (flags and scalar summaries are cached there), not from each run's
+ * files. Unfinished runs are read again on every refresh.
  */
 #include "common.h"
 
@@ -27,7 +32,6 @@
 #include "util.h"
 #include "value.h"
 
-#define COMPARE_MAX_RUNS	2000
 #define COL_MAX_W		24
 
 enum col_kind {
@@ -41,10 +45,21 @@ enum col_kind {
 	COL_SCALAR,
 };
 
+/* Which value of a scalar a column shows. */
+enum col_stat {
+	STAT_LAST,
+	STAT_MIN,
+	STAT_MAX,
+	STAT_COUNT
+};
+
+static const char *const stat_names[] = { "last", "min", "max" };
+
 struct column {
 	char		*name;		/* header */
 	char		*key;		/* flag or scalar name */
 	enum col_kind	 kind;
+	enum col_stat	 stat;		/* COL_SCALAR */
 	bool		 hidden;
 	bool		 unchanged;	/* every row has the same value */
 	int		 width;
@@ -54,6 +69,8 @@ struct cell {
 	char	*text;
 	bool	 num;
 	double	 val;
+	bool	 scalar;		/* stats holds last, min and max */
+	double	 stats[STAT_COUNT];
 };
 
 struct crow {
@@ -61,6 +78,15 @@ struct crow {
 	enum run_status	 status;
 	size_t		 order;		/* as loaded: the tie-breaker */
 	struct cell	*cells;		/* by column index */
+	size_t		 ncells;
+};
+
+/* What a reload keeps of the columns: order, hidden, value shown. */
+struct colstate {
+	enum col_kind	 kind;
+	char		*key;		/* key, or name for fixed columns */
+	enum col_stat	 stat;
+	bool		 hidden;
 };
 
 struct comparepane {
@@ -70,13 +96,42 @@ struct comparepane {
 	size_t		*order;		/* display order of columns */
 	struct crow	*rows;
 	size_t		 nrows;
-	size_t		 total;		/* runs there were to compare */
 	size_t		 ccol;		/* cursor: index into order */
 	size_t		 first;		/* first scrolled column shown */
 	long		 sort_col;	/* column index, -1 none */
 	bool		 sort_desc;
 	bool		 skip_unchanged;
 };
+
+/* What rows are read with: flags and scalar summaries, from the index. */
+#define COMPARE_WHAT	(RUNINDEX_FLAGS | RUNINDEX_SCALARS)
+
+static bool
+unfinished(enum run_status st)
+{
+	return st == RUN_STATUS_RUNNING || st == RUN_STATUS_PENDING ||
+	    st == RUN_STATUS_STAGED;
+}
+
+/* Every row has a cell for every column (columns come as rows do). */
+static void
+grow_cells(struct comparepane *c)
+{
+	size_t	i, j;
+
+	for (i = 0; i < c->nrows; i++) {
+		struct crow	*r = &c->rows[i];
+
+		if (r->ncells >= c->ncols)
+			continue;
+		r->cells = xreallocarray(r->cells, c->ncols, sizeof *r->cells);
+		for (j = r->ncells; j < c->ncols; j++) {
+			memset(&r->cells[j], 0, sizeof r->cells[j]);
+			r->cells[j].text = xstrdup("");
+		}
+		r->ncells = c->ncols;
+	}
+}
 
 static size_t
 add_col(struct comparepane *c, enum col_kind kind, const char *name,
@@ -95,7 +150,15 @@ add_col(struct comparepane *c, enum col_kind kind, const char *name,
 	c->cols[c->ncols].kind = kind;
 	c->cols[c->ncols].name = xstrdup(name);
 	c->cols[c->ncols].key = key != NULL ? xstrdup(key) : NULL;
-	return c->ncols++;
+	/* A column that came after the first load goes at the end. */
+	if (c->order != NULL) {
+		c->order = xreallocarray(c->order, c->ncols + 1,
+		    sizeof *c->order);
+		c->order[c->ncols] = c->ncols;
+	}
+	c->ncols++;
+	grow_cells(c);
+	return c->ncols - 1;
 }
 
 static void
@@ -107,17 +170,45 @@ set_cell(struct crow *r, size_t col, const char *text, bool num, double val)
 	r->cells[col].val = val;
 }
 
+/* A scalar cell shows its column's value: last, min or max. */
+static void
+show_stat(struct cell *cl, enum col_stat stat)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	struct value	*sv;
+	double		 d = cl->stats[stat];
+
+	/* As guild compare's table shows it. */
+	sv = value_float(d);
+	format_value_cell(&sb, sv);
+	value_free(sv);
+	free(cl->text);
+	cl->text = strbuf_detach(&sb, NULL);
+	cl->num = !isnan(d);
+	cl->val = d;
+}
+
+static void
+free_row(struct crow *r)
+{
+	size_t	j;
+
+	for (j = 0; j < r->ncells; j++)
+		free(r->cells[j].text);
+	free(r->cells);
+	free(r->id);
+	r->cells = NULL;
+	r->ncells = 0;
+	r->id = NULL;
+}
+
 static void
 free_data(struct comparepane *c)
 {
-	size_t	i, j;
+	size_t	i;
 
-	for (i = 0; i < c->nrows; i++) {
-		for (j = 0; j < c->ncols; j++)
-			free(c->rows[i].cells[j].text);
-		free(c->rows[i].cells);
-		free(c->rows[i].id);
-	}
+	for (i = 0; i < c->nrows; i++)
+		free_row(&c->rows[i]);
 	free(c->rows);
 	c->rows = NULL;
 	c->nrows = 0;
@@ -138,110 +229,85 @@ str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-struct crun;
-static int	crun_cmp(const void *, const void *);
-
-/* What compare needs of a run, copied: list rows do not stay. */
-struct crun {
-	char		*id;
-	char		*dir;
-	char		*op;
-	char		*label;
-	int64_t		 started, stopped;
-	enum run_status	 status;
-};
-
 static int
-crun_cmp(const void *a, const void *b)
+row_ptr_cmp(const void *a, const void *b)
 {
-	const struct crun	*x = a, *y = b;
+	const struct run_row	*x = *(const struct run_row *const *)a;
+	const struct run_row	*y = *(const struct run_row *const *)b;
 
 	if (x->started != y->started)
 		return x->started > y->started ? -1 : 1;
 	return strcmp(x->id, y->id);
 }
 
-static void
-crun_take(struct crun *cr, struct view *v, const struct run_row *row)
-{
-	struct strbuf	sb = STRBUF_INIT;
-
-	format_op(&sb, row);
-	if (row->marked)
-		strbuf_addstr(&sb, " [marked]");
-	cr->id = xstrdup(row->id);
-	cr->dir = xstrdup(row->dir);
-	cr->op = strbuf_detach(&sb, NULL);
-	cr->label = xstrdup(row->label != NULL ? row->label : "");
-	cr->started = row->started;
-	cr->stopped = row->stopped;
-	cr->status = row->status;
-}
-
 /*
- * Row i from its run, its flags and its scalars' summary: a cell per
- * column, numbers kept as numbers for sorting. Flags the columns do not
- * have yet get one.
+ * Row r from its run, its flags and its scalars' summary: a cell per
+ * column, numbers kept as numbers for sorting. Flags and scalars the
+ * columns do not have yet get one.
  */
 static void
 fill_row(struct comparepane *c, struct crow *r, size_t i,
-    const struct crun *cr, const struct value *flags,
-    const struct scalars_summary *sums)
+    const struct run_row *row)
 {
 	struct strbuf	sb = STRBUF_INIT;
-	size_t		j, k, col;
+	size_t		j, col;
 	int64_t		end;
-	struct value	*sv;
 
-	r->id = xstrdup(cr->id);
-	r->status = cr->status;
+	free_row(r);
+	r->id = xstrdup(row->id);
+	r->status = row->status;
 	r->order = i;
-	r->cells = xcalloc(c->ncols, sizeof *r->cells);
+	r->cells = xcalloc(c->ncols + 1, sizeof *r->cells);
+	r->ncells = c->ncols;
 	for (j = 0; j < c->ncols; j++)
-		set_cell(r, j, "", false, 0);
-	strbuf_addf(&sb, "%.8s", cr->id);
+		r->cells[j].text = xstrdup("");
+	strbuf_addf(&sb, "%.8s", row->id);
 	set_cell(r, COL_RUN, sb.buf, false, 0);
-	set_cell(r, COL_OP, cr->op, false, 0);
 	strbuf_reset(&sb);
-	format_time(&sb, cr->started);
-	set_cell(r, COL_STARTED, sb.buf, true, (double)cr->started);
+	format_op(&sb, row);
+	if (row->marked)
+		strbuf_addstr(&sb, " [marked]");
+	set_cell(r, COL_OP, sb.buf, false, 0);
+	strbuf_reset(&sb);
+	format_time(&sb, row->started);
+	set_cell(r, COL_STARTED, sb.buf, true, (double)row->started);
 	strbuf_reset(&sb);
 	/* guild compare's time: a running run's so far. */
-	end = cr->status == RUN_STATUS_RUNNING ? run_now_us() : cr->stopped;
-	if (format_run_time(&sb, cr->started, end, false, 0))
-		set_cell(r, COL_TIME, sb.buf, true, (double)(end - cr->started));
-	set_cell(r, COL_STATUS, run_status_name(cr->status), false, 0);
-	set_cell(r, COL_LABEL, cr->label, false, 0);
-	if (flags != NULL && flags->type == VALUE_MAP) {
-		for (j = 0; j < flags->u.map.n; j++) {
-			const struct value	*fv = flags->u.map.v[j];
+	end = row->status == RUN_STATUS_RUNNING ? run_now_us() : row->stopped;
+	if (format_run_time(&sb, row->started, end, false, 0))
+		set_cell(r, COL_TIME, sb.buf, true,
+		    (double)(end - row->started));
+	set_cell(r, COL_STATUS, run_status_name(row->status), false, 0);
+	set_cell(r, COL_LABEL, row->label != NULL ? row->label : "", false, 0);
+	if (row->flags != NULL && row->flags->type == VALUE_MAP) {
+		for (j = 0; j < row->flags->u.map.n; j++) {
+			const struct value	*fv = row->flags->u.map.v[j];
 			double			 d = 0;
 			bool			 num;
 
-			col = add_col(c, COL_FLAG, "", flags->u.map.k[j]);
+			strbuf_reset(&sb);
+			strbuf_addf(&sb, "=%s", row->flags->u.map.k[j]);
+			col = add_col(c, COL_FLAG, sb.buf,
+			    row->flags->u.map.k[j]);
 			strbuf_reset(&sb);
 			format_value_cell(&sb, fv);
 			num = value_number(fv, &d);
 			set_cell(r, col, sb.buf, num, d);
 		}
 	}
-	for (j = 0; j < sums->n; j++) {
-		const struct scalar_stats	*st = &sums->v[j];
+	for (j = 0; row->scalars != NULL && j < row->scalars->n; j++) {
+		const struct scalar_stats	*st = &row->scalars->v[j];
+		struct cell			*cl;
 
 		if (strncmp(st->key, "sys/", 4) == 0)
 			continue;
-		for (k = 0; k < c->ncols; k++)
-			if (c->cols[k].kind == COL_SCALAR &&
-			    strcmp(c->cols[k].key, st->key) == 0)
-				break;
-		if (k == c->ncols)
-			continue;
-		/* As guild compare's table shows it. */
-		strbuf_reset(&sb);
-		sv = value_float(st->last.value);
-		format_value_cell(&sb, sv);
-		value_free(sv);
-		set_cell(r, k, sb.buf, !isnan(st->last.value), st->last.value);
+		col = add_col(c, COL_SCALAR, st->key, st->key);
+		cl = &r->cells[col];
+		cl->scalar = true;
+		cl->stats[STAT_LAST] = st->last.value;
+		cl->stats[STAT_MIN] = st->min.value;
+		cl->stats[STAT_MAX] = st->max.value;
+		show_stat(cl, c->cols[col].stat);
 	}
 	strbuf_release(&sb);
 }
@@ -252,12 +318,10 @@ measure_cols(struct comparepane *c)
 {
 	size_t	i, j, n = c->nrows;
 
-	c->order = xcalloc(c->ncols, sizeof *c->order);
 	for (i = 0; i < c->ncols; i++) {
 		struct column	*cl = &c->cols[i];
 		bool		 same = true;
 
-		c->order[i] = i;
 		cl->width = text_width(cl->name, strlen(cl->name));
 		for (j = 0; j < n; j++) {
 			int	w = text_width(c->rows[j].cells[i].text,
@@ -277,56 +341,168 @@ measure_cols(struct comparepane *c)
 	}
 }
 
+/* A scalar column's header: "loss", "min loss", "max loss" (guild's). */
+static void
+name_col(struct column *cl)
+{
+	free(cl->name);
+	if (cl->stat == STAT_LAST)
+		cl->name = xstrdup(cl->key);
+	else
+		cl->name = xasprintf("%s %s", stat_names[cl->stat], cl->key);
+}
+
+static bool
+same_col(const struct column *cl, const struct colstate *cs)
+{
+	return cl->kind == cs->kind && strcmp(cl->key != NULL ? cl->key :
+	    cl->name, cs->key) == 0;
+}
+
+/*
+ * The columns as they were: their order, which were hidden and which
+ * value of a scalar each shows; the cursor and the sort column too.
+ */
+static struct colstate *
+save_cols(struct comparepane *c, size_t *n, long *sort, long *cur)
+{
+	struct colstate	*cs = xcalloc(c->ncols + 1, sizeof *cs);
+	size_t		 i;
+
+	for (i = 0; i < c->ncols; i++) {
+		const struct column	*cl = &c->cols[c->order[i]];
+
+		cs[i].kind = cl->kind;
+		cs[i].key = xstrdup(cl->key != NULL ? cl->key : cl->name);
+		cs[i].stat = cl->stat;
+		cs[i].hidden = cl->hidden;
+		if ((long)c->order[i] == c->sort_col)
+			*sort = (long)i;
+		if (i == c->ccol)
+			*cur = (long)i;
+	}
+	*n = c->ncols;
+	return cs;
+}
+
+/* Put the saved state back on the columns read again; new ones last. */
+static void
+restore_cols(struct comparepane *c, struct colstate *cs, size_t n, long sort,
+    long cur)
+{
+	size_t	*order = xcalloc(c->ncols + 1, sizeof *order);
+	bool	*used = xcalloc(c->ncols + 1, sizeof *used);
+	size_t	 i, j, r, k = 0;
+
+	c->sort_col = -1;
+	c->ccol = 0;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < c->ncols; j++)
+			if (!used[j] && same_col(&c->cols[j], &cs[i]))
+				break;
+		if (j == c->ncols)
+			continue;
+		used[j] = true;
+		c->cols[j].hidden = cs[i].hidden;
+		if (c->cols[j].kind == COL_SCALAR && cs[i].stat != STAT_LAST) {
+			c->cols[j].stat = cs[i].stat;
+			name_col(&c->cols[j]);
+			for (r = 0; r < c->nrows; r++)
+				if (c->rows[r].cells[j].scalar)
+					show_stat(&c->rows[r].cells[j],
+					    cs[i].stat);
+		}
+		if ((long)i == sort)
+			c->sort_col = (long)j;
+		if ((long)i == cur)
+			c->ccol = k;
+		order[k++] = j;
+	}
+	for (j = 0; j < c->ncols; j++)
+		if (!used[j])
+			order[k++] = j;
+	free(c->order);
+	c->order = order;
+	free(used);
+	for (i = 0; i < n; i++)
+		free(cs[i].key);
+	free(cs);
+}
+
+/* The runs to compare: the selected ones, else those shown. */
+static void
+read_rows(struct comparepane *c, struct run_rows *out)
+{
+	struct runlist	*rl = c->rl;
+	struct run_rows	 all = RUN_ROWS_INIT, one = RUN_ROWS_INIT;
+	size_t		 i;
+
+	if (rl->selected.n > 0) {
+		for (i = 0; i < rl->selected.n; i++) {
+			if (runindex_prefix(rl->idx, rl->deleted, NULL,
+			    rl->selected.v[i], COMPARE_WHAT, &one, NULL,
+			    NULL) == 0 && one.n == 1 &&
+			    strcmp(one.v[0]->id, rl->selected.v[i]) == 0) {
+				run_rows_push(out, one.v[0]);
+				one.n = 0;
+			}
+			run_rows_release(&one);
+		}
+		/* Selected runs in list order: newest first. */
+		if (out->n > 1)
+			qsort(out->v, out->n, sizeof *out->v, row_ptr_cmp);
+		return;
+	}
+	/* Every run shown: one query, not a run directory read per run. */
+	if (runindex_page(rl->idx, rl->deleted, rl->rf, 0, 0, COMPARE_WHAT,
+	    &all, NULL, NULL) == -1) {
+		run_rows_release(&all);
+		return;
+	}
+	for (i = 0; i < all.n; i++) {
+		if (runlist_shown_abs(rl, i)) {
+			run_rows_push(out, all.v[i]);
+			all.v[i] = NULL;
+		}
+	}
+	for (i = 0; i < all.n; i++)
+		if (all.v[i] != NULL)
+			run_row_free(all.v[i]);
+	all.n = 0;
+	run_rows_release(&all);
+}
+
 /* Read every run's flags and scalars; columns are their union. */
 static void
 load(struct pane *p)
 {
 	struct comparepane	*c = p->priv;
-	struct view		*v = p->view;
-	struct runlist		*rl = c->rl;
+	struct run_rows		 rows = RUN_ROWS_INIT;
 	struct strvec		 flagnames = STRVEC_INIT, keys = STRVEC_INIT;
+	struct colstate		*saved = NULL;
+	size_t			 nsaved = 0, i, j;
+	long			 sort = -1, cur = -1;
 	struct strbuf		 sb = STRBUF_INIT;
-	const struct run_row	*row;
-	struct crun		*runs;
-	struct value		**flags;
-	struct scalars_summary	*sums;
-	struct run		*run;
-	size_t			 n = 0, i, j, total;
-	bool			 sel = rl->selected.n > 0;
 
+	if (c->ncols > 0)
+		saved = save_cols(c, &nsaved, &sort, &cur);
 	free_data(c);
-	total = sel ? rl->selected.n : runlist_count(rl);
-	c->total = total;
-	if (total > COMPARE_MAX_RUNS)
-		total = COMPARE_MAX_RUNS;
-	runs = xcalloc(total + 1, sizeof *runs);
-	for (i = 0; i < total; i++) {
-		row = sel ? runlist_get(rl, rl->selected.v[i]) :
-		    runlist_row(rl, i);
-		if (row != NULL)
-			crun_take(&runs[n++], v, row);
-	}
-	/* Selected runs in list order: newest first. */
-	if (sel && n > 1)
-		qsort(runs, n, sizeof *runs, crun_cmp);
-	flags = xcalloc(n + 1, sizeof *flags);
-	sums = xcalloc(n + 1, sizeof *sums);
-	for (i = 0; i < n; i++) {
-		if ((run = run_open(runs[i].dir, NULL)) != NULL)
-			run_attr_read(run, "flags", &flags[i], NULL);
-		run_free(run);
-		scalars_summary_read(runs[i].dir, 0, &sums[i], NULL);
-		if (flags[i] != NULL && flags[i]->type == VALUE_MAP) {
-			for (j = 0; j < flags[i]->u.map.n; j++)
+	read_rows(c, &rows);
+	/* Flags, then scalars, each sorted: the first columns' order. */
+	for (i = 0; i < rows.n; i++) {
+		const struct run_row	*row = rows.v[i];
+
+		if (row->flags != NULL && row->flags->type == VALUE_MAP) {
+			for (j = 0; j < row->flags->u.map.n; j++)
 				if (strvec_find(&flagnames,
-				    flags[i]->u.map.k[j]) < 0)
+				    row->flags->u.map.k[j]) < 0)
 					strvec_push(&flagnames,
-					    flags[i]->u.map.k[j]);
+					    row->flags->u.map.k[j]);
 		}
-		for (j = 0; j < sums[i].n; j++)
-			if (strncmp(sums[i].v[j].key, "sys/", 4) != 0 &&
-			    strvec_find(&keys, sums[i].v[j].key) < 0)
-				strvec_push(&keys, sums[i].v[j].key);
+		for (j = 0; row->scalars != NULL && j < row->scalars->n; j++)
+			if (strncmp(row->scalars->v[j].key, "sys/", 4) != 0 &&
+			    strvec_find(&keys, row->scalars->v[j].key) < 0)
+				strvec_push(&keys, row->scalars->v[j].key);
 	}
 	if (flagnames.n > 1)
 		qsort(flagnames.v, flagnames.n, sizeof (char *), str_cmp);
@@ -347,23 +523,18 @@ load(struct pane *p)
 	for (i = 0; i < keys.n; i++)
 		add_col(c, COL_SCALAR, keys.v[i], keys.v[i]);
 
-	c->rows = xcalloc(n + 1, sizeof *c->rows);
-	for (i = 0; i < n; i++)
-		fill_row(c, &c->rows[i], i, &runs[i], flags[i], &sums[i]);
-	c->nrows = n;
-
-	measure_cols(c);
-	for (i = 0; i < n; i++) {
-		value_free(flags[i]);
-		scalars_summary_release(&sums[i]);
-		free(runs[i].id);
-		free(runs[i].dir);
-		free(runs[i].op);
-		free(runs[i].label);
+	c->rows = xcalloc(rows.n + 1, sizeof *c->rows);
+	for (i = 0; i < rows.n; i++) {
+		fill_row(c, &c->rows[i], i, rows.v[i]);
+		c->nrows = i + 1;
 	}
-	free(flags);
-	free(sums);
-	free(runs);
+	c->order = xcalloc(c->ncols + 1, sizeof *c->order);
+	for (i = 0; i < c->ncols; i++)
+		c->order[i] = i;
+	if (saved != NULL)
+		restore_cols(c, saved, nsaved, sort, cur);
+	measure_cols(c);
+	run_rows_release(&rows);
 	strvec_clear(&flagnames);
 	strvec_clear(&keys);
 	strbuf_release(&sb);
@@ -371,6 +542,36 @@ load(struct pane *p)
 		c->ccol = 0;
 	if (c->first >= c->ncols)
 		c->first = 1;
+}
+
+/*
+ * Runs that were not finished are read again (status, time, scalars so
+ * far): true when any was. Rows keep their place unless sorted.
+ */
+static bool
+update_live(struct comparepane *c)
+{
+	struct runlist	*rl = c->rl;
+	struct run_rows	 one = RUN_ROWS_INIT;
+	size_t		 i;
+	bool		 any = false;
+
+	for (i = 0; i < c->nrows; i++) {
+		struct crow	*r = &c->rows[i];
+
+		if (!unfinished(r->status))
+			continue;
+		if (runindex_prefix(rl->idx, rl->deleted, NULL, r->id,
+		    COMPARE_WHAT, &one, NULL, NULL) == 0 && one.n == 1 &&
+		    strcmp(one.v[0]->id, r->id) == 0) {
+			fill_row(c, r, r->order, one.v[0]);
+			any = true;
+		}
+		run_rows_release(&one);
+	}
+	if (any)
+		measure_cols(c);
+	return any;
 }
 
 static bool
@@ -467,8 +668,6 @@ compare_title(struct pane *p, struct strbuf *left, struct strbuf *right)
 
 	strbuf_addf(left, "Compare  %zu run%s", c->nrows, c->nrows == 1 ? "" :
 	    "s");
-	if (c->total > c->nrows)
-		strbuf_addf(left, " (the first of %zu)", c->total);
 	if (c->rl->selected.n > 0)
 		strbuf_addstr(left, " selected");
 	if (c->sort_col >= 0)
@@ -480,7 +679,10 @@ compare_title(struct pane *p, struct strbuf *left, struct strbuf *right)
 	if (c->skip_unchanged)
 		strbuf_addstr(right, "unchanged skipped  ");
 	if (hidden > 0)
-		strbuf_addf(right, "%zu hidden", hidden);
+		strbuf_addf(right, "%zu hidden  ", hidden);
+	/* Where the cursor is, as tig and less say it. */
+	if (c->nrows > 0)
+		strbuf_addf(right, "%zu/%zu", p->cursor + 1, c->nrows);
 }
 
 static size_t
@@ -647,7 +849,28 @@ compare_action(struct pane *p, enum action act)
 		c->sort_col = (long)ci;
 		c->sort_desc = act == ACT_SORT_DESC;
 		sort_rows(p);
+		/* The best row is what a sort is for: show it. */
+		p->cursor = 0;
+		p->top = 0;
 		view_dirty(v);
+		return true;
+	case ACT_SCALAR_STAT:
+		if (c->cols[ci].kind != COL_SCALAR) {
+			view_error(v, "Not a scalar column: last, min and max "
+			    "are for scalars");
+			return true;
+		}
+		c->cols[ci].stat = (c->cols[ci].stat + 1) % STAT_COUNT;
+		name_col(&c->cols[ci]);
+		for (i = 0; i < c->nrows; i++)
+			if (c->rows[i].cells[ci].scalar)
+				show_stat(&c->rows[i].cells[ci],
+				    c->cols[ci].stat);
+		measure_cols(c);
+		if (c->sort_col == (long)ci)
+			sort_rows(p);
+		view_message(v, "Showing the %s value of %s",
+		    stat_names[c->cols[ci].stat], c->cols[ci].key);
 		return true;
 	case ACT_HIDE_COLUMN:
 		if (c->cols[ci].kind == COL_RUN) {
@@ -743,14 +966,35 @@ compare_runlist(struct pane *p)
 	return c->rl;
 }
 
+/*
+ * After an action of ours, everything is read again (columns keep their
+ * order and state); when a refresh found changes, the runs that were
+ * not finished are, so a run that ends shows it.
+ */
 static void
 compare_reload(struct pane *p, bool action)
 {
-	if (!action)
+	struct comparepane	*c = p->priv;
+
+	if (action)
+		load(p);
+	else if (!update_live(c))
 		return;
-	load(p);
 	sort_rows(p);
 	pane_scroll_to_cursor(p);
+	view_dirty(p->view);
+}
+
+/* Running runs' time and scalars move on. */
+static void
+compare_tick(struct pane *p)
+{
+	struct comparepane	*c = p->priv;
+
+	if (!update_live(c))
+		return;
+	sort_rows(p);
+	view_dirty(p->view);
 }
 
 static void
@@ -774,6 +1018,7 @@ static const struct hint compare_hints[] = {
 	{ ACT_COLUMN_LEFT, "move left" },
 	{ ACT_COLUMN_RIGHT, "move right" },
 	{ ACT_SKIP_UNCHANGED, "skip unchanged" },
+	{ ACT_SCALAR_STAT, "last/min/max" },
 	{ ACT_ENTER, "info" },
 	{ ACT_QUIT, "close" },
 	{ ACT_NONE, NULL }
@@ -792,6 +1037,7 @@ const struct pane_ops pane_compare_ops = {
 	.draw = compare_draw,
 	.action = compare_action,
 	.reload = compare_reload,
+	.tick = compare_tick,
 	.current_run = compare_current,
 	.runlist = compare_runlist,
 	.click = compare_click,

@@ -62,14 +62,14 @@ ops_draw_line(struct pane *p, size_t idx, int y, int x, int w, bool cursor)
 		st = dim = theme_style(p->focused ? ROLE_CURSOR :
 		    ROLE_CURSOR_BLUR);
 	draw_fill(y, x, w, st);
-	n = draw_str(y, x + 1, w - 2, op->name, st);
+	n = draw_str_cut(y, x + 1, w - 2, op->name, st);
 	/* The description when there is room: it says what the op does. */
 	if (*op->description != '\0' && n + 4 < w - 2) {
 		const char	*d = op->description;
-		const char	*nl = strchr(d, '\n');
+		char		*line = xstrndup(d, strcspn(d, "\n"));
 
-		draw_text(y, x + 3 + n, w - 4 - n, 0, d,
-		    nl != NULL ? (size_t)(nl - d) : strlen(d), dim);
+		draw_str_cut(y, x + 3 + n, w - 4 - n, line, dim);
+		free(line);
 	}
 }
 

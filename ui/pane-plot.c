@@ -3,6 +3,11 @@
  * with braille dots (2x4 per cell) on UTF-8 terminals, half blocks, or
  * ASCII; each run in its own colour (or symbol, without colour). Live
  * runs are re-read every refresh.
+ *
+ * The values can be smoothed as TensorBoard smooths them (an
+ * exponential moving average, debiased so the first points are not
+ * pulled towards zero) and drawn on a log scale. Runs are told apart by
+ * the flags whose values differ between them, as people name them.
  */
 #include "common.h"
 
@@ -23,6 +28,7 @@
 #include "strbuf.h"
 #include "tui.h"
 #include "util.h"
+#include "value.h"
 #include "viewconf.h"
 
 #define PLOT_MAX_RUNS	12
@@ -36,8 +42,14 @@ enum plot_style {
 struct plotrun {
 	char			*id;
 	char			*dir;
+	char			*name;		/* legend: flags that differ */
 	bool			 live;
 	struct scalars_summary	 sum;
+};
+
+/* Smoothing weights [ and ] step through; 0 is off. */
+static const double	smooth_steps[] = {
+	0, 0.3, 0.6, 0.8, 0.9, 0.95, 0.99,
 };
 
 struct plotpane {
@@ -47,6 +59,8 @@ struct plotpane {
 	struct strvec	 keys;
 	size_t		 key;
 	enum plot_style	 style;
+	bool		 logy;		/* log10 value axis */
+	double		 smooth;	/* TensorBoard's weight; 0: none */
 };
 
 /* A cell of the canvas: sub-cell dots and the run that drew last. */
@@ -65,6 +79,18 @@ static int
 str_cmp(const void *a, const void *b)
 {
 	return natcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The value of flag key in vals ("KEY\tVALUE" lines); "" when unset. */
+static const char *
+flag_of(const struct strvec *vals, const char *key)
+{
+	size_t	i, n = strlen(key);
+
+	for (i = 0; i < vals->n; i++)
+		if (strncmp(vals->v[i], key, n) == 0 && vals->v[i][n] == '\t')
+			return vals->v[i] + n + 1;
+	return "";
 }
 
 static void
@@ -112,6 +138,72 @@ plot_load(struct pane *p)
 	free(current);
 }
 
+/*
+ * Each run's legend: the flags whose values are not the same in every
+ * run plotted ("lr=0.1 epochs=2"), as the runs were told apart when
+ * they were started; the short id when no flag differs.
+ */
+static void
+plot_names(struct plotpane *pp)
+{
+	struct strvec	 keys = STRVEC_INIT, *vals;
+	struct strbuf	 sb = STRBUF_INIT;
+	struct value	*flags;
+	struct run	*run;
+	size_t		 i, j, k;
+	long		 at;
+
+	vals = xcalloc(pp->nruns + 1, sizeof *vals);
+	for (i = 0; i < pp->nruns; i++) {
+		flags = NULL;
+		if ((run = run_open(pp->runs[i].dir, NULL)) != NULL)
+			run_attr_read(run, "flags", &flags, NULL);
+		run_free(run);
+		if (flags == NULL || flags->type != VALUE_MAP) {
+			value_free(flags);
+			continue;
+		}
+		for (j = 0; j < flags->u.map.n; j++) {
+			if ((at = strvec_find(&keys, flags->u.map.k[j])) < 0) {
+				strvec_push(&keys, flags->u.map.k[j]);
+				at = (long)keys.n - 1;
+			}
+			strbuf_reset(&sb);
+			format_value_cell(&sb, flags->u.map.v[j]);
+			/* vals[i]: "KEY\tVALUE" for each flag of run i. */
+			strvec_pushf(&vals[i], "%s\t%s", keys.v[at], sb.buf);
+		}
+		value_free(flags);
+	}
+	if (keys.n > 1)
+		qsort(keys.v, keys.n, sizeof (char *), str_cmp);
+	for (i = 0; i < pp->nruns; i++) {
+		strbuf_reset(&sb);
+		for (k = 0; pp->nruns > 1 && k < keys.n; k++) {
+			const char	*v0 = flag_of(&vals[0], keys.v[k]);
+			const char	*vi = flag_of(&vals[i], keys.v[k]);
+			bool		 differ = false;
+
+			for (j = 1; j < pp->nruns && !differ; j++)
+				differ = strcmp(flag_of(&vals[j], keys.v[k]),
+				    v0) != 0;
+			if (!differ)
+				continue;
+			strbuf_addf(&sb, "%s%s=%s", sb.len > 0 ? " " : "",
+			    keys.v[k], *vi != '\0' ? vi : "-");
+		}
+		if (sb.len == 0)
+			strbuf_addf(&sb, "%.8s", pp->runs[i].id);
+		free(pp->runs[i].name);
+		pp->runs[i].name = strbuf_detach(&sb, NULL);
+	}
+	for (i = 0; i < pp->nruns; i++)
+		strvec_clear(&vals[i]);
+	free(vals);
+	strvec_clear(&keys);
+	strbuf_release(&sb);
+}
+
 static void
 plot_init(struct pane *p, void *arg)
 {
@@ -137,7 +229,12 @@ plot_init(struct pane *p, void *arg)
 		pp->style = (enum plot_style)view_settings.plot_style;
 	else
 		pp->style = display_utf8 ? PLOT_BRAILLE : PLOT_ASCII;
+	pp->smooth = view_settings.plot_smoothing;
+	plot_names(pp);
 	plot_load(p);
+	if (pp->more > 0)
+		view_message(v, "Plotting %zu of the %zu runs selected (at most "
+		    "%d)", pp->nruns, pp->nruns + pp->more, PLOT_MAX_RUNS);
 }
 
 static void
@@ -149,6 +246,7 @@ plot_release(struct pane *p)
 	for (i = 0; i < pp->nruns; i++) {
 		free(pp->runs[i].id);
 		free(pp->runs[i].dir);
+		free(pp->runs[i].name);
 		scalars_summary_release(&pp->runs[i].sum);
 	}
 	free(pp->runs);
@@ -165,6 +263,10 @@ plot_title(struct pane *p, struct strbuf *left, struct strbuf *right)
 	if (pp->keys.n > 0)
 		strbuf_addf(left, "  %s  (%zu/%zu, Left/Right for others)",
 		    pp->keys.v[pp->key], pp->key + 1, pp->keys.n);
+	if (pp->smooth > 0)
+		strbuf_addf(right, "smoothing %.2g  ", pp->smooth);
+	if (pp->logy)
+		strbuf_addstr(right, "log  ");
 	strbuf_addf(right, "%s", names[pp->style]);
 }
 
@@ -235,6 +337,36 @@ struct bounds {
 	double	xmin, xmax, ymin, ymax;
 };
 
+/*
+ * The values as drawn: smoothed as TensorBoard does (last = last * w +
+ * (1 - w) * value, divided by 1 - w^n so the start is not biased to
+ * zero; values that are not finite pass through and do not count), then
+ * log10 on a log scale (where values <= 0 have no place: NaN). Caller
+ * frees.
+ */
+static double *
+plot_values(const struct plotpane *pp, const struct scalar_stats *s,
+    bool logy)
+{
+	double	*y = xcalloc(s->nseries + 1, sizeof *y);
+	double	 last = 0, w = pp->smooth;
+	size_t	 j, n = 0;
+
+	for (j = 0; j < s->nseries; j++) {
+		double	sv = s->series[j].value;
+
+		if (w > 0 && isfinite(sv)) {
+			last = last * w + (1 - w) * sv;
+			n++;
+			sv = last / (1 - pow(w, (double)n));
+		}
+		if (logy)
+			sv = sv > 0 ? log10(sv) : NAN;
+		y[j] = sv;
+	}
+	return y;
+}
+
 static void
 plot_bounds(const struct plotpane *pp, const char *key, struct bounds *b)
 {
@@ -244,9 +376,13 @@ plot_bounds(const struct plotpane *pp, const char *key, struct bounds *b)
 	b->xmax = b->ymax = -INFINITY;
 	for (i = 0; i < pp->nruns; i++) {
 		const struct scalar_stats	*s = run_key(&pp->runs[i], key);
+		double				*y;
 
-		for (j = 0; s != NULL && j < s->nseries; j++) {
-			double	sv = s->series[j].value;
+		if (s == NULL)
+			continue;
+		y = plot_values(pp, s, pp->logy);
+		for (j = 0; j < s->nseries; j++) {
+			double	sv = y[j];
 			double	st = (double)s->series[j].step;
 
 			if (isnan(sv) || isinf(sv))
@@ -260,6 +396,7 @@ plot_bounds(const struct plotpane *pp, const char *key, struct bounds *b)
 			if (sv > b->ymax)
 				b->ymax = sv;
 		}
+		free(y);
 	}
 }
 
@@ -285,13 +422,21 @@ plot_legend(struct plotpane *pp, const char *key, int y, int x, int h, int w)
 			strbuf_addstr(&sb, "\xe2\x97\x8f ");
 		else
 			strbuf_addf(&sb, "%c ", plot_symbols[i % 6]);
-		strbuf_addf(&sb, "%.8s", pp->runs[i].id);
+		strbuf_addstr(&sb, pp->runs[i].name);
 		col = draw_str(y + row, x + 1, w - 1, sb.buf, st);
 		strbuf_reset(&sb);
 		if (s != NULL) {
 			strbuf_addf(&sb, "  last ");
 			format_scalar_short(&sb, s->last.value);
-			strbuf_addf(&sb, " (step %lld)  min ", s->last.step);
+			strbuf_addf(&sb, " (step %lld)", s->last.step);
+			if (pp->smooth > 0 && s->nseries > 0) {
+				double	*sm = plot_values(pp, s, false);
+
+				strbuf_addstr(&sb, "  smoothed ");
+				format_scalar_short(&sb, sm[s->nseries - 1]);
+				free(sm);
+			}
+			strbuf_addstr(&sb, "  min ");
 			format_scalar_short(&sb, s->min.value);
 			strbuf_addstr(&sb, "  max ");
 			format_scalar_short(&sb, s->max.value);
@@ -309,12 +454,23 @@ plot_legend(struct plotpane *pp, const char *key, int y, int x, int h, int w)
 	return legend;
 }
 
+/* The value at the top (0), middle (1) or bottom (2) of the axis. */
+static double
+axis_value(const struct bounds *b, bool logy, int i)
+{
+	double	v = i == 0 ? b->ymax : i == 1 ? (b->ymin + b->ymax) / 2 :
+		    b->ymin;
+
+	return logy ? pow(10, v) : v;
+}
+
 /*
  * The axes around a plot area of ph rows and pw columns at (y, x + labw
  * + 3): value labels at top, middle and bottom, steps below.
  */
 static void
-plot_axes(const struct bounds *b, int y, int x, int labw, int ph, int pw)
+plot_axes(const struct bounds *b, bool logy, int y, int x, int labw, int ph,
+    int pw)
 {
 	struct style	axis = theme_style(ROLE_AXIS);
 	struct strbuf	sb = STRBUF_INIT;
@@ -324,8 +480,7 @@ plot_axes(const struct bounds *b, int y, int x, int labw, int ph, int pw)
 		int	ly = i == 0 ? 0 : i == 1 ? ph / 2 : ph - 1;
 
 		strbuf_reset(&sb);
-		fmt_axis(&sb, i == 0 ? b->ymax : i == 1 ?
-		    (b->ymin + b->ymax) / 2 : b->ymin);
+		fmt_axis(&sb, axis_value(b, logy, i));
 		draw_str(y + ly, x + 1 + labw - (int)sb.len, (int)sb.len,
 		    sb.buf, axis);
 	}
@@ -359,9 +514,13 @@ plot_series(const struct plotpane *pp, const char *key,
 	for (i = 0; i < pp->nruns; i++) {
 		const struct scalar_stats	*s = run_key(&pp->runs[i], key);
 		int				 px = -1, py = -1;
+		double				*yv;
 
-		for (j = 0; s != NULL && j < s->nseries; j++) {
-			double	sv = s->series[j].value;
+		if (s == NULL)
+			continue;
+		yv = plot_values(pp, s, pp->logy);
+		for (j = 0; j < s->nseries; j++) {
+			double	sv = yv[j];
 			int	dx, dy;
 
 			if (isnan(sv) || isinf(sv))
@@ -377,6 +536,7 @@ plot_series(const struct plotpane *pp, const char *key,
 			px = dx;
 			py = dy;
 		}
+		free(yv);
 	}
 	for (row = 0; row < ph; row++) {
 		for (col = 0; col < pw; col++) {
@@ -422,7 +582,8 @@ plot_draw(struct pane *p, int y, int x, int h, int w)
 	y += legend + 1;
 	h -= legend + 1;
 	if (b.xmin > b.xmax || h < 3) {
-		draw_str(y, x + 1, w - 1, "No values to plot.",
+		draw_str(y, x + 1, w - 1, pp->logy ? "No values above 0 to "
+		    "plot on a log scale." : "No values to plot.",
 		    theme_style(ROLE_DIM));
 		return;
 	}
@@ -437,8 +598,7 @@ plot_draw(struct pane *p, int y, int x, int h, int w)
 	/* The labels' width, for the widest of top, middle and bottom. */
 	for (i = 0; i < 3; i++) {
 		strbuf_reset(&sb);
-		fmt_axis(&sb, i == 0 ? b.ymax : i == 1 ?
-		    (b.ymin + b.ymax) / 2 : b.ymin);
+		fmt_axis(&sb, axis_value(&b, pp->logy, i));
 		if ((int)sb.len > labw)
 			labw = (int)sb.len;
 	}
@@ -447,8 +607,26 @@ plot_draw(struct pane *p, int y, int x, int h, int w)
 	pw = w - labw - 3;
 	if (pw < 10 || ph < 2)
 		return;
-	plot_axes(&b, y, x, labw, ph, pw);
+	plot_axes(&b, pp->logy, y, x, labw, ph, pw);
 	plot_series(pp, key, &b, y, x + labw + 3, ph, pw);
+}
+
+/* The next weight up or down from w (which may be any, from view.conf). */
+static double
+smooth_step(double w, bool up)
+{
+	size_t	i, n = ARRAY_SIZE(smooth_steps);
+
+	if (up) {
+		for (i = 0; i < n; i++)
+			if (smooth_steps[i] > w + 1e-9)
+				return smooth_steps[i];
+		return smooth_steps[n - 1];
+	}
+	for (i = n; i > 0; i--)
+		if (smooth_steps[i - 1] < w - 1e-9)
+			return smooth_steps[i - 1];
+	return 0;
 }
 
 static bool
@@ -474,6 +652,18 @@ plot_action(struct pane *p, enum action act)
 		if (pp->style != PLOT_ASCII && !display_utf8)
 			pp->style = PLOT_ASCII;
 		view_dirty(p->view);
+		return true;
+	case ACT_PLOT_LOG:
+		pp->logy = !pp->logy;
+		view_message(p->view, pp->logy ? "Log scale" : "Linear scale");
+		return true;
+	case ACT_SMOOTH_MORE:
+	case ACT_SMOOTH_LESS:
+		pp->smooth = smooth_step(pp->smooth, act == ACT_SMOOTH_MORE);
+		if (pp->smooth > 0)
+			view_message(p->view, "Smoothing %.2g", pp->smooth);
+		else
+			view_message(p->view, "No smoothing");
 		return true;
 	case ACT_REFRESH:
 		plot_load(p);
@@ -505,6 +695,8 @@ static const struct hint plot_hints[] = {
 	{ ACT_NEXT_SCALAR, "next scalar" },
 	{ ACT_PREV_SCALAR, "previous" },
 	{ ACT_PLOT_STYLE, "style" },
+	{ ACT_PLOT_LOG, "log" },
+	{ ACT_SMOOTH_MORE, "smooth" },
 	{ ACT_QUIT, "close" },
 	{ ACT_NONE, NULL }
 };

@@ -6,9 +6,15 @@
  * Moving the cursor makes the output pane follow the run. The list is
  * the view's runlist, so filters and the selection for actions on
  * several runs are shared with compare and plot.
+ *
+ * A metric column (the operation's objective or any scalar) can follow
+ * the status, and the list sorts by it. Narrow panes cut the operation
+ * and the label, each with an ellipsis, and give up the date before
+ * the label: the label says what the run was.
  */
 #include "common.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,15 +22,23 @@
 #include "actions.h"
 #include "display.h"
 #include "format.h"
+#include "guildfile.h"
 #include "pane-output.h"
 #include "pane-runs.h"
 #include "pane.h"
+#include "prompt.h"
 #include "regex.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
 #include "strbuf.h"
 #include "tui.h"
+#include "value.h"
+
+/* The metric column's width. */
+#define METRIC_W	10
+/* Room for the label that is enough to keep the date too. */
+#define LABEL_ROOM	24
 
 static size_t
 runs_count(struct pane *p)
@@ -58,6 +72,15 @@ runs_title_for(struct runlist *rl, const char *name, struct strbuf *left,
 		strbuf_addf(left, "  /%s/", regex_pattern(rl->re));
 	if (rl->expr != NULL)
 		strbuf_addf(left, "  :%s", rl->expr);
+	if (rl->metric != NULL) {
+		static const char *const stats[] = { "", "min ", "max " };
+
+		strbuf_addf(left, "  metric: %s%s", stats[rl->metric_stat],
+		    rl->metric);
+		if (rl->sort != 0)
+			strbuf_addf(left, " (%s first)", (rl->sort < 0) ==
+			    rl->metric_max ? "best" : "worst");
+	}
 	if (rl->model != NULL) {
 		strbuf_addf(left, "  op: %s", rl->model);
 		if (rl->op != NULL)
@@ -77,6 +100,48 @@ runs_title(struct pane *p, struct strbuf *left, struct strbuf *right)
 	runs_title_for(p->view->runs, "Runs", left, right);
 }
 
+/* What follows the status: [marked], the label and the tags. */
+static void
+row_notes(const struct run_row *row, struct strbuf *sb)
+{
+	size_t	i;
+
+	if (row->marked)
+		strbuf_addstr(sb, "[marked] ");
+	if (row->label != NULL && *row->label != '\0')
+		strbuf_addf(sb, "%s ", row->label);
+	for (i = 0; i < row->tags.n; i++)
+		strbuf_addf(sb, "#%s ", row->tags.v[i]);
+	strbuf_rtrim(sb);
+}
+
+/*
+ * Whether the rows on screen show the date: not when a label would be
+ * cut for it to less than LABEL_ROOM columns (the label tells runs
+ * apart, the date less so). Decided for the screen, so the columns
+ * stay aligned.
+ */
+static bool
+show_date(struct pane *p, struct runlist *rl, int room, int datew)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	struct run_row	*row;
+	size_t		 i, n = p->h > 1 ? (size_t)p->h - 1 : 1;
+	int		 most = 0, tw;
+
+	for (i = p->top; i < p->top + n && i < runlist_count(rl); i++) {
+		if ((row = runlist_row(rl, i)) == NULL)
+			continue;
+		strbuf_reset(&sb);
+		row_notes(row, &sb);
+		tw = text_width(sb.buf, sb.len);
+		if (tw > most)
+			most = tw;
+	}
+	strbuf_release(&sb);
+	return most <= room - datew || room - datew >= LABEL_ROOM;
+}
+
 void
 runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
     int w, bool cursor)
@@ -86,8 +151,9 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
 	struct style		 base, st;
 	bool			 sel;
 	bool			 narrow = w < 90;
-	int			 col = x, end = x + w, n, opw, numw;
+	int			 col = x, end = x + w, n, opw, numw, datew, mw;
 	size_t			 i;
+	double			 mv;
 
 	base = theme_style(ROLE_DEFAULT);
 	if (cursor)
@@ -110,8 +176,10 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
 	strbuf_reset(&sb);
 	strbuf_addf(&sb, "[%zu:%.8s]", runlist_number(rl, idx) +
 	    compat_index_base(), row->id);
-	draw_str(y, col, end - col, sb.buf, FIELD(ROLE_ID));
+	draw_str_cut(y, col, end - col, sb.buf, FIELD(ROLE_ID));
 	col += numw;
+	if (col >= end)
+		goto out;
 
 	strbuf_reset(&sb);
 	format_op(&sb, row);
@@ -120,39 +188,63 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
 		opw = w / 3;
 	if (opw < 8)
 		opw = 8;
-	n = draw_text(y, col, opw, 0, sb.buf, sb.len, FIELD(ROLE_OP));
+	n = draw_str_cut(y, col, opw < end - col ? opw : end - col, sb.buf,
+	    FIELD(ROLE_OP));
 	col += (n > opw ? n : opw) + 2;
 	if (col >= end)
 		goto out;
 
-	strbuf_reset(&sb);
-	if (narrow)
-		format_time_short(&sb, row->started);
-	else
-		format_time(&sb, row->started);
-	draw_str(y, col, end - col, sb.buf, FIELD(ROLE_DATE));
-	col += (narrow ? 11 : 19) + 2;
-	if (col >= end)
-		goto out;
+	datew = (narrow ? 11 : 19) + 2;
+	mw = rl->metric != NULL ? METRIC_W + 2 : 0;
+	if (show_date(p, rl, end - col - 12 - mw, datew)) {
+		strbuf_reset(&sb);
+		if (narrow)
+			format_time_short(&sb, row->started);
+		else
+			format_time(&sb, row->started);
+		draw_str_cut(y, col, end - col, sb.buf, FIELD(ROLE_DATE));
+		col += datew;
+		if (col >= end)
+			goto out;
+	}
 
 	st = cursor ? base : theme_style(theme_status_role(row->status));
-	draw_str(y, col, end - col, run_status_name(row->status), st);
+	draw_str_cut(y, col, end - col, run_status_name(row->status), st);
 	col += 10 + 2;
 	if (col >= end)
 		goto out;
 
+	if (rl->metric != NULL) {
+		strbuf_reset(&sb);
+		if (!isnan(mv = runlist_metric(rl, row)))
+			format_scalar_short(&sb, mv);
+		n = text_width(sb.buf, sb.len);
+		/* Right-aligned, as numbers are. */
+		if (n < METRIC_W)
+			draw_str(y, col + METRIC_W - n, end - col - METRIC_W +
+			    n, sb.buf, FIELD(ROLE_DEFAULT));
+		else
+			draw_str_cut(y, col, end - col, sb.buf,
+			    FIELD(ROLE_DEFAULT));
+		col += mw;
+		if (col >= end)
+			goto out;
+	}
+
 	if (row->marked) {
-		n = draw_str(y, col, end - col, "[marked]", FIELD(ROLE_MARKED));
+		n = draw_str_cut(y, col, end - col, "[marked]",
+		    FIELD(ROLE_MARKED));
 		col += n + 1;
 	}
-	if (row->label != NULL && *row->label != '\0') {
-		n = draw_str(y, col, end - col, row->label, FIELD(ROLE_LABEL));
+	if (row->label != NULL && *row->label != '\0' && col < end) {
+		n = draw_str_cut(y, col, end - col, row->label,
+		    FIELD(ROLE_LABEL));
 		col += n + 1;
 	}
 	for (i = 0; i < row->tags.n && col < end; i++) {
 		strbuf_reset(&sb);
 		strbuf_addf(&sb, "#%s", row->tags.v[i]);
-		n = draw_str(y, col, end - col, sb.buf, FIELD(ROLE_TAG));
+		n = draw_str_cut(y, col, end - col, sb.buf, FIELD(ROLE_TAG));
 		col += n + 1;
 	}
 #undef FIELD
@@ -189,12 +281,140 @@ runs_moved(struct pane *p)
 	output_follow_run(v->output, runs_current(p));
 }
 
+/*
+ * The objective of the operation of the run under the cursor, from the
+ * project's guild.yml: "loss" (minimized), "-acc" or {maximize: acc}.
+ * NULL when it has none.
+ */
+static char *
+objective_of(struct view *v, const struct run_row *row, bool *maximize)
+{
+	const struct modeldef	*m;
+	const struct opdef	*op;
+	const struct value	*o, *k;
+
+	*maximize = false;
+	if (v->gf == NULL || row == NULL ||
+	    (m = guildfile_model(v->gf, row->model)) == NULL ||
+	    (op = modeldef_op(m, row->op)) == NULL ||
+	    (o = op->objective) == NULL)
+		return NULL;
+	if (o->type == VALUE_STRING) {
+		if (o->u.s[0] == '-' && o->u.s[1] != '\0') {
+			*maximize = true;
+			return xstrdup(o->u.s + 1);
+		}
+		return *o->u.s != '\0' ? xstrdup(o->u.s) : NULL;
+	}
+	if (o->type == VALUE_MAP) {
+		if ((k = value_map_get(o, "maximize")) != NULL &&
+		    k->type == VALUE_STRING) {
+			*maximize = true;
+			return xstrdup(k->u.s);
+		}
+		if ((k = value_map_get(o, "minimize")) != NULL &&
+		    k->type == VALUE_STRING)
+			return xstrdup(k->u.s);
+	}
+	return NULL;
+}
+
+/*
+ * The metric prompt's answer: "[min|max|last] [-]SCALAR" (a leading -
+ * says the higher the better, as objectives do), nothing for the
+ * operation's objective, or "none".
+ */
+static void
+metric_done(struct view *v, const char *text, void *arg)
+{
+	struct pane	*p = arg;
+	struct runlist	*rl = p->view->runs;
+	char		*name = NULL, *prev;
+	const char	*s;
+	int		 stat = RUNLIST_LAST;
+	bool		 maximize = false;
+	long		 i;
+
+	if (text == NULL)
+		return;
+	s = text + strspn(text, " \t");
+	if (*s == '\0') {
+		name = objective_of(v, runs_current(p), &maximize);
+		if (name == NULL) {
+			view_error(v, "This run's operation has no objective: "
+			    "name a scalar");
+			return;
+		}
+	} else if (strcmp(s, "none") == 0) {
+		;
+	} else {
+		if (strncmp(s, "min ", 4) == 0 || strncmp(s, "max ", 4) == 0) {
+			stat = s[1] == 'i' ? RUNLIST_MIN : RUNLIST_MAX;
+			s += 4;
+		} else if (strncmp(s, "last ", 5) == 0)
+			s += 5;
+		s += strspn(s, " \t");
+		if (*s == '-') {
+			maximize = true;
+			s++;
+		}
+		name = xstrndup(s, strcspn(s, " \t"));
+		if (*name == '\0' || s[strlen(name)] != '\0') {
+			view_error(v, "Bad metric '%s': [min|max|last] "
+			    "[-]SCALAR, or none", text);
+			free(name);
+			return;
+		}
+	}
+	prev = view_cursor_id(v);
+	runlist_set_metric(rl, name, stat);
+	rl->metric_max = maximize;
+	if (prev != NULL && (i = runlist_find(rl, prev)) >= 0)
+		p->cursor = (size_t)i;
+	pane_scroll_to_cursor(p);
+	free(prev);
+	if (name != NULL)
+		view_message(v, "Metric column: %s%s (s sorts by it)",
+		    stat == RUNLIST_MIN ? "min " : stat == RUNLIST_MAX ?
+		    "max " : "", name);
+	else
+		view_message(v, "No metric column");
+	free(name);
+	view_dirty(v);
+}
+
 static bool
 runs_action(struct pane *p, enum action act)
 {
 	struct view	*v = p->view;
+	struct runlist	*rl = v->runs;
+	int		 best;
 
 	switch (act) {
+	case ACT_METRIC:
+		prompt_open(v, "Metric column ([min|max] SCALAR, empty: the "
+		    "objective, none): ", rl->metric, metric_done, NULL, p,
+		    NULL);
+		return true;
+	case ACT_SORT_METRIC:
+		if (rl->metric == NULL) {
+			view_error(v, "No metric column to sort by (M chooses "
+			    "one)");
+			return true;
+		}
+		/* Best first, then worst first, then newest first again. */
+		best = rl->metric_max ? -1 : 1;
+		runlist_set_sort(rl, rl->sort == 0 ? best : rl->sort == best ?
+		    -best : 0);
+		pane_set_cursor(p, 0);
+		pane_scroll_to_cursor(p);
+		if (rl->sort == 0)
+			view_message(v, "Newest first");
+		else
+			view_message(v, "Sorted by %s, %s first", rl->metric,
+			    rl->sort == best ? "best" : "worst");
+		view_dirty(v);
+		return true;
 	case ACT_ENTER:
 		view_action(v, ACT_INFO);
 		return true;
@@ -235,6 +455,7 @@ static const struct hint runs_hints[] = {
 	{ ACT_COMPARE, "compare" },
 	{ ACT_PLOT, "plot" },
 	{ ACT_FILTER, "filter" },
+	{ ACT_METRIC, "metric" },
 	{ ACT_NONE, NULL }
 };
 

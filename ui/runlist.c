@@ -1,6 +1,7 @@
 /* runlist.c: the runs a pane shows, a page at a time (see runlist.h). */
 #include "common.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,6 +13,7 @@
 #include "runindex.h"
 #include "runlist.h"
 #include "runsel.h"
+#include "scalars.h"
 #include "strbuf.h"
 #include "util.h"
 
@@ -82,10 +84,23 @@ drop_meta(struct runlist *rl)
 	rl->nmeta = 0;
 }
 
+static void
+drop_metric(struct runlist *rl)
+{
+	free(rl->mval);
+	rl->mval = NULL;
+	rl->nmval = 0;
+	free(rl->perm);
+	rl->perm = NULL;
+	rl->nperm = 0;
+}
+
 void
 runlist_release(struct runlist *rl)
 {
 	drop_pages(rl);
+	drop_metric(rl);
+	free(rl->metric);
 	free(rl->pages);
 	drop_meta(rl);
 	free(rl->vis);
@@ -170,8 +185,10 @@ load_page(struct runlist *rl, size_t pg)
 	if (rl->nloaded >= MAX_PAGES)
 		evict(rl);
 	p = xcalloc(1, sizeof *p);
+	/* The metric column's values come with the rows. */
 	if (runindex_page(rl->idx, rl->deleted, rl->rf, pg * PAGE_ROWS,
-	    PAGE_ROWS, 0, &p->rows, NULL, NULL) == -1) {
+	    PAGE_ROWS, rl->metric != NULL ? RUNINDEX_SCALARS : 0, &p->rows,
+	    NULL, NULL) == -1) {
 		run_rows_release(&p->rows);
 		free(p);
 		return NULL;
@@ -217,15 +234,15 @@ runlist_filtered(const struct runlist *rl)
  * time (the chunk is freed after): for what needs every run once.
  */
 static void
-scan_all(struct runlist *rl, void (*fn)(struct runlist *, size_t,
-    const struct run_row *, void *), void *arg)
+scan_all(struct runlist *rl, unsigned what, void (*fn)(struct runlist *,
+    size_t, const struct run_row *, void *), void *arg)
 {
 	struct run_rows	rows = RUN_ROWS_INIT;
 	size_t		off = 0, i;
 
 	for (;;) {
 		if (runindex_page(rl->idx, rl->deleted, rl->rf, off, SCAN_ROWS,
-		    0, &rows, NULL, NULL) == -1 || rows.n == 0) {
+		    what, &rows, NULL, NULL) == -1 || rows.n == 0) {
 			run_rows_release(&rows);
 			return;
 		}
@@ -272,7 +289,7 @@ build_meta(struct runlist *rl)
 
 	drop_meta(rl);
 	rl->meta = xcalloc(rl->total + 1, sizeof *rl->meta);
-	scan_all(rl, meta_add, &sb);
+	scan_all(rl, 0, meta_add, &sb);
 	/* Runs the index lost meanwhile: empty entries match nothing. */
 	for (i = 0; i < rl->nmeta; i++)
 		if (rl->meta[i].text == NULL) {
@@ -297,7 +314,78 @@ meta_shown(struct runlist *rl, const struct rmeta *m)
 	return true;
 }
 
-/* The rows shown, after the view's filters. */
+double
+runlist_metric(const struct runlist *rl, const struct run_row *row)
+{
+	const struct scalar_stats	*st;
+
+	if (rl->metric == NULL || row == NULL || row->scalars == NULL ||
+	    (st = scalars_summary_lookup(row->scalars, rl->metric)) == NULL)
+		return NAN;
+	switch (rl->metric_stat) {
+	case RUNLIST_MIN:
+		return st->min.value;
+	case RUNLIST_MAX:
+		return st->max.value;
+	default:
+		return st->last.value;
+	}
+}
+
+static void
+mval_add(struct runlist *rl, size_t i, const struct run_row *row, void *arg)
+{
+	if (i < rl->nmval)
+		rl->mval[i] = runlist_metric(rl, row);
+}
+
+static const struct runlist *perm_ctx;
+
+/* By the metric, runs without one last either way; then newest first. */
+static int
+perm_cmp(const void *a, const void *b)
+{
+	size_t	x = *(const size_t *)a, y = *(const size_t *)b;
+	double	vx = perm_ctx->mval[x], vy = perm_ctx->mval[y];
+
+	if (isnan(vx) || isnan(vy)) {
+		if (!isnan(vx))
+			return -1;
+		if (!isnan(vy))
+			return 1;
+	} else if (vx != vy)
+		return (vx < vy ? -1 : 1) * perm_ctx->sort;
+	return x < y ? -1 : x > y;
+}
+
+/* The order shown when sorted: every metric value read once. */
+static void
+build_perm(struct runlist *rl)
+{
+	size_t	i;
+
+	free(rl->perm);
+	rl->perm = NULL;
+	rl->nperm = 0;
+	if (rl->sort == 0 || rl->metric == NULL)
+		return;
+	if (rl->mval == NULL) {
+		rl->nmval = rl->total;
+		rl->mval = xcalloc(rl->nmval + 1, sizeof *rl->mval);
+		for (i = 0; i < rl->nmval; i++)
+			rl->mval[i] = NAN;
+		scan_all(rl, RUNINDEX_SCALARS, mval_add, NULL);
+	}
+	rl->perm = xcalloc(rl->total + 1, sizeof *rl->perm);
+	for (i = 0; i < rl->total; i++)
+		if (runlist_shown_abs(rl, i))
+			rl->perm[rl->nperm++] = i;
+	perm_ctx = rl;
+	qsort(rl->perm, rl->nperm, sizeof *rl->perm, perm_cmp);
+	perm_ctx = NULL;
+}
+
+/* The rows shown, after the view's filters, in the order shown. */
 static void
 apply(struct runlist *rl)
 {
@@ -306,14 +394,15 @@ apply(struct runlist *rl)
 	free(rl->vis);
 	rl->vis = NULL;
 	rl->nvis = 0;
-	if (!runlist_filtered(rl))
-		return;
-	if (rl->nmeta == 0 && rl->total > 0)
-		build_meta(rl);
-	rl->vis = xcalloc(rl->nmeta + 1, sizeof *rl->vis);
-	for (i = 0; i < rl->nmeta; i++)
-		if (meta_shown(rl, &rl->meta[i]))
-			rl->vis[rl->nvis++] = i;
+	if (runlist_filtered(rl)) {
+		if (rl->nmeta == 0 && rl->total > 0)
+			build_meta(rl);
+		rl->vis = xcalloc(rl->nmeta + 1, sizeof *rl->vis);
+		for (i = 0; i < rl->nmeta; i++)
+			if (meta_shown(rl, &rl->meta[i]))
+				rl->vis[rl->nvis++] = i;
+	}
+	build_perm(rl);
 }
 
 /* The unfinished runs: their count, and whether any changed. */
@@ -357,6 +446,7 @@ runlist_load(struct runlist *rl, char **cause)
 		return -1;
 	drop_pages(rl);
 	drop_meta(rl);
+	drop_metric(rl);
 	rl->total = total;
 	rl->npages = (total + PAGE_ROWS - 1) / PAGE_ROWS;
 	free(rl->pages);
@@ -381,17 +471,26 @@ runlist_poll(struct runlist *rl, char **cause)
 		return false;
 	/* Statuses and start times moved: read rows again as needed. */
 	drop_pages(rl);
-	if (runlist_filtered(rl)) {
+	if (runlist_filtered(rl) || rl->sort != 0) {
 		drop_meta(rl);
+		drop_metric(rl);
 		apply(rl);
 	}
 	rl->generation++;
 	return true;
 }
 
+static bool
+sorted(const struct runlist *rl)
+{
+	return rl->perm != NULL;
+}
+
 size_t
 runlist_count(const struct runlist *rl)
 {
+	if (sorted(rl))
+		return rl->nperm;
 	return runlist_filtered(rl) ? rl->nvis : rl->total;
 }
 
@@ -416,6 +515,8 @@ runlist_op_width(const struct runlist *rl)
 size_t
 runlist_number(const struct runlist *rl, size_t i)
 {
+	if (sorted(rl))
+		return i < rl->nperm ? rl->perm[i] : 0;
 	if (!runlist_filtered(rl))
 		return i;
 	return i < rl->nvis ? rl->vis[i] : 0;
@@ -462,12 +563,27 @@ size_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+bool
+runlist_shown_abs(const struct runlist *rl, size_t abs)
+{
+	if (!runlist_filtered(rl))
+		return abs < rl->total;
+	return bsearch(&abs, rl->vis, rl->nvis, sizeof *rl->vis,
+	    size_cmp) != NULL;
+}
+
 long
 runlist_find(struct runlist *rl, const char *id)
 {
 	long	 abs = find_abs(rl, id);
-	size_t	 key, *at;
+	size_t	 key, *at, i;
 
+	if (abs >= 0 && sorted(rl)) {
+		for (i = 0; i < rl->nperm; i++)
+			if (rl->perm[i] == (size_t)abs)
+				return (long)i;
+		return -1;
+	}
 	if (abs < 0 || !runlist_filtered(rl))
 		return abs;
 	key = (size_t)abs;
@@ -538,6 +654,28 @@ runlist_set_op(struct runlist *rl, const char *project, const char *model,
 	rl->generation++;
 }
 
+void
+runlist_set_metric(struct runlist *rl, const char *scalar, int stat)
+{
+	set_str(&rl->metric, scalar);
+	rl->metric_stat = stat;
+	/* A new metric starts unsorted: "best" meant the old one's best. */
+	rl->sort = 0;
+	/* Rows read without scalars are read again with them. */
+	drop_pages(rl);
+	drop_metric(rl);
+	apply(rl);
+	rl->generation++;
+}
+
+void
+runlist_set_sort(struct runlist *rl, int sort)
+{
+	rl->sort = rl->metric != NULL ? sort : 0;
+	apply(rl);
+	rl->generation++;
+}
+
 static int
 id_cmp(const void *a, const void *b)
 {
@@ -587,7 +725,7 @@ runlist_select_all(struct runlist *rl)
 
 	strvec_clear(&rl->selected);
 	if (!runlist_filtered(rl))
-		scan_all(rl, select_add, NULL);
+		scan_all(rl, 0, select_add, NULL);
 	else {
 		for (i = 0; i < n; i++)
 			if ((row = runlist_row(rl, i)) != NULL)

@@ -11,6 +11,10 @@
  *
  * Changes made by anyone show on the next poll: runs added or removed
  * (the runs directory changed), and unfinished runs that changed status.
+ *
+ * A metric (a scalar's last, min or max value) can be read with the
+ * rows, and the list sorted by it: the value of every run is then read
+ * once, the order kept as a permutation like the filters' rows shown.
  */
 #ifndef GUILD_UI_RUNLIST_H
 #define GUILD_UI_RUNLIST_H
@@ -40,6 +44,11 @@ struct runlist {
 	char		*project;	/* of this guild.yml, or NULL */
 	struct strvec	 selected;	/* ids, sorted */
 	uint64_t	 generation;	/* bumped when rows change */
+	char		*metric;	/* scalar of the metric column, or NULL */
+	int		 metric_stat;	/* RUNLIST_LAST, _MIN or _MAX */
+	int		 sort;		/* 0 newest first, 1 ascending metric,
+					   -1 descending */
+	bool		 metric_max;	/* the higher the better */
 
 	/* Private. */
 	struct runindex_filter *rf;	/* the expression, compiled */
@@ -57,6 +66,10 @@ struct runlist {
 	size_t		*vis;		/* shown, when a view filter is on */
 	size_t		 nvis;
 	struct strvec	 live;		/* "id status started" of unfinished */
+	double		*mval;		/* metric by position; NaN: none */
+	size_t		 nmval;
+	size_t		*perm;		/* shown, when sorted */
+	size_t		 nperm;
 	struct timespec	 dir_mtime;
 };
 
@@ -85,6 +98,8 @@ bool		 runlist_filtered(const struct runlist *);
  * unreadable. Valid until rows of another page are asked for.
  */
 struct run_row	*runlist_row(struct runlist *, size_t i);
+/* Whether row abs of the index's selection is shown (view filters). */
+bool		 runlist_shown_abs(const struct runlist *, size_t abs);
 /* The run's number in guild runs terms: its place in the selection. */
 size_t		 runlist_number(const struct runlist *, size_t i);
 /* Index among those shown of a run id (or a unique prefix); -1. */
@@ -102,6 +117,23 @@ int		 runlist_set_expr(struct runlist *, const char *, char **cause);
 /* Only the runs of project's model (and op); model NULL: all. */
 void		 runlist_set_op(struct runlist *, const char *project,
 		    const char *model, const char *op);
+
+#define RUNLIST_LAST	0
+#define RUNLIST_MIN	1
+#define RUNLIST_MAX	2
+/*
+ * The metric column: a scalar name (as compare names them) and which of
+ * its values; NULL: none (and no sort by it).
+ */
+void		 runlist_set_metric(struct runlist *, const char *scalar,
+		    int stat);
+/*
+ * Sort by the metric (1 ascending, -1 descending) or newest first (0);
+ * a new metric starts newest first.
+ */
+void		 runlist_set_sort(struct runlist *, int sort);
+/* A row's metric value; NaN when it has none (or no metric is set). */
+double		 runlist_metric(const struct runlist *, const struct run_row *);
 
 bool		 runlist_is_selected(const struct runlist *, const char *id);
 void		 runlist_toggle(struct runlist *, const char *id);

@@ -55,6 +55,11 @@ enum main_pane {
 
 #define VIEW_STACK_MAX 16
 
+/* Where the side panes (models, operations) go. */
+#define SIDE_LEFT	0
+#define SIDE_RIGHT	1
+#define SIDE_HIDDEN	2
+
 /* What the benchmark hooks measure (bench.c); times in ms. */
 struct view_bench {
 	double		 first_ms;	/* to the first screen */
@@ -85,6 +90,8 @@ struct view {
 	struct pane		*main[MAIN_COUNT];
 	enum main_pane		 focus;
 	bool			 zoom;
+	int			 side_w;	/* side panes' width; 0: auto */
+	int			 side;		/* SIDE_LEFT, _RIGHT, _HIDDEN */
 	struct pane		*stack[VIEW_STACK_MAX];	/* full-screen views */
 	size_t			 nstack;
 

@@ -216,6 +216,16 @@ parse_set(char **w, int n, const char *file, unsigned line,
 			view_settings.mouse = b;
 		return;
 	}
+	if (strcmp(w[1], "plot-smoothing") == 0) {
+		double	d = strtod(w[2], &end);
+
+		if (*end != '\0' || end == w[2] || !(d >= 0 && d < 1))
+			add_error(errors, file, line, "bad value '%s' (from 0, "
+			    "none, to below 1)", w[2]);
+		else
+			view_settings.plot_smoothing = d;
+		return;
+	}
 	if (strcmp(w[1], "plot-style") == 0) {
 		if (strcmp(w[2], "braille") == 0)
 			view_settings.plot_style = 0;

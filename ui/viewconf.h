@@ -35,6 +35,7 @@ struct view_settings {
 	int	redraw_ms;	/* throttle for redraws caused by data */
 	int	output_lines;	/* lines of output kept per run */
 	int	plot_style;	/* 0 braille, 1 blocks, 2 ascii; -1: auto */
+	double	plot_smoothing;	/* TensorBoard's weight, [0, 1); 0: none */
 	bool	mouse;
 };
 extern struct view_settings	view_settings;

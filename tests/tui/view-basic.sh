@@ -35,10 +35,10 @@ tui_start 80 24
 tui_expect_screen "the first screen at 80x24" <<'OUT'
  guild view  $TEST_TMP/proj                       2 runs  ~/.guild
  Models       1 │ Runs  2
- fashion        │  [0:<id>]  ./fashion:train  <date>  completed   epoch
- Operations     │  [1:<id>]  ./fashion:train  <date>  completed   epoch
- train  Train c │
- slow  Runs unt │
+ fashion        │  [0:<id>]  ./fashion:train  completed   epochs=3 lr=0.01 …
+ Operations     │  [1:<id>]  ./fashion:train  completed   epochs=2 lr=0.1 o…
+ train  Train … │
+ slow  Runs un… │
                 │
                 │
                 │
