@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "guildfile.h"
@@ -816,8 +817,11 @@ static void
 escape_key(struct strbuf *sb, const char *key)
 {
 	const char	*p;
+	size_t		 n = strcspn(key, "\\\t\n\r");
 
-	for (p = key; *p != '\0'; p++) {
+	/* Most keys and paths have nothing to escape. */
+	strbuf_add(sb, key, n);
+	for (p = key + n; *p != '\0'; p++) {
 		switch (*p) {
 		case '\\':
 			strbuf_addstr(sb, "\\\\");
@@ -1182,37 +1186,91 @@ source_push(struct scalars_sources *src, const char *path,
 	    st->st_mtim.tv_nsec;
 }
 
+/*
+ * Directory mtimes this recent are not trusted: they come from a coarse
+ * clock, so a file created right after the search can leave the same.
+ */
+static int64_t	racy_ns = 2LL * 1000 * 1000 * 1000;
+
+void
+scalars_set_racy_ns(int64_t ns)
+{
+	racy_ns = ns;
+}
+
 struct walk {
 	const char		*run_dir;
 	bool			 has_log;	/* scalars.tsv: skip its twins */
+	int64_t			 now;		/* ns, for racy mtimes */
 	struct scalars_sources	*out;
 	dev_t			 devs[WALK_DEPTH_MAX];
 	ino_t			 inos[WALK_DEPTH_MAX];
 };
 
 static void
-walk_dir(struct walk *w, const char *rel, int depth)
+push_kind(struct strvec *names, char kind, const char *name)
+{
+	size_t	len = strlen(name);
+	char	*s = xmalloc(len + 2);
+
+	s[0] = kind;
+	memcpy(s + 1, name, len + 1);
+	strvec_push_nodup(names, s);
+}
+
+static void
+dir_push(struct walk *w, const char *rel, const struct stat *st)
+{
+	struct scalars_sources	*src = w->out;
+	struct scalars_source	*s;
+
+	if (src->ndirs >= SCALARS_DIRS_MAX)
+		return;
+	XGROW(src->dirs, src->dalloc, src->ndirs + 1);
+	s = &src->dirs[src->ndirs++];
+	memset(s, 0, sizeof *s);
+	s->path = xstrdup(*rel == '\0' ? "." : rel);
+	s->ino = (uint64_t)st->st_ino;
+	s->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+	    st->st_mtim.tv_nsec;
+	if (s->mtime_ns > w->now - racy_ns)
+		s->mtime_ns = -1;
+}
+
+/*
+ * rel (name in the directory pfd): each directory is opened relative to
+ * its parent and each name stat'ed relative to it, so that a first
+ * listing of thousands of runs does not look up whole paths again.
+ */
+static void
+walk_dir(struct walk *w, int pfd, const char *name, const char *rel,
+    int depth)
 {
 	struct strvec	 names = STRVEC_INIT;
 	struct dirent	*de;
 	struct stat	 st;
-	char		*abs, *path, *sub;
+	char		*path;
 	DIR		*d;
 	size_t		 i;
-	int		 k;
+	int		 k, fd, dfd;
 
-	abs = *rel == '\0' ? xstrdup(w->run_dir) : path_join(w->run_dir, rel);
-	if ((d = opendir(abs)) == NULL) {
-		free(abs);
+	if ((fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
 		return;
 	}
-	if (fstat(dirfd(d), &st) == 0) {
+	dfd = dirfd(d);
+	if (fstat(dfd, &st) == 0) {
 		/* A link back up the tree: been here. */
 		for (k = 0; k < depth; k++)
 			if (w->devs[k] == st.st_dev && w->inos[k] == st.st_ino)
 				goto out;
 		w->devs[depth] = st.st_dev;
 		w->inos[depth] = st.st_ino;
+		if (strcmp(rel, ".guild") != 0 &&
+		    strncmp(rel, ".guild/", 7) != 0)
+			dir_push(w, rel, &st);
 	}
 	/*
 	 * Only what may matter: event files, and what may be a directory
@@ -1224,54 +1282,53 @@ walk_dir(struct walk *w, const char *rel, int depth)
 			continue;
 		/* Names with their kind first: Directory, or Other. */
 		if (de->d_type == DT_DIR)
-			strvec_pushf(&names, "D%s", de->d_name);
+			push_kind(&names, 'D', de->d_name);
 		else if (de->d_type == DT_LNK || de->d_type == DT_UNKNOWN ||
 		    is_event_name(de->d_name))
-			strvec_pushf(&names, "O%s", de->d_name);
+			push_kind(&names, 'O', de->d_name);
 	}
 	strvec_sort(&names);
 	for (i = 0; i < names.n; i++) {
-		const char	*name = names.v[i] + 1;
+		const char	*base = names.v[i] + 1;
 		bool		 isdir = names.v[i][0] == 'D';
 
-		if (strcmp(rel, ".guild") == 0 && (strcmp(name, "attrs") == 0 ||
-		    strcmp(name, "sourcecode") == 0))
+		if (strcmp(rel, ".guild") == 0 && (strcmp(base, "attrs") == 0 ||
+		    strcmp(base, "sourcecode") == 0))
 			continue;
-		path = *rel == '\0' ? xstrdup(name) : path_join(rel, name);
-		sub = path_join(abs, name);
+		path = *rel == '\0' ? xstrdup(base) : path_join(rel, base);
 		if (isdir && depth + 1 < WALK_DEPTH_MAX)
-			walk_dir(w, path, depth + 1);
+			walk_dir(w, dfd, base, path, depth + 1);
 		else if (isdir)
 			;
-		else if (is_event_name(name)) {
+		else if (is_event_name(base)) {
 			/*
 			 * guild's own copy of scalars.tsv for Guild AI and
 			 * TensorBoard (see log_event()).
 			 */
 			if (!(w->has_log && strcmp(rel, ".guild") == 0 &&
-			    str_ends_with(name, ".guild")) &&
-			    stat(sub, &st) == 0 && S_ISREG(st.st_mode))
+			    str_ends_with(base, ".guild")) &&
+			    fstatat(dfd, base, &st, 0) == 0 &&
+			    S_ISREG(st.st_mode))
 				source_push(w->out, path, &st);
 		} else if (depth + 1 < WALK_DEPTH_MAX &&
-		    lstat(sub, &st) == 0) {
+		    fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 			if (S_ISDIR(st.st_mode))
-				walk_dir(w, path, depth + 1);
-			else if (S_ISLNK(st.st_mode) && stat(sub, &st) == 0 &&
+				walk_dir(w, dfd, base, path, depth + 1);
+			else if (S_ISLNK(st.st_mode) &&
+			    fstatat(dfd, base, &st, 0) == 0 &&
 			    S_ISDIR(st.st_mode)) {
-				char	*opref = path_join(sub, ".guild/opref");
+				char	*opref = path_join(base, ".guild/opref");
 
-				if (access(opref, F_OK) == 0)
-					walk_dir(w, path, depth + 1);
+				if (faccessat(dfd, opref, F_OK, 0) == 0)
+					walk_dir(w, dfd, base, path, depth + 1);
 				free(opref);
 			}
 		}
-		free(sub);
 		free(path);
 	}
 out:
 	closedir(d);
 	strvec_clear(&names);
-	free(abs);
 }
 
 /* Every source of run_dir now, in path order. */
@@ -1282,15 +1339,19 @@ find_sources(const char *run_dir, struct scalars_sources *out)
 	struct stat	 st;
 	char		*log = log_path(run_dir);
 
+	struct timespec	 ts;
+
 	memset(&w, 0, sizeof w);
 	w.run_dir = run_dir;
 	w.out = out;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	w.now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	if (lstat(log, &st) == 0 && S_ISREG(st.st_mode)) {
 		w.has_log = true;
 		source_push(out, ".guild/" LOG_FILE, &st);
 	}
 	free(log);
-	walk_dir(&w, "", 0);
+	walk_dir(&w, AT_FDCWD, run_dir, "", 0);
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof *out->v, source_cmp);
 }
@@ -1418,6 +1479,11 @@ scalars_sources_release(struct scalars_sources *src)
 	free(src->v);
 	src->v = NULL;
 	src->n = src->alloc = 0;
+	for (i = 0; i < src->ndirs; i++)
+		free(src->dirs[i].path);
+	free(src->dirs);
+	src->dirs = NULL;
+	src->ndirs = src->dalloc = 0;
 }
 
 static struct scalars_source *
@@ -1507,6 +1573,18 @@ scalars_summary_update(const char *run_dir, int flags,
 		else
 			read_events_from(run_dir, k, &b, &changed);
 	}
+	if (rescan || reset) {
+		/* The directories of this search replace the last's. */
+		struct scalars_source	*dv = src->dirs;
+		size_t			 dn = src->ndirs, da = src->dalloc;
+
+		src->dirs = cur.dirs;
+		src->ndirs = cur.ndirs;
+		src->dalloc = cur.dalloc;
+		cur.dirs = dv;
+		cur.ndirs = dn;
+		cur.dalloc = da;
+	}
 	scalars_sources_release(&cur);
 	free(b.slots);
 	if (src->n > 1)
@@ -1521,30 +1599,141 @@ scalars_summary_update(const char *run_dir, int flags,
 	return changed ? 1 : 0;
 }
 
-bool
-scalars_sources_changed(const char *run_dir,
-    const struct scalars_sources *src)
+/* One decimal number of an encoded source, and the blank after it. */
+static bool
+parse_num(const char **pp, bool sign, uint64_t *out)
 {
-	struct stat	 st;
-	char		*path;
-	size_t		 i;
-	bool		 changed = false;
+	const char	*p = *pp;
+	bool		 neg = false;
+	uint64_t	 v = 0;
 
-	for (i = 0; i < src->n && !changed; i++) {
-		path = path_join(run_dir, src->v[i].path);
-		changed = stat(path, &st) == -1 ||
-		    (uint64_t)st.st_ino != src->v[i].ino ||
-		    (uint64_t)st.st_size != src->v[i].size ||
-		    (int64_t)st.st_mtim.tv_sec * 1000000000 +
-		    st.st_mtim.tv_nsec != src->v[i].mtime_ns;
-		free(path);
+	if (sign && *p == '-') {
+		neg = true;
+		p++;
 	}
-	return changed;
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9') {
+		if (v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	}
+	if (*p != ' ')
+		return false;
+	*pp = p + 1;
+	*out = neg ? (uint64_t)-(int64_t)v : v;
+	return true;
 }
 
 /*
- * Encoded: "OFFSET SIZE MTIME_NS INO PATH\n" per source, PATH escaped as
- * the log's keys are.
+ * One line of scalars_sources_encode(): a file ("OFFSET SIZE MTIME_NS INO
+ * PATH") or a directory ("d MTIME_NS INO PATH"); *pp moves past it. The
+ * path is left escaped, [path, *end).
+ */
+static bool
+parse_source(const char **pp, struct scalars_source *s, bool *dir,
+    const char **path, const char **end)
+{
+	const char	*p = *pp, *nl;
+	uint64_t	 mtime;
+
+	memset(s, 0, sizeof *s);
+	if ((nl = strchr(p, '\n')) == NULL)
+		return false;
+	if ((*dir = *p == 'd')) {
+		if (p[1] != ' ')
+			return false;
+		p += 2;
+	} else if (!parse_num(&p, false, &s->offset) ||
+	    !parse_num(&p, false, &s->size))
+		return false;
+	if (!parse_num(&p, true, &mtime) || !parse_num(&p, false, &s->ino) ||
+	    p >= nl)
+		return false;
+	s->mtime_ns = (int64_t)mtime;
+	*path = p;
+	*end = nl;
+	*pp = nl + 1;
+	return true;
+}
+
+bool
+scalars_sources_stale(int dfd, const char *run_dir, const char *text)
+{
+	struct scalars_source	 s;
+	struct strbuf		 sb = STRBUF_INIT;
+	struct stat		 st;
+	const char		*p = text, *path, *end;
+	size_t			 base;
+	bool			 dir, stale = false, dirs = false;
+
+	strbuf_addstr(&sb, run_dir);
+	strbuf_addch(&sb, '/');
+	base = sb.len;
+	while (*p != '\0' && !stale) {
+		if (!parse_source(&p, &s, &dir, &path, &end)) {
+			stale = true;
+			break;
+		}
+		strbuf_setlen(&sb, base);
+		strbuf_add(&sb, path, (size_t)(end - path));
+		if (memchr(path, '\\', (size_t)(end - path)) != NULL)
+			unescape_key(sb.buf + base);
+		if (fstatat(dfd, sb.buf, &st, 0) == -1 ||
+		    (uint64_t)st.st_ino != s.ino ||
+		    (int64_t)st.st_mtim.tv_sec * 1000000000 +
+		    st.st_mtim.tv_nsec != s.mtime_ns)
+			stale = true;
+		else if (dir)
+			dirs = true;
+		else
+			stale = (uint64_t)st.st_size != s.size;
+	}
+	strbuf_release(&sb);
+	return stale || !dirs;
+}
+
+/* v in decimal and a blank: printf is most of a first listing's encoding. */
+static void
+add_num(struct strbuf *sb, uint64_t v, bool neg)
+{
+	char	buf[24], *p = buf + sizeof buf;
+
+	*--p = ' ';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (neg)
+		*--p = '-';
+	strbuf_add(sb, p, (size_t)(buf + sizeof buf - p));
+}
+
+static void
+add_signed(struct strbuf *sb, int64_t v)
+{
+	add_num(sb, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
+}
+
+static void
+encode_one(struct strbuf *sb, const struct scalars_source *s, bool dir)
+{
+	if (dir)
+		strbuf_addstr(sb, "d ");
+	else {
+		add_num(sb, s->offset, false);
+		add_num(sb, s->size, false);
+	}
+	add_signed(sb, s->mtime_ns);
+	add_num(sb, s->ino, false);
+	escape_key(sb, s->path);
+	strbuf_addch(sb, '\n');
+}
+
+/*
+ * Encoded: "OFFSET SIZE MTIME_NS INO PATH\n" per source, then "d
+ * MTIME_NS INO PATH\n" per directory, PATH escaped as the log's keys
+ * are.
  */
 char *
 scalars_sources_encode(const struct scalars_sources *src)
@@ -1552,54 +1741,37 @@ scalars_sources_encode(const struct scalars_sources *src)
 	struct strbuf	 sb = STRBUF_INIT;
 	size_t		 i;
 
-	for (i = 0; i < src->n; i++) {
-		strbuf_addf(&sb, "%llu %llu %lld %llu ",
-		    (unsigned long long)src->v[i].offset,
-		    (unsigned long long)src->v[i].size,
-		    (long long)src->v[i].mtime_ns,
-		    (unsigned long long)src->v[i].ino);
-		escape_key(&sb, src->v[i].path);
-		strbuf_addch(&sb, '\n');
-	}
+	for (i = 0; i < src->n; i++)
+		encode_one(&sb, &src->v[i], false);
+	for (i = 0; i < src->ndirs; i++)
+		encode_one(&sb, &src->dirs[i], true);
 	return strbuf_detach(&sb, NULL);
 }
 
 int
 scalars_sources_decode(const char *text, struct scalars_sources *src)
 {
-	unsigned long long	 off, size, ino;
-	long long		 mtime;
-	const char		*p = text, *nl;
-	char			*line, *path;
-	int			 n;
+	struct scalars_source	 s;
+	const char		*p = text, *path, *end;
+	bool			 dir;
 
 	scalars_sources_release(src);
 	while (*p != '\0') {
-		if ((nl = strchr(p, '\n')) == NULL)
-			goto bad;
-		line = xstrndup(p, (size_t)(nl - p));
-		n = 0;
-		if (sscanf(line, "%llu %llu %lld %llu %n", &off, &size, &mtime,
-		    &ino, &n) != 4 || n == 0 || line[n] == '\0') {
-			free(line);
-			goto bad;
+		if (!parse_source(&p, &s, &dir, &path, &end)) {
+			scalars_sources_release(src);
+			return -1;
 		}
-		path = xstrdup(line + n);
-		unescape_key(path);
-		XGROW(src->v, src->alloc, src->n + 1);
-		src->v[src->n].path = path;
-		src->v[src->n].offset = off;
-		src->v[src->n].size = size;
-		src->v[src->n].mtime_ns = mtime;
-		src->v[src->n].ino = ino;
-		src->n++;
-		free(line);
-		p = nl + 1;
+		s.path = xstrndup(path, (size_t)(end - path));
+		unescape_key(s.path);
+		if (dir) {
+			XGROW(src->dirs, src->dalloc, src->ndirs + 1);
+			src->dirs[src->ndirs++] = s;
+		} else {
+			XGROW(src->v, src->alloc, src->n + 1);
+			src->v[src->n++] = s;
+		}
 	}
 	return 0;
-bad:
-	scalars_sources_release(src);
-	return -1;
 }
 
 int
