@@ -23,6 +23,7 @@
 #include "strbuf.h"
 #include "strvec.h"
 #include "util.h"
+#include "value.h"
 
 /* Guild's aliases (guild/summary.py), expanded in this order. */
 static const struct {
@@ -76,12 +77,23 @@ struct pattern {
 struct line_val {
 	char	*key;
 	double	 value;
+	char	*text;		/* an attrs matcher's */
 };
+
+/*
+ * DEFAULT_OUTPUT_ATTRS of Guild 0.9, with its aliases: \value is any
+ * word there (OUTPUT_ATTR_ALIASES).
+ */
+static const char *const default_attr_patterns[] = {
+	"^(\\key):\\s+(\\value)$",
+};
+#define ATTR_VALUE_REGEX	"\\S+"
 
 struct scalars {
 	struct pattern		*patterns;
 	size_t			 npatterns;
 	bool			 enabled;
+	bool			 attrs;		/* text values: output-attrs */
 	bool			 defaults;	/* no output-scalars */
 	struct strvec		 ignore;
 
@@ -98,7 +110,7 @@ struct scalars {
 
 /* Replace every occurrence of each alias, as Guild's re.sub does. */
 static char *
-expand_aliases(const char *pattern)
+expand_aliases(const char *pattern, bool attrs)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	char		*cur, *next;
@@ -112,7 +124,9 @@ expand_aliases(const char *pattern)
 		p = cur;
 		while ((hit = strstr(p, aliases[i].alias)) != NULL) {
 			strbuf_add(&sb, p, (size_t)(hit - p));
-			strbuf_addstr(&sb, aliases[i].regex);
+			strbuf_addstr(&sb, attrs &&
+			    strcmp(aliases[i].alias, "\\value") == 0 ?
+			    ATTR_VALUE_REGEX : aliases[i].regex);
 			p = hit + alen;
 		}
 		strbuf_addstr(&sb, p);
@@ -149,14 +163,14 @@ pattern_error(char **cause, const char *pattern, const char *expanded,
 
 static int
 pattern_compile(struct pattern *p, const char *key, const char *pattern,
-    char **cause)
+    bool attrs, char **cause)
 {
 	uint32_t	 count, i;
 	char		*expanded, *text, *msg = NULL;
 	int		 rv = -1;
 
 	memset(p, 0, sizeof *p);
-	expanded = expand_aliases(pattern);
+	expanded = expand_aliases(pattern, attrs);
 	if ((p->re = regex_new(expanded, 0, &msg)) == NULL) {
 		pattern_error(cause, pattern, expanded, msg);
 		free(msg);
@@ -212,7 +226,7 @@ scalars_add(struct scalars *s, const char *key, const char *pattern,
 {
 	struct pattern	p;
 
-	if (pattern_compile(&p, key, pattern, cause) != 0)
+	if (pattern_compile(&p, key, pattern, s->attrs, cause) != 0)
 		return -1;
 	s->patterns = xreallocarray(s->patterns, s->npatterns + 1,
 	    sizeof *s->patterns);
@@ -220,19 +234,23 @@ scalars_add(struct scalars *s, const char *key, const char *pattern,
 	return 0;
 }
 
-struct scalars *
-scalars_new(const struct capture *cap, const char *const *flag_names,
-    char **cause)
+static struct scalars *
+matcher_new(const struct capture *cap, const char *const *flag_names,
+    bool attrs, char **cause)
 {
 	struct scalars	*s;
-	size_t		 i;
+	size_t		 i, n;
 
 	s = xcalloc(1, sizeof *s);
 	s->enabled = true;
+	s->attrs = attrs;
 	if (cap == NULL || cap->mode == CAPTURE_DEFAULT) {
 		s->defaults = true;
-		for (i = 0; i < ARRAY_SIZE(default_patterns); i++) {
-			if (scalars_add(s, NULL, default_patterns[i],
+		n = attrs ? ARRAY_SIZE(default_attr_patterns) :
+		    ARRAY_SIZE(default_patterns);
+		for (i = 0; i < n; i++) {
+			if (scalars_add(s, NULL, attrs ?
+			    default_attr_patterns[i] : default_patterns[i],
 			    cause) != 0)
 				goto fail;
 		}
@@ -254,6 +272,20 @@ fail:
 	return NULL;
 }
 
+struct scalars *
+scalars_new(const struct capture *cap, const char *const *flag_names,
+    char **cause)
+{
+	return matcher_new(cap, flag_names, false, cause);
+}
+
+struct scalars *
+scalars_attrs_new(const struct capture *cap, const char *const *flag_names,
+    char **cause)
+{
+	return matcher_new(cap, flag_names, true, cause);
+}
+
 int
 scalars_use_keras(struct scalars *s, char **cause)
 {
@@ -264,7 +296,7 @@ scalars_use_keras(struct scalars *s, char **cause)
 		return 0;
 	v = xcalloc(s->npatterns + n, sizeof *v);
 	for (i = 0; i < n; i++) {
-		if (pattern_compile(&v[i], NULL, keras_patterns[i],
+		if (pattern_compile(&v[i], NULL, keras_patterns[i], false,
 		    cause) != 0) {
 			while (i-- > 0)
 				pattern_release(&v[i]);
@@ -393,8 +425,10 @@ scalars_free(struct scalars *s)
 	free(s->patterns);
 	strvec_clear(&s->ignore);
 	strvec_clear(&s->implied_keys);
-	for (i = 0; i < s->nvals; i++)
+	for (i = 0; i < s->nvals; i++) {
 		free(s->vals[i].key);
+		free(s->vals[i].text);
+	}
 	free(s->vals);
 	free(s);
 }
@@ -500,21 +534,25 @@ static void
 line_set(struct scalars *s, const char *key, size_t keylen, const char *text,
     size_t textlen)
 {
-	double	v;
+	double	v = 0;
 	size_t	i;
 
-	if (!parse_float(text, textlen, &v))
+	if (!s->attrs && !parse_float(text, textlen, &v))
 		return;
 	for (i = 0; i < s->nvals; i++) {
 		if (strlen(s->vals[i].key) == keylen &&
 		    memcmp(s->vals[i].key, key, keylen) == 0) {
 			s->vals[i].value = v;
+			free(s->vals[i].text);
+			s->vals[i].text = s->attrs ?
+			    xstrndup(text, textlen) : NULL;
 			return;
 		}
 	}
 	XGROW(s->vals, s->vals_alloc, s->nvals + 1);
 	s->vals[s->nvals].key = xstrndup(key, keylen);
 	s->vals[s->nvals].value = v;
+	s->vals[s->nvals].text = s->attrs ? xstrndup(text, textlen) : NULL;
 	s->nvals++;
 }
 
@@ -631,6 +669,51 @@ int
 scalars_feed_line(struct scalars *s, const char *line, size_t len,
     scalars_cb fn, void *arg)
 {
+	return scalars_feed_line_keys(s, line, len, fn, arg, NULL);
+}
+
+static void
+vals_clear(struct scalars *s)
+{
+	size_t	j;
+
+	for (j = 0; j < s->nvals; j++) {
+		free(s->vals[j].key);
+		free(s->vals[j].text);
+	}
+	s->nvals = 0;
+}
+
+int
+scalars_feed_attrs(struct scalars *s, const char *line, size_t len,
+    const struct strvec *captured, scalars_text_cb fn, void *arg)
+{
+	size_t	i;
+	int	n = 0;
+
+	if (!s->enabled || !s->attrs)
+		return 0;
+	while (len > 0 && is_space(line[len - 1]))
+		len--;
+	for (i = 0; i < s->npatterns; i++)
+		match_all(s, &s->patterns[i], line, len);
+	qsort(s->vals, s->nvals, sizeof *s->vals, val_cmp);
+	for (i = 0; i < s->nvals; i++) {
+		if (strvec_find(&s->ignore, s->vals[i].key) >= 0 ||
+		    (captured != NULL &&
+		    strvec_find(captured, s->vals[i].key) >= 0))
+			continue;
+		fn(s->vals[i].key, s->vals[i].text, arg);
+		n++;
+	}
+	vals_clear(s);
+	return n;
+}
+
+int
+scalars_feed_line_keys(struct scalars *s, const char *line, size_t len,
+    scalars_cb fn, void *arg, struct strvec *captured)
+{
 	long long	step;
 	size_t		i, j;
 	int		n = 0;
@@ -662,6 +745,9 @@ scalars_feed_line(struct scalars *s, const char *line, size_t len,
 	step = s->has_step ? s->step : implied_step(s);
 	qsort(s->vals, s->nvals, sizeof *s->vals, val_cmp);
 	for (i = 0; i < s->nvals; i++) {
+		/* What Guild gives its attrs to ignore: every key taken. */
+		if (captured != NULL)
+			strvec_push(captured, s->vals[i].key);
 		if (strvec_find(&s->ignore, s->vals[i].key) >= 0)
 			continue;
 		fn(s->vals[i].key, s->vals[i].value, step, arg);
@@ -1116,6 +1202,7 @@ wall_time_ms(double wall_time)
 /* What an event file's scalars are read into: keys get its prefix. */
 struct event_ctx {
 	struct summary_build	*b;
+	struct value		*attrs;		/* or the attrs logged */
 	const char		*prefix;	/* "" for none */
 	struct strbuf		 key;
 	bool			 changed;
@@ -1200,12 +1287,27 @@ scalars_set_racy_ns(int64_t ns)
 
 struct walk {
 	const char		*run_dir;
+	bool			 attrs;		/* Guild's attr logs instead */
 	bool			 has_log;	/* scalars.tsv: skip its twins */
 	int64_t			 now;		/* ns, for racy mtimes */
 	struct scalars_sources	*out;
 	dev_t			 devs[WALK_DEPTH_MAX];
 	ino_t			 inos[WALK_DEPTH_MAX];
 };
+
+/* Guild AI's attr logs (summary.py OutputAttrs: suffix ".attrs"). */
+static bool
+is_attrs_name(const char *name)
+{
+	return strstr(name, ".tfevents.") != NULL &&
+	    str_ends_with(name, ".attrs");
+}
+
+static bool
+walk_wants(const struct walk *w, const char *name)
+{
+	return w->attrs ? is_attrs_name(name) : is_event_name(name);
+}
 
 static void
 push_kind(struct strvec *names, char kind, const char *name)
@@ -1268,7 +1370,7 @@ walk_dir(struct walk *w, int pfd, const char *name, const char *rel,
 				goto out;
 		w->devs[depth] = st.st_dev;
 		w->inos[depth] = st.st_ino;
-		if (strcmp(rel, ".guild") != 0 &&
+		if (!w->attrs && strcmp(rel, ".guild") != 0 &&
 		    strncmp(rel, ".guild/", 7) != 0)
 			dir_push(w, rel, &st);
 	}
@@ -1284,7 +1386,7 @@ walk_dir(struct walk *w, int pfd, const char *name, const char *rel,
 		if (de->d_type == DT_DIR)
 			push_kind(&names, 'D', de->d_name);
 		else if (de->d_type == DT_LNK || de->d_type == DT_UNKNOWN ||
-		    is_event_name(de->d_name))
+		    walk_wants(w, de->d_name))
 			push_kind(&names, 'O', de->d_name);
 	}
 	strvec_sort(&names);
@@ -1300,12 +1402,13 @@ walk_dir(struct walk *w, int pfd, const char *name, const char *rel,
 			walk_dir(w, dfd, base, path, depth + 1);
 		else if (isdir)
 			;
-		else if (is_event_name(base)) {
+		else if (walk_wants(w, base)) {
 			/*
 			 * guild's own copy of scalars.tsv for Guild AI and
 			 * TensorBoard (see log_event()).
 			 */
-			if (!(w->has_log && strcmp(rel, ".guild") == 0 &&
+			if (!(!w->attrs && w->has_log &&
+			    strcmp(rel, ".guild") == 0 &&
 			    str_ends_with(base, ".guild")) &&
 			    fstatat(dfd, base, &st, 0) == 0 &&
 			    S_ISREG(st.st_mode))
@@ -1772,6 +1875,62 @@ scalars_sources_decode(const char *text, struct scalars_sources *src)
 		}
 	}
 	return 0;
+}
+
+static int
+attr_event_cb(const struct tfevents_event *ev, void *arg)
+{
+	struct event_ctx	*ec = arg;
+	size_t			 i;
+
+	for (i = 0; i < ev->ntexts; i++) {
+		strbuf_reset(&ec->key);
+		if (*ec->prefix != '\0') {
+			strbuf_addstr(&ec->key, ec->prefix);
+			strbuf_addch(&ec->key, '#');
+		}
+		strbuf_addstr(&ec->key, ev->text_tags[i]);
+		value_map_set(ec->attrs, ec->key.buf,
+		    value_string(ev->texts[i]));
+	}
+	return 0;
+}
+
+struct value *
+scalars_logged_attrs(const char *run_dir)
+{
+	struct scalars_sources	 src = SCALARS_SOURCES_INIT;
+	struct event_ctx	 ec;
+	struct value		*m = value_map();
+	struct walk		 w;
+	char			*path, *prefix, *cause = NULL;
+	size_t			 i;
+
+	memset(&w, 0, sizeof w);
+	w.run_dir = run_dir;
+	w.attrs = true;
+	w.out = &src;
+	walk_dir(&w, AT_FDCWD, run_dir, "", 0);
+	if (src.n > 1)
+		qsort(src.v, src.n, sizeof *src.v, source_cmp);
+	for (i = 0; i < src.n; i++) {
+		path = path_join(run_dir, src.v[i].path);
+		prefix = source_prefix(src.v[i].path);
+		memset(&ec, 0, sizeof ec);
+		ec.attrs = m;
+		ec.prefix = prefix;
+		strbuf_init(&ec.key);
+		if (tfevents_read(path, attr_event_cb, &ec, &cause) == -1) {
+			warnx_core("%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+		strbuf_release(&ec.key);
+		free(prefix);
+		free(path);
+	}
+	scalars_sources_release(&src);
+	return m;
 }
 
 int

@@ -26,6 +26,8 @@
 #include <stdint.h>
 
 struct capture;
+struct strvec;
+struct value;
 
 typedef void (*scalars_cb)(const char *key, double value, long long step,
 	    void *arg);
@@ -55,6 +57,31 @@ bool		 scalars_enabled(const struct scalars *);
 /* Match one cooked line; calls fn per scalar, returns how many. */
 int		 scalars_feed_line(struct scalars *, const char *line,
 		    size_t len, scalars_cb fn, void *arg);
+/* The same, pushing every key the line gave onto captured (may be NULL). */
+int		 scalars_feed_line_keys(struct scalars *, const char *line,
+		    size_t len, scalars_cb fn, void *arg,
+		    struct strvec *captured);
+
+/*
+ * Output attrs (guild.yml output-attrs), as Guild 0.9 captures them: the
+ * same patterns, but \value is any word (\S+) and values are text; the
+ * default is "^(\key):\s+(\value)$", flag names ignored. A line's keys
+ * that output scalars took (captured) are not attrs ("loss: 0.5" is a
+ * scalar, "model: cnn" an attr).
+ */
+typedef void (*scalars_text_cb)(const char *key, const char *text,
+	    void *arg);
+struct scalars	*scalars_attrs_new(const struct capture *,
+		    const char *const *flag_names, char **cause);
+int		 scalars_feed_attrs(struct scalars *, const char *line,
+		    size_t len, const struct strvec *captured,
+		    scalars_text_cb fn, void *arg);
+/*
+ * The attrs a run logged: the text values of every Guild AI attr log
+ * (event files named *.attrs) under run_dir, keys prefixed by their
+ * directory as scalars' are. A map, maybe empty; damage is a warning.
+ */
+struct value	*scalars_logged_attrs(const char *run_dir);
 void		 scalars_free(struct scalars *);
 
 /*
