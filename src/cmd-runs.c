@@ -767,22 +767,29 @@ attr_map(const struct run_row *row, const char *name)
 
 /*
  * "attributes": what the operation declares (opdef_attrs) and what the
- * run logged, less the core attrs; private ones (_name) only when asked.
+ * run logged (output-attrs, guild.summary: its *.attrs event files),
+ * less the core attrs; private ones (_name) only when asked.
  */
 static struct value *
 info_attributes(const struct run_row *row, bool private_attrs)
 {
 	struct value	*opdef = attr_map(row, "opdef_attrs"), *m = value_map();
-	size_t		 i;
+	struct value	*logged = scalars_logged_attrs(row->dir);
+	const struct value *src[2] = { opdef, logged };
+	size_t		 i, k;
 
-	for (i = 0; i < opdef->u.map.n; i++) {
-		const char	*k = opdef->u.map.k[i];
+	for (k = 0; k < ARRAY_SIZE(src); k++) {
+		for (i = 0; i < src[k]->u.map.n; i++) {
+			const char	*name = src[k]->u.map.k[i];
 
-		if (is_core_attr(k) || (!private_attrs && *k == '_'))
-			continue;
-		value_map_set(m, k, value_dup(opdef->u.map.v[i]));
+			if (is_core_attr(name) ||
+			    (!private_attrs && *name == '_'))
+				continue;
+			value_map_set(m, name, value_dup(src[k]->u.map.v[i]));
+		}
 	}
 	value_free(opdef);
+	value_free(logged);
 	return m;
 }
 

@@ -605,8 +605,10 @@ runindex_open(const struct guild_home *home, char **cause)
 
 	sqlite_setup();
 
-	if ((env = getenv("GUILD_INDEX_RACY_MS")) != NULL && *env != '\0')
+	if ((env = getenv("GUILD_INDEX_RACY_MS")) != NULL && *env != '\0') {
 		run_stamp_set_racy_ns(strtoll(env, NULL, 10) * 1000 * 1000);
+		scalars_set_racy_ns(strtoll(env, NULL, 10) * 1000 * 1000);
+	}
 	ri->runs = path_absolute(home->runs);
 	ri->trash = path_absolute(home->trash);
 	ri->pre_deleted = -1;
@@ -1246,19 +1248,22 @@ read_row_scalars(struct runindex *ri, int64_t rid, struct scalars_summary *sum,
  * Bring one run's cached scalar summary up to date: the sources read
  * before are read on from where they stopped, when they grew. Runs that
  * may change (running, or changed since the last look: loaded false) are
- * also searched for new event files; finished runs are not, so that a
- * listing of many costs a stat per known source and run.
+ * searched for new event files; finished runs when one of their sources
+ * or of the directories searched last changed, so that a listing of many
+ * costs a stat per known source and directory, and no decoding unless
+ * something changed. dfd: the runs directory, and id the run's there
+ * (fewer path lookups than dir), or -1.
  */
 static int
-refresh_scalars(struct runindex *ri, int64_t rid, const char *dir,
-    bool loaded, char **cause)
+refresh_scalars(struct runindex *ri, int64_t rid, int dfd, const char *id,
+    const char *dir, bool loaded, char **cause)
 {
 	struct scalars_summary	 sum = SCALARS_SUMMARY_INIT;
 	struct scalars_sources	 src = SCALARS_SOURCES_INIT;
 	sqlite3_stmt		*st;
 	const char		*text;
-	char			*enc;
-	bool			 known = false, rescan;
+	char			*enc, *old = NULL;
+	bool			 known = false;
 	int			 rc;
 
 	if ((st = ri_stmt(ri, S_SCALARS_SRC, cause)) == NULL)
@@ -1266,29 +1271,35 @@ refresh_scalars(struct runindex *ri, int64_t rid, const char *dir,
 	sqlite3_bind_int64(st, 1, rid);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		text = (const char *)sqlite3_column_text(st, 0);
+		if (text != NULL && loaded && sqlite3_column_int(st, 1) == 0 &&
+		    !scalars_sources_stale(dfd != -1 ? dfd : AT_FDCWD,
+		    dfd != -1 ? id : dir, text)) {
+			sqlite3_reset(st);
+			return 0;
+		}
 		known = text != NULL && scalars_sources_decode(text, &src) == 0;
-		rescan = !loaded || sqlite3_column_int(st, 1) != 0;
-	} else
-		rescan = true;
+		old = text != NULL ? xstrdup(text) : NULL;
+	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return ri_sqlfail(ri, cause);
-	if (known && !rescan && !scalars_sources_changed(dir, &src)) {
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		scalars_sources_release(&src);
-		return 0;
+		free(old);
+		return ri_sqlfail(ri, cause);
 	}
 	if (known && read_row_scalars(ri, rid, &sum, cause) == -1) {
+		free(old);
 		scalars_sources_release(&src);
 		scalars_summary_release(&sum);
 		return -1;
 	}
 	/* An unreadable log is no scalars, not an error. */
-	rc = scalars_summary_update(dir, 0, &sum, &src, rescan, NULL);
-	if (rc != 0 || !known || !loaded) {
-		enc = scalars_sources_encode(&src);
+	rc = scalars_summary_update(dir, 0, &sum, &src, true, NULL);
+	enc = scalars_sources_encode(&src);
+	/* The directories too may have changed, whatever was found. */
+	if (rc != 0 || !known || !loaded || strcmp(enc, old) != 0)
 		rc = write_scalars(ri, rid, &sum, enc, cause);
-		free(enc);
-	}
+	free(enc);
+	free(old);
 	scalars_sources_release(&src);
 	scalars_summary_release(&sum);
 	return rc;
@@ -1304,11 +1315,11 @@ ri_col_double(sqlite3_stmt *st, int i)
 
 
 static int
-row_scalars(struct runindex *ri, struct run_row *row, const struct meta *m,
-    char **cause)
+row_scalars(struct runindex *ri, int dfd, struct run_row *row,
+    const struct meta *m, char **cause)
 {
-	if (refresh_scalars(ri, row->rowid, row->dir, m->has_scalars_stamp,
-	    cause) == -1)
+	if (refresh_scalars(ri, row->rowid, dfd, row->id, row->dir,
+	    m->has_scalars_stamp, cause) == -1)
 		return -1;
 	if (row->scalars != NULL) {
 		scalars_summary_release(row->scalars);
@@ -1356,8 +1367,8 @@ ri_ensure_all_scalars(struct runindex *ri, bool deleted, int64_t now,
 		if (rc == 0 && i % WRITE_BATCH == 0 && n > 1)
 			rc = ri_begin(ri, cause);
 		if (rc == 0)
-			rc = refresh_scalars(ri, t[i].rid, t[i].dir, t[i].has,
-			    cause);
+			rc = refresh_scalars(ri, t[i].rid, -1, NULL, t[i].dir,
+			    t[i].has, cause);
 		if (rc == 0 && (i % WRITE_BATCH == WRITE_BATCH - 1 ||
 		    i == n - 1) && n > 1)
 			rc = ri_commit(ri, cause);
@@ -1459,8 +1470,6 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 		rs.v[rs.n++] = r;
 		m->flags_loaded = false;
 	}
-	if (dfd != -1)
-		close(dfd);
 	free(cur);
 	free(editable);
 	free(ids);
@@ -1493,11 +1502,13 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 			rc = row_flags(ri, rows->v[i], meta[i - from].flags_loaded,
 			    cause);
 		if (rc == 0 && (what & RUNINDEX_SCALARS))
-			rc = row_scalars(ri, rows->v[i], &meta[i - from],
-			    cause);
+			rc = row_scalars(ri, dfd, rows->v[i],
+			    &meta[i - from], cause);
 		if (rc == 0 && (what & RUNINDEX_ATTRS))
 			row_attrs(rows->v[i]);
 	}
+	if (dfd != -1)
+		close(dfd);
 	return rc;
 }
 
@@ -1865,7 +1876,7 @@ update_once(struct runindex *ri, const char *id, bool deleted,
 		if (rc == 0 && row->scalars != NULL) {
 			struct meta	m = { 0, 0, false, false, 0 };
 
-			rc = row_scalars(ri, row, &m, cause);
+			rc = row_scalars(ri, -1, row, &m, cause);
 		}
 	}
 	run_recs_clear(&rs);

@@ -29,6 +29,8 @@
 #include "scalars.h"
 #include "sourcecode.h"
 #include "strbuf.h"
+#include "strvec.h"
+#include "tfevents.h"
 #include "util.h"
 #include "value.h"
 
@@ -40,6 +42,9 @@ struct runner {
 	struct output		*output;
 	struct scalars		*scalars;
 	struct scalars_log	*slog;
+	struct scalars		*attrs;		/* output-attrs */
+	struct tfevents		*attr_log;	/* made on the first */
+	bool			 attr_failed;
 	struct runner_hooks	 hooks;
 	void			*arg;
 	bool			 log_failed;
@@ -1518,13 +1523,53 @@ on_scalar(const char *key, double value, long long step, void *arg)
 	}
 }
 
+/*
+ * An output attr, where Guild AI 0.9 logs it: a text summary in an event
+ * file of .guild named *.attrs (summary.py OutputAttrs), which both tools
+ * read back as the run's attributes.
+ */
+static void
+on_attr(const char *key, const char *text, void *arg)
+{
+	struct runner	*r = arg;
+	double		 now = (double)run_now_us() / 1e6;
+	char		 host[256], *suffix, *name, *path, *cause = NULL;
+
+	if (r->attr_failed)
+		return;
+	if (r->attr_log == NULL) {
+		if (gethostname(host, sizeof host) != 0)
+			strcpy(host, "localhost");
+		host[sizeof host - 1] = '\0';
+		suffix = xasprintf("%s.%ld.attrs", host, (long)getpid());
+		name = tfevents_file_name(now, suffix);
+		path = xasprintf("%s/.guild/%s", r->run->path, name);
+		r->attr_log = tfevents_create(path, now, &cause);
+		free(suffix);
+		free(name);
+		free(path);
+	}
+	if (r->attr_log == NULL || tfevents_add_text(r->attr_log, now, 0, key,
+	    text, &cause) == -1) {
+		runner_write_failed(r, "attributes not fully written", cause);
+		free(cause);
+		r->attr_failed = true;
+	}
+}
+
 static void
 on_line(const struct output_line *line, void *arg)
 {
 	struct runner	*r = arg;
+	struct strvec	 captured = STRVEC_INIT;
 
 	if (r->scalars != NULL)
-		scalars_feed_line(r->scalars, line->text, line->len, on_scalar, r);
+		scalars_feed_line_keys(r->scalars, line->text, line->len,
+		    on_scalar, r, r->attrs != NULL ? &captured : NULL);
+	if (r->attrs != NULL)
+		scalars_feed_attrs(r->attrs, line->text, line->len, &captured,
+		    on_attr, r);
+	strvec_clear(&captured);
 	if (r->hooks.on_line != NULL)
 		r->hooks.on_line(line, r->arg);
 }
@@ -1599,6 +1644,15 @@ on_proc_exit(struct proc *p, int status, void *arg)
 		}
 		r->slog = NULL;
 	}
+	if (r->attr_log != NULL) {
+		if (tfevents_close(r->attr_log, &cause) == -1) {
+			runner_write_failed(r, "attributes not fully written",
+			    cause);
+			free(cause);
+			cause = NULL;
+		}
+		r->attr_log = NULL;
+	}
 	if (runner_fail(r->run, code, &cause) == -1) {
 		runner_write_failed(r, "status not recorded", cause);
 		free(cause);
@@ -1641,10 +1695,17 @@ runner_start(struct loop *loop, const struct runner_spec *spec,
 		for (i = 0; i < spec->flags->u.map.n; i++)
 			names[n++] = spec->flags->u.map.k[i];
 	r->scalars = scalars_new(&spec->op->output_scalars, names, cause);
+	if (r->scalars != NULL)
+		r->attrs = scalars_attrs_new(&spec->op->output_attrs, names,
+		    cause);
 	free(names);
-	if (r->scalars == NULL || runner_keras_scalars(r->scalars, spec->op,
-	    cause) == -1)
+	if (r->scalars == NULL || r->attrs == NULL ||
+	    runner_keras_scalars(r->scalars, spec->op, cause) == -1)
 		goto fail;
+	if (!scalars_enabled(r->attrs)) {
+		scalars_free(r->attrs);
+		r->attrs = NULL;
+	}
 	if ((r->output = output_open(run->path, cause)) == NULL)
 		goto fail;
 	output_subscribe(r->output, on_line, r);
@@ -1733,7 +1794,10 @@ runner_free(struct runner *r)
 		output_close(r->output, NULL);
 	if (r->slog != NULL)
 		scalars_log_close(r->slog, NULL);
+	if (r->attr_log != NULL)
+		tfevents_close(r->attr_log, NULL);
 	scalars_free(r->scalars);
+	scalars_free(r->attrs);
 	free(r->error);
 	free(r);
 }

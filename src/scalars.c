@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "guildfile.h"
@@ -22,6 +23,7 @@
 #include "strbuf.h"
 #include "strvec.h"
 #include "util.h"
+#include "value.h"
 
 /* Guild's aliases (guild/summary.py), expanded in this order. */
 static const struct {
@@ -75,12 +77,23 @@ struct pattern {
 struct line_val {
 	char	*key;
 	double	 value;
+	char	*text;		/* an attrs matcher's */
 };
+
+/*
+ * DEFAULT_OUTPUT_ATTRS of Guild 0.9, with its aliases: \value is any
+ * word there (OUTPUT_ATTR_ALIASES).
+ */
+static const char *const default_attr_patterns[] = {
+	"^(\\key):\\s+(\\value)$",
+};
+#define ATTR_VALUE_REGEX	"\\S+"
 
 struct scalars {
 	struct pattern		*patterns;
 	size_t			 npatterns;
 	bool			 enabled;
+	bool			 attrs;		/* text values: output-attrs */
 	bool			 defaults;	/* no output-scalars */
 	struct strvec		 ignore;
 
@@ -97,7 +110,7 @@ struct scalars {
 
 /* Replace every occurrence of each alias, as Guild's re.sub does. */
 static char *
-expand_aliases(const char *pattern)
+expand_aliases(const char *pattern, bool attrs)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	char		*cur, *next;
@@ -111,7 +124,9 @@ expand_aliases(const char *pattern)
 		p = cur;
 		while ((hit = strstr(p, aliases[i].alias)) != NULL) {
 			strbuf_add(&sb, p, (size_t)(hit - p));
-			strbuf_addstr(&sb, aliases[i].regex);
+			strbuf_addstr(&sb, attrs &&
+			    strcmp(aliases[i].alias, "\\value") == 0 ?
+			    ATTR_VALUE_REGEX : aliases[i].regex);
 			p = hit + alen;
 		}
 		strbuf_addstr(&sb, p);
@@ -148,14 +163,14 @@ pattern_error(char **cause, const char *pattern, const char *expanded,
 
 static int
 pattern_compile(struct pattern *p, const char *key, const char *pattern,
-    char **cause)
+    bool attrs, char **cause)
 {
 	uint32_t	 count, i;
 	char		*expanded, *text, *msg = NULL;
 	int		 rv = -1;
 
 	memset(p, 0, sizeof *p);
-	expanded = expand_aliases(pattern);
+	expanded = expand_aliases(pattern, attrs);
 	if ((p->re = regex_new(expanded, 0, &msg)) == NULL) {
 		pattern_error(cause, pattern, expanded, msg);
 		free(msg);
@@ -211,7 +226,7 @@ scalars_add(struct scalars *s, const char *key, const char *pattern,
 {
 	struct pattern	p;
 
-	if (pattern_compile(&p, key, pattern, cause) != 0)
+	if (pattern_compile(&p, key, pattern, s->attrs, cause) != 0)
 		return -1;
 	s->patterns = xreallocarray(s->patterns, s->npatterns + 1,
 	    sizeof *s->patterns);
@@ -219,19 +234,23 @@ scalars_add(struct scalars *s, const char *key, const char *pattern,
 	return 0;
 }
 
-struct scalars *
-scalars_new(const struct capture *cap, const char *const *flag_names,
-    char **cause)
+static struct scalars *
+matcher_new(const struct capture *cap, const char *const *flag_names,
+    bool attrs, char **cause)
 {
 	struct scalars	*s;
-	size_t		 i;
+	size_t		 i, n;
 
 	s = xcalloc(1, sizeof *s);
 	s->enabled = true;
+	s->attrs = attrs;
 	if (cap == NULL || cap->mode == CAPTURE_DEFAULT) {
 		s->defaults = true;
-		for (i = 0; i < ARRAY_SIZE(default_patterns); i++) {
-			if (scalars_add(s, NULL, default_patterns[i],
+		n = attrs ? ARRAY_SIZE(default_attr_patterns) :
+		    ARRAY_SIZE(default_patterns);
+		for (i = 0; i < n; i++) {
+			if (scalars_add(s, NULL, attrs ?
+			    default_attr_patterns[i] : default_patterns[i],
 			    cause) != 0)
 				goto fail;
 		}
@@ -253,6 +272,20 @@ fail:
 	return NULL;
 }
 
+struct scalars *
+scalars_new(const struct capture *cap, const char *const *flag_names,
+    char **cause)
+{
+	return matcher_new(cap, flag_names, false, cause);
+}
+
+struct scalars *
+scalars_attrs_new(const struct capture *cap, const char *const *flag_names,
+    char **cause)
+{
+	return matcher_new(cap, flag_names, true, cause);
+}
+
 int
 scalars_use_keras(struct scalars *s, char **cause)
 {
@@ -263,7 +296,7 @@ scalars_use_keras(struct scalars *s, char **cause)
 		return 0;
 	v = xcalloc(s->npatterns + n, sizeof *v);
 	for (i = 0; i < n; i++) {
-		if (pattern_compile(&v[i], NULL, keras_patterns[i],
+		if (pattern_compile(&v[i], NULL, keras_patterns[i], false,
 		    cause) != 0) {
 			while (i-- > 0)
 				pattern_release(&v[i]);
@@ -392,8 +425,10 @@ scalars_free(struct scalars *s)
 	free(s->patterns);
 	strvec_clear(&s->ignore);
 	strvec_clear(&s->implied_keys);
-	for (i = 0; i < s->nvals; i++)
+	for (i = 0; i < s->nvals; i++) {
 		free(s->vals[i].key);
+		free(s->vals[i].text);
+	}
 	free(s->vals);
 	free(s);
 }
@@ -499,21 +534,25 @@ static void
 line_set(struct scalars *s, const char *key, size_t keylen, const char *text,
     size_t textlen)
 {
-	double	v;
+	double	v = 0;
 	size_t	i;
 
-	if (!parse_float(text, textlen, &v))
+	if (!s->attrs && !parse_float(text, textlen, &v))
 		return;
 	for (i = 0; i < s->nvals; i++) {
 		if (strlen(s->vals[i].key) == keylen &&
 		    memcmp(s->vals[i].key, key, keylen) == 0) {
 			s->vals[i].value = v;
+			free(s->vals[i].text);
+			s->vals[i].text = s->attrs ?
+			    xstrndup(text, textlen) : NULL;
 			return;
 		}
 	}
 	XGROW(s->vals, s->vals_alloc, s->nvals + 1);
 	s->vals[s->nvals].key = xstrndup(key, keylen);
 	s->vals[s->nvals].value = v;
+	s->vals[s->nvals].text = s->attrs ? xstrndup(text, textlen) : NULL;
 	s->nvals++;
 }
 
@@ -630,6 +669,51 @@ int
 scalars_feed_line(struct scalars *s, const char *line, size_t len,
     scalars_cb fn, void *arg)
 {
+	return scalars_feed_line_keys(s, line, len, fn, arg, NULL);
+}
+
+static void
+vals_clear(struct scalars *s)
+{
+	size_t	j;
+
+	for (j = 0; j < s->nvals; j++) {
+		free(s->vals[j].key);
+		free(s->vals[j].text);
+	}
+	s->nvals = 0;
+}
+
+int
+scalars_feed_attrs(struct scalars *s, const char *line, size_t len,
+    const struct strvec *captured, scalars_text_cb fn, void *arg)
+{
+	size_t	i;
+	int	n = 0;
+
+	if (!s->enabled || !s->attrs)
+		return 0;
+	while (len > 0 && is_space(line[len - 1]))
+		len--;
+	for (i = 0; i < s->npatterns; i++)
+		match_all(s, &s->patterns[i], line, len);
+	qsort(s->vals, s->nvals, sizeof *s->vals, val_cmp);
+	for (i = 0; i < s->nvals; i++) {
+		if (strvec_find(&s->ignore, s->vals[i].key) >= 0 ||
+		    (captured != NULL &&
+		    strvec_find(captured, s->vals[i].key) >= 0))
+			continue;
+		fn(s->vals[i].key, s->vals[i].text, arg);
+		n++;
+	}
+	vals_clear(s);
+	return n;
+}
+
+int
+scalars_feed_line_keys(struct scalars *s, const char *line, size_t len,
+    scalars_cb fn, void *arg, struct strvec *captured)
+{
 	long long	step;
 	size_t		i, j;
 	int		n = 0;
@@ -661,6 +745,9 @@ scalars_feed_line(struct scalars *s, const char *line, size_t len,
 	step = s->has_step ? s->step : implied_step(s);
 	qsort(s->vals, s->nvals, sizeof *s->vals, val_cmp);
 	for (i = 0; i < s->nvals; i++) {
+		/* What Guild gives its attrs to ignore: every key taken. */
+		if (captured != NULL)
+			strvec_push(captured, s->vals[i].key);
 		if (strvec_find(&s->ignore, s->vals[i].key) >= 0)
 			continue;
 		fn(s->vals[i].key, s->vals[i].value, step, arg);
@@ -816,8 +903,11 @@ static void
 escape_key(struct strbuf *sb, const char *key)
 {
 	const char	*p;
+	size_t		 n = strcspn(key, "\\\t\n\r");
 
-	for (p = key; *p != '\0'; p++) {
+	/* Most keys and paths have nothing to escape. */
+	strbuf_add(sb, key, n);
+	for (p = key + n; *p != '\0'; p++) {
 		switch (*p) {
 		case '\\':
 			strbuf_addstr(sb, "\\\\");
@@ -1112,6 +1202,7 @@ wall_time_ms(double wall_time)
 /* What an event file's scalars are read into: keys get its prefix. */
 struct event_ctx {
 	struct summary_build	*b;
+	struct value		*attrs;		/* or the attrs logged */
 	const char		*prefix;	/* "" for none */
 	struct strbuf		 key;
 	bool			 changed;
@@ -1182,37 +1273,106 @@ source_push(struct scalars_sources *src, const char *path,
 	    st->st_mtim.tv_nsec;
 }
 
+/*
+ * Directory mtimes this recent are not trusted: they come from a coarse
+ * clock, so a file created right after the search can leave the same.
+ */
+static int64_t	racy_ns = 2LL * 1000 * 1000 * 1000;
+
+void
+scalars_set_racy_ns(int64_t ns)
+{
+	racy_ns = ns;
+}
+
 struct walk {
 	const char		*run_dir;
+	bool			 attrs;		/* Guild's attr logs instead */
 	bool			 has_log;	/* scalars.tsv: skip its twins */
+	int64_t			 now;		/* ns, for racy mtimes */
 	struct scalars_sources	*out;
 	dev_t			 devs[WALK_DEPTH_MAX];
 	ino_t			 inos[WALK_DEPTH_MAX];
 };
 
+/* Guild AI's attr logs (summary.py OutputAttrs: suffix ".attrs"). */
+static bool
+is_attrs_name(const char *name)
+{
+	return strstr(name, ".tfevents.") != NULL &&
+	    str_ends_with(name, ".attrs");
+}
+
+static bool
+walk_wants(const struct walk *w, const char *name)
+{
+	return w->attrs ? is_attrs_name(name) : is_event_name(name);
+}
+
 static void
-walk_dir(struct walk *w, const char *rel, int depth)
+push_kind(struct strvec *names, char kind, const char *name)
+{
+	size_t	len = strlen(name);
+	char	*s = xmalloc(len + 2);
+
+	s[0] = kind;
+	memcpy(s + 1, name, len + 1);
+	strvec_push_nodup(names, s);
+}
+
+static void
+dir_push(struct walk *w, const char *rel, const struct stat *st)
+{
+	struct scalars_sources	*src = w->out;
+	struct scalars_source	*s;
+
+	if (src->ndirs >= SCALARS_DIRS_MAX)
+		return;
+	XGROW(src->dirs, src->dalloc, src->ndirs + 1);
+	s = &src->dirs[src->ndirs++];
+	memset(s, 0, sizeof *s);
+	s->path = xstrdup(*rel == '\0' ? "." : rel);
+	s->ino = (uint64_t)st->st_ino;
+	s->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+	    st->st_mtim.tv_nsec;
+	if (s->mtime_ns > w->now - racy_ns)
+		s->mtime_ns = -1;
+}
+
+/*
+ * rel (name in the directory pfd): each directory is opened relative to
+ * its parent and each name stat'ed relative to it, so that a first
+ * listing of thousands of runs does not look up whole paths again.
+ */
+static void
+walk_dir(struct walk *w, int pfd, const char *name, const char *rel,
+    int depth)
 {
 	struct strvec	 names = STRVEC_INIT;
 	struct dirent	*de;
 	struct stat	 st;
-	char		*abs, *path, *sub;
+	char		*path;
 	DIR		*d;
 	size_t		 i;
-	int		 k;
+	int		 k, fd, dfd;
 
-	abs = *rel == '\0' ? xstrdup(w->run_dir) : path_join(w->run_dir, rel);
-	if ((d = opendir(abs)) == NULL) {
-		free(abs);
+	if ((fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
 		return;
 	}
-	if (fstat(dirfd(d), &st) == 0) {
+	dfd = dirfd(d);
+	if (fstat(dfd, &st) == 0) {
 		/* A link back up the tree: been here. */
 		for (k = 0; k < depth; k++)
 			if (w->devs[k] == st.st_dev && w->inos[k] == st.st_ino)
 				goto out;
 		w->devs[depth] = st.st_dev;
 		w->inos[depth] = st.st_ino;
+		if (!w->attrs && strcmp(rel, ".guild") != 0 &&
+		    strncmp(rel, ".guild/", 7) != 0)
+			dir_push(w, rel, &st);
 	}
 	/*
 	 * Only what may matter: event files, and what may be a directory
@@ -1224,54 +1384,54 @@ walk_dir(struct walk *w, const char *rel, int depth)
 			continue;
 		/* Names with their kind first: Directory, or Other. */
 		if (de->d_type == DT_DIR)
-			strvec_pushf(&names, "D%s", de->d_name);
+			push_kind(&names, 'D', de->d_name);
 		else if (de->d_type == DT_LNK || de->d_type == DT_UNKNOWN ||
-		    is_event_name(de->d_name))
-			strvec_pushf(&names, "O%s", de->d_name);
+		    walk_wants(w, de->d_name))
+			push_kind(&names, 'O', de->d_name);
 	}
 	strvec_sort(&names);
 	for (i = 0; i < names.n; i++) {
-		const char	*name = names.v[i] + 1;
+		const char	*base = names.v[i] + 1;
 		bool		 isdir = names.v[i][0] == 'D';
 
-		if (strcmp(rel, ".guild") == 0 && (strcmp(name, "attrs") == 0 ||
-		    strcmp(name, "sourcecode") == 0))
+		if (strcmp(rel, ".guild") == 0 && (strcmp(base, "attrs") == 0 ||
+		    strcmp(base, "sourcecode") == 0))
 			continue;
-		path = *rel == '\0' ? xstrdup(name) : path_join(rel, name);
-		sub = path_join(abs, name);
+		path = *rel == '\0' ? xstrdup(base) : path_join(rel, base);
 		if (isdir && depth + 1 < WALK_DEPTH_MAX)
-			walk_dir(w, path, depth + 1);
+			walk_dir(w, dfd, base, path, depth + 1);
 		else if (isdir)
 			;
-		else if (is_event_name(name)) {
+		else if (walk_wants(w, base)) {
 			/*
 			 * guild's own copy of scalars.tsv for Guild AI and
 			 * TensorBoard (see log_event()).
 			 */
-			if (!(w->has_log && strcmp(rel, ".guild") == 0 &&
-			    str_ends_with(name, ".guild")) &&
-			    stat(sub, &st) == 0 && S_ISREG(st.st_mode))
+			if (!(!w->attrs && w->has_log &&
+			    strcmp(rel, ".guild") == 0 &&
+			    str_ends_with(base, ".guild")) &&
+			    fstatat(dfd, base, &st, 0) == 0 &&
+			    S_ISREG(st.st_mode))
 				source_push(w->out, path, &st);
 		} else if (depth + 1 < WALK_DEPTH_MAX &&
-		    lstat(sub, &st) == 0) {
+		    fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 			if (S_ISDIR(st.st_mode))
-				walk_dir(w, path, depth + 1);
-			else if (S_ISLNK(st.st_mode) && stat(sub, &st) == 0 &&
+				walk_dir(w, dfd, base, path, depth + 1);
+			else if (S_ISLNK(st.st_mode) &&
+			    fstatat(dfd, base, &st, 0) == 0 &&
 			    S_ISDIR(st.st_mode)) {
-				char	*opref = path_join(sub, ".guild/opref");
+				char	*opref = path_join(base, ".guild/opref");
 
-				if (access(opref, F_OK) == 0)
-					walk_dir(w, path, depth + 1);
+				if (faccessat(dfd, opref, F_OK, 0) == 0)
+					walk_dir(w, dfd, base, path, depth + 1);
 				free(opref);
 			}
 		}
-		free(sub);
 		free(path);
 	}
 out:
 	closedir(d);
 	strvec_clear(&names);
-	free(abs);
 }
 
 /* Every source of run_dir now, in path order. */
@@ -1282,15 +1442,19 @@ find_sources(const char *run_dir, struct scalars_sources *out)
 	struct stat	 st;
 	char		*log = log_path(run_dir);
 
+	struct timespec	 ts;
+
 	memset(&w, 0, sizeof w);
 	w.run_dir = run_dir;
 	w.out = out;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	w.now = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	if (lstat(log, &st) == 0 && S_ISREG(st.st_mode)) {
 		w.has_log = true;
 		source_push(out, ".guild/" LOG_FILE, &st);
 	}
 	free(log);
-	walk_dir(&w, "", 0);
+	walk_dir(&w, AT_FDCWD, run_dir, "", 0);
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof *out->v, source_cmp);
 }
@@ -1418,6 +1582,11 @@ scalars_sources_release(struct scalars_sources *src)
 	free(src->v);
 	src->v = NULL;
 	src->n = src->alloc = 0;
+	for (i = 0; i < src->ndirs; i++)
+		free(src->dirs[i].path);
+	free(src->dirs);
+	src->dirs = NULL;
+	src->ndirs = src->dalloc = 0;
 }
 
 static struct scalars_source *
@@ -1507,6 +1676,18 @@ scalars_summary_update(const char *run_dir, int flags,
 		else
 			read_events_from(run_dir, k, &b, &changed);
 	}
+	if (rescan || reset) {
+		/* The directories of this search replace the last's. */
+		struct scalars_source	*dv = src->dirs;
+		size_t			 dn = src->ndirs, da = src->dalloc;
+
+		src->dirs = cur.dirs;
+		src->ndirs = cur.ndirs;
+		src->dalloc = cur.dalloc;
+		cur.dirs = dv;
+		cur.ndirs = dn;
+		cur.dalloc = da;
+	}
 	scalars_sources_release(&cur);
 	free(b.slots);
 	if (src->n > 1)
@@ -1521,30 +1702,141 @@ scalars_summary_update(const char *run_dir, int flags,
 	return changed ? 1 : 0;
 }
 
-bool
-scalars_sources_changed(const char *run_dir,
-    const struct scalars_sources *src)
+/* One decimal number of an encoded source, and the blank after it. */
+static bool
+parse_num(const char **pp, bool sign, uint64_t *out)
 {
-	struct stat	 st;
-	char		*path;
-	size_t		 i;
-	bool		 changed = false;
+	const char	*p = *pp;
+	bool		 neg = false;
+	uint64_t	 v = 0;
 
-	for (i = 0; i < src->n && !changed; i++) {
-		path = path_join(run_dir, src->v[i].path);
-		changed = stat(path, &st) == -1 ||
-		    (uint64_t)st.st_ino != src->v[i].ino ||
-		    (uint64_t)st.st_size != src->v[i].size ||
-		    (int64_t)st.st_mtim.tv_sec * 1000000000 +
-		    st.st_mtim.tv_nsec != src->v[i].mtime_ns;
-		free(path);
+	if (sign && *p == '-') {
+		neg = true;
+		p++;
 	}
-	return changed;
+	if (*p < '0' || *p > '9')
+		return false;
+	while (*p >= '0' && *p <= '9') {
+		if (v > (UINT64_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	}
+	if (*p != ' ')
+		return false;
+	*pp = p + 1;
+	*out = neg ? (uint64_t)-(int64_t)v : v;
+	return true;
 }
 
 /*
- * Encoded: "OFFSET SIZE MTIME_NS INO PATH\n" per source, PATH escaped as
- * the log's keys are.
+ * One line of scalars_sources_encode(): a file ("OFFSET SIZE MTIME_NS INO
+ * PATH") or a directory ("d MTIME_NS INO PATH"); *pp moves past it. The
+ * path is left escaped, [path, *end).
+ */
+static bool
+parse_source(const char **pp, struct scalars_source *s, bool *dir,
+    const char **path, const char **end)
+{
+	const char	*p = *pp, *nl;
+	uint64_t	 mtime;
+
+	memset(s, 0, sizeof *s);
+	if ((nl = strchr(p, '\n')) == NULL)
+		return false;
+	if ((*dir = *p == 'd')) {
+		if (p[1] != ' ')
+			return false;
+		p += 2;
+	} else if (!parse_num(&p, false, &s->offset) ||
+	    !parse_num(&p, false, &s->size))
+		return false;
+	if (!parse_num(&p, true, &mtime) || !parse_num(&p, false, &s->ino) ||
+	    p >= nl)
+		return false;
+	s->mtime_ns = (int64_t)mtime;
+	*path = p;
+	*end = nl;
+	*pp = nl + 1;
+	return true;
+}
+
+bool
+scalars_sources_stale(int dfd, const char *run_dir, const char *text)
+{
+	struct scalars_source	 s;
+	struct strbuf		 sb = STRBUF_INIT;
+	struct stat		 st;
+	const char		*p = text, *path, *end;
+	size_t			 base;
+	bool			 dir, stale = false, dirs = false;
+
+	strbuf_addstr(&sb, run_dir);
+	strbuf_addch(&sb, '/');
+	base = sb.len;
+	while (*p != '\0' && !stale) {
+		if (!parse_source(&p, &s, &dir, &path, &end)) {
+			stale = true;
+			break;
+		}
+		strbuf_setlen(&sb, base);
+		strbuf_add(&sb, path, (size_t)(end - path));
+		if (memchr(path, '\\', (size_t)(end - path)) != NULL)
+			unescape_key(sb.buf + base);
+		if (fstatat(dfd, sb.buf, &st, 0) == -1 ||
+		    (uint64_t)st.st_ino != s.ino ||
+		    (int64_t)st.st_mtim.tv_sec * 1000000000 +
+		    st.st_mtim.tv_nsec != s.mtime_ns)
+			stale = true;
+		else if (dir)
+			dirs = true;
+		else
+			stale = (uint64_t)st.st_size != s.size;
+	}
+	strbuf_release(&sb);
+	return stale || !dirs;
+}
+
+/* v in decimal and a blank: printf is most of a first listing's encoding. */
+static void
+add_num(struct strbuf *sb, uint64_t v, bool neg)
+{
+	char	buf[24], *p = buf + sizeof buf;
+
+	*--p = ' ';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	if (neg)
+		*--p = '-';
+	strbuf_add(sb, p, (size_t)(buf + sizeof buf - p));
+}
+
+static void
+add_signed(struct strbuf *sb, int64_t v)
+{
+	add_num(sb, v < 0 ? -(uint64_t)v : (uint64_t)v, v < 0);
+}
+
+static void
+encode_one(struct strbuf *sb, const struct scalars_source *s, bool dir)
+{
+	if (dir)
+		strbuf_addstr(sb, "d ");
+	else {
+		add_num(sb, s->offset, false);
+		add_num(sb, s->size, false);
+	}
+	add_signed(sb, s->mtime_ns);
+	add_num(sb, s->ino, false);
+	escape_key(sb, s->path);
+	strbuf_addch(sb, '\n');
+}
+
+/*
+ * Encoded: "OFFSET SIZE MTIME_NS INO PATH\n" per source, then "d
+ * MTIME_NS INO PATH\n" per directory, PATH escaped as the log's keys
+ * are.
  */
 char *
 scalars_sources_encode(const struct scalars_sources *src)
@@ -1552,54 +1844,93 @@ scalars_sources_encode(const struct scalars_sources *src)
 	struct strbuf	 sb = STRBUF_INIT;
 	size_t		 i;
 
-	for (i = 0; i < src->n; i++) {
-		strbuf_addf(&sb, "%llu %llu %lld %llu ",
-		    (unsigned long long)src->v[i].offset,
-		    (unsigned long long)src->v[i].size,
-		    (long long)src->v[i].mtime_ns,
-		    (unsigned long long)src->v[i].ino);
-		escape_key(&sb, src->v[i].path);
-		strbuf_addch(&sb, '\n');
-	}
+	for (i = 0; i < src->n; i++)
+		encode_one(&sb, &src->v[i], false);
+	for (i = 0; i < src->ndirs; i++)
+		encode_one(&sb, &src->dirs[i], true);
 	return strbuf_detach(&sb, NULL);
 }
 
 int
 scalars_sources_decode(const char *text, struct scalars_sources *src)
 {
-	unsigned long long	 off, size, ino;
-	long long		 mtime;
-	const char		*p = text, *nl;
-	char			*line, *path;
-	int			 n;
+	struct scalars_source	 s;
+	const char		*p = text, *path, *end;
+	bool			 dir;
 
 	scalars_sources_release(src);
 	while (*p != '\0') {
-		if ((nl = strchr(p, '\n')) == NULL)
-			goto bad;
-		line = xstrndup(p, (size_t)(nl - p));
-		n = 0;
-		if (sscanf(line, "%llu %llu %lld %llu %n", &off, &size, &mtime,
-		    &ino, &n) != 4 || n == 0 || line[n] == '\0') {
-			free(line);
-			goto bad;
+		if (!parse_source(&p, &s, &dir, &path, &end)) {
+			scalars_sources_release(src);
+			return -1;
 		}
-		path = xstrdup(line + n);
-		unescape_key(path);
-		XGROW(src->v, src->alloc, src->n + 1);
-		src->v[src->n].path = path;
-		src->v[src->n].offset = off;
-		src->v[src->n].size = size;
-		src->v[src->n].mtime_ns = mtime;
-		src->v[src->n].ino = ino;
-		src->n++;
-		free(line);
-		p = nl + 1;
+		s.path = xstrndup(path, (size_t)(end - path));
+		unescape_key(s.path);
+		if (dir) {
+			XGROW(src->dirs, src->dalloc, src->ndirs + 1);
+			src->dirs[src->ndirs++] = s;
+		} else {
+			XGROW(src->v, src->alloc, src->n + 1);
+			src->v[src->n++] = s;
+		}
 	}
 	return 0;
-bad:
-	scalars_sources_release(src);
-	return -1;
+}
+
+static int
+attr_event_cb(const struct tfevents_event *ev, void *arg)
+{
+	struct event_ctx	*ec = arg;
+	size_t			 i;
+
+	for (i = 0; i < ev->ntexts; i++) {
+		strbuf_reset(&ec->key);
+		if (*ec->prefix != '\0') {
+			strbuf_addstr(&ec->key, ec->prefix);
+			strbuf_addch(&ec->key, '#');
+		}
+		strbuf_addstr(&ec->key, ev->text_tags[i]);
+		value_map_set(ec->attrs, ec->key.buf,
+		    value_string(ev->texts[i]));
+	}
+	return 0;
+}
+
+struct value *
+scalars_logged_attrs(const char *run_dir)
+{
+	struct scalars_sources	 src = SCALARS_SOURCES_INIT;
+	struct event_ctx	 ec;
+	struct value		*m = value_map();
+	struct walk		 w;
+	char			*path, *prefix, *cause = NULL;
+	size_t			 i;
+
+	memset(&w, 0, sizeof w);
+	w.run_dir = run_dir;
+	w.attrs = true;
+	w.out = &src;
+	walk_dir(&w, AT_FDCWD, run_dir, "", 0);
+	if (src.n > 1)
+		qsort(src.v, src.n, sizeof *src.v, source_cmp);
+	for (i = 0; i < src.n; i++) {
+		path = path_join(run_dir, src.v[i].path);
+		prefix = source_prefix(src.v[i].path);
+		memset(&ec, 0, sizeof ec);
+		ec.attrs = m;
+		ec.prefix = prefix;
+		strbuf_init(&ec.key);
+		if (tfevents_read(path, attr_event_cb, &ec, &cause) == -1) {
+			warnx_core("%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+		strbuf_release(&ec.key);
+		free(prefix);
+		free(path);
+	}
+	scalars_sources_release(&src);
+	return m;
 }
 
 int

@@ -26,6 +26,8 @@
 #include <stdint.h>
 
 struct capture;
+struct strvec;
+struct value;
 
 typedef void (*scalars_cb)(const char *key, double value, long long step,
 	    void *arg);
@@ -55,6 +57,31 @@ bool		 scalars_enabled(const struct scalars *);
 /* Match one cooked line; calls fn per scalar, returns how many. */
 int		 scalars_feed_line(struct scalars *, const char *line,
 		    size_t len, scalars_cb fn, void *arg);
+/* The same, pushing every key the line gave onto captured (may be NULL). */
+int		 scalars_feed_line_keys(struct scalars *, const char *line,
+		    size_t len, scalars_cb fn, void *arg,
+		    struct strvec *captured);
+
+/*
+ * Output attrs (guild.yml output-attrs), as Guild 0.9 captures them: the
+ * same patterns, but \value is any word (\S+) and values are text; the
+ * default is "^(\key):\s+(\value)$", flag names ignored. A line's keys
+ * that output scalars took (captured) are not attrs ("loss: 0.5" is a
+ * scalar, "model: cnn" an attr).
+ */
+typedef void (*scalars_text_cb)(const char *key, const char *text,
+	    void *arg);
+struct scalars	*scalars_attrs_new(const struct capture *,
+		    const char *const *flag_names, char **cause);
+int		 scalars_feed_attrs(struct scalars *, const char *line,
+		    size_t len, const struct strvec *captured,
+		    scalars_text_cb fn, void *arg);
+/*
+ * The attrs a run logged: the text values of every Guild AI attr log
+ * (event files named *.attrs) under run_dir, keys prefixed by their
+ * directory as scalars' are. A map, maybe empty; damage is a warning.
+ */
+struct value	*scalars_logged_attrs(const char *run_dir);
 void		 scalars_free(struct scalars *);
 
 /*
@@ -125,12 +152,24 @@ struct scalars_source {
 	uint64_t	 offset;	/* read up to here */
 };
 
+/*
+ * Besides the files, the directories the last search went through (path
+ * "." for the run's own, size and offset 0, mtime -1 when it was too
+ * recent to trust): a file created in one of them changes its mtime, so
+ * that a finished run is searched again when an event file is added to
+ * one of its subdirectories. At most SCALARS_DIRS_MAX of them (a run
+ * with a tree of thousands: those first met), .guild left out (the run
+ * index's own stamp covers it).
+ */
 struct scalars_sources {
 	struct scalars_source	*v;
 	size_t			 n, alloc;
+	struct scalars_source	*dirs;
+	size_t			 ndirs, dalloc;
 };
 
-#define SCALARS_SOURCES_INIT	{ NULL, 0, 0 }
+#define SCALARS_SOURCES_INIT	{ NULL, 0, 0, NULL, 0, 0 }
+#define SCALARS_DIRS_MAX	64
 
 /*
  * Bring a summary (from an earlier update with the same src, or empty
@@ -142,9 +181,17 @@ struct scalars_sources {
 int		 scalars_summary_update(const char *run_dir, int flags,
 		    struct scalars_summary *, struct scalars_sources *src,
 		    bool rescan, char **cause);
-/* Whether a known source changed since it was read (a stat each). */
-bool		 scalars_sources_changed(const char *run_dir,
-		    const struct scalars_sources *);
+/*
+ * Whether a source or a directory of text (scalars_sources_encode())
+ * changed since it was read, a stat each, of dfd/run_dir (dfd may be
+ * AT_FDCWD): true too when text is malformed or lists no directory (an
+ * index written before directories were kept), so that the run is
+ * searched again.
+ */
+bool		 scalars_sources_stale(int dfd, const char *run_dir,
+		    const char *text);
+/* Directory mtimes younger than this are not trusted (default 2 s). */
+void		 scalars_set_racy_ns(int64_t ns);
 void		 scalars_sources_release(struct scalars_sources *);
 /* A text form for the run index; decode: 0, or -1 when malformed. */
 char		*scalars_sources_encode(const struct scalars_sources *);

@@ -16,6 +16,9 @@
 /* A record longer than this is taken for corruption, not read into memory. */
 #define TFEVENTS_RECORD_MAX	(256u * 1024 * 1024)
 
+/* tensorboard's text summaries: TAG + this (Guild cuts it). */
+#define TEXT_SUFFIX	"/text_summary"
+
 static uint32_t	crc_table[256];
 static bool	crc_ready;
 
@@ -221,6 +224,43 @@ tfevents_add_scalar(struct tfevents *tf, double wall_time, long long step,
 }
 
 int
+tfevents_add_text(struct tfevents *tf, double wall_time, long long step,
+    const char *tag, const char *text, char **cause)
+{
+	struct strbuf	 val = STRBUF_INIT, sum = STRBUF_INIT, ev = STRBUF_INIT;
+	struct strbuf	 t = STRBUF_INIT, md = STRBUF_INIT, pd = STRBUF_INIT;
+	int		 rc;
+
+	/* Value { tag; metadata { plugin_data { plugin_name: "text" } } */
+	strbuf_addstr(&t, tag);
+	strbuf_addstr(&t, TEXT_SUFFIX);
+	pb_bytes(&val, 1, t.buf, t.len);
+	pb_bytes(&pd, 1, "text", 4);
+	pb_bytes(&md, 1, pd.buf, pd.len);
+	pb_bytes(&val, 9, md.buf, md.len);
+	/* tensor { dtype: DT_STRING; tensor_shape {}; string_val } */
+	strbuf_reset(&t);
+	pb_key(&t, 1, 0);
+	pb_varint(&t, 7);
+	pb_bytes(&t, 2, "", 0);
+	pb_bytes(&t, 8, text, strlen(text));
+	pb_bytes(&val, 8, t.buf, t.len);
+	pb_bytes(&sum, 1, val.buf, val.len);
+	pb_double(&ev, 1, wall_time);
+	pb_key(&ev, 2, 0);
+	pb_varint(&ev, (uint64_t)step);
+	pb_bytes(&ev, 5, sum.buf, sum.len);
+	rc = write_record(tf, &ev, cause);
+	strbuf_release(&val);
+	strbuf_release(&sum);
+	strbuf_release(&ev);
+	strbuf_release(&t);
+	strbuf_release(&md);
+	strbuf_release(&pd);
+	return rc;
+}
+
+int
 tfevents_close(struct tfevents *tf, char **cause)
 {
 	int	rc = 0;
@@ -310,7 +350,38 @@ struct decoded {
 	double		*values;
 	size_t		 n, alloc;
 	char		*file_version;
+	struct strvec	 text_tags;
+	struct strvec	 texts;
 };
+
+/*
+ * A text tensor (DT_STRING, 7): its string_vals joined, as Guild 0.9
+ * reads a logged attr (guild/tfevent.py); NULL when it is not one.
+ */
+static char *
+decode_text(struct pb b)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	struct pb	 sub;
+	unsigned	 field, wire;
+	uint64_t	 num, dtype = 0;
+
+	while (b.p < b.end) {
+		if (pb_next(&b, &field, &wire, &num, &sub) == -1) {
+			strbuf_release(&sb);
+			return NULL;
+		}
+		if (field == 1 && wire == 0)
+			dtype = num;
+		else if (field == 8 && wire == 2)
+			strbuf_add(&sb, sub.p, (size_t)(sub.end - sub.p));
+	}
+	if (dtype != 7) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb, NULL);
+}
 
 /*
  * A TensorProto's one float (DT_FLOAT, 1) or double (DT_DOUBLE, 2): what
@@ -408,7 +479,7 @@ decode_value(struct pb b, struct decoded *d)
 	struct pb	 sub;
 	unsigned	 field, wire;
 	uint64_t	 num;
-	char		*tag = NULL;
+	char		*tag = NULL, *text = NULL;
 	bool		 scalar = false, tensor = false;
 	double		 v = 0;
 	float		 f;
@@ -417,6 +488,7 @@ decode_value(struct pb b, struct decoded *d)
 	while (b.p < b.end) {
 		if (pb_next(&b, &field, &wire, &num, &sub) == -1) {
 			free(tag);
+			free(text);
 			return -1;
 		}
 		if (field == 1 && wire == 2) {
@@ -434,8 +506,23 @@ decode_value(struct pb b, struct decoded *d)
 		} else if (field == 8 && wire == 2) {
 			tensor = true;
 			scalar = decode_tensor(sub, &v);
+			if (!scalar) {
+				free(text);
+				text = decode_text(sub);
+			}
 		}
 	}
+	if (text != NULL && tag != NULL) {
+		size_t	tl = strlen(tag), sl = strlen(TEXT_SUFFIX);
+
+		/* tensorboard's text summaries name it TAG/text_summary. */
+		if (tl > sl && strcmp(tag + tl - sl, TEXT_SUFFIX) == 0)
+			tag[tl - sl] = '\0';
+		strvec_push(&d->text_tags, tag);
+		strvec_push_nodup(&d->texts, text);
+		text = NULL;
+	}
+	free(text);
 	if (scalar && tag != NULL) {
 		XGROW(d->values, d->alloc, d->n + 1);
 		d->values[d->n++] = v;
@@ -479,6 +566,9 @@ decode_event(const unsigned char *buf, size_t len, struct tfevents_event *ev,
 	ev->nvalues = d->n;
 	ev->tags = (const char *const *)d->tags.v;
 	ev->values = d->values;
+	ev->ntexts = d->texts.n;
+	ev->text_tags = (const char *const *)d->text_tags.v;
+	ev->texts = (const char *const *)d->texts.v;
 	return 0;
 }
 
@@ -486,6 +576,8 @@ static void
 decoded_reset(struct decoded *d)
 {
 	strvec_clear(&d->tags);
+	strvec_clear(&d->text_tags);
+	strvec_clear(&d->texts);
 	d->n = 0;
 	free(d->file_version);
 	d->file_version = NULL;

@@ -50,6 +50,13 @@ struct tfevents	*tfevents_create(const char *path, double wall_time,
 int		 tfevents_add_scalar(struct tfevents *, double wall_time,
 		    long long step, const char *tag, float value,
 		    char **cause);
+/*
+ * One text (a Summary with one text tensor, tag "TAG/text_summary",
+ * plugin "text"), as Guild 0.9 logs an attr (summary.py add_text).
+ */
+int		 tfevents_add_text(struct tfevents *, double wall_time,
+		    long long step, const char *tag, const char *text,
+		    char **cause);
 /* Close and free; -1 with cause when the last writes failed. */
 int		 tfevents_close(struct tfevents *, char **cause);
 
@@ -62,6 +69,10 @@ struct tfevents_event {
 	size_t		 nvalues;
 	const char	*const *tags;
 	const double	*values;
+	/* Its text values (DT_STRING tensors), "/text_summary" cut. */
+	size_t		 ntexts;
+	const char	*const *text_tags;
+	const char	*const *texts;
 };
 
 typedef int (*tfevents_cb)(const struct tfevents_event *, void *arg);

@@ -7,6 +7,7 @@
 #include "common.h"
 
 #include <errno.h>
+#include <float.h>
 #include <limits.h>
 #include <locale.h>
 #include <math.h>
@@ -374,7 +375,15 @@ shortest_digits(double d, char *digits, size_t size, int *decpt)
 	int	 prec, exp10 = 0;
 	size_t	 n;
 
-	for (prec = 0; prec <= 17; prec++) {
+	/*
+	 * A normal double is within 1.2e-16 (relative) of its shortest
+	 * form, and 15-digit decimals are at least 1e-15 apart: when that
+	 * form has at most 15 digits, it is d rounded to 15 digits (less
+	 * its trailing zeros). So 15 digits first, then 16 and 17, rather
+	 * than every length from 1 (floats read from event files need 17,
+	 * and compare formats thousands). Subnormals are less precise.
+	 */
+	for (prec = d >= DBL_MIN ? 14 : 0; prec <= 17; prec++) {
 		snprintf(buf, sizeof buf, "%.*e", prec, d);
 		e = strchr(buf, 'e');
 		exp10 = atoi(e + 1);

@@ -379,4 +379,110 @@ attributes:
     - 32
 EOF
 
+# Output attrs, as Guild 0.9 captures them: by default every "key: word"
+# line whose key is neither a flag nor taken by output scalars; an
+# operation's output-attrs replace the default. They are logged where
+# Guild logs them (.guild/*.attrs, text summaries), and shown with what
+# Guild AI's own summary writer logged (a subdirectory's keys prefixed).
+attrs_proj=$(make_project attrs-project <<'EOT'
+train:
+  exec: "sh -c 'echo model: cnn; echo loss: 0.5; echo lr: ${lr}; echo note: two words; echo _private: x'"
+  flags:
+    lr: 0.1
+own:
+  exec: "sh -c 'echo model: a file model; echo arch: x'"
+  output-attrs:
+    - model: 'model: (.*)'
+none:
+  exec: "sh -c 'echo model: cnn'"
+  output-attrs: no
+EOT
+)
+cd "$attrs_proj" || exit 1
+quiet guild run -y train
+expect_exact "output attrs: key: word lines, not flags or scalars" - -- \
+    sh -c '"$GUILD" runs info | sed -n "/^scalars:/,\$p"' <<'EOF'
+scalars:
+  loss: 0.500000 (step 0)
+attributes:
+  model: cnn
+EOF
+ok "logged as Guild logs them: an event file of .guild named *.attrs" \
+    sh -c 'ls "$GUILD_HOME"/runs/*/.guild/ | grep -q "^events\.out\.tfevents\..*\.attrs$"'
+expect_exact "--private-attrs: the private ones too" - -- \
+    sh -c '"$GUILD" runs info --private-attrs | sed -n "/^attributes:/,\$p"' <<'EOF'
+attributes:
+  _private: x
+  model: cnn
+EOF
+expect_exact "--json: attributes as text" - -- \
+    sh -c '"$GUILD" runs info --json | python3 -c "import json, sys; print(json.load(sys.stdin)[\"attributes\"])"' <<'EOF'
+{'model': 'cnn'}
+EOF
+quiet guild run -y own
+expect_exact "an operation's output-attrs replace the default" - -- \
+    sh -c '"$GUILD" runs info | sed -n "/^attributes:/,\$p"' <<'EOF'
+attributes:
+  model: a file model
+EOF
+quiet guild run -y none
+ok "output-attrs: no captures none" \
+    sh -c '! "$GUILD" runs info | grep -q "^attributes:"'
+# What guild.summary (Guild AI's SummaryWriter with suffix .attrs) logs in
+# the run directory and in a subdirectory, as in Guild's attrs example.
+rd=$(ls -d "$GUILD_HOME"/runs/*/ | while read -r d; do
+	grep -q ' none$' "$d/.guild/opref" && echo "$d"; done)
+mkdir -p "$rd/train"
+python3 - "$rd" <<'EOF'
+import struct, sys
+
+def crc32c(data):
+    c = 0xFFFFFFFF
+    for b in data:
+        c ^= b
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+    return c ^ 0xFFFFFFFF
+
+def masked(data):
+    c = crc32c(data)
+    return (((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+def varint(n):
+    out = b""
+    while n >= 0x80:
+        out += bytes([(n & 0x7F) | 0x80])
+        n >>= 7
+    return out + bytes([n])
+
+def field(num, wire, payload):
+    key = varint((num << 3) | wire)
+    return key + (varint(len(payload)) + payload if wire == 2 else payload)
+
+def record(ev):
+    head = struct.pack("<Q", len(ev))
+    return (head + struct.pack("<I", masked(head)) + ev +
+            struct.pack("<I", masked(ev)))
+
+def text(tag, s):
+    meta = field(9, 2, field(1, 2, field(1, 2, b"text")))
+    t = field(1, 0, varint(7)) + field(2, 2, b"") + field(8, 2, s.encode())
+    v = field(1, 2, (tag + "/text_summary").encode()) + meta + field(8, 2, t)
+    return record(field(1, 1, struct.pack("<d", 1700000000.0)) +
+                  field(5, 2, field(1, 2, v)))
+
+d = sys.argv[1]
+with open(d + "/events.out.tfevents.1700000000.host.1.2.attrs", "wb") as f:
+    f.write(text("model", "cnn") + text("id", "abcd1234"))
+with open(d + "/train/events.out.tfevents.1700000000.host.1.3.attrs",
+          "wb") as f:
+    f.write(text("model", "cnn-2"))
+EOF
+expect_exact "guild.summary's attrs, a subdirectory's prefixed, core attrs not" - -- \
+    sh -c '"$GUILD" runs info | sed -n "/^attributes:/,\$p"' <<'EOF'
+attributes:
+  model: cnn
+  train#model: cnn-2
+EOF
+
 done_testing

@@ -277,6 +277,41 @@ run       step  epoch_loss  top_metric
 aaaa0000  3     0.333332    6.0
 EOF
 
+# A finished run is searched again when a directory of its last search
+# changed: an event file added by hand to an old run's subdirectory, or
+# in a new subdirectory, is found without deleting the index. The
+# directories are made old first, so that their stamps are trusted.
+R8=aaaa0000000000000000000000000008
+mkrun $R8 train 1700000700 0
+d8=$GUILD_HOME/runs/$R8
+mkdir -p "$d8/logs/train"
+tfw "$d8/logs/train/events.out.tfevents.1700000000.host.1.0" \
+    epoch_loss=1@0 epoch_loss=0.5@1
+touch -d @1600000000 "$d8" "$d8/logs" "$d8/logs/train"
+expect_exact "an old run's event file, through the index" - -- \
+    guild compare --table -r $R8 <<'EOF'
+run       step  epoch_loss
+aaaa0000  1     0.5
+EOF
+tfw "$d8/logs/train/events.out.tfevents.1700000100.host.2.0" \
+    epoch_acc=0.75@2
+expect_exact "a file added to its subdirectory is found" - -- \
+    guild compare --table -r $R8 <<'EOF'
+run       step  epoch_acc  epoch_loss
+aaaa0000  2     0.75       0.5
+EOF
+touch -d @1600000000 "$d8/logs/train"
+mkdir "$d8/logs/validation"
+tfw "$d8/logs/validation/events.out.tfevents.1700000200.host.3.0" \
+    epoch_loss=0.25@2
+expect_exact "and one in a new subdirectory" - -- \
+    sh -c '"$GUILD" runs info '$R8' | sed -n "/^scalars:/,\$p"' <<'EOF'
+scalars:
+  logs/train#epoch_acc: 0.750000 (step 2)
+  logs/train#epoch_loss: 0.500000 (step 1)
+  logs/validation#epoch_loss: 0.250000 (step 2)
+EOF
+
 # When Guild AI restarts one of guild's runs, its newer event file wins
 # over the run's scalars.tsv, with or without the index.
 proj2=$(make_project restart <<'EOT'

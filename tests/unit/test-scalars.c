@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "guildfile.h"
@@ -569,6 +570,46 @@ test_sources_text(void)
 	    "malformed sources: an error, nothing kept");
 	ok(scalars_sources_decode("1 2 3 4 x", &b) == -1,
 	    "a line without its end");
+	free(text);
+	text = NULL;
+
+	/* Directories: kept beside the files, checked by their stamps. */
+	{
+		char		 dir[] = "/tmp/test-scalars-src.XXXXXX";
+		struct stat	 st;
+		char		*sub;
+
+		ok(mkdtemp(dir) != NULL, "a run directory");
+		sub = path_join(dir, "logs");
+		mkdir(sub, 0755);
+		stat(sub, &st);
+		scalars_sources_release(&a);
+		a.dirs = xcalloc(1, sizeof *a.dirs);
+		a.dalloc = 1;
+		a.dirs[0].path = xstrdup("logs");
+		a.dirs[0].ino = (uint64_t)st.st_ino;
+		a.dirs[0].mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
+		    st.st_mtim.tv_nsec;
+		a.ndirs = 1;
+		text = scalars_sources_encode(&a);
+		ok(scalars_sources_decode(text, &b) == 0 && b.n == 0 &&
+		    b.ndirs == 1 && strcmp(b.dirs[0].path, "logs") == 0 &&
+		    b.dirs[0].mtime_ns == a.dirs[0].mtime_ns,
+		    "directories round trip");
+		ok(!scalars_sources_stale(AT_FDCWD, dir, text),
+		    "an unchanged directory: not stale");
+		free(text);
+		a.dirs[0].mtime_ns--;
+		text = scalars_sources_encode(&a);
+		ok(scalars_sources_stale(AT_FDCWD, dir, text),
+		    "a directory changed since: stale");
+		ok(scalars_sources_stale(AT_FDCWD, dir, ""),
+		    "no directory kept (an older index): stale");
+		ok(scalars_sources_stale(AT_FDCWD, dir, "1 2 3\n"),
+		    "malformed: stale");
+		free(sub);
+		rm_rf(dir, NULL);
+	}
 	free(text);
 	scalars_sources_release(&a);
 	scalars_sources_release(&b);

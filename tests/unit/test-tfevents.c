@@ -51,6 +51,49 @@ append_bytes(const char *path, const void *p, size_t len)
 	fclose(f);
 }
 
+static int
+collect_text(const struct tfevents_event *ev, void *arg)
+{
+	struct strbuf	*sb = arg;
+	size_t		 i;
+
+	for (i = 0; i < ev->ntexts; i++)
+		strbuf_addf(sb, "%s=%s;", ev->text_tags[i], ev->texts[i]);
+	for (i = 0; i < ev->nvalues; i++)
+		strbuf_addf(sb, "%s:%g;", ev->tags[i], ev->values[i]);
+	return 0;
+}
+
+/* Text summaries: what Guild AI logs an attr as, read back as text. */
+static void
+test_text(void)
+{
+	struct tfevents	*tf;
+	struct strbuf	 sb = STRBUF_INIT;
+	char		 dir[] = "/tmp/test-tfevents.XXXXXX";
+	char		*path;
+
+	if (mkdtemp(dir) == NULL) {
+		diag("mkdtemp failed");
+		return;
+	}
+	path = path_join(dir, "events.out.tfevents.1.test.attrs");
+	tf = tfevents_create(path, 1000.0, NULL);
+	ok(tf != NULL && tfevents_add_text(tf, 1001, 0, "model", "cnn",
+	    NULL) == 0 && tfevents_add_text(tf, 1002, 0, "note",
+	    "two words", NULL) == 0 && tfevents_add_scalar(tf, 1003, 0, "loss",
+	    0.5f, NULL) == 0, "texts written");
+	ok(tf != NULL && tfevents_close(tf, NULL) == 0, "closed");
+	is_int(tfevents_read(path, collect_text, &sb, NULL), 4,
+	    "four events read back");
+	is_str(sb.buf, "model=cnn;note=two words;loss:0.5;",
+	    "texts without /text_summary, not scalars; scalars still read");
+	unlink(path);
+	rmdir(dir);
+	free(path);
+	strbuf_release(&sb);
+}
+
 int
 main(void)
 {
@@ -148,5 +191,6 @@ main(void)
 	free(s.file_version);
 	rm_rf(dir, NULL);
 	free(path);
+	test_text();
 	return done_testing();
 }
