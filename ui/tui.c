@@ -57,7 +57,7 @@
 
 #define MSG_MS		6000
 /* While catching up with the index: how often the runs read are shown. */
-#define CATCHUP_SHOW_MS	300
+#define CATCHUP_SHOW_MS	1000
 #define SPAWN_OUTPUT_MAX (1024 * 1024)
 
 /* For the exit paths that have no view at hand. */
@@ -222,6 +222,31 @@ since_ms(const struct timespec *t0)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
 	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/*
+ * When the runs directory has runs the index has not (a cold index,
+ * runs added by others), read them between keys: a first step now.
+ */
+static void
+catchup_begin(struct view *v)
+{
+	char	*cause = NULL;
+
+	switch (runindex_catchup_start(v->idx, false, &cause)) {
+	case -1:
+		view_error_cause(v, cause);
+		return;
+	case 0:
+		return;
+	}
+	v->catchup = runindex_catchup_step(v->idx, VIEW_WORK_STEP_MS,
+	    &v->catchup_done, &v->catchup_total, &cause) == 1;
+	if (cause != NULL)
+		view_error_cause(v, cause);
+	v->catchup_shown = mono_ms();
+	if (v->catchup)
+		view_dirty(v);
 }
 
 /*
@@ -450,6 +475,9 @@ refresh_cb(struct loop_timer *t, void *arg)
 		free(prev);
 		return;
 	}
+	/* Many runs added by others are read between keys too. */
+	if (!v->catchup)
+		catchup_begin(v);
 	if (runlist_poll(v->runs, &cause))
 		view_runs_changed(v, prev);
 	else if (cause != NULL)
@@ -1093,20 +1121,7 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	 * A cold or stale index is caught up with between keys: the first
 	 * screen shows the runs read in a first step, the rest fill in.
 	 */
-	switch (runindex_catchup_start(v.idx, false, &cause)) {
-	case -1:
-		view_error_cause(&v, cause);
-		cause = NULL;
-		break;
-	case 1:
-		v.catchup = runindex_catchup_step(v.idx, VIEW_WORK_STEP_MS,
-		    &v.catchup_done, &v.catchup_total, &cause) == 1;
-		if (cause != NULL)
-			view_error_cause(&v, cause);
-		cause = NULL;
-		v.catchup_shown = mono_ms();
-		break;
-	}
+	catchup_begin(&v);
 	if (runlist_load(v.runs, &cause) == -1)
 		view_error_cause(&v, cause);
 	if (opts->run_ids != NULL && opts->run_ids->n > 0) {
