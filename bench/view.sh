@@ -12,15 +12,20 @@
 #  2. first screen: wall time of "guild view --exit-after-draw" (exec,
 #     terminal set-up, the first page of runs, the first draw), median
 #     of 5; target 150 ms.
-#  3. keys: "guild view --bench-keys 300" applies a pattern filter (which
+#  3. cold start: the index deleted, "guild view --bench-load" reads
+#     every run again: the time to the first drawn frame (the view shows
+#     the runs of a first step of reading, the rest fill in between
+#     keys) and to every run read, separately; one sample.
+#  4. keys: "guild view --bench-keys 300" applies a pattern filter (which
 #     reads every run once: the slowest thing a key does, and only the
-#     first time), then presses 300 keys in the runs (down, page down,
+#     first time; the time to its first drawn frame and to its complete
+#     result), then presses 300 keys in the runs (down, page down,
 #     End to the oldest run, Home), timing each with its redraw; target
 #     20 ms. Its peak memory (getrusage, and /usr/bin/time when there):
 #     target 100 MB. The view reads runs a page at a time and keeps at
 #     most 64 pages, so this does not grow with N; a part of it is the
 #     run index's database, mapped by SQLite (RssFile).
-#  4. following: a run writing MB_PER_S MB/s of timestamped lines for
+#  5. following: a run writing MB_PER_S MB/s of timestamped lines for
 #     10 s while "guild view --bench-follow 10" follows it: the lag of
 #     the newest line on screen behind the run (sampled every 100 ms),
 #     the memory, and the rate the run really wrote at.
@@ -152,13 +157,22 @@ first=$(sort -n "$tmp/times" | awk '{ v[NR] = $1 } END {
 report "first screen (wall, median of 5)" "$first" ms 150
 report "  of which inside the view" "$(field 'first screen' 1)" ms 0
 
-# 3. Keys and memory with every run read.
+# 3. Cold start: no index.
+rm -f "$home/cache/runs.db" "$home/cache/runs.db-wal" "$home/cache/runs.db-shm"
+in_terminal "t0=\$(date +%s%N); '$guild' view --bench-load 2> '$tmp/err'; t1=\$(date +%s%N); echo \$(((t1 - t0) / 1000)) > '$tmp/times'"
+report "cold start: first frame (inside the view)" "$(field 'first screen' 1)" ms 150
+report "cold start: every run read" "$(field 'every run read' 1)" ms 0
+report "  (wall, to the view's exit)" "$(awk '{ printf "%.1f", $1 / 1000 }' \
+    "$tmp/times")" ms 0
+
+# 4. Keys and memory with every run read.
 if [ -x /usr/bin/time ]; then
 	in_terminal "/usr/bin/time -f 'time-rss %M' '$guild' view --bench-keys 300 2> '$tmp/err'"
 else
 	in_terminal "'$guild' view --bench-keys 300 2> '$tmp/err'"
 fi
-report "first pattern filter (reads every run)" "$(field 'first filter' 1)" ms 0
+report "first pattern filter: first frame" "$(field 'first filter' 1)" ms 20
+report "first pattern filter: complete" "$(field 'first filter' 2)" ms 0
 report "key to redraw, average of 300" "$(field 'key to redraw' 1)" ms 20
 report "key to redraw, slowest" "$(field 'key to redraw' 2)" ms 20
 report "peak memory" "$(field 'max resident' 1)" MB 100
@@ -171,7 +185,7 @@ if grep -q time-rss "$tmp/err"; then
 	    "$tmp/err")" MB 0
 fi
 
-# 4. Following a run that writes fast, in a small home of its own.
+# 5. Following a run that writes fast, in a small home of its own.
 export GUILD_HOME="$tmp/home-follow"
 mkdir -p "$GUILD_HOME"
 "$guild" run -y -b spew mb="$rate" seconds=12 > /dev/null

@@ -37,6 +37,7 @@ enum {
 	OPT_EXIT_AFTER_DRAW,
 	OPT_BENCH_KEYS,
 	OPT_BENCH_FOLLOW,
+	OPT_BENCH_LOAD,
 };
 
 static const struct cmd_option view_options[] = {
@@ -50,6 +51,9 @@ static const struct cmd_option view_options[] = {
 	  "Time N key presses after the first screen and exit.", true },
 	{ OPT_BENCH_FOLLOW, NULL, "bench-follow", "SECONDS",
 	  "Follow the newest run for SECONDS, then report the lag.", true },
+	{ OPT_BENCH_LOAD, NULL, "bench-load", NULL,
+	  "Wait until every run is read, report how long it took and exit.",
+	  true },
 	{ 0 }
 };
 
@@ -133,6 +137,7 @@ cmd_view_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	opts.start = cmd_arg_has(a, OPT_COMPARE) ? VIEW_START_COMPARE :
 	    VIEW_START_MAIN;
 	opts.exit_after_draw = cmd_arg_has(a, OPT_EXIT_AFTER_DRAW);
+	opts.bench_load = cmd_arg_has(a, OPT_BENCH_LOAD);
 	if ((n = cmd_arg_value(a, OPT_BENCH_KEYS)) != NULL)
 		opts.bench_keys = atoi(n);
 	if ((n = cmd_arg_value(a, OPT_BENCH_FOLLOW)) != NULL)

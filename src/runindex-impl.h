@@ -157,6 +157,11 @@ struct runindex {
 	unsigned		 verified[2];
 	unsigned		 verified_watch[2];
 	uint64_t		 verified_ms[2];
+
+	/* A catch-up in steps (runindex_catchup_start), or NULL. */
+	struct ri_catchup	*catchup;
+	/* GUILD_TEST_SLOW_US: a test hook, see runindex.h. */
+	unsigned long		 test_slow_us;
 };
 
 /* What a query with filter rf must verify first (RUN_WATCH_*). */

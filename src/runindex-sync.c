@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -122,24 +123,67 @@ list_dir(int dfd, struct strvec *names)
 }
 
 /*
- * Runs added or removed: diff the directory with the index when its
- * stamp changed. Directories that are not runs yet go to "pending".
+ * Catching up with the directory: the names listed and the ids indexed,
+ * merged a step at a time. sync_dir() takes every step at once; the
+ * view takes them from its event loop (runindex_catchup_*), and what
+ * each step read is committed, so queries see it at once.
+ */
+struct ri_catchup {
+	bool		 deleted;
+	int		 dfd;		/* ours, or -1: the directory is gone */
+	uint64_t	 cur;		/* its stamp when it was listed */
+	struct strvec	 names, ids, gone, wait;
+	struct run_recs	 rs;
+	size_t		 i, j;		/* merge positions */
+	size_t		 toread, nread;	/* names not in the index */
+};
+
+static void
+catchup_free(struct ri_catchup *cu)
+{
+	if (cu == NULL)
+		return;
+	if (cu->dfd != -1)
+		close(cu->dfd);
+	strvec_clear(&cu->names);
+	strvec_clear(&cu->ids);
+	strvec_clear(&cu->gone);
+	strvec_clear(&cu->wait);
+	run_recs_clear(&cu->rs);
+	free(cu);
+}
+
+/* A test hook: reading a run takes this long more (GUILD_TEST_SLOW_US). */
+static void
+test_slow(const struct runindex *ri)
+{
+	struct timespec	ts;
+
+	if (ri->test_slow_us == 0)
+		return;
+	ts.tv_sec = (time_t)(ri->test_slow_us / 1000000);
+	ts.tv_nsec = (long)(ri->test_slow_us % 1000000) * 1000;
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Runs added or removed: when the directory's stamp changed, list it
+ * and the index's ids, to be merged. 0 with *out NULL when nothing
+ * changed.
  */
 static int
-sync_dir(struct runindex *ri, bool deleted, int dfd, int64_t now,
-    char **cause)
+sync_dir_begin(struct runindex *ri, bool deleted, int dfd, int64_t now,
+    struct ri_catchup **out, char **cause)
 {
-	struct strvec	 names = STRVEC_INIT, ids = STRVEC_INIT;
-	struct strvec	 gone = STRVEC_INIT, wait = STRVEC_INIT;
-	struct strvec	 old = STRVEC_INIT, nowait = STRVEC_INIT;
-	struct run_recs	 rs = { NULL, 0, 0 };
+	struct ri_catchup	*cu;
 	struct run_stamper	 s = RUN_STAMPER_INIT;
-	struct stat	 st;
-	sqlite3_stmt	*q;
-	uint64_t	 cur, stored = 0;
-	size_t		 i = 0, j = 0;
-	int		 c, rc = -1;
+	struct stat		 st;
+	sqlite3_stmt		*q;
+	uint64_t		 cur, stored = 0;
+	size_t			 i = 0, j = 0;
+	int			 c;
 
+	*out = NULL;
 	if (dfd == -1)
 		run_stamper_missing(&s);
 	else if (fstat(dfd, &st) == 0)
@@ -156,65 +200,193 @@ sync_dir(struct runindex *ri, bool deleted, int dfd, int64_t now,
 	if (cur != 0 && stored == cur)
 		return 0;
 
-	if (dfd != -1 && list_dir(dfd, &names) == -1) {
+	cu = xcalloc(1, sizeof *cu);
+	cu->deleted = deleted;
+	cu->cur = cur;
+	cu->dfd = -1;
+	if (dfd != -1 && (cu->dfd = fcntl(dfd, F_DUPFD_CLOEXEC, 0)) == -1) {
 		set_cause(cause, "%s: %s", ri_base_dir(ri, deleted),
 		    strerror(errno));
-		goto out;
+		catchup_free(cu);
+		return -1;
 	}
-	if (ri_ids_query(ri, S_IDS, deleted, &ids, cause) == -1)
-		goto out;
-	while (i < names.n || j < ids.n) {
-		c = i == names.n ? 1 : j == ids.n ? -1 :
-		    strcmp(names.v[i], ids.v[j]);
+	if (dfd != -1 && list_dir(dfd, &cu->names) == -1) {
+		set_cause(cause, "%s: %s", ri_base_dir(ri, deleted),
+		    strerror(errno));
+		catchup_free(cu);
+		return -1;
+	}
+	if (ri_ids_query(ri, S_IDS, deleted, &cu->ids, cause) == -1) {
+		catchup_free(cu);
+		return -1;
+	}
+	/* How many to read, for progress. */
+	while (i < cu->names.n) {
+		c = j == cu->ids.n ? -1 : strcmp(cu->names.v[i], cu->ids.v[j]);
+		if (c <= 0) {
+			if (c < 0)
+				cu->toread++;
+			i++;
+		}
+		if (c >= 0)
+			j++;
+	}
+	*out = cu;
+	return 0;
+}
+
+/*
+ * Merge the listing with the index, reading the runs that are new,
+ * until done (0) or, with deadline_ms (monotonic) not 0, until then
+ * (1: more to do). What was read is written before returning.
+ */
+static int
+sync_dir_run(struct runindex *ri, struct ri_catchup *cu, uint64_t deadline_ms,
+    char **cause)
+{
+	const char	*base = ri_base_dir(ri, cu->deleted);
+	int64_t		 now = ri_real_ns();
+	int		 c;
+
+	while (cu->i < cu->names.n || cu->j < cu->ids.n) {
+		c = cu->i == cu->names.n ? 1 : cu->j == cu->ids.n ? -1 :
+		    strcmp(cu->names.v[cu->i], cu->ids.v[cu->j]);
 		if (c < 0) {
 			struct run_rec	*r;
 
-			r = run_read(ri_base_dir(ri, deleted), dfd, names.v[i],
-			    deleted, now);
+			r = run_read(base, cu->dfd, cu->names.v[cu->i],
+			    cu->deleted, now);
+			test_slow(ri);
 			if (r != NULL) {
-				XGROW(rs.v, rs.alloc, rs.n + 1);
-				rs.v[rs.n++] = r;
+				XGROW(cu->rs.v, cu->rs.alloc, cu->rs.n + 1);
+				cu->rs.v[cu->rs.n++] = r;
 			} else
-				strvec_push(&wait, names.v[i]);
-			i++;
+				strvec_push(&cu->wait, cu->names.v[cu->i]);
+			cu->i++;
+			cu->nread++;
 		} else if (c > 0)
-			strvec_push(&gone, ids.v[j++]);
+			strvec_push(&cu->gone, cu->ids.v[cu->j++]);
 		else {
-			i++;
-			j++;
+			cu->i++;
+			cu->j++;
 		}
-		if (rs.n >= WRITE_BATCH) {
-			if (ri_write_batch(ri, deleted, &rs, NULL, cause) == -1)
-				goto out;
-			run_recs_clear(&rs);
+		if (cu->rs.n >= WRITE_BATCH || (c < 0 && deadline_ms != 0 &&
+		    mono_ms() >= deadline_ms)) {
+			if (ri_write_batch(ri, cu->deleted, &cu->rs, NULL,
+			    cause) == -1)
+				return -1;
+			run_recs_clear(&cu->rs);
+			if (deadline_ms != 0 && mono_ms() >= deadline_ms)
+				return 1;
 		}
 	}
-	if (ri_write_batch(ri, deleted, &rs, &gone, cause) == -1)
+	return 0;
+}
+
+/* The end of a merge: runs gone, pending names, the directory's stamp. */
+static int
+sync_dir_finish(struct runindex *ri, struct ri_catchup *cu, char **cause)
+{
+	struct strvec	 old = STRVEC_INIT, nowait = STRVEC_INIT;
+	sqlite3_stmt	*q;
+	size_t		 i;
+	int		 rc = -1;
+
+	if (ri_write_batch(ri, cu->deleted, &cu->rs, &cu->gone, cause) == -1)
 		goto out;
+	run_recs_clear(&cu->rs);
 	/* Pending names that are no longer there. */
-	if (ri_ids_query(ri, S_PENDING_ALL, deleted, &old, cause) == -1)
+	if (ri_ids_query(ri, S_PENDING_ALL, cu->deleted, &old, cause) == -1)
 		goto out;
 	for (i = 0; i < old.n; i++) {
-		if (bsearch(&old.v[i], names.v, names.n, sizeof *names.v,
-		    cmp_strp) == NULL)
+		if (bsearch(&old.v[i], cu->names.v, cu->names.n,
+		    sizeof *cu->names.v, cmp_strp) == NULL)
 			strvec_push(&nowait, old.v[i]);
 	}
-	if (pending_write(ri, deleted, &wait, &nowait, cause) == -1)
+	if (pending_write(ri, cu->deleted, &cu->wait, &nowait, cause) == -1)
 		goto out;
 	if ((q = ri_stmt(ri, S_DIR_SET, cause)) == NULL)
 		goto out;
-	sqlite3_bind_int(q, 1, deleted);
-	sqlite3_bind_int64(q, 2, (int64_t)cur);
+	sqlite3_bind_int(q, 1, cu->deleted);
+	sqlite3_bind_int64(q, 2, (int64_t)cu->cur);
 	rc = ri_step_done(ri, q, cause);
 out:
-	run_recs_clear(&rs);
-	strvec_clear(&names);
-	strvec_clear(&ids);
-	strvec_clear(&gone);
-	strvec_clear(&wait);
 	strvec_clear(&old);
 	strvec_clear(&nowait);
 	return rc;
+}
+
+/*
+ * Runs added or removed: diff the directory with the index when its
+ * stamp changed. Directories that are not runs yet go to "pending".
+ */
+static int
+sync_dir(struct runindex *ri, bool deleted, int dfd, int64_t now,
+    char **cause)
+{
+	struct ri_catchup	*cu;
+	int			 rc;
+
+	if (sync_dir_begin(ri, deleted, dfd, now, &cu, cause) == -1)
+		return -1;
+	if (cu == NULL)
+		return 0;
+	rc = sync_dir_run(ri, cu, 0, cause);
+	if (rc == 0)
+		rc = sync_dir_finish(ri, cu, cause);
+	catchup_free(cu);
+	return rc;
+}
+
+int
+runindex_catchup_start(struct runindex *ri, bool deleted, char **cause)
+{
+	struct ri_catchup	*cu;
+	int			 dfd, rc;
+
+	runindex_catchup_stop(ri);
+	if ((dfd = ri_open_base(ri, deleted)) == -1 && errno != ENOENT &&
+	    errno != ENOTDIR)
+		return set_cause(cause, "%s: %s", ri_base_dir(ri, deleted),
+		    strerror(errno));
+	rc = sync_dir_begin(ri, deleted, dfd, ri_real_ns(), &cu, cause);
+	if (dfd != -1)
+		close(dfd);
+	if (rc == -1)
+		return -1;
+	ri->catchup = cu;
+	return cu != NULL ? 1 : 0;
+}
+
+int
+runindex_catchup_step(struct runindex *ri, unsigned budget_ms,
+    size_t *done, size_t *total, char **cause)
+{
+	struct ri_catchup	*cu = ri->catchup;
+	int			 rc;
+
+	if (cu == NULL)
+		return 0;
+	rc = sync_dir_run(ri, cu, mono_ms() + (budget_ms > 0 ? budget_ms : 1),
+	    cause);
+	if (done != NULL)
+		*done = cu->nread;
+	if (total != NULL)
+		*total = cu->toread;
+	if (rc == 0)
+		rc = sync_dir_finish(ri, cu, cause);
+	if (rc != 1) {
+		ri->catchup = NULL;
+		catchup_free(cu);
+	}
+	return rc;
+}
+
+void
+runindex_catchup_stop(struct runindex *ri)
+{
+	catchup_free(ri->catchup);
+	ri->catchup = NULL;
 }
 
 /* Directories that were not runs yet: are they now? */
@@ -448,9 +620,14 @@ ri_index_sync(struct runindex *ri, bool deleted, unsigned watch,
 	    errno != ENOTDIR)
 		return set_cause(cause, "%s: %s", ri_base_dir(ri, deleted),
 		    strerror(errno));
-	rc = sync_dir(ri, deleted, dfd, now, cause);
-	if (rc == 0)
-		rc = sync_pending(ri, deleted, dfd, now, cause);
+	/* A catch-up under way reads the directory: the rest waits. */
+	if (ri->catchup != NULL && ri->catchup->deleted == deleted)
+		rc = 0;
+	else {
+		rc = sync_dir(ri, deleted, dfd, now, cause);
+		if (rc == 0)
+			rc = sync_pending(ri, deleted, dfd, now, cause);
+	}
 	if (rc == 0)
 		rc = sync_check(ri, deleted, dfd, now, cause);
 	if (rc == 0 && watch != 0) {

@@ -609,6 +609,8 @@ runindex_open(const struct guild_home *home, char **cause)
 		run_stamp_set_racy_ns(strtoll(env, NULL, 10) * 1000 * 1000);
 		scalars_set_racy_ns(strtoll(env, NULL, 10) * 1000 * 1000);
 	}
+	if ((env = getenv("GUILD_TEST_SLOW_US")) != NULL && *env != '\0')
+		ri->test_slow_us = strtoul(env, NULL, 10);
 	ri->runs = path_absolute(home->runs);
 	ri->trash = path_absolute(home->trash);
 	ri->pre_deleted = -1;
@@ -633,6 +635,7 @@ runindex_close(struct runindex *ri)
 {
 	if (ri == NULL)
 		return;
+	runindex_catchup_stop(ri);
 	ri_preload_clear(ri);
 	db_close(ri);
 	free(ri->path);

@@ -22,6 +22,8 @@
  *
  * Stamps younger than two seconds are not trusted (file times are coarse);
  * GUILD_INDEX_RACY_MS changes that window (the tests set 0).
+ * GUILD_TEST_SLOW_US, a test hook, makes reading each new run take that
+ * many microseconds more, so that catching up can be watched.
  */
 #ifndef GUILD_RUNINDEX_H
 #define GUILD_RUNINDEX_H
@@ -109,6 +111,25 @@ int		 runindex_update(struct runindex *, const char *id, bool deleted,
 		    struct run_row *row, char **cause);
 /* Forget a run (moved or removed by us). */
 int		 runindex_forget(struct runindex *, const char *id, char **cause);
+
+/*
+ * Catching up with the runs (or trash) directory in steps, for a caller
+ * that must stay responsive (the view, over a cold or stale index).
+ * start lists the directory and compares it with the index: 1 when
+ * there are runs to read (or forget), 0 when the index is up to date.
+ * Each step reads new runs for about budget_ms and commits them, so
+ * queries see them at once (the runs read so far, in the usual order);
+ * it gives the runs read and the runs to read, and returns 1 while
+ * there is more, 0 once the catch-up is over (-1 with cause: it is over
+ * too). While a catch-up is under way, this handle's queries leave the
+ * directory to it. stop abandons one (what was read stays: the next
+ * sync continues from there).
+ */
+int		 runindex_catchup_start(struct runindex *, bool deleted,
+		    char **cause);
+int		 runindex_catchup_step(struct runindex *, unsigned budget_ms,
+		    size_t *done, size_t *total, char **cause);
+void		 runindex_catchup_stop(struct runindex *);
 
 /*
  * Selection primitives, for runsel.c. A filter (NULL: every run) is

@@ -175,6 +175,12 @@ draw_status(struct view *v)
 		    ROLE_ERROR : ROLE_STATUS));
 		return;
 	}
+	/* Work between keys says how far it is. */
+	if (view_progress(v, &sb)) {
+		draw_str(y, 0, v->cols, sb.buf, theme_style(ROLE_STATUS));
+		strbuf_release(&sb);
+		return;
+	}
 	/*
 	 * Hints name the keys bound now, so they follow view.conf; as many
 	 * whole ones as fit.

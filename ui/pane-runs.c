@@ -62,6 +62,8 @@ void
 runs_title_for(struct runlist *rl, const char *name, struct strbuf *left,
     struct strbuf *right)
 {
+	size_t	done, total;
+
 	strbuf_addstr(left, name);
 	if (runlist_filtered(rl))
 		strbuf_addf(left, "  %zu of %zu", runlist_count(rl),
@@ -70,6 +72,8 @@ runs_title_for(struct runlist *rl, const char *name, struct strbuf *left,
 		strbuf_addf(left, "  %zu", runlist_total(rl));
 	if (rl->re != NULL)
 		strbuf_addf(left, "  /%s/", regex_pattern(rl->re));
+	if (runlist_busy(rl, &done, &total))
+		strbuf_addf(left, "  filtering %zu%%", done * 100 / total);
 	if (rl->expr != NULL)
 		strbuf_addf(left, "  :%s", rl->expr);
 	if (rl->metric != NULL) {
@@ -265,7 +269,13 @@ runs_empty(struct pane *p, int y, int x, int h, int w)
 	struct style	 dim = theme_style(ROLE_DIM);
 
 	(void)h;
-	if (runlist_total(rl) == 0)
+	/* Not read yet is not none. */
+	if (runlist_busy(rl, NULL, NULL))
+		draw_str(y, x + 2, w - 2, "Looking for runs that match "
+		    "(Esc clears the filter)...", dim);
+	else if (p->view->catchup)
+		draw_str(y, x + 2, w - 2, "Reading runs...", dim);
+	else if (runlist_total(rl) == 0)
 		draw_str(y, x + 2, w - 2, "No runs yet: select an operation "
 		    "and press Enter (or r) to start one.", dim);
 	else

@@ -51,10 +51,14 @@ void
 runlist_init(struct runlist *rl, struct runindex *idx, const char *dir,
     bool deleted)
 {
+	const char	*env;
+
 	memset(rl, 0, sizeof *rl);
 	rl->idx = idx;
 	rl->dir = xstrdup(dir);
 	rl->deleted = deleted;
+	if ((env = getenv("GUILD_TEST_SLOW_US")) != NULL)
+		rl->test_slow_us = strtoul(env, NULL, 10);
 }
 
 static void
@@ -256,50 +260,6 @@ scan_all(struct runlist *rl, unsigned what, void (*fn)(struct runlist *,
 	}
 }
 
-static void
-meta_add(struct runlist *rl, size_t i, const struct run_row *row, void *arg)
-{
-	struct strbuf	*sb = arg;
-	size_t		 j;
-
-	if (i >= rl->total)
-		return;
-	strbuf_reset(sb);
-	strbuf_addstr(sb, row->op_desc != NULL ? row->op_desc : "");
-	strbuf_addch(sb, ' ');
-	strbuf_addstr(sb, row->label != NULL ? row->label : "");
-	for (j = 0; j < row->tags.n; j++) {
-		strbuf_addch(sb, ' ');
-		strbuf_addstr(sb, row->tags.v[j]);
-	}
-	rl->meta[i].pkg = intern(rl, row->pkg_name);
-	rl->meta[i].model = intern(rl, row->model);
-	rl->meta[i].op = intern(rl, row->op);
-	rl->meta[i].text = xstrdup(sb->buf);
-	if (i + 1 > rl->nmeta)
-		rl->nmeta = i + 1;
-}
-
-/* Read what the view's filters need of every run, once. */
-static void
-build_meta(struct runlist *rl)
-{
-	struct strbuf	sb = STRBUF_INIT;
-	size_t		i;
-
-	drop_meta(rl);
-	rl->meta = xcalloc(rl->total + 1, sizeof *rl->meta);
-	scan_all(rl, 0, meta_add, &sb);
-	/* Runs the index lost meanwhile: empty entries match nothing. */
-	for (i = 0; i < rl->nmeta; i++)
-		if (rl->meta[i].text == NULL) {
-			rl->meta[i].pkg = rl->meta[i].model = rl->meta[i].op =
-			    intern(rl, "");
-			rl->meta[i].text = xstrdup("");
-		}
-	strbuf_release(&sb);
-}
-
 static bool
 meta_shown(struct runlist *rl, const struct rmeta *m)
 {
@@ -385,7 +345,97 @@ build_perm(struct runlist *rl)
 	perm_ctx = NULL;
 }
 
-/* The rows shown, after the view's filters, in the order shown. */
+static void
+meta_set(struct runlist *rl, size_t i, const struct run_row *row,
+    struct strbuf *sb)
+{
+	size_t	j;
+
+	strbuf_reset(sb);
+	strbuf_addstr(sb, row->op_desc != NULL ? row->op_desc : "");
+	strbuf_addch(sb, ' ');
+	strbuf_addstr(sb, row->label != NULL ? row->label : "");
+	for (j = 0; j < row->tags.n; j++) {
+		strbuf_addch(sb, ' ');
+		strbuf_addstr(sb, row->tags.v[j]);
+	}
+	rl->meta[i].pkg = intern(rl, row->pkg_name);
+	rl->meta[i].model = intern(rl, row->model);
+	rl->meta[i].op = intern(rl, row->op);
+	rl->meta[i].text = xstrdup(sb->buf);
+}
+
+/* The digest of run i is known: show it when it passes the filters. */
+static void
+meta_known(struct runlist *rl, size_t i)
+{
+	if (meta_shown(rl, &rl->meta[i]))
+		rl->vis[rl->nvis++] = i;
+}
+
+/* A test hook: reading a run takes this long more (GUILD_TEST_SLOW_US). */
+static void
+test_slow(const struct runlist *rl)
+{
+	struct timespec	ts;
+
+	if (rl->test_slow_us == 0)
+		return;
+	ts.tv_sec = (time_t)(rl->test_slow_us / 1000000);
+	ts.tv_nsec = (long)(rl->test_slow_us % 1000000) * 1000;
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Read the digests of the next runs, for about budget_ms: a chunk sized
+ * from how fast the last went (reading a run checks its files).
+ */
+static void
+meta_step(struct runlist *rl, unsigned budget_ms)
+{
+	struct run_rows	 rows = RUN_ROWS_INIT;
+	struct strbuf	 sb = STRBUF_INIT;
+	uint64_t	 t0 = mono_ms(), ms;
+	size_t		 i, want;
+
+	if (rl->scan_rows == 0)
+		rl->scan_rows = 64;
+	want = rl->scan_rows;
+	if (want > rl->total - rl->nmeta)
+		want = rl->total - rl->nmeta;
+	if (runindex_page(rl->idx, rl->deleted, rl->rf, rl->nmeta, want, 0,
+	    &rows, NULL, NULL) == -1 || rows.n == 0) {
+		/* Runs the index lost meanwhile: empty entries match nothing. */
+		for (i = rl->nmeta; i < rl->total; i++) {
+			rl->meta[i].pkg = rl->meta[i].model = rl->meta[i].op =
+			    intern(rl, "");
+			rl->meta[i].text = xstrdup("");
+		}
+		rl->nmeta = rl->total;
+		run_rows_release(&rows);
+		return;
+	}
+	for (i = 0; i < rows.n && rl->nmeta < rl->total; i++) {
+		meta_set(rl, rl->nmeta, rows.v[i], &sb);
+		test_slow(rl);
+		meta_known(rl, rl->nmeta++);
+	}
+	run_rows_release(&rows);
+	strbuf_release(&sb);
+	ms = mono_ms() - t0;
+	if (budget_ms == 0)
+		rl->scan_rows = SCAN_ROWS;
+	else if (ms * 2 < budget_ms && rl->scan_rows < SCAN_ROWS)
+		rl->scan_rows *= 2;
+	else if (ms > budget_ms && rl->scan_rows > 16)
+		rl->scan_rows /= 2;
+}
+
+/*
+ * The rows shown, after the view's filters: those of the runs whose
+ * digest was read (runlist_step() reads the others), then put in the
+ * metric's order when sorted.
+ */
 static void
 apply(struct runlist *rl)
 {
@@ -395,14 +445,53 @@ apply(struct runlist *rl)
 	rl->vis = NULL;
 	rl->nvis = 0;
 	if (runlist_filtered(rl)) {
-		if (rl->nmeta == 0 && rl->total > 0)
-			build_meta(rl);
-		rl->vis = xcalloc(rl->nmeta + 1, sizeof *rl->vis);
+		if (rl->meta == NULL)
+			rl->meta = xcalloc(rl->total + 1, sizeof *rl->meta);
+		rl->vis = xcalloc(rl->total + 1, sizeof *rl->vis);
 		for (i = 0; i < rl->nmeta; i++)
-			if (meta_shown(rl, &rl->meta[i]))
-				rl->vis[rl->nvis++] = i;
+			meta_known(rl, i);
 	}
 	build_perm(rl);
+}
+
+bool
+runlist_busy(const struct runlist *rl, size_t *done, size_t *total)
+{
+	if (!runlist_filtered(rl) || rl->meta == NULL ||
+	    rl->nmeta >= rl->total)
+		return false;
+	if (done != NULL)
+		*done = rl->nmeta;
+	if (total != NULL)
+		*total = rl->total;
+	return true;
+}
+
+bool
+runlist_step(struct runlist *rl, unsigned budget_ms)
+{
+	uint64_t	deadline = mono_ms() + budget_ms;
+	size_t		before = rl->nvis;
+
+	if (!runlist_busy(rl, NULL, NULL))
+		return false;
+	do
+		meta_step(rl, budget_ms);
+	while (runlist_busy(rl, NULL, NULL) && (budget_ms == 0 ||
+	    mono_ms() < deadline));
+	if (rl->nvis != before) {
+		/* Runs newly known to pass take their place in the order. */
+		build_perm(rl);
+		rl->generation++;
+	}
+	return runlist_busy(rl, NULL, NULL);
+}
+
+void
+runlist_finish(struct runlist *rl)
+{
+	while (runlist_step(rl, 0))
+		;
 }
 
 /* The unfinished runs: their count, and whether any changed. */

@@ -7,7 +7,11 @@
  * Over the index's own selection (optionally a -F expression), the view
  * filters by a pattern over operation, label and tags and by model or
  * operation; for those a compact digest of every run is read once and
- * kept. The runs selected for actions on several runs are kept by id.
+ * kept. Reading it takes seconds over many runs, so it is read in steps
+ * (runlist_step) that the view takes between keys: meanwhile the runs
+ * shown are those of the digests read so far, in order, and more are
+ * added as they are read. The runs selected for actions on several runs
+ * are kept by id.
  *
  * Changes made by anyone show on the next poll: runs added or removed
  * (the runs directory changed), and unfinished runs that changed status.
@@ -61,7 +65,9 @@ struct runlist {
 	uint64_t	 clock;
 	size_t		 op_width;
 	struct rmeta	*meta;		/* per run, for the view's filters */
-	size_t		 nmeta;
+	size_t		 nmeta;		/* digests read: runs [0, nmeta) */
+	size_t		 scan_rows;	/* runs per query, when reading them */
+	unsigned long	 test_slow_us;	/* GUILD_TEST_SLOW_US */
 	struct strvec	 interned;
 	size_t		*vis;		/* shown, when a view filter is on */
 	size_t		 nvis;
@@ -108,6 +114,20 @@ long		 runlist_find(struct runlist *, const char *id);
 struct run_row	*runlist_get(struct runlist *, const char *id);
 /* The widest operation column of the rows read so far. */
 size_t		 runlist_op_width(const struct runlist *);
+
+/*
+ * Whether a view filter is on and not every run's digest is read yet
+ * (then *done of *total are).
+ */
+bool		 runlist_busy(const struct runlist *, size_t *done,
+		    size_t *total);
+/*
+ * Read more digests, for about budget_ms (0: all of them); true while
+ * runlist_busy().
+ */
+bool		 runlist_step(struct runlist *, unsigned budget_ms);
+/* Read every digest the filters need (what benchmarks wait for). */
+void		 runlist_finish(struct runlist *);
 
 /* Set the pattern filter (NULL or "": none); -1 with cause when bad. */
 int		 runlist_set_pattern(struct runlist *, const char *,

@@ -56,6 +56,8 @@
 #include "viewconf.h"
 
 #define MSG_MS		6000
+/* While catching up with the index: how often the runs read are shown. */
+#define CATCHUP_SHOW_MS	1000
 #define SPAWN_OUTPUT_MAX (1024 * 1024)
 
 /* For the exit paths that have no view at hand. */
@@ -143,10 +145,190 @@ redraw_cb(struct loop_timer *t, void *arg)
 		view_draw(v);
 }
 
+/* 3400 -> "3,400": progress figures are read at a glance. */
+static void
+add_count(struct strbuf *sb, size_t n)
+{
+	if (n >= 1000) {
+		add_count(sb, n / 1000);
+		strbuf_addf(sb, ",%03zu", n % 1000);
+	} else
+		strbuf_addf(sb, "%zu", n);
+}
+
+/*
+ * The run lists work may be under way for, i from 0 to nstack: the runs
+ * pane's, then a full-screen pane's own (the trash's); NULL: none.
+ */
+static struct runlist *
+work_list(struct view *v, size_t i)
+{
+	struct pane	*p;
+
+	if (i == 0)
+		return v->runs;
+	p = v->stack[i - 1];
+	return p->ops->runlist != NULL ? p->ops->runlist(p) : NULL;
+}
+
+static bool
+work_pending(struct view *v)
+{
+	struct runlist	*rl;
+	size_t		 i;
+
+	if (v->catchup)
+		return true;
+	for (i = 0; i <= v->nstack; i++)
+		if ((rl = work_list(v, i)) != NULL &&
+		    runlist_busy(rl, NULL, NULL))
+			return true;
+	return false;
+}
+
+bool
+view_progress(struct view *v, struct strbuf *sb)
+{
+	struct runlist	*rl;
+	size_t		 i, done, total;
+
+	if (v->catchup) {
+		strbuf_addstr(sb, "Reading runs ");
+		add_count(sb, v->catchup_done);
+		strbuf_addch(sb, '/');
+		add_count(sb, v->catchup_total);
+		strbuf_addstr(sb, " (the list fills in; q quits)");
+		return true;
+	}
+	for (i = 0; i <= v->nstack; i++) {
+		if ((rl = work_list(v, i)) == NULL ||
+		    !runlist_busy(rl, &done, &total))
+			continue;
+		strbuf_addstr(sb, "Filtering runs ");
+		add_count(sb, done);
+		strbuf_addch(sb, '/');
+		add_count(sb, total);
+		strbuf_addstr(sb, " (Esc cancels)");
+		return true;
+	}
+	return false;
+}
+
+static double
+since_ms(const struct timespec *t0)
+{
+	struct timespec	t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/*
+ * When the runs directory has runs the index has not (a cold index,
+ * runs added by others), read them between keys: a first step now.
+ */
+static void
+catchup_begin(struct view *v)
+{
+	char	*cause = NULL;
+
+	switch (runindex_catchup_start(v->idx, false, &cause)) {
+	case -1:
+		view_error_cause(v, cause);
+		return;
+	case 0:
+		return;
+	}
+	v->catchup = runindex_catchup_step(v->idx, VIEW_WORK_STEP_MS,
+	    &v->catchup_done, &v->catchup_total, &cause) == 1;
+	if (cause != NULL)
+		view_error_cause(v, cause);
+	v->catchup_shown = mono_ms();
+	if (v->catchup)
+		view_dirty(v);
+}
+
+/*
+ * The runs read so far. The cursor stays on its run, but on the first
+ * row it stays there: runs read later may be newer, and the newest is
+ * what the view opens on.
+ */
+static void
+catchup_show(struct view *v)
+{
+	char	*prev = NULL, *cause = NULL;
+
+	if (v->runs_pane->cursor > 0)
+		prev = view_cursor_id(v);
+	if (runlist_load(v->runs, &cause) == -1)
+		view_error_cause(v, cause);
+	view_runs_changed(v, prev);
+	free(prev);
+}
+
+/*
+ * Work between keys, a step of about VIEW_WORK_STEP_MS at a time, so a key
+ * waits at most that long: first catching up with the index (the runs
+ * read so far are shown as it goes), then the digests filters need.
+ */
+static void
+work_cb(struct loop_timer *t, void *arg)
+{
+	struct view	*v = arg;
+	struct runlist	*rl;
+	size_t		 i, before;
+	char		*cause = NULL;
+	int		 rc;
+
+	if (v->external)
+		return;		/* the terminal is another program's */
+	if (v->catchup) {
+		rc = runindex_catchup_step(v->idx, VIEW_WORK_STEP_MS,
+		    &v->catchup_done, &v->catchup_total, &cause);
+		if (rc != 1) {
+			v->catchup = false;
+			if (rc == -1)
+				view_error_cause(v, cause);
+			catchup_show(v);
+			v->bench.load_ms = since_ms(&v->bench.t0);
+		} else if (mono_ms() - v->catchup_shown >= CATCHUP_SHOW_MS) {
+			catchup_show(v);
+			v->catchup_shown = mono_ms();
+		}
+		view_dirty(v);
+	} else {
+		for (i = 0; i <= v->nstack; i++) {
+			if ((rl = work_list(v, i)) == NULL ||
+			    !runlist_busy(rl, NULL, NULL))
+				continue;
+			before = runlist_count(rl);
+			runlist_step(rl, VIEW_WORK_STEP_MS);
+			/* The first match under the cursor: show its output. */
+			if (rl == v->runs && before == 0 &&
+			    runlist_count(rl) > 0)
+				output_follow_run(v->output, runlist_row(rl,
+				    v->runs_pane->cursor));
+			view_dirty(v);
+			break;
+		}
+	}
+	if (work_pending(v))
+		loop_timer_set(t, 1, 0);
+	else if (v->opts->bench_load) {
+		v->quit = true;
+		loop_break(v->loop);
+	}
+}
+
 void
 view_dirty(struct view *v)
 {
 	v->dirty = true;
+	/* Whatever changed may have started work (a filter). */
+	if (v->work_timer != NULL && !loop_timer_armed(v->work_timer) &&
+	    work_pending(v))
+		loop_timer_set(v->work_timer, 1, 0);
 	if (v->redraw_timer != NULL && !loop_timer_armed(v->redraw_timer))
 		loop_timer_set(v->redraw_timer,
 		    (unsigned)view_settings.redraw_ms, 0);
@@ -293,6 +475,9 @@ refresh_cb(struct loop_timer *t, void *arg)
 		free(prev);
 		return;
 	}
+	/* Many runs added by others are read between keys too. */
+	if (!v->catchup)
+		catchup_begin(v);
 	if (runlist_poll(v->runs, &cause))
 		view_runs_changed(v, prev);
 	else if (cause != NULL)
@@ -945,9 +1130,17 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	loop_timer_stop(v.msg_timer);
 	v.kick_timer = loop_timer_add(v.loop, 20, 0, refresh_cb, &v);
 	loop_timer_stop(v.kick_timer);
+	v.work_timer = loop_timer_add(v.loop, 1, 0, work_cb, &v);
+	loop_timer_stop(v.work_timer);
+	v.bench.t0 = t0;
 	view_load_project(&v);
 	if (v.gf == NULL && v.gf_error == NULL)
 		v.focus = MAIN_RUNS;
+	/*
+	 * A cold or stale index is caught up with between keys: the first
+	 * screen shows the runs read in a first step, the rest fill in.
+	 */
+	catchup_begin(&v);
 	if (runlist_load(v.runs, &cause) == -1)
 		view_error_cause(&v, cause);
 	if (opts->run_ids != NULL && opts->run_ids->n > 0) {
@@ -967,6 +1160,8 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	    (unsigned)view_settings.refresh_ms, 1, refresh_cb, &v);
 	view_draw(&v);
 	bench_start(&v, &t0);
+	if (opts->bench_load && !work_pending(&v))
+		v.quit = true;
 	if (!opts->exit_after_draw && opts->bench_keys <= 0) {
 		while (!v.quit) {
 			if (loop_run(v.loop) == -1 && errno != EINTR) {

@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "keymap.h"
 #include "strvec.h"
@@ -42,6 +43,7 @@ struct pane_ops;
 struct prompt;
 struct runindex;
 struct runlist;
+struct strbuf;
 struct view_options;
 
 /* The main panes, in focus order (next-pane goes down this list). */
@@ -61,10 +63,16 @@ enum main_pane {
 #define SIDE_HIDDEN	2
 
 /* What the benchmark hooks measure (bench.c); times in ms. */
+/* The longest a key waits for work done between keys (a step of it). */
+#define VIEW_WORK_STEP_MS	30
+
 struct view_bench {
 	double		 first_ms;	/* to the first screen */
 	size_t		 first_rows;	/* runs read for it */
 	double		 filter_ms;	/* --bench-keys: the first filter */
+	double		 filter_first_ms;	/* its first step drawn */
+	double		 load_ms;	/* --bench-load: every run read */
+	struct timespec	 t0;		/* when the view started */
 	double		 key_avg, key_max;	/* a key and its redraw */
 	double		 lag_max, lag_sum;	/* --bench-follow */
 	unsigned	 samples;
@@ -108,6 +116,14 @@ struct view {
 	struct loop_timer	*refresh_timer;
 	struct loop_timer	*msg_timer;
 	struct loop_timer	*kick_timer;
+	/*
+	 * Work in steps between keys (work_cb): catching up with a cold or
+	 * stale index, then reading what a filter needs of every run.
+	 */
+	struct loop_timer	*work_timer;
+	bool			 catchup;
+	size_t			 catchup_done, catchup_total;
+	uint64_t		 catchup_shown;
 	bool			 dirty;
 	bool			 quit;
 	bool			 external;	/* a program has the terminal */
@@ -150,6 +166,11 @@ void		 view_pop(struct view *);
 void		 view_reload_runs(struct view *);
 /* Check the runs for changes soon (a run ended), not in a second. */
 void		 view_refresh_soon(struct view *);
+/*
+ * What the view is reading between keys, for the status line ("Reading
+ * runs 3,400/10,000"); false when nothing.
+ */
+bool		 view_progress(struct view *, struct strbuf *);
 /* With filter-op on, show the runs of the selected model or op. */
 void		 view_sync_op_filter(struct view *);
 /*

@@ -28,6 +28,7 @@ struct view_options {
 	bool			 exit_after_draw;	/* time the first screen */
 	int			 bench_keys;		/* time N key presses */
 	int			 bench_follow;		/* follow run 0 for N s */
+	bool			 bench_load;	/* time reading every run */
 };
 
 /* The built-in configuration: a view.conf of the defaults. */

@@ -756,6 +756,72 @@ test_read_once(void)
 	free(id);
 }
 
+/*
+ * Catching up in steps (the view over a cold index): queries leave the
+ * directory to the catch-up, each step's runs are queryable at once,
+ * and a catch-up stopped midway keeps what it read.
+ */
+static void
+test_catchup(void)
+{
+	struct runindex	*ri;
+	char		*cause = NULL, *id;
+	size_t		 n = 0, total = 0, done = 0, want = 0;
+	unsigned long	 before;
+	unsigned	 i;
+	int		 rc;
+
+	ri = open_index();
+	ok(runindex_count(ri, false, NULL, &total, &cause) == 0,
+	    "count the runs there are");
+	runindex_close(ri);
+	for (i = 0; i < 40; i++) {
+		id = fx_id(200 + i);
+		fx_run(home->runs, &(struct fx){ .id = id,
+		    .started = 1700001000 + i, .exit = 0 });
+		free(id);
+	}
+	total += 40;
+	remove_index();
+	/* Reading a run takes 2 ms: a step of 1 ms reads exactly one. */
+	setenv("GUILD_TEST_SLOW_US", "2000", 1);
+	ri = open_index();
+	ok(runindex_catchup_start(ri, false, &cause) == 1,
+	    "a cold index: a catch-up to make");
+	ok(runindex_count(ri, false, NULL, &n, &cause) == 0 && n == 0,
+	    "meanwhile queries leave the directory to it");
+	rc = runindex_catchup_step(ri, 1, &done, &want, &cause);
+	ok(rc == 1 && done == 1 && want == total,
+	    "a step reads what its time allows, and says how many to read");
+	ok(runindex_count(ri, false, NULL, &n, &cause) == 0 && n == 1,
+	    "what a step read is queryable at once");
+	while ((rc = runindex_catchup_step(ri, 50, &done, &want, &cause)) == 1)
+		;
+	ok(rc == 0 && done == total && want == total,
+	    "steps until every run is read");
+	ok(runindex_count(ri, false, NULL, &n, &cause) == 0 && n == total,
+	    "then every run is counted");
+	ok(runindex_catchup_start(ri, false, &cause) == 0,
+	    "and the index is up to date");
+	runindex_close(ri);
+
+	remove_index();
+	ri = open_index();
+	ok(runindex_catchup_start(ri, false, &cause) == 1 &&
+	    runindex_catchup_step(ri, 1, &done, &want, &cause) == 1 &&
+	    done == 1, "a catch-up stopped after a step");
+	runindex_catchup_stop(ri);
+	before = runindex_reads();
+	ok(runindex_count(ri, false, NULL, &n, &cause) == 0 && n == total,
+	    "the next query reads the rest");
+	ok(runindex_reads() - before == total - 1,
+	    "and only the rest (%lu of %zu)", runindex_reads() - before,
+	    total);
+	runindex_close(ri);
+	unsetenv("GUILD_TEST_SLOW_US");
+	free(cause);
+}
+
 int
 main(void)
 {
@@ -777,6 +843,7 @@ main(void)
 	test_scalars();
 	test_concurrency();
 	test_read_once();
+	test_catchup();
 	test_racy_default();
 	rm_rf(root, NULL);
 	free(root);
