@@ -203,9 +203,9 @@ static const char *const ignored_keys[] = {
 static bool
 slurm_key(const char *k)
 {
+	/* poll-interval is every remote's: guild view syncs at it. */
 	return strcmp(k, "sbatch-args") == 0 ||
-	    strcmp(k, "array-parallelism") == 0 ||
-	    strcmp(k, "poll-interval") == 0;
+	    strcmp(k, "array-parallelism") == 0;
 }
 
 static int

@@ -21,12 +21,14 @@
  *	      module load cuda
  *	    env:			# exported before guild there
  *	      CUDA_VISIBLE_DEVICES: 0
+ *	    poll-interval: 30		# seconds between guild view's syncs
  *	  cluster:
  *	    type: slurm			# all of ssh's, host optional: without
  *	    host: login.hpc.example.org	# it sbatch runs on this machine
  *	    sbatch-args: [--partition=gpu, --gres=gpu:1]
  *	    array-parallelism: 4	# %P of --array=0-N-1%P
- *	    poll-interval: 10		# seconds between status polls
+ *	    poll-interval: 10		# seconds between status polls (and
+ *					# guild view's syncs)
  *
  * `init` is a string (one or more lines) or a list of lines. `description`
  * is shown by `guild remotes`. Guild AI's Python-environment settings
@@ -68,10 +70,10 @@ struct remote {
 	char		*guild_bin;	/* NULL: REMOTE_GUILD_BIN */
 	struct strvec	 init;		/* shell lines, in order */
 	struct strvec	 env;		/* NAME=VALUE, in order */
+	double		 poll_interval;		/* seconds; 0: not set */
 	/* Slurm only (empty / 0 for ssh remotes). */
 	struct strvec	 sbatch_args;
 	unsigned	 array_parallelism;	/* 0: not set */
-	double		 poll_interval;		/* seconds; 0: not set */
 	/* Where it was defined, for messages. */
 	char		*config;
 	unsigned	 line;

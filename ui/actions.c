@@ -3,6 +3,8 @@
  * delete, restore, purge, label, tag, mark, shell), filters, panes and
  * views. Actions on runs apply to the runs selected in the focused list,
  * else to the run under the cursor; the destructive ones ask first.
+ * A run that runs on a remote (remotesync.h) is stopped there, by a
+ * guild stop -r in the background.
  */
 #include "common.h"
 
@@ -32,6 +34,7 @@
 #include "pane.h"
 #include "prompt.h"
 #include "regex.h"
+#include "remotesync.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
@@ -327,17 +330,73 @@ remember_stop(const char *id)
 	stopping[oldest].when = mono_ms();
 }
 
+struct remote_stop {
+	char	*id;
+	char	*remote;
+};
+
+static void
+remote_stopped(struct view *v, int status, const char *out, void *arg)
+{
+	struct remote_stop	*rs = arg;
+	char			*line;
+
+	if (status == 0)
+		view_message(v, "Stopped run %.8s on %s", rs->id, rs->remote);
+	else {
+		/* The gist: guild's own error, or its last line. */
+		const char	*e = strstr(out, "guild: ");
+
+		/* (The status line shows its first line.) */
+		line = str_trim(e != NULL ? e + 7 : out);
+		view_error(v, "Cannot stop run %.8s on %s%s%s", rs->id,
+		    rs->remote, *line != '\0' ? ": " : "", line);
+		free(line);
+	}
+	/* Its end comes here with the remote's next sync: now. */
+	remotesync_now(v->remotes, rs->remote);
+	free(rs->id);
+	free(rs->remote);
+	free(rs);
+}
+
+/* Stop a run on its remote (guild stop -r there); false: not remote. */
+static bool
+stop_remote(struct view *v, const char *id)
+{
+	struct remote_stop	*rs;
+	char			*dir = run_dir_of(v, id, false), *remote;
+	const char		*args[] = { "-H", v->home->path, "stop", "-r",
+				    NULL, "-y", NULL, NULL };
+
+	remote = remotesync_live_remote(dir);
+	free(dir);
+	if (remote == NULL)
+		return false;
+	rs = xcalloc(1, sizeof *rs);
+	rs->id = xstrdup(id);
+	rs->remote = remote;
+	args[4] = remote;
+	args[6] = id;
+	view_spawn_guild(v, args, remote_stopped, rs);
+	return true;
+}
+
 static void
 do_stop(struct view *v, const char *text, void *arg)
 {
 	struct ids_arg	*a = arg;
 	struct run	*run;
-	size_t		 i, done = 0, killed = 0;
+	size_t		 i, done = 0, killed = 0, remote = 0;
 	char		*cause = NULL;
 
 	for (i = 0; i < a->ids.n; i++) {
 		bool	kill_it = recently_stopped(a->ids.v[i]);
 
+		if (stop_remote(v, a->ids.v[i])) {
+			remote++;
+			continue;
+		}
 		if ((run = open_run(v, a->ids.v[i], false, &cause)) == NULL ||
 		    run_signal(run, kill_it ? SIGKILL : SIGTERM, &cause) == -1) {
 			view_error_cause(v, cause);
@@ -358,7 +417,9 @@ do_stop(struct view *v, const char *text, void *arg)
 		else
 			done_message(v, RUNS_STOPPING, done,
 			    "(S again kills)");
-	}
+	} else if (remote > 0)
+		view_message(v, "Stopping %zu run%s on %s remote...", remote,
+		    remote == 1 ? "" : "s", remote == 1 ? "its" : "their");
 	view_reload_runs(v);
 }
 

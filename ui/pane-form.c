@@ -11,6 +11,11 @@
  * again starts the run as a detached `guild run --background`, so it
  * goes on after the view is closed, and the view selects it and follows
  * its output.
+ *
+ * With remotes in the user config, a last field says where the run goes:
+ * "local", or a remote (Left/Right step through them). A run for a
+ * remote starts as `guild run -r NAME --no-wait` in the background, and
+ * the view selects it once its remote's sync has brought it here.
  */
 #include "common.h"
 
@@ -31,6 +36,7 @@
 #include "pane-text.h"
 #include "pane.h"
 #include "prompt.h"
+#include "remotesync.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
@@ -43,6 +49,7 @@ enum field_kind {
 	FIELD_FLAG,
 	FIELD_LABEL,
 	FIELD_TAGS,
+	FIELD_REMOTE,		/* "local" or a remote's name */
 };
 
 struct field {
@@ -58,6 +65,7 @@ struct field {
 	char			*dflt;		/* what empty picks, or NULL */
 	struct strvec		 cands;		/* ids, newest first */
 	struct strvec		 descs;		/* "n=2 12-05 21:54 completed" */
+	const struct remotesync	*rs;		/* FIELD_REMOTE */
 };
 
 struct formpane {
@@ -80,6 +88,7 @@ struct form_args {
 	const struct value	*flags;		/* to run again, or NULL */
 	const char		*label;
 	const struct strvec	*tags;
+	const char		*remote;	/* run again there, or NULL */
 };
 
 static const struct pane_ops pane_form_ops;
@@ -189,7 +198,7 @@ form_init(struct pane *p, void *arg)
 	f->view = p->view;
 	f->op = op;
 	f->opname = opdef_fullname(op);
-	f->fields = xcalloc(op->nflags + op->nrequires * 4 + 2,
+	f->fields = xcalloc(op->nflags + op->nrequires * 4 + 3,
 	    sizeof *f->fields);
 	for (i = 0; i < op->nflags; i++) {
 		const struct flagdef	*fd = op->flags[i];
@@ -232,6 +241,15 @@ form_init(struct pane *p, void *arg)
 	f->fields[f->n].initial = xstrdup("");
 	lineedit_init(&f->fields[f->n].le, sb.buf);
 	f->n++;
+	if (remotesync_count(p->view->remotes) > 0) {
+		f->fields[f->n].kind = FIELD_REMOTE;
+		f->fields[f->n].name = xstrdup("remote");
+		f->fields[f->n].initial = xstrdup("local");
+		f->fields[f->n].rs = p->view->remotes;
+		lineedit_init(&f->fields[f->n].le, a->remote != NULL ?
+		    a->remote : "local");
+		f->n++;
+	}
 	textbuf_init(&f->pv, 1000, 1024 * 1024);
 	strbuf_release(&sb);
 }
@@ -341,6 +359,13 @@ field_hint(struct strbuf *sb, const struct field *fl)
 	}
 	if (fl->dep) {
 		dep_hint(sb, fl);
+		return;
+	}
+	if (fl->kind == FIELD_REMOTE) {
+		strbuf_addstr(sb, "<> local");
+		for (i = 0; i < remotesync_count(fl->rs); i++)
+			strbuf_addf(sb, "|%s", remotesync_name(fl->rs, i));
+		strbuf_addstr(sb, " where it runs");
 		return;
 	}
 	if (fd->type != FLAG_TYPE_AUTO)
@@ -588,6 +613,17 @@ batch_preview(struct formpane *f, const struct value *user,
 	return 0;
 }
 
+/* The remote the run goes to, or NULL: here. */
+static const char *
+form_remote(struct formpane *f)
+{
+	struct field	*fl = field_of(f, FIELD_REMOTE);
+
+	if (fl == NULL || strcmp(lineedit_text(&fl->le), "local") == 0)
+		return NULL;
+	return lineedit_text(&fl->le);
+}
+
 /* Check everything as guild run would, then show what will run. */
 static void
 form_preview(struct pane *p)
@@ -669,9 +705,17 @@ form_preview(struct pane *p)
 	if (tags.n > 0)
 		textbuf_addf(&f->pv, ROLE_TAG, "tags: %s",
 		    lineedit_text(&field_of(f, FIELD_TAGS)->le));
+	if (form_remote(f) != NULL)
+		textbuf_addf(&f->pv, ROLE_DEFAULT, "on remote %s",
+		    form_remote(f));
 	textbuf_addf(&f->pv, ROLE_DEFAULT, "%s", "");
-	textbuf_addf(&f->pv, ROLE_DIM, "%s", "It runs in the background and "
-	    "goes on when the view is closed.");
+	if (form_remote(f) != NULL)
+		textbuf_addf(&f->pv, ROLE_DIM, "It is copied to %s and started "
+		    "there; it shows here when the view syncs.",
+		    form_remote(f));
+	else
+		textbuf_addf(&f->pv, ROLE_DIM, "%s", "It runs in the "
+		    "background and goes on when the view is closed.");
 	textbuf_addf(&f->pv, ROLE_PROMPT, "%s", "Enter starts it, Esc goes "
 	    "back.");
 	f->preview = true;
@@ -692,6 +736,7 @@ out:
 
 struct start_arg {
 	char	*opname;
+	char	*remote;	/* or NULL */
 };
 
 struct unhide_arg {
@@ -746,6 +791,21 @@ started_hidden(struct view *v, const char *id, const char *opname)
 	free(q);
 }
 
+/*
+ * Where run -r names the run: "Run ID is running on NAME" (ssh) or
+ * "Run ID submitted to NAME as Slurm job N" (Slurm); NULL when not.
+ */
+static const char *
+remote_run_id(const char *out)
+{
+	const char	*p;
+
+	for (p = out; (p = strstr(p, "Run ")) != NULL; p++)
+		if (strspn(p + 4, "0123456789abcdef") >= 8)
+			return p + 4;
+	return NULL;
+}
+
 static void
 started(struct view *v, int status, const char *out, void *arg)
 {
@@ -754,9 +814,11 @@ started(struct view *v, int status, const char *out, void *arg)
 	char			 id[RUN_ID_LEN + 1];
 	size_t			 n;
 
-	p = strstr(out, "started in background as ");
-	if (status == 0 && p != NULL) {
+	if (sa->remote != NULL)
+		p = remote_run_id(out);
+	else if ((p = strstr(out, "started in background as ")) != NULL)
 		p += strlen("started in background as ");
+	if (status == 0 && p != NULL) {
 		n = strspn(p, "0123456789abcdef");
 		if (n > RUN_ID_LEN)
 			n = RUN_ID_LEN;
@@ -764,25 +826,36 @@ started(struct view *v, int status, const char *out, void *arg)
 		id[n] = '\0';
 		free(v->select_id);
 		v->select_id = xstrdup(id);
-		view_reload_runs(v);
-		if (v->select_id != NULL && (runlist_filtered(v->runs) ||
-		    v->runs->expr != NULL))
-			started_hidden(v, id, sa->opname);
-		else
-			view_message(v, "Started %s as %.8s", sa->opname, id);
+		if (sa->remote != NULL) {
+			/* It shows once its remote's sync brings it. */
+			view_message(v, "Started %s on %s as %.8s", sa->opname,
+			    sa->remote, id);
+			remotesync_now(v->remotes, sa->remote);
+		} else {
+			view_reload_runs(v);
+			if (v->select_id != NULL &&
+			    (runlist_filtered(v->runs) || v->runs->expr != NULL))
+				started_hidden(v, id, sa->opname);
+			else
+				view_message(v, "Started %s as %.8s",
+				    sa->opname, id);
+		}
 	} else if (*out != '\0') {
 		struct text_args	ta = { 0 };
 
 		/* The whole story in a viewer, the gist on the status line. */
 		textbuf_init(&ta.buf, 10000, 1024 * 1024);
 		textbuf_add_cooked(&ta.buf, out, strlen(out));
-		ta.title = xasprintf("guild run %s failed", sa->opname);
+		ta.title = sa->remote != NULL ? xasprintf("guild run -r %s %s "
+		    "failed", sa->remote, sa->opname) :
+		    xasprintf("guild run %s failed", sa->opname);
 		view_push(v, &pane_text_ops, &ta);
 		view_error(v, "%s", out);
 	} else
 		view_error(v, "guild run %s failed (exit status %d)",
 		    sa->opname, status);
 	free(sa->opname);
+	free(sa->remote);
 	free(sa);
 }
 
@@ -794,7 +867,7 @@ form_start(struct pane *p)
 	struct strvec		 args = STRVEC_INIT, assigns = STRVEC_INIT;
 	struct strvec		 tags = STRVEC_INIT;
 	struct start_arg	*sa;
-	const char		*label;
+	const char		*label, *remote = form_remote(f);
 	size_t			 i;
 
 	form_assigns(f, &assigns);
@@ -804,7 +877,12 @@ form_start(struct pane *p)
 	strvec_push(&args, v->home->path);
 	strvec_push(&args, "run");
 	strvec_push(&args, "-y");
-	strvec_push(&args, "-b");
+	if (remote != NULL) {
+		strvec_push(&args, "-r");
+		strvec_push(&args, remote);
+		strvec_push(&args, "--no-wait");
+	} else
+		strvec_push(&args, "-b");
 	if (*label != '\0') {
 		strvec_push(&args, "-l");
 		strvec_push(&args, label);
@@ -818,7 +896,11 @@ form_start(struct pane *p)
 		strvec_push(&args, assigns.v[i]);
 	sa = xcalloc(1, sizeof *sa);
 	sa->opname = xstrdup(f->opname);
-	view_message(v, "Starting %s...", f->opname);
+	if (remote != NULL) {
+		sa->remote = xstrdup(remote);
+		view_message(v, "Starting %s on %s...", f->opname, remote);
+	} else
+		view_message(v, "Starting %s...", f->opname);
 	view_spawn_guild(v, (const char *const *)args.v, started, sa);
 	strvec_clear(&args);
 	strvec_clear(&assigns);
@@ -859,6 +941,18 @@ cycle_choice(struct field *fl, int dir)
 	size_t			 i, n;
 	long			 at = -1;
 
+	if (fl->kind == FIELD_REMOTE) {
+		n = remotesync_count(fl->rs) + 1;
+		for (i = 1; i < n; i++)
+			if (strcmp(remotesync_name(fl->rs, i - 1), text) == 0)
+				at = (long)i;
+		if (at < 0)
+			at = 0;
+		at = (at + dir + (long)n) % (long)n;
+		lineedit_set(&fl->le, at == 0 ? "local" :
+		    remotesync_name(fl->rs, (size_t)at - 1));
+		return true;
+	}
 	if (fl->kind != FIELD_FLAG)
 		return false;
 	if (fl->dep)
@@ -933,6 +1027,9 @@ form_key(struct pane *p, int key)
 		}
 		break;
 	}
+	/* Where it runs is one of a list: no typing. */
+	if (fl->kind == FIELD_REMOTE)
+		return true;
 	if (lineedit_key(&fl->le, key)) {
 		free(fl->error);
 		fl->error = NULL;
@@ -1001,7 +1098,8 @@ import_then_form(struct view *v, struct pane *p, const struct opdef *op)
 }
 
 static void open_form(struct view *, struct pane *, const struct opdef *,
-		    const struct value *flags, const struct strvec *tags);
+		    const struct value *flags, const struct strvec *tags,
+		    const char *remote);
 
 /* A batch run again: its prototype, the operation with the user's flags. */
 struct proto_arg {
@@ -1020,7 +1118,7 @@ proto_yes(struct view *v, const char *answer, void *arg)
 	if (v->gf != pa->gf)
 		view_error(v, "guild.yml changed: try again");
 	else
-		open_form(v, pa->p, pa->op, pa->flags, NULL);
+		open_form(v, pa->p, pa->op, pa->flags, NULL, NULL);
 }
 
 static void
@@ -1123,20 +1221,26 @@ view_run_form(struct view *v, struct pane *p)
 		    "guild.yml in this directory");
 		return;
 	}
-	open_form(v, p, op, flags, row != NULL ? &row->tags : NULL);
+	/* Again where it ran. */
+	open_form(v, p, op, flags, row != NULL ? &row->tags : NULL,
+	    row != NULL ? remotesync_remote_of(v->remotes, row->id) : NULL);
 	value_free(flags);
 }
 
-/* The form of op, filled with flags (or the defaults) and tags. */
+/*
+ * The form of op, filled with flags (or the defaults) and tags, to run
+ * here or on remote.
+ */
 static void
 open_form(struct view *v, struct pane *p, const struct opdef *op,
-    const struct value *flags, const struct strvec *tags)
+    const struct value *flags, const struct strvec *tags, const char *remote)
 {
 	struct form_args	 a;
 
 	memset(&a, 0, sizeof a);
 	a.flags = flags;
 	a.tags = tags;
+	a.remote = remote;
 	if (op->error != NULL) {
 		view_error(v, "%s", op->error);
 		return;

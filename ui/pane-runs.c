@@ -3,6 +3,9 @@
  *
  *	[0:19c67a72]  ./fashion:train  2026-01-02 15:57:32  completed  label
  *
+ * A run of a remote (remotesync.h) has the remote's name after its
+ * status: "running     @gpu".
+ *
  * Moving the cursor makes the output pane follow the run. The list is
  * the view's runlist, so filters and the selection for actions on
  * several runs are shared with compare and plot.
@@ -28,6 +31,7 @@
 #include "pane.h"
 #include "prompt.h"
 #include "regex.h"
+#include "remotesync.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
@@ -102,6 +106,9 @@ static void
 runs_title(struct pane *p, struct strbuf *left, struct strbuf *right)
 {
 	runs_title_for(p->view->runs, "Runs", left, right);
+	/* A remote that cannot be synced is said as long as it lasts. */
+	remotesync_failing(p->view->remotes, right, right->len > 0 ?
+	    "  sync failed: " : "sync failed: ");
 }
 
 /* What follows the status: [marked], the label and the tags. */
@@ -155,6 +162,7 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
 	struct style		 base, st;
 	bool			 sel;
 	bool			 narrow = w < 90;
+	const char		*remote;
 	int			 col = x, end = x + w, n, opw, numw, datew, mw;
 	size_t			 i;
 	double			 mv;
@@ -235,6 +243,13 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
 			goto out;
 	}
 
+	if (!rl->deleted && (remote = remotesync_remote_of(p->view->remotes,
+	    row->id)) != NULL) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "@%s", remote);
+		n = draw_str(y, col, end - col, sb.buf, FIELD(ROLE_OP));
+		col += n + 1;
+	}
 	if (row->marked) {
 		n = draw_str_cut(y, col, end - col, "[marked]",
 		    FIELD(ROLE_MARKED));

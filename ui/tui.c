@@ -45,6 +45,7 @@
 #include "pane.h"
 #include "proc.h"
 #include "prompt.h"
+#include "remotesync.h"
 #include "run.h"
 #include "runindex.h"
 #include "runlist.h"
@@ -1046,6 +1047,7 @@ view_free(struct view *v)
 	for (i = 0; i < MAIN_COUNT; i++)
 		pane_free(v->main[i]);
 	prompt_free(v->prompt);
+	remotesync_free(v->remotes);
 	free(v->overlay);
 	image_thumbnails_free();
 	if (v->runs != NULL) {
@@ -1163,6 +1165,8 @@ view_main(struct cmd_ctx *ctx, const struct view_options *opts)
 	if (opts->bench_load && !work_pending(&v))
 		v.quit = true;
 	if (!opts->exit_after_draw && opts->bench_keys <= 0) {
+		/* After the first screen: a remote never delays it. */
+		v.remotes = remotesync_start(&v);
 		while (!v.quit) {
 			if (loop_run(v.loop) == -1 && errno != EINTR) {
 				rc = 1;

@@ -41,6 +41,7 @@ struct loop_timer;
 struct pane;
 struct pane_ops;
 struct prompt;
+struct remotesync;
 struct runindex;
 struct runlist;
 struct strbuf;
@@ -128,6 +129,7 @@ struct view {
 	bool			 quit;
 	bool			 external;	/* a program has the terminal */
 	char			*select_id;	/* select this run when it shows */
+	struct remotesync	*remotes;	/* NULL: no remotes */
 
 	/*
 	 * Escapes written over the screen after curses drew it (pictures

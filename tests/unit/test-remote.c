@@ -167,6 +167,10 @@ test_errors(void)
 	check_error("remotes:\n  r:\n    type: slurm\n    sbatch-args: a\n",
 	    "cfg.yml:4:18: remote 'r': 'sbatch-args' must be a list of "
 	    "strings");
+	check_error("remotes:\n  r:\n    type: ssh\n    host: h\n"
+	    "    array-parallelism: 2\n",
+	    "cfg.yml:5:5: remote 'r': 'array-parallelism' is only for "
+	    "remotes of type slurm");
 	check_error("remotes:\n  r:\n    type: slurm\n    poll-interval: 0\n",
 	    "cfg.yml:4:20: remote 'r': 'poll-interval' must be a positive "
 	    "number of seconds");
@@ -178,6 +182,19 @@ test_errors(void)
 	    "    init: {a: b}\n",
 	    "cfg.yml:5:11: remote 'r': 'init' must be a string or a list of "
 	    "strings");
+	{
+		static const char	 y[] = "remotes:\n  r:\n    type: ssh\n"
+		    "    host: h\n    poll-interval: 3\n";
+		struct remote_list	 l = REMOTE_LIST_INIT;
+		char			*cause = NULL;
+
+		is_int(remotes_parse(y, strlen(y), "cfg.yml", &l, &cause), 0,
+		    "poll-interval on an ssh remote (guild view's syncs)");
+		ok(l.n == 1 && l.v[0]->poll_interval == 3.0,
+		    "... is read");
+		free(cause);
+		remotes_clear(&l);
+	}
 	{
 		char *got = error_of("remotes:\n  r: [\n");
 		ok(strncmp(got, "cfg.yml:", 8) == 0, "YAML error: %s", got);
