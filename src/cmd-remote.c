@@ -428,6 +428,40 @@ out:
 	return rc;
 }
 
+/* guild runs -r NAME there, for its refresh from Slurm; -1 after an error. */
+static int
+slurm_login_refresh(struct sshconn *c)
+{
+	const struct remote	*r = sshconn_remote(c);
+	const char		*args[] = { "runs", "list", "-r", r->name, "-n",
+				    "1", NULL };
+	struct strbuf		 err = STRBUF_INIT;
+	struct sshconn_io	 io = { .err = &err };
+	char			*script, *cause = NULL;
+	int			 code, rc = 0;
+
+	script = remote_script(r, args);
+	if (sshconn_run(c, script, &io, &code, &cause) == -1) {
+		cli_error_cause(cause);
+		rc = -1;
+	} else if (code != 0) {
+		const char	*last;
+
+		/* Its last line says why (guild's own one-line error). */
+		strbuf_rtrim(&err);
+		last = err.len > 0 ? strrchr(err.buf, '\n') : NULL;
+		last = last != NULL ? last + 1 : err.len > 0 ? err.buf :
+		    "no message";
+		if (strncmp(last, "guild: ", 7) == 0)
+			last += 7;
+		cli_error("remote %s: %s", r->name, last);
+		rc = -1;
+	}
+	free(script);
+	strbuf_release(&err);
+	return rc;
+}
+
 /*
  * The remote's run metadata mirrored in GUILD_HOME/remotes/NAME/meta, a
  * Guild home of its own for selecting. Returns it or NULL after an error.
@@ -447,6 +481,15 @@ sync_meta(struct cmd_ctx *ctx, struct sshconn *c)
 	char			*dir, *rruns, *src, *cause = NULL;
 	size_t			 i;
 
+	/*
+	 * On a Slurm login node, a job that ended without its run writing
+	 * the end (cancelled while pending, killed by Slurm) is known only
+	 * to Slurm: its guild asks Slurm first (any -r command there does),
+	 * so that a pulled run never stays pending or running.
+	 */
+	if (r->type == REMOTE_SLURM && r->host != NULL &&
+	    slurm_login_refresh(c) == -1)
+		return NULL;
 	dir = xasprintf("%s/remotes/%s/meta", cli_home(ctx)->path, r->name);
 	if ((meta = home_new(dir, &cause)) == NULL ||
 	    home_ensure(meta, &cause) == -1) {

@@ -299,7 +299,7 @@ one_op_guildfile(const char *dir, const char *name, const char *exec,
  * when spec is not such a file (or guild.yml defines an operation of
  * that name); NULL with cause for a file that cannot be run.
  */
-struct guildfile *
+static struct guildfile *
 run_script_guildfile(struct cmd_ctx *ctx, const char *spec, char **cause)
 {
 	struct strbuf		 cmd = STRBUF_INIT;
@@ -389,7 +389,13 @@ run_package_named(struct cmd_ctx *ctx, const char *name, char **cause)
 	return gf;
 }
 
-struct guildfile *
+/*
+ * "PACKAGE/MODEL:OP" (or PACKAGE/OP): the installed package's guild.yml
+ * (package.h) with *rest the spec within it; NULL without cause when spec
+ * names no package (no '/', or a path that exists), NULL with cause when
+ * the package is not installed.
+ */
+static struct guildfile *
 run_package_guildfile(struct cmd_ctx *ctx, const char *spec,
     const char **rest, char **cause)
 {

@@ -19,23 +19,6 @@ struct strvec;
 /* guild run OP --help-op, on stdout (opname: "fashion:train"). */
 void		 run_help_op(const struct opdef *, const char *opname);
 /*
- * "guild run train.py" / "guild run ./train.sh": a guild.yml of one
- * operation for the file spec names, or NULL when spec is not such a
- * file (or guild.yml has an operation of that name); NULL with cause
- * for a file that cannot be run.
- */
-struct guildfile *run_script_guildfile(struct cmd_ctx *, const char *spec,
-		    char **cause);
-/* The same for a run of one (opref pkg_name DIR/guild.yml, op). */
-/*
- * "PACKAGE/MODEL:OP" (or PACKAGE/OP): the installed package's guild.yml
- * (package.h) with *rest the spec within it; NULL without cause when spec
- * names no package (no '/', or a path that exists), NULL with cause when
- * the package is not installed.
- */
-struct guildfile *run_package_guildfile(struct cmd_ctx *, const char *spec,
-		    const char **rest, char **cause);
-/*
  * The operation opspec names (NULL: the default one): in the project's
  * guild.yml, a script, or an installed package's; *own_gf is a guild.yml
  * loaded for it (the caller's to free) or NULL. 0, or the exit status

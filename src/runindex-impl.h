@@ -196,9 +196,20 @@ int ri_commit(struct runindex *ri, char **cause);
 struct value *ri_core_value(const struct expr_row *er, enum core_attr which);
 /* Load the flags of every run that has none loaded yet. */
 int ri_ensure_all_flags(struct runindex *ri, bool deleted, char **cause);
+
+/* runindex-scalars.c: the scalars cache. */
 /* Scalars of every run that has none cached, or may have new ones. */
 int ri_ensure_all_scalars(struct runindex *ri, bool deleted, int64_t now,
     char **cause);
+/* The cached summary of run rid, in key order. */
+int ri_read_row_scalars(struct runindex *ri, int64_t rid,
+    struct scalars_summary *sum, char **cause);
+/*
+ * Re-read run rid's scalars when their files changed (dfd and id: the
+ * runs directory and the run's name there, or -1 and dir).
+ */
+int ri_refresh_scalars(struct runindex *ri, int64_t rid, int dfd,
+    const char *id, const char *dir, bool loaded, char **cause);
 struct sqlite3_stmt *ri_prepare(struct runindex *ri, const char *sql,
     char **cause);
 int64_t ri_real_ns(void);

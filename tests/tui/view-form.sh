@@ -42,16 +42,17 @@ old8=$(printf %.8s "$old")
 new8=$(printf %.8s "$new")
 
 # raw_wait NAME TEXT: TEXT on the screen as it is (ids not normalised).
+raw_on_screen()
+{
+	_tui capture-pane -p -t t | grep -qF -- "$1"
+}
+
 raw_wait()
 {
-	_deadline=$(( $(date +%s) + TUI_TIMEOUT ))
-	while ! _tui capture-pane -p -t t | grep -qF -- "$2"; do
-		if [ "$(date +%s)" -ge "$_deadline" ]; then
-			_tui_fail_screen "$1" "not on the screen: $2"
-			return 1
-		fi
-		sleep 0.1
-	done
+	if ! wait_for "$TUI_TIMEOUT" raw_on_screen "$2"; then
+		_tui_fail_screen "$1" "not on the screen: $2"
+		return 1
+	fi
 	pass "$1"
 }
 

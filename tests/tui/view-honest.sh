@@ -140,12 +140,12 @@ tui_keys Tab k
 tui_expect "paused" "paused (F follows)"
 tui_expect "bytes written since" "paused (F follows) +"
 before=$(tui_screen | grep -o 'loss 0\.[0-9]*' | head -n 1)
-_deadline=$(( $(date +%s) + TUI_TIMEOUT ))
-after=$before
-while [ "$after" = "$before" ] && [ "$(date +%s)" -lt "$_deadline" ]; do
-	sleep 0.2
+scalar_moved()
+{
 	after=$(tui_screen | grep -o 'loss 0\.[0-9]*' | head -n 1)
-done
+	[ "$after" != "$before" ]
+}
+wait_for "$TUI_TIMEOUT" scalar_moved
 ok "the title's scalar moves while paused ($before, $after)" \
     test -n "$before" -a "$before" != "$after"
 tui_keys q
