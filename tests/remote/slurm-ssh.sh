@@ -151,6 +151,23 @@ ok "pull of the ended run" quiet guild pull held -y "$hid"
 ok "... terminated here" \
     sh -c '"$GUILD" runs | grep "sleeper" | grep -q terminated'
 
+# --- a job cancelled behind guild's back, then pulled: the pull asks
+# Slurm there first, so the run is not left pending here
+
+slurm_out guild run -y -r held -n sleeper > "$TEST_TMP/held2" 2>&1
+cid=$(sed -n 's/^Run \([0-9a-f]*\) submitted.*/\1/p' "$TEST_TMP/held2")
+cjob=$(tr -dc 0-9 < "$RHOME/runs/$cid/.guild/attrs/slurm_job_id")
+ok "a held job to cancel by hand" test -n "$cjob"
+scancel "$cjob"
+ok "... Slurm has it cancelled" wait_for 120 \
+    sh -c "test \"\$(squeue -h -t all -j $cjob -o %T)\" = CANCELLED"
+ok "pull of it, with no command before" quiet guild pull held -y "$cid"
+expect_output "... terminated here, with its exit status" - -- \
+    sh -c 'cat "$GUILD_HOME/runs/$1/.guild/attrs/exit_status"; "$GUILD" runs info "$1" | grep "^status:"' sh "$cid" <<'EOF'
+-15
+status: terminated
+EOF
+
 # --- stop -r of a running job
 
 slurm_out guild run -y -r cl -n sleeper > "$TEST_TMP/run" 2>&1
