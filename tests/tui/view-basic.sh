@@ -104,7 +104,8 @@ tui_expect "continued, the screen comes back" "Operations"
 tui_keys '?'
 tui_expect "? shows the help" "Keys of guild view"
 tui_keys /
-tui_type delete
+# The action's name, not the trash's "deleted runs" among the files read.
+tui_type 'delete  '
 tui_keys Enter
 tui_expect "with the bindings" "d <Del>                delete"
 tui_keys q
@@ -143,7 +144,7 @@ tui_expect "a bad line is named, the view still starts" \
 tui_keys '?'
 tui_expect "help shows pane keymaps first" "K                      label"
 tui_keys /
-tui_type delete
+tui_type 'delete  '
 tui_keys Enter
 tui_expect "help shows the user's bindings" "d <Del> x              delete"
 tui_keys q
