@@ -697,6 +697,8 @@ scalars_feed_attrs(struct scalars *s, const char *line, size_t len,
 		len--;
 	for (i = 0; i < s->npatterns; i++)
 		match_all(s, &s->patterns[i], line, len);
+	if (s->nvals == 0)
+		return 0;	/* and no qsort of a NULL array */
 	qsort(s->vals, s->nvals, sizeof *s->vals, val_cmp);
 	for (i = 0; i < s->nvals; i++) {
 		if (strvec_find(&s->ignore, s->vals[i].key) >= 0 ||
