@@ -916,6 +916,11 @@ compare_action(struct pane *p, enum action act)
 		view_action(v, ACT_INFO);
 		return true;
 	case ACT_REFRESH:
+		/*
+		 * The runs list first: rows are matched to it by position,
+		 * and a run added since its last reload shifts them.
+		 */
+		view_reload_runs(v);
 		load(p);
 		sort_rows(p);
 		view_message(v, "Reloaded %zu runs", c->nrows);
