@@ -172,6 +172,39 @@ scalars:
   loss: 0.478751 (step 0)
 EOF
 
+# An event file written by TensorFlow 2 itself (tf.summary.scalar: the
+# tensor form, plugin "scalars"), at the root and in a subdirectory as
+# Keras's callback places it.
+tf2=events.out.tfevents.1585499054.Jaakkos-Mac-mini.local.11684.5.v2
+R3B=aaaa0000000000000000000000000013
+mkrun $R3B train 1700000250 0
+mkdir -p "$GUILD_HOME/runs/$R3B/logs/train"
+cp "$fixtures/$tf2" "$GUILD_HOME/runs/$R3B/"
+cp "$fixtures/$tf2" "$GUILD_HOME/runs/$R3B/logs/train/"
+expect_exact "a TensorFlow 2 event file, at the root and below" - -- \
+    sh -c '"$GUILD" runs info -s '$R3B' | sed -n "/^scalars:/,\$p"' <<'EOF'
+scalars:
+  my_metric:
+    avg: 24.750000 (step 100)
+    first: 0.000000 (step 0)
+    last: 49.500000 (step 99)
+    max: 49.500000 (step 99)
+    min: 0.000000 (step 0)
+    total: 2475.000000 (step 100)
+  logs/train#my_metric:
+    avg: 24.750000 (step 100)
+    first: 0.000000 (step 0)
+    last: 49.500000 (step 99)
+    max: 49.500000 (step 99)
+    min: 0.000000 (step 0)
+    total: 2475.000000 (step 100)
+EOF
+expect_exact "compare: the TensorFlow 2 run's column" - -- \
+    guild compare --table -r $R3B <<'EOF'
+run       step  my_metric
+aaaa0000  99    49.5
+EOF
+
 # Links: a dependency's directory is not the run's; a run linked in (a
 # step) is followed, as Guild 0.9 does.
 R4=aaaa0000000000000000000000000004
