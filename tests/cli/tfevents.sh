@@ -172,6 +172,16 @@ scalars:
   loss: 0.478751 (step 0)
 EOF
 
+mkdir -p "$GUILD_HOME/runs/$R3/logs/val"
+cp "$fixtures/events.out.tfevents.1662041974.calusa.97126.2" \
+    "$GUILD_HOME/runs/$R3/logs/val/"
+expect_exact "the same simple_value file in a subdirectory: a prefixed key" - -- \
+    sh -c '"$GUILD" runs info '$R3' | sed -n "/^scalars:/,\$p"' <<'EOF'
+scalars:
+  loss: 0.478751 (step 0)
+  logs/val#loss: 0.478751 (step 0)
+EOF
+
 # An event file written by TensorFlow 2 itself (tf.summary.scalar: the
 # tensor form, plugin "scalars"), at the root and in a subdirectory as
 # Keras's callback places it.
