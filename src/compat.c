@@ -43,14 +43,19 @@ user_config_path(const char *home)
 		p = path_join(home, "config.yml");
 		if (path_exists(p))
 			return p;
-		free(p);
-	}
+	} else
+		p = NULL;
 	if ((h = getenv("HOME")) != NULL && *h != '\0') {
-		p = path_join(h, ".guild/config.yml");
-		if (path_exists(p))
-			return p;
-		free(p);
+		char	*q = path_join(h, ".guild/config.yml");
+
+		/* The default home is ~/.guild: no second look at one file. */
+		if ((p == NULL || strcmp(p, q) != 0) && path_exists(q)) {
+			free(p);
+			return q;
+		}
+		free(q);
 	}
+	free(p);
 	return NULL;
 }
 

@@ -497,9 +497,20 @@ size_t
 utf8_width(const char *s)
 {
 	mbstate_t	st;
-	size_t		w = 0, n, left = strlen(s);
+	size_t		w = 0, n, left;
 	wchar_t		wc;
 
+	/*
+	 * ASCII is a column a byte (a control byte too: wcwidth's -1 counts
+	 * as 1), and a character of its own in every locale's encoding: no
+	 * mbrtowc() per byte for it ("guild runs" measures every cell of its
+	 * table: a fifth of its instructions).
+	 */
+	while (*s != '\0' && (unsigned char)*s < 0x80) {
+		w++;
+		s++;
+	}
+	left = strlen(s);
 	memset(&st, 0, sizeof st);
 	while (left > 0) {
 		n = mbrtowc(&wc, s, left, &st);

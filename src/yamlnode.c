@@ -853,7 +853,16 @@ ynode_parse_file(const char *path, const char *name, char **cause)
 			    "bytes)", name, YNODE_MAX_FILE);
 			return NULL;
 		}
-		strbuf_grow(&sb, 65536);
+		/*
+		 * The size fstat gave and one byte (to see the end), so that
+		 * a small file costs a small buffer: 64 KB grown to 128 KB
+		 * is an mmap and munmap of its own.
+		 */
+		if (sb.alloc == 0 && st.st_size >= 0 &&
+		    st.st_size < YNODE_MAX_FILE)
+			strbuf_grow(&sb, (size_t)st.st_size + 1);
+		else if (sb.alloc - sb.len <= 1)
+			strbuf_grow(&sb, 65536);
 		r = read(fd, sb.buf + sb.len, sb.alloc - sb.len - 1);
 		if (r == 0)
 			break;

@@ -75,6 +75,19 @@ guild: warning: $TEST_TMP/broken.yml:2:1: did not find expected node content
 [0:<id>]  ./train  <time>  completed  lr=2
 EOT
 rm guild-config.yml "$GUILD_HOME/config.yml"
+# ~/.guild/config.yml: the Guild home's own when it is the default one
+# (looked at once), and still read with another home.
+mkdir -p "$HOME/.guild"
+printf 'compat: "0.9"\n' > "$HOME/.guild/config.yml"
+expect_output "~/.guild/config.yml, the default home" - -- \
+    env GUILD_HOME="$HOME/.guild" "$GUILD" ops <<'EOT'
+train
+EOT
+expect_output "~/.guild/config.yml with another home" - -- \
+    env GUILD_HOME="$TEST_TMP/other-home" "$GUILD" ops <<'EOT'
+train
+EOT
+rm "$HOME/.guild/config.yml"
 expect_output "a value that is not a mode: an error" - 1 -- \
     env GUILD_COMPAT=0.8 "$GUILD" runs <<'EOT'
 guild: GUILD_COMPAT: unsupported compat '0.8' (expected "0.9")

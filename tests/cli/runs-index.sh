@@ -81,6 +81,52 @@ flags:
 scalars:
 EOF
 
+# Schema 12 added the runs_list index (the listing read from one index,
+# not the table's rows): an index of schema 11 is brought up to date in
+# place, not rebuilt (a marker only the index holds survives), and the
+# listing's query (runindex.c's ROW_COLS, newest first) reads only it.
+if command -v sqlite3 > /dev/null 2>&1; then
+	db=$cache/runs.db
+	sqlite3 "$db" "DROP INDEX runs_list; PRAGMA user_version = 11;
+	    INSERT INTO attrnames (name) VALUES ('zz-only-in-the-index');"
+	expect_exact "schema 11: the same runs" - -- guild runs <<'EOF'
+[0:19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed
+[1:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error
+EOF
+	expect_exact "schema 11: upgraded in place, not rebuilt" - -- \
+	    sqlite3 "$db" "PRAGMA user_version; SELECT name FROM attrnames
+	    WHERE name LIKE 'zz-%'; SELECT name FROM sqlite_master
+	    WHERE name = 'runs_list'" <<'EOF'
+12
+zz-only-in-the-index
+runs_list
+EOF
+	expect_exact "the listing reads the runs_list index alone" - -- \
+	    sqlite3 "$db" "EXPLAIN QUERY PLAN SELECT rid, id, deleted, status,
+	    op_desc, model, op, pkg_type, pkg_name, opref, label, marked, tags,
+	    digest, initialized, started, stopped, exit_status, pid, stamp,
+	    editable, flags_loaded, scalars_stamp, problem FROM runs
+	    WHERE deleted = 0 ORDER BY ts DESC, id LIMIT 20" <<'EOF'
+QUERY PLAN
+`--SEARCH runs USING COVERING INDEX runs_list (deleted=?)
+EOF
+	sqlite3 "$db" "PRAGMA user_version = 10;"
+	expect_exact "schema 10: the same runs" - -- guild runs <<'EOF'
+[0:19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed
+[1:1451e20c]  ./fashion:train  2018-10-16 15:57:23  error
+EOF
+	expect_exact "schema 10: rebuilt" - -- sqlite3 "$db" "PRAGMA user_version;
+	    SELECT name FROM attrnames WHERE name LIKE 'zz-%'" <<'EOF'
+12
+EOF
+else
+	for t in "schema 11: the same runs" "schema 11: upgraded in place" \
+	    "the listing reads runs_list" "schema 10: the same runs" \
+	    "schema 10: rebuilt"; do
+		skip "$t" "no sqlite3 command"
+	done
+fi
+
 # Others change run directories between our commands.
 mkrun 2e5a3b1c000000000000000000000001 train 1539706000 -
 expect_exact "a run added by another process" - -- guild runs <<'EOF'

@@ -77,6 +77,14 @@ main(void)
 	is_str(p, "/home/user2/x", "only a whole HOME component");
 	free(p);
 	is_int((long long)utf8_width("h\xc3\xa9llo"), 5, "utf8 width");
+	is_int((long long)utf8_width("plain ascii"), 11, "utf8 width: ASCII");
+	is_int((long long)utf8_width("a\tb"), 3,
+	    "utf8 width: a control byte is a column");
+	is_int((long long)utf8_width("ab\xe6\x97\xa5x"), 5,
+	    "utf8 width: ASCII then a wide character");
+	is_int((long long)utf8_width("ab\xffx"), 4,
+	    "utf8 width: ASCII then a byte that is no character");
+	is_int((long long)utf8_width(""), 0, "utf8 width: empty");
 	setenv("PATH", "/nonexistent:/bin:/usr/bin", 1);
 	p = path_which("sh");
 	ok(p != NULL && p[0] == '/' && str_ends_with(p, "/sh"),

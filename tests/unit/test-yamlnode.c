@@ -339,6 +339,43 @@ test_errors(void)
 		unlink(path);
 	}
 	free(path);
+
+	/*
+	 * Read to the end whatever size fstat gave: more than the 64 KB of
+	 * one read, and a file that says 0 bytes but has some (procfs).
+	 */
+	{
+		struct strbuf	 big = STRBUF_INIT;
+		FILE		*f;
+		size_t		 i;
+
+		path = xasprintf("%s/big.yml", dir);
+		for (i = 0; i < 5000; i++)
+			strbuf_addf(&big, "key%05zu: a value to make it long\n",
+			    i);
+		if ((f = fopen(path, "w")) != NULL) {
+			fwrite(big.buf, 1, big.len, f);
+			fclose(f);
+		}
+		free(cause);
+		cause = NULL;
+		n = ynode_parse_file(path, "big.yml", &cause);
+		ok(big.len > 2 * 65536 && n != NULL && n->n == 5000 &&
+		    strcmp(n->keys[4999]->str, "key04999") == 0,
+		    "a file of %zu bytes read to its end", big.len);
+		ynode_free(n);
+		unlink(path);
+		free(path);
+		strbuf_release(&big);
+	}
+	if (access("/proc/self/comm", R_OK) == 0) {
+		n = ynode_parse_file("/proc/self/comm", "comm", &cause);
+		ok(n != NULL && n->str != NULL &&
+		    strcmp(n->str, "test-yamlnode") == 0,
+		    "a file of size 0 that has text is read");
+		ynode_free(n);
+	} else
+		diag("no /proc/self/comm: a file of size 0 not tried");
 	rmdir(dir);
 	free(cause);
 }
