@@ -24,8 +24,10 @@
 /*
  * libarchive is linked from its static archive, and only the formats and
  * filters named here are registered (never archive_*_support_*_all): the
- * linker then takes only their members, so guild carries no xar writer
- * and none of libxml2, ICU or libstdc++ that it would bring.
+ * linker then keeps only their code (configure links with --gc-sections),
+ * so guild carries no xar support, nor libxml2, ICU and libstdc++, which
+ * it would bring. A format added here goes into configure.ac's
+ * GUILD_ARCHIVE_CALLS too, which finds the libraries it needs.
  */
 
 enum runarchive_format
