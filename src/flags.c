@@ -8,13 +8,13 @@
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "deps.h"
 #include "flags.h"
+#include "passwd.h"
 #include "run.h"
 #include "strbuf.h"
 #include "util.h"
@@ -673,9 +673,8 @@ py_str(struct strbuf *sb, const struct value *v)
 static char *
 expand_user(const char *s)
 {
-	const char	*slash, *home = NULL;
-	char		*user;
-	struct passwd	*pw;
+	const char	*slash;
+	char		*user, *home, *out;
 
 	if (s[0] != '~')
 		return xstrdup(s);
@@ -683,16 +682,17 @@ expand_user(const char *s)
 	if (slash == NULL)
 		slash = s + strlen(s);
 	if (slash == s + 1)
-		home = getenv("HOME");
+		home = passwd_home();
 	else {
 		user = xstrndup(s + 1, (size_t)(slash - s - 1));
-		if ((pw = getpwnam(user)) != NULL)
-			home = pw->pw_dir;
+		home = passwd_home_of(user);
 		free(user);
 	}
 	if (home == NULL)
 		return xstrdup(s);
-	return xasprintf("%s%s", home, slash);
+	out = xasprintf("%s%s", home, slash);
+	free(home);
+	return out;
 }
 
 static struct value *

@@ -1,37 +1,33 @@
 /* home.c: locating the Guild home. */
 #include "common.h"
 
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "home.h"
+#include "passwd.h"
 #include "util.h"
 
 struct guild_home *
 home_new(const char *override, char **cause)
 {
 	struct guild_home	*h;
-	const char		*env, *dir;
-	char			*base;
+	const char		*env;
+	char			*base, *dir;
 
 	if (override != NULL && *override != '\0')
 		base = path_absolute(override);
 	else if ((env = getenv("GUILD_HOME")) != NULL && *env != '\0')
 		base = path_absolute(env);
 	else {
-		if ((dir = getenv("HOME")) == NULL || *dir == '\0') {
-			struct passwd	*pw = getpwuid(getuid());
-
-			if (pw == NULL || pw->pw_dir == NULL) {
-				set_cause(cause, "cannot find the home directory: "
-				    "set HOME or GUILD_HOME");
-				return NULL;
-			}
-			dir = pw->pw_dir;
+		if ((dir = passwd_home()) == NULL) {
+			set_cause(cause, "cannot find the home directory: "
+			    "set HOME or GUILD_HOME");
+			return NULL;
 		}
 		base = path_join(dir, ".guild");
+		free(dir);
 	}
 	h = xcalloc(1, sizeof *h);
 	h->path = base;

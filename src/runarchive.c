@@ -2,7 +2,6 @@
 #include "common.h"
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -23,75 +22,13 @@
 #define NOCOPY_MARKER	".guild-nocopy"
 
 /*
- * libarchive is loaded the first time an archive is read or written, not
- * when guild starts: it brings libxml2, ICU and libstdc++ with it, which
- * made every command's start several times slower. Its headers give the
- * types only; the functions are called through this table.
+ * libarchive is linked from its static archive, and only the formats and
+ * filters named here are registered (never archive_*_support_*_all): the
+ * linker then keeps only their code (configure links with --gc-sections),
+ * so guild carries no xar support, nor libxml2, ICU and libstdc++, which
+ * it would bring. A format added here goes into configure.ac's
+ * GUILD_ARCHIVE_CALLS too, which finds the libraries it needs.
  */
-#define LA_FUNCTIONS(X) \
-	X(archive_entry_copy_hardlink) X(archive_entry_copy_pathname) \
-	X(archive_entry_copy_stat) X(archive_entry_copy_symlink) \
-	X(archive_entry_filetype) X(archive_entry_free) \
-	X(archive_entry_hardlink) X(archive_entry_new) \
-	X(archive_entry_pathname) X(archive_entry_perm) \
-	X(archive_entry_set_filetype) X(archive_entry_set_mtime) \
-	X(archive_entry_set_gid) X(archive_entry_set_perm) \
-	X(archive_entry_set_size) X(archive_entry_set_uid) \
-	X(archive_entry_symlink) X(archive_error_string) \
-	X(archive_read_data_block) X(archive_read_data_skip) \
-	X(archive_read_free) X(archive_read_new) \
-	X(archive_read_next_header) X(archive_read_open_filename) \
-	X(archive_read_support_filter_bzip2) \
-	X(archive_read_support_filter_gzip) \
-	X(archive_read_support_filter_xz) \
-	X(archive_read_support_format_tar) \
-	X(archive_read_support_format_zip) \
-	X(archive_write_add_filter_gzip) X(archive_write_close) \
-	X(archive_write_data) X(archive_write_data_block) \
-	X(archive_write_disk_new) X(archive_write_disk_set_options) \
-	X(archive_write_finish_entry) X(archive_write_free) \
-	X(archive_write_header) X(archive_write_new) \
-	X(archive_write_open_fd) X(archive_write_set_format_pax_restricted) \
-	X(archive_write_set_format_zip)
-
-static struct {
-#define LA_MEMBER(f) __typeof__(f) *f;
-	LA_FUNCTIONS(LA_MEMBER)
-#undef LA_MEMBER
-} la;
-
-#ifndef GUILD_LIBARCHIVE_SONAME
-#define GUILD_LIBARCHIVE_SONAME	"libarchive.so.13"
-#endif
-
-/* Load libarchive and fill la, once; -1 with cause if it cannot be. */
-static int
-la_load(char **cause)
-{
-	static bool	 loaded;
-	void		*h;
-	const char	*missing = NULL;
-
-	if (loaded)
-		return 0;
-	if ((h = dlopen(GUILD_LIBARCHIVE_SONAME, RTLD_NOW | RTLD_LOCAL)) ==
-	    NULL)
-		return set_cause(cause, "archives need libarchive, which "
-		    "cannot be loaded: %s", dlerror());
-#define LA_RESOLVE(f) \
-	if (missing == NULL && \
-	    (la.f = (__typeof__(la.f))dlsym(h, #f)) == NULL) \
-		missing = #f;
-	LA_FUNCTIONS(LA_RESOLVE)
-#undef LA_RESOLVE
-	if (missing != NULL) {
-		dlclose(h);
-		return set_cause(cause, "archives need libarchive, and %s has "
-		    "no %s", GUILD_LIBARCHIVE_SONAME, missing);
-	}
-	loaded = true;
-	return 0;
-}
 
 enum runarchive_format
 runarchive_format_for(const char *path)
@@ -368,8 +305,8 @@ check_entry(struct extractor *x, struct archive_entry *entry, int ncomp,
 	const char	*path = x->path, *rel = x->rel.buf, *why, *link, *to;
 	unsigned	 type, perm;
 
-	type = la.archive_entry_filetype(entry);
-	link = la.archive_entry_hardlink(entry);
+	type = archive_entry_filetype(entry);
+	link = archive_entry_hardlink(entry);
 	if (link != NULL)
 		type = AE_IFREG;
 	if (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK)
@@ -395,7 +332,7 @@ check_entry(struct extractor *x, struct archive_entry *entry, int ncomp,
 		size_t		 top_n;
 		int		 r = 0;
 
-		to = la.archive_entry_symlink(entry);
+		to = archive_entry_symlink(entry);
 		if (to == NULL || (r = runarchive_link_check(rel, to, &top,
 		    &top_n)) == 0)
 			return set_cause(cause, "%s: symbolic link '%s' -> "
@@ -420,18 +357,18 @@ check_entry(struct extractor *x, struct archive_entry *entry, int ncomp,
 			    esc(&x->e1, link));
 		strbuf_reset(&x->full);
 		strbuf_addf(&x->full, "%s/%s", x->root, x->target.buf);
-		la.archive_entry_copy_hardlink(entry, x->full.buf);
+		archive_entry_copy_hardlink(entry, x->full.buf);
 	}
 
 	strbuf_reset(&x->full);
 	strbuf_addf(&x->full, "%s/%s", x->root, rel);
-	la.archive_entry_copy_pathname(entry, x->full.buf);
-	perm = la.archive_entry_perm(entry) & 0777;
+	archive_entry_copy_pathname(entry, x->full.buf);
+	perm = archive_entry_perm(entry) & 0777;
 	/* We must be able to write into, and later remove, what we made. */
 	perm |= type == AE_IFDIR ? 0700 : 0600;
-	la.archive_entry_set_perm(entry, perm);
-	la.archive_entry_set_uid(entry, getuid());
-	la.archive_entry_set_gid(entry, getgid());
+	archive_entry_set_perm(entry, perm);
+	archive_entry_set_uid(entry, getuid());
+	archive_entry_set_gid(entry, getgid());
 	return (int)type;
 }
 
@@ -445,22 +382,22 @@ copy_data(struct extractor *x, char **cause)
 	int		 r;
 
 	for (;;) {
-		r = la.archive_read_data_block(x->in, &buf, &size, &offset);
+		r = archive_read_data_block(x->in, &buf, &size, &offset);
 		if (r == ARCHIVE_EOF)
 			return 0;
 		if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
 			return set_cause(cause, "%s: entry '%s': %s", x->path,
-			    x->rel.buf, la.archive_error_string(x->in));
+			    x->rel.buf, archive_error_string(x->in));
 		x->bytes += size;
 		if (x->lim != NULL && x->lim->max_bytes != 0 &&
 		    x->bytes > x->lim->max_bytes)
 			return set_cause(cause, "%s: more than %llu bytes of "
 			    "data", x->path,
 			    (unsigned long long)x->lim->max_bytes);
-		if (la.archive_write_data_block(x->out, buf, size, offset) !=
+		if (archive_write_data_block(x->out, buf, size, offset) !=
 		    ARCHIVE_OK)
 			return set_cause(cause, "%s: entry '%s': %s", x->path,
-			    x->rel.buf, la.archive_error_string(x->out));
+			    x->rel.buf, archive_error_string(x->out));
 	}
 }
 
@@ -472,25 +409,25 @@ extract_next(struct extractor *x, uint64_t max_entries, char **cause)
 	const char		*name, *why;
 	int			 ncomp, type, r;
 
-	r = la.archive_read_next_header(x->in, &entry);
+	r = archive_read_next_header(x->in, &entry);
 	if (r == ARCHIVE_EOF)
 		return 0;
 	if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
 		return set_cause(cause, "%s: %s", x->path,
-		    la.archive_error_string(x->in));
+		    archive_error_string(x->in));
 	if (++x->entries > max_entries)
 		return set_cause(cause, "%s: more than %llu entries", x->path,
 		    (unsigned long long)max_entries);
-	if ((name = la.archive_entry_pathname(entry)) == NULL)
+	if ((name = archive_entry_pathname(entry)) == NULL)
 		return set_cause(cause, "%s: entry %llu has no usable name",
 		    x->path, (unsigned long long)x->entries);
 	if ((ncomp = norm_path(name, &x->rel, &why)) == -1)
 		return set_cause(cause, "%s: entry '%s': %s", x->path,
 		    esc(&x->e1, name), why);
 	/* The archive's own root, as "tar -C dir ." writes it. */
-	if (ncomp == 0 && la.archive_entry_filetype(entry) == AE_IFDIR &&
-	    la.archive_entry_hardlink(entry) == NULL) {
-		la.archive_read_data_skip(x->in);
+	if (ncomp == 0 && archive_entry_filetype(entry) == AE_IFDIR &&
+	    archive_entry_hardlink(entry) == NULL) {
+		archive_read_data_skip(x->in);
 		return 1;
 	}
 	if (ncomp == 0)
@@ -499,18 +436,18 @@ extract_next(struct extractor *x, uint64_t max_entries, char **cause)
 	if ((type = check_entry(x, entry, ncomp, cause)) == -1)
 		return -1;
 	if (type == 0) {
-		la.archive_read_data_skip(x->in);
+		archive_read_data_skip(x->in);
 		return 1;
 	}
-	if (la.archive_write_header(x->out, entry) != ARCHIVE_OK)
+	if (archive_write_header(x->out, entry) != ARCHIVE_OK)
 		return set_cause(cause, "%s: entry '%s': %s", x->path,
-		    x->rel.buf, la.archive_error_string(x->out));
-	if (type == AE_IFREG && la.archive_entry_hardlink(entry) == NULL &&
+		    x->rel.buf, archive_error_string(x->out));
+	if (type == AE_IFREG && archive_entry_hardlink(entry) == NULL &&
 	    copy_data(x, cause) == -1)
 		return -1;
-	if (la.archive_write_finish_entry(x->out) != ARCHIVE_OK)
+	if (archive_write_finish_entry(x->out) != ARCHIVE_OK)
 		return set_cause(cause, "%s: entry '%s': %s", x->path,
-		    x->rel.buf, la.archive_error_string(x->out));
+		    x->rel.buf, archive_error_string(x->out));
 	return 1;
 }
 
@@ -530,30 +467,28 @@ runarchive_extract(const char *path, const char *dest,
 
 	max_entries = lim != NULL && lim->max_entries != 0 ?
 	    lim->max_entries : RUNARCHIVE_MAX_ENTRIES;
-	if (la_load(cause) == -1)
-		return -1;
 	if ((x.root = realpath(dest, NULL)) == NULL)
 		return set_cause(cause, "%s: %s", dest, strerror(errno));
 
-	x.in = la.archive_read_new();
-	la.archive_read_support_format_tar(x.in);
-	la.archive_read_support_format_zip(x.in);
-	la.archive_read_support_filter_gzip(x.in);
-	la.archive_read_support_filter_bzip2(x.in);
-	la.archive_read_support_filter_xz(x.in);
-	x.out = la.archive_write_disk_new();
+	x.in = archive_read_new();
+	archive_read_support_format_tar(x.in);
+	archive_read_support_format_zip(x.in);
+	archive_read_support_filter_gzip(x.in);
+	archive_read_support_filter_bzip2(x.in);
+	archive_read_support_filter_xz(x.in);
+	x.out = archive_write_disk_new();
 	/*
 	 * Our own checks come first; libarchive's refuse writing through a
 	 * symbolic link or with "..", in case one of ours has a hole.
 	 * Neither owners nor permission extras (set-id, sticky) are kept.
 	 */
-	la.archive_write_disk_set_options(x.out, ARCHIVE_EXTRACT_TIME |
+	archive_write_disk_set_options(x.out, ARCHIVE_EXTRACT_TIME |
 	    ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |
 	    ARCHIVE_EXTRACT_NO_OVERWRITE);
 
-	if (la.archive_read_open_filename(x.in, path, 65536) != ARCHIVE_OK) {
+	if (archive_read_open_filename(x.in, path, 65536) != ARCHIVE_OK) {
 		set_cause(cause, "%s: %s", path,
-		    la.archive_error_string(x.in));
+		    archive_error_string(x.in));
 		goto out;
 	}
 	while ((r = extract_next(&x, max_entries, cause)) == 1)
@@ -568,9 +503,9 @@ runarchive_extract(const char *path, const char *dest,
 			goto out;
 		}
 	/* Directory times are set here, after their contents. */
-	if (la.archive_write_close(x.out) != ARCHIVE_OK) {
+	if (archive_write_close(x.out) != ARCHIVE_OK) {
 		set_cause(cause, "%s: %s", dest,
-		    la.archive_error_string(x.out));
+		    archive_error_string(x.out));
 		goto out;
 	}
 	strvec_sort(&x.names);
@@ -578,8 +513,8 @@ runarchive_extract(const char *path, const char *dest,
 		strvec_push(top, x.names.v[i]);
 	rc = 0;
 out:
-	la.archive_read_free(x.in);
-	la.archive_write_free(x.out);
+	archive_read_free(x.in);
+	archive_write_free(x.out);
 	pathset_free(&x.seen);
 	pathset_free(&x.tops);
 	strbuf_release(&x.rel);
@@ -672,9 +607,9 @@ add_file_data(struct creator *c, int fd, const char *disk, off_t size,
 			return set_cause(cause, "%s: %s", disk, strerror(errno));
 		if (n == 0)
 			break;
-		if (la.archive_write_data(c->a, c->buf, (size_t)n) < 0)
+		if (archive_write_data(c->a, c->buf, (size_t)n) < 0)
 			return set_cause(cause, "%s: %s", c->archive_path,
-			    la.archive_error_string(c->a));
+			    archive_error_string(c->a));
 		left -= n;
 	}
 	return 0;
@@ -820,17 +755,17 @@ add_tree(struct creator *c, const char *disk, const char *rel, int follow,
 		strbuf_release(&e1);
 		return 0;
 	}
-	e = la.archive_entry_new();
-	la.archive_entry_copy_stat(e, &st);
-	la.archive_entry_copy_pathname(e, rel);
-	la.archive_entry_set_perm(e, st.st_mode & 0777);
+	e = archive_entry_new();
+	archive_entry_copy_stat(e, &st);
+	archive_entry_copy_pathname(e, rel);
+	archive_entry_set_perm(e, st.st_mode & 0777);
 	if (to != NULL)
-		la.archive_entry_copy_symlink(e, to);
+		archive_entry_copy_symlink(e, to);
 	if (!S_ISREG(st.st_mode))
-		la.archive_entry_set_size(e, 0);
-	if (la.archive_write_header(c->a, e) != ARCHIVE_OK) {
+		archive_entry_set_size(e, 0);
+	if (archive_write_header(c->a, e) != ARCHIVE_OK) {
 		rc = set_cause(cause, "%s: %s: %s", c->archive_path, rel,
-		    la.archive_error_string(c->a));
+		    archive_error_string(c->a));
 	} else if (fd != -1)
 		rc = add_file_data(c, fd, disk, st.st_size, cause);
 	else if (S_ISDIR(st.st_mode)) {
@@ -839,7 +774,7 @@ add_tree(struct creator *c, const char *disk, const char *rel, int follow,
 		here.up = chain;
 		rc = add_dir_children(c, disk, rel, follow, &here, cause);
 	}
-	la.archive_entry_free(e);
+	archive_entry_free(e);
 	if (fd != -1)
 		close(fd);
 	free(to);
@@ -862,8 +797,6 @@ runarchive_create(const char *path, enum runarchive_format format,
 	if (format == RUNARCHIVE_NONE)
 		return set_cause(cause, "%s: not an archive name (.tar, "
 		    ".tar.gz, .tgz or .zip)", path);
-	if (la_load(cause) == -1)
-		return -1;
 	tmp = xasprintf("%s.tmp-XXXXXX", path);
 	if ((fd = mkstemp(tmp)) == -1) {
 		set_cause(cause, "%s: %s", path, strerror(errno));
@@ -874,20 +807,20 @@ runarchive_create(const char *path, enum runarchive_format format,
 	c->archive_path = path;
 	c->names = names;
 	c->links = links;
-	c->a = la.archive_write_new();
+	c->a = archive_write_new();
 	switch (format) {
 	case RUNARCHIVE_ZIP:
-		la.archive_write_set_format_zip(c->a);
+		archive_write_set_format_zip(c->a);
 		break;
 	case RUNARCHIVE_TGZ:
-		la.archive_write_add_filter_gzip(c->a);
+		archive_write_add_filter_gzip(c->a);
 		/* FALLTHROUGH */
 	default:
-		la.archive_write_set_format_pax_restricted(c->a);
+		archive_write_set_format_pax_restricted(c->a);
 		break;
 	}
-	if (la.archive_write_open_fd(c->a, fd) != ARCHIVE_OK) {
-		set_cause(cause, "%s: %s", path, la.archive_error_string(c->a));
+	if (archive_write_open_fd(c->a, fd) != ARCHIVE_OK) {
+		set_cause(cause, "%s: %s", path, archive_error_string(c->a));
 		goto out;
 	}
 	for (i = 0; i < names->n; i++) {
@@ -898,8 +831,8 @@ runarchive_create(const char *path, enum runarchive_format format,
 		if (r == -1)
 			goto out;
 	}
-	if (la.archive_write_close(c->a) != ARCHIVE_OK) {
-		set_cause(cause, "%s: %s", path, la.archive_error_string(c->a));
+	if (archive_write_close(c->a) != ARCHIVE_OK) {
+		set_cause(cause, "%s: %s", path, archive_error_string(c->a));
 		goto out;
 	}
 	if (fsync(fd) == -1 || close(fd) == -1) {
@@ -916,7 +849,7 @@ runarchive_create(const char *path, enum runarchive_format format,
 	}
 	rc = 0;
 out:
-	la.archive_write_free(c->a);
+	archive_write_free(c->a);
 	if (fd != -1)
 		close(fd);
 	if (rc == -1)
@@ -941,8 +874,6 @@ runarchive_zip_new(const char *path, char **cause)
 {
 	struct runarchive_zip	*z;
 
-	if (la_load(cause) == -1)
-		return NULL;
 	z = xcalloc(1, sizeof *z);
 	z->path = xstrdup(path);
 	z->tmp = xasprintf("%s.tmp-XXXXXX", path);
@@ -953,10 +884,10 @@ runarchive_zip_new(const char *path, char **cause)
 		free(z);
 		return NULL;
 	}
-	z->a = la.archive_write_new();
-	la.archive_write_set_format_zip(z->a);
-	if (la.archive_write_open_fd(z->a, z->fd) != ARCHIVE_OK) {
-		set_cause(cause, "%s: %s", path, la.archive_error_string(z->a));
+	z->a = archive_write_new();
+	archive_write_set_format_zip(z->a);
+	if (archive_write_open_fd(z->a, z->fd) != ARCHIVE_OK) {
+		set_cause(cause, "%s: %s", path, archive_error_string(z->a));
 		runarchive_zip_abort(z);
 		return NULL;
 	}
@@ -967,19 +898,19 @@ int
 runarchive_zip_add(struct runarchive_zip *z, const char *name,
     const void *buf, size_t len, unsigned mode, time_t mtime, char **cause)
 {
-	struct archive_entry	*e = la.archive_entry_new();
+	struct archive_entry	*e = archive_entry_new();
 	int			 rc = 0;
 
-	la.archive_entry_copy_pathname(e, name);
-	la.archive_entry_set_filetype(e, AE_IFREG);
-	la.archive_entry_set_perm(e, mode & 0777);
-	la.archive_entry_set_size(e, (la_int64_t)len);
-	la.archive_entry_set_mtime(e, mtime, 0);
-	if (la.archive_write_header(z->a, e) != ARCHIVE_OK ||
-	    (len > 0 && la.archive_write_data(z->a, buf, len) < 0))
+	archive_entry_copy_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, mode & 0777);
+	archive_entry_set_size(e, (la_int64_t)len);
+	archive_entry_set_mtime(e, mtime, 0);
+	if (archive_write_header(z->a, e) != ARCHIVE_OK ||
+	    (len > 0 && archive_write_data(z->a, buf, len) < 0))
 		rc = set_cause(cause, "%s: %s: %s", z->path, name,
-		    la.archive_error_string(z->a));
-	la.archive_entry_free(e);
+		    archive_error_string(z->a));
+	archive_entry_free(e);
 	return rc;
 }
 
@@ -988,7 +919,7 @@ runarchive_zip_abort(struct runarchive_zip *z)
 {
 	if (z == NULL)
 		return;
-	la.archive_write_free(z->a);
+	archive_write_free(z->a);
 	if (z->fd != -1)
 		close(z->fd);
 	unlink(z->tmp);
@@ -1002,9 +933,9 @@ runarchive_zip_commit(struct runarchive_zip *z, char **cause)
 {
 	int	fd, rc = -1;
 
-	if (la.archive_write_close(z->a) != ARCHIVE_OK) {
+	if (archive_write_close(z->a) != ARCHIVE_OK) {
 		set_cause(cause, "%s: %s", z->path,
-		    la.archive_error_string(z->a));
+		    archive_error_string(z->a));
 		goto out;
 	}
 	/* A failed fsync leaves z->fd for runarchive_zip_abort to close. */

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include "home.h"
 #include "loop.h"
 #include "output.h"
+#include "passwd.h"
 #include "proc.h"
 #include "run.h"
 #include "runner.h"
@@ -1243,8 +1243,7 @@ int
 runner_write_system_attrs(const struct run *run, const struct opdef *op,
     const struct strvec *env, char **cause)
 {
-	struct passwd	*pw;
-	char		 host[HOST_NAME_MAX + 1] = "";
+	char		 host[HOST_NAME_MAX + 1] = "", *user;
 
 	if (write_attr(run, "env", env_value(op, env),
 	    cause) == -1 ||
@@ -1257,10 +1256,12 @@ runner_write_system_attrs(const struct run *run, const struct opdef *op,
 		    cause) == -1)
 			return -1;
 	}
-	if ((pw = getpwuid(getuid())) != NULL &&
-	    write_attr(run, "user", value_string(pw->pw_name),
-	    cause) == -1)
+	if ((user = passwd_user()) != NULL &&
+	    write_attr(run, "user", value_string(user), cause) == -1) {
+		free(user);
 		return -1;
+	}
+	free(user);
 	return 0;
 }
 

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "home.h"
+#include "passwd.h"
 #include "run.h"
 #include "runops.h"
 #include "strbuf.h"
@@ -364,12 +364,12 @@ char *
 run_comment_user(void)
 {
 	const char	*u = getenv("USER");
-	struct passwd	*pw;
+	char		*pw;
 
 	if (u != NULL && *u != '\0')
 		return xstrdup(u);
-	if ((pw = getpwuid(getuid())) != NULL)
-		return xstrdup(pw->pw_name);
+	if ((pw = passwd_user()) != NULL)
+		return pw;
 	return xstrdup("");
 }
 

@@ -166,12 +166,41 @@ CURSES_LIBS='(n?curses|panel|tinfo|form|menu)'
 IMAGE_LIBS='(chafa|glib|stb|webp)'
 
 # guild itself: every command but the view starts without loading curses
-# (the view is guild-view's), so it must not need a curses library.
+# (the view is guild-view's), so it must not need a curses library. A
+# static guild (configure's GUILD_STATIC_BINARY) needs no shared object at
+# all, and then its own symbols say what was linked in.
 prog=$top_builddir/guild
+static=$(grep -c '^#define GUILD_STATIC_BINARY 1' "$top_builddir/config.h" \
+    2>/dev/null)
 if [ ! -x "$prog" ]; then
 	fail "guild links without curses" "$prog not built"
 elif ! libs=$(needed "$prog"); then
 	skip "guild links without curses" "neither objdump nor readelf"
+elif [ "${static:-0}" -gt 0 ]; then
+	interp=$(objdump -p "$prog" 2>/dev/null | grep -E '^[[:space:]]*INTERP')
+	if [ -z "$libs" ] && [ -z "$interp" ]; then
+		pass "guild is a static executable"
+	else
+		fail "guild is a static executable" "needs: $libs" "$interp"
+	fi
+	if ! defined=$($NM --defined-only "$prog" 2>&1); then
+		fail "guild links without curses" "$NM failed:" "$defined"
+	else
+		bad=$(printf '%s\n' "$defined" |
+		    grep -E "[[:space:]]($CURSES_SYMBOLS)\$" | sort -u)
+		if [ -z "$bad" ]; then
+			pass "guild links without curses"
+		else
+			fail "guild links without curses" "$bad"
+		fi
+		bad=$(printf '%s\n' "$defined" |
+		    grep -E "[[:space:]](chafa_|g_main_|stbi_|WebP)" | sed 5q)
+		if [ -z "$bad" ]; then
+			pass "guild links without the picture libraries"
+		else
+			fail "guild links without the picture libraries" "$bad"
+		fi
+	fi
 elif [ -z "$libs" ]; then
 	fail "guild links without curses" "no NEEDED entry found in $prog"
 else
@@ -181,8 +210,6 @@ else
 	else
 		fail "guild links without curses" "$bad"
 	fi
-fi
-if [ -x "$prog" ] && libs=$(needed "$prog") && [ -n "$libs" ]; then
 	bad=$(printf '%s\n' "$libs" | grep -E "$IMAGE_LIBS")
 	if [ -z "$bad" ]; then
 		pass "guild links without the picture libraries"

@@ -363,41 +363,4 @@ Nothing was imported.
 EOF
 ok "nothing left behind" test -z "$(ls -A "$runs")"
 
-# libarchive is loaded only when an archive is read or written: with a
-# broken one first in the library path, guild starts, a directory export
-# works, and archives fail with a clear error, leaving nothing behind.
-soname=$(sed -n 's/^#define GUILD_LIBARCHIVE_SONAME "\(.*\)"$/\1/p' \
-    "${top_builddir:-.}/config.h" 2>/dev/null)
-if [ -z "$soname" ]; then
-	skip "a broken libarchive" "no GUILD_LIBARCHIVE_SONAME in config.h"
-else
-	reset_home
-	mkrun $WT_OK train 1539705452 0
-	mkdir -p "$TEST_TMP/badlib"
-	printf 'not a library\n' > "$TEST_TMP/badlib/$soname"
-	# The loader's own words after "loaded: " differ between C libraries.
-	nolib()
-	{
-		LD_LIBRARY_PATH=$TEST_TMP/badlib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} \
-		    "$@" > "$TEST_TMP/nolib" 2>&1
-		_nl_rc=$?
-		sed 's/\(cannot be loaded: \).*/\1.../' "$TEST_TMP/nolib"
-		return $_nl_rc
-	}
-	expect_exact "broken libarchive: guild starts" - -- nolib guild runs <<'EOF'
-[0:19c67a72]  ./fashion:train  2018-10-16 15:57:32  completed
-EOF
-	expect_exact "broken libarchive: export to a directory" - -- nolib guild export -y "$TEST_TMP/nolib-dir" <<'EOF'
-Exported 1 run(s) to $TEST_TMP/nolib-dir
-EOF
-	expect_exact "broken libarchive: export to an archive" - 1 -- nolib guild export -y "$TEST_TMP/nolib.tar" <<'EOF'
-guild: archives need libarchive, which cannot be loaded: ...
-EOF
-	ok "broken libarchive: nothing written" test -z "$(ls "$TEST_TMP" | grep 'nolib\.tar')"
-	expect_exact "broken libarchive: import" - 1 -- nolib guild import -y "$out/runs.tar" <<'EOF'
-guild: cannot import $TEST_TMP/out/runs.tar: archives need libarchive, which cannot be loaded: ...
-Nothing was imported.
-EOF
-fi
-
 done_testing
