@@ -177,7 +177,8 @@ hidden_targets(struct view *v, struct pane *p, const struct strvec *ids)
 			    v->nstack == 0 ? v->runs : NULL;
 	size_t		 i, n = 0;
 
-	if (rl == NULL || ids->n < 2 || !runlist_filtered(rl))
+	if (rl == NULL || ids->n < 2 || (!runlist_filtered(rl) &&
+	    rl->expr == NULL))
 		return 0;
 	for (i = 0; i < ids->n; i++)
 		if (runlist_find(rl, ids->v[i]) < 0)

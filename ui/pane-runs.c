@@ -39,6 +39,10 @@
 #include "tui.h"
 #include "value.h"
 
+struct runspane {
+	struct runs_hidden	hidden;
+};
+
 /* The metric column's width. */
 #define METRIC_W	10
 /* Room for the label that is enough to keep the date too. */
@@ -62,10 +66,57 @@ runs_runlist(struct pane *p)
 	return p->view->runs;
 }
 
-void
-runs_title_for(struct runlist *rl, const char *name, struct strbuf *left,
-    struct strbuf *right)
+/* FNV-1a over the selected ids: whether the selection changed. */
+static uint64_t
+selection_digest(const struct strvec *sel)
 {
+	uint64_t	 h = 14695981039346656037ULL;
+	const char	*s;
+	size_t		 i;
+
+	for (i = 0; i < sel->n; i++) {
+		for (s = sel->v[i]; *s != '\0'; s++)
+			h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+		h = (h ^ '\n') * 1099511628211ULL;
+	}
+	return h;
+}
+
+/*
+ * The selected runs not shown: hidden by the pattern, the operation or
+ * the : expression. Not known while the filter is still reading runs.
+ */
+static size_t
+hidden_selected(struct runlist *rl, struct runs_hidden *c)
+{
+	uint64_t	digest;
+	size_t		i, n = 0;
+
+	if (c == NULL || rl->selected.n == 0 ||
+	    (!runlist_filtered(rl) && rl->expr == NULL) ||
+	    runlist_busy(rl, NULL, NULL))
+		return 0;
+	digest = selection_digest(&rl->selected);
+	if (c->rl == rl && c->generation == rl->generation &&
+	    c->nselected == rl->selected.n && c->digest == digest)
+		return c->n;
+	for (i = 0; i < rl->selected.n; i++)
+		if (runlist_find(rl, rl->selected.v[i]) < 0)
+			n++;
+	c->rl = rl;
+	c->generation = rl->generation;
+	c->nselected = rl->selected.n;
+	c->digest = digest;
+	c->n = n;
+	return n;
+}
+
+void
+runs_title_for(struct runlist *rl, const char *name, struct runs_hidden *hc,
+    struct strbuf *left, struct strbuf *right)
+{
+	size_t	hidden;
+
 	size_t	done, total;
 
 	strbuf_addstr(left, name);
@@ -95,8 +146,12 @@ runs_title_for(struct runlist *rl, const char *name, struct strbuf *left,
 			strbuf_addf(left, "%s%s", *rl->model ? ":" : "",
 			    rl->op);
 	}
-	if (rl->selected.n > 0)
+	if (rl->selected.n > 0) {
 		strbuf_addf(right, "%zu selected", rl->selected.n);
+		/* An action on them reaches these too: never unsaid. */
+		if ((hidden = hidden_selected(rl, hc)) > 0)
+			strbuf_addf(right, ", %zu hidden", hidden);
+	}
 	if (runlist_running(rl) > 0 && !rl->deleted)
 		strbuf_addf(right, "%s%zu running", right->len ? "  " : "",
 		    runlist_running(rl));
@@ -105,7 +160,9 @@ runs_title_for(struct runlist *rl, const char *name, struct strbuf *left,
 static void
 runs_title(struct pane *p, struct strbuf *left, struct strbuf *right)
 {
-	runs_title_for(p->view->runs, "Runs", left, right);
+	struct runspane	*rp = p->priv;
+
+	runs_title_for(p->view->runs, "Runs", &rp->hidden, left, right);
 	/* A remote that cannot be synced is said as long as it lasts. */
 	remotesync_failing(p->view->remotes, right, right->len > 0 ?
 	    "  sync failed: " : "sync failed: ");
@@ -247,7 +304,7 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
 	    row->id)) != NULL) {
 		strbuf_reset(&sb);
 		strbuf_addf(&sb, "@%s", remote);
-		n = draw_str(y, col, end - col, sb.buf, FIELD(ROLE_OP));
+		n = draw_str_cut(y, col, end - col, sb.buf, FIELD(ROLE_OP));
 		col += n + 1;
 	}
 	if (row->marked) {
@@ -286,15 +343,15 @@ runs_empty(struct pane *p, int y, int x, int h, int w)
 	(void)h;
 	/* Not read yet is not none. */
 	if (runlist_busy(rl, NULL, NULL))
-		draw_str(y, x + 2, w - 2, "Looking for runs that match "
+		draw_str_cut(y, x + 2, w - 2, "Looking for runs that match "
 		    "(Esc clears the filter)...", dim);
 	else if (p->view->catchup)
-		draw_str(y, x + 2, w - 2, "Reading runs...", dim);
+		draw_str_cut(y, x + 2, w - 2, "Reading runs...", dim);
 	else if (runlist_total(rl) == 0)
-		draw_str(y, x + 2, w - 2, "No runs yet: select an operation "
+		draw_str_cut(y, x + 2, w - 2, "No runs yet: select an operation "
 		    "and press Enter (or r) to start one.", dim);
 	else
-		draw_str(y, x + 2, w - 2, "No runs match the filter (Esc "
+		draw_str_cut(y, x + 2, w - 2, "No runs match the filter (Esc "
 		    "clears it).", dim);
 }
 
@@ -487,6 +544,7 @@ static const struct hint runs_hints[] = {
 const struct pane_ops pane_runs_ops = {
 	.name = "runs",
 	.keymap = KEYMAP_RUNS,
+	.priv_size = sizeof (struct runspane),
 	.cursor = true,
 	.hints = runs_hints,
 	.title = runs_title,

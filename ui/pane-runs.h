@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct pane;
 struct pane_ops;
@@ -16,9 +17,25 @@ struct strbuf;
 
 extern const struct pane_ops	pane_runs_ops;
 
-/* The header of a runs list: name, filters, counts. */
+/*
+ * The selected runs a filter hides, as last counted: finding a run is a
+ * query, so they are counted again only when the rows or the selection
+ * changed. Zeroed, it is empty.
+ */
+struct runs_hidden {
+	const struct runlist	*rl;
+	uint64_t		 generation;
+	uint64_t		 digest;	/* of the selection */
+	size_t			 nselected;
+	size_t			 n;
+};
+/*
+ * The header of a runs list: name, filters, counts ("3 selected, 2
+ * hidden" when the filter hides selected runs).
+ */
 void		 runs_title_for(struct runlist *, const char *name,
-		    struct strbuf *left, struct strbuf *right);
+		    struct runs_hidden *, struct strbuf *left,
+		    struct strbuf *right);
 /* Row idx of a runs list at (y, x), w columns. */
 void		 runs_draw_row(struct pane *, struct runlist *, size_t idx,
 		    int y, int x, int w, bool cursor);
