@@ -312,7 +312,7 @@ draw_wrapped(int y, int x, int h, int w, const char *s, struct style first,
 		fit = text_fit(line, len, w);
 		if (row == h - 1 && (fit < len || (end != NULL &&
 		    end[1] != '\0'))) {
-			/* The last row: what does not fit is cut, and says so. */
+			/* The last row: what does not fit is cut, visibly. */
 			struct strbuf	sb = STRBUF_INIT;
 
 			strbuf_add(&sb, line, len);

@@ -465,8 +465,8 @@ form_draw(struct pane *p, int y, int x, int h, int w)
 	row = h - 2;
 	if (f->error != NULL)
 		draw_str_cut(y + row, x + 1, w - 2, f->error, err);
-	draw_str_cut(y + h - 1, x + 1, w - 2, "Up/Down fields  Left/Right choices "
-	    " Enter preview  Esc cancel", dim);
+	draw_str_cut(y + h - 1, x + 1, w - 2, "Up/Down fields  Left/Right "
+	    "choices  Enter preview  Esc cancel", dim);
 	strbuf_release(&sb);
 }
 

@@ -75,7 +75,8 @@ models_empty(struct pane *p, int y, int x, int h, int w)
 		draw_str_cut(y, x + 1, w - 2, "bad guild.yml",
 		    theme_style(ROLE_ERROR));
 	else
-		draw_str_cut(y, x + 1, w - 2, "no guild.yml", theme_style(ROLE_DIM));
+		draw_str_cut(y, x + 1, w - 2, "no guild.yml",
+		    theme_style(ROLE_DIM));
 }
 
 static void

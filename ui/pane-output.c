@@ -434,7 +434,8 @@ out_draw(struct pane *p, int y, int x, int h, int w)
 		return;
 	}
 	if (o->error != NULL) {
-		draw_str_cut(y, x + 1, w - 1, o->error, theme_style(ROLE_ERROR));
+		draw_str_cut(y, x + 1, w - 1, o->error,
+		    theme_style(ROLE_ERROR));
 		y++;
 		h--;
 	}

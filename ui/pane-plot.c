@@ -579,8 +579,8 @@ plot_draw(struct pane *p, int y, int x, int h, int w)
 	int			 i, labw = 0, pw, ph, legend;
 
 	if (pp->keys.n == 0) {
-		draw_str_cut(y, x + 1, w - 1, pp->nruns == 1 ? "This run has no "
-		    "scalars (yet)." : "These runs have no scalars (yet).",
+		draw_str_cut(y, x + 1, w - 1, pp->nruns == 1 ? "This run has "
+		    "no scalars (yet)." : "These runs have no scalars (yet).",
 		    theme_style(ROLE_DIM));
 		return;
 	}

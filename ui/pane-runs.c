@@ -43,6 +43,9 @@ struct runspane {
 	struct runs_hidden	hidden;
 };
 
+/* More runs (un)selected than this since the last count: count again. */
+#define RECOUNT_CHANGES	16
+
 /* The metric column's width. */
 #define METRIC_W	10
 /* Room for the label that is enough to keep the date too. */
@@ -66,49 +69,113 @@ runs_runlist(struct pane *p)
 	return p->view->runs;
 }
 
-/* FNV-1a over the selected ids: whether the selection changed. */
-static uint64_t
-selection_digest(const struct strvec *sel)
-{
-	uint64_t	 h = 14695981039346656037ULL;
-	const char	*s;
-	size_t		 i;
+/*
+ * Finding one run is a query of the index (milliseconds); reading the
+ * rows shown is a page query per 256 rows. Below this many shown runs
+ * per selected one, the selected runs are looked for one by one.
+ */
+#define FIND_EACH_RATIO	200
 
-	for (i = 0; i < sel->n; i++) {
-		for (s = sel->v[i]; *s != '\0'; s++)
-			h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-		h = (h ^ '\n') * 1099511628211ULL;
+static bool
+run_shown(struct runlist *rl, const char *id)
+{
+	return runlist_find(rl, id) >= 0;
+}
+
+size_t
+runs_hidden_count(struct runlist *rl)
+{
+	struct run_row	*row;
+	size_t		 i, n = 0, count;
+
+	if (rl->selected.n == 0 || (!runlist_filtered(rl) &&
+	    rl->expr == NULL))
+		return 0;
+	count = runlist_count(rl);
+	if (rl->selected.n * FIND_EACH_RATIO < count) {
+		for (i = 0; i < rl->selected.n; i++)
+			if (!run_shown(rl, rl->selected.v[i]))
+				n++;
+		return n;
 	}
-	return h;
+	/* Those shown that are selected; the others are hidden. */
+	for (i = 0; i < count; i++)
+		if ((row = runlist_row(rl, i)) != NULL &&
+		    runlist_is_selected(rl, row->id))
+			n++;
+	return rl->selected.n - n;
 }
 
 /*
- * The selected runs not shown: hidden by the pattern, the operation or
- * the : expression. Not known while the filter is still reading runs.
+ * Walk two sorted id lists together: *cmp < 0 when now's id is not in
+ * was (selected since), > 0 when was's is not in now (unselected since).
+ * false at the end of both.
+ */
+static bool
+diff_next(const struct strvec *now, const struct strvec *was, size_t *i,
+    size_t *j, int *cmp)
+{
+	if (*i == now->n && *j == was->n)
+		return false;
+	*cmp = *i == now->n ? 1 : *j == was->n ? -1 : strcmp(now->v[*i],
+	    was->v[*j]);
+	return true;
+}
+
+/*
+ * runs_hidden_count for a title: counted again only when the rows or
+ * the selection changed, and for a few runs selected or unselected
+ * (Space) only those are looked for. Not known while the filter is
+ * still reading runs.
  */
 static size_t
 hidden_selected(struct runlist *rl, struct runs_hidden *c)
 {
-	uint64_t	digest;
-	size_t		i, n = 0;
+	const struct strvec	*now = &rl->selected, *was = &c->selection;
+	size_t			 i, j, changed = 0;
+	long			 n;
+	int			 cmp;
+	bool			 same_rows;
 
-	if (c == NULL || rl->selected.n == 0 ||
-	    (!runlist_filtered(rl) && rl->expr == NULL) ||
-	    runlist_busy(rl, NULL, NULL))
+	if (rl->selected.n == 0 || runlist_busy(rl, NULL, NULL) ||
+	    (!runlist_filtered(rl) && rl->expr == NULL))
 		return 0;
-	digest = selection_digest(&rl->selected);
-	if (c->rl == rl && c->generation == rl->generation &&
-	    c->nselected == rl->selected.n && c->digest == digest)
+	same_rows = c->valid && c->rl == rl && c->generation == rl->generation;
+	for (i = j = 0; same_rows && changed <= RECOUNT_CHANGES &&
+	    diff_next(now, was, &i, &j, &cmp);) {
+		changed += cmp != 0;
+		i += cmp <= 0;
+		j += cmp >= 0;
+	}
+	if (same_rows && changed == 0)
 		return c->n;
-	for (i = 0; i < rl->selected.n; i++)
-		if (runlist_find(rl, rl->selected.v[i]) < 0)
-			n++;
+	if (same_rows && changed <= RECOUNT_CHANGES) {
+		n = (long)c->n;
+		for (i = j = 0; diff_next(now, was, &i, &j, &cmp);) {
+			if (cmp < 0 && !run_shown(rl, now->v[i]))
+				n++;
+			else if (cmp > 0 && !run_shown(rl, was->v[j]))
+				n--;
+			i += cmp <= 0;
+			j += cmp >= 0;
+		}
+		c->n = n > 0 ? (size_t)n : 0;
+	} else
+		c->n = runs_hidden_count(rl);
 	c->rl = rl;
 	c->generation = rl->generation;
-	c->nselected = rl->selected.n;
-	c->digest = digest;
-	c->n = n;
-	return n;
+	c->valid = true;
+	strvec_clear(&c->selection);
+	for (i = 0; i < now->n; i++)
+		strvec_push(&c->selection, now->v[i]);
+	return c->n;
+}
+
+void
+runs_hidden_release(struct runs_hidden *c)
+{
+	strvec_clear(&c->selection);
+	c->valid = false;
 }
 
 void
@@ -155,6 +222,14 @@ runs_title_for(struct runlist *rl, const char *name, struct runs_hidden *hc,
 	if (runlist_running(rl) > 0 && !rl->deleted)
 		strbuf_addf(right, "%s%zu running", right->len ? "  " : "",
 		    runlist_running(rl));
+}
+
+static void
+runs_release(struct pane *p)
+{
+	struct runspane	*rp = p->priv;
+
+	runs_hidden_release(&rp->hidden);
 }
 
 static void
@@ -348,8 +423,8 @@ runs_empty(struct pane *p, int y, int x, int h, int w)
 	else if (p->view->catchup)
 		draw_str_cut(y, x + 2, w - 2, "Reading runs...", dim);
 	else if (runlist_total(rl) == 0)
-		draw_str_cut(y, x + 2, w - 2, "No runs yet: select an operation "
-		    "and press Enter (or r) to start one.", dim);
+		draw_str_cut(y, x + 2, w - 2, "No runs yet: select an "
+		    "operation and press Enter (or r) to start one.", dim);
 	else
 		draw_str_cut(y, x + 2, w - 2, "No runs match the filter (Esc "
 		    "clears it).", dim);
@@ -547,6 +622,7 @@ const struct pane_ops pane_runs_ops = {
 	.priv_size = sizeof (struct runspane),
 	.cursor = true,
 	.hints = runs_hints,
+	.release = runs_release,
 	.title = runs_title,
 	.count = runs_count,
 	.draw_line = runs_draw_line,

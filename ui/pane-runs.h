@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "strvec.h"
+
 struct pane;
 struct pane_ops;
 struct runlist;
@@ -18,17 +20,23 @@ struct strbuf;
 extern const struct pane_ops	pane_runs_ops;
 
 /*
- * The selected runs a filter hides, as last counted: finding a run is a
- * query, so they are counted again only when the rows or the selection
- * changed. Zeroed, it is empty.
+ * How many of the selected runs a filter (a pattern, an operation, an
+ * expression) hides: what an action on the selection reaches unseen.
+ */
+size_t		 runs_hidden_count(struct runlist *);
+/*
+ * The same as last counted for a title: finding runs takes queries, so
+ * they are counted again only when the rows or the selection changed.
+ * Zeroed, it is empty; runs_hidden_release frees it.
  */
 struct runs_hidden {
 	const struct runlist	*rl;
 	uint64_t		 generation;
-	uint64_t		 digest;	/* of the selection */
-	size_t			 nselected;
+	struct strvec		 selection;	/* as counted */
 	size_t			 n;
+	bool			 valid;
 };
+void		 runs_hidden_release(struct runs_hidden *);
 /*
  * The header of a runs list: name, filters, counts ("3 selected, 2
  * hidden" when the filter hides selected runs).

@@ -41,6 +41,7 @@ trash_release(struct pane *p)
 	struct trashpane	*t = p->priv;
 
 	runlist_release(&t->rl);
+	runs_hidden_release(&t->hidden);
 }
 
 static struct runlist *

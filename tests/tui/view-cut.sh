@@ -155,6 +155,10 @@ tui_type "tried"
 tui_keys Enter
 tui_expect "a pattern hides a selected run: the title says so" \
     "2 selected, 1 hidden"
+tui_keys Space
+tui_expect "the one shown unselected: still 1 hidden" "1 selected, 1 hidden"
+tui_keys Space
+tui_expect "selected again" "2 selected, 1 hidden"
 tui_keys / Enter
 tui_expect "the pattern cleared" "Runs  2"
 tui_keys :
