@@ -29,6 +29,7 @@
 #include "pane-models.h"
 #include "pane-output.h"
 #include "pane-plot.h"
+#include "pane-runs.h"
 #include "pane-text.h"
 #include "pane-trash.h"
 #include "pane.h"
@@ -175,14 +176,11 @@ hidden_targets(struct view *v, struct pane *p, const struct strvec *ids)
 {
 	struct runlist	*rl = p->ops->runlist != NULL ? p->ops->runlist(p) :
 			    v->nstack == 0 ? v->runs : NULL;
-	size_t		 i, n = 0;
 
-	if (rl == NULL || ids->n < 2 || !runlist_filtered(rl))
+	/* Several targets are the selection (view_targets). */
+	if (rl == NULL || ids->n < 2)
 		return 0;
-	for (i = 0; i < ids->n; i++)
-		if (runlist_find(rl, ids->v[i]) < 0)
-			n++;
-	return n;
+	return runs_hidden_count(rl);
 }
 
 /* The question for many runs: "Delete 3 runs (2 hidden by the filter)?". */

@@ -129,25 +129,6 @@ cursor_done(struct cursor *c, int x0)
 }
 
 int
-draw_text(int y, int x, int w, int skip, const char *s, size_t len,
-    struct style st)
-{
-	struct cursor	c;
-	size_t		i = 0;
-	int		cp;
-
-	if (w <= 0)
-		return 0;
-	cursor_init(&c, y, x, w, skip);
-	while (i < len) {
-		i += utf8_decode(s + i, len - i, &cp);
-		if (!add_cp(&c, cp, st))
-			break;
-	}
-	return cursor_done(&c, x);
-}
-
-int
 draw_str(int y, int x, int w, const char *s, struct style st)
 {
 	return draw_text(y, x, w, 0, s, strlen(s), st);
@@ -163,7 +144,7 @@ draw_printf(int y, int x, int w, struct style st, const char *fmt, ...)
 	va_start(ap, fmt);
 	strbuf_vaddf(&sb, fmt, ap);
 	va_end(ap);
-	n = draw_text(y, x, w, 0, sb.buf, sb.len, st);
+	n = draw_text_cut(y, x, w, 0, sb.buf, sb.len, st);
 	strbuf_release(&sb);
 	return n;
 }
@@ -188,18 +169,25 @@ merge(struct style base, struct style over)
 	return st;
 }
 
-int
-draw_rich(int y, int x, int w, int skip, const char *s, size_t len,
+/*
+ * Every text drawn goes through here. With cut, a text that does not
+ * fit ends with the ellipsis right after what is drawn of it.
+ */
+static int
+draw_spans(int y, int x, int w, int skip, const char *s, size_t len,
     const struct output_span *spans, size_t nspans, struct style base,
-    const struct mark *marks, size_t nmarks, struct style mark)
+    const struct mark *marks, size_t nmarks, struct style mark, bool cut)
 {
 	struct cursor	c;
 	struct style	st;
 	size_t		i = 0, si = 0, mi = 0, n;
-	int		cp;
+	int		cp, drawn;
+	bool		over = false;
 
 	if (w <= 0)
 		return 0;
+	if (cut)
+		len = text_cut(s, len, skip, w, &over);
 	cursor_init(&c, y, x, w, skip);
 	while (i < len) {
 		while (si < nspans && spans[si].end <= i)
@@ -216,7 +204,47 @@ draw_rich(int y, int x, int w, int skip, const char *s, size_t len,
 		if (!add_cp(&c, cp, st))
 			break;
 	}
-	return cursor_done(&c, x);
+	drawn = cursor_done(&c, x);
+	if (over && drawn < w) {
+		utf8_decode(text_ellipsis(), strlen(text_ellipsis()), &cp);
+		draw_cp(y, x + drawn, cp, base);
+		drawn++;
+	}
+	return drawn;
+}
+
+int
+draw_text(int y, int x, int w, int skip, const char *s, size_t len,
+    struct style st)
+{
+	return draw_spans(y, x, w, skip, s, len, NULL, 0, st, NULL, 0, st,
+	    false);
+}
+
+int
+draw_text_cut(int y, int x, int w, int skip, const char *s, size_t len,
+    struct style st)
+{
+	return draw_spans(y, x, w, skip, s, len, NULL, 0, st, NULL, 0, st,
+	    true);
+}
+
+int
+draw_rich(int y, int x, int w, int skip, const char *s, size_t len,
+    const struct output_span *spans, size_t nspans, struct style base,
+    const struct mark *marks, size_t nmarks, struct style mark)
+{
+	return draw_spans(y, x, w, skip, s, len, spans, nspans, base, marks,
+	    nmarks, mark, false);
+}
+
+int
+draw_rich_cut(int y, int x, int w, int skip, const char *s, size_t len,
+    const struct output_span *spans, size_t nspans, struct style base,
+    const struct mark *marks, size_t nmarks, struct style mark)
+{
+	return draw_spans(y, x, w, skip, s, len, spans, nspans, base, marks,
+	    nmarks, mark, true);
 }
 
 void
@@ -282,6 +310,19 @@ draw_wrapped(int y, int x, int h, int w, const char *s, struct style first,
 		end = strchr(s, '\n');
 		len = end != NULL ? (size_t)(end - s) : strlen(s);
 		fit = text_fit(line, len, w);
+		if (row == h - 1 && (fit < len || (end != NULL &&
+		    end[1] != '\0'))) {
+			/* The last row: what does not fit is cut, visibly. */
+			struct strbuf	sb = STRBUF_INIT;
+
+			strbuf_add(&sb, line, len);
+			if (end != NULL)
+				strbuf_addstr(&sb, text_ellipsis());
+			draw_text_cut(y + row, x, w, 0, sb.buf, sb.len,
+			    row == 0 ? first : rest);
+			strbuf_release(&sb);
+			return row + 1;
+		}
 		if (fit < len) {
 			/* Break at the last space that fits, if any. */
 			for (brk = line + fit; brk > line && *brk != ' '; brk--)
@@ -305,13 +346,5 @@ draw_wrapped(int y, int x, int h, int w, const char *s, struct style first,
 int
 draw_str_cut(int y, int x, int w, const char *s, struct style st)
 {
-	int	n;
-
-	if (w <= 0)
-		return 0;
-	if (text_width(s, strlen(s)) <= w)
-		return draw_str(y, x, w, s, st);
-	n = draw_str(y, x, w - 1, s, st);
-	draw_cp(y, x + n, display_utf8 ? 0x2026 : '~', st);
-	return n + 1;
+	return draw_text_cut(y, x, w, 0, s, strlen(s), st);
 }

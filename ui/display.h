@@ -25,12 +25,16 @@ int		 draw_text(int y, int x, int w, int skip, const char *s,
 		    size_t len, struct style);
 int		 draw_str(int y, int x, int w, const char *s, struct style);
 /*
- * The same, but a text that does not fit ends with an ellipsis (~
- * without UTF-8) in its last column, so a cut never passes for the
- * whole text.
+ * The same, but a text cut ends with an ellipsis (~ without UTF-8)
+ * right after what is drawn of it, so a cut never passes for the whole
+ * text: every text cut to a width is drawn with these (text_cut says
+ * where the cut falls). Returns the columns drawn, the ellipsis's too.
  */
+int		 draw_text_cut(int y, int x, int w, int skip, const char *s,
+		    size_t len, struct style);
 int		 draw_str_cut(int y, int x, int w, const char *s,
 		    struct style);
+/* Formatted, and cut as draw_str_cut cuts. */
 int		 draw_printf(int y, int x, int w, struct style, const char *fmt,
 		    ...) __attribute__((format(printf, 5, 6)));
 void		 draw_fill(int y, int x, int w, struct style);
@@ -46,7 +50,15 @@ int		 draw_rich(int y, int x, int w, int skip, const char *s,
 		    size_t len, const struct output_span *, size_t nspans,
 		    struct style base, const struct mark *, size_t nmarks,
 		    struct style mark);
-/* Text wrapped at spaces into at most h rows; returns the rows used. */
+/* The same, a cut marked as draw_text_cut marks it. */
+int		 draw_rich_cut(int y, int x, int w, int skip, const char *s,
+		    size_t len, const struct output_span *, size_t nspans,
+		    struct style base, const struct mark *, size_t nmarks,
+		    struct style mark);
+/*
+ * Text wrapped at spaces into at most h rows, the last one cut with an
+ * ellipsis when text is left over; returns the rows used.
+ */
 int		 draw_wrapped(int y, int x, int h, int w, const char *s,
 		    struct style first, struct style rest);
 /* One cell with a code point (box drawing, plots). */

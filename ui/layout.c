@@ -148,7 +148,7 @@ draw_title(struct view *v)
 	rw = text_width(right.buf, right.len);
 	if (rw > v->cols / 2)
 		rw = 0;
-	draw_text(0, 1, v->cols - rw - 3, 0, left.buf, left.len, st);
+	draw_text_cut(0, 1, v->cols - rw - 3, 0, left.buf, left.len, st);
 	if (rw > 0)
 		draw_text(0, v->cols - rw - 1, rw, 0, right.buf, right.len, st);
 	strbuf_release(&left);
@@ -171,13 +171,13 @@ draw_status(struct view *v)
 	}
 	draw_fill(y, 0, v->cols, theme_style(ROLE_STATUS));
 	if (v->msg != NULL) {
-		draw_str(y, 0, v->cols, v->msg, theme_style(v->msg_error ?
+		draw_str_cut(y, 0, v->cols, v->msg, theme_style(v->msg_error ?
 		    ROLE_ERROR : ROLE_STATUS));
 		return;
 	}
 	/* Work between keys says how far it is. */
 	if (view_progress(v, &sb)) {
-		draw_str(y, 0, v->cols, sb.buf, theme_style(ROLE_STATUS));
+		draw_str_cut(y, 0, v->cols, sb.buf, theme_style(ROLE_STATUS));
 		strbuf_release(&sb);
 		return;
 	}
@@ -221,13 +221,13 @@ draw_too_small(struct view *v)
 
 	strbuf_addf(&sb, "Terminal too small (%dx%d)", v->cols, v->rows);
 	w = text_width(sb.buf, sb.len);
-	draw_str(v->rows / 2 - (v->rows > 1 ? 1 : 0), w < v->cols ?
+	draw_str_cut(v->rows / 2 - (v->rows > 1 ? 1 : 0), w < v->cols ?
 	    (v->cols - w) / 2 : 0, v->cols, sb.buf, theme_style(ROLE_ERROR));
 	strbuf_reset(&sb);
 	strbuf_addf(&sb, "need %dx%d", MIN_COLS, MIN_ROWS);
 	w = text_width(sb.buf, sb.len);
 	if (v->rows > 1)
-		draw_str(v->rows / 2, w < v->cols ? (v->cols - w) / 2 : 0,
+		draw_str_cut(v->rows / 2, w < v->cols ? (v->cols - w) / 2 : 0,
 		    v->cols, sb.buf, theme_style(ROLE_DEFAULT));
 	strbuf_release(&sb);
 }

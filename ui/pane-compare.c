@@ -702,7 +702,7 @@ draw_cell(int y, int x, int w, const struct cell *cl, struct style st,
 
 	if (right && tw < w)
 		x += w - tw;
-	draw_str(y, x, w, cl->text, st);
+	draw_str_cut(y, x, w, cl->text, st);
 }
 
 /* Keep the cursor column in view: scroll by whole columns. */
@@ -740,7 +740,7 @@ compare_draw(struct pane *p, int y, int x, int h, int w)
 	int			 col, row, cw;
 
 	if (c->nrows == 0) {
-		draw_str(y, x + 1, w - 1, "No runs to compare.",
+		draw_str_cut(y, x + 1, w - 1, "No runs to compare.",
 		    theme_style(ROLE_DIM));
 		return;
 	}
@@ -754,8 +754,9 @@ compare_draw(struct pane *p, int y, int x, int h, int w)
 		if (!col_shown(c, ci))
 			continue;
 		cw = c->cols[ci].width;
-		draw_str(y, col, x + w - col, c->cols[ci].name,
-		    i == c->ccol ? hcur : hdr);
+		/* A name wider than its column is cut to it, as cells are. */
+		draw_str_cut(y, col, cw < x + w - col ? cw : x + w - col,
+		    c->cols[ci].name, i == c->ccol ? hcur : hdr);
 		col += cw + 2;
 	}
 	/* The header takes a row: scroll within the rest. */

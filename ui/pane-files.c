@@ -167,7 +167,6 @@ files_draw_line(struct pane *p, size_t idx, int y, int x, int w,
 	struct style		 st = theme_style(ROLE_DEFAULT);
 	struct style		 dim = theme_style(ROLE_DIM);
 	struct strbuf		 sb = STRBUF_INIT;
-	int			 n;
 
 	if (cursor)
 		st = dim = theme_style(ROLE_CURSOR);
@@ -182,11 +181,10 @@ files_draw_line(struct pane *p, size_t idx, int y, int x, int w,
 		strbuf_addf(&sb, "%.1f MB", (double)e->size / 1048576.0);
 	if (e->link)
 		strbuf_addstr(&sb, " link");
-	draw_str(y, x + 1, 12, sb.buf, dim);
+	draw_str_cut(y, x + 1, 12, sb.buf, dim);
 	strbuf_reset(&sb);
 	strbuf_addf(&sb, "%s%s", e->rel, e->dir ? "/" : "");
-	n = draw_str(y, x + 14, w - 15, sb.buf, st);
-	(void)n;
+	draw_str_cut(y, x + 14, w - 15, sb.buf, st);
 	strbuf_release(&sb);
 }
 

@@ -403,8 +403,8 @@ form_draw(struct pane *p, int y, int x, int h, int w)
 		for (i = 0; i < f->pv.n && row < h; i++, row++) {
 			struct tline	*l = textbuf_get(&f->pv, i);
 
-			draw_text(y + row, x + 1, w - 2, 0, l->text, l->len,
-			    theme_style(l->role));
+			draw_text_cut(y + row, x + 1, w - 2, 0, l->text,
+			    l->len, theme_style(l->role));
 		}
 		return;
 	}
@@ -412,11 +412,11 @@ form_draw(struct pane *p, int y, int x, int h, int w)
 		const char	*d = f->op->description;
 		const char	*nl = strchr(d, '\n');
 
-		draw_text(y + row++, x + 1, w - 2, 0, d, nl != NULL ?
+		draw_text_cut(y + row++, x + 1, w - 2, 0, d, nl != NULL ?
 		    (size_t)(nl - d) : strlen(d), dim);
 	}
 	if (f->op->nflags == 0 && row < h)
-		draw_str(y + row++, x + 1, w - 2, "This operation has no "
+		draw_str_cut(y + row++, x + 1, w - 2, "This operation has no "
 		    "flags.", dim);
 	row++;
 	for (i = 0; i < f->n; i++)
@@ -443,7 +443,7 @@ form_draw(struct pane *p, int y, int x, int h, int w)
 	for (i = f->top; i < f->n && row < h - 3; i++, row++) {
 		struct field	*fl = &f->fields[i];
 
-		draw_str(y + row, x + 1, (int)namew, fl->name,
+		draw_str_cut(y + row, x + 1, (int)namew, fl->name,
 		    i == f->cur ? key : plain);
 		cx = lineedit_draw(&fl->le, y + row, x + 2 + (int)namew, vw,
 		    i == f->cur ? edit : plain);
@@ -454,19 +454,19 @@ form_draw(struct pane *p, int y, int x, int h, int w)
 		}
 		strbuf_reset(&sb);
 		if (fl->error != NULL)
-			draw_str(y + row, x + 3 + (int)namew + vw,
+			draw_str_cut(y + row, x + 3 + (int)namew + vw,
 			    w - 4 - (int)namew - vw, fl->error, err);
 		else {
 			field_hint(&sb, fl);
-			draw_str(y + row, x + 3 + (int)namew + vw,
+			draw_str_cut(y + row, x + 3 + (int)namew + vw,
 			    w - 4 - (int)namew - vw, sb.buf, dim);
 		}
 	}
 	row = h - 2;
 	if (f->error != NULL)
-		draw_str(y + row, x + 1, w - 2, f->error, err);
-	draw_str(y + h - 1, x + 1, w - 2, "Up/Down fields  Left/Right choices "
-	    " Enter preview  Esc cancel", dim);
+		draw_str_cut(y + row, x + 1, w - 2, f->error, err);
+	draw_str_cut(y + h - 1, x + 1, w - 2, "Up/Down fields  Left/Right "
+	    "choices  Enter preview  Esc cancel", dim);
 	strbuf_release(&sb);
 }
 

@@ -341,7 +341,8 @@ image_draw(struct pane *p, int y, int x, int h, int w)
 	enum image_colours	 c;
 
 	if (ip->error != NULL) {
-		draw_str(y, x + 1, w - 1, ip->error, theme_style(ROLE_FAILED));
+		draw_str_cut(y, x + 1, w - 1, ip->error,
+		    theme_style(ROLE_FAILED));
 		return;
 	}
 	if (ip->img == NULL || h <= 0 || w <= 2)

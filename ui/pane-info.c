@@ -108,9 +108,9 @@ add_scalars(struct textview *tv, const char *dir, int w)
 {
 	struct scalars_summary	 sum = SCALARS_SUMMARY_INIT;
 	struct strbuf		 sb = STRBUF_INIT, a = STRBUF_INIT;
-	size_t			 i, j, keyw = 6;
+	size_t			 i, j;
 	double			*vals;
-	int			 sparkw;
+	int			 sparkw, keyw = 6, kw, maxw;
 
 	if (scalars_summary_read(dir, SCALARS_SERIES, &sum, NULL) == -1 ||
 	    sum.n == 0) {
@@ -118,23 +118,30 @@ add_scalars(struct textview *tv, const char *dir, int w)
 		return;
 	}
 	for (i = 0; i < sum.n; i++)
-		if (strlen(sum.v[i].key) > keyw)
-			keyw = strlen(sum.v[i].key);
-	if (keyw > 30)
-		keyw = 30;
-	sparkw = w - (int)keyw - 4 - 4 * 12 - 2;
+		if ((kw = text_width(sum.v[i].key, strlen(sum.v[i].key))) >
+		    keyw)
+			keyw = kw;
+	/* Longer keys are cut (and say so), so the columns line up. */
+	maxw = w / 4 > 30 ? w / 4 : 30;
+	if (keyw > maxw)
+		keyw = maxw;
+	sparkw = w - keyw - 4 - 4 * 12 - 2;
 	if (sparkw > 40)
 		sparkw = 40;
 	strbuf_addf(&sb, "scalars:%*s  %-11s %-11s %-11s %-8s %s",
-	    (int)keyw - 6, "", "last", "min", "max", "step",
+	    keyw - 6, "", "last", "min", "max", "step",
 	    sparkw >= 8 ? "history" : "");
 	textbuf_addf(&tv->buf, ROLE_HEADER, "%s", sb.buf);
 	for (i = 0; i < sum.n; i++) {
 		const struct scalar_stats	*s = &sum.v[i];
 		struct tline			*l;
+		size_t				 key_len;
 
 		strbuf_reset(&sb);
-		strbuf_addf(&sb, "  %-*s  ", (int)keyw, s->key);
+		strbuf_addstr(&sb, "  ");
+		text_add_cut(&sb, s->key, keyw);
+		key_len = sb.len;
+		strbuf_addstr(&sb, "  ");
 		strbuf_reset(&a);
 		format_scalar_short(&a, s->last.value);
 		strbuf_addf(&sb, "%-11s ", a.buf);
@@ -153,7 +160,7 @@ add_scalars(struct textview *tv, const char *dir, int w)
 			free(vals);
 		}
 		l = textbuf_addf(&tv->buf, ROLE_DEFAULT, "%s", sb.buf);
-		l->key_len = 2 + keyw;
+		l->key_len = key_len;
 	}
 	textbuf_addf(&tv->buf, ROLE_DEFAULT, "%s", "");
 	strbuf_release(&sb);
@@ -385,7 +392,7 @@ info_draw(struct pane *p, int y, int x, int h, int w)
 	textview_draw(p, &ip->tv, y, x, h, w - tw - 1);
 	draw_vline(y, x + w - tw - 1, h, theme_style(ROLE_BORDER));
 	for (i = 0, ty = y; i < ip->images.n && ty + th + 1 <= y + h; i++) {
-		draw_str(ty, x + w - tw + 1, tw - 1, ip->images.v[i], dim);
+		draw_str_cut(ty, x + w - tw + 1, tw - 1, ip->images.v[i], dim);
 		path = path_join(ip->dir, ip->images.v[i]);
 		used = draw_thumbnail(path, ty + 1, x + w - tw + 1, th, tw - 2);
 		free(path);

@@ -57,9 +57,9 @@ models_draw_line(struct pane *p, size_t idx, int y, int x, int w,
 		st = theme_style(p->focused ? ROLE_CURSOR : ROLE_CURSOR_BLUR);
 	draw_fill(y, x, w, st);
 	if (*m->name == '\0')
-		draw_str(y, x + 1, w - 2, "(anonymous)", st);
+		draw_str_cut(y, x + 1, w - 2, "(anonymous)", st);
 	else
-		draw_str(y, x + 1, w - 2, m->name, st);
+		draw_str_cut(y, x + 1, w - 2, m->name, st);
 }
 
 static void
@@ -72,10 +72,11 @@ models_empty(struct pane *p, int y, int x, int h, int w)
 		return;
 	/* The operations pane has room for the error itself. */
 	if (v->gf_error != NULL)
-		draw_str(y, x + 1, w - 2, "bad guild.yml",
+		draw_str_cut(y, x + 1, w - 2, "bad guild.yml",
 		    theme_style(ROLE_ERROR));
 	else
-		draw_str(y, x + 1, w - 2, "no guild.yml", theme_style(ROLE_DIM));
+		draw_str_cut(y, x + 1, w - 2, "no guild.yml",
+		    theme_style(ROLE_DIM));
 }
 
 static void

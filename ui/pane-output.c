@@ -405,16 +405,18 @@ wrapped_rows(const struct output_line *l, int w)
 	return (cols + w - 1) / w;
 }
 
+/* A line, or a row of it when wrapped (else a cut shows). */
 static void
 draw_one(struct pane *p, const struct output_line *l, int y, int x, int w,
-    int skip)
+    int skip, bool wrapped)
 {
 	struct outpane	*o = p->priv;
 	struct mark	*marks;
 	size_t		 nm = find_marks(o->search, l->text, l->len, &marks);
 
-	draw_rich(y, x, w, skip, l->text, l->len, l->spans, l->nspans,
-	    theme_style(ROLE_DEFAULT), marks, nm, theme_style(ROLE_MATCH));
+	(wrapped ? draw_rich : draw_rich_cut)(y, x, w, skip, l->text, l->len,
+	    l->spans, l->nspans, theme_style(ROLE_DEFAULT), marks, nm,
+	    theme_style(ROLE_MATCH));
 	free(marks);
 }
 
@@ -428,16 +430,17 @@ out_draw(struct pane *p, int y, int x, int h, int w)
 	int			 row, rows, used;
 
 	if (o->id == NULL) {
-		draw_str(y, x + 1, w - 1, "No run selected.", dim);
+		draw_str_cut(y, x + 1, w - 1, "No run selected.", dim);
 		return;
 	}
 	if (o->error != NULL) {
-		draw_str(y, x + 1, w - 1, o->error, theme_style(ROLE_ERROR));
+		draw_str_cut(y, x + 1, w - 1, o->error,
+		    theme_style(ROLE_ERROR));
 		y++;
 		h--;
 	}
 	if (n == 0) {
-		draw_str(y, x + 1, w - 1, o->live ? "(waiting for output)" :
+		draw_str_cut(y, x + 1, w - 1, o->live ? "(waiting for output)" :
 		    "(no output)", dim);
 		return;
 	}
@@ -451,7 +454,7 @@ out_draw(struct pane *p, int y, int x, int h, int w)
 		    (unsigned long long)cut, cut == 1 ? "" : "s",
 		    o->loaded < (size_t)view_settings.output_lines ?
 		    "Up reads more" : "guild cat shows them all");
-		draw_str(y, x + 1, w - 1, sb.buf, dim);
+		draw_str_cut(y, x + 1, w - 1, sb.buf, dim);
 		strbuf_release(&sb);
 		y++;
 		h--;
@@ -463,7 +466,8 @@ out_draw(struct pane *p, int y, int x, int h, int w)
 		for (row = 0; row < h && p->top + (size_t)row < n; row++) {
 			if (!out_line(p, p->top + (size_t)row, &l))
 				break;
-			draw_one(p, &l, y + row, x + 1, w - 1, p->hscroll);
+			draw_one(p, &l, y + row, x + 1, w - 1, p->hscroll,
+			    false);
 		}
 		return;
 	}
@@ -492,7 +496,7 @@ out_draw(struct pane *p, int y, int x, int h, int w)
 		rows = wrapped_rows(&l, w);
 		for (r = 0; r < rows && row < h; r++, row++) {
 			cols = r * w;
-			draw_one(p, &l, y + row, x, w, cols);
+			draw_one(p, &l, y + row, x, w, cols, true);
 		}
 	}
 }

@@ -404,9 +404,9 @@ plot_bounds(const struct plotpane *pp, const char *key, struct bounds *b)
 static int
 plot_legend(struct plotpane *pp, const char *key, int y, int x, int h, int w)
 {
-	struct strbuf	sb = STRBUF_INIT;
+	struct strbuf	sb = STRBUF_INIT, stats = STRBUF_INIT;
 	size_t		i;
-	int		legend, row, col;
+	int		legend, row, col, namew;
 
 	legend = (int)pp->nruns + (pp->more > 0 ? 1 : 0);
 	if (legend > h / 3)
@@ -417,40 +417,48 @@ plot_legend(struct plotpane *pp, const char *key, int y, int x, int h, int w)
 						    (ROLE_SERIES1 + (int)(i %
 						    SERIES_COUNT)));
 
+		strbuf_reset(&stats);
+		if (s != NULL) {
+			strbuf_addf(&stats, "  last ");
+			format_scalar_short(&stats, s->last.value);
+			strbuf_addf(&stats, " (step %lld)", s->last.step);
+			if (pp->smooth > 0 && s->nseries > 0) {
+				double	*sm = plot_values(pp, s, false);
+
+				strbuf_addstr(&stats, "  smoothed ");
+				format_scalar_short(&stats, sm[s->nseries - 1]);
+				free(sm);
+			}
+			strbuf_addstr(&stats, "  min ");
+			format_scalar_short(&stats, s->min.value);
+			strbuf_addstr(&stats, "  max ");
+			format_scalar_short(&stats, s->max.value);
+			if (pp->runs[i].live)
+				strbuf_addstr(&stats, "  live");
+		} else
+			strbuf_addstr(&stats, "  (no such scalar)");
 		strbuf_reset(&sb);
 		if (theme_has_colour() && display_utf8)
 			strbuf_addstr(&sb, "\xe2\x97\x8f ");
 		else
 			strbuf_addf(&sb, "%c ", plot_symbols[i % 6]);
 		strbuf_addstr(&sb, pp->runs[i].name);
-		col = draw_str(y + row, x + 1, w - 1, sb.buf, st);
-		strbuf_reset(&sb);
-		if (s != NULL) {
-			strbuf_addf(&sb, "  last ");
-			format_scalar_short(&sb, s->last.value);
-			strbuf_addf(&sb, " (step %lld)", s->last.step);
-			if (pp->smooth > 0 && s->nseries > 0) {
-				double	*sm = plot_values(pp, s, false);
-
-				strbuf_addstr(&sb, "  smoothed ");
-				format_scalar_short(&sb, sm[s->nseries - 1]);
-				free(sm);
-			}
-			strbuf_addstr(&sb, "  min ");
-			format_scalar_short(&sb, s->min.value);
-			strbuf_addstr(&sb, "  max ");
-			format_scalar_short(&sb, s->max.value);
-			if (pp->runs[i].live)
-				strbuf_addstr(&sb, "  live");
-		} else
-			strbuf_addstr(&sb, "  (no such scalar)");
-		draw_str(y + row, x + 1 + col, w - 1 - col, sb.buf,
+		/*
+		 * A long name (the flags that differ) leaves the values half
+		 * the line at least; each cut shows.
+		 */
+		namew = w - 1 - text_width(stats.buf, stats.len);
+		if (namew < (w - 1) / 2)
+			namew = (w - 1) / 2;
+		col = draw_str_cut(y + row, x + 1, namew, sb.buf, st);
+		draw_str_cut(y + row, x + 1 + col, w - 1 - col, stats.buf,
 		    theme_style(ROLE_DEFAULT));
 	}
 	if (pp->more > 0 && row < legend)
 		draw_printf(y + row, x + 1, w - 1, theme_style(ROLE_DIM),
 		    "(%zu more runs not plotted)", pp->more);
 	strbuf_release(&sb);
+	strbuf_release(&stats);
 	return legend;
 }
 
@@ -571,8 +579,8 @@ plot_draw(struct pane *p, int y, int x, int h, int w)
 	int			 i, labw = 0, pw, ph, legend;
 
 	if (pp->keys.n == 0) {
-		draw_str(y, x + 1, w - 1, pp->nruns == 1 ? "This run has no "
-		    "scalars (yet)." : "These runs have no scalars (yet).",
+		draw_str_cut(y, x + 1, w - 1, pp->nruns == 1 ? "This run has "
+		    "no scalars (yet)." : "These runs have no scalars (yet).",
 		    theme_style(ROLE_DIM));
 		return;
 	}
@@ -582,7 +590,7 @@ plot_draw(struct pane *p, int y, int x, int h, int w)
 	y += legend + 1;
 	h -= legend + 1;
 	if (b.xmin > b.xmax || h < 3) {
-		draw_str(y, x + 1, w - 1, pp->logy ? "No values above 0 to "
+		draw_str_cut(y, x + 1, w - 1, pp->logy ? "No values above 0 to "
 		    "plot on a log scale." : "No values to plot.",
 		    theme_style(ROLE_DIM));
 		return;

@@ -39,6 +39,13 @@
 #include "tui.h"
 #include "value.h"
 
+struct runspane {
+	struct runs_hidden	hidden;
+};
+
+/* More runs (un)selected than this since the last count: count again. */
+#define RECOUNT_CHANGES	16
+
 /* The metric column's width. */
 #define METRIC_W	10
 /* Room for the label that is enough to keep the date too. */
@@ -62,10 +69,121 @@ runs_runlist(struct pane *p)
 	return p->view->runs;
 }
 
-void
-runs_title_for(struct runlist *rl, const char *name, struct strbuf *left,
-    struct strbuf *right)
+/*
+ * Finding one run is a query of the index (milliseconds); reading the
+ * rows shown is a page query per 256 rows. Below this many shown runs
+ * per selected one, the selected runs are looked for one by one.
+ */
+#define FIND_EACH_RATIO	200
+
+static bool
+run_shown(struct runlist *rl, const char *id)
 {
+	return runlist_find(rl, id) >= 0;
+}
+
+size_t
+runs_hidden_count(struct runlist *rl)
+{
+	struct run_row	*row;
+	size_t		 i, n = 0, count;
+
+	if (rl->selected.n == 0 || (!runlist_filtered(rl) &&
+	    rl->expr == NULL))
+		return 0;
+	count = runlist_count(rl);
+	if (rl->selected.n * FIND_EACH_RATIO < count) {
+		for (i = 0; i < rl->selected.n; i++)
+			if (!run_shown(rl, rl->selected.v[i]))
+				n++;
+		return n;
+	}
+	/* Those shown that are selected; the others are hidden. */
+	for (i = 0; i < count; i++)
+		if ((row = runlist_row(rl, i)) != NULL &&
+		    runlist_is_selected(rl, row->id))
+			n++;
+	return rl->selected.n - n;
+}
+
+/*
+ * Walk two sorted id lists together: *cmp < 0 when now's id is not in
+ * was (selected since), > 0 when was's is not in now (unselected since).
+ * false at the end of both.
+ */
+static bool
+diff_next(const struct strvec *now, const struct strvec *was, size_t *i,
+    size_t *j, int *cmp)
+{
+	if (*i == now->n && *j == was->n)
+		return false;
+	*cmp = *i == now->n ? 1 : *j == was->n ? -1 : strcmp(now->v[*i],
+	    was->v[*j]);
+	return true;
+}
+
+/*
+ * runs_hidden_count for a title: counted again only when the rows or
+ * the selection changed, and for a few runs selected or unselected
+ * (Space) only those are looked for. Not known while the filter is
+ * still reading runs.
+ */
+static size_t
+hidden_selected(struct runlist *rl, struct runs_hidden *c)
+{
+	const struct strvec	*now = &rl->selected, *was = &c->selection;
+	size_t			 i, j, changed = 0;
+	long			 n;
+	int			 cmp;
+	bool			 same_rows;
+
+	if (rl->selected.n == 0 || runlist_busy(rl, NULL, NULL) ||
+	    (!runlist_filtered(rl) && rl->expr == NULL))
+		return 0;
+	same_rows = c->valid && c->rl == rl && c->generation == rl->generation;
+	for (i = j = 0; same_rows && changed <= RECOUNT_CHANGES &&
+	    diff_next(now, was, &i, &j, &cmp);) {
+		changed += cmp != 0;
+		i += cmp <= 0;
+		j += cmp >= 0;
+	}
+	if (same_rows && changed == 0)
+		return c->n;
+	if (same_rows && changed <= RECOUNT_CHANGES) {
+		n = (long)c->n;
+		for (i = j = 0; diff_next(now, was, &i, &j, &cmp);) {
+			if (cmp < 0 && !run_shown(rl, now->v[i]))
+				n++;
+			else if (cmp > 0 && !run_shown(rl, was->v[j]))
+				n--;
+			i += cmp <= 0;
+			j += cmp >= 0;
+		}
+		c->n = n > 0 ? (size_t)n : 0;
+	} else
+		c->n = runs_hidden_count(rl);
+	c->rl = rl;
+	c->generation = rl->generation;
+	c->valid = true;
+	strvec_clear(&c->selection);
+	for (i = 0; i < now->n; i++)
+		strvec_push(&c->selection, now->v[i]);
+	return c->n;
+}
+
+void
+runs_hidden_release(struct runs_hidden *c)
+{
+	strvec_clear(&c->selection);
+	c->valid = false;
+}
+
+void
+runs_title_for(struct runlist *rl, const char *name, struct runs_hidden *hc,
+    struct strbuf *left, struct strbuf *right)
+{
+	size_t	hidden;
+
 	size_t	done, total;
 
 	strbuf_addstr(left, name);
@@ -95,17 +213,31 @@ runs_title_for(struct runlist *rl, const char *name, struct strbuf *left,
 			strbuf_addf(left, "%s%s", *rl->model ? ":" : "",
 			    rl->op);
 	}
-	if (rl->selected.n > 0)
+	if (rl->selected.n > 0) {
 		strbuf_addf(right, "%zu selected", rl->selected.n);
+		/* An action on them reaches these too: never unsaid. */
+		if ((hidden = hidden_selected(rl, hc)) > 0)
+			strbuf_addf(right, ", %zu hidden", hidden);
+	}
 	if (runlist_running(rl) > 0 && !rl->deleted)
 		strbuf_addf(right, "%s%zu running", right->len ? "  " : "",
 		    runlist_running(rl));
 }
 
 static void
+runs_release(struct pane *p)
+{
+	struct runspane	*rp = p->priv;
+
+	runs_hidden_release(&rp->hidden);
+}
+
+static void
 runs_title(struct pane *p, struct strbuf *left, struct strbuf *right)
 {
-	runs_title_for(p->view->runs, "Runs", left, right);
+	struct runspane	*rp = p->priv;
+
+	runs_title_for(p->view->runs, "Runs", &rp->hidden, left, right);
 	/* A remote that cannot be synced is said as long as it lasts. */
 	remotesync_failing(p->view->remotes, right, right->len > 0 ?
 	    "  sync failed: " : "sync failed: ");
@@ -247,7 +379,7 @@ runs_draw_row(struct pane *p, struct runlist *rl, size_t idx, int y, int x,
 	    row->id)) != NULL) {
 		strbuf_reset(&sb);
 		strbuf_addf(&sb, "@%s", remote);
-		n = draw_str(y, col, end - col, sb.buf, FIELD(ROLE_OP));
+		n = draw_str_cut(y, col, end - col, sb.buf, FIELD(ROLE_OP));
 		col += n + 1;
 	}
 	if (row->marked) {
@@ -286,15 +418,15 @@ runs_empty(struct pane *p, int y, int x, int h, int w)
 	(void)h;
 	/* Not read yet is not none. */
 	if (runlist_busy(rl, NULL, NULL))
-		draw_str(y, x + 2, w - 2, "Looking for runs that match "
+		draw_str_cut(y, x + 2, w - 2, "Looking for runs that match "
 		    "(Esc clears the filter)...", dim);
 	else if (p->view->catchup)
-		draw_str(y, x + 2, w - 2, "Reading runs...", dim);
+		draw_str_cut(y, x + 2, w - 2, "Reading runs...", dim);
 	else if (runlist_total(rl) == 0)
-		draw_str(y, x + 2, w - 2, "No runs yet: select an operation "
-		    "and press Enter (or r) to start one.", dim);
+		draw_str_cut(y, x + 2, w - 2, "No runs yet: select an "
+		    "operation and press Enter (or r) to start one.", dim);
 	else
-		draw_str(y, x + 2, w - 2, "No runs match the filter (Esc "
+		draw_str_cut(y, x + 2, w - 2, "No runs match the filter (Esc "
 		    "clears it).", dim);
 }
 
@@ -487,8 +619,10 @@ static const struct hint runs_hints[] = {
 const struct pane_ops pane_runs_ops = {
 	.name = "runs",
 	.keymap = KEYMAP_RUNS,
+	.priv_size = sizeof (struct runspane),
 	.cursor = true,
 	.hints = runs_hints,
+	.release = runs_release,
 	.title = runs_title,
 	.count = runs_count,
 	.draw_line = runs_draw_line,

@@ -59,7 +59,7 @@ textview_draw(struct pane *p, struct textview *tv, int y, int x, int h,
 	struct style	 base, key;
 	struct mark	*marks = NULL;
 	size_t		 alloc = 0, nm, from, s, e, i, max, n = tv->buf.n;
-	int		 row, used;
+	int		 row, used, keyw, kw;
 
 	max = n > (size_t)h ? n - (size_t)h : 0;
 	if (p->top > max)
@@ -89,18 +89,22 @@ textview_draw(struct pane *p, struct textview *tv, int y, int x, int h,
 		used = 0;
 		if (l->key_len > 0 && nm == 0) {
 			key = theme_style(l->key_role);
-			used = draw_text(y + row, x + 1, w - 1, p->hscroll,
+			keyw = text_width(l->text, l->key_len);
+			/* A column for the value, or for its cut. */
+			kw = w - 1 - (l->len > l->key_len ? 1 : 0);
+			used = draw_text_cut(y + row, x + 1, kw, p->hscroll,
 			    l->text, l->key_len, key);
 			i = l->key_len;
-			draw_rich(y + row, x + 1 + used, w - 1 - used,
-			    p->hscroll > text_width(l->text, l->key_len) ?
-			    p->hscroll - text_width(l->text, l->key_len) : 0,
-			    l->text + i, l->len - i, NULL, 0, base, NULL, 0,
-			    base);
+			/* A key cut is the line's cut. */
+			if (keyw - p->hscroll <= kw)
+				draw_rich_cut(y + row, x + 1 + used,
+				    w - 1 - used, p->hscroll > keyw ?
+				    p->hscroll - keyw : 0, l->text + i,
+				    l->len - i, NULL, 0, base, NULL, 0, base);
 			continue;
 		}
-		draw_rich(y + row, x + 1, w - 1, p->hscroll, l->text, l->len,
-		    l->spans, l->nspans, base, marks, nm,
+		draw_rich_cut(y + row, x + 1, w - 1, p->hscroll, l->text,
+		    l->len, l->spans, l->nspans, base, marks, nm,
 		    theme_style(ROLE_MATCH));
 	}
 	free(marks);
@@ -247,7 +251,7 @@ text_draw(struct pane *p, int y, int x, int h, int w)
 	struct textpane	*t = p->priv;
 
 	if (t->tv.buf.n == 0) {
-		draw_str(y, x + 1, w - 1, "(empty)", theme_style(ROLE_DIM));
+		draw_str_cut(y, x + 1, w - 1, "(empty)", theme_style(ROLE_DIM));
 		return;
 	}
 	textview_draw(p, &t->tv, y, x, h, w);

@@ -19,7 +19,8 @@
 #include "tui.h"
 
 struct trashpane {
-	struct runlist	rl;
+	struct runlist		rl;
+	struct runs_hidden	hidden;
 };
 
 static void
@@ -40,6 +41,7 @@ trash_release(struct pane *p)
 	struct trashpane	*t = p->priv;
 
 	runlist_release(&t->rl);
+	runs_hidden_release(&t->hidden);
 }
 
 static struct runlist *
@@ -59,7 +61,9 @@ trash_count(struct pane *p)
 static void
 trash_title(struct pane *p, struct strbuf *left, struct strbuf *right)
 {
-	runs_title_for(trash_runlist(p), "Deleted runs", left, right);
+	struct trashpane	*t = p->priv;
+
+	runs_title_for(&t->rl, "Deleted runs", &t->hidden, left, right);
 }
 
 static void
@@ -73,7 +77,7 @@ static void
 trash_empty(struct pane *p, int y, int x, int h, int w)
 {
 	(void)h;
-	draw_str(y, x + 2, w - 2, runlist_total(trash_runlist(p)) == 0 ?
+	draw_str_cut(y, x + 2, w - 2, runlist_total(trash_runlist(p)) == 0 ?
 	    "The trash is empty." : "No deleted runs match the filter.",
 	    theme_style(ROLE_DIM));
 }

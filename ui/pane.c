@@ -223,8 +223,9 @@ pane_draw(struct pane *p)
 	rw = text_width(right.buf, right.len);
 	if (rw > p->w - 10)
 		rw = 0;
-	draw_text(p->y, p->x + 1, p->w - rw - (rw > 0 ? 4 : 2), 0, left.buf,
-	    left.len, ts);
+	/* Alone, a cut title has the last column for its ellipsis. */
+	draw_text_cut(p->y, p->x + 1, p->w - (rw > 0 ? rw + 4 : 1), 0,
+	    left.buf, left.len, ts);
 	if (rw > 0)
 		draw_text(p->y, p->x + p->w - rw - 1, rw, 0, right.buf,
 		    right.len, ts);

@@ -169,7 +169,7 @@ prompt_draw(struct view *v, int y, int w)
 	int		 lw, cx;
 
 	draw_fill(y, 0, w, plain);
-	lw = draw_str(y, 0, w, pr->label, st);
+	lw = draw_str_cut(y, 0, w, pr->label, st);
 	if (pr->confirm) {
 		curs_set(0);
 		return;

@@ -4,8 +4,10 @@
  */
 #include "common.h"
 
+#include <string.h>
 #include <wchar.h>
 
+#include "strbuf.h"
 #include "utf8.h"
 
 bool	display_utf8;
@@ -100,4 +102,54 @@ text_fit(const char *s, size_t len, int w)
 		i += n;
 	}
 	return i;
+}
+
+const char *
+text_ellipsis(void)
+{
+	return display_utf8 ? "\xe2\x80\xa6" : "~";
+}
+
+size_t
+text_cut(const char *s, size_t len, int skip, int w, bool *cut)
+{
+	size_t	i = 0, n, keep = 0;
+	int	cp, cw, used = 0, end;
+
+	*cut = false;
+	if (w <= 0)
+		return 0;
+	end = (skip > 0 ? skip : 0) + w;
+	while (i < len) {
+		n = utf8_decode(s + i, len - i, &cp);
+		cw = cp == '\t' ? 8 - used % 8 : cp_width(cp);
+		if (used + cw > end) {
+			*cut = true;
+			return keep;
+		}
+		used += cw;
+		i += n;
+		/* Up to here fits beside the ellipsis (marks included). */
+		if (used < end)
+			keep = i;
+	}
+	return len;
+}
+
+void
+text_add_cut(struct strbuf *sb, const char *s, int w)
+{
+	size_t	len = strlen(s), n;
+	bool	cut;
+	int	used;
+
+	n = text_cut(s, len, 0, w, &cut);
+	strbuf_add(sb, s, n);
+	used = text_width(s, n);
+	if (cut) {
+		strbuf_addstr(sb, text_ellipsis());
+		used++;
+	}
+	while (used++ < w)
+		strbuf_addch(sb, ' ');
 }

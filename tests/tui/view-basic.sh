@@ -43,7 +43,7 @@ tui_expect_screen "the first screen at 80x24" <<'OUT'
                 │
                 │
                 │
-                │ Output  <id> fashion:train  completed  acc 0.83  loss 0.6
+                │ Output  <id> fashion:train  completed  acc 0.83  loss 0.6…
                 │ Epoch 1/3
                 │ [progress 100%]
                 │ loss: 0.8 (step 1)

@@ -78,6 +78,7 @@ tui_keys /
 tui_type "lr=0.3"
 tui_keys Enter
 tui_expect "filtered" "Runs  1 of 3"
+tui_expect "the title says so" "3 selected, 2 hidden"
 tui_keys d
 tui_expect "the question counts the hidden runs" \
     "Delete 3 runs (2 hidden by the filter)?"

@@ -38,7 +38,7 @@ tui_expect_screen "a metric column, after the status" <<'OUT'
                 │
                 │
                 │
-                │ Output  <id> fashion:train  completed  acc 0.82  loss 0.7
+                │ Output  <id> fashion:train  completed  acc 0.82  loss 0.7…
                 │ Epoch 1/2
                 │ [progress 100%]
                 │ loss: 0.8 (step 1)
@@ -68,7 +68,7 @@ tui_expect_screen "the lowest loss on top, numbered as guild runs numbers it" <<
                 │
                 │
                 │
-                │ Output  <id> fashion:train  completed  acc 0.83  loss 0.6
+                │ Output  <id> fashion:train  completed  acc 0.83  loss 0.6…
                 │ Epoch 1/3
                 │ [progress 100%]
                 │ loss: 0.8 (step 1)
