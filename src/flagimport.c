@@ -118,6 +118,8 @@ cache_path(const struct guild_home *home, const char *script,
 	char		*hex, *dir, *path;
 	size_t		 i;
 
+	/* The version of what import_flags writes: a new one reads again. */
+	digest_update(d, "import-flags 2", 15);
 	if (digest_update_file(d, script, cause) == -1) {
 		digest_free(d);
 		return NULL;
@@ -242,9 +244,22 @@ merge_flags(struct opdef *op, const struct value *data,
     enum import_what what, const struct strvec *want)
 {
 	const struct value	*flags = value_map_get(data, "flags");
+	const char		*dest = op->flags_dest, *param = NULL;
 	struct flagdef		*f;
 	size_t			 i;
 
+	/*
+	 * flags-dest global:NAME (dict:NAME, namespace:NAME): Guild imports
+	 * the keys of the module's dict or SimpleNamespace NAME instead.
+	 */
+	if (dest != NULL && str_starts_with(dest, "global:"))
+		param = dest + 7;
+	else if (dest != NULL && str_starts_with(dest, "dict:"))
+		param = dest + 5;
+	else if (dest != NULL && str_starts_with(dest, "namespace:"))
+		param = dest + 10;
+	if (param != NULL)
+		flags = value_map_get(value_map_get(data, "params"), param);
 	if (flags == NULL || flags->type != VALUE_MAP)
 		return;
 	for (i = 0; i < flags->u.map.n; i++) {
