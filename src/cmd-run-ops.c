@@ -288,6 +288,8 @@ one_op_guildfile(const char *dir, const char *name, const char *exec,
 	strbuf_addch(&yml, '\n');
 	gf = guildfile_load_buf(yml.buf, yml.len, GUILDFILE_NAME, dir, cause);
 	strbuf_release(&yml);
+	if (gf != NULL)
+		gf->script = true;
 	return gf;
 }
 

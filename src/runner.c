@@ -1276,6 +1276,11 @@ runner_opref(const struct opdef *op, struct opref *ref, char **md5)
 		ref->pkg_type = (char *)"package";
 		ref->pkg_name = op->model->gf->installed_name;
 		ref->pkg_version = op->model->gf->installed_version;
+	} else if (op->model->gf->script) {
+		/* Guild's script_model_ref: "script:DIR '' '' train.py" */
+		ref->pkg_type = (char *)"script";
+		ref->pkg_name = op->model->gf->dir;
+		ref->pkg_version = (char *)"";
 	} else {
 		ref->pkg_type = (char *)"guildfile";
 		ref->pkg_name = op->model->gf->path;
