@@ -124,9 +124,15 @@ coerce_op(struct gload *g, const char *name, struct ynode **slot)
 		wrap_in_map(slot, "main");
 		return 0;
 	}
+	/*
+	 * Neither: read_op fails this operation only, when it is used;
+	 * operation-defaults apply to all of them.
+	 */
+	if (op->kind != YNODE_MAP && strcmp(name, "operation-defaults") == 0)
+		return gf_error(g, op, "invalid value for '%s': expected a "
+		    "mapping", name);
 	if (op->kind != YNODE_MAP)
-		return gf_error(g, op, "invalid value for operation '%s': "
-		    "expected a string or a mapping", name);
+		return 0;
 	for (i = 0; i < op->n; i++) {
 		if (strcmp(op->keys[i]->str, "flags") == 0 &&
 		    coerce_flags(g, &op->items[i]) != 0) {
