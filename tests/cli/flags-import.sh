@@ -140,7 +140,7 @@ expect_output "global:params: the dict's keys are the flags" - -- \
 Flags:
   b       (default is yes)
   i       (default is 123)
-  l       (default is 1 2 foo)
+  l       (default is '1 2 foo')
   opt.lr  (default is 0.1)
   s       (default is hello)
 EOT
@@ -156,7 +156,7 @@ EOT
 expect_output "a global list is a flag" - -- \
     sh -c '"$GUILD" run lists --help-op | sed -n "/^Flags:/,\$p"' <<'EOT'
 Flags:
-  l  (default is 1 2.5 foo true)
+  l  (default is '1 2.5 foo true')
 EOT
 expect_output "and the script gets a list" - -- \
     guild run -y lists l='4 x' <<'EOT'
@@ -169,7 +169,7 @@ expect_output "guild help: imported flags" - -- \
         say
 
           Flags:
-            msg  (default is Hello Guild!)
+            msg  (default is 'Hello Guild!')
 
         skipped
 EOT
