@@ -13,6 +13,7 @@
 #include "configflags.h"
 #include "deps.h"
 #include "digest.h"
+#include "flags.h"
 #include "guildfile.h"
 #include "home.h"
 #include "regex.h"
@@ -1357,8 +1358,13 @@ generate_config(const struct opdef *op, const struct dep_source *d,
 	const char	*base = strrchr(d->src->uri, '/'), *dir;
 	char		*gen, *id, *file, *src;
 
-	if (run_attr_read(run, "flags", &flags, why) == -1)
+	struct value	*read = NULL;
+
+	if (run_attr_read(run, "flags", &read, why) == -1)
 		return NULL;
+	/* Guild's ConfigResolver splits arg-split flags into lists too. */
+	flags = flags_split_values(op, read);
+	value_free(read);
 	if ((id = run_new_id(why)) == NULL) {
 		value_free(flags);
 		return NULL;

@@ -303,8 +303,30 @@ import_config(struct opdef *op, enum import_what what,
 	flags = value_map();
 	for (i = 0; i < flat->u.map.n; i++) {
 		struct value	*attrs = value_map();
+		const struct value *v = flat->u.map.v[i];
 
-		value_map_set(attrs, "default", value_dup(flat->u.map.v[i]));
+		/*
+		 * Guild's flag_data_for_val: a list is the string of its
+		 * items, YAML-encoded and shell-quoted, split when used.
+		 */
+		if (v->type == VALUE_LIST) {
+			struct strbuf	 s = STRBUF_INIT, item = STRBUF_INIT;
+			size_t		 j;
+
+			for (j = 0; j < v->u.list.n; j++) {
+				strbuf_reset(&item);
+				value_encode_flow(&item, v->u.list.v[j]);
+				if (j > 0)
+					strbuf_addch(&s, ' ');
+				shlex_quote(&s, item.buf);
+			}
+			value_map_set(attrs, "default",
+			    value_string(s.buf));
+			value_map_set(attrs, "arg-split", value_bool(true));
+			strbuf_release(&s);
+			strbuf_release(&item);
+		} else
+			value_map_set(attrs, "default", value_dup(v));
 		value_map_set(flags, flat->u.map.k[i], attrs);
 	}
 	value_free(flat);

@@ -1298,6 +1298,40 @@ encode_split_for_globals(struct strbuf *sb, const struct flagdef *fd,
 	strbuf_release(&enc);
 }
 
+struct value *
+flags_split_values(const struct opdef *op, const struct value *flags)
+{
+	struct value	*out = value_dup(flags);
+	struct flagdef	*fd;
+	size_t		 i;
+
+	if (out == NULL || out->type != VALUE_MAP)
+		return out;
+	for (i = 0; i < out->u.map.n; i++) {
+		struct value	*v = out->u.map.v[i];
+		struct strvec	 parts = STRVEC_INIT;
+		struct value	*list;
+		size_t		 j;
+
+		fd = opdef_flag(op, out->u.map.k[i]);
+		if (fd == NULL || fd->arg_split == NULL ||
+		    v->type != VALUE_STRING)
+			continue;
+		if (split_encoded(v->u.s, fd->arg_split, &parts, NULL) != 0) {
+			strvec_clear(&parts);
+			continue;
+		}
+		list = value_list();
+		for (j = 0; j < parts.n; j++)
+			value_list_push(list, flag_decode(parts.v[j],
+			    FLAG_TYPE_AUTO));
+		value_free(v);
+		out->u.map.v[i] = list;
+		strvec_clear(&parts);
+	}
+	return out;
+}
+
 /* An arg-encoding/env-encoding entry for v: keys are YAML scalars. */
 static const struct value *
 encoding_lookup(const struct value *map, const struct value *v)
