@@ -10,6 +10,7 @@
 #include "cmd-run.h"
 #include "cmds.h"
 #include "flagimport.h"
+#include "flags.h"
 #include "guildfile.h"
 #include "strbuf.h"
 #include "util.h"
@@ -85,7 +86,8 @@ add_flags(struct strbuf *sb, const struct opdef *op)
 		else if (f->default_value != NULL &&
 		    f->default_value->type != VALUE_NULL) {
 			strbuf_addstr(&line, has_desc ? " (default is " : "(default is ");
-			value_format_flag(&line, f->default_value);
+			/* Guild's format_flag: 'Hello Guild!' quoted. */
+			flag_format(&line, f->default_value, false);
 			strbuf_addch(&line, ')');
 		}
 		strbuf_rtrim(&line);

@@ -56,8 +56,9 @@ flag_help(const struct flagdef *f, size_t name_w)
 	    f->null_label != NULL))
 		strbuf_addch(&sb, ' ');
 	if (f->default_value != NULL) {
+		/* Guild's format_flag: 'Hello Guild!' quoted. */
 		strbuf_addstr(&sb, "(default is ");
-		value_format_flag(&sb, f->default_value);
+		flag_format(&sb, f->default_value, false);
 		strbuf_addch(&sb, ')');
 	} else if (f->required)
 		strbuf_addstr(&sb, "(required)");
@@ -288,6 +289,8 @@ one_op_guildfile(const char *dir, const char *name, const char *exec,
 	strbuf_addch(&yml, '\n');
 	gf = guildfile_load_buf(yml.buf, yml.len, GUILDFILE_NAME, dir, cause);
 	strbuf_release(&yml);
+	if (gf != NULL)
+		gf->script = true;
 	return gf;
 }
 

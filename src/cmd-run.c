@@ -1318,6 +1318,20 @@ restart_resolve(struct cmd_ctx *ctx, struct cmd_args *a,
 		if ((*own_gf = run_package_named(ctx, ref.pkg_name,
 		    &cause)) != NULL)
 			gf = *own_gf;
+	} else if (strcmp(ref.pkg_type, "script") == 0) {
+		/* Guild 0.9's runs of scripts, and ours: DIR is the project. */
+		char	*in = path_join(ref.pkg_name, GUILDFILE_NAME);
+
+		/* Guild names an executable as typed: "./train.sh". */
+		if (strncmp(ref.op, "./", 2) == 0)
+			memmove(ref.op, ref.op + 2, strlen(ref.op + 2) + 1);
+
+		if ((*own_gf = run_script_at(ctx, in, ref.op, &cause)) != NULL)
+			gf = *own_gf;
+		else if (cause == NULL)
+			cause = xasprintf("cannot find %s for run %.8s in %s",
+			    ref.op, id, ref.pkg_name);
+		free(in);
 	} else if (strcmp(ref.pkg_type, "guildfile") != 0)
 		cause = xasprintf("run %.8s is a run of %s:%s %s, not of "
 		    "a guild.yml operation", id, ref.pkg_type,

@@ -82,8 +82,9 @@ write_ini(struct strbuf *sb, const struct value *root)
 			continue;
 		strbuf_addf(sb, "%s[%s]\n", i > 0 ? "\n" : "", root->u.map.k[i]);
 		for (j = 0; j < sec->u.map.n; j++) {
+			/* Guild's encode_cfg_val is Python's str(). */
 			strbuf_addf(sb, "%s = ", sec->u.map.k[j]);
-			value_format_flag(sb, sec->u.map.v[j]);
+			value_format_py(sb, sec->u.map.v[j], false);
 			strbuf_addch(sb, '\n');
 		}
 	}

@@ -13,6 +13,7 @@
 #include "configflags.h"
 #include "deps.h"
 #include "digest.h"
+#include "flags.h"
 #include "guildfile.h"
 #include "home.h"
 #include "regex.h"
@@ -1122,6 +1123,42 @@ fail:
 	return -1;
 }
 
+/*
+ * A file source's path with its ${flag} references replaced by the run's
+ * flag values (Guild's FileResolver: "file: ${data}"), or NULL with why
+ * for a reference to no flag.
+ */
+static char *
+resolve_flag_refs(const char *s, const struct value *flags, char **why)
+{
+	struct strbuf	 sb = STRBUF_INIT;
+	const char	*p = s, *ref, *close;
+
+	while ((ref = strstr(p, "${")) != NULL &&
+	    (close = strchr(ref + 2, '}')) != NULL) {
+		char			*name = xstrndup(ref + 2,
+					    (size_t)(close - ref - 2));
+		const struct value	*v = value_map_get(flags, name);
+
+		if (v == NULL) {
+			*why = xasprintf("cannot resolve '%s': undefined "
+			    "reference '%s'", s, name);
+			free(name);
+			strbuf_release(&sb);
+			return NULL;
+		}
+		free(name);
+		strbuf_add(&sb, p, (size_t)(ref - p));
+		if (v->type == VALUE_STRING)
+			strbuf_addstr(&sb, v->u.s);
+		else
+			value_format_flag(&sb, v);
+		p = close + 1;
+	}
+	strbuf_addstr(&sb, p);
+	return strbuf_detach(&sb, NULL);
+}
+
 /* A local file or directory (file: sources, cached URLs). */
 static int
 resolve_path(const struct dep_source *d, const char *path, const char *tpath,
@@ -1321,8 +1358,13 @@ generate_config(const struct opdef *op, const struct dep_source *d,
 	const char	*base = strrchr(d->src->uri, '/'), *dir;
 	char		*gen, *id, *file, *src;
 
-	if (run_attr_read(run, "flags", &flags, why) == -1)
+	struct value	*read = NULL;
+
+	if (run_attr_read(run, "flags", &read, why) == -1)
 		return NULL;
+	/* Guild's ConfigResolver splits arg-split flags into lists too. */
+	flags = flags_split_values(op, read);
+	value_free(read);
 	if ((id = run_new_id(why)) == NULL) {
 		value_free(flags);
 		return NULL;
@@ -1349,12 +1391,13 @@ generate_config(const struct opdef *op, const struct dep_source *d,
 
 static int
 resolve_one(const struct guild_home *home, const struct opdef *op,
-    const struct dep_source *d, struct run *run, struct value *deps,
-    struct strbuf *manifest, deps_log_fn log, void *arg, char **why)
+    const struct dep_source *d, struct run *run, const struct value *flags,
+    struct value *deps, struct strbuf *manifest, deps_log_fn log, void *arg,
+    char **why)
 {
 	struct provided_list	 pl = { NULL, 0, 0 };
 	const char		*ttype;
-	char			*tpath = NULL, *file;
+	char			*tpath = NULL, *file, *uri;
 	struct value		*entry, *paths, *res;
 	bool			 link;
 	size_t			 i;
@@ -1375,8 +1418,10 @@ resolve_one(const struct guild_home *home, const struct opdef *op,
 		break;
 	case SOURCE_FILE:
 		link = ttype != NULL && strcmp(ttype, "link") == 0;
-		file = path_join(modeldef_file_dir(op->model, d->src->uri),
-		    d->src->uri);
+		if ((uri = resolve_flag_refs(d->src->uri, flags, why)) == NULL)
+			goto out;
+		file = path_join(modeldef_file_dir(op->model, uri), uri);
+		free(uri);
 		rc = resolve_path(d, file, tpath, &pl, why);
 		free(file);
 		if (rc == -1)
@@ -1465,7 +1510,7 @@ deps_resolve(const struct guild_home *home, const struct opdef *op,
     const struct deps_plan *plan, struct run *run, deps_log_fn log, void *arg,
     char **cause)
 {
-	struct value	*deps = NULL;
+	struct value	*deps = NULL, *flags = NULL;
 	struct strbuf	 manifest = STRBUF_INIT;
 	char		*mpath, *why = NULL;
 	const char	*last_res = NULL;
@@ -1479,6 +1524,7 @@ deps_resolve(const struct guild_home *home, const struct opdef *op,
 		value_free(deps);
 		deps = value_map();
 	}
+	run_attr_read(run, "flags", &flags, NULL);
 	mpath = path_join(run->guild, "manifest");
 	file_read_regular(AT_FDCWD, mpath, FILE_NOFOLLOW, FILE_MANIFEST_MAX,
 	    &manifest, NULL, NULL);
@@ -1501,8 +1547,8 @@ deps_resolve(const struct guild_home *home, const struct opdef *op,
 			    "(continuing)", d->src->name, d->res_name, d->error);
 			continue;
 		}
-		if (resolve_one(home, op, d, run, deps, &manifest, log, arg,
-		    &why) == 0)
+		if (resolve_one(home, op, d, run, flags, deps, &manifest, log,
+		    arg, &why) == 0)
 			continue;
 		if (plan->force || d->src->optional) {
 			warnx_core("could not resolve '%s' in %s resource: %s "
@@ -1522,6 +1568,7 @@ deps_resolve(const struct guild_home *home, const struct opdef *op,
 	rc = 0;
 out:
 	value_free(deps);
+	value_free(flags);
 	strbuf_release(&manifest);
 	free(mpath);
 	return rc;

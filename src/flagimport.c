@@ -118,6 +118,8 @@ cache_path(const struct guild_home *home, const char *script,
 	char		*hex, *dir, *path;
 	size_t		 i;
 
+	/* The version of what import_flags writes: a new one reads again. */
+	digest_update(d, "import-flags 2", 15);
 	if (digest_update_file(d, script, cause) == -1) {
 		digest_free(d);
 		return NULL;
@@ -242,9 +244,22 @@ merge_flags(struct opdef *op, const struct value *data,
     enum import_what what, const struct strvec *want)
 {
 	const struct value	*flags = value_map_get(data, "flags");
+	const char		*dest = op->flags_dest, *param = NULL;
 	struct flagdef		*f;
 	size_t			 i;
 
+	/*
+	 * flags-dest global:NAME (dict:NAME, namespace:NAME): Guild imports
+	 * the keys of the module's dict or SimpleNamespace NAME instead.
+	 */
+	if (dest != NULL && str_starts_with(dest, "global:"))
+		param = dest + 7;
+	else if (dest != NULL && str_starts_with(dest, "dict:"))
+		param = dest + 5;
+	else if (dest != NULL && str_starts_with(dest, "namespace:"))
+		param = dest + 10;
+	if (param != NULL)
+		flags = value_map_get(value_map_get(data, "params"), param);
 	if (flags == NULL || flags->type != VALUE_MAP)
 		return;
 	for (i = 0; i < flags->u.map.n; i++) {
@@ -288,8 +303,30 @@ import_config(struct opdef *op, enum import_what what,
 	flags = value_map();
 	for (i = 0; i < flat->u.map.n; i++) {
 		struct value	*attrs = value_map();
+		const struct value *v = flat->u.map.v[i];
 
-		value_map_set(attrs, "default", value_dup(flat->u.map.v[i]));
+		/*
+		 * Guild's flag_data_for_val: a list is the string of its
+		 * items, YAML-encoded and shell-quoted, split when used.
+		 */
+		if (v->type == VALUE_LIST) {
+			struct strbuf	 s = STRBUF_INIT, item = STRBUF_INIT;
+			size_t		 j;
+
+			for (j = 0; j < v->u.list.n; j++) {
+				strbuf_reset(&item);
+				value_encode_flow(&item, v->u.list.v[j]);
+				if (j > 0)
+					strbuf_addch(&s, ' ');
+				shlex_quote(&s, item.buf);
+			}
+			value_map_set(attrs, "default",
+			    value_string(s.buf));
+			value_map_set(attrs, "arg-split", value_bool(true));
+			strbuf_release(&s);
+			strbuf_release(&item);
+		} else
+			value_map_set(attrs, "default", value_dup(v));
 		value_map_set(flags, flat->u.map.k[i], attrs);
 	}
 	value_free(flat);

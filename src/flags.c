@@ -1268,6 +1268,70 @@ flags_dest_parse(const char *dest)
 	return FLAGS_DEST_GLOBALS;
 }
 
+/*
+ * Guild's _encode_yaml_list_for_globals_arg: a splittable value bound for
+ * Python globals is its parts as a YAML flow list ("1 2 foo" is
+ * [1, 2, foo]), so the script gets a list, as it had in its source.
+ */
+static void
+encode_split_for_globals(struct strbuf *sb, const struct flagdef *fd,
+    const struct value *v)
+{
+	struct strbuf	 enc = STRBUF_INIT;
+	struct strvec	 parts = STRVEC_INIT;
+	struct value	*list = value_list();
+	size_t		 i;
+
+	if (v->type == VALUE_STRING)
+		strbuf_addstr(&enc, v->u.s);
+	else
+		value_format_flag(&enc, v);
+	if (split_encoded(enc.buf, fd->arg_split, &parts, NULL) != 0) {
+		strvec_clear(&parts);
+		strvec_push(&parts, enc.buf);
+	}
+	for (i = 0; i < parts.n; i++)
+		value_list_push(list, flag_decode(parts.v[i], FLAG_TYPE_AUTO));
+	value_encode_flow(sb, list);
+	value_free(list);
+	strvec_clear(&parts);
+	strbuf_release(&enc);
+}
+
+struct value *
+flags_split_values(const struct opdef *op, const struct value *flags)
+{
+	struct value	*out = value_dup(flags);
+	struct flagdef	*fd;
+	size_t		 i;
+
+	if (out == NULL || out->type != VALUE_MAP)
+		return out;
+	for (i = 0; i < out->u.map.n; i++) {
+		struct value	*v = out->u.map.v[i];
+		struct strvec	 parts = STRVEC_INIT;
+		struct value	*list;
+		size_t		 j;
+
+		fd = opdef_flag(op, out->u.map.k[i]);
+		if (fd == NULL || fd->arg_split == NULL ||
+		    v->type != VALUE_STRING)
+			continue;
+		if (split_encoded(v->u.s, fd->arg_split, &parts, NULL) != 0) {
+			strvec_clear(&parts);
+			continue;
+		}
+		list = value_list();
+		for (j = 0; j < parts.n; j++)
+			value_list_push(list, flag_decode(parts.v[j],
+			    FLAG_TYPE_AUTO));
+		value_free(v);
+		out->u.map.v[i] = list;
+		strvec_clear(&parts);
+	}
+	return out;
+}
+
 /* An arg-encoding/env-encoding entry for v: keys are YAML scalars. */
 static const struct value *
 encoding_lookup(const struct value *map, const struct value *v)
@@ -1393,7 +1457,10 @@ flags_args(const struct opdef *op, const struct value *flags,
 		 * Guild's _encode_flag_arg_for_globals: YAML flow style, so
 		 * booleans are true and false (--b false), not yes and no.
 		 */
-		if (dest == FLAGS_DEST_GLOBALS)
+		if (dest == FLAGS_DEST_GLOBALS && fd != NULL &&
+		    fd->arg_split != NULL && v->type != VALUE_LIST)
+			encode_split_for_globals(&sb, fd, v);
+		else if (dest == FLAGS_DEST_GLOBALS)
 			value_encode_flow(&sb, v);
 		else
 			flag_encode_arg(&sb, fd, v);

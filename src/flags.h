@@ -134,6 +134,13 @@ void		 flags_args(const struct opdef *, const struct value *flags,
 		     enum flags_dest, const struct strvec *cmd,
 		     struct strvec *out);
 
+/*
+ * A copy of flags with the string value of every arg-split flag split into
+ * a list of its parts, each decoded ("a b 123" is [a, b, 123]), as Guild
+ * writes them to a config file (flags-dest config:FILE).
+ */
+struct value	*flags_split_values(const struct opdef *, const struct value *);
+
 /* FLAG_<NAME> with [^A-Z0-9_] as _, or the flag's env-name. Caller frees. */
 char		*flag_env_name(const struct flagdef *, const char *name);
 /* Set the environment variable of every flag (flag_encode_arg text). */

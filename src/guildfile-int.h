@@ -122,6 +122,12 @@ void		 gf_vbuild_set(struct vbuild *, const char *, struct value *);
 struct value	*gf_vbuild_done(struct vbuild *);
 bool		 gf_name_in(const char *, const char *const *, size_t);
 
+/*
+ * The key under which stage 1 leaves an error that fails one operation
+ * only (its flags not a mapping): read_op reports it when the op is read.
+ */
+#define GF_OP_ERROR_KEY	"$error"
+
 /* guildfile-util.c: errors (-1 with g->cause set), warnings, the budget. */
 int		 gf_error(struct gload *, const struct ynode *, const char *,
 		     ...) PRINTFLIKE(3, 4);

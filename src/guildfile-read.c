@@ -1195,12 +1195,19 @@ static int
 read_op(struct gload *g, struct modeldef *m, const struct ynode *key,
     struct ynode *n, struct opdef **out)
 {
+	const struct ynode *e;
 	struct opdef	*op;
 	int		 rc;
 
 	if (n->kind != YNODE_MAP)
 		return gf_error(g, n, "invalid value for operation '%s': expected "
 		    "a string or a mapping", key->str);
+	/* An error found in stage 1 (coerce_op), kept for this op. */
+	if ((e = ynode_get(n, GF_OP_ERROR_KEY)) != NULL) {
+		if (g->cause != NULL)
+			*g->cause = xstrdup(e->str);
+		return -1;
+	}
 	gf_check_attrs(g, n, "operation", op_attrs, ARRAY_SIZE(op_attrs));
 	op = xcalloc(1, sizeof *op);
 	op->model = m;

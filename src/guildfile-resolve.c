@@ -124,13 +124,35 @@ coerce_op(struct gload *g, const char *name, struct ynode **slot)
 		wrap_in_map(slot, "main");
 		return 0;
 	}
+	/*
+	 * Neither: read_op fails this operation only, when it is used;
+	 * operation-defaults apply to all of them.
+	 */
+	if (op->kind != YNODE_MAP && strcmp(name, "operation-defaults") == 0)
+		return gf_error(g, op, "invalid value for '%s': expected a "
+		    "mapping", name);
 	if (op->kind != YNODE_MAP)
-		return gf_error(g, op, "invalid value for operation '%s': "
-		    "expected a string or a mapping", name);
+		return 0;
 	for (i = 0; i < op->n; i++) {
 		if (strcmp(op->keys[i]->str, "flags") == 0 &&
-		    coerce_flags(g, &op->items[i]) != 0)
-			return -1;
+		    coerce_flags(g, &op->items[i]) != 0) {
+			/*
+			 * Bad flags fail this operation only, when it is
+			 * used: the error waits in the op as "$error" (see
+			 * read_op), its flags made empty for the stages
+			 * between.
+			 */
+			struct ynode	*bad = op->items[i];
+
+			if (g->cause == NULL || *g->cause == NULL)
+				return -1;
+			op->items[i] = ynode_new_map(bad);
+			ynode_map_push(op, new_key(GF_OP_ERROR_KEY, bad),
+			    new_key(*g->cause, bad));
+			ynode_free(bad);
+			free(*g->cause);
+			*g->cause = NULL;
+		}
 	}
 	return 0;
 }

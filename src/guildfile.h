@@ -310,6 +310,12 @@ struct guildfile {
 	 */
 	char		*installed_name;
 	char		*installed_version;
+	/*
+	 * Made for a script run as an operation ("guild run train.py"): its
+	 * runs' opref is Guild's "script:DIR '' '' train.py", not this
+	 * guild.yml, which does not exist.
+	 */
+	bool		 script;
 };
 
 #define GUILDFILE_TEST_MODEL	"test"

@@ -1277,6 +1277,11 @@ runner_opref(const struct opdef *op, struct opref *ref, char **md5)
 		ref->pkg_type = (char *)"package";
 		ref->pkg_name = op->model->gf->installed_name;
 		ref->pkg_version = op->model->gf->installed_version;
+	} else if (op->model->gf->script) {
+		/* Guild's script_model_ref: "script:DIR '' '' train.py" */
+		ref->pkg_type = (char *)"script";
+		ref->pkg_name = op->model->gf->dir;
+		ref->pkg_version = (char *)"";
 	} else {
 		ref->pkg_type = (char *)"guildfile";
 		ref->pkg_name = op->model->gf->path;
@@ -1463,10 +1468,16 @@ runner_create(const struct runner_spec *spec, const struct run_plan *plan,
 		sourcecode_result_clear(&sc);
 	}
 	/* flags-dest: config:FILE: the run's copy gets the flag values. */
-	if (config_flags_file(op->flags_dest) != NULL &&
-	    config_flags_write(opdef_dir(op), run->path,
-	    config_flags_file(op->flags_dest), spec->flags, cause) == -1)
-		goto fail;
+	if (config_flags_file(op->flags_dest) != NULL) {
+		struct value	*split = flags_split_values(op, spec->flags);
+		int		 crc = config_flags_write(opdef_dir(op), run->path,
+				    config_flags_file(op->flags_dest), split,
+				    cause);
+
+		value_free(split);
+		if (crc == -1)
+			goto fail;
+	}
 	if (spec->stage) {
 		if (stage_env_write(run, plan, cause) == -1 ||
 		    run_marker_set(run, RUN_MARKER_STAGED, cause) == -1 ||

@@ -544,7 +544,16 @@ set_operation(struct run_rec *r, int dfd, const char *id,
 	    read_small(dfd, rel, &psb, &pst, NULL) == 0 &&
 	    memchr(psb.buf, '\0', psb.len) == NULL &&
 	    opref_parse(psb.buf, &proto, NULL) == 0) {
-		r->row.pkg_name = xstrdup(proto.pkg_name);
+		/*
+		 * The project is the guild.yml's directory (see
+		 * run_row_project_dir); a script's pkg_name is the
+		 * directory itself, so it stands as DIR/guild.yml here.
+		 */
+		if (strcmp(proto.pkg_type, "script") == 0)
+			r->row.pkg_name = path_join(proto.pkg_name,
+			    "guild.yml");
+		else
+			r->row.pkg_name = xstrdup(proto.pkg_name);
 		r->row.op_desc = xasprintf("%s%s%s+%s", proto.model,
 		    *proto.model != '\0' ? ":" : "", proto.op,
 		    strcmp(ref->op, "+") == 0 ? "" : ref->op);

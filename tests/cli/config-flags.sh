@@ -61,6 +61,58 @@ expect_output "INI: section.key" - -- guild run -y ini train.lr=0.3 <<'EOT'
 lr = 0.3
 epochs = 3
 EOT
+# Guild's config-flags doctest: a list is a flag of its items, split
+# into a list again in the run's file; INI values as Python's str().
+printf 'b: no\nl:\n  - 1\n  - 1.2\n  - blue\n  - yes\n' > list.yml
+printf '[s]\nb = yes\n' > flags2.ini
+cat >> guild.yml <<'EOT'
+lst:
+  exec: cat list.yml
+  flags-dest: config:list.yml
+  flags-import: all
+ini2:
+  exec: cat flags2.ini
+  flags-dest: config:flags2.ini
+  flags-import: all
+  flags:
+    s.l:
+      default: 1 a
+      arg-split: yes
+lres:
+  exec: cat list.yml
+  flags:
+    l:
+      default: x 1
+      arg-split: yes
+  requires:
+    - config: list.yml
+EOT
+expect_output "a list in the config file: a flag of its items" - -- \
+    sh -c '"$GUILD" run lst --help-op | sed -n "/^Flags:/,\$p"' <<'EOT'
+Flags:
+  b  (default is no)
+  l  (default is '1 1.2 blue true')
+EOT
+expect_output "split into a list in the run's copy" - -- \
+    guild run -y lst b=yes l='a b 123' <<'EOT'
+b: true
+l:
+- a
+- b
+- 123
+EOT
+expect_output "INI: values as Python's str()" - -- guild run -y ini2 <<'EOT'
+[s]
+b = True
+l = [1, 'a']
+EOT
+expect_output "a config resource: arg-split flags as lists too" - -- \
+    sh -c '"$GUILD" run -y lres 2>&1 | grep -v "^Resolving"' <<'EOT'
+b: false
+l:
+- x
+- 1
+EOT
 expect_output "a config file the project does not have: made from the flags" - -- \
     guild run -y fresh <<'EOT'
 a:

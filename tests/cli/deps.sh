@@ -304,6 +304,18 @@ web:
   exec: 'true'
   requires:
     - url: https://example.org/data/model.bin
+hello-file:
+  exec: sh -c 'cat ./*'
+  flags:
+    file:
+      default: data/b.txt
+  requires:
+    - file: \${file}
+      name: file
+badref:
+  exec: 'true'
+  requires:
+    - file: data/\${nosuch}
 EOF
 expect_output "file: and url: sources" - -- guild run -y prepare <<'EOF'
 Resolving file:data
@@ -350,6 +362,20 @@ mkdir -p "$(dirname "$cache")"
 echo cached > "$cache"
 expect_output "url: a file in the download cache is used" - -- guild run -y web <<'EOF'
 Resolving https://example.org/data/model.bin
+EOF
+
+# Guild's hello example: a file source named by a flag.
+expect_output "file: \${flag} is the flag's value" - -- guild run -y hello-file <<'EOF'
+Resolving file
+b
+EOF
+expect_output "and the value the run was given" - -- guild run -y hello-file file=data/a.csv <<'EOF'
+Resolving file
+a
+EOF
+expect_output "a reference to no flag" - 1 -- guild run -y badref <<'EOF'
+Resolving file:data/${nosuch}
+guild: run failed because a dependency was not met: could not resolve 'file:data/${nosuch}' in file:data/${nosuch} resource: cannot resolve 'data/${nosuch}': undefined reference 'nosuch'
 EOF
 
 done_testing

@@ -26,6 +26,17 @@ skipped:
 none:
   main: train
   flags-import: no
+dict:
+  main: dict
+  flags-dest: global:params
+  flags-import: all
+ns:
+  main: ns
+  flags-dest: namespace:params
+  flags-import: all
+lists:
+  main: lists
+  flags-import: all
 EOT
 )
 cd "$proj" || exit 1
@@ -44,6 +55,21 @@ msg = "Hello Guild!"
 count = 2
 _private = 1
 print(msg)
+EOT
+# Guild's flags example: flags-dest global:NAME / namespace:NAME.
+cat > dict.py <<'EOT'
+params = {"s": "hello", "i": 123, "b": True, "l": [1, 2, "foo"],
+          "opt": {"lr": 0.1}}
+print(sorted(params.items()))
+EOT
+cat > ns.py <<'EOT'
+from types import SimpleNamespace
+params = SimpleNamespace(i=123, s="hello")
+print(params)
+EOT
+cat > lists.py <<'EOT'
+l = [1, 2.5, "foo", True]
+print(l)
 EOT
 # The Python that runs scripts, counting its imports.
 mkdir -p "$TEST_TMP/bin"
@@ -107,13 +133,43 @@ expect_output "flags-import: no" - -- \
 0
 EOT
 
+# flags-dest global:NAME: Guild imports the dict's keys (nested ones
+# dotted) and gives the script the dict back, with the run's values.
+expect_output "global:params: the dict's keys are the flags" - -- \
+    sh -c '"$GUILD" run dict --help-op | sed -n "/^Flags:/,\$p"' <<'EOT'
+Flags:
+  b       (default is yes)
+  i       (default is 123)
+  l       (default is '1 2 foo')
+  opt.lr  (default is 0.1)
+  s       (default is hello)
+EOT
+expect_output "global:params: the script gets the run's values" - -- \
+    guild run -y dict i=5 opt.lr=0.2 l='3 bar' <<'EOT'
+[('b', True), ('i', 5), ('l', [3, 'bar']), ('opt', {'lr': 0.2}), ('s', 'hello')]
+EOT
+expect_output "namespace:params: a SimpleNamespace, as Guild" - -- \
+    guild run -y ns i=7 <<'EOT'
+namespace(i=7, s='hello')
+EOT
+# A global list is a flag of its items, split when passed (arg-split).
+expect_output "a global list is a flag" - -- \
+    sh -c '"$GUILD" run lists --help-op | sed -n "/^Flags:/,\$p"' <<'EOT'
+Flags:
+  l  (default is '1 2.5 foo true')
+EOT
+expect_output "and the script gets a list" - -- \
+    guild run -y lists l='4 x' <<'EOT'
+[4, 'x']
+EOT
+
 # guild help lists the imported flags as guild run --help-op does.
 expect_output "guild help: imported flags" - -- \
     sh -c '"$GUILD" help -n | sed -n "/^        say/,/^        skipped/p"' <<'EOT'
         say
 
           Flags:
-            msg  (default is Hello Guild!)
+            msg  (default is 'Hello Guild!')
 
         skipped
 EOT

@@ -169,7 +169,8 @@ train:
   main: train
   flags: [1, 2]
 EOF
-expect_output "wrong type: file:line:col" - 1 -- guild ops <<'EOF'
+expect_output "wrong type: file:line:col, when the operation is used" - 1 -- \
+    guild run -y train <<'EOF'
 guild: guild.yml:3:10: invalid value for 'flags': expected a mapping
 EOF
 printf 'train:\n  main: train\n   bad: indent\n' > guild.yml

@@ -3,6 +3,7 @@
 # no .guild/sourcecode) start and restart (issue 12).
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+export GUILD
 
 command -v python3 > /dev/null 2>&1 || skip_all "no python3"
 
@@ -63,6 +64,47 @@ rm "$GUILD_HOME/runs/$id3/.guild/attrs/exit_status" \
 expect_output "--start of a staged Guild 0.9 run" - -- \
     guild run -y --start $id3 <<'EOT'
 lr 0.2
+EOT
+
+# Guild 0.9's most used form: "guild run train.py", a run whose opref is
+# "script:DIR '' '' train.py" (no guild.yml), and an executable named as
+# typed ("./train.sh").
+mkdir -p "$TEST_TMP/s09"
+printf 'lr = 0.1\nprint("lr", lr)\n' > "$TEST_TMP/s09/train.py"
+printf '#!/bin/sh\necho "sh $*"\n' > "$TEST_TMP/s09/train.sh"
+chmod +x "$TEST_TMP/s09/train.sh"
+mks09()
+{
+	_d=$GUILD_HOME/runs/$1
+	mkdir -p "$_d/.guild/attrs"
+	printf "script:%s '' '' %s\n" "$TEST_TMP/s09" "$2" > "$_d/.guild/opref"
+	printf '%s\n' "$3" > "$_d/.guild/attrs/flags"
+	printf '1700000000000000\n' > "$_d/.guild/attrs/started"
+	printf '1700000001000000\n' > "$_d/.guild/attrs/stopped"
+	printf '0\n' > "$_d/.guild/attrs/exit_status"
+	cp "$TEST_TMP/s09/train.py" "$_d/"
+}
+id4=aaaaaaaabbbbccccddddeeeeeeeeeee4
+mks09 $id4 train.py 'lr: 0.2'
+expect_output "--restart of a Guild 0.9 script run" - -- \
+    guild run -y --restart $id4 lr=0.4 <<'EOT'
+lr 0.4
+EOT
+expect_output "--restart of a Guild 0.9 script run, from elsewhere" - -- \
+    sh -c 'cd / && "$GUILD" run -y --restart '$id4 <<'EOT'
+lr 0.4
+EOT
+id5=aaaaaaaabbbbccccddddeeeeeeeeeee5
+mks09 $id5 ./train.sh '{}'
+expect_output "--restart of a Guild 0.9 run of ./train.sh" - -- \
+    guild run -y --restart $id5 <<'EOT'
+sh 
+EOT
+# Ours are written as Guild 0.9 writes them.
+(cd "$TEST_TMP/s09" && "$GUILD" run -y train.py > /dev/null)
+expect_output "guild run train.py: Guild's script opref" - -- \
+    sh -c 'cat "$GUILD_HOME"/runs/$("$GUILD" runs info 0 | sed -n "s/^id: //p")/.guild/opref; echo' <<'EOT'
+script:$TEST_TMP/s09 '' '' train.py
 EOT
 
 done_testing

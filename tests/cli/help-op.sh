@@ -5,6 +5,7 @@
 # their defaults and choices, wrapped to the width.
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
+export GUILD
 
 proj=$(make_project helpop <<'EOT'
 model: fashion
@@ -119,6 +120,31 @@ expect_output "--help-op: no description, no flags" - -- \
 Usage: guild run [OPTIONS] fashion:bare [FLAG]...
 
 Use 'guild run --help' for a list of options.
+EOT
+
+# Defaults as Guild's format_flag gives them: a string with a space quoted.
+hello=$(make_project hello <<'EOT'
+hello:
+  main: say
+  flags:
+    msg: Hello Guild!
+    n: 3
+EOT
+)
+expect_output "--help-op: a string default with a space is quoted" - -- \
+    guild -C "$hello" run hello --help-op <<'EOT'
+Usage: guild run [OPTIONS] hello [FLAG]...
+
+Use 'guild run --help' for a list of options.
+
+Flags:
+  msg  (default is 'Hello Guild!')
+  n    (default is 3)
+EOT
+expect_output "guild help: the same" - -- \
+    sh -c '"$GUILD" -C "$1" help --no-pager | grep "default is"' sh "$hello" <<'EOT'
+            msg  (default is 'Hello Guild!')
+            n    (default is 3)
 EOT
 
 done_testing

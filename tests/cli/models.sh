@@ -151,12 +151,18 @@ operations:
       - run: [1, 2]
   bad-main:
     main: [1]
+  bad-flags:
+    description: Flags not a mapping.
+    flags: [1, 2]
+  bad-op: [1]
 EOF
 cd "$TEST_TMP/oneop" || exit 1
 expect_output "a broken operation: ops lists every operation" - -- guild ops <<'EOF'
+./m:bad-flags  Flags not a mapping.
 ./m:bad-main
-./m:bad-step  Has a bad step.
-./m:good      Works.
+./m:bad-op
+./m:bad-step   Has a bad step.
+./m:good       Works.
 EOF
 expect_output "a broken operation: the others run" - -- guild run -y good <<'EOF'
 good
@@ -168,8 +174,16 @@ EOF
 expect_output "each with its own error" - 1 -- guild run -y m:bad-main <<'EOF'
 guild: guild.yml:11:11: invalid value for 'main': expected a string
 EOF
+expect_output "flags that are not a mapping fail that operation only" - 1 -- \
+    guild run -y bad-flags <<'EOF'
+guild: guild.yml:14:12: invalid value for 'flags': expected a mapping
+EOF
+expect_output "an operation neither a string nor a mapping: that one only" - 1 -- \
+    guild run -y bad-op <<'EOF'
+guild: guild.yml:15:11: invalid value for operation 'bad-op': expected a string or a mapping
+EOF
 expect_output "help still works" - -- sh -c '"$GUILD" help --no-pager | grep -c "bad-"' <<'EOF'
-2
+4
 EOF
 mkdir -p "$TEST_TMP/defop"
 printf 'model: m\noperations:\n  train:\n    default: yes\n    main: [1]\n  other:\n    exec: "true"\n' \

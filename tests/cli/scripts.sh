@@ -54,6 +54,14 @@ lr 0.5 epochs 9
 EOT
 cd "$TEST_TMP/plain" || exit 1
 
+# A batch of a script is the script's project's too.
+guild run -y --keep-batch train.py lr=[0.1,0.2] epochs=1 > /dev/null 2>&1
+expect_output "a batch of a script: ./train.py+" - -- \
+    sh -c '"$GUILD" runs | sed -n 3p' <<'EOT'
+[2:<id>]  ./train.py+  <time>  completed
+EOT
+guild runs rm -y 0 1 2 > /dev/null
+
 # Executables run through exec, named after the file.
 printf '#!/bin/sh\necho "sh: $*"\n' > train.sh
 chmod +x train.sh

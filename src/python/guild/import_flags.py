@@ -2,8 +2,9 @@
 
 Usage: python -m guild.import_flags SCRIPT OUTPUT [BASE_ARG...]
 
-Writes JSON to OUTPUT: {"dest": "args" or "globals", "flags": {NAME: ATTRS}}
-where ATTRS has Guild's flag attributes (default, description, choices,
+Writes JSON to OUTPUT: {"dest": "args" or "globals", "flags": {NAME: ATTRS},
+"params": {GLOBAL: {NAME: ATTRS}}} where params are the flags of each
+module-level dict or SimpleNamespace (flags-dest global:GLOBAL), and ATTRS has Guild's flag attributes (default, description, choices,
 required, type, arg-switch, arg-name, arg-split).
 
 A script that imports argparse is run as __main__ with BASE_ARGs and
@@ -14,8 +15,9 @@ gets to run its own code past that point. A script that imports click
 (Guild's click_flags plugin): the command's options are the flags, of
 the subcommand BASE_ARGs name in a group (dest "args:click"). Other
 scripts are not run:
-their module-level assignments of a number, a string or a boolean to a
-public name are the flags, with the assigned value as the default.
+their module-level assignments of a number, a string, a boolean or a list
+of them to a public name are the flags, with the assigned value as the
+default (a list as its items joined, arg-split, as Guild does).
 """
 
 import ast
@@ -187,33 +189,126 @@ def _click_flags(script, base_args):
     return found
 
 
-def _global_flags(source):
-    flags = {}
+class _NotParam(Exception):
+    pass
+
+
+def _param_val(node):
+    """A literal's value as Guild's python_util.ast_param_val reads it:
+    numbers, strings, booleans, None, lists, dicts, SimpleNamespace(...)
+    calls (as dicts, marked by _NS)."""
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, (bool, int, float, str)) or node.value is None:
+            return node.value
+        raise _NotParam()
+    if (isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd))
+            and isinstance(node.operand, ast.Constant)
+            and isinstance(node.operand.value, (int, float))
+            and not isinstance(node.operand.value, bool)):
+        v = node.operand.value
+        return -v if isinstance(node.op, ast.USub) else v
+    if isinstance(node, ast.List):
+        return [_param_val(x) for x in node.elts]
+    if isinstance(node, ast.Dict):
+        if None in node.keys:
+            raise _NotParam()
+        return {_param_val(k): _param_val(v)
+                for k, v in zip(node.keys, node.values)}
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id.endswith("SimpleNamespace")):
+        if node.args or any(kw.arg is None for kw in node.keywords):
+            raise _NotParam()
+        return {kw.arg: _param_val(kw.value) for kw in node.keywords}
+    raise _NotParam()
+
+
+def _module_params(source):
+    """Module-level assignments of literals, the first of each name (as
+    Guild: later ones redefine the value the script starts from)."""
+    params = {}
     for node in ast.parse(source).body:
-        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+        if not isinstance(node, ast.Assign):
             continue
-        target = node.targets[0]
-        if not isinstance(target, ast.Name) or target.id.startswith("_"):
+        try:
+            val = _param_val(node.value)
+        except _NotParam:
             continue
-        value = node.value
-        neg = False
-        if (isinstance(value, ast.UnaryOp) and isinstance(value.op, ast.USub)
-                and isinstance(value.operand, ast.Constant)):
-            value, neg = value.operand, True
-        if not isinstance(value, ast.Constant):
-            continue
-        v = value.value
-        if isinstance(v, bool):
-            t = "boolean"
-        elif isinstance(v, (int, float)):
-            t = "number"
-            v = -v if neg else v
-        elif isinstance(v, str) and not neg:
-            t = "string"
+        for target in node.targets:
+            if isinstance(target, ast.Name) and target.id not in params:
+                params[target.id] = val
+    return params
+
+
+def _yaml_scalar(x):
+    if x is True:
+        return "true"
+    if x is False:
+        return "false"
+    if x is None:
+        return "null"
+    if isinstance(x, str):
+        if x == "" or _looks_typed(x) or re.search(r"[:#\[\]{},'\"&*!|>%@`\s]", x):
+            return "'" + x.replace("'", "''") + "'"
+        return x
+    return repr(x)
+
+
+def _looks_typed(s):
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return s.lower() in ("true", "false", "yes", "no", "on", "off",
+                             "null", "~")
+
+
+def _shell_quote(s):
+    if s and re.fullmatch(r"[\w@%+=:,./-]+", s):
+        return s
+    return "'" + s.replace("'", "'\"'\"'") + "'"
+
+
+def _flag_for_val(v):
+    """Guild's flags_import_util.flag_data_for_val: a list is a string of
+    its items, split when passed (arg-split)."""
+    if isinstance(v, list):
+        return {"default": " ".join(_shell_quote(_yaml_scalar(x)) for x in v),
+                "arg-split": True}
+    if isinstance(v, bool):
+        return {"default": v, "type": "boolean"}
+    if isinstance(v, (int, float)):
+        return {"default": v, "type": "number"}
+    if isinstance(v, str):
+        return {"default": v, "type": "string"}
+    return {"default": v}
+
+
+def _flags_of(params):
+    return {name: _flag_for_val(v) for name, v in params.items()
+            if not name.startswith("_") and not isinstance(v, dict)}
+
+
+def _flatten(d, prefix=""):
+    out = {}
+    for k, v in d.items():
+        name = prefix + str(k)
+        if isinstance(v, dict):
+            out.update(_flatten(v, name + "."))
         else:
-            continue
-        flags[target.id] = {"default": v, "type": t}
-    return flags
+            out[name] = v
+    return out
+
+
+def _global_flags(source):
+    return _flags_of(_module_params(source))
+
+
+def _dict_params(source):
+    """The flags of each module-level dict or SimpleNamespace, nested
+    keys dotted (flags-dest global:NAME, dict:NAME, namespace:NAME)."""
+    return {name: _flags_of(_flatten(v))
+            for name, v in _module_params(source).items()
+            if isinstance(v, dict)}
 
 
 def main(argv):
@@ -232,6 +327,10 @@ def main(argv):
         data = {"dest": "args:click", "flags": _click_flags(script, base_args)}
     else:
         data = {"dest": "globals", "flags": _global_flags(source)}
+    try:
+        data["params"] = _dict_params(source)
+    except SyntaxError:
+        data["params"] = {}
     with open(output, "w") as f:
         json.dump(data, f, sort_keys=True)
     return 0

@@ -9,7 +9,8 @@ the environment says how they reach the module:
   args (default when the module uses argparse): appended to sys.argv
   globals: set as module globals, replacing the module's first top-level
            assignment of each name (so the script's literal is the default)
-  global:NAME / dict:NAME: a dict assigned to the global NAME
+  global:NAME / dict:NAME: a dict assigned to the global NAME (a.b nested)
+  namespace:NAME: the same as a types.SimpleNamespace
   none: not passed at all
 """
 
@@ -108,6 +109,26 @@ def _flags_from_args(args):
     return flags
 
 
+def _nested(flags):
+    """Dotted names as nested dicts, as Guild's apply_nested_config."""
+    out = {}
+    for name, val in flags.items():
+        d = out
+        parts = name.split(".")
+        for part in parts[:-1]:
+            if not isinstance(d.get(part), dict):
+                d[part] = {}
+            d = d[part]
+        d[parts[-1]] = val
+    return out
+
+
+def _namespace(d):
+    from types import SimpleNamespace  # pylint: disable=import-outside-toplevel
+    return SimpleNamespace(**{
+        k: _namespace(v) if isinstance(v, dict) else v for k, v in d.items()})
+
+
 def _strip_first_assigns(tree, names):
     """Remove the first top-level assignment of each name in names."""
     todo = set(names)
@@ -170,10 +191,12 @@ def main():
         if dest == "globals":
             tree = _strip_first_assigns(tree, flags)
             scope.update(flags)
-        elif dest.startswith(("global:", "dict:")):
+        elif dest.startswith(("global:", "dict:", "namespace:")):
             name = dest.split(":", 1)[1]
             tree = _strip_first_assigns(tree, [name])
-            scope[name] = flags
+            scope[name] = _nested(flags)
+            if dest.startswith("namespace:"):
+                scope[name] = _namespace(scope[name])
     del modname
     code = compile(tree, path, "exec")
     sys.modules["__main__"].__dict__.update(scope)
