@@ -87,6 +87,12 @@ struct gload {
 	size_t		  nmemo;
 	size_t		  nodes, bytes;
 	bool		  over_budget;	/* an error no operation is alone in */
+	/*
+	 * While an operation is read: the first unknown attribute in it,
+	 * which fails that operation (when used) instead of warning.
+	 */
+	bool		  in_op;
+	char		 *op_unknown;
 	char		**cause;
 };
 

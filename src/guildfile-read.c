@@ -1208,6 +1208,7 @@ read_op(struct gload *g, struct modeldef *m, const struct ynode *key,
 			*g->cause = xstrdup(e->str);
 		return -1;
 	}
+	g->in_op = true;
 	gf_check_attrs(g, n, "operation", op_attrs, ARRAY_SIZE(op_attrs));
 	op = xcalloc(1, sizeof *op);
 	op->model = m;
@@ -1290,6 +1291,16 @@ read_op(struct gload *g, struct modeldef *m, const struct ynode *key,
 	if (rc == 0)
 		rc = gf_get_bool(g, n, "default-flag-arg-skip",
 		    &op->default_flag_arg_skip);
+	g->in_op = false;
+	/* Unknown attributes (the op's, its flags', sources'...): it fails. */
+	if (g->op_unknown != NULL) {
+		if (rc == 0 && g->cause != NULL)
+			*g->cause = g->op_unknown;
+		else
+			free(g->op_unknown);
+		g->op_unknown = NULL;
+		rc = -1;
+	}
 	if (rc != 0) {
 		opdef_free(op);
 		return -1;

@@ -330,8 +330,16 @@ unknown_attr(struct gload *g, const struct ynode *key, const char *what)
 {
 	char	*msg;
 
-	msg = xasprintf("%s:%u: unknown %s attribute '%s'",
-	    key->file != NULL ? key->file : GF_NAME, key->line, what, key->str);
+	msg = xasprintf("%s:%u:%u: unknown %s attribute '%s'",
+	    key->file != NULL ? key->file : GF_NAME, key->line, key->col, what,
+	    key->str);
+	if (g->in_op) {
+		if (g->op_unknown == NULL)
+			g->op_unknown = msg;
+		else
+			free(msg);
+		return;
+	}
 	/* Inherited and default attributes would repeat the same warning. */
 	if (gf_strset_add(&g->warned, msg))
 		warnx_core("%s", msg);

@@ -169,10 +169,10 @@ tty_shows "export: the message names the directory" \
 
 # A warning quotes guild.yml.
 mkdir -p "$TEST_TMP/warn"
-printf 'train:\n  exec: "true"\n  "bogus\\e]0;W\\a": 1\n' \
+printf -- '- model: m\n  "bogus\\e]0;W\\a": 1\n  operations:\n    train:\n      exec: "true"\n' \
     > "$TEST_TMP/warn/guild.yml"
 tty_shows "a warning quoting guild.yml" "-C '$TEST_TMP/warn' ops" \
-    "guild: warning: guild.yml:3: unknown operation attribute 'bogus\\e]0;W\\a'"
+    "guild: warning: guild.yml:2:3: unknown model attribute 'bogus\\e]0;W\\a'"
 piped_has "a warning piped: byte-exact" "'bogus${ESC}]0;W${BEL}'" \
     guild -C "$TEST_TMP/warn" ops
 

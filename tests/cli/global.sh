@@ -163,7 +163,8 @@ fi
 PAGER="$TEST_TMP/pager" guild help > "$TEST_TMP/nopager"
 ok "not through \$PAGER when not a terminal" grep -q '^OVERVIEW$' "$TEST_TMP/nopager"
 
-# guild.yml errors: file, line and column; exit 1; unknown attributes warn.
+# guild.yml errors: file, line and column; exit 1; an unknown attribute fails
+# its operation when it is used.
 cat > guild.yml <<'EOF'
 train:
   main: train
@@ -200,12 +201,34 @@ train:
     lr:
       default: 0.1
       sharpness: 3
+eval:
+  main: train
+  flags:
+    lr:
+      default: 0.1
+      sharpness: 3
+good:
+  main: train
 EOF
-expect_output "unknown attributes are warnings" - -- guild ops <<'EOF'
-guild: warning: guild.yml:3: unknown operation attribute 'colour'
-guild: warning: guild.yml:7: unknown flag attribute 'sharpness'
+expect_output "unknown attributes: guild ops lists every operation, silently" \
+    - -- guild ops <<'EOF'
+./eval
+./good
 ./train
 EOF
+expect_output "an unknown operation attribute fails that operation" - 1 -- \
+    guild run -y train <<'EOF'
+guild: guild.yml:3:3: unknown operation attribute 'colour'
+EOF
+expect_output "an unknown flag attribute fails its operation" - 1 -- \
+    guild run -y eval <<'EOF'
+guild: guild.yml:13:7: unknown flag attribute 'sharpness'
+EOF
+printf 'print("good ran")\n' > train.py
+expect_output "the other operations still run" - -- guild run -y good <<'EOF'
+good ran
+EOF
+rm -f train.py
 cat > guild.yml <<'EOF'
 - model: m
   operations:

@@ -781,30 +781,49 @@ static void
 test_warnings(void)
 {
 	struct guildfile	*gf;
+	char			*cause = NULL;
 	size_t			 i;
 
 	strvec_clear(&warnings);
 	gf = load("unknown-attrs.yml");
 	ok(gf != NULL, "unknown attributes do not stop loading");
-	if (!is_int((long long)warnings.n, 5, "five warnings")) {
+	/* Those in an operation fail that operation (when used) instead. */
+	if (!is_int((long long)warnings.n, 2, "two warnings")) {
 		for (i = 0; i < warnings.n; i++)
 			diag("warning: %s", warnings.v[i]);
 	}
-	if (warnings.n == 5) {
-		is_str(warnings.v[0], "unknown-attrs.yml:2: unknown model "
+	if (warnings.n == 2) {
+		is_str(warnings.v[0], "unknown-attrs.yml:2:3: unknown model "
 		    "attribute 'colour'", "model attribute");
-		is_str(warnings.v[1], "unknown-attrs.yml:6: unknown operation "
-		    "attribute 'foo'", "operation attribute");
-		is_str(warnings.v[2], "unknown-attrs.yml:10: unknown flag "
-		    "attribute 'bogus'", "flag attribute");
-		is_str(warnings.v[3], "unknown-attrs.yml:13: unknown source "
-		    "attribute 'weird'", "source attribute");
-		is_str(warnings.v[4], "unknown-attrs.yml:16: unknown resource "
+		is_str(warnings.v[1], "unknown-attrs.yml:16:7: unknown resource "
 		    "attribute 'oops'", "resource attribute");
 	}
-	if (gf != NULL)
-		ok(modeldef_op(gf->models[0], "train") != NULL,
-		    "the operation is there");
+	if (gf != NULL) {
+		const struct opdef *op = modeldef_op(gf->models[0], "train");
+
+		ok(op != NULL, "the operation is there");
+		is_str(op != NULL ? op->error : NULL, "unknown-attrs.yml:6:7: "
+		    "unknown operation attribute 'foo'",
+		    "its first unknown attribute is its error");
+	}
+	guildfile_free(gf);
+	strvec_clear(&warnings);
+	/* A flag's or a source's unknown attribute fails its operation too. */
+	gf = guildfile_load_buf("t:\n  main: t\n  flags:\n    a:\n"
+	    "      bogus: 1\nu:\n  main: t\n  requires:\n    - file: x\n"
+	    "      weird: 1\n", 98, "g.yml", NULL, &cause);
+	ok(gf != NULL && warnings.n == 0, "no warning for them: %s",
+	    cause != NULL ? cause : warnings.n > 0 ? warnings.v[0] : "");
+	free(cause);
+	if (gf != NULL) {
+		const struct opdef *t = modeldef_op(gf->models[0], "t");
+		const struct opdef *u = modeldef_op(gf->models[0], "u");
+
+		is_str(t != NULL ? t->error : NULL, "g.yml:5:7: unknown flag "
+		    "attribute 'bogus'", "flag attribute");
+		is_str(u != NULL ? u->error : NULL, "g.yml:10:7: unknown source "
+		    "attribute 'weird'", "source attribute");
+	}
 	guildfile_free(gf);
 	strvec_clear(&warnings);
 }
