@@ -3,7 +3,8 @@
 # named *.attrs: output-attrs, guild.summary) and the ones its operation
 # declares (opdef_attrs) are columns of compare, between the flags and the
 # scalars, as Guild AI 0.9's compare shows them; .NAME columns and
-# select --min/--max .NAME find them (issue 13).
+# select --min/--max .NAME find them. And run --test-output-attrs shows
+# what the output-attrs patterns find, as Guild 0.9 does (issue 13).
 
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 . "$top_srcdir/tests/cli/runs-lib.sh"
@@ -99,5 +100,64 @@ expect_exact "compare -p: no op columns, no attrs" - -- \
 run
 aaaa0000
 EOF
+
+# --test-output-attrs: what Guild 0.9's summary.test_output prints (checked
+# against it): each line, then per pattern (aliases expanded, as a Python
+# repr) its groups and what it assigns.
+proj=$(make_project testout <<'EOT'
+train:
+  exec: "true"
+own:
+  exec: "true"
+  output-attrs:
+    - model: 'model: (.*)'
+    - '(?P<_key>\key)=(?P<_val>\value)'
+    - 'x(?P<a>y)?(?P<b>z)'
+none:
+  exec: "true"
+  output-attrs: no
+EOT
+)
+cd "$proj" || exit 1
+printf 'model: cnn\nloss: 0.5 (step 1)\n  spaced: x  \r\nit'"'"'s: "q"\nxz a=b c=d' \
+    > "$TEST_TMP/out.txt"
+expect_exact "--test-output-attrs: the default pattern, as Guild shows it" - -- \
+    guild run train --test-output-attrs "$TEST_TMP/out.txt" <<'EOF'
+model: cnn
+  '^([_a-zA-Z]\\S*):\\s+(\\S+)$': [('model', 'cnn')] (model=cnn)
+loss: 0.5 (step 1)
+  '^([_a-zA-Z]\\S*):\\s+(\\S+)$': <no matches>
+  spaced: x
+  '^([_a-zA-Z]\\S*):\\s+(\\S+)$': <no matches>
+it's: "q"
+  '^([_a-zA-Z]\\S*):\\s+(\\S+)$': [("it's", '"q"')] (it's="q")
+xz a=b c=d
+  '^([_a-zA-Z]\\S*):\\s+(\\S+)$': <no matches>
+EOF
+EXPECT_STDIN=$TEST_TMP/in.txt
+printf 'model: cnn\nxz a=b c=d\n' > "$EXPECT_STDIN"
+export EXPECT_STDIN
+expect_exact "--test-output-attrs -: the operation's patterns, from stdin" - -- \
+    guild run own --test-output-attrs - <<'EOF'
+model: cnn
+  'model: (.*)': [('cnn',)] (model=cnn)
+  '(?P<_key>[_a-zA-Z]\\S*)=(?P<_val>\\S+)': <no matches>
+  'x(?P<a>y)?(?P<b>z)': <no matches>
+xz a=b c=d
+  'model: (.*)': <no matches>
+  '(?P<_key>[_a-zA-Z]\\S*)=(?P<_val>\\S+)': [('a', 'b'), ('c', 'd')] (a=b, c=d)
+  'x(?P<a>y)?(?P<b>z)': [(None, 'z')] (a=None, b=z)
+EOF
+unset EXPECT_STDIN
+expect_exact "--test-output-attrs: output-attrs: no" - -- \
+    guild run none --test-output-attrs "$TEST_TMP/out.txt" <<'EOF'
+Output attrs disabled, nothing to test
+EOF
+expect_exact "--test-output-attrs: a missing file" - 1 -- \
+    guild run train --test-output-attrs "$TEST_TMP/nosuch" <<'EOF'
+guild: $TEST_TMP/nosuch does not exist
+EOF
+ok "--test-output-attrs: no run made" \
+    sh -c '[ "$(ls "$GUILD_HOME/runs" | wc -l)" -eq 3 ]'
 
 done_testing
