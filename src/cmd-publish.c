@@ -1732,8 +1732,11 @@ cmd_publish_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		fflush(stdout);
 		if (!path_is_dir(o.dest))
 			return cli_error("%s: no published runs there", o.dest);
-		if (refresh_index(o.dest, o.index_template, &cause) == -1)
-			return cli_error("error refreshing index: %s", cause);
+		if (refresh_index(o.dest, o.index_template, &cause) == -1) {
+			rc = cli_error("error refreshing index: %s", cause);
+			free(cause);
+			return rc;
+		}
 		print_dir_size("Published runs using ", o.dest);
 		return 0;
 	}
