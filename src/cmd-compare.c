@@ -1157,9 +1157,18 @@ cmd_compare_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		plan_release(&plan);
 		return rc;
 	}
-	runindex_close(idx);
 	if (!cmd_arg_has(a, O_INCLUDE_BATCH))
 		drop_batches(&t.rows);
+	/*
+	 * Every run's declared and logged attrs at once, from the index's
+	 * cache, when they are columns (its scalar sources are current).
+	 */
+	if (!to_view && !cmd_arg_has(a, O_PRINT_SCALARS) && !plan.skip_op &&
+	    (what & RUNINDEX_SCALARS) && t.rows.n > 0) {
+		t.other = xcalloc(t.rows.n + 1, sizeof *t.other);
+		runindex_run_attrs(idx, t.rows.v, t.rows.n, t.other);
+	}
+	runindex_close(idx);
 
 	if (to_view) {
 		plan_release(&plan);

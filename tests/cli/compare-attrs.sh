@@ -101,6 +101,40 @@ run
 aaaa0000
 EOF
 
+# The index keeps each finished run's attrs while its stamp and scalar
+# sources stand (GUILD_INDEX_RACY_MS=0: no time is too recent to trust).
+GUILD_INDEX_RACY_MS=0
+export GUILD_INDEX_RACY_MS
+quiet guild compare --table
+mkdir -p "$d2/eval"
+tfw "$d2/eval/events.out.tfevents.1700000100.host.1.4.attrs" -f text \
+    split=test
+expect_exact "a new attr log in a new directory: seen through the index" - -- \
+    guild compare --table -cc .split $R2 <<'EOF'
+run       split
+aaaa0000
+EOF
+expect_exact "and as a default column" - -- guild compare --table -r $R2 <<'EOF'
+run       lr   best  eval#split  model  step  loss
+aaaa0000  0.2  0.95  test        mlp    4     0.25
+EOF
+# An attr log rewritten in place, its directory unchanged: the cached
+# value, until the index is deleted (documented in runindex-attrs.c).
+tfw "$d2/eval/events.out.tfevents.1700000100.host.1.4.attrs" -f text \
+    split=other
+expect_exact "an attr log rewritten in place: the cached value" - -- \
+    guild compare --table -r $R2 <<'EOF'
+run       lr   best  eval#split  model  step  loss
+aaaa0000  0.2  0.95  test        mlp    4     0.25
+EOF
+rm -rf "$GUILD_HOME/cache"
+expect_exact "and the new one once the index is deleted" - -- \
+    guild compare --table -r $R2 <<'EOF'
+run       lr   best  eval#split  model  step  loss
+aaaa0000  0.2  0.95  other       mlp    4     0.25
+EOF
+unset GUILD_INDEX_RACY_MS
+
 # --test-output-attrs: what Guild 0.9's summary.test_output prints (checked
 # against it): each line, then per pattern (aliases expanded, as a Python
 # repr) its groups and what it assigns.
