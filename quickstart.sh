@@ -26,7 +26,8 @@ PACKAGES="build-essential autoconf automake pkg-config libyaml-dev
 libsqlite3-dev libpcre2-dev libncurses-dev libarchive-dev libmd-dev mandoc
 zlib1g-dev libbz2-dev liblzma-dev libzstd-dev nettle-dev libacl1-dev
 libchafa-dev libglib2.0-dev libstb-dev libwebp-dev
-tmux python3 python3-numpy python3-sklearn python3-matplotlib python3-venv python3-click clang
+tmux python3 python3-numpy python3-sklearn python3-matplotlib python3-venv python3-click
+python3-jinja2 clang
 libclang-rt-14-dev openssh-server rsync slurm-wlm munge"
 
 EXAMPLE=examples/digits

@@ -27,6 +27,7 @@
 #include "format.h"
 #include "home.h"
 #include "run.h"
+#include "runattrs.h"
 #include "runindex.h"
 #include "runsel.h"
 #include "scalars.h"
@@ -324,9 +325,14 @@ string_or_null(struct strbuf *sb)
 	return v;
 }
 
-/* A core or stored attribute of a run; NULL when it has none. */
+/*
+ * A core attribute of a run, else (as Guild's index) one it declares or
+ * logged (other: runattrs_read), else one of its attr files; NULL when it
+ * has none.
+ */
 static struct value *
-attr_value(const struct run_row *row, const char *name)
+attr_value(const struct run_row *row, const char *name,
+    const struct value *other)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	struct value	*v;
@@ -378,6 +384,8 @@ attr_value(const struct run_row *row, const char *name)
 		free(abbrev);
 		return v;
 	}
+	if (other != NULL && (v = value_map_get(other, name)) != NULL)
+		return value_dup(v);
 	if (row->attrs != NULL && (v = value_map_get(row->attrs, name)) != NULL)
 		return value_dup(v);
 	return NULL;
@@ -419,7 +427,8 @@ scalar_value(const struct run_row *row, const struct col *c)
 }
 
 static struct value *
-col_value(const struct run_row *row, const struct col *c)
+col_value(const struct run_row *row, const struct col *c,
+    const struct value *other)
 {
 	struct value	*v;
 
@@ -430,7 +439,7 @@ col_value(const struct run_row *row, const struct col *c)
 			return NULL;
 		return value_dup(v);
 	case COL_ATTR:
-		return attr_value(row, c->name);
+		return attr_value(row, c->name, other);
 	default:
 		return scalar_value(row, c);
 	}
@@ -475,7 +484,19 @@ struct table {
 	struct header	*h;
 	size_t		 nh, alloc;
 	size_t		*order;		/* row order after sorting */
+	struct value	**other;	/* per row: runattrs_read(), or NULL */
 };
+
+/* A row's declared and logged attrs, read once (a walk of its directory). */
+static const struct value *
+row_other(struct table *t, size_t r)
+{
+	if (t->other == NULL)
+		t->other = xcalloc(t->rows.n + 1, sizeof *t->other);
+	if (t->other[r] == NULL)
+		t->other[r] = runattrs_read(t->rows.v[r]->dir);
+	return t->other[r];
+}
 
 static size_t
 table_header(struct table *t, const char *name, bool hidden)
@@ -524,12 +545,20 @@ table_release(struct table *t)
 	}
 	free(t->h);
 	free(t->order);
+	for (r = 0; t->other != NULL && r < t->rows.n; r++)
+		value_free(t->other[r]);
+	free(t->other);
 	run_rows_release(&t->rows);
 }
 
-/* A run's own columns: its flags, then its scalars after a step column. */
+/*
+ * A run's own columns, as Guild's default compare: its flags, the attrs it
+ * declares or logged (not the core ones), then its scalars after a step
+ * column.
+ */
 static void
-op_cols(const struct run_row *row, bool all_scalars, struct cols *cs)
+op_cols(const struct run_row *row, const struct value *other,
+    bool all_scalars, struct cols *cs)
 {
 	struct strvec	 names = STRVEC_INIT;
 	const char	*step_key = NULL;
@@ -550,6 +579,19 @@ op_cols(const struct run_row *row, bool all_scalars, struct cols *cs)
 		}
 		strvec_clear(&names);
 	}
+	for (i = 0; other != NULL && i < other->u.map.n; i++)
+		if (!runattrs_is_core(other->u.map.k[i]))
+			strvec_push(&names, other->u.map.k[i]);
+	strvec_sort(&names);
+	for (i = 0; i < names.n; i++) {
+		memset(&c, 0, sizeof c);
+		c.kind = COL_ATTR;
+		c.name = xstrdup(names.v[i]);
+		c.header = xstrdup(names.v[i]);
+		XGROW(cs->v, cs->alloc, cs->n + 1);
+		cs->v[cs->n++] = c;
+	}
+	strvec_clear(&names);
 	if (row->scalars == NULL)
 		return;
 	/* Guild names the columns by tag, whatever directory logged it. */
@@ -585,6 +627,8 @@ op_cols(const struct run_row *row, bool all_scalars, struct cols *cs)
 	strvec_clear(&names);
 }
 
+static bool	core_attr(const char *);
+
 static void
 add_section(struct table *t, size_t r, const struct cols *cs, bool hidden)
 {
@@ -592,7 +636,9 @@ add_section(struct table *t, size_t r, const struct cols *cs, bool hidden)
 
 	for (i = 0; i < cs->n; i++) {
 		hi = table_header(t, cs->v[i].header, hidden);
-		table_set(t, hi, r, col_value(t->rows.v[r], &cs->v[i]));
+		table_set(t, hi, r, col_value(t->rows.v[r], &cs->v[i],
+		    cs->v[i].kind == COL_ATTR && !core_attr(cs->v[i].name) ?
+		    row_other(t, r) : NULL));
 	}
 }
 
@@ -786,7 +832,8 @@ build_table(struct table *t, struct plan *p, char **cause)
 	if (!p->skip_op)
 		for (r = 0; r < t->rows.n; r++) {
 			memset(&own, 0, sizeof own);
-			op_cols(t->rows.v[r], p->all_scalars, &own);
+			op_cols(t->rows.v[r], row_other(t, r), p->all_scalars,
+			    &own);
 			add_section(t, r, &own, false);
 			cols_release(&own);
 		}
@@ -1110,9 +1157,18 @@ cmd_compare_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		plan_release(&plan);
 		return rc;
 	}
-	runindex_close(idx);
 	if (!cmd_arg_has(a, O_INCLUDE_BATCH))
 		drop_batches(&t.rows);
+	/*
+	 * Every run's declared and logged attrs at once, from the index's
+	 * cache, when they are columns (its scalar sources are current).
+	 */
+	if (!to_view && !cmd_arg_has(a, O_PRINT_SCALARS) && !plan.skip_op &&
+	    (what & RUNINDEX_SCALARS) && t.rows.n > 0) {
+		t.other = xcalloc(t.rows.n + 1, sizeof *t.other);
+		runindex_run_attrs(idx, t.rows.v, t.rows.n, t.other);
+	}
+	runindex_close(idx);
 
 	if (to_view) {
 		plan_release(&plan);

@@ -29,6 +29,7 @@
 #include "output.h"
 #include "proc.h"
 #include "run.h"
+#include "runattrs.h"
 #include "runindex.h"
 #include "runops.h"
 #include "scalars.h"
@@ -36,6 +37,7 @@
 #include "termsafe.h"
 #include "util.h"
 #include "value.h"
+#include "yamlnode.h"
 
 #define SOURCECODE_DIR	".guild/sourcecode"
 
@@ -834,7 +836,7 @@ enum {
 static const struct cmd_option select_options[] = {
 	{ SELECT_ALL, "A", "all", NULL, "Print every selected run." },
 	{ SELECT_MIN, "min", "min", "COL",
-	  "Select the run with the lowest COL (a scalar, =FLAG or .ATTR)." },
+	  "Select the run with the lowest COL (scalar, =FLAG, .ATTR, attr:ATTR)." },
 	{ SELECT_MAX, "max", "max", "COL",
 	  "Select the run with the highest COL." },
 	{ SELECT_SHORT, "s", "short-id", NULL, "Print the short id." },
@@ -849,13 +851,29 @@ static bool
 col_value(const struct run_row *row, const char *col, double *out)
 {
 	const struct scalar_stats	*s;
-	struct value			*v;
+	const struct value		*o;
+	struct value			*v, *other;
 	struct run			*run;
 	bool				 ok;
 
 	if (*col == '=')
 		return value_number(value_map_get(row->flags, col + 1), out);
 	if (*col == '.') {
+		/*
+		 * As Guild's index: what the run logged or its operation
+		 * declares first (text: a number when it reads as one), then
+		 * its attr files.
+		 */
+		other = runattrs_read(row->dir);
+		if ((o = value_map_get(other, col + 1)) != NULL) {
+			v = o->type == VALUE_STRING ? yaml_parse_value(o->u.s,
+			    strlen(o->u.s), NULL) : value_dup(o);
+			ok = value_number(v, out);
+			value_free(v);
+			value_free(other);
+			return ok;
+		}
+		value_free(other);
 		if ((run = run_open(row->dir, NULL)) == NULL)
 			return false;
 		v = NULL;
@@ -970,7 +988,7 @@ print_select(const struct run_row *row, struct cmd_args *a)
 }
 
 static int
-cmd_select_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+select_exec(struct cmd_ctx *ctx, struct cmd_args *a, char **colbufp)
 {
 	struct runindex	*idx;
 	struct run_row	*row;
@@ -989,6 +1007,11 @@ cmd_select_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		return cli_error("--min and --max cannot both be used");
 	if (col == NULL && (col = cmd_arg_value(a, SELECT_MAX)) != NULL)
 		max = true;
+	/* Guild's column specs name attrs and flags these ways too. */
+	if (col != NULL && str_starts_with(col, "attr:"))
+		col = *colbufp = xasprintf(".%s", col + 5);
+	else if (col != NULL && str_starts_with(col, "flag:"))
+		col = *colbufp = xasprintf("=%s", col + 5);
 	if (col != NULL && (*col == '\0' || strcmp(col, "=") == 0 ||
 	    strcmp(col, ".") == 0))
 		return cli_error("invalid column '%s'", col);
@@ -1039,6 +1062,17 @@ cmd_select_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	run_rows_release(&rows);
 	runindex_close(idx);
+	return rc;
+}
+
+static int
+cmd_select_exec(struct cmd_ctx *ctx, struct cmd_args *a)
+{
+	char	*colbuf = NULL;
+	int	 rc;
+
+	rc = select_exec(ctx, a, &colbuf);
+	free(colbuf);
 	return rc;
 }
 

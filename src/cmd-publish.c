@@ -24,7 +24,10 @@
  * progress bars at their last state, no escape sequences), not the raw
  * bytes; sourcecode.csv paths are relative to the snapshot directory
  * (so they name the copies under sourcecode/); times are true UTC. Guild's
- * Jinja templates (--template, --index-template) are not supported.
+ * default templates are guild's own code here; a user's Jinja2 templates
+ * (--template, --index-template, publish: template) are rendered by
+ * guild.publish_render (publish-template.c), and Guild's own template
+ * files cannot be included from them.
  *
  * Everything taken from a run (labels, flags, file names, output) is
  * escaped in the pages: HTML entities, percent-encoded links, and in the
@@ -53,6 +56,7 @@
 #include "format.h"
 #include "guildfile.h"
 #include "output.h"
+#include "publish-template.h"
 #include "run.h"
 #include "runfiles.h"
 #include "runindex.h"
@@ -80,9 +84,10 @@ enum {
 static const struct cmd_option publish_options[] = {
 	{ O_DEST, "d", "dest", "DIR",
 	  "Destination to publish runs." },
-	{ O_TEMPLATE, "t", "template", "VAL", "Not supported.", true },
-	{ O_INDEX_TEMPLATE, "i", "index-template", "VAL", "Not supported.",
-	  true },
+	{ O_TEMPLATE, "t", "template", "VAL",
+	  "Run template (Jinja2) used to publish runs." },
+	{ O_INDEX_TEMPLATE, "i", "index-template", "VAL",
+	  "Index template (Jinja2) used to publish runs." },
 	{ O_FILES, "f", "files", NULL,
 	  "Copy run files as the operation's publish: files says." },
 	{ O_ALL_FILES, "a", "all-files", NULL,
@@ -102,6 +107,8 @@ enum copy_mode { COPY_NONE, COPY_DEFAULT, COPY_ALL };
 
 struct opts {
 	const char	*dest;
+	const char	*template;	/* --template */
+	const char	*index_template;
 	enum copy_mode	 copy;
 	bool		 links;
 	bool		 md5;
@@ -479,6 +486,7 @@ struct pub {
 	struct scalars_summary	 sum;
 	struct strbuf		 output;
 	char			*why;		/* first copy failure */
+	char			*template;	/* a Jinja2 one, or NULL */
 };
 
 /* The path of a source file under the snapshot directory. */
@@ -1319,6 +1327,7 @@ pub_release(struct pub *p)
 	strbuf_release(&p->output);
 	free(p->why);
 	free(p->tmp);
+	free(p->template);
 }
 
 static int
@@ -1460,9 +1469,11 @@ publish_files(struct pub *p, char **cause)
 	if (write_text(p->tmp, "runfiles.csv", &sb, cause) == -1)
 		goto out;
 
+	/* Guild's default template, unless another one is used. */
 	strbuf_reset(&sb);
 	readme_md(p, &sb, rf, p->files.n, sc, nsc);
-	if (write_text(p->tmp, "README.md", &sb, cause) == -1)
+	if (p->template == NULL &&
+	    write_text(p->tmp, "README.md", &sb, cause) == -1)
 		goto out;
 	strbuf_reset(&sb);
 	page_html(p, &sb, rf, p->files.n, sc, nsc);
@@ -1499,7 +1510,13 @@ publish_run(const struct opts *o, const struct run_row *row, char **cause)
 		return rc;
 	}
 	chmod(p.tmp, 0777 & ~process_umask());
-	if ((rc = publish_files(&p, cause)) == 0) {
+	rc = publish_template_find(o->template, row->opref, &p.template,
+	    cause);
+	if (rc == 0)
+		rc = publish_files(&p, cause);
+	if (rc == 0 && p.template != NULL)
+		rc = publish_template_run(p.template, p.tmp, cause);
+	if (rc == 0) {
 		final = path_join(o->dest, row->id);
 		old = xasprintf("%s.old", p.tmp);
 		/* Swap in the new copy, then drop the old one. */
@@ -1551,7 +1568,7 @@ info_text(struct strbuf *sb, const struct value *info, const char *key)
 }
 
 static int
-refresh_index(const char *dest, char **cause)
+refresh_index(const char *dest, const char *template, char **cause)
 {
 	struct strvec	 names = STRVEC_INIT;
 	struct indexed	*runs = NULL;
@@ -1647,6 +1664,14 @@ refresh_index(const char *dest, char **cause)
 	rc = write_text(dest, "README.md", &md, cause);
 	if (rc == 0)
 		rc = write_text(dest, "index.html", &html, cause);
+	if (rc == 0 && template != NULL) {
+		struct value	*list = value_list();
+
+		for (i = 0; i < n; i++)
+			value_list_push(list, value_dup(runs[i].info));
+		rc = publish_template_index(template, dest, list, cause);
+		value_free(list);
+	}
 	for (i = 0; i < n; i++)
 		value_free(runs[i].info);
 	free(runs);
@@ -1688,11 +1713,6 @@ cmd_publish_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	size_t			 i, j;
 	int			 rc;
 
-	if (cmd_arg_has(a, O_TEMPLATE) || cmd_arg_has(a, O_INDEX_TEMPLATE))
-		return cli_error("--%s is not supported: guild writes Guild's "
-		    "default report (README.md) and HTML pages, without "
-		    "Jinja templates", cmd_arg_has(a, O_TEMPLATE) ? "template" :
-		    "index-template");
 	if (cmd_arg_has(a, O_FILES) && cmd_arg_has(a, O_ALL_FILES))
 		return cli_error("--files and --all-files cannot both be used");
 	memset(&o, 0, sizeof o);
@@ -1704,14 +1724,19 @@ cmd_publish_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	    COPY_DEFAULT : COPY_NONE;
 	o.links = cmd_arg_has(a, O_INCLUDE_LINKS);
 	o.md5 = !cmd_arg_has(a, O_NO_MD5);
+	o.template = cmd_arg_value(a, O_TEMPLATE);
+	o.index_template = cmd_arg_value(a, O_INDEX_TEMPLATE);
 
 	if (cmd_arg_has(a, O_REFRESH_INDEX)) {
 		printf("Refreshing runs index in %s\n", cli_field(stdout, o.dest));
 		fflush(stdout);
 		if (!path_is_dir(o.dest))
 			return cli_error("%s: no published runs there", o.dest);
-		if (refresh_index(o.dest, &cause) == -1)
-			return cli_error("error refreshing index: %s", cause);
+		if (refresh_index(o.dest, o.index_template, &cause) == -1) {
+			rc = cli_error("error refreshing index: %s", cause);
+			free(cause);
+			return rc;
+		}
 		print_dir_size("Published runs using ", o.dest);
 		return 0;
 	}
@@ -1765,7 +1790,7 @@ cmd_publish_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (rc == 0) {
 		printf("Refreshing runs index\n");
 		fflush(stdout);
-		if (refresh_index(o.dest, &cause) == -1)
+		if (refresh_index(o.dest, o.index_template, &cause) == -1)
 			rc = cli_error("error refreshing index: %s", cause);
 		free(cause);
 	}
@@ -1786,7 +1811,9 @@ const struct cmd_entry cmd_publish_entry = {
 	    "a server, and Guild's files: run.yml, flags.yml, output.txt,\n"
 	    "scalars.csv, runfiles.csv, sourcecode.csv, README.md and the\n"
 	    "source code under sourcecode/. Run files are copied under\n"
-	    "runfiles/ with --files or --all-files.",
+	    "runfiles/ with --files or --all-files. --template and\n"
+	    "--index-template render Jinja2 templates as Guild does (with\n"
+	    "python3's Jinja2).",
 	.options = publish_options,
 	.filter_options = run_filter_options,
 	.exec = cmd_publish_exec,

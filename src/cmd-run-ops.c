@@ -781,6 +781,7 @@ run_options_check(const struct cmd_args *a)
 		{ OPT_PROTO, "--proto" },
 		{ OPT_RUN_DIR, "--run-dir" },
 		{ OPT_TEST_SCALARS, "--test-output-scalars" },
+		{ OPT_TEST_ATTRS, "--test-output-attrs" },
 		{ OPT_TEST_SOURCECODE, "--test-sourcecode" },
 		{ OPT_TEST_FLAGS, "--test-flags" },
 	};

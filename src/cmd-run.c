@@ -56,6 +56,7 @@ static const struct cmd_option run_options[] = {
 	{ OPT_PROTO, NULL, "proto", "RUN", "Use the operation, flags and source code from RUN. Cannot be used with --restart." },
 	{ OPT_FORCE_SOURCECODE, NULL, "force-sourcecode", NULL, "Use working source code when --restart or --proto is specified." },
 	{ OPT_TEST_SCALARS, NULL, "test-output-scalars", "OUTPUT", "Show the output scalars found in OUTPUT ('-' for stdin) and exit." },
+	{ OPT_TEST_ATTRS, NULL, "test-output-attrs", "OUTPUT", "Show what output-attrs patterns find in OUTPUT ('-' for stdin) and exit." },
 	{ OPT_HELP_OP, NULL, "help-op", NULL, "Show the operation's help and exit." },
 	{ OPT_FORCE_DEPS, NULL, "force-deps", NULL, "Run even when a dependency cannot be met." },
 	{ OPT_OPTIMIZER, "o", "optimizer", "ALGORITHM", "Run a batch with ALGORITHM (random, or + for grid) or an optimizer of the operation." },
@@ -1678,6 +1679,9 @@ run_inspect(struct cmd_args *a, const struct guild_home *home,
 	}
 	if (cmd_arg_has(a, OPT_TEST_SCALARS))
 		return -1;
+	if (cmd_arg_has(a, OPT_TEST_ATTRS))
+		return run_test_output_attrs(op,
+		    cmd_arg_value(a, OPT_TEST_ATTRS));
 	if (cmd_arg_has(a, OPT_TEST_SOURCECODE))
 		return run_test_sourcecode(op);
 	if (cmd_arg_has(a, OPT_TEST_FLAGS))

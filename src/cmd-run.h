@@ -103,6 +103,7 @@ enum {
 	OPT_TEST_FLAGS,
 	OPT_DEBUG,
 	OPT_NO_WAIT,
+	OPT_TEST_ATTRS,
 };
 
 struct guild_home;
@@ -123,6 +124,12 @@ int		 run_proto_open(const struct guild_home *, const char *spec,
  * and _check_incompatible_with_restart; -1 after printing the error.
  */
 int		 run_options_check(const struct cmd_args *);
+/*
+ * --test-output-attrs OUTPUT ('-': standard input): each line and what
+ * each output-attrs pattern finds in it, as Guild 0.9 shows it
+ * (cmd-run-testout.c). Returns the exit status.
+ */
+int		 run_test_output_attrs(const struct opdef *, const char *path);
 /* -Fo FLAG=VAL; -1 after printing an error. */
 int		 run_opt_flags_check(const struct cmd_args *,
 		    const struct opdef *, enum batch_kind, const char *algo);

@@ -173,6 +173,15 @@ unsigned long	 runindex_reads(void);
  */
 char		*run_row_project_dir(const struct run_row *);
 
+/*
+ * out[i]: rows[i]'s declared and logged attrs (runattrs_read), from the
+ * index's cache while the run's stamp and scalar sources are unchanged
+ * (rows loaded with RUNINDEX_SCALARS, so that those are current); read
+ * from the run directory otherwise, or on any failure (ri may be NULL).
+ * See runindex-attrs.c.
+ */
+void		 runindex_run_attrs(struct runindex *ri,
+		    struct run_row *const *rows, size_t n, struct value **out);
 void		 run_row_free(struct run_row *);
 void		 run_rows_push(struct run_rows *, struct run_row *);
 void		 run_rows_release(struct run_rows *);

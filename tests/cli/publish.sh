@@ -65,9 +65,6 @@ ok "no runs: nothing written" test ! -e "$pub"
 expect_output "--files and --all-files together" - 1 -- guild publish -f -a -y <<'EOF'
 guild: --files and --all-files cannot both be used
 EOF
-expect_output "--template is refused" - 1 -- guild publish -t t1 -y <<'EOF'
-guild: --template is not supported: guild writes Guild's default report (README.md) and HTML pages, without Jinja templates
-EOF
 
 # A hand-made run of Guild 0.9 with a hostile label, and a real run.
 HOSTILE=1451e20cd18611e88f52d017c2ab916f

@@ -433,51 +433,12 @@ ok "output-attrs: no captures none" \
 rd=$(ls -d "$GUILD_HOME"/runs/*/ | while read -r d; do
 	grep -q ' none$' "$d/.guild/opref" && echo "$d"; done)
 mkdir -p "$rd/train"
-python3 - "$rd" <<'EOF'
-import struct, sys
-
-def crc32c(data):
-    c = 0xFFFFFFFF
-    for b in data:
-        c ^= b
-        for _ in range(8):
-            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
-    return c ^ 0xFFFFFFFF
-
-def masked(data):
-    c = crc32c(data)
-    return (((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF
-
-def varint(n):
-    out = b""
-    while n >= 0x80:
-        out += bytes([(n & 0x7F) | 0x80])
-        n >>= 7
-    return out + bytes([n])
-
-def field(num, wire, payload):
-    key = varint((num << 3) | wire)
-    return key + (varint(len(payload)) + payload if wire == 2 else payload)
-
-def record(ev):
-    head = struct.pack("<Q", len(ev))
-    return (head + struct.pack("<I", masked(head)) + ev +
-            struct.pack("<I", masked(ev)))
-
-def text(tag, s):
-    meta = field(9, 2, field(1, 2, field(1, 2, b"text")))
-    t = field(1, 0, varint(7)) + field(2, 2, b"") + field(8, 2, s.encode())
-    v = field(1, 2, (tag + "/text_summary").encode()) + meta + field(8, 2, t)
-    return record(field(1, 1, struct.pack("<d", 1700000000.0)) +
-                  field(5, 2, field(1, 2, v)))
-
-d = sys.argv[1]
-with open(d + "/events.out.tfevents.1700000000.host.1.2.attrs", "wb") as f:
-    f.write(text("model", "cnn") + text("id", "abcd1234"))
-with open(d + "/train/events.out.tfevents.1700000000.host.1.3.attrs",
-          "wb") as f:
-    f.write(text("model", "cnn-2"))
-EOF
+python3 "$top_srcdir/tests/tfw.py" \
+    "$rd/events.out.tfevents.1700000000.host.1.2.attrs" -f text \
+    model=cnn id=abcd1234
+python3 "$top_srcdir/tests/tfw.py" \
+    "$rd/train/events.out.tfevents.1700000000.host.1.3.attrs" -f text \
+    model=cnn-2
 expect_exact "guild.summary's attrs, a subdirectory's prefixed, core attrs not" - -- \
     sh -c '"$GUILD" runs info | sed -n "/^attributes:/,\$p"' <<'EOF'
 attributes:

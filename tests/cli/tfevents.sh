@@ -10,88 +10,9 @@ command -v python3 > /dev/null 2>&1 || skip_all "no python3"
 
 fixtures=$top_srcdir/tests/fixtures/tfevents
 mkdir -p "$TEST_TMP/bin"
-# tfw FILE [-a] [-f FORM] [-t WALLTIME] TAG=VALUE@STEP...: write (-a: append
-# to) an event file. FORM: simple (simple_value, as TF1 and PyTorch write
-# it), content (a TF2 scalar summary: plugin "scalars", DT_FLOAT of shape []
-# in tensor_content, as tf.summary.scalar writes it), float_val,
-# double_val, double_content. Each event's wall time is WALLTIME (default
-# 1700000000) plus its step.
-cat > "$TEST_TMP/bin/tfw" <<'EOF'
-#!/usr/bin/env python3
-import struct, sys
-
-def crc32c(data):
-    c = 0xFFFFFFFF
-    for b in data:
-        c ^= b
-        for _ in range(8):
-            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
-    return c ^ 0xFFFFFFFF
-
-def masked(data):
-    c = crc32c(data)
-    return (((c >> 15) | (c << 17)) + 0xA282EAD8) & 0xFFFFFFFF
-
-def varint(n):
-    out = b""
-    while n >= 0x80:
-        out += bytes([(n & 0x7F) | 0x80])
-        n >>= 7
-    return out + bytes([n])
-
-def field(num, wire, payload):
-    key = varint((num << 3) | wire)
-    if wire == 2:
-        return key + varint(len(payload)) + payload
-    return key + payload
-
-def record(ev):
-    head = struct.pack("<Q", len(ev))
-    return (head + struct.pack("<I", masked(head)) + ev +
-            struct.pack("<I", masked(ev)))
-
-def value(tag, v, form):
-    out = field(1, 2, tag.encode())
-    meta = field(9, 2, field(1, 2, field(1, 2, b"scalars")))
-    if form == "simple":
-        return out + field(2, 5, struct.pack("<f", v))
-    if form == "content":
-        t = field(1, 0, varint(1)) + field(2, 2, b"") + \
-            field(4, 2, struct.pack("<f", v))
-    elif form == "double_content":
-        t = field(1, 0, varint(2)) + field(2, 2, b"") + \
-            field(4, 2, struct.pack("<d", v))
-    elif form == "float_val":
-        t = field(1, 0, varint(1)) + field(2, 2, b"") + \
-            field(5, 2, struct.pack("<f", v))
-    elif form == "double_val":
-        t = field(1, 0, varint(2)) + field(2, 2, b"") + \
-            field(6, 2, struct.pack("<d", v))
-    return out + meta + field(8, 2, t)
-
-args = sys.argv[1:]
-path = args.pop(0)
-mode, form, base = "wb", "simple", 1700000000.0
-while args and args[0].startswith("-"):
-    opt = args.pop(0)
-    if opt == "-a":
-        mode = "ab"
-    elif opt == "-f":
-        form = args.pop(0)
-    elif opt == "-t":
-        base = float(args.pop(0))
-with open(path, mode) as f:
-    if mode == "wb":
-        f.write(record(field(1, 1, struct.pack("<d", base)) +
-                       field(3, 2, b"brain.Event:2")))
-    for spec in args:
-        tag, rest = spec.split("=", 1)
-        v, step = rest.split("@")
-        ev = (field(1, 1, struct.pack("<d", base + int(step))) +
-              field(2, 0, varint(int(step))) +
-              field(5, 2, field(1, 2, value(tag, float(v), form))))
-        f.write(record(ev))
-EOF
+# tfw FILE [-a] [-f FORM] [-t WALLTIME] TAG=VALUE@STEP...: tests/tfw.py.
+printf '#!/bin/sh\nexec python3 "%s/tests/tfw.py" "$@"\n' "$top_srcdir" \
+    > "$TEST_TMP/bin/tfw"
 chmod +x "$TEST_TMP/bin/tfw"
 PATH=$TEST_TMP/bin:$PATH
 export PATH
