@@ -1031,10 +1031,11 @@ write_flags(struct runindex *ri, struct flagload *fl, size_t n, char **cause)
 {
 	sqlite3_stmt	*st;
 	size_t		 i, k;
+	bool		 own = sqlite3_get_autocommit(ri->db) != 0;
 
 	if (n == 0)
 		return 0;
-	if (ri_begin(ri, cause) == -1)
+	if (own && ri_begin(ri, cause) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if ((st = ri_stmt(ri, S_FLAGS_DEL, cause)) == NULL)
@@ -1059,9 +1060,10 @@ write_flags(struct runindex *ri, struct flagload *fl, size_t n, char **cause)
 			goto fail;
 	}
 	ri->gen++;
-	return ri_commit(ri, cause);
+	return own ? ri_commit(ri, cause) : 0;
 fail:
-	ri_rollback(ri);
+	if (own)
+		ri_rollback(ri);
 	return -1;
 }
 
@@ -1221,6 +1223,7 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 	const char	**ids;
 	size_t		 i, k;
 	int		 dfd, rc = 0;
+	bool		 batch;
 
 	dfd = ri_open_base(ri, deleted);
 	cur = xcalloc(rows->n - from + 1, sizeof *cur);
@@ -1285,8 +1288,17 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 	}
 	run_recs_clear(&rs);
 	strvec_clear(&gone);
-	for (i = from; rc == 0 && i < rows->n; i++) {
-		if (what & RUNINDEX_FLAGS)
+	/* Rows loaded for the first time: a transaction per batch. */
+	for (i = from, k = 0; i < rows->n; i++)
+		if (((what & RUNINDEX_FLAGS) && !meta[i - from].flags_loaded) ||
+		    ((what & RUNINDEX_SCALARS) &&
+		    !meta[i - from].has_scalars_stamp))
+			k++;
+	batch = k > 1 && sqlite3_get_autocommit(ri->db);
+	for (i = from, k = 0; rc == 0 && i < rows->n; i++, k++) {
+		if (batch && k % WRITE_BATCH == 0)
+			rc = ri_begin(ri, cause);
+		if (rc == 0 && (what & RUNINDEX_FLAGS))
 			rc = row_flags(ri, rows->v[i], meta[i - from].flags_loaded,
 			    cause);
 		if (rc == 0 && (what & RUNINDEX_SCALARS))
@@ -1294,7 +1306,12 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 			    &meta[i - from], cause);
 		if (rc == 0 && (what & RUNINDEX_ATTRS))
 			row_attrs(rows->v[i]);
+		if (rc == 0 && batch && (k % WRITE_BATCH == WRITE_BATCH - 1 ||
+		    i == rows->n - 1))
+			rc = ri_commit(ri, cause);
 	}
+	if (rc == -1 && batch)
+		ri_rollback(ri);
 	if (dfd != -1)
 		close(dfd);
 	return rc;
