@@ -850,6 +850,7 @@ row_from_stmt(const struct runindex *ri, sqlite3_stmt *st, struct meta *m)
 		    C_SCALARS_STAMP) != SQLITE_NULL;
 		m->scalars_stamp = (uint64_t)sqlite3_column_int64(st,
 		    C_SCALARS_STAMP);
+		m->scalars_read = false;
 	}
 	return row;
 }
@@ -1158,8 +1159,8 @@ static int
 row_scalars(struct runindex *ri, int dfd, struct run_row *row,
     const struct meta *m, char **cause)
 {
-	if (ri_refresh_scalars(ri, row->rowid, dfd, row->id, row->dir,
-	    m->has_scalars_stamp, cause) == -1)
+	if (!m->scalars_read && ri_refresh_scalars(ri, row->rowid, dfd,
+	    row->id, row->dir, m->has_scalars_stamp, cause) == -1)
 		return -1;
 	if (row->scalars != NULL) {
 		scalars_summary_release(row->scalars);
@@ -1169,6 +1170,34 @@ row_scalars(struct runindex *ri, int dfd, struct run_row *row,
 	return ri_read_row_scalars(ri, row->rowid, row->scalars, cause);
 }
 
+
+/* Rows whose scalars were never read: all at once, on worker threads. */
+static int
+new_scalars(struct runindex *ri, struct run_rows *rows, size_t from,
+    struct meta *meta, char **cause)
+{
+	int64_t		*rids = xcalloc(rows->n - from + 1, sizeof *rids);
+	char		**dirs = xcalloc(rows->n - from + 1, sizeof *dirs);
+	bool		*done = xcalloc(rows->n - from + 1, sizeof *done);
+	size_t		 i, n = 0;
+	int		 rc = 0;
+
+	for (i = from; i < rows->n; i++) {
+		if (!meta[i - from].has_scalars_stamp) {
+			rids[n] = rows->v[i]->rowid;
+			dirs[n++] = rows->v[i]->dir;
+		}
+	}
+	if (n > 1)
+		rc = ri_read_new_scalars(ri, n, rids, dirs, done, cause);
+	for (i = from, n = 0; i < rows->n && rc == 0; i++)
+		if (!meta[i - from].has_scalars_stamp)
+			meta[i - from].scalars_read = done[n++];
+	free(rids);
+	free(dirs);
+	free(done);
+	return rc;
+}
 
 /* Every attr, read from the directory. */
 static void
@@ -1288,11 +1317,14 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 	}
 	run_recs_clear(&rs);
 	strvec_clear(&gone);
+	if (rc == 0 && (what & RUNINDEX_SCALARS))
+		rc = new_scalars(ri, rows, from, meta, cause);
 	/* Rows loaded for the first time: a transaction per batch. */
 	for (i = from, k = 0; i < rows->n; i++)
 		if (((what & RUNINDEX_FLAGS) && !meta[i - from].flags_loaded) ||
 		    ((what & RUNINDEX_SCALARS) &&
-		    !meta[i - from].has_scalars_stamp))
+		    !meta[i - from].has_scalars_stamp &&
+		    !meta[i - from].scalars_read))
 			k++;
 	batch = k > 1 && sqlite3_get_autocommit(ri->db);
 	for (i = from, k = 0; rc == 0 && i < rows->n; i++, k++) {
