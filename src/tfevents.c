@@ -584,9 +584,11 @@ rbuf_need(struct rbuf *r, size_t n)
 		return 1;
 	if ((uint64_t)(r->have - r->pos) + (r->limit - r->at) < n)
 		return 0;
-	memmove(r->buf, r->buf + r->pos, r->have - r->pos);
-	r->have -= r->pos;
-	r->pos = 0;
+	if (r->pos > 0) {
+		memmove(r->buf, r->buf + r->pos, r->have - r->pos);
+		r->have -= r->pos;
+		r->pos = 0;
+	}
 	want = n > READ_CHUNK ? n : READ_CHUNK;
 	if (want - r->have > r->limit - r->at)
 		want = r->have + (size_t)(r->limit - r->at);
