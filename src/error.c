@@ -13,6 +13,9 @@ default_sink(const char *msg, void *arg)
 
 static warn_sink_fn	 sink = default_sink;
 static void		*sink_arg;
+/* A worker thread's own, so that its warnings keep their order. */
+static _Thread_local warn_sink_fn	 thread_sink;
+static _Thread_local void		*thread_sink_arg;
 
 static int	set_causev(char **, const char *, va_list) PRINTFLIKE(2, 0);
 
@@ -45,6 +48,13 @@ warn_set_sink(warn_sink_fn fn, void *arg)
 }
 
 void
+warn_set_thread_sink(warn_sink_fn fn, void *arg)
+{
+	thread_sink = fn;
+	thread_sink_arg = arg;
+}
+
+void
 warnx_core(const char *fmt, ...)
 {
 	va_list	 ap;
@@ -53,6 +63,9 @@ warnx_core(const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	sink(msg, sink_arg);
+	if (thread_sink != NULL)
+		thread_sink(msg, thread_sink_arg);
+	else
+		sink(msg, sink_arg);
 	free(msg);
 }

@@ -21,6 +21,11 @@ int	set_cause(char **cause, const char *fmt, ...)
  */
 typedef void (*warn_sink_fn)(const char *msg, void *arg);
 void	warn_set_sink(warn_sink_fn, void *arg);
+/*
+ * The calling thread's warnings to fn instead (NULL: the sink again): a
+ * worker thread keeps them for the main thread to pass on in order.
+ */
+void	warn_set_thread_sink(warn_sink_fn, void *arg);
 void	warnx_core(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -34,6 +34,7 @@ struct meta {
 	bool		flags_loaded;
 	bool		has_scalars_stamp;
 	uint64_t	scalars_stamp;
+	bool		scalars_read;	/* just now: no second look */
 };
 
 /*
@@ -201,6 +202,12 @@ int ri_ensure_all_flags(struct runindex *ri, bool deleted, char **cause);
 /* Scalars of every run that has none cached, or may have new ones. */
 int ri_ensure_all_scalars(struct runindex *ri, bool deleted, int64_t now,
     char **cause);
+/*
+ * The scalars of those of the n runs rids (directories dirs) never read,
+ * read on worker threads and written; done[i] tells which were.
+ */
+int ri_read_new_scalars(struct runindex *ri, size_t n, const int64_t *rids,
+    char *const *dirs, bool *done, char **cause);
 /* The cached summary of run rid, in key order. */
 int ri_read_row_scalars(struct runindex *ri, int64_t rid,
     struct scalars_summary *sum, char **cause);

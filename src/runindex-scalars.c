@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +200,174 @@ ri_col_double(sqlite3_stmt *st, int i)
 	return sqlite3_column_double(st, i);
 }
 
+/*
+ * Runs whose scalars were never read (a new index, new runs): the search
+ * of each run directory and the reading of its files run on a few worker
+ * threads, a chunk of runs at a time, and this thread writes what they
+ * found, a transaction per batch. Warnings keep the order of the runs.
+ */
+#define FRESH_CHUNK	(4 * WRITE_BATCH)
+#define FRESH_THREADS	4
+
+struct fresh {
+	const char		*dir;
+	struct scalars_summary	 sum;
+	struct scalars_sources	 src;
+	char			*enc;
+	struct strvec		 warnings;
+};
+
+struct fresh_pool {
+	struct fresh		*v;
+	size_t			 n;
+	atomic_size_t		 next;
+};
+
+static void
+keep_warning(const char *msg, void *arg)
+{
+	strvec_push(arg, msg);
+}
+
+static void *
+fresh_worker(void *arg)
+{
+	struct fresh_pool	*p = arg;
+	struct fresh		*f;
+	size_t			 i;
+
+	while ((i = atomic_fetch_add(&p->next, 1)) < p->n) {
+		f = &p->v[i];
+		warn_set_thread_sink(keep_warning, &f->warnings);
+		/* An unreadable log is no scalars, not an error. */
+		scalars_summary_update(f->dir, 0, &f->sum, &f->src, true, NULL);
+		f->enc = scalars_sources_encode(&f->src);
+	}
+	warn_set_thread_sink(NULL, NULL);
+	return NULL;
+}
+
+static void
+fresh_read(struct fresh *v, size_t n)
+{
+	struct fresh_pool	 p;
+	pthread_t		 tids[FRESH_THREADS];
+	bool			 started[FRESH_THREADS];
+	long			 cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t			 nt, i;
+
+	p.v = v;
+	p.n = n;
+	atomic_init(&p.next, 0);
+	nt = cpus > 1 ? (size_t)cpus : 1;
+	if (nt > FRESH_THREADS)
+		nt = FRESH_THREADS;
+	if (nt > n / 8)
+		nt = n / 8 > 0 ? n / 8 : 1;
+	/* This thread is one of them; a thread not started is no harm. */
+	for (i = 1; i < nt; i++)
+		started[i] = pthread_create(&tids[i], NULL, fresh_worker,
+		    &p) == 0;
+	fresh_worker(&p);
+	for (i = 1; i < nt; i++)
+		if (started[i])
+			pthread_join(tids[i], NULL);
+}
+
+static void
+fresh_release(struct fresh *f)
+{
+	scalars_summary_release(&f->sum);
+	scalars_sources_release(&f->src);
+	strvec_clear(&f->warnings);
+	free(f->enc);
+}
+
+/* Whether run rid's scalars were never read. */
+static int
+never_read(struct runindex *ri, int64_t rid, bool *never, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = ri_stmt(ri, S_SCALARS_SRC, cause)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, rid);
+	rc = sqlite3_step(st);
+	*never = rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_NULL;
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return ri_sqlfail(ri, cause);
+	return 0;
+}
+
+/* Write a chunk read: in the caller's transaction, else in batches. */
+static int
+fresh_write(struct runindex *ri, const int64_t *rids, struct fresh *v,
+    size_t n, char **cause)
+{
+	bool	batch = n > 1 && sqlite3_get_autocommit(ri->db) != 0;
+	size_t	i, k;
+	int	rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		for (k = 0; k < v[i].warnings.n; k++)
+			warnx_core("%s", v[i].warnings.v[k]);
+		if (batch && i % WRITE_BATCH == 0)
+			rc = ri_begin(ri, cause);
+		if (rc == 0)
+			rc = write_scalars(ri, rids[i], &v[i].sum, v[i].enc,
+			    cause);
+		if (rc == 0 && batch && (i % WRITE_BATCH == WRITE_BATCH - 1 ||
+		    i == n - 1))
+			rc = ri_commit(ri, cause);
+	}
+	if (rc == -1 && batch)
+		ri_rollback(ri);
+	return rc;
+}
+
+int
+ri_read_new_scalars(struct runindex *ri, size_t n, const int64_t *rids,
+    char *const *dirs, bool *done, char **cause)
+{
+	struct fresh	*v;
+	int64_t		*vrids;
+	size_t		*at, nv = 0, i, k;
+	bool		 never;
+	int		 rc = 0;
+
+	v = xcalloc(FRESH_CHUNK, sizeof *v);
+	vrids = xcalloc(FRESH_CHUNK, sizeof *vrids);
+	at = xcalloc(FRESH_CHUNK, sizeof *at);
+	for (i = 0; i < n; i++)
+		done[i] = false;
+	for (i = 0; i <= n && rc == 0; i++) {
+		if (i < n) {
+			if ((rc = never_read(ri, rids[i], &never,
+			    cause)) == -1 || !never)
+				continue;
+			v[nv].dir = dirs[i];
+			vrids[nv] = rids[i];
+			at[nv++] = i;
+		}
+		if (nv == FRESH_CHUNK || (i == n && nv > 0)) {
+			fresh_read(v, nv);
+			rc = fresh_write(ri, vrids, v, nv, cause);
+			for (k = 0; k < nv; k++) {
+				done[at[k]] = rc == 0;
+				fresh_release(&v[k]);
+				memset(&v[k], 0, sizeof v[k]);
+			}
+			nv = 0;
+		}
+	}
+	free(at);
+	free(vrids);
+	free(v);
+	return rc;
+}
+
 /* Scalars of every run that has none cached, or may have new ones. */
 int
 ri_ensure_all_scalars(struct runindex *ri, bool deleted, int64_t now,
@@ -206,10 +376,12 @@ ri_ensure_all_scalars(struct runindex *ri, bool deleted, int64_t now,
 	struct todo {
 		int64_t		 rid;
 		char		*dir;
-		bool		 has;
-		uint64_t	 stamp;
+		bool		 has, done;
 	}		*t = NULL;
-	size_t		 n = 0, alloc = 0, i;
+	int64_t		*rids;
+	char		**dirs;
+	bool		*done;
+	size_t		 n = 0, alloc = 0, nnew = 0, i, k;
 	sqlite3_stmt	*st;
 	int		 rc;
 
@@ -222,28 +394,46 @@ ri_ensure_all_scalars(struct runindex *ri, bool deleted, int64_t now,
 		t[n].dir = path_join(ri_base_dir(ri, deleted),
 		    (const char *)sqlite3_column_text(st, 1));
 		t[n].has = sqlite3_column_type(st, 2) != SQLITE_NULL;
-		t[n].stamp = (uint64_t)sqlite3_column_int64(st, 2);
 		n++;
 	}
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		rc = ri_sqlfail(ri, cause);
-	else
-		rc = 0;
-	/* Many runs: a transaction per batch, not per run. */
+	rc = rc != SQLITE_DONE ? ri_sqlfail(ri, cause) : 0;
+	/* Runs without a stamp first, on worker threads when never read. */
+	rids = xcalloc(n + 1, sizeof *rids);
+	dirs = xcalloc(n + 1, sizeof *dirs);
+	done = xcalloc(n + 1, sizeof *done);
 	for (i = 0; i < n; i++) {
-		if (rc == 0 && i % WRITE_BATCH == 0 && n > 1)
+		if (!t[i].has) {
+			rids[nnew] = t[i].rid;
+			dirs[nnew++] = t[i].dir;
+		}
+	}
+	if (rc == 0 && nnew > 0)
+		rc = ri_read_new_scalars(ri, nnew, rids, dirs, done, cause);
+	for (i = 0, k = 0; i < n; i++)
+		t[i].done = !t[i].has && done[k++];
+	/* The rest: a transaction per batch, not per run. */
+	for (i = 0, k = 0; i < n && rc == 0; i++) {
+		if (t[i].done)
+			continue;
+		if (k % WRITE_BATCH == 0 && n > 1)
 			rc = ri_begin(ri, cause);
 		if (rc == 0)
 			rc = ri_refresh_scalars(ri, t[i].rid, -1, NULL, t[i].dir,
 			    t[i].has, cause);
-		if (rc == 0 && (i % WRITE_BATCH == WRITE_BATCH - 1 ||
-		    i == n - 1) && n > 1)
+		if (rc == 0 && k % WRITE_BATCH == WRITE_BATCH - 1 && n > 1)
 			rc = ri_commit(ri, cause);
-		free(t[i].dir);
+		k++;
 	}
+	if (rc == 0 && k % WRITE_BATCH != 0 && n > 1)
+		rc = ri_commit(ri, cause);
 	if (rc == -1)
 		ri_rollback(ri);
+	for (i = 0; i < n; i++)
+		free(t[i].dir);
+	free(rids);
+	free(dirs);
+	free(done);
 	free(t);
 	return rc;
 }

@@ -879,6 +879,7 @@ row_from_stmt(const struct runindex *ri, sqlite3_stmt *st, struct meta *m)
 		    C_SCALARS_STAMP) != SQLITE_NULL;
 		m->scalars_stamp = (uint64_t)sqlite3_column_int64(st,
 		    C_SCALARS_STAMP);
+		m->scalars_read = false;
 	}
 	return row;
 }
@@ -1060,10 +1061,11 @@ write_flags(struct runindex *ri, struct flagload *fl, size_t n, char **cause)
 {
 	sqlite3_stmt	*st;
 	size_t		 i, k;
+	bool		 own = sqlite3_get_autocommit(ri->db) != 0;
 
 	if (n == 0)
 		return 0;
-	if (ri_begin(ri, cause) == -1)
+	if (own && ri_begin(ri, cause) == -1)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if ((st = ri_stmt(ri, S_FLAGS_DEL, cause)) == NULL)
@@ -1088,9 +1090,10 @@ write_flags(struct runindex *ri, struct flagload *fl, size_t n, char **cause)
 			goto fail;
 	}
 	ri->gen++;
-	return ri_commit(ri, cause);
+	return own ? ri_commit(ri, cause) : 0;
 fail:
-	ri_rollback(ri);
+	if (own)
+		ri_rollback(ri);
 	return -1;
 }
 
@@ -1185,8 +1188,8 @@ static int
 row_scalars(struct runindex *ri, int dfd, struct run_row *row,
     const struct meta *m, char **cause)
 {
-	if (ri_refresh_scalars(ri, row->rowid, dfd, row->id, row->dir,
-	    m->has_scalars_stamp, cause) == -1)
+	if (!m->scalars_read && ri_refresh_scalars(ri, row->rowid, dfd,
+	    row->id, row->dir, m->has_scalars_stamp, cause) == -1)
 		return -1;
 	if (row->scalars != NULL) {
 		scalars_summary_release(row->scalars);
@@ -1196,6 +1199,34 @@ row_scalars(struct runindex *ri, int dfd, struct run_row *row,
 	return ri_read_row_scalars(ri, row->rowid, row->scalars, cause);
 }
 
+
+/* Rows whose scalars were never read: all at once, on worker threads. */
+static int
+new_scalars(struct runindex *ri, struct run_rows *rows, size_t from,
+    struct meta *meta, char **cause)
+{
+	int64_t		*rids = xcalloc(rows->n - from + 1, sizeof *rids);
+	char		**dirs = xcalloc(rows->n - from + 1, sizeof *dirs);
+	bool		*done = xcalloc(rows->n - from + 1, sizeof *done);
+	size_t		 i, n = 0;
+	int		 rc = 0;
+
+	for (i = from; i < rows->n; i++) {
+		if (!meta[i - from].has_scalars_stamp) {
+			rids[n] = rows->v[i]->rowid;
+			dirs[n++] = rows->v[i]->dir;
+		}
+	}
+	if (n > 1)
+		rc = ri_read_new_scalars(ri, n, rids, dirs, done, cause);
+	for (i = from, n = 0; i < rows->n && rc == 0; i++)
+		if (!meta[i - from].has_scalars_stamp)
+			meta[i - from].scalars_read = done[n++];
+	free(rids);
+	free(dirs);
+	free(done);
+	return rc;
+}
 
 /* Every attr, read from the directory. */
 static void
@@ -1250,6 +1281,7 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 	const char	**ids;
 	size_t		 i, k;
 	int		 dfd, rc = 0;
+	bool		 batch;
 
 	dfd = ri_open_base(ri, deleted);
 	cur = xcalloc(rows->n - from + 1, sizeof *cur);
@@ -1314,8 +1346,20 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 	}
 	run_recs_clear(&rs);
 	strvec_clear(&gone);
-	for (i = from; rc == 0 && i < rows->n; i++) {
-		if (what & RUNINDEX_FLAGS)
+	if (rc == 0 && (what & RUNINDEX_SCALARS))
+		rc = new_scalars(ri, rows, from, meta, cause);
+	/* Rows loaded for the first time: a transaction per batch. */
+	for (i = from, k = 0; i < rows->n; i++)
+		if (((what & RUNINDEX_FLAGS) && !meta[i - from].flags_loaded) ||
+		    ((what & RUNINDEX_SCALARS) &&
+		    !meta[i - from].has_scalars_stamp &&
+		    !meta[i - from].scalars_read))
+			k++;
+	batch = k > 1 && sqlite3_get_autocommit(ri->db);
+	for (i = from, k = 0; rc == 0 && i < rows->n; i++, k++) {
+		if (batch && k % WRITE_BATCH == 0)
+			rc = ri_begin(ri, cause);
+		if (rc == 0 && (what & RUNINDEX_FLAGS))
 			rc = row_flags(ri, rows->v[i], meta[i - from].flags_loaded,
 			    cause);
 		if (rc == 0 && (what & RUNINDEX_SCALARS))
@@ -1323,7 +1367,12 @@ finish_rows(struct runindex *ri, bool deleted, struct run_rows *rows,
 			    &meta[i - from], cause);
 		if (rc == 0 && (what & RUNINDEX_ATTRS))
 			row_attrs(rows->v[i]);
+		if (rc == 0 && batch && (k % WRITE_BATCH == WRITE_BATCH - 1 ||
+		    i == rows->n - 1))
+			rc = ri_commit(ri, cause);
 	}
+	if (rc == -1 && batch)
+		ri_rollback(ri);
 	if (dfd != -1)
 		close(dfd);
 	return rc;

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dirscan.h"
 #include "guildfile.h"
 #include "regex.h"
 #include "scalars.h"
@@ -1351,45 +1352,37 @@ walk_dir(struct walk *w, int pfd, const char *name, const char *rel,
     int depth)
 {
 	struct strvec	 names = STRVEC_INIT;
-	struct dirent	*de;
+	struct dirscan	*d;
 	struct stat	 st;
+	const char	*de;
+	unsigned char	 type;
 	char		*path;
-	DIR		*d;
 	size_t		 i;
-	int		 k, fd, dfd;
+	int		 k, dfd;
 
-	if ((fd = openat(pfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((d = dirscan_openat(pfd, name, &st)) == NULL)
 		return;
-	if ((d = fdopendir(fd)) == NULL) {
-		close(fd);
-		return;
-	}
-	dfd = dirfd(d);
-	if (fstat(dfd, &st) == 0) {
-		/* A link back up the tree: been here. */
-		for (k = 0; k < depth; k++)
-			if (w->devs[k] == st.st_dev && w->inos[k] == st.st_ino)
-				goto out;
-		w->devs[depth] = st.st_dev;
-		w->inos[depth] = st.st_ino;
-		if (!w->attrs && strcmp(rel, ".guild") != 0 &&
-		    strncmp(rel, ".guild/", 7) != 0)
-			dir_push(w, rel, &st);
-	}
+	dfd = dirscan_fd(d);
+	/* A link back up the tree: been here. */
+	for (k = 0; k < depth; k++)
+		if (w->devs[k] == st.st_dev && w->inos[k] == st.st_ino)
+			goto out;
+	w->devs[depth] = st.st_dev;
+	w->inos[depth] = st.st_ino;
+	if (!w->attrs && strcmp(rel, ".guild") != 0 &&
+	    strncmp(rel, ".guild/", 7) != 0)
+		dir_push(w, rel, &st);
 	/*
 	 * Only what may matter: event files, and what may be a directory
 	 * (d_type spares a stat per file of a run with many).
 	 */
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
+	while ((de = dirscan_next(d, &type)) != NULL) {
 		/* Names with their kind first: Directory, or Other. */
-		if (de->d_type == DT_DIR)
-			push_kind(&names, 'D', de->d_name);
-		else if (de->d_type == DT_LNK || de->d_type == DT_UNKNOWN ||
-		    walk_wants(w, de->d_name))
-			push_kind(&names, 'O', de->d_name);
+		if (type == DT_DIR)
+			push_kind(&names, 'D', de);
+		else if (type == DT_LNK || type == DT_UNKNOWN ||
+		    walk_wants(w, de))
+			push_kind(&names, 'O', de);
 	}
 	strvec_sort(&names);
 	for (i = 0; i < names.n; i++) {
@@ -1432,7 +1425,7 @@ walk_dir(struct walk *w, int pfd, const char *name, const char *rel,
 		free(path);
 	}
 out:
-	closedir(d);
+	dirscan_close(d);
 	strvec_clear(&names);
 }
 
@@ -1493,45 +1486,26 @@ read_log_from(const char *run_dir, struct scalars_source *src,
     struct summary_build *b, bool *changed, char **cause)
 {
 	struct scalar_point	 pt;
-	FILE			*f;
-	char			*path, *line = NULL, *key, *c = NULL;
-	size_t			 size = 0;
-	ssize_t			 n;
-	int			 fd, rv = 0;
+	struct strbuf		 sb = STRBUF_INIT;
+	char			*path, *line, *nl, *key, *c = NULL;
+	int			 rv = 0;
 
 	path = log_path(run_dir);
 	/* A run's file: a FIFO or a device there must not hang us. */
-	if ((fd = file_open_regular(AT_FDCWD, path, FILE_NOFOLLOW, NULL,
-	    &c)) == -1) {
+	if (file_read_regular_from(AT_FDCWD, path, FILE_NOFOLLOW, src->offset,
+	    &sb, &c) == -1)
 		rv = errno == ENOENT ? 0 : set_cause(cause, "%s", c);
-		free(c);
-		free(path);
-		return rv;
-	}
-	if ((f = fdopen(fd, "r")) == NULL) {
-		rv = set_cause(cause, "%s: %s", path, strerror(errno));
-		close(fd);
-		free(path);
-		return rv;
-	}
-	if (src->offset > 0 && fseeko(f, (off_t)src->offset, SEEK_SET) == -1)
-		rv = set_cause(cause, "%s: %s", path, strerror(errno));
-	while (rv == 0 && (n = getline(&line, &size, f)) > 0) {
-		if (line[n - 1] != '\n')
-			break;
-		src->offset += (uint64_t)n;
-		if (line[0] == '#')
-			continue;
-		line[n - 1] = '\0';
-		if (parse_record(line, &key, &pt)) {
+	for (line = sb.buf; rv == 0 && line != NULL && (nl = memchr(line,
+	    '\n', (size_t)(sb.buf + sb.len - line))) != NULL; line = nl + 1) {
+		src->offset += (uint64_t)(nl + 1 - line);
+		*nl = '\0';
+		if (line[0] != '#' && parse_record(line, &key, &pt)) {
 			stats_add(b, key, &pt);
 			*changed = true;
 		}
 	}
-	if (rv == 0 && ferror(f))
-		rv = set_cause(cause, "read %s: %s", path, strerror(errno));
-	fclose(f);
-	free(line);
+	strbuf_release(&sb);
+	free(c);
 	free(path);
 	return rv;
 }

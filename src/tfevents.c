@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "crc32c.h"
 #include "strbuf.h"
 #include "strvec.h"
 #include "tfevents.h"
@@ -19,36 +21,10 @@
 /* tensorboard's text summaries: TAG + this (Guild cuts it). */
 #define TEXT_SUFFIX	"/text_summary"
 
-static uint32_t	crc_table[256];
-static bool	crc_ready;
-
-static void
-crc_init(void)
-{
-	uint32_t	c;
-	int		i, k;
-
-	/* Reflected Castagnoli polynomial. */
-	for (i = 0; i < 256; i++) {
-		c = (uint32_t)i;
-		for (k = 0; k < 8; k++)
-			c = (c & 1) ? (c >> 1) ^ 0x82f63b78u : c >> 1;
-		crc_table[i] = c;
-	}
-	crc_ready = true;
-}
-
 uint32_t
 tfevents_crc32c(const void *buf, size_t len)
 {
-	const unsigned char	*p = buf;
-	uint32_t		 c = 0xffffffffu;
-
-	if (!crc_ready)
-		crc_init();
-	while (len-- > 0)
-		c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
-	return c ^ 0xffffffffu;
+	return crc32c_update(0, buf, len);
 }
 
 uint32_t
@@ -583,42 +559,96 @@ decoded_reset(struct decoded *d)
 	d->file_version = NULL;
 }
 
+/*
+ * An event file read in chunks of READ_CHUNK (or a record's size), by
+ * pread, up to the size it had when opened: what a writer adds later is
+ * for the next read. A small file is one read.
+ */
+#define READ_CHUNK	(256u * 1024)
+
+struct rbuf {
+	int		 fd;
+	unsigned char	*buf;
+	size_t		 cap, pos, have;	/* unread: buf[pos, have) */
+	uint64_t	 at, limit;		/* file offsets: next, end */
+};
+
+/* n unread bytes at buf + pos: 1, or 0 when the file has fewer, or -1. */
+static int
+rbuf_need(struct rbuf *r, size_t n)
+{
+	size_t	want;
+	ssize_t	got;
+
+	if (r->have - r->pos >= n)
+		return 1;
+	if ((uint64_t)(r->have - r->pos) + (r->limit - r->at) < n)
+		return 0;
+	if (r->pos > 0) {
+		memmove(r->buf, r->buf + r->pos, r->have - r->pos);
+		r->have -= r->pos;
+		r->pos = 0;
+	}
+	want = n > READ_CHUNK ? n : READ_CHUNK;
+	if (want - r->have > r->limit - r->at)
+		want = r->have + (size_t)(r->limit - r->at);
+	if (want > r->cap) {
+		r->buf = xrealloc(r->buf, want);
+		r->cap = want;
+	}
+	while (r->have < want) {
+		got = pread(r->fd, r->buf + r->have, want - r->have,
+		    (off_t)r->at);
+		if (got == -1 && errno == EINTR)
+			continue;
+		if (got == -1)
+			return -1;
+		if (got == 0) {
+			/* Cut since it was opened. */
+			r->limit = r->at;
+			break;
+		}
+		r->have += (size_t)got;
+		r->at += (uint64_t)got;
+	}
+	return r->have - r->pos >= n ? 1 : 0;
+}
+
 long long
 tfevents_read_from(const char *path, uint64_t start, tfevents_cb cb,
     void *arg, uint64_t *end, char **cause)
 {
-	FILE			*f;
-	unsigned char		 head[12], tail[4], *buf = NULL;
+	const unsigned char	*head, *payload;
+	struct rbuf		 r;
+	struct stat		 st;
 	uint64_t		 len, off = start;
 	long long		 count = 0, rc = -1;
 	struct tfevents_event	 ev;
 	struct decoded		 d;
-	int			 fd;
+	int			 k;
 
 	if (end != NULL)
 		*end = start;
+	memset(&r, 0, sizeof r);
 	/* Event files are found in run directories: regular ones only. */
-	if ((fd = file_open_regular(AT_FDCWD, path, 0, NULL, cause)) == -1)
+	if ((r.fd = file_open_regular(AT_FDCWD, path, 0, &st, cause)) == -1)
 		return -1;
-	if ((f = fdopen(fd, "rb")) == NULL) {
-		set_cause(cause, "%s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
+	if (start > (uint64_t)INT64_MAX) {
+		close(r.fd);
+		return set_cause(cause, "%s: %s", path, strerror(EINVAL));
 	}
-	if (start > 0 && (start > (uint64_t)INT64_MAX ||
-	    fseeko(f, (off_t)start, SEEK_SET) == -1)) {
-		set_cause(cause, "%s: %s", path, strerror(errno));
-		fclose(f);
-		return -1;
-	}
+	r.at = start;
+	r.limit = st.st_size > 0 && (uint64_t)st.st_size > start ?
+	    (uint64_t)st.st_size : start;
 	memset(&d, 0, sizeof d);
 	for (;;) {
-		if (fread(head, 1, sizeof head, f) != sizeof head) {
-			/* End of file, or a record still being written. */
-			rc = ferror(f) ? set_cause(cause, "%s: %s", path,
-			    strerror(errno)) : count;
+		/* The end of the file, or a record still being written. */
+		if ((k = rbuf_need(&r, 12)) <= 0) {
+			rc = k == 0 ? count : set_cause(cause, "%s: %s", path,
+			    strerror(errno));
 			break;
 		}
+		head = r.buf + r.pos;
 		if (get_le(head + 8, 4) !=
 		    tfevents_mask_crc(tfevents_crc32c(head, 8))) {
 			set_cause(cause, "%s: bad record length checksum "
@@ -631,28 +661,27 @@ tfevents_read_from(const char *path, uint64_t start, tfevents_cb cb,
 			    "large", path, (unsigned long long)off);
 			break;
 		}
-		free(buf);
-		buf = xmalloc(len + 1);
-		if (fread(buf, 1, len, f) != len ||
-		    fread(tail, 1, sizeof tail, f) != sizeof tail) {
-			rc = ferror(f) ? set_cause(cause, "%s: %s", path,
-			    strerror(errno)) : count;
+		if ((k = rbuf_need(&r, 12 + (size_t)len + 4)) <= 0) {
+			rc = k == 0 ? count : set_cause(cause, "%s: %s", path,
+			    strerror(errno));
 			break;
 		}
-		if (get_le(tail, 4) !=
-		    tfevents_mask_crc(tfevents_crc32c(buf, len))) {
+		payload = r.buf + r.pos + 12;
+		if (get_le(payload + len, 4) !=
+		    tfevents_mask_crc(tfevents_crc32c(payload, len))) {
 			set_cause(cause, "%s: bad record checksum at offset "
 			    "%llu", path, (unsigned long long)off);
 			break;
 		}
 		decoded_reset(&d);
-		if (decode_event(buf, len, &ev, &d) == -1) {
+		if (decode_event(payload, len, &ev, &d) == -1) {
 			set_cause(cause, "%s: malformed event at offset %llu",
 			    path, (unsigned long long)off);
 			break;
 		}
 		count++;
-		off += sizeof head + len + sizeof tail;
+		r.pos += 12 + (size_t)len + 4;
+		off += 12 + len + 4;
 		if (end != NULL)
 			*end = off;
 		if (cb != NULL && cb(&ev, arg) == -1)
@@ -660,8 +689,8 @@ tfevents_read_from(const char *path, uint64_t start, tfevents_cb cb,
 	}
 	decoded_reset(&d);
 	free(d.values);
-	free(buf);
-	fclose(f);
+	free(r.buf);
+	close(r.fd);
 	return rc;
 }
 

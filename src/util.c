@@ -259,6 +259,40 @@ too_big:
 	return set_cause(cause, "%s: larger than %zu bytes", path, max);
 }
 
+int
+file_read_regular_from(int dfd, const char *path, unsigned flags,
+    uint64_t offset, struct strbuf *sb, char **cause)
+{
+	struct stat	 st;
+	size_t		 start = sb->len, want;
+	ssize_t		 n;
+	int		 fd, saved;
+
+	if ((fd = file_open_regular(dfd, path, flags, &st, cause)) == -1)
+		return -1;
+	while (st.st_size > 0 && offset < (uint64_t)st.st_size) {
+		want = (size_t)((uint64_t)st.st_size - offset);
+		strbuf_grow(sb, want);
+		n = pread(fd, sb->buf + sb->len, want, (off_t)offset);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			saved = errno;
+			close(fd);
+			strbuf_setlen(sb, start);
+			errno = saved;
+			return set_cause(cause, "%s: %s", path,
+			    strerror(saved));
+		}
+		if (n == 0)
+			break;
+		strbuf_setlen(sb, sb->len + (size_t)n);
+		offset += (uint64_t)n;
+	}
+	close(fd);
+	return 0;
+}
+
 /*
  * Empty the directory open as fd (closed here), at depth. Entries are
  * named relative to it and nothing is opened without O_NOFOLLOW, so an

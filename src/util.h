@@ -56,6 +56,12 @@ int	 file_open_regular(int dfd, const char *path, unsigned flags,
 	    struct stat *st, char **cause);
 int	 file_read_regular(int dfd, const char *path, unsigned flags,
 	    size_t max, struct strbuf *sb, struct stat *st, char **cause);
+/*
+ * The same from byte offset on, up to the size the file had when opened
+ * (a writer's later additions are for the next read), without a limit.
+ */
+int	 file_read_regular_from(int dfd, const char *path, unsigned flags,
+	    uint64_t offset, struct strbuf *sb, char **cause);
 
 /*
  * The process's umask (read once, without changing it where the system

@@ -392,4 +392,57 @@ Epoch 2/10
 Test accuracy: 0.91
 EOF
 
+# Many runs read for the first time (a new index): their files are read
+# on worker threads, and what each finds is the same as one at a time,
+# warnings included, in the order of the runs, once each.
+GUILD_HOME=$TEST_TMP/many
+export GUILD_HOME
+i=10
+want_warn=
+want_rows=
+while [ $i -lt 50 ]; do
+	id=bbbb00000000000000000000000000$i
+	mkrun $id train $((1700001000 + i)) 0
+	tfw "$GUILD_HOME/runs/$id/events.out.tfevents.1" loss=$i@1 loss=$i.5@2
+	if [ $((i % 13)) -eq 0 ]; then
+		# The last record's value damaged: the first one counts.
+		python3 -c 'import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+b[-6] ^= 0xff
+open(p, "wb").write(bytes(b))' "$GUILD_HOME/runs/$id/events.out.tfevents.1"
+		want_warn="guild: warning: \$TEST_TMP/many/runs/$id/events.out.tfevents.1: bad record checksum at offset 82
+$want_warn"
+		want_rows="bbbb0000  1     $i.0
+$want_rows"
+	else
+		want_rows="bbbb0000  2     $i.5
+$want_rows"
+	fi
+	i=$((i + 1))
+done
+expect_exact "many runs, new index: compare as one at a time" - -- \
+    guild compare --table -r <<EOF
+${want_warn}run       step  loss
+$(printf '%s' "$want_rows")
+EOF
+
+rm -rf "$GUILD_HOME/cache"
+guild runs > /dev/null 2>&1
+expect_exact "and a first filter on a scalar" - -- \
+    sh -c '"$GUILD" runs -F "loss > 38.7" 2>&1 | sed "s/]  .*/]/"' <<EOF
+$(printf '%s' "$want_warn" | sort)
+[0:bbbb0000]
+[1:bbbb0000]
+[2:bbbb0000]
+[3:bbbb0000]
+[4:bbbb0000]
+[5:bbbb0000]
+[6:bbbb0000]
+[7:bbbb0000]
+[8:bbbb0000]
+[9:bbbb0000]
+[10:bbbb0000]
+EOF
+
 done_testing
