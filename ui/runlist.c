@@ -508,6 +508,7 @@ resnap(struct runlist *rl, char **cause)
 	free(rl->vis);
 	rl->vis = xcalloc(rl->total + 1, sizeof *rl->vis);
 	vis_build(rl);
+	rl->generation++;
 	return 0;
 }
 
@@ -750,12 +751,11 @@ runlist_poll(struct runlist *rl, char **cause)
 	 * filters' digests stay (runs keep their operation and label).
 	 */
 	drop_pages(rl);
-	if (runlist_filtered(rl) && rl->meta != NULL) {
-		drop_metric(rl);
-		if (resnap(rl, NULL) == -1)
-			drop_meta(rl);
-		apply(rl);
-	} else if (rl->sort != 0) {
+	/* Digests not kept up to date by place would land on other runs. */
+	if (rl->meta != NULL && (!runlist_filtered(rl) ||
+	    resnap(rl, NULL) == -1))
+		drop_meta(rl);
+	if (runlist_filtered(rl) || rl->sort != 0) {
 		drop_metric(rl);
 		apply(rl);
 	}
