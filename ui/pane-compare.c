@@ -657,10 +657,13 @@ update_runs(struct pane *p)
 			c->rows = xreallocarray(c->rows, c->nrows + 2,
 			    sizeof *c->rows);
 			memset(&c->rows[c->nrows], 0, sizeof c->rows[c->nrows]);
-			/* New flags and scalars make columns, at the end. */
-			fill_row(c, &c->rows[c->nrows], c->nrows, one.v[0]);
+			/*
+			 * Counted first: new flags and scalars make columns
+			 * (at the end), and every row counted gets their cells.
+			 */
 			c->nrows++;
-			grow_cells(c);
+			fill_row(c, &c->rows[c->nrows - 1], c->nrows - 1,
+			    one.v[0]);
 			any = true;
 		}
 		run_rows_release(&one);
