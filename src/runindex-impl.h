@@ -161,6 +161,11 @@ struct runindex {
 
 	/* A catch-up in steps (runindex_catchup_start), or NULL. */
 	struct ri_catchup	*catchup;
+	/*
+	 * A catch-up stopped by runindex_catchup_hold: the directory (of
+	 * runs, of the trash) is left alone until the next start.
+	 */
+	bool			 held[2];
 	/* GUILD_TEST_SLOW_US: a test hook, see runindex.h. */
 	unsigned long		 test_slow_us;
 };

@@ -345,6 +345,7 @@ runindex_catchup_start(struct runindex *ri, bool deleted, char **cause)
 	int			 dfd, rc;
 
 	runindex_catchup_stop(ri);
+	ri->held[deleted] = false;
 	if ((dfd = ri_open_base(ri, deleted)) == -1 && errno != ENOENT &&
 	    errno != ENOTDIR)
 		return set_cause(cause, "%s: %s", ri_base_dir(ri, deleted),
@@ -387,6 +388,14 @@ runindex_catchup_stop(struct runindex *ri)
 {
 	catchup_free(ri->catchup);
 	ri->catchup = NULL;
+}
+
+void
+runindex_catchup_hold(struct runindex *ri)
+{
+	if (ri->catchup != NULL)
+		ri->held[ri->catchup->deleted] = true;
+	runindex_catchup_stop(ri);
 }
 
 /* Directories that were not runs yet: are they now? */
@@ -620,8 +629,12 @@ ri_index_sync(struct runindex *ri, bool deleted, unsigned watch,
 	    errno != ENOTDIR)
 		return set_cause(cause, "%s: %s", ri_base_dir(ri, deleted),
 		    strerror(errno));
-	/* A catch-up under way reads the directory: the rest waits. */
-	if (ri->catchup != NULL && ri->catchup->deleted == deleted)
+	/*
+	 * A catch-up under way reads the directory, one held waits to be
+	 * started again: the rest waits.
+	 */
+	if ((ri->catchup != NULL && ri->catchup->deleted == deleted) ||
+	    ri->held[deleted])
 		rc = 0;
 	else {
 		rc = sync_dir(ri, deleted, dfd, now, cause);

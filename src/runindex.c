@@ -1773,6 +1773,46 @@ runindex_update(struct runindex *ri, const char *id, bool deleted,
 
 
 static int
+filter_ids_once(struct runindex *ri, bool deleted, struct runindex_filter *rf,
+    struct strvec *ids, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (ri_index_sync(ri, deleted, VERIFY_ALL(rf), cause) == -1)
+		return -1;
+	if ((st = ri_filtered(ri, deleted, rf, "id", NULL,
+	    "ORDER BY ts DESC, id", cause)) == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		strvec_push(ids, (const char *)sqlite3_column_text(st, 0));
+	ri->cur = NULL;
+	if (rc != SQLITE_DONE)
+		ri_sqlfail(ri, cause);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+runindex_filter_ids(struct runindex *ri, bool deleted,
+    struct runindex_filter *rf, struct strvec *ids, char **cause)
+{
+	size_t	n0 = ids->n;
+	char	*c = NULL;
+
+	ri->sqlerr = 0;
+	while (filter_ids_once(ri, deleted, rf, ids, &c) == -1) {
+		while (ids->n > n0)
+			strvec_pop(ids);
+		if (!retry(ri, &c)) {
+			give_cause(cause, c);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
 ids_once(struct runindex *ri, bool deleted, struct strvec *ids, char **cause)
 {
 	if (ri_index_sync(ri, deleted, false, cause) == -1)

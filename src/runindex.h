@@ -123,13 +123,20 @@ int		 runindex_forget(struct runindex *, const char *id, char **cause);
  * there is more, 0 once the catch-up is over (-1 with cause: it is over
  * too). While a catch-up is under way, this handle's queries leave the
  * directory to it. stop abandons one (what was read stays: the next
- * sync continues from there).
+ * sync continues from there). hold abandons one too, but this handle's
+ * queries keep leaving the directory alone (runs added since are not
+ * seen) until the next start, which continues from there: what a user
+ * who stopped a long catch-up asked for. Each step committed what it
+ * read, so the index is never half-written; its directory stamp is
+ * only stored at the end, so any other handle (another guild) finishes
+ * the catch-up by itself.
  */
 int		 runindex_catchup_start(struct runindex *, bool deleted,
 		    char **cause);
 int		 runindex_catchup_step(struct runindex *, unsigned budget_ms,
 		    size_t *done, size_t *total, char **cause);
 void		 runindex_catchup_stop(struct runindex *);
+void		 runindex_catchup_hold(struct runindex *);
 
 /*
  * Selection primitives, for runsel.c. A filter (NULL: every run) is
@@ -151,6 +158,14 @@ int		 runindex_count(struct runindex *, bool deleted,
 int		 runindex_page(struct runindex *, bool deleted,
 		    struct runindex_filter *, size_t offset, size_t limit,
 		    unsigned what, struct run_rows *, bool *changed,
+		    char **cause);
+/*
+ * The ids of the filtered runs, in the order of pages (a caller that
+ * keeps what it knew of each run by id finds its place again after
+ * runs were added); no row is loaded.
+ */
+int		 runindex_filter_ids(struct runindex *, bool deleted,
+		    struct runindex_filter *, struct strvec *ids,
 		    char **cause);
 /*
  * The filtered runs whose id starts with prefix, newest first: at most

@@ -956,7 +956,10 @@ quit_or_close(struct view *v, enum action act)
 		view_pop(v);
 		return;
 	}
-	if (v->runs->selected.n > 0) {
+	/* Reading a cold index first: the outermost work under way. */
+	if (view_catchup_stop(v))
+		;
+	else if (v->runs->selected.n > 0) {
 		runlist_clear_selection(v->runs);
 		view_message(v, "Selection cleared");
 	} else if (v->runs->re != NULL) {
@@ -1147,6 +1150,8 @@ view_action(struct view *v, enum action act)
 		return;
 	case ACT_REFRESH:
 		view_load_project(v);
+		/* Runs not read yet (Esc stopped it) are read between keys. */
+		view_catchup_resume(v);
 		view_reload_runs(v);
 		view_message(v, "Reloaded");
 		return;

@@ -10,7 +10,9 @@
  *
  * Every run is compared: rows come from the run index in one query
  * (flags and scalar summaries are cached there), not from each run's
- * files. Unfinished runs are read again on every refresh.
+ * files. Unfinished runs are read again on every refresh, and runs
+ * added meanwhile join in their place; rows are matched to runs by id,
+ * never by position, and the cursor stays on its run.
  */
 #include "common.h"
 
@@ -76,7 +78,8 @@ struct cell {
 struct crow {
 	char		*id;
 	enum run_status	 status;
-	size_t		 order;		/* as loaded: the tie-breaker */
+	int64_t		 ts;		/* the index's order: newest first */
+	size_t		 order;		/* in that order: the tie-breaker */
 	struct cell	*cells;		/* by column index */
 	size_t		 ncells;
 };
@@ -101,6 +104,8 @@ struct comparepane {
 	long		 sort_col;	/* column index, -1 none */
 	bool		 sort_desc;
 	bool		 skip_unchanged;
+	struct strvec	 seen;		/* ids of the list's runs, sorted:
+					   those not here are new */
 };
 
 /* What rows are read with: flags and scalar summaries, from the index. */
@@ -229,14 +234,21 @@ str_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The index's order key: started, else initialized. */
+static int64_t
+row_ts(const struct run_row *row)
+{
+	return row->started > 0 ? row->started : row->initialized;
+}
+
 static int
 row_ptr_cmp(const void *a, const void *b)
 {
 	const struct run_row	*x = *(const struct run_row *const *)a;
 	const struct run_row	*y = *(const struct run_row *const *)b;
 
-	if (x->started != y->started)
-		return x->started > y->started ? -1 : 1;
+	if (row_ts(x) != row_ts(y))
+		return row_ts(x) > row_ts(y) ? -1 : 1;
 	return strcmp(x->id, y->id);
 }
 
@@ -256,6 +268,7 @@ fill_row(struct comparepane *c, struct crow *r, size_t i,
 	free_row(r);
 	r->id = xstrdup(row->id);
 	r->status = row->status;
+	r->ts = row_ts(row);
 	r->order = i;
 	r->cells = xcalloc(c->ncols + 1, sizeof *r->cells);
 	r->ncells = c->ncols;
@@ -453,18 +466,25 @@ read_rows(struct comparepane *c, struct run_rows *out)
 			qsort(out->v, out->n, sizeof *out->v, row_ptr_cmp);
 		return;
 	}
-	/* Every run shown: one query, not a run directory read per run. */
+	/*
+	 * Every run shown: one query, not a run directory read per run.
+	 * The view's filters are applied to each row, not taken from the
+	 * list's places: runs added since the list was read shift those.
+	 */
 	if (runindex_page(rl->idx, rl->deleted, rl->rf, 0, 0, COMPARE_WHAT,
 	    &all, NULL, NULL) == -1) {
 		run_rows_release(&all);
 		return;
 	}
+	strvec_clear(&c->seen);
 	for (i = 0; i < all.n; i++) {
-		if (runlist_shown_abs(rl, i)) {
+		strvec_push(&c->seen, all.v[i]->id);
+		if (runlist_shows(rl, all.v[i])) {
 			run_rows_push(out, all.v[i]);
 			all.v[i] = NULL;
 		}
 	}
+	strvec_sort(&c->seen);
 	for (i = 0; i < all.n; i++)
 		if (all.v[i] != NULL)
 			run_row_free(all.v[i]);
@@ -574,6 +594,98 @@ update_live(struct comparepane *c)
 	return any;
 }
 
+/* Whether sorted ids has id. */
+static bool
+has_id(const struct strvec *ids, const char *id)
+{
+	return ids->n > 0 && bsearch(&id, ids->v, ids->n, sizeof *ids->v,
+	    str_cmp) != NULL;
+}
+
+/* More new runs than this: everything is read again in one query. */
+#define ADD_ONE_BY_ONE	64
+
+/*
+ * Runs of the list that compare has not seen (started since it was
+ * read, found by a catch-up) join it, and runs gone leave: true when
+ * any did. The rows are not in order yet (place_rows).
+ */
+static bool
+update_runs(struct pane *p)
+{
+	struct comparepane	*c = p->priv;
+	struct runlist		*rl = c->rl;
+	struct strvec		 ids = STRVEC_INIT, added = STRVEC_INIT;
+	struct run_rows		 one = RUN_ROWS_INIT;
+	size_t			 i, j;
+	bool			 any = false;
+
+	/* The selected runs are what is compared: new ones are not. */
+	if (rl->selected.n > 0)
+		return false;
+	if (runindex_filter_ids(rl->idx, rl->deleted, rl->rf, &ids,
+	    NULL) == -1) {
+		strvec_clear(&ids);
+		return false;
+	}
+	strvec_sort(&ids);
+	for (i = 0; i < ids.n; i++)
+		if (!has_id(&c->seen, ids.v[i]))
+			strvec_push(&added, ids.v[i]);
+	if (c->seen.n == 0 || added.n > ADD_ONE_BY_ONE) {
+		/* Columns, their order and the cursor's run stay. */
+		strvec_clear(&ids);
+		strvec_clear(&added);
+		load(p);
+		return true;
+	}
+	/* Runs gone (deleted, purged by anyone) leave. */
+	for (i = j = 0; i < c->nrows; i++) {
+		if (!has_id(&ids, c->rows[i].id)) {
+			free_row(&c->rows[i]);
+			any = true;
+			continue;
+		}
+		c->rows[j++] = c->rows[i];
+	}
+	c->nrows = j;
+	for (i = 0; i < added.n; i++) {
+		if (runindex_prefix(rl->idx, rl->deleted, NULL, added.v[i],
+		    COMPARE_WHAT, &one, NULL, NULL) == 0 && one.n == 1 &&
+		    strcmp(one.v[0]->id, added.v[i]) == 0 &&
+		    runlist_shows(rl, one.v[0])) {
+			c->rows = xreallocarray(c->rows, c->nrows + 2,
+			    sizeof *c->rows);
+			memset(&c->rows[c->nrows], 0, sizeof c->rows[c->nrows]);
+			/*
+			 * Counted first: new flags and scalars make columns
+			 * (at the end), and every row counted gets their cells.
+			 */
+			c->nrows++;
+			fill_row(c, &c->rows[c->nrows - 1], c->nrows - 1,
+			    one.v[0]);
+			any = true;
+		}
+		run_rows_release(&one);
+	}
+	strvec_clear(&c->seen);
+	c->seen = ids;
+	strvec_clear(&added);
+	if (any)
+		measure_cols(c);
+	return any;
+}
+
+static int
+ts_cmp(const void *a, const void *b)
+{
+	const struct crow	*x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts > y->ts ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
 static bool
 col_shown(struct comparepane *c, size_t idx)
 {
@@ -620,12 +732,24 @@ row_cmp(const void *a, const void *b)
 	return r;
 }
 
+/* Put the cursor on the row of run id (when it is still there). */
+static void
+cursor_to(struct pane *p, const char *id)
+{
+	struct comparepane	*c = p->priv;
+	size_t			 i;
+
+	for (i = 0; id != NULL && i < c->nrows; i++)
+		if (strcmp(c->rows[i].id, id) == 0)
+			p->cursor = i;
+	pane_scroll_to_cursor(p);
+}
+
 static void
 sort_rows(struct pane *p)
 {
 	struct comparepane	*c = p->priv;
 	char			*id = NULL;
-	size_t			 i;
 
 	if (c->sort_col < 0 || c->nrows == 0)
 		return;
@@ -634,11 +758,40 @@ sort_rows(struct pane *p)
 	sort_ctx = c;
 	qsort(c->rows, c->nrows, sizeof *c->rows, row_cmp);
 	sort_ctx = NULL;
-	for (i = 0; id != NULL && i < c->nrows; i++)
-		if (strcmp(c->rows[i].id, id) == 0)
-			p->cursor = i;
+	cursor_to(p, id);
 	free(id);
-	pane_scroll_to_cursor(p);
+}
+
+/*
+ * Rows in their order after runs joined or moved (a staged run that
+ * starts): newest first, then by the sort column when there is one;
+ * the cursor stays on run id.
+ */
+static void
+place_rows(struct pane *p, const char *id)
+{
+	struct comparepane	*c = p->priv;
+	size_t			 i;
+
+	if (c->nrows > 1)
+		qsort(c->rows, c->nrows, sizeof *c->rows, ts_cmp);
+	for (i = 0; i < c->nrows; i++)
+		c->rows[i].order = i;
+	if (c->sort_col >= 0 && c->nrows > 0) {
+		sort_ctx = c;
+		qsort(c->rows, c->nrows, sizeof *c->rows, row_cmp);
+		sort_ctx = NULL;
+	}
+	cursor_to(p, id);
+}
+
+/* The run under the cursor, to keep it there; caller frees. */
+static char *
+cursor_id(struct pane *p)
+{
+	struct comparepane	*c = p->priv;
+
+	return p->cursor < c->nrows ? xstrdup(c->rows[p->cursor].id) : NULL;
 }
 
 static void
@@ -658,6 +811,7 @@ compare_release(struct pane *p)
 	struct comparepane	*c = p->priv;
 
 	free_data(c);
+	strvec_clear(&c->seen);
 }
 
 static void
@@ -916,16 +1070,18 @@ compare_action(struct pane *p, enum action act)
 	case ACT_ENTER:
 		view_action(v, ACT_INFO);
 		return true;
-	case ACT_REFRESH:
-		/*
-		 * The runs list first: rows are matched to it by position,
-		 * and a run added since its last reload shifts them.
-		 */
+	case ACT_REFRESH: {
+		char	*id = cursor_id(p);
+
+		/* Runs not read yet (Esc stopped it) are read meanwhile. */
+		view_catchup_resume(v);
 		view_reload_runs(v);
 		load(p);
-		sort_rows(p);
+		place_rows(p, id);
+		free(id);
 		view_message(v, "Reloaded %zu runs", c->nrows);
 		return true;
+	}
 	case ACT_COMPARE:
 		return true;
 	case ACT_SELECT:
@@ -981,13 +1137,21 @@ static void
 compare_reload(struct pane *p, bool action)
 {
 	struct comparepane	*c = p->priv;
+	char			*id = cursor_id(p);
+	bool			 live, runs;
 
 	if (action)
 		load(p);
-	else if (!update_live(c))
-		return;
-	sort_rows(p);
-	pane_scroll_to_cursor(p);
+	else {
+		live = update_live(c);
+		runs = update_runs(p);
+		if (!live && !runs) {
+			free(id);
+			return;
+		}
+	}
+	place_rows(p, id);
+	free(id);
 	view_dirty(p->view);
 }
 
@@ -996,10 +1160,13 @@ static void
 compare_tick(struct pane *p)
 {
 	struct comparepane	*c = p->priv;
+	char			*id;
 
 	if (!update_live(c))
 		return;
-	sort_rows(p);
+	id = cursor_id(p);
+	place_rows(p, id);
+	free(id);
 	view_dirty(p->view);
 }
 

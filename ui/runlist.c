@@ -28,12 +28,19 @@ struct rpage {
 	uint64_t	used;
 };
 
-/* What the view's filters look at, for every run. */
+/*
+ * What the view's filters look at, for every run: kept by id, so that
+ * runs added meanwhile (a cold index read, a run started) do not make
+ * the filter start again.
+ */
 struct rmeta {
+	char		*id;		/* the run at this place, or NULL */
 	const char	*pkg;		/* interned */
 	const char	*model;
 	const char	*op;
 	char		*text;		/* operation, label and tags */
+	bool		 known;		/* the digest is read */
+	bool		 shown;		/* and passes the filters */
 };
 
 static void
@@ -81,11 +88,13 @@ drop_meta(struct runlist *rl)
 {
 	size_t	i;
 
-	for (i = 0; i < rl->nmeta; i++)
+	for (i = 0; rl->meta != NULL && i < rl->nmetas; i++) {
+		free(rl->meta[i].id);
 		free(rl->meta[i].text);
+	}
 	free(rl->meta);
 	rl->meta = NULL;
-	rl->nmeta = 0;
+	rl->nmeta = rl->nmetas = rl->scan_at = 0;
 }
 
 static void
@@ -345,9 +354,9 @@ build_perm(struct runlist *rl)
 	perm_ctx = NULL;
 }
 
+/* What the filters match a run's text against: operation, label, tags. */
 static void
-meta_set(struct runlist *rl, size_t i, const struct run_row *row,
-    struct strbuf *sb)
+meta_text(struct strbuf *sb, const struct run_row *row)
 {
 	size_t	j;
 
@@ -359,18 +368,57 @@ meta_set(struct runlist *rl, size_t i, const struct run_row *row,
 		strbuf_addch(sb, ' ');
 		strbuf_addstr(sb, row->tags.v[j]);
 	}
-	rl->meta[i].pkg = intern(rl, row->pkg_name);
-	rl->meta[i].model = intern(rl, row->model);
-	rl->meta[i].op = intern(rl, row->op);
-	rl->meta[i].text = xstrdup(sb->buf);
 }
 
-/* The digest of run i is known: show it when it passes the filters. */
 static void
-meta_known(struct runlist *rl, size_t i)
+meta_set(struct runlist *rl, size_t i, const struct run_row *row,
+    struct strbuf *sb)
 {
-	if (meta_shown(rl, &rl->meta[i]))
-		rl->vis[rl->nvis++] = i;
+	struct rmeta	*m = &rl->meta[i];
+
+	meta_text(sb, row);
+	if (m->id == NULL)
+		m->id = xstrdup(row->id);
+	m->pkg = intern(rl, row->pkg_name);
+	m->model = intern(rl, row->model);
+	m->op = intern(rl, row->op);
+	free(m->text);
+	m->text = xstrdup(sb->buf);
+	m->known = true;
+	m->shown = meta_shown(rl, m);
+	rl->nmeta++;
+}
+
+bool
+runlist_shows(struct runlist *rl, const struct run_row *row)
+{
+	struct strbuf	sb = STRBUF_INIT;
+	struct rmeta	m;
+	bool		shown;
+
+	if (!runlist_filtered(rl))
+		return true;
+	meta_text(&sb, row);
+	memset(&m, 0, sizeof m);
+	m.pkg = row->pkg_name != NULL ? row->pkg_name : "";
+	m.model = row->model != NULL ? row->model : "";
+	m.op = row->op != NULL ? row->op : "";
+	m.text = sb.buf;
+	shown = meta_shown(rl, &m);
+	strbuf_release(&sb);
+	return shown;
+}
+
+/* The rows shown: those whose digest is read and passes, in order. */
+static void
+vis_build(struct runlist *rl)
+{
+	size_t	i;
+
+	rl->nvis = 0;
+	for (i = 0; i < rl->nmetas && i < rl->total; i++)
+		if (rl->meta[i].known && rl->meta[i].shown)
+			rl->vis[rl->nvis++] = i;
 }
 
 /* A test hook: reading a run takes this long more (GUILD_TEST_SLOW_US). */
@@ -386,40 +434,151 @@ test_slow(const struct runlist *rl)
 	nanosleep(&ts, NULL);
 }
 
+static int
+meta_id_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, (*(const struct rmeta *const *)elem)->id);
+}
+
+static int
+meta_ptr_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct rmeta *const *)a)->id,
+	    (*(const struct rmeta *const *)b)->id);
+}
+
 /*
- * Read the digests of the next runs, for about budget_ms: a chunk sized
- * from how fast the last went (reading a run checks its files).
+ * Take the index's selection again (its ids, in order): the runs whose
+ * digest was read keep it wherever they are now, so what a filter read
+ * is never read again and its progress never goes back. -1 when the
+ * ids cannot be read (the digests are then dropped).
  */
+static int
+resnap(struct runlist *rl, char **cause)
+{
+	struct strvec	  ids = STRVEC_INIT;
+	struct rmeta	 *meta, **byid, **at;
+	size_t		  i, n = 0;
+
+	if (runindex_filter_ids(rl->idx, rl->deleted, rl->rf, &ids,
+	    cause) == -1) {
+		strvec_clear(&ids);
+		drop_meta(rl);
+		return -1;
+	}
+	byid = xcalloc(rl->nmetas + 1, sizeof *byid);
+	for (i = 0; rl->meta != NULL && i < rl->nmetas; i++)
+		if (rl->meta[i].known && rl->meta[i].id != NULL)
+			byid[n++] = &rl->meta[i];
+	qsort(byid, n, sizeof *byid, meta_ptr_cmp);
+	meta = xcalloc(ids.n + 1, sizeof *meta);
+	rl->nmeta = 0;
+	for (i = 0; i < ids.n; i++) {
+		meta[i].id = ids.v[i];
+		ids.v[i] = NULL;
+		at = n == 0 ? NULL : bsearch(meta[i].id, byid, n,
+		    sizeof *byid, meta_id_cmp);
+		if (at == NULL || (*at)->text == NULL)
+			continue;
+		meta[i].pkg = (*at)->pkg;
+		meta[i].model = (*at)->model;
+		meta[i].op = (*at)->op;
+		meta[i].text = (*at)->text;
+		(*at)->text = NULL;
+		meta[i].known = true;
+		meta[i].shown = meta_shown(rl, &meta[i]);
+		rl->nmeta++;
+	}
+	free(byid);
+	for (i = 0; rl->meta != NULL && i < rl->nmetas; i++) {
+		free(rl->meta[i].id);
+		free(rl->meta[i].text);
+	}
+	free(rl->meta);
+	rl->meta = meta;
+	rl->nmetas = ids.n;
+	rl->scan_at = 0;
+	strvec_clear(&ids);
+	/* The selection is what the ids say now. */
+	drop_pages(rl);
+	rl->total = rl->nmetas;
+	rl->npages = (rl->total + PAGE_ROWS - 1) / PAGE_ROWS;
+	free(rl->pages);
+	rl->pages = xcalloc(rl->npages + 1, sizeof *rl->pages);
+	free(rl->vis);
+	rl->vis = xcalloc(rl->total + 1, sizeof *rl->vis);
+	vis_build(rl);
+	rl->generation++;
+	return 0;
+}
+
+/* Places of the runs the index lost meanwhile: they match nothing. */
 static void
+meta_lost(struct runlist *rl, size_t from)
+{
+	size_t	i;
+
+	for (i = from; i < rl->nmetas; i++) {
+		if (rl->meta[i].known)
+			continue;
+		rl->meta[i].pkg = rl->meta[i].model = rl->meta[i].op =
+		    intern(rl, "");
+		free(rl->meta[i].text);
+		rl->meta[i].text = xstrdup("");
+		rl->meta[i].known = true;
+		rl->meta[i].shown = false;
+		rl->nmeta++;
+	}
+}
+
+/*
+ * Read the digests of the next runs not read, for about budget_ms: a
+ * chunk sized from how fast the last went (reading a run checks its
+ * files). Rows come by position; one that is not the run expected
+ * there (the index changed since the list was taken) takes the
+ * selection again, keeping what was read. -1 when the index cannot
+ * be read.
+ */
+static int
 meta_step(struct runlist *rl, unsigned budget_ms)
 {
 	struct run_rows	 rows = RUN_ROWS_INIT;
 	struct strbuf	 sb = STRBUF_INIT;
 	uint64_t	 t0 = mono_ms(), ms;
-	size_t		 i, want;
+	size_t		 i, want, at;
 
 	if (rl->scan_rows == 0)
 		rl->scan_rows = 64;
+	while (rl->scan_at < rl->nmetas && rl->meta[rl->scan_at].known)
+		rl->scan_at++;
+	if (rl->scan_at >= rl->nmetas)
+		return 0;
 	want = rl->scan_rows;
-	if (want > rl->total - rl->nmeta)
-		want = rl->total - rl->nmeta;
-	if (runindex_page(rl->idx, rl->deleted, rl->rf, rl->nmeta, want, 0,
+	if (want > rl->nmetas - rl->scan_at)
+		want = rl->nmetas - rl->scan_at;
+	if (runindex_page(rl->idx, rl->deleted, rl->rf, rl->scan_at, want, 0,
 	    &rows, NULL, NULL) == -1 || rows.n == 0) {
-		/* Runs the index lost meanwhile: empty entries match nothing. */
-		for (i = rl->nmeta; i < rl->total; i++) {
-			rl->meta[i].pkg = rl->meta[i].model = rl->meta[i].op =
-			    intern(rl, "");
-			rl->meta[i].text = xstrdup("");
-		}
-		rl->nmeta = rl->total;
+		meta_lost(rl, rl->scan_at);
 		run_rows_release(&rows);
-		return;
+		return 0;
 	}
-	for (i = 0; i < rows.n && rl->nmeta < rl->total; i++) {
-		meta_set(rl, rl->nmeta, rows.v[i], &sb);
+	for (i = 0; i < rows.n; i++) {
+		at = rl->scan_at + i;
+		if (at >= rl->nmetas)
+			break;
+		if (rl->meta[at].id != NULL &&
+		    strcmp(rl->meta[at].id, rows.v[i]->id) != 0) {
+			/* Moved: find the places again, then go on. */
+			run_rows_release(&rows);
+			strbuf_release(&sb);
+			return resnap(rl, NULL);
+		}
+		if (rl->meta[at].known)
+			continue;
+		meta_set(rl, at, rows.v[i], &sb);
 		test_slow(rl);
-		meta_known(rl, rl->nmeta++);
 	}
+	rl->scan_at += i;
 	run_rows_release(&rows);
 	strbuf_release(&sb);
 	ms = mono_ms() - t0;
@@ -429,6 +588,7 @@ meta_step(struct runlist *rl, unsigned budget_ms)
 		rl->scan_rows *= 2;
 	else if (ms > budget_ms && rl->scan_rows > 16)
 		rl->scan_rows /= 2;
+	return 0;
 }
 
 /*
@@ -445,11 +605,18 @@ apply(struct runlist *rl)
 	rl->vis = NULL;
 	rl->nvis = 0;
 	if (runlist_filtered(rl)) {
-		if (rl->meta == NULL)
+		/* The places of the runs, to read digests into by id. */
+		if (rl->meta == NULL && resnap(rl, NULL) == -1) {
 			rl->meta = xcalloc(rl->total + 1, sizeof *rl->meta);
+			rl->nmetas = rl->total;
+		}
+		for (i = 0; i < rl->nmetas; i++)
+			if (rl->meta[i].known)
+				rl->meta[i].shown = meta_shown(rl,
+				    &rl->meta[i]);
+		free(rl->vis);
 		rl->vis = xcalloc(rl->total + 1, sizeof *rl->vis);
-		for (i = 0; i < rl->nmeta; i++)
-			meta_known(rl, i);
+		vis_build(rl);
 	}
 	build_perm(rl);
 }
@@ -458,12 +625,12 @@ bool
 runlist_busy(const struct runlist *rl, size_t *done, size_t *total)
 {
 	if (!runlist_filtered(rl) || rl->meta == NULL ||
-	    rl->nmeta >= rl->total)
+	    rl->nmeta >= rl->nmetas)
 		return false;
 	if (done != NULL)
 		*done = rl->nmeta;
 	if (total != NULL)
-		*total = rl->total;
+		*total = rl->nmetas;
 	return true;
 }
 
@@ -475,10 +642,15 @@ runlist_step(struct runlist *rl, unsigned budget_ms)
 
 	if (!runlist_busy(rl, NULL, NULL))
 		return false;
-	do
-		meta_step(rl, budget_ms);
-	while (runlist_busy(rl, NULL, NULL) && (budget_ms == 0 ||
+	do {
+		if (meta_step(rl, budget_ms) == -1) {
+			/* Nothing could be read: what is left matches none. */
+			meta_lost(rl, 0);
+			break;
+		}
+	} while (runlist_busy(rl, NULL, NULL) && (budget_ms == 0 ||
 	    mono_ms() < deadline));
+	vis_build(rl);
 	if (rl->nvis != before) {
 		/* Runs newly known to pass take their place in the order. */
 		build_perm(rl);
@@ -547,6 +719,22 @@ runlist_load(struct runlist *rl, char **cause)
 	return 0;
 }
 
+int
+runlist_update(struct runlist *rl, char **cause)
+{
+	/* Nothing read to keep: counting again is all. */
+	if (!runlist_filtered(rl) || rl->meta == NULL || rl->rf == NULL)
+		return runlist_load(rl, cause);
+	dir_stamp(rl->dir, &rl->dir_mtime);
+	if (resnap(rl, NULL) == -1)
+		return runlist_load(rl, cause);
+	drop_metric(rl);
+	poll_live(rl, NULL);
+	apply(rl);
+	rl->generation++;
+	return 0;
+}
+
 bool
 runlist_poll(struct runlist *rl, char **cause)
 {
@@ -555,13 +743,19 @@ runlist_poll(struct runlist *rl, char **cause)
 	dir_stamp(rl->dir, &ts);
 	if (ts.tv_sec != rl->dir_mtime.tv_sec ||
 	    ts.tv_nsec != rl->dir_mtime.tv_nsec)
-		return runlist_load(rl, cause) == 0;
+		return runlist_update(rl, cause) == 0;
 	if (rl->rf == NULL || !poll_live(rl, cause))
 		return false;
-	/* Statuses and start times moved: read rows again as needed. */
+	/*
+	 * Statuses and start times moved: read rows again as needed; the
+	 * filters' digests stay (runs keep their operation and label).
+	 */
 	drop_pages(rl);
-	if (runlist_filtered(rl) || rl->sort != 0) {
+	/* Digests not kept up to date by place would land on other runs. */
+	if (rl->meta != NULL && (!runlist_filtered(rl) ||
+	    resnap(rl, NULL) == -1))
 		drop_meta(rl);
+	if (runlist_filtered(rl) || rl->sort != 0) {
 		drop_metric(rl);
 		apply(rl);
 	}

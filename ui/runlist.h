@@ -7,10 +7,11 @@
  * Over the index's own selection (optionally a -F expression), the view
  * filters by a pattern over operation, label and tags and by model or
  * operation; for those a compact digest of every run is read once and
- * kept. Reading it takes seconds over many runs, so it is read in steps
- * (runlist_step) that the view takes between keys: meanwhile the runs
- * shown are those of the digests read so far, in order, and more are
- * added as they are read. The runs selected for actions on several runs
+ * kept, by run id. Reading it takes seconds over many runs, so it is
+ * read in steps (runlist_step) that the view takes between keys:
+ * meanwhile the runs shown are those of the digests read so far, in
+ * order, and more are added as they are read. Runs added meanwhile
+ * (runlist_update) are read in turn: the filter never starts again. The runs selected for actions on several runs
  * are kept by id.
  *
  * Changes made by anyone show on the next poll: runs added or removed
@@ -65,7 +66,9 @@ struct runlist {
 	uint64_t	 clock;
 	size_t		 op_width;
 	struct rmeta	*meta;		/* per run, for the view's filters */
-	size_t		 nmeta;		/* digests read: runs [0, nmeta) */
+	size_t		 nmetas;	/* places in meta (total when made) */
+	size_t		 nmeta;		/* digests read (known) */
+	size_t		 scan_at;	/* no unknown digest before this */
 	size_t		 scan_rows;	/* runs per query, when reading them */
 	unsigned long	 test_slow_us;	/* GUILD_TEST_SLOW_US */
 	struct strvec	 interned;
@@ -84,6 +87,12 @@ void		 runlist_init(struct runlist *, struct runindex *,
 void		 runlist_release(struct runlist *);
 /* Count the runs again and forget what was read. */
 int		 runlist_load(struct runlist *, char **cause);
+/*
+ * Runs were added or removed (a cold index being read, a run started):
+ * take the selection again, keeping what the filters read of the runs
+ * still there, so a filter under way goes on over the new runs.
+ */
+int		 runlist_update(struct runlist *, char **cause);
 /*
  * The cheap check of every refresh: reload when the directory changed;
  * otherwise, when unfinished runs changed, forget what was read. true
@@ -104,6 +113,11 @@ bool		 runlist_filtered(const struct runlist *);
  * unreadable. Valid until rows of another page are asked for.
  */
 struct run_row	*runlist_row(struct runlist *, size_t i);
+/*
+ * Whether the view's filters (pattern, model, op) pass this run, which
+ * need not be in the list yet (compare matches runs by id this way).
+ */
+bool		 runlist_shows(struct runlist *, const struct run_row *);
 /* Whether row abs of the index's selection is shown (view filters). */
 bool		 runlist_shown_abs(const struct runlist *, size_t abs);
 /* The run's number in guild runs terms: its place in the selection. */

@@ -198,7 +198,14 @@ view_progress(struct view *v, struct strbuf *sb)
 		add_count(sb, v->catchup_done);
 		strbuf_addch(sb, '/');
 		add_count(sb, v->catchup_total);
-		strbuf_addstr(sb, " (the list fills in; q quits)");
+		/* A filter goes on over the runs read so far. */
+		if (runlist_busy(v->runs, &done, &total)) {
+			strbuf_addstr(sb, ", filtering ");
+			add_count(sb, done);
+			strbuf_addch(sb, '/');
+			add_count(sb, total);
+		}
+		strbuf_addstr(sb, " (the list fills in; Esc stops, q quits)");
 		return true;
 	}
 	for (i = 0; i <= v->nstack; i++) {
@@ -210,6 +217,19 @@ view_progress(struct view *v, struct strbuf *sb)
 		strbuf_addch(sb, '/');
 		add_count(sb, total);
 		strbuf_addstr(sb, " (Esc cancels)");
+		return true;
+	}
+	if (v->catchup_held) {
+		/* Until R: the list is not every run, and says so. */
+		strbuf_addstr(sb, "Reading runs stopped at ");
+		add_count(sb, v->catchup_done);
+		strbuf_addch(sb, '/');
+		add_count(sb, v->catchup_total);
+		strbuf_addstr(sb, ": ");
+		add_count(sb, runlist_total(v->runs));
+		strbuf_addstr(sb, runlist_total(v->runs) == 1 ? " run" :
+		    " runs");
+		strbuf_addstr(sb, " shown (R reads the rest)");
 		return true;
 	}
 	return false;
@@ -262,10 +282,69 @@ catchup_show(struct view *v)
 
 	if (v->runs_pane->cursor > 0)
 		prev = view_cursor_id(v);
-	if (runlist_load(v->runs, &cause) == -1)
+	/* A filter under way keeps what it read: it goes on. */
+	if (runlist_update(v->runs, &cause) == -1)
 		view_error_cause(v, cause);
 	view_runs_changed(v, prev);
 	free(prev);
+}
+
+bool
+view_catchup_stop(struct view *v)
+{
+	if (!v->catchup)
+		return false;
+	/* Each step was committed: the index holds what was read. */
+	runindex_catchup_hold(v->idx);
+	v->catchup = false;
+	v->catchup_held = true;
+	catchup_show(v);
+	view_message(v, "Stopped reading runs: %zu shown (R reads the rest)",
+	    runlist_total(v->runs));
+	return true;
+}
+
+void
+view_catchup_resume(struct view *v)
+{
+	v->catchup_held = false;
+	if (!v->catchup)
+		catchup_begin(v);
+}
+
+/*
+ * A step of the first filter of a list (the runs pane's, then a
+ * full-screen pane's own): the cursor stays on its run.
+ */
+static bool
+filter_step(struct view *v)
+{
+	struct runlist	*rl;
+	size_t		 i, before, total;
+	char		*prev = NULL;
+
+	for (i = 0; i <= v->nstack; i++) {
+		if ((rl = work_list(v, i)) == NULL ||
+		    !runlist_busy(rl, NULL, NULL))
+			continue;
+		before = runlist_count(rl);
+		total = runlist_total(rl);
+		if (rl == v->runs)
+			prev = view_cursor_id(v);
+		runlist_step(rl, VIEW_WORK_STEP_MS);
+		/* The index changed under the filter: places moved. */
+		if (rl == v->runs && runlist_total(rl) != total)
+			view_runs_changed(v, prev);
+		/* The first match under the cursor: show its output. */
+		else if (rl == v->runs && before == 0 &&
+		    runlist_count(rl) > 0)
+			output_follow_run(v->output, runlist_row(rl,
+			    v->runs_pane->cursor));
+		free(prev);
+		view_dirty(v);
+		return true;
+	}
+	return false;
 }
 
 /*
@@ -277,14 +356,20 @@ static void
 work_cb(struct loop_timer *t, void *arg)
 {
 	struct view	*v = arg;
-	struct runlist	*rl;
-	size_t		 i, before;
 	char		*cause = NULL;
 	int		 rc;
 
 	if (v->external)
 		return;		/* the terminal is another program's */
-	if (v->catchup) {
+	if (v->catchup && v->catchup_filter) {
+		/*
+		 * A filter's turn: right after the list was taken again, so
+		 * its places are the index's (each catch-up step adds runs).
+		 */
+		v->catchup_filter = false;
+		catchup_show(v);
+		filter_step(v);
+	} else if (v->catchup) {
 		rc = runindex_catchup_step(v->idx, VIEW_WORK_STEP_MS,
 		    &v->catchup_done, &v->catchup_total, &cause);
 		if (rc != 1) {
@@ -294,26 +379,16 @@ work_cb(struct loop_timer *t, void *arg)
 			catchup_show(v);
 			v->bench.load_ms = since_ms(&v->bench.t0);
 		} else if (mono_ms() - v->catchup_shown >= CATCHUP_SHOW_MS) {
-			catchup_show(v);
+			/* Shown with the filter's next step. */
+			if (runlist_busy(v->runs, NULL, NULL))
+				v->catchup_filter = true;
+			else
+				catchup_show(v);
 			v->catchup_shown = mono_ms();
 		}
 		view_dirty(v);
-	} else {
-		for (i = 0; i <= v->nstack; i++) {
-			if ((rl = work_list(v, i)) == NULL ||
-			    !runlist_busy(rl, NULL, NULL))
-				continue;
-			before = runlist_count(rl);
-			runlist_step(rl, VIEW_WORK_STEP_MS);
-			/* The first match under the cursor: show its output. */
-			if (rl == v->runs && before == 0 &&
-			    runlist_count(rl) > 0)
-				output_follow_run(v->output, runlist_row(rl,
-				    v->runs_pane->cursor));
-			view_dirty(v);
-			break;
-		}
-	}
+	} else
+		filter_step(v);
 	if (work_pending(v))
 		loop_timer_set(t, 1, 0);
 	else if (v->opts->bench_load) {
@@ -476,9 +551,14 @@ refresh_cb(struct loop_timer *t, void *arg)
 		free(prev);
 		return;
 	}
-	/* Many runs added by others are read between keys too. */
-	if (!v->catchup)
+	/*
+	 * Many runs added by others are read between keys too; after Esc
+	 * stopped that, only R or a run started here starts it again.
+	 */
+	if (!v->catchup && (!v->catchup_held || v->select_id != NULL)) {
+		v->catchup_held = false;
 		catchup_begin(v);
+	}
 	if (runlist_poll(v->runs, &cause))
 		view_runs_changed(v, prev);
 	else if (cause != NULL)

@@ -125,6 +125,9 @@ struct view {
 	bool			 catchup;
 	size_t			 catchup_done, catchup_total;
 	uint64_t		 catchup_shown;
+	/* Stopped with Esc: not started again until R (or a run of ours). */
+	bool			 catchup_held;
+	bool			 catchup_filter;	/* its turn to filter */
 	bool			 dirty;
 	bool			 quit;
 	bool			 external;	/* a program has the terminal */
@@ -166,6 +169,12 @@ struct pane	*view_push(struct view *, const struct pane_ops *, void *arg);
 void		 view_pop(struct view *);
 /* Re-read the runs now (after an action changed them). */
 void		 view_reload_runs(struct view *);
+/*
+ * Reading the runs the index has not seen yet (a cold index): stop it
+ * (Esc; true when there was one), or start it again (R).
+ */
+bool		 view_catchup_stop(struct view *);
+void		 view_catchup_resume(struct view *);
 /* Check the runs for changes soon (a run ended), not in a second. */
 void		 view_refresh_soon(struct view *);
 /*

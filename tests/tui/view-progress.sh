@@ -2,9 +2,12 @@
 # view-progress.sh: nothing a key starts blocks guild view. A cold index
 # is read between keys: the first screen shows the runs read so far with
 # "Reading runs N/M", keys are answered meanwhile, and what was read is
-# kept when the view quits (the next start goes on from there). The
-# first pattern filter reads every run between keys too ("Filtering
-# runs"): typed keys are echoed meanwhile and Esc cancels it.
+# kept when the view quits (the next start goes on from there). Esc
+# stops reading (the screen says how many runs it shows; R goes on, and
+# any other guild finishes the index). The first pattern filter reads
+# every run between keys too ("Filtering runs"): typed keys are echoed
+# meanwhile and Esc cancels it; over a cold index it goes on over the
+# runs read as they come, never starting again.
 #
 # GUILD_TEST_SLOW_US (a test hook, guild-view(1)) makes reading each run
 # take that long, so the work can be watched on any machine; the waits
@@ -65,7 +68,7 @@ progress_of()
 # A cold index, slowly: the first screen comes before the index is read.
 tui_start 120 30 GUILD_TEST_SLOW_US=50000
 expect_all "a cold index: the screen says it is reading runs" \
-    "Reading runs " "/$N (the list fills in; q quits)"
+    "Reading runs " "/$N (the list fills in; Esc stops, q quits)"
 expect_all "and shows the runs read so far meanwhile" \
     "Reading runs " "[0:"
 set -- $(progress_of "Reading runs")
@@ -135,6 +138,85 @@ tui_type eval
 tui_keys Enter
 tui_expect "the filter's complete result" "Runs  $((N / 2)) of $N  /eval/"
 tui_expect_not "with no progress left" "Filtering runs"
+tui_keys q
+tui_expect_exit "q quits" 0
+
+# Esc stops reading a cold index; R goes on with it.
+rm -rf "$GUILD_HOME/cache"
+tui_start 120 30 GUILD_TEST_SLOW_US=20000
+expect_all "a cold index again" "Reading runs " "Esc stops"
+tui_keys Escape
+tui_expect "Esc stops reading the runs" "Stopped reading runs: "
+expect_all "the status line says how many runs are shown, and how to go on" \
+    "Reading runs stopped at " " runs shown (R reads the rest)"
+tui_expect_not "and nothing is read any more" "(the list fills in"
+# The runs shown are those the status line counts.
+set -- $(tui_screen | sed -n 's/.*Reading runs stopped at [0-9,]*\/[0-9,]*: \([0-9,]*\) runs shown.*/\1/p' | tr -d ,)
+shown=${1:-0}
+if [ "$shown" -gt 0 ] && [ "$shown" -lt "$N" ] &&
+    tui_screen | grep -Eq "Runs  $shown( |\$)"; then
+	pass "what was read is listed ($shown of $N)"
+else
+	_tui_fail_screen "what was read is listed" "shown '$shown'"
+fi
+tui_keys j
+tui_expect_not "keys work: the message goes" "Stopped reading runs: "
+expect_all "the status line still says so" "Reading runs stopped at "
+tui_keys R
+tui_expect "R goes on reading" "(the list fills in"
+tui_expect "and reads every run" "Runs  $N"
+tui_expect_not "the progress line goes" "Reading runs"
+tui_keys q
+tui_expect_exit "q quits" 0
+
+# Stopped, the index is not half-written: the next guild finishes it.
+rm -rf "$GUILD_HOME/cache"
+tui_start 120 30 GUILD_TEST_SLOW_US=20000
+expect_all "a cold index once more" "Reading runs " "Esc stops"
+tui_keys Escape
+tui_expect "stopped" "Reading runs stopped at "
+tui_keys q
+tui_expect_exit "q quits" 0
+n=$(guild runs -a 2>/dev/null | grep -c '^\[')
+ok "guild runs then lists every run ($n of $N)" test "$n" = "$N"
+
+# A filter over a cold index goes on over the runs as they are read:
+# its count never goes back, and matches show as they are found.
+rm -rf "$GUILD_HOME/cache"
+tui_start 120 30 GUILD_TEST_SLOW_US=20000
+expect_all "a cold index for a filter" "Reading runs " "Esc stops"
+tui_keys /
+tui_type eval
+tui_keys Enter
+: > "$TEST_TMP/counts"
+# filter_seen: records the filter's count now; true once it is over.
+filter_seen()
+{
+	tui_screen > "$TEST_TMP/fscreen"
+	sed -n -e 's/.*Reading runs [0-9,]*\/[0-9,]*, filtering \([0-9,]*\)\/.*/R \1/p' \
+	    -e 's/.*Filtering runs \([0-9,]*\)\/.*/F \1/p' "$TEST_TMP/fscreen" |
+	    tr -d , >> "$TEST_TMP/counts"
+	grep -q "Runs  [1-9][0-9]* of [0-9]*  /eval/" "$TEST_TMP/fscreen" &&
+	    grep -q "Reading runs [0-9,]*/[0-9,]*, filtering" \
+	    "$TEST_TMP/fscreen" && touch "$TEST_TMP/matches-while-reading"
+	grep -qF "Runs  $((N / 2)) of $N  /eval/" "$TEST_TMP/fscreen" &&
+	    ! grep -qE "Reading runs|Filtering runs" "$TEST_TMP/fscreen"
+}
+if wait_for "$TUI_TIMEOUT" filter_seen; then
+	pass "the filter ends with every match ($((N / 2)) of $N)"
+else
+	_tui_fail_screen "the filter ends with every match" "$(tail -n 3 "$TEST_TMP/counts")"
+fi
+ok "the filter went on while the runs were read" \
+    grep -q '^R [1-9]' "$TEST_TMP/counts"
+ok "matches were shown while the runs were read" \
+    test -e "$TEST_TMP/matches-while-reading"
+if awk '{ if ($2 + 0 < last) { print "went back: " last " -> " $2; bad = 1 }
+    last = $2 + 0 } END { exit bad }' "$TEST_TMP/counts"; then
+	pass "its count never went back ($(wc -l < "$TEST_TMP/counts") samples)"
+else
+	fail "its count never went back"
+fi
 tui_keys q
 tui_expect_exit "q quits" 0
 

@@ -818,6 +818,59 @@ test_catchup(void)
 	    "and only the rest (%lu of %zu)", runindex_reads() - before,
 	    total);
 	runindex_close(ri);
+
+	/* Held (Esc in the view): nothing more is read until started. */
+	remove_index();
+	ri = open_index();
+	ok(runindex_catchup_start(ri, false, &cause) == 1 &&
+	    runindex_catchup_step(ri, 1, &done, &want, &cause) == 1 &&
+	    done == 1, "a catch-up held after a step");
+	runindex_catchup_hold(ri);
+	before = runindex_reads();
+	ok(runindex_count(ri, false, NULL, &n, &cause) == 0 && n == 1 &&
+	    runindex_reads() == before,
+	    "queries leave the directory alone: what was read is shown");
+	ok(runindex_catchup_start(ri, false, &cause) == 1,
+	    "started again, there is a catch-up to make");
+	while ((rc = runindex_catchup_step(ri, 50, &done, &want, &cause)) == 1)
+		;
+	ok(rc == 0 && done == total - 1 && want == total - 1,
+	    "it goes on from where it was held (%zu of %zu)", done, want);
+	ok(runindex_count(ri, false, NULL, &n, &cause) == 0 && n == total,
+	    "and then every run is counted");
+	runindex_close(ri);
+
+	/* Held, then another handle (another guild) finishes it itself. */
+	remove_index();
+	ri = open_index();
+	ok(runindex_catchup_start(ri, false, &cause) == 1 &&
+	    runindex_catchup_step(ri, 1, &done, &want, &cause) == 1,
+	    "a catch-up held once more");
+	runindex_catchup_hold(ri);
+	{
+		struct runindex	*other = open_index();
+		struct strvec	 ids = STRVEC_INIT;
+		struct run_rows	 rows = RUN_ROWS_INIT;
+		size_t		 k;
+		bool		 same;
+
+		ok(runindex_count(other, false, NULL, &n, &cause) == 0 &&
+		    n == total, "another handle reads the rest by itself");
+		ok(runindex_filter_ids(other, false, NULL, &ids,
+		    &cause) == 0 && ids.n == total,
+		    "the filtered ids: every run's");
+		same = runindex_page(other, false, NULL, 0, 0, 0, &rows,
+		    NULL, &cause) == 0 && rows.n == ids.n;
+		for (k = 0; same && k < rows.n; k++)
+			same = strcmp(rows.v[k]->id, ids.v[k]) == 0;
+		ok(same, "in the order of pages");
+		run_rows_release(&rows);
+		strvec_clear(&ids);
+		runindex_close(other);
+	}
+	ok(runindex_catchup_start(ri, false, &cause) == 0,
+	    "and the held handle finds the index up to date");
+	runindex_close(ri);
 	unsetenv("GUILD_TEST_SLOW_US");
 	free(cause);
 }
