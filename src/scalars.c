@@ -737,6 +737,9 @@ scalars_feed_line_keys(struct scalars *s, const char *line, size_t len,
 			s->step = (long long)s->vals[i].value;
 			s->has_step = true;
 		}
+		/* Taken, so not an output attr either (Guild shows none). */
+		if (captured != NULL)
+			strvec_push(captured, "step");
 		free(s->vals[i].key);
 		s->vals[i] = s->vals[--s->nvals];
 		break;

@@ -386,7 +386,7 @@ EOF
 # Guild AI's own summary writer logged (a subdirectory's keys prefixed).
 attrs_proj=$(make_project attrs-project <<'EOT'
 train:
-  exec: "sh -c 'echo model: cnn; echo loss: 0.5; echo lr: ${lr}; echo note: two words; echo _private: x'"
+  exec: "sh -c 'echo model: cnn; echo step: 2; echo loss: 0.5; echo lr: ${lr}; echo note: two words; echo _private: x'"
   flags:
     lr: 0.1
 own:
@@ -400,10 +400,10 @@ EOT
 )
 cd "$attrs_proj" || exit 1
 quiet guild run -y train
-expect_exact "output attrs: key: word lines, not flags or scalars" - -- \
+expect_exact "output attrs: key: word lines, not flags, scalars or the step" - -- \
     sh -c '"$GUILD" runs info | sed -n "/^scalars:/,\$p"' <<'EOF'
 scalars:
-  loss: 0.500000 (step 0)
+  loss: 0.500000 (step 2)
 attributes:
   model: cnn
 EOF
