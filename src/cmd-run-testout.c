@@ -1,5 +1,7 @@
 /*
- * cmd-run-testout.c: guild run --test-output-attrs OUTPUT: each line of
+ * cmd-run-testout.c: guild run --test-output-scalars and --test-output-attrs.
+ *
+ * --test-output-attrs OUTPUT: each line of
  * OUTPUT and, under it, what each of the operation's output-attrs
  * patterns finds there, as Guild 0.9's summary.test_output shows it:
  *
@@ -24,10 +26,14 @@
 #include "cli.h"
 #include "cmd-run.h"
 #include "guildfile.h"
+#include "output.h"
 #include "regex.h"
+#include "runner.h"
+#include "scalars.h"
 #include "strbuf.h"
 #include "strvec.h"
 #include "util.h"
+#include "value.h"
 
 /* OUTPUT_ATTR_ALIASES of Guild 0.9 (guild/summary.py), in its order. */
 static const struct {
@@ -337,5 +343,78 @@ run_test_output_attrs(const struct opdef *op, const char *path)
 	if (f != stdin)
 		fclose(f);
 	patterns_free(v, n);
+	return 0;
+}
+
+/*
+ * guild run --test-output-scalars OUTPUT: each line of OUTPUT and the
+ * scalars the operation's output-scalars (and Keras's patterns) find.
+ */
+static void
+test_scalar(const char *key, double value, long long step, void *arg)
+{
+	struct strbuf	sb = STRBUF_INIT;
+
+	format_double(&sb, value);
+	printf("  %s: %s (step %lld)\n", cli_field(stdout, key), sb.buf, step);
+	strbuf_release(&sb);
+}
+
+struct scalars_test {
+	struct scalars	*s;
+};
+
+static void
+scalars_test_line(const struct output_line *line, void *arg)
+{
+	struct scalars_test	*t = arg;
+
+	printf("%s\n", line->text);
+	scalars_feed_line(t->s, line->text, line->len, test_scalar, NULL);
+}
+
+int
+run_test_output_scalars(const struct opdef *op, const struct value *flags,
+    const char *path)
+{
+	struct scalars_test		 t;
+	struct output_cooker	*c;
+	const char		**names;
+	char			*cause = NULL, buf[8192];
+	size_t			 i, n = 0;
+	int			 fd;
+	ssize_t			 len;
+
+	names = xcalloc(flags->u.map.n + 1, sizeof *names);
+	for (i = 0; i < flags->u.map.n; i++)
+		names[n++] = flags->u.map.k[i];
+	t.s = scalars_new(&op->output_scalars, names, &cause);
+	free(names);
+	if (t.s != NULL && runner_keras_scalars(t.s, op, &cause) == -1) {
+		scalars_free(t.s);
+		t.s = NULL;
+	}
+	if (t.s == NULL)
+		return cli_error_cause(cause);
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		scalars_free(t.s);
+		return cli_error("%s: %s", path, strerror(errno));
+	}
+	c = output_cooker_new(scalars_test_line, &t);
+	while ((len = read(fd, buf, sizeof buf)) != 0) {
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		output_cooker_feed(c, buf, (size_t)len);
+	}
+	output_cooker_finish(c);
+	output_cooker_free(c);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	scalars_free(t.s);
 	return 0;
 }

@@ -532,75 +532,6 @@ print_preview(const char *what, const struct value *flags)
 	value_free(sorted);
 }
 
-static void
-test_scalar(const char *key, double value, long long step, void *arg)
-{
-	struct strbuf	sb = STRBUF_INIT;
-
-	format_double(&sb, value);
-	printf("  %s: %s (step %lld)\n", cli_field(stdout, key), sb.buf, step);
-	strbuf_release(&sb);
-}
-
-struct test_ctx {
-	struct scalars	*s;
-};
-
-static void
-test_line(const struct output_line *line, void *arg)
-{
-	struct test_ctx	*t = arg;
-
-	printf("%s\n", line->text);
-	scalars_feed_line(t->s, line->text, line->len, test_scalar, NULL);
-}
-
-static int
-test_output_scalars(const struct opdef *op, const struct value *flags,
-    const char *path)
-{
-	struct test_ctx		 t;
-	struct output_cooker	*c;
-	const char		**names;
-	char			*cause = NULL, buf[8192];
-	size_t			 i, n = 0;
-	int			 fd;
-	ssize_t			 len;
-
-	names = xcalloc(flags->u.map.n + 1, sizeof *names);
-	for (i = 0; i < flags->u.map.n; i++)
-		names[n++] = flags->u.map.k[i];
-	t.s = scalars_new(&op->output_scalars, names, &cause);
-	free(names);
-	if (t.s != NULL && runner_keras_scalars(t.s, op, &cause) == -1) {
-		scalars_free(t.s);
-		t.s = NULL;
-	}
-	if (t.s == NULL)
-		return cli_error_cause(cause);
-	if (strcmp(path, "-") == 0)
-		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		scalars_free(t.s);
-		return cli_error("%s: %s", path, strerror(errno));
-	}
-	c = output_cooker_new(test_line, &t);
-	while ((len = read(fd, buf, sizeof buf)) != 0) {
-		if (len < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		output_cooker_feed(c, buf, (size_t)len);
-	}
-	output_cooker_finish(c);
-	output_cooker_free(c);
-	if (fd != STDIN_FILENO)
-		close(fd);
-	scalars_free(t.s);
-	return 0;
-}
-
 /* User flags of a stored run, with the new assignments over them. */
 static struct value *
 merge_flags(const struct value *base, const struct value *over)
@@ -1412,7 +1343,7 @@ batch_exec(struct cmd_args *a, const struct guild_home *home,
 	if (flags_apply(op, user_flags, true, &flags, NULL) == -1)
 		flags = user_flags != NULL ? value_dup(user_flags) :
 		    value_map();
-	rc = test_output_scalars(op, flags, cmd_arg_value(a, OPT_TEST_SCALARS));
+	rc = run_test_output_scalars(op, flags, cmd_arg_value(a, OPT_TEST_SCALARS));
 	value_free(flags);
 	return rc;
 }
@@ -1923,7 +1854,7 @@ run_main(struct cmd_ctx *ctx, struct cmd_args *a)
 		goto flag_error;
 
 	if (cmd_arg_has(a, OPT_TEST_SCALARS))
-		rc = test_output_scalars(op, flags,
+		rc = run_test_output_scalars(op, flags,
 		    cmd_arg_value(a, OPT_TEST_SCALARS));
 	else if (cmd_arg_has(a, OPT_NEEDED) && old == NULL &&
 	    needed_skip(home, op, flags))

@@ -130,6 +130,9 @@ int		 run_options_check(const struct cmd_args *);
  * (cmd-run-testout.c). Returns the exit status.
  */
 int		 run_test_output_attrs(const struct opdef *, const char *path);
+/* --test-output-scalars OUTPUT: each line and the scalars found in it. */
+int		 run_test_output_scalars(const struct opdef *,
+			    const struct value *flags, const char *path);
 /* -Fo FLAG=VAL; -1 after printing an error. */
 int		 run_opt_flags_check(const struct cmd_args *,
 		    const struct opdef *, enum batch_kind, const char *algo);

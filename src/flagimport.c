@@ -141,8 +141,7 @@ run_import(const char *script, const struct strvec *base_args,
 {
 	struct strvec		 argv = STRVEC_INIT, env = STRVEC_INIT;
 	struct proc_spec	 spec;
-	char			*python = runner_python_exe(), *lib, *pp;
-	const char		*inherited = getenv("PYTHONPATH");
+	char			*python = runner_python_exe(), *pp;
 	char			**e;
 	int			 code = 0, rc;
 
@@ -154,14 +153,9 @@ run_import(const char *script, const struct strvec *base_args,
 	strvec_pushv(&argv, (const char *const *)base_args->v);
 	for (e = environ; *e != NULL; e++)
 		strvec_push(&env, *e);
-	lib = runner_python_lib();
-	if (inherited != NULL && *inherited != '\0')
-		pp = xasprintf("%s:%s:%s", project_dir, lib, inherited);
-	else
-		pp = xasprintf("%s:%s", project_dir, lib);
+	pp = runner_python_path(project_dir);
 	strvec_setenv(&env, "PYTHONPATH", pp);
 	free(pp);
-	free(lib);
 	memset(&spec, 0, sizeof spec);
 	spec.argv = (const char *const *)argv.v;
 	spec.env = (const char *const *)env.v;

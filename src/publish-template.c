@@ -115,8 +115,7 @@ run_helper(const char *what, const char *template, const char *dest,
 	struct proc_spec	 spec;
 	struct proc_hooks	 hooks = { .on_data = helper_data };
 	struct helper_out	 h;
-	const char		*inherited = getenv("PYTHONPATH");
-	char			*python = runner_python_exe(), *lib, *pp, **e;
+	char			*python = runner_python_exe(), *pp, **e;
 	int			 code = 0, rc;
 
 	strbuf_init(&h.err);
@@ -128,14 +127,9 @@ run_helper(const char *what, const char *template, const char *dest,
 	strvec_push(&argv, dest);
 	for (e = environ; *e != NULL; e++)
 		strvec_push(&env, *e);
-	lib = runner_python_lib();
-	if (inherited != NULL && *inherited != '\0')
-		pp = xasprintf("%s:%s", lib, inherited);
-	else
-		pp = xstrdup(lib);
+	pp = runner_python_path(NULL);
 	strvec_setenv(&env, "PYTHONPATH", pp);
 	free(pp);
-	free(lib);
 	memset(&spec, 0, sizeof spec);
 	spec.argv = (const char *const *)argv.v;
 	spec.env = (const char *const *)env.v;

@@ -124,7 +124,7 @@ runner_guild_exe(void)
  * environment, the installed copy, else the source tree this binary was
  * built from (so an uninstalled build works).
  */
-char *
+static char *
 runner_python_lib(void)
 {
 	const char	*env = getenv("GUILD_PYTHON_LIB");
@@ -143,6 +143,19 @@ runner_python_lib(void)
 	}
 	free(p);
 	return xstrdup(GUILD_SRCDIR "/src/python");
+}
+
+char *
+runner_python_path(const char *first)
+{
+	const char	*inherited = getenv("PYTHONPATH");
+	char		*lib = runner_python_lib(), *pp;
+	bool		 inh = inherited != NULL && *inherited != '\0';
+
+	pp = xasprintf("%s%s%s%s%s", first != NULL ? first : "",
+	    first != NULL ? ":" : "", lib, inh ? ":" : "", inh ? inherited : "");
+	free(lib);
+	return pp;
 }
 
 /*
@@ -671,8 +684,7 @@ static void
 plan_env(const struct runner_spec *spec, struct run_plan *plan)
 {
 	const struct opdef	*op = spec->op;
-	const char		*inherited;
-	char			**e, *cwd, *lib, *pp, *src;
+	char			**e, *cwd, *pp, *src;
 	struct strvec		 flag_env = STRVEC_INIT;
 	size_t			 i;
 
@@ -703,15 +715,9 @@ plan_env(const struct runner_spec *spec, struct run_plan *plan)
 	op_setenv(plan, "PROJECT_DIR", op->model->gf->dir);
 	op_setenv(plan, "FLAGS_DEST", plan->flags_dest);
 	src = path_join(plan->run_dir, plan->sourcecode_dest);
-	lib = runner_python_lib();
-	inherited = getenv("PYTHONPATH");
-	if (inherited != NULL && *inherited != '\0')
-		pp = xasprintf("%s:%s:%s", src, lib, inherited);
-	else
-		pp = xasprintf("%s:%s", src, lib);
+	pp = runner_python_path(src);
 	op_setenv(plan, "PYTHONPATH", pp);
 	free(pp);
-	free(lib);
 	free(src);
 	op_setenv(plan, "GUILD_OP", plan->opname);
 	op_setenv(plan, "GUILD_HOME", spec->home->path);

@@ -235,11 +235,12 @@ bool		 runner_env_secret(const char *name, const char *value);
  */
 char		*runner_python_exe(void);
 /*
- * The directory of guild's own Python package (guild.op_main, guild.pass,
- * guild.import_flags): $GUILD_PYTHON_LIB, the installed one, else the
- * source tree's.
+ * PYTHONPATH for guild's Python children: FIRST (a directory, or NULL),
+ * guild's own package (guild.op_main, guild.pass, guild.import_flags:
+ * $GUILD_PYTHON_LIB, the installed one, else the source tree's), then the
+ * inherited $PYTHONPATH.
  */
-char		*runner_python_lib(void);
+char		*runner_python_path(const char *first);
 /* This guild program, for pipelines: $GUILD_EXE, else /proc/self/exe. */
 char		*runner_guild_exe(void);
 

@@ -206,6 +206,18 @@ file_open_regular(int dfd, const char *path, unsigned flags, struct stat *st,
 	return fd;
 }
 
+/* A read failed: close, drop what was read, and say why. */
+static int
+read_failed(int fd, struct strbuf *sb, size_t start, const char *path,
+    char **cause)
+{
+	int	saved = errno;
+
+	close(fd);
+	strbuf_setlen(sb, start);
+	errno = saved;
+	return set_cause(cause, "%s: %s", path, strerror(saved));
+}
 int
 file_read_regular(int dfd, const char *path, unsigned flags, size_t max,
     struct strbuf *sb, struct stat *st, char **cause)
@@ -213,7 +225,7 @@ file_read_regular(int dfd, const char *path, unsigned flags, size_t max,
 	struct stat	 sbuf;
 	size_t		 start = sb->len, want, got;
 	ssize_t		 n;
-	int		 fd, saved;
+	int		 fd;
 
 	if (st == NULL)
 		st = &sbuf;
@@ -231,14 +243,8 @@ file_read_regular(int dfd, const char *path, unsigned flags, size_t max,
 		n = read(fd, sb->buf + sb->len, want);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1) {
-			saved = errno;
-			close(fd);
-			strbuf_setlen(sb, start);
-			errno = saved;
-			return set_cause(cause, "%s: %s", path,
-			    strerror(saved));
-		}
+		if (n == -1)
+			return read_failed(fd, sb, start, path, cause);
 		if (n == 0)
 			break;
 		strbuf_setlen(sb, sb->len + (size_t)n);
@@ -266,7 +272,7 @@ file_read_regular_from(int dfd, const char *path, unsigned flags,
 	struct stat	 st;
 	size_t		 start = sb->len, want;
 	ssize_t		 n;
-	int		 fd, saved;
+	int		 fd;
 
 	if ((fd = file_open_regular(dfd, path, flags, &st, cause)) == -1)
 		return -1;
@@ -276,14 +282,8 @@ file_read_regular_from(int dfd, const char *path, unsigned flags,
 		n = pread(fd, sb->buf + sb->len, want, (off_t)offset);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1) {
-			saved = errno;
-			close(fd);
-			strbuf_setlen(sb, start);
-			errno = saved;
-			return set_cause(cause, "%s: %s", path,
-			    strerror(saved));
-		}
+		if (n == -1)
+			return read_failed(fd, sb, start, path, cause);
 		if (n == 0)
 			break;
 		strbuf_setlen(sb, sb->len + (size_t)n);

@@ -308,6 +308,8 @@ mval_add(struct runlist *rl, size_t i, const struct run_row *row, void *arg)
 		rl->mval[i] = runlist_metric(rl, row);
 }
 
+/* Whether row abs of the index's selection is shown (view filters). */
+static bool	 runlist_shown_abs(const struct runlist *, size_t abs);
 static const struct runlist *perm_ctx;
 
 /* By the metric, runs without one last either way; then newest first. */
@@ -846,7 +848,7 @@ size_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-bool
+static bool
 runlist_shown_abs(const struct runlist *rl, size_t abs)
 {
 	if (!runlist_filtered(rl))

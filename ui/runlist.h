@@ -118,8 +118,6 @@ struct run_row	*runlist_row(struct runlist *, size_t i);
  * need not be in the list yet (compare matches runs by id this way).
  */
 bool		 runlist_shows(struct runlist *, const struct run_row *);
-/* Whether row abs of the index's selection is shown (view filters). */
-bool		 runlist_shown_abs(const struct runlist *, size_t abs);
 /* The run's number in guild runs terms: its place in the selection. */
 size_t		 runlist_number(const struct runlist *, size_t i);
 /* Index among those shown of a run id (or a unique prefix); -1. */

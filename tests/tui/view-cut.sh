@@ -22,17 +22,18 @@ long()
 
 # expect_line NAME REGEX: a line of the screen matches REGEX (grep -E),
 # waiting for it.
+_screen_matches()
+{
+	tui_screen | grep -qE -- "$1"
+}
+
 expect_line()
 {
-	_deadline=$(( $(date +%s) + TUI_TIMEOUT ))
-	while ! tui_screen | grep -qE -- "$2"; do
-		if [ "$(date +%s)" -ge "$_deadline" ]; then
-			fail "$1" "no line matches: $2" "screen:"
-			tui_screen | sed 's/^/#   |/'
-			return 1
-		fi
-		sleep 0.1
-	done
+	if ! wait_for "$TUI_TIMEOUT" _screen_matches "$2"; then
+		fail "$1" "no line matches: $2" "screen:"
+		tui_screen | sed 's/^/#   |/'
+		return 1
+	fi
 	pass "$1"
 }
 

@@ -733,7 +733,7 @@ encode_cases(void)
 
 	flags_args(&op, flags, FLAGS_DEST_GLOBALS, NULL, &argv);
 	check_argv(&argv, "<--batch-size> <32> <--data> </d> <--debug> "
-	    "<--drop> <1.0e-05> <--epochs> <10> <--layers> <1,2> "
+	    "<--drop> <1.0e-05> <--epochs> <10> <--layers> <[1, 2]> "
 	    "<--lr> <0.001> <--mode> <train> <--optimizer> <adam>",
 	    "globals dest");
 	strvec_clear(&argv);
