@@ -84,7 +84,10 @@ add_files(struct textview *tv, const char *dir)
 	    names.n > 0 ? " (f browses them)" : "");
 	for (i = 0; i < names.n && i < 200; i++) {
 		path = path_join(dir, names.v[i]);
+		/* The name cut to its column (an ellipsis), so sizes align. */
 		strbuf_reset(&sb);
+		text_add_cut(&sb, names.v[i], 32);
+		strbuf_addch(&sb, ' ');
 		if (lstat(path, &st) == 0) {
 			if (S_ISDIR(st.st_mode))
 				strbuf_addstr(&sb, "dir");
@@ -93,8 +96,7 @@ add_files(struct textview *tv, const char *dir)
 			else
 				human_size(&sb, (long long)st.st_size);
 		}
-		textbuf_addf(&tv->buf, ROLE_DEFAULT, "  %-32s %s%s", names.v[i],
-		    sb.buf, "");
+		textbuf_addf(&tv->buf, ROLE_DEFAULT, "  %s", sb.buf);
 		free(path);
 	}
 	if (names.n > 200)

@@ -94,8 +94,8 @@ cut_checks()
 	tui_keys G
 	expect_line "$_at: details: a scalar's key, its columns kept" \
 	    "^   a_scalar_key[_a-z]*…  0\.5         0\.5         0\.5         0 *"
-	expect_line "$_at: details: a file's name" \
-	    "^   a-file-whose-name-is-longer[-a-z]*…$"
+	expect_line "$_at: details: a file's name, cut to its column" \
+	    "^   a-file-whose-name-is-longer[-a-z]*… [0-9.]+ ?[A-Za-z]*$"
 	tui_keys q
 
 	tui_keys f
