@@ -21,7 +21,6 @@
 #include "home.h"
 #include "loop.h"
 #include "output.h"
-#include "passwd.h"
 #include "proc.h"
 #include "run.h"
 #include "runner.h"
@@ -1249,7 +1248,8 @@ int
 runner_write_system_attrs(const struct run *run, const struct opdef *op,
     const struct strvec *env, char **cause)
 {
-	char		 host[HOST_NAME_MAX + 1] = "", *user;
+	char		 host[HOST_NAME_MAX + 1] = "";
+	const char	*user;
 
 	if (write_attr(run, "env", env_value(op, env),
 	    cause) == -1 ||
@@ -1262,12 +1262,11 @@ runner_write_system_attrs(const struct run *run, const struct opdef *op,
 		    cause) == -1)
 			return -1;
 	}
-	if ((user = passwd_user()) != NULL &&
-	    write_attr(run, "user", value_string(user), cause) == -1) {
-		free(user);
+	/* $USER, else '', as Guild 0.9's util.user() (no passwd look-up). */
+	user = getenv("USER");
+	if (write_attr(run, "user", value_string(user != NULL ? user : ""),
+	    cause) == -1)
 		return -1;
-	}
-	free(user);
 	return 0;
 }
 

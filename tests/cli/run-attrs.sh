@@ -38,6 +38,16 @@ ok "no vcs_commit outside git" test ! -e \
 expect_output "plugins: none for a shell command" - -- attr plugins <<'EOF'
 []
 EOF
+
+# user: $USER, else '', as Guild 0.9's util.user(); no passwd look-up.
+USER=someone-else quiet guild run -y train
+expect_output "user: \$USER" - -- attr user <<'EOF'
+someone-else
+EOF
+env -u USER "$GUILD" run -y train > /dev/null 2>&1
+expect_output "user: '' without \$USER" - -- attr user <<'EOF'
+''
+EOF
 expect_output "deps: {} when there are none" - -- attr deps <<'EOF'
 {}
 EOF
