@@ -286,6 +286,14 @@ format_fit_width(const char *s, size_t w)
 	wchar_t		wc;
 	int		cw;
 
+	/* ASCII is a column a byte, in every locale's encoding. */
+	while (off < left && off < w && (unsigned char)s[off] < 0x80)
+		off++;
+	if (off == left || off == w)
+		return off;
+	locale_ctype();
+	used = off;
+	left -= off;
 	memset(&st, 0, sizeof st);
 	while (left > 0) {
 		n = mbrtowc(&wc, s + off, left, &st);

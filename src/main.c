@@ -4,8 +4,6 @@
  */
 #include "common.h"
 
-#include <locale.h>
-#include <string.h>
 
 #include "cli.h"
 #include "cmds.h"
@@ -54,14 +52,5 @@ static const struct cmd_entry *const commands[] = {
 int
 main(int argc, char **argv)
 {
-	/*
-	 * The character set only, as Python (so Guild AI) does: the other
-	 * categories would cost every start a dozen locale files, and guild
-	 * formats numbers and times itself. "guild --version" prints
-	 * ASCII and needs none (a locale is files to read and map: 5 page
-	 * faults of a start that should cost nothing).
-	 */
-	if (argc != 2 || strcmp(argv[1], "--version") != 0)
-		setlocale(LC_CTYPE, "");
 	return cli_main(commands, argc, argv);
 }

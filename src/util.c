@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -527,6 +529,23 @@ natcmp(const char *a, const char *b)
 	return (unsigned char)*a - (unsigned char)*b;
 }
 
+static pthread_once_t ctype_once = PTHREAD_ONCE_INIT;
+
+static void
+ctype_from_environment(void)
+{
+	const char	*cur = setlocale(LC_CTYPE, NULL);
+
+	if (cur != NULL && strcmp(cur, "C") == 0)
+		setlocale(LC_CTYPE, "");
+}
+
+void
+locale_ctype(void)
+{
+	pthread_once(&ctype_once, ctype_from_environment);
+}
+
 size_t
 utf8_width(const char *s)
 {
@@ -544,6 +563,9 @@ utf8_width(const char *s)
 		w++;
 		s++;
 	}
+	if (*s == '\0')
+		return w;
+	locale_ctype();
 	left = strlen(s);
 	memset(&st, 0, sizeof st);
 	while (left > 0) {

@@ -106,6 +106,16 @@ uint64_t mono_ms(void);
 int	 natcmp(const char *, const char *);
 
 /* Display width of a UTF-8 string (wcwidth per character; invalid = 1). */
+/*
+ * The character set (LC_CTYPE) from the environment, as Python (so Guild
+ * AI) takes it, set once, on the first string with a non-ASCII byte: a
+ * locale is files to read and map (4 page faults and 8 system calls of a
+ * start that should cost nothing), and most commands print ASCII only.
+ * A program that set a locale itself (the view, a unit test) keeps it.
+ * Thread-safe. guild formats numbers and times itself: no other category
+ * is ever set.
+ */
+void	 locale_ctype(void);
 size_t	 utf8_width(const char *);
 
 

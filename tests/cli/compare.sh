@@ -239,4 +239,22 @@ NEW     ,0.125456789
 OLD     ,0.25
 EOF
 
+# A wide label keeps the columns after it aligned: its width comes from
+# the environment's character set, which guild reads only when a string
+# is not ASCII (util.c locale_ctype). In the C locale a byte is a column.
+guild label -y --set '日本語' "$old" > /dev/null
+guild label -y --set ab "$new" > /dev/null
+expect_output "a wide label in a UTF-8 locale" - -- names \
+    env LC_ALL= LC_CTYPE= LANG=C.UTF-8 "$GUILD" compare -t -cc .label,=a <<'EOF'
+run       label   a
+NEW       ab      0.75
+OLD       日本語  0.5
+EOF
+expect_output "a wide label in the C locale: a byte a column" - -- names \
+    env LC_ALL=C "$GUILD" compare -t -cc .label,=a <<'EOF'
+run       label      a
+NEW       ab         0.75
+OLD       日本語  0.5
+EOF
+
 done_testing
