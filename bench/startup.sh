@@ -14,6 +14,12 @@
 #	guild ops		a one-model guild.yml in the current directory
 #	guild runs		the 20 newest of N runs, the index warm
 #
+# Beside them, for reference (not targets): the bare program linked
+# statically, as guild is (bare-static); and bench/sqlite-floor.c,
+# which opens the run index as guild does (sqlite-open) and reads the
+# 20 newest runs' ids from it (sqlite-20-rows), linked with SQLite as
+# guild is: the least a "guild runs" that reads the index can cost.
+#
 # For each it prints the median wall and CPU (user + system) time per call
 # and minor page faults, the wall time's ratio to the bare program's, and
 # the median over the rounds of the difference against the bare program's
@@ -43,6 +49,21 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 printf 'int main(void) { return 0; }\n' > "$tmp/bare.c"
 ${CC:-cc} -O2 -o "$tmp/bare" "$tmp/bare.c"
+refs=
+if ${CC:-cc} -O2 -static -no-pie -o "$tmp/bare-static" "$tmp/bare.c" \
+    2> /dev/null; then
+	refs="-- bare-static $tmp/bare-static"
+fi
+# SQLite's static archive warns of dlopen() in a static program: the
+# floor never loads an extension.
+if ${CC:-cc} -O2 -static -no-pie -o "$tmp/sqlite-floor" \
+    "$here/sqlite-floor.c" $(pkg-config --static --libs sqlite3) \
+    2> /dev/null ||
+    ${CC:-cc} -O2 -o "$tmp/sqlite-floor" "$here/sqlite-floor.c" \
+    $(pkg-config --libs sqlite3); then
+	refs="$refs -- sqlite-open $tmp/sqlite-floor $tmp/home/cache/runs.db open"
+	refs="$refs -- sqlite-20-rows $tmp/sqlite-floor $tmp/home/cache/runs.db"
+fi
 cc -O2 -o "$tmp/clone-runs" "$here/clone-runs.c"
 cc -O2 -o "$tmp/interleave" "$here/interleave.c"
 home=$tmp/home
@@ -90,7 +111,8 @@ LD_DEBUG=statistics "$guild" --version 2>&1 > /dev/null |
 
 # Each baseline gets a home of its own on the same runs, so that an index
 # of another format is not rebuilt at every call.
-set -- bare "$tmp/bare" -- "guild --version" "$guild" --version \
+# shellcheck disable=SC2086 # $refs is words on purpose
+set -- bare "$tmp/bare" $refs -- "guild --version" "$guild" --version \
     -- "guild ops" "$guild" ops \
     -- "guild runs ($n runs)" "$guild" -H "$home" runs
 i=0
