@@ -445,6 +445,35 @@ list_use_archive(struct cmd_ctx *ctx, struct cmd_args *a, const char *name)
 	return 0;
 }
 
+/* No filter: the listing runindex_snap_page() keeps. */
+static bool
+list_plain(const struct cmd_args *a)
+{
+	const struct cmd_option	*o;
+
+	for (o = run_filter_options; o->id != 0; o++)
+		if (a->count[o->id] > 0)
+			return false;
+	return true;
+}
+
+/*
+ * The plain listing from its snapshot, if it is current: 1; 0 when the
+ * index must be asked; -1 (said) without a home.
+ */
+static int
+list_snap(struct cmd_ctx *ctx, struct cmd_args *a, bool other, size_t want,
+    struct run_rows *rows, size_t *total)
+{
+	struct guild_home	*home;
+
+	if (other || !list_plain(a))
+		return 0;
+	if ((home = cli_home(ctx)) == NULL)
+		return -1;
+	return runindex_snap_page(home, want, rows, total) == 0;
+}
+
 static int
 cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
@@ -491,9 +520,19 @@ cmd_runs_list_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 		/* -n 0 shows nothing; the index still says how many. */
 		want = 1;
 	}
-	if ((rc = cmd_runs_select_page(ctx, a, &none, NULL, deleted,
-	    json ? RUNINDEX_ATTRS : 0, want, &idx, &rows, &total)) != 0)
-		return rc;
+	idx = NULL;
+	if ((rc = list_snap(ctx, a, deleted || json ||
+	    cmd_arg_has(a, LIST_ARCHIVE), want, &rows, &total)) == -1)
+		return 1;
+	if (rc == 0) {
+		if ((rc = cmd_runs_select_page(ctx, a, &none, NULL, deleted,
+		    json ? RUNINDEX_ATTRS : 0, want, &idx, &rows,
+		    &total)) != 0)
+			return rc;
+		if (!deleted && !json && !cmd_arg_has(a, LIST_ARCHIVE) &&
+		    list_plain(a))
+			runindex_snap_save(idx, &rows, total);
+	}
 	n = limit == 0 ? 0 : rows.n;
 	if (limit < 0 && !json && !cmd_arg_has(a, LIST_ALL) && n < total)
 		cli_note("Showing the first %zu runs (%zu total) - use --all "

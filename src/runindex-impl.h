@@ -21,6 +21,9 @@ struct sqlite3_context;
 struct sqlite3_stmt;
 struct sqlite3_value;
 
+#define SCHEMA_VERSION	12
+#define STR(x)		#x
+#define XSTR(x)		STR(x)
 #define SEP		RUN_REC_SEP
 #define SEP_S		"\x1f"
 #define WRITE_BATCH	200
@@ -168,6 +171,9 @@ struct runindex {
 	bool			 held[2];
 	/* GUILD_TEST_SLOW_US: a test hook, see runindex.h. */
 	unsigned long		 test_slow_us;
+	/* runindex-snap.c: the state at open, and runs.db-gen open or -1. */
+	uint64_t		 snap_key;
+	int			 gen_fd;
 };
 
 /* What a query with filter rf must verify first (RUN_WATCH_*). */
@@ -192,7 +198,13 @@ struct expr_row {
 };
 
 
+/* runindex-snap.c: the plain listing without the index. */
+void ri_snap_hooks(struct runindex *ri);
+void ri_snap_open(struct runindex *ri);
+uint64_t ri_snap_key(const char *db_path, int64_t now);
+
 /* runindex.c: SQL plumbing, records, flags and scalars, core attrs. */
+void ri_racy_from_env(void);
 const char *ri_arg_text(struct sqlite3_value *v);
 int ri_begin(struct runindex *ri, char **cause);
 void ri_bind_text(struct sqlite3_stmt *st, int i, const char *s);

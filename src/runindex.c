@@ -78,14 +78,11 @@
 #include "value.h"
 #include "yamlnode.h"
 
-#define SCHEMA_VERSION	12
 /*
  * The oldest schema that schema_sql brings up to date in place: it only
  * adds objects (IF NOT EXISTS) to those. Older ones are rebuilt.
  */
 #define SCHEMA_UPGRADABLE 11
-#define STR(x)		#x
-#define XSTR(x)		STR(x)
 #define BUSY_TIMEOUT_MS	30000
 #define PREFIX_MAX_S	"11"	/* runindex_prefix: matches returned */
 
@@ -518,6 +515,7 @@ db_open(struct runindex *ri, bool memory, char **cause)
 		 */
 		sqlite3_file_control(ri->db, "main", SQLITE_FCNTL_PERSIST_WAL,
 		    &persist);
+		ri_snap_hooks(ri);
 		if (exec(ri, "PRAGMA synchronous=NORMAL; "
 		    "PRAGMA journal_size_limit=0", cause) == -1)
 			return -1;
@@ -625,6 +623,18 @@ sqlite_setup(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* GUILD_INDEX_RACY_MS: tests trust stamps sooner than RACY_NS. */
+void
+ri_racy_from_env(void)
+{
+	const char	*env = getenv("GUILD_INDEX_RACY_MS");
+
+	if (env != NULL && *env != '\0') {
+		run_stamp_set_racy_ns(strtoll(env, NULL, 10) * 1000 * 1000);
+		scalars_set_racy_ns(strtoll(env, NULL, 10) * 1000 * 1000);
+	}
+}
+
 struct runindex *
 runindex_open(const struct guild_home *home, char **cause)
 {
@@ -634,19 +644,20 @@ runindex_open(const struct guild_home *home, char **cause)
 
 	sqlite_setup();
 
-	if ((env = getenv("GUILD_INDEX_RACY_MS")) != NULL && *env != '\0') {
-		run_stamp_set_racy_ns(strtoll(env, NULL, 10) * 1000 * 1000);
-		scalars_set_racy_ns(strtoll(env, NULL, 10) * 1000 * 1000);
-	}
+	ri_racy_from_env();
 	if ((env = getenv("GUILD_TEST_SLOW_US")) != NULL && *env != '\0')
 		ri->test_slow_us = strtoul(env, NULL, 10);
 	ri->runs = path_absolute(home->runs);
 	ri->trash = path_absolute(home->trash);
 	ri->pre_deleted = -1;
+	ri->gen_fd = -1;
 	/* No cache directory: an index in memory, built every time. */
 	if (mkdir_p(home->cache, 0777, NULL) == 0 &&
 	    access(home->cache, W_OK) == 0)
 		ri->path = path_join(home->cache, "runs.db");
+	/* Before anything is read: what runindex_snap_save() compares. */
+	if (ri->path != NULL)
+		ri_snap_open(ri);
 	if (db_open(ri, false, &c) == 0)
 		return ri;
 	if (recover(ri)) {
@@ -667,6 +678,8 @@ runindex_close(struct runindex *ri)
 	runindex_catchup_stop(ri);
 	ri_preload_clear(ri);
 	db_close(ri);
+	if (ri->gen_fd != -1)
+		close(ri->gen_fd);
 	free(ri->path);
 	free(ri->runs);
 	free(ri->trash);

@@ -197,6 +197,17 @@ char		*run_row_project_dir(const struct run_row *);
  */
 void		 runindex_run_attrs(struct runindex *ri,
 		    struct run_row *const *rows, size_t n, struct value **out);
+/*
+ * The plain listing ("guild runs": no filter, no run named, not the
+ * trash) without opening the index, when nothing it depends on changed
+ * since it was saved: the first want rows (0: all) and the total, 0; -1
+ * when the index must be asked. See runindex-snap.c.
+ */
+int		 runindex_snap_page(const struct guild_home *, size_t want,
+		    struct run_rows *rows, size_t *total);
+/* Keep rows (what runindex_page gave, from 0) and total for that. */
+void		 runindex_snap_save(struct runindex *,
+		    const struct run_rows *rows, size_t total);
 void		 run_row_free(struct run_row *);
 void		 run_rows_push(struct run_rows *, struct run_row *);
 void		 run_rows_release(struct run_rows *);

@@ -67,6 +67,12 @@ ts_ns(const struct timespec *ts)
 }
 
 void
+run_stamper_u64(struct run_stamper *s, uint64_t v)
+{
+	mix(s, v);
+}
+
+void
 run_stamper_stat(struct run_stamper *s, const struct stat *st)
 {
 	int64_t	m = ts_ns(&st->st_mtim), c = ts_ns(&st->st_ctim);

@@ -111,6 +111,8 @@ struct run_stamper {
 };
 #define RUN_STAMPER_INIT { 0xcbf29ce484222325ULL, 0 }
 void		 run_stamper_stat(struct run_stamper *, const struct stat *);
+/* A value of another kind (a nonce). */
+void		 run_stamper_u64(struct run_stamper *, uint64_t);
 void		 run_stamper_missing(struct run_stamper *);
 /* The stamp, or 0 when something changed too recently to trust it. */
 uint64_t	 run_stamper_final(const struct run_stamper *, int64_t now);
