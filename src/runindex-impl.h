@@ -201,7 +201,6 @@ struct expr_row {
 /* runindex-snap.c: the plain listing without the index. */
 void ri_snap_hooks(struct runindex *ri);
 void ri_snap_open(struct runindex *ri);
-uint64_t ri_snap_key(const char *db_path, int64_t now);
 
 /* runindex.c: SQL plumbing, records, flags and scalars, core attrs. */
 void ri_racy_from_env(void);

@@ -118,8 +118,8 @@ ri_snap_hooks(struct runindex *ri)
  * changes at every open, SQLite fchowns it: mtimes only). 0: unknown or
  * too recent to trust.
  */
-uint64_t
-ri_snap_key(const char *db_path, int64_t now)
+static uint64_t
+snap_key(const char *db_path, int64_t now)
 {
 	static const char *const suffixes[] = { "", "-wal" };
 	struct run_stamper	 s = RUN_STAMPER_INIT;
@@ -163,7 +163,7 @@ ri_snap_open(struct runindex *ri)
 	if (lstat(p, &st) == -1 && errno == ENOENT)
 		gen_bump(ri);
 	free(p);
-	ri->snap_key = ri_snap_key(ri->path, ri_real_ns());
+	ri->snap_key = snap_key(ri->path, ri_real_ns());
 }
 
 /* The runs directory's stamp, as sync_dir_begin() takes it; 0: none. */
@@ -391,7 +391,7 @@ runindex_snap_page(const struct guild_home *home, size_t want,
 		goto out;
 	}
 	free(dir);
-	if (ri_snap_key(db, now) != key)
+	if (snap_key(db, now) != key)
 		goto out;
 	if ((dfd = open(runs, O_RDONLY|O_DIRECTORY|O_CLOEXEC)) == -1 ||
 	    dir_stamp(dfd, now) != dstamp)
@@ -519,7 +519,7 @@ runindex_snap_save(struct runindex *ri, const struct run_rows *rows,
 	for (i = 0; ok && i < rows->n; i++)
 		ok = cur[i] != 0 && cur[i] == stamps[i];
 	/* Last: nothing was committed while the rows were read. */
-	if (ok && ri_snap_key(ri->path, now) == ri->snap_key) {
+	if (ok && snap_key(ri->path, now) == ri->snap_key) {
 		strbuf_addstr(&sb, SNAP_MAGIC);
 		put_str(&sb, ri->runs);
 		put_num(&sb, (long long)ri->snap_key);

@@ -39,7 +39,7 @@ only_in()
 	fi
 }
 only_in yaml.h src/yamlnode.c
-only_in sqlite3.h "src/runindex-attrs.c src/runindex-filter.c src/runindex-scalars.c src/runindex-sync.c src/runindex.c"
+only_in sqlite3.h "src/runindex-attrs.c src/runindex-filter.c src/runindex-scalars.c src/runindex-snap.c src/runindex-sync.c src/runindex.c"
 only_in pcre2.h src/regex.c
 only_in archive.h src/runarchive.c
 only_in chafa.h ui/image.c
