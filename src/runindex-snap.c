@@ -385,7 +385,7 @@ runindex_snap_page(const struct guild_home *home, size_t want,
 	all = (size_t)get_num(&r);
 	nrows = (size_t)get_num(&r);
 	if (r.bad || dir == NULL || strcmp(dir, runs) != 0 || key == 0 ||
-	    nrows > all || (want == 0 ? nrows != all : want > nrows &&
+	    nrows > SNAP_ROWS_MAX || nrows > all || (want == 0 ? nrows != all : want > nrows &&
 	    nrows != all)) {
 		free(dir);
 		goto out;
