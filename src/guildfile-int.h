@@ -72,6 +72,12 @@ struct gload {
 	struct ynode	**items;	/* coerced top-level items */
 	size_t		  nitems, items_alloc;
 	struct strvec	  included;	/* real paths, outermost first */
+	/*
+	 * included's first is the path as given, made real at the first
+	 * include: most projects include nothing, and realpath(3) is a
+	 * readlink(2) a component.
+	 */
+	bool		  first_unreal;
 	struct strvec	  included_names;
 	size_t		  nincludes;
 	struct strset	  warned;

@@ -314,6 +314,15 @@ include_file(struct gload *g, const struct ynode *at, const char *inc,
 		    GF_MAX_INCLUDES);
 	}
 	/* Real paths, so a symlink cannot hide a cycle. */
+	if (g->first_unreal) {
+		char	*first = realpath(g->included.v[0], NULL);
+
+		if (first != NULL) {
+			free(g->included.v[0]);
+			g->included.v[0] = first;
+		}
+		g->first_unreal = false;
+	}
 	if (strvec_find(&g->included, real) >= 0) {
 		for (i = 0; i < g->included_names.n; i++)
 			strbuf_addf(&cycle, "%s -> ", g->included_names.v[i]);
