@@ -184,7 +184,7 @@ void		 gf_pkgs_free(struct gload *);
 const char	*gf_origin_dir(const struct gload *, const struct ynode *);
 int		 gf_apply_params(struct gload *, struct ynode *);
 struct ynode	*gf_resolve_includes(struct gload *, const struct ynode *,
-		     const char *);
+		     const char *, bool take);
 
 /* guildfile-read.c: stage 3. */
 void		 gf_modeldef_free(struct modeldef *);
