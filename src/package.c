@@ -1025,12 +1025,15 @@ scan_models(const char *dir)
 	return names.len > 0 ? strbuf_detach(&names, NULL) : NULL;
 }
 
-/* NAME=LEN:VALUE of the variables that move Python's path, as the key. */
+/*
+ * NAME=LEN:VALUE of the variables that move Python's path, as the key
+ * (PYENV_VERSION: which Python a pyenv shim runs).
+ */
 static void
 key_env(struct strbuf *key)
 {
 	static const char *const names[] = { "PYTHONHOME", "PYTHONUSERBASE",
-	    "PYTHONNOUSERSITE", "PYTHONPLATLIBDIR", "HOME" };
+	    "PYTHONNOUSERSITE", "PYTHONPLATLIBDIR", "HOME", "PYENV_VERSION" };
 	const char	*env = getenv("PYTHONPATH"), *p;
 	char		*cwd;
 	size_t		 i, n;

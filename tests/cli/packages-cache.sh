@@ -125,6 +125,23 @@ gpkg.d  1.0  Package d
 EOF
 unset PYTHONPATH
 
+# A pyenv shim runs the Python that PYENV_VERSION names: here, one whose
+# path starts with the directory of that name.
+mkpy "$TEST_TMP/bin4" '$TEST_TMP/$PYENV_VERSION'
+sed -i "1a TEST_TMP=$TEST_TMP" "$TEST_TMP/bin4/python3"
+fake_pkg "$TEST_TMP/v1" v
+fake_pkg "$TEST_TMP/v2" w
+PYENV_VERSION=v1
+export PYENV_VERSION
+saved_path=$PATH
+PATH=$TEST_TMP/bin4:$PATH
+ok "kept for PYENV_VERSION=v1" wait_for 120 cached
+expect_output "PYENV_VERSION=v2: its packages" - -- env PYENV_VERSION=v2 "$GUILD" packages <<'EOF'
+gpkg.w  1.0  Package w
+EOF
+PATH=$saved_path
+unset PYENV_VERSION
+
 # The user site-packages (under the test's HOME) is on the path once made.
 usersite=$("$real" -c 'import site; site.ENABLE_USER_SITE and print(site.getusersitepackages())')
 if [ -z "$usersite" ] || [ -e "$usersite" ]; then
