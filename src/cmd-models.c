@@ -144,14 +144,27 @@ add_installed(struct cmd_ctx *ctx, struct cmd_args *a, bool ops,
 }
 
 /*
- * Outside a project there is nothing of its own to list: Guild 0.9 lists
- * the installed packages' models alone (a guild.yml that cannot be read
- * is still an error).
+ * The project's guild.yml into *gf, or NULL outside a project: there is
+ * nothing of its own to list then, and Guild 0.9 lists the installed
+ * packages' models alone (a guild.yml that cannot be read is still an
+ * error: -1, said). Whether it is there is asked only when it cannot be
+ * read.
  */
-static bool
-no_project(void)
+static int
+project_guildfile(struct cmd_ctx *ctx, struct guildfile **gf)
 {
-	return !path_exists(GUILDFILE_NAME);
+	char	*cause = NULL;
+
+	if (ctx->gf == NULL &&
+	    (ctx->gf = guildfile_find(NULL, &cause)) == NULL) {
+		if (path_exists(GUILDFILE_NAME)) {
+			cli_error_cause(cause);
+			return -1;
+		}
+		free(cause);
+	}
+	*gf = ctx->gf;
+	return 0;
 }
 
 static int
@@ -162,7 +175,7 @@ cmd_models_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	size_t			 n = 0, nproject, alloc = 0, i;
 	bool			 all = cmd_arg_has(a, OPT_ALL);
 
-	if (!no_project() && (gf = cli_guildfile(ctx)) == NULL)
+	if (project_guildfile(ctx, &gf) == -1)
 		return 1;
 	for (i = 0; gf != NULL && i < gf->nmodels; i++) {
 		const struct modeldef	*m = gf->models[i];
@@ -196,7 +209,7 @@ cmd_ops_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	size_t			 n = 0, nproject, alloc = 0, i, j;
 	bool			 all = cmd_arg_has(a, OPT_ALL);
 
-	if (!no_project() && (gf = cli_guildfile(ctx)) == NULL)
+	if (project_guildfile(ctx, &gf) == -1)
 		return 1;
 	for (i = 0; gf != NULL && i < gf->nmodels; i++) {
 		const struct modeldef	*m = gf->models[i];

@@ -72,6 +72,12 @@ struct gload {
 	struct ynode	**items;	/* coerced top-level items */
 	size_t		  nitems, items_alloc;
 	struct strvec	  included;	/* real paths, outermost first */
+	/*
+	 * included's first is the path as given, made real at the first
+	 * include: most projects include nothing, and realpath(3) is a
+	 * readlink(2) a component.
+	 */
+	bool		  first_unreal;
 	struct strvec	  included_names;
 	size_t		  nincludes;
 	struct strset	  warned;
@@ -178,7 +184,7 @@ void		 gf_pkgs_free(struct gload *);
 const char	*gf_origin_dir(const struct gload *, const struct ynode *);
 int		 gf_apply_params(struct gload *, struct ynode *);
 struct ynode	*gf_resolve_includes(struct gload *, const struct ynode *,
-		     const char *);
+		     const char *, bool take);
 
 /* guildfile-read.c: stage 3. */
 void		 gf_modeldef_free(struct modeldef *);

@@ -925,7 +925,7 @@ read_step_flags(struct gload *g, struct step *s, const struct ynode *map)
 		s->flags = gf_vbuild_done(&vb);
 		return 0;
 	}
-	if ((resolved = gf_resolve_includes(g, map, "flags")) == NULL)
+	if ((resolved = gf_resolve_includes(g, map, "flags", false)) == NULL)
 		return -1;
 	gf_vbuild_init(&vb);
 	for (i = 0; i < resolved->n; i++) {
@@ -1047,13 +1047,14 @@ read_steps(struct gload *g, struct opdef *op, const struct ynode *map)
 }
 
 static int
-read_flags(struct gload *g, struct opdef *op, const struct ynode *map)
+read_flags(struct gload *g, struct opdef *op, struct ynode *map)
 {
 	struct ynode	*resolved;
 	size_t		 i;
 	int		 rc = 0;
 
-	if ((resolved = gf_resolve_includes(g, map, "flags")) == NULL)
+	/* map is the operation's own copy, read once: its flags are taken. */
+	if ((resolved = gf_resolve_includes(g, map, "flags", true)) == NULL)
 		return -1;
 	op->flags = xcalloc(resolved->n ? resolved->n : 1, sizeof *op->flags);
 	for (i = 0; rc == 0 && i < resolved->n; i++) {
@@ -1367,7 +1368,7 @@ broken_op(struct gload *g, struct modeldef *m, const struct ynode *key,
 }
 
 static int
-read_model_ops(struct gload *g, struct modeldef *m, const struct ynode *data)
+read_model_ops(struct gload *g, struct modeldef *m, struct ynode *data)
 {
 	const struct ynode	*defs = ynode_get(data, "operation-defaults");
 	struct ynode		*ops;
@@ -1376,7 +1377,8 @@ read_model_ops(struct gload *g, struct modeldef *m, const struct ynode *data)
 
 	if (!gf_is_null(defs) && defs->kind != YNODE_MAP)
 		return gf_type_error(g, defs, "operation-defaults", "a mapping");
-	if ((ops = gf_resolve_includes(g, data, "operations")) == NULL)
+	/* data is the model's own copy: its operations are taken. */
+	if ((ops = gf_resolve_includes(g, data, "operations", true)) == NULL)
 		return -1;
 	m->ops = xcalloc(ops->n ? ops->n : 1, sizeof *m->ops);
 	for (i = 0; rc == 0 && i < ops->n; i++) {
@@ -1406,7 +1408,7 @@ read_model_resources(struct gload *g, struct modeldef *m,
 	size_t		 i;
 	int		 rc = 0;
 
-	if ((res = gf_resolve_includes(g, data, "resources")) == NULL)
+	if ((res = gf_resolve_includes(g, data, "resources", false)) == NULL)
 		return -1;
 	m->resources = xcalloc(res->n ? res->n : 1, sizeof *m->resources);
 	for (i = 0; rc == 0 && i < res->n; i++) {

@@ -40,7 +40,7 @@ static const char *const inheritable[] = { "description", "extra", "flags",
 
 static int	apply_section(struct gload *, const struct ynode *,
 		    const char *, struct strset *, struct ynode *,
-		    struct kindex *, const struct strvec *, unsigned);
+		    struct kindex *, const struct strvec *, unsigned, bool);
 
 /* The finder of installed packages' guild.yml files (guildfile.h). */
 static guildfile_pkg_finder	 pkg_finder;
@@ -314,6 +314,15 @@ include_file(struct gload *g, const struct ynode *at, const char *inc,
 		    GF_MAX_INCLUDES);
 	}
 	/* Real paths, so a symlink cannot hide a cycle. */
+	if (g->first_unreal) {
+		char	*first = realpath(g->included.v[0], NULL);
+
+		if (first != NULL) {
+			free(g->included.v[0]);
+			g->included.v[0] = first;
+		}
+		g->first_unreal = false;
+	}
 	if (strvec_find(&g->included, real) >= 0) {
 		for (i = 0; i < g->included_names.n; i++)
 			strbuf_addf(&cycle, "%s -> ", g->included_names.v[i]);
@@ -1299,7 +1308,7 @@ apply_includes(struct gload *g, const struct ynode *refs, const char *section,
 			    "cannot find target", ref->str);
 		}
 		rc = apply_section(g, target, section, seen, resolved, ki,
-		    attrs.n != 0 ? &attrs : NULL, depth + 1);
+		    attrs.n != 0 ? &attrs : NULL, depth + 1, false);
 		strvec_clear(&attrs);
 		if (rc != 0)
 			return -1;
@@ -1307,10 +1316,32 @@ apply_includes(struct gload *g, const struct ynode *refs, const char *section,
 	return 0;
 }
 
-/* Set one pair of a section: maps update what is there, others replace. */
+/*
+ * The node in *slot, taken out of it (charged to the budget as its copy
+ * would be), or, with slot NULL, a copy of val.
+ */
+static struct ynode *
+take_or_dup(struct gload *g, const struct ynode *val, struct ynode **slot)
+{
+	struct ynode	*n;
+
+	if (slot == NULL)
+		return gf_dup(g, val);
+	if (gf_charge(g, *slot) != 0)
+		return NULL;
+	n = *slot;
+	*slot = NULL;
+	return n;
+}
+
+/*
+ * Set one pair of a section: maps update what is there, others replace.
+ * With slot (where val is in a map of the caller's own), val is taken
+ * rather than copied.
+ */
 static int
 apply_entry(struct gload *g, const struct ynode *key, const struct ynode *val,
-    struct ynode *resolved, struct kindex *ki)
+    struct ynode **slot, struct ynode *resolved, struct kindex *ki)
 {
 	struct kindex	 cki;
 	struct ynode	*cur, *copy;
@@ -1322,7 +1353,8 @@ apply_entry(struct gload *g, const struct ynode *key, const struct ynode *val,
 	    (cur = resolved->items[j])->kind == YNODE_MAP) {
 		gf_kindex_init(&cki, cur);
 		for (i = 0; i < val->n; i++) {
-			if ((copy = gf_dup(g, val->items[i])) == NULL) {
+			if ((copy = take_or_dup(g, val->items[i], slot != NULL ?
+			    &val->items[i] : NULL)) == NULL) {
 				gf_kindex_free(&cki);
 				return -1;
 			}
@@ -1340,7 +1372,7 @@ apply_entry(struct gload *g, const struct ynode *key, const struct ynode *val,
 		gf_kindex_free(&cki);
 		return 0;
 	}
-	if ((copy = gf_dup(g, val)) == NULL)
+	if ((copy = take_or_dup(g, val, slot)) == NULL)
 		return -1;
 	if (j >= 0) {
 		ynode_free(resolved->items[j]);
@@ -1355,7 +1387,7 @@ apply_entry(struct gload *g, const struct ynode *key, const struct ynode *val,
 static int
 apply_section(struct gload *g, const struct ynode *data, const char *section,
     struct strset *seen, struct ynode *resolved, struct kindex *ki,
-    const struct strvec *only, unsigned depth)
+    const struct strvec *only, unsigned depth, bool take)
 {
 	const struct ynode	*inc;
 	size_t			 i;
@@ -1375,16 +1407,21 @@ apply_section(struct gload *g, const struct ynode *data, const char *section,
 			continue;
 		if (only != NULL && strvec_find(only, k->str) < 0)
 			continue;
-		if (apply_entry(g, k, data->items[i], resolved, ki) != 0)
+		if (apply_entry(g, k, data->items[i], take ? &data->items[i] :
+		    NULL, resolved, ki) != 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* data[section] with $include references resolved: a new map. */
+/*
+ * data[section] with $include references resolved: a new map. With take,
+ * data is the caller's own, and its section's entries are moved into the
+ * map instead of copied (leaving NULL behind).
+ */
 struct ynode *
 gf_resolve_includes(struct gload *g, const struct ynode *data,
-    const char *section)
+    const char *section, bool take)
 {
 	const struct ynode	*sec = ynode_get(data, section);
 	struct strset		 seen = { NULL, 0, 0 };
@@ -1394,7 +1431,8 @@ gf_resolve_includes(struct gload *g, const struct ynode *data,
 
 	resolved = ynode_new_map(sec != NULL ? sec : data);
 	gf_kindex_init(&ki, resolved);
-	rc = apply_section(g, sec, section, &seen, resolved, &ki, NULL, 0);
+	rc = apply_section(g, sec, section, &seen, resolved, &ki, NULL, 0,
+	    take);
 	gf_kindex_free(&ki);
 	gf_strset_clear(&seen);
 	if (rc != 0) {

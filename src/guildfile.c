@@ -37,14 +37,12 @@ load(struct ynode *root, const char *name, const char *path, char **cause)
 {
 	struct gload	 g;
 	struct guildfile *gf;
-	char		*real;
 	size_t		 i;
 	int		 rc;
 
 	gf = xcalloc(1, sizeof *gf);
 	gf->path = path_absolute(path);
 	gf->dir = gf_dir_of(gf->path);
-	real = realpath(gf->path, NULL);
 
 	memset(&g, 0, sizeof g);
 	g.gf = gf;
@@ -53,8 +51,8 @@ load(struct ynode *root, const char *name, const char *path, char **cause)
 	g.roots = xmalloc(sizeof *g.roots);
 	g.roots[0] = root;
 	g.nroots = g.roots_alloc = 1;
-	strvec_push(&g.included, real != NULL ? real : gf->path);
-	free(real);
+	strvec_push(&g.included, gf->path);
+	g.first_unreal = true;
 	strvec_push(&g.included_names, name);
 
 	rc = root != NULL ? gf_charge(&g, root) : 0;
@@ -141,18 +139,21 @@ guildfile_find(const char *dir, char **cause)
 	char		*path, *shown, *abs, *error = NULL;
 
 	path = path_join(dir != NULL ? dir : ".", GF_NAME);
-	if (!path_exists(path)) {
+	/* Messages name the file as the user would write it. */
+	shown = dir != NULL ? xstrdup(path) : xstrdup(GF_NAME);
+	/* Whether it is there is asked only when it cannot be read. */
+	root = ynode_parse_file(path, shown, &error);
+	if (root == NULL && error != NULL && !path_exists(path)) {
 		abs = path_absolute(dir != NULL ? dir : ".");
 		set_cause(cause, "no %s in %s (run guild inside a project "
 		    "directory or use -C DIR)", GF_NAME,
 		    dir != NULL ? dir : abs);
 		free(abs);
+		free(error);
+		free(shown);
 		free(path);
 		return NULL;
 	}
-	/* Messages name the file as the user would write it. */
-	shown = dir != NULL ? xstrdup(path) : xstrdup(GF_NAME);
-	root = ynode_parse_file(path, shown, &error);
 	if (root == NULL && error != NULL) {
 		set_cause(cause, "%s", error);
 		free(error);

@@ -755,149 +755,6 @@ collect(struct proc *p, const char *buf, size_t len, int stream, void *arg)
 		strbuf_add(sb, buf, len);
 }
 
-/* A directory's change stamp for the cache: its mtime, 0 when missing. */
-static void
-dir_stamp(struct strbuf *sb, const char *dir)
-{
-	struct stat	st;
-
-	if (stat(dir, &st) == -1)
-		strbuf_addstr(sb, "0.000000000");
-	else
-		strbuf_addf(sb, "%lld.%09ld", (long long)st.st_mtime,
-		    (long)st.st_mtim.tv_nsec);
-}
-
-/*
- * The cached directories (lines "STAMP DIR") into out, if every stamp is
- * still the directory's: a .pth file or a package added to one of them
- * changes its mtime, and with it what Python would put on the path.
- */
-static bool
-cache_fresh(const char *body, size_t len, struct strbuf *out)
-{
-	struct strbuf	 now = STRBUF_INIT;
-	const char	*line = body, *end, *sp, *stop = body + len;
-	char		*dir;
-	bool		 fresh = true;
-
-	while (fresh && line < stop) {
-		if ((end = memchr(line, '\n', (size_t)(stop - line))) == NULL ||
-		    (sp = memchr(line, ' ', (size_t)(end - line))) == NULL) {
-			fresh = false;
-			break;
-		}
-		dir = xstrndup(sp + 1, (size_t)(end - sp - 1));
-		strbuf_reset(&now);
-		dir_stamp(&now, dir);
-		fresh = now.len == (size_t)(sp - line) &&
-		    memcmp(now.buf, line, now.len) == 0;
-		if (fresh)
-			strbuf_addf(out, "%s\n", dir);
-		free(dir);
-		line = end + 1;
-	}
-	strbuf_release(&now);
-	if (!fresh)
-		strbuf_reset(out);
-	return fresh;
-}
-
-/*
- * The Python path of exe, one directory a line: from the cache when it
- * was written for this exe as it is now, with the same PYTHONPATH, and
- * none of its directories changed since; else asked (and cached).
- */
-static int
-python_path(const struct guild_home *home, const char *exe,
-    struct strbuf *out)
-{
-	static const char	 code[] = "import sys\n"
-	    "print('\\n'.join(p for p in sys.path if p))\n";
-	struct proc_spec	 spec;
-	struct proc_hooks	 hooks = { .on_data = collect };
-	struct strbuf		 cached = STRBUF_INIT, key = STRBUF_INIT;
-	struct strbuf		 body = STRBUF_INIT;
-	struct stat		 st;
-	const char		*argv[] = { exe, "-c", code, NULL };
-	const char		*env = getenv("PYTHONPATH"), *line, *end;
-	char			*abs, *md5, *dir = NULL, *path = NULL, *d;
-	time_t			 now = time(NULL);
-	bool			 racy = false;
-	int			 code_rc = 1, rc = -1;
-
-	abs = strchr(exe, '/') != NULL ? path_absolute(exe) : path_which(exe);
-	if (abs == NULL || stat(abs, &st) == -1)
-		goto out;
-	/*
-	 * A venv's python is a link to the system's: the key has the link's
-	 * path and change time (a venv made again at the same path, perhaps
-	 * with other settings, makes the link again) and the target's.
-	 */
-	strbuf_addf(&key, "%s %lld.%09ld %lld", abs, (long long)st.st_ctime,
-	    (long)st.st_ctim.tv_nsec, (long long)st.st_ino);
-	if (lstat(abs, &st) == 0)
-		strbuf_addf(&key, " %lld.%09ld", (long long)st.st_ctime,
-		    (long)st.st_ctim.tv_nsec);
-	strbuf_addch(&key, '\n');
-	/* Python puts PYTHONPATH's directories on the path. */
-	strbuf_addf(&key, "PYTHONPATH=%zu:%s\n", env != NULL ? strlen(env) :
-	    (size_t)0, env != NULL ? env : "");
-	if (home != NULL) {
-		md5 = digest_buf(DIGEST_MD5, abs, strlen(abs));
-		dir = path_join(home->cache, "python-path");
-		path = path_join(dir, md5);
-		free(md5);
-		if (file_read_regular(AT_FDCWD, path, 0, PYPATH_MAX, &cached,
-		    NULL, NULL) == 0 && cached.len >= key.len &&
-		    memcmp(cached.buf, key.buf, key.len) == 0 &&
-		    cache_fresh(cached.buf + key.len, cached.len - key.len,
-		    out)) {
-			rc = 0;
-			goto out;
-		}
-	}
-	memset(&spec, 0, sizeof spec);
-	spec.argv = argv;
-	spec.mode = PROC_PIPES;
-	spec.exec_cause = true;
-	strbuf_reset(&cached);
-	if (proc_run(&spec, &hooks, &cached, &code_rc, NULL) == -1 ||
-	    code_rc != 0)
-		goto out;
-	strbuf_add(out, cached.buf, cached.len);
-	for (line = cached.buf; *line != '\0'; line = *end ? end + 1 : end) {
-		if ((end = strchr(line, '\n')) == NULL)
-			end = line + strlen(line);
-		if (end == line)
-			continue;
-		d = xstrndup(line, (size_t)(end - line));
-		dir_stamp(&body, d);
-		/*
-		 * A directory changed this second may change again within
-		 * the same stamp: not cached (git's racy index).
-		 */
-		if (stat(d, &st) == 0 && st.st_mtime + 1 >= now)
-			racy = true;
-		strbuf_addf(&body, " %s\n", d);
-		free(d);
-	}
-	/* A read-only home: asked again next time. */
-	if (path != NULL && !racy && mkdir_p(dir, 0777, NULL) == 0) {
-		strbuf_add(&key, body.buf, body.len);
-		write_file_atomic(path, key.buf, key.len, NULL);
-	}
-	rc = 0;
-out:
-	free(abs);
-	free(dir);
-	free(path);
-	strbuf_release(&cached);
-	strbuf_release(&key);
-	strbuf_release(&body);
-	return rc;
-}
-
 /* "Key: value" of an RFC 822 style header block, or NULL. Caller frees. */
 static char *
 header(const char *text, const char *key)
@@ -1007,81 +864,320 @@ record_guildfile_dir(const char *dir, const char *distinfo)
 }
 
 /*
- * The .dist-info directories of dir whose entry points name guild models,
- * one a line in names. Reading every entry_points.txt of a site-packages
- * (hundreds of files) cost "guild ops" and "guild models" more than the
- * rest of their work, so the answer is kept under the home's cache,
- * keyed by the directory's modification time: pip installs, upgrades and
- * removes a package by adding, renaming or removing its .dist-info,
- * which changes it. An answer is kept only once that time is a second
- * old, so a change in the same tick is never missed.
+ * The Python path of the interpreter and, for each of its directories,
+ * the .dist-info directories in it whose entry points name guild models.
+ * Asking the interpreter costs a Python start and reading every
+ * entry_points.txt of a site-packages hundreds of files, so the answer is
+ * kept in one file of the home's cache (python-packages/<md5 of the
+ * interpreter's path>), so that "guild ops" reads one file and stats each
+ * directory once:
+ *
+ *	INTERPRETER CTIME INO [LINK-CTIME]
+ *	PYTHONPATH=LEN:VALUE		(and the other variables that move the
+ *					path, when set)
+ *	CWD=DIR				(only when PYTHONPATH has a relative
+ *					entry: Python makes it absolute)
+ *	P MTIME CTIME INO DIR		a directory of the path
+ *	+NAME.dist-info			one of it that names guild models
+ *	W MTIME CTIME INO DIR		a directory watched only: the user
+ *					site-packages, on the path once made
+ *
+ * The answer is used while every directory has the times and inode
+ * recorded: pip installs, upgrades and removes a package by adding,
+ * renaming or removing its .dist-info, and a .pth file added changes the
+ * path, all of which change a directory's time. A directory changed within
+ * a second of the question may change again within the same time stamp:
+ * the answer is then not kept (git's racy index).
  */
+/* Three numbers of at most 20 digits, two with 10 more, and blanks. */
+#define STAMP_MAX	96
+
+struct pydir {
+	char	*dir;
+	char	*models;	/* "NAME.dist-info\n"..., or NULL */
+	bool	 watched;	/* a W line: not on the path */
+};
+
+struct pypath {
+	struct pydir	*v;
+	size_t		 n;
+};
+
 static void
-scan_models(const struct guild_home *home, const char *dir,
-    struct strbuf *names)
+pypath_clear(struct pypath *pp)
 {
-	struct strbuf	 key = STRBUF_INIT, cached = STRBUF_INIT;
+	size_t	i;
+
+	for (i = 0; i < pp->n; i++) {
+		free(pp->v[i].dir);
+		free(pp->v[i].models);
+	}
+	free(pp->v);
+	pp->v = NULL;
+	pp->n = 0;
+}
+
+static struct pydir *
+pypath_add(struct pypath *pp, const char *dir, size_t len, bool watched)
+{
+	struct pydir	*d;
+
+	pp->v = xreallocarray(pp->v, pp->n + 1, sizeof *pp->v);
+	d = &pp->v[pp->n++];
+	d->dir = xstrndup(dir, len);
+	d->models = NULL;
+	d->watched = watched;
+	return d;
+}
+
+/*
+ * A directory's stamp for the cache, "MTIME CTIME INO" (0 0 0 when
+ * missing), into buf; st filled and true when it is there. The change
+ * time too, as a time set back (touch -d, a copy keeping times) sets it
+ * to now.
+ */
+static bool
+dir_stamp(char buf[static STAMP_MAX], const char *dir, struct stat *st)
+{
+	if (stat(dir, st) == -1) {
+		snprintf(buf, STAMP_MAX, "0 0 0");
+		return false;
+	}
+	snprintf(buf, STAMP_MAX, "%lld.%09ld %lld.%09ld %llu",
+	    (long long)st->st_mtime, (long)st->st_mtim.tv_nsec,
+	    (long long)st->st_ctime, (long)st->st_ctim.tv_nsec,
+	    (unsigned long long)st->st_ino);
+	return true;
+}
+
+/*
+ * The cached answer after its key (body), into pp, if every directory
+ * still has its stamp.
+ */
+static bool
+cache_load(const char *body, size_t len, struct pypath *pp)
+{
+	const char	*line, *end, *sp, *stop = body + len;
+	struct pydir	*last = NULL;
+	struct strbuf	 models = STRBUF_INIT;
 	struct stat	 st;
-	struct timespec	 now;
+	char		 now[STAMP_MAX], *dir;
+	bool		 fresh;
+	int		 i;
+
+	for (line = body; line < stop; line = end + 1) {
+		if ((end = memchr(line, '\n', (size_t)(stop - line))) == NULL)
+			goto stale;
+		if (*line == '+' && last != NULL) {
+			strbuf_add(&models, line + 1, (size_t)(end - line));
+			continue;
+		}
+		if (last != NULL && models.len > 0)
+			last->models = strbuf_detach(&models, NULL);
+		/* "P MTIME CTIME INO DIR": the directory after the 4th blank. */
+		if (end - line < 2 || (*line != 'P' && *line != 'W') ||
+		    line[1] != ' ')
+			goto stale;
+		for (sp = line + 1, i = 0; sp != NULL && i < 3; i++)
+			sp = memchr(sp + 1, ' ', (size_t)(end - sp - 1));
+		if (sp == NULL)
+			goto stale;
+		dir = xstrndup(sp + 1, (size_t)(end - sp - 1));
+		dir_stamp(now, dir, &st);
+		free(dir);
+		fresh = strlen(now) == (size_t)(sp - line - 2) &&
+		    memcmp(now, line + 2, (size_t)(sp - line - 2)) == 0;
+		if (!fresh)
+			goto stale;
+		last = pypath_add(pp, sp + 1, (size_t)(end - sp - 1),
+		    *line == 'W');
+	}
+	if (last != NULL && models.len > 0)
+		last->models = strbuf_detach(&models, NULL);
+	strbuf_release(&models);
+	return true;
+stale:
+	strbuf_release(&models);
+	pypath_clear(pp);
+	return false;
+}
+
+/* The .dist-info directories of dir whose entry points name guild models. */
+static char *
+scan_models(const char *dir)
+{
+	struct strbuf	 names = STRBUF_INIT;
 	struct dirent	*de;
 	DIR		*d;
-	char		*md5, *cdir = NULL, *path = NULL, *di;
+	char		*di;
 
-	if (stat(dir, &st) == -1 || !S_ISDIR(st.st_mode))
-		return;
-	strbuf_addf(&key, "%s %lld.%09ld %lld\n", dir, (long long)st.st_mtime,
-	    (long)st.st_mtim.tv_nsec, (long long)st.st_ino);
-	if (home != NULL) {
-		md5 = digest_buf(DIGEST_MD5, dir, strlen(dir));
-		cdir = path_join(home->cache, "packages");
-		path = path_join(cdir, md5);
-		free(md5);
-		if (file_read_regular(AT_FDCWD, path, 0, PYPATH_MAX, &cached,
-		    NULL, NULL) == 0 && cached.len >= key.len &&
-		    memcmp(cached.buf, key.buf, key.len) == 0) {
-			strbuf_add(names, cached.buf + key.len,
-			    cached.len - key.len);
-			goto out;
-		}
-	}
 	if ((d = opendir(dir)) == NULL)
-		goto out;
+		return NULL;
 	while ((de = readdir(d)) != NULL) {
 		if (!str_ends_with(de->d_name, ".dist-info"))
 			continue;
 		di = path_join(dir, de->d_name);
 		if (has_guild_models(di))
-			strbuf_addf(names, "%s\n", de->d_name);
+			strbuf_addf(&names, "%s\n", de->d_name);
 		free(di);
 	}
 	closedir(d);
-	clock_gettime(CLOCK_REALTIME, &now);
-	if (path != NULL && now.tv_sec > st.st_mtime + 1 &&
-	    mkdir_p(cdir, 0777, NULL) == 0) {
-		strbuf_add(&key, names->buf, names->len);
-		write_file_atomic(path, key.buf, key.len, NULL);
-	}
-out:
-	free(cdir);
-	free(path);
-	strbuf_release(&key);
-	strbuf_release(&cached);
+	return names.len > 0 ? strbuf_detach(&names, NULL) : NULL;
 }
 
+/*
+ * NAME=LEN:VALUE of the variables that move Python's path, as the key
+ * (PYENV_VERSION: which Python a pyenv shim runs).
+ */
 static void
-scan_dir(const struct guild_home *home, const char *dir,
-    struct installed_pkg **v, size_t *n)
+key_env(struct strbuf *key)
 {
-	struct strbuf	 names = STRBUF_INIT;
-	char		*entry, *save = NULL;
+	static const char *const names[] = { "PYTHONHOME", "PYTHONUSERBASE",
+	    "PYTHONNOUSERSITE", "PYTHONPLATLIBDIR", "HOME", "PYENV_VERSION" };
+	const char	*env = getenv("PYTHONPATH"), *p;
+	char		*cwd;
+	size_t		 i, n;
 
-	scan_models(home, dir, &names);
-	for (entry = strtok_r(names.buf, "\n", &save); entry != NULL;
-	    entry = strtok_r(NULL, "\n", &save)) {
+	strbuf_addf(key, "PYTHONPATH=%zu:%s\n", env != NULL ? strlen(env) :
+	    (size_t)0, env != NULL ? env : "");
+	/* Python ignores an empty variable; relative entries are the cwd's. */
+	for (p = env; p != NULL && *env != '\0'; p += n + 1) {
+		n = strcspn(p, ":");
+		if (n == 0 || *p != '/') {
+			if ((cwd = getcwd(NULL, 0)) != NULL)
+				strbuf_addf(key, "CWD=%s\n", cwd);
+			free(cwd);
+			break;
+		}
+		if (p[n] == '\0')
+			break;
+	}
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if ((env = getenv(names[i])) != NULL)
+			strbuf_addf(key, "%s=%zu:%s\n", names[i], strlen(env),
+			    env);
+}
+
+/* The Python path of runner_python() with its packages, as said above. */
+static int
+python_path(const struct guild_home *home, struct pypath *pp)
+{
+	static const char	 code[] = "import site, sys\n"
+	    "p = [d for d in sys.path if d]\n"
+	    "print('\\n'.join('P' + d for d in p))\n"
+	    "u = site.ENABLE_USER_SITE and site.getusersitepackages()\n"
+	    "if u and u not in p:\n"
+	    "    print('W' + u)\n";
+	const struct runner_python *py = runner_python();
+	struct proc_spec	 spec;
+	struct proc_hooks	 hooks = { .on_data = collect };
+	struct strbuf		 cached = STRBUF_INIT, key = STRBUF_INIT;
+	struct stat		 st;
+	struct pydir		*d;
+	const char		*argv[] = { py->exe, "-c", code, NULL };
+	const char		*line, *end, *m, *e;
+	char			*md5, *dir = NULL, *path = NULL;
+	char			 stamp[STAMP_MAX];
+	time_t			 now;
+	bool			 racy = false;
+	int			 code_rc = 1, rc = -1;
+
+	if (py->abs == NULL)
+		return -1;
+	/*
+	 * A venv's python is a link to the system's: the key has the link's
+	 * path and change time (a venv made again at the same path, perhaps
+	 * with other settings, makes the link again) and the target's.
+	 */
+	strbuf_addf(&key, "%s %lld.%09ld %lld", py->abs,
+	    (long long)py->st.st_ctime, (long)py->st.st_ctim.tv_nsec,
+	    (long long)py->st.st_ino);
+	if (py->has_lst)
+		strbuf_addf(&key, " %lld.%09ld", (long long)py->lst.st_ctime,
+		    (long)py->lst.st_ctim.tv_nsec);
+	strbuf_addch(&key, '\n');
+	key_env(&key);
+	if (home != NULL) {
+		md5 = digest_buf(DIGEST_MD5, py->abs, strlen(py->abs));
+		dir = path_join(home->cache, "python-packages");
+		path = path_join(dir, md5);
+		free(md5);
+		if (file_read_regular(AT_FDCWD, path, 0, PYPATH_MAX, &cached,
+		    NULL, NULL) == 0 && cached.len >= key.len &&
+		    memcmp(cached.buf, key.buf, key.len) == 0 &&
+		    cache_load(cached.buf + key.len, cached.len - key.len,
+		    pp)) {
+			rc = 0;
+			goto out;
+		}
+	}
+	/*
+	 * Before the question: a directory changed during it is racy, and
+	 * so is an interpreter replaced within the second of its key.
+	 */
+	now = time(NULL);
+	if (py->st.st_ctime + 1 >= now ||
+	    (py->has_lst && py->lst.st_ctime + 1 >= now))
+		racy = true;
+	memset(&spec, 0, sizeof spec);
+	spec.argv = argv;
+	spec.mode = PROC_PIPES;
+	spec.exec_cause = true;
+	strbuf_reset(&cached);
+	if (proc_run(&spec, &hooks, &cached, &code_rc, NULL) == -1 ||
+	    code_rc != 0)
+		goto out;
+	for (line = cached.buf; *line != '\0'; line = *end ? end + 1 : end) {
+		if ((end = strchr(line, '\n')) == NULL)
+			end = line + strlen(line);
+		if (end - line < 2 || (*line != 'P' && *line != 'W'))
+			continue;
+		d = pypath_add(pp, line + 1, (size_t)(end - line - 1),
+		    *line == 'W');
+		/* The stamp before the scan: a change after it is seen. */
+		if (dir_stamp(stamp, d->dir, &st)) {
+			if (st.st_mtime + 1 >= now || st.st_ctime + 1 >= now)
+				racy = true;
+			if (!d->watched && S_ISDIR(st.st_mode))
+				d->models = scan_models(d->dir);
+		}
+		strbuf_addf(&key, "%c %s %s\n", d->watched ? 'W' : 'P', stamp,
+		    d->dir);
+		for (m = d->models; m != NULL && *m != '\0'; m = e + 1) {
+			e = strchr(m, '\n');
+			strbuf_addch(&key, '+');
+			strbuf_add(&key, m, (size_t)(e - m + 1));
+		}
+	}
+	/* A read-only home: asked again next time. */
+	if (path != NULL && !racy && mkdir_p(dir, 0777, NULL) == 0)
+		write_file_atomic(path, key.buf, key.len, NULL);
+	rc = 0;
+out:
+	if (rc == -1)
+		pypath_clear(pp);
+	free(dir);
+	free(path);
+	strbuf_release(&cached);
+	strbuf_release(&key);
+	return rc;
+}
+
+/* The packages whose .dist-info in dir are named in models. */
+static void
+scan_dir(const char *dir, const char *models, struct installed_pkg **v,
+    size_t *n)
+{
+	const char	*entry, *end;
+
+	for (entry = models; entry != NULL && *entry != '\0'; entry = end + 1) {
 		struct strbuf	 meta = STRBUF_INIT;
-		char		*di, *mp, *name, *pkgdir;
+		char		*base, *di, *mp, *name, *pkgdir;
 
-		di = path_join(dir, entry);
+		end = strchr(entry, '\n');
+		base = xstrndup(entry, (size_t)(end - entry));
+		di = path_join(dir, base);
+		free(base);
 		mp = path_join(di, "METADATA");
 		name = NULL;
 		if (file_read_regular(AT_FDCWD, mp, 0, PYPATH_MAX, &meta, NULL,
@@ -1111,7 +1207,6 @@ scan_dir(const struct guild_home *home, const char *dir,
 		free(mp);
 		strbuf_release(&meta);
 	}
-	strbuf_release(&names);
 }
 
 static int
@@ -1125,48 +1220,47 @@ int
 packages_installed(const struct guild_home *home, struct installed_pkg **out,
     size_t *n, char **cause)
 {
-	struct strbuf	 sb = STRBUF_INIT;
-	char		*exe = runner_python_exe(), *line, *save = NULL;
+	struct pypath	pp = { NULL, 0 };
+	size_t		i;
 
 	(void)cause;
 	*out = NULL;
 	*n = 0;
-	if (python_path(home, exe, &sb) == 0) {
-		for (line = strtok_r(sb.buf, "\n", &save); line != NULL;
-		    line = strtok_r(NULL, "\n", &save))
-			scan_dir(home, line, out, n);
-	}
+	if (python_path(home, &pp) == 0)
+		for (i = 0; i < pp.n; i++)
+			if (!pp.v[i].watched)
+				scan_dir(pp.v[i].dir, pp.v[i].models, out, n);
 	if (*n > 1)
 		qsort(*out, *n, sizeof **out, pkg_cmp);
-	free(exe);
-	strbuf_release(&sb);
+	pypath_clear(&pp);
 	return 0;
 }
 
 char *
 package_guildfile_path(const struct guild_home *home, const char *pkg)
 {
-	struct strbuf	 sb = STRBUF_INIT;
-	char		*exe, *line, *save = NULL, *rel, *p, *path = NULL;
+	struct pypath	 pp = { NULL, 0 };
+	char		*rel, *p, *path = NULL;
+	size_t		 i;
 
 	/* Guild's _find_pkg_guildfile: PKG's dots are directories. */
 	rel = xstrdup(pkg);
 	for (p = rel; *p != '\0'; p++)
 		*p = *p == '.' ? '/' : *p == '-' ? '_' : *p;
-	exe = runner_python_exe();
-	if (python_path(home, exe, &sb) == 0) {
-		for (line = strtok_r(sb.buf, "\n", &save); line != NULL;
-		    line = strtok_r(NULL, "\n", &save)) {
-			path = xasprintf("%s/%s/%s", line, rel, GUILDFILE_NAME);
+	if (python_path(home, &pp) == 0) {
+		for (i = 0; i < pp.n; i++) {
+			if (pp.v[i].watched)
+				continue;
+			path = xasprintf("%s/%s/%s", pp.v[i].dir, rel,
+			    GUILDFILE_NAME);
 			if (path_is_file(path))
 				break;
 			free(path);
 			path = NULL;
 		}
 	}
-	free(exe);
 	free(rel);
-	strbuf_release(&sb);
+	pypath_clear(&pp);
 	return path;
 }
 

@@ -12,10 +12,12 @@
  *
  * Installed packages are those whose dist-info, in a directory of the
  * Python path of runner_python_exe(), has a [guild.models] entry point
- * group. The Python path is asked of the interpreter once and cached in
- * the Guild home (by the interpreter's path and change time); the
- * directories themselves are read each time, so a `pip install` is seen
- * at once.
+ * group. The Python path is asked of the interpreter once and kept in one
+ * file of the Guild home's cache with the .dist-info of each directory
+ * that name guild models, keyed by the interpreter (path, change time)
+ * and the environment that moves the path, and used while every
+ * directory has the times recorded (one stat each), so a `pip install`
+ * is seen at once.
  */
 #ifndef GUILD_PACKAGE_H
 #define GUILD_PACKAGE_H

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -78,18 +79,104 @@ runner_error(const struct runner *r)
 	return r->error;
 }
 
+/* Whether PATH's entry at p (n bytes) is also one before it. */
+static bool
+path_entry_seen(const char *path, const char *p, size_t n)
+{
+	const char	*q;
+	size_t		 m;
+
+	for (q = path; q < p; q += m + 1) {
+		m = strcspn(q, ":");
+		if (m == n && memcmp(q, p, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * What path_which(name) finds, keeping the lstat(2) and stat(2) of it
+ * that the package cache keys on (a second look at the same file costs as
+ * much as the search), and trying a directory that PATH names twice once
+ * (profiles that prepend to PATH again make that common).
+ */
+static char *
+python_which(const char *name, struct runner_python *rp)
+{
+	const char	*path = getenv("PATH"), *p;
+	char		*dir, *full;
+	size_t		 n;
+
+	if (path == NULL || *path == '\0')
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; ; p += n + 1) {
+		n = strcspn(p, ":");
+		if (!path_entry_seen(path, p, n)) {
+			dir = n == 0 ? xstrdup(".") : xstrndup(p, n);
+			full = path_join(dir, name);
+			free(dir);
+			if (access(full, X_OK) == 0 &&
+			    lstat(full, &rp->lst) == 0) {
+				rp->st = rp->lst;
+				if ((S_ISLNK(rp->lst.st_mode) &&
+				    stat(full, &rp->st) == 0 &&
+				    S_ISREG(rp->st.st_mode)) ||
+				    S_ISREG(rp->lst.st_mode))
+					return full;
+			}
+			free(full);
+		}
+		if (p[n] == '\0')
+			return NULL;
+	}
+}
+
+const struct runner_python *
+runner_python(void)
+{
+	static struct runner_python	 rp;
+	static bool			 done;
+	const char			*env = getenv("GUILD_PYTHON_EXE");
+	char				*found = NULL;
+
+	if (done)
+		return &rp;
+	done = true;
+	if (env != NULL && *env != '\0') {
+		rp.exe = xstrdup(env);
+		if (strchr(env, '/') != NULL) {
+			rp.abs = path_absolute(env);
+			goto stat_abs;
+		}
+		found = python_which(env, &rp);
+	} else if ((found = python_which("python3", &rp)) != NULL ||
+	    (found = python_which("python", &rp)) != NULL)
+		rp.exe = xstrdup(found);
+	else
+		rp.exe = xstrdup("python3");
+	if (found == NULL)
+		return &rp;
+	rp.abs = path_absolute(found);
+	/* Another name for it only when PATH has a relative or ".." entry. */
+	if (strcmp(rp.abs, found) == 0) {
+		free(found);
+		rp.has_lst = true;
+		return &rp;
+	}
+	free(found);
+stat_abs:
+	if (stat(rp.abs, &rp.st) == -1) {
+		free(rp.abs);
+		rp.abs = NULL;
+	} else
+		rp.has_lst = lstat(rp.abs, &rp.lst) == 0;
+	return &rp;
+}
+
 char *
 runner_python_exe(void)
 {
-	const char	*env = getenv("GUILD_PYTHON_EXE");
-	char		*exe;
-
-	if (env != NULL && *env != '\0')
-		return xstrdup(env);
-	if ((exe = path_which("python3")) != NULL ||
-	    (exe = path_which("python")) != NULL)
-		return exe;
-	return xstrdup("python3");
+	return xstrdup(runner_python()->exe);
 }
 
 char *

@@ -25,6 +25,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "deps.h"
@@ -234,6 +235,20 @@ bool		 runner_env_secret(const char *name, const char *value);
  * python in PATH (else "python3").
  */
 char		*runner_python_exe(void);
+/*
+ * The same, looked up once per process (a command asks for it for the
+ * installed packages, an extends: PKG/MODEL and the run itself), with
+ * what the package cache keys on: its absolute path (NULL when it is not
+ * found or cannot be stat'ed), stat(2) of it and, when has_lst, lstat(2).
+ */
+struct runner_python {
+	char		*exe;
+	char		*abs;
+	struct stat	 st;
+	struct stat	 lst;
+	bool		 has_lst;
+};
+const struct runner_python *runner_python(void);
 /*
  * PYTHONPATH for guild's Python children: FIRST (a directory, or NULL),
  * guild's own package (guild.op_main, guild.pass, guild.import_flags:

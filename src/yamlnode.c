@@ -876,6 +876,14 @@ ynode_parse_file(const char *path, const char *name, char **cause)
 		}
 		sb.len += (size_t)r;
 		sb.buf[sb.len] = '\0';
+		/*
+		 * All fstat said, in a short read: the end, without a read
+		 * to see it (a file still growing is read as it was then).
+		 * A size of 0 says nothing (/proc): read to the end.
+		 */
+		if (st.st_size > 0 && sb.len >= (size_t)st.st_size &&
+		    sb.alloc - sb.len > 1)
+			break;
 	}
 	close(fd);
 	n = ynode_parse(sb.buf, sb.len, name, cause);

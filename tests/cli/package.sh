@@ -186,8 +186,11 @@ site=$("$venv/bin/python3" -c 'import sysconfig; print(sysconfig.get_paths()["pu
 touch -d '2000-01-01 00:00:00' "$site"
 expect_output "no packages yet" - -- guild packages <<'EOF'
 EOF
-ok "the scan of site-packages is cached" \
-    sh -c 'ls "$1"/cache/packages/* > /dev/null' sh "$GUILD_HOME"
+# (An interpreter made in the last second is not trusted either: the venv's
+# link may be that new.)
+ok "the scan of site-packages is cached" wait_for 120 \
+    sh -c '"$GUILD" packages > /dev/null &&
+    ls "$1"/cache/python-packages/* > /dev/null' sh "$GUILD_HOME"
 ok "guild install of the wheel, offline" "$GUILD" install --no-deps "$wheel"
 expect_output "guild packages lists it" - -- guild packages <<'EOF'
 gpkg.hello  0.1  A greeting package
@@ -247,7 +250,7 @@ site=$(echo "$venv"/lib/python3*/site-packages)
 touch -d 2020-01-01 "$site"
 expect_output "nothing installed" - -- guild packages <<'EOF'
 EOF
-ok "the path is cached" sh -c 'ls "$GUILD_HOME"/cache/python-path/* > /dev/null'
+ok "the path is cached" sh -c 'ls "$GUILD_HOME"/cache/python-packages/* > /dev/null'
 # A package installed elsewhere, its guild.yml where its RECORD says (not
 # where its name would put it), as Guild finds it.
 extra=$TEST_TMP/extra
