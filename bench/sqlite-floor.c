@@ -5,7 +5,7 @@
  *	sqlite-floor RUNS.DB [open]
  *
  * Opens the index as guild does (the same SQLite configuration, read
- * through the mapping), then reads the 20 newest runs' ids in the order
+ * through the mapping; read-only), then reads the 20 newest runs' ids in the order
  * of the runs_list index, as "guild runs" does before anything else:
  * no directory is looked at, nothing is printed. With "open" it stops
  * after opening. Exits 0 when it read 20 rows (or opened).
@@ -18,16 +18,22 @@ main(int argc, char **argv)
 {
 	sqlite3		*db;
 	sqlite3_stmt	*st;
-	int		 n = 0;
+	int		 n = 0, persist = 1;
 
 	if (argc < 2)
 		return 2;
 	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
 	sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 128, 64);
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READWRITE|
+	/*
+	 * Read-only, the WAL kept: a connection of its own that deleted the
+	 * WAL at close would change the index's files under guild's kept
+	 * listing (src/runindex-snap.c) at every round.
+	 */
+	if (sqlite3_open_v2(argv[1], &db, SQLITE_OPEN_READONLY|
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		return 1;
+	sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 	if (argc > 2 && strcmp(argv[2], "open") == 0) {
 		sqlite3_close(db);
 		return 0;

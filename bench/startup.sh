@@ -102,11 +102,18 @@ rm -rf "$home/cache"
     "$tmp/templates/$(basename "$train_run")" \
     "$tmp/templates/$(basename "$eval_run")"
 "$guild" runs > /dev/null 2>&1	# builds the index: warm from here on
-# A plain listing is kept beside the index (cache/runs-list) once the
-# index's files are older than the two seconds stamps take to be
-# trusted, by a listing that found nothing to change: the warm state.
-sleep 3
-"$guild" runs > /dev/null 2>&1
+# A plain listing is kept beside the index (cache/runs-list) by a
+# listing that found nothing to change, once the index's files are older
+# than the two seconds stamps take to be trusted (runs read while their
+# files were that young are read again first): the warm state. The test
+# hook GUILD_TEST_INDEX_TRACE says when a listing came from it.
+tries=0
+while [ $tries -lt 8 ]; do
+	sleep 2
+	GUILD_TEST_INDEX_TRACE=$tmp/trace "$guild" runs > /dev/null 2>&1
+	[ "$(tail -n 1 "$tmp/trace" 2>/dev/null)" = snapshot ] && break
+	tries=$((tries + 1))
+done
 
 echo "libraries loaded at start ($guild):"
 ldd "$guild" | awk '{ print "  " $1 }' | tr '\n' ' '
