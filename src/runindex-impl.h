@@ -269,6 +269,9 @@ int ri_open_base(const struct runindex *ri, bool deleted);
  */
 bool ri_still_current(const struct runindex *ri, bool deleted,
     const char *id, enum run_status status, bool has_exit_status);
+/* The same, of the run base/id. */
+bool ri_run_current(const char *base, const char *id, enum run_status status,
+    bool has_exit_status);
 /* runindex-filter.c: filters in SQL. */
 /* A statement for the filtered runs: "SELECT what ... WHERE ... tail". */
 struct sqlite3_stmt *ri_filtered(struct runindex *ri, bool deleted,

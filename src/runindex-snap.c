@@ -15,12 +15,17 @@
  *   - the runs directory's stamp, as the index keeps it (runs added or
  *     removed);
  *   - each row's own stamp (run_stamps(): .guild, attrs, the editable
- *     attrs), as the index checks every row it hands out.
+ *     attrs), as the index checks every row it hands out;
+ *   - what the index looks at on every query, looked at the same way:
+ *     the rows that may change without a new stamp (running, pending,
+ *     an error without exit status: its stamp and whether its process
+ *     lives) and the directories of runs that are not runs yet (still
+ *     there, still not a run).
  *
- * It is written only when the index needed nothing (no pending
- * directory, no row that must be looked at on every query: running,
- * staged, pending, racy) and nothing changed while it was read; stamps
- * too recent to trust (run_stamper_final) mean no snapshot either way.
+ * It is written only when the index needed nothing (none of those
+ * changed, no row too recently read to trust) and nothing was committed
+ * while it was read; stamps too recent to trust (run_stamper_final)
+ * mean no snapshot either way.
  * Anything that does not match sends the command to the index, which
  * writes a new one. GUILD_TEST_INDEX_TRACE names a file the listing
  * appends "snapshot" or "index" to, for the tests.
@@ -70,6 +75,12 @@ gen_bump(struct runindex *ri)
 		p = xasprintf("%s" GEN_SUFFIX, ri->path);
 		ri->gen_fd = open(p, O_RDWR|O_CREAT|O_NOFOLLOW|O_CLOEXEC,
 		    0666);
+		/*
+		 * One this connection cannot rewrite (another user's) must
+		 * not be trusted either: gone, no listing is kept.
+		 */
+		if (ri->gen_fd == -1 && errno != ENOENT)
+			unlink(p);
 		free(p);
 		if (ri->gen_fd == -1)
 			return;
@@ -237,6 +248,19 @@ get_num(struct reader *r)
 	return v;
 }
 
+/* A count: no more than max. */
+static size_t
+get_count(struct reader *r, size_t max)
+{
+	long long	v = get_num(r);
+
+	if (v < 0 || (unsigned long long)v > max) {
+		r->bad = true;
+		return 0;
+	}
+	return (size_t)v;
+}
+
 /* A string (NULL for "-"); *bad on anything else. */
 static char *
 get_str(struct reader *r)
@@ -254,8 +278,9 @@ get_str(struct reader *r)
 	}
 	errno = 0;
 	len = (size_t)strtoull(r->p, &e, 10);
-	if (e == r->p || *e != ' ' || errno != 0 ||
-	    len >= (size_t)(r->end - e) || e[1 + len] != '\n') {
+	/* e: the space; then len bytes and a newline, all before end. */
+	if (e == r->p || *e != ' ' || errno != 0 || r->end - e < 2 ||
+	    len > (size_t)(r->end - e) - 2 || e[1 + len] != '\n') {
 		r->bad = true;
 		return NULL;
 	}
@@ -328,7 +353,7 @@ get_row(struct reader *r, unsigned *editable, uint64_t *stamp)
 	row->status = (enum run_status)get_num(r);
 	row->pid = (pid_t)get_num(r);
 	row->label = get_text(r);
-	ntags = get_num(r);
+	ntags = (long long)get_count(r, SIZE_MAX / 2);
 	for (i = 0; i < ntags && !r->bad; i++) {
 		char	*t = get_text(r);
 
@@ -350,6 +375,117 @@ get_row(struct reader *r, unsigned *editable, uint64_t *stamp)
 	return row;
 }
 
+/* What the index looks at on every query (sync_check, sync_pending). */
+
+struct checked {
+	char		*id;
+	int		 status;
+	bool		 has_exit_status;
+	unsigned	 editable;
+	uint64_t	 stamp;
+};
+
+struct watch {
+	struct checked	*v;
+	size_t		 n, alloc;
+	struct strvec	 pending;	/* directories not runs yet */
+};
+
+#define WATCH_INIT	{ NULL, 0, 0, STRVEC_INIT }
+
+static void
+watch_clear(struct watch *w)
+{
+	size_t	i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->v[i].id);
+	free(w->v);
+	w->v = NULL;
+	w->n = w->alloc = 0;
+	strvec_clear(&w->pending);
+}
+
+/*
+ * Whether the index would find nothing to do in w: every row it checks
+ * every time unchanged and current (sync_check), every directory that
+ * was not a run yet still there and still not one (sync_pending).
+ */
+static bool
+watch_quiet(const struct watch *w, const char *base, int dfd, int64_t now)
+{
+	struct run_rec	*rec;
+	struct stat	 st;
+	size_t		 i;
+
+	for (i = 0; i < w->n; i++) {
+		const struct checked	*c = &w->v[i];
+
+		if (c->stamp == 0 ||
+		    run_stamp(dfd, c->id, c->editable, now) != c->stamp ||
+		    !ri_run_current(base, c->id, (enum run_status)c->status,
+		    c->has_exit_status))
+			return false;
+	}
+	for (i = 0; i < w->pending.n; i++) {
+		if (fstatat(dfd, w->pending.v[i], &st, 0) == -1)
+			return false;
+		if ((rec = run_read(base, dfd, w->pending.v[i], false,
+		    now)) != NULL) {
+			run_rec_free(rec);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void
+put_watch(struct strbuf *sb, const struct watch *w)
+{
+	size_t	i;
+
+	put_num(sb, (long long)w->n);
+	for (i = 0; i < w->n; i++) {
+		put_str(sb, w->v[i].id);
+		put_num(sb, w->v[i].status);
+		put_num(sb, w->v[i].has_exit_status);
+		put_num(sb, w->v[i].editable);
+		put_num(sb, (long long)w->v[i].stamp);
+	}
+	put_num(sb, (long long)w->pending.n);
+	for (i = 0; i < w->pending.n; i++)
+		put_str(sb, w->pending.v[i]);
+}
+
+static void
+get_watch(struct reader *r, struct watch *w)
+{
+	size_t	n, i;
+	char	*name;
+
+	n = get_count(r, SNAP_ROWS_MAX);
+	for (i = 0; i < n && !r->bad; i++) {
+		struct checked	c;
+
+		c.id = get_text(r);
+		c.status = (int)get_num(r);
+		c.has_exit_status = get_num(r) != 0;
+		c.editable = (unsigned)get_num(r);
+		c.stamp = (uint64_t)get_num(r);
+		if (c.id == NULL)
+			break;
+		XGROW(w->v, w->alloc, w->n + 1);
+		w->v[w->n++] = c;
+	}
+	n = get_count(r, SNAP_ROWS_MAX);
+	for (i = 0; i < n && !r->bad; i++) {
+		if ((name = get_text(r)) == NULL)
+			break;
+		strvec_push(&w->pending, name);
+		free(name);
+	}
+}
+
 /* Serving. */
 
 int
@@ -357,6 +493,7 @@ runindex_snap_page(const struct guild_home *home, size_t want,
     struct run_rows *rows, size_t *total)
 {
 	struct reader	 r;
+	struct watch	 w = WATCH_INIT;
 	struct run_row	**got = NULL;
 	const char	**ids = NULL;
 	unsigned	*editable = NULL;
@@ -385,13 +522,16 @@ runindex_snap_page(const struct guild_home *home, size_t want,
 	all = (size_t)get_num(&r);
 	nrows = (size_t)get_num(&r);
 	if (r.bad || dir == NULL || strcmp(dir, runs) != 0 || key == 0 ||
+	    dstamp == 0 ||
 	    nrows > SNAP_ROWS_MAX || nrows > all || (want == 0 ? nrows != all : want > nrows &&
 	    nrows != all)) {
 		free(dir);
 		goto out;
 	}
 	free(dir);
-	if (snap_key(db, now) != key)
+	/* The index path would use an index in memory: not this one. */
+	if (access(home->cache, W_OK) != 0 || access(db, R_OK|W_OK) != 0 ||
+	    snap_key(db, now) != key)
 		goto out;
 	if ((dfd = open(runs, O_RDONLY|O_DIRECTORY|O_CLOEXEC)) == -1 ||
 	    dir_stamp(dfd, now) != dstamp)
@@ -406,7 +546,8 @@ runindex_snap_page(const struct guild_home *home, size_t want,
 			goto out;
 		ids[n] = got[n]->id;
 	}
-	if (r.p != r.end)
+	get_watch(&r, &w);
+	if (r.bad || r.p != r.end || !watch_quiet(&w, runs, dfd, now))
 		goto out;
 	/* Only the rows handed out are verified, as the index does. */
 	if (want != 0 && want < nrows)
@@ -423,6 +564,7 @@ runindex_snap_page(const struct guild_home *home, size_t want,
 	rc = 0;
 out:
 	trace(rc == 0 ? "snapshot" : "index");
+	watch_clear(&w);
 	for (i = 0; i < n; i++)
 		run_row_free(got[i]);
 	if (dfd != -1)
@@ -441,14 +583,20 @@ out:
 
 /* Saving. */
 
-/* Whether the index has nothing to look at again for the next query. */
+/*
+ * Whether the index has nothing to do for the next query: the runs
+ * directory as it knows it, and what it looks at every time (into w)
+ * quiet. *dstamp: the directory's stamp.
+ */
 static bool
-index_settled(struct runindex *ri, int64_t now, int dfd)
+index_settled(struct runindex *ri, int64_t now, int dfd, uint64_t *dstamp,
+    struct watch *w)
 {
 	sqlite3_stmt	*st;
 	uint64_t	 stored = 0, cur = dir_stamp(dfd, now);
-	bool		 settled;
+	int		 rc;
 
+	*dstamp = cur;
 	if (cur == 0 || ri->catchup != NULL || ri->held[0])
 		return false;
 	if ((st = ri_stmt(ri, S_DIR_GET, NULL)) == NULL)
@@ -459,15 +607,24 @@ index_settled(struct runindex *ri, int64_t now, int dfd)
 	sqlite3_reset(st);
 	if (stored != cur)
 		return false;
-	st = ri_prepare(ri, "SELECT EXISTS (SELECT 1 FROM runs WHERE"
-	    " deleted = 0 AND check_ != 0) OR EXISTS (SELECT 1 FROM pending"
-	    " WHERE deleted = 0)", NULL);
-	if (st == NULL)
+	if ((st = ri_stmt(ri, S_CHECK, NULL)) == NULL)
 		return false;
-	settled = sqlite3_step(st) == SQLITE_ROW &&
-	    sqlite3_column_int(st, 0) == 0;
-	sqlite3_finalize(st);
-	return settled;
+	sqlite3_bind_int(st, 1, 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && w->n < SNAP_ROWS_MAX) {
+		XGROW(w->v, w->alloc, w->n + 1);
+		w->v[w->n].id = ri_col_dup(st, 0);
+		w->v[w->n].status = sqlite3_column_int(st, 1);
+		w->v[w->n].stamp = (uint64_t)sqlite3_column_int64(st, 2);
+		w->v[w->n].editable = (unsigned)sqlite3_column_int(st, 3);
+		w->v[w->n].has_exit_status = sqlite3_column_int(st, 4) != 0;
+		w->n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE ||
+	    ri_ids_query(ri, S_PENDING_ALL, false, &w->pending, NULL) == -1 ||
+	    w->pending.n > SNAP_ROWS_MAX)
+		return false;
+	return watch_quiet(w, ri->runs, dfd, now);
 }
 
 void
@@ -484,6 +641,8 @@ runindex_snap_save(struct runindex *ri, const struct run_rows *rows,
 	size_t		 i;
 	int		 dfd;
 	bool		 ok;
+	uint64_t	 dstamp = 0;
+	struct watch	 w = WATCH_INIT;
 
 	if (ri == NULL || ri->memory || ri->path == NULL ||
 	    ri->snap_key == 0 || ri->recovered != 0 ||
@@ -495,7 +654,7 @@ runindex_snap_save(struct runindex *ri, const struct run_rows *rows,
 	editable = xcalloc(rows->n + 1, sizeof *editable);
 	stamps = xcalloc(rows->n + 1, sizeof *stamps);
 	cur = xcalloc(rows->n + 1, sizeof *cur);
-	ok = index_settled(ri, now, dfd) &&
+	ok = index_settled(ri, now, dfd, &dstamp, &w) &&
 	    (st = ri_prepare(ri, "SELECT stamp, editable FROM runs WHERE"
 	    " deleted = 0 AND id = ?1", NULL)) != NULL;
 	for (i = 0; ok && i < rows->n; i++) {
@@ -523,17 +682,19 @@ runindex_snap_save(struct runindex *ri, const struct run_rows *rows,
 		strbuf_addstr(&sb, SNAP_MAGIC);
 		put_str(&sb, ri->runs);
 		put_num(&sb, (long long)ri->snap_key);
-		put_num(&sb, (long long)dir_stamp(dfd, now));
+		put_num(&sb, (long long)dstamp);
 		put_num(&sb, (long long)total);
 		put_num(&sb, (long long)rows->n);
 		for (i = 0; i < rows->n; i++)
 			put_row(&sb, rows->v[i], editable[i], stamps[i]);
+		put_watch(&sb, &w);
 		path = xasprintf("%.*s" SNAP_FILE,
 		    (int)(strrchr(ri->path, '/') + 1 - ri->path), ri->path);
 		write_file_atomic(path, sb.buf, sb.len, NULL);
 		free(path);
 	}
 	strbuf_release(&sb);
+	watch_clear(&w);
 	close(dfd);
 	free(ids);
 	free(editable);

@@ -441,14 +441,13 @@ sync_pending(struct runindex *ri, bool deleted, int dfd, int64_t now,
  * pending row goes stale when its creator dies and the files stay).
  */
 static bool
-run_test(const struct runindex *ri, bool deleted, const char *id,
-    bool (*test)(const struct run *))
+run_test(const char *base, const char *id, bool (*test)(const struct run *))
 {
 	struct run	run;
 	bool		yes;
 
 	run.id = (char *)id;
-	run.path = path_join(ri_base_dir(ri, deleted), id);
+	run.path = path_join(base, id);
 	run.guild = path_join(run.path, ".guild");
 	yes = test(&run);
 	free(run.path);
@@ -464,16 +463,24 @@ run_test(const struct runindex *ri, bool deleted, const char *id,
  * stamps).
  */
 bool
+ri_run_current(const char *base, const char *id, enum run_status status,
+    bool has_exit_status)
+{
+	if (status == RUN_STATUS_RUNNING)
+		return run_test(base, id, run_lock_alive);
+	if (status == RUN_STATUS_PENDING)
+		return run_test(base, id, run_pending_live);
+	if (status == RUN_STATUS_ERROR && !has_exit_status)
+		return !run_test(base, id, run_lock_alive);
+	return true;
+}
+
+bool
 ri_still_current(const struct runindex *ri, bool deleted, const char *id,
     enum run_status status, bool has_exit_status)
 {
-	if (status == RUN_STATUS_RUNNING)
-		return run_test(ri, deleted, id, run_lock_alive);
-	if (status == RUN_STATUS_PENDING)
-		return run_test(ri, deleted, id, run_pending_live);
-	if (status == RUN_STATUS_ERROR && !has_exit_status)
-		return !run_test(ri, deleted, id, run_lock_alive);
-	return true;
+	return ri_run_current(ri_base_dir(ri, deleted), id, status,
+	    has_exit_status);
 }
 
 /*

@@ -410,7 +410,7 @@ add_lower(struct strbuf *sb, const struct value *v)
 	free(t);
 }
 
-static void
+void
 run_rec_free(struct run_rec *r)
 {
 	if (r == NULL)

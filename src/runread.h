@@ -81,6 +81,7 @@ struct run_recs {
  */
 struct run_rec	*run_read(const char *base, int dfd, const char *id,
 		    bool deleted, int64_t now);
+void		 run_rec_free(struct run_rec *);
 void		 run_recs_clear(struct run_recs *);
 /* Run directories read by run_read() in this process. */
 unsigned long	 run_read_count(void);

@@ -182,10 +182,47 @@ cp -R "$GUILD_HOME" "$TEST_TMP/copy"
 GUILD_HOME=$TEST_TMP/copy guild runs > /dev/null 2>&1
 took "a copied home: the index" index
 
-# A run without exit status or live process is looked at every time.
+# The rows the index looks at on every query are looked at the same way:
+# a run without exit status is an error while no process holds its LOCK
+# (a LOCK rewritten in place changes no stamp).
+sh -c 'exit 0' &
+dead=$!
+wait "$dead"
 mkrun $NEW train 1539705460 -
+printf '%s' "$dead" > "$runs/$NEW/.guild/LOCK"
+settle
+expect_exact "an error without exit status, from the snapshot" - -- \
+    guild runs -n 1 <<'OUT'
+[0:5d0a5a1e]  ./fashion:train  2018-10-16 15:57:40  error
+OUT
+took "a row checked on every query: the snapshot" snapshot
+sleep 60 &
+live=$!
+printf '%s' "$live" > "$runs/$NEW/.guild/LOCK"
+expect_exact "its LOCK rewritten with a live process: running" - -- \
+    guild runs -n 1 <<'OUT'
+[0:5d0a5a1e]  ./fashion:train  2018-10-16 15:57:40  running
+OUT
+took "a live process: the index" index
+kill "$live"
+wait "$live" 2>/dev/null
+expect_exact "the process gone: an error again" - -- guild runs -n 1 <<'OUT'
+[0:5d0a5a1e]  ./fashion:train  2018-10-16 15:57:40  error
+OUT
+
+# A directory that is not a run yet: the snapshot while it stays one.
+mkdir "$runs/not-a-run-yet"
 settle
 quiet guild runs
-took "a row checked on every query: never a snapshot" index
+took "a directory not a run: the snapshot" snapshot
+# Made elsewhere, moved in: the runs directory itself does not change.
+(GUILD_HOME=$TEST_TMP/elsewhere && mkrun 6e0a5a1ed18611e88f52d017c2ab916f \
+    train 1539705470 0)
+mv "$TEST_TMP/elsewhere/runs/6e0a5a1ed18611e88f52d017c2ab916f/.guild" \
+    "$runs/not-a-run-yet/"
+expect_exact "it became a run: shown" - -- guild runs -n 1 <<'OUT'
+[0:not-a-ru]  ./fashion:train  2018-10-16 15:57:50  completed
+OUT
+took "it became a run: the index" index
 
 done_testing
