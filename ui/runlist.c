@@ -701,8 +701,11 @@ runlist_load(struct runlist *rl, char **cause)
 {
 	size_t	total = 0;
 
-	/* Stamp first: a change while we read is seen next time. */
+	/* Stamps first: a change while we read is seen next time. */
 	dir_stamp(rl->dir, &rl->dir_mtime);
+	if (runindex_count(rl->idx, rl->deleted, NULL, &rl->indexed,
+	    cause) == -1)
+		return -1;
 	if (rl->rf == NULL && compile_filters(rl, cause) == -1)
 		return -1;
 	if (runindex_count(rl->idx, rl->deleted, rl->rf, &total, cause) == -1)
@@ -728,6 +731,9 @@ runlist_update(struct runlist *rl, char **cause)
 	if (!runlist_filtered(rl) || rl->meta == NULL || rl->rf == NULL)
 		return runlist_load(rl, cause);
 	dir_stamp(rl->dir, &rl->dir_mtime);
+	if (runindex_count(rl->idx, rl->deleted, NULL, &rl->indexed,
+	    cause) == -1)
+		return -1;
 	if (resnap(rl, NULL) == -1)
 		return runlist_load(rl, cause);
 	drop_metric(rl);
@@ -741,10 +747,16 @@ bool
 runlist_poll(struct runlist *rl, char **cause)
 {
 	struct timespec	ts;
+	size_t		n;
 
 	dir_stamp(rl->dir, &ts);
 	if (ts.tv_sec != rl->dir_mtime.tv_sec ||
 	    ts.tv_nsec != rl->dir_mtime.tv_nsec)
+		return runlist_update(rl, cause) == 0;
+	/* Runs the index found without a new directory time. */
+	if (runindex_count(rl->idx, rl->deleted, NULL, &n, cause) == -1)
+		return false;
+	if (n != rl->indexed)
 		return runlist_update(rl, cause) == 0;
 	if (rl->rf == NULL || !poll_live(rl, cause))
 		return false;

@@ -80,6 +80,12 @@ struct runlist {
 	size_t		*perm;		/* shown, when sorted */
 	size_t		 nperm;
 	struct timespec	 dir_mtime;
+	/*
+	 * The index's count of all runs (of the base) when total was
+	 * counted: a directory that becomes a run after it was seen (a
+	 * pull's rsync fills it after its mkdir) changes no directory time.
+	 */
+	size_t		 indexed;
 };
 
 void		 runlist_init(struct runlist *, struct runindex *,

@@ -143,4 +143,35 @@ tui_expect "a label cut ends with ~" "completed   a label far too l~"
 tui_keys q
 tui_expect_exit "quit" 0
 
+# A directory that becomes a run after the view saw it (a pull's rsync
+# makes the directory, then fills it): the runs directory's time does not
+# change, the index's count does.
+NEWID=7a7a7a7ad18611e88f52d017c2ab916f
+one=$(ls "$GUILD_HOME/runs" | head -n 1)
+mkdir -p "$TEST_TMP/stage"
+cp -R "$GUILD_HOME/runs/$one/.guild" "$TEST_TMP/stage/.guild"
+printf '%s\n' "$NEWID" > "$TEST_TMP/stage/.guild/attrs/id"
+tui_start 80 24
+tui_expect "the runs, before" "Runs  3"
+mkdir "$GUILD_HOME/runs/$NEWID"
+pending_seen()
+{
+	python3 - "$GUILD_HOME/cache/runs.db" "$NEWID" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect("file:%s?mode=ro" % sys.argv[1], uri=True)
+n = db.execute("SELECT count(*) FROM pending WHERE name = ?",
+               (sys.argv[2],)).fetchone()[0]
+sys.exit(0 if n == 1 else 1)
+PY
+}
+if python3 -c 'import sqlite3' 2> /dev/null; then
+	ok "the view saw the directory, not a run yet" wait_for 60 pending_seen
+	mv "$TEST_TMP/stage/.guild" "$GUILD_HOME/runs/$NEWID/.guild"
+	tui_expect "it became a run: the list counts it" "Runs  4"
+else
+	skip "python3's sqlite3 module is missing" 2
+fi
+tui_keys q
+tui_expect_exit "quit" 0
+
 done_testing
