@@ -519,12 +519,12 @@ runindex_snap_page(const struct guild_home *home, size_t want,
 	dir = get_text(&r);
 	key = (uint64_t)get_num(&r);
 	dstamp = (uint64_t)get_num(&r);
-	all = (size_t)get_num(&r);
-	nrows = (size_t)get_num(&r);
+	all = get_count(&r, SIZE_MAX / 2);
+	nrows = get_count(&r, SNAP_ROWS_MAX);
+	/* All of them asked for, or more than were kept: the index. */
 	if (r.bad || dir == NULL || strcmp(dir, runs) != 0 || key == 0 ||
-	    dstamp == 0 ||
-	    nrows > SNAP_ROWS_MAX || nrows > all || (want == 0 ? nrows != all : want > nrows &&
-	    nrows != all)) {
+	    dstamp == 0 || nrows > all ||
+	    (nrows != all && (want == 0 || want > nrows))) {
 		free(dir);
 		goto out;
 	}
